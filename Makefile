@@ -1,0 +1,44 @@
+# Entry points for people and CI. `make demo` and `make test` work on a fresh Debian 12
+# machine: they install the missing Debian packages, configure, build and run.
+BUILD_DIR ?= build
+BUILD_TYPE ?= Release
+SWEEPC := $(BUILD_DIR)/bin/sweepc
+CMAKE_FLAGS ?=
+
+.PHONY: all deps configure build demo test bench fuzz clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+$(BUILD_DIR)/build.ninja:
+	@$(MAKE) --no-print-directory deps
+	cmake -G Ninja -S . -B $(BUILD_DIR) \
+	  -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) \
+	  -DMLIR_DIR=/usr/lib/llvm-19/lib/cmake/mlir \
+	  -DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache \
+	  -DLLVM_USE_LINKER=lld $(CMAKE_FLAGS)
+
+configure: $(BUILD_DIR)/build.ninja
+
+build: deps configure
+	CCACHE_BASEDIR=$(CURDIR) ninja -C $(BUILD_DIR)
+
+demo: build
+	$(SWEEPC) check examples/fashion_mlp.sweep
+	$(SWEEPC) plan examples/fashion_mlp.sweep
+
+test: build
+	cd $(BUILD_DIR) && ctest --output-on-failure
+
+bench: build
+	$(BUILD_DIR)/bin/sweepc-bench-grid
+
+# Builds the libFuzzer target with clang and runs it; see test/fuzz/README.md.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	bash test/fuzz/run.sh $(FUZZ_SECONDS)
+
+clean:
+	rm -rf $(BUILD_DIR)

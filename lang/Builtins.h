@@ -1,0 +1,157 @@
+//===- Builtins.h - the settings a .sweep file can use ----------*- C++ -*-===//
+//
+// Tables of every configurable thing: the sweep's own settings, data sources,
+// optimizers, schedules, initializers, early stopping and energy metering.
+// Each kind lists its parameters with type, default, valid range and whether
+// the parameter is structural (changes shapes or the op graph, so it splits the
+// sweep into groups) or numeric (a per-run value inside one group).
+// Sema checks settings against these tables generically; docs/language.md
+// documents the same tables.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SWEEP_LANG_BUILTINS_H
+#define SWEEP_LANG_BUILTINS_H
+
+#include "lang/Value.h"
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <optional>
+#include <vector>
+
+namespace sweep {
+
+/// What a parameter accepts.
+struct ParamType {
+  enum class Kind {
+    Int,
+    Float,
+    Bool,
+    Symbol,          // One of `symbols`.
+    String,
+    CountOrFraction, // An integer count, or a number in [0, 1).
+    IntOrString,     // A column index or a column name.
+    Config,          // A nested configuration of `family`: `sgd(lr 0.1)`, `fashion`.
+  };
+  Kind kind = Kind::Int;
+  double min = -1e300, max = 1e300;
+  bool minExclusive = false, maxExclusive = false;
+  std::vector<llvm::StringRef> symbols;
+  llvm::StringRef family; // For Config.
+
+  static ParamType integer(double min, double max) {
+    ParamType t;
+    t.kind = Kind::Int;
+    t.min = min;
+    t.max = max;
+    return t;
+  }
+  static ParamType number(double min, double max, bool minExclusive = false,
+                          bool maxExclusive = false) {
+    ParamType t;
+    t.kind = Kind::Float;
+    t.min = min;
+    t.max = max;
+    t.minExclusive = minExclusive;
+    t.maxExclusive = maxExclusive;
+    return t;
+  }
+  static ParamType boolean() {
+    ParamType t;
+    t.kind = Kind::Bool;
+    return t;
+  }
+  static ParamType symbol(std::vector<llvm::StringRef> symbols) {
+    ParamType t;
+    t.kind = Kind::Symbol;
+    t.symbols = std::move(symbols);
+    return t;
+  }
+  static ParamType string() {
+    ParamType t;
+    t.kind = Kind::String;
+    return t;
+  }
+  static ParamType countOrFraction() {
+    ParamType t;
+    t.kind = Kind::CountOrFraction;
+    t.min = 0;
+    return t;
+  }
+  static ParamType intOrString() {
+    ParamType t;
+    t.kind = Kind::IntOrString;
+    t.min = 0;
+    return t;
+  }
+  static ParamType config(llvm::StringRef family) {
+    ParamType t;
+    t.kind = Kind::Config;
+    t.family = family;
+    return t;
+  }
+
+  /// "an integer", "a number", "one of relu, tanh, ...".
+  std::string describe() const;
+  /// The range as text, for example "> 0" or "in [0, 1)"; empty if unbounded.
+  std::string describeRange() const;
+  bool inRange(double v) const;
+};
+
+/// One parameter of a kind (or one setting of the sweep itself).
+struct ParamSpec {
+  llvm::StringRef name;
+  ParamType type;
+  /// The default; for Config parameters a Symbol naming the default kind.
+  /// None with `required` false means the setting is simply absent.
+  Value defaultValue;
+  bool required = false;
+  /// For a Config parameter: whether the choice of kind splits groups.
+  bool structural = false;
+  llvm::StringRef help;
+};
+
+/// A kind within a family: `sgd` among optimizers, `spirals` among data sources.
+struct KindSpec {
+  llvm::StringRef name;
+  std::vector<ParamSpec> params;
+  llvm::StringRef help;
+
+  const ParamSpec *lookup(llvm::StringRef param) const;
+};
+
+/// A family of kinds: "optimizer", "schedule", "init", "source" (data sources),
+/// "early_stop", "energy", and "sweep" whose only kind holds the sweep's settings.
+struct FamilySpec {
+  llvm::StringRef name;
+  std::vector<KindSpec> kinds;
+
+  const KindSpec *lookup(llvm::StringRef kind) const;
+  std::vector<llvm::StringRef> kindNames() const;
+};
+
+/// The family named `name`, or null. "model" and "dataset" are not here: their
+/// kinds are the file's own declarations.
+const FamilySpec *lookupFamily(llvm::StringRef name);
+
+/// The layers and activations usable in a model body.
+llvm::ArrayRef<llvm::StringRef> getActivationNames();
+bool isActivation(llvm::StringRef name);
+
+/// The metrics `report` accepts.
+llvm::ArrayRef<llvm::StringRef> getMetricNames();
+
+/// The axis generators usable after `in`.
+llvm::ArrayRef<llvm::StringRef> getAxisGeneratorNames();
+
+/// Upper bounds that keep hostile input from exhausting memory or time.
+constexpr int64_t kMaxAxisValues = 1000000;
+constexpr int64_t kMaxRuns = 10000000;
+constexpr int64_t kMaxModelLayers = 100000;
+constexpr int64_t kMaxLayerWidth = 1 << 24;
+
+} // namespace sweep
+
+#endif // SWEEP_LANG_BUILTINS_H

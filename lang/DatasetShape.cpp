@@ -1,0 +1,183 @@
+//===- DatasetShape.cpp - sizes of a configured dataset -------------------===//
+
+#include "lang/DatasetShape.h"
+
+#include "runtime/data/CsvFile.h"
+#include "runtime/data/IdxFile.h"
+
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/Path.h"
+
+#include <algorithm>
+#include <cmath>
+
+using namespace sweep;
+
+static std::string resolvePath(llvm::StringRef path, llvm::StringRef baseDir) {
+  if (path.empty() || llvm::sys::path::is_absolute(path) || baseDir.empty())
+    return path.str();
+  llvm::SmallString<256> full(baseDir);
+  llvm::sys::path::append(full, path);
+  return std::string(full.str());
+}
+
+/// Splits `count` samples into train and validation.
+static bool applyValidation(const Value &validation, int64_t count, DatasetShape &shape,
+                            std::string &error, std::string &errorParam) {
+  int64_t held = validation.kind == Value::Kind::Int
+                     ? validation.i
+                     : int64_t(std::floor(validation.f * double(count)));
+  if (held >= count) {
+    error = "validation split of " + std::to_string(held) + " leaves no training samples (" +
+            std::to_string(count) + " in all)";
+    errorParam = "validation";
+    return false;
+  }
+  shape.validation = held;
+  shape.train = count - held;
+  return true;
+}
+
+/// Reads an IDX image/label pair and checks that they agree.
+static bool probeIdxPair(const std::string &images, const std::string &labels,
+                         int64_t &count, int64_t &inputs, int64_t &classes, std::string &error) {
+  IdxHeader header;
+  if (!readIdxHeader(images, header, error))
+    return false;
+  if (header.dims.size() < 2) {
+    error = "'" + images + "' is not an IDX image file (rank " +
+            std::to_string(header.dims.size()) + ")";
+    return false;
+  }
+  std::vector<uint8_t> labelValues;
+  if (!readIdxLabels(labels, labelValues, error))
+    return false;
+  if (labelValues.size() != header.count()) {
+    error = "'" + images + "' has " + std::to_string(header.count()) + " images but '" +
+            labels + "' has " + std::to_string(labelValues.size()) + " labels";
+    return false;
+  }
+  count = int64_t(header.count());
+  inputs = int64_t(header.itemSize());
+  classes = labelValues.empty() ? 0 : *std::max_element(labelValues.begin(), labelValues.end()) + 1;
+  return true;
+}
+
+bool sweep::computeDatasetShape(llvm::StringRef source,
+                                llvm::function_ref<Value(llvm::StringRef)> get,
+                                llvm::StringRef baseDir, DatasetShape &shape,
+                                std::string &error, std::string &errorParam) {
+  shape.source = source.str();
+  if (source == "fashion_mnist" || source == "idx") {
+    std::string images, labels, testImages, testLabels;
+    if (source == "fashion_mnist") {
+      std::string dir = resolvePath(get("path").s, baseDir);
+      images = dir + "/train-images-idx3-ubyte.gz";
+      labels = dir + "/train-labels-idx1-ubyte.gz";
+      testImages = dir + "/t10k-images-idx3-ubyte.gz";
+      testLabels = dir + "/t10k-labels-idx1-ubyte.gz";
+    } else {
+      images = resolvePath(get("images").s, baseDir);
+      labels = resolvePath(get("labels").s, baseDir);
+      testImages = resolvePath(get("test_images").s, baseDir);
+      testLabels = resolvePath(get("test_labels").s, baseDir);
+    }
+    int64_t count = 0, classes = 0;
+    if (!probeIdxPair(images, labels, count, shape.inputs, classes, error)) {
+      errorParam = source == "idx" ? "images" : "path";
+      if (source == "fashion_mnist" && get("path").s == "/usr/share/datasets/fashion-mnist")
+        error += " (install the Debian package dataset-fashion-mnist)";
+      return false;
+    }
+    if (!testImages.empty() || !testLabels.empty()) {
+      int64_t testInputs = 0, testClasses = 0;
+      if (!probeIdxPair(testImages, testLabels, shape.test, testInputs, testClasses, error)) {
+        errorParam = source == "idx" ? "test_images" : "path";
+        return false;
+      }
+      if (testInputs != shape.inputs) {
+        error = "test images have " + std::to_string(testInputs) + " values each, training "
+                "images " + std::to_string(shape.inputs);
+        errorParam = source == "idx" ? "test_images" : "path";
+        return false;
+      }
+      classes = std::max(classes, testClasses);
+    }
+    int64_t limit = get("limit").i;
+    if (limit > 0)
+      count = std::min(count, limit);
+    shape.classes = shape.targets = classes;
+    return applyValidation(get("validation"), count, shape, error, errorParam);
+  }
+
+  if (source == "csv") {
+    CsvOptions options;
+    options.header = get("header").i != 0;
+    Value label = get("label");
+    if (label.kind == Value::Kind::String)
+      options.labelName = label.s.str();
+    else
+      options.labelIndex = label.i;
+    CsvTable table;
+    if (!readCsv(resolvePath(get("path").s, baseDir), options, table, error)) {
+      errorParam = "path";
+      return false;
+    }
+    shape.inputs = int64_t(table.features);
+    bool classify = get("task").s == "classify";
+    if (classify) {
+      shape.classes = shape.targets = int64_t(table.classNames.size());
+      if (shape.classes < 2) {
+        error = "label column of '" + get("path").s.str() + "' has a single class";
+        errorParam = "label";
+        return false;
+      }
+    } else {
+      shape.targets = 1;
+      for (const std::string &text : table.labels) {
+        char *end = nullptr;
+        std::strtod(text.c_str(), &end);
+        if (text.empty() || *end != '\0') {
+          error = "regression label '" + text + "' in '" + get("path").s.str() +
+                  "' is not a number";
+          errorParam = "label";
+          return false;
+        }
+      }
+    }
+    if (!get("test").s.empty()) {
+      CsvTable testTable;
+      if (!readCsv(resolvePath(get("test").s, baseDir), options, testTable, error)) {
+        errorParam = "test";
+        return false;
+      }
+      if (testTable.features != table.features) {
+        error = "test file has " + std::to_string(testTable.features) + " features, training "
+                "file " + std::to_string(table.features);
+        errorParam = "test";
+        return false;
+      }
+      shape.test = int64_t(testTable.rows);
+    }
+    return applyValidation(get("validation"), int64_t(table.rows), shape, error, errorParam);
+  }
+
+  // Synthetic generators.
+  int64_t count = get("n").i;
+  shape.test = get("test").i;
+  if (source == "spirals") {
+    shape.inputs = 2;
+    shape.classes = shape.targets = get("arms").i;
+  } else if (source == "blobs") {
+    shape.inputs = get("features").i;
+    shape.classes = shape.targets = get("classes").i;
+  } else if (source == "teacher") {
+    shape.inputs = get("inputs").i;
+    shape.classes = 0;
+    shape.targets = get("outputs").i;
+  } else {
+    error = "unknown data source '" + source.str() + "'";
+    return false;
+  }
+  return applyValidation(get("validation"), count, shape, error, errorParam);
+}

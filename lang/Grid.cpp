@@ -1,0 +1,184 @@
+//===- Grid.cpp - expanding a sweep into runs -----------------------------===//
+
+#include "lang/Grid.h"
+
+#include "lang/Builtins.h"
+#include "lang/WhereEvaluator.h"
+
+#include "llvm/ADT/STLFunctionalExtras.h"
+
+using namespace sweep;
+
+namespace {
+uint64_t saturatingMul(uint64_t a, uint64_t b) {
+  uint64_t result;
+  return __builtin_mul_overflow(a, b, &result) ? UINT64_MAX : result;
+}
+uint64_t saturatingAdd(uint64_t a, uint64_t b) {
+  uint64_t result;
+  return __builtin_add_overflow(a, b, &result) ? UINT64_MAX : result;
+}
+
+uint64_t countScope(const SweepSpec &spec, int scope) {
+  uint64_t count = 1;
+  for (const Factor &factor : spec.scopes[scope].factors) {
+    if (factor.kind == Factor::Kind::Axes) {
+      count = saturatingMul(count, spec.axes[factor.axes.front()].values.size());
+      continue;
+    }
+    uint64_t sum = 0;
+    for (int alternativeScope : spec.choices[factor.choice].alternativeScopes)
+      sum = saturatingAdd(sum, countScope(spec, alternativeScope));
+    count = saturatingMul(count, sum);
+  }
+  return count;
+}
+
+/// Enumerates runs scope by scope in continuation-passing style: a choice's
+/// alternative is enumerated in full before the factors after the choice.
+class Enumerator {
+public:
+  Enumerator(const SweepSpec &spec, llvm::function_ref<void(llvm::ArrayRef<uint32_t>)> emit)
+      : spec(spec), emit(emit), indices(spec.getNumSlots(), kInactive) {
+    // Choices with a single alternative are not factors; they always take it.
+    for (size_t c = 0; c < spec.choices.size(); ++c)
+      if (spec.choices[c].alternatives.size() == 1)
+        indices[spec.getChoiceSlot(int(c))] = 0;
+  }
+
+  void run() {
+    enumerate(0, 0, [&] { emit(indices); });
+  }
+
+private:
+  void enumerate(int scope, size_t factorIndex, llvm::function_ref<void()> next) {
+    const std::vector<Factor> &factors = spec.scopes[scope].factors;
+    if (factorIndex == factors.size()) {
+      next();
+      return;
+    }
+    const Factor &factor = factors[factorIndex];
+    if (factor.kind == Factor::Kind::Axes) {
+      size_t n = spec.axes[factor.axes.front()].values.size();
+      for (size_t v = 0; v < n; ++v) {
+        for (int axis : factor.axes)
+          indices[axis] = uint32_t(v);
+        enumerate(scope, factorIndex + 1, next);
+      }
+      for (int axis : factor.axes)
+        indices[axis] = kInactive;
+      return;
+    }
+    const Choice &choice = spec.choices[factor.choice];
+    size_t slot = spec.getChoiceSlot(factor.choice);
+    for (size_t a = 0; a < choice.alternatives.size(); ++a) {
+      indices[slot] = uint32_t(a);
+      int alternativeScope = choice.alternativeScopes[a];
+      enumerate(alternativeScope, 0, [&] { enumerate(scope, factorIndex + 1, next); });
+    }
+    indices[slot] = kInactive;
+  }
+
+  const SweepSpec &spec;
+  llvm::function_ref<void(llvm::ArrayRef<uint32_t>)> emit;
+  std::vector<uint32_t> indices;
+};
+
+void resolveNode(const SweepSpec &spec, const ConfigNode &node, llvm::ArrayRef<uint32_t> indices,
+                 std::vector<Value> &values) {
+  for (const SettingEntry &entry : node.settings) {
+    switch (entry.kind) {
+    case SettingEntry::Kind::Fixed:
+      values[entry.pathId] = entry.value;
+      break;
+    case SettingEntry::Kind::Axis:
+      values[entry.pathId] = spec.axes[entry.index].values[indices[entry.index]];
+      break;
+    case SettingEntry::Kind::Choice: {
+      const Choice &choice = spec.choices[entry.index];
+      uint32_t alternative = indices[spec.getChoiceSlot(entry.index)];
+      const ConfigNode &taken = choice.alternatives[alternative];
+      values[entry.pathId] = Value::symbol(taken.kind);
+      resolveNode(spec, taken, indices, values);
+      break;
+    }
+    }
+  }
+}
+} // namespace
+
+uint64_t sweep::countUnconstrainedRuns(const SweepSpec &spec) { return countScope(spec, 0); }
+
+void sweep::resolveRun(const SweepSpec &spec, llvm::ArrayRef<uint32_t> indices,
+                       std::vector<Value> &values) {
+  values.assign(spec.paths.size(), Value::none());
+  resolveNode(spec, spec.root, indices, values);
+}
+
+uint64_t sweep::hashRunConfig(const SweepSpec &spec, llvm::ArrayRef<Value> values) {
+  uint64_t hash = 0xcbf29ce484222325ull;
+  auto mix = [&](llvm::StringRef bytes) {
+    for (unsigned char c : bytes) {
+      hash ^= c;
+      hash *= 0x100000001b3ull;
+    }
+  };
+  // Paths sorted by name so that the hash does not depend on declaration order.
+  std::vector<int> order(spec.paths.size());
+  for (size_t i = 0; i < order.size(); ++i)
+    order[i] = int(i);
+  llvm::sort(order, [&](int a, int b) { return spec.paths[a].path < spec.paths[b].path; });
+  for (int id : order) {
+    if (values[id].isNone())
+      continue;
+    mix(spec.paths[id].path);
+    mix("=");
+    mix(values[id].str());
+    mix(";");
+  }
+  return hash;
+}
+
+mlir::FailureOr<RunTable> sweep::expandGrid(const SweepSpec &spec, SourceDiagnostics &diags) {
+  uint64_t total = countUnconstrainedRuns(spec);
+  if (total > uint64_t(kMaxRuns)) {
+    diags.error(spec.loc, "sweep '" + spec.name + "' has " +
+                              (total == UINT64_MAX ? std::string("more than 2^64")
+                                                   : std::to_string(total)) +
+                              " runs; the limit is " + std::to_string(kMaxRuns));
+    return mlir::failure();
+  }
+  RunTable table(spec.getNumSlots());
+  std::vector<WhereEvaluator> constraints;
+  for (const Constraint &constraint : spec.constraints)
+    constraints.emplace_back(spec, constraint);
+  std::vector<uint64_t> rejected(constraints.size(), 0);
+  if (constraints.empty())
+    table.reserve(total);
+
+  std::vector<Value> values;
+  uint64_t ordinal = 0;
+  Enumerator(spec, [&](llvm::ArrayRef<uint32_t> indices) {
+    uint64_t id = ordinal++;
+    if (!constraints.empty()) {
+      resolveRun(spec, indices, values);
+      for (size_t c = 0; c < constraints.size(); ++c) {
+        if (constraints[c].evaluate(values) == WhereEvaluator::Result::False) {
+          ++rejected[c];
+          return;
+        }
+      }
+    }
+    table.append(id, indices);
+  }).run();
+
+  for (size_t c = 0; c < constraints.size(); ++c)
+    if (rejected[c] == 0)
+      diags.warning(spec.constraints[c].loc, "this 'where' clause removes no run");
+  if (table.size() == 0) {
+    auto diag = diags.error(spec.loc, "sweep '" + spec.name + "' has no runs left: 'where' "
+                                      "removes all " + std::to_string(total));
+    return mlir::failure();
+  }
+  return table;
+}

@@ -1,0 +1,67 @@
+//===- Grid.h - expanding a sweep into runs ---------------------*- C++ -*-===//
+//
+// A run is one index per slot of the SweepSpec (one slot per axis, then one per
+// choice); a slot of an alternative the run did not take holds kInactive. Runs
+// are enumerated like nested loops, the factor written first varying slowest,
+// and keep as id their position in that enumeration before `where` filters, so
+// adding a constraint never renumbers the other runs.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SWEEP_LANG_GRID_H
+#define SWEEP_LANG_GRID_H
+
+#include "lang/Diagnostics.h"
+#include "lang/SweepSpec.h"
+
+#include "mlir/Support/LogicalResult.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace sweep {
+
+constexpr uint32_t kInactive = UINT32_MAX;
+
+class RunTable {
+public:
+  explicit RunTable(size_t numSlots = 0) : numSlots(numSlots) {}
+
+  size_t size() const { return ids.size(); }
+  uint64_t getId(size_t run) const { return ids[run]; }
+  llvm::ArrayRef<uint32_t> getIndices(size_t run) const {
+    return llvm::ArrayRef<uint32_t>(slots).slice(run * numSlots, numSlots);
+  }
+  void append(uint64_t id, llvm::ArrayRef<uint32_t> indices) {
+    ids.push_back(id);
+    slots.insert(slots.end(), indices.begin(), indices.end());
+  }
+  void reserve(size_t runs) {
+    ids.reserve(runs);
+    slots.reserve(runs * numSlots);
+  }
+
+private:
+  size_t numSlots;
+  std::vector<uint32_t> slots;
+  std::vector<uint64_t> ids;
+};
+
+/// The number of runs before `where` filters, saturating at UINT64_MAX.
+uint64_t countUnconstrainedRuns(const SweepSpec &spec);
+
+/// Expands `spec`. Reports an error if the grid is larger than kMaxRuns or if
+/// `where` removes every run, and warns about a `where` that removes none.
+mlir::FailureOr<RunTable> expandGrid(const SweepSpec &spec, SourceDiagnostics &diags);
+
+/// The value of every path for the run with `indices`; None where inactive.
+void resolveRun(const SweepSpec &spec, llvm::ArrayRef<uint32_t> indices,
+                std::vector<Value> &values);
+
+/// A 64-bit FNV-1a hash of the run's settings in path order: the same
+/// configuration hashes the same after axes are reordered or extended.
+uint64_t hashRunConfig(const SweepSpec &spec, llvm::ArrayRef<Value> values);
+
+} // namespace sweep
+
+#endif // SWEEP_LANG_GRID_H

@@ -1,0 +1,111 @@
+//===- Lexer.re - .sweep lexer (re2c input) -------------------------------===//
+//
+// re2c turns this file into Lexer.cpp in the build tree. The buffer ends with a
+// NUL sentinel, so no rule needs bounds checks (yyfill is off).
+//
+//===----------------------------------------------------------------------===//
+
+#include "lang/Lexer.h"
+
+#include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace sweep;
+
+Lexer::Lexer(const llvm::SourceMgr &sourceMgr, unsigned bufferId, SourceDiagnostics &diags)
+    : diags(diags) {
+  llvm::StringRef buffer = sourceMgr.getMemoryBuffer(bufferId)->getBuffer();
+  bufferStart = buffer.begin();
+  bufferEnd = buffer.end();
+  cursor = bufferStart;
+}
+
+Token Lexer::emitError(const char *loc, const llvm::Twine &message) {
+  diags.error(llvm::SMLoc::getFromPointer(loc), message);
+  return Token(Token::error, llvm::StringRef(loc, cursor > loc ? cursor - loc : 0));
+}
+
+Token::Kind Lexer::getIdentifierKind(llvm::StringRef spelling) {
+  return llvm::StringSwitch<Token::Kind>(spelling)
+#define TOK_KEYWORD(SPELLING) .Case(#SPELLING, Token::kw_##SPELLING)
+#include "lang/TokenKinds.def"
+      .Default(Token::identifier);
+}
+
+Token Lexer::lexToken() {
+  const char *marker = nullptr;
+  for (;;) {
+    const char *tokStart = cursor;
+    /*!re2c
+      re2c:api:style = free-form;
+      re2c:define:YYCTYPE = "unsigned char";
+      re2c:define:YYCURSOR = cursor;
+      re2c:define:YYMARKER = marker;
+      re2c:yyfill:enable = 0;
+      re2c:flags:utf-8 = 0;
+
+      digits     = [0-9]+;
+      exponent   = [eE] [+-]? digits;
+      identifier = [a-zA-Z_] [a-zA-Z0-9_]*;
+      strchar    = [^"\\\n\x00] | "\\" [^\n\x00];
+
+      "\x00" {
+        if (tokStart == bufferEnd) {
+          cursor = tokStart; // Stay on the sentinel: every later call returns eof too.
+          return formToken(Token::eof, tokStart);
+        }
+        return emitError(tokStart, "invalid NUL character in source");
+      }
+      [ \t\r\n]+          { continue; }
+      "//" [^\n\x00]*     { continue; }
+
+      identifier          { return formToken(getIdentifierKind(llvm::StringRef(tokStart, cursor - tokStart)), tokStart); }
+      digits              { return formToken(Token::integer, tokStart); }
+      digits "." digits exponent? | digits exponent
+                          { return formToken(Token::floating, tokStart); }
+      (digits ("." digits)? exponent?) [a-zA-Z_0-9]+
+                          { return emitError(tokStart, "invalid number '" + llvm::StringRef(tokStart, cursor - tokStart) + "'"); }
+      "\"" strchar* "\""  { return formToken(Token::string, tokStart); }
+      "\"" strchar*       { return emitError(tokStart, "unterminated string"); }
+
+      "("  { return formToken(Token::l_paren, tokStart); }
+      ")"  { return formToken(Token::r_paren, tokStart); }
+      "{"  { return formToken(Token::l_brace, tokStart); }
+      "}"  { return formToken(Token::r_brace, tokStart); }
+      "["  { return formToken(Token::l_square, tokStart); }
+      "]"  { return formToken(Token::r_square, tokStart); }
+      ","  { return formToken(Token::comma, tokStart); }
+      ";"  { return formToken(Token::semi, tokStart); }
+      ":"  { return formToken(Token::colon, tokStart); }
+      "="  { return formToken(Token::equal, tokStart); }
+      "."  { return formToken(Token::period, tokStart); }
+      ".." { return formToken(Token::dotdot, tokStart); }
+      "+"  { return formToken(Token::plus, tokStart); }
+      "-"  { return formToken(Token::minus, tokStart); }
+      "*"  { return formToken(Token::star, tokStart); }
+      "/"  { return formToken(Token::slash, tokStart); }
+      "%"  { return formToken(Token::percent, tokStart); }
+      "<"  { return formToken(Token::less, tokStart); }
+      "<=" { return formToken(Token::less_equal, tokStart); }
+      ">"  { return formToken(Token::greater, tokStart); }
+      ">=" { return formToken(Token::greater_equal, tokStart); }
+      "==" { return formToken(Token::equal_equal, tokStart); }
+      "!=" { return formToken(Token::not_equal, tokStart); }
+      "&&" { return formToken(Token::amp_amp, tokStart); }
+      "||" { return formToken(Token::pipe_pipe, tokStart); }
+      "!"  { return formToken(Token::exclaim, tokStart); }
+
+      * {
+        unsigned char c = static_cast<unsigned char>(*tokStart);
+        std::string shown;
+        llvm::raw_string_ostream os(shown);
+        if (c >= 0x20 && c < 0x7f)
+          os << "'" << static_cast<char>(c) << "'";
+        else
+          os << "byte 0x" << llvm::format_hex_no_prefix(c, 2);
+        return emitError(tokStart, "unexpected character " + os.str());
+      }
+    */
+  }
+}

@@ -1,0 +1,308 @@
+//===- ModelShape.cpp - a model's layers for given arguments --------------===//
+
+#include "lang/ModelShape.h"
+
+#include "lang/Builtins.h"
+
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
+
+using namespace sweep;
+
+int64_t ModelShape::getParameterCount() const {
+  int64_t count = 0;
+  for (const Layer &layer : layers)
+    if (layer.kind == Layer::Kind::Dense)
+      count += layer.inputs * layer.outputs + layer.outputs;
+  return count;
+}
+
+int64_t ModelShape::getMultiplyAdds() const {
+  int64_t count = 0;
+  for (const Layer &layer : layers)
+    if (layer.kind == Layer::Kind::Dense)
+      count += layer.inputs * layer.outputs;
+  return count;
+}
+
+int64_t ModelShape::getActivationCount() const {
+  int64_t count = 0;
+  for (const Layer &layer : layers)
+    count += layer.outputs;
+  return count;
+}
+
+std::string ModelShape::describe() const {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << inputs;
+  for (const Layer &layer : layers) {
+    os << " -> ";
+    switch (layer.kind) {
+    case Layer::Kind::Dense: os << "dense " << layer.outputs; break;
+    case Layer::Kind::Activation: os << layer.activation; break;
+    case Layer::Kind::Dropout: os << "dropout " << formatShortest(layer.probability); break;
+    }
+  }
+  return os.str();
+}
+
+namespace {
+/// A value while interpreting: a number, an activation name or a tensor width.
+struct ModelValue {
+  enum class Kind { Int, Float, Bool, Activation, Tensor } kind = Kind::Int;
+  int64_t i = 0; // Int, Bool, or a Tensor's width.
+  double f = 0;
+  llvm::StringRef activation;
+};
+
+class Interpreter {
+public:
+  Interpreter(const ModelDecl &model, llvm::function_ref<Value(llvm::StringRef)> argument,
+              SourceDiagnostics &diags,
+              llvm::function_ref<void(mlir::InFlightDiagnostic &)> addContext,
+              ModelShape &shape)
+      : model(model), argument(argument), diags(diags), addContext(addContext), shape(shape) {}
+
+  bool run() {
+    for (const ModelParam &param : model.getParams()) {
+      Value value = argument(param.name.name);
+      ModelValue v;
+      switch (value.kind) {
+      case Value::Kind::Int: v.kind = ModelValue::Kind::Int; v.i = value.i; break;
+      case Value::Kind::Float: v.kind = ModelValue::Kind::Float; v.f = value.f; break;
+      case Value::Kind::Bool: v.kind = ModelValue::Kind::Bool; v.i = value.i; break;
+      default: v.kind = ModelValue::Kind::Activation; v.activation = value.s; break;
+      }
+      env[param.name.name] = v;
+    }
+    return runBlock(model.getBody());
+  }
+
+private:
+  bool fail(llvm::SMLoc loc, const llvm::Twine &message) {
+    auto diag = diags.error(loc, message);
+    addContext(diag);
+    return false;
+  }
+
+  bool runBlock(llvm::ArrayRef<StmtPtr> body) {
+    for (const StmtPtr &stmt : body) {
+      // A repeat of statements that add no layer could otherwise spin for hours.
+      if (++steps > kMaxSteps)
+        return fail(stmt->getLoc(), "model '" + model.getName() + "' runs more than " +
+                                        std::to_string(kMaxSteps) + " statements");
+      if (auto *assign = llvm::dyn_cast<AssignStmt>(stmt.get())) {
+        std::optional<ModelValue> value = eval(assign->getValue());
+        if (!value)
+          return false;
+        env[assign->getName()] = *value;
+      } else if (auto *repeat = llvm::dyn_cast<RepeatStmt>(stmt.get())) {
+        std::optional<ModelValue> count = eval(repeat->getCount());
+        if (!count)
+          return false;
+        if (count->i < 0)
+          return fail(repeat->getCount()->getLoc(),
+                      "repeat count must be >= 0, got " + std::to_string(count->i));
+        for (int64_t k = 0; k < count->i; ++k)
+          if (!runBlock(repeat->getBody()))
+            return false;
+      } else {
+        std::optional<ModelValue> value = eval(llvm::cast<ReturnStmt>(stmt.get())->getValue());
+        if (!value)
+          return false;
+        shape.outputs = value->i;
+        return true;
+      }
+    }
+    return true;
+  }
+
+  bool addLayer(llvm::SMLoc loc, Layer layer) {
+    if (int64_t(shape.layers.size()) >= kMaxModelLayers)
+      return fail(loc, "model '" + model.getName() + "' has more than " +
+                           std::to_string(kMaxModelLayers) + " layers");
+    shape.layers.push_back(layer);
+    return true;
+  }
+
+  std::optional<ModelValue> eval(const Expr *expr) {
+    switch (expr->getKind()) {
+    case Expr::Kind::Integer: {
+      ModelValue v;
+      v.i = llvm::cast<IntegerExpr>(expr)->getValue();
+      return v;
+    }
+    case Expr::Kind::Float: {
+      ModelValue v;
+      v.kind = ModelValue::Kind::Float;
+      v.f = llvm::cast<FloatExpr>(expr)->getValue();
+      return v;
+    }
+    case Expr::Kind::Bool: {
+      ModelValue v;
+      v.kind = ModelValue::Kind::Bool;
+      v.i = llvm::cast<BoolExpr>(expr)->getValue();
+      return v;
+    }
+    case Expr::Kind::Name: {
+      llvm::StringRef name = llvm::cast<NameExpr>(expr)->getName();
+      auto it = env.find(name);
+      if (it != env.end())
+        return it->second;
+      ModelValue v;
+      v.kind = ModelValue::Kind::Activation;
+      v.activation = name; // Sema has checked that it is an activation.
+      return v;
+    }
+    case Expr::Kind::Unary: {
+      std::optional<ModelValue> operand = eval(llvm::cast<UnaryExpr>(expr)->getOperand());
+      if (!operand)
+        return std::nullopt;
+      if (operand->kind == ModelValue::Kind::Float) {
+        operand->f = -operand->f;
+      } else {
+        if (operand->i == INT64_MIN) {
+          fail(expr->getLoc(), "integer overflow");
+          return std::nullopt;
+        }
+        operand->i = -operand->i;
+      }
+      return operand;
+    }
+    case Expr::Kind::Binary: return evalBinary(llvm::cast<BinaryExpr>(expr));
+    case Expr::Kind::Call: return evalCall(llvm::cast<CallExpr>(expr));
+    default:
+      return std::nullopt; // Sema rejects every other form in a model.
+    }
+  }
+
+  std::optional<ModelValue> evalBinary(const BinaryExpr *binary) {
+    std::optional<ModelValue> lhs = eval(binary->getLhs());
+    if (!lhs)
+      return std::nullopt;
+    std::optional<ModelValue> rhs = eval(binary->getRhs());
+    if (!rhs)
+      return std::nullopt;
+    BinaryExpr::Op op = binary->getOp();
+    ModelValue result;
+    if (lhs->kind == ModelValue::Kind::Int && rhs->kind == ModelValue::Kind::Int) {
+      if ((op == BinaryExpr::Op::Div || op == BinaryExpr::Op::Rem) && rhs->i == 0) {
+        fail(binary->getLoc(), "division by zero");
+        return std::nullopt;
+      }
+      bool overflow = false;
+      switch (op) {
+      case BinaryExpr::Op::Add: overflow = __builtin_add_overflow(lhs->i, rhs->i, &result.i); break;
+      case BinaryExpr::Op::Sub: overflow = __builtin_sub_overflow(lhs->i, rhs->i, &result.i); break;
+      case BinaryExpr::Op::Mul: overflow = __builtin_mul_overflow(lhs->i, rhs->i, &result.i); break;
+      case BinaryExpr::Op::Div:
+      case BinaryExpr::Op::Rem:
+        overflow = lhs->i == INT64_MIN && rhs->i == -1;
+        if (!overflow)
+          result.i = op == BinaryExpr::Op::Div ? lhs->i / rhs->i : lhs->i % rhs->i;
+        break;
+      default: break;
+      }
+      if (overflow) {
+        fail(binary->getLoc(), "integer overflow");
+        return std::nullopt;
+      }
+      return result;
+    }
+    double a = lhs->kind == ModelValue::Kind::Float ? lhs->f : double(lhs->i);
+    double b = rhs->kind == ModelValue::Kind::Float ? rhs->f : double(rhs->i);
+    result.kind = ModelValue::Kind::Float;
+    switch (op) {
+    case BinaryExpr::Op::Add: result.f = a + b; break;
+    case BinaryExpr::Op::Sub: result.f = a - b; break;
+    case BinaryExpr::Op::Mul: result.f = a * b; break;
+    case BinaryExpr::Op::Div: result.f = a / b; break;
+    case BinaryExpr::Op::Rem: result.f = std::fmod(a, b); break;
+    default: break;
+    }
+    return result;
+  }
+
+  std::optional<ModelValue> evalCall(const CallExpr *call) {
+    llvm::StringRef callee = call->getCallee();
+    std::vector<ModelValue> args;
+    for (const Setting &arg : call->getArgs()) {
+      std::optional<ModelValue> value = eval(arg.value.get());
+      if (!value)
+        return std::nullopt;
+      args.push_back(*value);
+    }
+    auto argLoc = [&](size_t i) { return call->getArgs()[i].value->getLoc(); };
+    ModelValue tensor;
+    tensor.kind = ModelValue::Kind::Tensor;
+    if (callee == "input") {
+      if (args[0].i < 1 || args[0].i > kMaxLayerWidth) {
+        fail(argLoc(0), "input size must be in [1, " + std::to_string(kMaxLayerWidth) +
+                            "], got " + std::to_string(args[0].i));
+        return std::nullopt;
+      }
+      shape.inputs = tensor.i = args[0].i;
+      return tensor;
+    }
+    if (callee == "dense") {
+      int64_t units = args[1].i;
+      if (units < 1 || units > kMaxLayerWidth) {
+        fail(argLoc(1), "dense units must be in [1, " + std::to_string(kMaxLayerWidth) +
+                            "], got " + std::to_string(units));
+        return std::nullopt;
+      }
+      Layer layer;
+      layer.kind = Layer::Kind::Dense;
+      layer.inputs = args[0].i;
+      layer.outputs = tensor.i = units;
+      if (!addLayer(call->getLoc(), layer))
+        return std::nullopt;
+      return tensor;
+    }
+    if (callee == "dropout") {
+      double p = args[1].kind == ModelValue::Kind::Float ? args[1].f : double(args[1].i);
+      if (!(p >= 0 && p < 1)) {
+        fail(argLoc(1), "dropout probability must be in [0, 1), got " + formatShortest(p));
+        return std::nullopt;
+      }
+      Layer layer;
+      layer.kind = Layer::Kind::Dropout;
+      layer.inputs = layer.outputs = tensor.i = args[0].i;
+      layer.probability = p;
+      if (!addLayer(call->getLoc(), layer))
+        return std::nullopt;
+      return tensor;
+    }
+    // An activation, by name or through an activation parameter.
+    Layer layer;
+    layer.kind = Layer::Kind::Activation;
+    auto it = env.find(callee);
+    layer.activation = it != env.end() ? it->second.activation : callee;
+    layer.inputs = layer.outputs = tensor.i = args[0].i;
+    if (!addLayer(call->getLoc(), layer))
+      return std::nullopt;
+    return tensor;
+  }
+
+  const ModelDecl &model;
+  llvm::function_ref<Value(llvm::StringRef)> argument;
+  SourceDiagnostics &diags;
+  llvm::function_ref<void(mlir::InFlightDiagnostic &)> addContext;
+  ModelShape &shape;
+  llvm::StringMap<ModelValue> env;
+  static constexpr int64_t kMaxSteps = 10 * kMaxModelLayers;
+  int64_t steps = 0;
+};
+} // namespace
+
+bool sweep::inferModelShape(const ModelDecl &model,
+                            llvm::function_ref<Value(llvm::StringRef)> argument,
+                            SourceDiagnostics &diags,
+                            llvm::function_ref<void(mlir::InFlightDiagnostic &)> addContext,
+                            ModelShape &shape) {
+  shape = ModelShape();
+  return Interpreter(model, argument, diags, addContext, shape).run();
+}

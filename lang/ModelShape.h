@@ -1,0 +1,54 @@
+//===- ModelShape.h - a model's layers for given arguments ------*- C++ -*-===//
+//
+// Runs a model body with concrete arguments (one run group's structural
+// values, one run's numbers) to get its layers and shapes, checking what only
+// concrete values can show: widths >= 1, repeat counts >= 0, dropout in [0, 1).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SWEEP_LANG_MODELSHAPE_H
+#define SWEEP_LANG_MODELSHAPE_H
+
+#include "lang/AST.h"
+#include "lang/Diagnostics.h"
+#include "lang/Value.h"
+
+#include "llvm/ADT/STLFunctionalExtras.h"
+
+#include <vector>
+
+namespace sweep {
+
+struct Layer {
+  enum class Kind { Dense, Activation, Dropout };
+  Kind kind = Kind::Dense;
+  int64_t inputs = 0, outputs = 0;
+  llvm::StringRef activation; // For Activation.
+  double probability = 0;     // For Dropout.
+};
+
+struct ModelShape {
+  int64_t inputs = 0;
+  int64_t outputs = 0;
+  std::vector<Layer> layers;
+
+  /// Weights and biases of all dense layers.
+  int64_t getParameterCount() const;
+  /// Multiply-adds of one sample's forward pass.
+  int64_t getMultiplyAdds() const;
+  /// Values one sample produces across all layers (what backward keeps).
+  int64_t getActivationCount() const;
+  /// "784 -> dense 64 -> relu -> dense 10".
+  std::string describe() const;
+};
+
+/// Interprets `model` with `argument(name)` giving each parameter's value.
+/// On error reports it, calls `addContext` to attach notes, and returns false.
+bool inferModelShape(const ModelDecl &model, llvm::function_ref<Value(llvm::StringRef)> argument,
+                     SourceDiagnostics &diags,
+                     llvm::function_ref<void(mlir::InFlightDiagnostic &)> addContext,
+                     ModelShape &shape);
+
+} // namespace sweep
+
+#endif // SWEEP_LANG_MODELSHAPE_H

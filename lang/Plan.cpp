@@ -1,0 +1,334 @@
+//===- Plan.cpp - grouping runs and sizing each group ---------------------===//
+
+#include "lang/Plan.h"
+
+#include "lang/Builtins.h"
+
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/Path.h"
+
+#include <map>
+
+using namespace sweep;
+
+double RunGroup::getFlopsPerRunEpoch() const {
+  double macs = double(shape.getMultiplyAdds());
+  return 6.0 * macs * double(data.train) + 2.0 * macs * double(data.validation);
+}
+
+int64_t RunGroup::getOptimizerSlots() const { return optimizer == "sgd" ? 1 : 2; }
+
+double RunGroup::getStateBytes() const {
+  double runs = double(this->runs.size());
+  double perRun = double(shape.getParameterCount()) * double(2 + getOptimizerSlots()) +
+                  double(batch) * double(shape.getActivationCount()) * 2.0;
+  return runs * perRun * 4.0;
+}
+
+namespace {
+class Planner {
+public:
+  Planner(const SweepSpec &spec, const RunTable &runs, SourceDiagnostics &diags,
+          llvm::StringRef baseDir)
+      : spec(spec), runs(runs), diags(diags), baseDir(baseDir) {}
+
+  mlir::FailureOr<SweepPlan> run();
+
+private:
+  Value get(const std::vector<Value> &values, llvm::StringRef path) const {
+    auto it = spec.pathIds.find(path);
+    return it == spec.pathIds.end() ? Value::none() : values[it->second];
+  }
+  /// The alternative a run took for the top-level configuration `name`.
+  const ConfigNode &activeNode(llvm::StringRef name, llvm::ArrayRef<uint32_t> indices) const {
+    const SettingEntry *entry = spec.root.lookup(name);
+    const Choice &choice = spec.choices[entry->index];
+    return choice.alternatives[indices[spec.getChoiceSlot(entry->index)]];
+  }
+  std::string keyOf(const std::vector<Value> &values, bool structural,
+                    llvm::StringRef prefix) const;
+  std::string labelOf(const std::vector<Value> &values) const;
+  bool checkGroup(RunGroup &group, llvm::ArrayRef<uint32_t> indices,
+                  const std::vector<Value> &values);
+  bool checkModelNumbers(RunGroup &group);
+
+  const SweepSpec &spec;
+  const RunTable &runs;
+  SourceDiagnostics &diags;
+  llvm::StringRef baseDir;
+  std::map<std::string, std::pair<bool, DatasetShape>> datasetCache;
+};
+} // namespace
+
+std::string Planner::keyOf(const std::vector<Value> &values, bool structural,
+                           llvm::StringRef prefix) const {
+  std::string key;
+  llvm::raw_string_ostream os(key);
+  for (size_t id = 0; id < spec.paths.size(); ++id) {
+    const PathInfo &info = spec.paths[id];
+    if (info.structural != structural || values[id].isNone())
+      continue;
+    if (!prefix.empty() && !llvm::StringRef(info.path).starts_with(prefix))
+      continue;
+    if (!key.empty())
+      os << ' ';
+    os << info.path << '=' << values[id];
+  }
+  return os.str();
+}
+
+std::string Planner::labelOf(const std::vector<Value> &values) const {
+  std::string label;
+  llvm::raw_string_ostream os(label);
+  for (size_t id = 0; id < spec.paths.size(); ++id) {
+    const PathInfo &info = spec.paths[id];
+    bool nested = llvm::StringRef(info.path).contains('.');
+    if (!info.structural || values[id].isNone() || (nested && !info.varies))
+      continue;
+    if (!label.empty())
+      os << ' ';
+    os << info.path << '=' << values[id];
+  }
+  return os.str();
+}
+
+mlir::FailureOr<SweepPlan> Planner::run() {
+  SweepPlan plan;
+  plan.groupOfRun.resize(runs.size());
+  llvm::StringMap<uint32_t> groupIds;
+  std::vector<Value> values;
+  for (size_t r = 0; r < runs.size(); ++r) {
+    resolveRun(spec, runs.getIndices(r), values);
+    std::string key = keyOf(values, /*structural=*/true, "");
+    auto [it, inserted] = groupIds.try_emplace(key, uint32_t(plan.groups.size()));
+    if (inserted) {
+      RunGroup group;
+      group.key = std::move(key);
+      group.label = labelOf(values);
+      plan.groups.push_back(std::move(group));
+    }
+    plan.groupOfRun[r] = it->second;
+    plan.groups[it->second].runs.push_back(uint32_t(r));
+  }
+  bool ok = true;
+  for (RunGroup &group : plan.groups) {
+    llvm::ArrayRef<uint32_t> indices = runs.getIndices(group.runs.front());
+    resolveRun(spec, indices, values);
+    if (!checkGroup(group, indices, values) || !checkModelNumbers(group))
+      ok = false;
+  }
+  if (!ok)
+    return mlir::failure();
+  return plan;
+}
+
+bool Planner::checkGroup(RunGroup &group, llvm::ArrayRef<uint32_t> indices,
+                         const std::vector<Value> &values) {
+  const ConfigNode &dataNode = activeNode("data", indices);
+  const ConfigNode &modelNode = activeNode("model", indices);
+  group.model = modelNode.model;
+  group.batch = get(values, "batch").i;
+  group.epochs = get(values, "epochs").i;
+  group.optimizer = get(values, "optimizer").s;
+  group.loss = get(values, "loss").s;
+  auto addContext = [&](mlir::InFlightDiagnostic &diag) {
+    diag.attachNote(diags.getLocation(spec.root.lookup("model")->loc))
+        << "in the runs of sweep '" << spec.name << "' with " << group.label;
+  };
+
+  // The dataset, computed once per distinct data configuration.
+  std::string dataKey = keyOf(values, true, "data");
+  auto cached = datasetCache.find(dataKey);
+  if (cached == datasetCache.end()) {
+    DatasetShape shape;
+    std::string error, errorParam;
+    bool ok = computeDatasetShape(
+        dataNode.source,
+        [&](llvm::StringRef param) { return get(values, ("data." + param).str()); }, baseDir,
+        shape, error, errorParam);
+    if (!ok) {
+      const SettingEntry *entry = dataNode.lookup(errorParam);
+      llvm::SMLoc loc = entry && !entry->isDefault ? entry->loc : dataNode.loc;
+      diags.error(loc, "dataset '" + dataNode.kind + "': " + error);
+    }
+    cached = datasetCache.try_emplace(dataKey, ok, shape).first;
+  }
+  if (!cached->second.first)
+    return false;
+  group.data = cached->second.second;
+
+  if (!inferModelShape(
+          *group.model,
+          [&](llvm::StringRef param) { return get(values, ("model." + param).str()); }, diags,
+          addContext, group.shape))
+    return false;
+
+  const DatasetShape &data = group.data;
+  llvm::SMLoc modelLoc = spec.root.lookup("model")->loc;
+  if (group.shape.inputs != data.inputs) {
+    auto diag = diags.error(modelLoc, "model '" + modelNode.kind + "' takes " +
+                                          std::to_string(group.shape.inputs) +
+                                          " inputs but dataset '" + dataNode.kind + "' has " +
+                                          std::to_string(data.inputs) + " features");
+    addContext(diag);
+    return false;
+  }
+  if (group.shape.outputs != data.targets) {
+    auto diag = diags.error(modelLoc, "model '" + modelNode.kind + "' returns " +
+                                          std::to_string(group.shape.outputs) +
+                                          " values but dataset '" + dataNode.kind + "' has " +
+                                          std::to_string(data.targets) +
+                                          (data.isClassification() ? " classes" : " targets"));
+    addContext(diag);
+    return false;
+  }
+  if (group.loss == "cross_entropy" && !data.isClassification()) {
+    diags.error(spec.root.lookup("loss")->loc,
+                "loss cross_entropy needs class labels, but dataset '" + dataNode.kind +
+                    "' has regression targets; use mse");
+    return false;
+  }
+  if (llvm::is_contained(spec.metrics, "accuracy") && !data.isClassification()) {
+    diags.error(spec.reportLoc, "metric 'accuracy' needs class labels, but dataset '" +
+                                    dataNode.kind + "' has regression targets");
+    return false;
+  }
+  return true;
+}
+
+/// Numeric model arguments (floats) vary inside a group; check each distinct
+/// combination once, for the value checks that need numbers (dropout).
+bool Planner::checkModelNumbers(RunGroup &group) {
+  bool hasNumbers = false;
+  for (const ModelParam &param : group.model->getParams()) {
+    auto it = spec.pathIds.find(("model." + param.name.name));
+    if (it != spec.pathIds.end() && !spec.paths[it->second].structural &&
+        spec.paths[it->second].varies)
+      hasNumbers = true;
+  }
+  if (!hasNumbers)
+    return true;
+  llvm::StringSet<> seen;
+  std::vector<Value> values;
+  for (uint32_t r : group.runs) {
+    resolveRun(spec, runs.getIndices(r), values);
+    std::string key = keyOf(values, /*structural=*/false, "model.");
+    if (!seen.insert(key).second)
+      continue;
+    ModelShape scratch;
+    auto addContext = [&](mlir::InFlightDiagnostic &diag) {
+      diag.attachNote(diags.getLocation(spec.root.lookup("model")->loc))
+          << "in the runs of sweep '" << spec.name << "' with " << key;
+    };
+    if (!inferModelShape(
+            *group.model,
+            [&](llvm::StringRef param) { return get(values, ("model." + param).str()); }, diags,
+            addContext, scratch))
+      return false;
+  }
+  return true;
+}
+
+mlir::FailureOr<SweepPlan> sweep::planSweep(const SweepSpec &spec, const RunTable &runs,
+                                            SourceDiagnostics &diags, llvm::StringRef baseDir) {
+  return Planner(spec, runs, diags, baseDir).run();
+}
+
+//===----------------------------------------------------------------------===//
+// Printing
+//===----------------------------------------------------------------------===//
+
+static std::string formatBytes(double bytes) {
+  const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  int unit = 0;
+  while (bytes >= 1024 && unit < 4) {
+    bytes /= 1024;
+    ++unit;
+  }
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), unit == 0 ? "%.0f %s" : "%.1f %s", bytes, units[unit]);
+  return buffer;
+}
+
+static std::string formatFlops(double flops) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), "%.3g", flops);
+  return buffer;
+}
+
+void sweep::printPlan(const SweepSpec &spec, const RunTable &runs, const SweepPlan &plan,
+                      llvm::raw_ostream &os) {
+  uint64_t total = countUnconstrainedRuns(spec);
+  os << "sweep " << spec.name << ": " << runs.size() << " run" << (runs.size() == 1 ? "" : "s")
+     << " in " << plan.groups.size() << " group" << (plan.groups.size() == 1 ? "" : "s");
+  if (total != runs.size())
+    os << " (" << total << " before 'where')";
+  os << "\n";
+  os << "  axes:";
+  bool anyAxis = false;
+  for (const Axis &axis : spec.axes) {
+    os << " " << spec.paths[axis.pathId].path << "[" << axis.values.size() << "]";
+    anyAxis = true;
+  }
+  for (const Choice &choice : spec.choices) {
+    if (choice.alternatives.size() < 2)
+      continue;
+    os << " " << spec.paths[choice.pathId].path << "{";
+    for (size_t a = 0; a < choice.alternatives.size(); ++a)
+      os << (a ? "," : "") << choice.alternatives[a].kind;
+    os << "}";
+    anyAxis = true;
+  }
+  if (!anyAxis)
+    os << " none";
+  os << "\n  report: ";
+  llvm::interleave(spec.metrics, os, ", ");
+  os << "\n";
+
+  double totalFlops = 0;
+  for (size_t g = 0; g < plan.groups.size(); ++g) {
+    const RunGroup &group = plan.groups[g];
+    const DatasetShape &data = group.data;
+    os << "group " << g << ": " << group.runs.size() << " run"
+       << (group.runs.size() == 1 ? "" : "s") << "\n";
+    os << "  key: " << group.label << "\n";
+    os << "  data: " << data.source << ", " << data.inputs << " features -> ";
+    if (data.isClassification())
+      os << data.classes << " classes";
+    else
+      os << data.targets << " targets";
+    os << "; train " << data.train << ", validation " << data.validation << ", test "
+       << data.test << "\n";
+    os << "  model: " << group.shape.describe() << "\n";
+    os << "  parameters/run: " << group.shape.getParameterCount() << "\n";
+    os << "  FLOPs/run-epoch: " << formatFlops(group.getFlopsPerRunEpoch()) << "\n";
+    os << "  state memory: " << formatBytes(group.getStateBytes()) << " ("
+       << formatBytes(group.getStateBytes() / double(group.runs.size())) << "/run)\n";
+    totalFlops += group.getFlopsPerRunEpoch() * double(group.epochs) * double(group.runs.size());
+  }
+  os << "total: " << formatFlops(totalFlops) << " FLOPs over all runs and epochs\n";
+}
+
+void sweep::printGrid(const SweepSpec &spec, const RunTable &runs, const SweepPlan &plan,
+                      llvm::raw_ostream &os) {
+  os << "# sweep " << spec.name << ": " << runs.size() << " runs, " << plan.groups.size()
+     << " groups, " << countUnconstrainedRuns(spec) << " before 'where'\n";
+  os << "# id config-hash group settings\n";
+  std::vector<int> varying;
+  for (size_t id = 0; id < spec.paths.size(); ++id)
+    if (spec.paths[id].varies)
+      varying.push_back(int(id));
+  std::vector<Value> values;
+  for (size_t r = 0; r < runs.size(); ++r) {
+    resolveRun(spec, runs.getIndices(r), values);
+    os << "r" << runs.getId(r) << " "
+       << llvm::format_hex_no_prefix(hashRunConfig(spec, values), 16) << " g"
+       << plan.groupOfRun[r];
+    for (int id : varying)
+      if (!values[id].isNone())
+        os << " " << spec.paths[id].path << "=" << values[id];
+    os << "\n";
+  }
+}

@@ -1,0 +1,679 @@
+//===- SemaSweep.cpp - sweep settings, axes, choices, zip and report ------===//
+
+#include "lang/SemaInternal.h"
+
+#include "llvm/ADT/Hashing.h"
+#include "llvm/ADT/SmallSet.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
+
+using namespace sweep;
+
+const SettingEntry *ConfigNode::lookup(llvm::StringRef name) const {
+  for (const SettingEntry &entry : settings)
+    if (entry.name == name)
+      return &entry;
+  return nullptr;
+}
+
+static ValueType valueTypeOf(const ParamType &type) {
+  switch (type.kind) {
+  case ParamType::Kind::Int:
+  case ParamType::Kind::Float:
+  case ParamType::Kind::CountOrFraction:
+    return ValueType::Number;
+  case ParamType::Kind::Bool:
+    return ValueType::Bool;
+  case ParamType::Kind::String:
+  case ParamType::Kind::IntOrString:
+    return ValueType::String;
+  case ParamType::Kind::Symbol:
+  case ParamType::Kind::Config:
+    return ValueType::Symbol;
+  }
+  return ValueType::Number;
+}
+
+bool Sema::isStructural(const ParamSpec &spec) const { return spec.structural; }
+
+int Sema::internPath(const std::string &path, const ParamSpec &paramSpec) {
+  auto [it, inserted] = spec->pathIds.try_emplace(path, int(spec->paths.size()));
+  if (inserted) {
+    PathInfo info;
+    info.path = path;
+    info.type = valueTypeOf(paramSpec.type);
+    info.structural = isStructural(paramSpec);
+    spec->paths.push_back(std::move(info));
+  }
+  return it->second;
+}
+
+std::optional<Value> Sema::coerce(const Value &value, const ParamType &type, llvm::SMLoc loc,
+                                  llvm::StringRef name) {
+  auto mismatch = [&]() -> std::optional<Value> {
+    diags.error(loc, "'" + name + "' must be " + type.describe() + ", got " + value.str());
+    return std::nullopt;
+  };
+  auto outOfRange = [&]() -> std::optional<Value> {
+    diags.error(loc, "'" + name + "' must be " + type.describeRange() + ", got " + value.str());
+    return std::nullopt;
+  };
+  switch (type.kind) {
+  case ParamType::Kind::Int:
+    if (value.kind != Value::Kind::Int)
+      return mismatch();
+    if (!type.inRange(double(value.i)))
+      return outOfRange();
+    return value;
+  case ParamType::Kind::Float:
+    if (!value.isNumeric())
+      return mismatch();
+    if (!type.inRange(value.asDouble()))
+      return outOfRange();
+    return Value::number(value.asDouble());
+  case ParamType::Kind::Bool:
+    if (value.kind != Value::Kind::Bool)
+      return mismatch();
+    return value;
+  case ParamType::Kind::String:
+    if (value.kind != Value::Kind::String)
+      return mismatch();
+    return value;
+  case ParamType::Kind::Symbol: {
+    if (value.kind != Value::Kind::Symbol)
+      return mismatch();
+    if (llvm::is_contained(type.symbols, value.s))
+      return value;
+    auto diag = diags.error(loc, "'" + name + "' must be " + type.describe() + ", got '" +
+                                     value.s + "'");
+    SourceDiagnostics::suggest(diag, value.s, type.symbols);
+    return std::nullopt;
+  }
+  case ParamType::Kind::CountOrFraction:
+    if (value.kind == Value::Kind::Int) {
+      if (value.i < 0) {
+        diags.error(loc, "'" + name + "' must be >= 0, got " + value.str());
+        return std::nullopt;
+      }
+      return value;
+    }
+    if (value.kind == Value::Kind::Float) {
+      if (!(value.f >= 0 && value.f < 1)) {
+        diags.error(loc, "'" + name + "' as a fraction must be in [0, 1), got " + value.str());
+        return std::nullopt;
+      }
+      return value;
+    }
+    return mismatch();
+  case ParamType::Kind::IntOrString:
+    if (value.kind == Value::Kind::String)
+      return value;
+    if (value.kind == Value::Kind::Int && value.i >= 0)
+      return value;
+    return mismatch();
+  case ParamType::Kind::Config:
+    return mismatch();
+  }
+  return std::nullopt;
+}
+
+//===----------------------------------------------------------------------===//
+// Settings
+//===----------------------------------------------------------------------===//
+
+bool Sema::checkSetting(const ParamSpec &paramSpec, const Setting *setting,
+                        llvm::SMLoc ownerLoc, const std::string &pathPrefix, int scope,
+                        ConfigNode &node) {
+  std::string path = pathPrefix.empty() ? paramSpec.name.str()
+                                        : pathPrefix + "." + paramSpec.name.str();
+  SettingEntry entry;
+  entry.name = paramSpec.name;
+  entry.loc = setting ? setting->getLoc() : ownerLoc;
+  entry.isDefault = !setting;
+
+  if (paramSpec.type.kind == ParamType::Kind::Config) {
+    if (!setting && paramSpec.defaultValue.isNone()) {
+      if (paramSpec.required) {
+        diags.error(ownerLoc, "missing required setting '" + paramSpec.name + "' (" +
+                                  paramSpec.help + ")");
+        return false;
+      }
+      return true; // An optional configuration left out.
+    }
+    entry.pathId = internPath(path, paramSpec);
+    if (!checkConfigSetting(paramSpec, setting, ownerLoc, path, scope, entry))
+      return false;
+    node.settings.push_back(std::move(entry));
+    return true;
+  }
+
+  if (!setting) {
+    if (paramSpec.required) {
+      diags.error(ownerLoc, "missing required " +
+                                llvm::Twine(pathPrefix.empty() ? "setting" : "argument") +
+                                " '" + paramSpec.name + "' (" + paramSpec.help + ")");
+      return false;
+    }
+    if (paramSpec.defaultValue.isNone())
+      return true;
+    entry.kind = SettingEntry::Kind::Fixed;
+    entry.value = paramSpec.defaultValue;
+    // Model defaults live in Sema's pool; the spec must own what it points at.
+    if (!entry.value.s.empty())
+      entry.value.s = spec->strings.save(entry.value.s);
+    entry.pathId = internPath(path, paramSpec);
+    node.settings.push_back(std::move(entry));
+    return true;
+  }
+
+  if (!setting->isAxis) {
+    std::optional<Value> value = evaluator->evaluateConstant(setting->value.get());
+    if (!value)
+      return false;
+    value = coerce(*value, paramSpec.type, setting->value->getLoc(), paramSpec.name);
+    if (!value)
+      return false;
+    entry.kind = SettingEntry::Kind::Fixed;
+    entry.value = *value;
+    entry.pathId = internPath(path, paramSpec);
+    node.settings.push_back(std::move(entry));
+    return true;
+  }
+
+  if (!allowAxes) {
+    diags.error(setting->getLoc(), "axes ('in') are only allowed inside a sweep");
+    return false;
+  }
+  bool integral = paramSpec.type.kind == ParamType::Kind::Int;
+  std::optional<std::vector<AxisElement>> elements =
+      evaluator->evaluateAxis(setting->value.get(), integral, llvm::hash_value(path));
+  if (!elements)
+    return false;
+  Axis axis;
+  axis.loc = setting->getLoc();
+  axis.scope = scope;
+  bool ok = true;
+  for (const AxisElement &element : *elements) {
+    if (element.value.isNone()) {
+      diags.error(element.loc, "'" + paramSpec.name + "' must be " +
+                                   paramSpec.type.describe() + ", got a call");
+      ok = false;
+      continue;
+    }
+    std::optional<Value> value = coerce(element.value, paramSpec.type, element.loc,
+                                        paramSpec.name);
+    if (!value) {
+      ok = false;
+      continue;
+    }
+    axis.values.push_back(*value);
+  }
+  if (!ok)
+    return false;
+  // Duplicates in a written list are almost always a typo; random draws may repeat.
+  if (llvm::isa<ListExpr>(setting->value.get())) {
+    for (size_t i = 1; i < axis.values.size(); ++i)
+      for (size_t j = 0; j < i; ++j)
+        if (axis.values[i] == axis.values[j]) {
+          diags.warning((*elements)[i].loc, "value " + axis.values[i].str() +
+                                                " appears twice in axis '" + path + "'");
+          break;
+        }
+  }
+  entry.kind = SettingEntry::Kind::Axis;
+  entry.pathId = internPath(path, paramSpec);
+  axis.pathId = entry.pathId;
+  if (axis.values.size() > 1)
+    spec->paths[entry.pathId].varies = true;
+  entry.index = int(spec->axes.size());
+  spec->axes.push_back(std::move(axis));
+  Factor factor;
+  factor.axes.push_back(entry.index);
+  spec->scopes[scope].factors.push_back(std::move(factor));
+  node.settings.push_back(std::move(entry));
+  return true;
+}
+
+bool Sema::checkConfigSetting(const ParamSpec &paramSpec, const Setting *setting,
+                              llvm::SMLoc ownerLoc, const std::string &path, int scope,
+                              SettingEntry &entry) {
+  llvm::StringRef family = paramSpec.type.family;
+  // The alternatives as expressions; a default is a kind name with no arguments.
+  std::vector<const Expr *> alternatives;
+  std::unique_ptr<NameExpr> defaultExpr;
+  if (!setting) {
+    defaultExpr = std::make_unique<NameExpr>(ownerLoc, paramSpec.defaultValue.s.str());
+    alternatives.push_back(defaultExpr.get());
+  } else if (setting->isAxis) {
+    if (!allowAxes) {
+      diags.error(setting->getLoc(), "axes ('in') are only allowed inside a sweep");
+      return false;
+    }
+    if (auto *list = llvm::dyn_cast<ListExpr>(setting->value.get())) {
+      if (list->getElements().empty()) {
+        diags.error(list->getLoc(), "a choice needs at least one alternative");
+        return false;
+      }
+      for (const ExprPtr &element : list->getElements())
+        alternatives.push_back(element.get());
+    } else {
+      diags.error(setting->value->getLoc(),
+                  "expected a list of alternatives after 'in', such as [" +
+                      (family == "optimizer" ? llvm::StringRef("sgd(lr 0.1), adam(lr 0.001)")
+                                             : llvm::StringRef("a, b")) +
+                      "]");
+      return false;
+    }
+  } else {
+    alternatives.push_back(setting->value.get());
+  }
+
+  Choice choice;
+  choice.pathId = entry.pathId;
+  choice.loc = entry.loc;
+  choice.scope = scope;
+  int choiceId = int(spec->choices.size());
+  spec->choices.push_back(choice);
+  bool several = alternatives.size() > 1;
+  if (several) {
+    spec->paths[entry.pathId].varies = true;
+    Factor factor;
+    factor.kind = Factor::Kind::Choice;
+    factor.choice = choiceId;
+    spec->scopes[scope].factors.push_back(std::move(factor));
+  }
+  bool ok = true;
+  std::vector<ConfigNode> nodes;
+  std::vector<int> scopes;
+  for (const Expr *alternative : alternatives) {
+    int altScope = scope;
+    if (several) {
+      altScope = int(spec->scopes.size());
+      Scope newScope;
+      newScope.parentChoice = choiceId;
+      spec->scopes.push_back(std::move(newScope));
+    }
+    ConfigNode node;
+    if (!checkConfigAlternative(family, alternative, path, altScope, node)) {
+      ok = false;
+      continue;
+    }
+    for (const ConfigNode &previous : nodes)
+      if (several && previous.kind == node.kind && previous.settings.empty() &&
+          node.settings.empty())
+        diags.warning(alternative->getLoc(), "alternative '" + node.kind +
+                                                 "' appears twice in choice '" + path + "'");
+    nodes.push_back(std::move(node));
+    scopes.push_back(altScope);
+  }
+  if (!ok)
+    return false;
+  spec->choices[choiceId].alternatives = std::move(nodes);
+  spec->choices[choiceId].alternativeScopes = std::move(scopes);
+  entry.kind = SettingEntry::Kind::Choice;
+  entry.index = choiceId;
+  return true;
+}
+
+bool Sema::checkConfigAlternative(llvm::StringRef family, const Expr *expr,
+                                  const std::string &path, int scope, ConfigNode &node) {
+  llvm::StringRef kindName;
+  llvm::ArrayRef<Setting> args;
+  if (auto *call = llvm::dyn_cast<CallExpr>(expr)) {
+    kindName = call->getCallee();
+    args = call->getArgs();
+  } else if (auto *name = llvm::dyn_cast<NameExpr>(expr)) {
+    kindName = name->getName();
+  } else {
+    diags.error(expr->getLoc(), "expected " + ParamType::config(family).describe());
+    return false;
+  }
+  node.family = spec->strings.save(family);
+  node.kind = spec->strings.save(kindName);
+  node.loc = expr->getLoc();
+
+  if (family == "model") {
+    const Decl *decl = decls.lookup(kindName);
+    auto *model = llvm::dyn_cast_or_null<ModelDecl>(decl);
+    if (!model) {
+      auto diag = diags.error(expr->getLoc(),
+                              decl ? "'" + kindName + "' is not a model"
+                                   : "unknown model '" + kindName + "'");
+      std::vector<llvm::StringRef> candidates;
+      for (const auto &entry : modelKinds)
+        candidates.push_back(entry.getKey());
+      SourceDiagnostics::suggest(diag, kindName, candidates);
+      return false;
+    }
+    used[kindName] = true;
+    auto it = modelKinds.find(kindName);
+    if (it == modelKinds.end())
+      return false; // The model itself had errors.
+    node.model = model;
+    return checkConfigArgs(it->second, args, expr->getLoc(), path, scope, node);
+  }
+
+  if (family == "dataset") {
+    const FamilySpec *sources = lookupFamily("source");
+    if (const KindSpec *source = sources->lookup(kindName)) {
+      // An inline data source: `data spirals(noise in [0.1, 0.2])`.
+      node.source = node.kind;
+      return checkConfigArgs(*source, args, expr->getLoc(), path, scope, node);
+    }
+    const Decl *decl = decls.lookup(kindName);
+    auto *dataset = llvm::dyn_cast_or_null<DatasetDecl>(decl);
+    if (!dataset) {
+      auto diag = diags.error(expr->getLoc(),
+                              decl ? "'" + kindName + "' is not a dataset"
+                                   : "unknown dataset '" + kindName + "'");
+      std::vector<llvm::StringRef> candidates;
+      for (const DeclPtr &d : module.decls)
+        if (llvm::isa<DatasetDecl>(d.get()))
+          candidates.push_back(d->getName());
+      for (const KindSpec &kind : sources->kinds)
+        candidates.push_back(kind.name);
+      SourceDiagnostics::suggest(diag, kindName, candidates);
+      return false;
+    }
+    used[kindName] = true;
+    if (!args.empty()) {
+      diags.error(expr->getLoc(), "dataset '" + kindName +
+                                      "' is already configured; it takes no arguments here");
+      return false;
+    }
+    if (invalidDecls.lookup(kindName))
+      return false;
+    const CallExpr *source = dataset->getSource();
+    node.source = spec->strings.save(source->getCallee());
+    return checkConfigArgs(*sources->lookup(source->getCallee()), source->getArgs(),
+                           source->getLoc(), path, scope, node);
+  }
+
+  const FamilySpec *familySpec = lookupFamily(family);
+  const KindSpec *kind = familySpec->lookup(kindName);
+  if (!kind) {
+    auto diag = diags.error(expr->getLoc(), "unknown " + family + " '" + kindName + "'");
+    SourceDiagnostics::suggest(diag, kindName, familySpec->kindNames());
+    if (familySpec->kinds.size() > 1) {
+      std::string known;
+      llvm::raw_string_ostream os(known);
+      llvm::interleave(familySpec->kindNames(), os, ", ");
+      diag.attachNote() << "known " << family << " kinds: " << os.str();
+    }
+    return false;
+  }
+  return checkConfigArgs(*kind, args, expr->getLoc(), path, scope, node);
+}
+
+bool Sema::checkConfigArgs(const KindSpec &kind, llvm::ArrayRef<Setting> args, llvm::SMLoc loc,
+                           const std::string &pathPrefix, int scope, ConfigNode &node) {
+  // Bind arguments to parameters: positional ones in order, then by name.
+  std::vector<const Setting *> bound(kind.params.size(), nullptr);
+  std::vector<size_t> order; // Parameter indices in the order they were written.
+  bool ok = true;
+  size_t positional = 0;
+  bool sawNamed = false;
+  for (const Setting &arg : args) {
+    size_t index;
+    if (arg.name.empty()) {
+      if (sawNamed) {
+        diags.error(arg.getLoc(), "positional argument after a named one");
+        ok = false;
+        continue;
+      }
+      index = positional++;
+      if (index >= kind.params.size()) {
+        diags.error(arg.getLoc(), "'" + kind.name + "' takes " +
+                                      std::to_string(kind.params.size()) + " argument" +
+                                      (kind.params.size() == 1 ? "" : "s") + ", got more");
+        ok = false;
+        continue;
+      }
+    } else {
+      sawNamed = true;
+      const ParamSpec *param = kind.lookup(arg.name);
+      if (!param) {
+        auto diag = diags.error(arg.nameLoc, "'" + kind.name + "' has no parameter '" +
+                                                 arg.name + "'");
+        std::vector<llvm::StringRef> names;
+        for (const ParamSpec &p : kind.params)
+          names.push_back(p.name);
+        SourceDiagnostics::suggest(diag, arg.name, names);
+        ok = false;
+        continue;
+      }
+      index = param - kind.params.data();
+    }
+    if (bound[index]) {
+      auto diag = diags.error(arg.getLoc(), "'" + kind.params[index].name + "' is set twice");
+      diag.attachNote(diags.getLocation(bound[index]->getLoc())) << "first set here";
+      ok = false;
+      continue;
+    }
+    bound[index] = &arg;
+    order.push_back(index);
+  }
+  if (!ok)
+    return false;
+  // Written settings first, in source order, so that axes enumerate in the order
+  // they were written; then defaults. The node keeps parameter order.
+  std::vector<ConfigNode> pieces(kind.params.size());
+  for (size_t index : order)
+    ok &= checkSetting(kind.params[index], bound[index], loc, pathPrefix, scope, pieces[index]);
+  for (size_t index = 0; index < kind.params.size(); ++index)
+    if (!bound[index])
+      ok &= checkSetting(kind.params[index], nullptr, loc, pathPrefix, scope, pieces[index]);
+  for (ConfigNode &piece : pieces)
+    for (SettingEntry &entry : piece.settings)
+      node.settings.push_back(std::move(entry));
+  return ok;
+}
+
+//===----------------------------------------------------------------------===//
+// The sweep
+//===----------------------------------------------------------------------===//
+
+std::unique_ptr<SweepSpec> Sema::checkSweep(const SweepDecl &decl) {
+  auto result = std::make_unique<SweepSpec>();
+  spec = result.get();
+  evaluator = std::make_unique<AxisEvaluator>(diags, spec->strings);
+  spec->name = decl.getName().str();
+  spec->loc = decl.getLoc();
+  spec->scopes.emplace_back();
+  spec->root.family = "sweep";
+  spec->root.kind = spec->strings.save(decl.getName());
+  spec->root.loc = decl.getLoc();
+  unsigned errorsBefore = diags.getErrorCount();
+
+  // Gather the settings of all clauses as the arguments of the sweep's kind.
+  std::vector<Setting> settings;
+  const KindSpec &sweepKind = lookupFamily("sweep")->kinds.front();
+  std::vector<const Setting *> written;
+  for (const ClausePtr &clause : decl.getClauses())
+    if (auto *settingsClause = llvm::dyn_cast<SettingsClause>(clause.get()))
+      for (const Setting &setting : settingsClause->getSettings())
+        written.push_back(&setting);
+
+  std::vector<const Setting *> bound(sweepKind.params.size(), nullptr);
+  std::vector<size_t> order;
+  bool ok = true;
+  for (const Setting *setting : written) {
+    const ParamSpec *param = sweepKind.lookup(setting->name);
+    if (!param) {
+      auto diag = diags.error(setting->nameLoc, "unknown sweep setting '" + setting->name + "'");
+      std::vector<llvm::StringRef> names;
+      for (const ParamSpec &p : sweepKind.params)
+        names.push_back(p.name);
+      SourceDiagnostics::suggest(diag, setting->name, names);
+      ok = false;
+      continue;
+    }
+    size_t index = param - sweepKind.params.data();
+    if (bound[index]) {
+      auto diag = diags.error(setting->nameLoc, "setting '" + setting->name + "' is set twice");
+      diag.attachNote(diags.getLocation(bound[index]->nameLoc)) << "first set here";
+      ok = false;
+      continue;
+    }
+    bound[index] = setting;
+    order.push_back(index);
+  }
+  std::vector<ConfigNode> pieces(sweepKind.params.size());
+  for (size_t index : order)
+    ok &= checkSetting(sweepKind.params[index], bound[index], decl.getLoc(), "", 0,
+                       pieces[index]);
+  for (size_t index = 0; index < sweepKind.params.size(); ++index)
+    if (!bound[index])
+      ok &= checkSetting(sweepKind.params[index], nullptr, decl.getLoc(), "", 0, pieces[index]);
+  for (ConfigNode &piece : pieces)
+    for (SettingEntry &entry : piece.settings)
+      spec->root.settings.push_back(std::move(entry));
+
+  bool sawReport = false;
+  for (const ClausePtr &clause : decl.getClauses()) {
+    if (!ok)
+      break;
+    if (auto *zip = llvm::dyn_cast<ZipClause>(clause.get()))
+      checkZip(*zip);
+    else if (auto *where = llvm::dyn_cast<WhereClause>(clause.get()))
+      checkWhere(*where);
+    else if (auto *report = llvm::dyn_cast<ReportClause>(clause.get())) {
+      if (sawReport) {
+        diags.error(report->getLoc(), "'report' is given twice");
+        continue;
+      }
+      sawReport = true;
+      spec->reportLoc = report->getLoc();
+      checkReport(*report);
+    }
+  }
+  if (!sawReport) {
+    spec->metrics = {"loss"};
+    spec->reportLoc = decl.getLoc();
+  }
+
+  spec = nullptr;
+  if (!ok || diags.getErrorCount() != errorsBefore)
+    return nullptr;
+  return result;
+}
+
+std::vector<int> Sema::findAxes(llvm::StringRef name) const {
+  std::vector<int> found;
+  for (size_t i = 0; i < spec->axes.size(); ++i) {
+    llvm::StringRef path = spec->paths[spec->axes[i].pathId].path;
+    if (path == name || (path.ends_with(name) && path.size() > name.size() &&
+                         path[path.size() - name.size() - 1] == '.'))
+      found.push_back(int(i));
+  }
+  return found;
+}
+
+void Sema::checkZip(const ZipClause &clause) {
+  if (clause.getAxes().size() < 2) {
+    diags.error(clause.getLoc(), "'zip' needs at least two axes");
+    return;
+  }
+  std::vector<int> axes;
+  for (const Identifier &name : clause.getAxes()) {
+    std::vector<int> found = findAxes(name.name);
+    // An axis that occurs in several alternatives under one path is still ambiguous.
+    if (found.empty()) {
+      auto it = spec->pathIds.find(name.name);
+      if (it != spec->pathIds.end()) {
+        diags.error(name.loc, "'" + name.name + "' has a single value; 'zip' needs axes "
+                                                "('" + name.name + " in [...]')");
+        return;
+      }
+      auto diag = diags.error(name.loc, "'" + name.name + "' is not an axis of this sweep");
+      std::vector<llvm::StringRef> candidates;
+      for (const Axis &axis : spec->axes) {
+        llvm::StringRef path = spec->paths[axis.pathId].path;
+        candidates.push_back(path);
+        candidates.push_back(path.rsplit('.').second.empty() ? path : path.rsplit('.').second);
+      }
+      SourceDiagnostics::suggest(diag, name.name, candidates);
+      return;
+    }
+    if (found.size() > 1) {
+      auto diag = diags.error(name.loc, "'" + name.name + "' names " +
+                                            std::to_string(found.size()) +
+                                            " axes; write its full path");
+      for (int axis : found)
+        diag.attachNote(diags.getLocation(spec->axes[axis].loc))
+            << "axis '" << spec->paths[spec->axes[axis].pathId].path << "' is here";
+      return;
+    }
+    if (llvm::is_contained(axes, found.front())) {
+      diags.error(name.loc, "axis '" + name.name + "' is zipped with itself");
+      return;
+    }
+    axes.push_back(found.front());
+  }
+  const Axis &first = spec->axes[axes.front()];
+  for (int id : axes) {
+    const Axis &axis = spec->axes[id];
+    if (axis.scope != first.scope) {
+      diags.error(clause.getLoc(), "cannot zip '" + spec->paths[first.pathId].path + "' with '" +
+                                       spec->paths[axis.pathId].path +
+                                       "': they belong to different alternatives");
+      return;
+    }
+    if (axis.values.size() != first.values.size()) {
+      auto diag = diags.error(clause.getLoc(), "zipped axes must have the same length");
+      diag.attachNote(diags.getLocation(first.loc))
+          << "'" << spec->paths[first.pathId].path << "' has " << first.values.size()
+          << " values";
+      diag.attachNote(diags.getLocation(axis.loc))
+          << "'" << spec->paths[axis.pathId].path << "' has " << axis.values.size() << " values";
+      return;
+    }
+  }
+  // Replace the zipped axes' factors with one factor at the first one's place.
+  std::vector<Factor> &factors = spec->scopes[first.scope].factors;
+  int firstFactor = -1;
+  for (size_t i = 0; i < factors.size(); ++i) {
+    if (factors[i].kind != Factor::Kind::Axes)
+      continue;
+    for (int id : axes)
+      if (llvm::is_contained(factors[i].axes, id)) {
+        if (factors[i].axes.size() > 1) {
+          diags.error(clause.getLoc(), "axis '" + spec->paths[spec->axes[id].pathId].path +
+                                           "' is already zipped");
+          return;
+        }
+        if (firstFactor < 0)
+          firstFactor = int(i);
+      }
+  }
+  Factor zipped;
+  zipped.axes = axes;
+  std::vector<Factor> rebuilt;
+  for (size_t i = 0; i < factors.size(); ++i) {
+    if (int(i) == firstFactor) {
+      rebuilt.push_back(zipped);
+      continue;
+    }
+    if (factors[i].kind == Factor::Kind::Axes &&
+        llvm::is_contained(axes, factors[i].axes.front()))
+      continue;
+    rebuilt.push_back(std::move(factors[i]));
+  }
+  factors = std::move(rebuilt);
+}
+
+void Sema::checkReport(const ReportClause &clause) {
+  for (const Identifier &metric : clause.getMetrics()) {
+    if (!llvm::is_contained(getMetricNames(), metric.name)) {
+      auto diag = diags.error(metric.loc, "unknown metric '" + metric.name + "'");
+      SourceDiagnostics::suggest(diag, metric.name, getMetricNames());
+      continue;
+    }
+    if (llvm::is_contained(spec->metrics, metric.name)) {
+      diags.warning(metric.loc, "metric '" + metric.name + "' is reported twice");
+      continue;
+    }
+    spec->metrics.push_back(metric.name);
+  }
+}

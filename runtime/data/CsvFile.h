@@ -1,0 +1,41 @@
+//===- CsvFile.h - numeric CSV tables ---------------------------*- C++ -*-===//
+//
+// A CSV file with one sample per row: numeric feature columns and one label
+// column (a class name or number, or a regression target).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SWEEP_RUNTIME_DATA_CSVFILE_H
+#define SWEEP_RUNTIME_DATA_CSVFILE_H
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace sweep {
+
+struct CsvTable {
+  std::vector<std::string> columnNames; // Empty without a header row.
+  size_t labelColumn = 0;
+  size_t rows = 0;
+  size_t features = 0;
+  std::vector<std::vector<double>> featureRows;
+  std::vector<std::string> labels;
+  /// Distinct labels in sorted order; classes are indices into this list.
+  std::vector<std::string> classNames;
+};
+
+struct CsvOptions {
+  bool header = true;
+  std::string labelName; // Used when non-empty.
+  int64_t labelIndex = 0;
+};
+
+/// Reads and checks `path`: every row has the same number of columns and
+/// every feature is a number. On failure sets `error` (with file and line).
+bool readCsv(const std::string &path, const CsvOptions &options, CsvTable &table,
+             std::string &error);
+
+} // namespace sweep
+
+#endif // SWEEP_RUNTIME_DATA_CSVFILE_H

@@ -1,0 +1,87 @@
+//===- IdxFile.cpp - IDX files (MNIST format), raw or gzip ----------------===//
+
+#include "runtime/data/IdxFile.h"
+
+#include <zlib.h>
+
+#include <cerrno>
+#include <cstring>
+#include <memory>
+
+using namespace sweep;
+
+namespace {
+struct GzCloser {
+  void operator()(gzFile_s *file) const { gzclose(file); }
+};
+using GzFile = std::unique_ptr<gzFile_s, GzCloser>;
+
+GzFile open(const std::string &path, std::string &error) {
+  errno = 0;
+  GzFile file(gzopen(path.c_str(), "rb"));
+  if (!file)
+    error = "cannot open '" + path + "': " + (errno ? std::strerror(errno) : "out of memory");
+  return file;
+}
+
+bool readExactly(gzFile_s *file, void *buffer, size_t size, const std::string &path,
+                 const char *what, std::string &error) {
+  int got = gzread(file, buffer, unsigned(size));
+  if (got == int(size))
+    return true;
+  int code = 0;
+  const char *message = gzerror(file, &code);
+  if (got < 0 || code != Z_OK)
+    error = "'" + path + "' is corrupt: " + message;
+  else
+    error = "'" + path + "' is truncated: " + what + " ends early";
+  return false;
+}
+
+bool readHeader(gzFile_s *file, const std::string &path, IdxHeader &header,
+                std::string &error) {
+  unsigned char magic[4];
+  if (!readExactly(file, magic, 4, path, "the header", error))
+    return false;
+  if (magic[0] != 0 || magic[1] != 0 || magic[3] == 0 || magic[3] > 4) {
+    error = "'" + path + "' is not an IDX file (bad magic number)";
+    return false;
+  }
+  header.elementType = magic[2];
+  header.dims.assign(magic[3], 0);
+  for (uint32_t &dim : header.dims) {
+    unsigned char bytes[4];
+    if (!readExactly(file, bytes, 4, path, "the header", error))
+      return false;
+    dim = uint32_t(bytes[0]) << 24 | uint32_t(bytes[1]) << 16 | uint32_t(bytes[2]) << 8 |
+          uint32_t(bytes[3]);
+  }
+  return true;
+}
+} // namespace
+
+uint64_t IdxHeader::itemSize() const {
+  uint64_t size = 1;
+  for (size_t i = 1; i < dims.size(); ++i)
+    size *= dims[i];
+  return size;
+}
+
+bool sweep::readIdxHeader(const std::string &path, IdxHeader &header, std::string &error) {
+  GzFile file = open(path, error);
+  return file && readHeader(file.get(), path, header, error);
+}
+
+bool sweep::readIdxLabels(const std::string &path, std::vector<uint8_t> &labels,
+                          std::string &error) {
+  GzFile file = open(path, error);
+  IdxHeader header;
+  if (!file || !readHeader(file.get(), path, header, error))
+    return false;
+  if (header.elementType != 0x08 || header.dims.size() != 1) {
+    error = "'" + path + "' is not an IDX label file (expected rank-1 unsigned bytes)";
+    return false;
+  }
+  labels.resize(header.count());
+  return readExactly(file.get(), labels.data(), labels.size(), path, "the labels", error);
+}

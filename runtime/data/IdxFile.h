@@ -1,0 +1,36 @@
+//===- IdxFile.h - IDX files (MNIST format), raw or gzip --------*- C++ -*-===//
+//
+// IDX is the format of MNIST and Fashion-MNIST: a magic number giving the
+// element type and rank, big-endian 32-bit dimensions, then the data. Files may
+// be gzip-compressed; zlib reads both forms transparently.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SWEEP_RUNTIME_DATA_IDXFILE_H
+#define SWEEP_RUNTIME_DATA_IDXFILE_H
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace sweep {
+
+struct IdxHeader {
+  uint8_t elementType = 0; // 0x08 unsigned byte, 0x09 signed byte, 0x0D float, ...
+  std::vector<uint32_t> dims;
+
+  uint64_t count() const { return dims.empty() ? 0 : dims[0]; }
+  /// Elements per item: the product of all dimensions but the first.
+  uint64_t itemSize() const;
+};
+
+/// Reads the header of `path`. On failure returns false and sets `error` to a
+/// message that names the file and the problem.
+bool readIdxHeader(const std::string &path, IdxHeader &header, std::string &error);
+
+/// Reads a rank-1 unsigned-byte IDX label file.
+bool readIdxLabels(const std::string &path, std::vector<uint8_t> &labels, std::string &error);
+
+} // namespace sweep
+
+#endif // SWEEP_RUNTIME_DATA_IDXFILE_H

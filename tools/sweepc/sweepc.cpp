@@ -1,0 +1,172 @@
+//===- sweepc.cpp - the sweepc compiler driver ----------------------------===//
+//
+// `sweepc check|plan FILE`, and `sweepc -emit=<stage> FILE` for every stage of
+// the pipeline. -emit is ordered: it decides how deep the pipeline runs.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lang/Diagnostics.h"
+#include "lang/Grid.h"
+#include "lang/Parser.h"
+#include "lang/Plan.h"
+#include "lang/Sema.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "mlir/Support/ToolUtilities.h"
+
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+using namespace sweep;
+namespace cl = llvm::cl;
+
+namespace {
+/// How far the pipeline runs, in order.
+enum class Emit { AST, Check, Grid, Plan };
+
+cl::list<std::string> positionals(cl::Positional, cl::desc("[check|plan] <file.sweep>"),
+                                  cl::OneOrMore);
+
+cl::opt<Emit> emitAction(
+    "emit", cl::desc("What to print"), cl::init(Emit::Check),
+    cl::values(clEnumValN(Emit::AST, "ast", "the parsed AST"),
+               clEnumValN(Emit::Check, "check", "diagnostics only"),
+               clEnumValN(Emit::Grid, "grid", "every run of the expanded grid, one per line"),
+               clEnumValN(Emit::Plan, "plan", "runs, groups and their sizes")));
+
+cl::opt<std::string> outputFilename("o", cl::desc("Output file"), cl::value_desc("filename"),
+                                    cl::init("-"));
+
+cl::opt<bool> splitInputFile("split-input-file",
+                             cl::desc("Process each chunk between '// -----' lines on its own"));
+
+cl::opt<bool> verifyDiagnostics(
+    "verify-diagnostics",
+    cl::desc("Check that the diagnostics match the expected-* comments in the input"));
+
+/// Runs the front end on one buffer and prints what -emit asks for.
+mlir::LogicalResult runPipeline(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &context,
+                                llvm::StringRef baseDir, llvm::raw_ostream &os) {
+  SourceDiagnostics diags(sourceMgr, &context);
+  Parser parser(sourceMgr, sourceMgr.getMainFileID(), diags);
+  std::optional<Module> module = parser.parseModule();
+  if (!module)
+    return mlir::failure();
+  if (emitAction == Emit::AST) {
+    dumpAST(*module, sourceMgr, os);
+    return mlir::success();
+  }
+  std::vector<std::unique_ptr<SweepSpec>> sweeps;
+  if (mlir::failed(checkModule(*module, diags, sweeps)))
+    return mlir::failure();
+
+  bool ok = true;
+  for (const std::unique_ptr<SweepSpec> &spec : sweeps) {
+    mlir::FailureOr<RunTable> runs = expandGrid(*spec, diags);
+    if (mlir::failed(runs)) {
+      ok = false;
+      continue;
+    }
+    mlir::FailureOr<SweepPlan> plan = planSweep(*spec, *runs, diags, baseDir);
+    if (mlir::failed(plan)) {
+      ok = false;
+      continue;
+    }
+    switch (emitAction) {
+    case Emit::Check:
+      os << "sweep " << spec->name << ": ok, " << runs->size() << " run"
+         << (runs->size() == 1 ? "" : "s") << " in " << plan->groups.size() << " group"
+         << (plan->groups.size() == 1 ? "" : "s") << "\n";
+      break;
+    case Emit::Grid:
+      printGrid(*spec, *runs, *plan, os);
+      break;
+    case Emit::Plan:
+      printPlan(*spec, *runs, *plan, os);
+      break;
+    case Emit::AST:
+      break;
+    }
+  }
+  return mlir::success(ok);
+}
+
+mlir::LogicalResult processBuffer(std::unique_ptr<llvm::MemoryBuffer> buffer,
+                                  llvm::StringRef baseDir, llvm::raw_ostream &os) {
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
+  mlir::MLIRContext context;
+  if (verifyDiagnostics) {
+    mlir::SourceMgrDiagnosticVerifierHandler handler(sourceMgr, &context);
+    (void)runPipeline(sourceMgr, context, baseDir, os);
+    return handler.verify();
+  }
+  mlir::SourceMgrDiagnosticHandler handler(sourceMgr, &context);
+  return runPipeline(sourceMgr, context, baseDir, os);
+}
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  mlir::registerAsmPrinterCLOptions();
+  mlir::registerMLIRContextCLOptions();
+  mlir::registerPassManagerCLOptions();
+  cl::SetVersionPrinter([](llvm::raw_ostream &os) { os << "sweepc 0.1 (LLVM/MLIR 19)\n"; });
+  cl::ParseCommandLineOptions(argc, argv,
+                              "sweepc: a compiler for machine-learning training sweeps\n\n"
+                              "  sweepc check FILE    diagnostics and a one-line summary\n"
+                              "  sweepc plan FILE     runs, groups, parameters, FLOPs, memory\n"
+                              "  sweepc -emit=ast|grid|plan FILE\n");
+
+  std::string inputFilename;
+  if (positionals.size() == 2 && (positionals[0] == "check" || positionals[0] == "plan")) {
+    // A subcommand fixes the stage; an explicit -emit must agree with it.
+    Emit wanted = positionals[0] == "check" ? Emit::Check : Emit::Plan;
+    if (emitAction.getNumOccurrences() && emitAction != wanted) {
+      llvm::errs() << "sweepc: '" << positionals[0] << "' cannot be combined with -emit\n";
+      return 1;
+    }
+    emitAction = wanted;
+    inputFilename = positionals[1];
+  } else if (positionals.size() == 1) {
+    inputFilename = positionals[0];
+  } else {
+    llvm::errs() << "sweepc: expected '[check|plan] FILE'; see 'sweepc --help'\n";
+    return 1;
+  }
+
+  std::string errorMessage;
+  std::unique_ptr<llvm::MemoryBuffer> input = mlir::openInputFile(inputFilename, &errorMessage);
+  if (!input) {
+    llvm::errs() << "sweepc: " << errorMessage << "\n";
+    return 1;
+  }
+  std::unique_ptr<llvm::ToolOutputFile> output =
+      mlir::openOutputFile(outputFilename, &errorMessage);
+  if (!output) {
+    llvm::errs() << "sweepc: " << errorMessage << "\n";
+    return 1;
+  }
+  llvm::SmallString<256> baseDir(inputFilename == "-" ? "" : inputFilename);
+  llvm::sys::path::remove_filename(baseDir);
+
+  auto chunkFn = [&](std::unique_ptr<llvm::MemoryBuffer> chunk,
+                     llvm::raw_ostream &os) -> mlir::LogicalResult {
+    return processBuffer(std::move(chunk), baseDir, os);
+  };
+  mlir::LogicalResult result =
+      splitInputFile ? mlir::splitAndProcessBuffer(std::move(input), chunkFn, output->os())
+                     : chunkFn(std::move(input), output->os());
+  if (mlir::failed(result))
+    return 1;
+  output->keep();
+  return 0;
+}
