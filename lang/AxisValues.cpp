@@ -8,6 +8,8 @@
 #include "llvm/ADT/StringSwitch.h"
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 
 using namespace sweep;
 
@@ -162,9 +164,8 @@ AxisEvaluator::evaluateAxis(const Expr *expr, bool integral, uint64_t stream) {
     // `optimizer in sgd(...)`: a single alternative.
     return std::vector<AxisElement>{{Value::none(), expr->getLoc(), expr}};
   }
-  auto diag = diags.error(expr->getLoc(),
-                          "expected a list, a range or a generator such as logspace(...) "
-                          "after 'in'");
+  diags.error(expr->getLoc(),
+              "expected a list, a range or a generator such as logspace(...) after 'in'");
   return std::nullopt;
 }
 
@@ -209,13 +210,12 @@ std::optional<std::vector<AxisElement>> AxisEvaluator::evaluateRange(const Range
   return elements;
 }
 
-namespace {
-/// Positional-or-named arguments of a generator, with defaults.
-struct GeneratorArgs {
-  std::vector<std::optional<Value>> values;
-  std::vector<llvm::SMLoc> locs;
-};
-} // namespace
+/// `v` rounded to `digits` significant decimal digits.
+static double roundToSignificant(double v, int digits) {
+  char buffer[40];
+  std::snprintf(buffer, sizeof(buffer), "%.*g", digits, v);
+  return std::strtod(buffer, nullptr);
+}
 
 std::optional<std::vector<AxisElement>>
 AxisEvaluator::evaluateGenerator(const CallExpr *call, bool integral, uint64_t stream) {
@@ -268,8 +268,8 @@ AxisEvaluator::evaluateGenerator(const CallExpr *call, bool integral, uint64_t s
   }
   if (!ok)
     return std::nullopt;
-  size_t required = isRandom ? 3 : 3;
-  for (size_t i = 0; i < required; ++i) {
+  // Everything but the seed is required.
+  for (size_t i = 0; i < 3; ++i) {
     if (!bound[i]) {
       diags.error(call->getLoc(), name + "() needs '" + params[i] + "'");
       return std::nullopt;
@@ -359,13 +359,18 @@ AxisEvaluator::evaluateGenerator(const CallExpr *call, bool integral, uint64_t s
       t = rng.uniform(k);
     else
       t = n == 1 ? 0.0 : double(k) / double(n - 1);
-    double v = logarithmic ? std::exp(std::log(a) + t * (std::log(b) - std::log(a)))
+    // Base-10 logarithms keep decades exact: logspace(1e-3, 0.1, 3) has 0.01.
+    double v = logarithmic ? std::pow(10.0, std::log10(a) + t * (std::log10(b) - std::log10(a)))
                            : a + t * (b - a);
-    // Land exactly on the written endpoints despite rounding in exp/log.
-    if (!isRandom && k == 0)
-      v = a;
-    if (!isRandom && k == n - 1 && n > 1)
-      v = b;
+    // Land exactly on the written endpoints, and drop the last bits of rounding
+    // noise of evenly spaced values (0.6000000000000001 is 0.6 to anyone).
+    if (!isRandom) {
+      v = roundToSignificant(v, 15);
+      if (k == 0)
+        v = a;
+      if (k == n - 1 && n > 1)
+        v = b;
+    }
     if (integral) {
       double rounded = std::nearbyint(v);
       if (std::fabs(rounded) > 9e15) {

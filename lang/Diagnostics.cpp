@@ -28,11 +28,14 @@ mlir::InFlightDiagnostic SourceDiagnostics::warning(llvm::SMLoc loc,
 
 llvm::StringRef SourceDiagnostics::closest(llvm::StringRef name,
                                            llvm::ArrayRef<llvm::StringRef> candidates) {
+  // About one typo per three characters, at least two (a swap costs two), but
+  // never as many as the name has characters: "ab" is not a typo of "cd".
+  unsigned limit = std::min<unsigned>(std::max<unsigned>(2, (name.size() + 2) / 3),
+                                      name.size() > 0 ? name.size() - 1 : 0);
   llvm::StringRef best;
-  // Allow about one typo per three characters, and always at least one.
-  unsigned bestDistance = std::max<unsigned>(1, name.size() / 3) + 1;
+  unsigned bestDistance = limit + 1;
   for (llvm::StringRef candidate : candidates) {
-    if (candidate == name)
+    if (candidate == name || candidate.empty())
       continue;
     unsigned distance = name.edit_distance(candidate, /*AllowReplacements=*/true, bestDistance);
     if (distance < bestDistance) {
@@ -40,6 +43,12 @@ llvm::StringRef SourceDiagnostics::closest(llvm::StringRef name,
       best = candidate;
     }
   }
+  if (!best.empty() || name.size() < 3)
+    return best;
+  // An abbreviation: `val_acc` for `val_accuracy`.
+  for (llvm::StringRef candidate : candidates)
+    if (candidate.starts_with(name))
+      return candidate;
   return best;
 }
 

@@ -139,13 +139,14 @@ uint64_t sweep::hashRunConfig(const SweepSpec &spec, llvm::ArrayRef<Value> value
   return hash;
 }
 
-mlir::FailureOr<RunTable> sweep::expandGrid(const SweepSpec &spec, SourceDiagnostics &diags) {
+mlir::FailureOr<RunTable> sweep::expandGrid(const SweepSpec &spec, SourceDiagnostics &diags,
+                                            uint64_t maxRuns) {
   uint64_t total = countUnconstrainedRuns(spec);
-  if (total > uint64_t(kMaxRuns)) {
+  if (total > maxRuns) {
     diags.error(spec.loc, "sweep '" + spec.name + "' has " +
                               (total == UINT64_MAX ? std::string("more than 2^64")
                                                    : std::to_string(total)) +
-                              " runs; the limit is " + std::to_string(kMaxRuns));
+                              " runs; the limit is " + std::to_string(maxRuns));
     return mlir::failure();
   }
   RunTable table(spec.getNumSlots());

@@ -11,6 +11,7 @@
 #ifndef SWEEP_LANG_GRID_H
 #define SWEEP_LANG_GRID_H
 
+#include "lang/Builtins.h"
 #include "lang/Diagnostics.h"
 #include "lang/SweepSpec.h"
 
@@ -52,7 +53,9 @@ uint64_t countUnconstrainedRuns(const SweepSpec &spec);
 
 /// Expands `spec`. Reports an error if the grid is larger than kMaxRuns or if
 /// `where` removes every run, and warns about a `where` that removes none.
-mlir::FailureOr<RunTable> expandGrid(const SweepSpec &spec, SourceDiagnostics &diags);
+/// `maxRuns` lowers the limit, for tools that must stay fast (the fuzzer).
+mlir::FailureOr<RunTable> expandGrid(const SweepSpec &spec, SourceDiagnostics &diags,
+                                     uint64_t maxRuns = kMaxRuns);
 
 /// The value of every path for the run with `indices`; None where inactive.
 void resolveRun(const SweepSpec &spec, llvm::ArrayRef<uint32_t> indices,

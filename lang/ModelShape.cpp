@@ -43,7 +43,8 @@ std::string ModelShape::describe() const {
     switch (layer.kind) {
     case Layer::Kind::Dense: os << "dense " << layer.outputs; break;
     case Layer::Kind::Activation: os << layer.activation; break;
-    case Layer::Kind::Dropout: os << "dropout " << formatShortest(layer.probability); break;
+    // The probability may be a per-run number, so the shape shows only the layer.
+    case Layer::Kind::Dropout: os << "dropout"; break;
     }
   }
   return os.str();

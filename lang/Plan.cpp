@@ -31,8 +31,8 @@ namespace {
 class Planner {
 public:
   Planner(const SweepSpec &spec, const RunTable &runs, SourceDiagnostics &diags,
-          llvm::StringRef baseDir)
-      : spec(spec), runs(runs), diags(diags), baseDir(baseDir) {}
+          const PlanOptions &options)
+      : spec(spec), runs(runs), diags(diags), options(options) {}
 
   mlir::FailureOr<SweepPlan> run();
 
@@ -49,7 +49,9 @@ private:
   }
   std::string keyOf(const std::vector<Value> &values, bool structural,
                     llvm::StringRef prefix) const;
-  std::string labelOf(const std::vector<Value> &values) const;
+  /// The group's label; `withModelArgs` adds every model argument, for errors
+  /// that depend on one.
+  std::string labelOf(const std::vector<Value> &values, bool withModelArgs = false) const;
   bool checkGroup(RunGroup &group, llvm::ArrayRef<uint32_t> indices,
                   const std::vector<Value> &values);
   bool checkModelNumbers(RunGroup &group);
@@ -57,7 +59,7 @@ private:
   const SweepSpec &spec;
   const RunTable &runs;
   SourceDiagnostics &diags;
-  llvm::StringRef baseDir;
+  const PlanOptions &options;
   std::map<std::string, std::pair<bool, DatasetShape>> datasetCache;
 };
 } // namespace
@@ -79,13 +81,15 @@ std::string Planner::keyOf(const std::vector<Value> &values, bool structural,
   return os.str();
 }
 
-std::string Planner::labelOf(const std::vector<Value> &values) const {
+std::string Planner::labelOf(const std::vector<Value> &values, bool withModelArgs) const {
   std::string label;
   llvm::raw_string_ostream os(label);
   for (size_t id = 0; id < spec.paths.size(); ++id) {
     const PathInfo &info = spec.paths[id];
-    bool nested = llvm::StringRef(info.path).contains('.');
-    if (!info.structural || values[id].isNone() || (nested && !info.varies))
+    llvm::StringRef path = info.path;
+    bool shown = !path.contains('.') || info.varies ||
+                 (withModelArgs && path.starts_with("model."));
+    if (!info.structural || values[id].isNone() || !shown)
       continue;
     if (!label.empty())
       os << ' ';
@@ -133,9 +137,10 @@ bool Planner::checkGroup(RunGroup &group, llvm::ArrayRef<uint32_t> indices,
   group.epochs = get(values, "epochs").i;
   group.optimizer = get(values, "optimizer").s;
   group.loss = get(values, "loss").s;
+  std::string context = labelOf(values, /*withModelArgs=*/true);
   auto addContext = [&](mlir::InFlightDiagnostic &diag) {
     diag.attachNote(diags.getLocation(spec.root.lookup("model")->loc))
-        << "in the runs of sweep '" << spec.name << "' with " << group.label;
+        << "in the runs of sweep '" << spec.name << "' with " << context;
   };
 
   // The dataset, computed once per distinct data configuration.
@@ -144,10 +149,16 @@ bool Planner::checkGroup(RunGroup &group, llvm::ArrayRef<uint32_t> indices,
   if (cached == datasetCache.end()) {
     DatasetShape shape;
     std::string error, errorParam;
-    bool ok = computeDatasetShape(
-        dataNode.source,
-        [&](llvm::StringRef param) { return get(values, ("data." + param).str()); }, baseDir,
-        shape, error, errorParam);
+    bool readsFiles = dataNode.source == "fashion_mnist" || dataNode.source == "idx" ||
+                      dataNode.source == "csv";
+    bool ok = false;
+    if (readsFiles && !options.readDataFiles)
+      error = "reading data files is disabled";
+    else
+      ok = computeDatasetShape(
+          dataNode.source,
+          [&](llvm::StringRef param) { return get(values, ("data." + param).str()); },
+          options.baseDir, shape, error, errorParam);
     if (!ok) {
       const SettingEntry *entry = dataNode.lookup(errorParam);
       llvm::SMLoc loc = entry && !entry->isDefault ? entry->loc : dataNode.loc;
@@ -232,8 +243,9 @@ bool Planner::checkModelNumbers(RunGroup &group) {
 }
 
 mlir::FailureOr<SweepPlan> sweep::planSweep(const SweepSpec &spec, const RunTable &runs,
-                                            SourceDiagnostics &diags, llvm::StringRef baseDir) {
-  return Planner(spec, runs, diags, baseDir).run();
+                                            SourceDiagnostics &diags,
+                                            const PlanOptions &options) {
+  return Planner(spec, runs, diags, options).run();
 }
 
 //===----------------------------------------------------------------------===//
@@ -258,6 +270,40 @@ static std::string formatFlops(double flops) {
   return buffer;
 }
 
+/// Prints a scope's factors in enumeration order: `a[3] zip(b, c)[4] opt{sgd: lr[2] | adam}`.
+static void printScope(const SweepSpec &spec, int scope, llvm::raw_ostream &os) {
+  bool first = true;
+  for (const Factor &factor : spec.scopes[scope].factors) {
+    if (!first)
+      os << " ";
+    first = false;
+    if (factor.kind == Factor::Kind::Axes) {
+      auto pathOf = [&](int axis) -> llvm::StringRef {
+        return spec.paths[spec.axes[axis].pathId].path;
+      };
+      if (factor.axes.size() == 1) {
+        os << pathOf(factor.axes.front());
+      } else {
+        os << "zip(";
+        llvm::interleave(factor.axes, os, [&](int axis) { os << pathOf(axis); }, ", ");
+        os << ")";
+      }
+      os << "[" << spec.axes[factor.axes.front()].values.size() << "]";
+      continue;
+    }
+    const Choice &choice = spec.choices[factor.choice];
+    os << spec.paths[choice.pathId].path << "{";
+    for (size_t a = 0; a < choice.alternatives.size(); ++a) {
+      os << (a ? " | " : "") << choice.alternatives[a].kind;
+      if (!spec.scopes[choice.alternativeScopes[a]].factors.empty()) {
+        os << ": ";
+        printScope(spec, choice.alternativeScopes[a], os);
+      }
+    }
+    os << "}";
+  }
+}
+
 void sweep::printPlan(const SweepSpec &spec, const RunTable &runs, const SweepPlan &plan,
                       llvm::raw_ostream &os) {
   uint64_t total = countUnconstrainedRuns(spec);
@@ -266,23 +312,10 @@ void sweep::printPlan(const SweepSpec &spec, const RunTable &runs, const SweepPl
   if (total != runs.size())
     os << " (" << total << " before 'where')";
   os << "\n";
-  os << "  axes:";
-  bool anyAxis = false;
-  for (const Axis &axis : spec.axes) {
-    os << " " << spec.paths[axis.pathId].path << "[" << axis.values.size() << "]";
-    anyAxis = true;
-  }
-  for (const Choice &choice : spec.choices) {
-    if (choice.alternatives.size() < 2)
-      continue;
-    os << " " << spec.paths[choice.pathId].path << "{";
-    for (size_t a = 0; a < choice.alternatives.size(); ++a)
-      os << (a ? "," : "") << choice.alternatives[a].kind;
-    os << "}";
-    anyAxis = true;
-  }
-  if (!anyAxis)
-    os << " none";
+  os << "  axes: ";
+  if (spec.scopes.front().factors.empty())
+    os << "none";
+  printScope(spec, 0, os);
   os << "\n  report: ";
   llvm::interleave(spec.metrics, os, ", ");
   os << "\n";

@@ -49,10 +49,17 @@ struct SweepPlan {
   std::vector<uint32_t> groupOfRun;
 };
 
-/// Groups `runs` and checks every group's shapes. Relative data paths are
-/// taken from `baseDir`.
+struct PlanOptions {
+  /// Directory that relative data paths start from.
+  std::string baseDir;
+  /// IDX and CSV sources read their files for shapes; the fuzzer turns this off
+  /// so that no input can make it open /dev/stdin.
+  bool readDataFiles = true;
+};
+
+/// Groups `runs` and checks every group's shapes.
 mlir::FailureOr<SweepPlan> planSweep(const SweepSpec &spec, const RunTable &runs,
-                                     SourceDiagnostics &diags, llvm::StringRef baseDir);
+                                     SourceDiagnostics &diags, const PlanOptions &options);
 
 /// The `sweepc plan` report.
 void printPlan(const SweepSpec &spec, const RunTable &runs, const SweepPlan &plan,

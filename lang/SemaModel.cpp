@@ -318,6 +318,8 @@ bool Sema::checkModelParams(const ModelDecl &decl, KindSpec &kind,
     } else {
       auto diag = diags.error(param.type.loc, "unknown parameter type '" + param.type.name + "'");
       SourceDiagnostics::suggest(diag, param.type.name, typeNames);
+      // Keep the name known, so that its uses do not report it again.
+      paramTypes.try_emplace(spec.name, ModelType::Error);
       ok = false;
       continue;
     }

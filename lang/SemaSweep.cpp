@@ -35,6 +35,18 @@ static ValueType valueTypeOf(const ParamType &type) {
   return ValueType::Number;
 }
 
+/// The random stream of an axis: a stable hash of its path, so that two axes
+/// with one seed draw independent values, on every machine and every run.
+/// (llvm::hash_value may be seeded per process; FNV-1a is not.)
+static uint64_t streamOf(llvm::StringRef path) {
+  uint64_t hash = 0xcbf29ce484222325ull;
+  for (unsigned char c : path) {
+    hash ^= c;
+    hash *= 0x100000001b3ull;
+  }
+  return hash;
+}
+
 bool Sema::isStructural(const ParamSpec &spec) const { return spec.structural; }
 
 int Sema::internPath(const std::string &path, const ParamSpec &paramSpec) {
@@ -187,7 +199,7 @@ bool Sema::checkSetting(const ParamSpec &paramSpec, const Setting *setting,
   }
   bool integral = paramSpec.type.kind == ParamType::Kind::Int;
   std::optional<std::vector<AxisElement>> elements =
-      evaluator->evaluateAxis(setting->value.get(), integral, llvm::hash_value(path));
+      evaluator->evaluateAxis(setting->value.get(), integral, streamOf(path));
   if (!elements)
     return false;
   Axis axis;
@@ -519,6 +531,11 @@ std::unique_ptr<SweepSpec> Sema::checkSweep(const SweepDecl &decl) {
     bound[index] = setting;
     order.push_back(index);
   }
+  // A misspelled setting would also be reported missing; one error is enough.
+  if (!ok) {
+    spec = nullptr;
+    return nullptr;
+  }
   std::vector<ConfigNode> pieces(sweepKind.params.size());
   for (size_t index : order)
     ok &= checkSetting(sweepKind.params[index], bound[index], decl.getLoc(), "", 0,
@@ -580,8 +597,11 @@ void Sema::checkZip(const ZipClause &clause) {
     std::vector<int> found = findAxes(name.name);
     // An axis that occurs in several alternatives under one path is still ambiguous.
     if (found.empty()) {
-      auto it = spec->pathIds.find(name.name);
-      if (it != spec->pathIds.end()) {
+      bool isSetting = llvm::any_of(spec->paths, [&](const PathInfo &info) {
+        llvm::StringRef path = info.path;
+        return path == name.name || path.ends_with("." + name.name);
+      });
+      if (isSetting) {
         diags.error(name.loc, "'" + name.name + "' has a single value; 'zip' needs axes "
                                                 "('" + name.name + " in [...]')");
         return;

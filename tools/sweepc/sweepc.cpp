@@ -5,11 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "lang/Diagnostics.h"
-#include "lang/Grid.h"
-#include "lang/Parser.h"
-#include "lang/Plan.h"
-#include "lang/Sema.h"
+#include "lang/FrontEnd.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/Diagnostics.h"
@@ -56,47 +52,35 @@ cl::opt<bool> verifyDiagnostics(
 mlir::LogicalResult runPipeline(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &context,
                                 llvm::StringRef baseDir, llvm::raw_ostream &os) {
   SourceDiagnostics diags(sourceMgr, &context);
-  Parser parser(sourceMgr, sourceMgr.getMainFileID(), diags);
-  std::optional<Module> module = parser.parseModule();
-  if (!module)
-    return mlir::failure();
+  FrontEndOptions options;
+  options.plan.baseDir = baseDir.str();
+  options.parseOnly = emitAction == Emit::AST;
+  FrontEndResult result;
+  mlir::LogicalResult status = runFrontEnd(sourceMgr, diags, options, result);
   if (emitAction == Emit::AST) {
-    dumpAST(*module, sourceMgr, os);
-    return mlir::success();
+    if (result.module)
+      dumpAST(*result.module, sourceMgr, os);
+    return status;
   }
-  std::vector<std::unique_ptr<SweepSpec>> sweeps;
-  if (mlir::failed(checkModule(*module, diags, sweeps)))
-    return mlir::failure();
-
-  bool ok = true;
-  for (const std::unique_ptr<SweepSpec> &spec : sweeps) {
-    mlir::FailureOr<RunTable> runs = expandGrid(*spec, diags);
-    if (mlir::failed(runs)) {
-      ok = false;
-      continue;
-    }
-    mlir::FailureOr<SweepPlan> plan = planSweep(*spec, *runs, diags, baseDir);
-    if (mlir::failed(plan)) {
-      ok = false;
-      continue;
-    }
+  for (const PlannedSweep &sweep : result.sweeps) {
     switch (emitAction) {
-    case Emit::Check:
-      os << "sweep " << spec->name << ": ok, " << runs->size() << " run"
-         << (runs->size() == 1 ? "" : "s") << " in " << plan->groups.size() << " group"
-         << (plan->groups.size() == 1 ? "" : "s") << "\n";
+    case Emit::Check: {
+      size_t runs = sweep.runs.size(), groups = sweep.plan.groups.size();
+      os << "sweep " << sweep.spec->name << ": ok, " << runs << " run" << (runs == 1 ? "" : "s")
+         << " in " << groups << " group" << (groups == 1 ? "" : "s") << "\n";
       break;
+    }
     case Emit::Grid:
-      printGrid(*spec, *runs, *plan, os);
+      printGrid(*sweep.spec, sweep.runs, sweep.plan, os);
       break;
     case Emit::Plan:
-      printPlan(*spec, *runs, *plan, os);
+      printPlan(*sweep.spec, sweep.runs, sweep.plan, os);
       break;
     case Emit::AST:
       break;
     }
   }
-  return mlir::success(ok);
+  return status;
 }
 
 mlir::LogicalResult processBuffer(std::unique_ptr<llvm::MemoryBuffer> buffer,

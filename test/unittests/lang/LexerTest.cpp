@@ -1,0 +1,81 @@
+//===- LexerTest.cpp - tokens of the .sweep language ----------------------===//
+
+#include "lang/Lexer.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+#include <gtest/gtest.h>
+
+using namespace sweep;
+
+namespace {
+struct Lexed {
+  std::vector<Token::Kind> kinds;
+  std::vector<std::string> spellings;
+  std::vector<std::string> errors;
+};
+
+Lexed lex(llvm::StringRef text) {
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBufferCopy(text, "t.sweep"),
+                               llvm::SMLoc());
+  mlir::MLIRContext context;
+  Lexed lexed;
+  mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &diag) {
+    lexed.errors.push_back(diag.str());
+    return mlir::success();
+  });
+  SourceDiagnostics diags(sourceMgr, &context);
+  Lexer lexer(sourceMgr, sourceMgr.getMainFileID(), diags);
+  for (int guard = 0; guard < 1000; ++guard) {
+    Token token = lexer.lexToken();
+    lexed.kinds.push_back(token.getKind());
+    lexed.spellings.push_back(token.getSpelling().str());
+    if (token.is(Token::eof) || token.is(Token::error))
+      break;
+  }
+  return lexed;
+}
+} // namespace
+
+TEST(Lexer, RangeIsNotAFloat) {
+  Lexed lexed = lex("0..3");
+  EXPECT_EQ(lexed.kinds, (std::vector<Token::Kind>{Token::integer, Token::dotdot,
+                                                    Token::integer, Token::eof}));
+}
+
+TEST(Lexer, NumbersAndExponents) {
+  Lexed lexed = lex("1e-3 0.5 12 3E+2");
+  EXPECT_EQ(lexed.kinds, (std::vector<Token::Kind>{Token::floating, Token::floating,
+                                                    Token::integer, Token::floating,
+                                                    Token::eof}));
+  EXPECT_EQ(lexed.spellings[0], "1e-3");
+}
+
+TEST(Lexer, KeywordsCommentsAndPunctuation) {
+  Lexed lexed = lex("sweep s { // comment\n lr in [1, 2]; where a <= b && !c; }");
+  EXPECT_EQ(lexed.kinds.front(), Token::kw_sweep);
+  EXPECT_EQ(lexed.kinds[1], Token::identifier);
+  EXPECT_EQ(lexed.kinds[4], Token::kw_in);
+  EXPECT_NE(std::find(lexed.kinds.begin(), lexed.kinds.end(), Token::less_equal),
+            lexed.kinds.end());
+  EXPECT_NE(std::find(lexed.kinds.begin(), lexed.kinds.end(), Token::amp_amp),
+            lexed.kinds.end());
+  EXPECT_TRUE(lexed.errors.empty());
+}
+
+TEST(Lexer, StringEscapes) {
+  Lexed lexed = lex(R"("a\"b\\c")");
+  ASSERT_EQ(lexed.kinds.front(), Token::string);
+  EXPECT_EQ(Token(Token::string, lexed.spellings.front()).getStringValue(), "a\"b\\c");
+}
+
+TEST(Lexer, ErrorsStopTheStream) {
+  EXPECT_EQ(lex("a $ b").kinds.back(), Token::error);
+  EXPECT_EQ(lex("\"open").errors.front(), "unterminated string");
+  EXPECT_EQ(lex("12abc").errors.front(), "invalid number '12abc'");
+  EXPECT_EQ(lex(llvm::StringRef("a\0b", 3)).errors.front(), "invalid NUL character in source");
+  EXPECT_EQ(lex("\xff").errors.front(), "unexpected character byte 0xff");
+}

@@ -1,0 +1,93 @@
+//===- CsvFileTest.cpp - CSV table reading --------------------------------===//
+
+#include "runtime/data/CsvFile.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <unistd.h>
+
+using namespace sweep;
+
+namespace {
+std::string writeTemp(const std::string &name, const std::string &text) {
+  std::string path =
+      ::testing::TempDir() + "/sweep-csv-" + std::to_string(getpid()) + "-" + name;
+  std::ofstream(path) << text;
+  return path;
+}
+} // namespace
+
+TEST(CsvFile, ReadsFeaturesAndNamedLabel) {
+  std::string path = writeTemp("ok.csv", "a,b,species\n1,2,setosa\n3,4.5,virginica\n"
+                                         "\n5,-6e-1,setosa\n");
+  CsvOptions options;
+  options.labelName = "species";
+  CsvTable table;
+  std::string error;
+  ASSERT_TRUE(readCsv(path, options, table, error)) << error;
+  EXPECT_EQ(table.rows, 3u);
+  EXPECT_EQ(table.features, 2u);
+  EXPECT_EQ(table.labelColumn, 2u);
+  EXPECT_EQ(table.classNames, (std::vector<std::string>{"setosa", "virginica"}));
+  EXPECT_DOUBLE_EQ(table.featureRows[2][1], -0.6);
+  std::remove(path.c_str());
+}
+
+TEST(CsvFile, LabelByIndexWithoutHeader) {
+  std::string path = writeTemp("noheader.csv", "0,1.5,2\n1,2.5,3\n");
+  CsvOptions options;
+  options.header = false;
+  options.labelIndex = 0;
+  CsvTable table;
+  std::string error;
+  ASSERT_TRUE(readCsv(path, options, table, error)) << error;
+  EXPECT_EQ(table.rows, 2u);
+  EXPECT_EQ(table.labels[1], "1");
+  std::remove(path.c_str());
+}
+
+TEST(CsvFile, RaggedRowNamesTheLine) {
+  std::string path = writeTemp("ragged.csv", "x,y\n1,2\n3\n");
+  CsvOptions options;
+  options.labelName = "y";
+  CsvTable table;
+  std::string error;
+  EXPECT_FALSE(readCsv(path, options, table, error));
+  EXPECT_NE(error.find("line 3 has 1 columns, expected 2"), std::string::npos) << error;
+  std::remove(path.c_str());
+}
+
+TEST(CsvFile, NonNumericFeatureIsAnError) {
+  std::string path = writeTemp("text.csv", "x,y\nabc,1\n");
+  CsvOptions options;
+  options.labelName = "y";
+  CsvTable table;
+  std::string error;
+  EXPECT_FALSE(readCsv(path, options, table, error));
+  EXPECT_NE(error.find("'abc' is not a number"), std::string::npos) << error;
+  std::remove(path.c_str());
+}
+
+TEST(CsvFile, MissingLabelColumn) {
+  std::string path = writeTemp("nolabel.csv", "x,y\n1,2\n");
+  CsvOptions options;
+  options.labelName = "target";
+  CsvTable table;
+  std::string error;
+  EXPECT_FALSE(readCsv(path, options, table, error));
+  EXPECT_NE(error.find("no column named 'target'"), std::string::npos) << error;
+  std::remove(path.c_str());
+}
+
+TEST(CsvFile, EmptyFileHasNoRows) {
+  std::string path = writeTemp("empty.csv", "x,y\n");
+  CsvOptions options;
+  options.labelName = "y";
+  CsvTable table;
+  std::string error;
+  EXPECT_FALSE(readCsv(path, options, table, error));
+  EXPECT_NE(error.find("no data rows"), std::string::npos) << error;
+  std::remove(path.c_str());
+}

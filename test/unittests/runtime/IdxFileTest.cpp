@@ -1,0 +1,101 @@
+//===- IdxFileTest.cpp - IDX header and label reading ---------------------===//
+
+#include "runtime/data/IdxFile.h"
+
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <unistd.h>
+
+using namespace sweep;
+
+namespace {
+std::string tempPath(const std::string &name) {
+  return ::testing::TempDir() + "/sweep-idx-" + std::to_string(getpid()) + "-" + name;
+}
+
+std::string idxBytes(uint8_t type, std::vector<uint32_t> dims, const std::string &payload) {
+  std::string bytes = {0, 0, char(type), char(dims.size())};
+  for (uint32_t d : dims) {
+    bytes.push_back(char(d >> 24));
+    bytes.push_back(char(d >> 16));
+    bytes.push_back(char(d >> 8));
+    bytes.push_back(char(d));
+  }
+  return bytes + payload;
+}
+
+void writeRaw(const std::string &path, const std::string &bytes) {
+  std::ofstream(path, std::ios::binary) << bytes;
+}
+
+void writeGzip(const std::string &path, const std::string &bytes) {
+  gzFile file = gzopen(path.c_str(), "wb");
+  ASSERT_NE(file, nullptr);
+  gzwrite(file, bytes.data(), unsigned(bytes.size()));
+  gzclose(file);
+}
+} // namespace
+
+TEST(IdxFile, ReadsRawHeader) {
+  std::string path = tempPath("raw-images");
+  writeRaw(path, idxBytes(0x08, {3, 2, 4}, std::string(24, '\1')));
+  IdxHeader header;
+  std::string error;
+  ASSERT_TRUE(readIdxHeader(path, header, error)) << error;
+  EXPECT_EQ(header.elementType, 0x08);
+  EXPECT_EQ(header.count(), 3u);
+  EXPECT_EQ(header.itemSize(), 8u);
+  std::remove(path.c_str());
+}
+
+TEST(IdxFile, ReadsGzipLabels) {
+  std::string path = tempPath("labels.gz");
+  writeGzip(path, idxBytes(0x08, {4}, std::string("\x00\x03\x01\x02", 4)));
+  std::vector<uint8_t> labels;
+  std::string error;
+  ASSERT_TRUE(readIdxLabels(path, labels, error)) << error;
+  EXPECT_EQ(labels, (std::vector<uint8_t>{0, 3, 1, 2}));
+  std::remove(path.c_str());
+}
+
+TEST(IdxFile, MissingFileNamesThePath) {
+  IdxHeader header;
+  std::string error;
+  EXPECT_FALSE(readIdxHeader("/nonexistent/images.gz", header, error));
+  EXPECT_NE(error.find("/nonexistent/images.gz"), std::string::npos);
+  EXPECT_NE(error.find("No such file"), std::string::npos);
+}
+
+TEST(IdxFile, BadMagicIsRejected) {
+  std::string path = tempPath("bad-magic");
+  writeRaw(path, "PK\x03\x04 this is a zip file");
+  IdxHeader header;
+  std::string error;
+  EXPECT_FALSE(readIdxHeader(path, header, error));
+  EXPECT_NE(error.find("not an IDX file"), std::string::npos);
+  std::remove(path.c_str());
+}
+
+TEST(IdxFile, TruncatedLabelsAreRejected) {
+  std::string path = tempPath("short-labels");
+  writeRaw(path, idxBytes(0x08, {10}, std::string(4, '\1')));
+  std::vector<uint8_t> labels;
+  std::string error;
+  EXPECT_FALSE(readIdxLabels(path, labels, error));
+  EXPECT_NE(error.find("truncated"), std::string::npos);
+  std::remove(path.c_str());
+}
+
+TEST(IdxFile, ImageFileIsNotALabelFile) {
+  std::string path = tempPath("images-as-labels");
+  writeRaw(path, idxBytes(0x08, {1, 2, 2}, std::string(4, '\1')));
+  std::vector<uint8_t> labels;
+  std::string error;
+  EXPECT_FALSE(readIdxLabels(path, labels, error));
+  EXPECT_NE(error.find("not an IDX label file"), std::string::npos);
+  std::remove(path.c_str());
+}
