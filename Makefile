@@ -33,7 +33,7 @@ test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure
 
 bench: build
-	$(BUILD_DIR)/bin/sweepc-bench-grid
+	python3 bench/grid_expansion.py --build $(BUILD_DIR)
 
 # Builds the libFuzzer target with clang and runs it; see test/fuzz/README.md.
 FUZZ_SECONDS ?= 60

@@ -219,9 +219,12 @@ static double roundToSignificant(double v, int digits) {
 
 std::optional<std::vector<AxisElement>>
 AxisEvaluator::evaluateGenerator(const CallExpr *call, bool integral, uint64_t stream) {
+  // `name` is what the user wrote, for messages; `kind` decides the behaviour
+  // (`int` is an alias of `randint`).
   llvm::StringRef name = call->getCallee();
-  bool isRandom = name != "linspace" && name != "logspace";
-  bool isChoice = name == "choice";
+  llvm::StringRef kind = name == "int" ? llvm::StringRef("randint") : name;
+  bool isRandom = kind != "linspace" && kind != "logspace";
+  bool isChoice = kind == "choice";
   // Parameter names in positional order.
   std::vector<llvm::StringRef> params;
   if (isChoice)
@@ -329,19 +332,19 @@ AxisEvaluator::evaluateGenerator(const CallExpr *call, bool integral, uint64_t s
     return std::nullopt;
   }
   double a = lo->asDouble(), b = hi->asDouble();
-  bool logarithmic = name == "logspace" || name == "loguniform";
+  bool logarithmic = kind == "logspace" || kind == "loguniform";
   if (logarithmic && (a <= 0 || b <= 0)) {
     diags.error(a <= 0 ? bound[0]->getLoc() : bound[1]->getLoc(),
                 name + "() bounds must be > 0");
     return std::nullopt;
   }
-  if (isRandom && !(a < b) && !(name == "randint" && a == b)) {
+  if (isRandom && !(a < b) && !(kind == "randint" && a == b)) {
     diags.error(bound[1]->getLoc(), name + "() needs lo < hi");
     return std::nullopt;
   }
-  if (name == "randint") {
+  if (kind == "randint") {
     if (lo->kind != Value::Kind::Int || hi->kind != Value::Kind::Int) {
-      diags.error(call->getLoc(), "randint() bounds must be integers");
+      diags.error(call->getLoc(), name + "() bounds must be integers");
       return std::nullopt;
     }
     double width = double(hi->i) - double(lo->i) + 1;

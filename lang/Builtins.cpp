@@ -359,7 +359,7 @@ llvm::ArrayRef<llvm::StringRef> sweep::getMetricNames() {
 }
 
 llvm::ArrayRef<llvm::StringRef> sweep::getAxisGeneratorNames() {
-  static const llvm::StringRef names[] = {"linspace",   "logspace", "uniform",
-                                          "loguniform", "randint",  "choice"};
+  static const llvm::StringRef names[] = {"linspace", "logspace", "uniform", "loguniform",
+                                          "randint",  "int",      "choice"};
   return names;
 }

@@ -7,6 +7,8 @@
 
 #include "llvm/ADT/STLFunctionalExtras.h"
 
+#include <cstring>
+
 using namespace sweep;
 
 namespace {
@@ -115,26 +117,56 @@ void sweep::resolveRun(const SweepSpec &spec, llvm::ArrayRef<uint32_t> indices,
   resolveNode(spec, spec.root, indices, values);
 }
 
-uint64_t sweep::hashRunConfig(const SweepSpec &spec, llvm::ArrayRef<Value> values) {
-  uint64_t hash = 0xcbf29ce484222325ull;
-  auto mix = [&](llvm::StringRef bytes) {
-    for (unsigned char c : bytes) {
-      hash ^= c;
-      hash *= 0x100000001b3ull;
-    }
-  };
-  // Paths sorted by name so that the hash does not depend on declaration order.
+std::vector<int> sweep::getPathsByName(const SweepSpec &spec) {
   std::vector<int> order(spec.paths.size());
   for (size_t i = 0; i < order.size(); ++i)
     order[i] = int(i);
   llvm::sort(order, [&](int a, int b) { return spec.paths[a].path < spec.paths[b].path; });
-  for (int id : order) {
-    if (values[id].isNone())
+  return order;
+}
+
+uint64_t sweep::hashRunConfig(const SweepSpec &spec, llvm::ArrayRef<Value> values,
+                              llvm::ArrayRef<int> pathsByName) {
+  uint64_t hash = 0xcbf29ce484222325ull;
+  auto mix = [&](const void *data, size_t size) {
+    const unsigned char *bytes = static_cast<const unsigned char *>(data);
+    for (size_t i = 0; i < size; ++i) {
+      hash ^= bytes[i];
+      hash *= 0x100000001b3ull;
+    }
+  };
+  // Values hash by kind and bits, not text: a path always holds one kind (sema
+  // coerces), and IEEE bits and two's complement are the same on every machine.
+  for (int id : pathsByName) {
+    const Value &value = values[id];
+    if (value.isNone())
       continue;
-    mix(spec.paths[id].path);
-    mix("=");
-    mix(values[id].str());
-    mix(";");
+    llvm::StringRef path = spec.paths[id].path;
+    mix(path.data(), path.size());
+    uint8_t kind = uint8_t(value.kind);
+    mix(&kind, 1);
+    switch (value.kind) {
+    case Value::Kind::Int:
+    case Value::Kind::Bool: {
+      uint64_t bits = uint64_t(value.i);
+      mix(&bits, sizeof(bits));
+      break;
+    }
+    case Value::Kind::Float: {
+      double f = value.f == 0 ? 0.0 : value.f; // -0.0 and 0.0 are one setting.
+      uint64_t bits;
+      std::memcpy(&bits, &f, sizeof(bits));
+      mix(&bits, sizeof(bits));
+      break;
+    }
+    case Value::Kind::Symbol:
+    case Value::Kind::String:
+      mix(value.s.data(), value.s.size());
+      mix("", 1);
+      break;
+    case Value::Kind::None:
+      break;
+    }
   }
   return hash;
 }

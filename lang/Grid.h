@@ -61,9 +61,14 @@ mlir::FailureOr<RunTable> expandGrid(const SweepSpec &spec, SourceDiagnostics &d
 void resolveRun(const SweepSpec &spec, llvm::ArrayRef<uint32_t> indices,
                 std::vector<Value> &values);
 
-/// A 64-bit FNV-1a hash of the run's settings in path order: the same
+/// Path ids sorted by path name: the order hashRunConfig reads settings in.
+std::vector<int> getPathsByName(const SweepSpec &spec);
+
+/// A 64-bit FNV-1a hash of the run's settings in path-name order: the same
 /// configuration hashes the same after axes are reordered or extended.
-uint64_t hashRunConfig(const SweepSpec &spec, llvm::ArrayRef<Value> values);
+/// `pathsByName` comes from getPathsByName.
+uint64_t hashRunConfig(const SweepSpec &spec, llvm::ArrayRef<Value> values,
+                       llvm::ArrayRef<int> pathsByName);
 
 } // namespace sweep
 

@@ -4,6 +4,7 @@
 
 #include "lang/Builtins.h"
 
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Format.h"
@@ -55,6 +56,8 @@ private:
   bool checkGroup(RunGroup &group, llvm::ArrayRef<uint32_t> indices,
                   const std::vector<Value> &values);
   bool checkModelNumbers(RunGroup &group);
+  /// Identical runs (random draws that repeat, say) train identically: pure waste.
+  void warnAboutRepeatedRuns();
 
   const SweepSpec &spec;
   const RunTable &runs;
@@ -98,6 +101,30 @@ std::string Planner::labelOf(const std::vector<Value> &values, bool withModelArg
   return os.str();
 }
 
+void Planner::warnAboutRepeatedRuns() {
+  std::vector<int> pathsByName = getPathsByName(spec);
+  llvm::DenseMap<uint64_t, uint64_t> firstRunWithHash;
+  std::vector<Value> values;
+  uint64_t repeats = 0, exampleRun = 0, exampleFirst = 0;
+  for (size_t r = 0; r < runs.size(); ++r) {
+    resolveRun(spec, runs.getIndices(r), values);
+    auto [it, inserted] =
+        firstRunWithHash.try_emplace(hashRunConfig(spec, values, pathsByName), runs.getId(r));
+    if (inserted)
+      continue;
+    if (repeats++ == 0) {
+      exampleRun = runs.getId(r);
+      exampleFirst = it->second;
+    }
+  }
+  if (repeats)
+    diags.warning(spec.loc, "sweep '" + spec.name + "' has " + std::to_string(repeats) +
+                                (repeats == 1 ? " run that repeats" : " runs that repeat") +
+                                " an earlier run's configuration (r" +
+                                std::to_string(exampleRun) + " repeats r" +
+                                std::to_string(exampleFirst) + ")");
+}
+
 mlir::FailureOr<SweepPlan> Planner::run() {
   SweepPlan plan;
   plan.groupOfRun.resize(runs.size());
@@ -116,6 +143,7 @@ mlir::FailureOr<SweepPlan> Planner::run() {
     plan.groupOfRun[r] = it->second;
     plan.groups[it->second].runs.push_back(uint32_t(r));
   }
+  warnAboutRepeatedRuns();
   bool ok = true;
   for (RunGroup &group : plan.groups) {
     llvm::ArrayRef<uint32_t> indices = runs.getIndices(group.runs.front());
@@ -353,11 +381,12 @@ void sweep::printGrid(const SweepSpec &spec, const RunTable &runs, const SweepPl
   for (size_t id = 0; id < spec.paths.size(); ++id)
     if (spec.paths[id].varies)
       varying.push_back(int(id));
+  std::vector<int> pathsByName = getPathsByName(spec);
   std::vector<Value> values;
   for (size_t r = 0; r < runs.size(); ++r) {
     resolveRun(spec, runs.getIndices(r), values);
     os << "r" << runs.getId(r) << " "
-       << llvm::format_hex_no_prefix(hashRunConfig(spec, values), 16) << " g"
+       << llvm::format_hex_no_prefix(hashRunConfig(spec, values, pathsByName), 16) << " g"
        << plan.groupOfRun[r];
     for (int id : varying)
       if (!values[id].isNone())

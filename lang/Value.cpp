@@ -32,8 +32,12 @@ std::string sweep::formatShortest(double v) {
     return "nan";
   if (std::isinf(v))
     return v > 0 ? "inf" : "-inf";
+  // If any representation of <= 15 significant digits reads back exactly, %.15g
+  // (which drops trailing zeros) is the shortest one: a double is within half an
+  // ulp (~1e-16 relative) of that decimal, far inside 15-digit rounding. So three
+  // attempts find the shortest form, where counting up from 1 digit took up to 17.
   char buffer[40];
-  for (int precision = 1; precision <= 17; ++precision) {
+  for (int precision = 15; precision <= 17; ++precision) {
     std::snprintf(buffer, sizeof(buffer), "%.*g", precision, v);
     if (std::strtod(buffer, nullptr) == v)
       break;

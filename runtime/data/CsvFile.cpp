@@ -11,6 +11,8 @@
 #include <set>
 #include <sstream>
 
+#include <sys/stat.h>
+
 using namespace sweep;
 
 static std::vector<std::string> splitRow(const std::string &line) {
@@ -48,6 +50,12 @@ static std::vector<std::string> splitRow(const std::string &line) {
 
 bool sweep::readCsv(const std::string &path, const CsvOptions &options, CsvTable &table,
                     std::string &error) {
+  // Only regular files: a device such as /dev/zero would be read forever.
+  struct stat info;
+  if (::stat(path.c_str(), &info) == 0 && !S_ISREG(info.st_mode)) {
+    error = "'" + path + "' is not a regular file";
+    return false;
+  }
   std::ifstream in(path);
   if (!in) {
     error = "cannot open '" + path + "': " + std::strerror(errno);

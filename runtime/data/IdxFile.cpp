@@ -4,9 +4,12 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <memory>
+
+#include <sys/stat.h>
 
 using namespace sweep;
 
@@ -17,6 +20,12 @@ struct GzCloser {
 using GzFile = std::unique_ptr<gzFile_s, GzCloser>;
 
 GzFile open(const std::string &path, std::string &error) {
+  // Only regular files: a FIFO or /dev/stdin would block, a device never end.
+  struct stat info;
+  if (::stat(path.c_str(), &info) == 0 && !S_ISREG(info.st_mode)) {
+    error = "'" + path + "' is not a regular file";
+    return nullptr;
+  }
   errno = 0;
   GzFile file(gzopen(path.c_str(), "rb"));
   if (!file)
@@ -56,6 +65,17 @@ bool readHeader(gzFile_s *file, const std::string &path, IdxHeader &header,
     dim = uint32_t(bytes[0]) << 24 | uint32_t(bytes[1]) << 16 | uint32_t(bytes[2]) << 8 |
           uint32_t(bytes[3]);
   }
+  // Bound the item size before anyone multiplies it out (a corrupt header could
+  // otherwise overflow or ask for terabytes).
+  uint64_t itemSize = 1;
+  for (size_t i = 1; i < header.dims.size(); ++i) {
+    itemSize *= header.dims[i];
+    if (itemSize > kMaxIdxItemSize) {
+      error = "'" + path + "' has items of more than " + std::to_string(kMaxIdxItemSize) +
+              " values; the header is corrupt or the items are too large";
+      return false;
+    }
+  }
   return true;
 }
 } // namespace
@@ -82,6 +102,16 @@ bool sweep::readIdxLabels(const std::string &path, std::vector<uint8_t> &labels,
     error = "'" + path + "' is not an IDX label file (expected rank-1 unsigned bytes)";
     return false;
   }
-  labels.resize(header.count());
-  return readExactly(file.get(), labels.data(), labels.size(), path, "the labels", error);
+  // Read in chunks: the header's count is only a claim until the bytes arrive.
+  constexpr size_t kChunk = size_t(1) << 20;
+  labels.clear();
+  for (uint64_t remaining = header.count(); remaining > 0;) {
+    size_t size = size_t(std::min<uint64_t>(remaining, kChunk));
+    size_t offset = labels.size();
+    labels.resize(offset + size);
+    if (!readExactly(file.get(), labels.data() + offset, size, path, "the labels", error))
+      return false;
+    remaining -= size;
+  }
+  return true;
 }

@@ -15,6 +15,9 @@
 
 namespace sweep {
 
+/// Items larger than this many values are rejected as a corrupt header.
+constexpr uint64_t kMaxIdxItemSize = uint64_t(1) << 28;
+
 struct IdxHeader {
   uint8_t elementType = 0; // 0x08 unsigned byte, 0x09 signed byte, 0x0D float, ...
   std::vector<uint32_t> dims;

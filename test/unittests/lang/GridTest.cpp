@@ -49,9 +49,10 @@ TEST_F(GridTest, ConfigHashIgnoresAxisOrder) {
     const PlannedSweep &sweep = result.sweeps.front();
     std::multiset<uint64_t> set;
     std::vector<Value> values;
+    std::vector<int> order = getPathsByName(*sweep.spec);
     for (size_t r = 0; r < sweep.runs.size(); ++r) {
       resolveRun(*sweep.spec, sweep.runs.getIndices(r), values);
-      set.insert(hashRunConfig(*sweep.spec, values));
+      set.insert(hashRunConfig(*sweep.spec, values, order));
     }
     return set;
   };

@@ -91,3 +91,16 @@ TEST(CsvFile, EmptyFileHasNoRows) {
   EXPECT_NE(error.find("no data rows"), std::string::npos) << error;
   std::remove(path.c_str());
 }
+
+// Regression: /dev/zero has no newline; reading it as a CSV must fail at once
+// instead of growing one line until memory runs out.
+TEST(CsvFile, DevicesAndDirectoriesAreRejected) {
+  CsvOptions options;
+  options.labelIndex = 0;
+  CsvTable table;
+  std::string error;
+  EXPECT_FALSE(readCsv("/dev/zero", options, table, error));
+  EXPECT_NE(error.find("not a regular file"), std::string::npos) << error;
+  EXPECT_FALSE(readCsv(::testing::TempDir(), options, table, error));
+  EXPECT_NE(error.find("not a regular file"), std::string::npos) << error;
+}

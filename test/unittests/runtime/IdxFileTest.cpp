@@ -99,3 +99,26 @@ TEST(IdxFile, ImageFileIsNotALabelFile) {
   EXPECT_NE(error.find("not an IDX label file"), std::string::npos);
   std::remove(path.c_str());
 }
+
+// Regression: a header that claims 4 billion labels must not allocate 4 GB before
+// finding out that the file holds four bytes.
+TEST(IdxFile, HugeClaimedCountFailsWithoutAllocating) {
+  std::string path = tempPath("huge-count");
+  writeRaw(path, idxBytes(0x08, {0xfffffff0u}, std::string(4, '\1')));
+  std::vector<uint8_t> labels;
+  std::string error;
+  EXPECT_FALSE(readIdxLabels(path, labels, error));
+  EXPECT_NE(error.find("truncated"), std::string::npos) << error;
+  EXPECT_LT(labels.capacity(), size_t(64) << 20);
+  std::remove(path.c_str());
+}
+
+TEST(IdxFile, ImplausibleImageSizeIsRejected) {
+  std::string path = tempPath("huge-images");
+  writeRaw(path, idxBytes(0x08, {1, 0xffffffffu, 0xffffffffu}, ""));
+  IdxHeader header;
+  std::string error;
+  EXPECT_FALSE(readIdxHeader(path, header, error));
+  EXPECT_NE(error.find("too large"), std::string::npos) << error;
+  std::remove(path.c_str());
+}
