@@ -117,56 +117,66 @@ void sweep::resolveRun(const SweepSpec &spec, llvm::ArrayRef<uint32_t> indices,
   resolveNode(spec, spec.root, indices, values);
 }
 
-std::vector<int> sweep::getPathsByName(const SweepSpec &spec) {
-  std::vector<int> order(spec.paths.size());
-  for (size_t i = 0; i < order.size(); ++i)
-    order[i] = int(i);
-  llvm::sort(order, [&](int a, int b) { return spec.paths[a].path < spec.paths[b].path; });
-  return order;
+namespace {
+uint64_t fnv1a(const void *data, size_t size) {
+  uint64_t hash = 0xcbf29ce484222325ull;
+  const unsigned char *bytes = static_cast<const unsigned char *>(data);
+  for (size_t i = 0; i < size; ++i) {
+    hash ^= bytes[i];
+    hash *= 0x100000001b3ull;
+  }
+  return hash;
 }
 
-uint64_t sweep::hashRunConfig(const SweepSpec &spec, llvm::ArrayRef<Value> values,
-                              llvm::ArrayRef<int> pathsByName) {
-  uint64_t hash = 0xcbf29ce484222325ull;
-  auto mix = [&](const void *data, size_t size) {
-    const unsigned char *bytes = static_cast<const unsigned char *>(data);
-    for (size_t i = 0; i < size; ++i) {
-      hash ^= bytes[i];
-      hash *= 0x100000001b3ull;
-    }
-  };
-  // Values hash by kind and bits, not text: a path always holds one kind (sema
-  // coerces), and IEEE bits and two's complement are the same on every machine.
+/// splitmix64's finalizer: a cheap 64-bit mixer with full avalanche.
+uint64_t mix64(uint64_t x) {
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ull;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+} // namespace
+
+ConfigHasher::ConfigHasher(const SweepSpec &spec) {
+  pathsByName.resize(spec.paths.size());
+  pathHashes.resize(spec.paths.size());
+  for (size_t i = 0; i < spec.paths.size(); ++i) {
+    pathsByName[i] = int(i);
+    pathHashes[i] = fnv1a(spec.paths[i].path.data(), spec.paths[i].path.size());
+  }
+  llvm::sort(pathsByName,
+             [&](int a, int b) { return spec.paths[a].path < spec.paths[b].path; });
+}
+
+uint64_t ConfigHasher::hash(llvm::ArrayRef<Value> values) const {
+  uint64_t hash = 0x9e3779b97f4a7c15ull;
   for (int id : pathsByName) {
     const Value &value = values[id];
     if (value.isNone())
       continue;
-    llvm::StringRef path = spec.paths[id].path;
-    mix(path.data(), path.size());
-    uint8_t kind = uint8_t(value.kind);
-    mix(&kind, 1);
+    // Kind and bits, not text: a path always holds one kind (sema coerces), and
+    // IEEE bits and two's complement read the same on every (little-endian) machine.
+    uint64_t bits = 0;
     switch (value.kind) {
     case Value::Kind::Int:
-    case Value::Kind::Bool: {
-      uint64_t bits = uint64_t(value.i);
-      mix(&bits, sizeof(bits));
+    case Value::Kind::Bool:
+      bits = uint64_t(value.i);
       break;
-    }
     case Value::Kind::Float: {
       double f = value.f == 0 ? 0.0 : value.f; // -0.0 and 0.0 are one setting.
-      uint64_t bits;
       std::memcpy(&bits, &f, sizeof(bits));
-      mix(&bits, sizeof(bits));
       break;
     }
     case Value::Kind::Symbol:
     case Value::Kind::String:
-      mix(value.s.data(), value.s.size());
-      mix("", 1);
+      bits = fnv1a(value.s.data(), value.s.size());
       break;
     case Value::Kind::None:
       break;
     }
+    hash = mix64(hash ^ pathHashes[id]);
+    hash = mix64(hash ^ mix64(bits + uint64_t(value.kind)));
   }
   return hash;
 }

@@ -61,14 +61,20 @@ mlir::FailureOr<RunTable> expandGrid(const SweepSpec &spec, SourceDiagnostics &d
 void resolveRun(const SweepSpec &spec, llvm::ArrayRef<uint32_t> indices,
                 std::vector<Value> &values);
 
-/// Path ids sorted by path name: the order hashRunConfig reads settings in.
-std::vector<int> getPathsByName(const SweepSpec &spec);
+/// Hashes a run's complete configuration to 64 bits. The hash combines, in
+/// path-name order, a hash of each set path with a hash of its value's kind and
+/// bits, so it does not depend on the order axes were written or on an axis's
+/// other values: the same configuration hashes the same across edits.
+class ConfigHasher {
+public:
+  explicit ConfigHasher(const SweepSpec &spec);
+  /// `values` as resolveRun fills them.
+  uint64_t hash(llvm::ArrayRef<Value> values) const;
 
-/// A 64-bit FNV-1a hash of the run's settings in path-name order: the same
-/// configuration hashes the same after axes are reordered or extended.
-/// `pathsByName` comes from getPathsByName.
-uint64_t hashRunConfig(const SweepSpec &spec, llvm::ArrayRef<Value> values,
-                       llvm::ArrayRef<int> pathsByName);
+private:
+  std::vector<int> pathsByName;
+  std::vector<uint64_t> pathHashes; // Indexed by path id.
+};
 
 } // namespace sweep
 

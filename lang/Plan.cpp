@@ -10,6 +10,8 @@
 #include "llvm/Support/Format.h"
 #include "llvm/Support/Path.h"
 
+#include <algorithm>
+#include <cstring>
 #include <map>
 
 using namespace sweep;
@@ -56,6 +58,9 @@ private:
   bool checkGroup(RunGroup &group, llvm::ArrayRef<uint32_t> indices,
                   const std::vector<Value> &values);
   bool checkModelNumbers(RunGroup &group);
+  /// Slots whose index can change a structural value: structural axes, and
+  /// choices that are structural or contain structural settings.
+  std::vector<size_t> getStructuralSlots() const;
   /// Identical runs (random draws that repeat, say) train identically: pure waste.
   void warnAboutRepeatedRuns();
 
@@ -101,15 +106,52 @@ std::string Planner::labelOf(const std::vector<Value> &values, bool withModelArg
   return os.str();
 }
 
+std::vector<size_t> Planner::getStructuralSlots() const {
+  std::vector<size_t> slots;
+  for (size_t a = 0; a < spec.axes.size(); ++a)
+    if (spec.paths[spec.axes[a].pathId].structural)
+      slots.push_back(a);
+  for (size_t c = 0; c < spec.choices.size(); ++c) {
+    const Choice &choice = spec.choices[c];
+    llvm::StringRef prefix = spec.paths[choice.pathId].path;
+    bool relevant = spec.paths[choice.pathId].structural;
+    for (const PathInfo &info : spec.paths)
+      relevant |= info.structural && llvm::StringRef(info.path).starts_with(prefix.str() + ".");
+    if (relevant && choice.alternatives.size() > 1)
+      slots.push_back(spec.getChoiceSlot(int(c)));
+  }
+  return slots;
+}
+
+/// Two runs can share a configuration only if some axis repeats a value or some
+/// choice repeats a kind: distinct indices otherwise mean distinct values.
+static bool mayRepeatRuns(const SweepSpec &spec) {
+  for (const Axis &axis : spec.axes) {
+    std::vector<std::string> texts;
+    for (const Value &value : axis.values)
+      texts.push_back(value.str());
+    llvm::sort(texts);
+    if (std::adjacent_find(texts.begin(), texts.end()) != texts.end())
+      return true;
+  }
+  for (const Choice &choice : spec.choices)
+    for (size_t a = 0; a < choice.alternatives.size(); ++a)
+      for (size_t b = 0; b < a; ++b)
+        if (choice.alternatives[a].kind == choice.alternatives[b].kind)
+          return true;
+  return false;
+}
+
 void Planner::warnAboutRepeatedRuns() {
-  std::vector<int> pathsByName = getPathsByName(spec);
+  if (!mayRepeatRuns(spec))
+    return;
+  ConfigHasher hasher(spec);
   llvm::DenseMap<uint64_t, uint64_t> firstRunWithHash;
   std::vector<Value> values;
   uint64_t repeats = 0, exampleRun = 0, exampleFirst = 0;
   for (size_t r = 0; r < runs.size(); ++r) {
     resolveRun(spec, runs.getIndices(r), values);
-    auto [it, inserted] =
-        firstRunWithHash.try_emplace(hashRunConfig(spec, values, pathsByName), runs.getId(r));
+    auto [it, inserted] = firstRunWithHash.try_emplace(hasher.hash(values), runs.getId(r));
     if (inserted)
       continue;
     if (repeats++ == 0) {
@@ -128,20 +170,33 @@ void Planner::warnAboutRepeatedRuns() {
 mlir::FailureOr<SweepPlan> Planner::run() {
   SweepPlan plan;
   plan.groupOfRun.resize(runs.size());
+  // A run's structural values follow from the indices of its structural slots.
+  // Equal indices mean equal values, so the (slow) value key is built once per
+  // distinct index tuple; distinct tuples with equal values still share a group.
+  std::vector<size_t> structuralSlots = getStructuralSlots();
+  std::map<std::vector<uint32_t>, uint32_t> groupOfSlots;
   llvm::StringMap<uint32_t> groupIds;
   std::vector<Value> values;
+  std::vector<uint32_t> slotKey(structuralSlots.size());
   for (size_t r = 0; r < runs.size(); ++r) {
-    resolveRun(spec, runs.getIndices(r), values);
-    std::string key = keyOf(values, /*structural=*/true, "");
-    auto [it, inserted] = groupIds.try_emplace(key, uint32_t(plan.groups.size()));
-    if (inserted) {
-      RunGroup group;
-      group.key = std::move(key);
-      group.label = labelOf(values);
-      plan.groups.push_back(std::move(group));
+    llvm::ArrayRef<uint32_t> indices = runs.getIndices(r);
+    for (size_t k = 0; k < structuralSlots.size(); ++k)
+      slotKey[k] = indices[structuralSlots[k]];
+    auto known = groupOfSlots.find(slotKey);
+    if (known == groupOfSlots.end()) {
+      resolveRun(spec, indices, values);
+      std::string key = keyOf(values, /*structural=*/true, "");
+      auto [it, inserted] = groupIds.try_emplace(key, uint32_t(plan.groups.size()));
+      if (inserted) {
+        RunGroup group;
+        group.key = std::move(key);
+        group.label = labelOf(values);
+        plan.groups.push_back(std::move(group));
+      }
+      known = groupOfSlots.emplace(slotKey, it->second).first;
     }
-    plan.groupOfRun[r] = it->second;
-    plan.groups[it->second].runs.push_back(uint32_t(r));
+    plan.groupOfRun[r] = known->second;
+    plan.groups[known->second].runs.push_back(uint32_t(r));
   }
   warnAboutRepeatedRuns();
   bool ok = true;
@@ -381,16 +436,30 @@ void sweep::printGrid(const SweepSpec &spec, const RunTable &runs, const SweepPl
   for (size_t id = 0; id < spec.paths.size(); ++id)
     if (spec.paths[id].varies)
       varying.push_back(int(id));
-  std::vector<int> pathsByName = getPathsByName(spec);
+  ConfigHasher hasher(spec);
+  // Axes repeat their values across runs: format each number once.
+  llvm::DenseMap<uint64_t, std::string> numberText;
   std::vector<Value> values;
   for (size_t r = 0; r < runs.size(); ++r) {
     resolveRun(spec, runs.getIndices(r), values);
-    os << "r" << runs.getId(r) << " "
-       << llvm::format_hex_no_prefix(hashRunConfig(spec, values, pathsByName), 16) << " g"
-       << plan.groupOfRun[r];
-    for (int id : varying)
-      if (!values[id].isNone())
-        os << " " << spec.paths[id].path << "=" << values[id];
+    os << "r" << runs.getId(r) << " " << llvm::format_hex_no_prefix(hasher.hash(values), 16)
+       << " g" << plan.groupOfRun[r];
+    for (int id : varying) {
+      const Value &value = values[id];
+      if (value.isNone())
+        continue;
+      os << " " << spec.paths[id].path << "=";
+      if (value.kind != Value::Kind::Float) {
+        os << value;
+        continue;
+      }
+      uint64_t bits;
+      std::memcpy(&bits, &value.f, sizeof(bits));
+      auto [it, inserted] = numberText.try_emplace(bits);
+      if (inserted)
+        it->second = formatShortest(value.f);
+      os << it->second;
+    }
     os << "\n";
   }
 }

@@ -49,10 +49,10 @@ TEST_F(GridTest, ConfigHashIgnoresAxisOrder) {
     const PlannedSweep &sweep = result.sweeps.front();
     std::multiset<uint64_t> set;
     std::vector<Value> values;
-    std::vector<int> order = getPathsByName(*sweep.spec);
+    ConfigHasher hasher(*sweep.spec);
     for (size_t r = 0; r < sweep.runs.size(); ++r) {
       resolveRun(*sweep.spec, sweep.runs.getIndices(r), values);
-      set.insert(hashRunConfig(*sweep.spec, values, order));
+      set.insert(hasher.hash(values));
     }
     return set;
   };
@@ -130,4 +130,31 @@ sweep s { data d; model m(width in [8, 16, 32, 64]); loss cross_entropy;
   EXPECT_EQ(sweep.plan.groups.size(), 4u);
   EXPECT_EQ(sweep.runs.getId(99999), 99999u);
   EXPECT_EQ(valueOf(99999, "optimizer.lr"), "1.0");
+}
+
+// Grouping looks at slot indices first for speed; runs whose indices differ but
+// whose structural values agree must still share one group.
+TEST_F(GridTest, EqualStructuralValuesShareAGroupWhateverTheirIndices) {
+  ASSERT_TRUE(mlir::succeeded(compile(std::string(kPrelude) + R"(
+sweep s { data d; model m(width in [8, 16, 8]); loss cross_entropy;
+          optimizer sgd(lr in [0.1, 0.2]); })")));
+  const PlannedSweep &sweep = result.sweeps.front();
+  EXPECT_EQ(sweep.runs.size(), 6u);
+  EXPECT_EQ(sweep.plan.groups.size(), 2u);
+  EXPECT_EQ(sweep.plan.groupOfRun[0], sweep.plan.groupOfRun[4]);
+  EXPECT_NE(sweep.plan.groupOfRun[0], sweep.plan.groupOfRun[2]);
+  // The repeated width is a warning (value twice) and repeated runs (r4, r5).
+  ASSERT_EQ(messages.size(), 2u);
+  EXPECT_NE(messages[1].find("2 runs that repeat an earlier run's configuration (r4 repeats r0)"),
+            std::string::npos)
+      << messages[1];
+}
+
+TEST_F(GridTest, StructuralChoicesSplitGroupsAndNumericOnesDoNot) {
+  ASSERT_TRUE(mlir::succeeded(compile(std::string(kPrelude) + R"(
+sweep s { data d; model m(width 8); loss cross_entropy;
+          optimizer in [sgd(lr 0.1), adam]; schedule in [constant, cosine, linear]; })")));
+  const PlannedSweep &sweep = result.sweeps.front();
+  EXPECT_EQ(sweep.runs.size(), 6u);
+  EXPECT_EQ(sweep.plan.groups.size(), 2u);
 }
