@@ -80,11 +80,17 @@ std::optional<Value> AxisEvaluator::evaluateConstant(const Expr *expr) {
       diags.error(expr->getLoc(), "division by zero");
       return std::nullopt;
     }
-    if (lhs->kind == Value::Kind::Int && rhs->kind == Value::Kind::Int &&
-        op != BinaryExpr::Op::Div) {
+    // Integer arithmetic stays integer, `/` included (it truncates, as in a model
+    // body): `width / 2` means the same in a sweep and in a model.
+    if (lhs->kind == Value::Kind::Int && rhs->kind == Value::Kind::Int) {
       int64_t result = 0;
       bool overflow = false;
       switch (op) {
+      case BinaryExpr::Op::Div:
+        overflow = lhs->i == INT64_MIN && rhs->i == -1;
+        if (!overflow)
+          result = lhs->i / rhs->i;
+        break;
       case BinaryExpr::Op::Add: overflow = __builtin_add_overflow(lhs->i, rhs->i, &result); break;
       case BinaryExpr::Op::Sub: overflow = __builtin_sub_overflow(lhs->i, rhs->i, &result); break;
       case BinaryExpr::Op::Mul: overflow = __builtin_mul_overflow(lhs->i, rhs->i, &result); break;
@@ -135,6 +141,12 @@ AxisEvaluator::evaluateAxis(const Expr *expr, bool integral, uint64_t stream) {
   if (auto *list = llvm::dyn_cast<ListExpr>(expr)) {
     if (list->getElements().empty()) {
       diags.error(expr->getLoc(), "an axis needs at least one value");
+      return std::nullopt;
+    }
+    if (int64_t(list->getElements().size()) > kMaxAxisValues) {
+      diags.error(expr->getLoc(), "list has " + std::to_string(list->getElements().size()) +
+                                      " values; an axis may have at most " +
+                                      std::to_string(kMaxAxisValues));
       return std::nullopt;
     }
     std::vector<AxisElement> elements;
@@ -271,8 +283,9 @@ AxisEvaluator::evaluateGenerator(const CallExpr *call, bool integral, uint64_t s
   }
   if (!ok)
     return std::nullopt;
-  // Everything but the seed is required.
-  for (size_t i = 0; i < 3; ++i) {
+  // Everything but a random axis's seed (last) is required.
+  size_t required = isRandom ? params.size() - 1 : params.size();
+  for (size_t i = 0; i < required; ++i) {
     if (!bound[i]) {
       diags.error(call->getLoc(), name + "() needs '" + params[i] + "'");
       return std::nullopt;
@@ -347,10 +360,15 @@ AxisEvaluator::evaluateGenerator(const CallExpr *call, bool integral, uint64_t s
       diags.error(call->getLoc(), name + "() bounds must be integers");
       return std::nullopt;
     }
-    double width = double(hi->i) - double(lo->i) + 1;
+    // Unsigned arithmetic: hi - lo + 1 may exceed INT64_MAX (or wrap to 0 for
+    // the full range, which then means 2^64).
+    uint64_t span = uint64_t(hi->i) - uint64_t(lo->i);
+    double width = double(span) + 1.0;
     for (int64_t k = 0; k < count->i; ++k) {
-      int64_t offset = int64_t(std::min(width - 1, std::floor(rng.uniform(k) * width)));
-      elements.push_back({Value::integer(lo->i + offset), call->getLoc(), nullptr});
+      double scaled = std::floor(rng.uniform(k) * width);
+      uint64_t offset = scaled >= double(span) ? span : uint64_t(scaled);
+      elements.push_back(
+          {Value::integer(int64_t(uint64_t(lo->i) + offset)), call->getLoc(), nullptr});
     }
     return elements;
   }

@@ -151,6 +151,7 @@ constexpr int64_t kMaxAxisValues = 1000000;
 constexpr int64_t kMaxRuns = 10000000;
 constexpr int64_t kMaxModelLayers = 100000;
 constexpr int64_t kMaxLayerWidth = 1 << 24;
+constexpr int64_t kMaxModelParameters = 1000000000000; // 4 TB of float32 per run.
 
 } // namespace sweep
 

@@ -5,6 +5,8 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/MLIRContext.h"
 
+#include <cstdlib>
+
 using namespace sweep;
 
 mlir::Location SourceDiagnostics::getLocation(llvm::SMLoc loc) const {
@@ -34,11 +36,19 @@ llvm::StringRef SourceDiagnostics::closest(llvm::StringRef name,
                                       name.size() > 0 ? name.size() - 1 : 0);
   llvm::StringRef best;
   unsigned bestDistance = limit + 1;
+  auto lengthGap = [&](llvm::StringRef candidate) {
+    return std::abs(int(candidate.size()) - int(name.size()));
+  };
   for (llvm::StringRef candidate : candidates) {
     if (candidate == name || candidate.empty())
       continue;
     unsigned distance = name.edit_distance(candidate, /*AllowReplacements=*/true, bestDistance);
-    if (distance < bestDistance) {
+    // Rewriting all of a short candidate is no typo: "sdg" is not "d".
+    if (distance >= candidate.size())
+      continue;
+    // On a tie prefer the candidate of the closer length ("sdg": "sgd", not "sg").
+    if (distance < bestDistance ||
+        (distance == bestDistance && !best.empty() && lengthGap(candidate) < lengthGap(best))) {
       bestDistance = distance;
       best = candidate;
     }

@@ -22,13 +22,16 @@ mlir::LogicalResult sweep::runFrontEnd(const llvm::SourceMgr &sourceMgr,
   if (mlir::failed(checkModule(*result.module, diags, specs)))
     return mlir::failure();
   bool ok = true;
+  DatasetShapeCache datasets;
+  PlanOptions planOptions = options.plan;
+  planOptions.datasetCache = &datasets;
   for (std::unique_ptr<SweepSpec> &spec : specs) {
     mlir::FailureOr<RunTable> runs = expandGrid(*spec, diags, options.maxRuns);
     if (mlir::failed(runs)) {
       ok = false;
       continue;
     }
-    mlir::FailureOr<SweepPlan> plan = planSweep(*spec, *runs, diags, options.plan);
+    mlir::FailureOr<SweepPlan> plan = planSweep(*spec, *runs, diags, planOptions);
     if (mlir::failed(plan)) {
       ok = false;
       continue;

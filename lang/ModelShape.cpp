@@ -107,9 +107,14 @@ private:
         if (count->i < 0)
           return fail(repeat->getCount()->getLoc(),
                       "repeat count must be >= 0, got " + std::to_string(count->i));
-        for (int64_t k = 0; k < count->i; ++k)
+        for (int64_t k = 0; k < count->i; ++k) {
+          // Count iterations too: an empty body adds no statement but still loops.
+          if (++steps > kMaxSteps)
+            return fail(repeat->getLoc(), "model '" + model.getName() + "' runs more than " +
+                                              std::to_string(kMaxSteps) + " statements");
           if (!runBlock(repeat->getBody()))
             return false;
+        }
       } else {
         std::optional<ModelValue> value = eval(llvm::cast<ReturnStmt>(stmt.get())->getValue());
         if (!value)
@@ -125,8 +130,23 @@ private:
     if (int64_t(shape.layers.size()) >= kMaxModelLayers)
       return fail(loc, "model '" + model.getName() + "' has more than " +
                            std::to_string(kMaxModelLayers) + " layers");
+    // Bounding the parameter count keeps every count and product in int64.
+    if (layer.kind == Layer::Kind::Dense) {
+      parameters += double(layer.inputs) * double(layer.outputs) + double(layer.outputs);
+      if (parameters > double(kMaxModelParameters))
+        return fail(loc, "model '" + model.getName() + "' has more than " +
+                             std::to_string(kMaxModelParameters) + " parameters per run");
+    }
     shape.layers.push_back(layer);
     return true;
+  }
+
+  /// Sema guarantees the types; this guards the interpreter should the two ever disagree.
+  bool isTensor(const ModelValue &value, llvm::SMLoc loc) {
+    if (value.kind == ModelValue::Kind::Tensor)
+      return true;
+    fail(loc, "internal error: expected a tensor here");
+    return false;
   }
 
   std::optional<ModelValue> eval(const Expr *expr) {
@@ -248,6 +268,8 @@ private:
       shape.inputs = tensor.i = args[0].i;
       return tensor;
     }
+    if (callee != "input" && !isTensor(args[0], argLoc(0)))
+      return std::nullopt;
     if (callee == "dense") {
       int64_t units = args[1].i;
       if (units < 1 || units > kMaxLayerWidth) {
@@ -296,6 +318,7 @@ private:
   llvm::StringMap<ModelValue> env;
   static constexpr int64_t kMaxSteps = 10 * kMaxModelLayers;
   int64_t steps = 0;
+  double parameters = 0;
 };
 } // namespace
 

@@ -27,24 +27,32 @@ Parser::Parser(const llvm::SourceMgr &sourceMgr, unsigned bufferId, SourceDiagno
     : diags(diags) {
   Lexer lexer(sourceMgr, bufferId, diags);
   // Lex eagerly: the grammar needs two tokens of lookahead for `name value`
-  // arguments, and a lexical error ends the token stream.
+  // arguments. Lexical errors are all reported (up to a limit, for binary
+  // garbage), but then nothing is parsed: the parser would only trip over the
+  // holes they leave.
+  constexpr unsigned kMaxLexicalErrors = 20;
+  unsigned lexicalErrors = 0;
   for (;;) {
-    tokens.push_back(lexer.lexToken());
-    if (tokens.back().is(Token::eof))
-      break;
-    if (tokens.back().is(Token::error)) {
-      hadError = true;
-      tokens.push_back(Token(Token::eof, tokens.back().getSpelling().take_back(0)));
-      break;
+    Token token = lexer.lexToken();
+    if (token.is(Token::error)) {
+      if (++lexicalErrors == kMaxLexicalErrors) {
+        diags.error(token.getLoc(), "too many lexical errors; stopping");
+        break;
+      }
+      continue;
     }
+    tokens.push_back(token);
+    if (token.is(Token::eof))
+      break;
+  }
+  if (lexicalErrors) {
+    hadError = true;
+    tokens.assign(1, Token(Token::eof, llvm::StringRef()));
   }
 }
 
 void Parser::emitError(llvm::SMLoc loc, const llvm::Twine &message) {
-  // The lexer has already reported the bad token that ended the stream.
-  bool atLexError = pos > 0 && tokens[pos - 1].is(Token::error);
-  if (!(atLexError && cur().is(Token::eof)) && cur().isNot(Token::error))
-    diags.error(loc, message);
+  diags.error(loc, message);
   hadError = true;
 }
 
@@ -152,6 +160,8 @@ void Parser::skipToNextDecl() {
 
 /// file ::= { decl }
 std::optional<Module> Parser::parseModule() {
+  if (hadError)
+    return std::nullopt; // Lexical errors, already reported.
   Module module;
   while (cur().isNot(Token::eof) && cur().isNot(Token::error)) {
     if (DeclPtr decl = parseDecl()) {

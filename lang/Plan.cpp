@@ -5,6 +5,7 @@
 #include "lang/Builtins.h"
 
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Format.h"
@@ -68,7 +69,8 @@ private:
   const RunTable &runs;
   SourceDiagnostics &diags;
   const PlanOptions &options;
-  std::map<std::string, std::pair<bool, DatasetShape>> datasetCache;
+  DatasetShapeCache ownCache;
+  DatasetShapeCache &datasetCache = options.datasetCache ? *options.datasetCache : ownCache;
 };
 } // namespace
 
@@ -200,11 +202,20 @@ mlir::FailureOr<SweepPlan> Planner::run() {
   }
   warnAboutRepeatedRuns();
   bool ok = true;
+  // After a model fails in one group, its other groups would mostly repeat the
+  // same error (a model taking 784 inputs fails at every width): skip them.
+  llvm::DenseSet<const ModelDecl *> failedModels;
   for (RunGroup &group : plan.groups) {
     llvm::ArrayRef<uint32_t> indices = runs.getIndices(group.runs.front());
     resolveRun(spec, indices, values);
-    if (!checkGroup(group, indices, values) || !checkModelNumbers(group))
+    if (failedModels.contains(activeNode("model", indices).model)) {
       ok = false;
+      continue;
+    }
+    if (!checkGroup(group, indices, values) || !checkModelNumbers(group)) {
+      ok = false;
+      failedModels.insert(activeNode("model", indices).model);
+    }
   }
   if (!ok)
     return mlir::failure();

@@ -17,6 +17,8 @@
 
 #include "llvm/Support/raw_ostream.h"
 
+#include <map>
+
 namespace sweep {
 
 struct RunGroup {
@@ -49,12 +51,18 @@ struct SweepPlan {
   std::vector<uint32_t> groupOfRun;
 };
 
+/// Dataset shapes by data configuration; a failure is cached too, so that
+/// sweeps sharing a broken dataset report it once.
+using DatasetShapeCache = std::map<std::string, std::pair<bool, DatasetShape>>;
+
 struct PlanOptions {
   /// Directory that relative data paths start from.
   std::string baseDir;
   /// IDX and CSV sources read their files for shapes; the fuzzer turns this off
   /// so that no input can make it open /dev/stdin.
   bool readDataFiles = true;
+  /// Shared by the sweeps of one file; null for a cache of this call's own.
+  DatasetShapeCache *datasetCache = nullptr;
 };
 
 /// Groups `runs` and checks every group's shapes.

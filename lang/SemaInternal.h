@@ -58,6 +58,9 @@ private:
   std::optional<Value> coerce(const Value &value, const ParamType &type, llvm::SMLoc loc,
                               llvm::StringRef name);
   int internPath(const std::string &path, const ParamSpec &spec);
+  /// What keys an axis's random stream: its path and the enclosing kinds.
+  std::string streamKey(const std::string &path) const;
+  std::vector<llvm::StringRef> enclosingKinds;
   bool isStructural(const ParamSpec &spec) const;
   void checkZip(const ZipClause &clause);
   void checkReport(const ReportClause &clause);
@@ -68,6 +71,7 @@ private:
   void checkWhere(const WhereClause &clause);
   std::optional<ValueType> typeWhereExpr(const Expr *expr, Constraint &constraint);
   /// Every symbol a `where` clause may compare against.
+  std::vector<llvm::StringRef> getKnownSymbols() const;
   bool isKnownSymbol(llvm::StringRef name) const;
 
   const Module &module;

@@ -34,14 +34,15 @@ public:
                const llvm::StringMap<ModelType> &params)
       : decl(decl), diags(diags), params(params) {}
 
-  void check() {
+  /// `paramsOk` false: the parameters had errors, so skip the unused warnings.
+  void check(bool paramsOk) {
     bool returned = checkBlock(decl.getBody(), /*topLevel=*/true);
     if (!returned && !hadError)
       diags.error(decl.getLoc(), "model '" + decl.getName() + "' does not return a value; end "
                                  "it with 'return x;'");
     if (inputs == 0 && !hadError)
       diags.error(decl.getLoc(), "model '" + decl.getName() + "' has no input(...)");
-    if (hadError)
+    if (hadError || !paramsOk)
       return;
     for (const ModelParam &param : decl.getParams())
       if (!usedParams.count(param.name.name))
@@ -57,41 +58,41 @@ private:
     ModelType type;
     llvm::SMLoc loc;
     bool used = false;
+    /// Assigned on every path to here (not only inside a repeat that may run 0 times).
+    bool definite = true;
+    /// Its type after a repeat depends on how often the repeat ran.
+    bool ambiguous = false;
   };
+  using TypeState = std::vector<std::pair<llvm::StringRef, ModelType>>;
 
   void error(llvm::SMLoc loc, const llvm::Twine &message) {
     diags.error(loc, message);
     hadError = true;
   }
 
+  TypeState typeState() const {
+    TypeState state;
+    for (const auto &var : variables)
+      state.push_back({var.first, var.second.type});
+    return state;
+  }
+
   /// Returns whether the block ended in a return.
   bool checkBlock(llvm::ArrayRef<StmtPtr> body, bool topLevel) {
     bool returned = false;
     for (const StmtPtr &stmt : body) {
+      if (hadError)
+        return returned;
       if (returned) {
         error(stmt->getLoc(), "statement after 'return' is never reached");
         return true;
       }
       if (auto *assign = llvm::dyn_cast<AssignStmt>(stmt.get())) {
-        ModelType type = typeOf(assign->getValue());
-        if (params.count(assign->getName())) {
-          error(assign->getLoc(), "cannot assign to parameter '" + assign->getName() + "'");
-          continue;
-        }
-        auto [it, inserted] = variables.insert({assign->getName(), {type, assign->getLoc()}});
-        if (!inserted) {
-          it->second.type = type;
-        }
+        checkAssign(*assign);
         continue;
       }
       if (auto *repeat = llvm::dyn_cast<RepeatStmt>(stmt.get())) {
-        ModelType count = typeOf(repeat->getCount());
-        if (count != ModelType::Int && count != ModelType::Error)
-          error(repeat->getCount()->getLoc(), "repeat count must be an integer, got " +
-                                                  describe(count));
-        ++repeatDepth;
-        checkBlock(repeat->getBody(), /*topLevel=*/false);
-        --repeatDepth;
+        checkRepeat(*repeat);
         continue;
       }
       auto *ret = llvm::cast<ReturnStmt>(stmt.get());
@@ -105,6 +106,61 @@ private:
       returned = true;
     }
     return returned;
+  }
+
+  void checkAssign(const AssignStmt &assign) {
+    ModelType type = typeOf(assign.getValue());
+    if (params.count(assign.getName())) {
+      error(assign.getLoc(), "cannot assign to parameter '" + assign.getName() + "'");
+      return;
+    }
+    if (isBuiltinName(assign.getName())) {
+      error(assign.getLoc(), "'" + assign.getName() + "' names a layer; choose another name");
+      return;
+    }
+    auto [it, inserted] = variables.insert({assign.getName(), {type, assign.getLoc()}});
+    it->second.type = type;
+    it->second.definite = true;
+    it->second.ambiguous = false;
+  }
+
+  /// Checks a repeat body as often as it takes for the variables' types at its
+  /// start to repeat: iteration 2 may see types that iteration 1 assigned.
+  void checkRepeat(const RepeatStmt &repeat) {
+    ModelType count = typeOf(repeat.getCount());
+    if (count != ModelType::Int && count != ModelType::Error) {
+      error(repeat.getCount()->getLoc(),
+            "repeat count must be an integer, got " + describe(count));
+      return;
+    }
+    llvm::StringMap<bool> definiteBefore;
+    for (const auto &var : variables)
+      definiteBefore[var.first] = var.second.definite;
+    TypeState before = typeState();
+    std::vector<TypeState> seen = {before};
+    ++repeatDepth;
+    for (int pass = 0; pass < 8 && !hadError; ++pass) {
+      checkBlock(repeat.getBody(), /*topLevel=*/false);
+      TypeState after = typeState();
+      if (llvm::is_contained(seen, after))
+        break;
+      seen.push_back(std::move(after));
+    }
+    --repeatDepth;
+    // After the loop: a variable first assigned inside may be unassigned (zero
+    // iterations), and one whose type changed has a type that depends on the count.
+    for (auto &var : variables) {
+      auto it = definiteBefore.find(var.first);
+      var.second.definite = it != definiteBefore.end() && it->second;
+      for (const TypeState &state : seen)
+        for (const auto &[name, type] : state)
+          if (name == var.first && type != var.second.type)
+            var.second.ambiguous = true;
+    }
+  }
+
+  static bool isBuiltinName(llvm::StringRef name) {
+    return name == "input" || name == "dense" || name == "dropout" || isActivation(name);
   }
 
   ModelType expect(const Expr *expr, ModelType wanted, llvm::StringRef what) {
@@ -180,6 +236,16 @@ private:
     auto var = variables.find(name->getName());
     if (var != variables.end()) {
       var->second.used = true;
+      if (!var->second.definite) {
+        error(name->getLoc(), "'" + name->getName() + "' may be unassigned here: it is only "
+                              "assigned inside 'repeat', which may run zero times");
+        return ModelType::Error;
+      }
+      if (var->second.ambiguous) {
+        error(name->getLoc(), "the type of '" + name->getName() +
+                                  "' here depends on how often 'repeat' runs");
+        return ModelType::Error;
+      }
       return var->second.type;
     }
     auto param = params.find(name->getName());
@@ -291,7 +357,7 @@ private:
 
 bool Sema::checkModelParams(const ModelDecl &decl, KindSpec &kind,
                             llvm::StringMap<ModelType> &paramTypes) {
-  static const llvm::StringRef typeNames[] = {"int", "float", "activation", "bool"};
+  static const llvm::StringRef typeNames[] = {"int", "float", "activation"};
   bool ok = true;
   AxisEvaluator constants(diags, strings);
   for (const ModelParam &param : decl.getParams()) {
@@ -311,14 +377,17 @@ bool Sema::checkModelParams(const ModelDecl &decl, KindSpec &kind,
           std::vector<llvm::StringRef>(getActivationNames().begin(), getActivationNames().end()));
       spec.structural = true;
       type = ModelType::Activation;
-    } else if (param.type.name == "bool") {
-      spec.type = ParamType::boolean();
-      spec.structural = true;
-      type = ModelType::Bool;
     } else {
       auto diag = diags.error(param.type.loc, "unknown parameter type '" + param.type.name + "'");
       SourceDiagnostics::suggest(diag, param.type.name, typeNames);
       // Keep the name known, so that its uses do not report it again.
+      paramTypes.try_emplace(spec.name, ModelType::Error);
+      ok = false;
+      continue;
+    }
+    if (spec.name == "input" || spec.name == "dense" || spec.name == "dropout" ||
+        isActivation(spec.name)) {
+      diags.error(param.name.loc, "'" + spec.name + "' names a layer; choose another name");
       paramTypes.try_emplace(spec.name, ModelType::Error);
       ok = false;
       continue;
@@ -354,7 +423,7 @@ void Sema::checkModelDecl(const ModelDecl &decl) {
   llvm::StringMap<ModelType> paramTypes;
   unsigned errorsBefore = diags.getErrorCount();
   bool ok = checkModelParams(decl, kind, paramTypes);
-  ModelChecker(decl, diags, paramTypes).check();
+  ModelChecker(decl, diags, paramTypes).check(ok);
   if (ok && diags.getErrorCount() == errorsBefore)
     modelKinds.try_emplace(decl.getName(), std::move(kind));
 }

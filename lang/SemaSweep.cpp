@@ -3,6 +3,7 @@
 #include "lang/SemaInternal.h"
 
 #include "llvm/ADT/Hashing.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/SmallSet.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -47,6 +48,15 @@ static uint64_t streamOf(llvm::StringRef path) {
   return hash;
 }
 
+std::string Sema::streamKey(const std::string &path) const {
+  // The kinds of the enclosing configurations tell apart `lr` of sgd and `lr`
+  // of adam in `optimizer in [sgd(lr in ...), adam(lr in ...)]`.
+  std::string key = path;
+  for (llvm::StringRef kind : enclosingKinds)
+    key += "@" + kind.str();
+  return key;
+}
+
 bool Sema::isStructural(const ParamSpec &spec) const { return spec.structural; }
 
 int Sema::internPath(const std::string &path, const ParamSpec &paramSpec) {
@@ -57,7 +67,15 @@ int Sema::internPath(const std::string &path, const ParamSpec &paramSpec) {
     info.type = valueTypeOf(paramSpec.type);
     info.structural = isStructural(paramSpec);
     spec->paths.push_back(std::move(info));
+    return it->second;
   }
+  // The same path in another alternative, say `w` of two models. If either use
+  // shapes the program, grouping must treat the path as structural: at worst a
+  // numeric use then splits groups it need not split, never the reverse.
+  PathInfo &info = spec->paths[it->second];
+  info.structural |= isStructural(paramSpec);
+  if (info.type != valueTypeOf(paramSpec.type))
+    info.mixedTypes = true;
   return it->second;
 }
 
@@ -199,7 +217,7 @@ bool Sema::checkSetting(const ParamSpec &paramSpec, const Setting *setting,
   }
   bool integral = paramSpec.type.kind == ParamType::Kind::Int;
   std::optional<std::vector<AxisElement>> elements =
-      evaluator->evaluateAxis(setting->value.get(), integral, streamOf(path));
+      evaluator->evaluateAxis(setting->value.get(), integral, streamOf(streamKey(path)));
   if (!elements)
     return false;
   Axis axis;
@@ -224,14 +242,19 @@ bool Sema::checkSetting(const ParamSpec &paramSpec, const Setting *setting,
   if (!ok)
     return false;
   // Duplicates in a written list are almost always a typo; random draws may repeat.
+  // One warning per axis, at the first repeat, found in O(n log n).
   if (llvm::isa<ListExpr>(setting->value.get())) {
-    for (size_t i = 1; i < axis.values.size(); ++i)
-      for (size_t j = 0; j < i; ++j)
-        if (axis.values[i] == axis.values[j]) {
-          diags.warning((*elements)[i].loc, "value " + axis.values[i].str() +
-                                                " appears twice in axis '" + path + "'");
-          break;
-        }
+    std::vector<std::pair<std::string, size_t>> texts;
+    for (size_t i = 0; i < axis.values.size(); ++i)
+      texts.push_back({axis.values[i].str(), i});
+    llvm::sort(texts);
+    size_t firstRepeat = axis.values.size();
+    for (size_t i = 1; i < texts.size(); ++i)
+      if (texts[i].first == texts[i - 1].first)
+        firstRepeat = std::min(firstRepeat, texts[i].second);
+    if (firstRepeat < axis.values.size())
+      diags.warning((*elements)[firstRepeat].loc, "value " + axis.values[firstRepeat].str() +
+                                                      " appears twice in axis '" + path + "'");
   }
   entry.kind = SettingEntry::Kind::Axis;
   entry.pathId = internPath(path, paramSpec);
@@ -344,6 +367,8 @@ bool Sema::checkConfigAlternative(llvm::StringRef family, const Expr *expr,
   node.family = spec->strings.save(family);
   node.kind = spec->strings.save(kindName);
   node.loc = expr->getLoc();
+  enclosingKinds.push_back(node.kind);
+  auto popKind = llvm::make_scope_exit([&] { enclosingKinds.pop_back(); });
 
   if (family == "model") {
     const Decl *decl = decls.lookup(kindName);
@@ -466,13 +491,15 @@ bool Sema::checkConfigArgs(const KindSpec &kind, llvm::ArrayRef<Setting> args, l
     bound[index] = &arg;
     order.push_back(index);
   }
-  if (!ok)
-    return false;
+  bool allBound = ok;
   // Written settings first, in source order, so that axes enumerate in the order
   // they were written; then defaults. The node keeps parameter order.
   std::vector<ConfigNode> pieces(kind.params.size());
   for (size_t index : order)
     ok &= checkSetting(kind.params[index], bound[index], loc, pathPrefix, scope, pieces[index]);
+  // A misspelled argument would also be reported missing; one error is enough.
+  if (!allBound)
+    return false;
   for (size_t index = 0; index < kind.params.size(); ++index)
     if (!bound[index])
       ok &= checkSetting(kind.params[index], nullptr, loc, pathPrefix, scope, pieces[index]);
@@ -531,15 +558,16 @@ std::unique_ptr<SweepSpec> Sema::checkSweep(const SweepDecl &decl) {
     bound[index] = setting;
     order.push_back(index);
   }
-  // A misspelled setting would also be reported missing; one error is enough.
-  if (!ok) {
-    spec = nullptr;
-    return nullptr;
-  }
+  bool allNamesKnown = ok;
   std::vector<ConfigNode> pieces(sweepKind.params.size());
   for (size_t index : order)
     ok &= checkSetting(sweepKind.params[index], bound[index], decl.getLoc(), "", 0,
                        pieces[index]);
+  // A misspelled setting would also be reported missing; one error is enough.
+  if (!allNamesKnown) {
+    spec = nullptr;
+    return nullptr;
+  }
   for (size_t index = 0; index < sweepKind.params.size(); ++index)
     if (!bound[index])
       ok &= checkSetting(sweepKind.params[index], nullptr, decl.getLoc(), "", 0, pieces[index]);
@@ -577,14 +605,18 @@ std::unique_ptr<SweepSpec> Sema::checkSweep(const SweepDecl &decl) {
 }
 
 std::vector<int> Sema::findAxes(llvm::StringRef name) const {
-  std::vector<int> found;
+  // A full path wins over last components: `seed` is the sweep's seed even when
+  // `data.seed` is an axis too.
+  std::vector<int> exact, suffix;
   for (size_t i = 0; i < spec->axes.size(); ++i) {
     llvm::StringRef path = spec->paths[spec->axes[i].pathId].path;
-    if (path == name || (path.ends_with(name) && path.size() > name.size() &&
-                         path[path.size() - name.size() - 1] == '.'))
-      found.push_back(int(i));
+    if (path == name)
+      exact.push_back(int(i));
+    else if (path.ends_with(name) && path.size() > name.size() &&
+             path[path.size() - name.size() - 1] == '.')
+      suffix.push_back(int(i));
   }
-  return found;
+  return exact.empty() ? suffix : exact;
 }
 
 void Sema::checkZip(const ZipClause &clause) {

@@ -21,22 +21,26 @@ static llvm::StringRef describe(ValueType type) {
   return "a value";
 }
 
-bool Sema::isKnownSymbol(llvm::StringRef name) const {
-  if (isActivation(name) || decls.count(name))
-    return true;
+std::vector<llvm::StringRef> Sema::getKnownSymbols() const {
+  std::vector<llvm::StringRef> symbols(getActivationNames().begin(), getActivationNames().end());
+  for (const DeclPtr &decl : module.decls)
+    symbols.push_back(decl->getName());
   for (llvm::StringRef familyName :
        {"sweep", "optimizer", "schedule", "init", "source", "early_stop", "energy"}) {
     const FamilySpec *family = lookupFamily(familyName);
     for (const KindSpec &kind : family->kinds) {
-      if (kind.name == name && familyName != "sweep")
-        return true;
+      if (familyName != "sweep" && familyName != "early_stop" && familyName != "energy")
+        symbols.push_back(kind.name);
       for (const ParamSpec &param : kind.params)
-        if (param.type.kind == ParamType::Kind::Symbol &&
-            llvm::is_contained(param.type.symbols, name))
-          return true;
+        if (param.type.kind == ParamType::Kind::Symbol)
+          symbols.insert(symbols.end(), param.type.symbols.begin(), param.type.symbols.end());
     }
   }
-  return false;
+  return symbols;
+}
+
+bool Sema::isKnownSymbol(llvm::StringRef name) const {
+  return llvm::is_contained(getKnownSymbols(), name);
 }
 
 void Sema::checkWhere(const WhereClause &clause) {
@@ -66,11 +70,19 @@ std::optional<ValueType> Sema::typeWhereExpr(const Expr *expr, Constraint &const
   case Expr::Kind::Name: {
     auto *nameExpr = llvm::cast<NameExpr>(expr);
     llvm::StringRef name = nameExpr->getName();
+    auto bind = [&](int path) -> std::optional<ValueType> {
+      if (spec->paths[path].mixedTypes) {
+        diags.error(expr->getLoc(), "'" + spec->paths[path].path +
+                                        "' has different types in different alternatives; "
+                                        "'where' cannot use it");
+        return std::nullopt;
+      }
+      constraint.boundPaths[nameExpr] = path;
+      return spec->paths[path].type;
+    };
     auto exact = spec->pathIds.find(name);
-    if (exact != spec->pathIds.end()) {
-      constraint.boundPaths[nameExpr] = exact->second;
-      return spec->paths[exact->second].type;
-    }
+    if (exact != spec->pathIds.end())
+      return bind(exact->second);
     std::vector<int> matches;
     for (size_t i = 0; i < spec->paths.size(); ++i) {
       llvm::StringRef path = spec->paths[i].path;
@@ -78,10 +90,8 @@ std::optional<ValueType> Sema::typeWhereExpr(const Expr *expr, Constraint &const
           path[path.size() - name.size() - 1] == '.')
         matches.push_back(int(i));
     }
-    if (matches.size() == 1) {
-      constraint.boundPaths[nameExpr] = matches.front();
-      return spec->paths[matches.front()].type;
-    }
+    if (matches.size() == 1)
+      return bind(matches.front());
     if (matches.size() > 1) {
       auto diag = diags.error(expr->getLoc(), "'" + name + "' is ambiguous; write its full path");
       for (int match : matches)
@@ -91,7 +101,7 @@ std::optional<ValueType> Sema::typeWhereExpr(const Expr *expr, Constraint &const
     if (!nameExpr->isQualified() && isKnownSymbol(name))
       return ValueType::Symbol;
     auto diag = diags.error(expr->getLoc(), "unknown name '" + name + "' in 'where'");
-    std::vector<llvm::StringRef> candidates;
+    std::vector<llvm::StringRef> candidates = getKnownSymbols();
     for (const PathInfo &info : spec->paths) {
       candidates.push_back(info.path);
       candidates.push_back(llvm::StringRef(info.path).rsplit('.').second);
@@ -132,7 +142,8 @@ std::optional<ValueType> Sema::typeWhereExpr(const Expr *expr, Constraint &const
       return ValueType::Bool;
     }
     if (op == BinaryExpr::Op::Eq || op == BinaryExpr::Op::Ne) {
-      if (*lhs != *rhs) {
+      auto isText = [](ValueType t) { return t == ValueType::Symbol || t == ValueType::String; };
+      if (*lhs != *rhs && !(isText(*lhs) && isText(*rhs))) {
         diags.error(expr->getLoc(), "cannot compare " + describe(*lhs) + " with " +
                                         describe(*rhs));
         return std::nullopt;

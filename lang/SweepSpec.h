@@ -88,6 +88,9 @@ struct PathInfo {
   ValueType type = ValueType::Number;
   bool structural = false;
   bool varies = false; // Set by an axis or a choice with several alternatives.
+  /// Alternatives give this path different types (`w: float` in one model,
+  /// `w: int` in another); `where` cannot use it.
+  bool mixedTypes = false;
 };
 
 /// A `where` condition with its names bound to paths.

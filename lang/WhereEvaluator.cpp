@@ -6,6 +6,33 @@
 
 using namespace sweep;
 
+/// Integer arithmetic on two integers, as in the rest of the language (`/`
+/// truncates); nullopt for other operands, and on overflow, where the caller's
+/// floating-point result is the better answer.
+static std::optional<Value> evaluateIntegers(BinaryExpr::Op op, const Value &lhs,
+                                             const Value &rhs) {
+  if (lhs.kind != Value::Kind::Int || rhs.kind != Value::Kind::Int)
+    return std::nullopt;
+  int64_t result = 0;
+  bool overflow = false;
+  switch (op) {
+  case BinaryExpr::Op::Add: overflow = __builtin_add_overflow(lhs.i, rhs.i, &result); break;
+  case BinaryExpr::Op::Sub: overflow = __builtin_sub_overflow(lhs.i, rhs.i, &result); break;
+  case BinaryExpr::Op::Mul: overflow = __builtin_mul_overflow(lhs.i, rhs.i, &result); break;
+  case BinaryExpr::Op::Div:
+  case BinaryExpr::Op::Rem:
+    if (rhs.i == 0 || (lhs.i == INT64_MIN && rhs.i == -1))
+      return std::nullopt;
+    result = op == BinaryExpr::Op::Div ? lhs.i / rhs.i : lhs.i % rhs.i;
+    break;
+  default:
+    return std::nullopt; // Comparisons.
+  }
+  if (overflow)
+    return std::nullopt;
+  return Value::integer(result);
+}
+
 WhereEvaluator::Result WhereEvaluator::evaluate(llvm::ArrayRef<Value> values) const {
   std::optional<Value> result = evaluate(constraint.condition, values);
   if (!result)
@@ -62,10 +89,18 @@ std::optional<Value> WhereEvaluator::evaluate(const Expr *expr,
     std::optional<Value> rhs = evaluate(binary->getRhs(), values);
     if (!lhs || !rhs)
       return std::nullopt;
+    if (op == BinaryExpr::Op::Eq || op == BinaryExpr::Op::Ne) {
+      // A symbol may be compared with a string of its name: `meter == "model"`
+      // reaches the symbol `model` that the setting `model` hides.
+      bool equal = *lhs == *rhs;
+      if (lhs->s.data() && rhs->s.data() && lhs->kind != rhs->kind)
+        equal = lhs->s == rhs->s;
+      return Value::flag(op == BinaryExpr::Op::Eq ? equal : !equal);
+    }
+    if (std::optional<Value> exact = evaluateIntegers(op, *lhs, *rhs))
+      return exact;
     double a = lhs->asDouble(), b = rhs->asDouble();
     switch (op) {
-    case BinaryExpr::Op::Eq: return Value::flag(*lhs == *rhs);
-    case BinaryExpr::Op::Ne: return Value::flag(*lhs != *rhs);
     case BinaryExpr::Op::Lt: return Value::flag(a < b);
     case BinaryExpr::Op::Le: return Value::flag(a <= b);
     case BinaryExpr::Op::Gt: return Value::flag(a > b);
