@@ -49,17 +49,17 @@ static bool probeIdxPair(const std::string &images, const std::string &labels,
             std::to_string(header.dims.size()) + ")";
     return false;
   }
-  std::vector<uint8_t> labelValues;
-  if (!readIdxLabels(labels, labelValues, error))
+  IdxLabelSummary summary;
+  if (!summarizeIdxLabels(labels, summary, error))
     return false;
-  if (labelValues.size() != header.count()) {
+  if (summary.count != header.count()) {
     error = "'" + images + "' has " + std::to_string(header.count()) + " images but '" +
-            labels + "' has " + std::to_string(labelValues.size()) + " labels";
+            labels + "' has " + std::to_string(summary.count) + " labels";
     return false;
   }
   count = int64_t(header.count());
   inputs = int64_t(header.itemSize());
-  classes = labelValues.empty() ? 0 : *std::max_element(labelValues.begin(), labelValues.end()) + 1;
+  classes = summary.count == 0 ? 0 : int64_t(summary.maxLabel) + 1;
   return true;
 }
 
@@ -113,18 +113,26 @@ bool sweep::computeDatasetShape(llvm::StringRef source,
   if (source == "csv") {
     CsvOptions options;
     options.header = get("header").i != 0;
+    options.keepRows = false;
+    bool classify = get("task").s == "classify";
+    options.numericLabels = !classify;
     Value label = get("label");
-    if (label.kind == Value::Kind::String)
+    if (label.kind == Value::Kind::String) {
+      if (label.s.empty()) {
+        error = "the label column name is empty";
+        errorParam = "label";
+        return false;
+      }
       options.labelName = label.s.str();
-    else
+    } else {
       options.labelIndex = label.i;
+    }
     CsvTable table;
     if (!readCsv(resolvePath(get("path").s, baseDir), options, table, error)) {
       errorParam = "path";
       return false;
     }
     shape.inputs = int64_t(table.features);
-    bool classify = get("task").s == "classify";
     if (classify) {
       shape.classes = shape.targets = int64_t(table.classNames.size());
       if (shape.classes < 2) {
@@ -134,16 +142,6 @@ bool sweep::computeDatasetShape(llvm::StringRef source,
       }
     } else {
       shape.targets = 1;
-      for (const std::string &text : table.labels) {
-        char *end = nullptr;
-        std::strtod(text.c_str(), &end);
-        if (text.empty() || *end != '\0') {
-          error = "regression label '" + text + "' in '" + get("path").s.str() +
-                  "' is not a number";
-          errorParam = "label";
-          return false;
-        }
-      }
     }
     if (!get("test").s.empty()) {
       CsvTable testTable;

@@ -191,6 +191,17 @@ mlir::FailureOr<RunTable> sweep::expandGrid(const SweepSpec &spec, SourceDiagnos
                               " runs; the limit is " + std::to_string(maxRuns));
     return mlir::failure();
   }
+  // The run table holds one 32-bit index per slot per run.
+  constexpr double kMaxTableBytes = 4.0 * (1ull << 30);
+  double tableBytes = double(total) * double(spec.getNumSlots()) * 4.0;
+  if (tableBytes > kMaxTableBytes) {
+    diags.error(spec.loc, "sweep '" + spec.name + "' has " + std::to_string(total) + " runs of " +
+                              std::to_string(spec.getNumSlots()) +
+                              " swept settings; its run table would need " +
+                              std::to_string(int64_t(tableBytes / (1 << 20))) +
+                              " MiB, more than the 4096 MiB limit");
+    return mlir::failure();
+  }
   RunTable table(spec.getNumSlots());
   std::vector<WhereEvaluator> constraints;
   for (const Constraint &constraint : spec.constraints)

@@ -45,6 +45,9 @@ private:
   //===--- Sweeps (SemaSweep.cpp) -----------------------------------------===//
   std::unique_ptr<SweepSpec> checkSweep(const SweepDecl &decl);
   /// Checks the arguments of one configuration against `kind`, filling `node`.
+  /// Reports `lr (0.1)` and `lr -0.1` in an argument list, which parse as a call
+  /// and a subtraction, with the spelling that was meant.
+  bool reportMisreadSetting(const KindSpec &kind, const Expr &value);
   bool checkConfigArgs(const KindSpec &kind, llvm::ArrayRef<Setting> args, llvm::SMLoc loc,
                        const std::string &pathPrefix, int scope, ConfigNode &node);
   /// Checks one value of a configuration-typed setting: `sgd(lr 0.1)`, `fashion`.

@@ -198,6 +198,13 @@ bool Sema::checkSetting(const ParamSpec &paramSpec, const Setting *setting,
   }
 
   if (!setting->isAxis) {
+    auto *call = llvm::dyn_cast<CallExpr>(setting->value.get());
+    if (call && call->getCallee() == paramSpec.name) {
+      // `seed (1 + 2);` parses as the setting form `name(args)`.
+      diags.error(setting->getLoc(), "'" + paramSpec.name + "' takes a value, not arguments; "
+                                     "write '" + paramSpec.name + ": (...)'");
+      return false;
+    }
     std::optional<Value> value = evaluator->evaluateConstant(setting->value.get());
     if (!value)
       return false;
@@ -443,6 +450,27 @@ bool Sema::checkConfigAlternative(llvm::StringRef family, const Expr *expr,
   return checkConfigArgs(*kind, args, expr->getLoc(), path, scope, node);
 }
 
+bool Sema::reportMisreadSetting(const KindSpec &kind, const Expr &value) {
+  // `lr (0.1)` reads as a call to `lr`; `lr -0.1` as the difference `lr - 0.1`.
+  if (auto *call = llvm::dyn_cast<CallExpr>(&value)) {
+    if (!kind.lookup(call->getCallee()) || call->getArgs().size() != 1 ||
+        !call->getArgs().front().name.empty())
+      return false;
+    diags.error(call->getLoc(), "'" + call->getCallee() + "' takes a value, not arguments; "
+                                "write '" + call->getCallee() + ": (...)'");
+    return true;
+  }
+  auto *difference = llvm::dyn_cast<BinaryExpr>(&value);
+  if (!difference || difference->getOp() != BinaryExpr::Op::Sub)
+    return false;
+  auto *name = llvm::dyn_cast<NameExpr>(difference->getLhs());
+  if (!name || !kind.lookup(name->getName()))
+    return false;
+  diags.error(name->getLoc(), "'" + name->getName() + " -...' reads as a subtraction; write '" +
+                                  name->getName() + ": -...' for a negative value");
+  return true;
+}
+
 bool Sema::checkConfigArgs(const KindSpec &kind, llvm::ArrayRef<Setting> args, llvm::SMLoc loc,
                            const std::string &pathPrefix, int scope, ConfigNode &node) {
   // Bind arguments to parameters: positional ones in order, then by name.
@@ -454,6 +482,10 @@ bool Sema::checkConfigArgs(const KindSpec &kind, llvm::ArrayRef<Setting> args, l
   for (const Setting &arg : args) {
     size_t index;
     if (arg.name.empty()) {
+      if (reportMisreadSetting(kind, *arg.value)) {
+        ok = false;
+        continue;
+      }
       if (sawNamed) {
         diags.error(arg.getLoc(), "positional argument after a named one");
         ok = false;

@@ -48,6 +48,16 @@ static std::vector<std::string> splitRow(const std::string &line) {
   return cells;
 }
 
+/// A finite number written in full: "1e5", "-0.5"; not "", "nan" or "1x".
+static bool parseNumber(const std::string &text, double &value) {
+  if (text.empty())
+    return false;
+  char *end = nullptr;
+  errno = 0;
+  value = std::strtod(text.c_str(), &end);
+  return *end == '\0' && errno != ERANGE && std::isfinite(value);
+}
+
 bool sweep::readCsv(const std::string &path, const CsvOptions &options, CsvTable &table,
                     std::string &error) {
   // Only regular files: a device such as /dev/zero would be read forever.
@@ -110,28 +120,29 @@ bool sweep::readCsv(const std::string &path, const CsvOptions &options, CsvTable
     std::vector<double> features;
     features.reserve(columns - 1);
     for (size_t c = 0; c < columns; ++c) {
-      if (c == table.labelColumn)
-        continue;
-      const std::string &text = cells[c];
-      char *end = nullptr;
-      errno = 0;
-      double value = text.empty() ? NAN : std::strtod(text.c_str(), &end);
-      if (text.empty() || *end != '\0' || errno == ERANGE || !std::isfinite(value)) {
+      double value;
+      if (!parseNumber(cells[c], value)) {
+        if (c == table.labelColumn && !options.numericLabels)
+          continue; // A class name.
         error = "'" + path + "' line " + std::to_string(lineNumber) + " column " +
-                std::to_string(c + 1) + ": '" + text + "' is not a number";
+                std::to_string(c + 1) + ": '" + cells[c] + "' is not a number";
         return false;
       }
-      features.push_back(value);
+      if (c != table.labelColumn)
+        features.push_back(value);
     }
-    table.featureRows.push_back(std::move(features));
-    table.labels.push_back(cells[table.labelColumn]);
-    classes.insert(cells[table.labelColumn]);
+    ++table.rows;
+    if (options.keepRows) {
+      table.featureRows.push_back(std::move(features));
+      table.labels.push_back(cells[table.labelColumn]);
+    }
+    if (!options.numericLabels)
+      classes.insert(cells[table.labelColumn]);
   }
   if (in.bad()) {
     error = "error reading '" + path + "'";
     return false;
   }
-  table.rows = table.featureRows.size();
   if (table.rows == 0) {
     error = "'" + path + "' has no data rows";
     return false;

@@ -29,6 +29,11 @@ struct CsvOptions {
   bool header = true;
   std::string labelName; // Used when non-empty.
   int64_t labelIndex = 0;
+  /// Labels are regression targets: each must be a finite number.
+  bool numericLabels = false;
+  /// False: check the file and count rows, features and classes, but keep no
+  /// rows (learning a file's shape must not need its size in memory).
+  bool keepRows = true;
 };
 
 /// Reads and checks `path`: every row has the same number of columns and

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <functional>
 #include <memory>
 
 #include <sys/stat.h>
@@ -92,8 +93,10 @@ bool sweep::readIdxHeader(const std::string &path, IdxHeader &header, std::strin
   return file && readHeader(file.get(), path, header, error);
 }
 
-bool sweep::readIdxLabels(const std::string &path, std::vector<uint8_t> &labels,
-                          std::string &error) {
+/// Streams the labels of `path` in chunks to `consume`; the header's count is
+/// only a claim until the bytes arrive, so nothing is allocated up front.
+static bool forEachLabelChunk(const std::string &path, std::string &error,
+                              const std::function<void(const uint8_t *, size_t)> &consume) {
   GzFile file = open(path, error);
   IdxHeader header;
   if (!file || !readHeader(file.get(), path, header, error))
@@ -102,16 +105,33 @@ bool sweep::readIdxLabels(const std::string &path, std::vector<uint8_t> &labels,
     error = "'" + path + "' is not an IDX label file (expected rank-1 unsigned bytes)";
     return false;
   }
-  // Read in chunks: the header's count is only a claim until the bytes arrive.
   constexpr size_t kChunk = size_t(1) << 20;
-  labels.clear();
+  std::vector<uint8_t> buffer;
   for (uint64_t remaining = header.count(); remaining > 0;) {
     size_t size = size_t(std::min<uint64_t>(remaining, kChunk));
-    size_t offset = labels.size();
-    labels.resize(offset + size);
-    if (!readExactly(file.get(), labels.data() + offset, size, path, "the labels", error))
+    buffer.resize(size);
+    if (!readExactly(file.get(), buffer.data(), size, path, "the labels", error))
       return false;
+    consume(buffer.data(), size);
     remaining -= size;
   }
   return true;
+}
+
+bool sweep::readIdxLabels(const std::string &path, std::vector<uint8_t> &labels,
+                          std::string &error) {
+  labels.clear();
+  return forEachLabelChunk(path, error, [&](const uint8_t *data, size_t size) {
+    labels.insert(labels.end(), data, data + size);
+  });
+}
+
+bool sweep::summarizeIdxLabels(const std::string &path, IdxLabelSummary &summary,
+                               std::string &error) {
+  summary = IdxLabelSummary();
+  return forEachLabelChunk(path, error, [&](const uint8_t *data, size_t size) {
+    summary.count += size;
+    for (size_t i = 0; i < size; ++i)
+      summary.maxLabel = std::max(summary.maxLabel, data[i]);
+  });
 }

@@ -34,6 +34,13 @@ bool readIdxHeader(const std::string &path, IdxHeader &header, std::string &erro
 /// Reads a rank-1 unsigned-byte IDX label file.
 bool readIdxLabels(const std::string &path, std::vector<uint8_t> &labels, std::string &error);
 
+/// What a label file holds, read in chunks without keeping the labels.
+struct IdxLabelSummary {
+  uint64_t count = 0;
+  uint8_t maxLabel = 0;
+};
+bool summarizeIdxLabels(const std::string &path, IdxLabelSummary &summary, std::string &error);
+
 } // namespace sweep
 
 #endif // SWEEP_RUNTIME_DATA_IDXFILE_H

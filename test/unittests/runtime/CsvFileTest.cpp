@@ -104,3 +104,31 @@ TEST(CsvFile, DevicesAndDirectoriesAreRejected) {
   EXPECT_FALSE(readCsv(::testing::TempDir(), options, table, error));
   EXPECT_NE(error.find("not a regular file"), std::string::npos) << error;
 }
+
+TEST(CsvFile, RegressionLabelsMustBeFiniteNumbers) {
+  std::string path = writeTemp("nan-label.csv", "x,y\n1,0.5\n2,nan\n");
+  CsvOptions options;
+  options.labelName = "y";
+  options.numericLabels = true;
+  CsvTable table;
+  std::string error;
+  EXPECT_FALSE(readCsv(path, options, table, error));
+  EXPECT_NE(error.find("line 3 column 2: 'nan' is not a number"), std::string::npos) << error;
+  std::remove(path.c_str());
+}
+
+TEST(CsvFile, ShapeOnlyKeepsNoRows) {
+  std::string path = writeTemp("shape.csv", "a,b,c\n1,2,x\n3,4,y\n5,6,x\n");
+  CsvOptions options;
+  options.labelIndex = 2;
+  options.keepRows = false;
+  CsvTable table;
+  std::string error;
+  ASSERT_TRUE(readCsv(path, options, table, error)) << error;
+  EXPECT_EQ(table.rows, 3u);
+  EXPECT_EQ(table.features, 2u);
+  EXPECT_EQ(table.classNames.size(), 2u);
+  EXPECT_TRUE(table.featureRows.empty());
+  EXPECT_TRUE(table.labels.empty());
+  std::remove(path.c_str());
+}

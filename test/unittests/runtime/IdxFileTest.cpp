@@ -122,3 +122,14 @@ TEST(IdxFile, ImplausibleImageSizeIsRejected) {
   EXPECT_NE(error.find("too large"), std::string::npos) << error;
   std::remove(path.c_str());
 }
+
+TEST(IdxFile, SummaryCountsAndFindsTheLargestLabel) {
+  std::string path = tempPath("summary.gz");
+  writeGzip(path, idxBytes(0x08, {5}, std::string("\x02\x07\x00\x01\x07", 5)));
+  IdxLabelSummary summary;
+  std::string error;
+  ASSERT_TRUE(summarizeIdxLabels(path, summary, error)) << error;
+  EXPECT_EQ(summary.count, 5u);
+  EXPECT_EQ(summary.maxLabel, 7);
+  std::remove(path.c_str());
+}
