@@ -195,9 +195,9 @@ mlir::FailureOr<RunTable> sweep::expandGrid(const SweepSpec &spec, SourceDiagnos
   constexpr double kMaxTableBytes = 4.0 * (1ull << 30);
   double tableBytes = double(total) * double(spec.getNumSlots()) * 4.0;
   if (tableBytes > kMaxTableBytes) {
-    diags.error(spec.loc, "sweep '" + spec.name + "' has " + std::to_string(total) + " runs of " +
-                              std::to_string(spec.getNumSlots()) +
-                              " swept settings; its run table would need " +
+    diags.error(spec.loc, "sweep '" + spec.name + "' has " + std::to_string(total) +
+                              " runs; its run table (" + std::to_string(spec.getNumSlots()) +
+                              " indices per run) would need " +
                               std::to_string(int64_t(tableBytes / (1 << 20))) +
                               " MiB, more than the 4096 MiB limit");
     return mlir::failure();

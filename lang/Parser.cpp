@@ -8,7 +8,7 @@ using namespace sweep;
 
 /// Deeper nesting than this is certainly not a real sweep, and unbounded
 /// recursion would overflow the stack on hostile input.
-static constexpr unsigned kMaxNestingDepth = 200;
+static constexpr unsigned kMaxNestingDepth = 320;
 
 namespace {
 /// Counts recursion depth for one parse method activation.

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 #include <map>
 
 using namespace sweep;
@@ -59,6 +60,9 @@ private:
   bool checkGroup(RunGroup &group, llvm::ArrayRef<uint32_t> indices,
                   const std::vector<Value> &values);
   bool checkModelNumbers(RunGroup &group);
+  bool checkEarlyStop(const RunGroup &group, llvm::StringRef dataset);
+  /// Every value `pathId` takes anywhere in the sweep.
+  std::vector<Value> getPossibleValues(int pathId) const;
   /// Slots whose index can change a structural value: structural axes, and
   /// choices that are structural or contain structural settings.
   std::vector<size_t> getStructuralSlots() const;
@@ -300,7 +304,47 @@ bool Planner::checkGroup(RunGroup &group, llvm::ArrayRef<uint32_t> indices,
                                     dataNode.kind + "' has regression targets");
     return false;
   }
+  return checkEarlyStop(group, dataNode.kind);
+}
+
+bool Planner::checkEarlyStop(const RunGroup &group, llvm::StringRef dataset) {
+  const SettingEntry *earlyStop = spec.root.lookup("early_stop");
+  if (!earlyStop)
+    return true;
+  if (group.data.validation == 0) {
+    diags.error(earlyStop->loc, "early_stop watches a validation metric, but dataset '" +
+                                    dataset + "' has no validation split; give it "
+                                    "'validation: N' or a fraction");
+    return false;
+  }
+  auto metric = spec.pathIds.find("early_stop.metric");
+  if (group.data.isClassification() || metric == spec.pathIds.end())
+    return true;
+  for (const Value &value : getPossibleValues(metric->second)) {
+    if (value.s == "val_accuracy") {
+      diags.error(earlyStop->loc, "early_stop on val_accuracy needs class labels, but dataset '" +
+                                      dataset + "' has regression targets; watch val_loss");
+      return false;
+    }
+  }
   return true;
+}
+
+std::vector<Value> Planner::getPossibleValues(int pathId) const {
+  std::vector<Value> values;
+  std::function<void(const ConfigNode &)> visit = [&](const ConfigNode &node) {
+    for (const SettingEntry &entry : node.settings) {
+      if (entry.pathId == pathId && entry.kind == SettingEntry::Kind::Fixed)
+        values.push_back(entry.value);
+      if (entry.pathId == pathId && entry.kind == SettingEntry::Kind::Axis)
+        llvm::append_range(values, spec.axes[entry.index].values);
+      if (entry.kind == SettingEntry::Kind::Choice)
+        for (const ConfigNode &alternative : spec.choices[entry.index].alternatives)
+          visit(alternative);
+    }
+  };
+  visit(spec.root);
+  return values;
 }
 
 /// Numeric model arguments (floats) vary inside a group; check each distinct
