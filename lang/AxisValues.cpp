@@ -2,6 +2,7 @@
 
 #include "lang/AxisValues.h"
 
+#include "lang/Arithmetic.h"
 #include "lang/Builtins.h"
 #include "runtime/rng/Philox.h"
 
@@ -14,15 +15,12 @@
 using namespace sweep;
 
 std::optional<Value> AxisEvaluator::evaluateConstant(const Expr *expr) {
+  if (std::optional<Value> literal = getLiteralValue(expr)) {
+    if (literal->kind == Value::Kind::String)
+      literal->s = strings.save(literal->s); // The spec outlives nothing of the AST's.
+    return literal;
+  }
   switch (expr->getKind()) {
-  case Expr::Kind::Integer:
-    return Value::integer(llvm::cast<IntegerExpr>(expr)->getValue());
-  case Expr::Kind::Float:
-    return Value::number(llvm::cast<FloatExpr>(expr)->getValue());
-  case Expr::Kind::Bool:
-    return Value::flag(llvm::cast<BoolExpr>(expr)->getValue());
-  case Expr::Kind::String:
-    return Value::string(strings.save(llvm::cast<StringExpr>(expr)->getValue()));
   case Expr::Kind::Name: {
     auto *name = llvm::cast<NameExpr>(expr);
     if (name->isQualified()) {
@@ -80,42 +78,16 @@ std::optional<Value> AxisEvaluator::evaluateConstant(const Expr *expr) {
       diags.error(expr->getLoc(), "division by zero");
       return std::nullopt;
     }
-    // Integer arithmetic stays integer, `/` included (it truncates, as in a model
-    // body): `width / 2` means the same in a sweep and in a model.
     if (lhs->kind == Value::Kind::Int && rhs->kind == Value::Kind::Int) {
       int64_t result = 0;
-      bool overflow = false;
-      switch (op) {
-      case BinaryExpr::Op::Div:
-        overflow = lhs->i == INT64_MIN && rhs->i == -1;
-        if (!overflow)
-          result = lhs->i / rhs->i;
-        break;
-      case BinaryExpr::Op::Add: overflow = __builtin_add_overflow(lhs->i, rhs->i, &result); break;
-      case BinaryExpr::Op::Sub: overflow = __builtin_sub_overflow(lhs->i, rhs->i, &result); break;
-      case BinaryExpr::Op::Mul: overflow = __builtin_mul_overflow(lhs->i, rhs->i, &result); break;
-      case BinaryExpr::Op::Rem:
-        overflow = lhs->i == INT64_MIN && rhs->i == -1;
-        if (!overflow)
-          result = lhs->i % rhs->i;
-        break;
-      default: break;
-      }
-      if (overflow) {
-        diags.error(expr->getLoc(), "integer overflow");
+      ArithmeticError error = applyIntegerOp(op, lhs->i, rhs->i, result);
+      if (error != ArithmeticError::None) {
+        diags.error(expr->getLoc(), describe(error));
         return std::nullopt;
       }
       return Value::integer(result);
     }
-    double a = lhs->asDouble(), b = rhs->asDouble(), result = 0;
-    switch (op) {
-    case BinaryExpr::Op::Add: result = a + b; break;
-    case BinaryExpr::Op::Sub: result = a - b; break;
-    case BinaryExpr::Op::Mul: result = a * b; break;
-    case BinaryExpr::Op::Div: result = a / b; break;
-    case BinaryExpr::Op::Rem: result = std::fmod(a, b); break;
-    default: break;
-    }
+    double result = applyFloatOp(op, lhs->asDouble(), rhs->asDouble());
     if (!std::isfinite(result)) {
       diags.error(expr->getLoc(), "arithmetic result is not a finite number");
       return std::nullopt;
@@ -132,6 +104,11 @@ std::optional<Value> AxisEvaluator::evaluateConstant(const Expr *expr) {
   case Expr::Kind::Range:
     diags.error(expr->getLoc(), "a range needs 'in': write 'name in lo..hi'");
     return std::nullopt;
+  case Expr::Kind::Integer:
+  case Expr::Kind::Float:
+  case Expr::Kind::Bool:
+  case Expr::Kind::String:
+    break; // Literals, handled above.
   }
   return std::nullopt;
 }

@@ -2,6 +2,7 @@
 
 #include "lang/ModelShape.h"
 
+#include "lang/Arithmetic.h"
 #include "lang/Builtins.h"
 
 #include "llvm/ADT/StringMap.h"
@@ -210,40 +211,18 @@ private:
     BinaryExpr::Op op = binary->getOp();
     ModelValue result;
     if (lhs->kind == ModelValue::Kind::Int && rhs->kind == ModelValue::Kind::Int) {
-      if ((op == BinaryExpr::Op::Div || op == BinaryExpr::Op::Rem) && rhs->i == 0) {
-        fail(binary->getLoc(), "division by zero");
-        return std::nullopt;
-      }
-      bool overflow = false;
-      switch (op) {
-      case BinaryExpr::Op::Add: overflow = __builtin_add_overflow(lhs->i, rhs->i, &result.i); break;
-      case BinaryExpr::Op::Sub: overflow = __builtin_sub_overflow(lhs->i, rhs->i, &result.i); break;
-      case BinaryExpr::Op::Mul: overflow = __builtin_mul_overflow(lhs->i, rhs->i, &result.i); break;
-      case BinaryExpr::Op::Div:
-      case BinaryExpr::Op::Rem:
-        overflow = lhs->i == INT64_MIN && rhs->i == -1;
-        if (!overflow)
-          result.i = op == BinaryExpr::Op::Div ? lhs->i / rhs->i : lhs->i % rhs->i;
-        break;
-      default: break;
-      }
-      if (overflow) {
-        fail(binary->getLoc(), "integer overflow");
+      ArithmeticError error = applyIntegerOp(op, lhs->i, rhs->i, result.i);
+      if (error != ArithmeticError::None) {
+        fail(binary->getLoc(), describe(error));
         return std::nullopt;
       }
       return result;
     }
-    double a = lhs->kind == ModelValue::Kind::Float ? lhs->f : double(lhs->i);
-    double b = rhs->kind == ModelValue::Kind::Float ? rhs->f : double(rhs->i);
+    auto asDouble = [](const ModelValue &v) {
+      return v.kind == ModelValue::Kind::Float ? v.f : double(v.i);
+    };
     result.kind = ModelValue::Kind::Float;
-    switch (op) {
-    case BinaryExpr::Op::Add: result.f = a + b; break;
-    case BinaryExpr::Op::Sub: result.f = a - b; break;
-    case BinaryExpr::Op::Mul: result.f = a * b; break;
-    case BinaryExpr::Op::Div: result.f = a / b; break;
-    case BinaryExpr::Op::Rem: result.f = std::fmod(a, b); break;
-    default: break;
-    }
+    result.f = applyFloatOp(op, asDouble(*lhs), asDouble(*rhs));
     return result;
   }
 

@@ -2,36 +2,11 @@
 
 #include "lang/WhereEvaluator.h"
 
+#include "lang/Arithmetic.h"
+
 #include <cmath>
 
 using namespace sweep;
-
-/// Integer arithmetic on two integers, as in the rest of the language (`/`
-/// truncates); nullopt for other operands, and on overflow, where the caller's
-/// floating-point result is the better answer.
-static std::optional<Value> evaluateIntegers(BinaryExpr::Op op, const Value &lhs,
-                                             const Value &rhs) {
-  if (lhs.kind != Value::Kind::Int || rhs.kind != Value::Kind::Int)
-    return std::nullopt;
-  int64_t result = 0;
-  bool overflow = false;
-  switch (op) {
-  case BinaryExpr::Op::Add: overflow = __builtin_add_overflow(lhs.i, rhs.i, &result); break;
-  case BinaryExpr::Op::Sub: overflow = __builtin_sub_overflow(lhs.i, rhs.i, &result); break;
-  case BinaryExpr::Op::Mul: overflow = __builtin_mul_overflow(lhs.i, rhs.i, &result); break;
-  case BinaryExpr::Op::Div:
-  case BinaryExpr::Op::Rem:
-    if (rhs.i == 0 || (lhs.i == INT64_MIN && rhs.i == -1))
-      return std::nullopt;
-    result = op == BinaryExpr::Op::Div ? lhs.i / rhs.i : lhs.i % rhs.i;
-    break;
-  default:
-    return std::nullopt; // Comparisons.
-  }
-  if (overflow)
-    return std::nullopt;
-  return Value::integer(result);
-}
 
 WhereEvaluator::Result WhereEvaluator::evaluate(llvm::ArrayRef<Value> values) const {
   std::optional<Value> result = evaluate(constraint.condition, values);
@@ -42,15 +17,9 @@ WhereEvaluator::Result WhereEvaluator::evaluate(llvm::ArrayRef<Value> values) co
 
 std::optional<Value> WhereEvaluator::evaluate(const Expr *expr,
                                               llvm::ArrayRef<Value> values) const {
+  if (std::optional<Value> literal = getLiteralValue(expr))
+    return literal;
   switch (expr->getKind()) {
-  case Expr::Kind::Integer:
-    return Value::integer(llvm::cast<IntegerExpr>(expr)->getValue());
-  case Expr::Kind::Float:
-    return Value::number(llvm::cast<FloatExpr>(expr)->getValue());
-  case Expr::Kind::Bool:
-    return Value::flag(llvm::cast<BoolExpr>(expr)->getValue());
-  case Expr::Kind::String:
-    return Value::string(llvm::cast<StringExpr>(expr)->getValue());
   case Expr::Kind::Name: {
     auto *name = llvm::cast<NameExpr>(expr);
     auto it = constraint.boundPaths.find(name);
@@ -97,21 +66,21 @@ std::optional<Value> WhereEvaluator::evaluate(const Expr *expr,
         equal = lhs->s == rhs->s;
       return Value::flag(op == BinaryExpr::Op::Eq ? equal : !equal);
     }
-    if (std::optional<Value> exact = evaluateIntegers(op, *lhs, *rhs))
-      return exact;
+    // Integers stay integers as elsewhere in the language; on overflow or
+    // division by zero the floating-point result (inf, nan) is the better answer.
+    int64_t exact = 0;
+    bool integers = lhs->kind == Value::Kind::Int && rhs->kind == Value::Kind::Int;
+    if (!BinaryExpr::isComparison(op) && integers &&
+        applyIntegerOp(op, lhs->i, rhs->i, exact) == ArithmeticError::None)
+      return Value::integer(exact);
+    // Comparisons with inf or nan are false, as IEEE says.
     double a = lhs->asDouble(), b = rhs->asDouble();
     switch (op) {
     case BinaryExpr::Op::Lt: return Value::flag(a < b);
     case BinaryExpr::Op::Le: return Value::flag(a <= b);
     case BinaryExpr::Op::Gt: return Value::flag(a > b);
     case BinaryExpr::Op::Ge: return Value::flag(a >= b);
-    case BinaryExpr::Op::Add: return Value::number(a + b);
-    case BinaryExpr::Op::Sub: return Value::number(a - b);
-    case BinaryExpr::Op::Mul: return Value::number(a * b);
-    // Division by zero gives inf or nan, and comparisons with them are false.
-    case BinaryExpr::Op::Div: return Value::number(a / b);
-    case BinaryExpr::Op::Rem: return Value::number(std::fmod(a, b));
-    default: return std::nullopt;
+    default: return Value::number(applyFloatOp(op, a, b));
     }
   }
   default:
