@@ -8,8 +8,6 @@
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
-#include "llvm/Support/Format.h"
-#include "llvm/Support/Path.h"
 
 #include <algorithm>
 #include <cstring>
