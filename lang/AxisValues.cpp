@@ -130,8 +130,8 @@ AxisEvaluator::evaluateAxis(const Expr *expr, bool integral, uint64_t stream) {
     bool ok = true;
     for (const ExprPtr &element : list->getElements()) {
       if (llvm::isa<CallExpr>(element.get())) {
-        // A configuration alternative; the caller checks it.
-        elements.push_back({Value::none(), element->getLoc(), element.get()});
+        // Not a value; the caller reports it against the setting's type.
+        elements.push_back({Value::none(), element->getLoc()});
         continue;
       }
       std::optional<Value> value = evaluateConstant(element.get());
@@ -139,7 +139,7 @@ AxisEvaluator::evaluateAxis(const Expr *expr, bool integral, uint64_t stream) {
         ok = false;
         continue;
       }
-      elements.push_back({*value, element->getLoc(), element.get()});
+      elements.push_back({*value, element->getLoc()});
     }
     if (!ok)
       return std::nullopt;
@@ -150,8 +150,8 @@ AxisEvaluator::evaluateAxis(const Expr *expr, bool integral, uint64_t stream) {
   if (auto *call = llvm::dyn_cast<CallExpr>(expr)) {
     if (llvm::is_contained(getAxisGeneratorNames(), call->getCallee()))
       return evaluateGenerator(call, integral, stream);
-    // `optimizer in sgd(...)`: a single alternative.
-    return std::vector<AxisElement>{{Value::none(), expr->getLoc(), expr}};
+    // Some other call: not a value; the caller reports it against the setting's type.
+    return std::vector<AxisElement>{{Value::none(), expr->getLoc()}};
   }
   diags.error(expr->getLoc(),
               "expected a list, a range or a generator such as logspace(...) after 'in'");
@@ -195,7 +195,7 @@ std::optional<std::vector<AxisElement>> AxisEvaluator::evaluateRange(const Range
   elements.reserve(count);
   for (uint64_t k = 0; k < count; ++k)
     elements.push_back({Value::integer(int64_t(uint64_t(lo->i) + k * uint64_t(step->i))),
-                        range->getLoc(), nullptr});
+                        range->getLoc()});
   return elements;
 }
 
@@ -304,7 +304,7 @@ AxisEvaluator::evaluateGenerator(const CallExpr *call, bool integral, uint64_t s
       std::optional<Value> value = evaluateConstant(element.get());
       if (!value)
         return std::nullopt;
-      options.push_back({*value, element->getLoc(), element.get()});
+      options.push_back({*value, element->getLoc()});
     }
     for (int64_t k = 0; k < count->i; ++k) {
       size_t pick = std::min(options.size() - 1, size_t(rng.uniform(k) * options.size()));
@@ -345,7 +345,7 @@ AxisEvaluator::evaluateGenerator(const CallExpr *call, bool integral, uint64_t s
       double scaled = std::floor(rng.uniform(k) * width);
       uint64_t offset = scaled >= double(span) ? span : uint64_t(scaled);
       elements.push_back(
-          {Value::integer(int64_t(uint64_t(lo->i) + offset)), call->getLoc(), nullptr});
+          {Value::integer(int64_t(uint64_t(lo->i) + offset)), call->getLoc()});
     }
     return elements;
   }
@@ -375,9 +375,9 @@ AxisEvaluator::evaluateGenerator(const CallExpr *call, bool integral, uint64_t s
         diags.error(call->getLoc(), name + "() value is too large for an integer");
         return std::nullopt;
       }
-      elements.push_back({Value::integer(int64_t(rounded)), call->getLoc(), nullptr});
+      elements.push_back({Value::integer(int64_t(rounded)), call->getLoc()});
     } else {
-      elements.push_back({Value::number(v), call->getLoc(), nullptr});
+      elements.push_back({Value::number(v), call->getLoc()});
     }
   }
   return elements;

@@ -23,9 +23,8 @@ namespace sweep {
 
 /// One element of an axis with the location it came from, for diagnostics.
 struct AxisElement {
-  Value value;
+  Value value; // None for a call, which only configuration settings accept.
   llvm::SMLoc loc;
-  const Expr *expr = nullptr; // The element's expression, for lists of configurations.
 };
 
 class AxisEvaluator {

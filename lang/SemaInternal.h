@@ -64,7 +64,6 @@ private:
   /// What keys an axis's random stream: its path and the enclosing kinds.
   std::string streamKey(const std::string &path) const;
   std::vector<llvm::StringRef> enclosingKinds;
-  bool isStructural(const ParamSpec &spec) const;
   void checkZip(const ZipClause &clause);
   void checkReport(const ReportClause &clause);
   /// Axes whose path is `name` or ends in `.name`.

@@ -57,15 +57,13 @@ std::string Sema::streamKey(const std::string &path) const {
   return key;
 }
 
-bool Sema::isStructural(const ParamSpec &spec) const { return spec.structural; }
-
 int Sema::internPath(const std::string &path, const ParamSpec &paramSpec) {
   auto [it, inserted] = spec->pathIds.try_emplace(path, int(spec->paths.size()));
   if (inserted) {
     PathInfo info;
     info.path = path;
     info.type = valueTypeOf(paramSpec.type);
-    info.structural = isStructural(paramSpec);
+    info.structural = paramSpec.structural;
     spec->paths.push_back(std::move(info));
     return it->second;
   }
@@ -73,7 +71,7 @@ int Sema::internPath(const std::string &path, const ParamSpec &paramSpec) {
   // shapes the program, grouping must treat the path as structural: at worst a
   // numeric use then splits groups it need not split, never the reverse.
   PathInfo &info = spec->paths[it->second];
-  info.structural |= isStructural(paramSpec);
+  info.structural |= paramSpec.structural;
   if (info.type != valueTypeOf(paramSpec.type))
     info.mixedTypes = true;
   return it->second;
@@ -314,7 +312,6 @@ bool Sema::checkConfigSetting(const ParamSpec &paramSpec, const Setting *setting
   Choice choice;
   choice.pathId = entry.pathId;
   choice.loc = entry.loc;
-  choice.scope = scope;
   int choiceId = int(spec->choices.size());
   spec->choices.push_back(choice);
   bool several = alternatives.size() > 1;
@@ -332,9 +329,7 @@ bool Sema::checkConfigSetting(const ParamSpec &paramSpec, const Setting *setting
     int altScope = scope;
     if (several) {
       altScope = int(spec->scopes.size());
-      Scope newScope;
-      newScope.parentChoice = choiceId;
-      spec->scopes.push_back(std::move(newScope));
+      spec->scopes.emplace_back();
     }
     ConfigNode node;
     if (!checkConfigAlternative(family, alternative, path, altScope, node)) {

@@ -66,9 +66,8 @@ struct Choice {
   int pathId = -1;
   llvm::SMLoc loc;
   std::vector<ConfigNode> alternatives;
-  /// The scope of each alternative; all equal to `scope` when there is one alternative.
+  /// The scope of each alternative; the choice's own scope when there is one alternative.
   std::vector<int> alternativeScopes;
-  int scope = 0;
 };
 
 struct Factor {
@@ -80,7 +79,6 @@ struct Factor {
 
 struct Scope {
   std::vector<Factor> factors;
-  int parentChoice = -1; // -1 for the sweep's top-level scope.
 };
 
 struct PathInfo {

@@ -34,9 +34,6 @@ public:
   bool isKeyword() const;
   llvm::StringRef getSpelling() const { return spelling; }
   llvm::SMLoc getLoc() const { return llvm::SMLoc::getFromPointer(spelling.data()); }
-  llvm::SMLoc getEndLoc() const {
-    return llvm::SMLoc::getFromPointer(spelling.data() + spelling.size());
-  }
 
   /// The value of an integer token, or nullopt when it does not fit in int64.
   std::optional<int64_t> getIntegerValue() const;
