@@ -13,7 +13,12 @@
 
 using namespace sweep;
 
-static std::string resolvePath(llvm::StringRef path, llvm::StringRef baseDir) {
+std::array<std::string, 4> sweep::fashionMnistFiles(const std::string &dir) {
+  return {dir + "/train-images-idx3-ubyte.gz", dir + "/train-labels-idx1-ubyte.gz",
+          dir + "/t10k-images-idx3-ubyte.gz", dir + "/t10k-labels-idx1-ubyte.gz"};
+}
+
+std::string sweep::resolveDataPath(llvm::StringRef path, llvm::StringRef baseDir) {
   if (path.empty() || llvm::sys::path::is_absolute(path) || baseDir.empty())
     return path.str();
   llvm::SmallString<256> full(baseDir);
@@ -71,16 +76,17 @@ bool sweep::computeDatasetShape(llvm::StringRef source,
   if (source == "fashion_mnist" || source == "idx") {
     std::string images, labels, testImages, testLabels;
     if (source == "fashion_mnist") {
-      std::string dir = resolvePath(get("path").s, baseDir);
-      images = dir + "/train-images-idx3-ubyte.gz";
-      labels = dir + "/train-labels-idx1-ubyte.gz";
-      testImages = dir + "/t10k-images-idx3-ubyte.gz";
-      testLabels = dir + "/t10k-labels-idx1-ubyte.gz";
+      std::array<std::string, 4> files =
+          fashionMnistFiles(resolveDataPath(get("path").s, baseDir));
+      images = files[0];
+      labels = files[1];
+      testImages = files[2];
+      testLabels = files[3];
     } else {
-      images = resolvePath(get("images").s, baseDir);
-      labels = resolvePath(get("labels").s, baseDir);
-      testImages = resolvePath(get("test_images").s, baseDir);
-      testLabels = resolvePath(get("test_labels").s, baseDir);
+      images = resolveDataPath(get("images").s, baseDir);
+      labels = resolveDataPath(get("labels").s, baseDir);
+      testImages = resolveDataPath(get("test_images").s, baseDir);
+      testLabels = resolveDataPath(get("test_labels").s, baseDir);
     }
     int64_t count = 0, classes = 0;
     if (!probeIdxPair(images, labels, count, shape.inputs, classes, error)) {
@@ -128,7 +134,7 @@ bool sweep::computeDatasetShape(llvm::StringRef source,
       options.labelIndex = label.i;
     }
     CsvTable table;
-    if (!readCsv(resolvePath(get("path").s, baseDir), options, table, error)) {
+    if (!readCsv(resolveDataPath(get("path").s, baseDir), options, table, error)) {
       errorParam = "path";
       return false;
     }
@@ -145,7 +151,7 @@ bool sweep::computeDatasetShape(llvm::StringRef source,
     }
     if (!get("test").s.empty()) {
       CsvTable testTable;
-      if (!readCsv(resolvePath(get("test").s, baseDir), options, testTable, error)) {
+      if (!readCsv(resolveDataPath(get("test").s, baseDir), options, testTable, error)) {
         errorParam = "test";
         return false;
       }

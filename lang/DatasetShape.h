@@ -13,6 +13,7 @@
 
 #include "llvm/ADT/STLFunctionalExtras.h"
 
+#include <array>
 #include <cstdint>
 #include <string>
 
@@ -29,6 +30,13 @@ struct DatasetShape {
 
   bool isClassification() const { return classes > 0; }
 };
+
+/// `path` taken relative to `baseDir` (the .sweep file's directory) unless absolute.
+std::string resolveDataPath(llvm::StringRef path, llvm::StringRef baseDir);
+
+/// The IDX files of a fashion_mnist directory: train images, train labels,
+/// test images, test labels.
+std::array<std::string, 4> fashionMnistFiles(const std::string &dir);
 
 /// Computes the shape of data source `source` whose parameters `get` returns.
 /// Relative file paths are taken from `baseDir`. On failure sets `error` and

@@ -135,3 +135,75 @@ bool sweep::summarizeIdxLabels(const std::string &path, IdxLabelSummary &summary
       summary.maxLabel = std::max(summary.maxLabel, data[i]);
   });
 }
+
+/// Bytes per element of each IDX element type; 0 for an unknown type.
+static size_t elementBytes(uint8_t type) {
+  switch (type) {
+  case 0x08: case 0x09: return 1;
+  case 0x0B: return 2;
+  case 0x0C: case 0x0D: return 4;
+  case 0x0E: return 8;
+  default: return 0;
+  }
+}
+
+/// Big-endian element `i` of `bytes` as a float.
+static float decodeElement(uint8_t type, const unsigned char *p) {
+  switch (type) {
+  case 0x08: return float(p[0]);
+  case 0x09: return float(int8_t(p[0]));
+  case 0x0B: return float(int16_t(uint16_t(p[0]) << 8 | p[1]));
+  case 0x0C:
+    return float(int32_t(uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 |
+                         p[3]));
+  case 0x0D: {
+    uint32_t bits = uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | p[3];
+    float v;
+    std::memcpy(&v, &bits, 4);
+    return v;
+  }
+  default: {
+    uint64_t bits = 0;
+    for (int k = 0; k < 8; ++k)
+      bits = bits << 8 | p[k];
+    double v;
+    std::memcpy(&v, &bits, 8);
+    return float(v);
+  }
+  }
+}
+
+bool sweep::readIdxData(const std::string &path, uint64_t limit, IdxHeader &header,
+                        std::vector<float> &data, std::string &error) {
+  data.clear();
+  GzFile file = open(path, error);
+  if (!file || !readHeader(file.get(), path, header, error))
+    return false;
+  size_t bytes = elementBytes(header.elementType);
+  if (bytes == 0) {
+    error = "'" + path + "' has unknown IDX element type " + std::to_string(header.elementType);
+    return false;
+  }
+  uint64_t count = header.count();
+  if (limit > 0 && limit < count)
+    count = limit;
+  uint64_t itemSize = header.itemSize();
+  // Read in chunks of whole items: a corrupt count fails on the missing bytes
+  // instead of allocating what the header claims.
+  uint64_t itemsPerChunk = std::max<uint64_t>(1, (uint64_t(1) << 22) / (itemSize * bytes));
+  std::vector<unsigned char> buffer;
+  for (uint64_t done = 0; done < count;) {
+    uint64_t items = std::min(itemsPerChunk, count - done);
+    buffer.resize(size_t(items * itemSize * bytes));
+    if (!readExactly(file.get(), buffer.data(), buffer.size(), path, "the data", error))
+      return false;
+    size_t base = data.size();
+    data.resize(base + size_t(items * itemSize));
+    for (size_t i = 0; i < size_t(items * itemSize); ++i)
+      data[base + i] = decodeElement(header.elementType, buffer.data() + i * bytes);
+    done += items;
+  }
+  if (!header.dims.empty())
+    header.dims[0] = uint32_t(count);
+  return true;
+}

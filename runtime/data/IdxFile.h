@@ -31,6 +31,11 @@ struct IdxHeader {
 /// message that names the file and the problem.
 bool readIdxHeader(const std::string &path, IdxHeader &header, std::string &error);
 
+/// Reads the items of an IDX file of any element type as floats, at most
+/// `limit` items (0: all). `data` holds count() x itemSize() values.
+bool readIdxData(const std::string &path, uint64_t limit, IdxHeader &header,
+                 std::vector<float> &data, std::string &error);
+
 /// Reads a rank-1 unsigned-byte IDX label file.
 bool readIdxLabels(const std::string &path, std::vector<uint8_t> &labels, std::string &error);
 

@@ -1,11 +1,13 @@
 //===- sweepc.cpp - the sweepc compiler driver ----------------------------===//
 //
-// `sweepc check|plan FILE`, and `sweepc -emit=<stage> FILE` for every stage of
-// the pipeline. -emit is ordered: it decides how deep the pipeline runs.
+// `sweepc check|plan|run FILE`, and `sweepc -emit=<stage> FILE` for every
+// stage of the pipeline. -emit is ordered: it decides how deep the pipeline
+// runs; `run` goes all the way and trains (RunCommand.cpp).
 //
 //===----------------------------------------------------------------------===//
 
 #include "lang/FrontEnd.h"
+#include "tools/sweepc/RunCommand.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/Diagnostics.h"
@@ -28,7 +30,7 @@ namespace {
 /// How far the pipeline runs, in order.
 enum class Emit { AST, Check, Grid, Plan };
 
-cl::list<std::string> positionals(cl::Positional, cl::desc("[check|plan] <file.sweep>"),
+cl::list<std::string> positionals(cl::Positional, cl::desc("[check|plan|run] <file.sweep>"),
                                   cl::OneOrMore);
 
 cl::opt<Emit> emitAction(
@@ -48,6 +50,11 @@ cl::opt<bool> verifyDiagnostics(
     "verify-diagnostics",
     cl::desc("Check that the diagnostics match the expected-* comments in the input"));
 
+/// `sweepc run`: set when the subcommand is given.
+bool trainRuns = false;
+std::string sourceName;
+int runStatus = 0;
+
 /// Runs the front end on one buffer and prints what -emit asks for.
 mlir::LogicalResult runPipeline(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &context,
                                 llvm::StringRef baseDir, llvm::raw_ostream &os) {
@@ -57,6 +64,12 @@ mlir::LogicalResult runPipeline(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &c
   options.parseOnly = emitAction == Emit::AST;
   FrontEndResult result;
   mlir::LogicalResult status = runFrontEnd(sourceMgr, diags, options, result);
+  if (trainRuns) {
+    if (mlir::failed(status))
+      return status;
+    runStatus = runSweeps(result, sourceName, baseDir, diags);
+    return mlir::success(runStatus == 0);
+  }
   if (emitAction == Emit::AST) {
     if (result.module)
       dumpAST(*result.module, sourceMgr, os);
@@ -108,6 +121,7 @@ int main(int argc, char **argv) {
                               "sweepc: a compiler for machine-learning training sweeps\n\n"
                               "  sweepc check FILE    diagnostics and a one-line summary\n"
                               "  sweepc plan FILE     runs, groups, parameters, FLOPs, memory\n"
+                              "  sweepc run FILE      train every run; results/<sweep>/\n"
                               "  sweepc -emit=ast|grid|plan FILE\n");
 
   std::string inputFilename;
@@ -120,10 +134,19 @@ int main(int argc, char **argv) {
     }
     emitAction = wanted;
     inputFilename = positionals[1];
+  } else if (positionals.size() == 2 && positionals[0] == "run") {
+    if (emitAction.getNumOccurrences() || splitInputFile || verifyDiagnostics) {
+      llvm::errs() << "sweepc: 'run' cannot be combined with -emit, -split-input-file or "
+                      "-verify-diagnostics\n";
+      return 1;
+    }
+    trainRuns = true;
+    emitAction = Emit::Plan;
+    inputFilename = positionals[1];
   } else if (positionals.size() == 1) {
     inputFilename = positionals[0];
   } else {
-    llvm::errs() << "sweepc: expected '[check|plan] FILE'; see 'sweepc --help'\n";
+    llvm::errs() << "sweepc: expected '[check|plan|run] FILE'; see 'sweepc --help'\n";
     return 1;
   }
 
@@ -139,6 +162,7 @@ int main(int argc, char **argv) {
     llvm::errs() << "sweepc: " << errorMessage << "\n";
     return 1;
   }
+  sourceName = inputFilename;
   llvm::SmallString<256> baseDir(inputFilename == "-" ? "" : inputFilename);
   llvm::sys::path::remove_filename(baseDir);
 
@@ -150,7 +174,7 @@ int main(int argc, char **argv) {
       splitInputFile ? mlir::splitAndProcessBuffer(std::move(input), chunkFn, output->os())
                      : chunkFn(std::move(input), output->os());
   if (mlir::failed(result))
-    return 1;
+    return runStatus ? runStatus : 1;
   output->keep();
   return 0;
 }

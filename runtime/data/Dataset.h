@@ -1,0 +1,56 @@
+//===- Dataset.h - samples in memory, split and normalized ------*- C++ -*-===//
+//
+// A loaded dataset: float32 features row-major [count, inputs] for each split,
+// with class labels (classification) or float targets [count, targets]
+// (regression). Loading applies the validation split and the normalization,
+// whose statistics come from the training split alone.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SWEEP_RUNTIME_DATA_DATASET_H
+#define SWEEP_RUNTIME_DATA_DATASET_H
+
+#include "runtime/exec/SweepJob.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace sweep {
+
+struct Split {
+  int64_t count = 0;
+  std::vector<float> x;          // [count, inputs]
+  std::vector<int32_t> classes;  // [count], classification
+  std::vector<float> targets;    // [count, targets], regression
+
+  /// Moves samples [from, count) into a new split.
+  Split takeTail(int64_t from, int64_t inputs, int64_t targets);
+};
+
+struct Dataset {
+  int64_t inputs = 0;
+  int64_t classes = 0; // 0 for regression.
+  int64_t targets = 0; // Output width: classes, or regression targets.
+  Split train, validation, test;
+
+  bool isClassification() const { return classes > 0; }
+};
+
+/// Loads `spec`: reads its files or generates its samples, splits off the
+/// validation samples (the last ones of the training set) and normalizes.
+/// On failure sets `error` to a message naming the file and the problem.
+bool loadDataset(const DataSpec &spec, Dataset &dataset, std::string &error);
+
+/// The synthetic sources (spirals, blobs, teacher): fills `train` with spec.n
+/// samples and `test` with spec.test more from the same distribution.
+bool generateSynthetic(const DataSpec &spec, Dataset &dataset, std::string &error);
+
+/// Scales every split by statistics of the training split: `unit` maps byte
+/// pixels to [0, 1], `standard` to zero mean and unit variance per feature,
+/// `minmax` each feature's training range to [0, 1].
+void normalizeDataset(Dataset &dataset, const std::string &method, bool bytePixels);
+
+} // namespace sweep
+
+#endif // SWEEP_RUNTIME_DATA_DATASET_H

@@ -1,0 +1,239 @@
+//===- DatasetLoader.cpp - reading, splitting and normalizing data --------===//
+
+#include "runtime/data/Dataset.h"
+
+#include "runtime/data/CsvFile.h"
+#include "runtime/data/IdxFile.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+
+using namespace sweep;
+
+Split Split::takeTail(int64_t from, int64_t inputs, int64_t targetWidth) {
+  Split tail;
+  tail.count = count - from;
+  tail.x.assign(x.begin() + from * inputs, x.end());
+  x.resize(size_t(from * inputs));
+  if (!classes.empty()) {
+    tail.classes.assign(classes.begin() + from, classes.end());
+    classes.resize(size_t(from));
+  }
+  if (!targets.empty()) {
+    tail.targets.assign(targets.begin() + from * targetWidth, targets.end());
+    targets.resize(size_t(from * targetWidth));
+  }
+  count = from;
+  return tail;
+}
+
+/// Reads an IDX image/label pair into `split`.
+static bool loadIdxPair(const std::string &images, const std::string &labels, uint64_t limit,
+                        Split &split, int64_t &inputs, bool &bytePixels, std::string &error) {
+  IdxHeader header;
+  if (!readIdxData(images, limit, header, split.x, error))
+    return false;
+  if (header.dims.size() < 2) {
+    error = "'" + images + "' is not an IDX image file (rank " +
+            std::to_string(header.dims.size()) + ")";
+    return false;
+  }
+  bytePixels = header.elementType == 0x08;
+  inputs = int64_t(header.itemSize());
+  std::vector<uint8_t> bytes;
+  if (!readIdxLabels(labels, bytes, error))
+    return false;
+  if (bytes.size() < header.count() || (limit == 0 && bytes.size() != header.count())) {
+    error = "'" + images + "' has " + std::to_string(header.count()) + " images but '" + labels +
+            "' has " + std::to_string(bytes.size()) + " labels";
+    return false;
+  }
+  split.count = int64_t(header.count());
+  split.classes.assign(bytes.begin(), bytes.begin() + split.count);
+  return true;
+}
+
+static bool loadIdx(const DataSpec &spec, Dataset &dataset, bool &bytePixels,
+                    std::string &error) {
+  if (!loadIdxPair(spec.images, spec.labels, uint64_t(spec.limit), dataset.train, dataset.inputs,
+                   bytePixels, error)) {
+    if (spec.source == "fashion_mnist" &&
+        spec.images.rfind("/usr/share/datasets/fashion-mnist/", 0) == 0)
+      error += " (install the Debian package dataset-fashion-mnist)";
+    return false;
+  }
+  if (!spec.testImages.empty() || !spec.testLabels.empty()) {
+    int64_t testInputs = 0;
+    bool testBytes = false;
+    if (!loadIdxPair(spec.testImages, spec.testLabels, 0, dataset.test, testInputs, testBytes,
+                     error))
+      return false;
+    if (testInputs != dataset.inputs) {
+      error = "'" + spec.testImages + "' has " + std::to_string(testInputs) +
+              " values per image, the training images " + std::to_string(dataset.inputs);
+      return false;
+    }
+  }
+  int32_t maxLabel = 0;
+  for (const Split *split : {&dataset.train, &dataset.test})
+    for (int32_t label : split->classes)
+      maxLabel = std::max(maxLabel, label);
+  dataset.classes = dataset.targets = int64_t(maxLabel) + 1;
+  return true;
+}
+
+static bool loadCsv(const DataSpec &spec, Dataset &dataset, std::string &error) {
+  CsvOptions options;
+  options.header = spec.header;
+  options.labelName = spec.labelName;
+  options.labelIndex = spec.labelIndex;
+  options.numericLabels = spec.regress;
+  CsvTable table;
+  if (!readCsv(spec.csvPath, options, table, error))
+    return false;
+  dataset.inputs = int64_t(table.features);
+  dataset.classes = spec.regress ? 0 : int64_t(table.classNames.size());
+  dataset.targets = spec.regress ? 1 : dataset.classes;
+  auto fill = [&](const CsvTable &from, const std::string &path, Split &split) {
+    split.count = int64_t(from.rows);
+    split.x.reserve(from.rows * from.features);
+    for (const std::vector<double> &row : from.featureRows)
+      for (double v : row)
+        split.x.push_back(float(v));
+    for (const std::string &label : from.labels) {
+      if (spec.regress) {
+        split.targets.push_back(float(std::strtod(label.c_str(), nullptr)));
+        continue;
+      }
+      auto it = std::lower_bound(table.classNames.begin(), table.classNames.end(), label);
+      if (it == table.classNames.end() || *it != label) {
+        error = "'" + path + "' has label '" + label + "', which the training file '" +
+                spec.csvPath + "' does not have";
+        return false;
+      }
+      split.classes.push_back(int32_t(it - table.classNames.begin()));
+    }
+    return true;
+  };
+  if (!fill(table, spec.csvPath, dataset.train))
+    return false;
+  if (spec.csvTest.empty())
+    return true;
+  CsvTable testTable;
+  if (!readCsv(spec.csvTest, options, testTable, error))
+    return false;
+  if (testTable.features != table.features) {
+    error = "'" + spec.csvTest + "' has " + std::to_string(testTable.features) +
+            " features, the training file " + std::to_string(table.features);
+    return false;
+  }
+  return fill(testTable, spec.csvTest, dataset.test);
+}
+
+void sweep::normalizeDataset(Dataset &dataset, const std::string &method, bool bytePixels) {
+  int64_t d = dataset.inputs;
+  Split *splits[] = {&dataset.train, &dataset.validation, &dataset.test};
+  std::vector<double> shift(size_t(d), 0), scale(size_t(d), 1);
+  const Split &train = dataset.train;
+  if (method == "none" || d == 0)
+    return;
+  if (method == "unit" && bytePixels) {
+    std::fill(scale.begin(), scale.end(), 1.0 / 255.0);
+  } else if (method == "standard") {
+    for (int64_t f = 0; f < d; ++f) {
+      double sum = 0, squares = 0;
+      for (int64_t i = 0; i < train.count; ++i)
+        sum += train.x[size_t(i * d + f)];
+      double mean = train.count ? sum / double(train.count) : 0;
+      for (int64_t i = 0; i < train.count; ++i) {
+        double delta = train.x[size_t(i * d + f)] - mean;
+        squares += delta * delta;
+      }
+      double sd = train.count ? std::sqrt(squares / double(train.count)) : 0;
+      shift[size_t(f)] = mean;
+      scale[size_t(f)] = sd > 0 ? 1.0 / sd : 1.0; // A constant feature stays 0.
+    }
+  } else { // minmax, and unit on non-byte data: the training range to [0, 1].
+    bool perFeature = method == "minmax";
+    double lo = INFINITY, hi = -INFINITY;
+    for (int64_t f = 0; f < d; ++f) {
+      if (perFeature)
+        lo = INFINITY, hi = -INFINITY;
+      for (int64_t i = 0; i < train.count; ++i) {
+        double v = train.x[size_t(i * d + f)];
+        lo = std::min(lo, v);
+        hi = std::max(hi, v);
+      }
+      if (perFeature) {
+        shift[size_t(f)] = std::isfinite(lo) ? lo : 0;
+        scale[size_t(f)] = hi > lo ? 1.0 / (hi - lo) : 1.0;
+      }
+    }
+    if (!perFeature) {
+      std::fill(shift.begin(), shift.end(), std::isfinite(lo) ? lo : 0);
+      std::fill(scale.begin(), scale.end(), hi > lo ? 1.0 / (hi - lo) : 1.0);
+    }
+  }
+  for (Split *split : splits)
+    for (int64_t i = 0; i < split->count; ++i)
+      for (int64_t f = 0; f < d; ++f) {
+        float &v = split->x[size_t(i * d + f)];
+        v = float((v - shift[size_t(f)]) * scale[size_t(f)]);
+      }
+}
+
+bool sweep::loadDataset(const DataSpec &spec, Dataset &dataset, std::string &error) {
+  dataset = Dataset();
+  bool bytePixels = false;
+  bool ok;
+  if (spec.source == "fashion_mnist" || spec.source == "idx")
+    ok = loadIdx(spec, dataset, bytePixels, error);
+  else if (spec.source == "csv")
+    ok = loadCsv(spec, dataset, error);
+  else
+    ok = generateSynthetic(spec, dataset, error);
+  if (!ok)
+    return false;
+
+  // The planner sized the model from these numbers; a file that changed since
+  // (or a label beyond the model's classes) must not train silently.
+  std::string what = "dataset '" + spec.name + "'";
+  if (spec.expectInputs && dataset.inputs != spec.expectInputs) {
+    error = what + " now has " + std::to_string(dataset.inputs) + " features, but the model " +
+            "was planned for " + std::to_string(spec.expectInputs);
+    return false;
+  }
+  if (spec.expectTargets && dataset.targets != spec.expectTargets) {
+    error = what + " now has " + std::to_string(dataset.targets) +
+            (dataset.isClassification() ? " classes" : " targets") + ", but the model was " +
+            "planned for " + std::to_string(spec.expectTargets);
+    return false;
+  }
+  for (const Split *split : {&dataset.train, &dataset.test})
+    for (int32_t label : split->classes)
+      if (label < 0 || label >= dataset.classes) {
+        error = what + " has label " + std::to_string(label) + " outside [0, " +
+                std::to_string(dataset.classes) + ")";
+        return false;
+      }
+  for (float v : dataset.train.x)
+    if (!std::isfinite(v)) {
+      error = what + " has a feature that is not a finite number";
+      return false;
+    }
+
+  int64_t total = dataset.train.count;
+  int64_t held = spec.validationFraction > 0
+                     ? int64_t(std::floor(spec.validationFraction * double(total)))
+                     : spec.validationCount;
+  if (held >= total) {
+    error = what + ": validation split of " + std::to_string(held) +
+            " leaves no training samples (" + std::to_string(total) + " in all)";
+    return false;
+  }
+  if (held > 0)
+    dataset.validation = dataset.train.takeTail(total - held, dataset.inputs, dataset.targets);
+  normalizeDataset(dataset, spec.normalize, bytePixels);
+  return true;
+}

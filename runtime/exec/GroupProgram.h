@@ -1,0 +1,69 @@
+//===- GroupProgram.h - the group ABI a backend implements ------*- C++ -*-===//
+//
+// A GroupProgram trains R runs of one group: the same layers and minibatches,
+// each run with its own weights, seed and hyperparameters. The runtime owns
+// the data, the epochs, the schedule, divergence and early stopping, and calls
+// the program through this interface only (DESIGN.md section 3, "group ABI").
+// The reference interpreter implements it in plain C++; compiled backends
+// implement it over generated code with a leading run axis.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SWEEP_RUNTIME_EXEC_GROUPPROGRAM_H
+#define SWEEP_RUNTIME_EXEC_GROUPPROGRAM_H
+
+#include "runtime/exec/SweepJob.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace sweep {
+
+/// One minibatch: `n` rows of features with class labels or targets.
+struct Batch {
+  const float *x = nullptr;         // [n, inputs]
+  const int32_t *classes = nullptr; // [n], classification
+  const float *targets = nullptr;   // [n, targets], regression
+  int64_t n = 0;
+};
+
+/// Sums over a batch for one run; the runtime divides by the sample count.
+struct EvalSums {
+  double loss = 0;
+  double correct = 0;      // Classification only.
+  double squaredError = 0; // Over every output.
+};
+
+class GroupProgram {
+public:
+  virtual ~GroupProgram() = default;
+
+  /// Initializes weights (from each run's seed and init) and optimizer state.
+  virtual void init() = 0;
+  /// One optimizer step on `batch` for every run r with alive[r]: forward,
+  /// backward, update with learning rate lr[r]. `step` counts steps from 0
+  /// over the whole training (dropout masks are drawn from it). Writes the
+  /// batch's mean loss of run r to loss[r].
+  virtual void trainStep(const Batch &batch, uint64_t step, const double *lr,
+                         const uint8_t *alive, double *loss) = 0;
+  /// Adds run r's sums over `batch` (no dropout) to sums[r] for alive runs.
+  virtual void evaluate(const Batch &batch, const uint8_t *alive, EvalSums *sums) = 0;
+};
+
+/// A way to build GroupPrograms: the interpreter, a JIT, ...
+class Backend {
+public:
+  virtual ~Backend() = default;
+  virtual std::string name() const = 0;
+  /// How many runs one program should hold: the interpreter trains one run at
+  /// a time, fused backends a whole group (or a chunk of it).
+  virtual size_t runsPerProgram(const GroupSpec &group) const = 0;
+  virtual std::unique_ptr<GroupProgram> create(const GroupSpec &group,
+                                               std::vector<const RunSpec *> runs) = 0;
+};
+
+} // namespace sweep
+
+#endif // SWEEP_RUNTIME_EXEC_GROUPPROGRAM_H

@@ -1,0 +1,106 @@
+//===- SweepJob.h - what the runtime trains, as plain data ------*- C++ -*-===//
+//
+// The driver hands the runtime a SweepJob: the datasets, the run groups with
+// their layer structure, and every run's resolved settings. It is plain data
+// with no MLIR or front-end types, so the same runtime serves the interpreter,
+// JIT-compiled groups and a standalone `sweepc build` executable
+// (DESIGN.md section 3, "group ABI").
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SWEEP_RUNTIME_EXEC_SWEEPJOB_H
+#define SWEEP_RUNTIME_EXEC_SWEEPJOB_H
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace sweep {
+
+enum class Activation { Relu, Tanh, Sigmoid, Gelu, Identity };
+enum class LossKind { CrossEntropy, Mse };
+enum class OptimizerKind { Sgd, Adam, AdamW };
+enum class ScheduleKind { Constant, Step, Cosine, Linear };
+enum class InitKind { HeNormal, HeUniform, XavierNormal, XavierUniform };
+enum class StopMetric { ValLoss, ValAccuracy };
+
+/// One layer of a group's model. Shapes are shared by the group; a dropout
+/// probability may differ per run (a `float` model parameter), see RunSpec.
+struct LayerSpec {
+  enum class Kind { Dense, Activation, Dropout };
+  Kind kind = Kind::Dense;
+  int64_t inputs = 0, outputs = 0;
+  Activation activation = Activation::Identity;
+};
+
+/// A data source with every parameter resolved (docs/language.md, "dataset").
+struct DataSpec {
+  std::string source; // fashion_mnist, idx, csv, spirals, blobs, teacher
+  std::string name;   // The dataset's name in the .sweep file, for messages.
+  // Files (absolute or relative to the working directory).
+  std::string images, labels, testImages, testLabels; // fashion_mnist, idx
+  std::string csvPath, csvTest, labelName;             // csv
+  int64_t labelIndex = 0;
+  bool header = true, regress = false;
+  std::string normalize = "none"; // unit, standard, minmax, none
+  int64_t limit = 0;
+  // Validation split: a count, or a fraction of the training samples.
+  int64_t validationCount = 0;
+  double validationFraction = 0;
+  // Synthetic generators.
+  int64_t n = 0, test = 0, arms = 2, classes = 3, features = 2, inputs = 10, outputs = 1,
+          hidden = 32;
+  double noise = 0, turns = 1.5, spread = 1;
+  uint64_t seed = 0;
+  // What the planner computed; the loader checks the data still agrees.
+  int64_t expectInputs = 0, expectTargets = 0, expectClasses = 0;
+};
+
+/// Everything about one run that may differ from the other runs of its group.
+struct RunSpec {
+  uint64_t id = 0;         // Position in the grid enumeration.
+  uint64_t configHash = 0; // Edit-stable hash of the run's whole configuration.
+  uint32_t group = 0;
+  uint64_t seed = 0;
+  OptimizerKind optimizer = OptimizerKind::Sgd;
+  double lr = 0.01, momentum = 0, weightDecay = 0, beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
+  bool nesterov = false;
+  ScheduleKind schedule = ScheduleKind::Constant;
+  int64_t every = 1;
+  double gamma = 0.1, finalFraction = 0, warmup = 0;
+  InitKind init = InitKind::HeNormal;
+  double gain = 1;
+  /// One probability per Dropout layer of the group, in layer order.
+  std::vector<double> dropout;
+  bool earlyStop = false;
+  StopMetric stopMetric = StopMetric::ValLoss;
+  int64_t patience = 5;
+  double minDelta = 0;
+  /// The run's value for each of SweepJob::columns, as text ("" where unset).
+  std::vector<std::string> columnValues;
+};
+
+struct GroupSpec {
+  std::string label; // The structural settings that set this group apart.
+  uint32_t dataset = 0;
+  int64_t inputs = 0, outputs = 0;
+  std::vector<LayerSpec> layers;
+  LossKind loss = LossKind::CrossEntropy;
+  int64_t batch = 64, epochs = 1;
+  std::vector<uint32_t> runs; // Indices into SweepJob::runs.
+};
+
+struct SweepJob {
+  std::string name;       // The sweep's name: results go to <dir>/<name>/.
+  std::string sourceFile; // The .sweep file, for summary.json.
+  std::vector<std::string> columns; // Hyperparameter paths, in runs.csv order.
+  std::vector<std::string> metrics; // The `report` metrics: loss, accuracy, mse.
+  bool deviceGpuRequested = false;
+  std::vector<DataSpec> datasets;
+  std::vector<GroupSpec> groups;
+  std::vector<RunSpec> runs;
+};
+
+} // namespace sweep
+
+#endif // SWEEP_RUNTIME_EXEC_SWEEPJOB_H

@@ -1,0 +1,320 @@
+//===- Trainer.cpp - training every run of a sweep ------------------------===//
+
+#include "runtime/exec/Trainer.h"
+
+#include "runtime/exec/Schedule.h"
+#include "runtime/rng/Streams.h"
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <thread>
+
+using namespace sweep;
+
+std::vector<uint32_t> sweep::shuffledOrder(int64_t count, uint64_t seed, int64_t epoch) {
+  std::vector<uint32_t> order(static_cast<size_t>(count));
+  for (int64_t i = 0; i < count; ++i)
+    order[size_t(i)] = uint32_t(i);
+  PhiloxStream stream(seed, stream::kShuffle + uint64_t(epoch));
+  for (int64_t i = count - 1; i > 0; --i) {
+    uint32_t bits = stream.block(uint64_t(i) >> 2)[i & 3];
+    uint64_t j = (uint64_t(bits) * uint64_t(i + 1)) >> 32;
+    std::swap(order[size_t(i)], order[size_t(j)]);
+  }
+  return order;
+}
+
+double sweep::remainingWork(const SweepJob &job, const ResultsStore &store) {
+  double work = 0;
+  for (const GroupSpec &group : job.groups)
+    for (uint32_t r : group.runs)
+      if (!store.isFinished(job.runs[r].id))
+        work += double(group.epochs);
+  return work;
+}
+
+namespace {
+/// A chunk: some runs of one group, trained by one program.
+struct Chunk {
+  uint32_t group;
+  std::vector<uint32_t> runs; // Indices into job.runs.
+};
+
+/// Per-run bookkeeping inside a chunk.
+struct RunState {
+  uint8_t alive = 1;
+  RunStatus status = RunStatus::Ok;
+  int64_t statusEpoch = 0, epochsDone = 0;
+  MetricValues last; // Metrics after the last finite epoch.
+  double bestWatched = 0;
+  int64_t badEpochs = 0;
+};
+
+class ChunkTrainer {
+public:
+  ChunkTrainer(const SweepJob &job, const std::vector<Dataset> &datasets, Backend &backend,
+               ResultsStore &store, const std::vector<MetricColumn> &metrics,
+               const Ranking &ranking, Progress &progress)
+      : job(job), datasets(datasets), backend(backend), store(store), metrics(metrics),
+        ranking(ranking), progress(progress) {}
+
+  bool train(const Chunk &chunk, std::vector<RunRecord> &finished, std::string &error);
+
+private:
+  /// Copies rows `order[from, from + n)` (or rows from..from+n without order) of `split`.
+  void gather(const Split &split, const Dataset &data, const uint32_t *order, int64_t from,
+              int64_t n);
+  void evaluate(GroupProgram &program, const Split &split, const Dataset &data, int64_t batch,
+                const std::vector<uint8_t> &alive, std::vector<EvalSums> &sums);
+  bool earlyStop(const RunSpec &run, RunState &state, double loss, double accuracy);
+
+  const SweepJob &job;
+  const std::vector<Dataset> &datasets;
+  Backend &backend;
+  ResultsStore &store;
+  const std::vector<MetricColumn> &metrics;
+  const Ranking &ranking;
+  Progress &progress;
+  std::vector<float> x, targets;
+  std::vector<int32_t> classes;
+  Batch batch;
+};
+} // namespace
+
+void ChunkTrainer::gather(const Split &split, const Dataset &data, const uint32_t *order,
+                          int64_t from, int64_t n) {
+  int64_t d = data.inputs, t = data.targets;
+  x.resize(size_t(n * d));
+  classes.resize(size_t(n));
+  targets.resize(size_t(n * t));
+  for (int64_t i = 0; i < n; ++i) {
+    int64_t row = order ? int64_t(order[from + i]) : from + i;
+    std::copy_n(split.x.data() + row * d, d, x.data() + i * d);
+    if (data.isClassification())
+      classes[size_t(i)] = split.classes[size_t(row)];
+    else
+      std::copy_n(split.targets.data() + row * t, t, targets.data() + i * t);
+  }
+  batch.x = x.data();
+  batch.classes = data.isClassification() ? classes.data() : nullptr;
+  batch.targets = data.isClassification() ? nullptr : targets.data();
+  batch.n = n;
+}
+
+void ChunkTrainer::evaluate(GroupProgram &program, const Split &split, const Dataset &data,
+                            int64_t batchSize, const std::vector<uint8_t> &alive,
+                            std::vector<EvalSums> &sums) {
+  sums.assign(alive.size(), EvalSums());
+  for (int64_t from = 0; from < split.count; from += batchSize) {
+    gather(split, data, nullptr, from, std::min(batchSize, split.count - from));
+    program.evaluate(batch, alive.data(), sums.data());
+  }
+}
+
+bool ChunkTrainer::earlyStop(const RunSpec &run, RunState &state, double loss,
+                             double accuracy) {
+  if (!run.earlyStop)
+    return false;
+  bool higher = run.stopMetric == StopMetric::ValAccuracy;
+  double value = higher ? accuracy : loss;
+  bool first = state.epochsDone == 1;
+  bool improved = first || (higher ? value > state.bestWatched + run.minDelta
+                                   : value < state.bestWatched - run.minDelta);
+  if (improved) {
+    state.bestWatched = value;
+    state.badEpochs = 0;
+    return false;
+  }
+  return ++state.badEpochs >= run.patience;
+}
+
+bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished,
+                         std::string &error) {
+  const GroupSpec &group = job.groups[chunk.group];
+  const Dataset &data = datasets[group.dataset];
+  const DataSpec &dataSpec = job.datasets[group.dataset];
+  size_t count = chunk.runs.size();
+  std::vector<const RunSpec *> runs;
+  for (uint32_t r : chunk.runs)
+    runs.push_back(&job.runs[r]);
+
+  auto start = std::chrono::steady_clock::now();
+  std::unique_ptr<GroupProgram> program = backend.create(group, runs);
+  program->init();
+  std::vector<RunState> states(count);
+  std::vector<uint8_t> alive(count, 1);
+  std::vector<double> lr(count), loss(count), trainSum(count);
+  std::vector<EvalSums> validation, test;
+  int64_t n = data.train.count, size = group.batch;
+  int64_t steps = (n + size - 1) / size;
+
+  for (int64_t epoch = 1; epoch <= group.epochs; ++epoch) {
+    std::vector<uint8_t> aliveAtStart = alive;
+    std::vector<uint32_t> order = shuffledOrder(n, dataSpec.seed, epoch);
+    std::fill(trainSum.begin(), trainSum.end(), 0.0);
+    for (int64_t s = 0; s < steps; ++s) {
+      gather(data.train, data, order.data(), s * size, std::min(size, n - s * size));
+      uint64_t step = uint64_t((epoch - 1) * steps + s);
+      for (size_t r = 0; r < count; ++r)
+        lr[r] = scheduledLearningRate(*runs[r], step, steps, group.epochs);
+      program->trainStep(batch, step, lr.data(), alive.data(), loss.data());
+      for (size_t r = 0; r < count; ++r) {
+        if (!alive[r])
+          continue;
+        if (!std::isfinite(loss[r])) {
+          alive[r] = 0;
+          states[r].status = RunStatus::Diverged;
+          states[r].statusEpoch = epoch;
+          continue;
+        }
+        trainSum[r] += loss[r] * double(batch.n);
+      }
+    }
+    if (data.validation.count)
+      evaluate(*program, data.validation, data, size, alive, validation);
+    if (data.test.count)
+      evaluate(*program, data.test, data, size, alive, test);
+
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+                         .count();
+    std::string rows;
+    size_t progressed = 0;
+    for (size_t r = 0; r < count; ++r) {
+      if (!aliveAtStart[r])
+        continue;
+      ++progressed;
+      if (!alive[r])
+        continue; // Diverged during this epoch: no metrics to record.
+      MetricValues values(metrics.size(), NAN);
+      for (size_t m = 0; m < metrics.size(); ++m) {
+        const MetricColumn &column = metrics[m];
+        if (column.split == MetricColumn::Split::Train) {
+          values[m] = trainSum[r] / double(n);
+          continue;
+        }
+        bool isValidation = column.split == MetricColumn::Split::Validation;
+        const Split &split = isValidation ? data.validation : data.test;
+        if (split.count == 0)
+          continue;
+        const EvalSums &sums = isValidation ? validation[r] : test[r];
+        double samples = double(split.count);
+        switch (column.measure) {
+        case MetricColumn::Measure::Loss: values[m] = sums.loss / samples; break;
+        case MetricColumn::Measure::Accuracy: values[m] = sums.correct / samples; break;
+        case MetricColumn::Measure::Mse: values[m] = sums.squaredError / samples; break;
+        }
+      }
+      bool finite = true;
+      for (double v : values)
+        finite &= std::isnan(v) || std::isfinite(v);
+      if (data.validation.count)
+        finite &= std::isfinite(validation[r].loss);
+      if (data.test.count)
+        finite &= std::isfinite(test[r].loss);
+      if (!finite) {
+        alive[r] = 0;
+        states[r].status = RunStatus::Diverged;
+        states[r].statusEpoch = epoch;
+        continue;
+      }
+      states[r].last = values;
+      states[r].epochsDone = epoch;
+      rows += store.curveRow(runs[r]->id, epoch, values, seconds);
+      if (data.validation.count) {
+        double samples = double(data.validation.count);
+        if (earlyStop(*runs[r], states[r], validation[r].loss / samples,
+                      validation[r].correct / samples)) {
+          alive[r] = 0;
+          states[r].status = RunStatus::Stopped;
+          states[r].statusEpoch = epoch;
+        }
+      }
+    }
+    if (!rows.empty() && !store.appendCurves(rows, error))
+      return false;
+    progress.advance(double(progressed), epoch, group.epochs);
+    bool any = false;
+    for (uint8_t a : alive)
+      any |= a != 0;
+    if (!any)
+      break;
+  }
+
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  for (size_t r = 0; r < count; ++r) {
+    RunRecord record;
+    record.id = runs[r]->id;
+    record.configHash = runs[r]->configHash;
+    record.group = chunk.group;
+    record.columnValues = runs[r]->columnValues;
+    record.status = states[r].status;
+    record.statusEpoch = states[r].statusEpoch;
+    record.epochs = states[r].epochsDone;
+    record.metrics = states[r].last.empty() ? MetricValues(metrics.size(), NAN) : states[r].last;
+    record.seconds = seconds / double(count);
+    if (!store.appendRun(record, error))
+      return false;
+    // Epochs a run skipped (stopped or diverged early) count as done work.
+    int64_t reached = record.status == RunStatus::Ok ? group.epochs : record.statusEpoch;
+    progress.runFinished(record, record.metrics[ranking.column],
+                         double(group.epochs - reached));
+    finished.push_back(std::move(record));
+  }
+  return true;
+}
+
+bool sweep::trainSweep(const SweepJob &job, const std::vector<Dataset> &datasets,
+                       Backend &backend, ResultsStore &store,
+                       const std::vector<MetricColumn> &metrics, const Ranking &ranking,
+                       Progress &progress, const TrainerOptions &options,
+                       std::vector<RunRecord> &records, std::string &error) {
+  std::vector<Chunk> chunks;
+  for (uint32_t g = 0; g < job.groups.size(); ++g) {
+    const GroupSpec &group = job.groups[g];
+    size_t perProgram = std::max<size_t>(1, backend.runsPerProgram(group));
+    Chunk chunk{g, {}};
+    for (uint32_t r : group.runs) {
+      if (store.isFinished(job.runs[r].id))
+        continue;
+      chunk.runs.push_back(r);
+      if (chunk.runs.size() == perProgram) {
+        chunks.push_back(chunk);
+        chunk.runs.clear();
+      }
+    }
+    if (!chunk.runs.empty())
+      chunks.push_back(chunk);
+  }
+
+  std::atomic<size_t> next{0};
+  std::atomic<bool> failed{false};
+  std::mutex mutex;
+  std::string firstError;
+  auto worker = [&]() {
+    ChunkTrainer trainer(job, datasets, backend, store, metrics, ranking, progress);
+    std::vector<RunRecord> mine;
+    for (size_t c; !failed && (c = next++) < chunks.size();) {
+      std::string problem;
+      if (!trainer.train(chunks[c], mine, problem)) {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (!failed.exchange(true))
+          firstError = problem;
+      }
+    }
+    std::lock_guard<std::mutex> lock(mutex);
+    for (RunRecord &record : mine)
+      records.push_back(std::move(record));
+  };
+  unsigned threads = std::max(1u, std::min<unsigned>(options.threads, unsigned(chunks.size())));
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t)
+    pool.emplace_back(worker);
+  worker();
+  for (std::thread &thread : pool)
+    thread.join();
+  if (failed)
+    error = firstError;
+  return !failed;
+}

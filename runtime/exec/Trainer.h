@@ -1,0 +1,43 @@
+//===- Trainer.h - training every run of a sweep ----------------*- C++ -*-===//
+//
+// The training loop over groups, chunks of runs and epochs, through the group
+// ABI. Per epoch it shuffles (the same order for every run: the order depends
+// on the dataset's seed and the epoch only), steps through the minibatches
+// with each run's scheduled learning rate, marks a run whose loss is NaN/Inf
+// `diverged` and stops stepping it, evaluates validation and test, applies
+// early stopping, and appends the epoch's curve rows. Finished runs go to
+// runs.csv at once, so an interrupted sweep loses only unfinished runs.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SWEEP_RUNTIME_EXEC_TRAINER_H
+#define SWEEP_RUNTIME_EXEC_TRAINER_H
+
+#include "runtime/data/Dataset.h"
+#include "runtime/exec/GroupProgram.h"
+#include "runtime/exec/Progress.h"
+#include "runtime/results/ResultsStore.h"
+
+namespace sweep {
+
+struct TrainerOptions {
+  unsigned threads = 1; // Programs trained at once.
+};
+
+/// Trains every run of `job` that `store` does not hold yet. `datasets` is
+/// indexed like job.datasets. Appends the new records to `records`.
+bool trainSweep(const SweepJob &job, const std::vector<Dataset> &datasets, Backend &backend,
+                ResultsStore &store, const std::vector<MetricColumn> &metrics,
+                const Ranking &ranking, Progress &progress, const TrainerOptions &options,
+                std::vector<RunRecord> &records, std::string &error);
+
+/// The training-sample order of `epoch` (from 1): a Fisher-Yates shuffle drawn
+/// from stream (seed, kShuffle + epoch).
+std::vector<uint32_t> shuffledOrder(int64_t count, uint64_t seed, int64_t epoch);
+
+/// The run-epochs of work in a group for the runs not yet finished.
+double remainingWork(const SweepJob &job, const ResultsStore &store);
+
+} // namespace sweep
+
+#endif // SWEEP_RUNTIME_EXEC_TRAINER_H

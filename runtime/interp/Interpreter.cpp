@@ -1,0 +1,197 @@
+//===- Interpreter.cpp - the reference backend ----------------------------===//
+
+#include "runtime/interp/Interpreter.h"
+
+#include "runtime/interp/Kernels.h"
+#include "runtime/rng/TrainingDraws.h"
+
+#include <algorithm>
+
+using namespace sweep;
+using namespace sweep::kernels;
+
+InterpretedRun::InterpretedRun(const GroupSpec &group, const RunSpec &run)
+    : group(group), run(run) {
+  int64_t dense = 0, dropout = 0;
+  for (const LayerSpec &layer : group.layers) {
+    denseOfLayer.push_back(layer.kind == LayerSpec::Kind::Dense ? dense++ : -1);
+    dropoutOfLayer.push_back(layer.kind == LayerSpec::Kind::Dropout ? dropout++ : -1);
+    if (layer.kind == LayerSpec::Kind::Dense) {
+      for (int64_t size : {layer.inputs * layer.outputs, layer.outputs}) {
+        params.emplace_back(size_t(size), 0.0f);
+        grads.emplace_back(size_t(size), 0.0f);
+        slot1.emplace_back(size_t(size), 0.0f);
+        slot2.emplace_back(run.optimizer == OptimizerKind::Sgd ? 0 : size_t(size), 0.0f);
+      }
+    }
+  }
+  masks.resize(size_t(dropout));
+  values.resize(group.layers.size() + 1);
+}
+
+void InterpretedRun::init() {
+  size_t dense = 0;
+  for (const LayerSpec &layer : group.layers) {
+    if (layer.kind != LayerSpec::Kind::Dense)
+      continue;
+    initDenseWeights(run, dense, layer.inputs, layer.outputs, weights(dense).data());
+    std::fill(bias(dense).begin(), bias(dense).end(), 0.0f);
+    ++dense;
+  }
+  for (auto *state : {&slot1, &slot2})
+    for (std::vector<float> &tensor : *state)
+      std::fill(tensor.begin(), tensor.end(), 0.0f);
+  updates = 0;
+}
+
+void InterpretedRun::forward(const Batch &batch, bool train, uint64_t step) {
+  int64_t n = batch.n;
+  values[0].assign(batch.x, batch.x + n * group.inputs);
+  for (size_t l = 0; l < group.layers.size(); ++l) {
+    const LayerSpec &layer = group.layers[l];
+    const std::vector<float> &in = values[l];
+    std::vector<float> &out = values[l + 1];
+    out.resize(size_t(n * layer.outputs));
+    switch (layer.kind) {
+    case LayerSpec::Kind::Dense: {
+      size_t d = size_t(denseOfLayer[l]);
+      denseForward(in.data(), weights(d).data(), bias(d).data(), out.data(), n, layer.inputs,
+                   layer.outputs);
+      break;
+    }
+    case LayerSpec::Kind::Activation:
+      activationForward(layer.activation, in.data(), out.data(), n * layer.outputs);
+      break;
+    case LayerSpec::Kind::Dropout: {
+      size_t d = size_t(dropoutOfLayer[l]);
+      double p = run.dropout[d];
+      if (!train || p == 0) {
+        out = in;
+        break;
+      }
+      masks[d].resize(size_t(n * layer.outputs));
+      dropoutScales(run.seed, d, p, step, group.batch, n, layer.outputs, masks[d].data());
+      applyMask(in.data(), masks[d].data(), out.data(), n * layer.outputs);
+      break;
+    }
+    }
+  }
+}
+
+double InterpretedRun::loss(const Batch &batch, float *gradient, double *correct,
+                            double *squared) {
+  const std::vector<float> &out = values.back();
+  int64_t width = group.outputs;
+  if (squared)
+    *squared += meanSquaredError<float>(out.data(), batch.targets, batch.classes, nullptr,
+                                        batch.n, width, nullptr);
+  if (group.loss == LossKind::CrossEntropy)
+    return crossEntropy<float>(out.data(), batch.classes, gradient, batch.n, width, correct);
+  return meanSquaredError<float>(out.data(), batch.targets, batch.classes, gradient, batch.n,
+                                 width, correct);
+}
+
+double InterpretedRun::trainStep(const Batch &batch, uint64_t step, double lr) {
+  forward(batch, /*train=*/true, step);
+  int64_t n = batch.n;
+  gradA.assign(size_t(n * group.outputs), 0.0f);
+  double total = loss(batch, gradA.data(), nullptr, nullptr);
+  for (std::vector<float> &g : grads)
+    std::fill(g.begin(), g.end(), 0.0f);
+  // Backward: gradA holds d loss / d (output of layer l).
+  for (size_t l = group.layers.size(); l-- > 0;) {
+    const LayerSpec &layer = group.layers[l];
+    bool needInput = l > 0;
+    gradB.assign(size_t(n * layer.inputs), 0.0f);
+    switch (layer.kind) {
+    case LayerSpec::Kind::Dense: {
+      size_t d = size_t(denseOfLayer[l]);
+      denseBackward(values[l].data(), weights(d).data(), gradA.data(),
+                    needInput ? gradB.data() : nullptr, grads[2 * d].data(),
+                    grads[2 * d + 1].data(), n, layer.inputs, layer.outputs);
+      break;
+    }
+    case LayerSpec::Kind::Activation:
+      activationBackward(layer.activation, values[l].data(), values[l + 1].data(), gradA.data(),
+                         gradB.data(), n * layer.outputs);
+      break;
+    case LayerSpec::Kind::Dropout: {
+      size_t d = size_t(dropoutOfLayer[l]);
+      if (run.dropout[d] == 0)
+        gradB = gradA;
+      else
+        applyMask(gradA.data(), masks[d].data(), gradB.data(), n * layer.outputs);
+      break;
+    }
+    }
+    std::swap(gradA, gradB);
+  }
+  ++updates;
+  float rate = float(lr);
+  for (size_t p = 0; p < params.size(); ++p) {
+    int64_t count = int64_t(params[p].size());
+    switch (run.optimizer) {
+    case OptimizerKind::Sgd:
+      sgdUpdate(params[p].data(), grads[p].data(), slot1[p].data(), count, rate,
+                float(run.momentum), run.nesterov, float(run.weightDecay));
+      break;
+    case OptimizerKind::Adam:
+    case OptimizerKind::AdamW:
+      adamUpdate(params[p].data(), grads[p].data(), slot1[p].data(), slot2[p].data(), count,
+                 rate, float(run.beta1), float(run.beta2), float(run.eps),
+                 float(run.weightDecay), run.optimizer == OptimizerKind::AdamW, updates);
+      break;
+    }
+  }
+  return total / double(n);
+}
+
+void InterpretedRun::evaluate(const Batch &batch, EvalSums &sums) {
+  forward(batch, /*train=*/false, 0);
+  double correct = 0;
+  sums.loss += loss(batch, nullptr, batch.classes ? &correct : nullptr, &sums.squaredError);
+  sums.correct += correct;
+}
+
+namespace {
+/// R interpreted runs behind the group ABI, each computed on its own.
+class InterpretedGroup : public GroupProgram {
+public:
+  InterpretedGroup(const GroupSpec &group, const std::vector<const RunSpec *> &runs) {
+    for (const RunSpec *run : runs)
+      members.push_back(std::make_unique<InterpretedRun>(group, *run));
+  }
+  void init() override {
+    for (auto &member : members)
+      member->init();
+  }
+  void trainStep(const Batch &batch, uint64_t step, const double *lr, const uint8_t *alive,
+                 double *loss) override {
+    for (size_t r = 0; r < members.size(); ++r)
+      if (alive[r])
+        loss[r] = members[r]->trainStep(batch, step, lr[r]);
+  }
+  void evaluate(const Batch &batch, const uint8_t *alive, EvalSums *sums) override {
+    for (size_t r = 0; r < members.size(); ++r)
+      if (alive[r])
+        members[r]->evaluate(batch, sums[r]);
+  }
+
+private:
+  std::vector<std::unique_ptr<InterpretedRun>> members;
+};
+
+class InterpreterBackend : public Backend {
+public:
+  std::string name() const override { return "interp"; }
+  size_t runsPerProgram(const GroupSpec &) const override { return 1; }
+  std::unique_ptr<GroupProgram> create(const GroupSpec &group,
+                                       std::vector<const RunSpec *> runs) override {
+    return std::make_unique<InterpretedGroup>(group, runs);
+  }
+};
+} // namespace
+
+std::unique_ptr<Backend> sweep::createInterpreterBackend() {
+  return std::make_unique<InterpreterBackend>();
+}

@@ -1,0 +1,298 @@
+//===- ResultsStore.cpp - crash-safe results of one sweep -----------------===//
+
+#include "runtime/results/ResultsStore.h"
+
+#include "runtime/results/CsvText.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+using namespace sweep;
+namespace fs = std::filesystem;
+
+static std::string hex64(uint64_t value) {
+  char buffer[17];
+  std::snprintf(buffer, sizeof buffer, "%016llx", (unsigned long long)value);
+  return buffer;
+}
+
+static bool writeAll(int fd, const std::string &text, const std::string &path,
+                     std::string &error) {
+  size_t done = 0;
+  while (done < text.size()) {
+    ssize_t wrote = ::write(fd, text.data() + done, text.size() - done);
+    if (wrote < 0 && errno == EINTR)
+      continue;
+    if (wrote <= 0) {
+      error = "cannot write '" + path + "': " + std::strerror(errno);
+      return false;
+    }
+    done += size_t(wrote);
+  }
+  return true;
+}
+
+/// Writes `text` to `path` through a temporary file and a rename, so readers
+/// and crashes see the old file or the new one, never a mix.
+static bool replaceFile(const std::string &path, const std::string &text, std::string &error) {
+  std::string temporary = path + ".tmp";
+  int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    error = "cannot write '" + temporary + "': " + std::strerror(errno);
+    return false;
+  }
+  bool ok = writeAll(fd, text, temporary, error);
+  if (ok && ::fsync(fd) != 0) {
+    error = "cannot write '" + temporary + "': " + std::strerror(errno);
+    ok = false;
+  }
+  ::close(fd);
+  if (ok && std::rename(temporary.c_str(), path.c_str()) != 0) {
+    error = "cannot replace '" + path + "': " + std::strerror(errno);
+    ok = false;
+  }
+  if (!ok)
+    std::remove(temporary.c_str());
+  return ok;
+}
+
+static bool readFile(const std::string &path, std::string &text, std::string &error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = "cannot read '" + path + "': " + std::strerror(errno);
+    return false;
+  }
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  text = buffer.str();
+  return true;
+}
+
+std::vector<std::string> sweep::completeCsvRecords(const std::string &text) {
+  std::vector<std::string> records;
+  bool quoted = false;
+  size_t start = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '"')
+      quoted = !quoted; // A doubled quote toggles twice.
+    else if (text[i] == '\n' && !quoted) {
+      records.push_back(text.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  return records;
+}
+
+std::vector<std::string> ResultsStore::runsHeader(const SweepJob &job,
+                                                  const std::vector<MetricColumn> &metrics) {
+  std::vector<std::string> header = {"run", "config_hash", "group"};
+  header.insert(header.end(), job.columns.begin(), job.columns.end());
+  for (const char *name : {"status", "status_epoch", "epochs"})
+    header.push_back(name);
+  for (const MetricColumn &metric : metrics)
+    header.push_back(metric.name);
+  header.push_back("seconds");
+  return header;
+}
+
+std::vector<std::string> ResultsStore::curvesHeader(const std::vector<MetricColumn> &metrics) {
+  std::vector<std::string> header = {"run", "epoch"};
+  for (const MetricColumn &metric : metrics)
+    header.push_back(metric.name);
+  header.push_back("seconds");
+  return header;
+}
+
+std::unique_ptr<ResultsStore> ResultsStore::open(const std::string &dir, const SweepJob &job,
+                                                 const std::vector<MetricColumn> &metrics,
+                                                 Mode mode, std::string &error) {
+  std::unique_ptr<ResultsStore> store(new ResultsStore());
+  store->dir = dir;
+  store->hyperColumns = job.columns.size();
+  store->metricCount = metrics.size();
+  store->runsHeaderFields = runsHeader(job, metrics);
+  store->curvesHeaderFields = curvesHeader(metrics);
+  for (const RunSpec &run : job.runs) {
+    store->hashOfRun[run.id] = run.configHash;
+    store->groupOfRun[run.id] = run.group;
+  }
+
+  std::error_code code;
+  fs::create_directories(dir, code);
+  if (code || !fs::is_directory(dir, code)) {
+    error = "cannot create the results directory '" + dir + "': " +
+            (code ? code.message() : "it is not a directory");
+    return nullptr;
+  }
+  std::string lockPath = dir + "/.lock";
+  store->lockFd = ::open(lockPath.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (store->lockFd < 0) {
+    error = "cannot write to the results directory '" + dir + "': " + std::strerror(errno);
+    return nullptr;
+  }
+  if (::flock(store->lockFd, LOCK_EX | LOCK_NB) != 0) {
+    error = "another sweepc is writing '" + dir + "'";
+    return nullptr;
+  }
+
+  std::string runsPath = dir + "/runs.csv", curvesPath = dir + "/curves.csv";
+  bool haveResults = fs::exists(runsPath, code);
+  if (haveResults && mode == Mode::Fresh) {
+    error = "'" + dir + "' already holds results; pass --resume to finish that sweep or "
+            "--overwrite to start over";
+    return nullptr;
+  }
+  if (haveResults && mode == Mode::Resume) {
+    if (!store->recover(job, error))
+      return nullptr;
+  } else {
+    if (!replaceFile(curvesPath, csvRecord(store->curvesHeaderFields), error) ||
+        !replaceFile(runsPath, csvRecord(store->runsHeaderFields), error))
+      return nullptr;
+    std::remove((dir + "/summary.json").c_str());
+  }
+  store->runsFd = ::open(runsPath.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+  store->curvesFd = ::open(curvesPath.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+  if (store->runsFd < 0 || store->curvesFd < 0) {
+    error = "cannot append to the results in '" + dir + "': " + std::strerror(errno);
+    return nullptr;
+  }
+  return store;
+}
+
+ResultsStore::~ResultsStore() {
+  for (int fd : {runsFd, curvesFd, lockFd})
+    if (fd >= 0)
+      ::close(fd);
+}
+
+bool ResultsStore::parseRunRow(const SweepJob &job, const std::vector<std::string> &fields,
+                               RunRecord &record, std::string &error) const {
+  if (fields.size() != runsHeaderFields.size()) {
+    error = "has " + std::to_string(fields.size()) + " fields instead of " +
+            std::to_string(runsHeaderFields.size());
+    return false;
+  }
+  char *end = nullptr;
+  record.id = std::strtoull(fields[0].c_str(), &end, 10);
+  if (fields[0].empty() || *end) {
+    error = "has run id '" + fields[0] + "'";
+    return false;
+  }
+  auto known = hashOfRun.find(record.id);
+  if (known == hashOfRun.end()) {
+    error = "has run " + fields[0] + ", which the sweep does not have";
+    return false;
+  }
+  if (fields[1] != hex64(known->second)) {
+    error = "has run " + fields[0] + " with config hash " + fields[1] + ", but that run of the "
+            "sweep now has config hash " + hex64(known->second) + " (the sweep was edited)";
+    return false;
+  }
+  record.configHash = known->second;
+  record.group = groupOfRun.at(record.id);
+  size_t at = 3;
+  record.columnValues.assign(fields.begin() + at, fields.begin() + at + hyperColumns);
+  at += hyperColumns;
+  if (!parseStatus(fields[at], record.status)) {
+    error = "has status '" + fields[at] + "'";
+    return false;
+  }
+  record.statusEpoch = std::strtoll(fields[at + 1].c_str(), nullptr, 10);
+  record.epochs = std::strtoll(fields[at + 2].c_str(), nullptr, 10);
+  at += 3;
+  record.metrics.clear();
+  for (size_t m = 0; m < metricCount; ++m)
+    record.metrics.push_back(fields[at + m].empty() ? NAN : std::strtod(fields[at + m].c_str(),
+                                                                         nullptr));
+  record.seconds = std::strtod(fields.back().c_str(), nullptr);
+  (void)job;
+  return true;
+}
+
+bool ResultsStore::recover(const SweepJob &job, std::string &error) {
+  std::string runsPath = dir + "/runs.csv", curvesPath = dir + "/curves.csv";
+  std::string runsText, curvesText;
+  if (!readFile(runsPath, runsText, error))
+    return false;
+  std::vector<std::string> records = completeCsvRecords(runsText);
+  std::vector<std::string> fields;
+  if (records.empty() || !parseCsvRecord(records[0], fields) || fields != runsHeaderFields) {
+    error = "'" + runsPath + "' has other columns than this sweep's results (it comes from "
+            "another sweep or another sweepc); use another output directory or --overwrite";
+    return false;
+  }
+  std::string keptRuns = records[0] + "\n";
+  for (size_t i = 1; i < records.size(); ++i) {
+    RunRecord record;
+    std::string problem;
+    if (!parseCsvRecord(records[i], fields) || !parseRunRow(job, fields, record, problem)) {
+      error = "'" + runsPath + "' line " + std::to_string(i + 1) + " " +
+              (problem.empty() ? "is not valid CSV" : problem) +
+              "; use another output directory or --overwrite";
+      return false;
+    }
+    if (finishedIds.count(record.id))
+      continue; // Never count a run twice.
+    finishedIds[record.id] = true;
+    keptRuns += records[i] + "\n";
+    recovered.push_back(std::move(record));
+  }
+
+  std::string keptCurves = csvRecord(curvesHeaderFields);
+  if (std::filesystem::exists(curvesPath) && readFile(curvesPath, curvesText, error)) {
+    std::vector<std::string> curveRecords = completeCsvRecords(curvesText);
+    for (size_t i = 1; i < curveRecords.size(); ++i) {
+      if (!parseCsvRecord(curveRecords[i], fields) || fields.empty())
+        continue;
+      uint64_t id = std::strtoull(fields[0].c_str(), nullptr, 10);
+      if (finishedIds.count(id) && fields.size() == curvesHeaderFields.size())
+        keptCurves += curveRecords[i] + "\n";
+    }
+  }
+  // curves.csv first: a crash between the two replacements leaves runs.csv as
+  // it was, and the next resume filters the same way again.
+  return replaceFile(curvesPath, keptCurves, error) && replaceFile(runsPath, keptRuns, error);
+}
+
+std::string ResultsStore::curveRow(uint64_t runId, int64_t epoch, const MetricValues &metrics,
+                                   double seconds) const {
+  std::vector<std::string> fields = {std::to_string(runId), std::to_string(epoch)};
+  for (double value : metrics)
+    fields.push_back(std::isnan(value) ? "" : csvNumber(value));
+  fields.push_back(csvNumber(seconds));
+  return csvRecord(fields);
+}
+
+bool ResultsStore::appendCurves(const std::string &rows, std::string &error) {
+  std::lock_guard<std::mutex> lock(mutex);
+  return writeAll(curvesFd, rows, dir + "/curves.csv", error);
+}
+
+bool ResultsStore::appendRun(const RunRecord &record, std::string &error) {
+  std::vector<std::string> fields = {std::to_string(record.id), hex64(record.configHash),
+                                     std::to_string(record.group)};
+  fields.insert(fields.end(), record.columnValues.begin(), record.columnValues.end());
+  fields.push_back(statusName(record.status));
+  fields.push_back(std::to_string(record.statusEpoch));
+  fields.push_back(std::to_string(record.epochs));
+  for (double value : record.metrics)
+    fields.push_back(std::isnan(value) ? "" : csvNumber(value));
+  fields.push_back(csvNumber(record.seconds));
+  std::lock_guard<std::mutex> lock(mutex);
+  finishedIds[record.id] = true;
+  return writeAll(runsFd, csvRecord(fields), dir + "/runs.csv", error);
+}
+
+bool ResultsStore::writeSummary(const std::string &json, std::string &error) {
+  std::lock_guard<std::mutex> lock(mutex);
+  return replaceFile(dir + "/summary.json", json, error);
+}

@@ -1,0 +1,88 @@
+//===- ResultsStore.h - crash-safe results of one sweep ---------*- C++ -*-===//
+//
+// results/<sweep>/ holds runs.csv (one row per finished run), curves.csv (one
+// row per run and epoch) and summary.json; docs/results.md is the format.
+//
+// Crash safety: rows are appended with one write(2) per batch of rows, so a
+// SIGKILL can cut at most the last row short, and a run's curve rows are all
+// written before its runs.csv row. `--resume` keeps the complete runs.csv rows
+// (checking each against the sweep's run ids and config hashes), drops a cut
+// row, drops curve rows of runs without a runs.csv row, rewrites both files
+// atomically (temporary file + rename), and the sweep trains what is left.
+// A lock file keeps two processes from writing one directory.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SWEEP_RUNTIME_RESULTS_RESULTSSTORE_H
+#define SWEEP_RUNTIME_RESULTS_RESULTSSTORE_H
+
+#include "runtime/results/RunRecord.h"
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace sweep {
+
+class ResultsStore {
+public:
+  enum class Mode {
+    Fresh,     // Fail if the directory already holds results.
+    Resume,    // Keep finished runs; start fresh when there are none.
+    Overwrite, // Discard earlier results.
+  };
+
+  /// Opens (creating it if needed) `dir` for `job`. On failure sets `error`
+  /// and leaves existing files as they were.
+  static std::unique_ptr<ResultsStore> open(const std::string &dir, const SweepJob &job,
+                                            const std::vector<MetricColumn> &metrics, Mode mode,
+                                            std::string &error);
+  ~ResultsStore();
+
+  const std::string &directory() const { return dir; }
+  /// Runs finished in an earlier, interrupted invocation (Resume).
+  const std::vector<RunRecord> &recoveredRuns() const { return recovered; }
+  bool isFinished(uint64_t runId) const { return finishedIds.count(runId) != 0; }
+
+  /// The curves.csv row of one run after one epoch.
+  std::string curveRow(uint64_t runId, int64_t epoch, const MetricValues &metrics,
+                       double seconds) const;
+  /// Appends complete curves.csv rows (from curveRow), in one write.
+  bool appendCurves(const std::string &rows, std::string &error);
+  /// Appends a finished run to runs.csv.
+  bool appendRun(const RunRecord &record, std::string &error);
+  /// Replaces summary.json atomically.
+  bool writeSummary(const std::string &json, std::string &error);
+
+  /// The header fields of runs.csv and curves.csv.
+  static std::vector<std::string> runsHeader(const SweepJob &job,
+                                             const std::vector<MetricColumn> &metrics);
+  static std::vector<std::string> curvesHeader(const std::vector<MetricColumn> &metrics);
+
+private:
+  ResultsStore() = default;
+  bool recover(const SweepJob &job, std::string &error);
+  bool parseRunRow(const SweepJob &job, const std::vector<std::string> &fields,
+                   RunRecord &record, std::string &error) const;
+
+  std::string dir;
+  size_t hyperColumns = 0;
+  size_t metricCount = 0;
+  std::vector<std::string> runsHeaderFields, curvesHeaderFields;
+  std::map<uint64_t, uint64_t> hashOfRun; // From the job.
+  std::map<uint64_t, uint32_t> groupOfRun;
+  std::vector<RunRecord> recovered;
+  std::map<uint64_t, bool> finishedIds;
+  int lockFd = -1, runsFd = -1, curvesFd = -1;
+  std::mutex mutex;
+};
+
+/// Splits CSV text into records at line breaks outside quotes; a final record
+/// without its line break (cut by a crash) is not returned.
+std::vector<std::string> completeCsvRecords(const std::string &text);
+
+} // namespace sweep
+
+#endif // SWEEP_RUNTIME_RESULTS_RESULTSSTORE_H

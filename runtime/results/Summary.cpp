@@ -1,0 +1,199 @@
+//===- Summary.cpp - ranking, leaderboard and summary.json ----------------===//
+
+#include "runtime/results/Summary.h"
+
+#include "runtime/results/CsvText.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <iomanip>
+#include <map>
+#include <ostream>
+#include <sstream>
+
+using namespace sweep;
+
+Ranking sweep::chooseRanking(const std::vector<MetricColumn> &metrics) {
+  for (MetricColumn::Split split : {MetricColumn::Split::Validation, MetricColumn::Split::Test})
+    for (size_t c = 0; c < metrics.size(); ++c)
+      if (metrics[c].split == split)
+        return {c, metrics[c].higherIsBetter()};
+  return {0, false};
+}
+
+std::vector<const RunRecord *> sweep::rankRuns(const std::vector<RunRecord> &records,
+                                               const Ranking &ranking) {
+  std::vector<const RunRecord *> ranked;
+  for (const RunRecord &record : records)
+    if (record.status != RunStatus::Diverged && ranking.column < record.metrics.size() &&
+        std::isfinite(record.metrics[ranking.column]))
+      ranked.push_back(&record);
+  std::stable_sort(ranked.begin(), ranked.end(), [&](const RunRecord *a, const RunRecord *b) {
+    double x = a->metrics[ranking.column], y = b->metrics[ranking.column];
+    if (x != y)
+      return ranking.higherIsBetter ? x > y : x < y;
+    return a->id < b->id;
+  });
+  return ranked;
+}
+
+std::string sweep::isoTimeNow() {
+  std::time_t now = std::time(nullptr);
+  std::tm utc;
+  gmtime_r(&now, &utc);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return buffer;
+}
+
+static std::string jsonString(const std::string &text) {
+  std::string out = "\"";
+  for (unsigned char c : text) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += char(c);
+    } else if (c < 0x20) {
+      char buffer[8];
+      std::snprintf(buffer, sizeof buffer, "\\u%04x", c);
+      out += buffer;
+    } else {
+      out += char(c);
+    }
+  }
+  return out + "\"";
+}
+
+/// JSON has no NaN or infinity: those become null.
+static std::string jsonNumber(double value) {
+  return std::isfinite(value) ? csvNumber(value) : "null";
+}
+
+static void writeRun(std::ostringstream &os, const SweepJob &job, const RunRecord &run,
+                     const std::vector<MetricColumn> &metrics, const char *indent) {
+  os << indent << "{\"run\": " << run.id << ", \"group\": " << run.group << ", \"status\": \""
+     << statusName(run.status) << "\", \"epochs\": " << run.epochs << ", \"metrics\": {";
+  for (size_t m = 0; m < metrics.size(); ++m)
+    os << (m ? ", " : "") << jsonString(metrics[m].name) << ": " << jsonNumber(run.metrics[m]);
+  os << "}, \"seconds\": " << jsonNumber(run.seconds) << ",\n" << indent << " \"settings\": {";
+  bool first = true;
+  for (size_t c = 0; c < job.columns.size(); ++c) {
+    if (run.columnValues[c].empty())
+      continue;
+    os << (first ? "" : ", ") << jsonString(job.columns[c]) << ": "
+       << jsonString(run.columnValues[c]);
+    first = false;
+  }
+  os << "}}";
+}
+
+std::string sweep::summaryJson(const SweepJob &job, const std::vector<RunRecord> &records,
+                               const std::vector<MetricColumn> &metrics, const Ranking &ranking,
+                               const SweepFacts &facts) {
+  std::map<std::string, size_t> byStatus = {{"ok", 0}, {"diverged", 0}, {"stopped", 0}};
+  double runSeconds = 0;
+  for (const RunRecord &record : records) {
+    ++byStatus[statusName(record.status)];
+    runSeconds += record.seconds;
+  }
+  std::vector<const RunRecord *> ranked = rankRuns(records, ranking);
+  std::ostringstream os;
+  os << "{\n";
+  os << "  \"sweep\": " << jsonString(job.name) << ",\n";
+  os << "  \"source\": " << jsonString(job.sourceFile) << ",\n";
+  os << "  \"backend\": " << jsonString(facts.backend) << ",\n";
+  os << "  \"host\": " << jsonString(facts.host) << ",\n";
+  os << "  \"threads\": " << facts.threads << ",\n";
+  os << "  \"started\": " << jsonString(facts.started) << ",\n";
+  os << "  \"finished\": " << jsonString(facts.finished) << ",\n";
+  os << "  \"wall_seconds\": " << jsonNumber(facts.wallSeconds) << ",\n";
+  os << "  \"run_seconds\": " << jsonNumber(runSeconds) << ",\n";
+  os << "  \"runs\": {\"total\": " << records.size();
+  for (const auto &[status, count] : byStatus)
+    os << ", " << jsonString(status) << ": " << count;
+  os << ", \"resumed\": " << facts.resumedRuns << "},\n";
+  os << "  \"groups\": " << job.groups.size() << ",\n";
+  os << "  \"metrics\": [";
+  for (size_t m = 0; m < metrics.size(); ++m)
+    os << (m ? ", " : "") << jsonString(metrics[m].name);
+  os << "],\n";
+  os << "  \"ranked_by\": " << jsonString(metrics[ranking.column].name)
+     << ", \"higher_is_better\": " << (ranking.higherIsBetter ? "true" : "false") << ",\n";
+  os << "  \"best\": ";
+  if (ranked.empty()) {
+    os << "null,\n";
+  } else {
+    writeRun(os, job, *ranked.front(), metrics, "  ");
+    os << ",\n";
+  }
+  os << "  \"leaderboard\": [";
+  size_t shown = std::min<size_t>(ranked.size(), 10);
+  for (size_t i = 0; i < shown; ++i) {
+    os << (i ? ",\n" : "\n");
+    writeRun(os, job, *ranked[i], metrics, "    ");
+  }
+  os << (shown ? "\n  ]\n" : "]\n");
+  os << "}\n";
+  return os.str();
+}
+
+void sweep::printLeaderboard(std::ostream &os, const SweepJob &job,
+                             const std::vector<RunRecord> &records,
+                             const std::vector<MetricColumn> &metrics, const Ranking &ranking,
+                             size_t count) {
+  std::vector<const RunRecord *> ranked = rankRuns(records, ranking);
+  // Only hyperparameters that differ between runs tell the top runs apart.
+  std::vector<size_t> varying;
+  for (size_t c = 0; c < job.columns.size(); ++c)
+    for (const RunRecord &record : records)
+      if (record.columnValues[c] != records.front().columnValues[c]) {
+        varying.push_back(c);
+        break;
+      }
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> header = {"rank", "run", "status"};
+  for (const MetricColumn &metric : metrics)
+    header.push_back(metric.name);
+  header.push_back("seconds");
+  for (size_t c : varying)
+    header.push_back(job.columns[c]);
+  rows.push_back(header);
+  for (size_t i = 0; i < std::min(count, ranked.size()); ++i) {
+    const RunRecord &run = *ranked[i];
+    std::vector<std::string> row = {std::to_string(i + 1), "r" + std::to_string(run.id),
+                                    statusName(run.status)};
+    for (double value : run.metrics) {
+      char buffer[32];
+      std::snprintf(buffer, sizeof buffer, "%.4f", value);
+      row.push_back(std::isnan(value) ? "-" : buffer);
+    }
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%.1f", run.seconds);
+    row.push_back(seconds);
+    for (size_t c : varying)
+      row.push_back(run.columnValues[c]);
+    rows.push_back(row);
+  }
+  std::vector<size_t> widths(header.size(), 0);
+  for (const auto &row : rows)
+    for (size_t c = 0; c < row.size(); ++c)
+      widths[c] = std::max(widths[c], row[c].size());
+  size_t diverged = 0;
+  for (const RunRecord &record : records)
+    diverged += record.status == RunStatus::Diverged;
+  os << "Top " << std::min(count, ranked.size()) << " of " << records.size() << " runs of sweep "
+     << job.name << " by " << metrics[ranking.column].name
+     << (ranking.higherIsBetter ? " (higher is better)" : " (lower is better)");
+  if (diverged)
+    os << "; " << diverged << " diverged";
+  os << ":\n";
+  for (const auto &row : rows) {
+    for (size_t c = 0; c < row.size(); ++c)
+      os << (c ? "  " : "") << std::setw(int(widths[c])) << (c >= 3 + metrics.size() + 1
+                                                                ? std::left
+                                                                : std::right)
+         << row[c];
+    os << std::right << "\n";
+  }
+}

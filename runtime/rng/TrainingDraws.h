@@ -1,0 +1,54 @@
+//===- TrainingDraws.h - initial weights and dropout masks ------*- C++ -*-===//
+//
+// The random numbers of a training run, defined once for every backend:
+// weight w[k][j] of dense layer l is draw k * outputs + j of stream
+// (seed, kInit + l); dropout layer d drops value j of row i at step s when
+// draw (s * batch + i) * width + j of (seed, kDropout + d) is below p.
+// Biases start at zero.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SWEEP_RUNTIME_RNG_TRAININGDRAWS_H
+#define SWEEP_RUNTIME_RNG_TRAININGDRAWS_H
+
+#include "runtime/exec/SweepJob.h"
+#include "runtime/rng/Streams.h"
+
+#include <cmath>
+
+namespace sweep {
+
+/// Fills w[inputs * outputs] for dense layer `layer` of a run.
+inline void initDenseWeights(const RunSpec &run, uint64_t layer, int64_t inputs,
+                             int64_t outputs, float *w) {
+  PhiloxStream stream(run.seed, stream::kInit + layer);
+  double fanIn = double(inputs), fanAvg = double(inputs + outputs);
+  bool normal = run.init == InitKind::HeNormal || run.init == InitKind::XavierNormal;
+  double spread = 0;
+  switch (run.init) {
+  case InitKind::HeNormal: spread = std::sqrt(2.0 / fanIn); break;
+  case InitKind::HeUniform: spread = std::sqrt(6.0 / fanIn); break;
+  case InitKind::XavierNormal: spread = std::sqrt(2.0 / fanAvg); break;
+  case InitKind::XavierUniform: spread = std::sqrt(6.0 / fanAvg); break;
+  }
+  spread *= run.gain;
+  int64_t count = inputs * outputs;
+  for (int64_t k = 0; k < count; ++k)
+    w[k] = normal ? float(spread * normalAt(stream, uint64_t(k)))
+                  : float(spread * (2.0 * stream.uniform(uint64_t(k)) - 1.0));
+}
+
+/// Writes the inverted-dropout scale (0, or 1 / (1 - p)) of rows [0, n) of a
+/// [n, width] activation at `step`; `batch` is the group's batch size.
+inline void dropoutScales(uint64_t seed, uint64_t layer, double p, uint64_t step, int64_t batch,
+                          int64_t n, int64_t width, float *scale) {
+  PhiloxStream stream(seed, stream::kDropout + layer);
+  float keep = float(1.0 / (1.0 - p));
+  uint64_t base = step * uint64_t(batch) * uint64_t(width);
+  for (int64_t k = 0; k < n * width; ++k)
+    scale[k] = double(uniformAt(stream, base + uint64_t(k))) < p ? 0.0f : keep;
+}
+
+} // namespace sweep
+
+#endif // SWEEP_RUNTIME_RNG_TRAININGDRAWS_H

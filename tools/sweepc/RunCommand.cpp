@@ -1,0 +1,163 @@
+//===- RunCommand.cpp - `sweepc run` --------------------------------------===//
+//
+// Lowers each planned sweep to the runtime's plain SweepJob, loads its data,
+// opens its results directory (resuming if asked), trains every run with the
+// chosen backend, and prints the leaderboard. Everything that can fail on bad
+// input (data files, the output directory) is checked before the first
+// results file is written.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tools/sweepc/RunCommand.h"
+
+#include "lang/JobBuilder.h"
+#include "runtime/exec/Trainer.h"
+#include "runtime/interp/Interpreter.h"
+#include "runtime/results/Summary.h"
+
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <chrono>
+#include <iostream>
+#include <thread>
+
+#include <unistd.h>
+
+using namespace sweep;
+namespace cl = llvm::cl;
+
+namespace {
+cl::OptionCategory runCategory("sweepc run options");
+
+cl::opt<std::string> backendName("backend", cl::desc("How runs are trained: interp (the "
+                                                     "reference interpreter)"),
+                                 cl::init("interp"), cl::cat(runCategory));
+cl::opt<std::string> resultsDir("results",
+                                cl::desc("Directory for results; each sweep writes "
+                                         "<dir>/<sweep>/ (default: results)"),
+                                cl::init("results"), cl::cat(runCategory));
+cl::opt<bool> resume("resume", cl::desc("Finish an interrupted sweep, keeping its finished runs"),
+                     cl::cat(runCategory));
+cl::opt<bool> overwrite("overwrite", cl::desc("Discard earlier results in the directory"),
+                        cl::cat(runCategory));
+cl::opt<bool> quiet("quiet", cl::desc("No progress output and no leaderboard"),
+                    cl::cat(runCategory));
+cl::opt<unsigned> threads("jobs",
+                          cl::desc("Programs trained at once (default: the number of cores)"),
+                          cl::init(0), cl::cat(runCategory));
+cl::opt<unsigned> top("top", cl::desc("Runs shown in the leaderboard (default 10)"), cl::init(10),
+                      cl::cat(runCategory));
+cl::opt<std::string> onlySweep("sweep", cl::desc("Run only the sweep with this name"),
+                               cl::cat(runCategory));
+
+void error(const std::string &message) { llvm::errs() << "sweepc: error: " << message << "\n"; }
+
+std::string hostName() {
+  char buffer[256] = {0};
+  if (::gethostname(buffer, sizeof buffer - 1) != 0)
+    return "";
+  return buffer;
+}
+
+int runOne(const PlannedSweep &sweep, llvm::StringRef sourceFile, llvm::StringRef baseDir,
+           SourceDiagnostics &diags, Backend &backend) {
+  auto wallStart = std::chrono::steady_clock::now();
+  std::string started = isoTimeNow();
+  SweepJob job = buildSweepJob(sweep, sourceFile, baseDir, diags);
+  if (job.deviceGpuRequested && !quiet)
+    llvm::errs() << "sweepc: note: sweep '" << job.name << "' asks for device gpu; the "
+                 << backend.name() << " backend trains on the CPU\n";
+
+  // Data first: a missing or corrupt file must fail before any results file exists.
+  std::vector<Dataset> datasets(job.datasets.size());
+  bool hasValidation = false, hasTest = false;
+  for (size_t d = 0; d < job.datasets.size(); ++d) {
+    std::string problem;
+    if (!loadDataset(job.datasets[d], datasets[d], problem)) {
+      error("sweep '" + job.name + "': " + problem);
+      return 1;
+    }
+    hasValidation |= datasets[d].validation.count > 0;
+    hasTest |= datasets[d].test.count > 0;
+  }
+  std::vector<MetricColumn> metrics = metricColumns(job.metrics, hasValidation, hasTest);
+  Ranking ranking = chooseRanking(metrics);
+
+  ResultsStore::Mode mode = overwrite ? ResultsStore::Mode::Overwrite
+                            : resume  ? ResultsStore::Mode::Resume
+                                      : ResultsStore::Mode::Fresh;
+  std::string problem;
+  std::unique_ptr<ResultsStore> store =
+      ResultsStore::open(resultsDir + "/" + job.name, job, metrics, mode, problem);
+  if (!store) {
+    error(problem);
+    return 1;
+  }
+
+  std::vector<RunRecord> records = store->recoveredRuns();
+  TrainerOptions options;
+  options.threads = threads ? unsigned(threads)
+                            : std::max(1u, std::thread::hardware_concurrency());
+  Progress progress(Progress::detectMode(quiet), job.name, job.runs.size(), records.size(),
+                    remainingWork(job, *store), metrics[ranking.column].name,
+                    ranking.higherIsBetter);
+  bool ok = trainSweep(job, datasets, backend, *store, metrics, ranking, progress, options,
+                       records, problem);
+  progress.finish();
+  if (!ok) {
+    error(problem);
+    return 1;
+  }
+
+  SweepFacts facts;
+  facts.backend = backend.name();
+  facts.started = started;
+  facts.finished = isoTimeNow();
+  facts.wallSeconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
+  facts.resumedRuns = store->recoveredRuns().size();
+  facts.threads = options.threads;
+  facts.host = hostName();
+  std::sort(records.begin(), records.end(),
+            [](const RunRecord &a, const RunRecord &b) { return a.id < b.id; });
+  if (!store->writeSummary(summaryJson(job, records, metrics, ranking, facts), problem)) {
+    error(problem);
+    return 1;
+  }
+  if (!quiet) {
+    printLeaderboard(std::cout, job, records, metrics, ranking, top);
+    std::cout << "Results: " << store->directory() << "/{runs.csv,curves.csv,summary.json}\n";
+    std::cout.flush();
+  }
+  return 0;
+}
+} // namespace
+
+int sweep::runSweeps(const FrontEndResult &result, llvm::StringRef sourceFile,
+                     llvm::StringRef baseDir, SourceDiagnostics &diags) {
+  if (resume && overwrite) {
+    error("--resume and --overwrite exclude each other");
+    return 1;
+  }
+  std::unique_ptr<Backend> backend;
+  if (backendName == "interp") {
+    backend = createInterpreterBackend();
+  } else {
+    error("unknown backend '" + backendName + "'; this sweepc has: interp");
+    return 1;
+  }
+  bool found = onlySweep.empty();
+  for (const PlannedSweep &sweep : result.sweeps) {
+    if (!onlySweep.empty() && sweep.spec->name != onlySweep)
+      continue;
+    found = true;
+    if (int status = runOne(sweep, sourceFile, baseDir, diags, *backend))
+      return status;
+  }
+  if (!found) {
+    error("the file has no sweep named '" + onlySweep + "'");
+    return 1;
+  }
+  return 0;
+}
