@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""Checks a sweep's results directory the way a reader of docs/results.md may rely on it.
+
+    check_results.py DIR --runs N [--status ok=N ...] [--min COLUMN=VALUE ...]
+                         [--max COLUMN=VALUE ...] [--same-as OTHER_DIR]
+
+Every row of runs.csv and curves.csv must be complete (as many fields as the header,
+no cut line), run ids unique, every finished run's curve rows present for epochs
+1..epochs exactly once, and summary.json valid JSON agreeing with runs.csv.
+--min/--max bound the best value of a metric column over the runs; --same-as compares
+every metric of every run (not the timings) with another results directory.
+Prints one line per check that fails and exits 1; prints "ok" otherwise.
+"""
+import argparse
+import csv
+import io
+import json
+import math
+import os
+import sys
+
+TIMING = {"seconds"}
+
+
+def read_csv(path, problems):
+    with open(path, newline="") as f:
+        text = f.read()
+    if text and not text.endswith("\n"):
+        problems.append(f"{path}: the last row is cut short")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    header, body = rows[0], rows[1:]
+    for i, row in enumerate(body):
+        if len(row) != len(header):
+            problems.append(f"{path}: row {i + 2} has {len(row)} fields, header {len(header)}")
+    return header, [dict(zip(header, row)) for row in body]
+
+
+def number(text):
+    return float("nan") if text == "" else float(text)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("dir")
+    parser.add_argument("--runs", type=int, required=True)
+    parser.add_argument("--status", action="append", default=[])
+    parser.add_argument("--min", action="append", default=[])
+    parser.add_argument("--max", action="append", default=[])
+    parser.add_argument("--same-as")
+    args = parser.parse_args()
+    problems = []
+
+    header, runs = read_csv(os.path.join(args.dir, "runs.csv"), problems)
+    _, curves = read_csv(os.path.join(args.dir, "curves.csv"), problems)
+    ids = [row["run"] for row in runs]
+    if len(ids) != len(set(ids)):
+        problems.append("runs.csv lists a run more than once")
+    if len(runs) != args.runs:
+        problems.append(f"runs.csv has {len(runs)} runs, expected {args.runs}")
+
+    epochs_of = {}
+    for row in curves:
+        epochs_of.setdefault(row["run"], []).append(int(row["epoch"]))
+    for row in runs:
+        want = list(range(1, int(row["epochs"]) + 1))
+        got = sorted(epochs_of.get(row["run"], []))
+        if got != want:
+            problems.append(f"run {row['run']}: curve epochs {got}, expected {want}")
+    for run in epochs_of:
+        if run not in ids:
+            problems.append(f"curves.csv has rows of run {run}, which did not finish")
+
+    for spec in args.status:
+        status, count = spec.split("=")
+        have = sum(1 for row in runs if row["status"] == status)
+        if have != int(count):
+            problems.append(f"{have} runs have status {status}, expected {count}")
+
+    for spec, better in [(s, max) for s in args.min] + [(s, min) for s in args.max]:
+        column, bound = spec.split("=")
+        values = [number(row[column]) for row in runs if not math.isnan(number(row[column]))]
+        best = better(values) if values else float("nan")
+        ok = best >= float(bound) if better is max else best <= float(bound)
+        if not ok:
+            problems.append(f"best {column} is {best}, bound {bound}")
+
+    with open(os.path.join(args.dir, "summary.json")) as f:
+        summary = json.load(f)
+    if summary["runs"]["total"] != len(runs):
+        problems.append(f"summary.json counts {summary['runs']['total']} runs")
+    for status in ("ok", "diverged", "stopped"):
+        have = sum(1 for row in runs if row["status"] == status)
+        if summary["runs"][status] != have:
+            problems.append(f"summary.json counts {summary['runs'][status]} {status} runs, "
+                            f"runs.csv {have}")
+
+    if args.same_as:
+        other_header, other = read_csv(os.path.join(args.same_as, "runs.csv"), problems)
+        _, other_curves = read_csv(os.path.join(args.same_as, "curves.csv"), problems)
+        if other_header != header:
+            problems.append("the two runs.csv headers differ")
+
+        def strip(rows, key):
+            return sorted((tuple((k, v) for k, v in row.items() if k not in TIMING)
+                           for row in rows), key=key)
+        by_run = lambda row: tuple(int(v) for k, v in row if k in ("run", "epoch"))
+        if strip(runs, by_run) != strip(other, by_run):
+            problems.append("runs.csv differs from " + args.same_as)
+        if strip(curves, by_run) != strip(other_curves, by_run):
+            problems.append("curves.csv differs from " + args.same_as)
+
+    for problem in problems:
+        print("check_results: " + problem)
+    if not problems:
+        print("ok")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

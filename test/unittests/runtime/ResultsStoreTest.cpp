@@ -1,0 +1,142 @@
+//===- ResultsStoreTest.cpp - results files and recovery after a crash ----===//
+
+#include "runtime/results/ResultsStore.h"
+
+#include "JobFixture.h"
+#include "runtime/results/CsvText.h"
+
+#include <fstream>
+#include <sstream>
+
+using namespace sweep;
+using namespace sweep::testing;
+
+namespace {
+std::string readText(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::vector<MetricColumn> metrics() { return metricColumns({"accuracy", "loss"}, true, false); }
+
+RunRecord recordFor(const SweepJob &job, size_t r, double accuracy) {
+  RunRecord record;
+  record.id = job.runs[r].id;
+  record.configHash = job.runs[r].configHash;
+  record.columnValues = job.runs[r].columnValues;
+  record.epochs = 3;
+  record.metrics = {0.5, accuracy, 0.25};
+  record.seconds = 1.5;
+  return record;
+}
+} // namespace
+
+TEST(CsvText, FieldsRoundTrip) {
+  std::vector<std::string> fields = {"plain", "a,b", "say \"hi\"", "two\nlines", ""}, back;
+  std::string record = csvRecord(fields);
+  ASSERT_EQ(record.back(), '\n');
+  std::vector<std::string> records = completeCsvRecords(record + "cut,off");
+  ASSERT_EQ(records.size(), 1u);
+  ASSERT_TRUE(parseCsvRecord(records[0], back));
+  EXPECT_EQ(back, fields);
+  EXPECT_EQ(csvNumber(0.1), "0.1");
+  EXPECT_EQ(csvNumber(1.0 / 3), "0.3333333333333333");
+  EXPECT_EQ(csvNumber(NAN), "nan");
+}
+
+TEST(ResultsStore, FreshStoreWritesHeaders) {
+  SweepJob job = blobsJob({0.1, 0.2});
+  std::string dir = freshDirectory("fresh"), error;
+  auto store = ResultsStore::open(dir, job, metrics(), ResultsStore::Mode::Fresh, error);
+  ASSERT_TRUE(store) << error;
+  EXPECT_EQ(readText(dir + "/runs.csv"),
+            "run,config_hash,group,optimizer.lr,note,status,status_epoch,epochs,train_loss,"
+            "val_accuracy,val_loss,seconds\n");
+  EXPECT_EQ(readText(dir + "/curves.csv"),
+            "run,epoch,train_loss,val_accuracy,val_loss,seconds\n");
+}
+
+TEST(ResultsStore, ExistingResultsNeedResumeOrOverwrite) {
+  SweepJob job = blobsJob({0.1});
+  std::string dir = freshDirectory("existing"), error;
+  {
+    auto store = ResultsStore::open(dir, job, metrics(), ResultsStore::Mode::Fresh, error);
+    ASSERT_TRUE(store) << error;
+    ASSERT_TRUE(store->appendRun(recordFor(job, 0, 0.9), error)) << error;
+  }
+  EXPECT_FALSE(ResultsStore::open(dir, job, metrics(), ResultsStore::Mode::Fresh, error));
+  EXPECT_NE(error.find("--resume"), std::string::npos) << error;
+  auto store = ResultsStore::open(dir, job, metrics(), ResultsStore::Mode::Overwrite, error);
+  ASSERT_TRUE(store) << error;
+  EXPECT_TRUE(store->recoveredRuns().empty());
+  EXPECT_FALSE(store->isFinished(0));
+}
+
+TEST(ResultsStore, ASecondWriterIsLockedOut) {
+  SweepJob job = blobsJob({0.1});
+  std::string dir = freshDirectory("locked"), error;
+  auto first = ResultsStore::open(dir, job, metrics(), ResultsStore::Mode::Fresh, error);
+  ASSERT_TRUE(first) << error;
+  EXPECT_FALSE(ResultsStore::open(dir, job, metrics(), ResultsStore::Mode::Resume, error));
+  EXPECT_NE(error.find("another sweepc"), std::string::npos) << error;
+}
+
+TEST(ResultsStore, ResumeKeepsFinishedRunsAndDropsCutRows) {
+  SweepJob job = blobsJob({0.1, 0.2, 0.3});
+  std::string dir = freshDirectory("resume"), error;
+  {
+    auto store = ResultsStore::open(dir, job, metrics(), ResultsStore::Mode::Fresh, error);
+    ASSERT_TRUE(store) << error;
+    ASSERT_TRUE(store->appendCurves(store->curveRow(0, 1, {0.5, 0.8, 0.3}, 0.1), error));
+    ASSERT_TRUE(store->appendRun(recordFor(job, 0, 0.8), error));
+    // Run 1 was mid-training: a curve row, no runs.csv row.
+    ASSERT_TRUE(store->appendCurves(store->curveRow(1, 1, {0.6, 0.7, 0.4}, 0.1), error));
+  }
+  // A kill cut the next rows short.
+  std::ofstream(dir + "/runs.csv", std::ios::app) << "2,00000000000010";
+  std::ofstream(dir + "/curves.csv", std::ios::app) << "1,2,0.55";
+
+  auto store = ResultsStore::open(dir, job, metrics(), ResultsStore::Mode::Resume, error);
+  ASSERT_TRUE(store) << error;
+  ASSERT_EQ(store->recoveredRuns().size(), 1u);
+  const RunRecord &kept = store->recoveredRuns()[0];
+  EXPECT_EQ(kept.id, 0u);
+  EXPECT_EQ(kept.columnValues, job.runs[0].columnValues);
+  EXPECT_EQ(kept.metrics[1], 0.8);
+  EXPECT_TRUE(store->isFinished(0));
+  EXPECT_FALSE(store->isFinished(1));
+  std::string runs = readText(dir + "/runs.csv"), curves = readText(dir + "/curves.csv");
+  EXPECT_EQ(completeCsvRecords(runs).size(), 2u);
+  EXPECT_EQ(runs.back(), '\n');
+  EXPECT_EQ(curves, "run,epoch,train_loss,val_accuracy,val_loss,seconds\n0,1,0.5,0.8,0.3,0.1\n");
+}
+
+TEST(ResultsStore, ResumeRejectsAnEditedSweep) {
+  SweepJob job = blobsJob({0.1, 0.2});
+  std::string dir = freshDirectory("edited"), error;
+  {
+    auto store = ResultsStore::open(dir, job, metrics(), ResultsStore::Mode::Fresh, error);
+    ASSERT_TRUE(store) << error;
+    ASSERT_TRUE(store->appendRun(recordFor(job, 1, 0.8), error));
+  }
+  SweepJob edited = job;
+  edited.runs[1].configHash = 0xdead;
+  EXPECT_FALSE(ResultsStore::open(dir, edited, metrics(), ResultsStore::Mode::Resume, error));
+  EXPECT_NE(error.find("config hash"), std::string::npos) << error;
+
+  SweepJob moreColumns = job;
+  moreColumns.columns.push_back("extra");
+  EXPECT_FALSE(ResultsStore::open(dir, moreColumns, metrics(), ResultsStore::Mode::Resume, error));
+  EXPECT_NE(error.find("other columns"), std::string::npos) << error;
+}
+
+TEST(ResultsStore, UnwritableDirectoryIsAnError) {
+  SweepJob job = blobsJob({0.1});
+  std::string file = freshDirectory("plainfile"), error;
+  std::ofstream(file) << "not a directory";
+  EXPECT_FALSE(
+      ResultsStore::open(file + "/sub", job, metrics(), ResultsStore::Mode::Fresh, error));
+  EXPECT_NE(error.find(file), std::string::npos) << error;
+}
