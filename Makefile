@@ -25,15 +25,19 @@ configure: $(BUILD_DIR)/build.ninja
 build: deps configure
 	CCACHE_BASEDIR=$(CURDIR) ninja -C $(BUILD_DIR)
 
+# Checks and plans the README's example, then trains a small Fashion-MNIST sweep on the
+# CPU and prints its leaderboard (results in results/quickstart/).
 demo: build
 	$(SWEEPC) check examples/fashion_mlp.sweep
 	$(SWEEPC) plan examples/fashion_mlp.sweep
+	$(SWEEPC) run examples/quickstart.sweep --overwrite
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure
 
 bench: build
 	python3 bench/grid_expansion.py --build $(BUILD_DIR)
+	python3 bench/interp_fashion.py --build $(BUILD_DIR)
 
 # Builds the libFuzzer target with clang and runs it; see test/fuzz/README.md.
 FUZZ_SECONDS ?= 60
