@@ -145,7 +145,7 @@ std::vector<FamilySpec> buildFamilies() {
               param("init", ParamType::config("init"), Value::symbol("he_normal"),
                     "weight initialization (biases start at zero)"),
               param("seed", seedType(), Value::integer(0),
-                    "seed of weight init, dropout and shuffling"),
+                    "seed of weight init and dropout (the data order is the dataset's)"),
               optional("early_stop", ParamType::config("early_stop"),
                        "stop a run when its validation metric stops improving"),
               param("energy", ParamType::config("energy"), Value::symbol("energy"),

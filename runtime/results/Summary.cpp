@@ -70,15 +70,30 @@ static std::string jsonNumber(double value) {
   return std::isfinite(value) ? csvNumber(value) : "null";
 }
 
+/// Columns whose value differs between runs: what tells runs apart.
+static std::vector<size_t> varyingColumns(const SweepJob &job,
+                                          const std::vector<RunRecord> &records) {
+  std::vector<size_t> varying;
+  for (size_t c = 0; c < job.columns.size(); ++c)
+    for (const RunRecord &record : records)
+      if (record.columnValues[c] != records.front().columnValues[c]) {
+        varying.push_back(c);
+        break;
+      }
+  return varying;
+}
+
+/// One run as a JSON object with the settings in `columns`.
 static void writeRun(std::ostringstream &os, const SweepJob &job, const RunRecord &run,
-                     const std::vector<MetricColumn> &metrics, const char *indent) {
-  os << indent << "{\"run\": " << run.id << ", \"group\": " << run.group << ", \"status\": \""
+                     const std::vector<MetricColumn> &metrics,
+                     const std::vector<size_t> &columns, const char *indent) {
+  os << "{\"run\": " << run.id << ", \"group\": " << run.group << ", \"status\": \""
      << statusName(run.status) << "\", \"epochs\": " << run.epochs << ", \"metrics\": {";
   for (size_t m = 0; m < metrics.size(); ++m)
     os << (m ? ", " : "") << jsonString(metrics[m].name) << ": " << jsonNumber(run.metrics[m]);
   os << "}, \"seconds\": " << jsonNumber(run.seconds) << ",\n" << indent << " \"settings\": {";
   bool first = true;
-  for (size_t c = 0; c < job.columns.size(); ++c) {
+  for (size_t c : columns) {
     if (run.columnValues[c].empty())
       continue;
     os << (first ? "" : ", ") << jsonString(job.columns[c]) << ": "
@@ -98,6 +113,11 @@ std::string sweep::summaryJson(const SweepJob &job, const std::vector<RunRecord>
     runSeconds += record.seconds;
   }
   std::vector<const RunRecord *> ranked = rankRuns(records, ranking);
+  std::vector<size_t> allColumns(job.columns.size());
+  for (size_t c = 0; c < allColumns.size(); ++c)
+    allColumns[c] = c;
+  std::vector<size_t> varying =
+      records.empty() ? std::vector<size_t>() : varyingColumns(job, records);
   std::ostringstream os;
   os << "{\n";
   os << "  \"sweep\": " << jsonString(job.name) << ",\n";
@@ -124,14 +144,15 @@ std::string sweep::summaryJson(const SweepJob &job, const std::vector<RunRecord>
   if (ranked.empty()) {
     os << "null,\n";
   } else {
-    writeRun(os, job, *ranked.front(), metrics, "  ");
+    writeRun(os, job, *ranked.front(), metrics, allColumns, "  "); // Enough to reproduce it.
     os << ",\n";
   }
   os << "  \"leaderboard\": [";
   size_t shown = std::min<size_t>(ranked.size(), 10);
   for (size_t i = 0; i < shown; ++i) {
     os << (i ? ",\n" : "\n");
-    writeRun(os, job, *ranked[i], metrics, "    ");
+    os << "    ";
+    writeRun(os, job, *ranked[i], metrics, varying, "    ");
   }
   os << (shown ? "\n  ]\n" : "]\n");
   os << "}\n";
@@ -143,14 +164,8 @@ void sweep::printLeaderboard(std::ostream &os, const SweepJob &job,
                              const std::vector<MetricColumn> &metrics, const Ranking &ranking,
                              size_t count) {
   std::vector<const RunRecord *> ranked = rankRuns(records, ranking);
-  // Only hyperparameters that differ between runs tell the top runs apart.
-  std::vector<size_t> varying;
-  for (size_t c = 0; c < job.columns.size(); ++c)
-    for (const RunRecord &record : records)
-      if (record.columnValues[c] != records.front().columnValues[c]) {
-        varying.push_back(c);
-        break;
-      }
+  std::vector<size_t> varying = records.empty() ? std::vector<size_t>()
+                                                : varyingColumns(job, records);
   std::vector<std::vector<std::string>> rows;
   std::vector<std::string> header = {"rank", "run", "status"};
   for (const MetricColumn &metric : metrics)
@@ -189,11 +204,13 @@ void sweep::printLeaderboard(std::ostream &os, const SweepJob &job,
     os << "; " << diverged << " diverged";
   os << ":\n";
   for (const auto &row : rows) {
-    for (size_t c = 0; c < row.size(); ++c)
-      os << (c ? "  " : "") << std::setw(int(widths[c])) << (c >= 3 + metrics.size() + 1
-                                                                ? std::left
-                                                                : std::right)
+    // Numbers right-aligned, settings left-aligned; no padding after the last column.
+    for (size_t c = 0; c < row.size(); ++c) {
+      bool setting = c >= 3 + metrics.size() + 1;
+      int width = c + 1 == row.size() ? 0 : int(widths[c]);
+      os << (c ? "  " : "") << (setting ? std::left : std::right) << std::setw(width)
          << row[c];
+    }
     os << std::right << "\n";
   }
 }
