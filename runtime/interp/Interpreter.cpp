@@ -82,9 +82,18 @@ double InterpretedRun::loss(const Batch &batch, float *gradient, double *correct
                             double *squared) {
   const std::vector<float> &out = values.back();
   int64_t width = group.outputs;
-  if (squared)
-    *squared += meanSquaredError<float>(out.data(), batch.targets, batch.classes, nullptr,
+  if (squared) {
+    // The `mse` metric scores the prediction: class probabilities (the Brier
+    // score) when training with cross-entropy, the raw outputs with mse.
+    const float *prediction = out.data();
+    if (group.loss == LossKind::CrossEntropy) {
+      probabilities.resize(out.size());
+      softmaxRows(out.data(), probabilities.data(), batch.n, width);
+      prediction = probabilities.data();
+    }
+    *squared += meanSquaredError<float>(prediction, batch.targets, batch.classes, nullptr,
                                         batch.n, width, nullptr);
+  }
   if (group.loss == LossKind::CrossEntropy)
     return crossEntropy<float>(out.data(), batch.classes, gradient, batch.n, width, correct);
   return meanSquaredError<float>(out.data(), batch.targets, batch.classes, gradient, batch.n,

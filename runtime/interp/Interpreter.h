@@ -39,7 +39,7 @@ private:
   std::vector<int64_t> denseOfLayer, dropoutOfLayer;
   std::vector<std::vector<float>> values; // values[l + 1]: output of layer l.
   std::vector<std::vector<float>> masks;  // Dropout scales per dropout layer.
-  std::vector<float> gradA, gradB;
+  std::vector<float> gradA, gradB, probabilities;
   int64_t updates = 0;
 };
 

@@ -137,6 +137,21 @@ double crossEntropy(const T *logits, const int32_t *labels, T *dlogits, int64_t 
   return total;
 }
 
+/// Row-wise softmax of logits [n, classes] into `probabilities`.
+template <typename T>
+void softmaxRows(const T *logits, T *probabilities, int64_t n, int64_t classes) {
+  for (int64_t i = 0; i < n; ++i) {
+    const T *z = logits + i * classes;
+    T *p = probabilities + i * classes;
+    T peak = *std::max_element(z, z + classes);
+    T sum = 0;
+    for (int64_t c = 0; c < classes; ++c)
+      sum += p[c] = std::exp(z[c] - peak);
+    for (int64_t c = 0; c < classes; ++c)
+      p[c] /= sum;
+  }
+}
+
 /// Squared error of outputs [n, width] against targets, or against one-hot
 /// rows of `labels` when `targets` is null. Returns the sum over rows of each
 /// row's mean squared error; the gradient is that of the mean over rows.

@@ -228,3 +228,12 @@ TEST(Kernels, ChainedNetworkGradient) {
   expectGradient(w2, forward, dw2, "dW2");
   expectGradient(b2, forward, db2, "db2");
 }
+
+TEST(Kernels, SoftmaxRowsSumToOne) {
+  std::vector<double> logits = {1000, 1000, 0, -1, 0, 1}, p(6);
+  softmaxRows(logits.data(), p.data(), 2, 3);
+  EXPECT_NEAR(p[0], 0.5, 1e-15);
+  EXPECT_NEAR(p[2], 0.0, 1e-15);
+  EXPECT_NEAR(p[3] + p[4] + p[5], 1.0, 1e-15);
+  EXPECT_NEAR(p[5] / p[4], std::exp(1.0), 1e-12);
+}
