@@ -32,7 +32,7 @@ Progress::Progress(Mode mode, std::string sweep, size_t totalRuns, size_t finish
                    double totalWork, std::string metricName, bool higherIsBetter)
     : mode(mode), sweep(std::move(sweep)), metricName(std::move(metricName)),
       higherIsBetter(higherIsBetter), totalRuns(totalRuns), finishedRuns(finishedRuns),
-      doneAtStart(finishedRuns), totalWork(totalWork) {
+      totalWork(totalWork) {
   start = lastPrint = std::chrono::steady_clock::now();
   if (mode != Mode::Quiet && finishedRuns)
     std::fprintf(out, "[%s] resuming: %zu of %zu runs already finished\n", this->sweep.c_str(),

@@ -42,7 +42,7 @@ private:
   Mode mode;
   std::string sweep, metricName;
   bool higherIsBetter;
-  size_t totalRuns, finishedRuns, doneAtStart;
+  size_t totalRuns, finishedRuns;
   double totalWork, doneWork = 0;
   int64_t epoch = 0, epochs = 0;
   double best = 0;
