@@ -24,6 +24,11 @@ config.substitutions.append(("%results-check",
                              os.path.join(config.sweep_src_root, "test", "Integration",
                                           "Inputs", "check_results.py")))
 
+# The terminal progress test runs sweepc under util-linux's `script` (a pseudo-terminal).
+import shutil
+if shutil.which("script"):
+    config.available_features.add("script")
+
 # Integration tests that train on Fashion-MNIST need the Debian package's files.
 if os.path.exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"):
     config.available_features.add("fashion-mnist")

@@ -78,10 +78,15 @@ void Progress::print(bool force) {
   double elapsed = std::chrono::duration<double>(now - start).count();
   double eta = doneWork > 0 ? elapsed / doneWork * (totalWork - doneWork) : NAN;
   char line[512];
-  int length = std::snprintf(line, sizeof line, "[%s] %zu/%zu runs, epoch %lld/%lld, %s elapsed, ETA %s",
-                             sweep.c_str(), finishedRuns, totalRuns, (long long)epoch,
-                             (long long)epochs, formatDuration(elapsed).c_str(),
-                             finishedRuns == totalRuns ? "0s" : formatDuration(eta).c_str());
+  int length;
+  if (finishedRuns == totalRuns)
+    length = std::snprintf(line, sizeof line, "[%s] %zu/%zu runs done in %s", sweep.c_str(),
+                           finishedRuns, totalRuns, formatDuration(elapsed).c_str());
+  else
+    length = std::snprintf(line, sizeof line, "[%s] %zu/%zu runs, epoch %lld/%lld, %s elapsed, "
+                           "ETA %s", sweep.c_str(), finishedRuns, totalRuns, (long long)epoch,
+                           (long long)epochs, formatDuration(elapsed).c_str(),
+                           formatDuration(eta).c_str());
   if (haveBest && length > 0 && size_t(length) < sizeof line)
     length += std::snprintf(line + length, sizeof line - size_t(length), ", best %s %.4f (r%llu)",
                             metricName.c_str(), best, (unsigned long long)bestRun);
@@ -89,6 +94,7 @@ void Progress::print(bool force) {
     std::snprintf(line + length, sizeof line - size_t(length), ", %zu diverged", diverged);
   if (mode == Mode::Terminal) {
     std::fprintf(out, "\r\033[K%s", line);
+    drawn = true;
   } else {
     std::fprintf(out, "%s\n", line);
   }
@@ -97,8 +103,10 @@ void Progress::print(bool force) {
 
 void Progress::finish() {
   std::lock_guard<std::mutex> lock(mutex);
-  if (mode != Mode::Terminal)
-    return; // Log mode printed the last run already.
-  print(true);
+  if (mode != Mode::Terminal || !drawn)
+    return; // Log mode printed the last run already; nothing to end.
+  if (finishedRuns != totalRuns)
+    print(true);
   std::fprintf(out, "\n");
+  std::fflush(out);
 }

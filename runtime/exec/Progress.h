@@ -50,6 +50,7 @@ private:
   bool haveBest = false;
   size_t diverged = 0;
   std::chrono::steady_clock::time_point start, lastPrint;
+  bool drawn = false; // The terminal line is on screen.
   std::mutex mutex;
   FILE *out = stderr;
 };
