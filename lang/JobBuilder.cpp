@@ -3,6 +3,7 @@
 #include "lang/JobBuilder.h"
 
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSwitch.h"
 
 using namespace sweep;
 
@@ -50,11 +51,12 @@ private:
 } // namespace
 
 static Activation activationOf(llvm::StringRef name) {
-  if (name == "relu") return Activation::Relu;
-  if (name == "tanh") return Activation::Tanh;
-  if (name == "sigmoid") return Activation::Sigmoid;
-  if (name == "gelu") return Activation::Gelu;
-  return Activation::Identity;
+  return llvm::StringSwitch<Activation>(name)
+      .Case("relu", Activation::Relu)
+      .Case("tanh", Activation::Tanh)
+      .Case("sigmoid", Activation::Sigmoid)
+      .Case("gelu", Activation::Gelu)
+      .Default(Activation::Identity);
 }
 
 DataSpec JobBuilder::buildData(const RunGroup &group, llvm::ArrayRef<uint32_t> indices) const {
@@ -171,9 +173,10 @@ RunSpec JobBuilder::buildRun(size_t r, uint32_t groupIndex) {
   run.group = groupIndex;
   run.seed = uint64_t(integer("seed", 0));
   llvm::StringRef optimizer = text("optimizer", "sgd");
-  run.optimizer = optimizer == "adam"    ? OptimizerKind::Adam
-                  : optimizer == "adamw" ? OptimizerKind::AdamW
-                                         : OptimizerKind::Sgd;
+  run.optimizer = llvm::StringSwitch<OptimizerKind>(optimizer)
+                      .Case("adam", OptimizerKind::Adam)
+                      .Case("adamw", OptimizerKind::AdamW)
+                      .Default(OptimizerKind::Sgd);
   run.lr = number("optimizer.lr", 0.01);
   run.momentum = number("optimizer.momentum", 0);
   run.nesterov = integer("optimizer.nesterov", 0) != 0;
@@ -182,19 +185,21 @@ RunSpec JobBuilder::buildRun(size_t r, uint32_t groupIndex) {
   run.beta2 = number("optimizer.beta2", 0.999);
   run.eps = number("optimizer.eps", 1e-8);
   llvm::StringRef schedule = text("schedule", "constant");
-  run.schedule = schedule == "step"     ? ScheduleKind::Step
-                 : schedule == "cosine" ? ScheduleKind::Cosine
-                 : schedule == "linear" ? ScheduleKind::Linear
-                                        : ScheduleKind::Constant;
+  run.schedule = llvm::StringSwitch<ScheduleKind>(schedule)
+                     .Case("step", ScheduleKind::Step)
+                     .Case("cosine", ScheduleKind::Cosine)
+                     .Case("linear", ScheduleKind::Linear)
+                     .Default(ScheduleKind::Constant);
   run.every = integer("schedule.every", 1);
   run.gamma = number("schedule.gamma", 0.1);
   run.finalFraction = number("schedule.final", 0);
   run.warmup = number("schedule.warmup", 0);
   llvm::StringRef init = text("init", "he_normal");
-  run.init = init == "he_uniform"       ? InitKind::HeUniform
-             : init == "xavier_normal"  ? InitKind::XavierNormal
-             : init == "xavier_uniform" ? InitKind::XavierUniform
-                                        : InitKind::HeNormal;
+  run.init = llvm::StringSwitch<InitKind>(init)
+                 .Case("he_uniform", InitKind::HeUniform)
+                 .Case("xavier_normal", InitKind::XavierNormal)
+                 .Case("xavier_uniform", InitKind::XavierUniform)
+                 .Default(InitKind::HeNormal);
   run.gain = number("init.gain", 1);
   run.earlyStop = !get("early_stop").isNone();
   run.stopMetric = text("early_stop.metric", "val_loss") == "val_accuracy"

@@ -2,6 +2,8 @@
 
 #include "runtime/data/Dataset.h"
 
+#include "TestFiles.h"
+
 #include <gtest/gtest.h>
 #include <zlib.h>
 
@@ -10,27 +12,9 @@
 #include <unistd.h>
 
 using namespace sweep;
+using namespace sweep::testing;
 
 namespace {
-std::string tempPath(const std::string &name) {
-  return ::testing::TempDir() + "/sweep-data-" + std::to_string(getpid()) + "-" + name;
-}
-
-std::string idxBytes(uint8_t type, std::vector<uint32_t> dims, const std::string &payload) {
-  std::string bytes = {0, 0, char(type), char(dims.size())};
-  for (uint32_t d : dims)
-    for (int shift : {24, 16, 8, 0})
-      bytes.push_back(char(d >> shift));
-  return bytes + payload;
-}
-
-void writeGzip(const std::string &path, const std::string &bytes) {
-  gzFile file = gzopen(path.c_str(), "wb");
-  ASSERT_NE(file, nullptr);
-  gzwrite(file, bytes.data(), unsigned(bytes.size()));
-  gzclose(file);
-}
-
 /// Four 2x2 byte images with labels 0..3, gzipped.
 DataSpec writeIdxPair(const std::string &stem) {
   DataSpec spec;

@@ -2,6 +2,8 @@
 
 #include "runtime/data/IdxFile.h"
 
+#include "TestFiles.h"
+
 #include <gtest/gtest.h>
 #include <zlib.h>
 
@@ -12,33 +14,7 @@
 
 using namespace sweep;
 
-namespace {
-std::string tempPath(const std::string &name) {
-  return ::testing::TempDir() + "/sweep-idx-" + std::to_string(getpid()) + "-" + name;
-}
-
-std::string idxBytes(uint8_t type, std::vector<uint32_t> dims, const std::string &payload) {
-  std::string bytes = {0, 0, char(type), char(dims.size())};
-  for (uint32_t d : dims) {
-    bytes.push_back(char(d >> 24));
-    bytes.push_back(char(d >> 16));
-    bytes.push_back(char(d >> 8));
-    bytes.push_back(char(d));
-  }
-  return bytes + payload;
-}
-
-void writeRaw(const std::string &path, const std::string &bytes) {
-  std::ofstream(path, std::ios::binary) << bytes;
-}
-
-void writeGzip(const std::string &path, const std::string &bytes) {
-  gzFile file = gzopen(path.c_str(), "wb");
-  ASSERT_NE(file, nullptr);
-  gzwrite(file, bytes.data(), unsigned(bytes.size()));
-  gzclose(file);
-}
-} // namespace
+using namespace sweep::testing;
 
 TEST(IdxFile, ReadsRawHeader) {
   std::string path = tempPath("raw-images");
