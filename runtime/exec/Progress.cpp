@@ -3,7 +3,9 @@
 #include "runtime/exec/Progress.h"
 
 #include <cmath>
+#include <cstring>
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 using namespace sweep;
@@ -93,6 +95,12 @@ void Progress::print(bool force) {
   if (diverged && length > 0 && size_t(length) < sizeof line)
     std::snprintf(line + length, sizeof line - size_t(length), ", %zu diverged", diverged);
   if (mode == Mode::Terminal) {
+    // A line wider than the terminal would wrap, and \r would then redraw only
+    // its last part: cut it to the width.
+    struct winsize size;
+    if (::ioctl(fileno(out), TIOCGWINSZ, &size) == 0 && size.ws_col > 1 &&
+        std::strlen(line) >= size.ws_col)
+      line[size.ws_col - 1] = '\0';
     std::fprintf(out, "\r\033[K%s", line);
     drawn = true;
   } else {
