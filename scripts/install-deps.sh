@@ -9,6 +9,7 @@ packages=(
   libgtest-dev libbenchmark-dev
   lld clang libclang-rt-dev   # lld links the tools; clang + compiler-rt build the libFuzzer target
   dataset-fashion-mnist       # real data: /usr/share/datasets/fashion-mnist
+  python3-pandas              # tests read the results files the way users do
 )
 
 missing=()

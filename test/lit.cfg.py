@@ -29,6 +29,13 @@ import shutil
 if shutil.which("script"):
     config.available_features.add("script")
 
+# Debian's python3-pandas serves /usr/bin/python3, whatever python runs lit.
+import subprocess
+if os.path.exists("/usr/bin/python3") and subprocess.run(
+        ["/usr/bin/python3", "-c", "import pandas"], capture_output=True).returncode == 0:
+    config.available_features.add("pandas")
+    config.substitutions.append(("%pandas-python", "/usr/bin/python3"))
+
 # Integration tests that train on Fashion-MNIST need the Debian package's files.
 if os.path.exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"):
     config.available_features.add("fashion-mnist")
