@@ -38,7 +38,7 @@ private:
   GroupSpec buildGroup(const RunGroup &group) const;
   RunSpec buildRun(size_t r, uint32_t groupIndex);
   /// Dropout probabilities of the current run (a float model argument may set them).
-  std::vector<double> dropoutOf(const RunGroup &group);
+  std::vector<double> dropoutOf(uint32_t groupIndex);
 
   const SweepSpec &spec;
   const RunTable &runs;
@@ -142,10 +142,12 @@ GroupSpec JobBuilder::buildGroup(const RunGroup &group) const {
   return out;
 }
 
-std::vector<double> JobBuilder::dropoutOf(const RunGroup &group) {
-  // The planner's shape holds the first run's probabilities; runs differ only
-  // through numeric model arguments, so shapes are cached by those.
-  std::string key;
+std::vector<double> JobBuilder::dropoutOf(uint32_t groupIndex) {
+  // The planner's shape holds the group's first run's probabilities; the runs
+  // of a group differ only through numeric model arguments, so shapes are
+  // cached by the group and those.
+  const RunGroup &group = plan.groups[groupIndex];
+  std::string key = "g" + std::to_string(groupIndex) + " ";
   for (size_t id = 0; id < spec.paths.size(); ++id)
     if (!spec.paths[id].structural && llvm::StringRef(spec.paths[id].path).starts_with("model."))
       key += spec.paths[id].path + "=" + values[id].str() + " ";
@@ -153,7 +155,7 @@ std::vector<double> JobBuilder::dropoutOf(const RunGroup &group) {
   if (cached != dropoutByNumbers.end())
     return cached->second;
   ModelShape shape = group.shape;
-  if (!key.empty()) {
+  if (key.find('=') != std::string::npos) {
     ModelShape fresh;
     if (inferModelShape(
             *group.model, [&](llvm::StringRef param) { return get(("model." + param).str()); },
@@ -207,7 +209,7 @@ RunSpec JobBuilder::buildRun(size_t r, uint32_t groupIndex) {
                        : StopMetric::ValLoss;
   run.patience = integer("early_stop.patience", 5);
   run.minDelta = number("early_stop.min_delta", 0);
-  run.dropout = dropoutOf(plan.groups[groupIndex]);
+  run.dropout = dropoutOf(groupIndex);
   for (const Value &value : values)
     run.columnValues.push_back(value.isNone()                        ? std::string()
                                : value.kind == Value::Kind::String ? value.s.str()

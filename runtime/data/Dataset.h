@@ -33,6 +33,8 @@ struct Dataset {
   int64_t classes = 0; // 0 for regression.
   int64_t targets = 0; // Output width: classes, or regression targets.
   Split train, validation, test;
+  /// Things worth telling the user that do not stop training.
+  std::vector<std::string> warnings;
 
   bool isClassification() const { return classes > 0; }
 };

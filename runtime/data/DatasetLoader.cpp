@@ -217,11 +217,23 @@ bool sweep::loadDataset(const DataSpec &spec, Dataset &dataset, std::string &err
                 std::to_string(dataset.classes) + ")";
         return false;
       }
-  for (float v : dataset.train.x)
-    if (!std::isfinite(v)) {
-      error = what + " has a feature that is not a finite number";
+  // A value beyond float range (1e39 in a CSV) or a NaN in a float IDX file
+  // would make every run "diverge"; it is bad input, and said so.
+  for (auto [split, name] : {std::pair{&dataset.train, "training"},
+                             std::pair{&dataset.test, "test"}}) {
+    for (const std::vector<float> *values : {&split->x, &split->targets}) {
+      auto bad = std::find_if(values->begin(), values->end(),
+                              [](float v) { return !std::isfinite(v); });
+      if (bad == values->end())
+        continue;
+      int64_t width = values == &split->x ? dataset.inputs : dataset.targets;
+      int64_t sample = int64_t(bad - values->begin()) / std::max<int64_t>(1, width);
+      error = what + ": " + name + " sample " + std::to_string(sample) + " has a " +
+              (values == &split->x ? "feature" : "target") +
+              " that is not a finite float32 number";
       return false;
     }
+  }
 
   int64_t total = dataset.train.count;
   int64_t held = spec.validationFraction > 0
@@ -234,6 +246,14 @@ bool sweep::loadDataset(const DataSpec &spec, Dataset &dataset, std::string &err
   }
   if (held > 0)
     dataset.validation = dataset.train.takeTail(total - held, dataset.inputs, dataset.targets);
+  const std::vector<int32_t> &heldClasses = dataset.validation.classes;
+  if (held > 1 && dataset.classes > 1 && !heldClasses.empty() &&
+      std::all_of(heldClasses.begin(), heldClasses.end(),
+                  [&](int32_t c) { return c == heldClasses.front(); }))
+    dataset.warnings.push_back(
+        what + ": the validation split (the last " + std::to_string(held) +
+        " training samples) holds only class " + std::to_string(heldClasses.front()) +
+        "; if the file is sorted by class, shuffle its rows");
   normalizeDataset(dataset, spec.normalize, bytePixels);
   return true;
 }

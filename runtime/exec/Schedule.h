@@ -8,7 +8,8 @@
 //   step:              gamma ^ floor(e / every)
 //   cosine:            final + (1 - final) * (1 + cos(pi * q)) / 2
 //   linear:            1 - (1 - final) * q
-// with q = clamp((e - W) / (epochs - W), 0, 1); lr = peak * warm-up * decay.
+// with q = clamp((e - W) / (epochs - W), 0, 1) (0 when W >= epochs);
+// lr = peak * warm-up * decay.
 //
 //===----------------------------------------------------------------------===//
 
@@ -30,7 +31,8 @@ inline double scheduledLearningRate(const RunSpec &run, uint64_t step, int64_t s
   if (run.warmup > 0)
     warm = std::min(1.0, (double(step) + 1) / (run.warmup * perEpoch));
   double span = double(epochs) - run.warmup;
-  double q = span > 0 ? std::clamp((done - run.warmup) / span, 0.0, 1.0) : 1.0;
+  // Warm-up that lasts the whole training leaves no time to decay.
+  double q = span > 0 ? std::clamp((done - run.warmup) / span, 0.0, 1.0) : 0.0;
   double decay = 1;
   switch (run.schedule) {
   case ScheduleKind::Constant:

@@ -175,6 +175,20 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished,
       evaluate(*program, data.validation, data, size, alive, validation);
     if (data.test.count)
       evaluate(*program, data.test, data, size, alive, test);
+    if (!data.validation.count && !data.test.count) {
+      // The step losses were measured before each update: without a split to
+      // evaluate, weights the last update made NaN would pass unseen.
+      std::vector<EvalSums> probe;
+      gather(data.train, data, nullptr, 0, std::min(size, n));
+      probe.assign(count, EvalSums());
+      program->evaluate(batch, alive.data(), probe.data());
+      for (size_t r = 0; r < count; ++r)
+        if (alive[r] && !std::isfinite(probe[r].loss)) {
+          alive[r] = 0;
+          states[r].status = RunStatus::Diverged;
+          states[r].statusEpoch = epoch;
+        }
+    }
 
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
                          .count();

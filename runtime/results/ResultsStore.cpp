@@ -154,8 +154,10 @@ std::unique_ptr<ResultsStore> ResultsStore::open(const std::string &dir, const S
     if (!store->recover(job, error))
       return nullptr;
   } else {
-    if (!replaceFile(curvesPath, csvRecord(store->curvesHeaderFields), error) ||
-        !replaceFile(runsPath, csvRecord(store->runsHeaderFields), error))
+    // runs.csv first: a kill between the two replacements must not leave old
+    // finished runs whose curves are gone (resume drops orphaned curve rows).
+    if (!replaceFile(runsPath, csvRecord(store->runsHeaderFields), error) ||
+        !replaceFile(curvesPath, csvRecord(store->curvesHeaderFields), error))
       return nullptr;
     std::remove((dir + "/summary.json").c_str());
   }

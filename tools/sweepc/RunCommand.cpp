@@ -78,6 +78,8 @@ int runOne(const PlannedSweep &sweep, llvm::StringRef sourceFile, llvm::StringRe
       error("sweep '" + job.name + "': " + problem);
       return 1;
     }
+    for (const std::string &warning : datasets[d].warnings)
+      llvm::errs() << "sweepc: warning: " << warning << "\n";
     hasValidation |= datasets[d].validation.count > 0;
     hasTest |= datasets[d].test.count > 0;
   }

@@ -215,3 +215,43 @@ TEST(Dataset, ValidationFractionAndOverlargeSplit) {
   EXPECT_FALSE(loadDataset(spec, data, error));
   EXPECT_NE(error.find("leaves no training samples"), std::string::npos) << error;
 }
+
+// Regression: only training features were checked, so a target or a test
+// feature beyond float range made every run "diverge" instead of an error.
+TEST(Dataset, ValuesBeyondFloatRangeAreBadInput) {
+  DataSpec spec;
+  spec.source = "csv";
+  spec.name = "table";
+  spec.csvPath = tempPath("range-train.csv");
+  spec.labelName = "y";
+  spec.regress = true;
+  std::ofstream(spec.csvPath) << "a,y\n1,2\n3,1e39\n";
+  Dataset data;
+  std::string error;
+  EXPECT_FALSE(loadDataset(spec, data, error));
+  EXPECT_NE(error.find("training sample 1 has a target"), std::string::npos) << error;
+
+  std::ofstream(spec.csvPath) << "a,y\n1,2\n3,4\n";
+  spec.csvTest = tempPath("range-test.csv");
+  std::ofstream(spec.csvTest) << "a,y\n1e39,2\n";
+  EXPECT_FALSE(loadDataset(spec, data, error));
+  EXPECT_NE(error.find("test sample 0 has a feature"), std::string::npos) << error;
+}
+
+TEST(Dataset, SingleClassValidationSplitIsWorthAWarning) {
+  DataSpec spec;
+  spec.source = "csv";
+  spec.name = "sorted";
+  spec.csvPath = tempPath("sorted.csv");
+  spec.labelName = "y";
+  spec.validationCount = 2;
+  std::ofstream(spec.csvPath) << "a,y\n1,a\n2,a\n3,b\n4,b\n";
+  Dataset data;
+  std::string error;
+  ASSERT_TRUE(loadDataset(spec, data, error)) << error;
+  ASSERT_EQ(data.warnings.size(), 1u);
+  EXPECT_NE(data.warnings[0].find("holds only class 1"), std::string::npos) << data.warnings[0];
+  std::ofstream(spec.csvPath) << "a,y\n1,a\n2,b\n3,b\n4,a\n";
+  ASSERT_TRUE(loadDataset(spec, data, error)) << error;
+  EXPECT_TRUE(data.warnings.empty());
+}

@@ -120,3 +120,14 @@ TEST(Schedule, DecayStartsAfterWarmup) {
   EXPECT_DOUBLE_EQ(scheduledLearningRate(run, 19, 10, 4), 1.0);
   EXPECT_NEAR(scheduledLearningRate(run, 30, 10, 4), 1 - 0.9 * 0.5, 1e-12);
 }
+
+// Regression: a warm-up as long as the training made q = 1, so cosine and
+// linear decay to `final` (0) gave a learning rate of 0 at every step.
+TEST(Schedule, WarmupAsLongAsTrainingStillTrains) {
+  RunSpec run = scheduled(ScheduleKind::Cosine, 3.0);
+  run.finalFraction = 0;
+  EXPECT_DOUBLE_EQ(scheduledLearningRate(run, 0, 10, 3), 1.0 / 30);
+  EXPECT_DOUBLE_EQ(scheduledLearningRate(run, 29, 10, 3), 1.0);
+  run.schedule = ScheduleKind::Linear;
+  EXPECT_DOUBLE_EQ(scheduledLearningRate(run, 14, 10, 3), 0.5);
+}

@@ -110,3 +110,30 @@ TEST(Trainer, AdamAndDropoutTrain) {
   EXPECT_EQ(outcome.records[0].status, RunStatus::Ok);
   EXPECT_GT(outcome.records[0].metrics[1], 0.7);
 }
+
+// Regression: a run whose last update made its weights non-finite was marked
+// ok when the data had no validation or test split to evaluate.
+TEST(Trainer, NonFiniteWeightsAfterTheLastStepAreCaught) {
+  SweepJob job = blobsJob({0.05, 1e39}, 1, 30);
+  job.datasets[0].validationFraction = 0;
+  job.datasets[0].test = 0;
+  job.groups[0].batch = 64; // One step: its loss is measured before the update.
+  std::string dir = freshDirectory("last-step");
+  std::vector<Dataset> datasets(1);
+  std::string error;
+  ASSERT_TRUE(loadDataset(job.datasets[0], datasets[0], error)) << error;
+  std::vector<MetricColumn> metrics = metricColumns(job.metrics, false, false);
+  auto store = ResultsStore::open(dir, job, metrics, ResultsStore::Mode::Fresh, error);
+  ASSERT_TRUE(store) << error;
+  std::unique_ptr<Backend> backend = createInterpreterBackend();
+  Progress progress(Progress::Mode::Quiet, job.name, 2, 0, 0, "", false);
+  std::vector<RunRecord> records;
+  ASSERT_TRUE(trainSweep(job, datasets, *backend, *store, metrics, chooseRanking(metrics),
+                         progress, TrainerOptions(), records, error))
+      << error;
+  std::sort(records.begin(), records.end(),
+            [](const RunRecord &a, const RunRecord &b) { return a.id < b.id; });
+  EXPECT_EQ(records[0].status, RunStatus::Ok);
+  EXPECT_EQ(records[1].status, RunStatus::Diverged);
+  EXPECT_EQ(records[1].statusEpoch, 1);
+}
