@@ -43,5 +43,5 @@ if os.path.exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.add_tool_substitutions(
-    [ToolSubst("sweepc", unresolved="fatal")],
+    [ToolSubst("sweepc", unresolved="fatal"), ToolSubst("sweep-opt", unresolved="fatal")],
     [config.sweep_tools_dir, config.llvm_tools_dir])

@@ -1,0 +1,199 @@
+//===- TrainOps.cpp - train dialect verifiers -----------------------------===//
+//
+// Every verifier checks the run axis and the shapes that must agree; a
+// dynamic dimension (`?`, the batch) agrees with anything.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/train/TrainOps.h"
+
+using namespace mlir;
+using namespace sweep::train;
+
+namespace {
+/// Two dimensions agree when equal or when either is dynamic.
+bool agree(int64_t a, int64_t b) {
+  return a == b || ShapedType::isDynamic(a) || ShapedType::isDynamic(b);
+}
+
+/// Checks that `type` has `rank` and reports `what` otherwise.
+LogicalResult expectRank(Operation *op, RankedTensorType type, int64_t rank, StringRef what) {
+  if (type.getRank() == rank)
+    return success();
+  return op->emitOpError() << "expects " << what << " of rank " << rank << ", got " << type;
+}
+
+/// Checks dimension `da` of `a` against dimension `db` of `b`.
+LogicalResult expectDim(Operation *op, RankedTensorType a, int64_t da, StringRef aName,
+                        RankedTensorType b, int64_t db, StringRef bName, StringRef meaning) {
+  if (agree(a.getDimSize(da), b.getDimSize(db)))
+    return success();
+  return op->emitOpError() << meaning << " of " << aName << " (" << a.getDimSize(da)
+                           << ") and " << bName << " (" << b.getDimSize(db) << ") differ";
+}
+
+/// [R, B, C] logits against [B] labels, with a [R] per-run result.
+LogicalResult verifyLogitsAndLabels(Operation *op, RankedTensorType logits,
+                                    RankedTensorType labels) {
+  if (failed(expectRank(op, logits, 3, "logits [R, B, C]")) ||
+      failed(expectRank(op, labels, 1, "labels [B]")))
+    return failure();
+  return expectDim(op, logits, 1, "logits", labels, 0, "labels", "batch sizes");
+}
+
+LogicalResult verifyPerRun(Operation *op, RankedTensorType perRun, RankedTensorType batched,
+                           StringRef what) {
+  if (failed(expectRank(op, perRun, 1, what)))
+    return failure();
+  return expectDim(op, perRun, 0, what, batched, 0, "the batched operand", "run counts");
+}
+
+/// [R, B, T] outputs against [B, T] float targets or [B] labels.
+LogicalResult verifyOutputAndTarget(Operation *op, RankedTensorType output,
+                                    RankedTensorType target) {
+  if (failed(expectRank(op, output, 3, "outputs [R, B, T]")))
+    return failure();
+  bool labels = target.getElementType().isInteger(32);
+  if (failed(expectRank(op, target, labels ? 1 : 2, labels ? "labels [B]" : "targets [B, T]")) ||
+      failed(expectDim(op, output, 1, "outputs", target, 0, "targets", "batch sizes")))
+    return failure();
+  if (!labels)
+    return expectDim(op, output, 2, "outputs", target, 1, "targets", "output widths");
+  return success();
+}
+
+LogicalResult expectResult(Operation *op, RankedTensorType result,
+                           ArrayRef<int64_t> expected) {
+  if (result.getRank() == int64_t(expected.size())) {
+    bool ok = true;
+    for (auto [got, want] : llvm::zip(result.getShape(), expected))
+      ok &= agree(got, want);
+    if (ok)
+      return success();
+  }
+  auto diag = op->emitOpError() << "result type " << result << " does not match the expected [";
+  llvm::interleaveComma(expected, diag, [&](int64_t d) {
+    if (ShapedType::isDynamic(d))
+      diag << "?";
+    else
+      diag << d;
+  });
+  return diag << "]";
+}
+} // namespace
+
+LogicalResult DenseOp::verify() {
+  RankedTensorType input = getInput().getType(), weight = getWeight().getType(),
+                   bias = getBias().getType();
+  if (input.getRank() != 2 && input.getRank() != 3)
+    return emitOpError() << "expects an input [B, K] shared by all runs or [R, B, K], got "
+                         << input;
+  if (failed(expectRank(*this, weight, 3, "weight [R, K, N]")) ||
+      failed(expectRank(*this, bias, 2, "bias [R, N]")))
+    return failure();
+  int64_t k = input.getRank() - 1;
+  if (failed(expectDim(*this, input, k, "input", weight, 1, "weight", "input widths")) ||
+      failed(expectDim(*this, weight, 0, "weight", bias, 0, "bias", "run counts")) ||
+      failed(expectDim(*this, weight, 2, "weight", bias, 1, "bias", "output widths")))
+    return failure();
+  if (!hasSharedInput() &&
+      failed(expectDim(*this, input, 0, "input", weight, 0, "weight", "run counts")))
+    return failure();
+  return expectResult(*this, getResult().getType(),
+                      {weight.getDimSize(0), input.getDimSize(k - 1), weight.getDimSize(2)});
+}
+
+LogicalResult CrossEntropyOp::verify() {
+  RankedTensorType logits = getLogits().getType();
+  if (failed(verifyLogitsAndLabels(*this, logits, getLabels().getType())))
+    return failure();
+  return expectResult(*this, getLoss().getType(), {logits.getDimSize(0)});
+}
+
+LogicalResult CrossEntropyGradOp::verify() {
+  if (failed(verifyLogitsAndLabels(*this, getLogits().getType(), getLabels().getType())))
+    return failure();
+  if (getResult().getType() != getLogits().getType())
+    return emitOpError() << "result type " << getResult().getType()
+                         << " differs from the logits type " << getLogits().getType();
+  return success();
+}
+
+LogicalResult AccuracyOp::verify() {
+  RankedTensorType logits = getLogits().getType();
+  if (failed(verifyLogitsAndLabels(*this, logits, getLabels().getType())))
+    return failure();
+  return expectResult(*this, getCorrect().getType(), {logits.getDimSize(0)});
+}
+
+LogicalResult MseOp::verify() {
+  RankedTensorType output = getOutput().getType();
+  if (failed(verifyOutputAndTarget(*this, output, getTarget().getType())))
+    return failure();
+  return expectResult(*this, getLoss().getType(), {output.getDimSize(0)});
+}
+
+LogicalResult MseGradOp::verify() {
+  if (failed(verifyOutputAndTarget(*this, getOutput().getType(), getTarget().getType())))
+    return failure();
+  if (getResult().getType() != getOutput().getType())
+    return emitOpError() << "result type " << getResult().getType()
+                         << " differs from the output type " << getOutput().getType();
+  return success();
+}
+
+LogicalResult BackwardOp::verify() {
+  if (failed(expectRank(*this, getLoss().getType(), 1, "a per-run loss [R]")))
+    return failure();
+  for (Value value : getWrt())
+    if (failed(expectDim(*this, getLoss().getType(), 0, "loss",
+                         cast<RankedTensorType>(value.getType()), 0, "a value",
+                         "run counts")))
+      return failure();
+  return success();
+}
+
+LogicalResult DenseGradInputOp::verify() {
+  RankedTensorType grad = getGrad().getType(), weight = getWeight().getType();
+  if (failed(expectRank(*this, grad, 3, "grad [R, B, N]")) ||
+      failed(expectRank(*this, weight, 3, "weight [R, K, N]")) ||
+      failed(expectDim(*this, grad, 0, "grad", weight, 0, "weight", "run counts")) ||
+      failed(expectDim(*this, grad, 2, "grad", weight, 2, "weight", "output widths")))
+    return failure();
+  return expectResult(*this, getResult().getType(),
+                      {weight.getDimSize(0), grad.getDimSize(1), weight.getDimSize(1)});
+}
+
+LogicalResult DenseGradWeightOp::verify() {
+  RankedTensorType input = getInput().getType(), grad = getGrad().getType();
+  if (input.getRank() != 2 && input.getRank() != 3)
+    return emitOpError() << "expects an input [B, K] or [R, B, K], got " << input;
+  if (failed(expectRank(*this, grad, 3, "grad [R, B, N]")))
+    return failure();
+  int64_t b = input.getRank() - 2;
+  if (failed(expectDim(*this, input, b, "input", grad, 1, "grad", "batch sizes")))
+    return failure();
+  if (input.getRank() == 3 &&
+      failed(expectDim(*this, input, 0, "input", grad, 0, "grad", "run counts")))
+    return failure();
+  return expectResult(*this, getResult().getType(),
+                      {grad.getDimSize(0), input.getDimSize(b + 1), grad.getDimSize(2)});
+}
+
+LogicalResult BiasGradOp::verify() {
+  RankedTensorType grad = getGrad().getType();
+  if (failed(expectRank(*this, grad, 3, "grad [R, B, N]")))
+    return failure();
+  return expectResult(*this, getResult().getType(), {grad.getDimSize(0), grad.getDimSize(2)});
+}
+
+LogicalResult SgdOp::verify() {
+  return verifyPerRun(*this, getLr().getType(), getParam().getType(), "per-run lr [R]");
+}
+
+LogicalResult AdamOp::verify() {
+  return verifyPerRun(*this, getLr().getType(), getParam().getType(), "per-run lr [R]");
+}
+
+#define GET_OP_CLASSES
+#include "dialects/train/TrainOps.cpp.inc"

@@ -1,0 +1,201 @@
+// Every verifier error of the train dialect.
+// RUN: sweep-opt %s -split-input-file -verify-diagnostics
+
+func.func @dense_rank(%x: tensor<8xf32>, %w: tensor<4x8x16xf32>, %b: tensor<4x16xf32>) {
+  // expected-error @+1 {{expects an input [B, K] shared by all runs or [R, B, K], got 'tensor<8xf32>'}}
+  %y = train.dense %x, %w, %b : tensor<8xf32>, tensor<4x8x16xf32>, tensor<4x16xf32> -> tensor<4x?x16xf32>
+  return
+}
+
+// -----
+
+func.func @dense_width(%x: tensor<?x9xf32>, %w: tensor<4x8x16xf32>, %b: tensor<4x16xf32>) {
+  // expected-error @+1 {{input widths of input (9) and weight (8) differ}}
+  %y = train.dense %x, %w, %b : tensor<?x9xf32>, tensor<4x8x16xf32>, tensor<4x16xf32> -> tensor<4x?x16xf32>
+  return
+}
+
+// -----
+
+func.func @dense_bias_runs(%x: tensor<?x8xf32>, %w: tensor<4x8x16xf32>, %b: tensor<3x16xf32>) {
+  // expected-error @+1 {{run counts of weight (4) and bias (3) differ}}
+  %y = train.dense %x, %w, %b : tensor<?x8xf32>, tensor<4x8x16xf32>, tensor<3x16xf32> -> tensor<4x?x16xf32>
+  return
+}
+
+// -----
+
+func.func @dense_bias_width(%x: tensor<?x8xf32>, %w: tensor<4x8x16xf32>, %b: tensor<4x15xf32>) {
+  // expected-error @+1 {{output widths of weight (16) and bias (15) differ}}
+  %y = train.dense %x, %w, %b : tensor<?x8xf32>, tensor<4x8x16xf32>, tensor<4x15xf32> -> tensor<4x?x16xf32>
+  return
+}
+
+// -----
+
+func.func @dense_input_runs(%x: tensor<2x?x8xf32>, %w: tensor<4x8x16xf32>, %b: tensor<4x16xf32>) {
+  // expected-error @+1 {{run counts of input (2) and weight (4) differ}}
+  %y = train.dense %x, %w, %b : tensor<2x?x8xf32>, tensor<4x8x16xf32>, tensor<4x16xf32> -> tensor<4x?x16xf32>
+  return
+}
+
+// -----
+
+func.func @dense_result(%x: tensor<?x8xf32>, %w: tensor<4x8x16xf32>, %b: tensor<4x16xf32>) {
+  // expected-error @+1 {{result type 'tensor<4x?x15xf32>' does not match the expected [4, ?, 16]}}
+  %y = train.dense %x, %w, %b : tensor<?x8xf32>, tensor<4x8x16xf32>, tensor<4x16xf32> -> tensor<4x?x15xf32>
+  return
+}
+
+// -----
+
+func.func @dense_weight_rank(%x: tensor<?x8xf32>, %w: tensor<8x16xf32>, %b: tensor<4x16xf32>) {
+  // expected-error @+1 {{expects weight [R, K, N] of rank 3, got 'tensor<8x16xf32>'}}
+  %y = train.dense %x, %w, %b : tensor<?x8xf32>, tensor<8x16xf32>, tensor<4x16xf32> -> tensor<4x?x16xf32>
+  return
+}
+
+// -----
+
+func.func @element_type(%x: tensor<?x8xf64>, %w: tensor<4x8x16xf32>, %b: tensor<4x16xf32>) {
+  // expected-error @+1 {{operand #0 must be ranked tensor of 32-bit float values}}
+  %y = train.dense %x, %w, %b : tensor<?x8xf64>, tensor<4x8x16xf32>, tensor<4x16xf32> -> tensor<4x?x16xf32>
+  return
+}
+
+// -----
+
+func.func @ce_labels(%l: tensor<4x8x10xf32>, %y: tensor<7xi32>) {
+  // expected-error @+1 {{batch sizes of logits (8) and labels (7) differ}}
+  %loss = train.cross_entropy %l, %y : tensor<4x8x10xf32>, tensor<7xi32> -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @ce_rank(%l: tensor<8x10xf32>, %y: tensor<8xi32>) {
+  // expected-error @+1 {{expects logits [R, B, C] of rank 3, got 'tensor<8x10xf32>'}}
+  %loss = train.cross_entropy %l, %y : tensor<8x10xf32>, tensor<8xi32> -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @ce_result(%l: tensor<4x8x10xf32>, %y: tensor<8xi32>) {
+  // expected-error @+1 {{result type 'tensor<3xf32>' does not match the expected [4]}}
+  %loss = train.cross_entropy %l, %y : tensor<4x8x10xf32>, tensor<8xi32> -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @ce_grad_result(%l: tensor<4x8x10xf32>, %y: tensor<8xi32>) {
+  // expected-error @+1 {{result type 'tensor<4x8x9xf32>' differs from the logits type 'tensor<4x8x10xf32>'}}
+  %g = train.cross_entropy_grad %l, %y : tensor<4x8x10xf32>, tensor<8xi32> -> tensor<4x8x9xf32>
+  return
+}
+
+// -----
+
+func.func @accuracy_result(%l: tensor<4x8x10xf32>, %y: tensor<8xi32>) {
+  // expected-error @+1 {{result type 'tensor<4x8xf32>' does not match the expected [4]}}
+  %a = train.accuracy %l, %y : tensor<4x8x10xf32>, tensor<8xi32> -> tensor<4x8xf32>
+  return
+}
+
+// -----
+
+func.func @mse_width(%o: tensor<4x8x3xf32>, %t: tensor<8x2xf32>) {
+  // expected-error @+1 {{output widths of outputs (3) and targets (2) differ}}
+  %loss = train.mse %o, %t : tensor<4x8x3xf32>, tensor<8x2xf32> -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @mse_labels_rank(%o: tensor<4x8x3xf32>, %t: tensor<8x3xi32>) {
+  // expected-error @+1 {{expects labels [B] of rank 1, got 'tensor<8x3xi32>'}}
+  %loss = train.mse %o, %t : tensor<4x8x3xf32>, tensor<8x3xi32> -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @mse_grad_result(%o: tensor<4x8x3xf32>, %t: tensor<8x3xf32>) {
+  // expected-error @+1 {{result type 'tensor<4x8x2xf32>' differs from the output type 'tensor<4x8x3xf32>'}}
+  %g = train.mse_grad %o, %t : tensor<4x8x3xf32>, tensor<8x3xf32> -> tensor<4x8x2xf32>
+  return
+}
+
+// -----
+
+func.func @backward_loss(%l: tensor<4x2xf32>, %w: tensor<4x8xf32>) {
+  // expected-error @+1 {{expects a per-run loss [R] of rank 1, got 'tensor<4x2xf32>'}}
+  %g = train.backward %l wrt %w : tensor<4x2xf32> wrt tensor<4x8xf32>
+  return
+}
+
+// -----
+
+func.func @backward_runs(%l: tensor<4xf32>, %w: tensor<3x8xf32>) {
+  // expected-error @+1 {{run counts of loss (4) and a value (3) differ}}
+  %g = train.backward %l wrt %w : tensor<4xf32> wrt tensor<3x8xf32>
+  return
+}
+
+// -----
+
+func.func @grad_input(%dy: tensor<4x8x16xf32>, %w: tensor<4x32x15xf32>) {
+  // expected-error @+1 {{output widths of grad (16) and weight (15) differ}}
+  %dx = train.dense_grad_input %dy, %w : tensor<4x8x16xf32>, tensor<4x32x15xf32> -> tensor<4x8x32xf32>
+  return
+}
+
+// -----
+
+func.func @grad_weight(%x: tensor<7x32xf32>, %dy: tensor<4x8x16xf32>) {
+  // expected-error @+1 {{batch sizes of input (7) and grad (8) differ}}
+  %dw = train.dense_grad_weight %x, %dy : tensor<7x32xf32>, tensor<4x8x16xf32> -> tensor<4x32x16xf32>
+  return
+}
+
+// -----
+
+func.func @grad_weight_runs(%x: tensor<3x8x32xf32>, %dy: tensor<4x8x16xf32>) {
+  // expected-error @+1 {{run counts of input (3) and grad (4) differ}}
+  %dw = train.dense_grad_weight %x, %dy : tensor<3x8x32xf32>, tensor<4x8x16xf32> -> tensor<4x32x16xf32>
+  return
+}
+
+// -----
+
+func.func @bias_grad(%dy: tensor<4x8x16xf32>) {
+  // expected-error @+1 {{result type 'tensor<4x8xf32>' does not match the expected [4, 16]}}
+  %db = train.bias_grad %dy : tensor<4x8x16xf32> -> tensor<4x8xf32>
+  return
+}
+
+// -----
+
+func.func @sgd_runs(%w: tensor<4x8xf32>, %h: tensor<3xf32>) {
+  // expected-error @+1 {{run counts of per-run lr [R] (3) and the batched operand (4) differ}}
+  %w1, %b1 = train.sgd %w, %w, %w, %h, %h, %h, %h : tensor<4x8xf32>, tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @adam_rank(%w: tensor<4x8xf32>, %h: tensor<4x1xf32>) {
+  // expected-error @+1 {{expects per-run lr [R] of rank 1, got 'tensor<4x1xf32>'}}
+  %w1, %m1, %v1 = train.adam %w, %w, %w, %w, %h, %h, %h, %h, %h, %h, %h : tensor<4x8xf32>, tensor<4x1xf32>
+  return
+}
+
+// -----
+
+func.func @activation_kind(%z: tensor<4x8xf32>) {
+  // expected-error @below {{expected ::sweep::train::ActivationKind to be one of: relu, tanh, sigmoid, gelu, identity}}
+  // expected-error @below {{failed to parse Train_ActivationKindAttr parameter 'value'}}
+  %h = train.activation softplus %z : tensor<4x8xf32>
+  return
+}
