@@ -137,6 +137,11 @@ GroupSpec JobBuilder::buildGroup(const RunGroup &group) const {
     out.layers.push_back(spec);
   }
   out.loss = group.loss == "mse" ? LossKind::Mse : LossKind::CrossEntropy;
+  out.optimizer = llvm::StringSwitch<OptimizerKind>(group.optimizer)
+                      .Case("adam", OptimizerKind::Adam)
+                      .Case("adamw", OptimizerKind::AdamW)
+                      .Default(OptimizerKind::Sgd);
+  out.classification = group.data.isClassification();
   out.batch = group.batch;
   out.epochs = group.epochs;
   return out;

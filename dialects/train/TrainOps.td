@@ -116,6 +116,22 @@ def Train_MseOp : Train_Op<"mse", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Train_SoftmaxOp : Train_Op<"softmax", [Pure, SameOperandsAndResultType]> {
+  let summary = "softmax over the last axis";
+  let description = [{
+    Class probabilities from logits `[R, B, C]`: `exp(z - max) / sum exp(z - max)`
+    per row. Used by evaluation (the `mse` metric of a classifier scores them).
+
+    Example:
+    ```mlir
+    %p = train.softmax %logits : tensor<64x?x10xf32>
+    ```
+  }];
+  let arguments = (ins Train_F32Tensor:$input);
+  let results = (outs Train_F32Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
 def Train_AccuracyOp : Train_Op<"accuracy", [Pure]> {
   let summary = "number of rows whose largest output is the label, per run";
   let description = [{

@@ -86,6 +86,8 @@ struct GroupSpec {
   int64_t inputs = 0, outputs = 0;
   std::vector<LayerSpec> layers;
   LossKind loss = LossKind::CrossEntropy;
+  OptimizerKind optimizer = OptimizerKind::Sgd; // The kind is structural; its numbers are per run.
+  bool classification = true; // Labels are classes (else float targets [B, outputs]).
   int64_t batch = 64, epochs = 1;
   std::vector<uint32_t> runs; // Indices into SweepJob::runs.
 };

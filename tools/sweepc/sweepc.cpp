@@ -7,6 +7,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "lang/FrontEnd.h"
+#include "lang/JobBuilder.h"
+#include "lib/MLIRGen/TrainProgram.h"
 #include "tools/sweepc/RunCommand.h"
 
 #include "mlir/IR/AsmState.h"
@@ -28,7 +30,7 @@ namespace cl = llvm::cl;
 
 namespace {
 /// How far the pipeline runs, in order.
-enum class Emit { AST, Check, Grid, Plan };
+enum class Emit { AST, Check, Grid, Plan, Train };
 
 cl::list<std::string> positionals(cl::Positional, cl::desc("[check|plan|run] <file.sweep>"),
                                   cl::OneOrMore);
@@ -38,7 +40,9 @@ cl::opt<Emit> emitAction(
     cl::values(clEnumValN(Emit::AST, "ast", "the parsed AST"),
                clEnumValN(Emit::Check, "check", "diagnostics only"),
                clEnumValN(Emit::Grid, "grid", "every run of the expanded grid, one per line"),
-               clEnumValN(Emit::Plan, "plan", "runs, groups and their sizes")));
+               clEnumValN(Emit::Plan, "plan", "runs, groups and their sizes"),
+               clEnumValN(Emit::Train, "train",
+                          "each group's train-dialect program, before autodiff")));
 
 cl::opt<std::string> outputFilename("o", cl::desc("Output file"), cl::value_desc("filename"),
                                     cl::init("-"));
@@ -89,6 +93,19 @@ mlir::LogicalResult runPipeline(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &c
     case Emit::Plan:
       printPlan(*sweep.spec, sweep.runs, sweep.plan, os);
       break;
+    case Emit::Train: {
+      SweepJob job = buildSweepJob(sweep, "", baseDir, diags);
+      for (size_t g = 0; g < job.groups.size(); ++g) {
+        const GroupSpec &group = job.groups[g];
+        os << "// sweep " << job.name << ", group " << g << " (" << group.runs.size()
+           << " runs): " << group.label << "\n";
+        mlir::OwningOpRef<mlir::ModuleOp> module =
+            buildTrainProgram(context, group, int64_t(group.runs.size()));
+        module->print(os);
+        os << "\n";
+      }
+      break;
+    }
     case Emit::AST:
       break;
     }

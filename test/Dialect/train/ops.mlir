@@ -56,3 +56,10 @@ func.func @updates(%w: tensor<4x784x16xf32>, %g: tensor<4x784x16xf32>, %s: tenso
   %w2, %m2, %v2 = train.adam %w, %g, %s, %t, %h, %h, %h, %h, %h, %h, %h {decoupled} : tensor<4x784x16xf32>, tensor<4xf32>
   return
 }
+
+// CHECK-LABEL: func.func @probabilities
+func.func @probabilities(%l: tensor<4x?x10xf32>) -> tensor<4x?x10xf32> {
+  // CHECK: train.softmax %{{.*}} : tensor<4x?x10xf32>
+  %p = train.softmax %l : tensor<4x?x10xf32>
+  return %p : tensor<4x?x10xf32>
+}

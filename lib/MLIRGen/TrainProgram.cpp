@@ -1,0 +1,214 @@
+//===- TrainProgram.cpp - one run group as train-dialect IR ---------------===//
+
+#include "lib/MLIRGen/TrainProgram.h"
+
+#include "dialects/train/TrainOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+
+using namespace mlir;
+using namespace sweep;
+
+std::vector<const char *> sweep::trainStepHypers(OptimizerKind optimizer) {
+  if (optimizer == OptimizerKind::Sgd)
+    return {"lr", "momentum", "weight_decay", "nesterov"};
+  return {"lr", "beta1", "beta2", "eps", "weight_decay", "correction1", "correction2"};
+}
+
+int64_t sweep::optimizerSlots(OptimizerKind optimizer) {
+  return optimizer == OptimizerKind::Sgd ? 1 : 2;
+}
+
+namespace {
+train::ActivationKind activationKind(Activation activation) {
+  switch (activation) {
+  case Activation::Relu: return train::ActivationKind::Relu;
+  case Activation::Tanh: return train::ActivationKind::Tanh;
+  case Activation::Sigmoid: return train::ActivationKind::Sigmoid;
+  case Activation::Gelu: return train::ActivationKind::Gelu;
+  case Activation::Identity: return train::ActivationKind::Identity;
+  }
+  return train::ActivationKind::Identity;
+}
+
+class ProgramBuilder {
+public:
+  ProgramBuilder(MLIRContext &context, const GroupSpec &group, int64_t runs)
+      : builder(&context), group(group), runs(runs), loc(builder.getUnknownLoc()) {}
+
+  OwningOpRef<ModuleOp> build();
+
+private:
+  RankedTensorType tensor(ArrayRef<int64_t> shape) {
+    return RankedTensorType::get(shape, builder.getF32Type());
+  }
+  /// Class labels [?] (i32), or regression targets [?, outputs].
+  Type targetType() {
+    if (group.classification)
+      return RankedTensorType::get({ShapedType::kDynamic}, builder.getI32Type());
+    return tensor({ShapedType::kDynamic, group.outputs});
+  }
+  std::vector<Type> paramTypes() {
+    std::vector<Type> types;
+    for (const LayerSpec &layer : group.layers)
+      if (layer.kind == LayerSpec::Kind::Dense) {
+        types.push_back(tensor({runs, layer.inputs, layer.outputs}));
+        types.push_back(tensor({runs, layer.outputs}));
+      }
+    return types;
+  }
+  /// The layers on `x`; dropout takes its mask from `masks` when given and is
+  /// skipped otherwise (evaluation).
+  Value forward(Value x, ArrayRef<Value> params, ArrayRef<Value> masks);
+  Value loss(Value output, Value target);
+  void buildTrainStep(ModuleOp module);
+  void buildEvaluate(ModuleOp module);
+
+  OpBuilder builder;
+  const GroupSpec &group;
+  int64_t runs;
+  Location loc;
+};
+} // namespace
+
+Value ProgramBuilder::forward(Value x, ArrayRef<Value> params, ArrayRef<Value> masks) {
+  Value value = x;
+  size_t dense = 0, dropout = 0;
+  for (const LayerSpec &layer : group.layers) {
+    RankedTensorType type = tensor({runs, ShapedType::kDynamic, layer.outputs});
+    switch (layer.kind) {
+    case LayerSpec::Kind::Dense:
+      value = builder.create<train::DenseOp>(loc, type, value, params[2 * dense],
+                                             params[2 * dense + 1]);
+      ++dense;
+      break;
+    case LayerSpec::Kind::Activation:
+      value = builder.create<train::ActivationOp>(loc, activationKind(layer.activation), value);
+      break;
+    case LayerSpec::Kind::Dropout:
+      if (!masks.empty())
+        value = builder.create<train::DropoutOp>(loc, value, masks[dropout]);
+      ++dropout;
+      break;
+    }
+  }
+  return value;
+}
+
+Value ProgramBuilder::loss(Value output, Value target) {
+  Type perRun = tensor({runs});
+  if (group.loss == LossKind::CrossEntropy)
+    return builder.create<train::CrossEntropyOp>(loc, perRun, output, target);
+  return builder.create<train::MseOp>(loc, perRun, output, target);
+}
+
+void ProgramBuilder::buildTrainStep(ModuleOp module) {
+  std::vector<Type> inputs = {tensor({ShapedType::kDynamic, group.inputs}), targetType()};
+  std::vector<Type> params = paramTypes();
+  int64_t slots = optimizerSlots(group.optimizer);
+  size_t paramStart = inputs.size();
+  inputs.insert(inputs.end(), params.begin(), params.end());
+  size_t slotStart = inputs.size();
+  for (Type type : params)
+    for (int64_t s = 0; s < slots; ++s)
+      inputs.push_back(type);
+  size_t maskStart = inputs.size();
+  for (const LayerSpec &layer : group.layers)
+    if (layer.kind == LayerSpec::Kind::Dropout)
+      inputs.push_back(tensor({runs, ShapedType::kDynamic, layer.outputs}));
+  size_t hyperStart = inputs.size();
+  std::vector<const char *> hypers = trainStepHypers(group.optimizer);
+  for (size_t h = 0; h < hypers.size(); ++h)
+    inputs.push_back(tensor({runs}));
+
+  std::vector<Type> results = {tensor({runs})};
+  results.insert(results.end(), params.begin(), params.end());
+  for (Type type : params)
+    for (int64_t s = 0; s < slots; ++s)
+      results.push_back(type);
+
+  builder.setInsertionPointToEnd(module.getBody());
+  auto func = builder.create<func::FuncOp>(loc, "train_step",
+                                           builder.getFunctionType(inputs, results));
+  Block *body = func.addEntryBlock();
+  builder.setInsertionPointToStart(body);
+  auto args = body->getArguments();
+  ArrayRef<BlockArgument> paramArgs = args.slice(paramStart, params.size());
+  std::vector<Value> paramValues(paramArgs.begin(), paramArgs.end());
+  std::vector<Value> masks(args.begin() + maskStart, args.begin() + hyperStart);
+
+  Value output = forward(args[0], paramValues, masks);
+  Value lossValue = loss(output, args[1]);
+  std::vector<Type> gradTypes(params.begin(), params.end());
+  auto backward = builder.create<train::BackwardOp>(loc, gradTypes, lossValue, paramValues);
+
+  std::vector<Value> newParams, newSlots;
+  auto hyper = [&](size_t h) { return args[hyperStart + h]; };
+  for (size_t p = 0; p < params.size(); ++p) {
+    Value param = paramValues[p], grad = backward.getGradients()[p];
+    if (group.optimizer == OptimizerKind::Sgd) {
+      auto sgd = builder.create<train::SgdOp>(loc, param.getType(), param.getType(), param, grad,
+                                              args[slotStart + p], hyper(0), hyper(1), hyper(2),
+                                              hyper(3));
+      newParams.push_back(sgd.getNewParam());
+      newSlots.push_back(sgd.getNewBuffer());
+    } else {
+      auto adam = builder.create<train::AdamOp>(
+          loc, param, grad, args[slotStart + 2 * p], args[slotStart + 2 * p + 1], hyper(0),
+          hyper(1), hyper(2), hyper(3), hyper(4), hyper(5), hyper(6),
+          group.optimizer == OptimizerKind::AdamW);
+      newParams.push_back(adam.getNewParam());
+      newSlots.push_back(adam.getNewM());
+      newSlots.push_back(adam.getNewV());
+    }
+  }
+  std::vector<Value> returned = {lossValue};
+  returned.insert(returned.end(), newParams.begin(), newParams.end());
+  returned.insert(returned.end(), newSlots.begin(), newSlots.end());
+  builder.create<func::ReturnOp>(loc, returned);
+}
+
+void ProgramBuilder::buildEvaluate(ModuleOp module) {
+  std::vector<Type> inputs = {tensor({ShapedType::kDynamic, group.inputs}), targetType()};
+  std::vector<Type> params = paramTypes();
+  inputs.insert(inputs.end(), params.begin(), params.end());
+  Type perRun = tensor({runs});
+  builder.setInsertionPointToEnd(module.getBody());
+  auto func = builder.create<func::FuncOp>(
+      loc, "evaluate", builder.getFunctionType(inputs, {perRun, perRun, perRun}));
+  Block *body = func.addEntryBlock();
+  builder.setInsertionPointToStart(body);
+  auto args = body->getArguments();
+  std::vector<Value> paramValues(args.begin() + 2, args.end());
+  Value output = forward(args[0], paramValues, {});
+  Value lossValue = loss(output, args[1]);
+  Value correct, squared;
+  if (group.classification)
+    correct = builder.create<train::AccuracyOp>(loc, perRun, output, args[1]);
+  else // Regression has no accuracy; the runtime does not read it.
+    correct = builder.create<arith::ConstantOp>(
+        loc, DenseElementsAttr::get(cast<RankedTensorType>(perRun), 0.0f));
+  // The mse metric scores class probabilities for a cross-entropy classifier.
+  Value prediction = group.loss == LossKind::CrossEntropy
+                         ? builder.create<train::SoftmaxOp>(loc, output).getResult()
+                         : output;
+  squared = builder.create<train::MseOp>(loc, perRun, prediction, args[1]);
+  builder.create<func::ReturnOp>(loc, ValueRange{lossValue, correct, squared});
+}
+
+OwningOpRef<ModuleOp> ProgramBuilder::build() {
+  OwningOpRef<ModuleOp> module = ModuleOp::create(loc);
+  (*module)->setAttr("train.runs", builder.getI64IntegerAttr(runs));
+  (*module)->setAttr("train.batch", builder.getI64IntegerAttr(group.batch));
+  buildTrainStep(*module);
+  buildEvaluate(*module);
+  return module;
+}
+
+OwningOpRef<ModuleOp> sweep::buildTrainProgram(MLIRContext &context, const GroupSpec &group,
+                                               int64_t runs) {
+  context.loadDialect<train::TrainDialect, func::FuncDialect, arith::ArithDialect>();
+  return ProgramBuilder(context, group, runs).build();
+}

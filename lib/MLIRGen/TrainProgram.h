@@ -1,0 +1,43 @@
+//===- TrainProgram.h - one run group as train-dialect IR -------*- C++ -*-===//
+//
+// MLIRGen for a group: the runtime's GroupSpec (its layers, loss and
+// optimizer kind) and a run count R become a module with two functions over
+// tensors with a leading run axis:
+//
+//   @train_step(x, y, params..., slots..., masks..., hypers...)
+//       -> (loss [R], new params..., new slots...)
+//   @evaluate(x, y, params...) -> (loss [R], correct [R], squared_error [R])
+//
+// x is the shared minibatch [?, inputs]; y its labels [?] (i32) or targets
+// [?, outputs]. params are, per dense layer, W [R, K, N] then b [R, N]; slots
+// the optimizer state of each param in param order (sgd: momentum buffer;
+// adam: m, then v); masks one dropout scale [R, ?, N] per dropout layer;
+// hypers are [R] tensors (sgd: lr, momentum, weight_decay, nesterov; adam:
+// lr, beta1, beta2, eps, weight_decay, correction1, correction2). Losses are
+// per-run means over the batch; train.backward stands for the gradients until
+// train-autodiff replaces it.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SWEEP_LIB_MLIRGEN_TRAINPROGRAM_H
+#define SWEEP_LIB_MLIRGEN_TRAINPROGRAM_H
+
+#include "runtime/exec/SweepJob.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+
+namespace sweep {
+
+/// The hyperparameter tensors @train_step takes for `optimizer`, in order.
+std::vector<const char *> trainStepHypers(OptimizerKind optimizer);
+
+/// Optimizer state tensors per parameter: 1 for sgd, 2 for adam and adamw.
+int64_t optimizerSlots(OptimizerKind optimizer);
+
+mlir::OwningOpRef<mlir::ModuleOp> buildTrainProgram(mlir::MLIRContext &context,
+                                                    const GroupSpec &group, int64_t runs);
+
+} // namespace sweep
+
+#endif // SWEEP_LIB_MLIRGEN_TRAINPROGRAM_H
