@@ -3,6 +3,7 @@
 #include "lib/Registration/Registration.h"
 
 #include "dialects/train/TrainDialect.h"
+#include "lib/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -16,6 +17,7 @@ void sweep::registerSweepDialects(mlir::DialectRegistry &registry) {
 }
 
 void sweep::registerSweepPasses() {
+  registerTrainPasses();
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
 }

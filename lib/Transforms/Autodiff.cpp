@@ -1,0 +1,172 @@
+//===- Autodiff.cpp - reverse-mode gradients for train.backward -----------===//
+//
+// One vector-Jacobian product rule per op, applied in reverse program order
+// from the loss. The roots are the per-run mean losses (cross_entropy, mse);
+// since runs are independent, differentiating each run's own loss is the same
+// as differentiating their sum, and the loss ops' gradient ops already give
+// d(mean loss)/d(outputs).
+//
+//===----------------------------------------------------------------------===//
+
+#include "lib/Transforms/Passes.h"
+
+#include "dialects/train/TrainOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/Builders.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/SetVector.h"
+
+namespace sweep {
+#define GEN_PASS_DEF_TRAINAUTODIFF
+#include "lib/Transforms/Passes.h.inc"
+} // namespace sweep
+
+using namespace mlir;
+using namespace sweep;
+
+namespace {
+class Differentiator {
+public:
+  Differentiator(train::BackwardOp backward) : backward(backward), builder(backward) {}
+
+  LogicalResult run();
+
+private:
+  /// Adds `gradient` to the adjoint of `value` (summing over fan-out).
+  void accumulate(Value value, Value gradient);
+  LogicalResult applyRule(Operation *op);
+  bool needsGradient(Value value) const { return dependsOnWrt.contains(value); }
+
+  train::BackwardOp backward;
+  OpBuilder builder;
+  llvm::DenseMap<Value, Value> adjoint;
+  llvm::DenseSet<Value> dependsOnWrt;
+};
+} // namespace
+
+void Differentiator::accumulate(Value value, Value gradient) {
+  auto [it, inserted] = adjoint.try_emplace(value, gradient);
+  if (!inserted)
+    it->second = builder.create<arith::AddFOp>(backward.getLoc(), it->second, gradient);
+}
+
+LogicalResult Differentiator::applyRule(Operation *op) {
+  Location loc = op->getLoc();
+  if (auto dense = dyn_cast<train::DenseOp>(op)) {
+    Value dy = adjoint.lookup(dense.getResult());
+    if (needsGradient(dense.getWeight()))
+      accumulate(dense.getWeight(),
+                 builder.create<train::DenseGradWeightOp>(loc, dense.getWeight().getType(),
+                                                          dense.getInput(), dy));
+    if (needsGradient(dense.getBias()))
+      accumulate(dense.getBias(), builder.create<train::BiasGradOp>(
+                                      loc, dense.getBias().getType(), dy));
+    if (needsGradient(dense.getInput())) {
+      if (dense.hasSharedInput())
+        return op->emitOpError("train-autodiff: the shared input [B, K] of a dense layer "
+                               "depends on a differentiated value; per-run inputs are needed");
+      accumulate(dense.getInput(), builder.create<train::DenseGradInputOp>(
+                                       loc, dense.getInput().getType(), dy, dense.getWeight()));
+    }
+    return success();
+  }
+  if (auto activation = dyn_cast<train::ActivationOp>(op)) {
+    if (needsGradient(activation.getInput()))
+      accumulate(activation.getInput(),
+                 builder.create<train::ActivationGradOp>(loc, activation.getKind(),
+                                                         activation.getInput(),
+                                                         adjoint.lookup(activation.getResult())));
+    return success();
+  }
+  if (auto dropout = dyn_cast<train::DropoutOp>(op)) {
+    if (needsGradient(dropout.getInput()))
+      accumulate(dropout.getInput(),
+                 builder.create<train::DropoutOp>(loc, adjoint.lookup(dropout.getResult()),
+                                                  dropout.getScale()));
+    return success();
+  }
+  if (auto xent = dyn_cast<train::CrossEntropyOp>(op)) {
+    if (xent.getLoss() != backward.getLoss())
+      return op->emitOpError("train-autodiff: a loss can only be the root of train.backward");
+    if (needsGradient(xent.getLogits()))
+      accumulate(xent.getLogits(),
+                 builder.create<train::CrossEntropyGradOp>(loc, xent.getLogits().getType(),
+                                                           xent.getLogits(), xent.getLabels()));
+    return success();
+  }
+  if (auto mse = dyn_cast<train::MseOp>(op)) {
+    if (mse.getLoss() != backward.getLoss())
+      return op->emitOpError("train-autodiff: a loss can only be the root of train.backward");
+    if (needsGradient(mse.getOutput()))
+      accumulate(mse.getOutput(), builder.create<train::MseGradOp>(
+                                      loc, mse.getOutput().getType(), mse.getOutput(),
+                                      mse.getTarget()));
+    return success();
+  }
+  return op->emitOpError("train-autodiff: no gradient rule for this op, which the loss of ")
+         << "train.backward depends on";
+}
+
+LogicalResult Differentiator::run() {
+  // Forward: which values depend on a differentiated value.
+  for (Value value : backward.getWrt())
+    dependsOnWrt.insert(value);
+  Block *block = backward->getBlock();
+  for (Operation &op : *block) {
+    if (&op == backward.getOperation())
+      break;
+    if (llvm::any_of(op.getOperands(), [&](Value v) { return dependsOnWrt.contains(v); }))
+      for (Value result : op.getResults())
+        dependsOnWrt.insert(result);
+  }
+
+  // Backward: visit the ops that lead to the loss in reverse order.
+  Operation *root = backward.getLoss().getDefiningOp();
+  if (!root || root->getBlock() != block ||
+      !isa<train::CrossEntropyOp, train::MseOp>(root))
+    return backward.emitOpError(
+        "train-autodiff: the loss must be a train.cross_entropy or train.mse in the same block");
+  llvm::DenseSet<Operation *> onPath = {root};
+  for (Operation *op = backward->getPrevNode(); op; op = op->getPrevNode()) {
+    bool feedsLoss = onPath.contains(op);
+    if (!feedsLoss)
+      continue;
+    bool reached = op == root || llvm::any_of(op->getResults(), [&](Value v) {
+                     return adjoint.count(v) != 0;
+                   });
+    if (!reached)
+      continue;
+    if (failed(applyRule(op)))
+      return failure();
+    for (Value operand : op->getOperands())
+      if (Operation *producer = operand.getDefiningOp())
+        if (needsGradient(operand))
+          onPath.insert(producer);
+  }
+
+  for (auto [value, gradient] : llvm::zip(backward.getWrt(), backward.getGradients())) {
+    Value result = adjoint.lookup(value);
+    if (!result) // The loss does not depend on this value.
+      result = builder.create<arith::ConstantOp>(
+          backward.getLoc(),
+          DenseElementsAttr::get(cast<RankedTensorType>(value.getType()), 0.0f));
+    gradient.replaceAllUsesWith(result);
+  }
+  backward.erase();
+  return success();
+}
+
+namespace {
+struct TrainAutodiffPass : public sweep::impl::TrainAutodiffBase<TrainAutodiffPass> {
+  void runOnOperation() override {
+    SmallVector<train::BackwardOp> backwards;
+    getOperation().walk([&](train::BackwardOp op) { backwards.push_back(op); });
+    for (train::BackwardOp op : backwards)
+      if (failed(Differentiator(op).run()))
+        return signalPassFailure();
+  }
+};
+} // namespace
