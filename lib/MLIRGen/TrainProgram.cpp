@@ -132,6 +132,7 @@ void ProgramBuilder::buildTrainStep(ModuleOp module) {
   builder.setInsertionPointToEnd(module.getBody());
   auto func = builder.create<func::FuncOp>(loc, "train_step",
                                            builder.getFunctionType(inputs, results));
+  func->setAttr("llvm.emit_c_interface", builder.getUnitAttr());
   Block *body = func.addEntryBlock();
   builder.setInsertionPointToStart(body);
   auto args = body->getArguments();
@@ -178,6 +179,7 @@ void ProgramBuilder::buildEvaluate(ModuleOp module) {
   builder.setInsertionPointToEnd(module.getBody());
   auto func = builder.create<func::FuncOp>(
       loc, "evaluate", builder.getFunctionType(inputs, {perRun, perRun, perRun}));
+  func->setAttr("llvm.emit_c_interface", builder.getUnitAttr());
   Block *body = func.addEntryBlock();
   builder.setInsertionPointToStart(body);
   auto args = body->getArguments();

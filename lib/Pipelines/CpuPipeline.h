@@ -1,0 +1,30 @@
+//===- CpuPipeline.h - train IR to the LLVM dialect for the CPU -*- C++ -*-===//
+
+#ifndef SWEEP_LIB_PIPELINES_CPUPIPELINE_H
+#define SWEEP_LIB_PIPELINES_CPUPIPELINE_H
+
+namespace mlir {
+class OpPassManager;
+} // namespace mlir
+
+namespace sweep {
+
+/// Where the CPU pipeline stops, in order (`sweepc -emit=` prints each).
+enum class CpuStage {
+  Autodiff, // train ops, gradients explicit
+  Linalg,   // linalg.generic on tensors
+  Loops,    // bufferized memrefs and scf loops
+  LLVM,     // the LLVM dialect, ready for translation and JIT
+};
+
+/// train-autodiff, convert-train-to-linalg, one-shot bufferization (results
+/// become out-parameters), linalg to loops, and the conversions to the LLVM
+/// dialect, stopping after `until`.
+void buildCpuPipeline(mlir::OpPassManager &pm, CpuStage until);
+
+/// Registers the pipeline as `sweep-cpu-pipeline` for sweep-opt.
+void registerCpuPipeline();
+
+} // namespace sweep
+
+#endif // SWEEP_LIB_PIPELINES_CPUPIPELINE_H
