@@ -60,8 +60,11 @@ public:
   /// How many runs one program should hold: the interpreter trains one run at
   /// a time, fused backends a whole group (or a chunk of it).
   virtual size_t runsPerProgram(const GroupSpec &group) const = 0;
+  /// A program for `runs` of `group`; null with `error` set when the backend
+  /// cannot build one (a compiler failure, say).
   virtual std::unique_ptr<GroupProgram> create(const GroupSpec &group,
-                                               std::vector<const RunSpec *> runs) = 0;
+                                               std::vector<const RunSpec *> runs,
+                                               std::string &error) = 0;
 };
 
 } // namespace sweep

@@ -140,7 +140,9 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished,
     runs.push_back(&job.runs[r]);
 
   auto start = std::chrono::steady_clock::now();
-  std::unique_ptr<GroupProgram> program = backend.create(group, runs);
+  std::unique_ptr<GroupProgram> program = backend.create(group, runs, error);
+  if (!program)
+    return false;
   program->init();
   std::vector<RunState> states(count);
   std::vector<uint8_t> alive(count, 1);

@@ -194,8 +194,8 @@ class InterpreterBackend : public Backend {
 public:
   std::string name() const override { return "interp"; }
   size_t runsPerProgram(const GroupSpec &) const override { return 1; }
-  std::unique_ptr<GroupProgram> create(const GroupSpec &group,
-                                       std::vector<const RunSpec *> runs) override {
+  std::unique_ptr<GroupProgram> create(const GroupSpec &group, std::vector<const RunSpec *> runs,
+                                       std::string &) override {
     return std::make_unique<InterpretedGroup>(group, runs);
   }
 };

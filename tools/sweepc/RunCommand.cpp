@@ -10,6 +10,7 @@
 
 #include "tools/sweepc/RunCommand.h"
 
+#include "codegen/cpu/CpuBackend.h"
 #include "lang/JobBuilder.h"
 #include "runtime/exec/Trainer.h"
 #include "runtime/interp/Interpreter.h"
@@ -30,9 +31,11 @@ namespace cl = llvm::cl;
 namespace {
 cl::OptionCategory runCategory("sweepc run options");
 
-cl::opt<std::string> backendName("backend", cl::desc("How runs are trained: interp (the "
-                                                     "reference interpreter)"),
-                                 cl::init("interp"), cl::cat(runCategory));
+cl::opt<std::string> backendName(
+    "backend",
+    cl::desc("How runs are trained: cpu (each group compiled into one fused program) or "
+             "interp (the reference interpreter, one run at a time)"),
+    cl::init("interp"), cl::cat(runCategory));
 cl::opt<std::string> resultsDir("results",
                                 cl::desc("Directory for results; each sweep writes "
                                          "<dir>/<sweep>/ (default: results)"),
@@ -145,8 +148,10 @@ int sweep::runSweeps(const FrontEndResult &result, llvm::StringRef sourceFile,
   std::unique_ptr<Backend> backend;
   if (backendName == "interp") {
     backend = createInterpreterBackend();
+  } else if (backendName == "cpu") {
+    backend = createCpuBackend();
   } else {
-    error("unknown backend '" + backendName + "'; this sweepc has: interp");
+    error("unknown backend '" + backendName + "'; this sweepc has: cpu, interp");
     return 1;
   }
   bool found = onlySweep.empty();

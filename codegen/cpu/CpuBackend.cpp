@@ -1,0 +1,264 @@
+//===- CpuBackend.cpp - `--backend=cpu`: fused, JIT-compiled groups -------===//
+
+#include "codegen/cpu/CpuBackend.h"
+
+#include "codegen/cpu/JitCompiler.h"
+#include "lib/MLIRGen/TrainProgram.h"
+#include "runtime/rng/TrainingDraws.h"
+
+#include <cmath>
+#include <deque>
+#include <map>
+#include <mutex>
+
+using namespace sweep;
+
+namespace {
+/// A memref descriptor as MLIR's C interface lays it out: allocated and
+/// aligned pointers, offset, sizes[rank], strides[rank] (row-major here).
+class Descriptor {
+public:
+  void set(const void *data, const std::vector<int64_t> &shape) {
+    words.assign(3 + 2 * shape.size(), 0);
+    words[0] = words[1] = int64_t(reinterpret_cast<intptr_t>(data));
+    int64_t stride = 1;
+    for (size_t d = shape.size(); d-- > 0;) {
+      words[3 + d] = shape[d];
+      words[3 + shape.size() + d] = stride;
+      stride *= shape[d];
+    }
+  }
+  void *get() { return words.data(); }
+
+private:
+  std::vector<int64_t> words;
+};
+
+/// Packed arguments: one descriptor per memref argument, in order.
+class Arguments {
+public:
+  void clear() { count = 0; }
+  template <typename T> void add(const std::vector<T> &data, std::vector<int64_t> shape) {
+    add(data.data(), std::move(shape));
+  }
+  void add(const void *data, std::vector<int64_t> shape) {
+    if (descriptors.size() <= count) {
+      descriptors.emplace_back();
+      pointers.emplace_back();
+    }
+    descriptors[count].set(data, shape);
+    ++count;
+  }
+  void **packed() {
+    packedArgs.resize(count);
+    for (size_t i = 0; i < count; ++i) {
+      pointers[i] = descriptors[i].get();
+      packedArgs[i] = &pointers[i];
+    }
+    return packedArgs.data();
+  }
+
+private:
+  std::deque<Descriptor> descriptors; // Stable addresses.
+  std::deque<void *> pointers;
+  std::vector<void *> packedArgs;
+  size_t count = 0;
+};
+
+class CompiledProgram : public GroupProgram {
+public:
+  CompiledProgram(const GroupSpec &group, std::vector<const RunSpec *> runs,
+                  std::shared_ptr<const CompiledGroup> code)
+      : group(group), runs(std::move(runs)), code(std::move(code)),
+        r(int64_t(this->runs.size())) {
+    for (const LayerSpec &layer : group.layers)
+      if (layer.kind == LayerSpec::Kind::Dense) {
+        paramShapes.push_back({r, layer.inputs, layer.outputs});
+        paramShapes.push_back({r, layer.outputs});
+      }
+    slots = optimizerSlots(group.optimizer);
+    for (const auto &shape : paramShapes) {
+      size_t size = size_t(shape[0] * shape[1] * (shape.size() == 3 ? shape[2] : 1));
+      params.emplace_back(size, 0.0f);
+      nextParams.emplace_back(size, 0.0f);
+      for (int64_t s = 0; s < slots; ++s) {
+        state.emplace_back(size, 0.0f);
+        nextState.emplace_back(size, 0.0f);
+      }
+    }
+    for (const LayerSpec &layer : group.layers)
+      if (layer.kind == LayerSpec::Kind::Dropout)
+        maskWidths.push_back(layer.outputs);
+    masks.resize(maskWidths.size());
+    hypers.assign(trainStepHypers(group.optimizer).size(), std::vector<float>(size_t(r)));
+    updates.assign(size_t(r), 0);
+  }
+
+  void init() override {
+    size_t dense = 0;
+    for (const LayerSpec &layer : group.layers) {
+      if (layer.kind != LayerSpec::Kind::Dense)
+        continue;
+      std::vector<float> &w = params[2 * dense];
+      int64_t size = layer.inputs * layer.outputs;
+      for (int64_t i = 0; i < r; ++i)
+        initDenseWeights(*runs[size_t(i)], dense, layer.inputs, layer.outputs,
+                         w.data() + i * size);
+      std::fill(params[2 * dense + 1].begin(), params[2 * dense + 1].end(), 0.0f);
+      ++dense;
+    }
+    for (std::vector<float> &tensor : state)
+      std::fill(tensor.begin(), tensor.end(), 0.0f);
+    std::fill(updates.begin(), updates.end(), 0);
+  }
+
+  void trainStep(const Batch &batch, uint64_t step, const double *lr, const uint8_t *alive,
+                 double *loss) override {
+    int64_t n = batch.n;
+    args.clear();
+    addBatch(batch);
+    for (size_t p = 0; p < params.size(); ++p)
+      args.add(params[p], paramShapes[p]);
+    for (size_t p = 0; p < params.size(); ++p)
+      for (int64_t s = 0; s < slots; ++s)
+        args.add(state[p * size_t(slots) + size_t(s)], paramShapes[p]);
+    for (size_t d = 0; d < masks.size(); ++d) {
+      int64_t width = maskWidths[d];
+      masks[d].resize(size_t(r * n * width));
+      for (int64_t i = 0; i < r; ++i) {
+        const RunSpec &run = *runs[size_t(i)];
+        float *mask = masks[d].data() + i * n * width;
+        if (run.dropout[d] == 0)
+          std::fill(mask, mask + n * width, 1.0f);
+        else
+          dropoutScales(run.seed, d, run.dropout[d], step, group.batch, n, width, mask);
+      }
+      args.add(masks[d], {r, n, width});
+    }
+    fillHypers(lr, alive);
+    for (const std::vector<float> &hyper : hypers)
+      args.add(hyper, {r});
+    lossOut.resize(size_t(r));
+    args.add(lossOut, {r});
+    for (size_t p = 0; p < params.size(); ++p)
+      args.add(nextParams[p], paramShapes[p]);
+    for (size_t p = 0; p < params.size(); ++p)
+      for (int64_t s = 0; s < slots; ++s)
+        args.add(nextState[p * size_t(slots) + size_t(s)], paramShapes[p]);
+    code->trainStep(args.packed());
+    std::swap(params, nextParams);
+    std::swap(state, nextState);
+    for (int64_t i = 0; i < r; ++i)
+      if (alive[i]) {
+        loss[i] = double(lossOut[size_t(i)]);
+        ++updates[size_t(i)];
+      }
+  }
+
+  void evaluate(const Batch &batch, const uint8_t *alive, EvalSums *sums) override {
+    args.clear();
+    addBatch(batch);
+    for (size_t p = 0; p < params.size(); ++p)
+      args.add(params[p], paramShapes[p]);
+    evalLoss.resize(size_t(r));
+    evalCorrect.resize(size_t(r));
+    evalSquared.resize(size_t(r));
+    args.add(evalLoss, {r});
+    args.add(evalCorrect, {r});
+    args.add(evalSquared, {r});
+    code->evaluate(args.packed());
+    double n = double(batch.n);
+    for (int64_t i = 0; i < r; ++i)
+      if (alive[i]) {
+        sums[i].loss += double(evalLoss[size_t(i)]) * n;
+        sums[i].correct += double(evalCorrect[size_t(i)]);
+        sums[i].squaredError += double(evalSquared[size_t(i)]) * n;
+      }
+  }
+
+private:
+  void addBatch(const Batch &batch) {
+    args.add(batch.x, {batch.n, group.inputs});
+    if (group.classification)
+      args.add(batch.classes, {batch.n});
+    else
+      args.add(batch.targets, {batch.n, group.outputs});
+  }
+
+  /// The per-run hyperparameters of this step, as the interpreter rounds them.
+  void fillHypers(const double *lr, const uint8_t *alive) {
+    for (int64_t i = 0; i < r; ++i) {
+      const RunSpec &run = *runs[size_t(i)];
+      size_t k = size_t(i);
+      hypers[0][k] = float(lr[i]);
+      if (group.optimizer == OptimizerKind::Sgd) {
+        hypers[1][k] = float(run.momentum);
+        hypers[2][k] = float(run.weightDecay);
+        hypers[3][k] = run.nesterov ? 1.0f : 0.0f;
+      } else {
+        float beta1 = float(run.beta1), beta2 = float(run.beta2);
+        double t = double(updates[k] + (alive[i] ? 1 : 0));
+        hypers[1][k] = beta1;
+        hypers[2][k] = beta2;
+        hypers[3][k] = float(run.eps);
+        hypers[4][k] = float(run.weightDecay);
+        hypers[5][k] = 1.0f - float(std::pow(double(beta1), t));
+        hypers[6][k] = 1.0f - float(std::pow(double(beta2), t));
+      }
+    }
+  }
+
+  const GroupSpec &group;
+  std::vector<const RunSpec *> runs;
+  std::shared_ptr<const CompiledGroup> code;
+  int64_t r;
+  int64_t slots = 1;
+  std::vector<std::vector<int64_t>> paramShapes;
+  std::vector<std::vector<float>> params, nextParams, state, nextState, masks, hypers;
+  std::vector<int64_t> maskWidths;
+  std::vector<int64_t> updates;
+  std::vector<float> lossOut, evalLoss, evalCorrect, evalSquared;
+  Arguments args;
+};
+
+class CpuBackend : public Backend {
+public:
+  explicit CpuBackend(size_t maxRuns) : maxRuns(maxRuns) {}
+  std::string name() const override { return "cpu"; }
+  size_t runsPerProgram(const GroupSpec &group) const override {
+    return maxRuns ? std::min(maxRuns, group.runs.size()) : group.runs.size();
+  }
+  std::unique_ptr<GroupProgram> create(const GroupSpec &group, std::vector<const RunSpec *> runs,
+                                       std::string &error) override {
+    std::shared_ptr<const CompiledGroup> code;
+    {
+      // One compilation per group and run count, shared by its chunks.
+      std::lock_guard<std::mutex> lock(mutex);
+      auto key = std::make_pair(&group, runs.size());
+      auto it = cache.find(key);
+      if (it == cache.end()) {
+        std::unique_ptr<CompiledGroup> compiled =
+            CompiledGroup::compile(group, int64_t(runs.size()), error);
+        if (!compiled)
+          return nullptr;
+        compileSeconds += compiled->compileSeconds();
+        it = cache.emplace(key, std::move(compiled)).first;
+      }
+      code = it->second;
+    }
+    return std::make_unique<CompiledProgram>(group, std::move(runs), code);
+  }
+
+  double totalCompileSeconds() const { return compileSeconds; }
+
+private:
+  size_t maxRuns;
+  std::mutex mutex;
+  std::map<std::pair<const GroupSpec *, size_t>, std::shared_ptr<const CompiledGroup>> cache;
+  double compileSeconds = 0;
+};
+} // namespace
+
+std::unique_ptr<Backend> sweep::createCpuBackend(size_t maxRunsPerProgram) {
+  return std::make_unique<CpuBackend>(maxRunsPerProgram);
+}

@@ -1,0 +1,23 @@
+//===- CpuBackend.h - `--backend=cpu`: fused, JIT-compiled groups -*- C++ -*-===//
+//
+// Every run of a group trains in one compiled program (runsPerProgram is the
+// group's size): one wide call per minibatch instead of one per run. Initial
+// weights and dropout masks come from the same functions as the interpreter's
+// (runtime/rng/TrainingDraws.h), so the two start bit-identical.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SWEEP_CODEGEN_CPU_CPUBACKEND_H
+#define SWEEP_CODEGEN_CPU_CPUBACKEND_H
+
+#include "runtime/exec/GroupProgram.h"
+
+namespace sweep {
+
+/// The compiled CPU backend. `maxRunsPerProgram` (0: no limit) splits large
+/// groups into chunks.
+std::unique_ptr<Backend> createCpuBackend(size_t maxRunsPerProgram = 0);
+
+} // namespace sweep
+
+#endif // SWEEP_CODEGEN_CPU_CPUBACKEND_H

@@ -1,0 +1,74 @@
+//===- JitCompiler.cpp - a run group compiled for this CPU ----------------===//
+
+#include "codegen/cpu/JitCompiler.h"
+
+#include "lib/MLIRGen/TrainProgram.h"
+#include "lib/Pipelines/CpuPipeline.h"
+#include "lib/Registration/Registration.h"
+
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
+
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <chrono>
+#include <mutex>
+
+using namespace sweep;
+
+CompiledGroup::~CompiledGroup() = default;
+
+std::unique_ptr<CompiledGroup> CompiledGroup::compile(const GroupSpec &group, int64_t runs,
+                                                      std::string &error) {
+  static std::once_flag initialized;
+  std::call_once(initialized, [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+  });
+  auto start = std::chrono::steady_clock::now();
+  mlir::DialectRegistry registry;
+  registerSweepDialects(registry);
+  mlir::MLIRContext context(registry);
+  context.disableMultithreading(); // Groups compile on the trainer's threads.
+  mlir::OwningOpRef<mlir::ModuleOp> module = buildTrainProgram(context, group, runs);
+
+  std::string diagnostics;
+  llvm::raw_string_ostream diagnosticStream(diagnostics);
+  mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &diag) {
+    diagnosticStream << diag << "\n";
+    return mlir::success();
+  });
+  mlir::PassManager pm(&context);
+  buildCpuPipeline(pm, CpuStage::LLVM);
+  if (mlir::failed(pm.run(*module))) {
+    error = "compiling group '" + group.label + "' failed: " + diagnostics;
+    return nullptr;
+  }
+
+  mlir::ExecutionEngineOptions options;
+  auto transformer = mlir::makeOptimizingTransformer(3, 0, nullptr);
+  options.transformer = transformer;
+  auto engine = mlir::ExecutionEngine::create(*module, options);
+  if (!engine) {
+    error = "JIT of group '" + group.label + "' failed: " + llvm::toString(engine.takeError());
+    return nullptr;
+  }
+  std::unique_ptr<CompiledGroup> compiled(new CompiledGroup());
+  compiled->engine = std::move(*engine);
+  for (auto [name, slot] : {std::pair{"_mlir_ciface_train_step", &compiled->trainStepFn},
+                            std::pair{"_mlir_ciface_evaluate", &compiled->evaluateFn}}) {
+    auto fn = compiled->engine->lookupPacked(name);
+    if (!fn) {
+      error = std::string("JIT lookup of ") + name + " failed: " + llvm::toString(fn.takeError());
+      return nullptr;
+    }
+    *slot = *fn;
+  }
+  compiled->seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return compiled;
+}

@@ -1,0 +1,48 @@
+//===- JitCompiler.h - a run group compiled for this CPU --------*- C++ -*-===//
+//
+// MLIRGen, the CPU pipeline and MLIR's ExecutionEngine (LLVM ORC JIT, -O3,
+// the host's CPU features) turn a group into two C entry points with MLIR's
+// packed calling convention: each argument is a pointer to a memref
+// descriptor (TrainProgram.h gives their order; results follow as
+// out-parameters).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SWEEP_CODEGEN_CPU_JITCOMPILER_H
+#define SWEEP_CODEGEN_CPU_JITCOMPILER_H
+
+#include "runtime/exec/SweepJob.h"
+
+#include <memory>
+#include <string>
+
+namespace mlir {
+class ExecutionEngine;
+} // namespace mlir
+
+namespace sweep {
+
+class CompiledGroup {
+public:
+  ~CompiledGroup();
+  /// Calls @train_step / @evaluate with packed arguments.
+  void trainStep(void **args) const { trainStepFn(args); }
+  void evaluate(void **args) const { evaluateFn(args); }
+  /// Wall-clock seconds MLIRGen, the pipeline and the JIT took.
+  double compileSeconds() const { return seconds; }
+
+  /// Compiles `group` for `runs` runs; on failure sets `error`.
+  static std::unique_ptr<CompiledGroup> compile(const GroupSpec &group, int64_t runs,
+                                                std::string &error);
+
+private:
+  CompiledGroup() = default;
+  std::unique_ptr<mlir::ExecutionEngine> engine;
+  void (*trainStepFn)(void **) = nullptr;
+  void (*evaluateFn)(void **) = nullptr;
+  double seconds = 0;
+};
+
+} // namespace sweep
+
+#endif // SWEEP_CODEGEN_CPU_JITCOMPILER_H
