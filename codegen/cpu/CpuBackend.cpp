@@ -221,6 +221,19 @@ private:
   Arguments args;
 };
 
+/// What the compiled code depends on: the group's structure and the run
+/// count (not the GroupSpec's address, which a caller may reuse).
+std::string codeKey(const GroupSpec &group, size_t runs) {
+  std::string key = std::to_string(runs) + ":" + std::to_string(group.inputs) + ":" +
+                    std::to_string(group.outputs) + ":" + std::to_string(int(group.loss)) +
+                    ":" + std::to_string(int(group.optimizer)) + ":" +
+                    std::to_string(int(group.classification));
+  for (const LayerSpec &layer : group.layers)
+    key += "|" + std::to_string(int(layer.kind)) + "," + std::to_string(layer.inputs) + "," +
+           std::to_string(layer.outputs) + "," + std::to_string(int(layer.activation));
+  return key;
+}
+
 class CpuBackend : public Backend {
 public:
   explicit CpuBackend(size_t maxRuns) : maxRuns(maxRuns) {}
@@ -234,7 +247,7 @@ public:
     {
       // One compilation per group and run count, shared by its chunks.
       std::lock_guard<std::mutex> lock(mutex);
-      auto key = std::make_pair(&group, runs.size());
+      std::string key = codeKey(group, runs.size());
       auto it = cache.find(key);
       if (it == cache.end()) {
         std::unique_ptr<CompiledGroup> compiled =
@@ -254,7 +267,7 @@ public:
 private:
   size_t maxRuns;
   std::mutex mutex;
-  std::map<std::pair<const GroupSpec *, size_t>, std::shared_ptr<const CompiledGroup>> cache;
+  std::map<std::string, std::shared_ptr<const CompiledGroup>> cache;
   double compileSeconds = 0;
 };
 } // namespace

@@ -12,6 +12,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
 
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -49,10 +50,24 @@ std::unique_ptr<CompiledGroup> CompiledGroup::compile(const GroupSpec &group, in
     return nullptr;
   }
 
+  // The host's target machine: without it LLVM's optimizer has no cost model
+  // for this CPU's vector units and does not vectorize at all.
+  auto builder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!builder) {
+    error = "JIT: cannot describe this CPU: " + llvm::toString(builder.takeError());
+    return nullptr;
+  }
+  builder->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
+  auto machine = builder->createTargetMachine();
+  if (!machine) {
+    error = "JIT: no target machine for this CPU: " + llvm::toString(machine.takeError());
+    return nullptr;
+  }
   mlir::ExecutionEngineOptions options;
-  auto transformer = mlir::makeOptimizingTransformer(3, 0, nullptr);
+  auto transformer = mlir::makeOptimizingTransformer(3, 0, machine->get());
   options.transformer = transformer;
-  auto engine = mlir::ExecutionEngine::create(*module, options);
+  options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  auto engine = mlir::ExecutionEngine::create(*module, options, std::move(*machine));
   if (!engine) {
     error = "JIT of group '" + group.label + "' failed: " + llvm::toString(engine.takeError());
     return nullptr;

@@ -1,0 +1,236 @@
+//===- DifferentialTest.cpp - compiled groups against the interpreter -----===//
+//
+// Random small models and runs (widths, depths, activations, dropout, losses,
+// optimizers, schedules' per-step rates, R from 1 to 64) train for a number
+// of steps with the reference interpreter and with the compiled CPU backend
+// from the same initial weights, batches and dropout draws. The compiled code
+// keeps the interpreter's loop order and arithmetic, so the per-step losses
+// must agree to float32 reporting precision (the tolerance below), and a
+// run trained inside a fused group must match the same run compiled alone.
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/cpu/CpuBackend.h"
+#include "runtime/interp/Interpreter.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+using namespace sweep;
+
+namespace {
+/// Relative tolerance on per-step losses and evaluation sums. The
+/// interpreter accumulates reported losses in double, the compiled code in
+/// float32; the weights themselves follow the same float32 arithmetic.
+constexpr double kTolerance = 2e-5;
+
+struct Case {
+  GroupSpec group;
+  std::vector<RunSpec> runs;
+  std::vector<float> x, targets;
+  std::vector<int32_t> labels;
+  int64_t samples = 0;
+};
+
+Case randomCase(std::mt19937 &gen, int64_t runCount) {
+  auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(gen); };
+  auto uniform = [&](double lo, double hi) {
+    return std::uniform_real_distribution<double>(lo, hi)(gen);
+  };
+  Case c;
+  GroupSpec &g = c.group;
+  g.inputs = pick(1, 12);
+  g.outputs = pick(2, 5);
+  g.classification = pick(0, 3) != 0;
+  g.loss = g.classification && pick(0, 3) != 0 ? LossKind::CrossEntropy : LossKind::Mse;
+  g.optimizer = OptimizerKind(pick(0, 2));
+  g.batch = pick(3, 16);
+  int64_t width = g.inputs;
+  int depth = pick(1, 3), dropouts = 0;
+  for (int d = 0; d < depth; ++d) {
+    int64_t out = d + 1 == depth ? g.outputs : pick(1, 24);
+    g.layers.push_back({LayerSpec::Kind::Dense, width, out, Activation::Identity});
+    width = out;
+    if (d + 1 == depth)
+      break;
+    g.layers.push_back({LayerSpec::Kind::Activation, width, width, Activation(pick(0, 4))});
+    if (pick(0, 2) == 0) {
+      g.layers.push_back({LayerSpec::Kind::Dropout, width, width, Activation::Identity});
+      ++dropouts;
+    }
+  }
+  for (int64_t r = 0; r < runCount; ++r) {
+    RunSpec run;
+    run.id = uint64_t(r);
+    run.seed = uint64_t(pick(0, 1000));
+    run.optimizer = g.optimizer;
+    run.lr = std::exp(uniform(std::log(1e-3), std::log(0.3)));
+    run.momentum = pick(0, 1) ? uniform(0, 0.95) : 0;
+    run.nesterov = pick(0, 1);
+    run.weightDecay = pick(0, 1) ? uniform(0, 0.05) : 0;
+    run.beta1 = uniform(0.8, 0.95);
+    run.beta2 = uniform(0.99, 0.9999);
+    run.eps = 1e-8;
+    run.init = InitKind(pick(0, 3));
+    run.gain = uniform(0.5, 1.5);
+    for (int d = 0; d < dropouts; ++d)
+      run.dropout.push_back(pick(0, 2) ? uniform(0, 0.6) : 0);
+    c.runs.push_back(run);
+  }
+  c.samples = g.batch * 3 + pick(1, g.batch - 1); // The last batch is short.
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  for (int64_t i = 0; i < c.samples * g.inputs; ++i)
+    c.x.push_back(normal(gen));
+  for (int64_t i = 0; i < c.samples; ++i)
+    c.labels.push_back(int32_t(gen() % uint32_t(g.outputs)));
+  for (int64_t i = 0; i < c.samples * g.outputs; ++i)
+    c.targets.push_back(normal(gen));
+  return c;
+}
+
+Batch batchOf(const Case &c, int64_t from, int64_t n) {
+  Batch batch;
+  batch.x = c.x.data() + from * c.group.inputs;
+  batch.n = n;
+  if (c.group.classification)
+    batch.classes = c.labels.data() + from;
+  else
+    batch.targets = c.targets.data() + from * c.group.outputs;
+  return batch;
+}
+
+/// Per-step losses [step][run] and final evaluation sums of `runs` of `c`.
+struct Trace {
+  std::vector<std::vector<double>> losses;
+  std::vector<EvalSums> eval;
+};
+
+Trace train(Backend &backend, const Case &c, std::vector<const RunSpec *> runs, int steps) {
+  std::string error;
+  std::unique_ptr<GroupProgram> program = backend.create(c.group, runs, error);
+  EXPECT_TRUE(program) << error;
+  Trace trace;
+  if (!program)
+    return trace;
+  program->init();
+  size_t r = runs.size();
+  std::vector<uint8_t> alive(r, 1);
+  std::vector<double> lr(r), loss(r);
+  int64_t batches = (c.samples + c.group.batch - 1) / c.group.batch;
+  for (int s = 0; s < steps; ++s) {
+    int64_t from = (s % batches) * c.group.batch;
+    Batch batch = batchOf(c, from, std::min(c.group.batch, c.samples - from));
+    for (size_t i = 0; i < r; ++i)
+      lr[i] = runs[i]->lr * (1.0 - 0.5 * s / steps); // A decaying per-step rate.
+    program->trainStep(batch, uint64_t(s), lr.data(), alive.data(), loss.data());
+    trace.losses.push_back(loss);
+  }
+  trace.eval.assign(r, EvalSums());
+  program->evaluate(batchOf(c, 0, c.samples), alive.data(), trace.eval.data());
+  return trace;
+}
+
+void expectClose(double a, double b, const std::string &what) {
+  if (std::isnan(a) && std::isnan(b))
+    return;
+  EXPECT_NEAR(a, b, kTolerance * std::max(1.0, std::fabs(b))) << what;
+}
+} // namespace
+
+TEST(Differential, CompiledGroupsTrainLikeTheInterpreter) {
+  std::mt19937 gen(2026);
+  std::unique_ptr<Backend> interp = createInterpreterBackend(), cpu = createCpuBackend();
+  const int64_t runCounts[] = {1, 2, 5, 17, 64, 3, 8, 1, 33, 4};
+  for (int trial = 0; trial < 10; ++trial) {
+    Case c = randomCase(gen, runCounts[trial]);
+    std::vector<const RunSpec *> runs;
+    for (const RunSpec &run : c.runs)
+      runs.push_back(&run);
+    int steps = 12;
+    Trace reference = train(*interp, c, runs, steps), compiled = train(*cpu, c, runs, steps);
+    ASSERT_EQ(compiled.losses.size(), size_t(steps));
+    for (int s = 0; s < steps; ++s)
+      for (size_t r = 0; r < runs.size(); ++r)
+        expectClose(compiled.losses[size_t(s)][r], reference.losses[size_t(s)][r],
+                    "trial " + std::to_string(trial) + " step " + std::to_string(s) + " run " +
+                        std::to_string(r));
+    for (size_t r = 0; r < runs.size(); ++r) {
+      std::string what = "trial " + std::to_string(trial) + " evaluation of run " +
+                         std::to_string(r);
+      expectClose(compiled.eval[r].loss, reference.eval[r].loss, what + " loss");
+      EXPECT_EQ(compiled.eval[r].correct, reference.eval[r].correct) << what;
+      expectClose(compiled.eval[r].squaredError, reference.eval[r].squaredError, what + " mse");
+    }
+  }
+}
+
+TEST(Differential, ARunInAFusedGroupMatchesTheRunCompiledAlone) {
+  std::mt19937 gen(7);
+  std::unique_ptr<Backend> cpu = createCpuBackend();
+  for (int trial = 0; trial < 3; ++trial) {
+    Case c = randomCase(gen, 6);
+    std::vector<const RunSpec *> all;
+    for (const RunSpec &run : c.runs)
+      all.push_back(&run);
+    Trace fused = train(*cpu, c, all, 8);
+    for (size_t r = 0; r < all.size(); r += 2) {
+      Trace alone = train(*cpu, c, {all[r]}, 8);
+      for (int s = 0; s < 8; ++s)
+        EXPECT_EQ(fused.losses[size_t(s)][r], alone.losses[size_t(s)][0])
+            << "trial " << trial << " run " << r << " step " << s;
+      EXPECT_EQ(fused.eval[r].loss, alone.eval[0].loss) << "trial " << trial << " run " << r;
+    }
+  }
+}
+
+TEST(Differential, InitialWeightsAreBitIdentical) {
+  // Before any update, both backends evaluate the same weights: with one
+  // sample per evaluation, the cross-entropy is one float32 computation in
+  // the same order on both sides, so any difference in a weight shows.
+  std::mt19937 gen(99);
+  std::unique_ptr<Backend> interp = createInterpreterBackend(), cpu = createCpuBackend();
+  for (int trial = 0; trial < 4; ++trial) {
+    Case c = randomCase(gen, 4);
+    c.group.classification = true;
+    c.group.loss = LossKind::CrossEntropy;
+    std::vector<const RunSpec *> runs;
+    for (const RunSpec &run : c.runs)
+      runs.push_back(&run);
+    std::string error;
+    auto a = interp->create(c.group, runs, error), b = cpu->create(c.group, runs, error);
+    ASSERT_TRUE(a && b) << error;
+    a->init();
+    b->init();
+    std::vector<uint8_t> alive(runs.size(), 1);
+    for (int64_t sample = 0; sample < 5; ++sample) {
+      std::vector<EvalSums> x(runs.size()), y(runs.size());
+      a->evaluate(batchOf(c, sample, 1), alive.data(), x.data());
+      b->evaluate(batchOf(c, sample, 1), alive.data(), y.data());
+      for (size_t r = 0; r < runs.size(); ++r)
+        EXPECT_EQ(float(x[r].loss), float(y[r].loss))
+            << "trial " << trial << " sample " << sample << " run " << r;
+    }
+  }
+}
+
+// Regression: compiled code was cached by the GroupSpec's address, so a new
+// group at a reused address (a loop's local, here) ran the old group's code
+// and read past its buffers.
+TEST(Differential, CodeIsCachedByStructureNotAddress) {
+  std::mt19937 gen(5);
+  std::unique_ptr<Backend> interp = createInterpreterBackend(), cpu = createCpuBackend();
+  for (int trial = 0; trial < 2; ++trial) {
+    Case c = randomCase(gen, 1);
+    c.group.layers.resize(1); // Trial 0: one dense layer; trial 1: two.
+    c.group.layers[0].outputs = trial == 0 ? c.group.outputs : 4;
+    if (trial == 1)
+      c.group.layers.push_back({LayerSpec::Kind::Dense, 4, c.group.outputs, Activation::Identity});
+    c.runs[0].dropout.clear();
+    Trace reference = train(*interp, c, {&c.runs[0]}, 3), compiled = train(*cpu, c, {&c.runs[0]}, 3);
+    for (int s = 0; s < 3; ++s)
+      expectClose(compiled.losses[size_t(s)][0], reference.losses[size_t(s)][0],
+                  "trial " + std::to_string(trial));
+  }
+}
