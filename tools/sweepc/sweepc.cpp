@@ -9,6 +9,8 @@
 #include "lang/FrontEnd.h"
 #include "lang/JobBuilder.h"
 #include "lib/MLIRGen/TrainProgram.h"
+#include "lib/Pipelines/CpuPipeline.h"
+#include "lib/Registration/Registration.h"
 #include "tools/sweepc/RunCommand.h"
 
 #include "mlir/IR/AsmState.h"
@@ -30,7 +32,7 @@ namespace cl = llvm::cl;
 
 namespace {
 /// How far the pipeline runs, in order.
-enum class Emit { AST, Check, Grid, Plan, Train };
+enum class Emit { AST, Check, Grid, Plan, Train, Linalg, Loops, LLVM };
 
 cl::list<std::string> positionals(cl::Positional, cl::desc("[check|plan|run] <file.sweep>"),
                                   cl::OneOrMore);
@@ -42,7 +44,11 @@ cl::opt<Emit> emitAction(
                clEnumValN(Emit::Grid, "grid", "every run of the expanded grid, one per line"),
                clEnumValN(Emit::Plan, "plan", "runs, groups and their sizes"),
                clEnumValN(Emit::Train, "train",
-                          "each group's train-dialect program, before autodiff")));
+                          "each group's train-dialect program, before autodiff"),
+               clEnumValN(Emit::Linalg, "linalg",
+                          "after autodiff and convert-train-to-linalg (tensors)"),
+               clEnumValN(Emit::Loops, "loops", "bufferized memrefs and scf loops"),
+               clEnumValN(Emit::LLVM, "llvm", "the LLVM dialect the JIT compiles")));
 
 cl::opt<std::string> outputFilename("o", cl::desc("Output file"), cl::value_desc("filename"),
                                     cl::init("-"));
@@ -58,6 +64,34 @@ cl::opt<bool> verifyDiagnostics(
 bool trainRuns = false;
 std::string sourceName;
 int runStatus = 0;
+
+/// Prints each group of `sweep` at the -emit stage of the CPU pipeline.
+mlir::LogicalResult emitCompiled(const PlannedSweep &sweep, llvm::StringRef baseDir,
+                                 SourceDiagnostics &diags, mlir::MLIRContext &context,
+                                 llvm::raw_ostream &os) {
+  SweepJob job = buildSweepJob(sweep, "", baseDir, diags);
+  mlir::DialectRegistry registry;
+  registerSweepDialects(registry);
+  context.appendDialectRegistry(registry);
+  for (size_t g = 0; g < job.groups.size(); ++g) {
+    const GroupSpec &group = job.groups[g];
+    os << "// sweep " << job.name << ", group " << g << " (" << group.runs.size()
+       << " runs): " << group.label << "\n";
+    mlir::OwningOpRef<mlir::ModuleOp> module =
+        buildTrainProgram(context, group, int64_t(group.runs.size()));
+    if (emitAction != Emit::Train) {
+      mlir::PassManager pm(&context);
+      buildCpuPipeline(pm, emitAction == Emit::Linalg  ? CpuStage::Linalg
+                           : emitAction == Emit::Loops ? CpuStage::Loops
+                                                       : CpuStage::LLVM);
+      if (mlir::failed(pm.run(*module)))
+        return mlir::failure();
+    }
+    module->print(os);
+    os << "\n";
+  }
+  return mlir::success();
+}
 
 /// Runs the front end on one buffer and prints what -emit asks for.
 mlir::LogicalResult runPipeline(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &context,
@@ -93,19 +127,13 @@ mlir::LogicalResult runPipeline(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &c
     case Emit::Plan:
       printPlan(*sweep.spec, sweep.runs, sweep.plan, os);
       break;
-    case Emit::Train: {
-      SweepJob job = buildSweepJob(sweep, "", baseDir, diags);
-      for (size_t g = 0; g < job.groups.size(); ++g) {
-        const GroupSpec &group = job.groups[g];
-        os << "// sweep " << job.name << ", group " << g << " (" << group.runs.size()
-           << " runs): " << group.label << "\n";
-        mlir::OwningOpRef<mlir::ModuleOp> module =
-            buildTrainProgram(context, group, int64_t(group.runs.size()));
-        module->print(os);
-        os << "\n";
-      }
+    case Emit::Train:
+    case Emit::Linalg:
+    case Emit::Loops:
+    case Emit::LLVM:
+      if (mlir::failed(emitCompiled(sweep, baseDir, diags, context, os)))
+        return mlir::failure();
       break;
-    }
     case Emit::AST:
       break;
     }

@@ -8,7 +8,8 @@ Every row of runs.csv and curves.csv must be complete (as many fields as the hea
 no cut line), run ids unique, every finished run's curve rows present for epochs
 1..epochs exactly once, and summary.json valid JSON agreeing with runs.csv.
 --min/--max bound the best value of a metric column over the runs; --same-as compares
-every metric of every run (not the timings) with another results directory.
+every metric of every run (not the timings) with another results directory, --close-to
+the same within --tolerance (relative, default 1e-6).
 Prints one line per check that fails and exits 1; prints "ok" otherwise.
 """
 import argparse
@@ -47,6 +48,8 @@ def main():
     parser.add_argument("--min", action="append", default=[])
     parser.add_argument("--max", action="append", default=[])
     parser.add_argument("--same-as")
+    parser.add_argument("--close-to", help="like --same-as, numbers within --tolerance")
+    parser.add_argument("--tolerance", type=float, default=1e-6)
     args = parser.parse_args()
     problems = []
 
@@ -108,6 +111,34 @@ def main():
             problems.append("runs.csv differs from " + args.same_as)
         if strip(curves, by_run) != strip(other_curves, by_run):
             problems.append("curves.csv differs from " + args.same_as)
+
+    if args.close_to:
+        _, other = read_csv(os.path.join(args.close_to, "runs.csv"), problems)
+        _, other_curves = read_csv(os.path.join(args.close_to, "curves.csv"), problems)
+
+        def close(a, b):
+            if a == b:
+                return True
+            try:
+                x, y = float(a), float(b)
+            except ValueError:
+                return False
+            return abs(x - y) <= args.tolerance * max(1.0, abs(y))
+
+        for mine, theirs, name in ((runs, other, "runs.csv"), (curves, other_curves, "curves.csv")):
+            key = lambda row: (int(row["run"]), int(row.get("epoch", 0)))
+            theirs_by_key = {key(row): row for row in theirs}
+            if len(mine) != len(theirs):
+                problems.append(f"{name} has {len(mine)} rows, {args.close_to} {len(theirs)}")
+            for row in mine:
+                other_row = theirs_by_key.get(key(row))
+                if other_row is None:
+                    problems.append(f"{name}: run {row['run']} is missing in {args.close_to}")
+                    continue
+                for column, value in row.items():
+                    if column not in TIMING and not close(value, other_row[column]):
+                        problems.append(f"{name}: run {row['run']} {column} is {value}, "
+                                        f"{other_row[column]} in {args.close_to}")
 
     for problem in problems:
         print("check_results: " + problem)
