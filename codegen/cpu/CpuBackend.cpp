@@ -236,10 +236,11 @@ std::string codeKey(const GroupSpec &group, size_t runs) {
 
 class CpuBackend : public Backend {
 public:
-  explicit CpuBackend(size_t maxRuns) : maxRuns(maxRuns) {}
+  CpuBackend(size_t chunks, size_t maxRuns) : chunks(std::max<size_t>(1, chunks)), maxRuns(maxRuns) {}
   std::string name() const override { return "cpu"; }
   size_t runsPerProgram(const GroupSpec &group) const override {
-    return maxRuns ? std::min(maxRuns, group.runs.size()) : group.runs.size();
+    size_t runs = (group.runs.size() + chunks - 1) / chunks;
+    return maxRuns ? std::min(maxRuns, runs) : runs;
   }
   std::unique_ptr<GroupProgram> create(const GroupSpec &group, std::vector<const RunSpec *> runs,
                                        std::string &error) override {
@@ -265,13 +266,13 @@ public:
   double totalCompileSeconds() const { return compileSeconds; }
 
 private:
-  size_t maxRuns;
+  size_t chunks, maxRuns;
   std::mutex mutex;
   std::map<std::string, std::shared_ptr<const CompiledGroup>> cache;
   double compileSeconds = 0;
 };
 } // namespace
 
-std::unique_ptr<Backend> sweep::createCpuBackend(size_t maxRunsPerProgram) {
-  return std::make_unique<CpuBackend>(maxRunsPerProgram);
+std::unique_ptr<Backend> sweep::createCpuBackend(size_t chunksPerGroup, size_t maxRunsPerProgram) {
+  return std::make_unique<CpuBackend>(chunksPerGroup, maxRunsPerProgram);
 }

@@ -5,6 +5,7 @@
 #include "lib/MLIRGen/TrainProgram.h"
 #include "lib/Pipelines/CpuPipeline.h"
 #include "lib/Registration/Registration.h"
+#include "runtime/kernels/DenseKernels.h"
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
@@ -13,10 +14,13 @@
 #include "mlir/Pass/PassManager.h"
 
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/ExecutionEngine/Orc/Mangling.h"
+#include "llvm/IR/Module.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
+#include <cstdlib>
 #include <mutex>
 
 using namespace sweep;
@@ -57,16 +61,30 @@ std::unique_ptr<CompiledGroup> CompiledGroup::compile(const GroupSpec &group, in
     error = "JIT: cannot describe this CPU: " + llvm::toString(builder.takeError());
     return nullptr;
   }
-  builder->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
+  builder->setCodeGenOptLevel(llvm::CodeGenOptLevel::Default);
   auto machine = builder->createTargetMachine();
   if (!machine) {
     error = "JIT: no target machine for this CPU: " + llvm::toString(machine.takeError());
     return nullptr;
   }
   mlir::ExecutionEngineOptions options;
-  auto transformer = mlir::makeOptimizingTransformer(3, 0, machine->get());
+  // -O2: the heavy products run in runtime/kernels, and -O3 doubled the
+  // compile time of a group for no measurable gain on the remaining loops.
+  auto optimize = mlir::makeOptimizingTransformer(2, 0, machine->get());
+  // SWEEP_JIT_IR=file writes the optimized LLVM IR (to check vectorization).
+  const char *irPath = std::getenv("SWEEP_JIT_IR");
+  auto transformer = [&](llvm::Module *llvmModule) -> llvm::Error {
+    if (llvm::Error error = optimize(llvmModule))
+      return error;
+    if (irPath) {
+      std::error_code code;
+      llvm::raw_fd_ostream out(irPath, code);
+      llvmModule->print(out, nullptr);
+    }
+    return llvm::Error::success();
+  };
   options.transformer = transformer;
-  options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Default;
   auto engine = mlir::ExecutionEngine::create(*module, options, std::move(*machine));
   if (!engine) {
     error = "JIT of group '" + group.label + "' failed: " + llvm::toString(engine.takeError());
@@ -74,6 +92,22 @@ std::unique_ptr<CompiledGroup> CompiledGroup::compile(const GroupSpec &group, in
   }
   std::unique_ptr<CompiledGroup> compiled(new CompiledGroup());
   compiled->engine = std::move(*engine);
+  // The library calls of the dense products resolve to runtime/kernels.
+  compiled->engine->registerSymbols([](llvm::orc::MangleAndInterner interner) {
+    llvm::orc::SymbolMap symbols;
+    auto add = [&](const char *name, auto *function) {
+      symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(function),
+                                 llvm::JITSymbolFlags::Exported};
+    };
+    add("_mlir_ciface_sweep_dense_shared", &_mlir_ciface_sweep_dense_shared);
+    add("_mlir_ciface_sweep_dense_per_run", &_mlir_ciface_sweep_dense_per_run);
+    add("_mlir_ciface_sweep_dense_grad_weight_shared",
+        &_mlir_ciface_sweep_dense_grad_weight_shared);
+    add("_mlir_ciface_sweep_dense_grad_weight_per_run",
+        &_mlir_ciface_sweep_dense_grad_weight_per_run);
+    return symbols;
+  });
+
   for (auto [name, slot] : {std::pair{"_mlir_ciface_train_step", &compiled->trainStepFn},
                             std::pair{"_mlir_ciface_evaluate", &compiled->evaluateFn}}) {
     auto fn = compiled->engine->lookupPacked(name);

@@ -17,4 +17,17 @@ def ConvertTrainToLinalg : Pass<"convert-train-to-linalg", "mlir::ModuleOp"> {
                            "mlir::arith::ArithDialect", "mlir::math::MathDialect"];
 }
 
+def ConvertLinalgToKernelCalls : Pass<"convert-linalg-to-kernel-calls", "mlir::ModuleOp"> {
+  let summary = "Replace linalg ops that name a sweep kernel with calls to it";
+  let description = [{
+    A bufferized linalg.generic whose `library_call` starts with `sweep_` (the
+    dense products of convert-train-to-linalg) becomes a `func.call` to that
+    kernel with its memrefs cast to fully dynamic strided layouts, through
+    MLIR's C interface (`_mlir_ciface_<name>`, runtime/kernels). Other linalg
+    ops are left for convert-linalg-to-loops. (Upstream convert-linalg-to-std
+    would turn every generic into a call.)
+  }];
+  let dependentDialects = ["mlir::func::FuncDialect", "mlir::memref::MemRefDialect"];
+}
+
 #endif // SWEEP_CONVERSION_PASSES

@@ -49,6 +49,9 @@ void sweep::buildCpuPipeline(OpPassManager &pm, CpuStage until) {
   pm.addPass(bufferization::createBufferResultsToOutParamsPass());
   bufferization::BufferDeallocationPipelineOptions deallocation;
   bufferization::buildBufferDeallocationPipeline(pm, deallocation);
+  // Generics that name a library_call (the dense products) become calls to
+  // the runtime's register-blocked kernels; the rest become loops.
+  pm.addPass(createConvertLinalgToKernelCalls());
   pm.addPass(createConvertLinalgToLoopsPass());
   pm.addPass(createCanonicalizerPass());
   if (until == CpuStage::Loops)

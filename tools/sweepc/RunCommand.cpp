@@ -149,7 +149,8 @@ int sweep::runSweeps(const FrontEndResult &result, llvm::StringRef sourceFile,
   if (backendName == "interp") {
     backend = createInterpreterBackend();
   } else if (backendName == "cpu") {
-    backend = createCpuBackend();
+    backend = createCpuBackend(threads ? unsigned(threads)
+                                       : std::max(1u, std::thread::hardware_concurrency()));
   } else {
     error("unknown backend '" + backendName + "'; this sweepc has: cpu, interp");
     return 1;

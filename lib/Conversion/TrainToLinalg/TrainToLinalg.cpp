@@ -237,9 +237,11 @@ struct DenseLowering : OpRewritePattern<train::DenseOp> {
                         nb.create<linalg::YieldOp>(nl, args[0]);
                       })
                      .getResult(0);
-    // Loops (r, b, k, n): out[r, b, n] += x[b, k] * w[r, k, n].
+    // Loops (r, b, k, n): out[r, b, n] += x[b, k] * w[r, k, n]. The library
+    // call names the register-blocked kernel (runtime/kernels) that
+    // convert-linalg-to-std calls instead of these loops.
     AffineMap xMap = shared ? pick(ctx, 4, {1, 2}) : pick(ctx, 4, {0, 1, 2});
-    Value result = b.create<linalg::GenericOp>(
+    auto product = b.create<linalg::GenericOp>(
                         loc, TypeRange{type}, ValueRange{op.getInput(), op.getWeight()},
                         ValueRange{init},
                         ArrayRef<AffineMap>{xMap, pick(ctx, 4, {0, 2, 3}), pick(ctx, 4, {0, 1, 3})},
@@ -248,9 +250,10 @@ struct DenseLowering : OpRewritePattern<train::DenseOp> {
                           Value product = nb.create<arith::MulFOp>(nl, args[0], args[1]);
                           nb.create<linalg::YieldOp>(
                               nl, ValueRange{nb.create<arith::AddFOp>(nl, args[2], product)});
-                        })
-                       .getResult(0);
-    b.replaceOp(op, result);
+                        });
+    product.setLibraryCallAttr(
+        b.getStringAttr(shared ? "sweep_dense_shared" : "sweep_dense_per_run"));
+    b.replaceOp(op, product.getResult(0));
     return success();
   }
 };
@@ -539,7 +542,7 @@ struct DenseGradWeightLowering : OpRewritePattern<train::DenseGradWeightOp> {
     Value init = filled(b, loc, b.create<tensor::EmptyOp>(loc, type.getShape(), b.getF32Type()), 0.0);
     // Loops (r, b, k, n): dw[r, k, n] += x[b, k] * dy[r, b, n].
     AffineMap xMap = shared ? pick(ctx, 4, {1, 2}) : pick(ctx, 4, {0, 1, 2});
-    Value result = b.create<linalg::GenericOp>(
+    auto gradient = b.create<linalg::GenericOp>(
                         loc, TypeRange{type}, ValueRange{op.getInput(), op.getGrad()},
                         ValueRange{init},
                         ArrayRef<AffineMap>{xMap, pick(ctx, 4, {0, 1, 3}), pick(ctx, 4, {0, 2, 3})},
@@ -548,9 +551,10 @@ struct DenseGradWeightLowering : OpRewritePattern<train::DenseGradWeightOp> {
                           Value product = nb.create<arith::MulFOp>(nl, args[0], args[1]);
                           nb.create<linalg::YieldOp>(
                               nl, ValueRange{nb.create<arith::AddFOp>(nl, args[2], product)});
-                        })
-                       .getResult(0);
-    b.replaceOp(op, result);
+                        });
+    gradient.setLibraryCallAttr(b.getStringAttr(shared ? "sweep_dense_grad_weight_shared"
+                                                       : "sweep_dense_grad_weight_per_run"));
+    b.replaceOp(op, gradient.getResult(0));
     return success();
   }
 };
