@@ -1,6 +1,7 @@
 // convert-train-to-linalg: a dense layer starts from the bias and adds x * w
 // over k with the output axis innermost; gradients keep the interpreter's
-// summation order.
+// summation order. The two big products name the runtime kernel that
+// convert-linalg-to-kernel-calls substitutes after bufferization.
 // RUN: sweep-opt %s -convert-train-to-linalg | FileCheck %s
 
 // CHECK-DAG: #[[$BIAS:.*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
@@ -15,7 +16,7 @@ func.func @dense(%x: tensor<?x4xf32>, %w: tensor<2x4x8xf32>, %b: tensor<2x8xf32>
   // CHECK: %[[DIM:.*]] = tensor.dim %[[IN]], %{{.*}} : tensor<?x4xf32>
   // CHECK: %[[EMPTY:.*]] = tensor.empty(%[[DIM]]) : tensor<2x?x8xf32>
   // CHECK: %[[INIT:.*]] = linalg.generic {indexing_maps = [#[[$BIAS]], #[[$ID3]]], iterator_types = ["parallel", "parallel", "parallel"]} ins(%[[B]] : tensor<2x8xf32>) outs(%[[EMPTY]] : tensor<2x?x8xf32>)
-  // CHECK: linalg.generic {indexing_maps = [#[[$X]], #[[$W]], #[[$Y]]], iterator_types = ["parallel", "parallel", "reduction", "parallel"]} ins(%[[IN]], %[[WT]] : tensor<?x4xf32>, tensor<2x4x8xf32>) outs(%[[INIT]] : tensor<2x?x8xf32>)
+  // CHECK: linalg.generic {indexing_maps = [#[[$X]], #[[$W]], #[[$Y]]], iterator_types = ["parallel", "parallel", "reduction", "parallel"], library_call = "sweep_dense_shared"} ins(%[[IN]], %[[WT]] : tensor<?x4xf32>, tensor<2x4x8xf32>) outs(%[[INIT]] : tensor<2x?x8xf32>)
   // CHECK-NEXT: ^bb0(%[[XV:.*]]: f32, %[[WV:.*]]: f32, %[[ACC:.*]]: f32):
   // CHECK-NEXT: %[[P:.*]] = arith.mulf %[[XV]], %[[WV]] : f32
   // CHECK-NEXT: %[[S:.*]] = arith.addf %[[ACC]], %[[P]] : f32
@@ -27,8 +28,8 @@ func.func @dense(%x: tensor<?x4xf32>, %w: tensor<2x4x8xf32>, %b: tensor<2x8xf32>
 // CHECK-LABEL: func.func @grads
 func.func @grads(%x: tensor<?x4xf32>, %w: tensor<2x4x8xf32>, %dy: tensor<2x?x8xf32>)
     -> (tensor<2x4x8xf32>, tensor<2x8xf32>, tensor<2x?x4xf32>) {
-  // dW: loops (r, b, k, n), the batch reduced second.
-  // CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction", "parallel", "parallel"]
+  // dW: loops (r, b, k, n), the batch reduced second; a kernel does it.
+  // CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction", "parallel", "parallel"], library_call = "sweep_dense_grad_weight_shared"
   %dw = train.dense_grad_weight %x, %dy : tensor<?x4xf32>, tensor<2x?x8xf32> -> tensor<2x4x8xf32>
   // CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction", "parallel"]
   %db = train.bias_grad %dy : tensor<2x?x8xf32> -> tensor<2x8xf32>
