@@ -38,6 +38,7 @@ test: build
 bench: build
 	python3 bench/grid_expansion.py --build $(BUILD_DIR)
 	python3 bench/interp_fashion.py --build $(BUILD_DIR)
+	python3 bench/compiled_fashion.py --build $(BUILD_DIR)
 	@if /usr/bin/python3 -c 'import torch, numpy' 2>/dev/null; then \
 	  /usr/bin/python3 bench/interp_vs_pytorch.py --build $(BUILD_DIR); \
 	else echo "bench/interp_vs_pytorch.py skipped: needs python3-torch and python3-numpy"; fi

@@ -255,7 +255,7 @@ public:
             CompiledGroup::compile(group, int64_t(runs.size()), error);
         if (!compiled)
           return nullptr;
-        compileSeconds += compiled->compileSeconds();
+        seconds += compiled->compileSeconds();
         it = cache.emplace(key, std::move(compiled)).first;
       }
       code = it->second;
@@ -263,13 +263,20 @@ public:
     return std::make_unique<CompiledProgram>(group, std::move(runs), code);
   }
 
-  double totalCompileSeconds() const { return compileSeconds; }
+  double compileSeconds() const override {
+    std::lock_guard<std::mutex> lock(mutex);
+    return seconds;
+  }
+  size_t programsCompiled() const override {
+    std::lock_guard<std::mutex> lock(mutex);
+    return cache.size();
+  }
 
 private:
   size_t chunks, maxRuns;
-  std::mutex mutex;
+  mutable std::mutex mutex;
   std::map<std::string, std::shared_ptr<const CompiledGroup>> cache;
-  double compileSeconds = 0;
+  double seconds = 0;
 };
 } // namespace
 

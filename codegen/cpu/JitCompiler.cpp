@@ -105,6 +105,7 @@ std::unique_ptr<CompiledGroup> CompiledGroup::compile(const GroupSpec &group, in
         &_mlir_ciface_sweep_dense_grad_weight_shared);
     add("_mlir_ciface_sweep_dense_grad_weight_per_run",
         &_mlir_ciface_sweep_dense_grad_weight_per_run);
+    add("_mlir_ciface_sweep_dense_grad_input", &_mlir_ciface_sweep_dense_grad_input);
     return symbols;
   });
 

@@ -65,6 +65,9 @@ public:
   virtual std::unique_ptr<GroupProgram> create(const GroupSpec &group,
                                                std::vector<const RunSpec *> runs,
                                                std::string &error) = 0;
+  /// Seconds spent compiling programs so far, and how many were compiled.
+  virtual double compileSeconds() const { return 0; }
+  virtual size_t programsCompiled() const { return 0; }
 };
 
 } // namespace sweep

@@ -8,6 +8,7 @@
 #include "runtime/kernels/DenseKernels.h"
 
 #include <cstring>
+#include <vector>
 
 using namespace sweep;
 
@@ -126,6 +127,23 @@ void sweep::denseWeightGradKernel(const float *x, int64_t xRunStride, int64_t xR
        dw + r * dwRunStride, dwRowStride, inputs, batch, outputs);
 }
 
+void sweep::denseInputGradKernel(const float *dy, int64_t dyRunStride, int64_t dyRowStride,
+                                 const float *w, int64_t wRunStride, int64_t wRowStride,
+                                 float *dx, int64_t dxRunStride, int64_t dxRowStride,
+                                 int64_t runs, int64_t batch, int64_t inputs, int64_t outputs) {
+  ProductFn fn = pickProduct();
+  thread_local std::vector<float> transposed;
+  transposed.resize(size_t(inputs * outputs));
+  for (int64_t r = 0; r < runs; ++r) {
+    const float *wr = w + r * wRunStride;
+    for (int64_t k = 0; k < inputs; ++k)
+      for (int64_t n = 0; n < outputs; ++n)
+        transposed[size_t(n * inputs + k)] = wr[k * wRowStride + n];
+    fn(dy + r * dyRunStride, dyRowStride, 1, transposed.data(), inputs, dx + r * dxRunStride,
+       dxRowStride, batch, outputs, inputs);
+  }
+}
+
 extern "C" {
 void _mlir_ciface_sweep_dense_shared(MemRefF32<2> *x, MemRefF32<3> *w, MemRefF32<3> *out) {
   denseForwardKernel(x->aligned + x->offset, 0, x->strides[0], x->strides[1],
@@ -147,6 +165,13 @@ void _mlir_ciface_sweep_dense_grad_weight_shared(MemRefF32<2> *x, MemRefF32<3> *
                         dy->aligned + dy->offset, dy->strides[0], dy->strides[1],
                         dw->aligned + dw->offset, dw->strides[0], dw->strides[1],
                         dw->sizes[0], x->sizes[0], dw->sizes[1], dw->sizes[2]);
+}
+
+void _mlir_ciface_sweep_dense_grad_input(MemRefF32<3> *dy, MemRefF32<3> *w, MemRefF32<3> *dx) {
+  denseInputGradKernel(dy->aligned + dy->offset, dy->strides[0], dy->strides[1],
+                       w->aligned + w->offset, w->strides[0], w->strides[1],
+                       dx->aligned + dx->offset, dx->strides[0], dx->strides[1], dx->sizes[0],
+                       dx->sizes[1], dx->sizes[2], dy->sizes[2]);
 }
 
 void _mlir_ciface_sweep_dense_grad_weight_per_run(MemRefF32<3> *x, MemRefF32<3> *dy,

@@ -44,6 +44,13 @@ void denseWeightGradKernel(const float *x, int64_t xRunStride, int64_t xRowStrid
                            int64_t dwRowStride, int64_t runs, int64_t batch, int64_t inputs,
                            int64_t outputs);
 
+/// dx[r, b, k] += sum over n of dy[r, b, n] * w[r, k, n], n in order (w is
+/// transposed into a scratch buffer so that the product reads it by rows).
+void denseInputGradKernel(const float *dy, int64_t dyRunStride, int64_t dyRowStride,
+                          const float *w, int64_t wRunStride, int64_t wRowStride, float *dx,
+                          int64_t dxRunStride, int64_t dxRowStride, int64_t runs, int64_t batch,
+                          int64_t inputs, int64_t outputs);
+
 } // namespace sweep
 
 // The library_call symbols of the compiled code (C interface of
@@ -59,6 +66,8 @@ void _mlir_ciface_sweep_dense_grad_weight_shared(sweep::MemRefF32<2> *x,
 void _mlir_ciface_sweep_dense_grad_weight_per_run(sweep::MemRefF32<3> *x,
                                                   sweep::MemRefF32<3> *dy,
                                                   sweep::MemRefF32<3> *dw);
+void _mlir_ciface_sweep_dense_grad_input(sweep::MemRefF32<3> *dy, sweep::MemRefF32<3> *w,
+                                         sweep::MemRefF32<3> *dx);
 }
 
 #endif // SWEEP_RUNTIME_KERNELS_DENSEKERNELS_H

@@ -128,6 +128,8 @@ std::string sweep::summaryJson(const SweepJob &job, const std::vector<RunRecord>
   os << "  \"started\": " << jsonString(facts.started) << ",\n";
   os << "  \"finished\": " << jsonString(facts.finished) << ",\n";
   os << "  \"wall_seconds\": " << jsonNumber(facts.wallSeconds) << ",\n";
+  os << "  \"compile_seconds\": " << jsonNumber(facts.compileSeconds)
+     << ", \"programs_compiled\": " << facts.programs << ",\n";
   os << "  \"run_seconds\": " << jsonNumber(runSeconds) << ",\n";
   os << "  \"runs\": {\"total\": " << records.size();
   for (const auto &[status, count] : byStatus)

@@ -101,6 +101,8 @@ int runOne(const PlannedSweep &sweep, llvm::StringRef sourceFile, llvm::StringRe
   }
 
   std::vector<RunRecord> records = store->recoveredRuns();
+  double compileBefore = backend.compileSeconds();
+  size_t programsBefore = backend.programsCompiled();
   TrainerOptions options;
   options.threads = threads ? unsigned(threads)
                             : std::max(1u, std::thread::hardware_concurrency());
@@ -124,6 +126,8 @@ int runOne(const PlannedSweep &sweep, llvm::StringRef sourceFile, llvm::StringRe
   facts.resumedRuns = store->recoveredRuns().size();
   facts.threads = options.threads;
   facts.host = hostName();
+  facts.compileSeconds = backend.compileSeconds() - compileBefore;
+  facts.programs = backend.programsCompiled() - programsBefore;
   std::sort(records.begin(), records.end(),
             [](const RunRecord &a, const RunRecord &b) { return a.id < b.id; });
   if (!store->writeSummary(summaryJson(job, records, metrics, ranking, facts), problem)) {
@@ -131,6 +135,13 @@ int runOne(const PlannedSweep &sweep, llvm::StringRef sourceFile, llvm::StringRe
     return 1;
   }
   if (!quiet) {
+    if (facts.programs) {
+      char line[160];
+      std::snprintf(line, sizeof line, "Compiled %zu group program%s in %.2f s of %.1f s.\n",
+                    facts.programs, facts.programs == 1 ? "" : "s", facts.compileSeconds,
+                    facts.wallSeconds);
+      std::cout << line;
+    }
     printLeaderboard(std::cout, job, records, metrics, ranking, top);
     std::cout << "Results: " << store->directory() << "/{runs.csv,curves.csv,summary.json}\n";
     std::cout.flush();

@@ -569,7 +569,7 @@ struct DenseGradInputLowering : OpRewritePattern<train::DenseGradInputOp> {
                                             {{op.getGrad(), 1}}),
                         0.0);
     // Loops (r, b, k, n): dx[r, b, k] += dy[r, b, n] * w[r, k, n].
-    Value result = b.create<linalg::GenericOp>(
+    auto gradient = b.create<linalg::GenericOp>(
                         loc, TypeRange{type}, ValueRange{op.getGrad(), op.getWeight()},
                         ValueRange{init},
                         ArrayRef<AffineMap>{pick(ctx, 4, {0, 1, 3}), pick(ctx, 4, {0, 2, 3}),
@@ -579,9 +579,9 @@ struct DenseGradInputLowering : OpRewritePattern<train::DenseGradInputOp> {
                           Value product = nb.create<arith::MulFOp>(nl, args[0], args[1]);
                           nb.create<linalg::YieldOp>(
                               nl, ValueRange{nb.create<arith::AddFOp>(nl, args[2], product)});
-                        })
-                       .getResult(0);
-    b.replaceOp(op, result);
+                        });
+    gradient.setLibraryCallAttr(b.getStringAttr("sweep_dense_grad_input"));
+    b.replaceOp(op, gradient.getResult(0));
     return success();
   }
 };
