@@ -35,7 +35,7 @@ cl::opt<std::string> backendName(
     "backend",
     cl::desc("How runs are trained: cpu (each group compiled into one fused program) or "
              "interp (the reference interpreter, one run at a time)"),
-    cl::init("interp"), cl::cat(runCategory));
+    cl::init("cpu"), cl::cat(runCategory));
 cl::opt<std::string> resultsDir("results",
                                 cl::desc("Directory for results; each sweep writes "
                                          "<dir>/<sweep>/ (default: results)"),
