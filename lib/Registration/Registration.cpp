@@ -2,6 +2,8 @@
 
 #include "lib/Registration/Registration.h"
 
+#include "dialects/energy/EnergyOps.h"
+#include "dialects/sweep/SweepOps.h"
 #include "dialects/train/TrainDialect.h"
 #include "lib/Conversion/Passes.h"
 #include "lib/Pipelines/CpuPipeline.h"
@@ -30,7 +32,8 @@
 
 void sweep::registerSweepDialects(mlir::DialectRegistry &registry) {
   using namespace mlir;
-  registry.insert<train::TrainDialect, affine::AffineDialect, arith::ArithDialect,
+  registry.insert<train::TrainDialect, energy::EnergyDialect, sweepir::SweepDialect,
+                  affine::AffineDialect, arith::ArithDialect,
                   bufferization::BufferizationDialect, cf::ControlFlowDialect,
                   func::FuncDialect, linalg::LinalgDialect, LLVM::LLVMDialect,
                   math::MathDialect, memref::MemRefDialect, scf::SCFDialect,
