@@ -114,6 +114,9 @@ DataSpec JobBuilder::buildData(const RunGroup &group, llvm::ArrayRef<uint32_t> i
   data.expectInputs = group.data.inputs;
   data.expectTargets = group.data.targets;
   data.expectClasses = group.data.classes;
+  data.expectTrain = group.data.train;
+  data.expectValidation = group.data.validation;
+  data.expectTest = group.data.test;
   return data;
 }
 

@@ -32,8 +32,8 @@ def Sweep_ExperimentOp : Sweep_Op<"experiment", [Symbol, SymbolTable, IsolatedFr
                                                  NoTerminator, NoRegionArguments]> {
   let summary = "one sweep: its datasets and run groups";
   let description = [{
-    `runs` is the number of runs of the sweep; every run id appears in exactly
-    one group.
+    `runs` is the number of runs of the sweep; every run id (its position in
+    the grid before `where` filters) appears in exactly one group.
 
     Example:
     ```mlir

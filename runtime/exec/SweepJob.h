@@ -54,6 +54,7 @@ struct DataSpec {
   uint64_t seed = 0;
   // What the planner computed; the loader checks the data still agrees.
   int64_t expectInputs = 0, expectTargets = 0, expectClasses = 0;
+  int64_t expectTrain = 0, expectValidation = 0, expectTest = 0;
 };
 
 /// Everything about one run that may differ from the other runs of its group.

@@ -8,6 +8,7 @@
 
 #include "lang/FrontEnd.h"
 #include "lang/JobBuilder.h"
+#include "lib/MLIRGen/SweepProgram.h"
 #include "lib/MLIRGen/TrainProgram.h"
 #include "lib/Pipelines/CpuPipeline.h"
 #include "lib/Registration/Registration.h"
@@ -16,6 +17,7 @@
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Support/ToolUtilities.h"
@@ -32,7 +34,7 @@ namespace cl = llvm::cl;
 
 namespace {
 /// How far the pipeline runs, in order.
-enum class Emit { AST, Check, Grid, Plan, Train, Linalg, Loops, LLVM };
+enum class Emit { AST, Check, Grid, Plan, Sweep, Train, Linalg, Loops, LLVM };
 
 cl::list<std::string> positionals(cl::Positional, cl::desc("[check|plan|run] <file.sweep>"),
                                   cl::OneOrMore);
@@ -43,6 +45,9 @@ cl::opt<Emit> emitAction(
                clEnumValN(Emit::Check, "check", "diagnostics only"),
                clEnumValN(Emit::Grid, "grid", "every run of the expanded grid, one per line"),
                clEnumValN(Emit::Plan, "plan", "runs, groups and their sizes"),
+               clEnumValN(Emit::Sweep, "sweep",
+                          "the experiment in the sweep dialect: datasets, groups, "
+                          "hyperparameter tables, each group's program"),
                clEnumValN(Emit::Train, "train",
                           "each group's train-dialect program, before autodiff"),
                clEnumValN(Emit::Linalg, "linalg",
@@ -127,6 +132,15 @@ mlir::LogicalResult runPipeline(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &c
     case Emit::Plan:
       printPlan(*sweep.spec, sweep.runs, sweep.plan, os);
       break;
+    case Emit::Sweep: {
+      SweepJob job = buildSweepJob(sweep, "", baseDir, diags);
+      mlir::OwningOpRef<mlir::ModuleOp> module = buildSweepProgram(context, job);
+      if (mlir::failed(mlir::verify(*module)))
+        return mlir::failure();
+      module->print(os);
+      os << "\n";
+      break;
+    }
     case Emit::Train:
     case Emit::Linalg:
     case Emit::Loops:

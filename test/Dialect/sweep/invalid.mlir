@@ -34,9 +34,9 @@ sweep.experiment @e runs 2 {
 
 // -----
 
-sweep.experiment @e runs 1 {
+// expected-error @+1 {{has 2 runs but its groups hold 1}}
+sweep.experiment @e runs 2 {
   sweep.dataset @d "blobs" inputs 2 targets 3 train 10 validation 0 test 0
-  // expected-error @+1 {{has run 5, outside the experiment's 1 runs}}
   sweep.group @a data @d runs [5] batch 4 epochs 1 {
     sweep.hyperparameter "seed" dense<[0.0]> : tensor<1xf64>
   }
@@ -44,7 +44,7 @@ sweep.experiment @e runs 1 {
 
 // -----
 
-sweep.experiment @e runs 1 {
+sweep.experiment @e runs 0 {
   sweep.dataset @d "blobs" inputs 2 targets 3 train 10 validation 0 test 0
   // expected-error @+1 {{has no runs}}
   sweep.group @a data @d runs [] batch 4 epochs 1 {
@@ -74,4 +74,14 @@ sweep.experiment @e runs 1 {
 sweep.experiment @e runs 1 {
   // expected-error @+1 {{has split sizes train 0, validation 0, test 0}}
   sweep.dataset @d "blobs" inputs 2 targets 3 train 0 validation 0 test 0
+}
+
+// -----
+
+sweep.experiment @e runs 1 {
+  sweep.dataset @d "blobs" inputs 2 targets 3 train 10 validation 0 test 0
+  // expected-error @+1 {{has the negative run id -1}}
+  sweep.group @a data @d runs [-1] batch 4 epochs 1 {
+    sweep.hyperparameter "seed" dense<[0.0]> : tensor<1xf64>
+  }
 }
