@@ -82,7 +82,20 @@ LogicalResult expectResult(Operation *op, RankedTensorType result,
 }
 } // namespace
 
+/// Activations whose slope follows from their output.
+static bool slopeFromOutput(ActivationKind kind) { return kind != ActivationKind::Gelu; }
+
+LogicalResult ActivationOutputGradOp::verify() {
+  if (!slopeFromOutput(getKind()))
+    return emitOpError() << "needs an activation whose slope follows from its output, not "
+                         << stringifyActivationKind(getKind());
+  return success();
+}
+
 LogicalResult DenseOp::verify() {
+  if (getActivation() && !slopeFromOutput(*getActivation()))
+    return emitOpError() << "cannot fuse " << stringifyActivationKind(*getActivation())
+                         << ": its gradient needs the pre-activation";
   RankedTensorType input = getInput().getType(), weight = getWeight().getType(),
                    bias = getBias().getType();
   if (input.getRank() != 2 && input.getRank() != 3)

@@ -12,25 +12,35 @@ include "mlir/Interfaces/SideEffectInterfaces.td"
 //===----------------------------------------------------------------------===//
 
 def Train_DenseOp : Train_Op<"dense", [Pure]> {
-  let summary = "fully connected layer for every run: y[r] = x[r] W[r] + b[r]";
+  let summary = "fully connected layer for every run: y[r] = act(x[r] W[r] + b[r])";
   let description = [{
     `input` is shared by all runs (`[B, K]`) or per run (`[R, B, K]`); `weight`
     is `[R, K, N]` and `bias` `[R, N]`; the result is `[R, B, N]`. With a shared
-    input the R products are one wide GEMM `X[B, K] x W[K, R*N]`.
+    input the R products are one wide GEMM `X[B, K] x W[K, R*N]`. The optional
+    `activation` (relu, tanh, sigmoid or identity) is applied as the product's
+    epilogue; train-fuse folds a following train.activation into it.
 
     Example:
     ```mlir
     %y = train.dense %x, %w, %b : tensor<?x784xf32>, tensor<64x784x128xf32>,
                                   tensor<64x128xf32> -> tensor<64x?x128xf32>
+    %h = train.dense %y, %w2, %b2 activation relu : tensor<64x?x128xf32>, ...
     ```
   }];
-  let arguments = (ins Train_F32Tensor:$input, Train_F32Tensor:$weight, Train_F32Tensor:$bias);
+  let arguments = (ins Train_F32Tensor:$input, Train_F32Tensor:$weight, Train_F32Tensor:$bias,
+                       OptionalAttr<Train_ActivationKindAttr>:$activation);
   let results = (outs Train_F32Tensor:$result);
   let assemblyFormat = [{
-    $input `,` $weight `,` $bias attr-dict `:` type($input) `,` type($weight) `,`
-    type($bias) `->` type($result)
+    $input `,` $weight `,` $bias (`activation` $activation^)? attr-dict `:` type($input) `,`
+    type($weight) `,` type($bias) `->` type($result)
   }];
   let hasVerifier = 1;
+  let builders = [
+    OpBuilder<(ins "::mlir::Type":$result, "::mlir::Value":$input, "::mlir::Value":$weight,
+                   "::mlir::Value":$bias), [{
+      build($_builder, $_state, result, input, weight, bias, ActivationKindAttr());
+    }]>
+  ];
   let extraClassDeclaration = [{
     /// The input is one [B, K] minibatch that every run reads.
     bool hasSharedInput() { return getInput().getType().getRank() == 2; }
@@ -249,6 +259,27 @@ def Train_ActivationGradOp : Train_Op<"activation_grad", [Pure, SameOperandsAndR
                        Train_F32Tensor:$grad);
   let results = (outs Train_F32Tensor:$result);
   let assemblyFormat = "$kind $input `,` $grad attr-dict `:` type($input)";
+}
+
+def Train_ActivationOutputGradOp : Train_Op<"activation_output_grad",
+    [Pure, SameOperandsAndResultType]> {
+  let summary = "gradient through an activation from its output: dz = dy * f'(y)";
+  let description = [{
+    For activations whose slope follows from the output y (relu: y > 0; tanh:
+    1 - y^2; sigmoid: y (1 - y); identity: 1), so that a dense layer with a
+    fused activation need not keep its pre-activation. `input` is y, `grad`
+    the gradient with respect to y.
+
+    Example:
+    ```mlir
+    %dz = train.activation_output_grad relu %y, %dy : tensor<64x?x128xf32>
+    ```
+  }];
+  let arguments = (ins Train_ActivationKindAttr:$kind, Train_F32Tensor:$input,
+                       Train_F32Tensor:$grad);
+  let results = (outs Train_F32Tensor:$result);
+  let assemblyFormat = "$kind $input `,` $grad attr-dict `:` type($input)";
+  let hasVerifier = 1;
 }
 
 def Train_CrossEntropyGradOp : Train_Op<"cross_entropy_grad", [Pure]> {

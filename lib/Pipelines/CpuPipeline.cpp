@@ -33,6 +33,7 @@
 using namespace mlir;
 
 void sweep::buildCpuPipeline(OpPassManager &pm, CpuStage until) {
+  pm.addPass(createTrainFuse());
   pm.addPass(createTrainAutodiff());
   if (until == CpuStage::Autodiff)
     return;

@@ -11,13 +11,13 @@ namespace sweep {
 
 /// Where the CPU pipeline stops, in order (`sweepc -emit=` prints each).
 enum class CpuStage {
-  Autodiff, // train ops, gradients explicit
+  Autodiff, // train ops, activations fused, gradients explicit
   Linalg,   // linalg.generic on tensors
   Loops,    // bufferized memrefs and scf loops
   LLVM,     // the LLVM dialect, ready for translation and JIT
 };
 
-/// train-autodiff, convert-train-to-linalg, one-shot bufferization (results
+/// train-fuse, train-autodiff, convert-train-to-linalg, one-shot bufferization (results
 /// become out-parameters), linalg to loops, and the conversions to the LLVM
 /// dialect, stopping after `until`.
 void buildCpuPipeline(mlir::OpPassManager &pm, CpuStage until);

@@ -57,6 +57,8 @@ LogicalResult Differentiator::applyRule(Operation *op) {
   Location loc = op->getLoc();
   if (auto dense = dyn_cast<train::DenseOp>(op)) {
     Value dy = adjoint.lookup(dense.getResult());
+    if (std::optional<train::ActivationKind> act = dense.getActivation())
+      dy = builder.create<train::ActivationOutputGradOp>(loc, *act, dense.getResult(), dy);
     if (needsGradient(dense.getWeight()))
       accumulate(dense.getWeight(),
                  builder.create<train::DenseGradWeightOp>(loc, dense.getWeight().getType(),

@@ -10,13 +10,25 @@ def TrainAutodiff : Pass<"train-autodiff", "mlir::ModuleOp"> {
   let description = [{
     For every `train.backward %loss wrt %v...`, walks back from `%loss` through
     the ops that produced it and emits, right before the backward op, the
-    vector-Jacobian product of each: one rule per op (dense, activation,
-    dropout, cross_entropy, mse). Gradients reaching a value along several
+    vector-Jacobian product of each: one rule per op (dense, with or without a
+    fused activation, activation, dropout, cross_entropy, mse). Gradients reaching a value along several
     paths are added. Only values that depend on a `wrt` value get gradients:
     the minibatch does not. A value in `wrt` that the loss does not depend on
     gets a zero gradient. An op on the path without a rule is an error.
   }];
   let dependentDialects = ["mlir::arith::ArithDialect"];
+}
+
+def TrainFuse : Pass<"train-fuse", "mlir::ModuleOp"> {
+  let summary = "Fuse activations into the dense layers that produce them";
+  let description = [{
+    A train.activation (relu, tanh, sigmoid, identity) whose input is a
+    train.dense result used nowhere else becomes that dense layer's
+    `activation` epilogue: the pre-activation is never stored, and
+    train-autodiff differentiates through the output
+    (train.activation_output_grad). gelu stays separate: its slope needs the
+    pre-activation. Run before train-autodiff.
+  }];
 }
 
 #endif // SWEEP_TRANSFORMS_PASSES

@@ -253,7 +253,17 @@ struct DenseLowering : OpRewritePattern<train::DenseOp> {
                         });
     product.setLibraryCallAttr(
         b.getStringAttr(shared ? "sweep_dense_shared" : "sweep_dense_per_run"));
-    b.replaceOp(op, product.getResult(0));
+    Value result = product.getResult(0);
+    if (std::optional<train::ActivationKind> act = op.getActivation()) {
+      Value out = emptyTensor(b, loc, type.getShape(), b.getF32Type(),
+                              {{op.getInput(), shared ? 0 : 1}});
+      result = elementwise(b, loc, ValueRange{result}, out,
+                           [&](OpBuilder &nb, Location nl, ValueRange args) {
+                             return activate(nb, nl, *act, args[0]);
+                           })
+                   .getResult(0);
+    }
+    b.replaceOp(op, result);
     return success();
   }
 };
@@ -294,6 +304,29 @@ struct ActivationGradLowering : OpRewritePattern<train::ActivationGradOp> {
                                   Value y = activate(nb, nl, kind, args[0]);
                                   return nb.create<arith::MulFOp>(
                                       nl, args[1], slope(nb, nl, kind, args[0], y));
+                                })
+                        .getResult(0));
+    return success();
+  }
+};
+
+struct ActivationOutputGradLowering : OpRewritePattern<train::ActivationOutputGradOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(train::ActivationOutputGradOp op,
+                                PatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    auto type = op.getResult().getType();
+    SmallVector<std::pair<Value, int64_t>> dims;
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      if (type.isDynamicDim(d))
+        dims.push_back({op.getInput(), d});
+    Value empty = emptyTensor(b, loc, type.getShape(), b.getF32Type(), dims);
+    train::ActivationKind kind = op.getKind();
+    b.replaceOp(op, elementwise(b, loc, ValueRange{op.getInput(), op.getGrad()}, empty,
+                                [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                                  // relu's slope from y > 0 equals the one from z > 0.
+                                  return nb.create<arith::MulFOp>(
+                                      nl, args[1], slope(nb, nl, kind, args[0], args[0]));
                                 })
                         .getResult(0));
     return success();
@@ -705,7 +738,8 @@ struct ConvertTrainToLinalgPass
                            math::MathDialect>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     RewritePatternSet patterns(&getContext());
-    patterns.add<DenseLowering, ActivationLowering, ActivationGradLowering, DropoutLowering,
+    patterns.add<DenseLowering, ActivationLowering, ActivationGradLowering,
+                 ActivationOutputGradLowering, DropoutLowering,
                  SoftmaxLowering, CrossEntropyLowering<train::CrossEntropyOp>,
                  CrossEntropyLowering<train::CrossEntropyGradOp>, MseLowering<train::MseOp>,
                  MseLowering<train::MseGradOp>, AccuracyLowering, DenseGradWeightLowering,

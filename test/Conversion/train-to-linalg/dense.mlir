@@ -38,3 +38,20 @@ func.func @grads(%x: tensor<?x4xf32>, %w: tensor<2x4x8xf32>, %dy: tensor<2x?x8xf
   %dx = train.dense_grad_input %dy, %w : tensor<2x?x8xf32>, tensor<2x4x8xf32> -> tensor<2x?x4xf32>
   return %dw, %db, %dx : tensor<2x4x8xf32>, tensor<2x8xf32>, tensor<2x?x4xf32>
 }
+
+// A fused activation is the product's epilogue: one elementwise pass after it.
+// CHECK-LABEL: func.func @fused
+func.func @fused(%x: tensor<?x4xf32>, %w: tensor<2x4x8xf32>, %b: tensor<2x8xf32>, %dy: tensor<2x?x8xf32>)
+    -> (tensor<2x?x8xf32>, tensor<2x?x8xf32>) {
+  // CHECK: library_call = "sweep_dense_shared"
+  // CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel"]
+  // CHECK: arith.cmpf ogt
+  // CHECK-NEXT: arith.select
+  %y = train.dense %x, %w, %b activation relu : tensor<?x4xf32>, tensor<2x4x8xf32>, tensor<2x8xf32> -> tensor<2x?x8xf32>
+  // relu's slope from the output.
+  // CHECK: linalg.generic
+  // CHECK: arith.cmpf ogt
+  // CHECK: arith.mulf
+  %g = train.activation_output_grad relu %y, %dy : tensor<2x?x8xf32>
+  return %y, %g : tensor<2x?x8xf32>, tensor<2x?x8xf32>
+}

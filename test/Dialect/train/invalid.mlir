@@ -199,3 +199,19 @@ func.func @activation_kind(%z: tensor<4x8xf32>) {
   %h = train.activation softplus %z : tensor<4x8xf32>
   return
 }
+
+// -----
+
+func.func @fused_gelu(%x: tensor<?x4xf32>, %w: tensor<2x4x8xf32>, %b: tensor<2x8xf32>) {
+  // expected-error @+1 {{cannot fuse gelu: its gradient needs the pre-activation}}
+  %y = train.dense %x, %w, %b activation gelu : tensor<?x4xf32>, tensor<2x4x8xf32>, tensor<2x8xf32> -> tensor<2x?x8xf32>
+  return
+}
+
+// -----
+
+func.func @output_grad_gelu(%y: tensor<2x8xf32>) {
+  // expected-error @+1 {{needs an activation whose slope follows from its output, not gelu}}
+  %g = train.activation_output_grad gelu %y, %y : tensor<2x8xf32>
+  return
+}

@@ -63,3 +63,12 @@ func.func @probabilities(%l: tensor<4x?x10xf32>) -> tensor<4x?x10xf32> {
   %p = train.softmax %l : tensor<4x?x10xf32>
   return %p : tensor<4x?x10xf32>
 }
+
+// CHECK-LABEL: func.func @fused
+func.func @fused(%x: tensor<?x4xf32>, %w: tensor<2x4x8xf32>, %b: tensor<2x8xf32>) -> tensor<2x?x8xf32> {
+  // CHECK: train.dense %{{.*}}, %{{.*}}, %{{.*}} activation sigmoid :
+  %y = train.dense %x, %w, %b activation sigmoid : tensor<?x4xf32>, tensor<2x4x8xf32>, tensor<2x8xf32> -> tensor<2x?x8xf32>
+  // CHECK: train.activation_output_grad sigmoid
+  %g = train.activation_output_grad sigmoid %y, %y : tensor<2x?x8xf32>
+  return %g : tensor<2x?x8xf32>
+}

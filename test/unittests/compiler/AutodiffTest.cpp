@@ -1,8 +1,9 @@
 //===- AutodiffTest.cpp - train-autodiff against finite differences -------===//
 //
 // Random groups (depths, widths, activations, dropout, losses, run counts)
-// go through MLIRGen and train-autodiff; the gradients the pass emits,
-// evaluated in double, must match central differences of the loss.
+// go through MLIRGen and train-autodiff (with and without train-fuse first);
+// the gradients the passes emit, evaluated in double, must match central
+// differences of the loss.
 //
 //===----------------------------------------------------------------------===//
 
@@ -77,6 +78,8 @@ TEST(Autodiff, GradientsOfRandomGroupsMatchFiniteDifferences) {
     RandomCase c = randomCase(gen);
     OwningOpRef<ModuleOp> module = buildTrainProgram(context, c.group, c.runs);
     PassManager pm(&context);
+    if (trial % 2) // Odd trials differentiate through fused activations.
+      pm.addPass(createTrainFuse());
     pm.addPass(createTrainAutodiff());
     ASSERT_TRUE(succeeded(pm.run(*module))) << "trial " << trial;
     auto step = module->lookupSymbol<func::FuncOp>("train_step");

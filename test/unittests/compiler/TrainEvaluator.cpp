@@ -61,6 +61,9 @@ bool TrainEvaluator::evaluate(Operation *op, std::string &error) {
     for (int64_t i = 0; i < r; ++i)
       denseForward(x.values.data() + (shared ? 0 : i * batch * k), w.values.data() + i * k * n,
                    b.values.data() + i * n, y.values.data() + i * batch * n, batch, k, n);
+    if (std::optional<train::ActivationKind> act = dense.getActivation())
+      activationForward(toRuntime(*act), y.values.data(), y.values.data(),
+                        int64_t(y.values.size()));
     values[dense.getResult()] = y;
     return true;
   }
@@ -78,6 +81,15 @@ bool TrainEvaluator::evaluate(Operation *op, std::string &error) {
     activationForward(kind, z.values.data(), y.values.data(), int64_t(z.values.size()));
     activationBackward(kind, z.values.data(), y.values.data(), dy.values.data(),
                        dz.values.data(), int64_t(z.values.size()));
+    values[grad.getResult()] = dz;
+    return true;
+  }
+  if (auto grad = dyn_cast<train::ActivationOutputGradOp>(op)) {
+    // The slope from the output: z = y gives the same slope for these kinds.
+    const HostTensor &y = in(grad.getInput()), &dy = in(grad.getGrad());
+    HostTensor dz = y;
+    activationBackward(toRuntime(grad.getKind()), y.values.data(), y.values.data(),
+                       dy.values.data(), dz.values.data(), int64_t(y.values.size()));
     values[grad.getResult()] = dz;
     return true;
   }
