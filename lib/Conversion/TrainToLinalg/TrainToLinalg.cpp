@@ -50,6 +50,16 @@ Value emptyTensor(OpBuilder &b, Location loc, ArrayRef<int64_t> shape, Type elem
   return b.create<tensor::EmptyOp>(loc, shape, element, dynamic);
 }
 
+/// An empty tensor of `like`'s type, its dynamic sizes taken from `like`.
+Value emptyLike(OpBuilder &b, Location loc, Value like) {
+  auto type = cast<RankedTensorType>(like.getType());
+  SmallVector<std::pair<Value, int64_t>> dims;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (type.isDynamicDim(d))
+      dims.push_back({like, d});
+  return emptyTensor(b, loc, type.getShape(), type.getElementType(), dims);
+}
+
 Value filled(OpBuilder &b, Location loc, Value empty, double value) {
   Type element = cast<ShapedType>(empty.getType()).getElementType();
   Value scalar = b.create<arith::ConstantOp>(loc, b.getFloatAttr(element, value));
@@ -255,9 +265,7 @@ struct DenseLowering : OpRewritePattern<train::DenseOp> {
         b.getStringAttr(shared ? "sweep_dense_shared" : "sweep_dense_per_run"));
     Value result = product.getResult(0);
     if (std::optional<train::ActivationKind> act = op.getActivation()) {
-      Value out = emptyTensor(b, loc, type.getShape(), b.getF32Type(),
-                              {{op.getInput(), shared ? 0 : 1}});
-      result = elementwise(b, loc, ValueRange{result}, out,
+      result = elementwise(b, loc, ValueRange{result}, emptyLike(b, loc, result),
                            [&](OpBuilder &nb, Location nl, ValueRange args) {
                              return activate(nb, nl, *act, args[0]);
                            })
@@ -272,12 +280,7 @@ struct ActivationLowering : OpRewritePattern<train::ActivationOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(train::ActivationOp op, PatternRewriter &b) const override {
     Location loc = op.getLoc();
-    auto type = op.getResult().getType();
-    SmallVector<std::pair<Value, int64_t>> dims;
-    for (int64_t d = 0; d < type.getRank(); ++d)
-      if (type.isDynamicDim(d))
-        dims.push_back({op.getInput(), d});
-    Value empty = emptyTensor(b, loc, type.getShape(), b.getF32Type(), dims);
+    Value empty = emptyLike(b, loc, op.getInput());
     train::ActivationKind kind = op.getKind();
     b.replaceOp(op, elementwise(b, loc, ValueRange{op.getInput()}, empty,
                                 [&](OpBuilder &nb, Location nl, ValueRange args) {
@@ -292,12 +295,7 @@ struct ActivationGradLowering : OpRewritePattern<train::ActivationGradOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(train::ActivationGradOp op, PatternRewriter &b) const override {
     Location loc = op.getLoc();
-    auto type = op.getResult().getType();
-    SmallVector<std::pair<Value, int64_t>> dims;
-    for (int64_t d = 0; d < type.getRank(); ++d)
-      if (type.isDynamicDim(d))
-        dims.push_back({op.getInput(), d});
-    Value empty = emptyTensor(b, loc, type.getShape(), b.getF32Type(), dims);
+    Value empty = emptyLike(b, loc, op.getInput());
     train::ActivationKind kind = op.getKind();
     b.replaceOp(op, elementwise(b, loc, ValueRange{op.getInput(), op.getGrad()}, empty,
                                 [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
@@ -315,12 +313,7 @@ struct ActivationOutputGradLowering : OpRewritePattern<train::ActivationOutputGr
   LogicalResult matchAndRewrite(train::ActivationOutputGradOp op,
                                 PatternRewriter &b) const override {
     Location loc = op.getLoc();
-    auto type = op.getResult().getType();
-    SmallVector<std::pair<Value, int64_t>> dims;
-    for (int64_t d = 0; d < type.getRank(); ++d)
-      if (type.isDynamicDim(d))
-        dims.push_back({op.getInput(), d});
-    Value empty = emptyTensor(b, loc, type.getShape(), b.getF32Type(), dims);
+    Value empty = emptyLike(b, loc, op.getInput());
     train::ActivationKind kind = op.getKind();
     b.replaceOp(op, elementwise(b, loc, ValueRange{op.getInput(), op.getGrad()}, empty,
                                 [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
@@ -337,12 +330,7 @@ struct DropoutLowering : OpRewritePattern<train::DropoutOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(train::DropoutOp op, PatternRewriter &b) const override {
     Location loc = op.getLoc();
-    auto type = op.getResult().getType();
-    SmallVector<std::pair<Value, int64_t>> dims;
-    for (int64_t d = 0; d < type.getRank(); ++d)
-      if (type.isDynamicDim(d))
-        dims.push_back({op.getInput(), d});
-    Value empty = emptyTensor(b, loc, type.getShape(), b.getF32Type(), dims);
+    Value empty = emptyLike(b, loc, op.getInput());
     b.replaceOp(op, elementwise(b, loc, ValueRange{op.getInput(), op.getScale()}, empty,
                                 [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
                                   return nb.create<arith::MulFOp>(nl, args[0], args[1]);
