@@ -19,6 +19,9 @@ config.environment["FILECHECK_OPTS"] = "--enable-var-scope --dump-input=fail"
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%examples", os.path.join(config.sweep_src_root, "examples")))
 config.substitutions.append(("%python", config.python_executable))
+config.substitutions.append(("%cxx", config.cxx_compiler))
+config.substitutions.append(("%kernels-lib", os.path.join(
+    config.sweep_obj_root, "runtime", "kernels", "libSweepRuntimeKernels.a")))
 config.substitutions.append(("%results-check",
                              config.python_executable + " " +
                              os.path.join(config.sweep_src_root, "test", "Integration",
@@ -43,5 +46,6 @@ if os.path.exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.add_tool_substitutions(
-    [ToolSubst("sweepc", unresolved="fatal"), ToolSubst("sweep-opt", unresolved="fatal")],
+    [ToolSubst("sweepc", unresolved="fatal"), ToolSubst("sweep-opt", unresolved="fatal"),
+     ToolSubst("llvm-nm", unresolved="fatal")],
     [config.sweep_tools_dir, config.llvm_tools_dir])

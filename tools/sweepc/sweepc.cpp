@@ -8,6 +8,7 @@
 
 #include "lang/FrontEnd.h"
 #include "lang/JobBuilder.h"
+#include "codegen/cpu/ObjectEmitter.h"
 #include "lib/MLIRGen/SweepProgram.h"
 #include "lib/MLIRGen/TrainProgram.h"
 #include "lib/Pipelines/CpuPipeline.h"
@@ -34,7 +35,7 @@ namespace cl = llvm::cl;
 
 namespace {
 /// How far the pipeline runs, in order.
-enum class Emit { AST, Check, Grid, Plan, Sweep, Train, Linalg, Loops, LLVM };
+enum class Emit { AST, Check, Grid, Plan, Sweep, Train, Linalg, Loops, LLVM, Obj };
 
 cl::list<std::string> positionals(cl::Positional, cl::desc("[check|plan|run] <file.sweep>"),
                                   cl::OneOrMore);
@@ -53,7 +54,9 @@ cl::opt<Emit> emitAction(
                clEnumValN(Emit::Linalg, "linalg",
                           "after autodiff and convert-train-to-linalg (tensors)"),
                clEnumValN(Emit::Loops, "loops", "bufferized memrefs and scf loops"),
-               clEnumValN(Emit::LLVM, "llvm", "the LLVM dialect the JIT compiles")));
+               clEnumValN(Emit::LLVM, "llvm", "the LLVM dialect the JIT compiles"),
+               clEnumValN(Emit::Obj, "obj",
+                          "an x86-64 object file per group: <o>.<sweep>.g<N>.o (needs -o)")));
 
 cl::opt<std::string> outputFilename("o", cl::desc("Output file"), cl::value_desc("filename"),
                                     cl::init("-"));
@@ -91,6 +94,16 @@ mlir::LogicalResult emitCompiled(const PlannedSweep &sweep, llvm::StringRef base
                                                        : CpuStage::LLVM);
       if (mlir::failed(pm.run(*module)))
         return mlir::failure();
+    }
+    if (emitAction == Emit::Obj) {
+      std::string path = outputFilename + "." + job.name + ".g" + std::to_string(g) + ".o";
+      std::string error;
+      if (!emitObjectFile(*module, path, "x86-64-v2", error)) {
+        llvm::errs() << "sweepc: error: " << error << "\n";
+        return mlir::failure();
+      }
+      os << "// wrote " << path << "\n";
+      continue;
     }
     module->print(os);
     os << "\n";
@@ -145,6 +158,7 @@ mlir::LogicalResult runPipeline(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &c
     case Emit::Linalg:
     case Emit::Loops:
     case Emit::LLVM:
+    case Emit::Obj:
       if (mlir::failed(emitCompiled(sweep, baseDir, diags, context, os)))
         return mlir::failure();
       break;
@@ -206,6 +220,11 @@ int main(int argc, char **argv) {
     inputFilename = positionals[0];
   } else {
     llvm::errs() << "sweepc: expected '[check|plan|run] FILE'; see 'sweepc --help'\n";
+    return 1;
+  }
+
+  if (emitAction == Emit::Obj && outputFilename == "-") {
+    llvm::errs() << "sweepc: -emit=obj writes one object per group and needs -o PREFIX\n";
     return 1;
   }
 

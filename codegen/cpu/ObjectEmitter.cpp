@@ -1,0 +1,60 @@
+//===- ObjectEmitter.cpp - a compiled group as an object file -------------===//
+
+#include "codegen/cpu/ObjectEmitter.h"
+
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/Target/LLVMIR/Export.h"
+
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/TargetParser/Host.h"
+
+#include <mutex>
+
+bool sweep::emitObjectFile(mlir::ModuleOp module, const std::string &path,
+                           const std::string &cpu, std::string &error) {
+  static std::once_flag initialized;
+  std::call_once(initialized, [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+  });
+  llvm::LLVMContext context;
+  std::unique_ptr<llvm::Module> llvmModule = mlir::translateModuleToLLVMIR(module, context);
+  if (!llvmModule) {
+    error = "cannot translate the group's module to LLVM IR";
+    return false;
+  }
+  std::string triple = llvm::sys::getDefaultTargetTriple();
+  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target)
+    return false;
+  std::string cpuName = cpu == "native" ? llvm::sys::getHostCPUName().str() : cpu;
+  std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
+      triple, cpuName, "", llvm::TargetOptions(), llvm::Reloc::PIC_));
+  llvmModule->setTargetTriple(triple);
+  llvmModule->setDataLayout(machine->createDataLayout());
+  auto optimize = mlir::makeOptimizingTransformer(2, 0, machine.get());
+  if (llvm::Error failure = optimize(llvmModule.get())) {
+    error = llvm::toString(std::move(failure));
+    return false;
+  }
+  std::error_code code;
+  llvm::raw_fd_ostream out(path, code, llvm::sys::fs::OF_None);
+  if (code) {
+    error = "cannot write '" + path + "': " + code.message();
+    return false;
+  }
+  llvm::legacy::PassManager passes;
+  if (machine->addPassesToEmitFile(passes, out, nullptr, llvm::CodeGenFileType::ObjectFile)) {
+    error = "this LLVM cannot emit object files for " + triple;
+    return false;
+  }
+  passes.run(*llvmModule);
+  out.flush();
+  return true;
+}

@@ -1,0 +1,27 @@
+//===- ObjectEmitter.h - a compiled group as an object file -----*- C++ -*-===//
+//
+// Ahead-of-time code for a group: its LLVM-dialect module translated to LLVM
+// IR and compiled for x86-64 into a relocatable object, with the same C entry
+// points (`_mlir_ciface_train_step`, `_mlir_ciface_evaluate`) as the JIT
+// uses. `sweepc build` links such objects with the runtime.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SWEEP_CODEGEN_CPU_OBJECTEMITTER_H
+#define SWEEP_CODEGEN_CPU_OBJECTEMITTER_H
+
+#include "mlir/IR/BuiltinOps.h"
+
+#include <string>
+
+namespace sweep {
+
+/// Writes `module` (in the LLVM dialect) as an object file at `path`, for
+/// `cpu` ("x86-64-v2" runs on any x86-64 of the last decade; "native" is this
+/// machine). Returns false with `error` set on failure.
+bool emitObjectFile(mlir::ModuleOp module, const std::string &path, const std::string &cpu,
+                    std::string &error);
+
+} // namespace sweep
+
+#endif // SWEEP_CODEGEN_CPU_OBJECTEMITTER_H
