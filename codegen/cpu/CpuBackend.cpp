@@ -7,6 +7,7 @@
 #include "runtime/rng/TrainingDraws.h"
 
 #include <cmath>
+#include <malloc.h>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -281,5 +282,10 @@ private:
 } // namespace
 
 std::unique_ptr<Backend> sweep::createCpuBackend(size_t chunksPerGroup, size_t maxRunsPerProgram) {
+  // Compiled steps allocate and free their activation buffers every call. With
+  // glibc's defaults, blocks over 32 MiB (large groups) come from mmap and go
+  // back with munmap each time: page faults on every step. Keep them in the heap.
+  mallopt(M_MMAP_THRESHOLD, 1 << 30);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
   return std::make_unique<CpuBackend>(chunksPerGroup, maxRunsPerProgram);
 }

@@ -86,8 +86,13 @@ Value activate(OpBuilder &b, Location loc, train::ActivationKind kind, Value z) 
     Value positive = b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OGT, z, zero);
     return b.create<arith::SelectOp>(loc, positive, z, zero);
   }
-  case train::ActivationKind::Tanh:
-    return b.create<math::TanhOp>(loc, z);
+  case train::ActivationKind::Tanh: {
+    // 1 - 2 / (exp(2z) + 1), as runtime/interp/Kernels.h computes it.
+    Value e = b.create<math::ExpOp>(loc, b.create<arith::MulFOp>(loc, f32(b, loc, 2), z));
+    Value ratio = b.create<arith::DivFOp>(loc, f32(b, loc, 2),
+                                          b.create<arith::AddFOp>(loc, e, f32(b, loc, 1)));
+    return b.create<arith::SubFOp>(loc, f32(b, loc, 1), ratio);
+  }
   case train::ActivationKind::Sigmoid: {
     Value one = f32(b, loc, 1);
     Value e = b.create<math::ExpOp>(loc, b.create<arith::NegFOp>(loc, z));

@@ -115,6 +115,9 @@ TEST(Kernels, ActivationValues) {
   EXPECT_NEAR(activate(Activation::Sigmoid, 0.0), 0.5, 1e-15);
   EXPECT_NEAR(activate(Activation::Gelu, 1.0), 0.8413447460685429, 1e-12);
   EXPECT_NEAR(activate(Activation::Tanh, 0.5), std::tanh(0.5), 1e-15);
+  EXPECT_EQ(activate(Activation::Tanh, 100.0), 1.0);
+  EXPECT_EQ(activate(Activation::Tanh, -100.0), -1.0);
+  EXPECT_NEAR(activate(Activation::Tanh, 0.5f), std::tanh(0.5f), 2e-7f);
 }
 
 TEST(Kernels, DropoutMaskGradient) {
