@@ -9,6 +9,7 @@
 #include <cmath>
 #include <malloc.h>
 #include <deque>
+#include <future>
 #include <map>
 #include <mutex>
 
@@ -245,23 +246,40 @@ public:
   }
   std::unique_ptr<GroupProgram> create(const GroupSpec &group, std::vector<const RunSpec *> runs,
                                        std::string &error) override {
-    std::shared_ptr<const CompiledGroup> code;
+    // One compilation per group structure and run count, shared by its
+    // chunks. Threads compile different groups at once; a thread that needs
+    // a program another thread is compiling waits for it.
+    std::string key = codeKey(group, runs.size());
+    std::shared_future<Compiled> pending;
+    std::promise<Compiled> mine;
+    bool compileHere = false;
     {
-      // One compilation per group and run count, shared by its chunks.
       std::lock_guard<std::mutex> lock(mutex);
-      std::string key = codeKey(group, runs.size());
       auto it = cache.find(key);
       if (it == cache.end()) {
-        std::unique_ptr<CompiledGroup> compiled =
-            CompiledGroup::compile(group, int64_t(runs.size()), error);
-        if (!compiled)
-          return nullptr;
-        seconds += compiled->compileSeconds();
-        it = cache.emplace(key, std::move(compiled)).first;
+        pending = mine.get_future().share();
+        cache.emplace(key, pending);
+        compileHere = true;
+      } else {
+        pending = it->second;
       }
-      code = it->second;
     }
-    return std::make_unique<CompiledProgram>(group, std::move(runs), code);
+    if (compileHere) {
+      Compiled result;
+      result.code = CompiledGroup::compile(group, int64_t(runs.size()), result.error);
+      if (result.code) {
+        std::lock_guard<std::mutex> lock(mutex);
+        seconds += result.code->compileSeconds();
+        ++compiled;
+      }
+      mine.set_value(std::move(result));
+    }
+    const Compiled &result = pending.get();
+    if (!result.code) {
+      error = result.error;
+      return nullptr;
+    }
+    return std::make_unique<CompiledProgram>(group, std::move(runs), result.code);
   }
 
   double compileSeconds() const override {
@@ -270,14 +288,19 @@ public:
   }
   size_t programsCompiled() const override {
     std::lock_guard<std::mutex> lock(mutex);
-    return cache.size();
+    return compiled;
   }
 
 private:
+  struct Compiled {
+    std::shared_ptr<const CompiledGroup> code;
+    std::string error;
+  };
   size_t chunks, maxRuns;
   mutable std::mutex mutex;
-  std::map<std::string, std::shared_ptr<const CompiledGroup>> cache;
+  std::map<std::string, std::shared_future<Compiled>> cache;
   double seconds = 0;
+  size_t compiled = 0;
 };
 } // namespace
 

@@ -160,8 +160,13 @@ int sweep::runSweeps(const FrontEndResult &result, llvm::StringRef sourceFile,
   if (backendName == "interp") {
     backend = createInterpreterBackend();
   } else if (backendName == "cpu") {
-    backend = createCpuBackend(threads ? unsigned(threads)
-                                       : std::max(1u, std::thread::hardware_concurrency()));
+    // Groups are split into chunks only when there are fewer groups than
+    // threads: every chunk size costs a compilation.
+    size_t groups = 1;
+    for (const PlannedSweep &sweep : result.sweeps)
+      groups = std::max(groups, sweep.plan.groups.size());
+    size_t cores = threads ? unsigned(threads) : std::max(1u, std::thread::hardware_concurrency());
+    backend = createCpuBackend((cores + groups - 1) / groups);
   } else {
     error("unknown backend '" + backendName + "'; this sweepc has: cpu, interp");
     return 1;
