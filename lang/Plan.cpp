@@ -274,6 +274,12 @@ bool Planner::checkGroup(RunGroup &group, llvm::ArrayRef<uint32_t> indices,
 
   const DatasetShape &data = group.data;
   llvm::SMLoc modelLoc = spec.root.lookup("model")->loc;
+  if (group.shape.getParameterCount() == 0) {
+    auto diag = diags.error(modelLoc, "model '" + modelNode.kind +
+                                          "' has no dense layer: it has nothing to train");
+    addContext(diag);
+    return false;
+  }
   if (group.shape.inputs != data.inputs) {
     auto diag = diags.error(modelLoc, "model '" + modelNode.kind + "' takes " +
                                           std::to_string(group.shape.inputs) +
