@@ -23,6 +23,8 @@ import sys
 import tempfile
 import time
 
+from perfdoc import write_section
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SWEEP = os.path.join(ROOT, "bench", "fashion_3epochs.sweep")
 NAME = "fashion_3epochs"
@@ -95,17 +97,7 @@ def main():
     section = "\n".join(lines)
     print(section)
     if not args.no_write:
-        path = os.path.join(ROOT, "docs", "performance.md")
-        with open(path) as f:
-            doc = f.read()
-        begin, end = "<!-- compiled-fashion:begin -->", "<!-- compiled-fashion:end -->"
-        if begin not in doc:
-            doc = doc.replace("<!-- interp-fashion:begin -->",
-                              begin + "\n" + end + "\n\n<!-- interp-fashion:begin -->")
-        head, rest = doc.split(begin)
-        _, tail = rest.split(end)
-        with open(path, "w") as f:
-            f.write(head + begin + "\n" + section + end + tail)
+        write_section("compiled-fashion", section, before="interp-fashion")
     if check.returncode != 0:
         print(check.stdout, file=sys.stderr)
         return 1

@@ -25,6 +25,8 @@ import sys
 import tempfile
 import time
 
+from perfdoc import write_section
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 SWEEP_100K = """
@@ -127,15 +129,7 @@ def main():
         sys.exit(1)
     if args.no_write:
         return
-    path = os.path.join(ROOT, "docs", "performance.md")
-    with open(path) as f:
-        doc = f.read()
-    begin, end = "<!-- grid-expansion:begin -->", "<!-- grid-expansion:end -->"
-    head, rest = doc.split(begin)
-    _, tail = rest.split(end)
-    with open(path, "w") as f:
-        f.write(head + begin + "\n" + section + end + tail)
-
+    write_section("grid-expansion", section)
 
 if __name__ == "__main__":
     main()

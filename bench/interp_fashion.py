@@ -21,6 +21,8 @@ import sys
 import tempfile
 import time
 
+from perfdoc import write_section
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SWEEP = os.path.join(ROOT, "bench", "interp_fashion.sweep")
 PARAMETERS = 784 * 128 + 128 + 128 * 10 + 10
@@ -80,17 +82,7 @@ def main():
     section = "\n".join(lines)
     print(section)
     if not args.no_write:
-        path = os.path.join(ROOT, "docs", "performance.md")
-        with open(path) as f:
-            doc = f.read()
-        begin, end = "<!-- interp-fashion:begin -->", "<!-- interp-fashion:end -->"
-        if begin not in doc:
-            doc = doc.replace("<!-- fuzzing:begin -->",
-                              begin + "\n" + end + "\n\n<!-- fuzzing:begin -->")
-        head, rest = doc.split(begin)
-        _, tail = rest.split(end)
-        with open(path, "w") as f:
-            f.write(head + begin + "\n" + section + end + tail)
+        write_section("interp-fashion", section, before="fuzzing")
     if float(best["test_accuracy"]) < 0.85:
         print("interp_fashion: best test accuracy below 0.85", file=sys.stderr)
         return 1

@@ -177,8 +177,7 @@ bool TrainEvaluator::evaluate(Operation *op, std::string &error) {
       return false;
     }
     HostTensor t = zeros(std::vector<int64_t>(type.getShape().begin(), type.getShape().end()));
-    std::fill(t.values.begin(), t.values.end(),
-              attr.getSplatValue<APFloat>().convertToDouble());
+    std::fill(t.values.begin(), t.values.end(), double(attr.getSplatValue<float>()));
     values[constant.getResult()] = t;
     return true;
   }
