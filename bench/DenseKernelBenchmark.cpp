@@ -18,18 +18,17 @@ namespace {
 constexpr int64_t kRuns = 16, kBatch = 128, kInputs = 784, kOutputs = 128;
 
 void reportFlops(benchmark::State &state) {
-  state.counters["GFLOP/s"] = benchmark::Counter(
-      2.0 * kRuns * kBatch * kInputs * kOutputs * double(state.iterations()),
-      benchmark::Counter::kIsRate, benchmark::Counter::kIs1000);
+  state.counters["GFLOP/s"] =
+      benchmark::Counter(2.0 * kRuns * kBatch * kInputs * kOutputs * double(state.iterations()),
+                         benchmark::Counter::kIsRate, benchmark::Counter::kIs1000);
 }
 
 void forward(benchmark::State &state) {
   std::vector<float> x(kBatch * kInputs, 0.5f), w(kRuns * kInputs * kOutputs, 0.25f),
       out(kRuns * kBatch * kOutputs, 0.0f);
   for (auto _ : state) {
-    denseForwardKernel(x.data(), 0, kInputs, 1, w.data(), kInputs * kOutputs, kOutputs,
-                       out.data(), kBatch * kOutputs, kOutputs, kRuns, kBatch, kInputs,
-                       kOutputs);
+    denseForwardKernel(x.data(), 0, kInputs, 1, w.data(), kInputs * kOutputs, kOutputs, out.data(),
+                       kBatch * kOutputs, kOutputs, kRuns, kBatch, kInputs, kOutputs);
     benchmark::DoNotOptimize(out.data());
   }
   reportFlops(state);

@@ -130,12 +130,16 @@ GroupSpec JobBuilder::buildGroup(const RunGroup &group) const {
     spec.inputs = layer.inputs;
     spec.outputs = layer.outputs;
     switch (layer.kind) {
-    case Layer::Kind::Dense: spec.kind = LayerSpec::Kind::Dense; break;
+    case Layer::Kind::Dense:
+      spec.kind = LayerSpec::Kind::Dense;
+      break;
     case Layer::Kind::Activation:
       spec.kind = LayerSpec::Kind::Activation;
       spec.activation = activationOf(layer.activation);
       break;
-    case Layer::Kind::Dropout: spec.kind = LayerSpec::Kind::Dropout; break;
+    case Layer::Kind::Dropout:
+      spec.kind = LayerSpec::Kind::Dropout;
+      break;
     }
     out.layers.push_back(spec);
   }
@@ -212,14 +216,13 @@ RunSpec JobBuilder::buildRun(size_t r, uint32_t groupIndex) {
                  .Default(InitKind::HeNormal);
   run.gain = number("init.gain", 1);
   run.earlyStop = !get("early_stop").isNone();
-  run.stopMetric = text("early_stop.metric", "val_loss") == "val_accuracy"
-                       ? StopMetric::ValAccuracy
-                       : StopMetric::ValLoss;
+  run.stopMetric = text("early_stop.metric", "val_loss") == "val_accuracy" ? StopMetric::ValAccuracy
+                                                                           : StopMetric::ValLoss;
   run.patience = integer("early_stop.patience", 5);
   run.minDelta = number("early_stop.min_delta", 0);
   run.dropout = dropoutOf(groupIndex);
   for (const Value &value : values)
-    run.columnValues.push_back(value.isNone()                        ? std::string()
+    run.columnValues.push_back(value.isNone()                      ? std::string()
                                : value.kind == Value::Kind::String ? value.s.str()
                                                                    : value.str());
   return run;

@@ -7,9 +7,9 @@
 #include "runtime/rng/TrainingDraws.h"
 
 #include <cmath>
-#include <malloc.h>
 #include <deque>
 #include <future>
+#include <malloc.h>
 #include <map>
 #include <mutex>
 
@@ -71,8 +71,7 @@ class CompiledProgram : public GroupProgram {
 public:
   CompiledProgram(const GroupSpec &group, std::vector<const RunSpec *> runs,
                   std::shared_ptr<const CompiledGroup> code)
-      : group(group), runs(std::move(runs)), code(std::move(code)),
-        r(int64_t(this->runs.size())) {
+      : group(group), runs(std::move(runs)), code(std::move(code)), r(int64_t(this->runs.size())) {
     for (const LayerSpec &layer : group.layers)
       if (layer.kind == LayerSpec::Kind::Dense) {
         paramShapes.push_back({r, layer.inputs, layer.outputs});
@@ -104,8 +103,7 @@ public:
       std::vector<float> &w = params[2 * dense];
       int64_t size = layer.inputs * layer.outputs;
       for (int64_t i = 0; i < r; ++i)
-        initDenseWeights(*runs[size_t(i)], dense, layer.inputs, layer.outputs,
-                         w.data() + i * size);
+        initDenseWeights(*runs[size_t(i)], dense, layer.inputs, layer.outputs, w.data() + i * size);
       std::fill(params[2 * dense + 1].begin(), params[2 * dense + 1].end(), 0.0f);
       ++dense;
     }
@@ -227,8 +225,8 @@ private:
 /// count (not the GroupSpec's address, which a caller may reuse).
 std::string codeKey(const GroupSpec &group, size_t runs) {
   std::string key = std::to_string(runs) + ":" + std::to_string(group.inputs) + ":" +
-                    std::to_string(group.outputs) + ":" + std::to_string(int(group.loss)) +
-                    ":" + std::to_string(int(group.optimizer)) + ":" +
+                    std::to_string(group.outputs) + ":" + std::to_string(int(group.loss)) + ":" +
+                    std::to_string(int(group.optimizer)) + ":" +
                     std::to_string(int(group.classification));
   for (const LayerSpec &layer : group.layers)
     key += "|" + std::to_string(int(layer.kind)) + "," + std::to_string(layer.inputs) + "," +
@@ -238,7 +236,8 @@ std::string codeKey(const GroupSpec &group, size_t runs) {
 
 class CpuBackend : public Backend {
 public:
-  CpuBackend(size_t chunks, size_t maxRuns) : chunks(std::max<size_t>(1, chunks)), maxRuns(maxRuns) {}
+  CpuBackend(size_t chunks, size_t maxRuns)
+      : chunks(std::max<size_t>(1, chunks)), maxRuns(maxRuns) {}
   std::string name() const override { return "cpu"; }
   size_t runsPerProgram(const GroupSpec &group) const override {
     size_t runs = (group.runs.size() + chunks - 1) / chunks;

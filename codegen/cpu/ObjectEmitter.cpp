@@ -16,8 +16,8 @@
 
 #include <mutex>
 
-bool sweep::emitObjectFile(mlir::ModuleOp module, const std::string &path,
-                           const std::string &cpu, std::string &error) {
+bool sweep::emitObjectFile(mlir::ModuleOp module, const std::string &path, const std::string &cpu,
+                           std::string &error) {
   static std::once_flag initialized;
   std::call_once(initialized, [] {
     llvm::InitializeNativeTarget();
@@ -34,8 +34,8 @@ bool sweep::emitObjectFile(mlir::ModuleOp module, const std::string &path,
   if (!target)
     return false;
   std::string cpuName = cpu == "native" ? llvm::sys::getHostCPUName().str() : cpu;
-  std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
-      triple, cpuName, "", llvm::TargetOptions(), llvm::Reloc::PIC_));
+  std::unique_ptr<llvm::TargetMachine> machine(
+      target->createTargetMachine(triple, cpuName, "", llvm::TargetOptions(), llvm::Reloc::PIC_));
   llvmModule->setTargetTriple(triple);
   llvmModule->setDataLayout(machine->createDataLayout());
   auto optimize = mlir::makeOptimizingTransformer(2, 0, machine.get());

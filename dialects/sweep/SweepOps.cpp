@@ -49,8 +49,8 @@ LogicalResult GroupOp::verify() {
     return emitOpError("has no runs");
   int64_t batch = getBatchAttr().getInt(), epochs = getEpochsAttr().getInt();
   if (batch < 1 || epochs < 1)
-    return emitOpError() << "needs a positive batch size and epoch count (has " << batch
-                         << " and " << epochs << ")";
+    return emitOpError() << "needs a positive batch size and epoch count (has " << batch << " and "
+                         << epochs << ")";
   return success();
 }
 
@@ -65,8 +65,8 @@ LogicalResult HyperparameterOp::verify() {
   auto group = cast<GroupOp>(getOperation()->getParentOp());
   int64_t values = getValues().getNumElements();
   if (getValues().getType().getRank() != 1 || values != int64_t(group.getRuns().size()))
-    return emitOpError() << "has " << values << " values for a group of "
-                         << group.getRuns().size() << " runs";
+    return emitOpError() << "has " << values << " values for a group of " << group.getRuns().size()
+                         << " runs";
   return success();
 }
 

@@ -28,8 +28,8 @@ LogicalResult expectDim(Operation *op, RankedTensorType a, int64_t da, StringRef
                         RankedTensorType b, int64_t db, StringRef bName, StringRef meaning) {
   if (agree(a.getDimSize(da), b.getDimSize(db)))
     return success();
-  return op->emitOpError() << meaning << " of " << aName << " (" << a.getDimSize(da)
-                           << ") and " << bName << " (" << b.getDimSize(db) << ") differ";
+  return op->emitOpError() << meaning << " of " << aName << " (" << a.getDimSize(da) << ") and "
+                           << bName << " (" << b.getDimSize(db) << ") differ";
 }
 
 /// [R, B, C] logits against [B] labels, with a [R] per-run result.
@@ -62,8 +62,7 @@ LogicalResult verifyOutputAndTarget(Operation *op, RankedTensorType output,
   return success();
 }
 
-LogicalResult expectResult(Operation *op, RankedTensorType result,
-                           ArrayRef<int64_t> expected) {
+LogicalResult expectResult(Operation *op, RankedTensorType result, ArrayRef<int64_t> expected) {
   if (result.getRank() == int64_t(expected.size())) {
     bool ok = true;
     for (auto [got, want] : llvm::zip(result.getShape(), expected))
@@ -160,8 +159,7 @@ LogicalResult BackwardOp::verify() {
     return failure();
   for (Value value : getWrt())
     if (failed(expectDim(*this, getLoss().getType(), 0, "loss",
-                         cast<RankedTensorType>(value.getType()), 0, "a value",
-                         "run counts")))
+                         cast<RankedTensorType>(value.getType()), 0, "a value", "run counts")))
       return failure();
   return success();
 }

@@ -45,10 +45,10 @@ OwningOpRef<ModuleOp> sweep::buildSweepProgram(MLIRContext &context, const Sweep
   for (size_t d = 0; d < job.datasets.size(); ++d) {
     const DataSpec &data = job.datasets[d];
     auto i64 = [&](int64_t v) { return builder.getI64IntegerAttr(v); };
-    builder.create<sweepir::DatasetOp>(
-        loc, builder.getStringAttr("d" + std::to_string(d)), builder.getStringAttr(data.source),
-        i64(data.expectInputs), i64(data.expectTargets), i64(data.expectTrain),
-        i64(data.expectValidation), i64(data.expectTest));
+    builder.create<sweepir::DatasetOp>(loc, builder.getStringAttr("d" + std::to_string(d)),
+                                       builder.getStringAttr(data.source), i64(data.expectInputs),
+                                       i64(data.expectTargets), i64(data.expectTrain),
+                                       i64(data.expectValidation), i64(data.expectTest));
   }
   std::vector<double> values;
   for (size_t g = 0; g < job.groups.size(); ++g) {

@@ -24,11 +24,16 @@ int64_t sweep::optimizerSlots(OptimizerKind optimizer) {
 namespace {
 train::ActivationKind activationKind(Activation activation) {
   switch (activation) {
-  case Activation::Relu: return train::ActivationKind::Relu;
-  case Activation::Tanh: return train::ActivationKind::Tanh;
-  case Activation::Sigmoid: return train::ActivationKind::Sigmoid;
-  case Activation::Gelu: return train::ActivationKind::Gelu;
-  case Activation::Identity: return train::ActivationKind::Identity;
+  case Activation::Relu:
+    return train::ActivationKind::Relu;
+  case Activation::Tanh:
+    return train::ActivationKind::Tanh;
+  case Activation::Sigmoid:
+    return train::ActivationKind::Sigmoid;
+  case Activation::Gelu:
+    return train::ActivationKind::Gelu;
+  case Activation::Identity:
+    return train::ActivationKind::Identity;
   }
   return train::ActivationKind::Identity;
 }
@@ -130,8 +135,8 @@ void ProgramBuilder::buildTrainStep(ModuleOp module) {
       results.push_back(type);
 
   builder.setInsertionPointToEnd(module.getBody());
-  auto func = builder.create<func::FuncOp>(loc, "train_step",
-                                           builder.getFunctionType(inputs, results));
+  auto func =
+      builder.create<func::FuncOp>(loc, "train_step", builder.getFunctionType(inputs, results));
   func->setAttr("llvm.emit_c_interface", builder.getUnitAttr());
   Block *body = func.addEntryBlock();
   builder.setInsertionPointToStart(body);
@@ -150,16 +155,16 @@ void ProgramBuilder::buildTrainStep(ModuleOp module) {
   for (size_t p = 0; p < params.size(); ++p) {
     Value param = paramValues[p], grad = backward.getGradients()[p];
     if (group.optimizer == OptimizerKind::Sgd) {
-      auto sgd = builder.create<train::SgdOp>(loc, param.getType(), param.getType(), param, grad,
-                                              args[slotStart + p], hyper(0), hyper(1), hyper(2),
-                                              hyper(3));
+      auto sgd =
+          builder.create<train::SgdOp>(loc, param.getType(), param.getType(), param, grad,
+                                       args[slotStart + p], hyper(0), hyper(1), hyper(2), hyper(3));
       newParams.push_back(sgd.getNewParam());
       newSlots.push_back(sgd.getNewBuffer());
     } else {
-      auto adam = builder.create<train::AdamOp>(
-          loc, param, grad, args[slotStart + 2 * p], args[slotStart + 2 * p + 1], hyper(0),
-          hyper(1), hyper(2), hyper(3), hyper(4), hyper(5), hyper(6),
-          group.optimizer == OptimizerKind::AdamW);
+      auto adam = builder.create<train::AdamOp>(loc, param, grad, args[slotStart + 2 * p],
+                                                args[slotStart + 2 * p + 1], hyper(0), hyper(1),
+                                                hyper(2), hyper(3), hyper(4), hyper(5), hyper(6),
+                                                group.optimizer == OptimizerKind::AdamW);
       newParams.push_back(adam.getNewParam());
       newSlots.push_back(adam.getNewM());
       newSlots.push_back(adam.getNewV());

@@ -60,12 +60,11 @@ LogicalResult Differentiator::applyRule(Operation *op) {
     if (std::optional<train::ActivationKind> act = dense.getActivation())
       dy = builder.create<train::ActivationOutputGradOp>(loc, *act, dense.getResult(), dy);
     if (needsGradient(dense.getWeight()))
-      accumulate(dense.getWeight(),
-                 builder.create<train::DenseGradWeightOp>(loc, dense.getWeight().getType(),
-                                                          dense.getInput(), dy));
+      accumulate(dense.getWeight(), builder.create<train::DenseGradWeightOp>(
+                                        loc, dense.getWeight().getType(), dense.getInput(), dy));
     if (needsGradient(dense.getBias()))
-      accumulate(dense.getBias(), builder.create<train::BiasGradOp>(
-                                      loc, dense.getBias().getType(), dy));
+      accumulate(dense.getBias(),
+                 builder.create<train::BiasGradOp>(loc, dense.getBias().getType(), dy));
     if (needsGradient(dense.getInput())) {
       if (dense.hasSharedInput())
         return op->emitOpError("train-autodiff: the shared input [B, K] of a dense layer "
@@ -77,10 +76,9 @@ LogicalResult Differentiator::applyRule(Operation *op) {
   }
   if (auto activation = dyn_cast<train::ActivationOp>(op)) {
     if (needsGradient(activation.getInput()))
-      accumulate(activation.getInput(),
-                 builder.create<train::ActivationGradOp>(loc, activation.getKind(),
-                                                         activation.getInput(),
-                                                         adjoint.lookup(activation.getResult())));
+      accumulate(activation.getInput(), builder.create<train::ActivationGradOp>(
+                                            loc, activation.getKind(), activation.getInput(),
+                                            adjoint.lookup(activation.getResult())));
     return success();
   }
   if (auto dropout = dyn_cast<train::DropoutOp>(op)) {
@@ -103,9 +101,9 @@ LogicalResult Differentiator::applyRule(Operation *op) {
     if (mse.getLoss() != backward.getLoss())
       return op->emitOpError("train-autodiff: a loss can only be the root of train.backward");
     if (needsGradient(mse.getOutput()))
-      accumulate(mse.getOutput(), builder.create<train::MseGradOp>(
-                                      loc, mse.getOutput().getType(), mse.getOutput(),
-                                      mse.getTarget()));
+      accumulate(mse.getOutput(),
+                 builder.create<train::MseGradOp>(loc, mse.getOutput().getType(), mse.getOutput(),
+                                                  mse.getTarget()));
     return success();
   }
   return op->emitOpError("train-autodiff: no gradient rule for this op, which the loss of ")
@@ -127,8 +125,7 @@ LogicalResult Differentiator::run() {
 
   // Backward: visit the ops that lead to the loss in reverse order.
   Operation *root = backward.getLoss().getDefiningOp();
-  if (!root || root->getBlock() != block ||
-      !isa<train::CrossEntropyOp, train::MseOp>(root))
+  if (!root || root->getBlock() != block || !isa<train::CrossEntropyOp, train::MseOp>(root))
     return backward.emitOpError(
         "train-autodiff: the loss must be a train.cross_entropy or train.mse in the same block");
   llvm::DenseSet<Operation *> onPath = {root};
@@ -136,9 +133,8 @@ LogicalResult Differentiator::run() {
     bool feedsLoss = onPath.contains(op);
     if (!feedsLoss)
       continue;
-    bool reached = op == root || llvm::any_of(op->getResults(), [&](Value v) {
-                     return adjoint.count(v) != 0;
-                   });
+    bool reached = op == root ||
+                   llvm::any_of(op->getResults(), [&](Value v) { return adjoint.count(v) != 0; });
     if (!reached)
       continue;
     if (failed(applyRule(op)))
@@ -153,8 +149,7 @@ LogicalResult Differentiator::run() {
     Value result = adjoint.lookup(value);
     if (!result) // The loss does not depend on this value.
       result = builder.create<arith::ConstantOp>(
-          backward.getLoc(),
-          DenseElementsAttr::get(cast<RankedTensorType>(value.getType()), 0.0f));
+          backward.getLoc(), DenseElementsAttr::get(cast<RankedTensorType>(value.getType()), 0.0f));
     gradient.replaceAllUsesWith(result);
   }
   backward.erase();

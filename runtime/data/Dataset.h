@@ -20,9 +20,9 @@ namespace sweep {
 
 struct Split {
   int64_t count = 0;
-  std::vector<float> x;          // [count, inputs]
-  std::vector<int32_t> classes;  // [count], classification
-  std::vector<float> targets;    // [count, targets], regression
+  std::vector<float> x;         // [count, inputs]
+  std::vector<int32_t> classes; // [count], classification
+  std::vector<float> targets;   // [count, targets], regression
 
   /// Moves samples [from, count) into a new split.
   Split takeTail(int64_t from, int64_t inputs, int64_t targets);

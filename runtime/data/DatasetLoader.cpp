@@ -54,8 +54,7 @@ static bool loadIdxPair(const std::string &images, const std::string &labels, ui
   return true;
 }
 
-static bool loadIdx(const DataSpec &spec, Dataset &dataset, bool &bytePixels,
-                    std::string &error) {
+static bool loadIdx(const DataSpec &spec, Dataset &dataset, bool &bytePixels, std::string &error) {
   if (!loadIdxPair(spec.images, spec.labels, uint64_t(spec.limit), dataset.train, dataset.inputs,
                    bytePixels, error)) {
     if (spec.source == "fashion_mnist" &&
@@ -219,18 +218,17 @@ bool sweep::loadDataset(const DataSpec &spec, Dataset &dataset, std::string &err
       }
   // A value beyond float range (1e39 in a CSV) or a NaN in a float IDX file
   // would make every run "diverge"; it is bad input, and said so.
-  for (auto [split, name] : {std::pair{&dataset.train, "training"},
-                             std::pair{&dataset.test, "test"}}) {
+  for (auto [split, name] :
+       {std::pair{&dataset.train, "training"}, std::pair{&dataset.test, "test"}}) {
     for (const std::vector<float> *values : {&split->x, &split->targets}) {
-      auto bad = std::find_if(values->begin(), values->end(),
-                              [](float v) { return !std::isfinite(v); });
+      auto bad =
+          std::find_if(values->begin(), values->end(), [](float v) { return !std::isfinite(v); });
       if (bad == values->end())
         continue;
       int64_t width = values == &split->x ? dataset.inputs : dataset.targets;
       int64_t sample = int64_t(bad - values->begin()) / std::max<int64_t>(1, width);
       error = what + ": " + name + " sample " + std::to_string(sample) + " has a " +
-              (values == &split->x ? "feature" : "target") +
-              " that is not a finite float32 number";
+              (values == &split->x ? "feature" : "target") + " that is not a finite float32 number";
       return false;
     }
   }
@@ -250,10 +248,10 @@ bool sweep::loadDataset(const DataSpec &spec, Dataset &dataset, std::string &err
   if (held > 1 && dataset.classes > 1 && !heldClasses.empty() &&
       std::all_of(heldClasses.begin(), heldClasses.end(),
                   [&](int32_t c) { return c == heldClasses.front(); }))
-    dataset.warnings.push_back(
-        what + ": the validation split (the last " + std::to_string(held) +
-        " training samples) holds only class " + std::to_string(heldClasses.front()) +
-        "; if the file is sorted by class, shuffle its rows");
+    dataset.warnings.push_back(what + ": the validation split (the last " + std::to_string(held) +
+                               " training samples) holds only class " +
+                               std::to_string(heldClasses.front()) +
+                               "; if the file is sorted by class, shuffle its rows");
   normalizeDataset(dataset, spec.normalize, bytePixels);
   return true;
 }

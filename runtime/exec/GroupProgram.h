@@ -46,8 +46,8 @@ public:
   /// backward, update with learning rate lr[r]. `step` counts steps from 0
   /// over the whole training (dropout masks are drawn from it). Writes the
   /// batch's mean loss of run r to loss[r].
-  virtual void trainStep(const Batch &batch, uint64_t step, const double *lr,
-                         const uint8_t *alive, double *loss) = 0;
+  virtual void trainStep(const Batch &batch, uint64_t step, const double *lr, const uint8_t *alive,
+                         double *loss) = 0;
   /// Adds run r's sums over `batch` (no dropout) to sums[r] for alive runs.
   virtual void evaluate(const Batch &batch, const uint8_t *alive, EvalSums *sums) = 0;
 };
@@ -62,9 +62,8 @@ public:
   virtual size_t runsPerProgram(const GroupSpec &group) const = 0;
   /// A program for `runs` of `group`; null with `error` set when the backend
   /// cannot build one (a compiler failure, say).
-  virtual std::unique_ptr<GroupProgram> create(const GroupSpec &group,
-                                               std::vector<const RunSpec *> runs,
-                                               std::string &error) = 0;
+  virtual std::unique_ptr<GroupProgram>
+  create(const GroupSpec &group, std::vector<const RunSpec *> runs, std::string &error) = 0;
   /// Seconds spent compiling programs so far, and how many were compiled.
   virtual double compileSeconds() const { return 0; }
   virtual size_t programsCompiled() const { return 0; }

@@ -85,10 +85,12 @@ void Progress::print(bool force) {
     length = std::snprintf(line, sizeof line, "[%s] %zu/%zu runs done in %s", sweep.c_str(),
                            finishedRuns, totalRuns, formatDuration(elapsed).c_str());
   else
-    length = std::snprintf(line, sizeof line, "[%s] %zu/%zu runs, epoch %lld/%lld, %s elapsed, "
-                           "ETA %s", sweep.c_str(), finishedRuns, totalRuns, (long long)epoch,
-                           (long long)epochs, formatDuration(elapsed).c_str(),
-                           formatDuration(eta).c_str());
+    length =
+        std::snprintf(line, sizeof line,
+                      "[%s] %zu/%zu runs, epoch %lld/%lld, %s elapsed, "
+                      "ETA %s",
+                      sweep.c_str(), finishedRuns, totalRuns, (long long)epoch, (long long)epochs,
+                      formatDuration(elapsed).c_str(), formatDuration(eta).c_str());
   if (haveBest && length > 0 && size_t(length) < sizeof line)
     length += std::snprintf(line + length, sizeof line - size_t(length), ", best %s %.4f (r%llu)",
                             metricName.c_str(), best, (unsigned long long)bestRun);

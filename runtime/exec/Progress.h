@@ -27,8 +27,8 @@ public:
   /// Terminal when stderr is one, Log otherwise; Quiet when `quiet`.
   static Mode detectMode(bool quiet);
 
-  Progress(Mode mode, std::string sweep, size_t totalRuns, size_t finishedRuns,
-           double totalWork, std::string metricName, bool higherIsBetter);
+  Progress(Mode mode, std::string sweep, size_t totalRuns, size_t finishedRuns, double totalWork,
+           std::string metricName, bool higherIsBetter);
 
   /// `work` run-epochs completed; `epoch` of `epochs` is where the reporting run is.
   void advance(double work, int64_t epoch, int64_t epochs);

@@ -39,7 +39,7 @@ struct DataSpec {
   std::string name;   // The dataset's name in the .sweep file, for messages.
   // Files (absolute or relative to the working directory).
   std::string images, labels, testImages, testLabels; // fashion_mnist, idx
-  std::string csvPath, csvTest, labelName;             // csv
+  std::string csvPath, csvTest, labelName;            // csv
   int64_t labelIndex = 0;
   bool header = true, regress = false;
   std::string normalize = "none"; // unit, standard, minmax, none
@@ -94,8 +94,8 @@ struct GroupSpec {
 };
 
 struct SweepJob {
-  std::string name;       // The sweep's name: results go to <dir>/<name>/.
-  std::string sourceFile; // The .sweep file, for summary.json.
+  std::string name;                 // The sweep's name: results go to <dir>/<name>/.
+  std::string sourceFile;           // The .sweep file, for summary.json.
   std::vector<std::string> columns; // Hyperparameter paths, in runs.csv order.
   std::vector<std::string> metrics; // The `report` metrics: loss, accuracy, mse.
   bool deviceGpuRequested = false;

@@ -112,8 +112,7 @@ void ChunkTrainer::evaluate(GroupProgram &program, const Split &split, const Dat
   }
 }
 
-bool ChunkTrainer::earlyStop(const RunSpec &run, RunState &state, double loss,
-                             double accuracy) {
+bool ChunkTrainer::earlyStop(const RunSpec &run, RunState &state, double loss, double accuracy) {
   if (!run.earlyStop)
     return false;
   bool higher = run.stopMetric == StopMetric::ValAccuracy;
@@ -129,8 +128,7 @@ bool ChunkTrainer::earlyStop(const RunSpec &run, RunState &state, double loss,
   return ++state.badEpochs >= run.patience;
 }
 
-bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished,
-                         std::string &error) {
+bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished, std::string &error) {
   const GroupSpec &group = job.groups[chunk.group];
   const Dataset &data = datasets[group.dataset];
   const DataSpec &dataSpec = job.datasets[group.dataset];
@@ -192,8 +190,8 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished,
         }
     }
 
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-                         .count();
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::string rows;
     size_t progressed = 0;
     for (size_t r = 0; r < count; ++r) {
@@ -216,9 +214,15 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished,
         const EvalSums &sums = isValidation ? validation[r] : test[r];
         double samples = double(split.count);
         switch (column.measure) {
-        case MetricColumn::Measure::Loss: values[m] = sums.loss / samples; break;
-        case MetricColumn::Measure::Accuracy: values[m] = sums.correct / samples; break;
-        case MetricColumn::Measure::Mse: values[m] = sums.squaredError / samples; break;
+        case MetricColumn::Measure::Loss:
+          values[m] = sums.loss / samples;
+          break;
+        case MetricColumn::Measure::Accuracy:
+          values[m] = sums.correct / samples;
+          break;
+        case MetricColumn::Measure::Mse:
+          values[m] = sums.squaredError / samples;
+          break;
         }
       }
       bool finite = true;
@@ -257,8 +261,7 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished,
       break;
   }
 
-  double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   for (size_t r = 0; r < count; ++r) {
     RunRecord record;
     record.id = runs[r]->id;
@@ -274,17 +277,15 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished,
       return false;
     // Epochs a run skipped (stopped or diverged early) count as done work.
     int64_t reached = record.status == RunStatus::Ok ? group.epochs : record.statusEpoch;
-    progress.runFinished(record, record.metrics[ranking.column],
-                         double(group.epochs - reached));
+    progress.runFinished(record, record.metrics[ranking.column], double(group.epochs - reached));
     finished.push_back(std::move(record));
   }
   return true;
 }
 
-bool sweep::trainSweep(const SweepJob &job, const std::vector<Dataset> &datasets,
-                       Backend &backend, ResultsStore &store,
-                       const std::vector<MetricColumn> &metrics, const Ranking &ranking,
-                       Progress &progress, const TrainerOptions &options,
+bool sweep::trainSweep(const SweepJob &job, const std::vector<Dataset> &datasets, Backend &backend,
+                       ResultsStore &store, const std::vector<MetricColumn> &metrics,
+                       const Ranking &ranking, Progress &progress, const TrainerOptions &options,
                        std::vector<RunRecord> &records, std::string &error) {
   std::vector<Chunk> chunks;
   for (uint32_t g = 0; g < job.groups.size(); ++g) {

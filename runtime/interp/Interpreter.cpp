@@ -78,8 +78,7 @@ void InterpretedRun::forward(const Batch &batch, bool train, uint64_t step) {
   }
 }
 
-double InterpretedRun::loss(const Batch &batch, float *gradient, double *correct,
-                            double *squared) {
+double InterpretedRun::loss(const Batch &batch, float *gradient, double *correct, double *squared) {
   const std::vector<float> &out = values.back();
   int64_t width = group.outputs;
   if (squared) {
@@ -91,13 +90,13 @@ double InterpretedRun::loss(const Batch &batch, float *gradient, double *correct
       softmaxRows(out.data(), probabilities.data(), batch.n, width);
       prediction = probabilities.data();
     }
-    *squared += meanSquaredError<float>(prediction, batch.targets, batch.classes, nullptr,
-                                        batch.n, width, nullptr);
+    *squared += meanSquaredError<float>(prediction, batch.targets, batch.classes, nullptr, batch.n,
+                                        width, nullptr);
   }
   if (group.loss == LossKind::CrossEntropy)
     return crossEntropy<float>(out.data(), batch.classes, gradient, batch.n, width, correct);
-  return meanSquaredError<float>(out.data(), batch.targets, batch.classes, gradient, batch.n,
-                                 width, correct);
+  return meanSquaredError<float>(out.data(), batch.targets, batch.classes, gradient, batch.n, width,
+                                 correct);
 }
 
 double InterpretedRun::trainStep(const Batch &batch, uint64_t step, double lr) {
@@ -146,9 +145,9 @@ double InterpretedRun::trainStep(const Batch &batch, uint64_t step, double lr) {
       break;
     case OptimizerKind::Adam:
     case OptimizerKind::AdamW:
-      adamUpdate(params[p].data(), grads[p].data(), slot1[p].data(), slot2[p].data(), count,
-                 rate, float(run.beta1), float(run.beta2), float(run.eps),
-                 float(run.weightDecay), run.optimizer == OptimizerKind::AdamW, updates);
+      adamUpdate(params[p].data(), grads[p].data(), slot1[p].data(), slot2[p].data(), count, rate,
+                 float(run.beta1), float(run.beta2), float(run.eps), float(run.weightDecay),
+                 run.optimizer == OptimizerKind::AdamW, updates);
       break;
     }
   }

@@ -36,8 +36,8 @@ void denseForward(const T *x, const T *w, const T *b, T *y, int64_t n, int64_t i
 
 /// dW += x^T dy, db += sum of dy rows, and dx = dy W^T when dx is not null.
 template <typename T>
-void denseBackward(const T *x, const T *w, const T *dy, T *dx, T *dw, T *db, int64_t n,
-                   int64_t in, int64_t out) {
+void denseBackward(const T *x, const T *w, const T *dy, T *dx, T *dw, T *db, int64_t n, int64_t in,
+                   int64_t out) {
   for (int64_t i = 0; i < n; ++i) {
     const T *dyi = dy + i * out;
     for (int64_t j = 0; j < out; ++j)
@@ -62,14 +62,19 @@ void denseBackward(const T *x, const T *w, const T *dy, T *dx, T *dw, T *db, int
 
 template <typename T> T activate(Activation act, T z) {
   switch (act) {
-  case Activation::Relu: return z > T(0) ? z : T(0);
+  case Activation::Relu:
+    return z > T(0) ? z : T(0);
   // tanh(z) = 1 - 2 / (exp(2z) + 1): one expf instead of libm's tanhf (which
   // calls expm1f and costs about four times as much). Compiled code uses the
   // same formula, so both stay bit-identical.
-  case Activation::Tanh: return T(1) - T(2) / (std::exp(T(2) * z) + T(1));
-  case Activation::Sigmoid: return T(1) / (T(1) + std::exp(-z));
-  case Activation::Gelu: return T(0.5) * z * (T(1) + std::erf(z * T(0.70710678118654752)));
-  case Activation::Identity: return z;
+  case Activation::Tanh:
+    return T(1) - T(2) / (std::exp(T(2) * z) + T(1));
+  case Activation::Sigmoid:
+    return T(1) / (T(1) + std::exp(-z));
+  case Activation::Gelu:
+    return T(0.5) * z * (T(1) + std::erf(z * T(0.70710678118654752)));
+  case Activation::Identity:
+    return z;
   }
   return z;
 }
@@ -77,15 +82,19 @@ template <typename T> T activate(Activation act, T z) {
 /// d activation / dz at z, given y = activate(z).
 template <typename T> T activationSlope(Activation act, T z, T y) {
   switch (act) {
-  case Activation::Relu: return z > T(0) ? T(1) : T(0);
-  case Activation::Tanh: return T(1) - y * y;
-  case Activation::Sigmoid: return y * (T(1) - y);
+  case Activation::Relu:
+    return z > T(0) ? T(1) : T(0);
+  case Activation::Tanh:
+    return T(1) - y * y;
+  case Activation::Sigmoid:
+    return y * (T(1) - y);
   case Activation::Gelu: {
     T cdf = T(0.5) * (T(1) + std::erf(z * T(0.70710678118654752)));
     T pdf = T(0.39894228040143268) * std::exp(T(-0.5) * z * z);
     return cdf + z * pdf;
   }
-  case Activation::Identity: return T(1);
+  case Activation::Identity:
+    return T(1);
   }
   return T(1);
 }
@@ -96,8 +105,7 @@ template <typename T> void activationForward(Activation act, const T *z, T *y, i
 }
 
 template <typename T>
-void activationBackward(Activation act, const T *z, const T *y, const T *dy, T *dz,
-                        int64_t count) {
+void activationBackward(Activation act, const T *z, const T *y, const T *dy, T *dz, int64_t count) {
   for (int64_t i = 0; i < count; ++i)
     dz[i] = dy[i] * activationSlope(act, z[i], y[i]);
 }
@@ -113,8 +121,8 @@ template <typename T> void applyMask(const T *x, const T *scale, T *y, int64_t c
 /// the number of rows whose largest logit is the label to `correct`. When
 /// `dlogits` is set, writes the gradient of the *mean* loss.
 template <typename T>
-double crossEntropy(const T *logits, const int32_t *labels, T *dlogits, int64_t n,
-                    int64_t classes, double *correct) {
+double crossEntropy(const T *logits, const int32_t *labels, T *dlogits, int64_t n, int64_t classes,
+                    double *correct) {
   double total = 0;
   for (int64_t i = 0; i < n; ++i) {
     const T *z = logits + i * classes;
@@ -134,8 +142,7 @@ double crossEntropy(const T *logits, const int32_t *labels, T *dlogits, int64_t 
       continue;
     T scale = T(1) / T(n);
     for (int64_t c = 0; c < classes; ++c)
-      dlogits[i * classes + c] =
-          (std::exp(z[c] - logSum) - (c == labels[i] ? T(1) : T(0))) * scale;
+      dlogits[i * classes + c] = (std::exp(z[c] - logSum) - (c == labels[i] ? T(1) : T(0))) * scale;
   }
   return total;
 }
@@ -159,8 +166,8 @@ void softmaxRows(const T *logits, T *probabilities, int64_t n, int64_t classes) 
 /// rows of `labels` when `targets` is null. Returns the sum over rows of each
 /// row's mean squared error; the gradient is that of the mean over rows.
 template <typename T>
-double meanSquaredError(const T *out, const T *targets, const int32_t *labels, T *dout,
-                        int64_t n, int64_t width, double *correct) {
+double meanSquaredError(const T *out, const T *targets, const int32_t *labels, T *dout, int64_t n,
+                        int64_t width, double *correct) {
   double total = 0;
   for (int64_t i = 0; i < n; ++i) {
     double row = 0;

@@ -31,25 +31,23 @@ template <int Rank> struct MemRefF32 {
 
 /// out[r, b, n] += sum over k of x[b, k] * w[r, k, n], k in order, for each
 /// element starting from its current value (the bias).
-void denseForwardKernel(const float *x, int64_t xRunStride, int64_t xRowStride,
-                        int64_t xColStride, const float *w, int64_t wRunStride,
-                        int64_t wRowStride, float *out, int64_t outRunStride,
-                        int64_t outRowStride, int64_t runs, int64_t batch, int64_t inputs,
-                        int64_t outputs);
+void denseForwardKernel(const float *x, int64_t xRunStride, int64_t xRowStride, int64_t xColStride,
+                        const float *w, int64_t wRunStride, int64_t wRowStride, float *out,
+                        int64_t outRunStride, int64_t outRowStride, int64_t runs, int64_t batch,
+                        int64_t inputs, int64_t outputs);
 
 /// dw[r, k, n] += sum over b of x[b, k] * dy[r, b, n], b in order.
 void denseWeightGradKernel(const float *x, int64_t xRunStride, int64_t xRowStride,
                            int64_t xColStride, const float *dy, int64_t dyRunStride,
-                           int64_t dyRowStride, float *dw, int64_t dwRunStride,
-                           int64_t dwRowStride, int64_t runs, int64_t batch, int64_t inputs,
-                           int64_t outputs);
+                           int64_t dyRowStride, float *dw, int64_t dwRunStride, int64_t dwRowStride,
+                           int64_t runs, int64_t batch, int64_t inputs, int64_t outputs);
 
 /// dx[r, b, k] += sum over n of dy[r, b, n] * w[r, k, n], n in order (w is
 /// transposed into a scratch buffer so that the product reads it by rows).
-void denseInputGradKernel(const float *dy, int64_t dyRunStride, int64_t dyRowStride,
-                          const float *w, int64_t wRunStride, int64_t wRowStride, float *dx,
-                          int64_t dxRunStride, int64_t dxRowStride, int64_t runs, int64_t batch,
-                          int64_t inputs, int64_t outputs);
+void denseInputGradKernel(const float *dy, int64_t dyRunStride, int64_t dyRowStride, const float *w,
+                          int64_t wRunStride, int64_t wRowStride, float *dx, int64_t dxRunStride,
+                          int64_t dxRowStride, int64_t runs, int64_t batch, int64_t inputs,
+                          int64_t outputs);
 
 } // namespace sweep
 
@@ -60,11 +58,9 @@ void _mlir_ciface_sweep_dense_shared(sweep::MemRefF32<2> *x, sweep::MemRefF32<3>
                                      sweep::MemRefF32<3> *out);
 void _mlir_ciface_sweep_dense_per_run(sweep::MemRefF32<3> *x, sweep::MemRefF32<3> *w,
                                       sweep::MemRefF32<3> *out);
-void _mlir_ciface_sweep_dense_grad_weight_shared(sweep::MemRefF32<2> *x,
-                                                 sweep::MemRefF32<3> *dy,
+void _mlir_ciface_sweep_dense_grad_weight_shared(sweep::MemRefF32<2> *x, sweep::MemRefF32<3> *dy,
                                                  sweep::MemRefF32<3> *dw);
-void _mlir_ciface_sweep_dense_grad_weight_per_run(sweep::MemRefF32<3> *x,
-                                                  sweep::MemRefF32<3> *dy,
+void _mlir_ciface_sweep_dense_grad_weight_per_run(sweep::MemRefF32<3> *x, sweep::MemRefF32<3> *dy,
                                                   sweep::MemRefF32<3> *dw);
 void _mlir_ciface_sweep_dense_grad_input(sweep::MemRefF32<3> *dy, sweep::MemRefF32<3> *w,
                                          sweep::MemRefF32<3> *dx);

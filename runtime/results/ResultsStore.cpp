@@ -24,8 +24,7 @@ static std::string hex64(uint64_t value) {
   return buffer;
 }
 
-static bool writeAll(int fd, const std::string &text, const std::string &path,
-                     std::string &error) {
+static bool writeAll(int fd, const std::string &text, const std::string &path, std::string &error) {
   size_t done = 0;
   while (done < text.size()) {
     ssize_t wrote = ::write(fd, text.data() + done, text.size() - done);
@@ -128,8 +127,8 @@ std::unique_ptr<ResultsStore> ResultsStore::open(const std::string &dir, const S
   std::error_code code;
   fs::create_directories(dir, code);
   if (code || !fs::is_directory(dir, code)) {
-    error = "cannot create the results directory '" + dir + "': " +
-            (code ? code.message() : "it is not a directory");
+    error = "cannot create the results directory '" + dir +
+            "': " + (code ? code.message() : "it is not a directory");
     return nullptr;
   }
   std::string lockPath = dir + "/.lock";
@@ -146,7 +145,8 @@ std::unique_ptr<ResultsStore> ResultsStore::open(const std::string &dir, const S
   std::string runsPath = dir + "/runs.csv", curvesPath = dir + "/curves.csv";
   bool haveResults = fs::exists(runsPath, code);
   if (haveResults && mode == Mode::Fresh) {
-    error = "'" + dir + "' already holds results; pass --resume to finish that sweep or "
+    error = "'" + dir +
+            "' already holds results; pass --resume to finish that sweep or "
             "--overwrite to start over";
     return nullptr;
   }
@@ -195,8 +195,10 @@ bool ResultsStore::parseRunRow(const SweepJob &job, const std::vector<std::strin
     return false;
   }
   if (fields[1] != hex64(known->second)) {
-    error = "has run " + fields[0] + " with config hash " + fields[1] + ", but that run of the "
-            "sweep now has config hash " + hex64(known->second) + " (the sweep was edited)";
+    error = "has run " + fields[0] + " with config hash " + fields[1] +
+            ", but that run of the "
+            "sweep now has config hash " +
+            hex64(known->second) + " (the sweep was edited)";
     return false;
   }
   record.configHash = known->second;
@@ -213,8 +215,8 @@ bool ResultsStore::parseRunRow(const SweepJob &job, const std::vector<std::strin
   at += 3;
   record.metrics.clear();
   for (size_t m = 0; m < metricCount; ++m)
-    record.metrics.push_back(fields[at + m].empty() ? NAN : std::strtod(fields[at + m].c_str(),
-                                                                         nullptr));
+    record.metrics.push_back(fields[at + m].empty() ? NAN
+                                                    : std::strtod(fields[at + m].c_str(), nullptr));
   record.seconds = std::strtod(fields.back().c_str(), nullptr);
   (void)job;
   return true;
@@ -228,7 +230,8 @@ bool ResultsStore::recover(const SweepJob &job, std::string &error) {
   std::vector<std::string> records = completeCsvRecords(runsText);
   std::vector<std::string> fields;
   if (records.empty() || !parseCsvRecord(records[0], fields) || fields != runsHeaderFields) {
-    error = "'" + runsPath + "' has other columns than this sweep's results (it comes from "
+    error = "'" + runsPath +
+            "' has other columns than this sweep's results (it comes from "
             "another sweep or another sweepc); use another output directory or --overwrite";
     return false;
   }

@@ -64,8 +64,8 @@ public:
 private:
   ResultsStore() = default;
   bool recover(const SweepJob &job, std::string &error);
-  bool parseRunRow(const SweepJob &job, const std::vector<std::string> &fields,
-                   RunRecord &record, std::string &error) const;
+  bool parseRunRow(const SweepJob &job, const std::vector<std::string> &fields, RunRecord &record,
+                   std::string &error) const;
 
   std::string dir;
   size_t hyperColumns = 0;

@@ -8,9 +8,12 @@ using namespace sweep;
 
 const char *sweep::statusName(RunStatus status) {
   switch (status) {
-  case RunStatus::Ok: return "ok";
-  case RunStatus::Diverged: return "diverged";
-  case RunStatus::Stopped: return "stopped";
+  case RunStatus::Ok:
+    return "ok";
+  case RunStatus::Diverged:
+    return "diverged";
+  case RunStatus::Stopped:
+    return "stopped";
   }
   return "ok";
 }
@@ -29,9 +32,8 @@ std::vector<MetricColumn> sweep::metricColumns(const std::vector<std::string> &m
   using Split = MetricColumn::Split;
   using Measure = MetricColumn::Measure;
   std::vector<MetricColumn> columns = {{Split::Train, Measure::Loss, "train_loss"}};
-  for (auto [split, present, prefix] :
-       {std::tuple{Split::Validation, hasValidation, "val_"},
-        std::tuple{Split::Test, hasTest, "test_"}}) {
+  for (auto [split, present, prefix] : {std::tuple{Split::Validation, hasValidation, "val_"},
+                                        std::tuple{Split::Test, hasTest, "test_"}}) {
     if (!present)
       continue;
     for (const std::string &metric : metrics) {

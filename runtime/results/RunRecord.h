@@ -35,8 +35,8 @@ struct MetricColumn {
 
 /// The metric columns of a sweep: train_loss, then each reported metric on
 /// validation (when any group has a validation split) and test (likewise).
-std::vector<MetricColumn> metricColumns(const std::vector<std::string> &metrics,
-                                        bool hasValidation, bool hasTest);
+std::vector<MetricColumn> metricColumns(const std::vector<std::string> &metrics, bool hasValidation,
+                                        bool hasTest);
 
 /// Metric values in MetricColumn order; NaN where a run has no such value.
 using MetricValues = std::vector<double>;

@@ -85,8 +85,8 @@ static std::vector<size_t> varyingColumns(const SweepJob &job,
 
 /// One run as a JSON object with the settings in `columns`.
 static void writeRun(std::ostringstream &os, const SweepJob &job, const RunRecord &run,
-                     const std::vector<MetricColumn> &metrics,
-                     const std::vector<size_t> &columns, const char *indent) {
+                     const std::vector<MetricColumn> &metrics, const std::vector<size_t> &columns,
+                     const char *indent) {
   os << "{\"run\": " << run.id << ", \"group\": " << run.group << ", \"status\": \""
      << statusName(run.status) << "\", \"epochs\": " << run.epochs << ", \"metrics\": {";
   for (size_t m = 0; m < metrics.size(); ++m)
@@ -166,8 +166,8 @@ void sweep::printLeaderboard(std::ostream &os, const SweepJob &job,
                              const std::vector<MetricColumn> &metrics, const Ranking &ranking,
                              size_t count) {
   std::vector<const RunRecord *> ranked = rankRuns(records, ranking);
-  std::vector<size_t> varying = records.empty() ? std::vector<size_t>()
-                                                : varyingColumns(job, records);
+  std::vector<size_t> varying =
+      records.empty() ? std::vector<size_t>() : varyingColumns(job, records);
   std::vector<std::vector<std::string>> rows;
   std::vector<std::string> header = {"rank", "run", "status"};
   for (const MetricColumn &metric : metrics)
@@ -210,8 +210,7 @@ void sweep::printLeaderboard(std::ostream &os, const SweepJob &job,
     for (size_t c = 0; c < row.size(); ++c) {
       bool setting = c >= 3 + metrics.size() + 1;
       int width = c + 1 == row.size() ? 0 : int(widths[c]);
-      os << (c ? "  " : "") << (setting ? std::left : std::right) << std::setw(width)
-         << row[c];
+      os << (c ? "  " : "") << (setting ? std::left : std::right) << std::setw(width) << row[c];
     }
     os << std::right << "\n";
   }

@@ -47,8 +47,7 @@ std::string summaryJson(const SweepJob &job, const std::vector<RunRecord> &recor
 
 /// The top `count` runs as a text table: rank, run, status, metrics, seconds,
 /// and the hyperparameters that differ between runs.
-void printLeaderboard(std::ostream &os, const SweepJob &job,
-                      const std::vector<RunRecord> &records,
+void printLeaderboard(std::ostream &os, const SweepJob &job, const std::vector<RunRecord> &records,
                       const std::vector<MetricColumn> &metrics, const Ranking &ranking,
                       size_t count);
 

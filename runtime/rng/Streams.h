@@ -20,10 +20,10 @@ namespace sweep {
 
 /// Stream ids under a run's seed (init, dropout) or a dataset's seed (data).
 namespace stream {
-constexpr uint64_t kInit = 1ull << 32;       // + dense layer index
-constexpr uint64_t kDropout = 2ull << 32;    // + dropout layer index
-constexpr uint64_t kShuffle = 3ull << 32;    // + epoch
-constexpr uint64_t kSynthetic = 4ull << 32;  // + generator part (see Synthetic.cpp)
+constexpr uint64_t kInit = 1ull << 32;      // + dense layer index
+constexpr uint64_t kDropout = 2ull << 32;   // + dropout layer index
+constexpr uint64_t kShuffle = 3ull << 32;   // + epoch
+constexpr uint64_t kSynthetic = 4ull << 32; // + generator part (see Synthetic.cpp)
 } // namespace stream
 
 /// A uniform float in [0, 1) from 24 random bits.

@@ -19,17 +19,25 @@
 namespace sweep {
 
 /// Fills w[inputs * outputs] for dense layer `layer` of a run.
-inline void initDenseWeights(const RunSpec &run, uint64_t layer, int64_t inputs,
-                             int64_t outputs, float *w) {
+inline void initDenseWeights(const RunSpec &run, uint64_t layer, int64_t inputs, int64_t outputs,
+                             float *w) {
   PhiloxStream stream(run.seed, stream::kInit + layer);
   double fanIn = double(inputs), fanAvg = double(inputs + outputs);
   bool normal = run.init == InitKind::HeNormal || run.init == InitKind::XavierNormal;
   double spread = 0;
   switch (run.init) {
-  case InitKind::HeNormal: spread = std::sqrt(2.0 / fanIn); break;
-  case InitKind::HeUniform: spread = std::sqrt(6.0 / fanIn); break;
-  case InitKind::XavierNormal: spread = std::sqrt(2.0 / fanAvg); break;
-  case InitKind::XavierUniform: spread = std::sqrt(6.0 / fanAvg); break;
+  case InitKind::HeNormal:
+    spread = std::sqrt(2.0 / fanIn);
+    break;
+  case InitKind::HeUniform:
+    spread = std::sqrt(6.0 / fanIn);
+    break;
+  case InitKind::XavierNormal:
+    spread = std::sqrt(2.0 / fanAvg);
+    break;
+  case InitKind::XavierUniform:
+    spread = std::sqrt(6.0 / fanAvg);
+    break;
   }
   spread *= run.gain;
   int64_t count = inputs * outputs;

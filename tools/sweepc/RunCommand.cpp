@@ -104,13 +104,12 @@ int runOne(const PlannedSweep &sweep, llvm::StringRef sourceFile, llvm::StringRe
   double compileBefore = backend.compileSeconds();
   size_t programsBefore = backend.programsCompiled();
   TrainerOptions options;
-  options.threads = threads ? unsigned(threads)
-                            : std::max(1u, std::thread::hardware_concurrency());
+  options.threads = threads ? unsigned(threads) : std::max(1u, std::thread::hardware_concurrency());
   Progress progress(Progress::detectMode(quiet), job.name, job.runs.size(), records.size(),
                     remainingWork(job, *store), metrics[ranking.column].name,
                     ranking.higherIsBetter);
-  bool ok = trainSweep(job, datasets, backend, *store, metrics, ranking, progress, options,
-                       records, problem);
+  bool ok = trainSweep(job, datasets, backend, *store, metrics, ranking, progress, options, records,
+                       problem);
   progress.finish();
   if (!ok) {
     error(problem);

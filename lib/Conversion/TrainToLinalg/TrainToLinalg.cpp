@@ -100,7 +100,8 @@ Value activate(OpBuilder &b, Location loc, train::ActivationKind kind, Value z) 
   }
   case train::ActivationKind::Gelu: {
     Value scaled = b.create<arith::MulFOp>(loc, z, f32(b, loc, 0.70710678118654752));
-    Value onePlus = b.create<arith::AddFOp>(loc, f32(b, loc, 1), b.create<math::ErfOp>(loc, scaled));
+    Value onePlus =
+        b.create<arith::AddFOp>(loc, f32(b, loc, 1), b.create<math::ErfOp>(loc, scaled));
     Value half = b.create<arith::MulFOp>(loc, f32(b, loc, 0.5), z);
     return b.create<arith::MulFOp>(loc, half, onePlus);
   }
@@ -125,8 +126,10 @@ Value slope(OpBuilder &b, Location loc, train::ActivationKind kind, Value z, Val
   case train::ActivationKind::Gelu: {
     Value scaled = b.create<arith::MulFOp>(loc, z, f32(b, loc, 0.70710678118654752));
     Value cdf = b.create<arith::MulFOp>(
-        loc, f32(b, loc, 0.5), b.create<arith::AddFOp>(loc, one, b.create<math::ErfOp>(loc, scaled)));
-    Value square = b.create<arith::MulFOp>(loc, b.create<arith::MulFOp>(loc, f32(b, loc, -0.5), z), z);
+        loc, f32(b, loc, 0.5),
+        b.create<arith::AddFOp>(loc, one, b.create<math::ErfOp>(loc, scaled)));
+    Value square =
+        b.create<arith::MulFOp>(loc, b.create<arith::MulFOp>(loc, f32(b, loc, -0.5), z), z);
     Value pdf = b.create<arith::MulFOp>(loc, f32(b, loc, 0.39894228040143268),
                                         b.create<math::ExpOp>(loc, square));
     return b.create<arith::AddFOp>(loc, cdf, b.create<arith::MulFOp>(loc, z, pdf));
@@ -137,18 +140,23 @@ Value slope(OpBuilder &b, Location loc, train::ActivationKind kind, Value z, Val
   return one;
 }
 
-/// Identity maps and all-parallel iterators for an elementwise op of `rank`.
+/// A linalg.generic over `inputs` into `init`; `body` returns the value
+/// each iteration yields.
+linalg::GenericOp generic(OpBuilder &b, Location loc, ValueRange inputs, Value init,
+                          ArrayRef<AffineMap> maps, ArrayRef<IteratorType> iterators,
+                          function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+  return b.create<linalg::GenericOp>(loc, TypeRange{init.getType()}, inputs, ValueRange{init}, maps,
+                                     iterators, [&](OpBuilder &nb, Location nl, ValueRange args) {
+                                       nb.create<linalg::YieldOp>(nl, body(nb, nl, args));
+                                     });
+}
+
+/// Identity maps and all-parallel iterators for an elementwise op.
 linalg::GenericOp elementwise(OpBuilder &b, Location loc, ValueRange inputs, Value init,
                               function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
-  auto type = cast<RankedTensorType>(init.getType());
-  unsigned rank = unsigned(type.getRank());
+  unsigned rank = unsigned(cast<RankedTensorType>(init.getType()).getRank());
   SmallVector<AffineMap> maps(inputs.size() + 1, b.getMultiDimIdentityMap(rank));
-  SmallVector<IteratorType> iterators(rank, kPar);
-  return b.create<linalg::GenericOp>(
-      loc, TypeRange{type}, inputs, ValueRange{init}, maps, iterators,
-      [&](OpBuilder &nb, Location nl, ValueRange args) {
-        nb.create<linalg::YieldOp>(nl, body(nb, nl, args));
-      });
+  return generic(b, loc, inputs, init, maps, SmallVector<IteratorType>(rank, kPar), body);
 }
 
 /// The batch size of `value` (dimension `dim`) as an f32.
@@ -162,40 +170,39 @@ Value batchAsFloat(OpBuilder &b, Location loc, Value value, int64_t dim) {
 Value rowPeak(OpBuilder &b, Location loc, Value logits) {
   auto type = cast<RankedTensorType>(logits.getType());
   MLIRContext *ctx = b.getContext();
-  Value init = filled(b, loc,
-                      emptyTensor(b, loc, {type.getDimSize(0), type.getDimSize(1)},
-                                  b.getF32Type(), {{logits, 1}}),
-                      -std::numeric_limits<double>::infinity());
-  return b
-      .create<linalg::GenericOp>(
-          loc, TypeRange{init.getType()}, ValueRange{logits}, ValueRange{init},
-          ArrayRef<AffineMap>{pick(ctx, 3, {0, 1, 2}), pick(ctx, 3, {0, 1})},
-          ArrayRef<IteratorType>{kPar, kPar, kRed},
-          [&](OpBuilder &nb, Location nl, ValueRange args) {
-            Value z = args[0], acc = args[1];
-            Value greater = nb.create<arith::CmpFOp>(nl, arith::CmpFPredicate::OGT, z, acc);
-            Value isNan = nb.create<arith::CmpFOp>(nl, arith::CmpFPredicate::UNO, z, z);
-            Value take = nb.create<arith::OrIOp>(nl, greater, isNan);
-            nb.create<linalg::YieldOp>(nl, ValueRange{nb.create<arith::SelectOp>(nl, take, z, acc)});
-          })
+  Value init = filled(
+      b, loc,
+      emptyTensor(b, loc, {type.getDimSize(0), type.getDimSize(1)}, b.getF32Type(), {{logits, 1}}),
+      -std::numeric_limits<double>::infinity());
+  return generic(b, loc, ValueRange{logits}, init,
+                 ArrayRef<AffineMap>{pick(ctx, 3, {0, 1, 2}), pick(ctx, 3, {0, 1})},
+                 ArrayRef<IteratorType>{kPar, kPar, kRed},
+                 [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                   Value z = args[0], acc = args[1];
+                   Value greater = nb.create<arith::CmpFOp>(nl, arith::CmpFPredicate::OGT, z, acc);
+                   Value isNan = nb.create<arith::CmpFOp>(nl, arith::CmpFPredicate::UNO, z, z);
+                   Value take = nb.create<arith::OrIOp>(nl, greater, isNan);
+                   return nb.create<arith::SelectOp>(nl, take, z, acc);
+                 })
       .getResult(0);
 }
 
 /// Sums [R, B] over c of exp(logits - peak).
 Value rowExpSum(OpBuilder &b, Location loc, Value logits, Value peak) {
   MLIRContext *ctx = b.getContext();
-  Value init = filled(b, loc, emptyTensor(b, loc, cast<RankedTensorType>(peak.getType()).getShape(),
-                                          b.getF32Type(), {{logits, 1}}),
+  Value init = filled(b, loc,
+                      emptyTensor(b, loc, cast<RankedTensorType>(peak.getType()).getShape(),
+                                  b.getF32Type(), {{logits, 1}}),
                       0.0);
-  return b
-      .create<linalg::GenericOp>(
-          loc, TypeRange{init.getType()}, ValueRange{logits, peak}, ValueRange{init},
-          ArrayRef<AffineMap>{pick(ctx, 3, {0, 1, 2}), pick(ctx, 3, {0, 1}), pick(ctx, 3, {0, 1})},
-          ArrayRef<IteratorType>{kPar, kPar, kRed},
-          [&](OpBuilder &nb, Location nl, ValueRange args) {
-            Value e = nb.create<math::ExpOp>(nl, nb.create<arith::SubFOp>(nl, args[0], args[1]));
-            nb.create<linalg::YieldOp>(nl, ValueRange{nb.create<arith::AddFOp>(nl, args[2], e)});
-          })
+  return generic(b, loc, ValueRange{logits, peak}, init,
+                 ArrayRef<AffineMap>{pick(ctx, 3, {0, 1, 2}), pick(ctx, 3, {0, 1}),
+                                     pick(ctx, 3, {0, 1})},
+                 ArrayRef<IteratorType>{kPar, kPar, kRed},
+                 [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                   Value e =
+                       nb.create<math::ExpOp>(nl, nb.create<arith::SubFOp>(nl, args[0], args[1]));
+                   return nb.create<arith::AddFOp>(nl, args[2], e);
+                 })
       .getResult(0);
 }
 
@@ -203,21 +210,19 @@ Value rowExpSum(OpBuilder &b, Location loc, Value logits, Value peak) {
 Value meanOverBatch(OpBuilder &b, Location loc, Value rows, Value batchSource, int64_t batchDim) {
   MLIRContext *ctx = b.getContext();
   auto type = cast<RankedTensorType>(rows.getType());
-  Value init = filled(b, loc, b.create<tensor::EmptyOp>(loc, ArrayRef<int64_t>{type.getDimSize(0)},
-                                                         b.getF32Type()),
-                      0.0);
-  Value sums = b.create<linalg::GenericOp>(
-                    loc, TypeRange{init.getType()}, ValueRange{rows}, ValueRange{init},
-                    ArrayRef<AffineMap>{pick(ctx, 2, {0, 1}), pick(ctx, 2, {0})},
-                    ArrayRef<IteratorType>{kPar, kRed},
-                    [&](OpBuilder &nb, Location nl, ValueRange args) {
-                      nb.create<linalg::YieldOp>(
-                          nl, ValueRange{nb.create<arith::AddFOp>(nl, args[1], args[0])});
-                    })
+  Value init = filled(
+      b, loc, b.create<tensor::EmptyOp>(loc, ArrayRef<int64_t>{type.getDimSize(0)}, b.getF32Type()),
+      0.0);
+  Value sums = generic(b, loc, ValueRange{rows}, init,
+                       ArrayRef<AffineMap>{pick(ctx, 2, {0, 1}), pick(ctx, 2, {0})},
+                       ArrayRef<IteratorType>{kPar, kRed},
+                       [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                         return nb.create<arith::AddFOp>(nl, args[1], args[0]);
+                       })
                    .getResult(0);
   Value n = batchAsFloat(b, loc, batchSource, batchDim);
-  Value empty = b.create<tensor::EmptyOp>(loc, ArrayRef<int64_t>{type.getDimSize(0)},
-                                         b.getF32Type());
+  Value empty =
+      b.create<tensor::EmptyOp>(loc, ArrayRef<int64_t>{type.getDimSize(0)}, b.getF32Type());
   return elementwise(b, loc, ValueRange{sums}, empty,
                      [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
                        return nb.create<arith::DivFOp>(nl, args[0], n);
@@ -241,37 +246,33 @@ struct DenseLowering : OpRewritePattern<train::DenseOp> {
     MLIRContext *ctx = b.getContext();
     auto type = op.getResult().getType();
     bool shared = op.hasSharedInput();
-    Value empty = emptyTensor(b, loc, type.getShape(), b.getF32Type(),
-                              {{op.getInput(), shared ? 0 : 1}});
+    Value empty =
+        emptyTensor(b, loc, type.getShape(), b.getF32Type(), {{op.getInput(), shared ? 0 : 1}});
     // Start from the bias, as the interpreter does.
-    Value init = b.create<linalg::GenericOp>(
-                      loc, TypeRange{type}, ValueRange{op.getBias()}, ValueRange{empty},
-                      ArrayRef<AffineMap>{pick(ctx, 3, {0, 2}), pick(ctx, 3, {0, 1, 2})},
-                      ArrayRef<IteratorType>{kPar, kPar, kPar},
-                      [&](OpBuilder &nb, Location nl, ValueRange args) {
-                        nb.create<linalg::YieldOp>(nl, args[0]);
-                      })
-                     .getResult(0);
+    Value init =
+        generic(b, loc, ValueRange{op.getBias()}, empty,
+                ArrayRef<AffineMap>{pick(ctx, 3, {0, 2}), pick(ctx, 3, {0, 1, 2})},
+                ArrayRef<IteratorType>{kPar, kPar, kPar},
+                [&](OpBuilder &nb, Location nl, ValueRange args) -> Value { return args[0]; })
+            .getResult(0);
     // Loops (r, b, k, n): out[r, b, n] += x[b, k] * w[r, k, n]. The library
     // call names the register-blocked kernel (runtime/kernels) that
     // convert-linalg-to-std calls instead of these loops.
     AffineMap xMap = shared ? pick(ctx, 4, {1, 2}) : pick(ctx, 4, {0, 1, 2});
-    auto product = b.create<linalg::GenericOp>(
-                        loc, TypeRange{type}, ValueRange{op.getInput(), op.getWeight()},
-                        ValueRange{init},
-                        ArrayRef<AffineMap>{xMap, pick(ctx, 4, {0, 2, 3}), pick(ctx, 4, {0, 1, 3})},
-                        ArrayRef<IteratorType>{kPar, kPar, kRed, kPar},
-                        [&](OpBuilder &nb, Location nl, ValueRange args) {
-                          Value product = nb.create<arith::MulFOp>(nl, args[0], args[1]);
-                          nb.create<linalg::YieldOp>(
-                              nl, ValueRange{nb.create<arith::AddFOp>(nl, args[2], product)});
-                        });
+    auto product =
+        generic(b, loc, ValueRange{op.getInput(), op.getWeight()}, init,
+                ArrayRef<AffineMap>{xMap, pick(ctx, 4, {0, 2, 3}), pick(ctx, 4, {0, 1, 3})},
+                ArrayRef<IteratorType>{kPar, kPar, kRed, kPar},
+                [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                  Value product = nb.create<arith::MulFOp>(nl, args[0], args[1]);
+                  return nb.create<arith::AddFOp>(nl, args[2], product);
+                });
     product.setLibraryCallAttr(
         b.getStringAttr(shared ? "sweep_dense_shared" : "sweep_dense_per_run"));
     Value result = product.getResult(0);
     if (std::optional<train::ActivationKind> act = op.getActivation()) {
       result = elementwise(b, loc, ValueRange{result}, emptyLike(b, loc, result),
-                           [&](OpBuilder &nb, Location nl, ValueRange args) {
+                           [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
                              return activate(nb, nl, *act, args[0]);
                            })
                    .getResult(0);
@@ -288,7 +289,7 @@ struct ActivationLowering : OpRewritePattern<train::ActivationOp> {
     Value empty = emptyLike(b, loc, op.getInput());
     train::ActivationKind kind = op.getKind();
     b.replaceOp(op, elementwise(b, loc, ValueRange{op.getInput()}, empty,
-                                [&](OpBuilder &nb, Location nl, ValueRange args) {
+                                [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
                                   return activate(nb, nl, kind, args[0]);
                                 })
                         .getResult(0));
@@ -305,8 +306,8 @@ struct ActivationGradLowering : OpRewritePattern<train::ActivationGradOp> {
     b.replaceOp(op, elementwise(b, loc, ValueRange{op.getInput(), op.getGrad()}, empty,
                                 [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
                                   Value y = activate(nb, nl, kind, args[0]);
-                                  return nb.create<arith::MulFOp>(
-                                      nl, args[1], slope(nb, nl, kind, args[0], y));
+                                  return nb.create<arith::MulFOp>(nl, args[1],
+                                                                  slope(nb, nl, kind, args[0], y));
                                 })
                         .getResult(0));
     return success();
@@ -354,17 +355,15 @@ struct SoftmaxLowering : OpRewritePattern<train::SoftmaxOp> {
     Value peak = rowPeak(b, loc, logits), sum = rowExpSum(b, loc, logits, peak);
     auto type = op.getResult().getType();
     Value empty = emptyTensor(b, loc, type.getShape(), b.getF32Type(), {{logits, 1}});
-    Value result = b.create<linalg::GenericOp>(
-                        loc, TypeRange{type}, ValueRange{logits, peak, sum}, ValueRange{empty},
-                        ArrayRef<AffineMap>{pick(ctx, 3, {0, 1, 2}), pick(ctx, 3, {0, 1}),
-                                            pick(ctx, 3, {0, 1}), pick(ctx, 3, {0, 1, 2})},
-                        ArrayRef<IteratorType>{kPar, kPar, kPar},
-                        [&](OpBuilder &nb, Location nl, ValueRange args) {
-                          Value e = nb.create<math::ExpOp>(
-                              nl, nb.create<arith::SubFOp>(nl, args[0], args[1]));
-                          nb.create<linalg::YieldOp>(
-                              nl, ValueRange{nb.create<arith::DivFOp>(nl, e, args[2])});
-                        })
+    Value result = generic(b, loc, ValueRange{logits, peak, sum}, empty,
+                           ArrayRef<AffineMap>{pick(ctx, 3, {0, 1, 2}), pick(ctx, 3, {0, 1}),
+                                               pick(ctx, 3, {0, 1}), pick(ctx, 3, {0, 1, 2})},
+                           ArrayRef<IteratorType>{kPar, kPar, kPar},
+                           [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                             Value e = nb.create<math::ExpOp>(
+                                 nl, nb.create<arith::SubFOp>(nl, args[0], args[1]));
+                             return nb.create<arith::DivFOp>(nl, e, args[2]);
+                           })
                        .getResult(0);
     b.replaceOp(op, result);
     return success();
@@ -372,8 +371,7 @@ struct SoftmaxLowering : OpRewritePattern<train::SoftmaxOp> {
 };
 
 /// cross_entropy and its gradient share the row peak and exp-sum.
-template <typename OpTy>
-struct CrossEntropyLowering : OpRewritePattern<OpTy> {
+template <typename OpTy> struct CrossEntropyLowering : OpRewritePattern<OpTy> {
   using OpRewritePattern<OpTy>::OpRewritePattern;
   LogicalResult matchAndRewrite(OpTy op, PatternRewriter &b) const override {
     Location loc = op.getLoc();
@@ -385,22 +383,19 @@ struct CrossEntropyLowering : OpRewritePattern<OpTy> {
       // loss[r, b] = (peak + log(sum)) - logits[r, b, label[b]].
       Value empty = emptyTensor(b, loc, {logitsType.getDimSize(0), logitsType.getDimSize(1)},
                                 b.getF32Type(), {{logits, 1}});
-      Value rows = b.create<linalg::GenericOp>(
-                        loc, TypeRange{empty.getType()}, ValueRange{peak, sum, labels},
-                        ValueRange{empty},
-                        ArrayRef<AffineMap>{pick(ctx, 2, {0, 1}), pick(ctx, 2, {0, 1}),
-                                            pick(ctx, 2, {1}), pick(ctx, 2, {0, 1})},
-                        ArrayRef<IteratorType>{kPar, kPar},
-                        [&](OpBuilder &nb, Location nl, ValueRange args) {
-                          Value logSum = nb.create<arith::AddFOp>(
-                              nl, args[0], nb.create<math::LogOp>(nl, args[1]));
-                          Value r = nb.create<linalg::IndexOp>(nl, 0);
-                          Value row = nb.create<linalg::IndexOp>(nl, 1);
-                          Value picked = nb.create<tensor::ExtractOp>(
-                              nl, logits, ValueRange{r, row, labelIndex(nb, nl, args[2])});
-                          nb.create<linalg::YieldOp>(
-                              nl, ValueRange{nb.create<arith::SubFOp>(nl, logSum, picked)});
-                        })
+      Value rows = generic(b, loc, ValueRange{peak, sum, labels}, empty,
+                           ArrayRef<AffineMap>{pick(ctx, 2, {0, 1}), pick(ctx, 2, {0, 1}),
+                                               pick(ctx, 2, {1}), pick(ctx, 2, {0, 1})},
+                           ArrayRef<IteratorType>{kPar, kPar},
+                           [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                             Value logSum = nb.create<arith::AddFOp>(
+                                 nl, args[0], nb.create<math::LogOp>(nl, args[1]));
+                             Value r = nb.create<linalg::IndexOp>(nl, 0);
+                             Value row = nb.create<linalg::IndexOp>(nl, 1);
+                             Value picked = nb.create<tensor::ExtractOp>(
+                                 nl, logits, ValueRange{r, row, labelIndex(nb, nl, args[2])});
+                             return nb.create<arith::SubFOp>(nl, logSum, picked);
+                           })
                        .getResult(0);
       b.replaceOp(op, meanOverBatch(b, loc, rows, logits, 1));
     } else {
@@ -408,28 +403,24 @@ struct CrossEntropyLowering : OpRewritePattern<OpTy> {
       Value n = batchAsFloat(b, loc, logits, 1);
       Value scale = b.create<arith::DivFOp>(loc, f32(b, loc, 1), n);
       Value empty = emptyTensor(b, loc, logitsType.getShape(), b.getF32Type(), {{logits, 1}});
-      Value result = b.create<linalg::GenericOp>(
-                          loc, TypeRange{logitsType}, ValueRange{logits, peak, sum, labels},
-                          ValueRange{empty},
-                          ArrayRef<AffineMap>{pick(ctx, 3, {0, 1, 2}), pick(ctx, 3, {0, 1}),
-                                              pick(ctx, 3, {0, 1}), pick(ctx, 3, {1}),
-                                              pick(ctx, 3, {0, 1, 2})},
-                          ArrayRef<IteratorType>{kPar, kPar, kPar},
-                          [&](OpBuilder &nb, Location nl, ValueRange args) {
-                            Value logSum = nb.create<arith::AddFOp>(
-                                nl, args[1], nb.create<math::LogOp>(nl, args[2]));
-                            Value p = nb.create<math::ExpOp>(
-                                nl, nb.create<arith::SubFOp>(nl, args[0], logSum));
-                            Value c = nb.create<linalg::IndexOp>(nl, 2);
-                            Value hit = nb.create<arith::CmpIOp>(nl, arith::CmpIPredicate::eq, c,
-                                                                 labelIndex(nb, nl, args[3]));
-                            Value onehot = nb.create<arith::SelectOp>(nl, hit, f32(nb, nl, 1),
-                                                                      f32(nb, nl, 0));
-                            Value diff = nb.create<arith::SubFOp>(nl, p, onehot);
-                            nb.create<linalg::YieldOp>(
-                                nl, ValueRange{nb.create<arith::MulFOp>(nl, diff, scale)});
-                          })
-                         .getResult(0);
+      Value result =
+          generic(
+              b, loc, ValueRange{logits, peak, sum, labels}, empty,
+              ArrayRef<AffineMap>{pick(ctx, 3, {0, 1, 2}), pick(ctx, 3, {0, 1}),
+                                  pick(ctx, 3, {0, 1}), pick(ctx, 3, {1}), pick(ctx, 3, {0, 1, 2})},
+              ArrayRef<IteratorType>{kPar, kPar, kPar},
+              [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                Value logSum =
+                    nb.create<arith::AddFOp>(nl, args[1], nb.create<math::LogOp>(nl, args[2]));
+                Value p = nb.create<math::ExpOp>(nl, nb.create<arith::SubFOp>(nl, args[0], logSum));
+                Value c = nb.create<linalg::IndexOp>(nl, 2);
+                Value hit = nb.create<arith::CmpIOp>(nl, arith::CmpIPredicate::eq, c,
+                                                     labelIndex(nb, nl, args[3]));
+                Value onehot = nb.create<arith::SelectOp>(nl, hit, f32(nb, nl, 1), f32(nb, nl, 0));
+                Value diff = nb.create<arith::SubFOp>(nl, p, onehot);
+                return nb.create<arith::MulFOp>(nl, diff, scale);
+              })
+              .getResult(0);
       b.replaceOp(op, result);
     }
     return success();
@@ -437,8 +428,7 @@ struct CrossEntropyLowering : OpRewritePattern<OpTy> {
 };
 
 /// mse and its gradient; targets are [B, T] floats or [B] labels (one-hot).
-template <typename OpTy>
-struct MseLowering : OpRewritePattern<OpTy> {
+template <typename OpTy> struct MseLowering : OpRewritePattern<OpTy> {
   using OpRewritePattern<OpTy>::OpRewritePattern;
   LogicalResult matchAndRewrite(OpTy op, PatternRewriter &b) const override {
     Location loc = op.getLoc();
@@ -452,8 +442,8 @@ struct MseLowering : OpRewritePattern<OpTy> {
       Value targetValue = t;
       if (labels) {
         Value col = nb.create<linalg::IndexOp>(nl, 2);
-        Value hit = nb.create<arith::CmpIOp>(nl, arith::CmpIPredicate::eq, col,
-                                             labelIndex(nb, nl, t));
+        Value hit =
+            nb.create<arith::CmpIOp>(nl, arith::CmpIPredicate::eq, col, labelIndex(nb, nl, t));
         targetValue = nb.create<arith::SelectOp>(nl, hit, f32(nb, nl, 1), f32(nb, nl, 0));
       }
       return nb.create<arith::SubFOp>(nl, o, targetValue);
@@ -464,42 +454,42 @@ struct MseLowering : OpRewritePattern<OpTy> {
                           emptyTensor(b, loc, {outType.getDimSize(0), outType.getDimSize(1)},
                                       b.getF32Type(), {{out, 1}}),
                           0.0);
-      Value sums = b.create<linalg::GenericOp>(
-                        loc, TypeRange{init.getType()}, ValueRange{out, target}, ValueRange{init},
-                        ArrayRef<AffineMap>{pick(ctx, 3, {0, 1, 2}), targetMap, pick(ctx, 3, {0, 1})},
-                        ArrayRef<IteratorType>{kPar, kPar, kRed},
-                        [&](OpBuilder &nb, Location nl, ValueRange args) {
-                          Value diff = difference(nb, nl, args[0], args[1]);
-                          Value square = nb.create<arith::MulFOp>(nl, diff, diff);
-                          nb.create<linalg::YieldOp>(
-                              nl, ValueRange{nb.create<arith::AddFOp>(nl, args[2], square)});
-                        })
-                       .getResult(0);
+      Value sums =
+          generic(b, loc, ValueRange{out, target}, init,
+                  ArrayRef<AffineMap>{pick(ctx, 3, {0, 1, 2}), targetMap, pick(ctx, 3, {0, 1})},
+                  ArrayRef<IteratorType>{kPar, kPar, kRed},
+                  [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                    Value diff = difference(nb, nl, args[0], args[1]);
+                    Value square = nb.create<arith::MulFOp>(nl, diff, diff);
+                    return nb.create<arith::AddFOp>(nl, args[2], square);
+                  })
+              .getResult(0);
       Value width = f32(b, loc, double(outType.getDimSize(2)));
-      Value rows = elementwise(b, loc, ValueRange{sums},
-                               emptyTensor(b, loc, cast<RankedTensorType>(sums.getType()).getShape(),
-                                           b.getF32Type(), {{out, 1}}),
-                               [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-                                 return nb.create<arith::DivFOp>(nl, args[0], width);
-                               })
-                       .getResult(0);
+      Value rows =
+          elementwise(b, loc, ValueRange{sums},
+                      emptyTensor(b, loc, cast<RankedTensorType>(sums.getType()).getShape(),
+                                  b.getF32Type(), {{out, 1}}),
+                      [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                        return nb.create<arith::DivFOp>(nl, args[0], width);
+                      })
+              .getResult(0);
       b.replaceOp(op, meanOverBatch(b, loc, rows, out, 1));
     } else {
       // 2 * diff / (n * width), as the interpreter computes it.
       Value n = batchAsFloat(b, loc, out, 1);
-      Value denominator = b.create<arith::MulFOp>(loc, n, f32(b, loc, double(outType.getDimSize(2))));
+      Value denominator =
+          b.create<arith::MulFOp>(loc, n, f32(b, loc, double(outType.getDimSize(2))));
       Value empty = emptyTensor(b, loc, outType.getShape(), b.getF32Type(), {{out, 1}});
-      Value result = b.create<linalg::GenericOp>(
-                          loc, TypeRange{outType}, ValueRange{out, target}, ValueRange{empty},
-                          ArrayRef<AffineMap>{pick(ctx, 3, {0, 1, 2}), targetMap, pick(ctx, 3, {0, 1, 2})},
-                          ArrayRef<IteratorType>{kPar, kPar, kPar},
-                          [&](OpBuilder &nb, Location nl, ValueRange args) {
-                            Value diff = difference(nb, nl, args[0], args[1]);
-                            Value twice = nb.create<arith::MulFOp>(nl, f32(nb, nl, 2), diff);
-                            nb.create<linalg::YieldOp>(
-                                nl, ValueRange{nb.create<arith::DivFOp>(nl, twice, denominator)});
-                          })
-                         .getResult(0);
+      Value result =
+          generic(b, loc, ValueRange{out, target}, empty,
+                  ArrayRef<AffineMap>{pick(ctx, 3, {0, 1, 2}), targetMap, pick(ctx, 3, {0, 1, 2})},
+                  ArrayRef<IteratorType>{kPar, kPar, kPar},
+                  [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                    Value diff = difference(nb, nl, args[0], args[1]);
+                    Value twice = nb.create<arith::MulFOp>(nl, f32(nb, nl, 2), diff);
+                    return nb.create<arith::DivFOp>(nl, twice, denominator);
+                  })
+              .getResult(0);
       b.replaceOp(op, result);
     }
     return success();
@@ -516,43 +506,37 @@ struct AccuracyLowering : OpRewritePattern<train::AccuracyOp> {
     Value peak = rowPeak(b, loc, logits);
     // The first class at the peak: the smallest c with z == peak.
     Value none = b.create<arith::ConstantIndexOp>(loc, type.getDimSize(2));
-    Value bestInit = b.create<linalg::FillOp>(
-                          loc, none,
-                          emptyTensor(b, loc, {type.getDimSize(0), type.getDimSize(1)},
-                                      b.getIndexType(), {{logits, 1}}))
-                         .getResult(0);
-    Value best = b.create<linalg::GenericOp>(
-                      loc, TypeRange{bestInit.getType()}, ValueRange{logits, peak},
-                      ValueRange{bestInit},
-                      ArrayRef<AffineMap>{pick(ctx, 3, {0, 1, 2}), pick(ctx, 3, {0, 1}),
-                                          pick(ctx, 3, {0, 1})},
-                      ArrayRef<IteratorType>{kPar, kPar, kRed},
-                      [&](OpBuilder &nb, Location nl, ValueRange args) {
-                        Value c = nb.create<linalg::IndexOp>(nl, 2);
-                        Value atPeak = nb.create<arith::CmpFOp>(nl, arith::CmpFPredicate::OEQ,
-                                                                args[0], args[1]);
-                        Value smaller = nb.create<arith::MinUIOp>(nl, args[2], c);
-                        nb.create<linalg::YieldOp>(
-                            nl, ValueRange{nb.create<arith::SelectOp>(nl, atPeak, smaller, args[2])});
-                      })
-                     .getResult(0);
-    Value init = filled(b, loc, b.create<tensor::EmptyOp>(loc, ArrayRef<int64_t>{type.getDimSize(0)},
-                                                           b.getF32Type()),
-                        0.0);
-    Value correct = b.create<linalg::GenericOp>(
-                         loc, TypeRange{init.getType()}, ValueRange{best, op.getLabels()},
-                         ValueRange{init},
-                         ArrayRef<AffineMap>{pick(ctx, 2, {0, 1}), pick(ctx, 2, {1}), pick(ctx, 2, {0})},
-                         ArrayRef<IteratorType>{kPar, kRed},
-                         [&](OpBuilder &nb, Location nl, ValueRange args) {
-                           Value hit = nb.create<arith::CmpIOp>(nl, arith::CmpIPredicate::eq, args[0],
-                                                                labelIndex(nb, nl, args[1]));
-                           Value one = nb.create<arith::SelectOp>(nl, hit, f32(nb, nl, 1),
-                                                                  f32(nb, nl, 0));
-                           nb.create<linalg::YieldOp>(
-                               nl, ValueRange{nb.create<arith::AddFOp>(nl, args[2], one)});
+    Value bestInit =
+        b.create<linalg::FillOp>(loc, none,
+                                 emptyTensor(b, loc, {type.getDimSize(0), type.getDimSize(1)},
+                                             b.getIndexType(), {{logits, 1}}))
+            .getResult(0);
+    Value best = generic(b, loc, ValueRange{logits, peak}, bestInit,
+                         ArrayRef<AffineMap>{pick(ctx, 3, {0, 1, 2}), pick(ctx, 3, {0, 1}),
+                                             pick(ctx, 3, {0, 1})},
+                         ArrayRef<IteratorType>{kPar, kPar, kRed},
+                         [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                           Value c = nb.create<linalg::IndexOp>(nl, 2);
+                           Value atPeak = nb.create<arith::CmpFOp>(nl, arith::CmpFPredicate::OEQ,
+                                                                   args[0], args[1]);
+                           Value smaller = nb.create<arith::MinUIOp>(nl, args[2], c);
+                           return nb.create<arith::SelectOp>(nl, atPeak, smaller, args[2]);
                          })
-                        .getResult(0);
+                     .getResult(0);
+    Value init = filled(
+        b, loc,
+        b.create<tensor::EmptyOp>(loc, ArrayRef<int64_t>{type.getDimSize(0)}, b.getF32Type()), 0.0);
+    Value correct =
+        generic(b, loc, ValueRange{best, op.getLabels()}, init,
+                ArrayRef<AffineMap>{pick(ctx, 2, {0, 1}), pick(ctx, 2, {1}), pick(ctx, 2, {0})},
+                ArrayRef<IteratorType>{kPar, kRed},
+                [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                  Value hit = nb.create<arith::CmpIOp>(nl, arith::CmpIPredicate::eq, args[0],
+                                                       labelIndex(nb, nl, args[1]));
+                  Value one = nb.create<arith::SelectOp>(nl, hit, f32(nb, nl, 1), f32(nb, nl, 0));
+                  return nb.create<arith::AddFOp>(nl, args[2], one);
+                })
+            .getResult(0);
     b.replaceOp(op, correct);
     return success();
   }
@@ -565,19 +549,18 @@ struct DenseGradWeightLowering : OpRewritePattern<train::DenseGradWeightOp> {
     MLIRContext *ctx = b.getContext();
     auto type = op.getResult().getType();
     bool shared = op.getInput().getType().getRank() == 2;
-    Value init = filled(b, loc, b.create<tensor::EmptyOp>(loc, type.getShape(), b.getF32Type()), 0.0);
+    Value init =
+        filled(b, loc, b.create<tensor::EmptyOp>(loc, type.getShape(), b.getF32Type()), 0.0);
     // Loops (r, b, k, n): dw[r, k, n] += x[b, k] * dy[r, b, n].
     AffineMap xMap = shared ? pick(ctx, 4, {1, 2}) : pick(ctx, 4, {0, 1, 2});
-    auto gradient = b.create<linalg::GenericOp>(
-                        loc, TypeRange{type}, ValueRange{op.getInput(), op.getGrad()},
-                        ValueRange{init},
-                        ArrayRef<AffineMap>{xMap, pick(ctx, 4, {0, 1, 3}), pick(ctx, 4, {0, 2, 3})},
-                        ArrayRef<IteratorType>{kPar, kRed, kPar, kPar},
-                        [&](OpBuilder &nb, Location nl, ValueRange args) {
-                          Value product = nb.create<arith::MulFOp>(nl, args[0], args[1]);
-                          nb.create<linalg::YieldOp>(
-                              nl, ValueRange{nb.create<arith::AddFOp>(nl, args[2], product)});
-                        });
+    auto gradient =
+        generic(b, loc, ValueRange{op.getInput(), op.getGrad()}, init,
+                ArrayRef<AffineMap>{xMap, pick(ctx, 4, {0, 1, 3}), pick(ctx, 4, {0, 2, 3})},
+                ArrayRef<IteratorType>{kPar, kRed, kPar, kPar},
+                [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                  Value product = nb.create<arith::MulFOp>(nl, args[0], args[1]);
+                  return nb.create<arith::AddFOp>(nl, args[2], product);
+                });
     gradient.setLibraryCallAttr(b.getStringAttr(shared ? "sweep_dense_grad_weight_shared"
                                                        : "sweep_dense_grad_weight_per_run"));
     b.replaceOp(op, gradient.getResult(0));
@@ -591,21 +574,17 @@ struct DenseGradInputLowering : OpRewritePattern<train::DenseGradInputOp> {
     Location loc = op.getLoc();
     MLIRContext *ctx = b.getContext();
     auto type = op.getResult().getType();
-    Value init = filled(b, loc, emptyTensor(b, loc, type.getShape(), b.getF32Type(),
-                                            {{op.getGrad(), 1}}),
-                        0.0);
+    Value init = filled(
+        b, loc, emptyTensor(b, loc, type.getShape(), b.getF32Type(), {{op.getGrad(), 1}}), 0.0);
     // Loops (r, b, k, n): dx[r, b, k] += dy[r, b, n] * w[r, k, n].
-    auto gradient = b.create<linalg::GenericOp>(
-                        loc, TypeRange{type}, ValueRange{op.getGrad(), op.getWeight()},
-                        ValueRange{init},
-                        ArrayRef<AffineMap>{pick(ctx, 4, {0, 1, 3}), pick(ctx, 4, {0, 2, 3}),
-                                            pick(ctx, 4, {0, 1, 2})},
-                        ArrayRef<IteratorType>{kPar, kPar, kPar, kRed},
-                        [&](OpBuilder &nb, Location nl, ValueRange args) {
-                          Value product = nb.create<arith::MulFOp>(nl, args[0], args[1]);
-                          nb.create<linalg::YieldOp>(
-                              nl, ValueRange{nb.create<arith::AddFOp>(nl, args[2], product)});
-                        });
+    auto gradient = generic(b, loc, ValueRange{op.getGrad(), op.getWeight()}, init,
+                            ArrayRef<AffineMap>{pick(ctx, 4, {0, 1, 3}), pick(ctx, 4, {0, 2, 3}),
+                                                pick(ctx, 4, {0, 1, 2})},
+                            ArrayRef<IteratorType>{kPar, kPar, kPar, kRed},
+                            [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                              Value product = nb.create<arith::MulFOp>(nl, args[0], args[1]);
+                              return nb.create<arith::AddFOp>(nl, args[2], product);
+                            });
     gradient.setLibraryCallAttr(b.getStringAttr("sweep_dense_grad_input"));
     b.replaceOp(op, gradient.getResult(0));
     return success();
@@ -618,15 +597,14 @@ struct BiasGradLowering : OpRewritePattern<train::BiasGradOp> {
     Location loc = op.getLoc();
     MLIRContext *ctx = b.getContext();
     auto type = op.getResult().getType();
-    Value init = filled(b, loc, b.create<tensor::EmptyOp>(loc, type.getShape(), b.getF32Type()), 0.0);
-    Value result = b.create<linalg::GenericOp>(
-                        loc, TypeRange{type}, ValueRange{op.getGrad()}, ValueRange{init},
-                        ArrayRef<AffineMap>{pick(ctx, 3, {0, 1, 2}), pick(ctx, 3, {0, 2})},
-                        ArrayRef<IteratorType>{kPar, kRed, kPar},
-                        [&](OpBuilder &nb, Location nl, ValueRange args) {
-                          nb.create<linalg::YieldOp>(
-                              nl, ValueRange{nb.create<arith::AddFOp>(nl, args[1], args[0])});
-                        })
+    Value init =
+        filled(b, loc, b.create<tensor::EmptyOp>(loc, type.getShape(), b.getF32Type()), 0.0);
+    Value result = generic(b, loc, ValueRange{op.getGrad()}, init,
+                           ArrayRef<AffineMap>{pick(ctx, 3, {0, 1, 2}), pick(ctx, 3, {0, 2})},
+                           ArrayRef<IteratorType>{kPar, kRed, kPar},
+                           [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                             return nb.create<arith::AddFOp>(nl, args[1], args[0]);
+                           })
                        .getResult(0);
     b.replaceOp(op, result);
     return success();
@@ -656,13 +634,13 @@ struct SgdLowering : OpRewritePattern<train::SgdOp> {
         ValueRange{op.getParam(), op.getGrad(), op.getBuffer(), op.getLr(), op.getMomentum(),
                    op.getWeightDecay(), op.getNesterov()},
         ValueRange{e1, e2}, updateMaps(b.getContext(), rank, 3, 4, 2),
-        SmallVector<IteratorType>(rank, kPar),
-        [&](OpBuilder &nb, Location nl, ValueRange a) {
+        SmallVector<IteratorType>(rank, kPar), [&](OpBuilder &nb, Location nl, ValueRange a) {
           Value w = a[0], grad = a[1], buf = a[2], lr = a[3], mu = a[4], wd = a[5], nest = a[6];
           Value zero = f32(nb, nl, 0);
           Value g = nb.create<arith::AddFOp>(nl, grad, nb.create<arith::MulFOp>(nl, wd, w));
           Value newBuf = nb.create<arith::AddFOp>(nl, nb.create<arith::MulFOp>(nl, mu, buf), g);
-          Value nesterovStep = nb.create<arith::AddFOp>(nl, g, nb.create<arith::MulFOp>(nl, mu, newBuf));
+          Value nesterovStep =
+              nb.create<arith::AddFOp>(nl, g, nb.create<arith::MulFOp>(nl, mu, newBuf));
           Value isNesterov = nb.create<arith::CmpFOp>(nl, arith::CmpFPredicate::ONE, nest, zero);
           Value momentumStep = nb.create<arith::SelectOp>(nl, isNesterov, nesterovStep, newBuf);
           Value hasMomentum = nb.create<arith::CmpFOp>(nl, arith::CmpFPredicate::UNE, mu, zero);
@@ -693,8 +671,8 @@ struct AdamLowering : OpRewritePattern<train::AdamOp> {
                    op.getCorrection2()},
         empties, updateMaps(b.getContext(), rank, 4, 7, 3), SmallVector<IteratorType>(rank, kPar),
         [&](OpBuilder &nb, Location nl, ValueRange a) {
-          Value w = a[0], g = a[1], m = a[2], v = a[3], lr = a[4], b1 = a[5], b2 = a[6],
-                eps = a[7], wd = a[8], c1 = a[9], c2 = a[10];
+          Value w = a[0], g = a[1], m = a[2], v = a[3], lr = a[4], b1 = a[5], b2 = a[6], eps = a[7],
+                wd = a[8], c1 = a[9], c2 = a[10];
           Value one = f32(nb, nl, 1);
           if (decoupled)
             w = nb.create<arith::SubFOp>(
@@ -710,8 +688,9 @@ struct AdamLowering : OpRewritePattern<train::AdamOp> {
                   nl, nb.create<arith::MulFOp>(nl, nb.create<arith::SubFOp>(nl, one, b2), g), g));
           Value mHat = nb.create<arith::DivFOp>(nl, newM, c1);
           Value denom = nb.create<arith::AddFOp>(
-              nl, nb.create<arith::DivFOp>(nl, nb.create<math::SqrtOp>(nl, newV),
-                                           nb.create<math::SqrtOp>(nl, c2)),
+              nl,
+              nb.create<arith::DivFOp>(nl, nb.create<math::SqrtOp>(nl, newV),
+                                       nb.create<math::SqrtOp>(nl, c2)),
               eps);
           Value newW = nb.create<arith::SubFOp>(
               nl, w, nb.create<arith::DivFOp>(nl, nb.create<arith::MulFOp>(nl, lr, mHat), denom));
@@ -732,8 +711,8 @@ struct ConvertTrainToLinalgPass
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     RewritePatternSet patterns(&getContext());
     patterns.add<DenseLowering, ActivationLowering, ActivationGradLowering,
-                 ActivationOutputGradLowering, DropoutLowering,
-                 SoftmaxLowering, CrossEntropyLowering<train::CrossEntropyOp>,
+                 ActivationOutputGradLowering, DropoutLowering, SoftmaxLowering,
+                 CrossEntropyLowering<train::CrossEntropyOp>,
                  CrossEntropyLowering<train::CrossEntropyGradOp>, MseLowering<train::MseOp>,
                  MseLowering<train::MseGradOp>, AccuracyLowering, DenseGradWeightLowering,
                  DenseGradInputLowering, BiasGradLowering, SgdLowering, AdamLowering>(

@@ -157,8 +157,8 @@ TEST(Differential, CompiledGroupsTrainLikeTheInterpreter) {
                     "trial " + std::to_string(trial) + " step " + std::to_string(s) + " run " +
                         std::to_string(r));
     for (size_t r = 0; r < runs.size(); ++r) {
-      std::string what = "trial " + std::to_string(trial) + " evaluation of run " +
-                         std::to_string(r);
+      std::string what =
+          "trial " + std::to_string(trial) + " evaluation of run " + std::to_string(r);
       expectClose(compiled.eval[r].loss, reference.eval[r].loss, what + " loss");
       EXPECT_EQ(compiled.eval[r].correct, reference.eval[r].correct) << what;
       expectClose(compiled.eval[r].squaredError, reference.eval[r].squaredError, what + " mse");
@@ -228,7 +228,8 @@ TEST(Differential, CodeIsCachedByStructureNotAddress) {
     if (trial == 1)
       c.group.layers.push_back({LayerSpec::Kind::Dense, 4, c.group.outputs, Activation::Identity});
     c.runs[0].dropout.clear();
-    Trace reference = train(*interp, c, {&c.runs[0]}, 3), compiled = train(*cpu, c, {&c.runs[0]}, 3);
+    Trace reference = train(*interp, c, {&c.runs[0]}, 3),
+          compiled = train(*cpu, c, {&c.runs[0]}, 3);
     for (int s = 0; s < 3; ++s)
       expectClose(compiled.losses[size_t(s)][0], reference.losses[size_t(s)][0],
                   "trial " + std::to_string(trial));

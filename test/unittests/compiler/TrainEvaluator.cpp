@@ -15,11 +15,16 @@ using namespace sweep::kernels;
 namespace {
 Activation toRuntime(train::ActivationKind kind) {
   switch (kind) {
-  case train::ActivationKind::Relu: return Activation::Relu;
-  case train::ActivationKind::Tanh: return Activation::Tanh;
-  case train::ActivationKind::Sigmoid: return Activation::Sigmoid;
-  case train::ActivationKind::Gelu: return Activation::Gelu;
-  case train::ActivationKind::Identity: return Activation::Identity;
+  case train::ActivationKind::Relu:
+    return Activation::Relu;
+  case train::ActivationKind::Tanh:
+    return Activation::Tanh;
+  case train::ActivationKind::Sigmoid:
+    return Activation::Sigmoid;
+  case train::ActivationKind::Gelu:
+    return Activation::Gelu;
+  case train::ActivationKind::Identity:
+    return Activation::Identity;
   }
   return Activation::Identity;
 }
@@ -79,8 +84,8 @@ bool TrainEvaluator::evaluate(Operation *op, std::string &error) {
     HostTensor y = z, dz = z;
     Activation kind = toRuntime(grad.getKind());
     activationForward(kind, z.values.data(), y.values.data(), int64_t(z.values.size()));
-    activationBackward(kind, z.values.data(), y.values.data(), dy.values.data(),
-                       dz.values.data(), int64_t(z.values.size()));
+    activationBackward(kind, z.values.data(), y.values.data(), dy.values.data(), dz.values.data(),
+                       int64_t(z.values.size()));
     values[grad.getResult()] = dz;
     return true;
   }
@@ -113,8 +118,8 @@ bool TrainEvaluator::evaluate(Operation *op, std::string &error) {
         total = crossEntropy(o, target.labels.data(), g, batch, width, nullptr);
       else
         total = meanSquaredError(o, target.labels.empty() ? target.values.data() : nullptr,
-                                 target.labels.empty() ? nullptr : target.labels.data(), g,
-                                 batch, width, nullptr);
+                                 target.labels.empty() ? nullptr : target.labels.data(), g, batch,
+                                 width, nullptr);
       if (!gradient)
         result.values[size_t(i)] = total / double(batch);
     }

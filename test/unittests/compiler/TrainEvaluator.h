@@ -28,8 +28,7 @@ class TrainEvaluator {
 public:
   /// Evaluates `func` on `arguments` up to its first optimizer op (or its
   /// return). Fails with `error` on an op it does not know.
-  bool run(mlir::func::FuncOp func, const std::vector<HostTensor> &arguments,
-           std::string &error);
+  bool run(mlir::func::FuncOp func, const std::vector<HostTensor> &arguments, std::string &error);
   /// The value of `value` after run().
   const HostTensor &get(mlir::Value value) const { return values.at(value); }
 

@@ -29,7 +29,10 @@ std::vector<float> randomValues(size_t n, std::mt19937 &gen) {
 
 TEST(DenseKernels, ForwardEqualsTheInterpreterBitForBit) {
   std::mt19937 gen(3);
-  struct Shape { int64_t runs, batch, inputs, outputs; bool shared; };
+  struct Shape {
+    int64_t runs, batch, inputs, outputs;
+    bool shared;
+  };
   for (Shape s : {Shape{1, 4, 3, 16, true}, Shape{2, 7, 5, 33, true}, Shape{3, 13, 17, 10, false},
                   Shape{2, 1, 1, 1, true}, Shape{4, 16, 32, 48, false}}) {
     std::vector<float> x = randomValues(size_t((s.shared ? 1 : s.runs) * s.batch * s.inputs), gen);
@@ -46,15 +49,18 @@ TEST(DenseKernels, ForwardEqualsTheInterpreterBitForBit) {
                     got.data() + (r * s.batch + b) * s.outputs);
     }
     denseForwardKernel(x.data(), s.shared ? 0 : s.batch * s.inputs, s.inputs, 1, w.data(),
-                       s.inputs * s.outputs, s.outputs, got.data(), s.batch * s.outputs,
-                       s.outputs, s.runs, s.batch, s.inputs, s.outputs);
+                       s.inputs * s.outputs, s.outputs, got.data(), s.batch * s.outputs, s.outputs,
+                       s.runs, s.batch, s.inputs, s.outputs);
     EXPECT_EQ(got, expected) << s.runs << "x" << s.batch << "x" << s.inputs << "x" << s.outputs;
   }
 }
 
 TEST(DenseKernels, WeightGradientEqualsTheInterpreterBitForBit) {
   std::mt19937 gen(4);
-  struct Shape { int64_t runs, batch, inputs, outputs; bool shared; };
+  struct Shape {
+    int64_t runs, batch, inputs, outputs;
+    bool shared;
+  };
   for (Shape s : {Shape{1, 4, 4, 16, true}, Shape{2, 9, 7, 21, true}, Shape{3, 5, 13, 10, false},
                   Shape{2, 1, 1, 1, false}, Shape{2, 32, 24, 64, true}}) {
     std::vector<float> x = randomValues(size_t((s.shared ? 1 : s.runs) * s.batch * s.inputs), gen);
@@ -77,7 +83,9 @@ TEST(DenseKernels, WeightGradientEqualsTheInterpreterBitForBit) {
 
 TEST(DenseKernels, InputGradientEqualsTheInterpreterBitForBit) {
   std::mt19937 gen(5);
-  struct Shape { int64_t runs, batch, inputs, outputs; };
+  struct Shape {
+    int64_t runs, batch, inputs, outputs;
+  };
   for (Shape s : {Shape{1, 4, 16, 3}, Shape{2, 9, 21, 7}, Shape{3, 5, 10, 13}, Shape{2, 1, 1, 1},
                   Shape{2, 32, 64, 24}}) {
     std::vector<float> dy = randomValues(size_t(s.runs * s.batch * s.outputs), gen);
@@ -90,9 +98,9 @@ TEST(DenseKernels, InputGradientEqualsTheInterpreterBitForBit) {
                              dy.data() + r * s.batch * s.outputs,
                              expected.data() + r * s.batch * s.inputs, dw.data(), db.data(),
                              s.batch, s.inputs, s.outputs);
-    denseInputGradKernel(dy.data(), s.batch * s.outputs, s.outputs, w.data(),
-                         s.inputs * s.outputs, s.outputs, got.data(), s.batch * s.inputs,
-                         s.inputs, s.runs, s.batch, s.inputs, s.outputs);
+    denseInputGradKernel(dy.data(), s.batch * s.outputs, s.outputs, w.data(), s.inputs * s.outputs,
+                         s.outputs, got.data(), s.batch * s.inputs, s.inputs, s.runs, s.batch,
+                         s.inputs, s.outputs);
     EXPECT_EQ(got, expected) << s.runs << "x" << s.batch << "x" << s.inputs << "x" << s.outputs;
   }
 }

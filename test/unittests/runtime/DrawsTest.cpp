@@ -27,7 +27,10 @@ TEST(Draws, InitScalesFollowTheirDefinitions) {
   run.seed = 42;
   const int64_t in = 200, out = 100;
   std::vector<float> w(in * out);
-  struct Case { InitKind kind; double sd; };
+  struct Case {
+    InitKind kind;
+    double sd;
+  };
   for (Case c : {Case{InitKind::HeNormal, std::sqrt(2.0 / in)},
                  Case{InitKind::HeUniform, std::sqrt(6.0 / in) / std::sqrt(3.0)},
                  Case{InitKind::XavierNormal, std::sqrt(2.0 / (in + out))},

@@ -70,8 +70,7 @@ TEST(Kernels, DenseGradients) {
     return dot(y, projection);
   };
   std::vector<double> dx(n * in), dw(in * out, 0.0), db(out, 0.0);
-  denseBackward(x.data(), w.data(), projection.data(), dx.data(), dw.data(), db.data(), n, in,
-                out);
+  denseBackward(x.data(), w.data(), projection.data(), dx.data(), dw.data(), db.data(), n, in, out);
   expectGradient(x, loss, dx, "dx");
   expectGradient(w, loss, dw, "dW");
   expectGradient(b, loss, db, "db");
@@ -80,8 +79,8 @@ TEST(Kernels, DenseGradients) {
 TEST(Kernels, DenseBackwardAccumulatesWeightGradients) {
   std::vector<double> x = {1, 2}, w = {3, 4}, dy = {1, 1}, dw = {10, 10}, db = {1};
   // n = 2, in = 1, out = 1: dW += x^T dy = 3, db += 2.
-  denseBackward(x.data(), w.data(), dy.data(), static_cast<double *>(nullptr), dw.data(),
-                db.data(), 2, 1, 1);
+  denseBackward(x.data(), w.data(), dy.data(), static_cast<double *>(nullptr), dw.data(), db.data(),
+                2, 1, 1);
   EXPECT_EQ(dw[0], 13);
   EXPECT_EQ(db[0], 3);
 }
@@ -105,9 +104,8 @@ TEST_P(ActivationGradient, MatchesFiniteDifferences) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Every, ActivationGradient,
-                         ::testing::Values(Activation::Relu, Activation::Tanh,
-                                           Activation::Sigmoid, Activation::Gelu,
-                                           Activation::Identity));
+                         ::testing::Values(Activation::Relu, Activation::Tanh, Activation::Sigmoid,
+                                           Activation::Gelu, Activation::Identity));
 
 TEST(Kernels, ActivationValues) {
   EXPECT_EQ(activate(Activation::Relu, -1.0), 0.0);
@@ -138,8 +136,8 @@ TEST(Kernels, CrossEntropyGradientAndValue) {
   std::vector<double> logits = randomVector(n * classes, 8, 2.0);
   std::vector<int32_t> labels = {0, 2, 1, 2};
   auto loss = [&]() {
-    return crossEntropy(logits.data(), labels.data(), static_cast<double *>(nullptr), n,
-                        classes, nullptr) /
+    return crossEntropy(logits.data(), labels.data(), static_cast<double *>(nullptr), n, classes,
+                        nullptr) /
            double(n);
   };
   std::vector<double> grad(n * classes);
@@ -151,8 +149,7 @@ TEST(Kernels, CrossEntropyGradientAndValue) {
   std::vector<double> flat(classes, 0.0);
   int32_t label = 0;
   double hits = 0;
-  EXPECT_NEAR(crossEntropy(flat.data(), &label, static_cast<double *>(nullptr), 1, classes,
-                           &hits),
+  EXPECT_NEAR(crossEntropy(flat.data(), &label, static_cast<double *>(nullptr), 1, classes, &hits),
               std::log(3.0), 1e-15);
   EXPECT_EQ(hits, 1);
 }
@@ -160,8 +157,7 @@ TEST(Kernels, CrossEntropyGradientAndValue) {
 TEST(Kernels, CrossEntropyIsStableForLargeLogits) {
   std::vector<double> logits = {1000, 0, -1000};
   int32_t label = 1;
-  double value =
-      crossEntropy(logits.data(), &label, static_cast<double *>(nullptr), 1, 3, nullptr);
+  double value = crossEntropy(logits.data(), &label, static_cast<double *>(nullptr), 1, 3, nullptr);
   EXPECT_NEAR(value, 1000, 1e-9);
 }
 
@@ -169,8 +165,8 @@ TEST(Kernels, MeanSquaredErrorGradientWithTargets) {
   const int64_t n = 3, width = 2;
   std::vector<double> out = randomVector(n * width, 9), targets = randomVector(n * width, 10);
   auto loss = [&]() {
-    return meanSquaredError(out.data(), targets.data(), nullptr, static_cast<double *>(nullptr),
-                            n, width, nullptr) /
+    return meanSquaredError(out.data(), targets.data(), nullptr, static_cast<double *>(nullptr), n,
+                            width, nullptr) /
            double(n);
   };
   std::vector<double> grad(n * width);
@@ -182,8 +178,8 @@ TEST(Kernels, MeanSquaredErrorAgainstOneHotLabels) {
   std::vector<double> out = {0.9, 0.2, 0.1, 0.3, 0.5, 0.1};
   std::vector<int32_t> labels = {0, 2};
   double correct = 0;
-  double total = meanSquaredError(out.data(), static_cast<const double *>(nullptr),
-                                  labels.data(), static_cast<double *>(nullptr), 2, 3, &correct);
+  double total = meanSquaredError(out.data(), static_cast<const double *>(nullptr), labels.data(),
+                                  static_cast<double *>(nullptr), 2, 3, &correct);
   // Row 0: (0.01 + 0.04 + 0.01) / 3; row 1: (0.09 + 0.25 + 0.81) / 3.
   EXPECT_NEAR(total, (0.06 + 1.15) / 3, 1e-12);
   EXPECT_EQ(correct, 1); // Row 1 predicts class 1, not 2.
@@ -194,8 +190,8 @@ TEST(Kernels, MeanSquaredErrorAgainstOneHotLabels) {
                             static_cast<double *>(nullptr), 2, 3, nullptr) /
            2.0;
   };
-  meanSquaredError(out.data(), static_cast<const double *>(nullptr), labels.data(), grad.data(),
-                   2, 3, nullptr);
+  meanSquaredError(out.data(), static_cast<const double *>(nullptr), labels.data(), grad.data(), 2,
+                   3, nullptr);
   expectGradient(out, loss, grad, "dout");
 }
 
@@ -212,8 +208,8 @@ TEST(Kernels, ChainedNetworkGradient) {
     denseForward(x.data(), w1.data(), b1.data(), z.data(), n, in, hidden);
     activationForward(Activation::Tanh, z.data(), h.data(), n * hidden);
     denseForward(h.data(), w2.data(), b2.data(), logits.data(), n, hidden, classes);
-    return crossEntropy(logits.data(), labels.data(), static_cast<double *>(nullptr), n,
-                        classes, nullptr) /
+    return crossEntropy(logits.data(), labels.data(), static_cast<double *>(nullptr), n, classes,
+                        nullptr) /
            double(n);
   };
   forward();
@@ -221,8 +217,8 @@ TEST(Kernels, ChainedNetworkGradient) {
   std::vector<double> dw1(in * hidden, 0.0), db1(hidden, 0.0), dw2(hidden * classes, 0.0),
       db2(classes, 0.0);
   crossEntropy(logits.data(), labels.data(), dlogits.data(), n, classes, nullptr);
-  denseBackward(h.data(), w2.data(), dlogits.data(), dh.data(), dw2.data(), db2.data(), n,
-                hidden, classes);
+  denseBackward(h.data(), w2.data(), dlogits.data(), dh.data(), dw2.data(), db2.data(), n, hidden,
+                classes);
   activationBackward(Activation::Tanh, z.data(), h.data(), dh.data(), dz.data(), n * hidden);
   denseBackward(x.data(), w1.data(), dz.data(), static_cast<double *>(nullptr), dw1.data(),
                 db1.data(), n, in, hidden);

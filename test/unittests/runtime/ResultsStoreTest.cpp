@@ -54,8 +54,7 @@ TEST(ResultsStore, FreshStoreWritesHeaders) {
   EXPECT_EQ(readText(dir + "/runs.csv"),
             "run,config_hash,group,optimizer.lr,note,status,status_epoch,epochs,train_loss,"
             "val_accuracy,val_loss,seconds\n");
-  EXPECT_EQ(readText(dir + "/curves.csv"),
-            "run,epoch,train_loss,val_accuracy,val_loss,seconds\n");
+  EXPECT_EQ(readText(dir + "/curves.csv"), "run,epoch,train_loss,val_accuracy,val_loss,seconds\n");
 }
 
 TEST(ResultsStore, ExistingResultsNeedResumeOrOverwrite) {
@@ -136,7 +135,6 @@ TEST(ResultsStore, UnwritableDirectoryIsAnError) {
   SweepJob job = blobsJob({0.1});
   std::string file = freshDirectory("plainfile"), error;
   std::ofstream(file) << "not a directory";
-  EXPECT_FALSE(
-      ResultsStore::open(file + "/sub", job, metrics(), ResultsStore::Mode::Fresh, error));
+  EXPECT_FALSE(ResultsStore::open(file + "/sub", job, metrics(), ResultsStore::Mode::Fresh, error));
   EXPECT_NE(error.find(file), std::string::npos) << error;
 }

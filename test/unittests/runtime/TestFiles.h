@@ -20,8 +20,7 @@ inline std::string tempPath(const std::string &name) {
 }
 
 /// An IDX file: magic (element type, rank), big-endian dimensions, payload.
-inline std::string idxBytes(uint8_t type, std::vector<uint32_t> dims,
-                            const std::string &payload) {
+inline std::string idxBytes(uint8_t type, std::vector<uint32_t> dims, const std::string &payload) {
   std::string bytes = {0, 0, char(type), char(dims.size())};
   for (uint32_t d : dims)
     for (int shift : {24, 16, 8, 0})

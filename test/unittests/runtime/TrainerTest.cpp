@@ -128,8 +128,8 @@ TEST(Trainer, NonFiniteWeightsAfterTheLastStepAreCaught) {
   std::unique_ptr<Backend> backend = createInterpreterBackend();
   Progress progress(Progress::Mode::Quiet, job.name, 2, 0, 0, "", false);
   std::vector<RunRecord> records;
-  ASSERT_TRUE(trainSweep(job, datasets, *backend, *store, metrics, chooseRanking(metrics),
-                         progress, TrainerOptions(), records, error))
+  ASSERT_TRUE(trainSweep(job, datasets, *backend, *store, metrics, chooseRanking(metrics), progress,
+                         TrainerOptions(), records, error))
       << error;
   std::sort(records.begin(), records.end(),
             [](const RunRecord &a, const RunRecord &b) { return a.id < b.id; });
