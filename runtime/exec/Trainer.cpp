@@ -25,6 +25,36 @@ std::vector<uint32_t> sweep::shuffledOrder(int64_t count, uint64_t seed, int64_t
   return order;
 }
 
+bool sweep::prepareBackend(const SweepJob &job, Backend &backend, unsigned threads,
+                           std::string &error) {
+  std::atomic<size_t> next{0};
+  std::atomic<bool> failed{false};
+  std::mutex mutex;
+  auto worker = [&]() {
+    for (size_t g; !failed && (g = next++) < job.groups.size();) {
+      const GroupSpec &group = job.groups[g];
+      size_t count = std::min(group.runs.size(), std::max<size_t>(1, backend.runsPerProgram(group)));
+      std::vector<const RunSpec *> runs;
+      for (size_t i = 0; i < count; ++i)
+        runs.push_back(&job.runs[group.runs[i]]);
+      std::string problem;
+      if (!backend.create(group, runs, problem)) {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (!failed.exchange(true))
+          error = problem;
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  unsigned count = std::max(1u, std::min<unsigned>(threads, unsigned(job.groups.size())));
+  for (unsigned t = 1; t < count; ++t)
+    pool.emplace_back(worker);
+  worker();
+  for (std::thread &thread : pool)
+    thread.join();
+  return !failed;
+}
+
 double sweep::remainingWork(const SweepJob &job, const ResultsStore &store) {
   double work = 0;
   for (const GroupSpec &group : job.groups)

@@ -89,10 +89,23 @@ int runOne(const PlannedSweep &sweep, llvm::StringRef sourceFile, llvm::StringRe
   std::vector<MetricColumn> metrics = metricColumns(job.metrics, hasValidation, hasTest);
   Ranking ranking = chooseRanking(metrics);
 
+  // Compile before any results file exists: a failure leaves nothing behind.
+  unsigned workers =
+      threads ? unsigned(threads) : std::max(1u, std::thread::hardware_concurrency());
+  double compileBefore = backend.compileSeconds();
+  size_t programsBefore = backend.programsCompiled();
+  std::string problem;
+  if (!quiet && backend.name() == "cpu")
+    llvm::errs() << "[" << job.name << "] compiling " << job.groups.size() << " group"
+                 << (job.groups.size() == 1 ? "" : "s") << "\n";
+  if (!prepareBackend(job, backend, workers, problem)) {
+    error(problem);
+    return 1;
+  }
+
   ResultsStore::Mode mode = overwrite ? ResultsStore::Mode::Overwrite
                             : resume  ? ResultsStore::Mode::Resume
                                       : ResultsStore::Mode::Fresh;
-  std::string problem;
   std::unique_ptr<ResultsStore> store =
       ResultsStore::open(resultsDir + "/" + job.name, job, metrics, mode, problem);
   if (!store) {
@@ -101,8 +114,6 @@ int runOne(const PlannedSweep &sweep, llvm::StringRef sourceFile, llvm::StringRe
   }
 
   std::vector<RunRecord> records = store->recoveredRuns();
-  double compileBefore = backend.compileSeconds();
-  size_t programsBefore = backend.programsCompiled();
   TrainerOptions options;
   options.threads = threads ? unsigned(threads) : std::max(1u, std::thread::hardware_concurrency());
   Progress progress(Progress::detectMode(quiet), job.name, job.runs.size(), records.size(),
