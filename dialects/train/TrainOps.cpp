@@ -115,6 +115,21 @@ LogicalResult DenseOp::verify() {
                       {weight.getDimSize(0), input.getDimSize(k - 1), weight.getDimSize(2)});
 }
 
+LogicalResult DropoutOp::verify() {
+  RankedTensorType input = getInput().getType(), scale = getScale().getType();
+  if (failed(expectRank(*this, scale, 3, "scale [R, B, N]")))
+    return failure();
+  if (input.getRank() != 2 && input.getRank() != 3)
+    return emitOpError() << "expects an input [B, N] shared by all runs or [R, B, N], got "
+                         << input;
+  int64_t offset = 3 - input.getRank(); // A shared input has no run axis.
+  for (int64_t d = input.getRank() - 1; d >= 0; --d)
+    if (failed(expectDim(*this, input, d, "input", scale, d + offset, "scale",
+                         d + offset == 0 ? "run counts" : "sizes")))
+      return failure();
+  return success();
+}
+
 LogicalResult CrossEntropyOp::verify() {
   RankedTensorType logits = getLogits().getType();
   if (failed(verifyLogitsAndLabels(*this, logits, getLabels().getType())))

@@ -63,22 +63,26 @@ def Train_ActivationOp : Train_Op<"activation", [Pure, SameOperandsAndResultType
   let assemblyFormat = "$kind $input attr-dict `:` type($input)";
 }
 
-def Train_DropoutOp : Train_Op<"dropout", [Pure, SameOperandsAndResultType]> {
+def Train_DropoutOp : Train_Op<"dropout", [Pure, AllTypesMatch<["scale", "result"]>]> {
   let summary = "inverted dropout with a given scale mask";
   let description = [{
-    `result = input * scale`, where `scale` holds 0 for a dropped value and
-    1 / (1 - p) for a kept one. The runtime draws the mask from the run's Philox
-    dropout stream (runtime/rng/TrainingDraws.h), so every backend drops the
-    same values; evaluation passes a mask of ones or skips the op.
+    `result = input * scale`, where `scale` `[R, B, N]` holds 0 for a dropped
+    value and 1 / (1 - p) for a kept one. `input` is per run (`[R, B, N]`) or
+    the shared minibatch (`[B, N]`, dropout on the model's input): each run
+    drops its own values either way. The runtime draws the mask from the run's
+    Philox dropout stream (runtime/rng/TrainingDraws.h), so every backend
+    drops the same values; evaluation skips the op.
 
     Example:
     ```mlir
-    %d = train.dropout %h, %mask : tensor<64x?x128xf32>
+    %d = train.dropout %h, %mask : tensor<64x?x128xf32>, tensor<64x?x128xf32>
+    %e = train.dropout %x, %mask : tensor<?x784xf32>, tensor<64x?x784xf32>
     ```
   }];
   let arguments = (ins Train_F32Tensor:$input, Train_F32Tensor:$scale);
   let results = (outs Train_F32Tensor:$result);
-  let assemblyFormat = "$input `,` $scale attr-dict `:` type($input)";
+  let assemblyFormat = "$input `,` $scale attr-dict `:` type($input) `,` type($scale)";
+  let hasVerifier = 1;
 }
 
 //===----------------------------------------------------------------------===//

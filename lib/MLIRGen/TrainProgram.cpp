@@ -94,7 +94,8 @@ Value ProgramBuilder::forward(Value x, ArrayRef<Value> params, ArrayRef<Value> m
       break;
     case LayerSpec::Kind::Dropout:
       if (!masks.empty())
-        value = builder.create<train::DropoutOp>(loc, value, masks[dropout]);
+        value = builder.create<train::DropoutOp>(loc, masks[dropout].getType(), value,
+                                                 masks[dropout]);
       ++dropout;
       break;
     }

@@ -84,7 +84,8 @@ LogicalResult Differentiator::applyRule(Operation *op) {
   if (auto dropout = dyn_cast<train::DropoutOp>(op)) {
     if (needsGradient(dropout.getInput()))
       accumulate(dropout.getInput(),
-                 builder.create<train::DropoutOp>(loc, adjoint.lookup(dropout.getResult()),
+                 builder.create<train::DropoutOp>(loc, dropout.getScale().getType(),
+                                                  adjoint.lookup(dropout.getResult()),
                                                   dropout.getScale()));
     return success();
   }

@@ -336,12 +336,19 @@ struct DropoutLowering : OpRewritePattern<train::DropoutOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(train::DropoutOp op, PatternRewriter &b) const override {
     Location loc = op.getLoc();
-    Value empty = emptyLike(b, loc, op.getInput());
-    b.replaceOp(op, elementwise(b, loc, ValueRange{op.getInput(), op.getScale()}, empty,
-                                [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-                                  return nb.create<arith::MulFOp>(nl, args[0], args[1]);
-                                })
-                        .getResult(0));
+    MLIRContext *ctx = b.getContext();
+    bool shared = op.getInput().getType().getRank() == 2;
+    AffineMap inputMap = shared ? pick(ctx, 3, {1, 2}) : pick(ctx, 3, {0, 1, 2});
+    Value result = generic(b, loc, ValueRange{op.getInput(), op.getScale()},
+                           emptyLike(b, loc, op.getScale()),
+                           ArrayRef<AffineMap>{inputMap, pick(ctx, 3, {0, 1, 2}),
+                                               pick(ctx, 3, {0, 1, 2})},
+                           ArrayRef<IteratorType>{kPar, kPar, kPar},
+                           [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                             return nb.create<arith::MulFOp>(nl, args[0], args[1]);
+                           })
+                       .getResult(0);
+    b.replaceOp(op, result);
     return success();
   }
 };

@@ -215,3 +215,19 @@ func.func @output_grad_gelu(%y: tensor<2x8xf32>) {
   %g = train.activation_output_grad gelu %y, %y : tensor<2x8xf32>
   return
 }
+
+// -----
+
+func.func @dropout_shapes(%x: tensor<?x5xf32>, %mask: tensor<2x?x4xf32>) {
+  // expected-error @+1 {{sizes of input (5) and scale (4) differ}}
+  %d = train.dropout %x, %mask : tensor<?x5xf32>, tensor<2x?x4xf32>
+  return
+}
+
+// -----
+
+func.func @dropout_runs(%x: tensor<3x?x4xf32>, %mask: tensor<2x?x4xf32>) {
+  // expected-error @+1 {{run counts of input (3) and scale (2) differ}}
+  %d = train.dropout %x, %mask : tensor<3x?x4xf32>, tensor<2x?x4xf32>
+  return
+}

@@ -3,7 +3,7 @@
 
 // CHECK-LABEL: func.func @forward
 func.func @forward(%x: tensor<?x784xf32>, %xr: tensor<4x?x784xf32>, %w: tensor<4x784x16xf32>,
-                   %b: tensor<4x16xf32>, %mask: tensor<4x?x16xf32>, %labels: tensor<?xi32>,
+                   %b: tensor<4x16xf32>, %mask: tensor<4x?x16xf32>, %xmask: tensor<4x?x784xf32>, %labels: tensor<?xi32>,
                    %targets: tensor<?x16xf32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) {
   // CHECK: train.dense %{{.*}}, %{{.*}}, %{{.*}} : tensor<?x784xf32>, tensor<4x784x16xf32>, tensor<4x16xf32> -> tensor<4x?x16xf32>
   %y = train.dense %x, %w, %b : tensor<?x784xf32>, tensor<4x784x16xf32>, tensor<4x16xf32> -> tensor<4x?x16xf32>
@@ -13,8 +13,10 @@ func.func @forward(%x: tensor<?x784xf32>, %xr: tensor<4x?x784xf32>, %w: tensor<4
   %h = train.activation relu %y : tensor<4x?x16xf32>
   // CHECK: train.activation gelu
   %g = train.activation gelu %yr : tensor<4x?x16xf32>
-  // CHECK: train.dropout %{{.*}}, %{{.*}} : tensor<4x?x16xf32>
-  %d = train.dropout %h, %mask : tensor<4x?x16xf32>
+  // CHECK: train.dropout %{{.*}}, %{{.*}} : tensor<4x?x16xf32>, tensor<4x?x16xf32>
+  %d = train.dropout %h, %mask : tensor<4x?x16xf32>, tensor<4x?x16xf32>
+  // CHECK: train.dropout %{{.*}}, %{{.*}} : tensor<?x784xf32>, tensor<4x?x784xf32>
+  %dx = train.dropout %x, %xmask : tensor<?x784xf32>, tensor<4x?x784xf32>
   // CHECK: train.cross_entropy %{{.*}}, %{{.*}} : tensor<4x?x16xf32>, tensor<?xi32> -> tensor<4xf32>
   %ce = train.cross_entropy %d, %labels : tensor<4x?x16xf32>, tensor<?xi32> -> tensor<4xf32>
   // CHECK: train.mse %{{.*}}, %{{.*}} : tensor<4x?x16xf32>, tensor<?x16xf32> -> tensor<4xf32>

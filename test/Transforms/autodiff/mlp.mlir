@@ -25,7 +25,7 @@ func.func @mlp(%x: tensor<?x4xf32>, %y: tensor<?xi32>, %w0: tensor<2x4x8xf32>, %
   // CHECK: return %[[DW0]], %[[DB0]], %[[DW1]], %[[DB1]]
   %z = train.dense %x, %w0, %b0 : tensor<?x4xf32>, tensor<2x4x8xf32>, tensor<2x8xf32> -> tensor<2x?x8xf32>
   %h = train.activation gelu %z : tensor<2x?x8xf32>
-  %d = train.dropout %h, %mask : tensor<2x?x8xf32>
+  %d = train.dropout %h, %mask : tensor<2x?x8xf32>, tensor<2x?x8xf32>
   %o = train.dense %d, %w1, %b1 : tensor<2x?x8xf32>, tensor<2x8x3xf32>, tensor<2x3xf32> -> tensor<2x?x3xf32>
   %l = train.cross_entropy %o, %y : tensor<2x?x3xf32>, tensor<?xi32> -> tensor<2xf32>
   %g:4 = train.backward %l wrt %w0, %b0, %w1, %b1 : tensor<2xf32> wrt tensor<2x4x8xf32>, tensor<2x8xf32>, tensor<2x8x3xf32>, tensor<2x3xf32>

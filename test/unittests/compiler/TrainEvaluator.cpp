@@ -99,9 +99,12 @@ bool TrainEvaluator::evaluate(Operation *op, std::string &error) {
     return true;
   }
   if (auto dropout = dyn_cast<train::DropoutOp>(op)) {
-    HostTensor y = in(dropout.getInput());
-    applyMask(y.values.data(), in(dropout.getScale()).values.data(), y.values.data(),
-              int64_t(y.values.size()));
+    // A shared [B, N] input is read by every run of the [R, B, N] scale.
+    const HostTensor &x = in(dropout.getInput()), &scale = in(dropout.getScale());
+    HostTensor y = scale;
+    size_t perRun = x.values.size();
+    for (size_t i = 0; i < y.values.size(); ++i)
+      y.values[i] = x.values[x.shape.size() == 2 ? i % perRun : i] * scale.values[i];
     values[dropout.getResult()] = y;
     return true;
   }
