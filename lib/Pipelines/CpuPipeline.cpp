@@ -38,6 +38,8 @@ void sweep::buildCpuPipeline(OpPassManager &pm, CpuStage until) {
   if (until == CpuStage::Autodiff)
     return;
   pm.addPass(createConvertTrainToLinalg());
+  // Gradients summed over fan-out are arith.addf on tensors.
+  pm.addPass(createConvertElementwiseToLinalgPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   if (until == CpuStage::Linalg)
