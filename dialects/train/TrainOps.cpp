@@ -23,6 +23,18 @@ LogicalResult expectRank(Operation *op, RankedTensorType type, int64_t rank, Str
   return op->emitOpError() << "expects " << what << " of rank " << rank << ", got " << type;
 }
 
+/// Every dimension of `type` static except `batchDim` (-1: none): run
+/// counts, widths and classes are fixed when a group compiles; only the
+/// batch varies (the last minibatch is smaller).
+LogicalResult expectStatic(Operation *op, RankedTensorType type, StringRef what,
+                           int64_t batchDim) {
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (d != batchDim && type.isDynamicDim(d))
+      return op->emitOpError() << "expects " << what << " with static sizes except the batch, got "
+                               << type;
+  return success();
+}
+
 /// Checks dimension `da` of `a` against dimension `db` of `b`.
 LogicalResult expectDim(Operation *op, RankedTensorType a, int64_t da, StringRef aName,
                         RankedTensorType b, int64_t db, StringRef bName, StringRef meaning) {
@@ -36,7 +48,8 @@ LogicalResult expectDim(Operation *op, RankedTensorType a, int64_t da, StringRef
 LogicalResult verifyLogitsAndLabels(Operation *op, RankedTensorType logits,
                                     RankedTensorType labels) {
   if (failed(expectRank(op, logits, 3, "logits [R, B, C]")) ||
-      failed(expectRank(op, labels, 1, "labels [B]")))
+      failed(expectRank(op, labels, 1, "labels [B]")) ||
+      failed(expectStatic(op, logits, "logits", 1)))
     return failure();
   return expectDim(op, logits, 1, "logits", labels, 0, "labels", "batch sizes");
 }
@@ -45,13 +58,19 @@ LogicalResult verifyPerRun(Operation *op, RankedTensorType perRun, RankedTensorT
                            StringRef what) {
   if (failed(expectRank(op, perRun, 1, what)))
     return failure();
+  if (batched.getRank() < 1)
+    return op->emitOpError() << "expects a parameter with a leading run axis, got " << batched;
+  if (failed(expectStatic(op, batched, "a parameter", -1)) ||
+      failed(expectStatic(op, perRun, what, -1)))
+    return failure();
   return expectDim(op, perRun, 0, what, batched, 0, "the batched operand", "run counts");
 }
 
 /// [R, B, T] outputs against [B, T] float targets or [B] labels.
 LogicalResult verifyOutputAndTarget(Operation *op, RankedTensorType output,
                                     RankedTensorType target) {
-  if (failed(expectRank(op, output, 3, "outputs [R, B, T]")))
+  if (failed(expectRank(op, output, 3, "outputs [R, B, T]")) ||
+      failed(expectStatic(op, output, "outputs", 1)))
     return failure();
   bool labels = target.getElementType().isInteger(32);
   if (failed(expectRank(op, target, labels ? 1 : 2, labels ? "labels [B]" : "targets [B, T]")) ||
@@ -84,7 +103,31 @@ LogicalResult expectResult(Operation *op, RankedTensorType result, ArrayRef<int6
 /// Activations whose slope follows from their output.
 static bool slopeFromOutput(ActivationKind kind) { return kind != ActivationKind::Gelu; }
 
+/// Activations run on [B, N] (the shared input) or [R, B, N].
+static LogicalResult verifyActivationOperand(Operation *op, RankedTensorType type) {
+  if (type.getRank() != 2 && type.getRank() != 3)
+    return op->emitOpError() << "expects [B, N] or [R, B, N], got " << type;
+  return expectStatic(op, type, "an activation operand", type.getRank() - 2);
+}
+
+LogicalResult ActivationOp::verify() {
+  return verifyActivationOperand(*this, getInput().getType());
+}
+
+LogicalResult ActivationGradOp::verify() {
+  return verifyActivationOperand(*this, getInput().getType());
+}
+
+LogicalResult SoftmaxOp::verify() {
+  RankedTensorType type = getInput().getType();
+  if (failed(expectRank(*this, type, 3, "logits [R, B, C]")))
+    return failure();
+  return expectStatic(*this, type, "logits", 1);
+}
+
 LogicalResult ActivationOutputGradOp::verify() {
+  if (failed(verifyActivationOperand(*this, getInput().getType())))
+    return failure();
   if (!slopeFromOutput(getKind()))
     return emitOpError() << "needs an activation whose slope follows from its output, not "
                          << stringifyActivationKind(getKind());
@@ -101,7 +144,10 @@ LogicalResult DenseOp::verify() {
     return emitOpError() << "expects an input [B, K] shared by all runs or [R, B, K], got "
                          << input;
   if (failed(expectRank(*this, weight, 3, "weight [R, K, N]")) ||
-      failed(expectRank(*this, bias, 2, "bias [R, N]")))
+      failed(expectRank(*this, bias, 2, "bias [R, N]")) ||
+      failed(expectStatic(*this, weight, "weight", -1)) ||
+      failed(expectStatic(*this, bias, "bias", -1)) ||
+      failed(expectStatic(*this, input, "input", input.getRank() - 2)))
     return failure();
   int64_t k = input.getRank() - 1;
   if (failed(expectDim(*this, input, k, "input", weight, 1, "weight", "input widths")) ||
@@ -117,7 +163,8 @@ LogicalResult DenseOp::verify() {
 
 LogicalResult DropoutOp::verify() {
   RankedTensorType input = getInput().getType(), scale = getScale().getType();
-  if (failed(expectRank(*this, scale, 3, "scale [R, B, N]")))
+  if (failed(expectRank(*this, scale, 3, "scale [R, B, N]")) ||
+      failed(expectStatic(*this, scale, "scale", 1)))
     return failure();
   if (input.getRank() != 2 && input.getRank() != 3)
     return emitOpError() << "expects an input [B, N] shared by all runs or [R, B, N], got "
@@ -173,6 +220,9 @@ LogicalResult BackwardOp::verify() {
   if (failed(expectRank(*this, getLoss().getType(), 1, "a per-run loss [R]")))
     return failure();
   for (Value value : getWrt())
+    if (cast<RankedTensorType>(value.getType()).getRank() < 1)
+      return emitOpError() << "differentiates a value without a run axis: " << value.getType();
+  for (Value value : getWrt())
     if (failed(expectDim(*this, getLoss().getType(), 0, "loss",
                          cast<RankedTensorType>(value.getType()), 0, "a value", "run counts")))
       return failure();
@@ -183,6 +233,8 @@ LogicalResult DenseGradInputOp::verify() {
   RankedTensorType grad = getGrad().getType(), weight = getWeight().getType();
   if (failed(expectRank(*this, grad, 3, "grad [R, B, N]")) ||
       failed(expectRank(*this, weight, 3, "weight [R, K, N]")) ||
+      failed(expectStatic(*this, weight, "weight", -1)) ||
+      failed(expectStatic(*this, grad, "grad", 1)) ||
       failed(expectDim(*this, grad, 0, "grad", weight, 0, "weight", "run counts")) ||
       failed(expectDim(*this, grad, 2, "grad", weight, 2, "weight", "output widths")))
     return failure();
@@ -194,7 +246,9 @@ LogicalResult DenseGradWeightOp::verify() {
   RankedTensorType input = getInput().getType(), grad = getGrad().getType();
   if (input.getRank() != 2 && input.getRank() != 3)
     return emitOpError() << "expects an input [B, K] or [R, B, K], got " << input;
-  if (failed(expectRank(*this, grad, 3, "grad [R, B, N]")))
+  if (failed(expectRank(*this, grad, 3, "grad [R, B, N]")) ||
+      failed(expectStatic(*this, grad, "grad", 1)) ||
+      failed(expectStatic(*this, input, "input", input.getRank() - 2)))
     return failure();
   int64_t b = input.getRank() - 2;
   if (failed(expectDim(*this, input, b, "input", grad, 1, "grad", "batch sizes")))
@@ -208,7 +262,8 @@ LogicalResult DenseGradWeightOp::verify() {
 
 LogicalResult BiasGradOp::verify() {
   RankedTensorType grad = getGrad().getType();
-  if (failed(expectRank(*this, grad, 3, "grad [R, B, N]")))
+  if (failed(expectRank(*this, grad, 3, "grad [R, B, N]")) ||
+      failed(expectStatic(*this, grad, "grad", 1)))
     return failure();
   return expectResult(*this, getResult().getType(), {grad.getDimSize(0), grad.getDimSize(2)});
 }

@@ -61,6 +61,7 @@ def Train_ActivationOp : Train_Op<"activation", [Pure, SameOperandsAndResultType
   let arguments = (ins Train_ActivationKindAttr:$kind, Train_F32Tensor:$input);
   let results = (outs Train_F32Tensor:$result);
   let assemblyFormat = "$kind $input attr-dict `:` type($input)";
+  let hasVerifier = 1;
 }
 
 def Train_DropoutOp : Train_Op<"dropout", [Pure, AllTypesMatch<["scale", "result"]>]> {
@@ -144,6 +145,7 @@ def Train_SoftmaxOp : Train_Op<"softmax", [Pure, SameOperandsAndResultType]> {
   let arguments = (ins Train_F32Tensor:$input);
   let results = (outs Train_F32Tensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
 }
 
 def Train_AccuracyOp : Train_Op<"accuracy", [Pure]> {
@@ -263,6 +265,7 @@ def Train_ActivationGradOp : Train_Op<"activation_grad", [Pure, SameOperandsAndR
                        Train_F32Tensor:$grad);
   let results = (outs Train_F32Tensor:$result);
   let assemblyFormat = "$kind $input `,` $grad attr-dict `:` type($input)";
+  let hasVerifier = 1;
 }
 
 def Train_ActivationOutputGradOp : Train_Op<"activation_output_grad",

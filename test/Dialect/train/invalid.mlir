@@ -231,3 +231,62 @@ func.func @dropout_runs(%x: tensor<3x?x4xf32>, %mask: tensor<2x?x4xf32>) {
   %d = train.dropout %x, %mask : tensor<3x?x4xf32>, tensor<2x?x4xf32>
   return
 }
+
+// -----
+
+// Regression: a rank-0 parameter crashed the verifier.
+func.func @sgd_rank0(%w: tensor<f32>, %h: tensor<1xf32>) {
+  // expected-error @+1 {{expects a parameter with a leading run axis, got 'tensor<f32>'}}
+  %w1, %b1 = train.sgd %w, %w, %w, %h, %h, %h, %h : tensor<f32>, tensor<1xf32>
+  return
+}
+
+// -----
+
+// Regression: a rank-0 value in wrt crashed the verifier.
+func.func @backward_rank0(%l: tensor<2xf32>, %s: tensor<f32>) {
+  // expected-error @+1 {{differentiates a value without a run axis: 'tensor<f32>'}}
+  %g = train.backward %l wrt %s : tensor<2xf32> wrt tensor<f32>
+  return
+}
+
+// -----
+
+// Regression: a dynamic run count crashed convert-train-to-linalg.
+func.func @dynamic_runs(%o: tensor<?x?x3xf32>, %y: tensor<?xi32>) {
+  // expected-error @+1 {{expects logits with static sizes except the batch, got 'tensor<?x?x3xf32>'}}
+  %l = train.cross_entropy %o, %y : tensor<?x?x3xf32>, tensor<?xi32> -> tensor<?xf32>
+  return
+}
+
+// -----
+
+func.func @dynamic_width(%x: tensor<?x?xf32>, %w: tensor<2x4x8xf32>, %b: tensor<2x8xf32>) {
+  // expected-error @+1 {{expects input with static sizes except the batch, got 'tensor<?x?xf32>'}}
+  %y = train.dense %x, %w, %b : tensor<?x?xf32>, tensor<2x4x8xf32>, tensor<2x8xf32> -> tensor<2x?x8xf32>
+  return
+}
+
+// -----
+
+func.func @softmax_rank(%l: tensor<4x10xf32>) {
+  // expected-error @+1 {{expects logits [R, B, C] of rank 3, got 'tensor<4x10xf32>'}}
+  %p = train.softmax %l : tensor<4x10xf32>
+  return
+}
+
+// -----
+
+func.func @activation_rank(%z: tensor<8xf32>) {
+  // expected-error @+1 {{expects [B, N] or [R, B, N], got 'tensor<8xf32>'}}
+  %h = train.activation relu %z : tensor<8xf32>
+  return
+}
+
+// -----
+
+func.func @sgd_dynamic(%w: tensor<2x?xf32>, %h: tensor<2xf32>) {
+  // expected-error @+1 {{expects a parameter with static sizes except the batch, got 'tensor<2x?xf32>'}}
+  %w1, %b1 = train.sgd %w, %w, %w, %h, %h, %h, %h : tensor<2x?xf32>, tensor<2xf32>
+  return
+}
