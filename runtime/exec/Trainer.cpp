@@ -30,12 +30,21 @@ bool sweep::prepareBackend(const SweepJob &job, Backend &backend, unsigned threa
   std::atomic<size_t> next{0};
   std::atomic<bool> failed{false};
   std::mutex mutex;
+  // Every chunk size a fresh sweep uses: full chunks and the remainder (a
+  // resumed sweep may need other sizes; they compile when their chunk starts).
+  std::vector<std::pair<uint32_t, size_t>> programs;
+  for (uint32_t g = 0; g < job.groups.size(); ++g) {
+    size_t runs = job.groups[g].runs.size();
+    size_t per = std::min(runs, std::max<size_t>(1, backend.runsPerProgram(job.groups[g])));
+    programs.push_back({g, per});
+    if (runs % per)
+      programs.push_back({g, runs % per});
+  }
   auto worker = [&]() {
-    for (size_t g; !failed && (g = next++) < job.groups.size();) {
-      const GroupSpec &group = job.groups[g];
-      size_t count = std::min(group.runs.size(), std::max<size_t>(1, backend.runsPerProgram(group)));
+    for (size_t p; !failed && (p = next++) < programs.size();) {
+      const GroupSpec &group = job.groups[programs[p].first];
       std::vector<const RunSpec *> runs;
-      for (size_t i = 0; i < count; ++i)
+      for (size_t i = 0; i < programs[p].second; ++i)
         runs.push_back(&job.runs[group.runs[i]]);
       std::string problem;
       if (!backend.create(group, runs, problem)) {
@@ -46,7 +55,7 @@ bool sweep::prepareBackend(const SweepJob &job, Backend &backend, unsigned threa
     }
   };
   std::vector<std::thread> pool;
-  unsigned count = std::max(1u, std::min<unsigned>(threads, unsigned(job.groups.size())));
+  unsigned count = std::max(1u, std::min<unsigned>(threads, unsigned(programs.size())));
   for (unsigned t = 1; t < count; ++t)
     pool.emplace_back(worker);
   worker();

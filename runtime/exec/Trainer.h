@@ -35,9 +35,9 @@ bool trainSweep(const SweepJob &job, const std::vector<Dataset> &datasets, Backe
 /// from stream (seed, kShuffle + epoch).
 std::vector<uint32_t> shuffledOrder(int64_t count, uint64_t seed, int64_t epoch);
 
-/// Builds one program per group (at its chunk size) on `threads` threads, so
-/// that a backend compiles before any results file is written and a failure
-/// is reported then. The programs themselves are dropped; a compiling
+/// Builds one program per group and chunk size of a fresh sweep on `threads`
+/// threads, so that a backend compiles before any results file is written and
+/// a failure is reported then. The programs themselves are dropped; a compiling
 /// backend keeps the code.
 bool prepareBackend(const SweepJob &job, Backend &backend, unsigned threads,
                     std::string &error);

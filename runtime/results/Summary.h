@@ -37,7 +37,7 @@ struct SweepFacts {
   size_t resumedRuns = 0; // Runs kept from an earlier, interrupted invocation.
   unsigned threads = 1;
   std::string host;
-  double compileSeconds = 0; // Compiling group programs (0 for the interpreter).
+  double compileSeconds = 0; // Wall time compiling group programs (0 for the interpreter).
   size_t programs = 0;
 };
 

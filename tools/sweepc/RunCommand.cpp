@@ -92,16 +92,18 @@ int runOne(const PlannedSweep &sweep, llvm::StringRef sourceFile, llvm::StringRe
   // Compile before any results file exists: a failure leaves nothing behind.
   unsigned workers =
       threads ? unsigned(threads) : std::max(1u, std::thread::hardware_concurrency());
-  double compileBefore = backend.compileSeconds();
   size_t programsBefore = backend.programsCompiled();
   std::string problem;
   if (!quiet && backend.name() == "cpu")
     llvm::errs() << "[" << job.name << "] compiling " << job.groups.size() << " group"
                  << (job.groups.size() == 1 ? "" : "s") << "\n";
+  auto compileStart = std::chrono::steady_clock::now();
   if (!prepareBackend(job, backend, workers, problem)) {
     error(problem);
     return 1;
   }
+  double compileWall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - compileStart).count();
 
   ResultsStore::Mode mode = overwrite ? ResultsStore::Mode::Overwrite
                             : resume  ? ResultsStore::Mode::Resume
@@ -136,7 +138,9 @@ int runOne(const PlannedSweep &sweep, llvm::StringRef sourceFile, llvm::StringRe
   facts.resumedRuns = store->recoveredRuns().size();
   facts.threads = options.threads;
   facts.host = hostName();
-  facts.compileSeconds = backend.compileSeconds() - compileBefore;
+  // Wall time of compiling up front on all threads (a resumed sweep may
+  // compile a leftover chunk size during training; that counts as training).
+  facts.compileSeconds = compileWall;
   facts.programs = backend.programsCompiled() - programsBefore;
   std::sort(records.begin(), records.end(),
             [](const RunRecord &a, const RunRecord &b) { return a.id < b.id; });
