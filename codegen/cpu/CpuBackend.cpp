@@ -176,6 +176,15 @@ public:
       }
   }
 
+  bool readParameters(size_t run, std::vector<float> &out) const override {
+    out.clear();
+    for (const std::vector<float> &tensor : params) {
+      size_t perRun = tensor.size() / size_t(r);
+      out.insert(out.end(), tensor.begin() + run * perRun, tensor.begin() + (run + 1) * perRun);
+    }
+    return true;
+  }
+
 private:
   void addBatch(const Batch &batch) {
     args.add(batch.x, {batch.n, group.inputs});

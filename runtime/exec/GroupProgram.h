@@ -50,6 +50,9 @@ public:
                          double *loss) = 0;
   /// Adds run r's sums over `batch` (no dropout) to sums[r] for alive runs.
   virtual void evaluate(const Batch &batch, const uint8_t *alive, EvalSums *sums) = 0;
+  /// Run r's parameters (each dense layer's weights, then its bias, in layer
+  /// order), for tests that compare backends; false if the backend cannot.
+  virtual bool readParameters(size_t run, std::vector<float> &out) const { return false; }
 };
 
 /// A way to build GroupPrograms: the interpreter, a JIT, ...

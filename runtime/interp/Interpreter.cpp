@@ -184,6 +184,12 @@ public:
       if (alive[r])
         members[r]->evaluate(batch, sums[r]);
   }
+  bool readParameters(size_t run, std::vector<float> &out) const override {
+    out.clear();
+    for (const std::vector<float> &tensor : members[run]->parameters())
+      out.insert(out.end(), tensor.begin(), tensor.end());
+    return true;
+  }
 
 private:
   std::vector<std::unique_ptr<InterpretedRun>> members;

@@ -27,6 +27,8 @@ public:
   /// Weights of dense layer `dense` ([inputs, outputs]) and its bias.
   std::vector<float> &weights(size_t dense) { return params[2 * dense]; }
   std::vector<float> &bias(size_t dense) { return params[2 * dense + 1]; }
+  /// Every parameter tensor in order (weights, bias per dense layer).
+  const std::vector<std::vector<float>> &parameters() const { return params; }
 
 private:
   /// Runs the layers on `batch`; with `train`, draws dropout masks for `step`.
