@@ -138,8 +138,8 @@ public:
     fillHypers(lr, alive);
     for (const std::vector<float> &hyper : hypers)
       args.add(hyper, {r});
-    lossOut.resize(size_t(r));
-    args.add(lossOut, {r});
+    lossRows.resize(size_t(r * n));
+    args.add(lossRows, {r, n});
     for (size_t p = 0; p < params.size(); ++p)
       args.add(nextParams[p], paramShapes[p]);
     for (size_t p = 0; p < params.size(); ++p)
@@ -150,7 +150,7 @@ public:
     std::swap(state, nextState);
     for (int64_t i = 0; i < r; ++i)
       if (alive[i]) {
-        loss[i] = double(lossOut[size_t(i)]);
+        loss[i] = rowSum(lossRows, i, n) / double(n); // As the interpreter: total / n.
         ++updates[size_t(i)];
       }
   }
@@ -160,19 +160,19 @@ public:
     addBatch(batch);
     for (size_t p = 0; p < params.size(); ++p)
       args.add(params[p], paramShapes[p]);
-    evalLoss.resize(size_t(r));
+    int64_t n = batch.n;
+    lossRows.resize(size_t(r * n));
+    squaredRows.resize(size_t(r * n));
     evalCorrect.resize(size_t(r));
-    evalSquared.resize(size_t(r));
-    args.add(evalLoss, {r});
+    args.add(lossRows, {r, n});
     args.add(evalCorrect, {r});
-    args.add(evalSquared, {r});
+    args.add(squaredRows, {r, n});
     code->evaluate(args.packed());
-    double n = double(batch.n);
     for (int64_t i = 0; i < r; ++i)
       if (alive[i]) {
-        sums[i].loss += double(evalLoss[size_t(i)]) * n;
+        sums[i].loss += rowSum(lossRows, i, n);
         sums[i].correct += double(evalCorrect[size_t(i)]);
-        sums[i].squaredError += double(evalSquared[size_t(i)]) * n;
+        sums[i].squaredError += rowSum(squaredRows, i, n);
       }
   }
 
@@ -186,6 +186,14 @@ public:
   }
 
 private:
+  /// Run i's rows summed in row order from 0, in double (Kernels.h does so).
+  static double rowSum(const std::vector<double> &rows, int64_t i, int64_t n) {
+    double total = 0;
+    for (int64_t b = 0; b < n; ++b)
+      total += rows[size_t(i * n + b)];
+    return total;
+  }
+
   void addBatch(const Batch &batch) {
     args.add(batch.x, {batch.n, group.inputs});
     if (group.classification)
@@ -226,7 +234,8 @@ private:
   std::vector<std::vector<float>> params, nextParams, state, nextState, masks, hypers;
   std::vector<int64_t> maskWidths;
   std::vector<int64_t> updates;
-  std::vector<float> lossOut, evalLoss, evalCorrect, evalSquared;
+  std::vector<double> lossRows, squaredRows;
+  std::vector<float> evalCorrect;
   Arguments args;
 };
 

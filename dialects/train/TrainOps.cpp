@@ -193,6 +193,20 @@ LogicalResult CrossEntropyGradOp::verify() {
   return success();
 }
 
+LogicalResult LossRowsOp::verify() {
+  RankedTensorType output = getOutput().getType(), target = getTarget().getType();
+  if (getKind() == "cross_entropy") {
+    if (failed(verifyLogitsAndLabels(*this, output, target)))
+      return failure();
+  } else if (getKind() == "mse") {
+    if (failed(verifyOutputAndTarget(*this, output, target)))
+      return failure();
+  } else {
+    return emitOpError() << "has kind '" << getKind() << "'; expected cross_entropy or mse";
+  }
+  return expectResult(*this, getRows().getType(), {output.getDimSize(0), output.getDimSize(1)});
+}
+
 LogicalResult AccuracyOp::verify() {
   RankedTensorType logits = getLogits().getType();
   if (failed(verifyLogitsAndLabels(*this, logits, getLabels().getType())))

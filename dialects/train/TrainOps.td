@@ -148,6 +148,29 @@ def Train_SoftmaxOp : Train_Op<"softmax", [Pure, SameOperandsAndResultType]> {
   let hasVerifier = 1;
 }
 
+def Train_LossRowsOp : Train_Op<"loss_rows", [Pure]> {
+  let summary = "each row's loss, in double, for reporting";
+  let description = [{
+    `[R, B]` f64: for `cross_entropy`, each row's float32 loss widened to
+    double; for `mse`, the mean over the outputs of the squared float32
+    differences, computed in double. The runtime sums the rows in double in
+    row order, exactly as the reference interpreter does, so reported losses
+    and metrics match it bit for bit.
+
+    Example:
+    ```mlir
+    %rows = train.loss_rows "cross_entropy" %logits, %labels
+              : tensor<64x?x10xf32>, tensor<?xi32> -> tensor<64x?xf64>
+    ```
+  }];
+  let arguments = (ins StrAttr:$kind, Train_F32Tensor:$output, Train_TargetTensor:$target);
+  let results = (outs RankedTensorOf<[F64]>:$rows);
+  let assemblyFormat = [{
+    $kind $output `,` $target attr-dict `:` type($output) `,` type($target) `->` type($rows)
+  }];
+  let hasVerifier = 1;
+}
+
 def Train_AccuracyOp : Train_Op<"accuracy", [Pure]> {
   let summary = "number of rows whose largest output is the label, per run";
   let description = [{

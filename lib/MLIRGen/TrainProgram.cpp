@@ -67,7 +67,10 @@ private:
   /// The layers on `x`; dropout takes its mask from `masks` when given and is
   /// skipped otherwise (evaluation).
   Value forward(Value x, ArrayRef<Value> params, ArrayRef<Value> masks);
+  /// The per-run mean loss (what train.backward differentiates).
   Value loss(Value output, Value target);
+  /// Each row's loss in f64, for reporting (the runtime sums them in double).
+  Value lossRows(Value output, Value target);
   void buildTrainStep(ModuleOp module);
   void buildEvaluate(ModuleOp module);
 
@@ -103,6 +106,12 @@ Value ProgramBuilder::forward(Value x, ArrayRef<Value> params, ArrayRef<Value> m
   return value;
 }
 
+Value ProgramBuilder::lossRows(Value output, Value target) {
+  auto type = RankedTensorType::get({runs, ShapedType::kDynamic}, builder.getF64Type());
+  StringRef kind = group.loss == LossKind::CrossEntropy ? "cross_entropy" : "mse";
+  return builder.create<train::LossRowsOp>(loc, type, kind, output, target);
+}
+
 Value ProgramBuilder::loss(Value output, Value target) {
   Type perRun = tensor({runs});
   if (group.loss == LossKind::CrossEntropy)
@@ -129,7 +138,8 @@ void ProgramBuilder::buildTrainStep(ModuleOp module) {
   for (size_t h = 0; h < hypers.size(); ++h)
     inputs.push_back(tensor({runs}));
 
-  std::vector<Type> results = {tensor({runs})};
+  auto rowsType = RankedTensorType::get({runs, ShapedType::kDynamic}, builder.getF64Type());
+  std::vector<Type> results = {rowsType};
   results.insert(results.end(), params.begin(), params.end());
   for (Type type : params)
     for (int64_t s = 0; s < slots; ++s)
@@ -171,7 +181,7 @@ void ProgramBuilder::buildTrainStep(ModuleOp module) {
       newSlots.push_back(adam.getNewV());
     }
   }
-  std::vector<Value> returned = {lossValue};
+  std::vector<Value> returned = {lossRows(output, args[1])};
   returned.insert(returned.end(), newParams.begin(), newParams.end());
   returned.insert(returned.end(), newSlots.begin(), newSlots.end());
   builder.create<func::ReturnOp>(loc, returned);
@@ -182,16 +192,17 @@ void ProgramBuilder::buildEvaluate(ModuleOp module) {
   std::vector<Type> params = paramTypes();
   inputs.insert(inputs.end(), params.begin(), params.end());
   Type perRun = tensor({runs});
+  auto rowsType = RankedTensorType::get({runs, ShapedType::kDynamic}, builder.getF64Type());
   builder.setInsertionPointToEnd(module.getBody());
   auto func = builder.create<func::FuncOp>(
-      loc, "evaluate", builder.getFunctionType(inputs, {perRun, perRun, perRun}));
+      loc, "evaluate", builder.getFunctionType(inputs, {rowsType, perRun, rowsType}));
   func->setAttr("llvm.emit_c_interface", builder.getUnitAttr());
   Block *body = func.addEntryBlock();
   builder.setInsertionPointToStart(body);
   auto args = body->getArguments();
   std::vector<Value> paramValues(args.begin() + 2, args.end());
   Value output = forward(args[0], paramValues, {});
-  Value lossValue = loss(output, args[1]);
+  Value lossValue = lossRows(output, args[1]);
   Value correct, squared;
   if (group.classification)
     correct = builder.create<train::AccuracyOp>(loc, perRun, output, args[1]);
@@ -202,7 +213,7 @@ void ProgramBuilder::buildEvaluate(ModuleOp module) {
   Value prediction = group.loss == LossKind::CrossEntropy
                          ? builder.create<train::SoftmaxOp>(loc, output).getResult()
                          : output;
-  squared = builder.create<train::MseOp>(loc, perRun, prediction, args[1]);
+  squared = builder.create<train::LossRowsOp>(loc, rowsType, "mse", prediction, args[1]);
   builder.create<func::ReturnOp>(loc, ValueRange{lossValue, correct, squared});
 }
 

@@ -5,17 +5,20 @@
 // tensors with a leading run axis:
 //
 //   @train_step(x, y, params..., slots..., masks..., hypers...)
-//       -> (loss [R], new params..., new slots...)
-//   @evaluate(x, y, params...) -> (loss [R], correct [R], squared_error [R])
+//       -> (loss rows [R, ?] f64, new params..., new slots...)
+//   @evaluate(x, y, params...)
+//       -> (loss rows [R, ?] f64, correct [R], squared-error rows [R, ?] f64)
 //
 // x is the shared minibatch [?, inputs]; y its labels [?] (i32) or targets
 // [?, outputs]. params are, per dense layer, W [R, K, N] then b [R, N]; slots
 // the optimizer state of each param in param order (sgd: momentum buffer;
 // adam: m, then v); masks one dropout scale [R, ?, N] per dropout layer;
 // hypers are [R] tensors (sgd: lr, momentum, weight_decay, nesterov; adam:
-// lr, beta1, beta2, eps, weight_decay, correction1, correction2). Losses are
-// per-run means over the batch; train.backward stands for the gradients until
-// train-autodiff replaces it.
+// lr, beta1, beta2, eps, weight_decay, correction1, correction2). Training
+// differentiates the per-run mean loss (train.backward stands for the
+// gradients until train-autodiff replaces it); the functions report each
+// row's loss in f64 (train.loss_rows) for the runtime to sum in double, as the
+// interpreter does.
 //
 //===----------------------------------------------------------------------===//
 

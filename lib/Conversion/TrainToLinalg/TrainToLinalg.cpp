@@ -378,6 +378,42 @@ struct SoftmaxLowering : OpRewritePattern<train::SoftmaxOp> {
 };
 
 /// cross_entropy and its gradient share the row peak and exp-sum.
+/// Each row's cross-entropy [R, B] in f32: (peak + log(sum)) - z[label].
+Value crossEntropyRows(OpBuilder &b, Location loc, Value logits, Value labels, Value peak,
+                       Value sum) {
+  MLIRContext *ctx = b.getContext();
+  auto logitsType = cast<RankedTensorType>(logits.getType());
+  Value empty = emptyTensor(b, loc, {logitsType.getDimSize(0), logitsType.getDimSize(1)},
+                            b.getF32Type(), {{logits, 1}});
+  return generic(b, loc, ValueRange{peak, sum, labels}, empty,
+                 ArrayRef<AffineMap>{pick(ctx, 2, {0, 1}), pick(ctx, 2, {0, 1}), pick(ctx, 2, {1}),
+                                     pick(ctx, 2, {0, 1})},
+                 ArrayRef<IteratorType>{kPar, kPar},
+                 [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                   Value logSum =
+                       nb.create<arith::AddFOp>(nl, args[0], nb.create<math::LogOp>(nl, args[1]));
+                   Value r = nb.create<linalg::IndexOp>(nl, 0);
+                   Value row = nb.create<linalg::IndexOp>(nl, 1);
+                   Value picked = nb.create<tensor::ExtractOp>(
+                       nl, logits, ValueRange{r, row, labelIndex(nb, nl, args[2])});
+                   return nb.create<arith::SubFOp>(nl, logSum, picked);
+                 })
+      .getResult(0);
+}
+
+/// out - target at (r, b, t) inside a generic body; a label target is a
+/// one-hot row.
+Value targetDifference(OpBuilder &nb, Location nl, Value o, Value t, bool labels) {
+  Value targetValue = t;
+  if (labels) {
+    Value col = nb.create<linalg::IndexOp>(nl, 2);
+    Value hit =
+        nb.create<arith::CmpIOp>(nl, arith::CmpIPredicate::eq, col, labelIndex(nb, nl, t));
+    targetValue = nb.create<arith::SelectOp>(nl, hit, f32(nb, nl, 1), f32(nb, nl, 0));
+  }
+  return nb.create<arith::SubFOp>(nl, o, targetValue);
+}
+
 template <typename OpTy> struct CrossEntropyLowering : OpRewritePattern<OpTy> {
   using OpRewritePattern<OpTy>::OpRewritePattern;
   LogicalResult matchAndRewrite(OpTy op, PatternRewriter &b) const override {
@@ -387,23 +423,7 @@ template <typename OpTy> struct CrossEntropyLowering : OpRewritePattern<OpTy> {
     auto logitsType = cast<RankedTensorType>(logits.getType());
     Value peak = rowPeak(b, loc, logits), sum = rowExpSum(b, loc, logits, peak);
     if constexpr (std::is_same_v<OpTy, train::CrossEntropyOp>) {
-      // loss[r, b] = (peak + log(sum)) - logits[r, b, label[b]].
-      Value empty = emptyTensor(b, loc, {logitsType.getDimSize(0), logitsType.getDimSize(1)},
-                                b.getF32Type(), {{logits, 1}});
-      Value rows = generic(b, loc, ValueRange{peak, sum, labels}, empty,
-                           ArrayRef<AffineMap>{pick(ctx, 2, {0, 1}), pick(ctx, 2, {0, 1}),
-                                               pick(ctx, 2, {1}), pick(ctx, 2, {0, 1})},
-                           ArrayRef<IteratorType>{kPar, kPar},
-                           [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-                             Value logSum = nb.create<arith::AddFOp>(
-                                 nl, args[0], nb.create<math::LogOp>(nl, args[1]));
-                             Value r = nb.create<linalg::IndexOp>(nl, 0);
-                             Value row = nb.create<linalg::IndexOp>(nl, 1);
-                             Value picked = nb.create<tensor::ExtractOp>(
-                                 nl, logits, ValueRange{r, row, labelIndex(nb, nl, args[2])});
-                             return nb.create<arith::SubFOp>(nl, logSum, picked);
-                           })
-                       .getResult(0);
+      Value rows = crossEntropyRows(b, loc, logits, labels, peak, sum);
       b.replaceOp(op, meanOverBatch(b, loc, rows, logits, 1));
     } else {
       // d/dz of the batch mean: (exp(z - logSum) - onehot) * (1 / n).
@@ -444,16 +464,8 @@ template <typename OpTy> struct MseLowering : OpRewritePattern<OpTy> {
     auto outType = cast<RankedTensorType>(out.getType());
     bool labels = cast<RankedTensorType>(target.getType()).getElementType().isInteger(32);
     AffineMap targetMap = labels ? pick(ctx, 3, {1}) : pick(ctx, 3, {1, 2});
-    // The difference out - target at (r, b, t), inside a body.
-    auto difference = [&](OpBuilder &nb, Location nl, Value o, Value t) -> Value {
-      Value targetValue = t;
-      if (labels) {
-        Value col = nb.create<linalg::IndexOp>(nl, 2);
-        Value hit =
-            nb.create<arith::CmpIOp>(nl, arith::CmpIPredicate::eq, col, labelIndex(nb, nl, t));
-        targetValue = nb.create<arith::SelectOp>(nl, hit, f32(nb, nl, 1), f32(nb, nl, 0));
-      }
-      return nb.create<arith::SubFOp>(nl, o, targetValue);
+    auto difference = [&](OpBuilder &nb, Location nl, Value o, Value t) {
+      return targetDifference(nb, nl, o, t, labels);
     };
     if constexpr (std::is_same_v<OpTy, train::MseOp>) {
       // Row sums over t of diff^2, then / width per row, then the batch mean.
@@ -499,6 +511,50 @@ template <typename OpTy> struct MseLowering : OpRewritePattern<OpTy> {
               .getResult(0);
       b.replaceOp(op, result);
     }
+    return success();
+  }
+};
+
+/// Each row's loss in f64, as the interpreter accumulates it (Kernels.h):
+/// cross-entropy rows widened; mse rows summed and divided in double.
+struct LossRowsLowering : OpRewritePattern<train::LossRowsOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(train::LossRowsOp op, PatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = b.getContext();
+    Value out = op.getOutput(), target = op.getTarget();
+    auto outType = cast<RankedTensorType>(out.getType());
+    SmallVector<int64_t> rowsShape = {outType.getDimSize(0), outType.getDimSize(1)};
+    Value rows64 = emptyTensor(b, loc, rowsShape, b.getF64Type(), {{out, 1}});
+    if (op.getKind() == "cross_entropy") {
+      Value peak = rowPeak(b, loc, out), sum = rowExpSum(b, loc, out, peak);
+      Value rows = crossEntropyRows(b, loc, out, target, peak, sum);
+      b.replaceOp(op, elementwise(b, loc, ValueRange{rows}, rows64,
+                                  [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                                    return nb.create<arith::ExtFOp>(nl, nb.getF64Type(), args[0]);
+                                  })
+                          .getResult(0));
+      return success();
+    }
+    bool labels = cast<RankedTensorType>(target.getType()).getElementType().isInteger(32);
+    AffineMap targetMap = labels ? pick(ctx, 3, {1}) : pick(ctx, 3, {1, 2});
+    Value sums =
+        generic(b, loc, ValueRange{out, target}, filled(b, loc, rows64, 0.0),
+                ArrayRef<AffineMap>{pick(ctx, 3, {0, 1, 2}), targetMap, pick(ctx, 3, {0, 1})},
+                ArrayRef<IteratorType>{kPar, kPar, kRed},
+                [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                  Value diff = nb.create<arith::ExtFOp>(
+                      nl, nb.getF64Type(), targetDifference(nb, nl, args[0], args[1], labels));
+                  return nb.create<arith::AddFOp>(nl, args[2],
+                                                  nb.create<arith::MulFOp>(nl, diff, diff));
+                })
+            .getResult(0);
+    Value width = b.create<arith::ConstantOp>(loc, b.getF64FloatAttr(double(outType.getDimSize(2))));
+    b.replaceOp(op, elementwise(b, loc, ValueRange{sums}, emptyLike(b, loc, sums),
+                                [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                                  return nb.create<arith::DivFOp>(nl, args[0], width);
+                                })
+                        .getResult(0));
     return success();
   }
 };
@@ -721,7 +777,7 @@ struct ConvertTrainToLinalgPass
                  ActivationOutputGradLowering, DropoutLowering, SoftmaxLowering,
                  CrossEntropyLowering<train::CrossEntropyOp>,
                  CrossEntropyLowering<train::CrossEntropyGradOp>, MseLowering<train::MseOp>,
-                 MseLowering<train::MseGradOp>, AccuracyLowering, DenseGradWeightLowering,
+                 MseLowering<train::MseGradOp>, LossRowsLowering, AccuracyLowering, DenseGradWeightLowering,
                  DenseGradInputLowering, BiasGradLowering, SgdLowering, AdamLowering>(
         &getContext());
     if (failed(applyPartialConversion(getOperation(), target, std::move(patterns))))
