@@ -48,3 +48,19 @@ func.func @updates(%w: tensor<2x4xf32>, %g: tensor<2x4xf32>, %s: tensor<2x4xf32>
   %w1, %s1 = train.sgd %w, %g, %s, %h, %h, %h, %h : tensor<2x4xf32>, tensor<2xf32>
   return %w1, %s1 : tensor<2x4xf32>, tensor<2x4xf32>
 }
+
+// Reported losses: each row in double. Cross-entropy rows are the float32
+// row losses widened; mse rows square the widened differences in double.
+// CHECK-LABEL: func.func @rows
+func.func @rows(%l: tensor<2x?x3xf32>, %y: tensor<?xi32>, %t: tensor<?x3xf32>)
+    -> (tensor<2x?xf64>, tensor<2x?xf64>) {
+  // CHECK: math.log
+  // CHECK: arith.extf %{{.*}} : f32 to f64
+  %a = train.loss_rows "cross_entropy" %l, %y : tensor<2x?x3xf32>, tensor<?xi32> -> tensor<2x?xf64>
+  // CHECK: arith.subf %{{.*}} : f32
+  // CHECK-NEXT: arith.extf %{{.*}} : f32 to f64
+  // CHECK-NEXT: arith.mulf %{{.*}} : f64
+  // CHECK: arith.constant 3.000000e+00 : f64
+  %b = train.loss_rows "mse" %l, %t : tensor<2x?x3xf32>, tensor<?x3xf32> -> tensor<2x?xf64>
+  return %a, %b : tensor<2x?xf64>, tensor<2x?xf64>
+}

@@ -290,3 +290,19 @@ func.func @sgd_dynamic(%w: tensor<2x?xf32>, %h: tensor<2xf32>) {
   %w1, %b1 = train.sgd %w, %w, %w, %h, %h, %h, %h : tensor<2x?xf32>, tensor<2xf32>
   return
 }
+
+// -----
+
+func.func @rows_kind(%l: tensor<4x8x10xf32>, %y: tensor<8xi32>) {
+  // expected-error @+1 {{has kind 'hinge'; expected cross_entropy or mse}}
+  %a = train.loss_rows "hinge" %l, %y : tensor<4x8x10xf32>, tensor<8xi32> -> tensor<4x8xf64>
+  return
+}
+
+// -----
+
+func.func @rows_shape(%l: tensor<4x8x10xf32>, %y: tensor<8xi32>) {
+  // expected-error @+1 {{result type 'tensor<4xf64>' does not match the expected [4, 8]}}
+  %a = train.loss_rows "cross_entropy" %l, %y : tensor<4x8x10xf32>, tensor<8xi32> -> tensor<4xf64>
+  return
+}

@@ -74,3 +74,13 @@ func.func @fused(%x: tensor<?x4xf32>, %w: tensor<2x4x8xf32>, %b: tensor<2x8xf32>
   %g = train.activation_output_grad sigmoid %y, %y : tensor<2x?x8xf32>
   return %g : tensor<2x?x8xf32>
 }
+
+// CHECK-LABEL: func.func @rows
+func.func @rows(%l: tensor<4x?x10xf32>, %y: tensor<?xi32>, %t: tensor<?x10xf32>)
+    -> (tensor<4x?xf64>, tensor<4x?xf64>) {
+  // CHECK: train.loss_rows "cross_entropy" %{{.*}}, %{{.*}} : tensor<4x?x10xf32>, tensor<?xi32> -> tensor<4x?xf64>
+  %a = train.loss_rows "cross_entropy" %l, %y : tensor<4x?x10xf32>, tensor<?xi32> -> tensor<4x?xf64>
+  // CHECK: train.loss_rows "mse" %{{.*}}, %{{.*}} : tensor<4x?x10xf32>, tensor<?x10xf32> -> tensor<4x?xf64>
+  %b = train.loss_rows "mse" %l, %t : tensor<4x?x10xf32>, tensor<?x10xf32> -> tensor<4x?xf64>
+  return %a, %b : tensor<4x?xf64>, tensor<4x?xf64>
+}
