@@ -49,7 +49,12 @@ void sweep::buildCpuPipeline(OpPassManager &pm, CpuStage until) {
   options.bufferizeFunctionBoundaries = true;
   options.setFunctionBoundaryTypeConversion(bufferization::LayoutMapOption::IdentityLayoutMap);
   pm.addPass(bufferization::createOneShotBufferizePass(options));
-  pm.addPass(bufferization::createBufferResultsToOutParamsPass());
+  // A result whose buffer has a static shape (every parameter and optimizer
+  // state) is computed straight into the caller's buffer, not into a fresh
+  // allocation copied out at the end of each step.
+  bufferization::BufferResultsToOutParamsOpts outParams;
+  outParams.hoistStaticAllocs = true;
+  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
   bufferization::BufferDeallocationPipelineOptions deallocation;
   bufferization::buildBufferDeallocationPipeline(pm, deallocation);
   // Generics that name a library_call (the dense products) become calls to

@@ -6,6 +6,10 @@
 // W of shape [inputs, outputs]. Backward functions accumulate into their
 // gradient outputs (the caller zeroes them once per step).
 //
+// Every multiply-add of a matrix product is one std::fma, in a fixed order:
+// the compiled kernels (runtime/kernels) use fused multiply-add instructions
+// in the same order and so give the same bits.
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef SWEEP_RUNTIME_INTERP_KERNELS_H
@@ -29,7 +33,7 @@ void denseForward(const T *x, const T *w, const T *b, T *y, int64_t n, int64_t i
       T xk = x[i * in + k];
       const T *wk = w + k * out;
       for (int64_t j = 0; j < out; ++j)
-        row[j] += xk * wk[j];
+        row[j] = std::fma(xk, wk[j], row[j]);
     }
   }
 }
@@ -46,7 +50,7 @@ void denseBackward(const T *x, const T *w, const T *dy, T *dx, T *dw, T *db, int
       T xk = x[i * in + k];
       T *dwk = dw + k * out;
       for (int64_t j = 0; j < out; ++j)
-        dwk[j] += xk * dyi[j];
+        dwk[j] = std::fma(xk, dyi[j], dwk[j]);
     }
     if (!dx)
       continue;
@@ -54,7 +58,7 @@ void denseBackward(const T *x, const T *w, const T *dy, T *dx, T *dw, T *db, int
       const T *wk = w + k * out;
       T sum = 0;
       for (int64_t j = 0; j < out; ++j)
-        sum += dyi[j] * wk[j];
+        sum = std::fma(dyi[j], wk[j], sum);
       dx[i * in + k] = sum;
     }
   }

@@ -1,12 +1,12 @@
 //===- DenseKernels.h - register-blocked dense-layer kernels ----*- C++ -*-===//
 //
-// Micro-kernels that compiled groups call for their two big loop nests, as
-// IREE calls its "ukernels": the dense layer's forward product and its weight
-// gradient, for R runs at once. They are register-blocked (4 rows x 16
-// columns of accumulators in AVX2 registers) but keep the interpreter's
+// Micro-kernels that compiled groups call for their three big loop nests, as
+// IREE calls its "ukernels": the dense layer's forward product, its weight
+// gradient and its input gradient, for R runs at once. Each is one call of the
+// packed, register-blocked product of Gemm.h, which keeps the interpreter's
 // arithmetic exactly: each output element starts from the same value and adds
-// the products in the same k (or b) order, with separate multiply and add
-// (no FMA contraction), so results stay bit-identical to runtime/interp.
+// the products in the same k (or b, or n) order with one fused multiply-add
+// each, so results stay bit-identical to runtime/interp.
 //
 // The entry points take MLIR's strided memref descriptors (what
 // convert-linalg-to-std passes to a linalg op's library_call).

@@ -255,7 +255,8 @@ struct DenseLowering : OpRewritePattern<train::DenseOp> {
                 ArrayRef<IteratorType>{kPar, kPar, kPar},
                 [&](OpBuilder &nb, Location nl, ValueRange args) -> Value { return args[0]; })
             .getResult(0);
-    // Loops (r, b, k, n): out[r, b, n] += x[b, k] * w[r, k, n]. The library
+    // Loops (r, b, k, n): out[r, b, n] = fma(x[b, k], w[r, k, n], out), k in
+    // order, as the interpreter's std::fma. The library
     // call names the register-blocked kernel (runtime/kernels) that
     // convert-linalg-to-std calls instead of these loops.
     AffineMap xMap = shared ? pick(ctx, 4, {1, 2}) : pick(ctx, 4, {0, 1, 2});
@@ -264,8 +265,7 @@ struct DenseLowering : OpRewritePattern<train::DenseOp> {
                 ArrayRef<AffineMap>{xMap, pick(ctx, 4, {0, 2, 3}), pick(ctx, 4, {0, 1, 3})},
                 ArrayRef<IteratorType>{kPar, kPar, kRed, kPar},
                 [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-                  Value product = nb.create<arith::MulFOp>(nl, args[0], args[1]);
-                  return nb.create<arith::AddFOp>(nl, args[2], product);
+                  return nb.create<math::FmaOp>(nl, args[0], args[1], args[2]);
                 });
     product.setLibraryCallAttr(
         b.getStringAttr(shared ? "sweep_dense_shared" : "sweep_dense_per_run"));
@@ -621,8 +621,7 @@ struct DenseGradWeightLowering : OpRewritePattern<train::DenseGradWeightOp> {
                 ArrayRef<AffineMap>{xMap, pick(ctx, 4, {0, 1, 3}), pick(ctx, 4, {0, 2, 3})},
                 ArrayRef<IteratorType>{kPar, kRed, kPar, kPar},
                 [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-                  Value product = nb.create<arith::MulFOp>(nl, args[0], args[1]);
-                  return nb.create<arith::AddFOp>(nl, args[2], product);
+                  return nb.create<math::FmaOp>(nl, args[0], args[1], args[2]);
                 });
     gradient.setLibraryCallAttr(b.getStringAttr(shared ? "sweep_dense_grad_weight_shared"
                                                        : "sweep_dense_grad_weight_per_run"));
@@ -645,8 +644,7 @@ struct DenseGradInputLowering : OpRewritePattern<train::DenseGradInputOp> {
                                                 pick(ctx, 4, {0, 1, 2})},
                             ArrayRef<IteratorType>{kPar, kPar, kPar, kRed},
                             [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-                              Value product = nb.create<arith::MulFOp>(nl, args[0], args[1]);
-                              return nb.create<arith::AddFOp>(nl, args[2], product);
+                              return nb.create<math::FmaOp>(nl, args[0], args[1], args[2]);
                             });
     gradient.setLibraryCallAttr(b.getStringAttr("sweep_dense_grad_input"));
     b.replaceOp(op, gradient.getResult(0));

@@ -1,5 +1,5 @@
 // convert-train-to-linalg: a dense layer starts from the bias and adds x * w
-// over k with the output axis innermost; gradients keep the interpreter's
+// over k, one fused multiply-add each, with the output axis innermost; gradients keep the interpreter's
 // summation order. The two big products name the runtime kernel that
 // convert-linalg-to-kernel-calls substitutes after bufferization.
 // RUN: sweep-opt %s -convert-train-to-linalg | FileCheck %s
@@ -18,8 +18,7 @@ func.func @dense(%x: tensor<?x4xf32>, %w: tensor<2x4x8xf32>, %b: tensor<2x8xf32>
   // CHECK: %[[INIT:.*]] = linalg.generic {indexing_maps = [#[[$BIAS]], #[[$ID3]]], iterator_types = ["parallel", "parallel", "parallel"]} ins(%[[B]] : tensor<2x8xf32>) outs(%[[EMPTY]] : tensor<2x?x8xf32>)
   // CHECK: linalg.generic {indexing_maps = [#[[$X]], #[[$W]], #[[$Y]]], iterator_types = ["parallel", "parallel", "reduction", "parallel"], library_call = "sweep_dense_shared"} ins(%[[IN]], %[[WT]] : tensor<?x4xf32>, tensor<2x4x8xf32>) outs(%[[INIT]] : tensor<2x?x8xf32>)
   // CHECK-NEXT: ^bb0(%[[XV:.*]]: f32, %[[WV:.*]]: f32, %[[ACC:.*]]: f32):
-  // CHECK-NEXT: %[[P:.*]] = arith.mulf %[[XV]], %[[WV]] : f32
-  // CHECK-NEXT: %[[S:.*]] = arith.addf %[[ACC]], %[[P]] : f32
+  // CHECK-NEXT: %[[S:.*]] = math.fma %[[XV]], %[[WV]], %[[ACC]] : f32
   // CHECK-NEXT: linalg.yield %[[S]]
   %y = train.dense %x, %w, %b : tensor<?x4xf32>, tensor<2x4x8xf32>, tensor<2x8xf32> -> tensor<2x?x8xf32>
   return %y : tensor<2x?x8xf32>
@@ -30,11 +29,13 @@ func.func @grads(%x: tensor<?x4xf32>, %w: tensor<2x4x8xf32>, %dy: tensor<2x?x8xf
     -> (tensor<2x4x8xf32>, tensor<2x8xf32>, tensor<2x?x4xf32>) {
   // dW: loops (r, b, k, n), the batch reduced second; a kernel does it.
   // CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction", "parallel", "parallel"], library_call = "sweep_dense_grad_weight_shared"
+  // CHECK: math.fma
   %dw = train.dense_grad_weight %x, %dy : tensor<?x4xf32>, tensor<2x?x8xf32> -> tensor<2x4x8xf32>
   // CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction", "parallel"]
   %db = train.bias_grad %dy : tensor<2x?x8xf32> -> tensor<2x8xf32>
   // dx: the output width reduced innermost; a kernel does it.
   // CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "reduction"], library_call = "sweep_dense_grad_input"
+  // CHECK: math.fma
   %dx = train.dense_grad_input %dy, %w : tensor<2x?x8xf32>, tensor<2x4x8xf32> -> tensor<2x?x4xf32>
   return %dw, %db, %dx : tensor<2x4x8xf32>, tensor<2x8xf32>, tensor<2x?x4xf32>
 }

@@ -1,0 +1,48 @@
+//===- Gemm.cpp - pick the instruction set for the blocked product --------===//
+
+#include "runtime/kernels/Gemm.h"
+
+using namespace sweep;
+
+const char *sweep::gemmIsaName(GemmIsa isa) {
+  switch (isa) {
+  case GemmIsa::Portable:
+    return "portable";
+  case GemmIsa::Avx2:
+    return "avx2";
+  case GemmIsa::Avx512:
+    return "avx512";
+  }
+  return "?";
+}
+
+std::vector<GemmIsa> sweep::availableGemmIsas() {
+  std::vector<GemmIsa> isas{GemmIsa::Portable};
+#if defined(__x86_64__)
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+    isas.push_back(GemmIsa::Avx2);
+  if (__builtin_cpu_supports("avx512f"))
+    isas.push_back(GemmIsa::Avx512);
+#endif
+  return isas;
+}
+
+GemmIsa sweep::bestGemmIsa() {
+  static const GemmIsa best = availableGemmIsas().back();
+  return best;
+}
+
+void sweep::gemmWith(GemmIsa isa, const GemmProblem &p) {
+  switch (isa) {
+#if defined(__x86_64__)
+  case GemmIsa::Avx512:
+    return detail::gemmAvx512(p);
+  case GemmIsa::Avx2:
+    return detail::gemmAvx2(p);
+#endif
+  default:
+    return detail::gemmPortable(p);
+  }
+}
+
+void sweep::gemm(const GemmProblem &p) { gemmWith(bestGemmIsa(), p); }

@@ -1,0 +1,23 @@
+//===- GemmAvx2.cpp - the blocked product with AVX2 and FMA ---------------===//
+//
+// Built with -mavx2 -mfma; only called where the CPU reports both.
+//
+//===----------------------------------------------------------------------===//
+
+#include <immintrin.h>
+
+namespace {
+struct Avx2 {
+  using V = __m256;
+  static constexpr int kLanes = 8;
+  static V load(const float *p) { return _mm256_loadu_ps(p); }
+  static void store(float *p, V v) { _mm256_storeu_ps(p, v); }
+  static V broadcast(float x) { return _mm256_set1_ps(x); }
+  static V fma(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
+};
+} // namespace
+
+#include "runtime/kernels/GemmBlocked.h"
+
+// 6 rows x 16 columns: 12 accumulators of the 16 registers.
+void sweep::detail::gemmAvx2(const GemmProblem &p) { blocked<Avx2, 6, 2>(p); }
