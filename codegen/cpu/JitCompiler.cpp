@@ -100,7 +100,9 @@ std::unique_ptr<CompiledGroup> CompiledGroup::compile(const GroupSpec &group, in
                                  llvm::JITSymbolFlags::Exported};
     };
     add("_mlir_ciface_sweep_dense_shared", &_mlir_ciface_sweep_dense_shared);
+    add("_mlir_ciface_sweep_dense_wide", &_mlir_ciface_sweep_dense_wide);
     add("_mlir_ciface_sweep_dense_per_run", &_mlir_ciface_sweep_dense_per_run);
+    add("_mlir_ciface_sweep_dense_grad_weight_wide", &_mlir_ciface_sweep_dense_grad_weight_wide);
     add("_mlir_ciface_sweep_dense_grad_weight_shared",
         &_mlir_ciface_sweep_dense_grad_weight_shared);
     add("_mlir_ciface_sweep_dense_grad_weight_per_run",

@@ -143,6 +143,9 @@ LogicalResult DenseOp::verify() {
   if (input.getRank() != 2 && input.getRank() != 3)
     return emitOpError() << "expects an input [B, K] shared by all runs or [R, B, K], got "
                          << input;
+  if (getWide() && !hasSharedInput())
+    return emitOpError() << "is wide, but its input is per run: only a shared input makes "
+                            "one GEMM over all runs";
   if (failed(expectRank(*this, weight, 3, "weight [R, K, N]")) ||
       failed(expectRank(*this, bias, 2, "bias [R, N]")) ||
       failed(expectStatic(*this, weight, "weight", -1)) ||
@@ -260,6 +263,9 @@ LogicalResult DenseGradWeightOp::verify() {
   RankedTensorType input = getInput().getType(), grad = getGrad().getType();
   if (input.getRank() != 2 && input.getRank() != 3)
     return emitOpError() << "expects an input [B, K] or [R, B, K], got " << input;
+  if (getWide() && input.getRank() != 2)
+    return emitOpError() << "is wide, but its input is per run: only a shared input makes "
+                            "one GEMM over all runs";
   if (failed(expectRank(*this, grad, 3, "grad [R, B, N]")) ||
       failed(expectStatic(*this, grad, "grad", 1)) ||
       failed(expectStatic(*this, input, "input", input.getRank() - 2)))

@@ -16,7 +16,9 @@ def Train_DenseOp : Train_Op<"dense", [Pure]> {
   let description = [{
     `input` is shared by all runs (`[B, K]`) or per run (`[R, B, K]`); `weight`
     is `[R, K, N]` and `bias` `[R, N]`; the result is `[R, B, N]`. With a shared
-    input the R products are one wide GEMM `X[B, K] x W[K, R*N]`. The optional
+    input and the `wide` flag (set by train-fuse) the R products are computed
+    as one wide GEMM `X[B, K] x W[K, R*N]` whose column panels may span runs;
+    without it, as R products side by side. The optional
     `activation` (relu, tanh, sigmoid or identity) is applied as the product's
     epilogue; train-fuse folds a following train.activation into it.
 
@@ -28,17 +30,17 @@ def Train_DenseOp : Train_Op<"dense", [Pure]> {
     ```
   }];
   let arguments = (ins Train_F32Tensor:$input, Train_F32Tensor:$weight, Train_F32Tensor:$bias,
-                       OptionalAttr<Train_ActivationKindAttr>:$activation);
+                       OptionalAttr<Train_ActivationKindAttr>:$activation, UnitAttr:$wide);
   let results = (outs Train_F32Tensor:$result);
   let assemblyFormat = [{
-    $input `,` $weight `,` $bias (`activation` $activation^)? attr-dict `:` type($input) `,`
-    type($weight) `,` type($bias) `->` type($result)
+    $input `,` $weight `,` $bias (`activation` $activation^)? (`wide` $wide^)? attr-dict `:`
+    type($input) `,` type($weight) `,` type($bias) `->` type($result)
   }];
   let hasVerifier = 1;
   let builders = [
     OpBuilder<(ins "::mlir::Type":$result, "::mlir::Value":$input, "::mlir::Value":$weight,
                    "::mlir::Value":$bias), [{
-      build($_builder, $_state, result, input, weight, bias, ActivationKindAttr());
+      build($_builder, $_state, result, input, weight, bias, ActivationKindAttr(), false);
     }]>
   ];
   let extraClassDeclaration = [{
@@ -241,7 +243,9 @@ def Train_DenseGradWeightOp : Train_Op<"dense_grad_weight", [Pure]> {
   let summary = "gradient of a dense layer with respect to its weights: x^T dy";
   let description = [{
     `input` is the layer's input (`[B, K]` shared or `[R, B, K]`), `grad`
-    `[R, B, N]`; the result is `[R, K, N]`.
+    `[R, B, N]`; the result is `[R, K, N]`. `wide` (shared input only; set by
+    train-autodiff from a wide dense layer) computes the R products as one
+    GEMM `X^T[K, B] x dY[B, R*N]`.
 
     Example:
     ```mlir
@@ -249,10 +253,11 @@ def Train_DenseGradWeightOp : Train_Op<"dense_grad_weight", [Pure]> {
             -> tensor<64x784x128xf32>
     ```
   }];
-  let arguments = (ins Train_F32Tensor:$input, Train_F32Tensor:$grad);
+  let arguments = (ins Train_F32Tensor:$input, Train_F32Tensor:$grad, UnitAttr:$wide);
   let results = (outs Train_F32Tensor:$result);
   let assemblyFormat = [{
-    $input `,` $grad attr-dict `:` type($input) `,` type($grad) `->` type($result)
+    $input `,` $grad (`wide` $wide^)? attr-dict `:` type($input) `,` type($grad) `->`
+    type($result)
   }];
   let hasVerifier = 1;
 }

@@ -60,8 +60,10 @@ LogicalResult Differentiator::applyRule(Operation *op) {
     if (std::optional<train::ActivationKind> act = dense.getActivation())
       dy = builder.create<train::ActivationOutputGradOp>(loc, *act, dense.getResult(), dy);
     if (needsGradient(dense.getWeight()))
-      accumulate(dense.getWeight(), builder.create<train::DenseGradWeightOp>(
-                                        loc, dense.getWeight().getType(), dense.getInput(), dy));
+      // A wide layer's weight gradient is wide too: X^T[K, B] x dY[B, R*N].
+      accumulate(dense.getWeight(),
+                 builder.create<train::DenseGradWeightOp>(loc, dense.getWeight().getType(),
+                                                          dense.getInput(), dy, dense.getWide()));
     if (needsGradient(dense.getBias()))
       accumulate(dense.getBias(),
                  builder.create<train::BiasGradOp>(loc, dense.getBias().getType(), dy));

@@ -1,4 +1,4 @@
-//===- Fuse.cpp - activations as dense-layer epilogues --------------------===//
+//===- Fuse.cpp - activation epilogues and wide shared-input GEMMs --------===//
 
 #include "lib/Transforms/Passes.h"
 
@@ -27,9 +27,21 @@ struct FuseActivationIntoDense : OpRewritePattern<train::ActivationOp> {
       return b.notifyMatchFailure(op, "gelu's gradient needs the pre-activation");
     auto fused = b.create<train::DenseOp>(
         dense.getLoc(), dense.getResult().getType(), dense.getInput(), dense.getWeight(),
-        dense.getBias(), train::ActivationKindAttr::get(b.getContext(), op.getKind()));
+        dense.getBias(), train::ActivationKindAttr::get(b.getContext(), op.getKind()),
+        dense.getWide());
     b.replaceOp(op, fused.getResult());
     b.eraseOp(dense);
+    return success();
+  }
+};
+
+/// dense with a shared input [B, K]  ==>  dense ... wide.
+struct WidenSharedInputDense : OpRewritePattern<train::DenseOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(train::DenseOp op, PatternRewriter &b) const override {
+    if (!op.hasSharedInput() || op.getWide())
+      return b.notifyMatchFailure(op, "per-run input, or already wide");
+    b.modifyOpInPlace(op, [&] { op.setWide(true); });
     return success();
   }
 };
@@ -37,7 +49,7 @@ struct FuseActivationIntoDense : OpRewritePattern<train::ActivationOp> {
 struct TrainFusePass : public sweep::impl::TrainFuseBase<TrainFusePass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<FuseActivationIntoDense>(&getContext());
+    patterns.add<FuseActivationIntoDense, WidenSharedInputDense>(&getContext());
     if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

@@ -20,8 +20,17 @@ def TrainAutodiff : Pass<"train-autodiff", "mlir::ModuleOp"> {
 }
 
 def TrainFuse : Pass<"train-fuse", "mlir::ModuleOp"> {
-  let summary = "Fuse activations into the dense layers that produce them";
+  let summary = "Fuse activations into dense layers; shared-input layers as one wide GEMM";
   let description = [{
+    Two rewrites.
+
+    A dense layer whose input is shared by its R runs (the minibatch, [B, K])
+    gets the `wide` flag: its R products become one GEMM X[B, K] x W[K, R*N]
+    whose column panels may span runs, which keeps the vector lanes full for
+    narrow layers and reads each block of X once for all runs.
+    train-autodiff passes the flag on to the layer's weight gradient.
+
+
     A train.activation (relu, tanh, sigmoid, identity) whose input is a
     train.dense result used nowhere else becomes that dense layer's
     `activation` epilogue: the pre-activation is never stored, and

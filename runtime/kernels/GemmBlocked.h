@@ -21,6 +21,10 @@ namespace {
 /// in L1 while the row blocks of A stream past it.
 constexpr int64_t kKc = 256;
 
+/// Column block: the C block [M x kNc] stays in L2 across the K blocks (for
+/// M = 784, 784 KiB of the 2 MiB).
+constexpr int64_t kNc = 256;
+
 inline int64_t minOf(int64_t a, int64_t b) { return a < b ? a : b; }
 
 /// One Rows x (NV vectors) tile: C += A x Bpanel over kc, one fma per k in
@@ -62,7 +66,8 @@ __attribute__((always_inline)) inline void tileRows(int64_t rows, const float *a
 }
 
 /// One product whose columns are c = r * n + j over all runs: A is shared,
-/// or there is one run.
+/// or there is one run. Loops, outside in: column blocks of kNc, K blocks of
+/// kKc, panels of NR columns (packed), row blocks of MR.
 template <typename I, int MR, int NV> void blockedWide(const sweep::GemmProblem &p) {
   constexpr int NR = NV * I::kLanes;
   alignas(64) static thread_local float panel[kKc * NR];
@@ -70,51 +75,52 @@ template <typename I, int MR, int NV> void blockedWide(const sweep::GemmProblem 
   const float *column[NR];
   int64_t cOffset[NR];
   const int64_t cols = p.runs * p.n;
-  for (int64_t k0 = 0; k0 < p.k; k0 += kKc) {
-    const int64_t kc = minOf(kKc, p.k - k0);
-    for (int64_t c0 = 0; c0 < cols; c0 += NR) {
-      const int64_t width = minOf(NR, cols - c0);
-      for (int64_t j = 0; j < width; ++j) {
-        int64_t r = (c0 + j) / p.n, n = (c0 + j) % p.n;
-        column[j] = p.b.base + r * p.b.runStride + n * p.b.colStride + k0 * p.b.rowStride;
-        cOffset[j] = r * p.cRunStride + n * p.cColStride;
-      }
-      // Pack B[k0:k0+kc, c0:c0+NR] by rows; missing columns are zero.
-      for (int64_t kk = 0; kk < kc; ++kk) {
-        float *row = panel + kk * NR;
-        int64_t j = 0;
-        for (; j < width; ++j)
-          row[j] = column[j][kk * p.b.rowStride];
-        for (; j < NR; ++j)
-          row[j] = 0.0f;
-      }
-      // Write C in place when the panel is NR contiguous columns of one run.
-      const bool direct = width == NR && p.cColStride == 1 && c0 / p.n == (c0 + NR - 1) / p.n;
-      for (int64_t m0 = 0; m0 < p.m; m0 += MR) {
-        const int64_t rows = minOf(MR, p.m - m0);
-        const float *a = p.a.base + m0 * p.a.rowStride + k0 * p.a.colStride;
-        if (direct) {
-          tileRows<I, MR, NV>(rows, a, p.a.rowStride, p.a.colStride, panel, kc,
-                              p.c + cOffset[0] + m0 * p.cRowStride, p.cRowStride);
-          continue;
+  for (int64_t block = 0; block < cols; block += kNc)
+    for (int64_t k0 = 0; k0 < p.k; k0 += kKc) {
+      const int64_t kc = minOf(kKc, p.k - k0);
+      for (int64_t c0 = block; c0 < minOf(block + kNc, cols); c0 += NR) {
+        const int64_t width = minOf(NR, cols - c0);
+        for (int64_t j = 0; j < width; ++j) {
+          int64_t r = (c0 + j) / p.n, n = (c0 + j) % p.n;
+          column[j] = p.b.base + r * p.b.runStride + n * p.b.colStride + k0 * p.b.rowStride;
+          cOffset[j] = r * p.cRunStride + n * p.cColStride;
         }
-        for (int64_t i = 0; i < rows; ++i) {
-          float *out = p.c + m0 * p.cRowStride + i * p.cRowStride;
+        // Pack B[k0:k0+kc, c0:c0+NR] by rows; missing columns are zero.
+        for (int64_t kk = 0; kk < kc; ++kk) {
+          float *row = panel + kk * NR;
           int64_t j = 0;
           for (; j < width; ++j)
-            scratch[i * NR + j] = out[cOffset[j]];
+            row[j] = column[j][kk * p.b.rowStride];
           for (; j < NR; ++j)
-            scratch[i * NR + j] = 0.0f;
+            row[j] = 0.0f;
         }
-        tileRows<I, MR, NV>(rows, a, p.a.rowStride, p.a.colStride, panel, kc, scratch, NR);
-        for (int64_t i = 0; i < rows; ++i) {
-          float *out = p.c + m0 * p.cRowStride + i * p.cRowStride;
-          for (int64_t j = 0; j < width; ++j)
-            out[cOffset[j]] = scratch[i * NR + j];
+        // Write C in place when the panel is NR contiguous columns of one run.
+        const bool direct = width == NR && p.cColStride == 1 && c0 / p.n == (c0 + NR - 1) / p.n;
+        for (int64_t m0 = 0; m0 < p.m; m0 += MR) {
+          const int64_t rows = minOf(MR, p.m - m0);
+          const float *a = p.a.base + m0 * p.a.rowStride + k0 * p.a.colStride;
+          if (direct) {
+            tileRows<I, MR, NV>(rows, a, p.a.rowStride, p.a.colStride, panel, kc,
+                                p.c + cOffset[0] + m0 * p.cRowStride, p.cRowStride);
+            continue;
+          }
+          for (int64_t i = 0; i < rows; ++i) {
+            float *out = p.c + m0 * p.cRowStride + i * p.cRowStride;
+            int64_t j = 0;
+            for (; j < width; ++j)
+              scratch[i * NR + j] = out[cOffset[j]];
+            for (; j < NR; ++j)
+              scratch[i * NR + j] = 0.0f;
+          }
+          tileRows<I, MR, NV>(rows, a, p.a.rowStride, p.a.colStride, panel, kc, scratch, NR);
+          for (int64_t i = 0; i < rows; ++i) {
+            float *out = p.c + m0 * p.cRowStride + i * p.cRowStride;
+            for (int64_t j = 0; j < width; ++j)
+              out[cOffset[j]] = scratch[i * NR + j];
+          }
         }
       }
     }
-  }
 }
 
 /// Shared A: one wide product. Per-run A: one product per run.

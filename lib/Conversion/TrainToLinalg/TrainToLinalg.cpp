@@ -267,8 +267,8 @@ struct DenseLowering : OpRewritePattern<train::DenseOp> {
                 [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
                   return nb.create<math::FmaOp>(nl, args[0], args[1], args[2]);
                 });
-    product.setLibraryCallAttr(
-        b.getStringAttr(shared ? "sweep_dense_shared" : "sweep_dense_per_run"));
+    product.setLibraryCallAttr(b.getStringAttr(
+        op.getWide() ? "sweep_dense_wide" : shared ? "sweep_dense_shared" : "sweep_dense_per_run"));
     Value result = product.getResult(0);
     if (std::optional<train::ActivationKind> act = op.getActivation()) {
       result = elementwise(b, loc, ValueRange{result}, emptyLike(b, loc, result),
@@ -623,8 +623,9 @@ struct DenseGradWeightLowering : OpRewritePattern<train::DenseGradWeightOp> {
                 [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
                   return nb.create<math::FmaOp>(nl, args[0], args[1], args[2]);
                 });
-    gradient.setLibraryCallAttr(b.getStringAttr(shared ? "sweep_dense_grad_weight_shared"
-                                                       : "sweep_dense_grad_weight_per_run"));
+    gradient.setLibraryCallAttr(b.getStringAttr(op.getWide() ? "sweep_dense_grad_weight_wide"
+                                                : shared      ? "sweep_dense_grad_weight_shared"
+                                                              : "sweep_dense_grad_weight_per_run"));
     b.replaceOp(op, gradient.getResult(0));
     return success();
   }

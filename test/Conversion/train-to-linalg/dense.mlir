@@ -40,6 +40,17 @@ func.func @grads(%x: tensor<?x4xf32>, %w: tensor<2x4x8xf32>, %dy: tensor<2x?x8xf
   return %dw, %db, %dx : tensor<2x4x8xf32>, tensor<2x8xf32>, tensor<2x?x4xf32>
 }
 
+// A wide layer (train-fuse) and its weight gradient call the one-GEMM kernels.
+// CHECK-LABEL: func.func @wide
+func.func @wide(%x: tensor<?x4xf32>, %w: tensor<2x4x8xf32>, %b: tensor<2x8xf32>, %dy: tensor<2x?x8xf32>)
+    -> (tensor<2x?x8xf32>, tensor<2x4x8xf32>) {
+  // CHECK: library_call = "sweep_dense_wide"
+  %y = train.dense %x, %w, %b wide : tensor<?x4xf32>, tensor<2x4x8xf32>, tensor<2x8xf32> -> tensor<2x?x8xf32>
+  // CHECK: library_call = "sweep_dense_grad_weight_wide"
+  %dw = train.dense_grad_weight %x, %dy wide : tensor<?x4xf32>, tensor<2x?x8xf32> -> tensor<2x4x8xf32>
+  return %y, %dw : tensor<2x?x8xf32>, tensor<2x4x8xf32>
+}
+
 // A fused activation is the product's epilogue: one elementwise pass after it.
 // CHECK-LABEL: func.func @fused
 func.func @fused(%x: tensor<?x4xf32>, %w: tensor<2x4x8xf32>, %b: tensor<2x8xf32>, %dy: tensor<2x?x8xf32>)

@@ -9,6 +9,22 @@ func.func @dense_rank(%x: tensor<8xf32>, %w: tensor<4x8x16xf32>, %b: tensor<4x16
 
 // -----
 
+func.func @dense_wide_per_run(%x: tensor<4x?x8xf32>, %w: tensor<4x8x16xf32>, %b: tensor<4x16xf32>) {
+  // expected-error @+1 {{is wide, but its input is per run: only a shared input makes one GEMM over all runs}}
+  %y = train.dense %x, %w, %b wide : tensor<4x?x8xf32>, tensor<4x8x16xf32>, tensor<4x16xf32> -> tensor<4x?x16xf32>
+  return
+}
+
+// -----
+
+func.func @dense_grad_weight_wide_per_run(%x: tensor<4x?x8xf32>, %dy: tensor<4x?x16xf32>) {
+  // expected-error @+1 {{is wide, but its input is per run: only a shared input makes one GEMM over all runs}}
+  %dw = train.dense_grad_weight %x, %dy wide : tensor<4x?x8xf32>, tensor<4x?x16xf32> -> tensor<4x8x16xf32>
+  return
+}
+
+// -----
+
 func.func @dense_width(%x: tensor<?x9xf32>, %w: tensor<4x8x16xf32>, %b: tensor<4x16xf32>) {
   // expected-error @+1 {{input widths of input (9) and weight (8) differ}}
   %y = train.dense %x, %w, %b : tensor<?x9xf32>, tensor<4x8x16xf32>, tensor<4x16xf32> -> tensor<4x?x16xf32>

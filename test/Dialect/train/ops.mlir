@@ -9,6 +9,8 @@ func.func @forward(%x: tensor<?x784xf32>, %xr: tensor<4x?x784xf32>, %w: tensor<4
   %y = train.dense %x, %w, %b : tensor<?x784xf32>, tensor<4x784x16xf32>, tensor<4x16xf32> -> tensor<4x?x16xf32>
   // CHECK: train.dense %{{.*}} : tensor<4x?x784xf32>, tensor<4x784x16xf32>, tensor<4x16xf32> -> tensor<4x?x16xf32>
   %yr = train.dense %xr, %w, %b : tensor<4x?x784xf32>, tensor<4x784x16xf32>, tensor<4x16xf32> -> tensor<4x?x16xf32>
+  // CHECK: train.dense %{{.*}}, %{{.*}}, %{{.*}} activation relu wide : tensor<?x784xf32>
+  %yw = train.dense %x, %w, %b activation relu wide : tensor<?x784xf32>, tensor<4x784x16xf32>, tensor<4x16xf32> -> tensor<4x?x16xf32>
   // CHECK: train.activation relu %{{.*}} : tensor<4x?x16xf32>
   %h = train.activation relu %y : tensor<4x?x16xf32>
   // CHECK: train.activation gelu
@@ -38,6 +40,8 @@ func.func @gradients(%x: tensor<?x784xf32>, %w: tensor<4x784x16xf32>, %b: tensor
   %dx = train.dense_grad_input %dy, %w : tensor<4x?x16xf32>, tensor<4x784x16xf32> -> tensor<4x?x784xf32>
   // CHECK: train.dense_grad_weight {{.*}} -> tensor<4x784x16xf32>
   %dw = train.dense_grad_weight %x, %dy : tensor<?x784xf32>, tensor<4x?x16xf32> -> tensor<4x784x16xf32>
+  // CHECK: train.dense_grad_weight %{{.*}}, %{{.*}} wide : tensor<?x784xf32>
+  %dww = train.dense_grad_weight %x, %dy wide : tensor<?x784xf32>, tensor<4x?x16xf32> -> tensor<4x784x16xf32>
   // CHECK: train.bias_grad {{.*}} -> tensor<4x16xf32>
   %db = train.bias_grad %dy : tensor<4x?x16xf32> -> tensor<4x16xf32>
   // CHECK: train.activation_grad tanh %{{.*}}, %{{.*}} : tensor<4x?x16xf32>

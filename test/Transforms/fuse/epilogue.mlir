@@ -8,7 +8,7 @@
 func.func @chain(%x: tensor<?x4xf32>, %w0: tensor<2x4x8xf32>, %b0: tensor<2x8xf32>,
                  %w1: tensor<2x8x3xf32>, %b1: tensor<2x3xf32>, %y: tensor<?xi32>)
     -> (tensor<2x4x8xf32>, tensor<2x8x3xf32>) {
-  // CHECK: %[[H:.*]] = train.dense %{{.*}}, %{{.*}}, %{{.*}} activation relu : tensor<?x4xf32>
+  // CHECK: %[[H:.*]] = train.dense %{{.*}}, %{{.*}}, %{{.*}} activation relu wide : tensor<?x4xf32>
   // CHECK-NOT: train.activation relu
   // CHECK: %[[O:.*]] = train.dense %[[H]], %{{.*}}, %{{.*}} :
   %z = train.dense %x, %w0, %b0 : tensor<?x4xf32>, tensor<2x4x8xf32>, tensor<2x8xf32> -> tensor<2x?x8xf32>
@@ -27,12 +27,12 @@ func.func @chain(%x: tensor<?x4xf32>, %w0: tensor<2x4x8xf32>, %b0: tensor<2x8xf3
 func.func @kept_apart(%x: tensor<?x4xf32>, %w: tensor<2x4x8xf32>, %b: tensor<2x8xf32>)
     -> (tensor<2x?x8xf32>, tensor<2x?x8xf32>, tensor<2x?x8xf32>) {
   // gelu's slope needs the pre-activation.
-  // CHECK: %[[Z:.*]] = train.dense %{{.*}} : tensor<?x4xf32>
+  // CHECK: %[[Z:.*]] = train.dense %{{.*}} wide : tensor<?x4xf32>
   // CHECK-NEXT: train.activation gelu %[[Z]]
   %z = train.dense %x, %w, %b : tensor<?x4xf32>, tensor<2x4x8xf32>, tensor<2x8xf32> -> tensor<2x?x8xf32>
   %g = train.activation gelu %z : tensor<2x?x8xf32>
   // The pre-activation is returned too: no fusion.
-  // CHECK: %[[Z2:.*]] = train.dense %{{.*}} : tensor<?x4xf32>
+  // CHECK: %[[Z2:.*]] = train.dense %{{.*}} wide : tensor<?x4xf32>
   // CHECK-NEXT: train.activation tanh %[[Z2]]
   %z2 = train.dense %x, %w, %b : tensor<?x4xf32>, tensor<2x4x8xf32>, tensor<2x8xf32> -> tensor<2x?x8xf32>
   %t = train.activation tanh %z2 : tensor<2x?x8xf32>

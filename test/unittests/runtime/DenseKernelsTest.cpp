@@ -50,8 +50,20 @@ TEST(DenseKernels, ForwardEqualsTheInterpreterBitForBit) {
     }
     denseForwardKernel(x.data(), s.shared ? 0 : s.batch * s.inputs, s.inputs, 1, w.data(),
                        s.inputs * s.outputs, s.outputs, got.data(), s.batch * s.outputs, s.outputs,
-                       s.runs, s.batch, s.inputs, s.outputs);
+                       s.runs, s.batch, s.inputs, s.outputs, RunColumns::PerRun);
     EXPECT_EQ(got, expected) << s.runs << "x" << s.batch << "x" << s.inputs << "x" << s.outputs;
+    if (!s.shared)
+      continue;
+    // One wide GEMM over all runs' columns gives the same bits.
+    for (int64_t r = 0; r < s.runs; ++r)
+      for (int64_t b = 0; b < s.batch; ++b)
+        std::copy_n(bias.data() + r * s.outputs, s.outputs,
+                    got.data() + (r * s.batch + b) * s.outputs);
+    denseForwardKernel(x.data(), 0, s.inputs, 1, w.data(), s.inputs * s.outputs, s.outputs,
+                       got.data(), s.batch * s.outputs, s.outputs, s.runs, s.batch, s.inputs,
+                       s.outputs, RunColumns::Wide);
+    EXPECT_EQ(got, expected) << "wide " << s.runs << "x" << s.batch << "x" << s.inputs << "x"
+                             << s.outputs;
   }
 }
 
@@ -76,8 +88,16 @@ TEST(DenseKernels, WeightGradientEqualsTheInterpreterBitForBit) {
     }
     denseWeightGradKernel(x.data(), s.shared ? 0 : s.batch * s.inputs, s.inputs, 1, dy.data(),
                           s.batch * s.outputs, s.outputs, got.data(), s.inputs * s.outputs,
-                          s.outputs, s.runs, s.batch, s.inputs, s.outputs);
+                          s.outputs, s.runs, s.batch, s.inputs, s.outputs, RunColumns::PerRun);
     EXPECT_EQ(got, expected) << s.runs << "x" << s.batch << "x" << s.inputs << "x" << s.outputs;
+    if (!s.shared)
+      continue;
+    std::fill(got.begin(), got.end(), 0.0f);
+    denseWeightGradKernel(x.data(), 0, s.inputs, 1, dy.data(), s.batch * s.outputs, s.outputs,
+                          got.data(), s.inputs * s.outputs, s.outputs, s.runs, s.batch, s.inputs,
+                          s.outputs, RunColumns::Wide);
+    EXPECT_EQ(got, expected) << "wide " << s.runs << "x" << s.batch << "x" << s.inputs << "x"
+                             << s.outputs;
   }
 }
 
