@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <deque>
+#include <functional>
 #include <future>
 #include <malloc.h>
 #include <map>
@@ -67,32 +68,22 @@ private:
   size_t count = 0;
 };
 
+/// Compiled code for a group with a given run count (the backend's cache).
+using CodeForRuns =
+    std::function<std::shared_ptr<const CompiledGroup>(size_t runs, std::string &error)>;
+
 class CompiledProgram : public GroupProgram {
 public:
   CompiledProgram(const GroupSpec &group, std::vector<const RunSpec *> runs,
-                  std::shared_ptr<const CompiledGroup> code)
-      : group(group), runs(std::move(runs)), code(std::move(code)), r(int64_t(this->runs.size())) {
-    for (const LayerSpec &layer : group.layers)
-      if (layer.kind == LayerSpec::Kind::Dense) {
-        paramShapes.push_back({r, layer.inputs, layer.outputs});
-        paramShapes.push_back({r, layer.outputs});
-      }
+                  std::shared_ptr<const CompiledGroup> code, CodeForRuns codeForRuns)
+      : group(group), runs(std::move(runs)), code(std::move(code)),
+        codeForRuns(std::move(codeForRuns)) {
     slots = optimizerSlots(group.optimizer);
-    for (const auto &shape : paramShapes) {
-      size_t size = size_t(shape[0] * shape[1] * (shape.size() == 3 ? shape[2] : 1));
-      params.emplace_back(size, 0.0f);
-      nextParams.emplace_back(size, 0.0f);
-      for (int64_t s = 0; s < slots; ++s) {
-        state.emplace_back(size, 0.0f);
-        nextState.emplace_back(size, 0.0f);
-      }
-    }
     for (const LayerSpec &layer : group.layers)
       if (layer.kind == LayerSpec::Kind::Dropout)
         maskWidths.push_back(layer.outputs);
     masks.resize(maskWidths.size());
-    hypers.assign(trainStepHypers(group.optimizer).size(), std::vector<float>(size_t(r)));
-    updates.assign(size_t(r), 0);
+    resize(int64_t(this->runs.size()));
   }
 
   void init() override {
@@ -185,7 +176,69 @@ public:
     return true;
   }
 
+  /// The code for keep.size() runs (compiled once per run count, from the
+  /// backend's cache), then every run-axis buffer compacted: row keep[i]
+  /// moves to row i, in increasing order, so in place.
+  bool gather(const std::vector<size_t> &keep, std::string &error) override {
+    if (!validGatherIndices(keep, runs.size(), error))
+      return false;
+    std::shared_ptr<const CompiledGroup> smaller = codeForRuns(keep.size(), error);
+    if (!smaller)
+      return false;
+    auto compact = [&](std::vector<float> &tensor) {
+      size_t perRun = tensor.size() / size_t(r);
+      for (size_t i = 0; i < keep.size(); ++i)
+        if (keep[i] != i)
+          std::copy_n(tensor.begin() + keep[i] * perRun, perRun, tensor.begin() + i * perRun);
+    };
+    for (std::vector<float> &tensor : params)
+      compact(tensor);
+    for (std::vector<float> &tensor : state)
+      compact(tensor);
+    std::vector<const RunSpec *> keptRuns;
+    std::vector<int64_t> keptUpdates;
+    for (size_t index : keep) {
+      keptRuns.push_back(runs[index]);
+      keptUpdates.push_back(updates[index]);
+    }
+    runs = std::move(keptRuns);
+    code = std::move(smaller);
+    resize(int64_t(keep.size()));
+    updates = std::move(keptUpdates);
+    return true;
+  }
+
+  size_t runCount() const override { return runs.size(); }
+
 private:
+  /// Shapes and buffers for `runs` runs; the rows below min(old, new) keep
+  /// their values.
+  void resize(int64_t runCount) {
+    r = runCount;
+    paramShapes.clear();
+    for (const LayerSpec &layer : group.layers)
+      if (layer.kind == LayerSpec::Kind::Dense) {
+        paramShapes.push_back({r, layer.inputs, layer.outputs});
+        paramShapes.push_back({r, layer.outputs});
+      }
+    params.resize(paramShapes.size());
+    nextParams.resize(paramShapes.size());
+    state.resize(paramShapes.size() * size_t(slots));
+    nextState.resize(state.size());
+    for (size_t p = 0; p < paramShapes.size(); ++p) {
+      const auto &shape = paramShapes[p];
+      size_t size = size_t(shape[0] * shape[1] * (shape.size() == 3 ? shape[2] : 1));
+      params[p].resize(size, 0.0f);
+      nextParams[p].resize(size, 0.0f);
+      for (int64_t s = 0; s < slots; ++s) {
+        state[p * size_t(slots) + size_t(s)].resize(size, 0.0f);
+        nextState[p * size_t(slots) + size_t(s)].resize(size, 0.0f);
+      }
+    }
+    hypers.assign(trainStepHypers(group.optimizer).size(), std::vector<float>(size_t(r)));
+    updates.resize(size_t(r), 0);
+  }
+
   /// Run i's rows summed in row order from 0, in double (Kernels.h does so).
   static double rowSum(const std::vector<double> &rows, int64_t i, int64_t n) {
     double total = 0;
@@ -228,7 +281,8 @@ private:
   const GroupSpec &group;
   std::vector<const RunSpec *> runs;
   std::shared_ptr<const CompiledGroup> code;
-  int64_t r;
+  CodeForRuns codeForRuns;
+  int64_t r = 0;
   int64_t slots = 1;
   std::vector<std::vector<int64_t>> paramShapes;
   std::vector<std::vector<float>> params, nextParams, state, nextState, masks, hypers;
@@ -263,10 +317,22 @@ public:
   }
   std::unique_ptr<GroupProgram> create(const GroupSpec &group, std::vector<const RunSpec *> runs,
                                        std::string &error) override {
-    // One compilation per group structure and run count, shared by its
-    // chunks. Threads compile different groups at once; a thread that needs
-    // a program another thread is compiling waits for it.
-    std::string key = codeKey(group, runs.size());
+    std::shared_ptr<const CompiledGroup> code = codeFor(group, runs.size(), error);
+    if (!code)
+      return nullptr;
+    return std::make_unique<CompiledProgram>(
+        group, std::move(runs), std::move(code),
+        [this, &group](size_t count, std::string &message) {
+          return codeFor(group, count, message);
+        });
+  }
+
+  /// One compilation per group structure and run count, shared by its
+  /// chunks. Threads compile different groups at once; a thread that needs
+  /// a program another thread is compiling waits for it.
+  std::shared_ptr<const CompiledGroup> codeFor(const GroupSpec &group, size_t runCount,
+                                               std::string &error) {
+    std::string key = codeKey(group, runCount);
     std::shared_future<Compiled> pending;
     std::promise<Compiled> mine;
     bool compileHere = false;
@@ -283,7 +349,7 @@ public:
     }
     if (compileHere) {
       Compiled result;
-      result.code = CompiledGroup::compile(group, int64_t(runs.size()), result.error);
+      result.code = CompiledGroup::compile(group, int64_t(runCount), result.error);
       if (result.code) {
         std::lock_guard<std::mutex> lock(mutex);
         seconds += result.code->compileSeconds();
@@ -292,11 +358,9 @@ public:
       mine.set_value(std::move(result));
     }
     const Compiled &result = pending.get();
-    if (!result.code) {
+    if (!result.code)
       error = result.error;
-      return nullptr;
-    }
-    return std::make_unique<CompiledProgram>(group, std::move(runs), result.code);
+    return result.code;
   }
 
   double compileSeconds() const override {

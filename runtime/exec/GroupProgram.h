@@ -14,6 +14,7 @@
 
 #include "runtime/exec/SweepJob.h"
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -36,6 +37,9 @@ struct EvalSums {
   double squaredError = 0; // Over every output.
 };
 
+/// Checks gather's indices: non-empty, strictly increasing, below `runs`.
+bool validGatherIndices(const std::vector<size_t> &keep, size_t runs, std::string &error);
+
 class GroupProgram {
 public:
   virtual ~GroupProgram() = default;
@@ -53,6 +57,15 @@ public:
   /// Run r's parameters (each dense layer's weights, then its bias, in layer
   /// order), for tests that compare backends; false if the backend cannot.
   virtual bool readParameters(size_t run, std::vector<float> &out) const { return false; }
+  /// Compaction: keeps runs keep[0], keep[1], ... (strictly increasing
+  /// indices into this program's runs, at least one) as runs 0, 1, ... with
+  /// their weights, optimizer state and step counts, and drops the others, so
+  /// that stopped runs stop costing. Later calls pass arrays of keep.size()
+  /// runs. False with `error` set when the indices are invalid or the backend
+  /// cannot build the smaller program.
+  virtual bool gather(const std::vector<size_t> &keep, std::string &error) = 0;
+  /// The number of runs the program holds now.
+  virtual size_t runCount() const = 0;
 };
 
 /// A way to build GroupPrograms: the interpreter, a JIT, ...

@@ -233,6 +233,16 @@ public:
       out.insert(out.end(), tensor.begin(), tensor.end());
     return true;
   }
+  bool gather(const std::vector<size_t> &keep, std::string &error) override {
+    if (!validGatherIndices(keep, members.size(), error))
+      return false;
+    std::vector<std::unique_ptr<InterpretedRun>> kept;
+    for (size_t index : keep)
+      kept.push_back(std::move(members[index]));
+    members = std::move(kept);
+    return true;
+  }
+  size_t runCount() const override { return members.size(); }
 
 private:
   std::vector<std::unique_ptr<InterpretedRun>> members;

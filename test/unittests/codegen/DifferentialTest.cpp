@@ -231,3 +231,96 @@ TEST(Differential, CodeIsCachedByStructureNotAddress) {
                   "trial " + std::to_string(trial));
   }
 }
+
+namespace {
+/// Trains all runs of `c` for `before` steps, keeps `keep` (gather), trains
+/// `after` more steps; returns the kept runs' losses of those later steps and
+/// their final parameters.
+Trace trainCompacted(Backend &backend, const Case &c, const std::vector<size_t> &keep, int before,
+                     int after) {
+  std::vector<const RunSpec *> runs;
+  for (const RunSpec &run : c.runs)
+    runs.push_back(&run);
+  std::string error;
+  std::unique_ptr<GroupProgram> program = backend.create(c.group, runs, error);
+  EXPECT_TRUE(program) << error;
+  Trace trace;
+  if (!program)
+    return trace;
+  program->init();
+  int64_t batches = (c.samples + c.group.batch - 1) / c.group.batch;
+  int steps = before + after;
+  for (int s = 0; s < steps; ++s) {
+    if (s == before) {
+      EXPECT_TRUE(program->gather(keep, error)) << error;
+      std::vector<const RunSpec *> kept;
+      for (size_t index : keep)
+        kept.push_back(runs[index]);
+      runs = kept;
+      EXPECT_EQ(program->runCount(), keep.size());
+    }
+    size_t r = runs.size();
+    std::vector<uint8_t> alive(r, 1);
+    std::vector<double> lr(r), loss(r);
+    int64_t from = (s % batches) * c.group.batch;
+    Batch batch = batchOf(c, from, std::min(c.group.batch, c.samples - from));
+    for (size_t i = 0; i < r; ++i)
+      lr[i] = runs[i]->lr * (1.0 - 0.5 * s / steps);
+    program->trainStep(batch, uint64_t(s), lr.data(), alive.data(), loss.data());
+    if (s >= before)
+      trace.losses.push_back(loss);
+  }
+  trace.parameters.resize(keep.size());
+  for (size_t i = 0; i < keep.size(); ++i)
+    EXPECT_TRUE(program->readParameters(i, trace.parameters[i]));
+  return trace;
+}
+} // namespace
+
+TEST(Differential, GatherKeepsTheChosenRunsWithTheirWeightsAndState) {
+  std::mt19937 gen(21);
+  std::unique_ptr<Backend> cpu = createCpuBackend();
+  std::unique_ptr<Backend> interp = createInterpreterBackend();
+  const std::vector<size_t> keep{1, 3, 4};
+  for (int trial = 0; trial < 3; ++trial) {
+    Case c = randomCase(gen, 6);
+    std::vector<const RunSpec *> all;
+    for (const RunSpec &run : c.runs)
+      all.push_back(&run);
+    Trace whole = train(*cpu, c, all, 7);
+    for (Backend *backend : {cpu.get(), interp.get()}) {
+      Trace compacted = trainCompacted(*backend, c, keep, 3, 4);
+      ASSERT_EQ(compacted.parameters.size(), keep.size());
+      for (size_t i = 0; i < keep.size(); ++i) {
+        for (int s = 0; s < 4; ++s)
+          EXPECT_EQ(compacted.losses[size_t(s)][i], whole.losses[size_t(3 + s)][keep[i]])
+              << backend->name() << " trial " << trial << " run " << keep[i] << " step " << 3 + s;
+        EXPECT_EQ(compacted.parameters[i], whole.parameters[keep[i]])
+            << backend->name() << " trial " << trial << " run " << keep[i];
+      }
+    }
+  }
+}
+
+TEST(Differential, GatherRejectsBadIndices) {
+  std::mt19937 gen(22);
+  Case c = randomCase(gen, 4);
+  std::vector<const RunSpec *> all;
+  for (const RunSpec &run : c.runs)
+    all.push_back(&run);
+  std::unique_ptr<Backend> cpu = createCpuBackend();
+  std::unique_ptr<Backend> interp = createInterpreterBackend();
+  for (Backend *backend : {cpu.get(), interp.get()}) {
+    std::string error;
+    std::unique_ptr<GroupProgram> program = backend->create(c.group, all, error);
+    ASSERT_TRUE(program) << error;
+    program->init();
+    EXPECT_FALSE(program->gather({}, error));
+    EXPECT_NE(error.find("keeps no run"), std::string::npos) << error;
+    EXPECT_FALSE(program->gather({0, 4}, error));
+    EXPECT_NE(error.find("out of range"), std::string::npos) << error;
+    EXPECT_FALSE(program->gather({2, 1}, error));
+    EXPECT_NE(error.find("increase strictly"), std::string::npos) << error;
+    EXPECT_EQ(program->runCount(), 4u) << backend->name();
+  }
+}
