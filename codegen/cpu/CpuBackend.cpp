@@ -13,6 +13,7 @@
 #include <malloc.h>
 #include <map>
 #include <mutex>
+#include <set>
 
 using namespace sweep;
 
@@ -361,6 +362,22 @@ public:
     if (!result.code)
       error = result.error;
     return result.code;
+  }
+
+  /// The chunks trainSweep makes (runsPerProgram, then the remainder), each
+  /// chunk size of each structure compiled once.
+  size_t programsToCompile(const SweepJob &job) const override {
+    std::set<std::string> keys;
+    for (const GroupSpec &group : job.groups) {
+      size_t runs = group.runs.size();
+      if (runs == 0)
+        continue;
+      size_t per = std::min(runs, std::max<size_t>(1, runsPerProgram(group)));
+      keys.insert(codeKey(group, per));
+      if (runs % per)
+        keys.insert(codeKey(group, runs % per));
+    }
+    return keys.size();
   }
 
   double compileSeconds() const override {

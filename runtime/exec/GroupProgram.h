@@ -80,6 +80,9 @@ public:
   /// cannot build one (a compiler failure, say).
   virtual std::unique_ptr<GroupProgram>
   create(const GroupSpec &group, std::vector<const RunSpec *> runs, std::string &error) = 0;
+  /// How many programs a run of `job` compiles (0 for an interpreter): one
+  /// per group structure and chunk size.
+  virtual size_t programsToCompile(const SweepJob &job) const { return 0; }
   /// Seconds spent compiling programs so far, and how many were compiled.
   virtual double compileSeconds() const { return 0; }
   virtual size_t programsCompiled() const { return 0; }

@@ -164,27 +164,31 @@ int runOne(const PlannedSweep &sweep, llvm::StringRef sourceFile, llvm::StringRe
 }
 } // namespace
 
-int sweep::runSweeps(const FrontEndResult &result, llvm::StringRef sourceFile,
-                     llvm::StringRef baseDir, SourceDiagnostics &diags) {
-  if (resume && overwrite) {
-    error("--resume and --overwrite exclude each other");
-    return 1;
-  }
-  std::unique_ptr<Backend> backend;
-  if (backendName == "interp") {
-    backend = createInterpreterBackend();
-  } else if (backendName == "cpu") {
+std::unique_ptr<Backend> sweep::createRunBackend(const FrontEndResult &result) {
+  if (backendName == "interp")
+    return createInterpreterBackend();
+  if (backendName == "cpu") {
     // Groups are split into chunks only when there are fewer groups than
     // threads: every chunk size costs a compilation.
     size_t groups = 1;
     for (const PlannedSweep &sweep : result.sweeps)
       groups = std::max(groups, sweep.plan.groups.size());
     size_t cores = threads ? unsigned(threads) : std::max(1u, std::thread::hardware_concurrency());
-    backend = createCpuBackend((cores + groups - 1) / groups);
-  } else {
-    error("unknown backend '" + backendName + "'; this sweepc has: cpu, interp");
+    return createCpuBackend((cores + groups - 1) / groups);
+  }
+  error("unknown backend '" + backendName + "'; this sweepc has: cpu, interp");
+  return nullptr;
+}
+
+int sweep::runSweeps(const FrontEndResult &result, llvm::StringRef sourceFile,
+                     llvm::StringRef baseDir, SourceDiagnostics &diags) {
+  if (resume && overwrite) {
+    error("--resume and --overwrite exclude each other");
     return 1;
   }
+  std::unique_ptr<Backend> backend = createRunBackend(result);
+  if (!backend)
+    return 1;
   bool found = onlySweep.empty();
   for (const PlannedSweep &sweep : result.sweeps) {
     if (!onlySweep.empty() && sweep.spec->name != onlySweep)

@@ -4,8 +4,15 @@
 #define SWEEP_TOOLS_SWEEPC_RUNCOMMAND_H
 
 #include "lang/FrontEnd.h"
+#include "runtime/exec/GroupProgram.h"
+
+#include <memory>
 
 namespace sweep {
+
+/// The backend `sweepc run` would use for the sweeps of `result` (--backend,
+/// --jobs); null after printing an error for an unknown backend.
+std::unique_ptr<Backend> createRunBackend(const FrontEndResult &result);
 
 /// Trains the sweeps of a checked file and writes their results. Returns the
 /// process exit status.

@@ -142,9 +142,20 @@ mlir::LogicalResult runPipeline(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &c
     case Emit::Grid:
       printGrid(*sweep.spec, sweep.runs, sweep.plan, os);
       break;
-    case Emit::Plan:
+    case Emit::Plan: {
       printPlan(*sweep.spec, sweep.runs, sweep.plan, os);
+      // What `sweepc run` with the same --backend and --jobs would compile.
+      std::unique_ptr<Backend> backend = createRunBackend(result);
+      if (!backend)
+        return mlir::failure();
+      SweepJob job = buildSweepJob(sweep, "", baseDir, diags);
+      if (size_t programs = backend->programsToCompile(job))
+        os << "compile: " << programs << " program" << (programs == 1 ? "" : "s") << " for the "
+           << backend->name()
+           << " backend (one per group structure and chunk size; `sweepc run` reports the "
+              "measured time)\n";
       break;
+    }
     case Emit::Sweep: {
       SweepJob job = buildSweepJob(sweep, "", baseDir, diags);
       mlir::OwningOpRef<mlir::ModuleOp> module = buildSweepProgram(context, job);
