@@ -49,6 +49,20 @@ def flops(run):
     return 6 * params * TRAIN * EPOCHS
 
 
+def fma_peak(build):
+    """The machine's measured FMA throughput on all threads, best instruction set:
+    (isa, GFLOP/s), from bench/FmaPeak.cpp, measured in this same run."""
+    out = subprocess.run([os.path.join(ROOT, build, "bin", "sweepc-bench-fma-peak")],
+                         check=True, stdout=subprocess.PIPE, text=True).stdout
+    best = ("none", 0.0, 1)
+    for line in out.splitlines():
+        isa, threads, rate = line.split()
+        if int(threads) > 1 or best[1] == 0.0:
+            if float(rate) >= best[1]:
+                best = (isa, float(rate), int(threads))
+    return best
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--build", default="build")
@@ -65,6 +79,9 @@ def main():
 
     best = max(cpu_runs, key=lambda r: float(r["test_accuracy"]))
     total_flops = sum(flops(r) for r in cpu_runs)
+    peak_isa, peak, peak_threads = fma_peak(args.build)
+    interp_rate = total_flops / interp_wall / 1e9
+    cpu_rate = total_flops / cpu_wall / 1e9
     lines = [
         "## Compiled CPU backend",
         "",
@@ -82,7 +99,9 @@ def main():
         "| of which compiling | - | %.2f s (%d programs) |"
         % (cpu_summary["compile_seconds"], cpu_summary["programs_compiled"]),
         "| training throughput (6 x params x samples / wall s) | %.1f GFLOP/s | %.1f GFLOP/s |"
-        % (total_flops / interp_wall / 1e9, total_flops / cpu_wall / 1e9),
+        % (interp_rate, cpu_rate),
+        "| fraction of the measured FMA peak | %.0f%% | %.0f%% |"
+        % (100 * interp_rate / peak, 100 * cpu_rate / peak),
         "| best test accuracy | %.4f | %.4f (run %s: width %s, %s, lr %s) |"
         % (max(float(r["test_accuracy"]) for r in interp_runs), float(best["test_accuracy"]),
            best["run"], best["model.width"], best["optimizer"], best["optimizer.lr"]),
@@ -92,6 +111,14 @@ def main():
             interp_wall / cpu_wall,
             "every status and metric of every run and epoch identical"
             if check.returncode == 0 else "NO (" + check.stdout.strip().splitlines()[0] + ")"),
+        "",
+        "Measured FMA peak of this machine in the same run (`build/bin/sweepc-bench-fma-peak`, "
+        "%s, %d threads): %.0f GFLOP/s. Ten times the interpreter's throughput would be "
+        "%.0f GFLOP/s, %.0f%% of that peak for the whole sweep (data shuffling, evaluation "
+        "and compiling included): %s."
+        % (peak_isa, peak_threads, peak, 10 * interp_rate, 100 * 10 * interp_rate / peak,
+           "above what the cores can do at all" if 10 * interp_rate > peak else
+           "possible only near the peak"),
         "",
     ]
     section = "\n".join(lines)
