@@ -27,14 +27,13 @@ struct Shape {
 };
 
 Shape shapeOf(const benchmark::State &state) {
-  return {state.range(0), state.range(1),
-          state.range(2) ? RunColumns::Wide : RunColumns::PerRun};
+  return {state.range(0), state.range(1), state.range(2) ? RunColumns::Wide : RunColumns::PerRun};
 }
 
 void reportFlops(benchmark::State &state, const Shape &s) {
-  state.counters["GFLOP/s"] = benchmark::Counter(
-      2.0 * s.runs * kBatch * kInputs * s.outputs * double(state.iterations()),
-      benchmark::Counter::kIsRate, benchmark::Counter::kIs1000);
+  state.counters["GFLOP/s"] =
+      benchmark::Counter(2.0 * s.runs * kBatch * kInputs * s.outputs * double(state.iterations()),
+                         benchmark::Counter::kIsRate, benchmark::Counter::kIs1000);
   state.SetLabel(gemmIsaName(bestGemmIsa()));
 }
 
@@ -78,24 +77,19 @@ void inputGradient(benchmark::State &state) {
 }
 } // namespace
 
-BENCHMARK(forward)
-    ->ArgNames({"runs", "outputs", "wide"})
-    ->Args({16, 128, 0})
-    ->Args({16, 128, 1})
-    ->Args({64, 16, 0})
-    ->Args({64, 16, 1})
-    ->Unit(benchmark::kMillisecond);
-BENCHMARK(weightGradient)
-    ->ArgNames({"runs", "outputs", "wide"})
-    ->Args({16, 128, 0})
-    ->Args({16, 128, 1})
-    ->Args({64, 16, 0})
-    ->Args({64, 16, 1})
-    ->Unit(benchmark::kMillisecond);
+/// {runs, outputs, wide}: both layer shapes, each per run and (where the
+/// input is shared) wide.
+void shapes(benchmark::internal::Benchmark *b, bool wideToo) {
+  b->ArgNames({"runs", "outputs", "wide"})->Unit(benchmark::kMillisecond);
+  for (int64_t wide : {0, 1})
+    if (!wide || wideToo) {
+      b->Args({16, 128, wide});
+      b->Args({64, 16, wide});
+    }
+}
+
+BENCHMARK(forward)->Apply([](auto *b) { shapes(b, true); });
+BENCHMARK(weightGradient)->Apply([](auto *b) { shapes(b, true); });
 // The input gradient has a per-run input (dY): never wide.
-BENCHMARK(inputGradient)
-    ->ArgNames({"runs", "outputs", "wide"})
-    ->Args({16, 128, 0})
-    ->Args({64, 16, 0})
-    ->Unit(benchmark::kMillisecond);
+BENCHMARK(inputGradient)->Apply([](auto *b) { shapes(b, false); });
 BENCHMARK_MAIN();

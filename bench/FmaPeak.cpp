@@ -30,10 +30,12 @@ constexpr long kIterations = 200000000;
     a4 = FMA(a4, m, c), a5 = FMA(a5, m, c), a6 = FMA(a6, m, c), a7 = FMA(a7, m, c);                \
     a8 = FMA(a8, m, c), a9 = FMA(a9, m, c);                                                        \
     /* Keep every chain in a register and every FMA alive. */                                      \
-    __asm__ volatile("" : "+v"(a0), "+v"(a1), "+v"(a2), "+v"(a3), "+v"(a4), "+v"(a5), "+v"(a6),   \
-                     "+v"(a7), "+v"(a8), "+v"(a9));                                                \
+    __asm__ volatile(""                                                                            \
+                     : "+v"(a0), "+v"(a1), "+v"(a2), "+v"(a3), "+v"(a4), "+v"(a5), "+v"(a6),       \
+                       "+v"(a7), "+v"(a8), "+v"(a9));                                              \
   }                                                                                                \
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); \
+  double seconds =                                                                                 \
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();             \
   return kIterations * 10.0 * LANES * 2.0 / seconds / 1e9;
 
 __attribute__((target("avx2,fma"))) double avx2Rate() {

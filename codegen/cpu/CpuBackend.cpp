@@ -321,11 +321,10 @@ public:
     std::shared_ptr<const CompiledGroup> code = codeFor(group, runs.size(), error);
     if (!code)
       return nullptr;
-    return std::make_unique<CompiledProgram>(
-        group, std::move(runs), std::move(code),
-        [this, &group](size_t count, std::string &message) {
-          return codeFor(group, count, message);
-        });
+    return std::make_unique<CompiledProgram>(group, std::move(runs), std::move(code),
+                                             [this, &group](size_t count, std::string &message) {
+                                               return codeFor(group, count, message);
+                                             });
   }
 
   /// One compilation per group structure and run count, shared by its

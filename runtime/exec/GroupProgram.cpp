@@ -16,8 +16,8 @@ bool sweep::validGatherIndices(const std::vector<size_t> &keep, size_t runs, std
       return false;
     }
     if (i > 0 && keep[i] <= keep[i - 1]) {
-      error = "gather indices must increase strictly (" + std::to_string(keep[i - 1]) +
-              " then " + std::to_string(keep[i]) + ")";
+      error = "gather indices must increase strictly (" + std::to_string(keep[i - 1]) + " then " +
+              std::to_string(keep[i]) + ")";
       return false;
     }
   }

@@ -16,14 +16,15 @@ namespace {
 // libm call per element). Both give the same bits; only the speed differs.
 #if defined(__x86_64__) && defined(__GNUC__)
 __attribute__((target("avx2,fma"), flatten)) void denseForwardFma(const float *x, const float *w,
-                                                                   const float *b, float *y,
-                                                                   int64_t n, int64_t in,
-                                                                   int64_t out) {
+                                                                  const float *b, float *y,
+                                                                  int64_t n, int64_t in,
+                                                                  int64_t out) {
   kernels::denseForward(x, w, b, y, n, in, out);
 }
-__attribute__((target("avx2,fma"), flatten)) void
-denseBackwardFma(const float *x, const float *w, const float *dy, float *dx, float *dw, float *db,
-                 int64_t n, int64_t in, int64_t out) {
+__attribute__((target("avx2,fma"), flatten)) void denseBackwardFma(const float *x, const float *w,
+                                                                   const float *dy, float *dx,
+                                                                   float *dw, float *db, int64_t n,
+                                                                   int64_t in, int64_t out) {
   kernels::denseBackward(x, w, dy, dx, dw, db, n, in, out);
 }
 bool hasFma() {
@@ -45,8 +46,8 @@ void denseForward(const float *x, const float *w, const float *b, float *y, int6
   kernels::denseForward(x, w, b, y, n, in, out);
 }
 
-void denseBackward(const float *x, const float *w, const float *dy, float *dx, float *dw,
-                   float *db, int64_t n, int64_t in, int64_t out) {
+void denseBackward(const float *x, const float *w, const float *dy, float *dx, float *dw, float *db,
+                   int64_t n, int64_t in, int64_t out) {
   if (hasFma())
     return denseBackwardFma(x, w, dy, dx, dw, db, n, in, out);
   kernels::denseBackward(x, w, dy, dx, dw, db, n, in, out);

@@ -40,8 +40,8 @@ struct StridedRuns {
 
 struct GemmProblem {
   int64_t runs = 1, m = 0, k = 0, n = 0;
-  StridedRuns a;  ///< [M, K] per run; runStride 0 when shared (wide GEMM).
-  StridedRuns b;  ///< [K, N] per run.
+  StridedRuns a;      ///< [M, K] per run; runStride 0 when shared (wide GEMM).
+  StridedRuns b;      ///< [K, N] per run.
   float *c = nullptr; ///< [M, N] per run, read and written.
   int64_t cRunStride = 0, cRowStride = 0, cColStride = 1;
 };
