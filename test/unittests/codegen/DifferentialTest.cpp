@@ -108,7 +108,17 @@ struct Trace {
   std::vector<std::vector<float>> parameters; // Per run, after the last step.
 };
 
-Trace train(Backend &backend, const Case &c, std::vector<const RunSpec *> runs, int steps) {
+/// A compaction during training: before step `atStep`, keep `runs`.
+struct GatherAt {
+  int atStep = -1;
+  std::vector<size_t> keep;
+};
+
+/// Trains `runs` for `steps` (with a gather when `gather.atStep` >= 0) and
+/// evaluates; the trace has the losses of every step, the final evaluation
+/// sums and parameters of the runs the program holds at the end.
+Trace train(Backend &backend, const Case &c, std::vector<const RunSpec *> runs, int steps,
+            const GatherAt &gather = {}) {
   std::string error;
   std::unique_ptr<GroupProgram> program = backend.create(c.group, runs, error);
   EXPECT_TRUE(program) << error;
@@ -116,11 +126,19 @@ Trace train(Backend &backend, const Case &c, std::vector<const RunSpec *> runs, 
   if (!program)
     return trace;
   program->init();
-  size_t r = runs.size();
-  std::vector<uint8_t> alive(r, 1);
-  std::vector<double> lr(r), loss(r);
   int64_t batches = (c.samples + c.group.batch - 1) / c.group.batch;
   for (int s = 0; s < steps; ++s) {
+    if (s == gather.atStep) {
+      EXPECT_TRUE(program->gather(gather.keep, error)) << error;
+      std::vector<const RunSpec *> kept;
+      for (size_t index : gather.keep)
+        kept.push_back(runs[index]);
+      runs = kept;
+      EXPECT_EQ(program->runCount(), runs.size());
+    }
+    size_t r = runs.size();
+    std::vector<uint8_t> alive(r, 1);
+    std::vector<double> lr(r), loss(r);
     int64_t from = (s % batches) * c.group.batch;
     Batch batch = batchOf(c, from, std::min(c.group.batch, c.samples - from));
     for (size_t i = 0; i < r; ++i)
@@ -128,6 +146,8 @@ Trace train(Backend &backend, const Case &c, std::vector<const RunSpec *> runs, 
     program->trainStep(batch, uint64_t(s), lr.data(), alive.data(), loss.data());
     trace.losses.push_back(loss);
   }
+  size_t r = runs.size();
+  std::vector<uint8_t> alive(r, 1);
   trace.eval.assign(r, EvalSums());
   program->evaluate(batchOf(c, 0, c.samples), alive.data(), trace.eval.data());
   trace.parameters.resize(r);
@@ -232,51 +252,6 @@ TEST(Differential, CodeIsCachedByStructureNotAddress) {
   }
 }
 
-namespace {
-/// Trains all runs of `c` for `before` steps, keeps `keep` (gather), trains
-/// `after` more steps; returns the kept runs' losses of those later steps and
-/// their final parameters.
-Trace trainCompacted(Backend &backend, const Case &c, const std::vector<size_t> &keep, int before,
-                     int after) {
-  std::vector<const RunSpec *> runs;
-  for (const RunSpec &run : c.runs)
-    runs.push_back(&run);
-  std::string error;
-  std::unique_ptr<GroupProgram> program = backend.create(c.group, runs, error);
-  EXPECT_TRUE(program) << error;
-  Trace trace;
-  if (!program)
-    return trace;
-  program->init();
-  int64_t batches = (c.samples + c.group.batch - 1) / c.group.batch;
-  int steps = before + after;
-  for (int s = 0; s < steps; ++s) {
-    if (s == before) {
-      EXPECT_TRUE(program->gather(keep, error)) << error;
-      std::vector<const RunSpec *> kept;
-      for (size_t index : keep)
-        kept.push_back(runs[index]);
-      runs = kept;
-      EXPECT_EQ(program->runCount(), keep.size());
-    }
-    size_t r = runs.size();
-    std::vector<uint8_t> alive(r, 1);
-    std::vector<double> lr(r), loss(r);
-    int64_t from = (s % batches) * c.group.batch;
-    Batch batch = batchOf(c, from, std::min(c.group.batch, c.samples - from));
-    for (size_t i = 0; i < r; ++i)
-      lr[i] = runs[i]->lr * (1.0 - 0.5 * s / steps);
-    program->trainStep(batch, uint64_t(s), lr.data(), alive.data(), loss.data());
-    if (s >= before)
-      trace.losses.push_back(loss);
-  }
-  trace.parameters.resize(keep.size());
-  for (size_t i = 0; i < keep.size(); ++i)
-    EXPECT_TRUE(program->readParameters(i, trace.parameters[i]));
-  return trace;
-}
-} // namespace
-
 TEST(Differential, GatherKeepsTheChosenRunsWithTheirWeightsAndState) {
   std::mt19937 gen(21);
   std::unique_ptr<Backend> cpu = createCpuBackend();
@@ -289,13 +264,15 @@ TEST(Differential, GatherKeepsTheChosenRunsWithTheirWeightsAndState) {
       all.push_back(&run);
     Trace whole = train(*cpu, c, all, 7);
     for (Backend *backend : {cpu.get(), interp.get()}) {
-      Trace compacted = trainCompacted(*backend, c, keep, 3, 4);
+      Trace compacted = train(*backend, c, all, 7, GatherAt{3, keep});
       ASSERT_EQ(compacted.parameters.size(), keep.size());
       for (size_t i = 0; i < keep.size(); ++i) {
-        for (int s = 0; s < 4; ++s)
-          EXPECT_EQ(compacted.losses[size_t(s)][i], whole.losses[size_t(3 + s)][keep[i]])
-              << backend->name() << " trial " << trial << " run " << keep[i] << " step " << 3 + s;
+        for (int s = 3; s < 7; ++s)
+          EXPECT_EQ(compacted.losses[size_t(s)][i], whole.losses[size_t(s)][keep[i]])
+              << backend->name() << " trial " << trial << " run " << keep[i] << " step " << s;
         EXPECT_EQ(compacted.parameters[i], whole.parameters[keep[i]])
+            << backend->name() << " trial " << trial << " run " << keep[i];
+        EXPECT_EQ(compacted.eval[i].loss, whole.eval[keep[i]].loss)
             << backend->name() << " trial " << trial << " run " << keep[i];
       }
     }
