@@ -7,6 +7,12 @@
 // products side by side (wide = 0) and as one wide GEMM over R*N columns
 // (wide = 1). Reports GFLOP/s (2 per multiply-add) on one thread.
 //
+// hiddenLayer and hiddenInputGradient measure the GEMM epilogues side by side:
+// a hidden layer's bias + product + relu, and the next layer's input gradient
+// times relu's slope, as one fused kernel call (fused = 1) and as the separate
+// passes the compiled code made before (fused = 0: bias broadcast, product,
+// then an elementwise loop into a second buffer).
+//
 //===----------------------------------------------------------------------===//
 
 #include "runtime/kernels/DenseKernels.h"
@@ -75,7 +81,73 @@ void inputGradient(benchmark::State &state) {
   }
   reportFlops(state, s);
 }
+void hiddenLayer(benchmark::State &state) {
+  Shape s{state.range(0), state.range(1), RunColumns::Wide};
+  const bool fused = state.range(2);
+  std::vector<float> x(kBatch * kInputs, 0.5f), w(s.runs * kInputs * s.outputs, 0.25f),
+      bias(s.runs * s.outputs, -100.0f), z(s.runs * kBatch * s.outputs, 0.0f),
+      h(s.runs * kBatch * s.outputs, 0.0f);
+  const int64_t count = s.runs * kBatch * s.outputs;
+  for (auto _ : state) {
+    if (fused) {
+      denseForwardKernel(x.data(), 0, kInputs, 1, w.data(), kInputs * s.outputs, s.outputs,
+                         h.data(), kBatch * s.outputs, s.outputs, s.runs, kBatch, kInputs,
+                         s.outputs, s.columns, {bias.data(), s.outputs, 1, Epilogue::Relu});
+    } else {
+      for (int64_t r = 0; r < s.runs; ++r)
+        for (int64_t b = 0; b < kBatch; ++b)
+          for (int64_t n = 0; n < s.outputs; ++n)
+            z[(r * kBatch + b) * s.outputs + n] = bias[r * s.outputs + n];
+      denseForwardKernel(x.data(), 0, kInputs, 1, w.data(), kInputs * s.outputs, s.outputs,
+                         z.data(), kBatch * s.outputs, s.outputs, s.runs, kBatch, kInputs,
+                         s.outputs, s.columns);
+      for (int64_t i = 0; i < count; ++i)
+        h[i] = z[i] > 0.0f ? z[i] : 0.0f;
+    }
+    benchmark::DoNotOptimize(h.data());
+  }
+  reportFlops(state, s);
+}
+
+/// The 784-W-10 network's second layer backward: dh[r, b, :] = dy[r, b, :10]
+/// x w[r]^T, times relu's slope at h. Its GFLOP/s counts its own products.
+void hiddenInputGradient(benchmark::State &state) {
+  const int64_t runs = state.range(0), width = state.range(1), classes = 10;
+  const bool fused = state.range(2);
+  std::vector<float> dy(runs * kBatch * classes, 0.25f), w(runs * width * classes, 0.5f),
+      h(runs * kBatch * width, 1.0f), dh(runs * kBatch * width, 0.0f),
+      dz(runs * kBatch * width, 0.0f);
+  const int64_t count = runs * kBatch * width;
+  for (auto _ : state) {
+    if (fused) {
+      denseInputGradKernel(dy.data(), kBatch * classes, classes, w.data(), width * classes, classes,
+                           dz.data(), kBatch * width, width, runs, kBatch, width, classes,
+                           {h.data(), kBatch * width, width, Epilogue::ReluSlope});
+    } else {
+      for (int64_t i = 0; i < count; ++i)
+        dh[i] = 0.0f;
+      denseInputGradKernel(dy.data(), kBatch * classes, classes, w.data(), width * classes, classes,
+                           dh.data(), kBatch * width, width, runs, kBatch, width, classes);
+      for (int64_t i = 0; i < count; ++i)
+        dz[i] = dh[i] * (h[i] > 0.0f ? 1.0f : 0.0f);
+    }
+    benchmark::DoNotOptimize(dz.data());
+  }
+  state.counters["GFLOP/s"] =
+      benchmark::Counter(2.0 * runs * kBatch * width * classes * double(state.iterations()),
+                         benchmark::Counter::kIsRate, benchmark::Counter::kIs1000);
+  state.SetLabel(gemmIsaName(bestGemmIsa()));
+}
 } // namespace
+
+/// {runs, outputs, fused}: the two layer shapes, separate passes and fused.
+void epilogueShapes(benchmark::internal::Benchmark *b) {
+  b->ArgNames({"runs", "width", "fused"})->Unit(benchmark::kMicrosecond);
+  for (int64_t fused : {0, 1}) {
+    b->Args({16, 128, fused});
+    b->Args({64, 16, fused});
+  }
+}
 
 /// {runs, outputs, wide}: both layer shapes, each per run and (where the
 /// input is shared) wide.
@@ -92,4 +164,6 @@ BENCHMARK(forward)->Apply([](auto *b) { shapes(b, true); });
 BENCHMARK(weightGradient)->Apply([](auto *b) { shapes(b, true); });
 // The input gradient has a per-run input (dY): never wide.
 BENCHMARK(inputGradient)->Apply([](auto *b) { shapes(b, false); });
+BENCHMARK(hiddenLayer)->Apply(epilogueShapes);
+BENCHMARK(hiddenInputGradient)->Apply(epilogueShapes);
 BENCHMARK_MAIN();

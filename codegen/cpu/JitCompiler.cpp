@@ -95,19 +95,11 @@ std::unique_ptr<CompiledGroup> CompiledGroup::compile(const GroupSpec &group, in
   // The library calls of the dense products resolve to runtime/kernels.
   compiled->engine->registerSymbols([](llvm::orc::MangleAndInterner interner) {
     llvm::orc::SymbolMap symbols;
-    auto add = [&](const char *name, auto *function) {
-      symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(function),
-                                 llvm::JITSymbolFlags::Exported};
-    };
-    add("_mlir_ciface_sweep_dense_shared", &_mlir_ciface_sweep_dense_shared);
-    add("_mlir_ciface_sweep_dense_wide", &_mlir_ciface_sweep_dense_wide);
-    add("_mlir_ciface_sweep_dense_per_run", &_mlir_ciface_sweep_dense_per_run);
-    add("_mlir_ciface_sweep_dense_grad_weight_wide", &_mlir_ciface_sweep_dense_grad_weight_wide);
-    add("_mlir_ciface_sweep_dense_grad_weight_shared",
-        &_mlir_ciface_sweep_dense_grad_weight_shared);
-    add("_mlir_ciface_sweep_dense_grad_weight_per_run",
-        &_mlir_ciface_sweep_dense_grad_weight_per_run);
-    add("_mlir_ciface_sweep_dense_grad_input", &_mlir_ciface_sweep_dense_grad_input);
+    int64_t count = 0;
+    for (const sweep::KernelSymbol *symbol = sweep::kernelSymbols(count), *end = symbol + count;
+         symbol != end; ++symbol)
+      symbols[interner(symbol->name)] = {llvm::orc::ExecutorAddr::fromPtr(symbol->address),
+                                         llvm::JITSymbolFlags::Exported};
     return symbols;
   });
 

@@ -14,6 +14,19 @@
 
 namespace sweep {
 
+/// Discardable attributes by which convert-train-to-linalg marks the
+/// elementwise generics that belong to a dense product, so that
+/// convert-linalg-to-kernel-calls can have the product's kernel do their work
+/// in its tile loop (each output element written once):
+/// - kBiasInitAttr (unit): the broadcast of the bias into the product's output;
+/// - kEpilogueAttr ("relu", "tanh", "sigmoid", "identity"): the activation of
+///   the product's result, its only use;
+/// - kEpilogueGradAttr ("relu", "tanh", "sigmoid"): an input gradient times
+///   the slope of the activation whose output is the layer's input.
+inline constexpr llvm::StringLiteral kBiasInitAttr = "sweep.bias_init";
+inline constexpr llvm::StringLiteral kEpilogueAttr = "sweep.epilogue";
+inline constexpr llvm::StringLiteral kEpilogueGradAttr = "sweep.epilogue_grad";
+
 #define GEN_PASS_DECL
 #include "lib/Conversion/Passes.h.inc"
 

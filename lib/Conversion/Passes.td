@@ -26,6 +26,12 @@ def ConvertLinalgToKernelCalls : Pass<"convert-linalg-to-kernel-calls", "mlir::M
     MLIR's C interface (`_mlir_ciface_<name>`, runtime/kernels). Other linalg
     ops are left for convert-linalg-to-loops. (Upstream convert-linalg-to-std
     would turn every generic into a call.)
+
+    Before that, a product and the generics convert-train-to-linalg marked
+    around it (bias broadcast, activation, or an activation's slope) become
+    one call of a fused kernel that writes the output once, where the
+    memrefs show it is safe: nothing else touches the intermediate buffer in
+    between or reads it afterwards, and the output cannot alias an input.
   }];
   let dependentDialects = ["mlir::func::FuncDialect", "mlir::memref::MemRefDialect"];
 }

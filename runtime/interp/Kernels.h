@@ -16,6 +16,7 @@
 #define SWEEP_RUNTIME_INTERP_KERNELS_H
 
 #include "runtime/exec/SweepJob.h"
+#include "runtime/kernels/Activation.h"
 
 #include <algorithm>
 #include <cmath>
@@ -67,16 +68,13 @@ void denseBackward(const T *x, const T *w, const T *dy, T *dx, T *dw, T *db, int
 template <typename T> T activate(Activation act, T z) {
   switch (act) {
   case Activation::Relu:
-    return z > T(0) ? z : T(0);
-  // tanh(z) = 1 - 2 / (exp(2z) + 1): one expf instead of libm's tanhf (which
-  // calls expm1f and costs about four times as much). Compiled code uses the
-  // same formula, so both stay bit-identical.
+    return activation::relu(z);
   case Activation::Tanh:
-    return T(1) - T(2) / (std::exp(T(2) * z) + T(1));
+    return activation::tanh(z);
   case Activation::Sigmoid:
-    return T(1) / (T(1) + std::exp(-z));
+    return activation::sigmoid(z);
   case Activation::Gelu:
-    return T(0.5) * z * (T(1) + std::erf(z * T(0.70710678118654752)));
+    return activation::gelu(z);
   case Activation::Identity:
     return z;
   }
@@ -87,16 +85,13 @@ template <typename T> T activate(Activation act, T z) {
 template <typename T> T activationSlope(Activation act, T z, T y) {
   switch (act) {
   case Activation::Relu:
-    return z > T(0) ? T(1) : T(0);
+    return activation::reluSlope(z);
   case Activation::Tanh:
-    return T(1) - y * y;
+    return activation::tanhSlope(y);
   case Activation::Sigmoid:
-    return y * (T(1) - y);
-  case Activation::Gelu: {
-    T cdf = T(0.5) * (T(1) + std::erf(z * T(0.70710678118654752)));
-    T pdf = T(0.39894228040143268) * std::exp(T(-0.5) * z * z);
-    return cdf + z * pdf;
-  }
+    return activation::sigmoidSlope(y);
+  case Activation::Gelu:
+    return activation::geluSlope(z);
   case Activation::Identity:
     return T(1);
   }

@@ -15,13 +15,8 @@ namespace {
 void gemmColumns(const GemmProblem &p, RunColumns columns) {
   if (columns == RunColumns::Wide || p.a.runStride != 0)
     return gemm(p);
-  for (int64_t r = 0; r < p.runs; ++r) {
-    GemmProblem one = p;
-    one.runs = 1;
-    one.b.base += r * p.b.runStride;
-    one.c += r * p.cRunStride;
-    gemm(one);
-  }
+  for (int64_t r = 0; r < p.runs; ++r)
+    gemm(runOf(p, r));
 }
 } // namespace
 
@@ -29,12 +24,16 @@ void sweep::denseForwardKernel(const float *x, int64_t xRunStride, int64_t xRowS
                                int64_t xColStride, const float *w, int64_t wRunStride,
                                int64_t wRowStride, float *out, int64_t outRunStride,
                                int64_t outRowStride, int64_t runs, int64_t batch, int64_t inputs,
-                               int64_t outputs, RunColumns columns) {
+                               int64_t outputs, RunColumns columns, const BiasActivation &fused) {
   GemmProblem p;
   p.runs = runs, p.m = batch, p.k = inputs, p.n = outputs;
   p.a = {x, xRunStride, xRowStride, xColStride};
   p.b = {w, wRunStride, wRowStride, 1};
   p.c = out, p.cRunStride = outRunStride, p.cRowStride = outRowStride;
+  // The bias is broadcast over the batch: row stride 0.
+  if (fused.bias)
+    p.init = {fused.bias, fused.biasRunStride, 0, fused.biasColStride};
+  p.epilogue = fused.activation;
   gemmColumns(p, columns);
 }
 
@@ -55,13 +54,17 @@ void sweep::denseWeightGradKernel(const float *x, int64_t xRunStride, int64_t xR
 void sweep::denseInputGradKernel(const float *dy, int64_t dyRunStride, int64_t dyRowStride,
                                  const float *w, int64_t wRunStride, int64_t wRowStride, float *dx,
                                  int64_t dxRunStride, int64_t dxRowStride, int64_t runs,
-                                 int64_t batch, int64_t inputs, int64_t outputs) {
+                                 int64_t batch, int64_t inputs, int64_t outputs,
+                                 const ThroughActivation &fused) {
   // dx[b, k] += sum over n of dy[b, n] * w^T[n, k]: packing reads w transposed.
   GemmProblem p;
   p.runs = runs, p.m = batch, p.k = outputs, p.n = inputs;
   p.a = {dy, dyRunStride, dyRowStride, 1};
   p.b = {w, wRunStride, 1, wRowStride};
   p.c = dx, p.cRunStride = dxRunStride, p.cRowStride = dxRowStride;
+  if (fused.y)
+    p.gate = {fused.y, fused.yRunStride, fused.yRowStride, 1};
+  p.epilogue = fused.slope;
   gemm(p);
 }
 
@@ -117,4 +120,76 @@ void _mlir_ciface_sweep_dense_grad_weight_per_run(MemRefF32<3> *x, MemRefF32<3> 
                         dw->aligned + dw->offset, dw->strides[0], dw->strides[1], dw->sizes[0],
                         x->sizes[1], dw->sizes[1], dw->sizes[2], RunColumns::PerRun);
 }
+
+// The fused kernels: out starts from bias (not read) and ends activated; dx is
+// zeroed by the kernel (the product starts from a zero init) and multiplied by
+// the slope at y. Their memrefs may have any strides.
+#define SWEEP_DENSE_BIAS(mode, xRank, xRunStride, xRow, xCol, columns, act, epilogue)              \
+  void _mlir_ciface_sweep_dense_##mode##_bias_##act(MemRefF32<xRank> *x, MemRefF32<3> *w,          \
+                                                    MemRefF32<2> *bias, MemRefF32<3> *out) {       \
+    denseForwardKernel(                                                                            \
+        x->aligned + x->offset, xRunStride, x->strides[xRow], x->strides[xCol],                    \
+        w->aligned + w->offset, w->strides[0], w->strides[1], out->aligned + out->offset,          \
+        out->strides[0], out->strides[1], out->sizes[0], out->sizes[1], x->sizes[xCol],            \
+        out->sizes[2], columns,                                                                    \
+        {bias->aligned + bias->offset, bias->strides[0], bias->strides[1], epilogue});             \
+  }
+#define SWEEP_DENSE_BIAS_MODES(act, epilogue)                                                      \
+  SWEEP_DENSE_BIAS(wide, 2, 0, 0, 1, RunColumns::Wide, act, epilogue)                              \
+  SWEEP_DENSE_BIAS(shared, 2, 0, 0, 1, RunColumns::PerRun, act, epilogue)                          \
+  SWEEP_DENSE_BIAS(per_run, 3, x->strides[0], 1, 2, RunColumns::PerRun, act, epilogue)
+SWEEP_DENSE_BIAS_MODES(identity, Epilogue::None)
+SWEEP_DENSE_BIAS_MODES(relu, Epilogue::Relu)
+SWEEP_DENSE_BIAS_MODES(tanh, Epilogue::Tanh)
+SWEEP_DENSE_BIAS_MODES(sigmoid, Epilogue::Sigmoid)
+#undef SWEEP_DENSE_BIAS_MODES
+#undef SWEEP_DENSE_BIAS
+
+#define SWEEP_DENSE_GRAD_INPUT_THROUGH(act, kind)                                                  \
+  void _mlir_ciface_sweep_dense_grad_input_through_##act(MemRefF32<3> *dy, MemRefF32<3> *w,        \
+                                                         MemRefF32<3> *y, MemRefF32<3> *dx) {      \
+    static const float zero = 0.0f;                                                                \
+    GemmProblem p;                                                                                 \
+    p.runs = dx->sizes[0], p.m = dx->sizes[1], p.k = dy->sizes[2], p.n = dx->sizes[2];             \
+    p.a = {dy->aligned + dy->offset, dy->strides[0], dy->strides[1], dy->strides[2]};              \
+    p.b = {w->aligned + w->offset, w->strides[0], w->strides[2], w->strides[1]};                   \
+    p.c = dx->aligned + dx->offset;                                                                \
+    p.cRunStride = dx->strides[0], p.cRowStride = dx->strides[1], p.cColStride = dx->strides[2];   \
+    p.init = {&zero, 0, 0, 0};                                                                     \
+    p.epilogue = kind;                                                                             \
+    p.gate = {y->aligned + y->offset, y->strides[0], y->strides[1], y->strides[2]};                \
+    gemm(p);                                                                                       \
+  }
+SWEEP_DENSE_GRAD_INPUT_THROUGH(relu, Epilogue::ReluSlope)
+SWEEP_DENSE_GRAD_INPUT_THROUGH(tanh, Epilogue::TanhSlope)
+SWEEP_DENSE_GRAD_INPUT_THROUGH(sigmoid, Epilogue::SigmoidSlope)
+#undef SWEEP_DENSE_GRAD_INPUT_THROUGH
+}
+
+const KernelSymbol *sweep::kernelSymbols(int64_t &count) {
+#define SWEEP_SYMBOL(name)                                                                         \
+  { "_mlir_ciface_" #name, reinterpret_cast<void *>(&_mlir_ciface_##name) }
+#define SWEEP_BIAS_SYMBOLS(mode)                                                                   \
+  SWEEP_SYMBOL(sweep_dense_##mode##_bias_identity), SWEEP_SYMBOL(sweep_dense_##mode##_bias_relu),  \
+      SWEEP_SYMBOL(sweep_dense_##mode##_bias_tanh),                                                \
+      SWEEP_SYMBOL(sweep_dense_##mode##_bias_sigmoid)
+  static const KernelSymbol symbols[] = {
+      SWEEP_SYMBOL(sweep_dense_shared),
+      SWEEP_SYMBOL(sweep_dense_wide),
+      SWEEP_SYMBOL(sweep_dense_per_run),
+      SWEEP_SYMBOL(sweep_dense_grad_weight_wide),
+      SWEEP_SYMBOL(sweep_dense_grad_weight_shared),
+      SWEEP_SYMBOL(sweep_dense_grad_weight_per_run),
+      SWEEP_SYMBOL(sweep_dense_grad_input),
+      SWEEP_BIAS_SYMBOLS(wide),
+      SWEEP_BIAS_SYMBOLS(shared),
+      SWEEP_BIAS_SYMBOLS(per_run),
+      SWEEP_SYMBOL(sweep_dense_grad_input_through_relu),
+      SWEEP_SYMBOL(sweep_dense_grad_input_through_tanh),
+      SWEEP_SYMBOL(sweep_dense_grad_input_through_sigmoid),
+  };
+#undef SWEEP_BIAS_SYMBOLS
+#undef SWEEP_SYMBOL
+  count = int64_t(sizeof(symbols) / sizeof(symbols[0]));
+  return symbols;
 }

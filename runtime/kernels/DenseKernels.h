@@ -16,6 +16,8 @@
 #ifndef SWEEP_RUNTIME_KERNELS_DENSEKERNELS_H
 #define SWEEP_RUNTIME_KERNELS_DENSEKERNELS_H
 
+#include "runtime/kernels/Gemm.h"
+
 #include <cstdint>
 
 namespace sweep {
@@ -33,12 +35,22 @@ template <int Rank> struct MemRefF32 {
 /// columns (Wide) or R products (PerRun). Same bits either way.
 enum class RunColumns { PerRun, Wide };
 
+/// The fused bias and activation of a forward product: each element starts
+/// from bias[r, n] (instead of out's contents) and ends as activation(value).
+struct BiasActivation {
+  const float *bias = nullptr; ///< [R, N]; null: start from out's contents
+  int64_t biasRunStride = 0, biasColStride = 1;
+  Epilogue activation = Epilogue::None; ///< None, Relu, Tanh or Sigmoid
+};
+
 /// out[r, b, n] += sum over k of x[b, k] * w[r, k, n], k in order, for each
-/// element starting from its current value (the bias).
+/// element starting from its current value (the bias) or from `fused.bias`,
+/// then `fused.activation`.
 void denseForwardKernel(const float *x, int64_t xRunStride, int64_t xRowStride, int64_t xColStride,
                         const float *w, int64_t wRunStride, int64_t wRowStride, float *out,
                         int64_t outRunStride, int64_t outRowStride, int64_t runs, int64_t batch,
-                        int64_t inputs, int64_t outputs, RunColumns columns);
+                        int64_t inputs, int64_t outputs, RunColumns columns,
+                        const BiasActivation &fused = {});
 
 /// dw[r, k, n] += sum over b of x[b, k] * dy[r, b, n], b in order.
 void denseWeightGradKernel(const float *x, int64_t xRunStride, int64_t xRowStride,
@@ -47,12 +59,21 @@ void denseWeightGradKernel(const float *x, int64_t xRunStride, int64_t xRowStrid
                            int64_t runs, int64_t batch, int64_t inputs, int64_t outputs,
                            RunColumns columns);
 
-/// dx[r, b, k] += sum over n of dy[r, b, n] * w[r, k, n], n in order (w is
-/// transposed into a scratch buffer so that the product reads it by rows).
+/// The backward pass through the activation that produced the layer's input:
+/// each finished element of dx is multiplied by the activation's slope at
+/// y[r, b, k] (the activation's output).
+struct ThroughActivation {
+  const float *y = nullptr; ///< [R, B, K]
+  int64_t yRunStride = 0, yRowStride = 0;
+  Epilogue slope = Epilogue::None; ///< None, ReluSlope, TanhSlope or SigmoidSlope
+};
+
+/// dx[r, b, k] += sum over n of dy[r, b, n] * w[r, k, n], n in order (the
+/// packing reads w transposed), then `fused.slope`.
 void denseInputGradKernel(const float *dy, int64_t dyRunStride, int64_t dyRowStride, const float *w,
                           int64_t wRunStride, int64_t wRowStride, float *dx, int64_t dxRunStride,
                           int64_t dxRowStride, int64_t runs, int64_t batch, int64_t inputs,
-                          int64_t outputs);
+                          int64_t outputs, const ThroughActivation &fused = {});
 
 } // namespace sweep
 
@@ -75,5 +96,19 @@ void _mlir_ciface_sweep_dense_grad_weight_per_run(sweep::MemRefF32<3> *x, sweep:
 void _mlir_ciface_sweep_dense_grad_input(sweep::MemRefF32<3> *dy, sweep::MemRefF32<3> *w,
                                          sweep::MemRefF32<3> *dx);
 }
+
+namespace sweep {
+/// Every kernel symbol above and the fused ones (dense products with their
+/// bias and activation, `sweep_dense_<wide|shared|per_run>_bias_<identity|
+/// relu|tanh|sigmoid>(x, w, bias, out)`, and input gradients through an
+/// activation, `sweep_dense_grad_input_through_<relu|tanh|sigmoid>(dy, w, y,
+/// dx)`), by their C-interface name (`_mlir_ciface_...`): what the JIT links
+/// compiled groups against.
+struct KernelSymbol {
+  const char *name;
+  void *address;
+};
+const KernelSymbol *kernelSymbols(int64_t &count);
+} // namespace sweep
 
 #endif // SWEEP_RUNTIME_KERNELS_DENSEKERNELS_H

@@ -45,4 +45,17 @@ void sweep::gemmWith(GemmIsa isa, const GemmProblem &p) {
   }
 }
 
+GemmProblem sweep::runOf(const GemmProblem &p, int64_t r) {
+  GemmProblem one = p;
+  one.runs = 1;
+  one.a.base += r * p.a.runStride;
+  one.b.base += r * p.b.runStride;
+  one.c += r * p.cRunStride;
+  if (one.init.base)
+    one.init.base += r * p.init.runStride;
+  if (one.gate.base)
+    one.gate.base += r * p.gate.runStride;
+  return one;
+}
+
 void sweep::gemm(const GemmProblem &p) { gemmWith(bestGemmIsa(), p); }

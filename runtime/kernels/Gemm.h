@@ -21,6 +21,11 @@
 // MR x NR register tile of accumulators. Three instruction sets are built in
 // separate files (AVX-512, AVX2+FMA, portable) and chosen at run time.
 //
+// Epilogues keep a layer's output written once: C can start from `init` (the
+// bias, broadcast over rows) instead of its own contents, and each tile gets
+// its activation, or the product with an activation's slope (backward), right
+// after its last K block while it is still in L1 (GemmEpilogue.cpp).
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef SWEEP_RUNTIME_KERNELS_GEMM_H
@@ -38,13 +43,33 @@ struct StridedRuns {
   int64_t runStride = 0, rowStride = 0, colStride = 0;
 };
 
+/// What happens to each element of C after its last product.
+enum class Epilogue {
+  None,
+  Relu,
+  Tanh,
+  Sigmoid,
+  ReluSlope,   ///< C *= reluSlope(gate)
+  TanhSlope,   ///< C *= tanhSlope(gate), gate = tanh's output
+  SigmoidSlope ///< C *= sigmoidSlope(gate), gate = sigmoid's output
+};
+
 struct GemmProblem {
   int64_t runs = 1, m = 0, k = 0, n = 0;
   StridedRuns a;      ///< [M, K] per run; runStride 0 when shared (wide GEMM).
   StridedRuns b;      ///< [K, N] per run.
   float *c = nullptr; ///< [M, N] per run, read and written.
   int64_t cRunStride = 0, cRowStride = 0, cColStride = 1;
+  /// [M, N] per run: C's start values when base is set (C is then not read).
+  StridedRuns init;
+  Epilogue epilogue = Epilogue::None;
+  StridedRuns gate; ///< [M, N] per run: the activation output of the *Slope epilogues.
 };
+
+/// The one-run problem of run r of `p`. (Not inline: the instruction-set
+/// files call it, and their copy of an inline function could be the one the
+/// linker keeps for every caller.)
+GemmProblem runOf(const GemmProblem &p, int64_t r);
 
 enum class GemmIsa { Portable, Avx2, Avx512 };
 
@@ -63,6 +88,16 @@ void gemm(const GemmProblem &p);
 void gemmWith(GemmIsa isa, const GemmProblem &p);
 
 namespace detail {
+/// Writes init's values of rows [m0, m0 + rows) and columns [c0, c0 + width)
+/// (c = r * N + n) into `tile` (row stride tileRow, unit column stride).
+void startTile(const GemmProblem &p, int64_t m0, int64_t rows, int64_t c0, int64_t width,
+               float *tile, int64_t tileRow);
+/// Applies p.epilogue to the same block of finished values.
+void finishTile(const GemmProblem &p, int64_t m0, int64_t rows, int64_t c0, int64_t width,
+                float *tile, int64_t tileRow);
+/// K = 0: C is init (when set) with the epilogue applied.
+void epilogueOnly(const GemmProblem &p);
+
 void gemmPortable(const GemmProblem &p);
 void gemmAvx2(const GemmProblem &p);
 void gemmAvx512(const GemmProblem &p);

@@ -27,17 +27,29 @@ constexpr int64_t kNc = 256;
 
 inline int64_t minOf(int64_t a, int64_t b) { return a < b ? a : b; }
 
-/// One Rows x (NV vectors) tile: C += A x Bpanel over kc, one fma per k in
-/// order for every element. `c` has unit column stride.
+/// Where a tile's accumulators start and what happens to them before they
+/// are stored: C's own values or another row-strided source (the bias row,
+/// zeros), and the epilogues that vector code can apply in registers (relu
+/// and the slopes, with the same arithmetic as Activation.h).
+struct TileEnds {
+  const float *from;
+  int64_t fromRow;
+  sweep::Epilogue epilogue = sweep::Epilogue::None;
+  const float *gate = nullptr;
+  int64_t gateRow = 0;
+};
+
+/// One Rows x (NV vectors) tile: C = ends(from + A x Bpanel) over kc, one fma
+/// per k in order for every element. `c` has unit column stride.
 template <typename I, int Rows, int NV>
 __attribute__((always_inline)) inline void tile(const float *a, int64_t aRow, int64_t aCol,
                                                 const float *panel, int64_t kc, float *c,
-                                                int64_t cRow) {
+                                                int64_t cRow, const TileEnds &ends) {
   constexpr int NR = NV * I::kLanes;
   typename I::V acc[Rows][NV];
   for (int i = 0; i < Rows; ++i)
     for (int v = 0; v < NV; ++v)
-      acc[i][v] = I::load(c + i * cRow + v * I::kLanes);
+      acc[i][v] = I::load(ends.from + i * ends.fromRow + v * I::kLanes);
   for (int64_t kk = 0; kk < kc; ++kk) {
     typename I::V bv[NV];
     for (int v = 0; v < NV; ++v)
@@ -48,42 +60,91 @@ __attribute__((always_inline)) inline void tile(const float *a, int64_t aRow, in
         acc[i][v] = I::fma(av, bv[v], acc[i][v]);
     }
   }
+  const typename I::V one = I::broadcast(1.0f);
   for (int i = 0; i < Rows; ++i)
-    for (int v = 0; v < NV; ++v)
-      I::store(c + i * cRow + v * I::kLanes, acc[i][v]);
+    for (int v = 0; v < NV; ++v) {
+      typename I::V &x = acc[i][v];
+      const float *gate = ends.gate + i * ends.gateRow + v * I::kLanes;
+      switch (ends.epilogue) {
+      case sweep::Epilogue::Relu:
+        x = I::relu(x);
+        break;
+      case sweep::Epilogue::ReluSlope:
+        x = I::mul(x, I::positive(I::load(gate)));
+        break;
+      case sweep::Epilogue::TanhSlope: { // 1 - y * y
+        typename I::V y = I::load(gate);
+        x = I::mul(x, I::sub(one, I::mul(y, y)));
+        break;
+      }
+      case sweep::Epilogue::SigmoidSlope: { // y * (1 - y)
+        typename I::V y = I::load(gate);
+        x = I::mul(x, I::mul(y, I::sub(one, y)));
+        break;
+      }
+      default:
+        break;
+      }
+      I::store(c + i * cRow + v * I::kLanes, x);
+    }
 }
 
 /// tile<Rows> for a run-time row count 1..MR.
 template <typename I, int MR, int NV>
 __attribute__((always_inline)) inline void tileRows(int64_t rows, const float *a, int64_t aRow,
                                                     int64_t aCol, const float *panel, int64_t kc,
-                                                    float *c, int64_t cRow) {
+                                                    float *c, int64_t cRow, const TileEnds &ends) {
   if constexpr (MR > 0) {
     if (rows == MR)
-      return tile<I, MR, NV>(a, aRow, aCol, panel, kc, c, cRow);
-    return tileRows<I, MR - 1, NV>(rows, a, aRow, aCol, panel, kc, c, cRow);
+      return tile<I, MR, NV>(a, aRow, aCol, panel, kc, c, cRow, ends);
+    return tileRows<I, MR - 1, NV>(rows, a, aRow, aCol, panel, kc, c, cRow, ends);
+  }
+}
+
+/// Whether the tile can apply `e` in registers given the gate's layout.
+inline bool inRegisters(sweep::Epilogue e, const sweep::StridedRuns &gate) {
+  switch (e) {
+  case sweep::Epilogue::Relu:
+    return true;
+  case sweep::Epilogue::ReluSlope:
+  case sweep::Epilogue::TanhSlope:
+  case sweep::Epilogue::SigmoidSlope:
+    return gate.colStride == 1;
+  default:
+    return false;
   }
 }
 
 /// One product whose columns are c = r * n + j over all runs: A is shared,
 /// or there is one run. Loops, outside in: column blocks of kNc, K blocks of
-/// kKc, panels of NR columns (packed), row blocks of MR.
+/// kKc, panels of NR columns (packed), row blocks of MR. The first K block
+/// starts from p.init (when set), the last one applies p.epilogue.
 template <typename I, int MR, int NV> void blockedWide(const sweep::GemmProblem &p) {
   constexpr int NR = NV * I::kLanes;
   alignas(64) static thread_local float panel[kKc * NR];
   alignas(64) static thread_local float scratch[MR * NR];
+  alignas(64) static thread_local float gateTile[MR * NR];
+  alignas(64) float row[NR];
+  int64_t gateOffset[NR];
+  // The gathered gate tile has unit column stride.
+  const sweep::StridedRuns gateGather{p.gate.base, 0, NR, 1};
   const float *column[NR];
   int64_t cOffset[NR];
   const int64_t cols = p.runs * p.n;
+  const bool epilogue = p.epilogue != sweep::Epilogue::None;
+  const bool initRow = p.init.base && p.init.colStride == 1;
+  const bool initConstant = p.init.base && p.init.colStride == 0 && p.init.rowStride == 0;
   for (int64_t block = 0; block < cols; block += kNc)
     for (int64_t k0 = 0; k0 < p.k; k0 += kKc) {
       const int64_t kc = minOf(kKc, p.k - k0);
+      const bool start = k0 == 0 && p.init.base, finish = k0 + kc == p.k && epilogue;
       for (int64_t c0 = block; c0 < minOf(block + kNc, cols); c0 += NR) {
         const int64_t width = minOf(NR, cols - c0);
         for (int64_t j = 0; j < width; ++j) {
           int64_t r = (c0 + j) / p.n, n = (c0 + j) % p.n;
           column[j] = p.b.base + r * p.b.runStride + n * p.b.colStride + k0 * p.b.rowStride;
           cOffset[j] = r * p.cRunStride + n * p.cColStride;
+          gateOffset[j] = r * p.gate.runStride + n * p.gate.colStride;
         }
         // Pack B[k0:k0+kc, c0:c0+NR] by rows; missing columns are zero.
         for (int64_t kk = 0; kk < kc; ++kk) {
@@ -100,19 +161,60 @@ template <typename I, int MR, int NV> void blockedWide(const sweep::GemmProblem 
           const int64_t rows = minOf(MR, p.m - m0);
           const float *a = p.a.base + m0 * p.a.rowStride + k0 * p.a.colStride;
           if (direct) {
-            tileRows<I, MR, NV>(rows, a, p.a.rowStride, p.a.colStride, panel, kc,
-                                p.c + cOffset[0] + m0 * p.cRowStride, p.cRowStride);
+            // One run r, columns n0 .. n0 + NR: init and gate rows are contiguous
+            // when their column stride is 1 (a constant init was copied to `row`).
+            const int64_t r = c0 / p.n, n0 = c0 % p.n;
+            float *c = p.c + cOffset[0] + m0 * p.cRowStride;
+            TileEnds ends{c, p.cRowStride};
+            if (start && initRow) {
+              ends.from = p.init.base + r * p.init.runStride + m0 * p.init.rowStride + n0;
+              ends.fromRow = p.init.rowStride;
+            } else if (start && initConstant) {
+              for (int j = 0; j < NR; ++j)
+                row[j] = p.init.base[r * p.init.runStride];
+              ends.from = row, ends.fromRow = 0;
+            } else if (start) {
+              sweep::detail::startTile(p, m0, rows, c0, width, c, p.cRowStride);
+            }
+            const bool fast = finish && inRegisters(p.epilogue, p.gate);
+            if (fast) {
+              ends.epilogue = p.epilogue;
+              ends.gate = p.gate.base + r * p.gate.runStride + m0 * p.gate.rowStride + n0;
+              ends.gateRow = p.gate.rowStride;
+            }
+            tileRows<I, MR, NV>(rows, a, p.a.rowStride, p.a.colStride, panel, kc, c, p.cRowStride,
+                                ends);
+            if (finish && !fast)
+              sweep::detail::finishTile(p, m0, rows, c0, width, c, p.cRowStride);
             continue;
           }
-          for (int64_t i = 0; i < rows; ++i) {
-            float *out = p.c + m0 * p.cRowStride + i * p.cRowStride;
-            int64_t j = 0;
-            for (; j < width; ++j)
-              scratch[i * NR + j] = out[cOffset[j]];
-            for (; j < NR; ++j)
-              scratch[i * NR + j] = 0.0f;
+          if (start) {
+            sweep::detail::startTile(p, m0, rows, c0, width, scratch, NR);
+          } else {
+            for (int64_t i = 0; i < rows; ++i) {
+              const float *out = p.c + m0 * p.cRowStride + i * p.cRowStride;
+              for (int64_t j = 0; j < width; ++j)
+                scratch[i * NR + j] = out[cOffset[j]];
+            }
           }
-          tileRows<I, MR, NV>(rows, a, p.a.rowStride, p.a.colStride, panel, kc, scratch, NR);
+          for (int64_t i = 0; i < rows; ++i)
+            for (int64_t j = width; j < NR; ++j)
+              scratch[i * NR + j] = 0.0f;
+          // The gate gathered like C, so that the epilogue runs in registers.
+          TileEnds ends{scratch, NR};
+          const bool fast = finish && inRegisters(p.epilogue, gateGather);
+          if (fast) {
+            ends.epilogue = p.epilogue, ends.gate = gateTile, ends.gateRow = NR;
+            if (p.gate.base)
+              for (int64_t i = 0; i < rows; ++i) {
+                const float *gate = p.gate.base + (m0 + i) * p.gate.rowStride;
+                for (int64_t j = 0; j < width; ++j)
+                  gateTile[i * NR + j] = gate[gateOffset[j]];
+              }
+          }
+          tileRows<I, MR, NV>(rows, a, p.a.rowStride, p.a.colStride, panel, kc, scratch, NR, ends);
+          if (finish && !fast)
+            sweep::detail::finishTile(p, m0, rows, c0, width, scratch, NR);
           for (int64_t i = 0; i < rows; ++i) {
             float *out = p.c + m0 * p.cRowStride + i * p.cRowStride;
             for (int64_t j = 0; j < width; ++j)
@@ -125,18 +227,14 @@ template <typename I, int MR, int NV> void blockedWide(const sweep::GemmProblem 
 
 /// Shared A: one wide product. Per-run A: one product per run.
 template <typename I, int MR, int NV> void blocked(const sweep::GemmProblem &p) {
-  if (p.runs <= 0 || p.m <= 0 || p.n <= 0 || p.k <= 0)
+  if (p.runs <= 0 || p.m <= 0 || p.n <= 0)
     return;
+  if (p.k <= 0)
+    return sweep::detail::epilogueOnly(p);
   if (p.a.runStride == 0 || p.runs == 1)
     return blockedWide<I, MR, NV>(p);
-  for (int64_t r = 0; r < p.runs; ++r) {
-    sweep::GemmProblem one = p;
-    one.runs = 1;
-    one.a.base += r * p.a.runStride;
-    one.b.base += r * p.b.runStride;
-    one.c += r * p.cRunStride;
-    blockedWide<I, MR, NV>(one);
-  }
+  for (int64_t r = 0; r < p.runs; ++r)
+    blockedWide<I, MR, NV>(sweep::runOf(p, r));
 }
 
 } // namespace

@@ -15,6 +15,10 @@ struct Scalar {
   static void store(float *p, V v) { *p = v; }
   static V broadcast(float x) { return x; }
   static V fma(V a, V b, V c) { return std::fma(a, b, c); }
+  static V mul(V a, V b) { return a * b; }
+  static V sub(V a, V b) { return a - b; }
+  static V relu(V a) { return a > 0.0f ? a : 0.0f; }
+  static V positive(V a) { return a > 0.0f ? 1.0f : 0.0f; }
 };
 } // namespace
 

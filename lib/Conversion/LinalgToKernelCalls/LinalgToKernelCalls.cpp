@@ -1,4 +1,22 @@
 //===- LinalgToKernelCalls.cpp - linalg ops that name a sweep kernel ------===//
+//
+// Two steps on bufferized IR:
+//  1. Epilogue fusion. A dense product comes out of convert-train-to-linalg
+//     as up to three generics writing one buffer Z: the bias broadcast into Z,
+//     the product into Z, and the activation of Z into Y (or, backward, a
+//     zero fill of Z, the input gradient into Z, and Z times an activation's
+//     slope into Y). When nothing else touches Z in between and nothing reads
+//     Z afterwards, they become ONE call of a fused kernel that writes Y once
+//     (`sweep_dense_<mode>_bias_<activation>`,
+//     `sweep_dense_grad_input_through_<activation>`).
+//  2. Every remaining generic with a `sweep_` library_call becomes a call.
+//
+// The tensor-level facts (the bias broadcast and the product each have one
+// use) come from convert-train-to-linalg's marks (Passes.h); the memory-level
+// facts (no other access to Z, no aliasing of the output with an input) are
+// checked here, and a pattern that fails a check is left unfused.
+//
+//===----------------------------------------------------------------------===//
 
 #include "lib/Conversion/Passes.h"
 
@@ -6,6 +24,8 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 namespace sweep {
 #define GEN_PASS_DEF_CONVERTLINALGTOKERNELCALLS
@@ -23,10 +43,225 @@ MemRefType dynamicStrided(MemRefType type) {
   return MemRefType::get(dynamic, type.getElementType(), layout, type.getMemorySpace());
 }
 
+/// Inserts `call @name(memrefs)` before `at`, declaring the kernel on first use.
+LogicalResult emitKernelCall(ModuleOp module, Operation *at, StringRef name, ValueRange memrefs) {
+  OpBuilder b(at);
+  SmallVector<Value> operands;
+  SmallVector<Type> types;
+  for (Value operand : memrefs) {
+    auto type = dynamicStrided(cast<MemRefType>(operand.getType()));
+    operands.push_back(b.create<memref::CastOp>(at->getLoc(), type, operand));
+    types.push_back(type);
+  }
+  auto fnType = b.getFunctionType(types, {});
+  auto callee = module.lookupSymbol<func::FuncOp>(name);
+  if (callee && callee.getFunctionType() != fnType)
+    return at->emitOpError("kernel '") << name << "' is called with operands of other ranks";
+  if (!callee) {
+    OpBuilder top(module.getBodyRegion());
+    callee = top.create<func::FuncOp>(at->getLoc(), name, fnType);
+    callee.setPrivate();
+    callee->setAttr("llvm.emit_c_interface", top.getUnitAttr());
+  }
+  b.create<func::CallOp>(at->getLoc(), callee, operands);
+  return success();
+}
+
+/// The buffer a memref value refers to, through casts.
+Value root(Value value) {
+  while (auto cast = value.getDefiningOp<memref::CastOp>())
+    value = cast.getSource();
+  return value;
+}
+
+bool isAllocated(Value buffer) { return buffer.getDefiningOp<memref::AllocOp>() != nullptr; }
+
+/// Whether `written` is provably not the buffer of `read`: different roots,
+/// one of them allocated here (two function arguments could alias).
+bool distinct(Value written, Value read) {
+  Value a = root(written), b = root(read);
+  return a != b && (isAllocated(a) || isAllocated(b));
+}
+
+/// Ops that may sit between the fused generics: they touch no buffer memory.
+bool touchesNoBuffer(Operation *op) { return isa<memref::AllocOp>(op) || isMemoryEffectFree(op); }
+
+/// The closest op before `op` in its block that may touch a buffer.
+Operation *previousAccess(Operation *op) {
+  for (Operation *prev = op->getPrevNode(); prev; prev = prev->getPrevNode())
+    if (!touchesNoBuffer(prev))
+      return prev;
+  return nullptr;
+}
+
+bool usesBuffer(Operation *op, Value buffer) {
+  bool found = false;
+  op->walk([&](Operation *inner) {
+    for (Value operand : inner->getOperands())
+      found |= root(operand) == buffer;
+  });
+  return found;
+}
+
+/// Whether `op` writes every element of `buffer` without reading it first.
+bool overwrites(Operation *op, Value buffer) {
+  if (auto fill = dyn_cast<linalg::FillOp>(op))
+    return root(fill.getOutputs()[0]) == buffer && root(fill.getInputs()[0]) != buffer;
+  auto generic = dyn_cast<linalg::GenericOp>(op);
+  if (!generic || generic.getNumLoops() != generic.getNumParallelLoops())
+    return false;
+  for (Value input : generic.getDpsInputs())
+    if (root(input) == buffer)
+      return false;
+  for (OpOperand &init : generic.getDpsInitsMutable())
+    if (root(init.get()) == buffer && (generic.payloadUsesValueFromOperand(&init) ||
+                                       !generic.getMatchingIndexingMap(&init).isPermutation()))
+      return false;
+  return true;
+}
+
+/// Whether nothing after `after` reads the values in `buffer` (it is freed,
+/// overwritten or never used again).
+bool deadAfter(Value buffer, Operation *after) {
+  if (!isAllocated(buffer))
+    return false;
+  for (Operation *op = after->getNextNode(); op; op = op->getNextNode()) {
+    if (!usesBuffer(op, buffer))
+      continue;
+    return isa<memref::DeallocOp>(op) || overwrites(op, buffer);
+  }
+  return true;
+}
+
+linalg::GenericOp libraryCall(Operation *op, ArrayRef<StringRef> names) {
+  auto generic = dyn_cast_or_null<linalg::GenericOp>(op);
+  if (!generic || !generic.getLibraryCall() ||
+      !llvm::is_contained(names, *generic.getLibraryCall()))
+    return nullptr;
+  return generic;
+}
+
+/// One fused kernel call replacing `replaced` (the last of which is where
+/// the call goes), and the buffer the fusion no longer writes.
+struct Fusion {
+  std::string kernel;
+  SmallVector<Value> operands;
+  SmallVector<Operation *> replaced;
+  Value unwritten;
+};
+
+constexpr StringRef kForwardProducts[] = {"sweep_dense_wide", "sweep_dense_shared",
+                                          "sweep_dense_per_run"};
+
+/// bias broadcast -> product [-> activation], all into one buffer Z.
+std::optional<Fusion> matchForward(linalg::GenericOp product, linalg::GenericOp activation) {
+  Value z = root(product.getDpsInits()[0]);
+  auto broadcast = dyn_cast_or_null<linalg::GenericOp>(previousAccess(product));
+  if (!broadcast || !broadcast->hasAttr(sweep::kBiasInitAttr) ||
+      root(broadcast.getDpsInits()[0]) != z)
+    return std::nullopt;
+  Value x = product.getDpsInputs()[0], w = product.getDpsInputs()[1];
+  Value bias = broadcast.getDpsInputs()[0];
+  Fusion fusion;
+  fusion.kernel = (*product.getLibraryCall() + "_bias_").str();
+  fusion.replaced = {broadcast, product};
+  if (!activation) {
+    fusion.kernel += "identity";
+    fusion.operands = {x, w, bias, product.getDpsInits()[0]};
+    return fusion;
+  }
+  StringRef act = cast<StringAttr>(activation->getAttr(sweep::kEpilogueAttr)).getValue();
+  Value y = activation.getDpsInits()[0];
+  if (!llvm::is_contained({"relu", "tanh", "sigmoid", "identity"}, act) ||
+      root(activation.getDpsInputs()[0]) != z || !distinct(y, x) || !distinct(y, w) ||
+      !distinct(y, bias) || (root(y) != z && !deadAfter(z, activation)))
+    return std::nullopt;
+  fusion.kernel += act.str();
+  fusion.operands = {x, w, bias, y};
+  fusion.replaced.push_back(activation);
+  if (root(y) != z)
+    fusion.unwritten = z;
+  return fusion;
+}
+
+/// zero fill -> input gradient -> times the activation's slope.
+std::optional<Fusion> matchBackward(linalg::GenericOp slope) {
+  StringRef act = cast<StringAttr>(slope->getAttr(sweep::kEpilogueGradAttr)).getValue();
+  linalg::GenericOp product = libraryCall(previousAccess(slope), {"sweep_dense_grad_input"});
+  if (!product || !llvm::is_contained({"relu", "tanh", "sigmoid"}, act))
+    return std::nullopt;
+  Value z = root(product.getDpsInits()[0]);
+  auto fill = dyn_cast_or_null<linalg::FillOp>(previousAccess(product));
+  if (!fill || root(fill.getOutputs()[0]) != z ||
+      !matchPattern(fill.getInputs()[0], m_PosZeroFloat()))
+    return std::nullopt;
+  Value dy = product.getDpsInputs()[0], w = product.getDpsInputs()[1];
+  Value y = slope.getDpsInputs()[0], dx = slope.getDpsInits()[0];
+  if (root(slope.getDpsInputs()[1]) != z || root(y) == z || !distinct(dx, dy) || !distinct(dx, w) ||
+      !distinct(dx, y) || (root(dx) != z && !deadAfter(z, slope)))
+    return std::nullopt;
+  Fusion fusion;
+  fusion.kernel = ("sweep_dense_grad_input_through_" + act).str();
+  fusion.operands = {dy, w, y, dx};
+  fusion.replaced = {fill, product, slope};
+  if (root(dx) != z)
+    fusion.unwritten = z;
+  return fusion;
+}
+
+/// Every fusion of the module, found before any is applied (each only
+/// removes accesses to its own Z, so the checks of the others still hold).
+SmallVector<Fusion> findFusions(ModuleOp module) {
+  SmallVector<Fusion> fusions;
+  llvm::DenseSet<Operation *> fused;
+  module.walk([&](linalg::GenericOp op) {
+    if (!op.hasPureBufferSemantics())
+      return;
+    std::optional<Fusion> fusion;
+    if (op->hasAttr(sweep::kEpilogueGradAttr)) {
+      fusion = matchBackward(op);
+    } else if (op->hasAttr(sweep::kEpilogueAttr)) {
+      if (linalg::GenericOp product = libraryCall(previousAccess(op), kForwardProducts))
+        fusion = matchForward(product, op);
+    }
+    if (!fusion)
+      return;
+    fused.insert(fusion->replaced.begin(), fusion->replaced.end());
+    fusions.push_back(std::move(*fusion));
+  });
+  // Products not claimed by an activation: fuse the bias alone.
+  module.walk([&](linalg::GenericOp op) {
+    if (!op.hasPureBufferSemantics() || !libraryCall(op, kForwardProducts) || fused.contains(op))
+      return;
+    if (std::optional<Fusion> fusion = matchForward(op, nullptr))
+      fusions.push_back(std::move(*fusion));
+  });
+  return fusions;
+}
+
+/// Frees an allocation that only deallocations still use.
+void eraseIfUnused(Value buffer) {
+  auto alloc = buffer ? buffer.getDefiningOp<memref::AllocOp>() : nullptr;
+  if (!alloc || !llvm::all_of(alloc->getUsers(),
+                              [](Operation *user) { return isa<memref::DeallocOp>(user); }))
+    return;
+  for (Operation *user : llvm::make_early_inc_range(alloc->getUsers()))
+    user->erase();
+  alloc->erase();
+}
+
 struct ConvertLinalgToKernelCallsPass
     : public sweep::impl::ConvertLinalgToKernelCallsBase<ConvertLinalgToKernelCallsPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    for (Fusion &fusion : findFusions(module)) {
+      if (failed(emitKernelCall(module, fusion.replaced.back(), fusion.kernel, fusion.operands)))
+        return signalPassFailure();
+      for (Operation *op : llvm::reverse(fusion.replaced))
+        op->erase();
+      eraseIfUnused(fusion.unwritten);
+    }
+
     SmallVector<linalg::GenericOp> calls;
     module.walk([&](linalg::GenericOp op) {
       std::optional<StringRef> name = op.getLibraryCall();
@@ -34,28 +269,8 @@ struct ConvertLinalgToKernelCallsPass
         calls.push_back(op);
     });
     for (linalg::GenericOp op : calls) {
-      OpBuilder b(op);
-      SmallVector<Value> operands;
-      SmallVector<Type> types;
-      for (Value operand : op->getOperands()) {
-        auto type = dynamicStrided(cast<MemRefType>(operand.getType()));
-        operands.push_back(b.create<memref::CastOp>(op.getLoc(), type, operand));
-        types.push_back(type);
-      }
-      StringRef name = *op.getLibraryCall();
-      auto fnType = b.getFunctionType(types, {});
-      auto callee = module.lookupSymbol<func::FuncOp>(name);
-      if (callee && callee.getFunctionType() != fnType) {
-        op.emitOpError("kernel '") << name << "' is called with operands of other ranks";
+      if (failed(emitKernelCall(module, op, *op.getLibraryCall(), op->getOperands())))
         return signalPassFailure();
-      }
-      if (!callee) {
-        OpBuilder top(module.getBodyRegion());
-        callee = top.create<func::FuncOp>(op.getLoc(), name, fnType);
-        callee.setPrivate();
-        callee->setAttr("llvm.emit_c_interface", top.getUnitAttr());
-      }
-      b.create<func::CallOp>(op.getLoc(), callee, operands);
       op.erase();
     }
   }

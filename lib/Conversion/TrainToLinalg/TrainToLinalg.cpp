@@ -249,12 +249,13 @@ struct DenseLowering : OpRewritePattern<train::DenseOp> {
     Value empty =
         emptyTensor(b, loc, type.getShape(), b.getF32Type(), {{op.getInput(), shared ? 0 : 1}});
     // Start from the bias, as the interpreter does.
-    Value init =
+    auto broadcast =
         generic(b, loc, ValueRange{op.getBias()}, empty,
                 ArrayRef<AffineMap>{pick(ctx, 3, {0, 2}), pick(ctx, 3, {0, 1, 2})},
                 ArrayRef<IteratorType>{kPar, kPar, kPar},
-                [&](OpBuilder &nb, Location nl, ValueRange args) -> Value { return args[0]; })
-            .getResult(0);
+                [&](OpBuilder &nb, Location nl, ValueRange args) -> Value { return args[0]; });
+    broadcast->setAttr(sweep::kBiasInitAttr, b.getUnitAttr());
+    Value init = broadcast.getResult(0);
     // Loops (r, b, k, n): out[r, b, n] = fma(x[b, k], w[r, k, n], out), k in
     // order, as the interpreter's std::fma. The library
     // call names the register-blocked kernel (runtime/kernels) that
@@ -267,15 +268,19 @@ struct DenseLowering : OpRewritePattern<train::DenseOp> {
                 [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
                   return nb.create<math::FmaOp>(nl, args[0], args[1], args[2]);
                 });
-    product.setLibraryCallAttr(b.getStringAttr(
-        op.getWide() ? "sweep_dense_wide" : shared ? "sweep_dense_shared" : "sweep_dense_per_run"));
+    product.setLibraryCallAttr(b.getStringAttr(op.getWide() ? "sweep_dense_wide"
+                                               : shared     ? "sweep_dense_shared"
+                                                            : "sweep_dense_per_run"));
     Value result = product.getResult(0);
     if (std::optional<train::ActivationKind> act = op.getActivation()) {
-      result = elementwise(b, loc, ValueRange{result}, emptyLike(b, loc, result),
-                           [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-                             return activate(nb, nl, *act, args[0]);
-                           })
-                   .getResult(0);
+      // The product's result has no other use: a kernel may fuse this.
+      auto activation = elementwise(b, loc, ValueRange{result}, emptyLike(b, loc, result),
+                                    [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                                      return activate(nb, nl, *act, args[0]);
+                                    });
+      activation->setAttr(sweep::kEpilogueAttr,
+                          b.getStringAttr(train::stringifyActivationKind(*act)));
+      result = activation.getResult(0);
     }
     b.replaceOp(op, result);
     return success();
@@ -321,13 +326,18 @@ struct ActivationOutputGradLowering : OpRewritePattern<train::ActivationOutputGr
     Location loc = op.getLoc();
     Value empty = emptyLike(b, loc, op.getInput());
     train::ActivationKind kind = op.getKind();
-    b.replaceOp(op, elementwise(b, loc, ValueRange{op.getInput(), op.getGrad()}, empty,
-                                [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-                                  // relu's slope from y > 0 equals the one from z > 0.
-                                  return nb.create<arith::MulFOp>(
-                                      nl, args[1], slope(nb, nl, kind, args[0], args[0]));
-                                })
-                        .getResult(0));
+    auto product = elementwise(b, loc, ValueRange{op.getInput(), op.getGrad()}, empty,
+                               [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                                 // relu's slope from y > 0 equals the one from z > 0.
+                                 return nb.create<arith::MulFOp>(
+                                     nl, args[1], slope(nb, nl, kind, args[0], args[0]));
+                               });
+    // The input gradient's kernel can apply this when it computed args[1].
+    if (kind == train::ActivationKind::Relu || kind == train::ActivationKind::Tanh ||
+        kind == train::ActivationKind::Sigmoid)
+      product->setAttr(sweep::kEpilogueGradAttr,
+                       b.getStringAttr(train::stringifyActivationKind(kind)));
+    b.replaceOp(op, product.getResult(0));
     return success();
   }
 };
@@ -339,15 +349,14 @@ struct DropoutLowering : OpRewritePattern<train::DropoutOp> {
     MLIRContext *ctx = b.getContext();
     bool shared = op.getInput().getType().getRank() == 2;
     AffineMap inputMap = shared ? pick(ctx, 3, {1, 2}) : pick(ctx, 3, {0, 1, 2});
-    Value result = generic(b, loc, ValueRange{op.getInput(), op.getScale()},
-                           emptyLike(b, loc, op.getScale()),
-                           ArrayRef<AffineMap>{inputMap, pick(ctx, 3, {0, 1, 2}),
-                                               pick(ctx, 3, {0, 1, 2})},
-                           ArrayRef<IteratorType>{kPar, kPar, kPar},
-                           [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-                             return nb.create<arith::MulFOp>(nl, args[0], args[1]);
-                           })
-                       .getResult(0);
+    Value result =
+        generic(b, loc, ValueRange{op.getInput(), op.getScale()}, emptyLike(b, loc, op.getScale()),
+                ArrayRef<AffineMap>{inputMap, pick(ctx, 3, {0, 1, 2}), pick(ctx, 3, {0, 1, 2})},
+                ArrayRef<IteratorType>{kPar, kPar, kPar},
+                [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                  return nb.create<arith::MulFOp>(nl, args[0], args[1]);
+                })
+            .getResult(0);
     b.replaceOp(op, result);
     return success();
   }
@@ -407,8 +416,7 @@ Value targetDifference(OpBuilder &nb, Location nl, Value o, Value t, bool labels
   Value targetValue = t;
   if (labels) {
     Value col = nb.create<linalg::IndexOp>(nl, 2);
-    Value hit =
-        nb.create<arith::CmpIOp>(nl, arith::CmpIPredicate::eq, col, labelIndex(nb, nl, t));
+    Value hit = nb.create<arith::CmpIOp>(nl, arith::CmpIPredicate::eq, col, labelIndex(nb, nl, t));
     targetValue = nb.create<arith::SelectOp>(nl, hit, f32(nb, nl, 1), f32(nb, nl, 0));
   }
   return nb.create<arith::SubFOp>(nl, o, targetValue);
@@ -549,7 +557,8 @@ struct LossRowsLowering : OpRewritePattern<train::LossRowsOp> {
                                                   nb.create<arith::MulFOp>(nl, diff, diff));
                 })
             .getResult(0);
-    Value width = b.create<arith::ConstantOp>(loc, b.getF64FloatAttr(double(outType.getDimSize(2))));
+    Value width =
+        b.create<arith::ConstantOp>(loc, b.getF64FloatAttr(double(outType.getDimSize(2))));
     b.replaceOp(op, elementwise(b, loc, ValueRange{sums}, emptyLike(b, loc, sums),
                                 [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
                                   return nb.create<arith::DivFOp>(nl, args[0], width);
@@ -624,8 +633,8 @@ struct DenseGradWeightLowering : OpRewritePattern<train::DenseGradWeightOp> {
                   return nb.create<math::FmaOp>(nl, args[0], args[1], args[2]);
                 });
     gradient.setLibraryCallAttr(b.getStringAttr(op.getWide() ? "sweep_dense_grad_weight_wide"
-                                                : shared      ? "sweep_dense_grad_weight_shared"
-                                                              : "sweep_dense_grad_weight_per_run"));
+                                                : shared     ? "sweep_dense_grad_weight_shared"
+                                                             : "sweep_dense_grad_weight_per_run"));
     b.replaceOp(op, gradient.getResult(0));
     return success();
   }
@@ -772,13 +781,12 @@ struct ConvertTrainToLinalgPass
                            math::MathDialect>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     RewritePatternSet patterns(&getContext());
-    patterns.add<DenseLowering, ActivationLowering, ActivationGradLowering,
-                 ActivationOutputGradLowering, DropoutLowering, SoftmaxLowering,
-                 CrossEntropyLowering<train::CrossEntropyOp>,
-                 CrossEntropyLowering<train::CrossEntropyGradOp>, MseLowering<train::MseOp>,
-                 MseLowering<train::MseGradOp>, LossRowsLowering, AccuracyLowering, DenseGradWeightLowering,
-                 DenseGradInputLowering, BiasGradLowering, SgdLowering, AdamLowering>(
-        &getContext());
+    patterns.add<
+        DenseLowering, ActivationLowering, ActivationGradLowering, ActivationOutputGradLowering,
+        DropoutLowering, SoftmaxLowering, CrossEntropyLowering<train::CrossEntropyOp>,
+        CrossEntropyLowering<train::CrossEntropyGradOp>, MseLowering<train::MseOp>,
+        MseLowering<train::MseGradOp>, LossRowsLowering, AccuracyLowering, DenseGradWeightLowering,
+        DenseGradInputLowering, BiasGradLowering, SgdLowering, AdamLowering>(&getContext());
     if (failed(applyPartialConversion(getOperation(), target, std::move(patterns))))
       signalPassFailure();
   }

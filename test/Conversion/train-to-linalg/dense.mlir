@@ -15,7 +15,7 @@
 func.func @dense(%x: tensor<?x4xf32>, %w: tensor<2x4x8xf32>, %b: tensor<2x8xf32>) -> tensor<2x?x8xf32> {
   // CHECK: %[[DIM:.*]] = tensor.dim %[[IN]], %{{.*}} : tensor<?x4xf32>
   // CHECK: %[[EMPTY:.*]] = tensor.empty(%[[DIM]]) : tensor<2x?x8xf32>
-  // CHECK: %[[INIT:.*]] = linalg.generic {indexing_maps = [#[[$BIAS]], #[[$ID3]]], iterator_types = ["parallel", "parallel", "parallel"]} ins(%[[B]] : tensor<2x8xf32>) outs(%[[EMPTY]] : tensor<2x?x8xf32>)
+  // CHECK: %[[INIT:.*]] = linalg.generic {indexing_maps = [#[[$BIAS]], #[[$ID3]]], iterator_types = ["parallel", "parallel", "parallel"]} ins(%[[B]] : tensor<2x8xf32>) outs(%[[EMPTY]] : tensor<2x?x8xf32>) attrs = {sweep.bias_init}
   // CHECK: linalg.generic {indexing_maps = [#[[$X]], #[[$W]], #[[$Y]]], iterator_types = ["parallel", "parallel", "reduction", "parallel"], library_call = "sweep_dense_shared"} ins(%[[IN]], %[[WT]] : tensor<?x4xf32>, tensor<2x4x8xf32>) outs(%[[INIT]] : tensor<2x?x8xf32>)
   // CHECK-NEXT: ^bb0(%[[XV:.*]]: f32, %[[WV:.*]]: f32, %[[ACC:.*]]: f32):
   // CHECK-NEXT: %[[S:.*]] = math.fma %[[XV]], %[[WV]], %[[ACC]] : f32
@@ -51,17 +51,18 @@ func.func @wide(%x: tensor<?x4xf32>, %w: tensor<2x4x8xf32>, %b: tensor<2x8xf32>,
   return %y, %dw : tensor<2x?x8xf32>, tensor<2x4x8xf32>
 }
 
-// A fused activation is the product's epilogue: one elementwise pass after it.
+// A fused activation is the product's epilogue: an elementwise pass after it,
+// marked for convert-linalg-to-kernel-calls, which moves it into the kernel.
 // CHECK-LABEL: func.func @fused
 func.func @fused(%x: tensor<?x4xf32>, %w: tensor<2x4x8xf32>, %b: tensor<2x8xf32>, %dy: tensor<2x?x8xf32>)
     -> (tensor<2x?x8xf32>, tensor<2x?x8xf32>) {
   // CHECK: library_call = "sweep_dense_shared"
-  // CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel"]
+  // CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel"]} {{.*}} attrs = {sweep.epilogue = "relu"}
   // CHECK: arith.cmpf ogt
   // CHECK-NEXT: arith.select
   %y = train.dense %x, %w, %b activation relu : tensor<?x4xf32>, tensor<2x4x8xf32>, tensor<2x8xf32> -> tensor<2x?x8xf32>
   // relu's slope from the output.
-  // CHECK: linalg.generic
+  // CHECK: linalg.generic {{.*}} attrs = {sweep.epilogue_grad = "relu"}
   // CHECK: arith.cmpf ogt
   // CHECK: arith.mulf
   %g = train.activation_output_grad relu %y, %dy : tensor<2x?x8xf32>

@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <string>
 #include <vector>
 
 using namespace sweep;
@@ -123,4 +124,26 @@ TEST(DenseKernels, InputGradientEqualsTheInterpreterBitForBit) {
                          s.inputs, s.outputs);
     EXPECT_EQ(got, expected) << s.runs << "x" << s.batch << "x" << s.inputs << "x" << s.outputs;
   }
+}
+
+// convert-linalg-to-kernel-calls builds fused kernel names from a mode and an
+// activation: every combination it can emit must resolve in the JIT.
+TEST(DenseKernels, EveryFusedKernelNameIsRegistered) {
+  int64_t count = 0;
+  const KernelSymbol *symbols = kernelSymbols(count);
+  auto registered = [&](const std::string &name) {
+    for (int64_t i = 0; i < count; ++i)
+      if (symbols[i].name == "_mlir_ciface_" + name)
+        return symbols[i].address != nullptr;
+    return false;
+  };
+  for (const char *act : {"identity", "relu", "tanh", "sigmoid"})
+    for (const char *mode : {"wide", "shared", "per_run"})
+      EXPECT_TRUE(registered(std::string("sweep_dense_") + mode + "_bias_" + act)) << mode << act;
+  for (const char *act : {"relu", "tanh", "sigmoid"})
+    EXPECT_TRUE(registered(std::string("sweep_dense_grad_input_through_") + act)) << act;
+  for (const char *plain : {"sweep_dense_wide", "sweep_dense_shared", "sweep_dense_per_run",
+                            "sweep_dense_grad_weight_wide", "sweep_dense_grad_weight_shared",
+                            "sweep_dense_grad_weight_per_run", "sweep_dense_grad_input"})
+    EXPECT_TRUE(registered(plain)) << plain;
 }

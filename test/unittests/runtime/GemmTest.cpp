@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "runtime/kernels/Gemm.h"
+#include "runtime/kernels/Activation.h"
 
 #include <gtest/gtest.h>
 
@@ -23,15 +24,43 @@ struct Case {
   bool sharedA, transposeA, transposeB;
 };
 
-/// C[r](i, j) = fma chain over kk of A[r](i, kk) * B[r](kk, j), from C.
+float at(const StridedRuns &s, int64_t r, int64_t i, int64_t j) {
+  return s.base[r * s.runStride + i * s.rowStride + j * s.colStride];
+}
+
+/// The epilogue as a separate pass would apply it, with the interpreter's formulas.
+float finish(const GemmProblem &p, float c, int64_t r, int64_t i, int64_t j) {
+  switch (p.epilogue) {
+  case Epilogue::None:
+    return c;
+  case Epilogue::Relu:
+    return activation::relu(c);
+  case Epilogue::Tanh:
+    return activation::tanh(c);
+  case Epilogue::Sigmoid:
+    return activation::sigmoid(c);
+  case Epilogue::ReluSlope:
+    return c * activation::reluSlope(at(p.gate, r, i, j));
+  case Epilogue::TanhSlope:
+    return c * activation::tanhSlope(at(p.gate, r, i, j));
+  case Epilogue::SigmoidSlope:
+    return c * activation::sigmoidSlope(at(p.gate, r, i, j));
+  }
+  return c;
+}
+
+/// C[r](i, j) = fma chain over kk of A[r](i, kk) * B[r](kk, j), from C (or
+/// init), then the epilogue.
 void reference(const GemmProblem &p) {
   for (int64_t r = 0; r < p.runs; ++r)
     for (int64_t i = 0; i < p.m; ++i)
       for (int64_t j = 0; j < p.n; ++j) {
         float &c = p.c[r * p.cRunStride + i * p.cRowStride + j * p.cColStride];
+        if (p.init.base)
+          c = at(p.init, r, i, j);
         for (int64_t kk = 0; kk < p.k; ++kk)
-          c = std::fma(p.a.base[r * p.a.runStride + i * p.a.rowStride + kk * p.a.colStride],
-                       p.b.base[r * p.b.runStride + kk * p.b.rowStride + j * p.b.colStride], c);
+          c = std::fma(at(p.a, r, i, kk), at(p.b, r, kk, j), c);
+        c = finish(p, c, r, i, j);
       }
 }
 
@@ -106,6 +135,48 @@ TEST(Gemm, ColumnStridedOutputAndEmptyProducts) {
     empty.c = got.data();
     gemmWith(isa, empty);
     EXPECT_EQ(got, c0) << gemmIsaName(isa);
+  }
+}
+
+TEST(Gemm, EpiloguesEqualSeparatePassesBitForBit) {
+  std::mt19937 gen(13);
+  // Direct tiles (n = 64, per run), panels spanning runs (n = 10, shared A),
+  // a column-strided C (scratch tiles), K over one block, and K = 0.
+  struct Layout {
+    Case shape;
+    bool transposeC;
+  };
+  const Layout layouts[] = {{{3, 17, 40, 64, false, false, false}, false},
+                            {{5, 19, 300, 10, true, false, false}, false},
+                            {{2, 9, 33, 7, true, false, false}, true},
+                            {{2, 5, 0, 12, false, false, false}, false}};
+  const Epilogue epilogues[] = {Epilogue::None,        Epilogue::Relu,      Epilogue::Tanh,
+                                Epilogue::Sigmoid,     Epilogue::ReluSlope, Epilogue::TanhSlope,
+                                Epilogue::SigmoidSlope};
+  for (const Layout &layout : layouts) {
+    const Case &c = layout.shape;
+    std::vector<float> a = normal(size_t((c.sharedA ? 1 : c.runs) * c.m * c.k), gen);
+    std::vector<float> b = normal(size_t(c.runs * c.k * c.n), gen);
+    std::vector<float> c0 = normal(size_t(c.runs * c.m * c.n), gen);
+    std::vector<float> bias = normal(size_t(c.runs * c.n), gen);
+    std::vector<float> gate = normal(size_t(c.runs * c.m * c.n), gen);
+    for (Epilogue epilogue : epilogues)
+      for (bool withInit : {false, true}) {
+        GemmProblem p;
+        p.runs = c.runs, p.m = c.m, p.k = c.k, p.n = c.n;
+        p.a = {a.data(), c.sharedA ? 0 : c.m * c.k, c.k, 1};
+        p.b = {b.data(), c.k * c.n, c.n, 1};
+        p.cRunStride = c.m * c.n;
+        p.cRowStride = layout.transposeC ? 1 : c.n;
+        p.cColStride = layout.transposeC ? c.m : 1;
+        if (withInit)
+          p.init = {bias.data(), c.n, 0, 1}; // broadcast over rows
+        p.epilogue = epilogue;
+        p.gate = {gate.data(), c.m * c.n, c.n, 1};
+        expectEveryIsaMatches(p, c0,
+                              describe(c) + " epilogue " + std::to_string(int(epilogue)) +
+                                  (withInit ? " init" : "") + (layout.transposeC ? " Ct" : ""));
+      }
   }
 }
 
