@@ -245,7 +245,10 @@ std::vector<FamilySpec> buildFamilies() {
                        Value::symbol("auto"),
                        "the meter read; `model` estimates from FLOPs and bytes"),
                  param("window_ms", ParamType::integer(10, 600000), Value::integer(200),
-                       "milliseconds between meter reads")},
+                       "milliseconds between meter reads"),
+                 optional("budget", positive(),
+                          "joules after which the sweep stops (unfinished runs are kept for "
+                          "--resume)")},
                 "energy metering"}}});
 
   // Data sources. Every parameter of a data source is structural: it changes the

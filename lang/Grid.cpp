@@ -138,22 +138,26 @@ uint64_t mix64(uint64_t x) {
 }
 } // namespace
 
+bool sweep::isRunSetting(llvm::StringRef path) {
+  return path != "energy" && !path.starts_with("energy.");
+}
+
 ConfigHasher::ConfigHasher(const SweepSpec &spec) {
   pathsByName.resize(spec.paths.size());
   pathHashes.resize(spec.paths.size());
   for (size_t i = 0; i < spec.paths.size(); ++i) {
     pathsByName[i] = int(i);
     pathHashes[i] = fnv1a(spec.paths[i].path.data(), spec.paths[i].path.size());
+    runSetting.push_back(isRunSetting(spec.paths[i].path));
   }
-  llvm::sort(pathsByName,
-             [&](int a, int b) { return spec.paths[a].path < spec.paths[b].path; });
+  llvm::sort(pathsByName, [&](int a, int b) { return spec.paths[a].path < spec.paths[b].path; });
 }
 
 uint64_t ConfigHasher::hash(llvm::ArrayRef<Value> values) const {
   uint64_t hash = 0x9e3779b97f4a7c15ull;
   for (int id : pathsByName) {
     const Value &value = values[id];
-    if (value.isNone())
+    if (value.isNone() || !runSetting[size_t(id)])
       continue;
     // Kind and bits, not text: a path always holds one kind (sema coerces), and
     // IEEE bits and two's complement read the same on every (little-endian) machine.
@@ -185,10 +189,10 @@ mlir::FailureOr<RunTable> sweep::expandGrid(const SweepSpec &spec, SourceDiagnos
                                             uint64_t maxRuns) {
   uint64_t total = countUnconstrainedRuns(spec);
   if (total > maxRuns) {
-    diags.error(spec.loc, "sweep '" + spec.name + "' has " +
-                              (total == UINT64_MAX ? std::string("more than 2^64")
-                                                   : std::to_string(total)) +
-                              " runs; the limit is " + std::to_string(maxRuns));
+    diags.error(spec.loc,
+                "sweep '" + spec.name + "' has " +
+                    (total == UINT64_MAX ? std::string("more than 2^64") : std::to_string(total)) +
+                    " runs; the limit is " + std::to_string(maxRuns));
     return mlir::failure();
   }
   // The run table holds one 32-bit index per slot per run.
@@ -230,8 +234,10 @@ mlir::FailureOr<RunTable> sweep::expandGrid(const SweepSpec &spec, SourceDiagnos
     if (rejected[c] == 0)
       diags.warning(spec.constraints[c].loc, "this 'where' clause removes no run");
   if (table.size() == 0) {
-    auto diag = diags.error(spec.loc, "sweep '" + spec.name + "' has no runs left: 'where' "
-                                      "removes all " + std::to_string(total));
+    auto diag = diags.error(spec.loc, "sweep '" + spec.name +
+                                          "' has no runs left: 'where' "
+                                          "removes all " +
+                                          std::to_string(total));
     return mlir::failure();
   }
   return table;

@@ -61,6 +61,11 @@ mlir::FailureOr<RunTable> expandGrid(const SweepSpec &spec, SourceDiagnostics &d
 void resolveRun(const SweepSpec &spec, llvm::ArrayRef<uint32_t> indices,
                 std::vector<Value> &values);
 
+/// Whether a setting path belongs to a run's configuration (its runs.csv
+/// column and config hash). `energy(...)` does not: metering and the budget
+/// apply to an invocation, so changing them keeps `--resume` working.
+bool isRunSetting(llvm::StringRef path);
+
 /// Hashes a run's complete configuration to 64 bits. The hash combines, in
 /// path-name order, a hash of each set path with a hash of its value's kind and
 /// bits, so it does not depend on the order axes were written or on an axis's
@@ -74,6 +79,7 @@ public:
 private:
   std::vector<int> pathsByName;
   std::vector<uint64_t> pathHashes; // Indexed by path id.
+  std::vector<bool> runSetting;     // Indexed by path id: isRunSetting.
 };
 
 } // namespace sweep

@@ -221,10 +221,14 @@ RunSpec JobBuilder::buildRun(size_t r, uint32_t groupIndex) {
   run.patience = integer("early_stop.patience", 5);
   run.minDelta = number("early_stop.min_delta", 0);
   run.dropout = dropoutOf(groupIndex);
-  for (const Value &value : values)
+  for (size_t id = 0; id < values.size(); ++id) {
+    if (!isRunSetting(spec.paths[id].path))
+      continue;
+    const Value &value = values[id];
     run.columnValues.push_back(value.isNone()                      ? std::string()
                                : value.kind == Value::Kind::String ? value.s.str()
                                                                    : value.str());
+  }
   return run;
 }
 
@@ -233,7 +237,8 @@ SweepJob JobBuilder::build(llvm::StringRef sourceFile) {
   job.name = spec.name;
   job.sourceFile = sourceFile.str();
   for (const PathInfo &info : spec.paths)
-    job.columns.push_back(info.path);
+    if (isRunSetting(info.path))
+      job.columns.push_back(info.path);
   job.metrics = spec.metrics;
   llvm::StringMap<uint32_t> datasetOfKey;
   for (const RunGroup &group : plan.groups) {
@@ -250,6 +255,10 @@ SweepJob JobBuilder::build(llvm::StringRef sourceFile) {
     out.dataset = it->second;
     job.groups.push_back(std::move(out));
     job.deviceGpuRequested |= text("device", "auto") == "gpu";
+    // The same for every run (Sema rejects energy axes).
+    job.energyMeter = text("energy.meter", "auto").str();
+    job.energyWindowSeconds = double(integer("energy.window_ms", 200)) / 1000.0;
+    job.energyBudgetJoules = number("energy.budget", 0);
   }
   ConfigHasher hasher(spec);
   job.runs.reserve(runs.size());

@@ -113,8 +113,8 @@ std::optional<Value> Sema::coerce(const Value &value, const ParamType &type, llv
       return mismatch();
     if (llvm::is_contained(type.symbols, value.s))
       return value;
-    auto diag = diags.error(loc, "'" + name + "' must be " + type.describe() + ", got '" +
-                                     value.s + "'");
+    auto diag =
+        diags.error(loc, "'" + name + "' must be " + type.describe() + ", got '" + value.s + "'");
     SourceDiagnostics::suggest(diag, value.s, type.symbols);
     return std::nullopt;
   }
@@ -150,11 +150,10 @@ std::optional<Value> Sema::coerce(const Value &value, const ParamType &type, llv
 // Settings
 //===----------------------------------------------------------------------===//
 
-bool Sema::checkSetting(const ParamSpec &paramSpec, const Setting *setting,
-                        llvm::SMLoc ownerLoc, const std::string &pathPrefix, int scope,
-                        ConfigNode &node) {
-  std::string path = pathPrefix.empty() ? paramSpec.name.str()
-                                        : pathPrefix + "." + paramSpec.name.str();
+bool Sema::checkSetting(const ParamSpec &paramSpec, const Setting *setting, llvm::SMLoc ownerLoc,
+                        const std::string &pathPrefix, int scope, ConfigNode &node) {
+  std::string path =
+      pathPrefix.empty() ? paramSpec.name.str() : pathPrefix + "." + paramSpec.name.str();
   SettingEntry entry;
   entry.name = paramSpec.name;
   entry.loc = setting ? setting->getLoc() : ownerLoc;
@@ -163,8 +162,8 @@ bool Sema::checkSetting(const ParamSpec &paramSpec, const Setting *setting,
   if (paramSpec.type.kind == ParamType::Kind::Config) {
     if (!setting && paramSpec.defaultValue.isNone()) {
       if (paramSpec.required) {
-        diags.error(ownerLoc, "missing required setting '" + paramSpec.name + "' (" +
-                                  paramSpec.help + ")");
+        diags.error(ownerLoc,
+                    "missing required setting '" + paramSpec.name + "' (" + paramSpec.help + ")");
         return false;
       }
       return true; // An optional configuration left out.
@@ -179,8 +178,8 @@ bool Sema::checkSetting(const ParamSpec &paramSpec, const Setting *setting,
   if (!setting) {
     if (paramSpec.required) {
       diags.error(ownerLoc, "missing required " +
-                                llvm::Twine(pathPrefix.empty() ? "setting" : "argument") +
-                                " '" + paramSpec.name + "' (" + paramSpec.help + ")");
+                                llvm::Twine(pathPrefix.empty() ? "setting" : "argument") + " '" +
+                                paramSpec.name + "' (" + paramSpec.help + ")");
       return false;
     }
     if (paramSpec.defaultValue.isNone())
@@ -199,8 +198,10 @@ bool Sema::checkSetting(const ParamSpec &paramSpec, const Setting *setting,
     auto *call = llvm::dyn_cast<CallExpr>(setting->value.get());
     if (call && call->getCallee() == paramSpec.name) {
       // `seed (1 + 2);` parses as the setting form `name(args)`.
-      diags.error(setting->getLoc(), "'" + paramSpec.name + "' takes a value, not arguments; "
-                                     "write '" + paramSpec.name + ": (...)'");
+      diags.error(setting->getLoc(), "'" + paramSpec.name +
+                                         "' takes a value, not arguments; "
+                                         "write '" +
+                                         paramSpec.name + ": (...)'");
       return false;
     }
     std::optional<Value> value = evaluator->evaluateConstant(setting->value.get());
@@ -231,13 +232,12 @@ bool Sema::checkSetting(const ParamSpec &paramSpec, const Setting *setting,
   bool ok = true;
   for (const AxisElement &element : *elements) {
     if (element.value.isNone()) {
-      diags.error(element.loc, "'" + paramSpec.name + "' must be " +
-                                   paramSpec.type.describe() + ", got a call");
+      diags.error(element.loc,
+                  "'" + paramSpec.name + "' must be " + paramSpec.type.describe() + ", got a call");
       ok = false;
       continue;
     }
-    std::optional<Value> value = coerce(element.value, paramSpec.type, element.loc,
-                                        paramSpec.name);
+    std::optional<Value> value = coerce(element.value, paramSpec.type, element.loc, paramSpec.name);
     if (!value) {
       ok = false;
       continue;
@@ -339,8 +339,8 @@ bool Sema::checkConfigSetting(const ParamSpec &paramSpec, const Setting *setting
     for (const ConfigNode &previous : nodes)
       if (several && previous.kind == node.kind && previous.settings.empty() &&
           node.settings.empty())
-        diags.warning(alternative->getLoc(), "alternative '" + node.kind +
-                                                 "' appears twice in choice '" + path + "'");
+        diags.warning(alternative->getLoc(),
+                      "alternative '" + node.kind + "' appears twice in choice '" + path + "'");
     nodes.push_back(std::move(node));
     scopes.push_back(altScope);
   }
@@ -353,8 +353,8 @@ bool Sema::checkConfigSetting(const ParamSpec &paramSpec, const Setting *setting
   return true;
 }
 
-bool Sema::checkConfigAlternative(llvm::StringRef family, const Expr *expr,
-                                  const std::string &path, int scope, ConfigNode &node) {
+bool Sema::checkConfigAlternative(llvm::StringRef family, const Expr *expr, const std::string &path,
+                                  int scope, ConfigNode &node) {
   llvm::StringRef kindName;
   llvm::ArrayRef<Setting> args;
   if (auto *call = llvm::dyn_cast<CallExpr>(expr)) {
@@ -376,9 +376,8 @@ bool Sema::checkConfigAlternative(llvm::StringRef family, const Expr *expr,
     const Decl *decl = decls.lookup(kindName);
     auto *model = llvm::dyn_cast_or_null<ModelDecl>(decl);
     if (!model) {
-      auto diag = diags.error(expr->getLoc(),
-                              decl ? "'" + kindName + "' is not a model"
-                                   : "unknown model '" + kindName + "'");
+      auto diag = diags.error(expr->getLoc(), decl ? "'" + kindName + "' is not a model"
+                                                   : "unknown model '" + kindName + "'");
       std::vector<llvm::StringRef> candidates;
       for (const auto &entry : modelKinds)
         candidates.push_back(entry.getKey());
@@ -403,9 +402,8 @@ bool Sema::checkConfigAlternative(llvm::StringRef family, const Expr *expr,
     const Decl *decl = decls.lookup(kindName);
     auto *dataset = llvm::dyn_cast_or_null<DatasetDecl>(decl);
     if (!dataset) {
-      auto diag = diags.error(expr->getLoc(),
-                              decl ? "'" + kindName + "' is not a dataset"
-                                   : "unknown dataset '" + kindName + "'");
+      auto diag = diags.error(expr->getLoc(), decl ? "'" + kindName + "' is not a dataset"
+                                                   : "unknown dataset '" + kindName + "'");
       std::vector<llvm::StringRef> candidates;
       for (const DeclPtr &d : module.decls)
         if (llvm::isa<DatasetDecl>(d.get()))
@@ -417,8 +415,8 @@ bool Sema::checkConfigAlternative(llvm::StringRef family, const Expr *expr,
     }
     used[kindName] = true;
     if (!args.empty()) {
-      diags.error(expr->getLoc(), "dataset '" + kindName +
-                                      "' is already configured; it takes no arguments here");
+      diags.error(expr->getLoc(),
+                  "dataset '" + kindName + "' is already configured; it takes no arguments here");
       return false;
     }
     if (invalidDecls.lookup(kindName))
@@ -451,8 +449,10 @@ bool Sema::reportMisreadSetting(const KindSpec &kind, const Expr &value) {
     if (!kind.lookup(call->getCallee()) || call->getArgs().size() != 1 ||
         !call->getArgs().front().name.empty())
       return false;
-    diags.error(call->getLoc(), "'" + call->getCallee() + "' takes a value, not arguments; "
-                                "write '" + call->getCallee() + ": (...)'");
+    diags.error(call->getLoc(), "'" + call->getCallee() +
+                                    "' takes a value, not arguments; "
+                                    "write '" +
+                                    call->getCallee() + ": (...)'");
     return true;
   }
   auto *difference = llvm::dyn_cast<BinaryExpr>(&value);
@@ -498,8 +498,8 @@ bool Sema::checkConfigArgs(const KindSpec &kind, llvm::ArrayRef<Setting> args, l
       sawNamed = true;
       const ParamSpec *param = kind.lookup(arg.name);
       if (!param) {
-        auto diag = diags.error(arg.nameLoc, "'" + kind.name + "' has no parameter '" +
-                                                 arg.name + "'");
+        auto diag =
+            diags.error(arg.nameLoc, "'" + kind.name + "' has no parameter '" + arg.name + "'");
         std::vector<llvm::StringRef> names;
         for (const ParamSpec &p : kind.params)
           names.push_back(p.name);
@@ -588,8 +588,7 @@ std::unique_ptr<SweepSpec> Sema::checkSweep(const SweepDecl &decl) {
   bool allNamesKnown = ok;
   std::vector<ConfigNode> pieces(sweepKind.params.size());
   for (size_t index : order)
-    ok &= checkSetting(sweepKind.params[index], bound[index], decl.getLoc(), "", 0,
-                       pieces[index]);
+    ok &= checkSetting(sweepKind.params[index], bound[index], decl.getLoc(), "", 0, pieces[index]);
   // A misspelled setting would also be reported missing; one error is enough.
   if (!allNamesKnown) {
     spec = nullptr;
@@ -623,6 +622,19 @@ std::unique_ptr<SweepSpec> Sema::checkSweep(const SweepDecl &decl) {
   if (!sawReport) {
     spec->metrics = {"loss"};
     spec->reportLoc = decl.getLoc();
+  }
+  // Metering and the budget belong to the whole sweep, not to a run.
+  for (const Axis &axis : spec->axes) {
+    llvm::StringRef path = spec->paths[axis.pathId].path;
+    if ((path == "energy" || path.starts_with("energy.")) && axis.values.size() > 1)
+      diags.error(axis.loc,
+                  "'" + path.str() + "' applies to the whole sweep and cannot vary across runs");
+  }
+  for (const Choice &choice : spec->choices) {
+    llvm::StringRef path = spec->paths[choice.pathId].path;
+    if ((path == "energy" || path.starts_with("energy.")) && choice.alternatives.size() > 1)
+      diags.error(choice.loc,
+                  "'" + path.str() + "' applies to the whole sweep and cannot vary across runs");
   }
 
   spec = nullptr;
@@ -661,8 +673,10 @@ void Sema::checkZip(const ZipClause &clause) {
         return path == name.name || path.ends_with("." + name.name);
       });
       if (isSetting) {
-        diags.error(name.loc, "'" + name.name + "' has a single value; 'zip' needs axes "
-                                                "('" + name.name + " in [...]')");
+        diags.error(name.loc, "'" + name.name +
+                                  "' has a single value; 'zip' needs axes "
+                                  "('" +
+                                  name.name + " in [...]')");
         return;
       }
       auto diag = diags.error(name.loc, "'" + name.name + "' is not an axis of this sweep");
@@ -676,9 +690,9 @@ void Sema::checkZip(const ZipClause &clause) {
       return;
     }
     if (found.size() > 1) {
-      auto diag = diags.error(name.loc, "'" + name.name + "' names " +
-                                            std::to_string(found.size()) +
-                                            " axes; write its full path");
+      auto diag =
+          diags.error(name.loc, "'" + name.name + "' names " + std::to_string(found.size()) +
+                                    " axes; write its full path");
       for (int axis : found)
         diag.attachNote(diags.getLocation(spec->axes[axis].loc))
             << "axis '" << spec->paths[spec->axes[axis].pathId].path << "' is here";
@@ -702,8 +716,7 @@ void Sema::checkZip(const ZipClause &clause) {
     if (axis.values.size() != first.values.size()) {
       auto diag = diags.error(clause.getLoc(), "zipped axes must have the same length");
       diag.attachNote(diags.getLocation(first.loc))
-          << "'" << spec->paths[first.pathId].path << "' has " << first.values.size()
-          << " values";
+          << "'" << spec->paths[first.pathId].path << "' has " << first.values.size() << " values";
       diag.attachNote(diags.getLocation(axis.loc))
           << "'" << spec->paths[axis.pathId].path << "' has " << axis.values.size() << " values";
       return;
@@ -718,8 +731,8 @@ void Sema::checkZip(const ZipClause &clause) {
     for (int id : axes)
       if (llvm::is_contained(factors[i].axes, id)) {
         if (factors[i].axes.size() > 1) {
-          diags.error(clause.getLoc(), "axis '" + spec->paths[spec->axes[id].pathId].path +
-                                           "' is already zipped");
+          diags.error(clause.getLoc(),
+                      "axis '" + spec->paths[spec->axes[id].pathId].path + "' is already zipped");
           return;
         }
         if (firstFactor < 0)
@@ -734,8 +747,7 @@ void Sema::checkZip(const ZipClause &clause) {
       rebuilt.push_back(zipped);
       continue;
     }
-    if (factors[i].kind == Factor::Kind::Axes &&
-        llvm::is_contained(axes, factors[i].axes.front()))
+    if (factors[i].kind == Factor::Kind::Axes && llvm::is_contained(axes, factors[i].axes.front()))
       continue;
     rebuilt.push_back(std::move(factors[i]));
   }

@@ -20,8 +20,12 @@ config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%examples", os.path.join(config.sweep_src_root, "examples")))
 config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%cxx", config.cxx_compiler))
-config.substitutions.append(("%kernels-lib", os.path.join(
-    config.sweep_obj_root, "runtime", "kernels", "libSweepRuntimeKernels.a")))
+# What an ahead-of-time object links against: the kernels and the energy
+# probes (libdl for the energy library's NVML loader).
+config.substitutions.append(("%runtime-libs", " ".join([
+    os.path.join(config.sweep_obj_root, "runtime", "kernels", "libSweepRuntimeKernels.a"),
+    os.path.join(config.sweep_obj_root, "runtime", "energy", "libSweepRuntimeEnergy.a"),
+    "-ldl"])))
 config.substitutions.append(("%results-check",
                              config.python_executable + " " +
                              os.path.join(config.sweep_src_root, "test", "Integration",

@@ -78,7 +78,7 @@ public:
   CompiledProgram(const GroupSpec &group, std::vector<const RunSpec *> runs,
                   std::shared_ptr<const CompiledGroup> code, CodeForRuns codeForRuns)
       : group(group), runs(std::move(runs)), code(std::move(code)),
-        codeForRuns(std::move(codeForRuns)) {
+        codeForRuns(std::move(codeForRuns)), probes(this->code->phases()) {
     slots = optimizerSlots(group.optimizer);
     for (const LayerSpec &layer : group.layers)
       if (layer.kind == LayerSpec::Kind::Dropout)
@@ -137,7 +137,10 @@ public:
     for (size_t p = 0; p < params.size(); ++p)
       for (int64_t s = 0; s < slots; ++s)
         args.add(nextState[p * size_t(slots) + size_t(s)], paramShapes[p]);
-    code->trainStep(args.packed());
+    {
+      ActiveProbes counting(probes);
+      code->trainStep(args.packed());
+    }
     std::swap(params, nextParams);
     std::swap(state, nextState);
     for (int64_t i = 0; i < r; ++i)
@@ -159,7 +162,10 @@ public:
     args.add(lossRows, {r, n});
     args.add(evalCorrect, {r});
     args.add(squaredRows, {r, n});
-    code->evaluate(args.packed());
+    {
+      ActiveProbes counting(probes);
+      code->evaluate(args.packed());
+    }
     for (int64_t i = 0; i < r; ++i)
       if (alive[i]) {
         sums[i].loss += rowSum(lossRows, i, n);
@@ -203,7 +209,10 @@ public:
       keptUpdates.push_back(updates[index]);
     }
     runs = std::move(keptRuns);
+    // Work counted so far was done at the old run count's costs.
+    probes.takeWork(carried);
     code = std::move(smaller);
+    probes = ProbeCounters(code->phases());
     resize(int64_t(keep.size()));
     updates = std::move(keptUpdates);
     return true;
@@ -279,10 +288,19 @@ private:
     }
   }
 
+  void takeWork(PhaseWork &work) override {
+    for (const auto &[phase, cost] : carried.phases)
+      work.add(phase, cost);
+    carried = PhaseWork();
+    probes.takeWork(work);
+  }
+
   const GroupSpec &group;
   std::vector<const RunSpec *> runs;
   std::shared_ptr<const CompiledGroup> code;
   CodeForRuns codeForRuns;
+  ProbeCounters probes;
+  PhaseWork carried; // Counted before a gather, not yet taken.
   int64_t r = 0;
   int64_t slots = 1;
   std::vector<std::vector<int64_t>> paramShapes;
@@ -309,8 +327,8 @@ std::string codeKey(const GroupSpec &group, size_t runs) {
 
 class CpuBackend : public Backend {
 public:
-  CpuBackend(size_t chunks, size_t maxRuns)
-      : chunks(std::max<size_t>(1, chunks)), maxRuns(maxRuns) {}
+  CpuBackend(size_t chunks, size_t maxRuns, bool energyProbes)
+      : chunks(std::max<size_t>(1, chunks)), maxRuns(maxRuns), energyProbes(energyProbes) {}
   std::string name() const override { return "cpu"; }
   size_t runsPerProgram(const GroupSpec &group) const override {
     size_t runs = (group.runs.size() + chunks - 1) / chunks;
@@ -349,7 +367,7 @@ public:
     }
     if (compileHere) {
       Compiled result;
-      result.code = CompiledGroup::compile(group, int64_t(runCount), result.error);
+      result.code = CompiledGroup::compile(group, int64_t(runCount), result.error, energyProbes);
       if (result.code) {
         std::lock_guard<std::mutex> lock(mutex);
         seconds += result.code->compileSeconds();
@@ -394,6 +412,7 @@ private:
     std::string error;
   };
   size_t chunks, maxRuns;
+  bool energyProbes;
   mutable std::mutex mutex;
   std::map<std::string, std::shared_future<Compiled>> cache;
   double seconds = 0;
@@ -401,11 +420,12 @@ private:
 };
 } // namespace
 
-std::unique_ptr<Backend> sweep::createCpuBackend(size_t chunksPerGroup, size_t maxRunsPerProgram) {
+std::unique_ptr<Backend> sweep::createCpuBackend(size_t chunksPerGroup, size_t maxRunsPerProgram,
+                                                 bool energyProbes) {
   // Compiled steps allocate and free their activation buffers every call. With
   // glibc's defaults, blocks over 32 MiB (large groups) come from mmap and go
   // back with munmap each time: page faults on every step. Keep them in the heap.
   mallopt(M_MMAP_THRESHOLD, 1 << 30);
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
-  return std::make_unique<CpuBackend>(chunksPerGroup, maxRunsPerProgram);
+  return std::make_unique<CpuBackend>(chunksPerGroup, maxRunsPerProgram, energyProbes);
 }

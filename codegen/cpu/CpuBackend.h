@@ -17,7 +17,8 @@ namespace sweep {
 /// The compiled CPU backend. Each group is split into `chunksPerGroup` chunks
 /// of nearly equal run counts (one per thread, so that a sweep of one group
 /// still uses every core); `maxRunsPerProgram` (0: no limit) caps a chunk.
-std::unique_ptr<Backend> createCpuBackend(size_t chunksPerGroup = 1, size_t maxRunsPerProgram = 0);
+std::unique_ptr<Backend> createCpuBackend(size_t chunksPerGroup = 1, size_t maxRunsPerProgram = 0,
+                                          bool energyProbes = true);
 
 } // namespace sweep
 

@@ -2,6 +2,7 @@
 
 #include "codegen/cpu/JitCompiler.h"
 
+#include "lib/Conversion/Passes.h"
 #include "lib/MLIRGen/TrainProgram.h"
 #include "lib/Pipelines/CpuPipeline.h"
 #include "lib/Registration/Registration.h"
@@ -27,8 +28,25 @@ using namespace sweep;
 
 CompiledGroup::~CompiledGroup() = default;
 
+std::vector<PhaseCost> sweep::readPhaseTable(mlir::ModuleOp module) {
+  std::vector<PhaseCost> table;
+  auto phases = module->getAttrOfType<mlir::ArrayAttr>(kEnergyPhasesAttr);
+  if (!phases)
+    return table;
+  for (mlir::Attribute entry : phases) {
+    auto dict = mlir::cast<mlir::DictionaryAttr>(entry);
+    PhaseCost cost;
+    cost.function = mlir::cast<mlir::StringAttr>(dict.get("function")).str();
+    cost.phase = mlir::cast<mlir::StringAttr>(dict.get("phase")).str();
+    cost.cost.flops = double(mlir::cast<mlir::IntegerAttr>(dict.get("flops")).getInt());
+    cost.cost.bytes = double(mlir::cast<mlir::IntegerAttr>(dict.get("bytes")).getInt());
+    table.push_back(cost);
+  }
+  return table;
+}
+
 std::unique_ptr<CompiledGroup> CompiledGroup::compile(const GroupSpec &group, int64_t runs,
-                                                      std::string &error) {
+                                                      std::string &error, bool energyProbes) {
   static std::once_flag initialized;
   std::call_once(initialized, [] {
     llvm::InitializeNativeTarget();
@@ -48,11 +66,12 @@ std::unique_ptr<CompiledGroup> CompiledGroup::compile(const GroupSpec &group, in
     return mlir::success();
   });
   mlir::PassManager pm(&context);
-  buildCpuPipeline(pm, CpuStage::LLVM);
+  buildCpuPipeline(pm, CpuStage::LLVM, energyProbes);
   if (mlir::failed(pm.run(*module))) {
     error = "compiling group '" + group.label + "' failed: " + diagnostics;
     return nullptr;
   }
+  std::vector<PhaseCost> phaseTable = readPhaseTable(*module);
 
   // The host's target machine: without it LLVM's optimizer has no cost model
   // for this CPU's vector units and does not vectorize at all.
@@ -92,7 +111,9 @@ std::unique_ptr<CompiledGroup> CompiledGroup::compile(const GroupSpec &group, in
   }
   std::unique_ptr<CompiledGroup> compiled(new CompiledGroup());
   compiled->engine = std::move(*engine);
-  // The library calls of the dense products resolve to runtime/kernels.
+  compiled->phaseTable = std::move(phaseTable);
+  // The library calls of the dense products resolve to runtime/kernels, the
+  // energy probes to runtime/energy.
   compiled->engine->registerSymbols([](llvm::orc::MangleAndInterner interner) {
     llvm::orc::SymbolMap symbols;
     int64_t count = 0;
@@ -100,6 +121,8 @@ std::unique_ptr<CompiledGroup> CompiledGroup::compile(const GroupSpec &group, in
          symbol != end; ++symbol)
       symbols[interner(symbol->name)] = {llvm::orc::ExecutorAddr::fromPtr(symbol->address),
                                          llvm::JITSymbolFlags::Exported};
+    symbols[interner(kEnergyProbeFunction)] = {
+        llvm::orc::ExecutorAddr::fromPtr(&sweep_energy_probe), llvm::JITSymbolFlags::Exported};
     return symbols;
   });
 

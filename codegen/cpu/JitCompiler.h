@@ -11,6 +11,7 @@
 #ifndef SWEEP_CODEGEN_CPU_JITCOMPILER_H
 #define SWEEP_CODEGEN_CPU_JITCOMPILER_H
 
+#include "runtime/energy/Probes.h"
 #include "runtime/exec/SweepJob.h"
 
 #include <memory>
@@ -18,6 +19,7 @@
 
 namespace mlir {
 class ExecutionEngine;
+class ModuleOp;
 } // namespace mlir
 
 namespace sweep {
@@ -30,10 +32,14 @@ public:
   void evaluate(void **args) const { evaluateFn(args); }
   /// Wall-clock seconds MLIRGen, the pipeline and the JIT took.
   double compileSeconds() const { return seconds; }
+  /// The energy probes' table (the module's energy.phases): probe i starts
+  /// phases()[i]. Empty when compiled without probes.
+  const std::vector<PhaseCost> &phases() const { return phaseTable; }
 
-  /// Compiles `group` for `runs` runs; on failure sets `error`.
+  /// Compiles `group` for `runs` runs; on failure sets `error`. Without
+  /// `energyProbes` the code has no probe calls.
   static std::unique_ptr<CompiledGroup> compile(const GroupSpec &group, int64_t runs,
-                                                std::string &error);
+                                                std::string &error, bool energyProbes = true);
 
 private:
   CompiledGroup() = default;
@@ -41,7 +47,11 @@ private:
   void (*trainStepFn)(void **) = nullptr;
   void (*evaluateFn)(void **) = nullptr;
   double seconds = 0;
+  std::vector<PhaseCost> phaseTable;
 };
+
+/// The phase table a module's probes index (its energy.phases attribute).
+std::vector<PhaseCost> readPhaseTable(mlir::ModuleOp module);
 
 } // namespace sweep
 

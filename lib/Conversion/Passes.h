@@ -27,6 +27,12 @@ inline constexpr llvm::StringLiteral kBiasInitAttr = "sweep.bias_init";
 inline constexpr llvm::StringLiteral kEpilogueAttr = "sweep.epilogue";
 inline constexpr llvm::StringLiteral kEpilogueGradAttr = "sweep.epilogue_grad";
 
+/// The runtime function an energy probe calls (runtime/energy/Probes.h), and
+/// the module attribute listing each probe's function, phase and static cost
+/// by probe index (convert-energy-to-probe-calls).
+inline constexpr llvm::StringLiteral kEnergyProbeFunction = "sweep_energy_probe";
+inline constexpr llvm::StringLiteral kEnergyPhasesAttr = "energy.phases";
+
 #define GEN_PASS_DECL
 #include "lib/Conversion/Passes.h.inc"
 

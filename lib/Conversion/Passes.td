@@ -36,4 +36,16 @@ def ConvertLinalgToKernelCalls : Pass<"convert-linalg-to-kernel-calls", "mlir::M
   let dependentDialects = ["mlir::func::FuncDialect", "mlir::memref::MemRefDialect"];
 }
 
+def ConvertEnergyToProbeCalls : Pass<"convert-energy-to-probe-calls", "mlir::ModuleOp"> {
+  let summary = "Replace energy.region ops with probe calls and a phase table";
+  let description = [{
+    Each `energy.region` becomes `func.call @sweep_energy_probe(index)` (an
+    i64 constant) followed by its inlined body. The module gets the
+    attribute `energy.phases`: one dictionary per probe index with the
+    region's function, phase, flops and bytes, from which the runtime turns
+    probe counts into work (runtime/energy).
+  }];
+  let dependentDialects = ["mlir::func::FuncDialect", "mlir::arith::ArithDialect"];
+}
+
 #endif // SWEEP_CONVERSION_PASSES

@@ -32,11 +32,17 @@
 
 using namespace mlir;
 
-void sweep::buildCpuPipeline(OpPassManager &pm, CpuStage until) {
+void sweep::buildCpuPipeline(OpPassManager &pm, CpuStage until, bool energyProbes) {
   pm.addPass(createTrainFuse());
   pm.addPass(createTrainAutodiff());
+  // Each phase in an energy.region with its static cost, then a probe call
+  // per region and the module's table of phases (runtime/energy).
+  if (energyProbes)
+    pm.addPass(createEnergyInsertProbes());
   if (until == CpuStage::Autodiff)
     return;
+  if (energyProbes)
+    pm.addPass(createConvertEnergyToProbeCalls());
   pm.addPass(createConvertTrainToLinalg());
   // Gradients summed over fan-out are arith.addf on tensors.
   pm.addPass(createConvertElementwiseToLinalgPass());

@@ -20,7 +20,9 @@ enum class CpuStage {
 /// train-fuse, train-autodiff, convert-train-to-linalg, one-shot bufferization (results
 /// become out-parameters), linalg to loops, and the conversions to the LLVM
 /// dialect, stopping after `until`.
-void buildCpuPipeline(mlir::OpPassManager &pm, CpuStage until);
+/// Without `energyProbes` the phases get no energy regions and no probe
+/// calls (what `sweepc run --energy=off` compiles, to measure their overhead).
+void buildCpuPipeline(mlir::OpPassManager &pm, CpuStage until, bool energyProbes = true);
 
 /// Registers the pipeline as `sweep-cpu-pipeline` for sweep-opt.
 void registerCpuPipeline();

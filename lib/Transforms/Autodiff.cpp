@@ -85,10 +85,9 @@ LogicalResult Differentiator::applyRule(Operation *op) {
   }
   if (auto dropout = dyn_cast<train::DropoutOp>(op)) {
     if (needsGradient(dropout.getInput()))
-      accumulate(dropout.getInput(),
-                 builder.create<train::DropoutOp>(loc, dropout.getScale().getType(),
-                                                  adjoint.lookup(dropout.getResult()),
-                                                  dropout.getScale()));
+      accumulate(dropout.getInput(), builder.create<train::DropoutOp>(
+                                         loc, dropout.getScale().getType(),
+                                         adjoint.lookup(dropout.getResult()), dropout.getScale()));
     return success();
   }
   if (auto xent = dyn_cast<train::CrossEntropyOp>(op)) {
@@ -114,6 +113,7 @@ LogicalResult Differentiator::applyRule(Operation *op) {
 }
 
 LogicalResult Differentiator::run() {
+  Operation *before = backward->getPrevNode();
   // Forward: which values depend on a differentiated value.
   for (Value value : backward.getWrt())
     dependsOnWrt.insert(value);
@@ -155,6 +155,11 @@ LogicalResult Differentiator::run() {
           backward.getLoc(), DenseElementsAttr::get(cast<RankedTensorType>(value.getType()), 0.0f));
     gradient.replaceAllUsesWith(result);
   }
+  // Mark what this created (everything between `before` and the backward op)
+  // as gradient code: energy-insert-probes makes it the backward phase.
+  for (Operation *op = before ? before->getNextNode() : &block->front(); op != backward;
+       op = op->getNextNode())
+    op->setAttr(kGradientAttr, UnitAttr::get(op->getContext()));
   backward.erase();
   return success();
 }

@@ -9,6 +9,10 @@
 
 namespace sweep {
 
+/// Unit attribute train-autodiff sets on every op it creates (the gradient
+/// code); energy-insert-probes groups those ops into the backward phase.
+inline constexpr llvm::StringLiteral kGradientAttr = "train.gradient";
+
 #define GEN_PASS_DECL
 #include "lib/Transforms/Passes.h.inc"
 

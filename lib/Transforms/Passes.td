@@ -15,6 +15,7 @@ def TrainAutodiff : Pass<"train-autodiff", "mlir::ModuleOp"> {
     paths are added. Only values that depend on a `wrt` value get gradients:
     the minibatch does not. A value in `wrt` that the loss does not depend on
     gets a zero gradient. An op on the path without a rule is an error.
+    Every op it creates carries the unit attribute `train.gradient`.
   }];
   let dependentDialects = ["mlir::arith::ArithDialect"];
 }
@@ -38,6 +39,25 @@ def TrainFuse : Pass<"train-fuse", "mlir::ModuleOp"> {
     (train.activation_output_grad). gelu stays separate: its slope needs the
     pre-activation. Run before train-autodiff.
   }];
+}
+
+def EnergyInsertProbes : Pass<"energy-insert-probes", "mlir::ModuleOp"> {
+  let summary = "Wrap each training phase in an energy.region with its static cost";
+  let description = [{
+    Run after train-autodiff. In every function, the ops are grouped by phase
+    (train_step: `forward`, `backward` (the ops marked `train.gradient`),
+    `update` (optimizer ops); any other function, e.g. evaluate: `eval`),
+    reordered so that each phase is contiguous (forward-only ops such as the
+    per-row losses move before the gradient code; an order that would break a
+    dependence is an error), and each phase is wrapped in an `energy.region`
+    with its FLOPs and DRAM bytes for all runs of the group. Costs come from
+    the shapes, with dynamic batch dimensions taken as the module's
+    `train.batch`: a dense product is 2*R*B*K*N FLOPs, elementwise and
+    reduction ops a few FLOPs per element (docs/energy.md), and bytes count
+    every tensor operand read once and every result written once. Constants
+    stay outside the regions.
+  }];
+  let dependentDialects = ["sweep::energy::EnergyDialect"];
 }
 
 #endif // SWEEP_TRANSFORMS_PASSES

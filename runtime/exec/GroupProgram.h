@@ -12,6 +12,7 @@
 #ifndef SWEEP_RUNTIME_EXEC_GROUPPROGRAM_H
 #define SWEEP_RUNTIME_EXEC_GROUPPROGRAM_H
 
+#include "runtime/energy/Probes.h"
 #include "runtime/exec/SweepJob.h"
 
 #include <cstddef>
@@ -66,6 +67,9 @@ public:
   virtual bool gather(const std::vector<size_t> &keep, std::string &error) = 0;
   /// The number of runs the program holds now.
   virtual size_t runCount() const = 0;
+  /// Adds the static cost of the work done since the last call, by phase, as
+  /// the program's energy probes counted it (nothing without probes).
+  virtual void takeWork(PhaseWork &work) {}
 };
 
 /// A way to build GroupPrograms: the interpreter, a JIT, ...

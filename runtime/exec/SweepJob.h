@@ -99,6 +99,11 @@ struct SweepJob {
   std::vector<std::string> columns; // Hyperparameter paths, in runs.csv order.
   std::vector<std::string> metrics; // The `report` metrics: loss, accuracy, mse.
   bool deviceGpuRequested = false;
+  /// The sweep's `energy(...)` setting: which meter ("auto", "rapl", "nvml",
+  /// "model"), how often it is read, and the budget in joules (0: none).
+  std::string energyMeter = "auto";
+  double energyWindowSeconds = 0.2;
+  double energyBudgetJoules = 0;
   std::vector<DataSpec> datasets;
   std::vector<GroupSpec> groups;
   std::vector<RunSpec> runs;

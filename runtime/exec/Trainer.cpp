@@ -94,11 +94,15 @@ class ChunkTrainer {
 public:
   ChunkTrainer(const SweepJob &job, const std::vector<Dataset> &datasets, Backend &backend,
                ResultsStore &store, const std::vector<MetricColumn> &metrics,
-               const Ranking &ranking, Progress &progress)
+               const Ranking &ranking, Progress &progress, const TrainerOptions &options,
+               std::atomic<bool> &budgetSpent)
       : job(job), datasets(datasets), backend(backend), store(store), metrics(metrics),
-        ranking(ranking), progress(progress) {}
+        ranking(ranking), progress(progress), options(options), budgetSpent(budgetSpent) {}
 
+  /// Trains the chunk and records its runs; false on an error. When the
+  /// energy budget runs out it stops without recording (cutOff() is set).
   bool train(const Chunk &chunk, std::vector<RunRecord> &finished, std::string &error);
+  bool cutOff() const { return stoppedByBudget; }
 
 private:
   /// Copies rows `order[from, from + n)` (or rows from..from+n without order) of `split`.
@@ -107,6 +111,9 @@ private:
   void evaluate(GroupProgram &program, const Split &split, const Dataset &data, int64_t batch,
                 const std::vector<uint8_t> &alive, std::vector<EvalSums> &sums);
   bool earlyStop(const RunSpec &run, RunState &state, double loss, double accuracy);
+  /// Hands the program's counted work to the ledger (shared by `alive`) and
+  /// says whether the energy budget is spent.
+  bool account(GroupProgram &program, const std::vector<uint8_t> &alive);
 
   const SweepJob &job;
   const std::vector<Dataset> &datasets;
@@ -115,6 +122,10 @@ private:
   const std::vector<MetricColumn> &metrics;
   const Ranking &ranking;
   Progress &progress;
+  const TrainerOptions &options;
+  std::atomic<bool> &budgetSpent;
+  size_t energyAccount = 0;
+  bool stoppedByBudget = false;
   std::vector<float> x, targets;
   std::vector<int32_t> classes;
   Batch batch;
@@ -151,6 +162,17 @@ void ChunkTrainer::evaluate(GroupProgram &program, const Split &split, const Dat
   }
 }
 
+bool ChunkTrainer::account(GroupProgram &program, const std::vector<uint8_t> &alive) {
+  if (!options.energy)
+    return false;
+  PhaseWork work;
+  program.takeWork(work);
+  options.energy->addWork(energyAccount, work, alive.data());
+  if (options.energyBudgetJoules > 0 && options.energy->totalJoules() >= options.energyBudgetJoules)
+    budgetSpent = true;
+  return budgetSpent;
+}
+
 bool ChunkTrainer::earlyStop(const RunSpec &run, RunState &state, double loss, double accuracy) {
   if (!run.earlyStop)
     return false;
@@ -177,10 +199,17 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished, s
     runs.push_back(&job.runs[r]);
 
   auto start = std::chrono::steady_clock::now();
+  stoppedByBudget = false;
   std::unique_ptr<GroupProgram> program = backend.create(group, runs, error);
   if (!program)
     return false;
   program->init();
+  if (options.energy) {
+    std::vector<uint64_t> ids;
+    for (const RunSpec *run : runs)
+      ids.push_back(run->id);
+    energyAccount = options.energy->openAccount(ids);
+  }
   std::vector<RunState> states(count);
   std::vector<uint8_t> alive(count, 1);
   std::vector<double> lr(count), loss(count), trainSum(count);
@@ -198,6 +227,10 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished, s
       for (size_t r = 0; r < count; ++r)
         lr[r] = scheduledLearningRate(*runs[r], step, steps, group.epochs);
       program->trainStep(batch, step, lr.data(), alive.data(), loss.data());
+      if (account(*program, alive) || budgetSpent) {
+        stoppedByBudget = true;
+        return true;
+      }
       for (size_t r = 0; r < count; ++r) {
         if (!alive[r])
           continue;
@@ -214,6 +247,7 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished, s
       evaluate(*program, data.validation, data, size, alive, validation);
     if (data.test.count)
       evaluate(*program, data.test, data, size, alive, test);
+    account(*program, alive);
     if (!data.validation.count && !data.test.count) {
       // The step losses were measured before each update: without a split to
       // evaluate, weights the last update made NaN would pass unseen.
@@ -221,6 +255,7 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished, s
       gather(data.train, data, nullptr, 0, std::min(size, n));
       probe.assign(count, EvalSums());
       program->evaluate(batch, alive.data(), probe.data());
+      account(*program, alive);
       for (size_t r = 0; r < count; ++r)
         if (alive[r] && !std::isfinite(probe[r].loss)) {
           alive[r] = 0;
@@ -301,6 +336,10 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished, s
   }
 
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  // Close the energy window so that these runs' joules are complete.
+  std::string meterError;
+  if (options.energy)
+    options.energy->closeWindow(meterError);
   for (size_t r = 0; r < count; ++r) {
     RunRecord record;
     record.id = runs[r]->id;
@@ -312,6 +351,10 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished, s
     record.epochs = states[r].epochsDone;
     record.metrics = states[r].last.empty() ? MetricValues(metrics.size(), NAN) : states[r].last;
     record.seconds = seconds / double(count);
+    if (options.energy) {
+      record.joules = options.energy->runJoules(runs[r]->id);
+      record.joulesSource = options.energy->meter().source();
+    }
     if (!store.appendRun(record, error))
       return false;
     // Epochs a run skipped (stopped or diverged early) count as done work.
@@ -325,7 +368,8 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished, s
 bool sweep::trainSweep(const SweepJob &job, const std::vector<Dataset> &datasets, Backend &backend,
                        ResultsStore &store, const std::vector<MetricColumn> &metrics,
                        const Ranking &ranking, Progress &progress, const TrainerOptions &options,
-                       std::vector<RunRecord> &records, std::string &error) {
+                       std::vector<RunRecord> &records, std::string &error,
+                       TrainerOutcome *outcome) {
   std::vector<Chunk> chunks;
   for (uint32_t g = 0; g < job.groups.size(); ++g) {
     const GroupSpec &group = job.groups[g];
@@ -344,19 +388,26 @@ bool sweep::trainSweep(const SweepJob &job, const std::vector<Dataset> &datasets
       chunks.push_back(chunk);
   }
 
-  std::atomic<size_t> next{0};
-  std::atomic<bool> failed{false};
+  std::atomic<size_t> next{0}, unfinished{0};
+  std::atomic<bool> failed{false}, budgetSpent{false};
   std::mutex mutex;
   std::string firstError;
   auto worker = [&]() {
-    ChunkTrainer trainer(job, datasets, backend, store, metrics, ranking, progress);
+    ChunkTrainer trainer(job, datasets, backend, store, metrics, ranking, progress, options,
+                         budgetSpent);
     std::vector<RunRecord> mine;
     for (size_t c; !failed && (c = next++) < chunks.size();) {
+      if (budgetSpent) {
+        unfinished += chunks[c].runs.size();
+        continue;
+      }
       std::string problem;
       if (!trainer.train(chunks[c], mine, problem)) {
         std::lock_guard<std::mutex> lock(mutex);
         if (!failed.exchange(true))
           firstError = problem;
+      } else if (trainer.cutOff()) {
+        unfinished += chunks[c].runs.size();
       }
     }
     std::lock_guard<std::mutex> lock(mutex);
@@ -370,6 +421,10 @@ bool sweep::trainSweep(const SweepJob &job, const std::vector<Dataset> &datasets
   worker();
   for (std::thread &thread : pool)
     thread.join();
+  if (outcome) {
+    outcome->budgetSpent = budgetSpent;
+    outcome->unfinishedRuns = unfinished;
+  }
   if (failed)
     error = firstError;
   return !failed;

@@ -14,6 +14,7 @@
 #define SWEEP_RUNTIME_EXEC_TRAINER_H
 
 #include "runtime/data/Dataset.h"
+#include "runtime/energy/EnergyLedger.h"
 #include "runtime/exec/GroupProgram.h"
 #include "runtime/exec/Progress.h"
 #include "runtime/results/ResultsStore.h"
@@ -22,6 +23,17 @@ namespace sweep {
 
 struct TrainerOptions {
   unsigned threads = 1; // Programs trained at once.
+  /// Where joules are metered and attributed; null: no energy figures.
+  EnergyLedger *energy = nullptr;
+  /// Stop when the sweep has used this many joules (0: no budget). Runs not
+  /// finished by then are not recorded, so `--resume` trains them later.
+  double energyBudgetJoules = 0;
+};
+
+/// How trainSweep ended, besides errors.
+struct TrainerOutcome {
+  bool budgetSpent = false;  // The energy budget stopped the sweep.
+  size_t unfinishedRuns = 0; // Runs left untrained or cut off by the budget.
 };
 
 /// Trains every run of `job` that `store` does not hold yet. `datasets` is
@@ -29,7 +41,8 @@ struct TrainerOptions {
 bool trainSweep(const SweepJob &job, const std::vector<Dataset> &datasets, Backend &backend,
                 ResultsStore &store, const std::vector<MetricColumn> &metrics,
                 const Ranking &ranking, Progress &progress, const TrainerOptions &options,
-                std::vector<RunRecord> &records, std::string &error);
+                std::vector<RunRecord> &records, std::string &error,
+                TrainerOutcome *outcome = nullptr);
 
 /// The training-sample order of `epoch` (from 1): a Fisher-Yates shuffle drawn
 /// from stream (seed, kShuffle + epoch).
@@ -39,8 +52,7 @@ std::vector<uint32_t> shuffledOrder(int64_t count, uint64_t seed, int64_t epoch)
 /// threads, so that a backend compiles before any results file is written and
 /// a failure is reported then. The programs themselves are dropped; a compiling
 /// backend keeps the code.
-bool prepareBackend(const SweepJob &job, Backend &backend, unsigned threads,
-                    std::string &error);
+bool prepareBackend(const SweepJob &job, Backend &backend, unsigned threads, std::string &error);
 
 /// The run-epochs of work in a group for the runs not yet finished.
 double remainingWork(const SweepJob &job, const ResultsStore &store);

@@ -6,6 +6,8 @@
 #include "runtime/rng/TrainingDraws.h"
 
 #include <algorithm>
+#include <map>
+#include <mutex>
 
 using namespace sweep;
 using namespace sweep::kernels;
@@ -209,9 +211,17 @@ namespace {
 /// R interpreted runs behind the group ABI, each computed on its own.
 class InterpretedGroup : public GroupProgram {
 public:
-  InterpretedGroup(const GroupSpec &group, const std::vector<const RunSpec *> &runs) {
+  /// `perRun`: the group's phase table for one run (the interpreter counts
+  /// one execution per alive run).
+  InterpretedGroup(const GroupSpec &group, const std::vector<const RunSpec *> &runs,
+                   std::vector<PhaseCost> perRun)
+      : probes(std::move(perRun)) {
     for (const RunSpec *run : runs)
       members.push_back(std::make_unique<InterpretedRun>(group, *run));
+    forward = probes.indexOf("train_step", "forward");
+    backward = probes.indexOf("train_step", "backward");
+    update = probes.indexOf("train_step", "update");
+    eval = probes.indexOf("evaluate", "eval");
   }
   void init() override {
     for (auto &member : members)
@@ -220,13 +230,17 @@ public:
   void trainStep(const Batch &batch, uint64_t step, const double *lr, const uint8_t *alive,
                  double *loss) override {
     for (size_t r = 0; r < members.size(); ++r)
-      if (alive[r])
+      if (alive[r]) {
         loss[r] = members[r]->trainStep(batch, step, lr[r]);
+        probes.hit(forward), probes.hit(backward), probes.hit(update);
+      }
   }
   void evaluate(const Batch &batch, const uint8_t *alive, EvalSums *sums) override {
     for (size_t r = 0; r < members.size(); ++r)
-      if (alive[r])
+      if (alive[r]) {
         members[r]->evaluate(batch, sums[r]);
+        probes.hit(eval);
+      }
   }
   bool readParameters(size_t run, std::vector<float> &out) const override {
     out.clear();
@@ -244,22 +258,45 @@ public:
     return true;
   }
   size_t runCount() const override { return members.size(); }
+  void takeWork(PhaseWork &work) override { probes.takeWork(work); }
 
 private:
   std::vector<std::unique_ptr<InterpretedRun>> members;
+  ProbeCounters probes;
+  int64_t forward = -1, backward = -1, update = -1, eval = -1;
 };
 
 class InterpreterBackend : public Backend {
 public:
+  explicit InterpreterBackend(PhaseCostsFn costs) : costs(std::move(costs)) {}
   std::string name() const override { return "interp"; }
   size_t runsPerProgram(const GroupSpec &) const override { return 1; }
   std::unique_ptr<GroupProgram> create(const GroupSpec &group, std::vector<const RunSpec *> runs,
-                                       std::string &) override {
-    return std::make_unique<InterpretedGroup>(group, runs);
+                                       std::string &error) override {
+    std::vector<PhaseCost> table;
+    if (costs) {
+      // One table per group, computed once (a sweep may have 10,000 runs).
+      std::lock_guard<std::mutex> lock(mutex);
+      std::string key = group.label + "@" + std::to_string(uintptr_t(&group));
+      auto it = tables.find(key);
+      if (it == tables.end()) {
+        if (!costs(group, table, error))
+          return nullptr;
+        tables.emplace(key, table);
+      } else {
+        table = it->second;
+      }
+    }
+    return std::make_unique<InterpretedGroup>(group, runs, std::move(table));
   }
+
+private:
+  PhaseCostsFn costs;
+  std::mutex mutex;
+  std::map<std::string, std::vector<PhaseCost>> tables; // By label and address.
 };
 } // namespace
 
-std::unique_ptr<Backend> sweep::createInterpreterBackend() {
-  return std::make_unique<InterpreterBackend>();
+std::unique_ptr<Backend> sweep::createInterpreterBackend(PhaseCostsFn costs) {
+  return std::make_unique<InterpreterBackend>(std::move(costs));
 }

@@ -12,9 +12,18 @@
 
 #include "runtime/exec/GroupProgram.h"
 
+#include <functional>
+
 namespace sweep {
 
-std::unique_ptr<Backend> createInterpreterBackend();
+/// The static cost of one run of a group's phases (forward, backward, update
+/// of train_step; eval of evaluate): the compiler's energy-insert-probes
+/// numbers, which the interpreter's probe counts are multiplied by.
+using PhaseCostsFn =
+    std::function<bool(const GroupSpec &, std::vector<PhaseCost> &, std::string &error)>;
+
+/// The reference interpreter; without `costs` its programs report no work.
+std::unique_ptr<Backend> createInterpreterBackend(PhaseCostsFn costs = nullptr);
 
 /// One run's program, exposed for tests that inspect weights.
 class InterpretedRun {

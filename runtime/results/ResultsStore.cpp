@@ -98,8 +98,17 @@ std::vector<std::string> ResultsStore::runsHeader(const SweepJob &job,
     header.push_back(name);
   for (const MetricColumn &metric : metrics)
     header.push_back(metric.name);
-  header.push_back("seconds");
+  for (const char *name : {"seconds", "joules", "joules_source", "accuracy_per_kj"})
+    header.push_back(name);
   return header;
+}
+
+int ResultsStore::accuracyPerJouleColumn(const std::vector<MetricColumn> &metrics) {
+  for (const char *name : {"test_accuracy", "val_accuracy"})
+    for (size_t m = 0; m < metrics.size(); ++m)
+      if (metrics[m].name == name)
+        return int(m);
+  return -1;
 }
 
 std::vector<std::string> ResultsStore::curvesHeader(const std::vector<MetricColumn> &metrics) {
@@ -117,6 +126,7 @@ std::unique_ptr<ResultsStore> ResultsStore::open(const std::string &dir, const S
   store->dir = dir;
   store->hyperColumns = job.columns.size();
   store->metricCount = metrics.size();
+  store->accuracyColumn = accuracyPerJouleColumn(metrics);
   store->runsHeaderFields = runsHeader(job, metrics);
   store->curvesHeaderFields = curvesHeader(metrics);
   for (const RunSpec &run : job.runs) {
@@ -217,7 +227,10 @@ bool ResultsStore::parseRunRow(const SweepJob &job, const std::vector<std::strin
   for (size_t m = 0; m < metricCount; ++m)
     record.metrics.push_back(fields[at + m].empty() ? NAN
                                                     : std::strtod(fields[at + m].c_str(), nullptr));
-  record.seconds = std::strtod(fields.back().c_str(), nullptr);
+  at += metricCount;
+  record.seconds = std::strtod(fields[at].c_str(), nullptr);
+  record.joules = fields[at + 1].empty() ? NAN : std::strtod(fields[at + 1].c_str(), nullptr);
+  record.joulesSource = fields[at + 2];
   (void)job;
   return true;
 }
@@ -292,6 +305,13 @@ bool ResultsStore::appendRun(const RunRecord &record, std::string &error) {
   for (double value : record.metrics)
     fields.push_back(std::isnan(value) ? "" : csvNumber(value));
   fields.push_back(csvNumber(record.seconds));
+  bool metered = !std::isnan(record.joules);
+  fields.push_back(metered ? csvNumber(record.joules) : "");
+  fields.push_back(metered ? record.joulesSource : "");
+  double accuracy = accuracyColumn < 0 ? NAN : record.metrics[size_t(accuracyColumn)];
+  fields.push_back(metered && record.joules > 0 && !std::isnan(accuracy)
+                       ? csvNumber(accuracy / (record.joules / 1000.0))
+                       : "");
   std::lock_guard<std::mutex> lock(mutex);
   finishedIds[record.id] = true;
   return writeAll(runsFd, csvRecord(fields), dir + "/runs.csv", error);

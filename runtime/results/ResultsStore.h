@@ -60,6 +60,9 @@ public:
   static std::vector<std::string> runsHeader(const SweepJob &job,
                                              const std::vector<MetricColumn> &metrics);
   static std::vector<std::string> curvesHeader(const std::vector<MetricColumn> &metrics);
+  /// The metric that runs.csv's accuracy_per_kj divides by the run's
+  /// kilojoules: test_accuracy, else val_accuracy; -1 when neither exists.
+  static int accuracyPerJouleColumn(const std::vector<MetricColumn> &metrics);
 
 private:
   ResultsStore() = default;
@@ -69,6 +72,7 @@ private:
 
   std::string dir;
   size_t hyperColumns = 0;
+  int accuracyColumn = -1; // The metric accuracy_per_kj divides (accuracyPerJouleColumn).
   size_t metricCount = 0;
   std::vector<std::string> runsHeaderFields, curvesHeaderFields;
   std::map<uint64_t, uint64_t> hashOfRun; // From the job.

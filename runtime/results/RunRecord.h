@@ -51,6 +51,10 @@ struct RunRecord {
   int64_t epochs = 0;      // Epochs completed with finite metrics.
   MetricValues metrics;    // After the last completed epoch.
   double seconds = 0;
+  /// Energy attributed to the run (runtime/energy) and where it comes from:
+  /// "measured:rapl", "measured:nvml", "estimated:model"; "" when unmetered.
+  double joules = NAN;
+  std::string joulesSource;
 };
 
 } // namespace sweep

@@ -103,6 +103,115 @@ static void writeRun(std::ostringstream &os, const SweepJob &job, const RunRecor
   os << "}}";
 }
 
+std::vector<const RunRecord *> sweep::paretoFront(const std::vector<RunRecord> &records,
+                                                  const Ranking &ranking) {
+  std::vector<const RunRecord *> candidates;
+  for (const RunRecord &record : records)
+    if (record.status != RunStatus::Diverged && std::isfinite(record.joules) &&
+        ranking.column < record.metrics.size() && std::isfinite(record.metrics[ranking.column]))
+      candidates.push_back(&record);
+  auto better = [&](double a, double b) { return ranking.higherIsBetter ? a > b : a < b; };
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [&](const RunRecord *a, const RunRecord *b) {
+                     if (a->joules != b->joules)
+                       return a->joules < b->joules;
+                     return better(a->metrics[ranking.column], b->metrics[ranking.column]);
+                   });
+  std::vector<const RunRecord *> front;
+  for (const RunRecord *record : candidates)
+    if (front.empty() ||
+        better(record->metrics[ranking.column], front.back()->metrics[ranking.column]))
+      front.push_back(record);
+  return front;
+}
+
+namespace {
+void writeEnergy(std::ostream &os, const std::vector<RunRecord> &records,
+                 const std::vector<MetricColumn> &metrics, const Ranking &ranking,
+                 const EnergyFacts &energy) {
+  os << "  \"energy\": ";
+  if (!energy.metered) {
+    os << "null,\n";
+    return;
+  }
+  double runsJoules = 0;
+  for (const RunRecord &record : records)
+    if (std::isfinite(record.joules))
+      runsJoules += record.joules;
+  os << "{\"source\": " << jsonString(energy.source)
+     << ", \"detail\": " << jsonString(energy.detail) << ",\n";
+  os << "    \"total_joules\": " << jsonNumber(energy.totalJoules)
+     << ", \"runs_joules\": " << jsonNumber(runsJoules)
+     << ", \"unattributed_joules\": " << jsonNumber(energy.unattributedJoules)
+     << ", \"seconds\": " << jsonNumber(energy.seconds) << ",\n";
+  os << "    \"idle_watts\": " << jsonNumber(energy.idleWatts)
+     << ", \"idle_joules\": " << jsonNumber(energy.idleWatts * energy.seconds) << ",\n";
+  os << "    \"by_phase\": {";
+  for (size_t i = 0; i < energy.phaseJoules.size(); ++i)
+    os << (i ? ", " : "") << jsonString(energy.phaseJoules[i].first) << ": "
+       << jsonNumber(energy.phaseJoules[i].second);
+  os << "},\n";
+  os << "    \"budget_joules\": "
+     << (energy.budgetJoules > 0 ? jsonNumber(energy.budgetJoules) : std::string("null"))
+     << ", \"budget_spent\": " << (energy.budgetSpent ? "true" : "false")
+     << ", \"unfinished_runs\": " << energy.unfinishedRuns << ",\n";
+  if (!energy.error.empty())
+    os << "    \"meter_error\": " << jsonString(energy.error) << ",\n";
+  os << "    \"pareto_metric\": " << jsonString(metrics[ranking.column].name)
+     << ", \"pareto_front\": [";
+  std::vector<const RunRecord *> front = paretoFront(records, ranking);
+  for (size_t i = 0; i < front.size(); ++i)
+    os << (i ? ", " : "") << "{\"run\": " << front[i]->id
+       << ", \"joules\": " << jsonNumber(front[i]->joules) << ", "
+       << jsonString(metrics[ranking.column].name) << ": "
+       << jsonNumber(front[i]->metrics[ranking.column]) << "}";
+  os << "]},\n";
+}
+} // namespace
+
+void sweep::printEnergyReport(std::ostream &os, const std::vector<RunRecord> &records,
+                              const std::vector<MetricColumn> &metrics, const Ranking &ranking,
+                              const EnergyFacts &energy) {
+  if (!energy.metered)
+    return;
+  char line[256];
+  std::snprintf(line, sizeof line, "Energy: %.1f J in %.1f s (%s)", energy.totalJoules,
+                energy.seconds, energy.source.c_str());
+  os << line;
+  if (energy.idleWatts > 0) {
+    std::snprintf(line, sizeof line, "; idle baseline %.1f W, %.1f J of it", energy.idleWatts,
+                  energy.idleWatts * energy.seconds);
+    os << line;
+  }
+  if (energy.unattributedJoules > 0) {
+    std::snprintf(line, sizeof line, "; %.1f J outside training windows",
+                  energy.unattributedJoules);
+    os << line;
+  }
+  os << ".\n";
+  if (energy.source.rfind("estimated:", 0) == 0)
+    os << "  (an estimate, not a measurement: " << energy.detail << ")\n";
+  if (!energy.phaseJoules.empty()) {
+    os << "  by phase:";
+    for (const auto &[phase, joules] : energy.phaseJoules) {
+      std::snprintf(line, sizeof line, " %s %.1f J", phase.c_str(), joules);
+      os << line;
+    }
+    os << "\n";
+  }
+  if (!energy.error.empty())
+    os << "  meter error: " << energy.error << "\n";
+  std::vector<const RunRecord *> front = paretoFront(records, ranking);
+  if (!front.empty()) {
+    os << "Pareto front (best " << metrics[ranking.column].name << " for its energy):\n";
+    for (const RunRecord *run : front) {
+      std::snprintf(line, sizeof line, "  r%llu  %.4f  %.1f J\n", (unsigned long long)run->id,
+                    run->metrics[ranking.column], run->joules);
+      os << line;
+    }
+  }
+}
+
 std::string sweep::summaryJson(const SweepJob &job, const std::vector<RunRecord> &records,
                                const std::vector<MetricColumn> &metrics, const Ranking &ranking,
                                const SweepFacts &facts) {
@@ -149,6 +258,7 @@ std::string sweep::summaryJson(const SweepJob &job, const std::vector<RunRecord>
     writeRun(os, job, *ranked.front(), metrics, allColumns, "  "); // Enough to reproduce it.
     os << ",\n";
   }
+  writeEnergy(os, records, metrics, ranking, facts.energy);
   os << "  \"leaderboard\": [";
   size_t shown = std::min<size_t>(ranked.size(), 10);
   for (size_t i = 0; i < shown; ++i) {

@@ -29,6 +29,22 @@ Ranking chooseRanking(const std::vector<MetricColumn> &metrics);
 std::vector<const RunRecord *> rankRuns(const std::vector<RunRecord> &records,
                                         const Ranking &ranking);
 
+/// The energy of an invocation (runtime/energy's ledger, in plain numbers).
+struct EnergyFacts {
+  bool metered = false;
+  std::string source;            // "measured:rapl", "measured:nvml", "estimated:model"
+  std::string detail;            // The meter's description (domains, or why the model).
+  double totalJoules = 0;        // Metered during this invocation.
+  double unattributedJoules = 0; // Windows without training work.
+  double idleWatts = 0;          // Measured idle power, or the model's; 0 unknown.
+  double seconds = 0;            // Metered time.
+  std::vector<std::pair<std::string, double>> phaseJoules;
+  double budgetJoules = 0; // 0: none.
+  bool budgetSpent = false;
+  size_t unfinishedRuns = 0;
+  std::string error; // A meter failure, if any.
+};
+
 /// Facts about the invocation that summary.json records.
 struct SweepFacts {
   std::string backend;
@@ -39,7 +55,21 @@ struct SweepFacts {
   std::string host;
   double compileSeconds = 0; // Wall time compiling group programs (0 for the interpreter).
   size_t programs = 0;
+  EnergyFacts energy;
 };
+
+/// The accuracy-vs-energy Pareto front: the runs (with a value of the
+/// ranking metric and joules) that no other run beats on the metric for at
+/// most the same energy, by increasing joules (so each is the best metric
+/// for its energy level).
+std::vector<const RunRecord *> paretoFront(const std::vector<RunRecord> &records,
+                                           const Ranking &ranking);
+
+/// The energy lines of the end-of-run report: total and source, idle
+/// baseline, phases, the budget, and the Pareto front.
+void printEnergyReport(std::ostream &os, const std::vector<RunRecord> &records,
+                       const std::vector<MetricColumn> &metrics, const Ranking &ranking,
+                       const EnergyFacts &energy);
 
 std::string summaryJson(const SweepJob &job, const std::vector<RunRecord> &records,
                         const std::vector<MetricColumn> &metrics, const Ranking &ranking,

@@ -11,6 +11,7 @@
 #include "tools/sweepc/RunCommand.h"
 
 #include "codegen/cpu/CpuBackend.h"
+#include "codegen/cpu/StaticCosts.h"
 #include "lang/JobBuilder.h"
 #include "runtime/exec/Trainer.h"
 #include "runtime/interp/Interpreter.h"
@@ -53,8 +54,34 @@ cl::opt<unsigned> top("top", cl::desc("Runs shown in the leaderboard (default 10
                       cl::cat(runCategory));
 cl::opt<std::string> onlySweep("sweep", cl::desc("Run only the sweep with this name"),
                                cl::cat(runCategory));
+cl::opt<bool> energyOff("no-energy",
+                        cl::desc("No energy probes, meter or joules (to measure their overhead)"),
+                        cl::cat(runCategory));
 
 void error(const std::string &message) { llvm::errs() << "sweepc: error: " << message << "\n"; }
+
+/// The meter the sweep's `energy(meter: ...)` asks for, for a CPU backend
+/// training on `cores` cores; null with `problem` when it cannot be had.
+std::unique_ptr<EnergyMeter> openSweepMeter(const SweepJob &job, unsigned cores,
+                                            std::string &problem) {
+  const char *root = std::getenv("SWEEPC_POWERCAP_ROOT");
+  std::string why;
+  if (job.energyMeter == "model")
+    return openModelMeter(EnergyModel::cpu(cores), "the sweep asks for energy(meter: model)");
+  if (job.energyMeter == "nvml") {
+    problem = "sweep '" + job.name + "' asks for energy(meter: nvml), which meters GPUs; the " +
+              "runs train on the CPU (use rapl, model or auto)";
+    return nullptr;
+  }
+  if (job.energyMeter == "rapl") {
+    std::unique_ptr<EnergyMeter> rapl =
+        openRaplMeter(root && *root ? root : "/sys/class/powercap", why);
+    if (!rapl)
+      problem = "sweep '" + job.name + "' asks for energy(meter: rapl), but " + why;
+    return rapl;
+  }
+  return openCpuMeter(cores);
+}
 
 std::string hostName() {
   char buffer[256] = {0};
@@ -118,11 +145,28 @@ int runOne(const PlannedSweep &sweep, llvm::StringRef sourceFile, llvm::StringRe
   std::vector<RunRecord> records = store->recoveredRuns();
   TrainerOptions options;
   options.threads = threads ? unsigned(threads) : std::max(1u, std::thread::hardware_concurrency());
+  std::unique_ptr<EnergyLedger> ledger;
+  if (!energyOff) {
+    std::unique_ptr<EnergyMeter> meter = openSweepMeter(job, options.threads, problem);
+    if (!meter) {
+      error(problem);
+      return 1;
+    }
+    if (!quiet)
+      llvm::errs() << "[" << job.name << "] energy: " << meter->source() << ", "
+                   << meter->describe() << "\n";
+    ledger = std::make_unique<EnergyLedger>(std::move(meter), job.energyWindowSeconds,
+                                            EnergyModel::cpu(options.threads));
+    ledger->measureIdle(0.5);
+    options.energy = ledger.get();
+    options.energyBudgetJoules = job.energyBudgetJoules;
+  }
   Progress progress(Progress::detectMode(quiet), job.name, job.runs.size(), records.size(),
                     remainingWork(job, *store), metrics[ranking.column].name,
                     ranking.higherIsBetter);
+  TrainerOutcome outcome;
   bool ok = trainSweep(job, datasets, backend, *store, metrics, ranking, progress, options, records,
-                       problem);
+                       problem, &outcome);
   progress.finish();
   if (!ok) {
     error(problem);
@@ -142,6 +186,24 @@ int runOne(const PlannedSweep &sweep, llvm::StringRef sourceFile, llvm::StringRe
   // compile a leftover chunk size during training; that counts as training).
   facts.compileSeconds = compileWall;
   facts.programs = backend.programsCompiled() - programsBefore;
+  if (ledger) {
+    std::string meterError;
+    ledger->closeWindow(meterError);
+    EnergyFacts &energy = facts.energy;
+    energy.metered = true;
+    energy.source = ledger->meter().source();
+    energy.detail = ledger->meter().describe();
+    energy.totalJoules = ledger->totalJoules();
+    energy.unattributedJoules = double(ledger->unattributedMicrojoules()) * 1e-6;
+    energy.idleWatts = ledger->idleWatts();
+    energy.seconds = ledger->seconds();
+    for (const auto &[phase, micro] : ledger->phaseMicrojoules())
+      energy.phaseJoules.push_back({phase, double(micro) * 1e-6});
+    energy.budgetJoules = job.energyBudgetJoules;
+    energy.budgetSpent = outcome.budgetSpent;
+    energy.unfinishedRuns = outcome.unfinishedRuns;
+    energy.error = ledger->error();
+  }
   std::sort(records.begin(), records.end(),
             [](const RunRecord &a, const RunRecord &b) { return a.id < b.id; });
   if (!store->writeSummary(summaryJson(job, records, metrics, ranking, facts), problem)) {
@@ -157,16 +219,34 @@ int runOne(const PlannedSweep &sweep, llvm::StringRef sourceFile, llvm::StringRe
       std::cout << line;
     }
     printLeaderboard(std::cout, job, records, metrics, ranking, top);
+    printEnergyReport(std::cout, records, metrics, ranking, facts.energy);
     std::cout << "Results: " << store->directory() << "/{runs.csv,curves.csv,summary.json}\n";
     std::cout.flush();
+  }
+  if (outcome.budgetSpent) {
+    char line[256];
+    std::snprintf(line, sizeof line,
+                  "sweepc: sweep '%s' stopped: its energy budget of %.1f J is spent (%.1f J "
+                  "used); %zu runs finished, %zu not (sweepc run --resume trains them with a "
+                  "new budget)\n",
+                  job.name.c_str(), job.energyBudgetJoules, facts.energy.totalJoules,
+                  records.size(), outcome.unfinishedRuns);
+    llvm::errs() << line;
   }
   return 0;
 }
 } // namespace
 
 std::unique_ptr<Backend> sweep::createRunBackend(const FrontEndResult &result) {
-  if (backendName == "interp")
-    return createInterpreterBackend();
+  if (backendName == "interp") {
+    if (energyOff)
+      return createInterpreterBackend();
+    // The interpreter counts phases against the compiler's static costs.
+    return createInterpreterBackend(
+        [](const GroupSpec &group, std::vector<PhaseCost> &table, std::string &problem) {
+          return staticPhaseCosts(group, 1, table, problem);
+        });
+  }
   if (backendName == "cpu") {
     // Groups are split into chunks only when there are fewer groups than
     // threads: every chunk size costs a compilation.
@@ -174,7 +254,7 @@ std::unique_ptr<Backend> sweep::createRunBackend(const FrontEndResult &result) {
     for (const PlannedSweep &sweep : result.sweeps)
       groups = std::max(groups, sweep.plan.groups.size());
     size_t cores = threads ? unsigned(threads) : std::max(1u, std::thread::hardware_concurrency());
-    return createCpuBackend((cores + groups - 1) / groups);
+    return createCpuBackend((cores + groups - 1) / groups, 0, !energyOff);
   }
   error("unknown backend '" + backendName + "'; this sweepc has: cpu, interp");
   return nullptr;

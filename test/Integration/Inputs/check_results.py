@@ -8,8 +8,11 @@ Every row of runs.csv and curves.csv must be complete (as many fields as the hea
 no cut line), run ids unique, every finished run's curve rows present for epochs
 1..epochs exactly once, and summary.json valid JSON agreeing with runs.csv.
 --min/--max bound the best value of a metric column over the runs; --same-as compares
-every metric of every run (not the timings) with another results directory, --close-to
-the same within --tolerance (relative, default 1e-6).
+every metric of every run (not the timings and joules, which are measured) with another
+results directory, --close-to the same within --tolerance (relative, default 1e-6).
+Energy columns, where present, must be consistent: every run has joules >= 0 and a
+source, accuracy_per_kj is the accuracy over kilojoules, and summary.json's
+energy.runs_joules is the sum of the runs' joules.
 Prints one line per check that fails and exits 1; prints "ok" otherwise.
 """
 import argparse
@@ -20,7 +23,8 @@ import math
 import os
 import sys
 
-TIMING = {"seconds"}
+# Measured per invocation: never compared between two results directories.
+TIMING = {"seconds", "joules", "accuracy_per_kj"}
 
 
 def read_csv(path, problems):
@@ -96,6 +100,27 @@ def main():
         if summary["runs"][status] != have:
             problems.append(f"summary.json counts {summary['runs'][status]} {status} runs, "
                             f"runs.csv {have}")
+
+    if "joules" in header:
+        total = 0.0
+        accuracy = next((c for c in ("test_accuracy", "val_accuracy") if c in header), None)
+        for row in runs:
+            joules = number(row["joules"])
+            if math.isnan(joules) or joules < 0 or not row["joules_source"]:
+                problems.append(f"run {row['run']}: joules {row['joules']!r} from "
+                                f"{row['joules_source']!r}")
+                continue
+            total += joules
+            if accuracy and row[accuracy] and joules > 0:
+                want = number(row[accuracy]) / (joules / 1000)
+                if abs(number(row["accuracy_per_kj"]) - want) > 1e-9 * max(1.0, abs(want)):
+                    problems.append(f"run {row['run']}: accuracy_per_kj {row['accuracy_per_kj']}"
+                                    f", expected {want}")
+        energy = summary.get("energy")
+        if energy is None:
+            problems.append("summary.json has no energy figures")
+        elif abs(energy["runs_joules"] - total) > 1e-6 * max(1.0, total):
+            problems.append(f"summary.json runs_joules {energy['runs_joules']}, runs.csv {total}")
 
     if args.same_as:
         other_header, other = read_csv(os.path.join(args.same_as, "runs.csv"), problems)

@@ -1,6 +1,7 @@
 // train-autodiff replaces train.backward with one VJP per op, in reverse
 // order: no gradient flows into the shared minibatch, fan-out is summed, and a
-// value the loss does not depend on gets zeros.
+// value the loss does not depend on gets zeros. Every op it creates is marked
+// train.gradient (energy-insert-probes makes them the backward phase).
 // RUN: sweep-opt %s -train-autodiff | FileCheck %s
 
 // CHECK-LABEL: func.func @mlp
@@ -12,8 +13,8 @@ func.func @mlp(%x: tensor<?x4xf32>, %y: tensor<?xi32>, %w0: tensor<2x4x8xf32>, %
   // CHECK: %[[H:.*]] = train.activation gelu %[[Z]]
   // CHECK: %[[D:.*]] = train.dropout %[[H]], %[[MASK]]
   // CHECK: %[[O:.*]] = train.dense %[[D]], %[[W1]], %[[B1]]
-  // CHECK: train.cross_entropy %[[O]], %[[Y]]
-  // CHECK-NEXT: %[[DO:.*]] = train.cross_entropy_grad %[[O]], %[[Y]]
+  // CHECK: train.cross_entropy %[[O]], %[[Y]] :
+  // CHECK-NEXT: %[[DO:.*]] = train.cross_entropy_grad %[[O]], %[[Y]] {train.gradient} :
   // CHECK-NEXT: %[[DW1:.*]] = train.dense_grad_weight %[[D]], %[[DO]]
   // CHECK-NEXT: %[[DB1:.*]] = train.bias_grad %[[DO]]
   // CHECK-NEXT: %[[DD:.*]] = train.dense_grad_input %[[DO]], %[[W1]]
@@ -41,8 +42,8 @@ func.func @fan_out(%x: tensor<?x4xf32>, %t: tensor<?x4xf32>, %w: tensor<2x4x4xf3
   // CHECK: %[[G2:.*]] = train.dense_grad_weight
   // CHECK: train.dense_grad_input
   // CHECK: %[[G1:.*]] = train.dense_grad_weight
-  // CHECK: %[[SUM:.*]] = arith.addf %[[G2]], %[[G1]] : tensor<2x4x4xf32>
-  // CHECK: %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : tensor<2x4xf32>
+  // CHECK: %[[SUM:.*]] = arith.addf %[[G2]], %[[G1]] {train.gradient} : tensor<2x4x4xf32>
+  // CHECK: %[[ZERO:.*]] = arith.constant {train.gradient} dense<0.000000e+00> : tensor<2x4xf32>
   // CHECK: return %[[SUM]], %[[ZERO]]
   %a = train.dense %x, %w, %b : tensor<?x4xf32>, tensor<2x4x4xf32>, tensor<2x4xf32> -> tensor<2x?x4xf32>
   %c = train.dense %a, %w, %b : tensor<2x?x4xf32>, tensor<2x4x4xf32>, tensor<2x4xf32> -> tensor<2x?x4xf32>

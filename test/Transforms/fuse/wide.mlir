@@ -20,8 +20,8 @@ func.func @mlp(%x: tensor<?x4xf32>, %w0: tensor<3x4x8xf32>, %b0: tensor<3x8xf32>
   %h = train.activation relu %z : tensor<3x?x8xf32>
   %o = train.dense %h, %w1, %b1 : tensor<3x?x8xf32>, tensor<3x8x2xf32>, tensor<3x2xf32> -> tensor<3x?x2xf32>
   %l = train.cross_entropy %o, %y : tensor<3x?x2xf32>, tensor<?xi32> -> tensor<3xf32>
-  // GRAD: train.dense_grad_weight %{{.*}}, %{{.*}} : tensor<3x?x8xf32>, tensor<3x?x2xf32>
-  // GRAD: train.dense_grad_weight %{{.*}}, %{{.*}} wide : tensor<?x4xf32>, tensor<3x?x8xf32>
+  // GRAD: train.dense_grad_weight %{{.*}}, %{{.*}} {train.gradient} : tensor<3x?x8xf32>, tensor<3x?x2xf32>
+  // GRAD: train.dense_grad_weight %{{.*}}, %{{.*}} wide {train.gradient} : tensor<?x4xf32>, tensor<3x?x8xf32>
   // Without train-fuse nothing is wide.
   // NOFUSE-NOT: wide
   %g:2 = train.backward %l wrt %w0, %w1 : tensor<3xf32> wrt tensor<3x4x8xf32>, tensor<3x8x2xf32>

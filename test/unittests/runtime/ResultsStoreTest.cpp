@@ -29,6 +29,8 @@ RunRecord recordFor(const SweepJob &job, size_t r, double accuracy) {
   record.epochs = 3;
   record.metrics = {0.5, accuracy, 0.25};
   record.seconds = 1.5;
+  record.joules = 250.0;
+  record.joulesSource = "measured:rapl";
   return record;
 }
 } // namespace
@@ -53,7 +55,7 @@ TEST(ResultsStore, FreshStoreWritesHeaders) {
   ASSERT_TRUE(store) << error;
   EXPECT_EQ(readText(dir + "/runs.csv"),
             "run,config_hash,group,optimizer.lr,note,status,status_epoch,epochs,train_loss,"
-            "val_accuracy,val_loss,seconds\n");
+            "val_accuracy,val_loss,seconds,joules,joules_source,accuracy_per_kj\n");
   EXPECT_EQ(readText(dir + "/curves.csv"), "run,epoch,train_loss,val_accuracy,val_loss,seconds\n");
 }
 
@@ -104,6 +106,11 @@ TEST(ResultsStore, ResumeKeepsFinishedRunsAndDropsCutRows) {
   EXPECT_EQ(kept.id, 0u);
   EXPECT_EQ(kept.columnValues, job.runs[0].columnValues);
   EXPECT_EQ(kept.metrics[1], 0.8);
+  // The energy columns come back, and accuracy per kJ is val_accuracy / 0.25 kJ.
+  EXPECT_EQ(kept.joules, 250.0);
+  EXPECT_EQ(kept.joulesSource, "measured:rapl");
+  EXPECT_NE(readText(dir + "/runs.csv").find(",1.5,250,measured:rapl,3.2\n"), std::string::npos)
+      << readText(dir + "/runs.csv");
   EXPECT_TRUE(store->isFinished(0));
   EXPECT_FALSE(store->isFinished(1));
   std::string runs = readText(dir + "/runs.csv"), curves = readText(dir + "/curves.csv");

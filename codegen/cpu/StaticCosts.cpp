@@ -1,0 +1,59 @@
+//===- StaticCosts.cpp - a group's phases and their static cost -----------===//
+
+#include "codegen/cpu/StaticCosts.h"
+
+#include "codegen/cpu/JitCompiler.h"
+#include "lib/Conversion/Passes.h"
+#include "lib/MLIRGen/TrainProgram.h"
+#include "lib/Registration/Registration.h"
+#include "lib/Transforms/Passes.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
+
+#include "llvm/Support/raw_ostream.h"
+
+using namespace sweep;
+
+bool sweep::staticPhaseCosts(const GroupSpec &group, int64_t runs, std::vector<PhaseCost> &table,
+                             std::string &error) {
+  mlir::DialectRegistry registry;
+  registerSweepDialects(registry);
+  mlir::MLIRContext context(registry);
+  context.disableMultithreading();
+  mlir::OwningOpRef<mlir::ModuleOp> module = buildTrainProgram(context, group, runs);
+  std::string diagnostics;
+  llvm::raw_string_ostream stream(diagnostics);
+  mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &diag) {
+    stream << diag << "\n";
+    return mlir::success();
+  });
+  // The first stages of the CPU pipeline: the same costs as compiled code.
+  mlir::PassManager pm(&context);
+  pm.addPass(createTrainFuse());
+  pm.addPass(createTrainAutodiff());
+  pm.addPass(createEnergyInsertProbes());
+  pm.addPass(createConvertEnergyToProbeCalls());
+  if (mlir::failed(pm.run(*module))) {
+    error = "static costs of group '" + group.label + "': " + diagnostics;
+    return false;
+  }
+  table = readPhaseTable(*module);
+  return true;
+}
+
+WorkCost sweep::groupTrainingWork(const GroupSpec &group, const std::vector<PhaseCost> &table,
+                                  int64_t trainSamples, int64_t evalSamples) {
+  auto batches = [&](int64_t samples) {
+    return double((samples + group.batch - 1) / std::max<int64_t>(1, group.batch));
+  };
+  WorkCost work;
+  for (const PhaseCost &phase : table) {
+    double times = double(group.epochs) *
+                   (phase.function == "train_step" ? batches(trainSamples) : batches(evalSamples));
+    work.flops += phase.cost.flops * times;
+    work.bytes += phase.cost.bytes * times;
+  }
+  return work;
+}

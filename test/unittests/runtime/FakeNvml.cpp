@@ -1,0 +1,108 @@
+//===- FakeNvml.cpp - a stand-in libnvidia-ml for the energy tests --------===//
+//
+// Exports the NVML functions the NVML meter resolves, so that its success
+// path, its failures and its power-sampling fallback are tested on machines
+// without a GPU. Device 0 has an energy counter the test advances; every
+// other device lacks the counter (as pre-Volta GPUs do) and reports a
+// constant power. The test sets the state with fake_nvml_set: dlopen of the
+// same path returns the same library, so the meter sees that state.
+//
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+struct nvmlDevice_st {
+  unsigned index;
+};
+
+constexpr int kSuccess = 0;
+constexpr int kInvalidArgument = 2;
+constexpr int kNotSupported = 3;
+constexpr int kUninitialized = 1;
+
+struct State {
+  int initResult = kSuccess;
+  unsigned devices = 0;
+  unsigned powerMw = 0;
+  unsigned long long energyMj = 0;
+  int liveInits = 0; ///< nvmlInit_v2 calls not yet shut down.
+};
+
+State state;
+nvmlDevice_st deviceTable[8] = {{0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}};
+
+} // namespace
+
+extern "C" {
+
+/// Sets what the fake reports: nvmlInit_v2's result, the device count, the
+/// constant power of devices 1.. in milliwatts; resets device 0's counter.
+void fake_nvml_set(int initResult, unsigned devices, unsigned powerMw) {
+  state.initResult = initResult;
+  state.devices = devices < 8 ? devices : 8;
+  state.powerMw = powerMw;
+  state.energyMj = 0;
+}
+
+/// Advances device 0's energy counter.
+void fake_nvml_advance(unsigned long long millijoules) { state.energyMj += millijoules; }
+
+/// Inits not yet matched by a shutdown: the meter must leave none behind.
+int fake_nvml_live_inits() { return state.liveInits; }
+
+int nvmlInit_v2() {
+  if (state.initResult != kSuccess)
+    return state.initResult;
+  ++state.liveInits;
+  return kSuccess;
+}
+
+int nvmlShutdown() {
+  if (state.liveInits == 0)
+    return kUninitialized;
+  --state.liveInits;
+  return kSuccess;
+}
+
+int nvmlDeviceGetCount_v2(unsigned *count) {
+  *count = state.devices;
+  return kSuccess;
+}
+
+int nvmlDeviceGetHandleByIndex_v2(unsigned index, nvmlDevice_st **device) {
+  if (index >= state.devices)
+    return kInvalidArgument;
+  *device = &deviceTable[index];
+  return kSuccess;
+}
+
+int nvmlDeviceGetTotalEnergyConsumption(nvmlDevice_st *device, unsigned long long *energy) {
+  if (device->index != 0)
+    return kNotSupported;
+  *energy = state.energyMj;
+  return kSuccess;
+}
+
+int nvmlDeviceGetPowerUsage(nvmlDevice_st *, unsigned *power) {
+  *power = state.powerMw;
+  return kSuccess;
+}
+
+const char *nvmlErrorString(int result) {
+  switch (result) {
+  case kSuccess:
+    return "Success";
+  case kUninitialized:
+    return "Uninitialized";
+  case kInvalidArgument:
+    return "Invalid Argument";
+  case kNotSupported:
+    return "Not Supported";
+  case 9:
+    return "Driver Not Loaded";
+  default:
+    return "Unknown Error";
+  }
+}
+
+} // extern "C"
