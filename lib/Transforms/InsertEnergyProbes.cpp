@@ -48,7 +48,9 @@ int64_t bytesOf(Value value, int64_t batch) {
   auto type = dyn_cast<ShapedType>(value.getType());
   if (!type)
     return 0;
-  return elements(value, batch) * int64_t((type.getElementTypeBitWidth() + 7) / 8);
+  Type element = type.getElementType();
+  int64_t bytes = element.isIntOrFloat() ? int64_t((element.getIntOrFloatBitWidth() + 7) / 8) : 8;
+  return elements(value, batch) * bytes;
 }
 
 /// The size of dimension `dim` of `value`, dynamic taken as `batch`.
@@ -108,7 +110,8 @@ std::pair<int64_t, int64_t> costOf(Operation *op, int64_t batch) {
   return {flopsPerElement(op) * largest, bytes};
 }
 
-Phase phaseOf(Operation *op, bool isTrainStep) {
+/// The phase an op starts from by its kind (dataflow can only move it later).
+Phase ownPhase(Operation *op, bool isTrainStep) {
   if (!isTrainStep)
     return Phase::Eval;
   if (isa<train::SgdOp, train::AdamOp>(op))
@@ -116,6 +119,18 @@ Phase phaseOf(Operation *op, bool isTrainStep) {
   if (op->hasAttr(kGradientAttr))
     return Phase::Backward;
   return Phase::Forward;
+}
+
+/// Values an op reads, including those its nested regions capture.
+SmallVector<Value> operandsOf(Operation *op) {
+  SmallVector<Value> values(op->getOperands());
+  op->walk([&](Operation *inner) {
+    if (inner != op)
+      for (Value v : inner->getOperands())
+        if (!op->isAncestor(v.getParentRegion()->getParentOp()))
+          values.push_back(v);
+  });
+  return values;
 }
 
 /// Wraps `ops` (contiguous, in order, in one block) in an energy.region.
@@ -164,27 +179,41 @@ struct EnergyInsertProbesPass : public sweep::impl::EnergyInsertProbesBase<Energ
   LogicalResult insertInto(func::FuncOp function, int64_t batch) {
     Block &block = function.getBody().front();
     bool isTrainStep = function.getName() == "train_step";
-    // Stable partition by phase; constants first, outside every region.
+    // Stable partition by phase; constants first, outside every region. An op
+    // that reads a later phase's value (say, a metric of the new weights)
+    // belongs to that phase: forward < backward < update.
     SmallVector<Operation *> constants, byPhase[4];
+    llvm::DenseMap<Operation *, Phase> phaseOfOp;
     for (Operation &op : block.without_terminator()) {
       if (isa<energy::RegionOp>(op))
         return success(); // Already instrumented.
-      if (isa<arith::ConstantOp>(op))
+      if (isa<arith::ConstantOp>(op)) {
         constants.push_back(&op);
-      else
-        byPhase[int(phaseOf(&op, isTrainStep))].push_back(&op);
+        continue;
+      }
+      Phase phase = ownPhase(&op, isTrainStep);
+      for (Value operand : operandsOf(&op))
+        if (Operation *def = operand.getDefiningOp())
+          if (auto it = phaseOfOp.find(block.findAncestorOpInBlock(*def)); it != phaseOfOp.end())
+            if (phase != Phase::Eval && int(it->second) > int(phase) &&
+                !op.hasAttr(kGradientAttr) && !isa<train::SgdOp, train::AdamOp>(op))
+              phase = it->second;
+      phaseOfOp[&op] = phase;
+      byPhase[int(phase)].push_back(&op);
     }
     SmallVector<Operation *> order(constants);
     for (auto &ops : byPhase)
       order.append(ops.begin(), ops.end());
-    // The new order must keep every definition before its uses.
+    // The new order must keep every definition before its uses (an op marked
+    // as gradient code, or an update, cannot follow a later phase's value).
     llvm::DenseSet<Operation *> placed;
     for (Operation *op : order) {
-      for (Value operand : op->getOperands())
+      for (Value operand : operandsOf(op))
         if (Operation *def = operand.getDefiningOp())
-          if (def->getBlock() == &block && !placed.contains(def))
+          if (Operation *owner = block.findAncestorOpInBlock(*def);
+              owner && owner != op && !placed.contains(owner))
             return op->emitOpError("energy-insert-probes: this ")
-                   << kPhaseNames[int(phaseOf(op, isTrainStep))]
+                   << kPhaseNames[int(phaseOfOp.lookup(op))]
                    << " op uses a value computed in a later phase";
       placed.insert(op);
     }

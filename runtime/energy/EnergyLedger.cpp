@@ -11,27 +11,36 @@ using namespace sweep;
 
 std::vector<int64_t> sweep::splitByWeight(int64_t total, const std::vector<double> &weights) {
   std::vector<int64_t> parts(weights.size(), 0);
-  double sum = 0;
+  // Non-finite and negative weights count as 0; scaling by the largest
+  // keeps the sum finite whatever the magnitudes.
+  double largest = 0;
   for (double w : weights)
-    sum += std::max(0.0, w);
-  if (sum <= 0 || total <= 0)
+    if (std::isfinite(w) && w > largest)
+      largest = w;
+  if (largest <= 0 || total <= 0)
     return parts;
+  std::vector<double> scaled(weights.size(), 0.0);
+  double sum = 0;
+  for (size_t i = 0; i < weights.size(); ++i)
+    if (std::isfinite(weights[i]) && weights[i] > 0)
+      sum += scaled[i] = weights[i] / largest;
   // Floors first, then one unit each to the largest remainders.
   std::vector<std::pair<double, size_t>> remainders;
   int64_t given = 0;
-  for (size_t i = 0; i < weights.size(); ++i) {
-    double exact = double(total) * (std::max(0.0, weights[i]) / sum);
-    parts[i] = int64_t(std::floor(exact));
+  for (size_t i = 0; i < scaled.size(); ++i) {
+    double exact = double(total) * (scaled[i] / sum);
+    parts[i] = std::min(total, int64_t(std::floor(exact)));
     given += parts[i];
     remainders.push_back({exact - double(parts[i]), i});
   }
   std::stable_sort(remainders.begin(), remainders.end(),
                    [](const auto &a, const auto &b) { return a.first > b.first; });
-  // Rounding in `exact` can leave the floors a unit over or under.
+  // Rounding in `exact` can leave the floors a few units over or under
+  // (at most about one per part); settle the difference unit by unit.
   for (size_t i = 0; given < total; i = (i + 1) % remainders.size(), ++given)
     ++parts[remainders[i].second];
-  for (size_t i = remainders.size(); given > total; ++i) {
-    size_t at = remainders[(remainders.size() - 1) - (i % remainders.size())].second;
+  for (size_t i = 0; given > total; i = (i + 1) % remainders.size()) {
+    size_t at = remainders[remainders.size() - 1 - i].second;
     if (parts[at] > 0)
       --parts[at], --given;
   }
@@ -71,16 +80,15 @@ size_t EnergyLedger::openAccount(const std::vector<uint64_t> &runIds) {
 
 void EnergyLedger::compactAccount(size_t account, const std::vector<size_t> &keep) {
   std::lock_guard<std::mutex> lock(mutex);
-  Account &a = accounts[account];
-  // Work already reported this window stays with the runs that did it.
-  for (size_t i = 0; i < a.runs.size(); ++i)
-    if (a.weights[i] > 0) {
-      accounts.push_back({{a.runs[i]}, {a.weights[i]}});
-    }
+  Account old = std::move(accounts[account]);
   std::vector<uint64_t> runs;
   for (size_t k : keep)
-    runs.push_back(a.runs[k]);
+    runs.push_back(old.runs[k]);
   accounts[account] = {runs, std::vector<double>(runs.size(), 0.0)};
+  // Work already reported this window stays with the runs that did it.
+  for (size_t i = 0; i < old.runs.size(); ++i)
+    if (old.weights[i] > 0)
+      accounts.push_back({{old.runs[i]}, {old.weights[i]}});
 }
 
 double EnergyLedger::weightOf(const WorkCost &cost) const {
@@ -110,8 +118,8 @@ void EnergyLedger::addWork(size_t account, const PhaseWork &work, const uint8_t 
 bool EnergyLedger::closeWindow(std::string &error) {
   std::lock_guard<std::mutex> lock(mutex);
   closeLocked();
-  error = firstError;
-  return firstError.empty();
+  error = readFailed ? firstError : std::string();
+  return !readFailed;
 }
 
 void EnergyLedger::closeLocked() {
@@ -122,8 +130,13 @@ void EnergyLedger::closeLocked() {
                     error)) {
     if (firstError.empty())
       firstError = error;
+    readFailed = true;
+    // Keep the window's work for the next reading, but wait a whole window
+    // before trying again rather than on every step.
+    windowStart = now;
     return;
   }
+  readFailed = false;
   int64_t reading = std::llround(joules * 1e6);
   int64_t window = std::max<int64_t>(0, reading - meteredMicro);
   meteredMicro = std::max(meteredMicro, reading);
@@ -200,4 +213,9 @@ double EnergyLedger::idleWatts() const {
 std::string EnergyLedger::error() const {
   std::lock_guard<std::mutex> lock(mutex);
   return firstError;
+}
+
+bool EnergyLedger::lastReadFailed() const {
+  std::lock_guard<std::mutex> lock(mutex);
+  return readFailed;
 }

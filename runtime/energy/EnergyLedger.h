@@ -51,8 +51,9 @@ public:
   /// alive[i] (i in the account's current order). Closes the window when due.
   void addWork(size_t account, const PhaseWork &work, const uint8_t *alive);
 
-  /// Reads the meter and splits the window now; false with `error` when the
-  /// meter cannot be read (the window then stays open).
+  /// Reads the meter and splits the window now; false with `error` when this
+  /// reading failed (the window's work then waits for the next one, and the
+  /// figures so far are incomplete).
   bool closeWindow(std::string &error);
 
   /// Figures so far (closed windows only).
@@ -67,6 +68,8 @@ public:
   double idleWatts() const;
   /// The first meter error, if reading ever failed.
   std::string error() const;
+  /// Whether the last reading failed (figures are incomplete until one works).
+  bool lastReadFailed() const;
 
 private:
   struct Account {
@@ -91,6 +94,7 @@ private:
   std::map<uint64_t, int64_t> perRun;
   std::map<std::string, int64_t> perPhase;
   std::string firstError;
+  bool readFailed = false;
 };
 
 /// Splits `total` whole units over `weights` in proportion, by the largest

@@ -337,9 +337,10 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished, s
 
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   // Close the energy window so that these runs' joules are complete.
+  // A failed reading leaves these runs' joules incomplete: they are written
+  // as unmetered rather than as a measurement that is too low.
   std::string meterError;
-  if (options.energy)
-    options.energy->closeWindow(meterError);
+  bool metered = options.energy && options.energy->closeWindow(meterError);
   for (size_t r = 0; r < count; ++r) {
     RunRecord record;
     record.id = runs[r]->id;
@@ -351,7 +352,7 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished, s
     record.epochs = states[r].epochsDone;
     record.metrics = states[r].last.empty() ? MetricValues(metrics.size(), NAN) : states[r].last;
     record.seconds = seconds / double(count);
-    if (options.energy) {
+    if (metered) {
       record.joules = options.energy->runJoules(runs[r]->id);
       record.joulesSource = options.energy->meter().source();
     }

@@ -2,6 +2,8 @@
 
 #include "runtime/kernels/Gemm.h"
 
+#include <chrono>
+
 using namespace sweep;
 
 const char *sweep::gemmIsaName(GemmIsa isa) {
@@ -59,3 +61,23 @@ GemmProblem sweep::runOf(const GemmProblem &p, int64_t r) {
 }
 
 void sweep::gemm(const GemmProblem &p) { gemmWith(bestGemmIsa(), p); }
+
+double sweep::measureGemmRate(double seconds) {
+  const int64_t m = 128, k = 784, n = 256;
+  std::vector<float> a(size_t(m * k), 0.5f), b(size_t(k * n), 0.25f), c(size_t(m * n), 0.0f);
+  GemmProblem p;
+  p.m = m, p.k = k, p.n = n;
+  p.a = {a.data(), 0, k, 1};
+  p.b = {b.data(), 0, n, 1};
+  p.c = c.data(), p.cRowStride = n;
+  gemm(p); // Warm up: caches, packing buffers, the CPU's clock.
+  auto start = std::chrono::steady_clock::now();
+  double elapsed = 0;
+  int64_t calls = 0;
+  do {
+    gemm(p);
+    ++calls;
+    elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  } while (elapsed < seconds);
+  return 2.0 * double(m * k * n) * double(calls) / elapsed;
+}

@@ -84,6 +84,11 @@ GemmIsa bestGemmIsa();
 /// C += A x B as described above, with the best instruction set.
 void gemm(const GemmProblem &p);
 
+/// This machine's rate, in FLOP/s on one thread, of the best instruction set
+/// on a dense layer's product (128 x 784 x 256), measured for about
+/// `seconds`: what `sweepc plan` turns static FLOPs into seconds with.
+double measureGemmRate(double seconds);
+
 /// The same with a chosen instruction set (tests compare them all).
 void gemmWith(GemmIsa isa, const GemmProblem &p);
 

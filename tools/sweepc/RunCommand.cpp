@@ -157,7 +157,7 @@ int runOne(const PlannedSweep &sweep, llvm::StringRef sourceFile, llvm::StringRe
                    << meter->describe() << "\n";
     ledger = std::make_unique<EnergyLedger>(std::move(meter), job.energyWindowSeconds,
                                             EnergyModel::cpu(options.threads));
-    ledger->measureIdle(0.5);
+    ledger->measureIdle(0.25);
     options.energy = ledger.get();
     options.energyBudgetJoules = job.energyBudgetJoules;
   }
@@ -226,7 +226,7 @@ int runOne(const PlannedSweep &sweep, llvm::StringRef sourceFile, llvm::StringRe
   if (outcome.budgetSpent) {
     char line[256];
     std::snprintf(line, sizeof line,
-                  "sweepc: sweep '%s' stopped: its energy budget of %.1f J is spent (%.1f J "
+                  "sweepc: sweep '%s' stopped: its energy budget of %g J is spent (%.4g J "
                   "used); %zu runs finished, %zu not (sweepc run --resume trains them with a "
                   "new budget)\n",
                   job.name.c_str(), job.energyBudgetJoules, facts.energy.totalJoules,
@@ -236,6 +236,10 @@ int runOne(const PlannedSweep &sweep, llvm::StringRef sourceFile, llvm::StringRe
   return 0;
 }
 } // namespace
+
+unsigned sweep::runThreads() {
+  return threads ? unsigned(threads) : std::max(1u, std::thread::hardware_concurrency());
+}
 
 std::unique_ptr<Backend> sweep::createRunBackend(const FrontEndResult &result) {
   if (backendName == "interp") {

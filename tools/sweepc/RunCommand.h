@@ -14,6 +14,9 @@ namespace sweep {
 /// --jobs); null after printing an error for an unknown backend.
 std::unique_ptr<Backend> createRunBackend(const FrontEndResult &result);
 
+/// The threads `sweepc run` trains on (--jobs, default: every core).
+unsigned runThreads();
+
 /// Trains the sweeps of a checked file and writes their results. Returns the
 /// process exit status.
 int runSweeps(const FrontEndResult &result, llvm::StringRef sourceFile, llvm::StringRef baseDir,

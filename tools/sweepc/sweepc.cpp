@@ -13,6 +13,7 @@
 #include "lib/MLIRGen/TrainProgram.h"
 #include "lib/Pipelines/CpuPipeline.h"
 #include "lib/Registration/Registration.h"
+#include "tools/sweepc/PlanEnergy.h"
 #include "tools/sweepc/RunCommand.h"
 
 #include "mlir/IR/AsmState.h"
@@ -154,6 +155,11 @@ mlir::LogicalResult runPipeline(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &c
            << backend->name()
            << " backend (one per group structure and chunk size; `sweepc run` reports the "
               "measured time)\n";
+      std::string problem;
+      if (!printEnergyEstimate(os, job, runThreads(), problem)) {
+        llvm::errs() << "sweepc: error: " << problem << "\n";
+        return mlir::failure();
+      }
       break;
     }
     case Emit::Sweep: {
