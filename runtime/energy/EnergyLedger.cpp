@@ -165,6 +165,7 @@ void EnergyLedger::closeLocked() {
   std::vector<int64_t> parts = splitByWeight(window, runWeights);
   for (size_t i = 0; i < parts.size(); ++i)
     perRun[runIds[i]] += parts[i];
+  attributed += window; // The parts add up to it exactly.
   std::vector<int64_t> phaseParts = splitByWeight(window, byPhase);
   for (size_t i = 0; i < phaseParts.size(); ++i)
     perPhase[phaseNames[i]] += phaseParts[i];
@@ -182,10 +183,7 @@ int64_t EnergyLedger::runMicrojoules(uint64_t runId) const {
 
 int64_t EnergyLedger::totalMicrojoules() const {
   std::lock_guard<std::mutex> lock(mutex);
-  int64_t sum = unattributed;
-  for (const auto &entry : perRun)
-    sum += entry.second;
-  return sum;
+  return attributed + unattributed;
 }
 
 int64_t EnergyLedger::unattributedMicrojoules() const {

@@ -91,6 +91,7 @@ private:
   WorkCost workSinceStart;                    // For the model meter.
   int64_t meteredMicro = 0;                   // Through the last closed window.
   int64_t unattributed = 0;
+  int64_t attributed = 0; // The sum of perRun (the budget check reads it every step).
   std::map<uint64_t, int64_t> perRun;
   std::map<std::string, int64_t> perPhase;
   std::string firstError;

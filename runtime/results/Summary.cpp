@@ -183,7 +183,7 @@ void sweep::printEnergyReport(std::ostream &os, const std::vector<RunRecord> &re
                   energy.idleWatts * energy.seconds);
     os << line;
   }
-  if (energy.unattributedJoules > 0) {
+  if (energy.unattributedJoules >= 0.05) {
     std::snprintf(line, sizeof line, "; %.1f J outside training windows",
                   energy.unattributedJoules);
     os << line;
@@ -283,6 +283,11 @@ void sweep::printLeaderboard(std::ostream &os, const SweepJob &job,
   for (const MetricColumn &metric : metrics)
     header.push_back(metric.name);
   header.push_back("seconds");
+  bool metered = false;
+  for (const RunRecord &record : records)
+    metered |= std::isfinite(record.joules);
+  if (metered)
+    header.push_back("joules");
   for (size_t c : varying)
     header.push_back(job.columns[c]);
   rows.push_back(header);
@@ -298,6 +303,11 @@ void sweep::printLeaderboard(std::ostream &os, const SweepJob &job,
     char seconds[32];
     std::snprintf(seconds, sizeof seconds, "%.1f", run.seconds);
     row.push_back(seconds);
+    if (metered) {
+      char joules[32];
+      std::snprintf(joules, sizeof joules, "%.1f", run.joules);
+      row.push_back(std::isfinite(run.joules) ? joules : "-");
+    }
     for (size_t c : varying)
       row.push_back(run.columnValues[c]);
     rows.push_back(row);
@@ -318,7 +328,7 @@ void sweep::printLeaderboard(std::ostream &os, const SweepJob &job,
   for (const auto &row : rows) {
     // Numbers right-aligned, settings left-aligned; no padding after the last column.
     for (size_t c = 0; c < row.size(); ++c) {
-      bool setting = c >= 3 + metrics.size() + 1;
+      bool setting = c >= 3 + metrics.size() + 1 + (metered ? 1 : 0);
       int width = c + 1 == row.size() ? 0 : int(widths[c]);
       os << (c ? "  " : "") << (setting ? std::left : std::right) << std::setw(width) << row[c];
     }
