@@ -248,7 +248,9 @@ std::vector<FamilySpec> buildFamilies() {
                        "milliseconds between meter reads"),
                  optional("budget", positive(),
                           "joules after which the sweep stops (unfinished runs are kept for "
-                          "--resume)")},
+                          "--resume)"),
+                 param("per_layer", ParamType::boolean(), Value::flag(false),
+                       "energy per layer and phase, not only per phase")},
                 "energy metering"}}});
 
   // Data sources. Every parameter of a data source is structural: it changes the

@@ -253,6 +253,7 @@ SweepJob JobBuilder::build(llvm::StringRef sourceFile) {
       job.datasets.push_back(buildData(group, indices));
     GroupSpec out = buildGroup(group);
     out.dataset = it->second;
+    out.energyPerLayer = integer("energy.per_layer", 0) != 0;
     job.groups.push_back(std::move(out));
     job.deviceGpuRequested |= text("device", "auto") == "gpu";
     // The same for every run (Sema rejects energy axes).

@@ -318,7 +318,8 @@ std::string codeKey(const GroupSpec &group, size_t runs) {
   std::string key = std::to_string(runs) + ":" + std::to_string(group.inputs) + ":" +
                     std::to_string(group.outputs) + ":" + std::to_string(int(group.loss)) + ":" +
                     std::to_string(int(group.optimizer)) + ":" +
-                    std::to_string(int(group.classification));
+                    std::to_string(int(group.classification)) + ":" +
+                    std::to_string(int(group.energyPerLayer));
   for (const LayerSpec &layer : group.layers)
     key += "|" + std::to_string(int(layer.kind)) + "," + std::to_string(layer.inputs) + "," +
            std::to_string(layer.outputs) + "," + std::to_string(int(layer.activation));

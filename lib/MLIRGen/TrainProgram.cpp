@@ -74,6 +74,14 @@ private:
   void buildTrainStep(ModuleOp module);
   void buildEvaluate(ModuleOp module);
 
+  /// Where the ops of dense layer `dense` (counted from 1) and of the
+  /// layers after it come from: energy-insert-probes groups by this name with
+  /// `energy per_layer`, and train-autodiff's gradient ops inherit it.
+  Location layerLoc(size_t dense) {
+    return NameLoc::get(builder.getStringAttr("dense" + std::to_string(dense)));
+  }
+  Location lossLoc() { return NameLoc::get(builder.getStringAttr("loss")); }
+
   OpBuilder builder;
   const GroupSpec &group;
   int64_t runs;
@@ -88,16 +96,17 @@ Value ProgramBuilder::forward(Value x, ArrayRef<Value> params, ArrayRef<Value> m
     RankedTensorType type = tensor({runs, ShapedType::kDynamic, layer.outputs});
     switch (layer.kind) {
     case LayerSpec::Kind::Dense:
-      value = builder.create<train::DenseOp>(loc, type, value, params[2 * dense],
-                                             params[2 * dense + 1]);
       ++dense;
+      value = builder.create<train::DenseOp>(layerLoc(dense), type, value, params[2 * (dense - 1)],
+                                             params[2 * dense - 1]);
       break;
     case LayerSpec::Kind::Activation:
-      value = builder.create<train::ActivationOp>(loc, activationKind(layer.activation), value);
+      value = builder.create<train::ActivationOp>(layerLoc(dense), activationKind(layer.activation),
+                                                  value);
       break;
     case LayerSpec::Kind::Dropout:
       if (!masks.empty())
-        value = builder.create<train::DropoutOp>(loc, masks[dropout].getType(), value,
+        value = builder.create<train::DropoutOp>(layerLoc(dense), masks[dropout].getType(), value,
                                                  masks[dropout]);
       ++dropout;
       break;
@@ -109,14 +118,14 @@ Value ProgramBuilder::forward(Value x, ArrayRef<Value> params, ArrayRef<Value> m
 Value ProgramBuilder::lossRows(Value output, Value target) {
   auto type = RankedTensorType::get({runs, ShapedType::kDynamic}, builder.getF64Type());
   StringRef kind = group.loss == LossKind::CrossEntropy ? "cross_entropy" : "mse";
-  return builder.create<train::LossRowsOp>(loc, type, kind, output, target);
+  return builder.create<train::LossRowsOp>(lossLoc(), type, kind, output, target);
 }
 
 Value ProgramBuilder::loss(Value output, Value target) {
   Type perRun = tensor({runs});
   if (group.loss == LossKind::CrossEntropy)
-    return builder.create<train::CrossEntropyOp>(loc, perRun, output, target);
-  return builder.create<train::MseOp>(loc, perRun, output, target);
+    return builder.create<train::CrossEntropyOp>(lossLoc(), perRun, output, target);
+  return builder.create<train::MseOp>(lossLoc(), perRun, output, target);
 }
 
 void ProgramBuilder::buildTrainStep(ModuleOp module) {
@@ -159,20 +168,21 @@ void ProgramBuilder::buildTrainStep(ModuleOp module) {
   Value output = forward(args[0], paramValues, masks);
   Value lossValue = loss(output, args[1]);
   std::vector<Type> gradTypes(params.begin(), params.end());
-  auto backward = builder.create<train::BackwardOp>(loc, gradTypes, lossValue, paramValues);
+  auto backward = builder.create<train::BackwardOp>(lossLoc(), gradTypes, lossValue, paramValues);
 
   std::vector<Value> newParams, newSlots;
   auto hyper = [&](size_t h) { return args[hyperStart + h]; };
   for (size_t p = 0; p < params.size(); ++p) {
     Value param = paramValues[p], grad = backward.getGradients()[p];
+    Location update = layerLoc(p / 2 + 1); // Weights and bias of dense layer p / 2 + 1.
     if (group.optimizer == OptimizerKind::Sgd) {
       auto sgd =
-          builder.create<train::SgdOp>(loc, param.getType(), param.getType(), param, grad,
+          builder.create<train::SgdOp>(update, param.getType(), param.getType(), param, grad,
                                        args[slotStart + p], hyper(0), hyper(1), hyper(2), hyper(3));
       newParams.push_back(sgd.getNewParam());
       newSlots.push_back(sgd.getNewBuffer());
     } else {
-      auto adam = builder.create<train::AdamOp>(loc, param, grad, args[slotStart + 2 * p],
+      auto adam = builder.create<train::AdamOp>(update, param, grad, args[slotStart + 2 * p],
                                                 args[slotStart + 2 * p + 1], hyper(0), hyper(1),
                                                 hyper(2), hyper(3), hyper(4), hyper(5), hyper(6),
                                                 group.optimizer == OptimizerKind::AdamW);
@@ -205,15 +215,15 @@ void ProgramBuilder::buildEvaluate(ModuleOp module) {
   Value lossValue = lossRows(output, args[1]);
   Value correct, squared;
   if (group.classification)
-    correct = builder.create<train::AccuracyOp>(loc, perRun, output, args[1]);
+    correct = builder.create<train::AccuracyOp>(lossLoc(), perRun, output, args[1]);
   else // Regression has no accuracy; the runtime does not read it.
     correct = builder.create<arith::ConstantOp>(
         loc, DenseElementsAttr::get(cast<RankedTensorType>(perRun), 0.0f));
   // The mse metric scores class probabilities for a cross-entropy classifier.
   Value prediction = group.loss == LossKind::CrossEntropy
-                         ? builder.create<train::SoftmaxOp>(loc, output).getResult()
+                         ? builder.create<train::SoftmaxOp>(lossLoc(), output).getResult()
                          : output;
-  squared = builder.create<train::LossRowsOp>(loc, rowsType, "mse", prediction, args[1]);
+  squared = builder.create<train::LossRowsOp>(lossLoc(), rowsType, "mse", prediction, args[1]);
   builder.create<func::ReturnOp>(loc, ValueRange{lossValue, correct, squared});
 }
 
@@ -221,6 +231,8 @@ OwningOpRef<ModuleOp> ProgramBuilder::build() {
   OwningOpRef<ModuleOp> module = ModuleOp::create(loc);
   (*module)->setAttr("train.runs", builder.getI64IntegerAttr(runs));
   (*module)->setAttr("train.batch", builder.getI64IntegerAttr(group.batch));
+  if (group.energyPerLayer)
+    (*module)->setAttr("energy.per_layer", builder.getUnitAttr());
   buildTrainStep(*module);
   buildEvaluate(*module);
   return module;

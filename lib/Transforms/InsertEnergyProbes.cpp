@@ -133,8 +133,16 @@ SmallVector<Value> operandsOf(Operation *op) {
   return values;
 }
 
+/// The layer an op belongs to: the name of its NameLoc ("dense1", "loss"), or
+/// "other".
+std::string layerOf(Operation *op) {
+  if (auto name = dyn_cast<NameLoc>(op->getLoc()))
+    return name.getName().str();
+  return "other";
+}
+
 /// Wraps `ops` (contiguous, in order, in one block) in an energy.region.
-void wrap(ArrayRef<Operation *> ops, Phase phase, int64_t flops, int64_t bytes) {
+void wrap(ArrayRef<Operation *> ops, StringRef phase, int64_t flops, int64_t bytes) {
   llvm::DenseSet<Operation *> inside(ops.begin(), ops.end());
   Block *block = ops.front()->getBlock();
   llvm::SetVector<Value> escaping;
@@ -148,8 +156,7 @@ void wrap(ArrayRef<Operation *> ops, Phase phase, int64_t flops, int64_t bytes) 
   SmallVector<Type> types;
   for (Value value : escaping)
     types.push_back(value.getType());
-  auto region = b.create<energy::RegionOp>(ops.front()->getLoc(), types,
-                                           b.getStringAttr(kPhaseNames[int(phase)]),
+  auto region = b.create<energy::RegionOp>(ops.front()->getLoc(), types, b.getStringAttr(phase),
                                            b.getI64IntegerAttr(flops), b.getI64IntegerAttr(bytes));
   Block *body = b.createBlock(&region.getBody());
   for (Operation *op : ops)
@@ -219,15 +226,31 @@ struct EnergyInsertProbesPass : public sweep::impl::EnergyInsertProbesBase<Energ
     }
     for (Operation *op : order)
       op->moveBefore(block.getTerminator());
+    // With `energy per_layer`, each phase splits into runs of consecutive ops
+    // of one layer (named by MLIRGen's locations, which the gradient ops
+    // inherit): "forward:dense1", "backward:loss", ...
+    bool perLayer = function->getParentOfType<ModuleOp>()->hasAttr("energy.per_layer");
     for (int phase = 0; phase < 4; ++phase) {
-      if (byPhase[phase].empty())
-        continue;
-      int64_t flops = 0, bytes = 0;
-      for (Operation *op : byPhase[phase]) {
-        auto [f, by] = costOf(op, batch);
-        flops += f, bytes += by;
+      ArrayRef<Operation *> ops = byPhase[phase];
+      while (!ops.empty()) {
+        size_t count = 1;
+        std::string name = kPhaseNames[phase];
+        if (perLayer) {
+          std::string layer = layerOf(ops.front());
+          while (count < ops.size() && layerOf(ops[count]) == layer)
+            ++count;
+          name += ":" + layer;
+        } else {
+          count = ops.size();
+        }
+        int64_t flops = 0, bytes = 0;
+        for (Operation *op : ops.take_front(count)) {
+          auto [f, by] = costOf(op, batch);
+          flops += f, bytes += by;
+        }
+        wrap(ops.take_front(count), name, flops, bytes);
+        ops = ops.drop_front(count);
       }
-      wrap(byPhase[phase], Phase(phase), flops, bytes);
     }
     return success();
   }

@@ -90,6 +90,8 @@ struct GroupSpec {
   OptimizerKind optimizer = OptimizerKind::Sgd; // The kind is structural; its numbers are per run.
   bool classification = true; // Labels are classes (else float targets [B, outputs]).
   int64_t batch = 64, epochs = 1;
+  /// `energy(per_layer: true)`: energy probes per layer and phase, not per phase.
+  bool energyPerLayer = false;
   std::vector<uint32_t> runs; // Indices into SweepJob::runs.
 };
 

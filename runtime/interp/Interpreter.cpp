@@ -218,10 +218,9 @@ public:
       : probes(std::move(perRun)) {
     for (const RunSpec *run : runs)
       members.push_back(std::make_unique<InterpretedRun>(group, *run));
-    forward = probes.indexOf("train_step", "forward");
-    backward = probes.indexOf("train_step", "backward");
-    update = probes.indexOf("train_step", "update");
-    eval = probes.indexOf("evaluate", "eval");
+    // Every region of a function runs once per call (no control flow).
+    for (size_t i = 0; i < probes.phases().size(); ++i)
+      (probes.phases()[i].function == "train_step" ? stepProbes : evalProbes).push_back(int64_t(i));
   }
   void init() override {
     for (auto &member : members)
@@ -232,14 +231,16 @@ public:
     for (size_t r = 0; r < members.size(); ++r)
       if (alive[r]) {
         loss[r] = members[r]->trainStep(batch, step, lr[r]);
-        probes.hit(forward), probes.hit(backward), probes.hit(update);
+        for (int64_t probe : stepProbes)
+          probes.hit(probe);
       }
   }
   void evaluate(const Batch &batch, const uint8_t *alive, EvalSums *sums) override {
     for (size_t r = 0; r < members.size(); ++r)
       if (alive[r]) {
         members[r]->evaluate(batch, sums[r]);
-        probes.hit(eval);
+        for (int64_t probe : evalProbes)
+          probes.hit(probe);
       }
   }
   bool readParameters(size_t run, std::vector<float> &out) const override {
@@ -263,7 +264,7 @@ public:
 private:
   std::vector<std::unique_ptr<InterpretedRun>> members;
   ProbeCounters probes;
-  int64_t forward = -1, backward = -1, update = -1, eval = -1;
+  std::vector<int64_t> stepProbes, evalProbes;
 };
 
 class InterpreterBackend : public Backend {

@@ -81,3 +81,27 @@ module attributes {train.batch = 4 : i64} {
     return %h : tensor<2x3x5xf32>
   }
 }
+
+// -----
+
+// With energy.per_layer each phase splits by layer (the ops' NameLoc, from
+// MLIRGen; gradient ops inherit their forward op's): one region per run of
+// consecutive ops of one layer.
+// CHECK-LABEL: func.func @train_step
+// CHECK: energy.region "forward:dense1" flops 240
+// CHECK: energy.region "forward:loss" flops 160
+// CHECK: energy.region "backward:loss" flops 160
+// CHECK: energy.region "backward:dense1" flops 240
+// CHECK: energy.region "update:dense1" flops 180
+module attributes {train.batch = 4 : i64, energy.per_layer} {
+  func.func @train_step(%x: tensor<?x3xf32>, %y: tensor<?xi32>, %w: tensor<2x3x5xf32>,
+                        %b: tensor<2x5xf32>, %v: tensor<2x3x5xf32>, %lr: tensor<2xf32>)
+      -> (tensor<2xf32>, tensor<2x3x5xf32>, tensor<2x3x5xf32>) {
+    %o = train.dense %x, %w, %b : tensor<?x3xf32>, tensor<2x3x5xf32>, tensor<2x5xf32> -> tensor<2x?x5xf32> loc("dense1")
+    %l = train.cross_entropy %o, %y : tensor<2x?x5xf32>, tensor<?xi32> -> tensor<2xf32> loc("loss")
+    %do = train.cross_entropy_grad %o, %y {train.gradient} : tensor<2x?x5xf32>, tensor<?xi32> -> tensor<2x?x5xf32> loc("loss")
+    %dw = train.dense_grad_weight %x, %do {train.gradient} : tensor<?x3xf32>, tensor<2x?x5xf32> -> tensor<2x3x5xf32> loc("dense1")
+    %p, %s = train.sgd %w, %dw, %v, %lr, %lr, %lr, %lr : tensor<2x3x5xf32>, tensor<2xf32> loc("dense1")
+    return %l, %p, %s : tensor<2xf32>, tensor<2x3x5xf32>, tensor<2x3x5xf32>
+  }
+}
