@@ -36,12 +36,13 @@ test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure
 
 bench: build
+	@bash scripts/install-bench-deps.sh
 	python3 bench/grid_expansion.py --build $(BUILD_DIR)
 	python3 bench/interp_fashion.py --build $(BUILD_DIR)
 	python3 bench/compiled_fashion.py --build $(BUILD_DIR)
-	@if /usr/bin/python3 -c 'import torch, numpy' 2>/dev/null; then \
-	  /usr/bin/python3 bench/interp_vs_pytorch.py --build $(BUILD_DIR); \
-	else echo "bench/interp_vs_pytorch.py skipped: needs python3-torch and python3-numpy"; fi
+	python3 bench/energy_overhead.py --build $(BUILD_DIR)
+	/usr/bin/python3 bench/interp_vs_pytorch.py --build $(BUILD_DIR)
+	/usr/bin/python3 bench/cpu_vs_pytorch.py --build $(BUILD_DIR)
 
 # Builds the libFuzzer target with clang and runs it; see test/fuzz/README.md.
 FUZZ_SECONDS ?= 60

@@ -1,0 +1,214 @@
+#!/usr/bin/python3
+"""sweepc's compiled CPU backend against PyTorch's best, side by side (issue 6).
+
+For each workload of bench/cpu_sweeps/ (Fashion-MNIST, 1 epoch, batch 128), on 1 and on 2
+threads, in this one invocation:
+  - `sweepc run` (compiled backend, whole command timed: data loading and compiling
+    included);
+  - PyTorch from Debian on OpenBLAS (bench/pytorch_baselines.py, one process per
+    workload and thread count): `loop`, `fused`, `fused-wide`; "PyTorch's best" is the
+    fastest. PyTorch is timed from its first step to the test evaluation (no data
+    loading), which favours it;
+  - the machine's limits: the FMA peak (build/bin/sweepc-bench-fma-peak) and an
+    OpenBLAS sgemm 2048^3 through torch.
+
+Reports runs/s, training GFLOP/s (6 x params x samples, and GEMM-only: 6 x weights x
+samples less the first layer's input gradient), the ratio to each baseline, the fraction
+of the FMA peak, and whether the targets hold: with 2 threads runs/s >= min(2 x PyTorch's
+best, the rate at 75% of the FMA peak); with 1 thread >= 1.3 x PyTorch's best. Rewrites
+the "CPU sweeps against PyTorch" section of docs/performance.md.
+
+Usage: /usr/bin/python3 bench/cpu_vs_pytorch.py [--build build] [--only NAME]
+           [--loop-runs 4] [--no-write]
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from perfdoc import write_section  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TRAIN, TEST = 60000, 10000
+
+# name: (runs, hidden widths, optimizer, learning-rate range), as the .sweep files.
+WORKLOADS = {
+    "mlp128_64runs": (64, [128], "sgd", (1e-3, 0.3)),
+    "mlp256x2_16runs": (16, [256, 256], "sgd", (1e-3, 0.3)),
+    "mlp32_256runs": (256, [32], "sgd", (1e-3, 0.3)),
+    "mlp16_1024runs": (1024, [16], "sgd", (1e-3, 0.3)),
+    "mlp128_64runs_adamw": (64, [128], "adamw", (1e-4, 1e-2)),
+}
+
+
+def flops(hidden):
+    """Training FLOPs per sample and run: (6 x params, GEMM-only)."""
+    widths = [784] + hidden + [10]
+    weights = sum(a * b for a, b in zip(widths, widths[1:]))
+    params = weights + sum(widths[1:])
+    return 6 * params, 6 * weights - 2 * widths[0] * widths[1]
+
+
+def openblas_environment():
+    """The environment for the PyTorch processes, and a sentence on OpenBLAS's kernels.
+
+    OpenBLAS picks its kernels by CPU model; a model newer than the library (Sapphire
+    Rapids for Debian 12's 0.3.21) falls back to generic SSE3 kernels ("Prescott") at a
+    fraction of the speed. Then the baselines run with OPENBLAS_CORETYPE set to the
+    widest kernels the CPU supports, as a skilled user would."""
+    env = dict(os.environ, OPENBLAS_VERBOSE="2")
+    probe = subprocess.run(["/usr/bin/python3", "-c", "import numpy as np\n"
+                            "x = np.ones((256, 256), np.float32)\nx @ x"],
+                           env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    detected = next((line.split(":", 1)[1].strip() for line in probe.stdout.splitlines()
+                     if line.startswith("Core:")), "unknown")
+    with open("/proc/cpuinfo") as f:
+        flags = next((line.split(":", 1)[1].split() for line in f if line.startswith("flags")), [])
+    widest = "SkylakeX" if "avx512f" in flags else "Haswell" if "avx2" in flags else None
+    env = dict(os.environ)
+    generic = detected in ("Prescott", "Core2", "Nehalem", "Katmai", "Coppermine", "Northwood",
+                           "Banias", "Atom", "unknown")
+    if widest and generic:
+        env["OPENBLAS_CORETYPE"] = widest
+        return env, ("OpenBLAS detected this CPU as `%s` (generic kernels); the baselines ran "
+                     "with `OPENBLAS_CORETYPE=%s`, the widest kernels the CPU supports"
+                     % (detected, widest))
+    return env, "OpenBLAS detected this CPU as `%s` and uses its own kernels for it" % detected
+
+
+def fma_peak(build):
+    out = subprocess.run([os.path.join(ROOT, build, "bin", "sweepc-bench-fma-peak")],
+                         check=True, stdout=subprocess.PIPE, text=True).stdout
+    peak = {}
+    for line in out.splitlines():
+        isa, threads, rate = line.split()
+        peak[int(threads)] = max(peak.get(int(threads), 0.0), float(rate))
+    return peak
+
+
+def sgemm(threads, env):
+    code = ("import torch,time;torch.set_num_threads(%d);a=torch.randn(2048,2048);"
+            "b=torch.randn(2048,2048);a@b;t=time.perf_counter();n=0\n"
+            "while time.perf_counter()-t<2: a@b; n+=1\n"
+            "print(2*2048**3*n/(time.perf_counter()-t)/1e9)" % threads)
+    return float(subprocess.run(["/usr/bin/python3", "-c", code], check=True, env=env,
+                                stdout=subprocess.PIPE, text=True).stdout)
+
+
+def run_sweepc(build, name, threads, work):
+    sweep = os.path.join(ROOT, "bench", "cpu_sweeps", name + ".sweep")
+    start = time.monotonic()
+    subprocess.run([os.path.join(ROOT, build, "bin", "sweepc"), "run", sweep,
+                    "--results=" + work, "--jobs=%d" % threads, "--quiet", "--overwrite"],
+                   check=True)
+    wall = time.monotonic() - start
+    with open(os.path.join(work, name, "summary.json")) as f:
+        summary = json.load(f)
+    return wall, summary
+
+
+def run_pytorch(name, threads, loop_runs, env):
+    runs, hidden, optimizer, (lo, hi) = WORKLOADS[name]
+    out = subprocess.run(
+        ["/usr/bin/python3", os.path.join(ROOT, "bench", "pytorch_baselines.py"),
+         "--runs", str(runs), "--hidden", *map(str, hidden), "--threads", str(threads),
+         "--optimizer", optimizer, "--loop-runs", str(loop_runs), "--lr-range", str(lo), str(hi)],
+        check=True, stdout=subprocess.PIPE, text=True, env=env).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def report(rows, failures, peak, blas, thread_counts, library, loop_runs, complete, kernels):
+    lines = [
+        "## CPU sweeps against PyTorch",
+        "",
+        "Command: `/usr/bin/python3 bench/cpu_vs_pytorch.py` (workloads in "
+        "`bench/cpu_sweeps/`: Fashion-MNIST, 60,000 training images, 1 epoch, batch 128, "
+        "then the 10,000 test images; PyTorch %s). sweepc's time is the whole "
+        "`sweepc run` (data loading and compiling included); PyTorch's runs from its first "
+        "step to its test evaluation. `loop` was timed on the first %d runs of each "
+        "workload. GFLOP/s count 6 x parameters x samples (GEMM-only in parentheses). %s."
+        % (library, loop_runs, kernels),
+        "",
+        "Machine limits measured in the same run: FMA peak %s; OpenBLAS sgemm 2048^3 %s."
+        % (", ".join("%.0f GFLOP/s on %d thread%s" % (peak[t], t, "s" if t > 1 else "")
+                     for t in thread_counts),
+           ", ".join("%.0f GFLOP/s on %d thread%s" % (blas[t], t, "s" if t > 1 else "")
+                     for t in thread_counts)),
+        "",
+        "| workload | threads | sweepc runs/s | GFLOP/s | of FMA peak | PyTorch loop | fused "
+        "| fused-wide | vs best | target | met |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for (name, threads, ours, by, best_name, rate, gemm_rate, fraction, target, ok, compile_s,
+         wall) in rows:
+        lines.append(
+            "| %s | %d | %.2f | %.0f (%.0f) | %.0f%% | %.2f | %.2f | %.2f | %.2fx (%s) | %.2f | %s |"
+            % (name, threads, ours, rate, gemm_rate, 100 * fraction, by["loop"]["runs_per_s"],
+               by["fused"]["runs_per_s"], by["fused-wide"]["runs_per_s"],
+               ours / by[best_name]["runs_per_s"], best_name, target, "yes" if ok else "**no**"))
+    lines += ["", "Targets: with 2 threads min(2 x PyTorch's best, 75%% of the FMA peak); with 1 "
+              "thread 1.3 x PyTorch's best. %s"
+              % ("All met." if not failures else "Missed: " + "; ".join(failures) + "."), ""]
+    if not complete:
+        lines += ["(Partial: the run was still going; these rows are final.)", ""]
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--build", default="build")
+    parser.add_argument("--only", default="")
+    parser.add_argument("--threads", default="2,1")
+    parser.add_argument("--loop-runs", type=int, default=4)
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args()
+    peak = fma_peak(args.build)
+    names = [n for n in WORKLOADS if not args.only or n in args.only.split(",")]
+    thread_counts = [int(t) for t in args.threads.split(",")]
+    env, kernels = openblas_environment()
+    blas = {t: sgemm(t, env) for t in thread_counts}
+    rows, failures, library = [], [], ""
+    with tempfile.TemporaryDirectory() as work:
+        for threads in thread_counts:
+            for name in names:
+                runs, hidden, optimizer, _ = WORKLOADS[name]
+                per_sample, gemm_per_sample = flops(hidden)
+                wall, summary = run_sweepc(args.build, name, threads, work)
+                torch_result = run_pytorch(name, threads, args.loop_runs, env)
+                library = "%s on `%s`" % (torch_result["torch"], torch_result["blas"])
+                ours = runs / wall
+                by = {r["strategy"]: r for r in torch_result["results"]}
+                best_name = max(by, key=lambda s: by[s]["runs_per_s"])
+                best = by[best_name]["runs_per_s"]
+                work_flops = per_sample * TRAIN
+                rate = ours * work_flops / 1e9
+                at75 = 0.75 * peak[threads] * 1e9 / work_flops
+                target = min(2 * best, at75) if threads == 2 else 1.3 * best
+                ok = ours >= target
+                if not ok:
+                    failures.append(f"{name} on {threads} thread(s)")
+                rows.append((name, threads, ours, by, best_name, rate,
+                             ours * gemm_per_sample * TRAIN / 1e9, rate / peak[threads],
+                             target, ok, summary["compile_seconds"], wall))
+                print(f"{name} t={threads}: sweepc {ours:.2f} runs/s ({wall:.1f} s), "
+                      f"pytorch best {best_name} {best:.2f} runs/s, target {target:.2f}: "
+                      f"{'ok' if ok else 'MISSED'}", file=sys.stderr, flush=True)
+                if not args.no_write:  # After each row: a long run leaves what it measured.
+                    write_section("cpu-vs-pytorch",
+                                  report(rows, failures, peak, blas, thread_counts, library,
+                                         args.loop_runs, False, kernels), before="compiled-fashion")
+    section = report(rows, failures, peak, blas, thread_counts, library, args.loop_runs, True,
+                     kernels)
+    print(section)
+    if not args.no_write:
+        write_section("cpu-vs-pytorch", section, before="compiled-fashion")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
