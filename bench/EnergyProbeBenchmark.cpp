@@ -30,36 +30,41 @@ void probeCall(benchmark::State &state) {
   benchmark::DoNotOptimize(&counters);
 }
 
+/// A ledger with the model meter and one account of `runs` alive runs.
+struct LedgerWithRuns {
+  explicit LedgerWithRuns(int64_t runs)
+      : ledger(openModelMeter(EnergyModel::cpu(), "benchmark"), 1e9), alive(size_t(runs), 1) {
+    std::vector<uint64_t> ids(static_cast<size_t>(runs));
+    for (size_t i = 0; i < ids.size(); ++i)
+      ids[i] = i;
+    account = ledger.openAccount(ids);
+  }
+  EnergyLedger ledger;
+  std::vector<uint8_t> alive;
+  size_t account = 0;
+};
+
 void ledgerReport(benchmark::State &state) {
-  EnergyLedger ledger(openModelMeter(EnergyModel::cpu(), "benchmark"), 1e9);
-  std::vector<uint64_t> ids(size_t(state.range(0)));
-  for (size_t i = 0; i < ids.size(); ++i)
-    ids[i] = i;
-  size_t account = ledger.openAccount(ids);
-  std::vector<uint8_t> alive(ids.size(), 1);
+  LedgerWithRuns l(state.range(0));
   PhaseWork work;
   work.add("forward", {1e9, 1e8});
   work.add("backward", {2e9, 1e8});
   work.add("update", {1e7, 1e8});
   for (auto _ : state)
-    ledger.addWork(account, work, alive.data());
+    l.ledger.addWork(l.account, work, l.alive.data());
 }
 
 void windowClose(benchmark::State &state) {
-  EnergyLedger ledger(openModelMeter(EnergyModel::cpu(), "benchmark"), 1e9);
-  std::vector<uint64_t> ids(size_t(state.range(0)));
-  for (size_t i = 0; i < ids.size(); ++i)
-    ids[i] = i;
-  size_t account = ledger.openAccount(ids);
-  std::vector<uint8_t> alive(ids.size(), 1);
+  LedgerWithRuns l(state.range(0));
   PhaseWork work;
   work.add("forward", {1e9, 1e8});
   std::string error;
   for (auto _ : state) {
-    ledger.addWork(account, work, alive.data());
-    ledger.closeWindow(error);
+    l.ledger.addWork(l.account, work, l.alive.data());
+    l.ledger.closeWindow(error);
   }
 }
+
 void trainStep(benchmark::State &state) {
   const bool energy = state.range(0) != 0;
   GroupSpec group;
