@@ -5,8 +5,8 @@
 #include "codegen/cpu/JitCompiler.h"
 #include "lib/Conversion/Passes.h"
 #include "lib/MLIRGen/TrainProgram.h"
+#include "lib/Pipelines/CpuPipeline.h"
 #include "lib/Registration/Registration.h"
-#include "lib/Transforms/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
@@ -29,11 +29,10 @@ bool sweep::staticPhaseCosts(const GroupSpec &group, int64_t runs, std::vector<P
     stream << diag << "\n";
     return mlir::success();
   });
-  // The first stages of the CPU pipeline: the same costs as compiled code.
+  // The CPU pipeline up to its energy regions (so the same costs as compiled
+  // code), and their table.
   mlir::PassManager pm(&context);
-  pm.addPass(createTrainFuse());
-  pm.addPass(createTrainAutodiff());
-  pm.addPass(createEnergyInsertProbes());
+  buildCpuPipeline(pm, CpuStage::Autodiff);
   pm.addPass(createConvertEnergyToProbeCalls());
   if (mlir::failed(pm.run(*module))) {
     error = "static costs of group '" + group.label + "': " + diagnostics;
