@@ -41,13 +41,16 @@ void sweep::denseWeightGradKernel(const float *x, int64_t xRunStride, int64_t xR
                                   int64_t xColStride, const float *dy, int64_t dyRunStride,
                                   int64_t dyRowStride, float *dw, int64_t dwRunStride,
                                   int64_t dwRowStride, int64_t runs, int64_t batch, int64_t inputs,
-                                  int64_t outputs, RunColumns columns) {
+                                  int64_t outputs, RunColumns columns, StartFrom start) {
   // dw[k, n] += sum over b of x^T[k, b] * dy[b, n]: x read transposed.
+  static const float zero = 0.0f;
   GemmProblem p;
   p.runs = runs, p.m = inputs, p.k = batch, p.n = outputs;
   p.a = {x, xRunStride, xColStride, xRowStride};
   p.b = {dy, dyRunStride, dyRowStride, 1};
   p.c = dw, p.cRunStride = dwRunStride, p.cRowStride = dwRowStride;
+  if (start == StartFrom::Zero)
+    p.init = {&zero, 0, 0, 0};
   gemmColumns(p, columns);
 }
 
@@ -160,6 +163,21 @@ SWEEP_DENSE_BIAS_MODES(sigmoid, Epilogue::Sigmoid)
     p.gate = {y->aligned + y->offset, y->strides[0], y->strides[1], y->strides[2]};                \
     gemm(p);                                                                                       \
   }
+// Weight gradients that start from zero (a zero fill fused away).
+#define SWEEP_DENSE_GRAD_WEIGHT_FROM_ZERO(mode, xRank, xRunStride, xRow, xCol, batchDim, columns)  \
+  void _mlir_ciface_sweep_dense_grad_weight_##mode##_from_zero(                                    \
+      MemRefF32<xRank> *x, MemRefF32<3> *dy, MemRefF32<3> *dw) {                                   \
+    denseWeightGradKernel(x->aligned + x->offset, xRunStride, x->strides[xRow], x->strides[xCol],  \
+                          dy->aligned + dy->offset, dy->strides[0], dy->strides[1],                \
+                          dw->aligned + dw->offset, dw->strides[0], dw->strides[1], dw->sizes[0],  \
+                          x->sizes[batchDim], dw->sizes[1], dw->sizes[2], columns,                 \
+                          StartFrom::Zero);                                                        \
+  }
+SWEEP_DENSE_GRAD_WEIGHT_FROM_ZERO(wide, 2, 0, 0, 1, 0, RunColumns::Wide)
+SWEEP_DENSE_GRAD_WEIGHT_FROM_ZERO(shared, 2, 0, 0, 1, 0, RunColumns::PerRun)
+SWEEP_DENSE_GRAD_WEIGHT_FROM_ZERO(per_run, 3, x->strides[0], 1, 2, 1, RunColumns::PerRun)
+#undef SWEEP_DENSE_GRAD_WEIGHT_FROM_ZERO
+
 SWEEP_DENSE_GRAD_INPUT_THROUGH(relu, Epilogue::ReluSlope)
 SWEEP_DENSE_GRAD_INPUT_THROUGH(tanh, Epilogue::TanhSlope)
 SWEEP_DENSE_GRAD_INPUT_THROUGH(sigmoid, Epilogue::SigmoidSlope)
@@ -187,6 +205,9 @@ const KernelSymbol *sweep::kernelSymbols(int64_t &count) {
       SWEEP_SYMBOL(sweep_dense_grad_input_through_relu),
       SWEEP_SYMBOL(sweep_dense_grad_input_through_tanh),
       SWEEP_SYMBOL(sweep_dense_grad_input_through_sigmoid),
+      SWEEP_SYMBOL(sweep_dense_grad_weight_wide_from_zero),
+      SWEEP_SYMBOL(sweep_dense_grad_weight_shared_from_zero),
+      SWEEP_SYMBOL(sweep_dense_grad_weight_per_run_from_zero),
   };
 #undef SWEEP_BIAS_SYMBOLS
 #undef SWEEP_SYMBOL

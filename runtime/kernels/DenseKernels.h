@@ -52,12 +52,17 @@ void denseForwardKernel(const float *x, int64_t xRunStride, int64_t xRowStride, 
                         int64_t inputs, int64_t outputs, RunColumns columns,
                         const BiasActivation &fused = {});
 
+/// Where a gradient product's sums start: from the output's contents, or
+/// from zero without reading it (what a zero fill followed by the product
+/// computes, without the fill's pass over memory).
+enum class StartFrom { Output, Zero };
+
 /// dw[r, k, n] += sum over b of x[b, k] * dy[r, b, n], b in order.
 void denseWeightGradKernel(const float *x, int64_t xRunStride, int64_t xRowStride,
                            int64_t xColStride, const float *dy, int64_t dyRunStride,
                            int64_t dyRowStride, float *dw, int64_t dwRunStride, int64_t dwRowStride,
                            int64_t runs, int64_t batch, int64_t inputs, int64_t outputs,
-                           RunColumns columns);
+                           RunColumns columns, StartFrom start = StartFrom::Output);
 
 /// The backward pass through the activation that produced the layer's input:
 /// each finished element of dx is multiplied by the activation's slope at
@@ -100,10 +105,11 @@ void _mlir_ciface_sweep_dense_grad_input(sweep::MemRefF32<3> *dy, sweep::MemRefF
 namespace sweep {
 /// Every kernel symbol above and the fused ones (dense products with their
 /// bias and activation, `sweep_dense_<wide|shared|per_run>_bias_<identity|
-/// relu|tanh|sigmoid>(x, w, bias, out)`, and input gradients through an
+/// relu|tanh|sigmoid>(x, w, bias, out)`, input gradients through an
 /// activation, `sweep_dense_grad_input_through_<relu|tanh|sigmoid>(dy, w, y,
-/// dx)`), by their C-interface name (`_mlir_ciface_...`): what the JIT links
-/// compiled groups against.
+/// dx)`, and the gradient products that start from zero,
+/// `sweep_dense_grad_weight_<wide|shared|per_run>_from_zero`), by their C-interface name
+/// (`_mlir_ciface_...`): what the JIT links compiled groups against.
 struct KernelSymbol {
   const char *name;
   void *address;

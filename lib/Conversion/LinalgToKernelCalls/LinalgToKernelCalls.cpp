@@ -8,7 +8,9 @@
 //     slope into Y). When nothing else touches Z in between and nothing reads
 //     Z afterwards, they become ONE call of a fused kernel that writes Y once
 //     (`sweep_dense_<mode>_bias_<activation>`,
-//     `sweep_dense_grad_input_through_<activation>`).
+//     `sweep_dense_grad_input_through_<activation>`). A zero fill followed by a
+//     weight gradient into the same buffer becomes one call that starts from
+//     zero (`sweep_dense_grad_weight_<mode>_from_zero`).
 //  2. Every remaining generic with a `sweep_` library_call becomes a call.
 //
 // The tensor-level facts (the bias broadcast and the product each have one
@@ -209,6 +211,27 @@ std::optional<Fusion> matchBackward(linalg::GenericOp slope) {
   return fusion;
 }
 
+constexpr StringRef kWeightGradients[] = {"sweep_dense_grad_weight_wide",
+                                          "sweep_dense_grad_weight_shared",
+                                          "sweep_dense_grad_weight_per_run"};
+
+/// zero fill -> weight gradient into the same buffer: the kernel starts its
+/// sums from zero instead (the same values, one pass over the gradient less).
+/// Nothing touches the buffer in between, and the product overwrites what
+/// the fill wrote, so no other check is needed.
+std::optional<Fusion> matchZeroStart(linalg::GenericOp product) {
+  Value out = product.getDpsInits()[0];
+  auto fill = dyn_cast_or_null<linalg::FillOp>(previousAccess(product));
+  if (!fill || root(fill.getOutputs()[0]) != root(out) ||
+      !matchPattern(fill.getInputs()[0], m_PosZeroFloat()))
+    return std::nullopt;
+  Fusion fusion;
+  fusion.kernel = (*product.getLibraryCall() + "_from_zero").str();
+  fusion.operands = {product.getDpsInputs()[0], product.getDpsInputs()[1], out};
+  fusion.replaced = {fill, product};
+  return fusion;
+}
+
 /// Every fusion of the module, found before any is applied (each only
 /// removes accesses to its own Z, so the checks of the others still hold).
 SmallVector<Fusion> findFusions(ModuleOp module) {
@@ -235,6 +258,11 @@ SmallVector<Fusion> findFusions(ModuleOp module) {
       return;
     if (std::optional<Fusion> fusion = matchForward(op, nullptr))
       fusions.push_back(std::move(*fusion));
+  });
+  module.walk([&](linalg::GenericOp op) {
+    if (op.hasPureBufferSemantics() && libraryCall(op, kWeightGradients))
+      if (std::optional<Fusion> fusion = matchZeroStart(op))
+        fusions.push_back(std::move(*fusion));
   });
   return fusions;
 }

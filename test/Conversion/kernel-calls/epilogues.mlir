@@ -206,3 +206,36 @@ func.func @interleaved(%x: memref<?x4xf32>, %w: memref<2x4x8xf32>, %b: memref<2x
   }
   return
 }
+
+// A zero fill right before a weight gradient into the same buffer: the kernel
+// starts its sums from zero instead.
+// CHECK-LABEL: func.func @weight_gradient
+// CHECK-NOT: linalg.fill
+// CHECK: call @sweep_dense_grad_weight_wide_from_zero(
+// CHECK: linalg.fill
+// CHECK: "test.touch"
+// CHECK: call @sweep_dense_grad_weight_wide(
+func.func @weight_gradient(%x: memref<?x4xf32>, %dy: memref<2x?x8xf32>, %dw: memref<2x4x8xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%dw : memref<2x4x8xf32>)
+  linalg.generic {indexing_maps = [#x, #y, #w],
+                  iterator_types = ["parallel", "reduction", "parallel", "parallel"],
+                  library_call = "sweep_dense_grad_weight_wide"}
+      ins(%x, %dy : memref<?x4xf32>, memref<2x?x8xf32>) outs(%dw : memref<2x4x8xf32>) {
+  ^bb0(%a: f32, %g: f32, %o: f32):
+    %s = math.fma %a, %g, %o : f32
+    linalg.yield %s : f32
+  }
+  // Something reads the filled buffer before the product: kept apart.
+  linalg.fill ins(%zero : f32) outs(%dw : memref<2x4x8xf32>)
+  "test.touch"(%dw) : (memref<2x4x8xf32>) -> ()
+  linalg.generic {indexing_maps = [#x, #y, #w],
+                  iterator_types = ["parallel", "reduction", "parallel", "parallel"],
+                  library_call = "sweep_dense_grad_weight_wide"}
+      ins(%x, %dy : memref<?x4xf32>, memref<2x?x8xf32>) outs(%dw : memref<2x4x8xf32>) {
+  ^bb0(%a: f32, %g: f32, %o: f32):
+    %s = math.fma %a, %g, %o : f32
+    linalg.yield %s : f32
+  }
+  return
+}
