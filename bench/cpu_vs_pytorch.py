@@ -92,12 +92,10 @@ def fma_peak(build):
 
 
 def sgemm(threads, env):
-    code = ("import torch,time;torch.set_num_threads(%d);a=torch.randn(2048,2048);"
-            "b=torch.randn(2048,2048);a@b;t=time.perf_counter();n=0\n"
-            "while time.perf_counter()-t<2: a@b; n+=1\n"
-            "print(2*2048**3*n/(time.perf_counter()-t)/1e9)" % threads)
-    return float(subprocess.run(["/usr/bin/python3", "-c", code], check=True, env=env,
-                                stdout=subprocess.PIPE, text=True).stdout)
+    out = subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "bench", "pytorch_baselines.py"),
+                          "--sgemm", "2048", "--threads", str(threads)],
+                         check=True, env=env, stdout=subprocess.PIPE, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])["sgemm_gflops"]
 
 
 def run_sweepc(build, name, threads, work):

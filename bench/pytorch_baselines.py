@@ -21,9 +21,12 @@ see blas_library(). OpenBLAS must also use kernels for this CPU: bench/cpu_vs_py
 sets OPENBLAS_CORETYPE when OpenBLAS does not recognize the CPU and falls back to
 generic ones (Debian 12's 0.3.21 on Sapphire Rapids: 29 instead of 287 GFLOP/s).
 
+Threads: --threads sets torch's pool AND OpenBLAS's own (see use_threads()).
+
 Usage: /usr/bin/python3 bench/pytorch_baselines.py --runs 64 --hidden 128 [--threads 2]
            [--optimizer sgd|adamw] [--strategies loop,fused,fused-wide] [--loop-runs 8]
            [--lr-range 1e-3 0.3]
+       /usr/bin/python3 bench/pytorch_baselines.py --sgemm 2048 [--threads 1]
 """
 
 import argparse
@@ -59,6 +62,34 @@ def require_openblas():
                  "would be meaningless. Install Debian's libopenblas0-pthread "
                  "(apt-get install libopenblas0-pthread).")
     return library
+
+
+def use_threads(library, threads):
+    """Run torch's own kernels AND OpenBLAS's on `threads` threads; returns OpenBLAS's count.
+
+    torch.set_num_threads does not reach Debian's OpenBLAS (libopenblas0-pthread keeps
+    its own pool, one thread per core): without openblas_set_num_threads a "1 thread"
+    baseline multiplies on every core. The count is read back and checked.
+    """
+    import ctypes
+    torch.set_num_threads(threads)
+    blas = ctypes.CDLL(library)
+    blas.openblas_set_num_threads(threads)
+    actual = blas.openblas_get_num_threads()
+    if actual != threads:
+        sys.exit(f"pytorch_baselines: OpenBLAS runs {actual} threads, not the {threads} asked for")
+    return actual
+
+
+def sgemm_rate(size, seconds=2.0):
+    """GFLOP/s of torch's [size, size] x [size, size] float32 product, repeated for `seconds`."""
+    a, b = torch.randn(size, size), torch.randn(size, size)
+    a @ b
+    start, count = time.perf_counter(), 0
+    while time.perf_counter() - start < seconds:
+        a @ b
+        count += 1
+    return 2 * size**3 * count / (time.perf_counter() - start) / 1e9
 
 
 def idx(path):
@@ -122,9 +153,8 @@ def fused_logits(model, x, wide):
     return h  # [R, B, 10]
 
 
-def train_fused(runs, widths, data, batch, optimizer, wide, threads, rates):
+def train_fused(runs, widths, data, batch, optimizer, wide, rates):
     x, y, tx, ty = data
-    torch.set_num_threads(threads)
     model = Stacked(runs, widths)
     lr = torch.tensor(rates)
     params = model.params()
@@ -162,9 +192,8 @@ def train_fused(runs, widths, data, batch, optimizer, wide, threads, rates):
     return seconds, (correct.float() / tx.shape[0]).max().item()
 
 
-def train_loop(timed, widths, data, batch, optimizer, threads, rates):
+def train_loop(timed, widths, data, batch, optimizer, rates):
     x, y, tx, ty = data
-    torch.set_num_threads(threads)
     rates = rates[:timed]
     order = torch.randperm(x.shape[0], generator=torch.Generator().manual_seed(1))
     start = time.perf_counter()
@@ -188,23 +217,23 @@ def train_loop(timed, widths, data, batch, optimizer, threads, rates):
     return time.perf_counter() - start, best
 
 
-def measure(strategy, runs, widths, data, batch, optimizer, threads, loop_runs, rates):
+def measure(strategy, runs, widths, data, batch, optimizer, loop_runs, rates):
     """{strategy, runs_timed, seconds, runs_per_s, best_test_accuracy}."""
     if strategy == "loop":
         timed = min(runs, loop_runs) if loop_runs else runs
-        seconds, best = train_loop(timed, widths, data, batch, optimizer, threads, rates)
+        seconds, best = train_loop(timed, widths, data, batch, optimizer, rates)
     else:
         timed = runs
         seconds, best = train_fused(runs, widths, data, batch, optimizer,
-                                    strategy == "fused-wide", threads, rates)
+                                    strategy == "fused-wide", rates)
     return {"strategy": strategy, "runs_timed": timed, "seconds": seconds,
             "runs_per_s": timed / seconds, "best_test_accuracy": best}
 
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, required=True)
-    parser.add_argument("--hidden", type=int, nargs="+", required=True)
+    parser.add_argument("--runs", type=int)
+    parser.add_argument("--hidden", type=int, nargs="+")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--batch", type=int, default=128)
     parser.add_argument("--optimizer", default="sgd", choices=["sgd", "adamw"])
@@ -212,15 +241,24 @@ def main():
     parser.add_argument("--loop-runs", type=int, default=0)
     parser.add_argument("--lr-range", type=float, nargs=2, default=[1e-3, 0.3],
                         help="learning rates log-spaced over this range, as the .sweep")
+    parser.add_argument("--sgemm", type=int, metavar="N",
+                        help="measure only an N x N x N sgemm on --threads threads")
     args = parser.parse_args()
     library = require_openblas()
+    blas_threads = use_threads(library, args.threads)
+    if args.sgemm:
+        print(json.dumps({"blas": library, "threads": args.threads, "blas_threads": blas_threads,
+                          "sgemm_gflops": sgemm_rate(args.sgemm)}))
+        return
+    if args.runs is None or args.hidden is None:
+        parser.error("--runs and --hidden are required (or --sgemm N)")
     data = fashion()
     widths = [784] + args.hidden + [10]
     rates = learning_rates(args.runs, *args.lr_range)
-    results = [measure(s, args.runs, widths, data, args.batch, args.optimizer, args.threads,
-                       args.loop_runs, rates) for s in args.strategies.split(",")]
+    results = [measure(s, args.runs, widths, data, args.batch, args.optimizer, args.loop_runs,
+                       rates) for s in args.strategies.split(",")]
     print(json.dumps({"blas": library, "torch": torch.__version__, "threads": args.threads,
-                      "results": results}))
+                      "blas_threads": blas_threads, "results": results}))
 
 
 if __name__ == "__main__":

@@ -43,6 +43,13 @@ if os.path.exists("/usr/bin/python3") and subprocess.run(
     config.available_features.add("pandas")
     config.substitutions.append(("%pandas-python", "/usr/bin/python3"))
 
+# The PyTorch baselines in bench/ need Debian's python3-torch on OpenBLAS (make bench
+# installs both).
+if os.path.exists("/usr/bin/python3") and subprocess.run(
+        ["/usr/bin/python3", "-c", "import torch"], capture_output=True).returncode == 0 and \
+        os.path.exists("/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0"):
+    config.available_features.add("torch-openblas")
+
 # Integration tests that train on Fashion-MNIST need the Debian package's files.
 if os.path.exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"):
     config.available_features.add("fashion-mnist")
