@@ -5,7 +5,8 @@
 // input gradient, for {runs, outputs} = {16, 128} (784-128-10) and {64, 16}
 // (784-16-10). The first-layer products of a shared input run both as R
 // products side by side (wide = 0) and as one wide GEMM over R*N columns
-// (wide = 1). Reports GFLOP/s (2 per multiply-add) on one thread.
+// (wide = 1), and the wide first layers of the bench/cpu_sweeps workloads.
+// Reports GFLOP/s (2 per multiply-add) on one thread.
 //
 // hiddenLayer and hiddenInputGradient measure the GEMM epilogues side by side:
 // a hidden layer's bias + product + relu, and the next layer's input gradient
@@ -20,6 +21,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include <utility>
 #include <vector>
 
 using namespace sweep;
@@ -158,6 +160,10 @@ void shapes(benchmark::internal::Benchmark *b, bool wideToo) {
       b->Args({16, 128, wide});
       b->Args({64, 16, wide});
     }
+  // The first layers of bench/cpu_sweeps (issue 6): 64 x 128, 16 x 256, 256 x 32.
+  if (wideToo)
+    for (auto [runs, outputs] : {std::pair{64, 128}, {16, 256}, {256, 32}})
+      b->Args({runs, outputs, 1});
 }
 
 BENCHMARK(forward)->Apply([](auto *b) { shapes(b, true); });

@@ -22,10 +22,14 @@ namespace sweep {
 /// - kEpilogueAttr ("relu", "tanh", "sigmoid", "identity"): the activation of
 ///   the product's result, its only use;
 /// - kEpilogueGradAttr ("relu", "tanh", "sigmoid"): an input gradient times
-///   the slope of the activation whose output is the layer's input.
+///   the slope of the activation whose output is the layer's input;
+/// - kUpdateAttr ("sgd", "adam", "adamw"): an optimizer's step, operands
+///   (param, grad, state..., hypers...) -> (new param, new state...), the
+///   arithmetic of runtime/kernels/OptimizerStep.cpp.
 inline constexpr llvm::StringLiteral kBiasInitAttr = "sweep.bias_init";
 inline constexpr llvm::StringLiteral kEpilogueAttr = "sweep.epilogue";
 inline constexpr llvm::StringLiteral kEpilogueGradAttr = "sweep.epilogue_grad";
+inline constexpr llvm::StringLiteral kUpdateAttr = "sweep.update";
 
 /// The runtime function an energy probe calls (runtime/energy/Probes.h), and
 /// the module attribute listing each probe's function, phase and static cost

@@ -54,6 +54,22 @@ void sweep::denseWeightGradKernel(const float *x, int64_t xRunStride, int64_t xR
   gemmColumns(p, columns);
 }
 
+void sweep::denseWeightGradStepKernel(const float *x, int64_t xRunStride, int64_t xRowStride,
+                                      int64_t xColStride, const float *dy, int64_t dyRunStride,
+                                      int64_t dyRowStride, int64_t runs, int64_t batch,
+                                      int64_t inputs, int64_t outputs, RunColumns columns,
+                                      const OptimizerStep &step) {
+  static const float zero = 0.0f;
+  const BlockSink sink{applyOptimizerBlock, &step};
+  GemmProblem p;
+  p.runs = runs, p.m = inputs, p.k = batch, p.n = outputs;
+  p.a = {x, xRunStride, xColStride, xRowStride};
+  p.b = {dy, dyRunStride, dyRowStride, 1};
+  p.init = {&zero, 0, 0, 0};
+  p.sink = &sink;
+  gemmColumns(p, columns);
+}
+
 void sweep::denseInputGradKernel(const float *dy, int64_t dyRunStride, int64_t dyRowStride,
                                  const float *w, int64_t wRunStride, int64_t wRowStride, float *dx,
                                  int64_t dxRunStride, int64_t dxRowStride, int64_t runs,
@@ -70,6 +86,38 @@ void sweep::denseInputGradKernel(const float *dy, int64_t dyRunStride, int64_t d
   p.epilogue = fused.slope;
   gemm(p);
 }
+
+namespace {
+StridedRuns runsOf(const MemRefF32<3> *t) {
+  return {t->aligned + t->offset, t->strides[0], t->strides[1], t->strides[2]};
+}
+MutableRuns mutableRunsOf(const MemRefF32<3> *t) {
+  return {t->aligned + t->offset, t->strides[0], t->strides[1], t->strides[2]};
+}
+
+template <int XRank>
+void weightGradStep(UpdateRule kind, MemRefF32<XRank> *x, MemRefF32<3> *dy,
+                    MemRefF32<3> *const *tensors, MemRefF32<1> *const *hypers, RunColumns columns) {
+  const int states = optimizerStateCount(kind);
+  OptimizerStep step;
+  step.kind = kind;
+  MemRefF32<3> *param = tensors[0];
+  step.m = param->sizes[1], step.n = param->sizes[2];
+  step.param = runsOf(param);
+  step.newParam = mutableRunsOf(tensors[1 + states]);
+  for (int s = 0; s < states; ++s) {
+    step.state[s] = runsOf(tensors[1 + s]);
+    step.newState[s] = mutableRunsOf(tensors[2 + states + s]);
+  }
+  for (int h = 0; h < optimizerHyperCount(kind); ++h)
+    step.hyper[h] = {hypers[h]->aligned + hypers[h]->offset, hypers[h]->strides[0]};
+  const int batchDim = XRank - 2, inputDim = XRank - 1;
+  denseWeightGradStepKernel(x->aligned + x->offset, XRank == 3 ? x->strides[0] : 0,
+                            x->strides[batchDim], x->strides[inputDim], dy->aligned + dy->offset,
+                            dy->strides[0], dy->strides[1], param->sizes[0], x->sizes[batchDim],
+                            step.m, step.n, columns, step);
+}
+} // namespace
 
 extern "C" {
 void _mlir_ciface_sweep_dense_shared(MemRefF32<2> *x, MemRefF32<3> *w, MemRefF32<3> *out) {
@@ -178,6 +226,42 @@ SWEEP_DENSE_GRAD_WEIGHT_FROM_ZERO(shared, 2, 0, 0, 1, 0, RunColumns::PerRun)
 SWEEP_DENSE_GRAD_WEIGHT_FROM_ZERO(per_run, 3, x->strides[0], 1, 2, 1, RunColumns::PerRun)
 #undef SWEEP_DENSE_GRAD_WEIGHT_FROM_ZERO
 
+// Weight gradients that end in the optimizer's step (OptimizerStep.h). The
+// operands after x and dy are the update generic's, without the gradient:
+// param, state..., hypers..., new param, new state... (sgd: 1 state, 4 hypers;
+// adam and adamw: 2 states, 7 hypers).
+
+#define SWEEP_DENSE_GRAD_WEIGHT_SGD(mode, xRank, columns)                                          \
+  void _mlir_ciface_sweep_dense_grad_weight_##mode##_sgd(                                          \
+      MemRefF32<xRank> *x, MemRefF32<3> *dy, MemRefF32<3> *param, MemRefF32<3> *buffer,             \
+      MemRefF32<1> *lr, MemRefF32<1> *momentum, MemRefF32<1> *weightDecay,                         \
+      MemRefF32<1> *nesterov, MemRefF32<3> *newParam, MemRefF32<3> *newBuffer) {                   \
+    MemRefF32<3> *tensors[] = {param, buffer, newParam, newBuffer};                                \
+    MemRefF32<1> *hypers[] = {lr, momentum, weightDecay, nesterov};                                \
+    weightGradStep(UpdateRule::Sgd, x, dy, tensors, hypers, columns);                           \
+  }
+#define SWEEP_DENSE_GRAD_WEIGHT_ADAM(mode, xRank, columns, name, kind)                             \
+  void _mlir_ciface_sweep_dense_grad_weight_##mode##_##name(                                       \
+      MemRefF32<xRank> *x, MemRefF32<3> *dy, MemRefF32<3> *param, MemRefF32<3> *m,                 \
+      MemRefF32<3> *v, MemRefF32<1> *lr, MemRefF32<1> *beta1, MemRefF32<1> *beta2,                 \
+      MemRefF32<1> *eps, MemRefF32<1> *weightDecay, MemRefF32<1> *correction1,                     \
+      MemRefF32<1> *correction2, MemRefF32<3> *newParam, MemRefF32<3> *newM,                       \
+      MemRefF32<3> *newV) {                                                                        \
+    MemRefF32<3> *tensors[] = {param, m, v, newParam, newM, newV};                                 \
+    MemRefF32<1> *hypers[] = {lr, beta1, beta2, eps, weightDecay, correction1, correction2};       \
+    weightGradStep(UpdateRule::kind, x, dy, tensors, hypers, columns);                          \
+  }
+#define SWEEP_DENSE_GRAD_WEIGHT_STEPS(mode, xRank, columns)                                        \
+  SWEEP_DENSE_GRAD_WEIGHT_SGD(mode, xRank, columns)                                                \
+  SWEEP_DENSE_GRAD_WEIGHT_ADAM(mode, xRank, columns, adam, Adam)                                   \
+  SWEEP_DENSE_GRAD_WEIGHT_ADAM(mode, xRank, columns, adamw, AdamW)
+SWEEP_DENSE_GRAD_WEIGHT_STEPS(wide, 2, RunColumns::Wide)
+SWEEP_DENSE_GRAD_WEIGHT_STEPS(shared, 2, RunColumns::PerRun)
+SWEEP_DENSE_GRAD_WEIGHT_STEPS(per_run, 3, RunColumns::PerRun)
+#undef SWEEP_DENSE_GRAD_WEIGHT_STEPS
+#undef SWEEP_DENSE_GRAD_WEIGHT_ADAM
+#undef SWEEP_DENSE_GRAD_WEIGHT_SGD
+
 SWEEP_DENSE_GRAD_INPUT_THROUGH(relu, Epilogue::ReluSlope)
 SWEEP_DENSE_GRAD_INPUT_THROUGH(tanh, Epilogue::TanhSlope)
 SWEEP_DENSE_GRAD_INPUT_THROUGH(sigmoid, Epilogue::SigmoidSlope)
@@ -191,6 +275,10 @@ const KernelSymbol *sweep::kernelSymbols(int64_t &count) {
   SWEEP_SYMBOL(sweep_dense_##mode##_bias_identity), SWEEP_SYMBOL(sweep_dense_##mode##_bias_relu),  \
       SWEEP_SYMBOL(sweep_dense_##mode##_bias_tanh),                                                \
       SWEEP_SYMBOL(sweep_dense_##mode##_bias_sigmoid)
+#define SWEEP_STEP_SYMBOLS(mode)                                                                   \
+  SWEEP_SYMBOL(sweep_dense_grad_weight_##mode##_sgd),                                              \
+      SWEEP_SYMBOL(sweep_dense_grad_weight_##mode##_adam),                                         \
+      SWEEP_SYMBOL(sweep_dense_grad_weight_##mode##_adamw)
   static const KernelSymbol symbols[] = {
       SWEEP_SYMBOL(sweep_dense_shared),
       SWEEP_SYMBOL(sweep_dense_wide),
@@ -208,7 +296,11 @@ const KernelSymbol *sweep::kernelSymbols(int64_t &count) {
       SWEEP_SYMBOL(sweep_dense_grad_weight_wide_from_zero),
       SWEEP_SYMBOL(sweep_dense_grad_weight_shared_from_zero),
       SWEEP_SYMBOL(sweep_dense_grad_weight_per_run_from_zero),
+      SWEEP_STEP_SYMBOLS(wide),
+      SWEEP_STEP_SYMBOLS(shared),
+      SWEEP_STEP_SYMBOLS(per_run),
   };
+#undef SWEEP_STEP_SYMBOLS
 #undef SWEEP_BIAS_SYMBOLS
 #undef SWEEP_SYMBOL
   count = int64_t(sizeof(symbols) / sizeof(symbols[0]));

@@ -17,6 +17,7 @@
 #define SWEEP_RUNTIME_KERNELS_DENSEKERNELS_H
 
 #include "runtime/kernels/Gemm.h"
+#include "runtime/kernels/OptimizerStep.h"
 
 #include <cstdint>
 
@@ -64,6 +65,14 @@ void denseWeightGradKernel(const float *x, int64_t xRunStride, int64_t xRowStrid
                            int64_t runs, int64_t batch, int64_t inputs, int64_t outputs,
                            RunColumns columns, StartFrom start = StartFrom::Output);
 
+/// The weight gradient as above, from zero, handed block by block to the
+/// optimizer's step instead of being stored (OptimizerStep.h): `step` reads
+/// the parameter and its state and writes their new values.
+void denseWeightGradStepKernel(const float *x, int64_t xRunStride, int64_t xRowStride,
+                               int64_t xColStride, const float *dy, int64_t dyRunStride,
+                               int64_t dyRowStride, int64_t runs, int64_t batch, int64_t inputs,
+                               int64_t outputs, RunColumns columns, const OptimizerStep &step);
+
 /// The backward pass through the activation that produced the layer's input:
 /// each finished element of dx is multiplied by the activation's slope at
 /// y[r, b, k] (the activation's output).
@@ -107,8 +116,11 @@ namespace sweep {
 /// bias and activation, `sweep_dense_<wide|shared|per_run>_bias_<identity|
 /// relu|tanh|sigmoid>(x, w, bias, out)`, input gradients through an
 /// activation, `sweep_dense_grad_input_through_<relu|tanh|sigmoid>(dy, w, y,
-/// dx)`, and the gradient products that start from zero,
-/// `sweep_dense_grad_weight_<wide|shared|per_run>_from_zero`), by their C-interface name
+/// dx)`, the gradient products that start from zero,
+/// `sweep_dense_grad_weight_<wide|shared|per_run>_from_zero`, and those that
+/// end in the optimizer's step, `sweep_dense_grad_weight_<mode>_<sgd|adam|
+/// adamw>(x, dy, param, state..., hypers..., new param, new state...)`), by
+/// their C-interface name
 /// (`_mlir_ciface_...`): what the JIT links compiled groups against.
 struct KernelSymbol {
   const char *name;

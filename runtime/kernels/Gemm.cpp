@@ -50,6 +50,7 @@ void sweep::gemmWith(GemmIsa isa, const GemmProblem &p) {
 GemmProblem sweep::runOf(const GemmProblem &p, int64_t r) {
   GemmProblem one = p;
   one.runs = 1;
+  one.firstRun = p.firstRun + r;
   one.a.base += r * p.a.runStride;
   one.b.base += r * p.b.runStride;
   one.c += r * p.cRunStride;

@@ -54,6 +54,18 @@ enum class Epilogue {
   SigmoidSlope ///< C *= sigmoidSlope(gate), gate = sigmoid's output
 };
 
+/// Where a product delivers C when C is not to be stored: each finished
+/// column block, after its last K block, while it is still in L2. `finish`
+/// gets the block's columns c0 .. c0 + width, numbered over the whole
+/// problem's runs (c = (firstRun + r) * N + n), and their values for rows
+/// 0 .. M at block[i * blockRow + (c - c0)]. The weight-gradient kernels use
+/// it to apply the optimizer's step: the gradient is never written to memory.
+struct BlockSink {
+  void (*finish)(const void *context, int64_t c0, int64_t width, const float *block,
+                 int64_t blockRow);
+  const void *context;
+};
+
 struct GemmProblem {
   int64_t runs = 1, m = 0, k = 0, n = 0;
   StridedRuns a;      ///< [M, K] per run; runStride 0 when shared (wide GEMM).
@@ -64,6 +76,10 @@ struct GemmProblem {
   StridedRuns init;
   Epilogue epilogue = Epilogue::None;
   StridedRuns gate; ///< [M, N] per run: the activation output of the *Slope epilogues.
+  /// When set, C is neither read nor written (c is unused): the sums start
+  /// from init (which must be set) and each finished block goes to the sink.
+  const BlockSink *sink = nullptr;
+  int64_t firstRun = 0; ///< The index of run 0 in the sink's numbering.
 };
 
 /// The one-run problem of run r of `p`. (Not inline: the instruction-set
@@ -100,7 +116,8 @@ void startTile(const GemmProblem &p, int64_t m0, int64_t rows, int64_t c0, int64
 /// Applies p.epilogue to the same block of finished values.
 void finishTile(const GemmProblem &p, int64_t m0, int64_t rows, int64_t c0, int64_t width,
                 float *tile, int64_t tileRow);
-/// K = 0: C is init (when set) with the epilogue applied.
+/// K = 0: C is init (when set) with the epilogue applied (or, with a sink,
+/// blocks of those values go to the sink).
 void epilogueOnly(const GemmProblem &p);
 
 void gemmPortable(const GemmProblem &p);

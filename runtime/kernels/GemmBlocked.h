@@ -14,6 +14,7 @@
 #include "runtime/kernels/Gemm.h"
 
 #include <cstdint>
+#include <new>
 
 namespace {
 
@@ -26,6 +27,56 @@ constexpr int64_t kKc = 256;
 constexpr int64_t kNc = 256;
 
 inline int64_t minOf(int64_t a, int64_t b) { return a < b ? a : b; }
+
+/// K in blocks of at most kKc, all of one size but the last: 784 is 4 x 196,
+/// not 3 x 256 + 16 (a short block pays a tile's loads and stores for few
+/// products).
+inline int64_t balancedKBlock(int64_t k) {
+  const int64_t blocks = (k + kKc - 1) / kKc;
+  return (k + blocks - 1) / blocks;
+}
+
+/// A thread's packing buffer for A, grown on demand and kept between calls.
+struct PackBuffer {
+  float *data = nullptr;
+  int64_t capacity = 0;
+  PackBuffer() = default;
+  PackBuffer(const PackBuffer &) = delete;
+  PackBuffer &operator=(const PackBuffer &) = delete;
+  ~PackBuffer() { ::operator delete(data, std::align_val_t(64)); }
+  float *reserve(int64_t count) {
+    if (count > capacity) {
+      ::operator delete(data, std::align_val_t(64));
+      data = static_cast<float *>(::operator new(size_t(count) * sizeof(float), std::align_val_t(64)));
+      capacity = count;
+    }
+    return data;
+  }
+};
+
+/// Packs all of A into MR-row micro-panels, K block by K block: block k0
+/// starts at k0 * mPadded, its row tile t at t * kc * MR, element (i, kk) at
+/// kk * MR + i. A tile then reads one contiguous stream instead of MR rows
+/// (or, for a transposed A, MR-wide slices of kc rows). Rows past M are 0.
+template <int MR>
+void packA(const sweep::StridedRuns &a, int64_t m, int64_t k, int64_t kcMax, int64_t mPadded,
+           float *packed) {
+  for (int64_t k0 = 0; k0 < k; k0 += kcMax) {
+    const int64_t kc = minOf(kcMax, k - k0);
+    for (int64_t m0 = 0; m0 < m; m0 += MR) {
+      float *tile = packed + k0 * mPadded + m0 * kc;
+      const int64_t rows = minOf(MR, m - m0);
+      for (int64_t kk = 0; kk < kc; ++kk) {
+        const float *column = a.base + m0 * a.rowStride + (k0 + kk) * a.colStride;
+        int64_t i = 0;
+        for (; i < rows; ++i)
+          tile[kk * MR + i] = column[i * a.rowStride];
+        for (; i < MR; ++i)
+          tile[kk * MR + i] = 0.0f;
+      }
+    }
+  }
+}
 
 /// Where a tile's accumulators start and what happens to them before they
 /// are stored: C's own values or another row-strided source (the bias row,
@@ -118,10 +169,13 @@ inline bool inRegisters(sweep::Epilogue e, const sweep::StridedRuns &gate) {
 /// One product whose columns are c = r * n + j over all runs: A is shared,
 /// or there is one run. Loops, outside in: column blocks of kNc, K blocks of
 /// kKc, panels of NR columns (packed), row blocks of MR. The first K block
-/// starts from p.init (when set), the last one applies p.epilogue.
+/// starts from p.init (when set), the last one applies p.epilogue. With a
+/// sink, C is a thread's [M x kNc] block buffer handed to the sink after
+/// each column block's last K block.
 template <typename I, int MR, int NV> void blockedWide(const sweep::GemmProblem &p) {
   constexpr int NR = NV * I::kLanes;
   alignas(64) static thread_local float panel[kKc * NR];
+  static thread_local PackBuffer packBuffer, blockBuffer;
   alignas(64) static thread_local float scratch[MR * NR];
   alignas(64) static thread_local float gateTile[MR * NR];
   alignas(64) float row[NR];
@@ -134,38 +188,62 @@ template <typename I, int MR, int NV> void blockedWide(const sweep::GemmProblem 
   const bool epilogue = p.epilogue != sweep::Epilogue::None;
   const bool initRow = p.init.base && p.init.colStride == 1;
   const bool initConstant = p.init.base && p.init.colStride == 0 && p.init.rowStride == 0;
-  for (int64_t block = 0; block < cols; block += kNc)
-    for (int64_t k0 = 0; k0 < p.k; k0 += kKc) {
-      const int64_t kc = minOf(kKc, p.k - k0);
+  const int64_t kcMax = balancedKBlock(p.k);
+  // A is packed once when more than one column panel reads it.
+  const int64_t mPadded = (p.m + MR - 1) / MR * MR;
+  const float *packed = nullptr;
+  if (cols > NR) {
+    float *buffer = packBuffer.reserve(mPadded * p.k);
+    packA<MR>(p.a, p.m, p.k, kcMax, mPadded, buffer);
+    packed = buffer;
+  }
+  // C's view: the caller's C, or the block buffer (row stride kNc, column
+  // c at c - block) when the sums go to a sink.
+  float *const cBase = p.sink ? blockBuffer.reserve(p.m * kNc) : p.c;
+  const int64_t cRow = p.sink ? kNc : p.cRowStride;
+  for (int64_t block = 0; block < cols; block += kNc) {
+    for (int64_t k0 = 0; k0 < p.k; k0 += kcMax) {
+      const int64_t kc = minOf(kcMax, p.k - k0);
       const bool start = k0 == 0 && p.init.base, finish = k0 + kc == p.k && epilogue;
       for (int64_t c0 = block; c0 < minOf(block + kNc, cols); c0 += NR) {
         const int64_t width = minOf(NR, cols - c0);
         for (int64_t j = 0; j < width; ++j) {
           int64_t r = (c0 + j) / p.n, n = (c0 + j) % p.n;
           column[j] = p.b.base + r * p.b.runStride + n * p.b.colStride + k0 * p.b.rowStride;
-          cOffset[j] = r * p.cRunStride + n * p.cColStride;
+          cOffset[j] = p.sink ? c0 + j - block : r * p.cRunStride + n * p.cColStride;
           gateOffset[j] = r * p.gate.runStride + n * p.gate.colStride;
         }
-        // Pack B[k0:k0+kc, c0:c0+NR] by rows; missing columns are zero.
-        for (int64_t kk = 0; kk < kc; ++kk) {
-          float *row = panel + kk * NR;
-          int64_t j = 0;
-          for (; j < width; ++j)
-            row[j] = column[j][kk * p.b.rowStride];
-          for (; j < NR; ++j)
-            row[j] = 0.0f;
+        const bool oneRun = width == NR && c0 / p.n == (c0 + NR - 1) / p.n;
+        // Pack B[k0:k0+kc, c0:c0+NR] by rows; missing columns are zero. NR
+        // contiguous columns of one run are copied a vector at a time.
+        if (oneRun && p.b.colStride == 1) {
+          for (int64_t kk = 0; kk < kc; ++kk)
+            for (int v = 0; v < NV; ++v)
+              I::store(panel + kk * NR + v * I::kLanes,
+                       I::load(column[0] + kk * p.b.rowStride + v * I::kLanes));
+        } else {
+          for (int64_t kk = 0; kk < kc; ++kk) {
+            float *row = panel + kk * NR;
+            int64_t j = 0;
+            for (; j < width; ++j)
+              row[j] = column[j][kk * p.b.rowStride];
+            for (; j < NR; ++j)
+              row[j] = 0.0f;
+          }
         }
         // Write C in place when the panel is NR contiguous columns of one run.
-        const bool direct = width == NR && p.cColStride == 1 && c0 / p.n == (c0 + NR - 1) / p.n;
+        const bool direct = oneRun && (p.sink || p.cColStride == 1);
+        const int64_t aRow = packed ? 1 : p.a.rowStride, aCol = packed ? MR : p.a.colStride;
         for (int64_t m0 = 0; m0 < p.m; m0 += MR) {
           const int64_t rows = minOf(MR, p.m - m0);
-          const float *a = p.a.base + m0 * p.a.rowStride + k0 * p.a.colStride;
+          const float *a = packed ? packed + k0 * mPadded + m0 * kc
+                                  : p.a.base + m0 * p.a.rowStride + k0 * p.a.colStride;
           if (direct) {
             // One run r, columns n0 .. n0 + NR: init and gate rows are contiguous
             // when their column stride is 1 (a constant init was copied to `row`).
             const int64_t r = c0 / p.n, n0 = c0 % p.n;
-            float *c = p.c + cOffset[0] + m0 * p.cRowStride;
-            TileEnds ends{c, p.cRowStride};
+            float *c = cBase + cOffset[0] + m0 * cRow;
+            TileEnds ends{c, cRow};
             if (start && initRow) {
               ends.from = p.init.base + r * p.init.runStride + m0 * p.init.rowStride + n0;
               ends.fromRow = p.init.rowStride;
@@ -174,7 +252,7 @@ template <typename I, int MR, int NV> void blockedWide(const sweep::GemmProblem 
                 row[j] = p.init.base[r * p.init.runStride];
               ends.from = row, ends.fromRow = 0;
             } else if (start) {
-              sweep::detail::startTile(p, m0, rows, c0, width, c, p.cRowStride);
+              sweep::detail::startTile(p, m0, rows, c0, width, c, cRow);
             }
             const bool fast = finish && inRegisters(p.epilogue, p.gate);
             if (fast) {
@@ -182,17 +260,16 @@ template <typename I, int MR, int NV> void blockedWide(const sweep::GemmProblem 
               ends.gate = p.gate.base + r * p.gate.runStride + m0 * p.gate.rowStride + n0;
               ends.gateRow = p.gate.rowStride;
             }
-            tileRows<I, MR, NV>(rows, a, p.a.rowStride, p.a.colStride, panel, kc, c, p.cRowStride,
-                                ends);
+            tileRows<I, MR, NV>(rows, a, aRow, aCol, panel, kc, c, cRow, ends);
             if (finish && !fast)
-              sweep::detail::finishTile(p, m0, rows, c0, width, c, p.cRowStride);
+              sweep::detail::finishTile(p, m0, rows, c0, width, c, cRow);
             continue;
           }
           if (start) {
             sweep::detail::startTile(p, m0, rows, c0, width, scratch, NR);
           } else {
             for (int64_t i = 0; i < rows; ++i) {
-              const float *out = p.c + m0 * p.cRowStride + i * p.cRowStride;
+              const float *out = cBase + (m0 + i) * cRow;
               for (int64_t j = 0; j < width; ++j)
                 scratch[i * NR + j] = out[cOffset[j]];
             }
@@ -212,17 +289,21 @@ template <typename I, int MR, int NV> void blockedWide(const sweep::GemmProblem 
                   gateTile[i * NR + j] = gate[gateOffset[j]];
               }
           }
-          tileRows<I, MR, NV>(rows, a, p.a.rowStride, p.a.colStride, panel, kc, scratch, NR, ends);
+          tileRows<I, MR, NV>(rows, a, aRow, aCol, panel, kc, scratch, NR, ends);
           if (finish && !fast)
             sweep::detail::finishTile(p, m0, rows, c0, width, scratch, NR);
           for (int64_t i = 0; i < rows; ++i) {
-            float *out = p.c + m0 * p.cRowStride + i * p.cRowStride;
+            float *out = cBase + (m0 + i) * cRow;
             for (int64_t j = 0; j < width; ++j)
               out[cOffset[j]] = scratch[i * NR + j];
           }
         }
       }
     }
+    if (p.sink)
+      p.sink->finish(p.sink->context, p.firstRun * p.n + block, minOf(kNc, cols - block), cBase,
+                     cRow);
+  }
 }
 
 /// Shared A: one wide product. Per-run A: one product per run.

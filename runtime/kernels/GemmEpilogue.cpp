@@ -14,6 +14,8 @@
 #include "runtime/kernels/Activation.h"
 #include "runtime/kernels/Gemm.h"
 
+#include <vector>
+
 using namespace sweep;
 
 namespace {
@@ -80,6 +82,20 @@ void detail::finishTile(const GemmProblem &p, int64_t m0, int64_t rows, int64_t 
 }
 
 void detail::epilogueOnly(const GemmProblem &p) {
+  if (p.sink) {
+    // One row of one column at a time: K = 0 (an empty batch) is rare.
+    for (int64_t r = 0; r < p.runs; ++r)
+      for (int64_t n = 0; n < p.n; ++n) {
+        const int64_t c = r * p.n + n;
+        std::vector<float> column(size_t(p.m));
+        for (int64_t m = 0; m < p.m; ++m) {
+          startTile(p, m, 1, c, 1, &column[size_t(m)], 0);
+          finishTile(p, m, 1, c, 1, &column[size_t(m)], 0);
+        }
+        p.sink->finish(p.sink->context, p.firstRun * p.n + c, 1, column.data(), 1);
+      }
+    return;
+  }
   for (int64_t r = 0; r < p.runs; ++r)
     for (int64_t m = 0; m < p.m; ++m) {
       float *row = p.c + r * p.cRunStride + m * p.cRowStride;

@@ -10,7 +10,10 @@
 //     (`sweep_dense_<mode>_bias_<activation>`,
 //     `sweep_dense_grad_input_through_<activation>`). A zero fill followed by a
 //     weight gradient into the same buffer becomes one call that starts from
-//     zero (`sweep_dense_grad_weight_<mode>_from_zero`).
+//     zero (`sweep_dense_grad_weight_<mode>_from_zero`), and when the
+//     optimizer's step is the gradient's only reader, the step happens in the
+//     same call on each finished block of the gradient, which is never
+//     stored (`sweep_dense_grad_weight_<mode>_<sgd|adam|adamw>`).
 //  2. Every remaining generic with a `sweep_` library_call becomes a call.
 //
 // The tensor-level facts (the bias broadcast and the product each have one
@@ -78,11 +81,20 @@ Value root(Value value) {
 
 bool isAllocated(Value buffer) { return buffer.getDefiningOp<memref::AllocOp>() != nullptr; }
 
+bool isFunctionArgument(Value buffer) {
+  auto argument = dyn_cast<BlockArgument>(buffer);
+  return argument && isa<func::FuncOp>(argument.getOwner()->getParentOp());
+}
+
 /// Whether `written` is provably not the buffer of `read`: different roots,
-/// one of them allocated here (two function arguments could alias).
+/// one of them allocated here, or two arguments of the function. The group
+/// ABI passes every argument of a compiled function its own allocation
+/// (codegen/cpu/CpuBackend.cpp), as one-shot bufferization already assumes
+/// when it computes a result into an out-parameter while reading the inputs.
 bool distinct(Value written, Value read) {
   Value a = root(written), b = root(read);
-  return a != b && (isAllocated(a) || isAllocated(b));
+  return a != b &&
+         (isAllocated(a) || isAllocated(b) || (isFunctionArgument(a) && isFunctionArgument(b)));
 }
 
 /// Ops that may sit between the fused generics: they touch no buffer memory.
@@ -232,6 +244,92 @@ std::optional<Fusion> matchZeroStart(linalg::GenericOp product) {
   return fusion;
 }
 
+/// Whether `op` may write `buffer`: a linalg op through its outputs, any
+/// other op that uses it (a call, a copy, a dealloc) conservatively.
+bool mayWrite(Operation *op, Value buffer) {
+  if (!usesBuffer(op, buffer))
+    return false;
+  if (auto structured = dyn_cast<linalg::LinalgOp>(op))
+    return llvm::any_of(structured.getDpsInits(),
+                        [&](Value init) { return root(init) == buffer; });
+  return !isa<memref::DimOp>(op);
+}
+
+/// The operand counts of the update generics (convert-train-to-linalg):
+/// inputs (param, grad, state..., hypers...), outputs (new param, new state...).
+std::optional<std::pair<unsigned, unsigned>> updateArity(StringRef rule) {
+  if (rule == "sgd")
+    return std::make_pair(7u, 2u);
+  if (rule == "adam" || rule == "adamw")
+    return std::make_pair(11u, 3u);
+  return std::nullopt;
+}
+
+/// zero fill -> weight gradient into G -> ... -> the optimizer's step that
+/// reads G: one call, at the step, of a kernel that hands each finished
+/// block of the gradient to the step (runtime/kernels/OptimizerStep.h), so G
+/// is never written or read back. The product moves down to the step, so
+/// nothing in between may touch G or write its inputs; the step's outputs
+/// are written while the product still reads its inputs, so they must not
+/// alias them; an output may be the very buffer of the input it replaces
+/// (element by element), of no other operand.
+std::optional<Fusion> matchUpdate(linalg::GenericOp product) {
+  Value g = root(product.getDpsInits()[0]);
+  auto fill = dyn_cast_or_null<linalg::FillOp>(previousAccess(product));
+  if (!fill || root(fill.getOutputs()[0]) != g ||
+      !matchPattern(fill.getInputs()[0], m_PosZeroFloat()))
+    return std::nullopt;
+  Value x = product.getDpsInputs()[0], dy = product.getDpsInputs()[1];
+  linalg::GenericOp update;
+  for (Operation *op = product->getNextNode(); op; op = op->getNextNode()) {
+    if (usesBuffer(op, g)) {
+      update = dyn_cast<linalg::GenericOp>(op);
+      break;
+    }
+    if (mayWrite(op, root(x)) || mayWrite(op, root(dy)))
+      return std::nullopt;
+  }
+  if (!update || !update.hasPureBufferSemantics())
+    return std::nullopt;
+  auto rule = update->getAttrOfType<StringAttr>(sweep::kUpdateAttr);
+  std::optional<std::pair<unsigned, unsigned>> arity =
+      rule ? updateArity(rule.getValue()) : std::nullopt;
+  if (!arity || update.getNumDpsInputs() != arity->first ||
+      update.getNumDpsInits() != arity->second)
+    return std::nullopt;
+  SmallVector<Value> inputs(update.getDpsInputs()), outputs(update.getDpsInits());
+  if (root(inputs[1]) != g)
+    return std::nullopt;
+  for (auto [i, input] : llvm::enumerate(inputs))
+    if (i != 1 && root(input) == g)
+      return std::nullopt;
+  bool overwritten = llvm::any_of(outputs, [&](Value out) { return root(out) == g; });
+  if (!overwritten && !deadAfter(g, update))
+    return std::nullopt;
+  for (auto [o, out] : llvm::enumerate(outputs)) {
+    if (!distinct(out, x) || !distinct(out, dy))
+      return std::nullopt;
+    for (auto [i, input] : llvm::enumerate(inputs)) {
+      // The input this output replaces: param for new param, state s for new state s.
+      bool replaced = i == (o == 0 ? 0 : o + 1);
+      if (i != 1 && !distinct(out, input) && !(replaced && input == out))
+        return std::nullopt;
+    }
+    for (Value other : ArrayRef<Value>(outputs).drop_front(o + 1))
+      if (!distinct(out, other))
+        return std::nullopt;
+  }
+  Fusion fusion;
+  fusion.kernel = (*product.getLibraryCall() + "_" + rule.getValue()).str();
+  fusion.operands = {x, dy, inputs[0]};
+  llvm::append_range(fusion.operands, ArrayRef<Value>(inputs).drop_front(2));
+  llvm::append_range(fusion.operands, outputs);
+  fusion.replaced = {fill, product, update};
+  if (!overwritten)
+    fusion.unwritten = g;
+  return fusion;
+}
+
 /// Every fusion of the module, found before any is applied (each only
 /// removes accesses to its own Z, so the checks of the others still hold).
 SmallVector<Fusion> findFusions(ModuleOp module) {
@@ -260,9 +358,13 @@ SmallVector<Fusion> findFusions(ModuleOp module) {
       fusions.push_back(std::move(*fusion));
   });
   module.walk([&](linalg::GenericOp op) {
-    if (op.hasPureBufferSemantics() && libraryCall(op, kWeightGradients))
-      if (std::optional<Fusion> fusion = matchZeroStart(op))
-        fusions.push_back(std::move(*fusion));
+    if (!op.hasPureBufferSemantics() || !libraryCall(op, kWeightGradients))
+      return;
+    std::optional<Fusion> fusion = matchUpdate(op);
+    if (!fusion)
+      fusion = matchZeroStart(op);
+    if (fusion)
+      fusions.push_back(std::move(*fusion));
   });
   return fusions;
 }

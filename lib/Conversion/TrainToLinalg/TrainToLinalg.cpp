@@ -720,6 +720,7 @@ struct SgdLowering : OpRewritePattern<train::SgdOp> {
           Value newW = nb.create<arith::SubFOp>(nl, w, nb.create<arith::MulFOp>(nl, lr, step));
           nb.create<linalg::YieldOp>(nl, ValueRange{newW, keptBuf});
         });
+    generic->setAttr(sweep::kUpdateAttr, b.getStringAttr("sgd"));
     b.replaceOp(op, generic.getResults());
     return success();
   }
@@ -767,6 +768,7 @@ struct AdamLowering : OpRewritePattern<train::AdamOp> {
               nl, w, nb.create<arith::DivFOp>(nl, nb.create<arith::MulFOp>(nl, lr, mHat), denom));
           nb.create<linalg::YieldOp>(nl, ValueRange{newW, newM, newV});
         });
+    generic->setAttr(sweep::kUpdateAttr, b.getStringAttr(decoupled ? "adamw" : "adam"));
     b.replaceOp(op, generic.getResults());
     return success();
   }

@@ -144,6 +144,10 @@ TEST(DenseKernels, EveryFusedKernelNameIsRegistered) {
     EXPECT_TRUE(registered(std::string("sweep_dense_grad_input_through_") + act)) << act;
   for (const char *mode : {"wide", "shared", "per_run"})
     EXPECT_TRUE(registered(std::string("sweep_dense_grad_weight_") + mode + "_from_zero")) << mode;
+  for (const char *rule : {"sgd", "adam", "adamw"})
+    for (const char *mode : {"wide", "shared", "per_run"})
+      EXPECT_TRUE(registered(std::string("sweep_dense_grad_weight_") + mode + "_" + rule))
+          << mode << rule;
   for (const char *plain : {"sweep_dense_wide", "sweep_dense_shared", "sweep_dense_per_run",
                             "sweep_dense_grad_weight_wide", "sweep_dense_grad_weight_shared",
                             "sweep_dense_grad_weight_per_run", "sweep_dense_grad_input"})

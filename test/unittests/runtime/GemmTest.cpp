@@ -193,3 +193,63 @@ TEST(Gemm, ThisMachineUsesItsWidestVectors) {
   }
 #endif
 }
+
+namespace {
+/// A sink that writes each block it receives into a [runs * N] x M matrix
+/// (column c at c * M) and counts the columns it got.
+struct Collected {
+  int64_t m;
+  std::vector<float> values;
+  std::vector<int> times;
+  static void finish(const void *context, int64_t c0, int64_t width, const float *block,
+                     int64_t blockRow) {
+    auto *self = const_cast<Collected *>(static_cast<const Collected *>(context));
+    for (int64_t c = c0; c < c0 + width; ++c) {
+      ++self->times[size_t(c)];
+      for (int64_t i = 0; i < self->m; ++i)
+        self->values[size_t(c * self->m + i)] = block[i * blockRow + (c - c0)];
+    }
+  }
+};
+} // namespace
+
+TEST(Gemm, SinkReceivesEveryColumnOnceWithTheProductsBits) {
+  std::mt19937 gen(13);
+  // Panels spanning runs, column blocks past 256 (N = 300, and 64 runs x 10),
+  // K past one block, per-run and transposed A, and K = 0.
+  const Case cases[] = {
+      {3, 17, 9, 10, true, false, false},  {2, 20, 300, 300, true, true, false},
+      {64, 9, 7, 10, true, true, false},   {3, 33, 40, 16, false, false, false},
+      {2, 784, 128, 40, true, true, false}, {2, 5, 0, 7, true, false, false},
+  };
+  for (const Case &c : cases) {
+    std::vector<float> a = normal(size_t((c.sharedA ? 1 : c.runs) * c.m * c.k), gen);
+    std::vector<float> b = normal(size_t(c.runs * c.k * c.n), gen);
+    std::vector<float> init = normal(size_t(c.runs * c.n), gen);
+    GemmProblem p;
+    p.runs = c.runs, p.m = c.m, p.k = c.k, p.n = c.n;
+    p.a = {a.data(), c.sharedA ? 0 : c.m * c.k, c.transposeA ? 1 : c.k, c.transposeA ? c.m : 1};
+    p.b = {b.data(), c.k * c.n, c.transposeB ? 1 : c.n, c.transposeB ? c.k : 1};
+    p.init = {init.data(), c.n, 0, 1}; // A bias row: the sums start from it.
+    p.cRunStride = c.m * c.n, p.cRowStride = c.n;
+    std::vector<float> expected(size_t(c.runs * c.m * c.n));
+    p.c = expected.data();
+    reference(p);
+    for (GemmIsa isa : availableGemmIsas()) {
+      Collected got{c.m, std::vector<float>(expected.size(), NAN),
+                    std::vector<int>(size_t(c.runs * c.n), 0)};
+      const BlockSink sink{Collected::finish, &got};
+      GemmProblem sunk = p;
+      sunk.c = nullptr;
+      sunk.sink = &sink;
+      gemmWith(isa, sunk);
+      EXPECT_EQ(got.times, std::vector<int>(got.times.size(), 1)) << gemmIsaName(isa);
+      for (int64_t r = 0; r < c.runs; ++r)
+        for (int64_t i = 0; i < c.m; ++i)
+          for (int64_t j = 0; j < c.n; ++j)
+            ASSERT_EQ(got.values[size_t((r * c.n + j) * c.m + i)],
+                      expected[size_t((r * c.m + i) * c.n + j)])
+                << gemmIsaName(isa) << " " << describe(c) << " at " << r << "," << i << "," << j;
+    }
+  }
+}

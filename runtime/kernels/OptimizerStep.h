@@ -1,0 +1,67 @@
+//===- OptimizerStep.h - an optimizer's step on finished gradient blocks -*- C++ -*-===//
+//
+// The optimizer update fused into a weight-gradient product: the product
+// hands each finished block of the gradient to applyOptimizerBlock (a
+// BlockSink of Gemm.h) while the block is in L2, and the step reads the
+// parameter and its optimizer state, and writes their new values. The
+// gradient is never stored: for a first layer of 64 runs that is 25 MB not
+// written and read back per step.
+//
+// The arithmetic is the update generics' of convert-train-to-linalg, which
+// is the interpreter's (runtime/interp/Kernels.h): the same operations in the
+// same order, each rounded on its own (this file is built without
+// floating-point contraction), so results stay bit-identical.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SWEEP_RUNTIME_KERNELS_OPTIMIZERSTEP_H
+#define SWEEP_RUNTIME_KERNELS_OPTIMIZERSTEP_H
+
+#include "runtime/kernels/Gemm.h"
+
+#include <cstdint>
+
+namespace sweep {
+
+enum class UpdateRule {
+  Sgd,  ///< hypers: lr, momentum, weight_decay, nesterov; state: the momentum buffer
+  Adam, ///< hypers: lr, beta1, beta2, eps, weight_decay, correction1, correction2; state: m, v
+  AdamW ///< as Adam, with the weight decay decoupled (applied to the parameter)
+};
+
+/// [R, M, N] tensors written by the step.
+struct MutableRuns {
+  float *base = nullptr;
+  int64_t runStride = 0, rowStride = 0, colStride = 0;
+};
+
+/// A per-run hyperparameter: value r at base[r * stride].
+struct PerRun {
+  const float *base = nullptr;
+  int64_t stride = 1;
+  float operator[](int64_t r) const { return base[r * stride]; }
+};
+
+/// One optimizer step over a [R, M, N] parameter. A new tensor may be the
+/// same memory as the tensor it replaces (element by element), never any
+/// other operand.
+struct OptimizerStep {
+  UpdateRule kind = UpdateRule::Sgd;
+  int64_t m = 0, n = 0;
+  StridedRuns param, state[2];
+  MutableRuns newParam, newState[2];
+  PerRun hyper[7];
+};
+
+/// Number of state tensors and hyperparameters of `kind`.
+int optimizerStateCount(UpdateRule rule);
+int optimizerHyperCount(UpdateRule rule);
+
+/// The BlockSink function: `context` is the OptimizerStep; the block holds
+/// the gradient of columns c0 .. c0 + width (c = r * N + n), rows 0 .. M.
+void applyOptimizerBlock(const void *context, int64_t c0, int64_t width, const float *block,
+                         int64_t blockRow);
+
+} // namespace sweep
+
+#endif // SWEEP_RUNTIME_KERNELS_OPTIMIZERSTEP_H

@@ -1,0 +1,142 @@
+//===- OptimizerStepTest.cpp - the fused step equals gradient + update ----===//
+//
+// A weight gradient that ends in the optimizer's step (one kernel call, the
+// gradient never stored) must give the bits of the gradient kernel followed
+// by the interpreter's update loops (runtime/interp/Kernels.h), for SGD with
+// and without momentum, Nesterov and weight decay, Adam and AdamW, in every
+// column mode, with new tensors in separate memory or in place.
+//
+//===----------------------------------------------------------------------===//
+
+#include "runtime/kernels/DenseKernels.h"
+
+#include "runtime/interp/Kernels.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+#include <string>
+#include <vector>
+
+using namespace sweep;
+
+namespace {
+std::vector<float> normal(size_t n, std::mt19937 &gen, float scale = 1.0f) {
+  std::normal_distribution<float> dist(0.0f, scale);
+  std::vector<float> v(n);
+  for (float &x : v)
+    x = dist(gen);
+  return v;
+}
+
+struct Shape {
+  int64_t runs, batch, inputs, outputs;
+  RunColumns columns;
+  bool sharedX;
+};
+
+std::string describe(const Shape &s, UpdateRule rule, bool inPlace) {
+  const char *names[] = {"sgd", "adam", "adamw"};
+  return std::string(names[int(rule)]) + " runs " + std::to_string(s.runs) + " batch " +
+         std::to_string(s.batch) + " " + std::to_string(s.inputs) + "x" +
+         std::to_string(s.outputs) + (s.sharedX ? " shared" : " per-run") +
+         (s.columns == RunColumns::Wide ? " wide" : "") + (inPlace ? " in place" : "");
+}
+
+/// Per-run hyperparameters: SGD runs cycle through plain, momentum, Nesterov
+/// and weight decay; Adam runs through weight decays.
+std::vector<std::vector<float>> hypers(UpdateRule rule, int64_t runs, int64_t t) {
+  std::vector<std::vector<float>> h(size_t(optimizerHyperCount(rule)), std::vector<float>(runs));
+  for (int64_t r = 0; r < runs; ++r) {
+    float lr = 0.01f * float(1 + r % 5);
+    if (rule == UpdateRule::Sgd) {
+      h[0][r] = lr, h[1][r] = r % 4 == 0 ? 0.0f : 0.9f, h[2][r] = r % 3 == 1 ? 1e-2f : 0.0f,
+      h[3][r] = r % 4 == 2 ? 1.0f : 0.0f;
+      continue;
+    }
+    const float beta1 = 0.9f, beta2 = 0.999f;
+    h[0][r] = lr, h[1][r] = beta1, h[2][r] = beta2, h[3][r] = 1e-8f,
+    h[4][r] = r % 2 ? 0.01f : 0.0f;
+    h[5][r] = 1.0f - float(std::pow(double(beta1), double(t)));
+    h[6][r] = 1.0f - float(std::pow(double(beta2), double(t)));
+  }
+  return h;
+}
+} // namespace
+
+TEST(OptimizerStep, FusedStepEqualsGradientThenInterpreterUpdateBitForBit) {
+  std::mt19937 gen(21);
+  const Shape shapes[] = {
+      {3, 16, 17, 10, RunColumns::Wide, true},    {2, 20, 9, 300, RunColumns::Wide, true},
+      {4, 7, 33, 16, RunColumns::PerRun, true},   {3, 13, 12, 40, RunColumns::PerRun, false},
+      {64, 5, 9, 10, RunColumns::Wide, true},     {2, 300, 20, 33, RunColumns::Wide, true},
+  };
+  const int64_t t = 3; // Adam's step: its bias corrections.
+  for (const Shape &s : shapes)
+    for (UpdateRule rule : {UpdateRule::Sgd, UpdateRule::Adam, UpdateRule::AdamW})
+      for (bool inPlace : {false, true}) {
+        const int states = optimizerStateCount(rule);
+        const int64_t size = s.runs * s.inputs * s.outputs;
+        std::vector<float> x = normal(size_t((s.sharedX ? 1 : s.runs) * s.batch * s.inputs), gen);
+        std::vector<float> dy = normal(size_t(s.runs * s.batch * s.outputs), gen);
+        std::vector<float> param = normal(size_t(size), gen, 0.1f);
+        std::vector<std::vector<float>> state;
+        for (int i = 0; i < states; ++i)
+          state.push_back(i == 1 ? normal(size_t(size), gen, 0.01f) : normal(size_t(size), gen));
+        for (float &v : states == 2 ? state[1] : state[0])
+          if (states == 2)
+            v = v * v; // Adam's second moment is never negative.
+        std::vector<std::vector<float>> h = hypers(rule, s.runs, t);
+
+        // Expected: the gradient, then each run's update as the interpreter does it.
+        std::vector<float> grad(static_cast<size_t>(size));
+        const int64_t xRun = s.sharedX ? 0 : s.batch * s.inputs;
+        denseWeightGradKernel(x.data(), xRun, s.inputs, 1, dy.data(), s.batch * s.outputs,
+                              s.outputs, grad.data(), s.inputs * s.outputs, s.outputs, s.runs,
+                              s.batch, s.inputs, s.outputs, s.columns, StartFrom::Zero);
+        std::vector<float> expectedParam = param;
+        std::vector<std::vector<float>> expectedState = state;
+        for (int64_t r = 0; r < s.runs; ++r) {
+          const int64_t o = r * s.inputs * s.outputs, n = s.inputs * s.outputs;
+          if (rule == UpdateRule::Sgd)
+            kernels::sgdUpdate(expectedParam.data() + o, grad.data() + o,
+                               expectedState[0].data() + o, n, h[0][r], h[1][r], h[3][r] != 0.0f,
+                               h[2][r]);
+          else
+            kernels::adamUpdate(expectedParam.data() + o, grad.data() + o,
+                                expectedState[0].data() + o, expectedState[1].data() + o, n,
+                                h[0][r], h[1][r], h[2][r], h[3][r], h[4][r],
+                                rule == UpdateRule::AdamW, t);
+        }
+
+        // Got: one fused call, into new tensors or over the old ones.
+        std::vector<float> newParam(size_t(size), NAN);
+        std::vector<std::vector<float>> newState(size_t(states),
+                                                 std::vector<float>(size_t(size), NAN));
+        OptimizerStep step;
+        step.kind = rule;
+        step.m = s.inputs, step.n = s.outputs;
+        auto view = [&](const std::vector<float> &v) {
+          return StridedRuns{v.data(), s.inputs * s.outputs, s.outputs, 1};
+        };
+        auto mutableView = [&](std::vector<float> &v) {
+          return MutableRuns{v.data(), s.inputs * s.outputs, s.outputs, 1};
+        };
+        step.param = view(param);
+        step.newParam = mutableView(inPlace ? param : newParam);
+        for (int i = 0; i < states; ++i) {
+          step.state[i] = view(state[size_t(i)]);
+          step.newState[i] = mutableView(inPlace ? state[size_t(i)] : newState[size_t(i)]);
+        }
+        for (size_t i = 0; i < h.size(); ++i)
+          step.hyper[i] = {h[i].data(), 1};
+        denseWeightGradStepKernel(x.data(), xRun, s.inputs, 1, dy.data(), s.batch * s.outputs,
+                                  s.outputs, s.runs, s.batch, s.inputs, s.outputs, s.columns, step);
+        const std::string what = describe(s, rule, inPlace);
+        EXPECT_EQ(inPlace ? param : newParam, expectedParam) << what;
+        for (int i = 0; i < states; ++i)
+          EXPECT_EQ(inPlace ? state[size_t(i)] : newState[size_t(i)], expectedState[size_t(i)])
+              << what << " state " << i;
+      }
+}
