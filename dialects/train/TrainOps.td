@@ -370,7 +370,10 @@ def Train_SgdOp : Train_Op<"sgd", [Pure,
     `buf = momentum[r] * buf + g`; the step direction is `g + momentum[r] * buf`
     when `nesterov[r]` is 1, else `buf` (or `g` when momentum is 0); `param -= lr[r] *
     direction`. The per-run operands are `[R]`; `param`, `grad` and `buffer` have
-    any shape with leading axis R. Returns the new parameter and buffer.
+    any shape with leading axis R. Returns the new parameter and buffer. A run
+    whose momentum is 0 never uses its buffer, and its new buffer is
+    unspecified: a lowering may leave it unwritten (the fused weight-gradient
+    kernels do, sparing a pass over memory).
 
     Example:
     ```mlir

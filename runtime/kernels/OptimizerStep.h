@@ -42,7 +42,9 @@ struct PerRun {
   float operator[](int64_t r) const { return base[r * stride]; }
 };
 
-/// One optimizer step over a [R, M, N] parameter. A new tensor may be the
+/// One optimizer step over a [R, M, N] parameter. An SGD run without
+/// momentum neither reads nor writes its buffer (train.sgd leaves that run's
+/// new buffer unspecified). A new tensor may be the
 /// same memory as the tensor it replaces (element by element), never any
 /// other operand.
 struct OptimizerStep {
