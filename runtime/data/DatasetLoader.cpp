@@ -140,33 +140,43 @@ void sweep::normalizeDataset(Dataset &dataset, const std::string &method, bool b
   if (method == "unit" && bytePixels) {
     std::fill(scale.begin(), scale.end(), 1.0 / 255.0);
   } else if (method == "standard") {
-    for (int64_t f = 0; f < d; ++f) {
-      double sum = 0, squares = 0;
-      for (int64_t i = 0; i < train.count; ++i)
-        sum += train.x[size_t(i * d + f)];
-      double mean = train.count ? sum / double(train.count) : 0;
-      for (int64_t i = 0; i < train.count; ++i) {
-        double delta = train.x[size_t(i * d + f)] - mean;
-        squares += delta * delta;
+    // Row by row, one accumulator per feature: each feature's sums add its
+    // values in row order, as a loop per feature would, while memory is read
+    // in order (a loop per feature strides over every row: 0.6 s for
+    // Fashion-MNIST instead of a few ms).
+    std::vector<double> sum(size_t(d), 0), squares(size_t(d), 0);
+    for (int64_t i = 0; i < train.count; ++i)
+      for (int64_t f = 0; f < d; ++f)
+        sum[size_t(f)] += train.x[size_t(i * d + f)];
+    for (int64_t f = 0; f < d; ++f)
+      shift[size_t(f)] = train.count ? sum[size_t(f)] / double(train.count) : 0;
+    for (int64_t i = 0; i < train.count; ++i)
+      for (int64_t f = 0; f < d; ++f) {
+        double delta = train.x[size_t(i * d + f)] - shift[size_t(f)];
+        squares[size_t(f)] += delta * delta;
       }
-      double sd = train.count ? std::sqrt(squares / double(train.count)) : 0;
-      shift[size_t(f)] = mean;
+    for (int64_t f = 0; f < d; ++f) {
+      double sd = train.count ? std::sqrt(squares[size_t(f)] / double(train.count)) : 0;
       scale[size_t(f)] = sd > 0 ? 1.0 / sd : 1.0; // A constant feature stays 0.
     }
   } else { // minmax, and unit on non-byte data: the training range to [0, 1].
     bool perFeature = method == "minmax";
+    std::vector<double> lows(size_t(d), INFINITY), highs(size_t(d), -INFINITY);
+    for (int64_t i = 0; i < train.count; ++i) // Row by row, as above.
+      for (int64_t f = 0; f < d; ++f) {
+        double v = train.x[size_t(i * d + f)];
+        lows[size_t(f)] = std::min(lows[size_t(f)], v);
+        highs[size_t(f)] = std::max(highs[size_t(f)], v);
+      }
     double lo = INFINITY, hi = -INFINITY;
     for (int64_t f = 0; f < d; ++f) {
-      if (perFeature)
-        lo = INFINITY, hi = -INFINITY;
-      for (int64_t i = 0; i < train.count; ++i) {
-        double v = train.x[size_t(i * d + f)];
-        lo = std::min(lo, v);
-        hi = std::max(hi, v);
-      }
+      lo = std::min(lo, lows[size_t(f)]);
+      hi = std::max(hi, highs[size_t(f)]);
       if (perFeature) {
-        shift[size_t(f)] = std::isfinite(lo) ? lo : 0;
-        scale[size_t(f)] = hi > lo ? 1.0 / (hi - lo) : 1.0;
+        shift[size_t(f)] = std::isfinite(lows[size_t(f)]) ? lows[size_t(f)] : 0;
+        scale[size_t(f)] = highs[size_t(f)] > lows[size_t(f)]
+                               ? 1.0 / (highs[size_t(f)] - lows[size_t(f)])
+                               : 1.0;
       }
     }
     if (!perFeature) {
