@@ -217,10 +217,22 @@ template <typename I, int MR, int NV> void blockedWide(const sweep::GemmProblem 
         // Pack B[k0:k0+kc, c0:c0+NR] by rows; missing columns are zero. NR
         // contiguous columns of one run are copied a vector at a time.
         if (oneRun && p.b.colStride == 1) {
-          for (int64_t kk = 0; kk < kc; ++kk)
+          // The next panel's rows are fetched while this one is multiplied:
+          // B (a first layer's weights) streams from memory once per step,
+          // and its rows are too far apart for the hardware prefetcher.
+          const int64_t next = c0 + NR;
+          const float *ahead =
+              next + NR <= cols && next / p.n == (next + NR - 1) / p.n
+                  ? p.b.base + next / p.n * p.b.runStride + next % p.n + k0 * p.b.rowStride
+                  : nullptr;
+          for (int64_t kk = 0; kk < kc; ++kk) {
             for (int v = 0; v < NV; ++v)
               I::store(panel + kk * NR + v * I::kLanes,
                        I::load(column[0] + kk * p.b.rowStride + v * I::kLanes));
+            if (ahead)
+              for (int line = 0; line < NR; line += 16)
+                __builtin_prefetch(ahead + kk * p.b.rowStride + line);
+          }
         } else {
           for (int64_t kk = 0; kk < kc; ++kk) {
             float *row = panel + kk * NR;
