@@ -187,7 +187,9 @@ template <typename I, int MR, int NV> void blockedWide(const sweep::GemmProblem 
   const int64_t cols = p.runs * p.n;
   const bool epilogue = p.epilogue != sweep::Epilogue::None;
   const bool initRow = p.init.base && p.init.colStride == 1;
-  const bool initConstant = p.init.base && p.init.colStride == 0 && p.init.rowStride == 0;
+  // An init broadcast over rows (a bias, a constant) is gathered into `row`
+  // once per panel, and every tile of the panel starts from it.
+  const bool initBroadcast = p.init.base && p.init.rowStride == 0;
   const int64_t kcMax = balancedKBlock(p.k);
   // A is packed once when more than one column panel reads it.
   const int64_t mPadded = (p.m + MR - 1) / MR * MR;
@@ -243,6 +245,14 @@ template <typename I, int MR, int NV> void blockedWide(const sweep::GemmProblem 
               row[j] = 0.0f;
           }
         }
+        if (start && initBroadcast) {
+          int64_t j = 0;
+          for (; j < width; ++j)
+            row[j] = p.init.base[(c0 + j) / p.n * p.init.runStride +
+                                 (c0 + j) % p.n * p.init.colStride];
+          for (; j < NR; ++j)
+            row[j] = 0.0f;
+        }
         // Write C in place when the panel is NR contiguous columns of one run.
         const bool direct = oneRun && (p.sink || p.cColStride == 1);
         const int64_t aRow = packed ? 1 : p.a.rowStride, aCol = packed ? MR : p.a.colStride;
@@ -252,17 +262,15 @@ template <typename I, int MR, int NV> void blockedWide(const sweep::GemmProblem 
                                   : p.a.base + m0 * p.a.rowStride + k0 * p.a.colStride;
           if (direct) {
             // One run r, columns n0 .. n0 + NR: init and gate rows are contiguous
-            // when their column stride is 1 (a constant init was copied to `row`).
+            // when their column stride is 1.
             const int64_t r = c0 / p.n, n0 = c0 % p.n;
             float *c = cBase + cOffset[0] + m0 * cRow;
             TileEnds ends{c, cRow};
-            if (start && initRow) {
+            if (start && initBroadcast) {
+              ends.from = row, ends.fromRow = 0;
+            } else if (start && initRow) {
               ends.from = p.init.base + r * p.init.runStride + m0 * p.init.rowStride + n0;
               ends.fromRow = p.init.rowStride;
-            } else if (start && initConstant) {
-              for (int j = 0; j < NR; ++j)
-                row[j] = p.init.base[r * p.init.runStride];
-              ends.from = row, ends.fromRow = 0;
             } else if (start) {
               sweep::detail::startTile(p, m0, rows, c0, width, c, cRow);
             }
@@ -277,20 +285,25 @@ template <typename I, int MR, int NV> void blockedWide(const sweep::GemmProblem 
               sweep::detail::finishTile(p, m0, rows, c0, width, c, cRow);
             continue;
           }
-          if (start) {
-            sweep::detail::startTile(p, m0, rows, c0, width, scratch, NR);
-          } else {
-            for (int64_t i = 0; i < rows; ++i) {
-              const float *out = cBase + (m0 + i) * cRow;
-              for (int64_t j = 0; j < width; ++j)
-                scratch[i * NR + j] = out[cOffset[j]];
+          // The tile starts from the gathered init row, or from scratch (the
+          // init or C gathered, the columns past `width` zero).
+          TileEnds ends{row, 0};
+          if (!(start && initBroadcast)) {
+            if (start) {
+              sweep::detail::startTile(p, m0, rows, c0, width, scratch, NR);
+            } else {
+              for (int64_t i = 0; i < rows; ++i) {
+                const float *out = cBase + (m0 + i) * cRow;
+                for (int64_t j = 0; j < width; ++j)
+                  scratch[i * NR + j] = out[cOffset[j]];
+              }
             }
+            for (int64_t i = 0; i < rows; ++i)
+              for (int64_t j = width; j < NR; ++j)
+                scratch[i * NR + j] = 0.0f;
+            ends = TileEnds{scratch, NR};
           }
-          for (int64_t i = 0; i < rows; ++i)
-            for (int64_t j = width; j < NR; ++j)
-              scratch[i * NR + j] = 0.0f;
           // The gate gathered like C, so that the epilogue runs in registers.
-          TileEnds ends{scratch, NR};
           const bool fast = finish && inRegisters(p.epilogue, gateGather);
           if (fast) {
             ends.epilogue = p.epilogue, ends.gate = gateTile, ends.gateRow = NR;
