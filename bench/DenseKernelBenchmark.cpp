@@ -14,6 +14,9 @@
 // passes the compiled code made before (fused = 0: bias broadcast, product,
 // then an elementwise loop into a second buffer).
 //
+// perRunLayer measures a per-run 256 x 256 hidden layer's three kernels
+// (forward, input gradient through relu, weight gradient with the SGD step).
+//
 //===----------------------------------------------------------------------===//
 
 #include "runtime/kernels/DenseKernels.h"
@@ -140,6 +143,43 @@ void hiddenInputGradient(benchmark::State &state) {
                          benchmark::Counter::kIsRate, benchmark::Counter::kIs1000);
   state.SetLabel(gemmIsaName(bestGemmIsa()));
 }
+
+/// A per-run hidden layer (784-256-256-10's second layer: 16 runs of a
+/// 256 x 256 product with batch 128), each of its three kernels as the
+/// compiled code calls them: 0 = forward with bias, 1 = input gradient
+/// through relu, 2 = weight gradient ending in a plain SGD step.
+void perRunLayer(benchmark::State &state) {
+  const int64_t runs = 16, width = 256, kind = state.range(0);
+  std::vector<float> x(runs * kBatch * width, 0.5f), w(runs * width * width, 0.25f),
+      bias(runs * width, 0.1f), out(runs * kBatch * width), dy(runs * kBatch * width, 0.1f),
+      newW(w.size()), lr(runs, 0.01f), zero(runs, 0.0f);
+  OptimizerStep step;
+  step.kind = UpdateRule::Sgd;
+  step.m = width, step.n = width;
+  step.param = step.state[0] = {w.data(), width * width, width, 1};
+  step.newParam = step.newState[0] = {newW.data(), width * width, width, 1};
+  step.hyper[0] = {lr.data(), 1};
+  step.hyper[1] = step.hyper[2] = step.hyper[3] = {zero.data(), 1};
+  for (auto _ : state) {
+    if (kind == 0)
+      denseForwardKernel(x.data(), kBatch * width, width, 1, w.data(), width * width, width,
+                         out.data(), kBatch * width, width, runs, kBatch, width, width,
+                         RunColumns::PerRun, {bias.data(), width, 1, Epilogue::Relu});
+    else if (kind == 1)
+      denseInputGradKernel(dy.data(), kBatch * width, width, w.data(), width * width, width,
+                           out.data(), kBatch * width, width, runs, kBatch, width, width,
+                           {x.data(), kBatch * width, width, Epilogue::ReluSlope});
+    else
+      denseWeightGradStepKernel(x.data(), kBatch * width, width, 1, dy.data(), kBatch * width,
+                                width, runs, kBatch, width, width, RunColumns::PerRun, step);
+    benchmark::DoNotOptimize(out.data());
+    benchmark::DoNotOptimize(newW.data());
+  }
+  state.counters["GFLOP/s"] =
+      benchmark::Counter(2.0 * runs * kBatch * width * width * double(state.iterations()),
+                         benchmark::Counter::kIsRate, benchmark::Counter::kIs1000);
+  state.SetLabel(gemmIsaName(bestGemmIsa()));
+}
 } // namespace
 
 /// {runs, outputs, fused}: the two layer shapes, separate passes and fused.
@@ -172,4 +212,5 @@ BENCHMARK(weightGradient)->Apply([](auto *b) { shapes(b, true); });
 BENCHMARK(inputGradient)->Apply([](auto *b) { shapes(b, false); });
 BENCHMARK(hiddenLayer)->Apply(epilogueShapes);
 BENCHMARK(hiddenInputGradient)->Apply(epilogueShapes);
+BENCHMARK(perRunLayer)->ArgName("kernel")->DenseRange(0, 2)->Unit(benchmark::kMillisecond);
 BENCHMARK_MAIN();

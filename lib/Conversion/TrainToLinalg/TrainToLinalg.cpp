@@ -692,6 +692,11 @@ SmallVector<AffineMap> updateMaps(MLIRContext *ctx, unsigned rank, unsigned tens
   return maps;
 }
 
+/// The update generics are marked kUpdateAttr: convert-linalg-to-kernel-calls
+/// may run them inside a weight-gradient kernel, whose step
+/// (runtime/kernels/OptimizerStep.cpp) repeats this arithmetic operation for
+/// operation. Change both together (OptimizerStepTest and the differential
+/// tests compare them with the interpreter).
 struct SgdLowering : OpRewritePattern<train::SgdOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(train::SgdOp op, PatternRewriter &b) const override {
