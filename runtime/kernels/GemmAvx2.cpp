@@ -13,6 +13,11 @@ struct Avx2 {
   static V load(const float *p) { return _mm256_loadu_ps(p); }
   static void store(float *p, V v) { _mm256_storeu_ps(p, v); }
   static V broadcast(float x) { return _mm256_set1_ps(x); }
+  /// base[0], base[stride], ..., base[7 * stride].
+  static V gather(const float *base, int32_t stride) {
+    const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    return _mm256_i32gather_ps(base, _mm256_mullo_epi32(lanes, _mm256_set1_epi32(stride)), 4);
+  }
   static V fma(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
   static V mul(V a, V b) { return _mm256_mul_ps(a, b); }
   static V sub(V a, V b) { return _mm256_sub_ps(a, b); }

@@ -13,6 +13,13 @@ struct Avx512 {
   static V load(const float *p) { return _mm512_loadu_ps(p); }
   static void store(float *p, V v) { _mm512_storeu_ps(p, v); }
   static V broadcast(float x) { return _mm512_set1_ps(x); }
+  /// base[0], base[stride], ..., base[15 * stride].
+  static V gather(const float *base, int32_t stride) {
+    const __m512i lanes = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    // The masked form: the plain one leaves its source undefined (a GCC warning).
+    return _mm512_mask_i32gather_ps(_mm512_setzero_ps(), 0xFFFF,
+                                    _mm512_mullo_epi32(lanes, _mm512_set1_epi32(stride)), base, 4);
+  }
   static V fma(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
   static V mul(V a, V b) { return _mm512_mul_ps(a, b); }
   static V sub(V a, V b) { return _mm512_sub_ps(a, b); }

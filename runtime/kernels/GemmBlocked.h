@@ -235,6 +235,14 @@ template <typename I, int MR, int NV> void blockedWide(const sweep::GemmProblem 
               for (int line = 0; line < NR; line += 16)
                 __builtin_prefetch(ahead + kk * p.b.rowStride + line);
           }
+        } else if (oneRun && p.b.rowStride == 1 && p.b.colStride < (int64_t(1) << 31) / NR) {
+          // A transposed B (a weight read as W^T by the input gradient): each
+          // panel row gathers one element from each of NR rows of W.
+          const int32_t stride = int32_t(p.b.colStride);
+          for (int64_t kk = 0; kk < kc; ++kk)
+            for (int v = 0; v < NV; ++v)
+              I::store(panel + kk * NR + v * I::kLanes,
+                       I::gather(column[0] + kk + v * I::kLanes * p.b.colStride, stride));
         } else {
           for (int64_t kk = 0; kk < kc; ++kk) {
             float *row = panel + kk * NR;

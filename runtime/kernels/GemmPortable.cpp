@@ -14,6 +14,7 @@ struct Scalar {
   static V load(const float *p) { return *p; }
   static void store(float *p, V v) { *p = v; }
   static V broadcast(float x) { return x; }
+  static V gather(const float *base, int32_t) { return *base; }
   static V fma(V a, V b, V c) { return std::fma(a, b, c); }
   static V mul(V a, V b) { return a * b; }
   static V sub(V a, V b) { return a - b; }
