@@ -198,6 +198,16 @@ std::optional<Fusion> matchForward(linalg::GenericOp product, linalg::GenericOp 
   return fusion;
 }
 
+/// The fill with +0.0 of the product's output buffer right before it (no
+/// access to any buffer in between), or null.
+linalg::FillOp zeroFillBefore(linalg::GenericOp product) {
+  auto fill = dyn_cast_or_null<linalg::FillOp>(previousAccess(product));
+  if (!fill || root(fill.getOutputs()[0]) != root(product.getDpsInits()[0]) ||
+      !matchPattern(fill.getInputs()[0], m_PosZeroFloat()))
+    return nullptr;
+  return fill;
+}
+
 /// zero fill -> input gradient -> times the activation's slope.
 std::optional<Fusion> matchBackward(linalg::GenericOp slope) {
   StringRef act = cast<StringAttr>(slope->getAttr(sweep::kEpilogueGradAttr)).getValue();
@@ -205,9 +215,8 @@ std::optional<Fusion> matchBackward(linalg::GenericOp slope) {
   if (!product || !llvm::is_contained({"relu", "tanh", "sigmoid"}, act))
     return std::nullopt;
   Value z = root(product.getDpsInits()[0]);
-  auto fill = dyn_cast_or_null<linalg::FillOp>(previousAccess(product));
-  if (!fill || root(fill.getOutputs()[0]) != z ||
-      !matchPattern(fill.getInputs()[0], m_PosZeroFloat()))
+  linalg::FillOp fill = zeroFillBefore(product);
+  if (!fill)
     return std::nullopt;
   Value dy = product.getDpsInputs()[0], w = product.getDpsInputs()[1];
   Value y = slope.getDpsInputs()[0], dx = slope.getDpsInits()[0];
@@ -233,9 +242,8 @@ constexpr StringRef kWeightGradients[] = {"sweep_dense_grad_weight_wide",
 /// the fill wrote, so no other check is needed.
 std::optional<Fusion> matchZeroStart(linalg::GenericOp product) {
   Value out = product.getDpsInits()[0];
-  auto fill = dyn_cast_or_null<linalg::FillOp>(previousAccess(product));
-  if (!fill || root(fill.getOutputs()[0]) != root(out) ||
-      !matchPattern(fill.getInputs()[0], m_PosZeroFloat()))
+  linalg::FillOp fill = zeroFillBefore(product);
+  if (!fill)
     return std::nullopt;
   Fusion fusion;
   fusion.kernel = (*product.getLibraryCall() + "_from_zero").str();
@@ -275,9 +283,8 @@ std::optional<std::pair<unsigned, unsigned>> updateArity(StringRef rule) {
 /// (element by element), of no other operand.
 std::optional<Fusion> matchUpdate(linalg::GenericOp product) {
   Value g = root(product.getDpsInits()[0]);
-  auto fill = dyn_cast_or_null<linalg::FillOp>(previousAccess(product));
-  if (!fill || root(fill.getOutputs()[0]) != g ||
-      !matchPattern(fill.getInputs()[0], m_PosZeroFloat()))
+  linalg::FillOp fill = zeroFillBefore(product);
+  if (!fill)
     return std::nullopt;
   Value x = product.getDpsInputs()[0], dy = product.getDpsInputs()[1];
   linalg::GenericOp update;
