@@ -86,6 +86,21 @@ void expectEveryIsaMatches(GemmProblem p, const std::vector<float> &c0, const st
   }
 }
 
+/// The operands of `c`, random, and the problem over them with a dense C
+/// ([runs, m, n]; c itself is left for the caller).
+struct Operands {
+  std::vector<float> a, b;
+  GemmProblem p;
+  Operands(const Case &c, std::mt19937 &gen)
+      : a(normal(size_t((c.sharedA ? 1 : c.runs) * c.m * c.k), gen)),
+        b(normal(size_t(c.runs * c.k * c.n), gen)) {
+    p.runs = c.runs, p.m = c.m, p.k = c.k, p.n = c.n;
+    p.a = {a.data(), c.sharedA ? 0 : c.m * c.k, c.transposeA ? 1 : c.k, c.transposeA ? c.m : 1};
+    p.b = {b.data(), c.k * c.n, c.transposeB ? 1 : c.n, c.transposeB ? c.k : 1};
+    p.cRunStride = c.m * c.n, p.cRowStride = c.n;
+  }
+};
+
 std::string describe(const Case &c) {
   return "runs " + std::to_string(c.runs) + " m " + std::to_string(c.m) + " k " +
          std::to_string(c.k) + " n " + std::to_string(c.n) + (c.sharedA ? " shared" : " per-run") +
@@ -103,15 +118,9 @@ TEST(Gemm, EveryInstructionSetEqualsTheFmaLoopBitForBit) {
       {2, 6, 257, 64, false, true, true},    {64, 3, 5, 3, true, false, false},
   };
   for (const Case &c : cases) {
-    std::vector<float> a = normal(size_t((c.sharedA ? 1 : c.runs) * c.m * c.k), gen);
-    std::vector<float> b = normal(size_t(c.runs * c.k * c.n), gen);
+    Operands operands(c, gen);
     std::vector<float> c0 = normal(size_t(c.runs * c.m * c.n), gen);
-    GemmProblem p;
-    p.runs = c.runs, p.m = c.m, p.k = c.k, p.n = c.n;
-    p.a = {a.data(), c.sharedA ? 0 : c.m * c.k, c.transposeA ? 1 : c.k, c.transposeA ? c.m : 1};
-    p.b = {b.data(), c.k * c.n, c.transposeB ? 1 : c.n, c.transposeB ? c.k : 1};
-    p.cRunStride = c.m * c.n, p.cRowStride = c.n;
-    expectEveryIsaMatches(p, c0, describe(c));
+    expectEveryIsaMatches(operands.p, c0, describe(c));
   }
 }
 
@@ -223,15 +232,10 @@ TEST(Gemm, SinkReceivesEveryColumnOnceWithTheProductsBits) {
       {2, 784, 128, 40, true, true, false}, {2, 5, 0, 7, true, false, false},
   };
   for (const Case &c : cases) {
-    std::vector<float> a = normal(size_t((c.sharedA ? 1 : c.runs) * c.m * c.k), gen);
-    std::vector<float> b = normal(size_t(c.runs * c.k * c.n), gen);
+    Operands operands(c, gen);
+    GemmProblem &p = operands.p;
     std::vector<float> init = normal(size_t(c.runs * c.n), gen);
-    GemmProblem p;
-    p.runs = c.runs, p.m = c.m, p.k = c.k, p.n = c.n;
-    p.a = {a.data(), c.sharedA ? 0 : c.m * c.k, c.transposeA ? 1 : c.k, c.transposeA ? c.m : 1};
-    p.b = {b.data(), c.k * c.n, c.transposeB ? 1 : c.n, c.transposeB ? c.k : 1};
     p.init = {init.data(), c.n, 0, 1}; // A bias row: the sums start from it.
-    p.cRunStride = c.m * c.n, p.cRowStride = c.n;
     std::vector<float> expected(size_t(c.runs * c.m * c.n));
     p.c = expected.data();
     reference(p);
