@@ -18,13 +18,18 @@ of the FMA peak, and whether the targets hold: with 2 threads runs/s >= min(2 x 
 best, the rate at 75% of the FMA peak); with 1 thread >= 1.3 x PyTorch's best. Rewrites
 the "CPU sweeps against PyTorch" section of docs/performance.md.
 
+With --repeat N each workload and thread count runs N times, sweepc and PyTorch
+alternating, and every figure is the median of the N (the machine is shared: single runs
+of the same binary vary by up to a quarter).
+
 Usage: /usr/bin/python3 bench/cpu_vs_pytorch.py [--build build] [--only NAME]
-           [--loop-runs 4] [--no-write]
+           [--threads 2,1] [--loop-runs 4] [--repeat 1] [--no-write]
 """
 
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -120,7 +125,8 @@ def run_pytorch(name, threads, loop_runs, env):
     return json.loads(out.strip().splitlines()[-1])
 
 
-def report(rows, failures, peak, blas, thread_counts, library, loop_runs, complete, kernels):
+def report(rows, failures, peak, blas, thread_counts, library, loop_runs, complete, kernels,
+           repeat):
     lines = [
         "## CPU sweeps against PyTorch",
         "",
@@ -129,8 +135,10 @@ def report(rows, failures, peak, blas, thread_counts, library, loop_runs, comple
         "then the 10,000 test images; PyTorch %s). sweepc's time is the whole "
         "`sweepc run` (data loading and compiling included); PyTorch's runs from its first "
         "step to its test evaluation. `loop` was timed on the first %d runs of each "
-        "workload. GFLOP/s count 6 x parameters x samples (GEMM-only in parentheses). %s."
-        % (library, loop_runs, kernels),
+        "workload. GFLOP/s count 6 x parameters x samples (GEMM-only in parentheses). %s.%s"
+        % (library, loop_runs, kernels,
+           " Every figure is the median of %d runs, sweepc and PyTorch alternating." % repeat
+           if repeat > 1 else " One run of each."),
         "",
         "Machine limits measured in the same run: FMA peak %s; OpenBLAS sgemm 2048^3 %s."
         % (", ".join("%.0f GFLOP/s on %d thread%s" % (peak[t], t, "s" if t > 1 else "")
@@ -163,6 +171,7 @@ def main():
     parser.add_argument("--only", default="")
     parser.add_argument("--threads", default="2,1")
     parser.add_argument("--loop-runs", type=int, default=4)
+    parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     peak = fma_peak(args.build)
@@ -176,11 +185,19 @@ def main():
             for name in names:
                 runs, hidden, optimizer, _ = WORKLOADS[name]
                 per_sample, gemm_per_sample = flops(hidden)
-                wall, summary = run_sweepc(args.build, name, threads, work)
-                torch_result = run_pytorch(name, threads, args.loop_runs, env)
+                walls, results = [], []
+                for _ in range(max(1, args.repeat)):
+                    wall, summary = run_sweepc(args.build, name, threads, work)
+                    walls.append(wall)
+                    results.append(run_pytorch(name, threads, args.loop_runs, env))
+                wall = statistics.median(walls)
+                torch_result = results[0]
                 library = "%s on `%s`" % (torch_result["torch"], torch_result["blas"])
                 ours = runs / wall
-                by = {r["strategy"]: r for r in torch_result["results"]}
+                by = {r["strategy"]: dict(r, runs_per_s=statistics.median(
+                          [x["runs_per_s"] for res in results for x in res["results"]
+                           if x["strategy"] == r["strategy"]]))
+                      for r in torch_result["results"]}
                 best_name = max(by, key=lambda s: by[s]["runs_per_s"])
                 best = by[best_name]["runs_per_s"]
                 work_flops = per_sample * TRAIN
@@ -199,9 +216,10 @@ def main():
                 if not args.no_write:  # After each row: a long run leaves what it measured.
                     write_section("cpu-vs-pytorch",
                                   report(rows, failures, peak, blas, thread_counts, library,
-                                         args.loop_runs, False, kernels), before="compiled-fashion")
+                                         args.loop_runs, False, kernels, args.repeat),
+                                  before="compiled-fashion")
     section = report(rows, failures, peak, blas, thread_counts, library, args.loop_runs, True,
-                     kernels)
+                     kernels, args.repeat)
     print(section)
     if not args.no_write:
         write_section("cpu-vs-pytorch", section, before="compiled-fashion")

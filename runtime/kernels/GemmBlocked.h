@@ -32,6 +32,8 @@ inline int64_t minOf(int64_t a, int64_t b) { return a < b ? a : b; }
 /// not 3 x 256 + 16 (a short block pays a tile's loads and stores for few
 /// products).
 inline int64_t balancedKBlock(int64_t k) {
+  if (k <= 0)
+    return kKc;
   const int64_t blocks = (k + kKc - 1) / kKc;
   return (k + blocks - 1) / blocks;
 }
@@ -168,7 +170,8 @@ inline bool inRegisters(sweep::Epilogue e, const sweep::StridedRuns &gate) {
 
 /// One product whose columns are c = r * n + j over all runs: A is shared,
 /// or there is one run. Loops, outside in: column blocks of kNc, K blocks of
-/// kKc, panels of NR columns (packed), row blocks of MR. The first K block
+/// at most kKc (balancedKBlock), panels of NR columns (packed), row blocks of
+/// MR over A packed once (packA) when several panels read it. The first K block
 /// starts from p.init (when set), the last one applies p.epilogue. With a
 /// sink, C is a thread's [M x kNc] block buffer handed to the sink after
 /// each column block's last K block.
