@@ -16,15 +16,18 @@
 // reads each A block once for all runs. With a per-run A, each run is its own
 // product.
 //
-// The blocking follows BLIS: K in blocks of kKc, B packed per [kKc x NR]
-// panel (it stays in L1 while every MR-row block of A streams past it), an
-// MR x NR register tile of accumulators. Three instruction sets are built in
-// separate files (AVX-512, AVX2+FMA, portable) and chosen at run time.
+// The blocking follows BLIS: K in equal blocks of at most kKc, A packed once
+// into MR-row micro-panels, B packed per [kKc x NR] panel (it stays in L1
+// while every MR-row block of A streams past it), an MR x NR register tile of
+// accumulators. Three instruction sets are built in separate files (AVX-512,
+// AVX2+FMA, portable) and chosen at run time.
 //
 // Epilogues keep a layer's output written once: C can start from `init` (the
 // bias, broadcast over rows) instead of its own contents, and each tile gets
 // its activation, or the product with an activation's slope (backward), right
-// after its last K block while it is still in L1 (GemmEpilogue.cpp).
+// after its last K block while it is still in L1 (GemmEpilogue.cpp). Or C is
+// not stored at all: a BlockSink receives each finished column block (the
+// weight gradient handed to the optimizer's step, OptimizerStep.h).
 //
 //===----------------------------------------------------------------------===//
 
