@@ -99,12 +99,27 @@ int runOne(const PlannedSweep &sweep, llvm::StringRef sourceFile, llvm::StringRe
     llvm::errs() << "sweepc: note: sweep '" << job.name << "' asks for device gpu; the "
                  << backend.name() << " backend trains on the CPU\n";
 
-  // Data first: a missing or corrupt file must fail before any results file exists.
+  // The groups compile while the data loads (compiling needs only the job).
+  // Both fail before any results file exists; a data error is reported first.
+  unsigned workers =
+      threads ? unsigned(threads) : std::max(1u, std::thread::hardware_concurrency());
+  size_t programsBefore = backend.programsCompiled();
+  std::string compileProblem;
+  bool compiled = false;
+  double compileWall = 0;
+  std::thread compiling([&] {
+    auto compileStart = std::chrono::steady_clock::now();
+    compiled = prepareBackend(job, backend, workers, compileProblem);
+    compileWall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - compileStart).count();
+  });
+
   std::vector<Dataset> datasets(job.datasets.size());
   bool hasValidation = false, hasTest = false;
   for (size_t d = 0; d < job.datasets.size(); ++d) {
     std::string problem;
     if (!loadDataset(job.datasets[d], datasets[d], problem)) {
+      compiling.join();
       error("sweep '" + job.name + "': " + problem);
       return 1;
     }
@@ -116,21 +131,15 @@ int runOne(const PlannedSweep &sweep, llvm::StringRef sourceFile, llvm::StringRe
   std::vector<MetricColumn> metrics = metricColumns(job.metrics, hasValidation, hasTest);
   Ranking ranking = chooseRanking(metrics);
 
-  // Compile before any results file exists: a failure leaves nothing behind.
-  unsigned workers =
-      threads ? unsigned(threads) : std::max(1u, std::thread::hardware_concurrency());
-  size_t programsBefore = backend.programsCompiled();
-  std::string problem;
   if (!quiet && backend.name() == "cpu")
     llvm::errs() << "[" << job.name << "] compiling " << job.groups.size() << " group"
                  << (job.groups.size() == 1 ? "" : "s") << "\n";
-  auto compileStart = std::chrono::steady_clock::now();
-  if (!prepareBackend(job, backend, workers, problem)) {
-    error(problem);
+  compiling.join();
+  if (!compiled) {
+    error(compileProblem);
     return 1;
   }
-  double compileWall =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - compileStart).count();
+  std::string problem;
 
   ResultsStore::Mode mode = overwrite ? ResultsStore::Mode::Overwrite
                             : resume  ? ResultsStore::Mode::Resume
