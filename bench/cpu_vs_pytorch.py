@@ -9,8 +9,11 @@ threads, in this one invocation:
     workload and thread count): `loop`, `fused`, `fused-wide`; "PyTorch's best" is the
     fastest. PyTorch is timed from its first step to the test evaluation (no data
     loading), which favours it;
-  - the machine's limits: the FMA peak (build/bin/sweepc-bench-fma-peak) and an
-    OpenBLAS sgemm 2048^3 through torch.
+  - the machine's limits: the FMA peak (build/bin/sweepc-bench-fma-peak), an
+    OpenBLAS sgemm 2048^3 through torch, and one core's memory bandwidth
+    (build/bin/sweepc-bench-memory);
+  - the schedule `sweepc plan` reports for each workload (run-major chunks or one
+    layer-major program).
 
 Reports runs/s, training GFLOP/s (6 x params x samples, and GEMM-only: 6 x weights x
 samples less the first layer's input gradient), the ratio to each baseline, the fraction
@@ -29,6 +32,7 @@ Usage: /usr/bin/python3 bench/cpu_vs_pytorch.py [--build build] [--only NAME]
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -115,6 +119,24 @@ def run_sweepc(build, name, threads, work):
     return wall, summary
 
 
+def schedule(build, name, threads):
+    """The run-major / layer-major choice `sweepc plan` reports, e.g. "run-major, 8 x 8"."""
+    sweep = os.path.join(ROOT, "bench", "cpu_sweeps", name + ".sweep")
+    out = subprocess.run([os.path.join(ROOT, build, "bin", "sweepc"), "plan", sweep,
+                          "--jobs=%d" % threads], check=True, stdout=subprocess.PIPE,
+                         text=True).stdout
+    match = re.search(r"schedule: (\S+), (\d+) chunks? of (\d+) runs?", out)
+    return "%s, %s x %s" % match.groups() if match else "?"
+
+
+def memory_bandwidth(build):
+    """One core's read and read+streaming-store bandwidth (GB/s), bench/MemoryBandwidth.cpp."""
+    out = subprocess.run([os.path.join(ROOT, build, "bin", "sweepc-bench-memory")], check=True,
+                         stdout=subprocess.PIPE, text=True).stdout
+    rates = dict((line.split()[0], float(line.split()[2])) for line in out.splitlines())
+    return rates["read"], rates["read+stream"]
+
+
 def run_pytorch(name, threads, loop_runs, env):
     runs, hidden, optimizer, (lo, hi) = WORKLOADS[name]
     out = subprocess.run(
@@ -126,7 +148,7 @@ def run_pytorch(name, threads, loop_runs, env):
 
 
 def report(rows, failures, peak, blas, thread_counts, library, loop_runs, complete, kernels,
-           repeat):
+           repeat, memory):
     lines = [
         "## CPU sweeps against PyTorch",
         "",
@@ -140,23 +162,30 @@ def report(rows, failures, peak, blas, thread_counts, library, loop_runs, comple
            " Every figure is the median of %d runs, sweepc and PyTorch alternating." % repeat
            if repeat > 1 else " One run of each."),
         "",
-        "Machine limits measured in the same run: FMA peak %s; OpenBLAS sgemm 2048^3 %s."
+        "Machine limits measured in the same run: FMA peak %s; OpenBLAS sgemm 2048^3 %s; "
+        "one core's memory bandwidth (`build/bin/sweepc-bench-memory`) %.1f GB/s read, "
+        "%.1f GB/s read and written with streaming stores."
         % (", ".join("%.0f GFLOP/s on %d thread%s" % (peak[t], t, "s" if t > 1 else "")
                      for t in thread_counts),
            ", ".join("%.0f GFLOP/s on %d thread%s" % (blas[t], t, "s" if t > 1 else "")
-                     for t in thread_counts)),
+                     for t in thread_counts), memory[0], memory[1]),
         "",
-        "| workload | threads | sweepc runs/s | GFLOP/s | of FMA peak | PyTorch loop | fused "
-        "| fused-wide | vs best | target | met |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "The schedule column is `sweepc plan`'s choice for the thread count (chunks x runs per "
+        "chunk; docs/architecture.md, \"Groups, chunks and threads\").",
+        "",
+        "| workload | threads | schedule | sweepc runs/s | GFLOP/s | of FMA peak | PyTorch loop "
+        "| fused | fused-wide | vs best | target | met |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for (name, threads, ours, by, best_name, rate, gemm_rate, fraction, target, ok, compile_s,
-         wall) in rows:
+         wall, chosen) in rows:
         lines.append(
-            "| %s | %d | %.2f | %.0f (%.0f) | %.0f%% | %.2f | %.2f | %.2f | %.2fx (%s) | %.2f | %s |"
-            % (name, threads, ours, rate, gemm_rate, 100 * fraction, by["loop"]["runs_per_s"],
-               by["fused"]["runs_per_s"], by["fused-wide"]["runs_per_s"],
-               ours / by[best_name]["runs_per_s"], best_name, target, "yes" if ok else "**no**"))
+            "| %s | %d | %s | %.2f | %.0f (%.0f) | %.0f%% | %.2f | %.2f | %.2f | %.2fx (%s) | %.2f "
+            "| %s |"
+            % (name, threads, chosen, ours, rate, gemm_rate, 100 * fraction,
+               by["loop"]["runs_per_s"], by["fused"]["runs_per_s"],
+               by["fused-wide"]["runs_per_s"], ours / by[best_name]["runs_per_s"], best_name,
+               target, "yes" if ok else "**no**"))
     lines += ["", "Targets: with 2 threads min(2 x PyTorch's best, 75%% of the FMA peak); with 1 "
               "thread 1.3 x PyTorch's best. %s"
               % ("All met." if not failures else "Missed: " + "; ".join(failures) + "."), ""]
@@ -179,6 +208,7 @@ def main():
     thread_counts = [int(t) for t in args.threads.split(",")]
     env, kernels = openblas_environment()
     blas = {t: sgemm(t, env) for t in thread_counts}
+    memory = memory_bandwidth(args.build)
     rows, failures, library = [], [], ""
     with tempfile.TemporaryDirectory() as work:
         for threads in thread_counts:
@@ -209,17 +239,18 @@ def main():
                     failures.append(f"{name} on {threads} thread(s)")
                 rows.append((name, threads, ours, by, best_name, rate,
                              ours * gemm_per_sample * TRAIN / 1e9, rate / peak[threads],
-                             target, ok, summary["compile_seconds"], wall))
+                             target, ok, summary["compile_seconds"], wall,
+                             schedule(args.build, name, threads)))
                 print(f"{name} t={threads}: sweepc {ours:.2f} runs/s ({wall:.1f} s), "
                       f"pytorch best {best_name} {best:.2f} runs/s, target {target:.2f}: "
                       f"{'ok' if ok else 'MISSED'}", file=sys.stderr, flush=True)
                 if not args.no_write:  # After each row: a long run leaves what it measured.
                     write_section("cpu-vs-pytorch",
                                   report(rows, failures, peak, blas, thread_counts, library,
-                                         args.loop_runs, False, kernels, args.repeat),
+                                         args.loop_runs, False, kernels, args.repeat, memory),
                                   before="compiled-fashion")
     section = report(rows, failures, peak, blas, thread_counts, library, args.loop_runs, True,
-                     kernels, args.repeat)
+                     kernels, args.repeat, memory)
     print(section)
     if not args.no_write:
         write_section("cpu-vs-pytorch", section, before="compiled-fashion")

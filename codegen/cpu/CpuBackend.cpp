@@ -3,6 +3,7 @@
 #include "codegen/cpu/CpuBackend.h"
 
 #include "codegen/cpu/JitCompiler.h"
+#include "codegen/cpu/RunChunks.h"
 #include "lib/MLIRGen/TrainProgram.h"
 #include "runtime/rng/TrainingDraws.h"
 
@@ -328,12 +329,16 @@ std::string codeKey(const GroupSpec &group, size_t runs) {
 
 class CpuBackend : public Backend {
 public:
-  CpuBackend(size_t chunks, size_t maxRuns, bool energyProbes)
-      : chunks(std::max<size_t>(1, chunks)), maxRuns(maxRuns), energyProbes(energyProbes) {}
+  CpuBackend(size_t chunks, size_t forcedRuns, bool energyProbes)
+      : chunks(std::max<size_t>(1, chunks)), forcedRuns(forcedRuns), energyProbes(energyProbes),
+        l2(coreL2Size()) {}
   std::string name() const override { return "cpu"; }
-  size_t runsPerProgram(const GroupSpec &group) const override {
-    size_t runs = (group.runs.size() + chunks - 1) / chunks;
-    return maxRuns ? std::min(maxRuns, runs) : runs;
+  size_t runsPerProgram(const SweepJob &job, const GroupSpec &group) const override {
+    return chooseRunChunking(job, group, chunks, l2, forcedRuns).runsPerProgram;
+  }
+  std::string describeSchedule(const SweepJob &job, const GroupSpec &group) const override {
+    return describeRunChunking(chooseRunChunking(job, group, chunks, l2, forcedRuns),
+                               group.runs.size());
   }
   std::unique_ptr<GroupProgram> create(const GroupSpec &group, std::vector<const RunSpec *> runs,
                                        std::string &error) override {
@@ -390,7 +395,7 @@ public:
       size_t runs = group.runs.size();
       if (runs == 0)
         continue;
-      size_t per = std::min(runs, std::max<size_t>(1, runsPerProgram(group)));
+      size_t per = std::min(runs, std::max<size_t>(1, runsPerProgram(job, group)));
       keys.insert(codeKey(group, per));
       if (runs % per)
         keys.insert(codeKey(group, runs % per));
@@ -412,8 +417,9 @@ private:
     std::shared_ptr<const CompiledGroup> code;
     std::string error;
   };
-  size_t chunks, maxRuns;
+  size_t chunks, forcedRuns;
   bool energyProbes;
+  CacheSize l2;
   mutable std::mutex mutex;
   std::map<std::string, std::shared_future<Compiled>> cache;
   double seconds = 0;
@@ -421,12 +427,12 @@ private:
 };
 } // namespace
 
-std::unique_ptr<Backend> sweep::createCpuBackend(size_t chunksPerGroup, size_t maxRunsPerProgram,
+std::unique_ptr<Backend> sweep::createCpuBackend(size_t chunksPerGroup, size_t runsPerProgram,
                                                  bool energyProbes) {
   // Compiled steps allocate and free their activation buffers every call. With
   // glibc's defaults, blocks over 32 MiB (large groups) come from mmap and go
   // back with munmap each time: page faults on every step. Keep them in the heap.
   mallopt(M_MMAP_THRESHOLD, 1 << 30);
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
-  return std::make_unique<CpuBackend>(chunksPerGroup, maxRunsPerProgram, energyProbes);
+  return std::make_unique<CpuBackend>(chunksPerGroup, runsPerProgram, energyProbes);
 }

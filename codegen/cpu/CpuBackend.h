@@ -1,7 +1,8 @@
 //===- CpuBackend.h - `--backend=cpu`: fused, JIT-compiled groups -*- C++ -*-===//
 //
-// Every run of a group trains in one compiled program (runsPerProgram is the
-// group's size): one wide call per minibatch instead of one per run. Initial
+// The runs of a group train together in compiled programs: one wide call per
+// minibatch for all of a program's runs instead of one per run. How many runs
+// a program holds is the run-major / layer-major choice of RunChunks.h. Initial
 // weights and dropout masks come from the same functions as the interpreter's
 // (runtime/rng/TrainingDraws.h), so the two start bit-identical.
 //
@@ -14,10 +15,11 @@
 
 namespace sweep {
 
-/// The compiled CPU backend. Each group is split into `chunksPerGroup` chunks
-/// of nearly equal run counts (one per thread, so that a sweep of one group
-/// still uses every core); `maxRunsPerProgram` (0: no limit) caps a chunk.
-std::unique_ptr<Backend> createCpuBackend(size_t chunksPerGroup = 1, size_t maxRunsPerProgram = 0,
+/// The compiled CPU backend. Each group is shared among `chunksPerGroup`
+/// threads (so that a sweep of one group still uses every core), and each
+/// share trains in programs of the runs RunChunks.h chooses, or of
+/// `runsPerProgram` runs when it is not 0.
+std::unique_ptr<Backend> createCpuBackend(size_t chunksPerGroup = 1, size_t runsPerProgram = 0,
                                           bool energyProbes = true);
 
 } // namespace sweep

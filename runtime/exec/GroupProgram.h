@@ -79,7 +79,12 @@ public:
   virtual std::string name() const = 0;
   /// How many runs one program should hold: the interpreter trains one run at
   /// a time, fused backends a whole group (or a chunk of it).
-  virtual size_t runsPerProgram(const GroupSpec &group) const = 0;
+  virtual size_t runsPerProgram(const SweepJob &job, const GroupSpec &group) const = 0;
+  /// How the backend schedules `group`'s runs, in one line for `sweepc plan`
+  /// ("" when there is nothing to say).
+  virtual std::string describeSchedule(const SweepJob &job, const GroupSpec &group) const {
+    return "";
+  }
   /// A program for `runs` of `group`; null with `error` set when the backend
   /// cannot build one (a compiler failure, say).
   virtual std::unique_ptr<GroupProgram>

@@ -35,7 +35,7 @@ bool sweep::prepareBackend(const SweepJob &job, Backend &backend, unsigned threa
   std::vector<std::pair<uint32_t, size_t>> programs;
   for (uint32_t g = 0; g < job.groups.size(); ++g) {
     size_t runs = job.groups[g].runs.size();
-    size_t per = std::min(runs, std::max<size_t>(1, backend.runsPerProgram(job.groups[g])));
+    size_t per = std::min(runs, std::max<size_t>(1, backend.runsPerProgram(job, job.groups[g])));
     programs.push_back({g, per});
     if (runs % per)
       programs.push_back({g, runs % per});
@@ -374,7 +374,7 @@ bool sweep::trainSweep(const SweepJob &job, const std::vector<Dataset> &datasets
   std::vector<Chunk> chunks;
   for (uint32_t g = 0; g < job.groups.size(); ++g) {
     const GroupSpec &group = job.groups[g];
-    size_t perProgram = std::max<size_t>(1, backend.runsPerProgram(group));
+    size_t perProgram = std::max<size_t>(1, backend.runsPerProgram(job, group));
     Chunk chunk{g, {}};
     for (uint32_t r : group.runs) {
       if (store.isFinished(job.runs[r].id))

@@ -271,7 +271,7 @@ class InterpreterBackend : public Backend {
 public:
   explicit InterpreterBackend(PhaseCostsFn costs) : costs(std::move(costs)) {}
   std::string name() const override { return "interp"; }
-  size_t runsPerProgram(const GroupSpec &) const override { return 1; }
+  size_t runsPerProgram(const SweepJob &, const GroupSpec &) const override { return 1; }
   std::unique_ptr<GroupProgram> create(const GroupSpec &group, std::vector<const RunSpec *> runs,
                                        std::string &error) override {
     std::vector<PhaseCost> table;

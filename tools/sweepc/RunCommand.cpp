@@ -50,6 +50,11 @@ cl::opt<bool> quiet("quiet", cl::desc("No progress output and no leaderboard"),
 cl::opt<unsigned> threads("jobs",
                           cl::desc("Programs trained at once (default: the number of cores)"),
                           cl::init(0), cl::cat(runCategory));
+cl::opt<unsigned> runsPerProgram(
+    "runs-per-program",
+    cl::desc("Runs trained together in one compiled program (cpu backend; default 0: chosen "
+             "per group by the cache model that `sweepc plan` shows)"),
+    cl::init(0), cl::cat(runCategory));
 cl::opt<unsigned> top("top", cl::desc("Runs shown in the leaderboard (default 10)"), cl::init(10),
                       cl::cat(runCategory));
 cl::opt<std::string> onlySweep("sweep", cl::desc("Run only the sweep with this name"),
@@ -267,7 +272,7 @@ std::unique_ptr<Backend> sweep::createRunBackend(const FrontEndResult &result) {
     for (const PlannedSweep &sweep : result.sweeps)
       groups = std::max(groups, sweep.plan.groups.size());
     size_t cores = threads ? unsigned(threads) : std::max(1u, std::thread::hardware_concurrency());
-    return createCpuBackend((cores + groups - 1) / groups, 0, !energyOff);
+    return createCpuBackend((cores + groups - 1) / groups, runsPerProgram, !energyOff);
   }
   error("unknown backend '" + backendName + "'; this sweepc has: cpu, interp");
   return nullptr;

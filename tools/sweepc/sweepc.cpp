@@ -150,6 +150,11 @@ mlir::LogicalResult runPipeline(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &c
       if (!backend)
         return mlir::failure();
       SweepJob job = buildSweepJob(sweep, "", baseDir, diags);
+      for (size_t g = 0; g < job.groups.size(); ++g) {
+        std::string schedule = backend->describeSchedule(job, job.groups[g]);
+        if (!schedule.empty())
+          os << "group " << g << " " << schedule << "\n";
+      }
       if (size_t programs = backend->programsToCompile(job))
         os << "compile: " << programs << " program" << (programs == 1 ? "" : "s") << " for the "
            << backend->name()

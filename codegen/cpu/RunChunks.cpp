@@ -1,0 +1,117 @@
+//===- RunChunks.cpp - how many runs one compiled program trains ----------===//
+
+#include "codegen/cpu/RunChunks.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+using namespace sweep;
+
+namespace {
+/// "2048K", "2M", "1048576" -> bytes; 0 when unreadable.
+uint64_t parseCacheSize(const std::string &text) {
+  std::istringstream in(text);
+  uint64_t value = 0;
+  char unit = 0;
+  if (!(in >> value))
+    return 0;
+  in >> unit;
+  if (unit == 'K')
+    return value << 10;
+  if (unit == 'M')
+    return value << 20;
+  if (unit == 'G')
+    return value << 30;
+  return value;
+}
+
+std::string readLine(const std::string &path) {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  return line;
+}
+
+std::string mebibytes(uint64_t bytes) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f MiB", double(bytes) / double(1 << 20));
+  return text;
+}
+} // namespace
+
+CacheSize sweep::coreL2Size() {
+  for (int index = 0; index < 8; ++index) {
+    const std::string dir = "/sys/devices/system/cpu/cpu0/cache/index" + std::to_string(index);
+    if (readLine(dir + "/level") != "2")
+      continue;
+    if (readLine(dir + "/type") == "Instruction")
+      continue;
+    if (uint64_t bytes = parseCacheSize(readLine(dir + "/size")))
+      return {bytes, true};
+  }
+  return {uint64_t(1) << 20, false};
+}
+
+uint64_t sweep::residentBytesPerRun(const SweepJob &job, const GroupSpec &group) {
+  uint64_t parameters = 0, activations = 0;
+  for (const LayerSpec &layer : group.layers) {
+    if (layer.kind == LayerSpec::Kind::Dense)
+      parameters += uint64_t(layer.inputs * layer.outputs + layer.outputs);
+    activations += uint64_t(layer.outputs);
+  }
+  uint64_t states = 2; // Adam and AdamW: m and v.
+  if (group.optimizer == OptimizerKind::Sgd) {
+    states = 0; // The step neither reads nor writes a run's buffer without momentum.
+    for (uint32_t r : group.runs)
+      if (r < job.runs.size() && job.runs[r].momentum != 0)
+        states = 1;
+  }
+  // Values and their gradients, for one minibatch.
+  const uint64_t batchValues = 2 * uint64_t(std::max<int64_t>(1, group.batch)) * activations;
+  return sizeof(float) * (parameters * (1 + states) + batchValues);
+}
+
+RunChunking sweep::chooseRunChunking(const SweepJob &job, const GroupSpec &group,
+                                     size_t threadShares, CacheSize l2, size_t forcedRuns) {
+  RunChunking choice;
+  const size_t runs = std::max<size_t>(1, group.runs.size());
+  const size_t share = (runs + std::max<size_t>(1, threadShares) - 1) / std::max<size_t>(1, threadShares);
+  choice.runBytes = std::max<uint64_t>(1, residentBytesPerRun(job, group));
+  choice.budgetBytes = kCacheMultiple * l2.bytes;
+  choice.cacheMeasured = l2.measured;
+  if (forcedRuns) {
+    choice.forced = true;
+    choice.runsPerProgram = std::min(forcedRuns, runs);
+    choice.runMajor = choice.runsPerProgram < share;
+    return choice;
+  }
+  if (share * choice.runBytes <= choice.budgetBytes) {
+    choice.runsPerProgram = share;
+    return choice;
+  }
+  size_t chunk = 1;
+  while (2 * chunk < share && 2 * chunk * choice.runBytes <= choice.budgetBytes)
+    chunk *= 2;
+  choice.runsPerProgram = chunk;
+  choice.runMajor = true;
+  return choice;
+}
+
+std::string sweep::describeRunChunking(const RunChunking &choice, size_t groupRuns) {
+  const size_t per = std::max<size_t>(1, choice.runsPerProgram);
+  const size_t chunks = (groupRuns + per - 1) / per;
+  std::string text = std::string("schedule: ") + (choice.runMajor ? "run-major, " : "layer-major, ") +
+                     std::to_string(chunks) + " chunk" + (chunks == 1 ? "" : "s") + " of " +
+                     std::to_string(per) + " run" + (per == 1 ? "" : "s") + " (";
+  if (choice.forced)
+    return text + "--runs-per-program)";
+  text += mebibytes(choice.runBytes) + " resident per run";
+  text += choice.runMajor ? ", a chunk within " : ", all within ";
+  text += mebibytes(choice.budgetBytes) + " = " + std::to_string(kCacheMultiple) + " x " +
+          (choice.cacheMeasured ? "this core's " : "an assumed ") + "L2";
+  if (choice.runMajor && per * choice.runBytes > choice.budgetBytes)
+    text += "; one run alone exceeds it";
+  return text + ")";
+}

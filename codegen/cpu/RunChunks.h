@@ -1,0 +1,79 @@
+//===- RunChunks.h - how many runs one compiled program trains --*- C++ -*-===//
+//
+// The CPU backend's schedule choice, per group:
+//
+//   layer-major: all of a thread's runs in one program. Each layer is one
+//     product over every run, but with many runs what a step touches is far
+//     larger than the caches: a first layer's weights (64 runs x 784 x 128
+//     floats, 25.7 MB) and the [R, batch, width] activations go to memory
+//     and come back between the phases of every step.
+//   run-major: the runs in chunks, each chunk trained to the end before the
+//     next starts. A chunk's weights, optimizer state and activations stay
+//     in the caches from phase to phase; the minibatch is gathered and its
+//     products' packing of it is done once per chunk and step, not once per
+//     step, so chunks must not be too small either.
+//
+// The model: a run's resident bytes are its parameters, the optimizer state
+// its step reads (none for SGD without momentum: the step skips the buffer)
+// and its activations and their gradients for one minibatch. A chunk holds
+// the largest power of two of runs whose resident bytes fit a budget of
+// kCacheMultiple x the core's L2 (read from sysfs). The multiple was measured
+// (docs/performance.md): on the 2-core machine (2 MiB of L2 per core) chunks
+// of 8 runs of 784-128-10 (4.4 MB) trained 64 runs about 10% faster than one
+// program (median of 3, sweepc run on one thread), and chunks of 2 (1.1 MB)
+// no faster. Powers of two keep a sweep to one or two chunk sizes: each size
+// costs a compilation (0.5-0.9 s).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SWEEP_CODEGEN_CPU_RUNCHUNKS_H
+#define SWEEP_CODEGEN_CPU_RUNCHUNKS_H
+
+#include "runtime/exec/SweepJob.h"
+
+#include <cstdint>
+#include <string>
+
+namespace sweep {
+
+/// The budget in multiples of the core's L2 (see above).
+constexpr uint64_t kCacheMultiple = 4;
+
+/// The core's L2 in bytes, and whether it was read from the machine (else a
+/// 1 MiB assumption, said so in `sweepc plan`).
+struct CacheSize {
+  uint64_t bytes = 0;
+  bool measured = false;
+};
+
+/// Reads /sys/devices/system/cpu/cpu0/cache (the level-2 data or unified
+/// cache); 1 MiB, not measured, when it cannot.
+CacheSize coreL2Size();
+
+/// One group's choice.
+struct RunChunking {
+  size_t runsPerProgram = 1; ///< Runs in each program (the last may hold fewer).
+  bool runMajor = false;     ///< False: the thread's share of the group is one program.
+  uint64_t runBytes = 0;     ///< One run's resident bytes.
+  uint64_t budgetBytes = 0;  ///< What a chunk's resident bytes must fit.
+  bool cacheMeasured = false;
+  bool forced = false; ///< Set by --runs-per-program.
+};
+
+/// The resident bytes of one run of `group` (runs of `job`).
+uint64_t residentBytesPerRun(const SweepJob &job, const GroupSpec &group);
+
+/// Chooses the runs per program of `group` when its runs are shared among
+/// `threadShares` threads: the thread's share as one program (layer-major)
+/// when its resident bytes fit the budget, else the largest power-of-two
+/// chunk that fits (at least one run). `forcedRuns` (not 0) overrides it.
+RunChunking chooseRunChunking(const SweepJob &job, const GroupSpec &group, size_t threadShares,
+                              CacheSize l2, size_t forcedRuns = 0);
+
+/// One line for `sweepc plan`: "schedule: run-major, 8 runs per program
+/// (...)" or "schedule: layer-major, ...".
+std::string describeRunChunking(const RunChunking &choice, size_t groupRuns);
+
+} // namespace sweep
+
+#endif // SWEEP_CODEGEN_CPU_RUNCHUNKS_H

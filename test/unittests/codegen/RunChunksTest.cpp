@@ -1,0 +1,114 @@
+//===- RunChunksTest.cpp - the run-major / layer-major choice -------------===//
+//
+// A run's resident bytes count its parameters, the optimizer state its step
+// reads and one minibatch of activations with their gradients; a group's
+// thread share is one program when it fits the budget, else the largest
+// power-of-two chunk that does; --runs-per-program overrides the model.
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/cpu/RunChunks.h"
+
+#include <gtest/gtest.h>
+
+using namespace sweep;
+
+namespace {
+constexpr uint64_t kMiB = uint64_t(1) << 20;
+const CacheSize kTwoMiB{2 * kMiB, true};
+
+/// A 784-width-10 relu MLP with `runs` runs, batch 128.
+struct Sweep {
+  SweepJob job;
+  GroupSpec &group() { return job.groups[0]; }
+};
+
+Sweep mlp(int64_t width, size_t runs, OptimizerKind optimizer = OptimizerKind::Sgd,
+          double momentum = 0) {
+  Sweep s;
+  GroupSpec g;
+  g.inputs = 784, g.outputs = 10, g.batch = 128, g.optimizer = optimizer;
+  g.layers = {{LayerSpec::Kind::Dense, 784, width, Activation::Identity},
+              {LayerSpec::Kind::Activation, width, width, Activation::Relu},
+              {LayerSpec::Kind::Dense, width, 10, Activation::Identity}};
+  for (size_t r = 0; r < runs; ++r) {
+    RunSpec run;
+    run.optimizer = optimizer;
+    run.momentum = momentum;
+    g.runs.push_back(uint32_t(r));
+    s.job.runs.push_back(run);
+  }
+  s.job.groups.push_back(g);
+  return s;
+}
+
+constexpr uint64_t kParams128 = 784 * 128 + 128 + 128 * 10 + 10;
+constexpr uint64_t kActivations128 = 2 * 128 * (128 + 128 + 10);
+} // namespace
+
+TEST(RunChunks, ResidentBytesCountTheStateTheStepReads) {
+  Sweep plain = mlp(128, 4), momentum = mlp(128, 4, OptimizerKind::Sgd, 0.9),
+        adam = mlp(128, 4, OptimizerKind::AdamW);
+  EXPECT_EQ(residentBytesPerRun(plain.job, plain.group()), 4 * (kParams128 + kActivations128));
+  EXPECT_EQ(residentBytesPerRun(momentum.job, momentum.group()),
+            4 * (2 * kParams128 + kActivations128));
+  EXPECT_EQ(residentBytesPerRun(adam.job, adam.group()), 4 * (3 * kParams128 + kActivations128));
+  // One run with momentum makes the group's step read the buffers.
+  plain.job.runs[2].momentum = 0.5;
+  EXPECT_EQ(residentBytesPerRun(plain.job, plain.group()), 4 * (2 * kParams128 + kActivations128));
+}
+
+TEST(RunChunks, ManyRunsTrainInPowerOfTwoChunksThatFitTheBudget) {
+  // 64 runs of 784-128-10: 0.68 MB each, 8 MiB budget -> chunks of 8.
+  Sweep s = mlp(128, 64);
+  RunChunking one = chooseRunChunking(s.job, s.group(), 1, kTwoMiB);
+  EXPECT_TRUE(one.runMajor);
+  EXPECT_EQ(one.runsPerProgram, 8u);
+  EXPECT_EQ(one.budgetBytes, kCacheMultiple * 2 * kMiB);
+  EXPECT_LE(one.runsPerProgram * one.runBytes, one.budgetBytes);
+  EXPECT_GT(2 * one.runsPerProgram * one.runBytes, one.budgetBytes);
+  // Two threads share the group (32 runs each): the same chunks.
+  EXPECT_EQ(chooseRunChunking(s.job, s.group(), 2, kTwoMiB).runsPerProgram, 8u);
+  // A larger cache holds more runs.
+  EXPECT_EQ(chooseRunChunking(s.job, s.group(), 1, {8 * kMiB, true}).runsPerProgram, 32u);
+  EXPECT_EQ(describeRunChunking(one, 64).rfind("schedule: run-major, 8 chunks of 8 runs (", 0),
+            0u)
+      << describeRunChunking(one, 64);
+}
+
+TEST(RunChunks, AShareThatFitsIsOneLayerMajorProgram) {
+  Sweep s = mlp(16, 12);
+  RunChunking one = chooseRunChunking(s.job, s.group(), 1, kTwoMiB);
+  EXPECT_FALSE(one.runMajor);
+  EXPECT_EQ(one.runsPerProgram, 12u);
+  // Split among 4 threads: 3 runs each.
+  EXPECT_EQ(chooseRunChunking(s.job, s.group(), 4, kTwoMiB).runsPerProgram, 3u);
+  EXPECT_EQ(describeRunChunking(one, 12).rfind("schedule: layer-major, 1 chunk of 12 runs (", 0),
+            0u);
+}
+
+TEST(RunChunks, ARunLargerThanTheBudgetTrainsAlone) {
+  Sweep s = mlp(4096, 8, OptimizerKind::Adam);
+  RunChunking choice = chooseRunChunking(s.job, s.group(), 1, kTwoMiB);
+  EXPECT_TRUE(choice.runMajor);
+  EXPECT_EQ(choice.runsPerProgram, 1u);
+  EXPECT_NE(describeRunChunking(choice, 8).find("one run alone exceeds it"), std::string::npos);
+}
+
+TEST(RunChunks, AForcedSizeOverridesTheModel) {
+  Sweep s = mlp(128, 64);
+  RunChunking forced = chooseRunChunking(s.job, s.group(), 1, kTwoMiB, 3);
+  EXPECT_TRUE(forced.forced);
+  EXPECT_EQ(forced.runsPerProgram, 3u);
+  EXPECT_EQ(describeRunChunking(forced, 64),
+            "schedule: run-major, 22 chunks of 3 runs (--runs-per-program)");
+  // Never more than the group.
+  EXPECT_EQ(chooseRunChunking(s.job, s.group(), 1, kTwoMiB, 100).runsPerProgram, 64u);
+}
+
+TEST(RunChunks, ThisMachinesL2IsReadOrSaidToBeAssumed) {
+  CacheSize l2 = coreL2Size();
+  EXPECT_GT(l2.bytes, 0u);
+  if (!l2.measured)
+    EXPECT_EQ(l2.bytes, kMiB);
+}
