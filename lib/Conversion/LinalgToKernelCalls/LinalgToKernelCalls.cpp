@@ -273,14 +273,27 @@ std::optional<std::pair<unsigned, unsigned>> updateArity(StringRef rule) {
   return std::nullopt;
 }
 
+/// Whether `value` is available at `op`: a block argument of the function,
+/// or defined before `op` in its block.
+bool definedBefore(Value value, Operation *op) {
+  if (isa<BlockArgument>(value))
+    return isFunctionArgument(value);
+  Operation *def = value.getDefiningOp();
+  return def->getBlock() == op->getBlock() && def->isBeforeInBlock(op);
+}
+
 /// zero fill -> weight gradient into G -> ... -> the optimizer's step that
-/// reads G: one call, at the step, of a kernel that hands each finished
-/// block of the gradient to the step (runtime/kernels/OptimizerStep.h), so G
-/// is never written or read back. The product moves down to the step, so
-/// nothing in between may touch G or write its inputs; the step's outputs
-/// are written while the product still reads its inputs, so they must not
-/// alias them; an output may be the very buffer of the input it replaces
-/// (element by element), of no other operand.
+/// reads G: one call of a kernel that hands each finished block of the
+/// gradient to the step (runtime/kernels/OptimizerStep.h), so G is never
+/// written or read back. Nothing in between may touch G. The call goes at
+/// the step when nothing in between writes the product's inputs (the
+/// product moves down), else at the product when nothing in between writes
+/// the step's inputs or touches its outputs, and its operands exist there
+/// (the step moves up: a hidden layer's backward overwrites the product's
+/// input x with the next gradient in place before the step). The step's
+/// outputs are written while the product still reads its inputs, so they
+/// must not alias them; an output may be the very buffer of the input it
+/// replaces (element by element), of no other operand.
 std::optional<Fusion> matchUpdate(linalg::GenericOp product) {
   Value g = root(product.getDpsInits()[0]);
   linalg::FillOp fill = zeroFillBefore(product);
@@ -288,16 +301,31 @@ std::optional<Fusion> matchUpdate(linalg::GenericOp product) {
     return std::nullopt;
   Value x = product.getDpsInputs()[0], dy = product.getDpsInputs()[1];
   linalg::GenericOp update;
+  SmallVector<Operation *> between;
+  bool down = true;
   for (Operation *op = product->getNextNode(); op; op = op->getNextNode()) {
     if (usesBuffer(op, g)) {
       update = dyn_cast<linalg::GenericOp>(op);
       break;
     }
-    if (mayWrite(op, root(x)) || mayWrite(op, root(dy)))
-      return std::nullopt;
+    down &= !mayWrite(op, root(x)) && !mayWrite(op, root(dy));
+    between.push_back(op);
   }
   if (!update || !update.hasPureBufferSemantics())
     return std::nullopt;
+  if (!down) {
+    for (Value operand : update->getOperands())
+      if (!definedBefore(operand, product))
+        return std::nullopt;
+    for (Operation *op : between) {
+      for (Value input : update.getDpsInputs())
+        if (mayWrite(op, root(input)))
+          return std::nullopt;
+      for (Value output : update.getDpsInits())
+        if (usesBuffer(op, root(output)))
+          return std::nullopt;
+    }
+  }
   auto rule = update->getAttrOfType<StringAttr>(sweep::kUpdateAttr);
   std::optional<std::pair<unsigned, unsigned>> arity =
       rule ? updateArity(rule.getValue()) : std::nullopt;
@@ -331,7 +359,11 @@ std::optional<Fusion> matchUpdate(linalg::GenericOp product) {
   fusion.operands = {x, dy, inputs[0]};
   llvm::append_range(fusion.operands, ArrayRef<Value>(inputs).drop_front(2));
   llvm::append_range(fusion.operands, outputs);
-  fusion.replaced = {fill, product, update};
+  // The call goes where the last replaced op was.
+  if (down)
+    fusion.replaced = {fill, product, update};
+  else
+    fusion.replaced = {fill, update, product};
   if (!overwritten)
     fusion.unwritten = g;
   return fusion;

@@ -1,8 +1,10 @@
 // convert-linalg-to-kernel-calls fuses a weight gradient with the optimizer's
 // step that reads it (one call, the gradient never stored) when nothing in
-// between touches the gradient or writes the product's inputs, nothing reads
-// the gradient afterwards, and the step's outputs alias none of the inputs
-// (but the one each replaces).
+// between touches the gradient, nothing in between writes the product's
+// inputs (the call goes at the step) or else nothing in between writes the
+// step's inputs or touches its outputs (the call goes at the product),
+// nothing reads the gradient afterwards, and the step's outputs alias none of
+// the inputs (but the one each replaces).
 // RUN: sweep-opt %s -convert-linalg-to-kernel-calls -allow-unregistered-dialect | FileCheck %s
 
 #x = affine_map<(d0, d1, d2, d3) -> (d1, d2)>
@@ -105,15 +107,80 @@ func.func @adamw(%x: memref<2x?x4xf32>, %dy: memref<2x?x8xf32>, %w: memref<2x4x8
   return
 }
 
+// A hidden layer's backward overwrites the product's input x in place (the
+// next layer's gradient) before the step: the step moves up to the product
+// instead, since nothing in between touches its operands. The gradient is
+// computed into the new parameter's buffer; the call comes before the write.
+// CHECK-LABEL: func.func @moved_up
+// CHECK-NOT: linalg.fill
+// CHECK: call @sweep_dense_grad_weight_per_run_sgd(
+// CHECK-NEXT: "test.write"
+// CHECK-NOT: linalg.generic
+// CHECK: return
+// And not when an op in between also reads the new parameter's buffer.
+// CHECK-LABEL: func.func @not_moved_up
+// CHECK: call @sweep_dense_grad_weight_per_run_from_zero(
+// CHECK: "test.write"
+// CHECK: linalg.generic {{.*}} attrs = {sweep.update = "sgd"}
+func.func @moved_up(%x: memref<2x?x4xf32>, %dy: memref<2x?x8xf32>, %w: memref<2x4x8xf32>,
+                    %buf: memref<2x4x8xf32>, %h: memref<2xf32>, %neww: memref<2x4x8xf32>,
+                    %newbuf: memref<2x4x8xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%neww : memref<2x4x8xf32>)
+  linalg.generic {indexing_maps = [#xr, #y, #w],
+                  iterator_types = ["parallel", "reduction", "parallel", "parallel"],
+                  library_call = "sweep_dense_grad_weight_per_run"}
+      ins(%x, %dy : memref<2x?x4xf32>, memref<2x?x8xf32>) outs(%neww : memref<2x4x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %s = math.fma %a, %b, %o : f32
+    linalg.yield %s : f32
+  }
+  "test.write"(%x) : (memref<2x?x4xf32>) -> ()
+  linalg.generic {indexing_maps = [#id3, #id3, #id3, #run, #run, #run, #run, #id3, #id3],
+                  iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%w, %neww, %buf, %h, %h, %h, %h : memref<2x4x8xf32>, memref<2x4x8xf32>,
+          memref<2x4x8xf32>, memref<2xf32>, memref<2xf32>, memref<2xf32>, memref<2xf32>)
+      outs(%neww, %newbuf : memref<2x4x8xf32>, memref<2x4x8xf32>) attrs = {sweep.update = "sgd"} {
+  ^bb0(%p: f32, %gr: f32, %b: f32, %l: f32, %m: f32, %d: f32, %n: f32, %o1: f32, %o2: f32):
+    linalg.yield %p, %b : f32, f32
+  }
+  return
+}
+
+func.func @not_moved_up(%x: memref<2x?x4xf32>, %dy: memref<2x?x8xf32>, %w: memref<2x4x8xf32>,
+                        %buf: memref<2x4x8xf32>, %h: memref<2xf32>, %neww: memref<2x4x8xf32>,
+                        %newbuf: memref<2x4x8xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%neww : memref<2x4x8xf32>)
+  linalg.generic {indexing_maps = [#xr, #y, #w],
+                  iterator_types = ["parallel", "reduction", "parallel", "parallel"],
+                  library_call = "sweep_dense_grad_weight_per_run"}
+      ins(%x, %dy : memref<2x?x4xf32>, memref<2x?x8xf32>) outs(%neww : memref<2x4x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %s = math.fma %a, %b, %o : f32
+    linalg.yield %s : f32
+  }
+  "test.write"(%x, %newbuf) : (memref<2x?x4xf32>, memref<2x4x8xf32>) -> ()
+  linalg.generic {indexing_maps = [#id3, #id3, #id3, #run, #run, #run, #run, #id3, #id3],
+                  iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%w, %neww, %buf, %h, %h, %h, %h : memref<2x4x8xf32>, memref<2x4x8xf32>,
+          memref<2x4x8xf32>, memref<2xf32>, memref<2xf32>, memref<2xf32>, memref<2xf32>)
+      outs(%neww, %newbuf : memref<2x4x8xf32>, memref<2x4x8xf32>) attrs = {sweep.update = "sgd"} {
+  ^bb0(%p: f32, %gr: f32, %b: f32, %l: f32, %m: f32, %d: f32, %n: f32, %o1: f32, %o2: f32):
+    linalg.yield %p, %b : f32, f32
+  }
+  return
+}
+
 // Kept apart (the zero fill still fuses into the product): the gradient is
-// read after the step; an op in between writes dy; an op in between reads the
-// gradient; the new parameter is the product's own input.
+// read after the step; an op in between writes dy and the step's state; an op
+// in between reads the gradient; the new parameter is the product's own input.
 // CHECK-LABEL: func.func @kept_apart
 // CHECK: call @sweep_dense_grad_weight_wide_from_zero(
 // CHECK: linalg.generic {{.*}} attrs = {sweep.update = "sgd"}
 // CHECK: "test.use"
 // CHECK: call @sweep_dense_grad_weight_wide_from_zero(
-// CHECK: "test.write"
+// CHECK: "test.write"(%{{.*}}, %{{.*}})
 // CHECK: linalg.generic {{.*}} attrs = {sweep.update = "sgd"}
 // CHECK: call @sweep_dense_grad_weight_wide_from_zero(
 // CHECK: "test.use"
@@ -148,7 +215,8 @@ func.func @kept_apart(%x: memref<?x4xf32>, %dy: memref<2x?x8xf32>, %w: memref<2x
   }
   "test.use"(%g1) : (memref<2x4x8xf32>) -> ()
   memref.dealloc %g1 : memref<2x4x8xf32>
-  // 2. dy is written between the product and the step.
+  // 2. dy and the step's momentum buffer are written between the product and
+  //    the step: neither can move to the other.
   linalg.fill ins(%zero : f32) outs(%g : memref<2x4x8xf32>)
   linalg.generic {indexing_maps = [#x, #y, #w],
                   iterator_types = ["parallel", "reduction", "parallel", "parallel"],
@@ -158,7 +226,7 @@ func.func @kept_apart(%x: memref<?x4xf32>, %dy: memref<2x?x8xf32>, %w: memref<2x
     %s = math.fma %a, %b, %o : f32
     linalg.yield %s : f32
   }
-  "test.write"(%dy) : (memref<2x?x8xf32>) -> ()
+  "test.write"(%dy, %buf) : (memref<2x?x8xf32>, memref<2x4x8xf32>) -> ()
   linalg.generic {indexing_maps = [#id3, #id3, #id3, #run, #run, #run, #run, #id3, #id3],
                   iterator_types = ["parallel", "parallel", "parallel"]}
       ins(%w, %g, %buf, %h, %h, %h, %h : memref<2x4x8xf32>, memref<2x4x8xf32>,
