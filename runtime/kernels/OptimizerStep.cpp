@@ -88,11 +88,12 @@ void adamStream(const Segment &s, bool decoupled, float lr, float beta1, float b
 }
 #endif
 
-template <bool Unit> void sgdRow(const Segment &s, float lr, float mu, float wd, float nesterov) {
+template <bool Unit>
+void sgdRow(const Segment &s, bool stream, float lr, float mu, float wd, float nesterov) {
   const bool hasMomentum = !(mu == 0.0f);               // cmpf une
   const bool isNesterov = nesterov < 0.0f || nesterov > 0.0f; // cmpf one
 #if defined(__SSE2__)
-  if (Unit && streamable(s, 1))
+  if (Unit && stream && streamable(s, 1))
     return sgdStream(s, lr, mu, wd, hasMomentum, isNesterov);
 #endif
   if (!hasMomentum) {
@@ -117,10 +118,10 @@ template <bool Unit> void sgdRow(const Segment &s, float lr, float mu, float wd,
 }
 
 template <bool Unit>
-void adamRow(const Segment &s, bool decoupled, float lr, float beta1, float beta2, float eps,
-             float wd, float correction1, float correction2) {
+void adamRow(const Segment &s, bool stream, bool decoupled, float lr, float beta1, float beta2,
+             float eps, float wd, float correction1, float correction2) {
 #if defined(__SSE2__)
-  if (Unit && streamable(s, 2))
+  if (Unit && stream && streamable(s, 2))
     return adamStream(s, decoupled, lr, beta1, beta2, eps, wd, correction1, correction2);
 #endif
   const float oneMinusBeta1 = 1.0f - beta1, oneMinusBeta2 = 1.0f - beta2;
@@ -145,11 +146,11 @@ template <bool Unit> void stepRow(const OptimizerStep &u, int64_t r, const Segme
   const PerRun *h = u.hyper;
   switch (u.kind) {
   case UpdateRule::Sgd:
-    return sgdRow<Unit>(s, h[0][r], h[1][r], h[2][r], h[3][r]);
+    return sgdRow<Unit>(s, u.streamStores, h[0][r], h[1][r], h[2][r], h[3][r]);
   case UpdateRule::Adam:
   case UpdateRule::AdamW:
-    return adamRow<Unit>(s, u.kind == UpdateRule::AdamW, h[0][r], h[1][r], h[2][r], h[3][r],
-                         h[4][r], h[5][r], h[6][r]);
+    return adamRow<Unit>(s, u.streamStores, u.kind == UpdateRule::AdamW, h[0][r], h[1][r],
+                         h[2][r], h[3][r], h[4][r], h[5][r], h[6][r]);
   }
 }
 
@@ -164,6 +165,11 @@ float *element(const MutableRuns &t, int64_t r, int64_t m, int64_t n) {
 int sweep::optimizerStateCount(UpdateRule kind) { return kind == UpdateRule::Sgd ? 1 : 2; }
 
 int sweep::optimizerHyperCount(UpdateRule kind) { return kind == UpdateRule::Sgd ? 4 : 7; }
+
+bool sweep::streamStoresFor(UpdateRule rule, int64_t runs, int64_t m, int64_t n) {
+  const int64_t tensors = 1 + optimizerStateCount(rule);
+  return tensors * runs * m * n * int64_t(sizeof(float)) > kStreamStoresAbove;
+}
 
 void sweep::applyOptimizerBlock(const void *context, int64_t c0, int64_t width, const float *block,
                                 int64_t blockRow) {

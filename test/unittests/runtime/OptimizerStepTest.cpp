@@ -39,12 +39,13 @@ struct Shape {
   bool sharedX;
 };
 
-std::string describe(const Shape &s, UpdateRule rule, bool inPlace) {
+std::string describe(const Shape &s, UpdateRule rule, bool inPlace, bool stream) {
   const char *names[] = {"sgd", "adam", "adamw"};
   return std::string(names[int(rule)]) + " runs " + std::to_string(s.runs) + " batch " +
          std::to_string(s.batch) + " " + std::to_string(s.inputs) + "x" +
          std::to_string(s.outputs) + (s.sharedX ? " shared" : " per-run") +
-         (s.columns == RunColumns::Wide ? " wide" : "") + (inPlace ? " in place" : "");
+         (s.columns == RunColumns::Wide ? " wide" : "") + (inPlace ? " in place" : "") +
+         (stream ? " streamed" : " cached");
 }
 
 /// Per-run hyperparameters: SGD runs cycle through plain, momentum, Nesterov
@@ -78,7 +79,8 @@ TEST(OptimizerStep, FusedStepEqualsGradientThenInterpreterUpdateBitForBit) {
   const int64_t t = 3; // Adam's step: its bias corrections.
   for (const Shape &s : shapes)
     for (UpdateRule rule : {UpdateRule::Sgd, UpdateRule::Adam, UpdateRule::AdamW})
-      for (bool inPlace : {false, true}) {
+      for (bool inPlace : {false, true})
+        for (bool stream : {true, false}) {
         const int states = optimizerStateCount(rule);
         const int64_t size = s.runs * s.inputs * s.outputs;
         std::vector<float> x = normal(size_t((s.sharedX ? 1 : s.runs) * s.batch * s.inputs), gen);
@@ -119,6 +121,7 @@ TEST(OptimizerStep, FusedStepEqualsGradientThenInterpreterUpdateBitForBit) {
                                                  std::vector<float>(size_t(size), NAN));
         OptimizerStep step;
         step.kind = rule;
+        step.streamStores = stream;
         step.m = s.inputs, step.n = s.outputs;
         auto view = [&](const std::vector<float> &v) {
           return StridedRuns{v.data(), s.inputs * s.outputs, s.outputs, 1};
@@ -136,7 +139,7 @@ TEST(OptimizerStep, FusedStepEqualsGradientThenInterpreterUpdateBitForBit) {
           step.hyper[i] = {h[i].data(), 1};
         denseWeightGradStepKernel(x.data(), xRun, s.inputs, 1, dy.data(), s.batch * s.outputs,
                                   s.outputs, s.runs, s.batch, s.inputs, s.outputs, s.columns, step);
-        const std::string what = describe(s, rule, inPlace);
+        const std::string what = describe(s, rule, inPlace, stream);
         EXPECT_EQ(inPlace ? param : newParam, expectedParam) << what;
         // An SGD run without momentum leaves its new buffer unwritten (NaN
         // here, as filled; in place: the old buffer, as the interpreter).
