@@ -17,11 +17,13 @@
 // its step reads (none for SGD without momentum: the step skips the buffer)
 // and its activations and their gradients for one minibatch. A chunk holds
 // the largest power of two of runs whose resident bytes fit a budget of
-// kCacheMultiple x the core's L2 (read from sysfs). The multiple was measured
-// (docs/performance.md): on the 2-core machine (2 MiB of L2 per core) chunks
-// of 8 runs of 784-128-10 (4.4 MB) trained 64 runs about 10% faster than one
-// program (median of 3, sweepc run on one thread), and chunks of 2 (1.1 MB)
-// no faster. Powers of two keep a sweep to one or two chunk sizes: each size
+// kCacheMultiple x the core's L2 (read from sysfs). The multiple comes from
+// measurements on the 2-core machine, 2 MiB of L2 per core (docs/performance.md,
+// "What changed"): 64 runs of 784-128-10 on one thread trained faster in
+// chunks of 4 and 8 runs (2.7 and 5.4 MB resident) than in one program
+// (medians 20.0 against 21.7 s, 18.8 against 19.6 s), no faster in chunks of
+// 2, slower in chunks of 1 (each chunk gathers and packs the minibatch
+// again). Powers of two keep a sweep to one or two chunk sizes: each size
 // costs a compilation (0.5-0.9 s).
 //
 //===----------------------------------------------------------------------===//
