@@ -77,7 +77,8 @@ RunChunking sweep::chooseRunChunking(const SweepJob &job, const GroupSpec &group
                                      size_t threadShares, CacheSize l2, size_t forcedRuns) {
   RunChunking choice;
   const size_t runs = std::max<size_t>(1, group.runs.size());
-  const size_t share = (runs + std::max<size_t>(1, threadShares) - 1) / std::max<size_t>(1, threadShares);
+  const size_t shares = std::max<size_t>(1, threadShares);
+  const size_t share = (runs + shares - 1) / shares; // One thread's runs.
   choice.runBytes = std::max<uint64_t>(1, residentBytesPerRun(job, group));
   choice.budgetBytes = kCacheMultiple * l2.bytes;
   choice.cacheMeasured = l2.measured;
