@@ -48,6 +48,8 @@ void sweep::buildCpuPipeline(OpPassManager &pm, CpuStage until, bool energyProbe
   pm.addPass(createConvertElementwiseToLinalgPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  // CSE's one zero fill for all input gradients, one per gradient again.
+  pm.addPass(createSplitSharedFills());
   if (until == CpuStage::Linalg)
     return;
 

@@ -1,4 +1,4 @@
-//===- Passes.h - passes over the train dialect -----------------*- C++ -*-===//
+//===- Passes.h - passes over the train dialect and its linalg --*- C++ -*-===//
 
 #ifndef SWEEP_LIB_TRANSFORMS_PASSES_H
 #define SWEEP_LIB_TRANSFORMS_PASSES_H

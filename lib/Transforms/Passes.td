@@ -60,4 +60,21 @@ def EnergyInsertProbes : Pass<"energy-insert-probes", "mlir::ModuleOp"> {
   let dependentDialects = ["sweep::energy::EnergyDialect"];
 }
 
+def SplitSharedFills : Pass<"split-shared-fills", "mlir::ModuleOp"> {
+  let summary = "Give each destination of a tensor fill its own fill, right before its user";
+  let description = [{
+    CSE merges identical fills: every input gradient of a network starts from
+    one `linalg.fill` of zeros. One-shot bufferization then gives the fill a
+    single buffer and copies it for each destination but the last, and the
+    copy sits between the fill and the product, which keeps
+    convert-linalg-to-kernel-calls from fusing the zero start and the
+    activation's slope into the product. Here each use of a fill of a
+    `tensor.empty` as the destination (DPS init) of an op in the same block
+    gets a clone of the empty tensor and the fill right before that op; a
+    fill left without uses is erased. Other uses keep the original. Run after
+    CSE, before bufferization.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect"];
+}
+
 #endif // SWEEP_TRANSFORMS_PASSES

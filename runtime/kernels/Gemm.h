@@ -71,19 +71,33 @@ struct BlockSink {
 
 struct GemmProblem {
   int64_t runs = 1, m = 0, k = 0, n = 0;
-  StridedRuns a;      ///< [M, K] per run; runStride 0 when shared (wide GEMM).
+  /// [M, K] per run; runStride 0 when shared (wide GEMM). A may be C itself
+  /// (same base and strides, K = N, per run): an input gradient written over
+  /// the output gradient it is computed from. All of a run's A is then packed
+  /// before its C is written. Any other overlap with C makes gemm() copy A.
+  StridedRuns a;
   StridedRuns b;      ///< [K, N] per run.
   float *c = nullptr; ///< [M, N] per run, read and written.
   int64_t cRunStride = 0, cRowStride = 0, cColStride = 1;
   /// [M, N] per run: C's start values when base is set (C is then not read).
   StridedRuns init;
   Epilogue epilogue = Epilogue::None;
-  StridedRuns gate; ///< [M, N] per run: the activation output of the *Slope epilogues.
+  /// [M, N] per run: the activation output of the *Slope epilogues. Either
+  /// disjoint from C or C itself (same base and strides): the slope applied
+  /// in place over the activation output it is computed from.
+  StridedRuns gate;
   /// When set, C is neither read nor written (c is unused): the sums start
   /// from init (which must be set) and each finished block goes to the sink.
   const BlockSink *sink = nullptr;
   int64_t firstRun = 0; ///< The index of run 0 in the sink's numbering.
 };
+
+/// The longest K block of the blocked product (GemmBlocked.h). With
+/// 1 <= K <= kMaxKBlock each tile of C is computed in one pass and stored
+/// once, after the tile's gate was read, so a gate that is C itself needs no
+/// copy; a longer K stores partial sums into C first, and gemm() then copies
+/// the gate aside.
+inline constexpr int64_t kMaxKBlock = 256;
 
 /// The one-run problem of run r of `p`. (Not inline: the instruction-set
 /// files call it, and their copy of an inline function could be the one the

@@ -20,7 +20,7 @@ namespace {
 
 /// K block: a packed [kKc x NR] panel of B is 32 KiB for NR = 32 and stays
 /// in L1 while the row blocks of A stream past it.
-constexpr int64_t kKc = 256;
+constexpr int64_t kKc = sweep::kMaxKBlock;
 
 /// Column block: the C block [M x kNc] stays in L2 across the K blocks (for
 /// M = 784, 784 KiB of the 2 MiB).
@@ -171,7 +171,7 @@ inline bool inRegisters(sweep::Epilogue e, const sweep::StridedRuns &gate) {
 /// One product whose columns are c = r * n + j over all runs: A is shared,
 /// or there is one run. Loops, outside in: column blocks of kNc, K blocks of
 /// at most kKc (balancedKBlock), panels of NR columns (packed), row blocks of
-/// MR over A packed once (packA) when several panels read it. The first K block
+/// MR over A packed once (packA) when several panels read it or C is A. The first K block
 /// starts from p.init (when set), the last one applies p.epilogue. With a
 /// sink, C is a thread's [M x kNc] block buffer handed to the sink after
 /// each column block's last K block.
@@ -194,10 +194,11 @@ template <typename I, int MR, int NV> void blockedWide(const sweep::GemmProblem 
   // once per panel, and every tile of the panel starts from it.
   const bool initBroadcast = p.init.base && p.init.rowStride == 0;
   const int64_t kcMax = balancedKBlock(p.k);
-  // A is packed once when more than one column panel reads it.
+  // A is packed once when more than one column panel reads it, and before
+  // anything is written when C is A itself (Gemm.h).
   const int64_t mPadded = (p.m + MR - 1) / MR * MR;
   const float *packed = nullptr;
-  if (cols > NR) {
+  if (cols > NR || p.a.base == p.c) {
     float *buffer = packBuffer.reserve(mPadded * p.k);
     packA<MR>(p.a, p.m, p.k, kcMax, mPadded, buffer);
     packed = buffer;

@@ -31,6 +31,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 
 namespace sweep {
 #define GEN_PASS_DEF_CONVERTLINALGTOKERNELCALLS
@@ -86,13 +87,22 @@ bool isFunctionArgument(Value buffer) {
   return argument && isa<func::FuncOp>(argument.getOwner()->getParentOp());
 }
 
-/// Whether `written` is provably not the buffer of `read`: different roots,
-/// one of them allocated here, or two arguments of the function. The group
-/// ABI passes every argument of a compiled function its own allocation
-/// (codegen/cpu/CpuBackend.cpp), as one-shot bufferization already assumes
-/// when it computes a result into an out-parameter while reading the inputs.
+/// The memory a memref value views, through casts, subviews and every other
+/// view-like op.
+Value allocation(Value value) {
+  for (value = root(value); auto view = value.getDefiningOp<ViewLikeOpInterface>();)
+    value = root(view.getViewSource());
+  return value;
+}
+
+/// Whether `written` is provably not the buffer of `read`: different
+/// allocations, one of them allocated here, or two arguments of the
+/// function. The group ABI passes every argument of a compiled function its
+/// own allocation (codegen/cpu/CpuBackend.cpp), as one-shot bufferization
+/// already assumes when it computes a result into an out-parameter while
+/// reading the inputs.
 bool distinct(Value written, Value read) {
-  Value a = root(written), b = root(read);
+  Value a = allocation(written), b = allocation(read);
   return a != b &&
          (isAllocated(a) || isAllocated(b) || (isFunctionArgument(a) && isFunctionArgument(b)));
 }
@@ -220,8 +230,12 @@ std::optional<Fusion> matchBackward(linalg::GenericOp slope) {
     return std::nullopt;
   Value dy = product.getDpsInputs()[0], w = product.getDpsInputs()[1];
   Value y = slope.getDpsInputs()[0], dx = slope.getDpsInits()[0];
-  if (root(slope.getDpsInputs()[1]) != z || root(y) == z || !distinct(dx, dy) || !distinct(dx, w) ||
-      !distinct(dx, y) || (root(dx) != z && !deadAfter(z, slope)))
+  // dx may be y or dy itself (written in place over the activation output
+  // or the output gradient it is computed from): the kernel handles both
+  // (Gemm.h). It may not be the weights or partly overlap anything.
+  auto sameOrDistinct = [&](Value read) { return root(dx) == root(read) || distinct(dx, read); };
+  if (root(slope.getDpsInputs()[1]) != z || root(y) == z || !sameOrDistinct(dy) ||
+      !distinct(dx, w) || !sameOrDistinct(y) || (root(dx) != z && !deadAfter(z, slope)))
     return std::nullopt;
   Fusion fusion;
   fusion.kernel = ("sweep_dense_grad_input_through_" + act).str();

@@ -1,7 +1,8 @@
 // convert-linalg-to-kernel-calls fuses a dense product with the marked
 // generics around it (bias broadcast before, activation or slope after) into
-// one kernel call, and leaves them apart when memory could be shared or the
-// intermediate buffer is read later.
+// one kernel call, and leaves them apart when memory could be shared (but for
+// the backward's output being its gate or its output gradient, the same
+// view) or the intermediate buffer is read later.
 // RUN: sweep-opt %s -convert-linalg-to-kernel-calls -allow-unregistered-dialect | FileCheck %s
 
 #bias = affine_map<(d0, d1, d2) -> (d0, d2)>
@@ -118,6 +119,126 @@ func.func @backward(%dy: memref<2x?x3xf32>, %w: memref<2x8x3xf32>, %h: memref<2x
   }
   "test.use"(%dx) : (memref<2x?x8xf32>) -> ()
   memref.dealloc %dx : memref<2x?x8xf32>
+  return
+}
+
+// The slope written in place over its gate (the activation output is dead
+// after its slope): one call, with h as both the gate and dx.
+// CHECK-LABEL: func.func @backward_over_gate
+// CHECK-SAME: (%[[DY:.*]]: memref<2x?x3xf32>, %[[W:.*]]: memref<2x8x3xf32>, %[[N:.*]]: index)
+func.func @backward_over_gate(%dy: memref<2x?x3xf32>, %w: memref<2x8x3xf32>, %n: index) {
+  %zero = arith.constant 0.0 : f32
+  // CHECK: %[[H:.*]] = memref.alloc(%[[N]])
+  // CHECK-NOT: linalg.fill
+  // CHECK: %[[CH:.*]] = memref.cast %[[H]]
+  // CHECK: %[[CDX:.*]] = memref.cast %[[H]]
+  // CHECK: call @sweep_dense_grad_input_through_relu(%{{.*}}, %{{.*}}, %[[CH]], %[[CDX]])
+  // CHECK-NOT: linalg.generic
+  // CHECK: "test.use"(%[[H]])
+  %h = memref.alloc(%n) : memref<2x?x8xf32>
+  "test.fill"(%h) : (memref<2x?x8xf32>) -> ()
+  %z = memref.alloc(%n) : memref<2x?x8xf32>
+  linalg.fill ins(%zero : f32) outs(%z : memref<2x?x8xf32>)
+  linalg.generic {indexing_maps = [#dy, #w, #dx],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction"],
+                  library_call = "sweep_dense_grad_input"}
+      ins(%dy, %w : memref<2x?x3xf32>, memref<2x8x3xf32>) outs(%z : memref<2x?x8xf32>) {
+  ^bb0(%a: f32, %v: f32, %o: f32):
+    %s = math.fma %a, %v, %o : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#id3, #id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%h, %z : memref<2x?x8xf32>, memref<2x?x8xf32>) outs(%h : memref<2x?x8xf32>)
+      attrs = {sweep.epilogue_grad = "relu"} {
+  ^bb0(%y: f32, %g: f32, %o: f32):
+    %c0 = arith.constant 0.0 : f32
+    %c1 = arith.constant 1.0 : f32
+    %p = arith.cmpf ogt, %y, %c0 : f32
+    %s = arith.select %p, %c1, %c0 : f32
+    %r = arith.mulf %g, %s : f32
+    linalg.yield %r : f32
+  }
+  memref.dealloc %z : memref<2x?x8xf32>
+  "test.use"(%h) : (memref<2x?x8xf32>) -> ()
+  return
+}
+
+// The input gradient written over the output gradient it is computed from
+// (both [2, ?, 8]: a hidden layer as wide as the next): one call, with dg as
+// both dy and dx.
+// CHECK-LABEL: func.func @backward_over_dy
+// CHECK-SAME: (%[[W:.*]]: memref<2x8x8xf32>, %[[H:.*]]: memref<2x?x8xf32>, %[[N:.*]]: index)
+func.func @backward_over_dy(%w: memref<2x8x8xf32>, %h: memref<2x?x8xf32>, %n: index) {
+  %zero = arith.constant 0.0 : f32
+  // CHECK: %[[DG:.*]] = memref.alloc(%[[N]])
+  // CHECK-NOT: linalg.fill
+  // CHECK: %[[CDY:.*]] = memref.cast %[[DG]]
+  // CHECK: call @sweep_dense_grad_input_through_sigmoid(%[[CDY]], %{{.*}}, %{{.*}}, %[[CDX:.*]])
+  // CHECK-NOT: linalg.generic
+  // CHECK: "test.use"(%[[DG]])
+  %dg = memref.alloc(%n) : memref<2x?x8xf32>
+  "test.fill"(%dg) : (memref<2x?x8xf32>) -> ()
+  %z = memref.alloc(%n) : memref<2x?x8xf32>
+  linalg.fill ins(%zero : f32) outs(%z : memref<2x?x8xf32>)
+  linalg.generic {indexing_maps = [#dy, #w, #dx],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction"],
+                  library_call = "sweep_dense_grad_input"}
+      ins(%dg, %w : memref<2x?x8xf32>, memref<2x8x8xf32>) outs(%z : memref<2x?x8xf32>) {
+  ^bb0(%a: f32, %v: f32, %o: f32):
+    %s = math.fma %a, %v, %o : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#id3, #id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%h, %z : memref<2x?x8xf32>, memref<2x?x8xf32>) outs(%dg : memref<2x?x8xf32>)
+      attrs = {sweep.epilogue_grad = "sigmoid"} {
+  ^bb0(%y: f32, %g: f32, %o: f32):
+    %c1 = arith.constant 1.0 : f32
+    %s = arith.subf %c1, %y : f32
+    %t = arith.mulf %y, %s : f32
+    %r = arith.mulf %g, %t : f32
+    linalg.yield %r : f32
+  }
+  memref.dealloc %z : memref<2x?x8xf32>
+  "test.use"(%dg) : (memref<2x?x8xf32>) -> ()
+  return
+}
+
+// The gate is a view of dx's allocation at another offset (a partial
+// overlap, not the same view): left apart.
+// CHECK-LABEL: func.func @backward_over_part_of_gate
+func.func @backward_over_part_of_gate(%dy: memref<2x4x3xf32>, %w: memref<2x8x3xf32>) {
+  %zero = arith.constant 0.0 : f32
+  // CHECK: linalg.fill
+  // CHECK: call @sweep_dense_grad_input(
+  // CHECK: linalg.generic {{.*}} attrs = {sweep.epilogue_grad = "relu"}
+  %dx = memref.alloc() : memref<2x4x8xf32>
+  "test.fill"(%dx) : (memref<2x4x8xf32>) -> ()
+  %h = memref.reinterpret_cast %dx to offset: [8], sizes: [2, 4, 8], strides: [32, 8, 1]
+      : memref<2x4x8xf32> to memref<2x4x8xf32, strided<[32, 8, 1], offset: 8>>
+  %z = memref.alloc() : memref<2x4x8xf32>
+  linalg.fill ins(%zero : f32) outs(%z : memref<2x4x8xf32>)
+  linalg.generic {indexing_maps = [#dy, #w, #dx],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction"],
+                  library_call = "sweep_dense_grad_input"}
+      ins(%dy, %w : memref<2x4x3xf32>, memref<2x8x3xf32>) outs(%z : memref<2x4x8xf32>) {
+  ^bb0(%a: f32, %v: f32, %o: f32):
+    %s = math.fma %a, %v, %o : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#id3, #id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%h, %z : memref<2x4x8xf32, strided<[32, 8, 1], offset: 8>>, memref<2x4x8xf32>)
+      outs(%dx : memref<2x4x8xf32>)
+      attrs = {sweep.epilogue_grad = "relu"} {
+  ^bb0(%y: f32, %g: f32, %o: f32):
+    %c0 = arith.constant 0.0 : f32
+    %c1 = arith.constant 1.0 : f32
+    %p = arith.cmpf ogt, %y, %c0 : f32
+    %s = arith.select %p, %c1, %c0 : f32
+    %r = arith.mulf %g, %s : f32
+    linalg.yield %r : f32
+  }
+  memref.dealloc %z : memref<2x4x8xf32>
+  "test.use"(%dx) : (memref<2x4x8xf32>) -> ()
   return
 }
 

@@ -191,6 +191,100 @@ TEST(Gemm, EpiloguesEqualSeparatePassesBitForBit) {
   }
 }
 
+TEST(Gemm, SlopeInPlaceOverItsGateEqualsASeparateGate) {
+  std::mt19937 gen(14);
+  // The backward of a hidden layer whose output buffer is dead: dx is written
+  // over the activation output y it is gated by. Direct tiles (n = 64), panels
+  // spanning runs (n = 10, shared A), a column-strided C, K in one block
+  // (1, 10, kMaxKBlock), over one block (kMaxKBlock + 1, 600), and K = 0.
+  struct Layout {
+    Case shape;
+    bool transposeC;
+  };
+  const Layout layouts[] = {{{3, 17, 10, 64, false, false, false}, false},
+                            {{5, 19, 1, 10, true, false, false}, false},
+                            {{2, 9, kMaxKBlock, 64, true, false, false}, false},
+                            {{2, 9, kMaxKBlock + 1, 64, false, false, false}, false},
+                            {{4, 11, 600, 10, true, false, false}, false},
+                            {{2, 9, 33, 7, true, false, false}, true},
+                            {{2, 9, 300, 7, true, false, false}, true},
+                            {{2, 5, 0, 12, false, false, false}, false}};
+  for (const Layout &layout : layouts) {
+    const Case &c = layout.shape;
+    Operands operands(c, gen);
+    GemmProblem &p = operands.p;
+    p.cRowStride = layout.transposeC ? 1 : c.n;
+    p.cColStride = layout.transposeC ? c.m : 1;
+    static const float zero = 0.0f;
+    p.init = {&zero, 0, 0, 0};
+    const std::vector<float> y = normal(size_t(c.runs * c.m * c.n), gen);
+    for (Epilogue epilogue : {Epilogue::ReluSlope, Epilogue::TanhSlope, Epilogue::SigmoidSlope}) {
+      p.epilogue = epilogue;
+      p.gate = {y.data(), p.cRunStride, p.cRowStride, p.cColStride};
+      std::vector<float> expected(y.size(), NAN);
+      p.c = expected.data();
+      reference(p);
+      for (GemmIsa isa : availableGemmIsas()) {
+        std::vector<float> inPlace = y;
+        GemmProblem q = p;
+        q.c = inPlace.data();
+        q.gate.base = inPlace.data();
+        gemmWith(isa, q);
+        EXPECT_EQ(inPlace, expected) << gemmIsaName(isa) << " " << describe(c) << " epilogue "
+                                     << int(epilogue) << (layout.transposeC ? " Ct" : "");
+      }
+    }
+  }
+}
+
+TEST(Gemm, ProductOverItsOwnInputEqualsASeparateInput) {
+  std::mt19937 gen(15);
+  // A hidden layer's input gradient written over the output gradient it is
+  // computed from (C is A, K = N), with and without the slope, in one panel
+  // (n = 8) or many, per run or one run; and C overlapping A some other way
+  // (C rows behind A's, so a row block would read rows already written),
+  // which gemm() must copy around.
+  struct Layout {
+    int64_t runs, m, n;
+    int64_t shiftRows;
+  };
+  const Layout layouts[] = {{3, 17, 64, 0}, {2, 9, 8, 0}, {1, 33, 40, 0},
+                            {2, 5, 300, 0}, {3, 17, 64, 1}, {1, 12, 20, 3}};
+  for (const Layout &layout : layouts) {
+    const int64_t m = layout.m, n = layout.n, runs = layout.runs;
+    const int64_t size = runs * m * n;
+    const std::vector<float> start = normal(size_t(size + layout.shiftRows * n), gen);
+    const std::vector<float> w = normal(size_t(runs * n * n), gen);
+    const std::vector<float> y = normal(size_t(size), gen);
+    static const float zero = 0.0f;
+    for (Epilogue epilogue : {Epilogue::None, Epilogue::ReluSlope}) {
+      GemmProblem p;
+      p.runs = runs, p.m = m, p.k = n, p.n = n;
+      p.b = {w.data(), n * n, 1, n}; // W read transposed, as the input gradient does
+      p.cRunStride = m * n, p.cRowStride = n;
+      p.init = {&zero, 0, 0, 0};
+      p.epilogue = epilogue;
+      if (epilogue != Epilogue::None)
+        p.gate = {y.data(), m * n, n, 1};
+      // The reference reads A from a copy.
+      std::vector<float> a = start, expected = start;
+      p.a = {a.data(), m * n, n, 1};
+      p.c = expected.data() + layout.shiftRows * n;
+      reference(p);
+      for (GemmIsa isa : availableGemmIsas()) {
+        std::vector<float> shared = start;
+        GemmProblem q = p;
+        q.a.base = shared.data();
+        q.c = shared.data() + layout.shiftRows * n;
+        gemmWith(isa, q);
+        EXPECT_EQ(shared, expected) << gemmIsaName(isa) << " runs " << runs << " m " << m
+                                    << " n " << n << " shift " << layout.shiftRows
+                                    << " epilogue " << int(epilogue);
+      }
+    }
+  }
+}
+
 TEST(Gemm, ThisMachineUsesItsWidestVectors) {
   std::vector<GemmIsa> isas = availableGemmIsas();
   ASSERT_FALSE(isas.empty());
