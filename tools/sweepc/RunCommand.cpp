@@ -13,6 +13,7 @@
 #include "codegen/cpu/CpuBackend.h"
 #include "codegen/cpu/StaticCosts.h"
 #include "lang/JobBuilder.h"
+#include "runtime/cuda/CudaDriver.h"
 #include "runtime/exec/Trainer.h"
 #include "runtime/interp/Interpreter.h"
 #include "runtime/results/Summary.h"
@@ -100,9 +101,13 @@ int runOne(const PlannedSweep &sweep, llvm::StringRef sourceFile, llvm::StringRe
   auto wallStart = std::chrono::steady_clock::now();
   std::string started = isoTimeNow();
   SweepJob job = buildSweepJob(sweep, sourceFile, baseDir, diags);
-  if (job.deviceGpuRequested && !quiet)
-    llvm::errs() << "sweepc: note: sweep '" << job.name << "' asks for device gpu; the "
-                 << backend.name() << " backend trains on the CPU\n";
+  if (job.deviceGpuRequested && !quiet) {
+    bool found = false;
+    std::string gpus = sweep::cuda::probeGpus(sweep::cuda::driverLibrary(), found);
+    llvm::errs() << "sweepc: note: sweep '" << job.name << "' asks for device gpu (" << gpus
+                 << "); this sweepc has no GPU backend yet, so the " << backend.name()
+                 << " backend trains on the CPU\n";
+  }
 
   // The groups compile while the data loads (compiling needs only the job).
   // Both fail before any results file exists; a data error is reported first.

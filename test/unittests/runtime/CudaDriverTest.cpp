@@ -1,0 +1,202 @@
+//===- CudaDriverTest.cpp - the CUDA driver wrapper, without a GPU --------===//
+//
+// runtime/cuda against a stand-in libcuda (FakeCuda.cpp): the messages when
+// the driver is missing, is not a driver or fails, every call's error named,
+// memory that round-trips and is freed, modules and launches, and the line
+// `sweepc run` prints about the GPUs.
+//
+//===----------------------------------------------------------------------===//
+
+#include "runtime/cuda/CudaDriver.h"
+
+#include <gtest/gtest.h>
+
+#include <dlfcn.h>
+
+using namespace sweep::cuda;
+
+namespace {
+
+/// The fake driver, opened by the test to set its state; the wrapper's own
+/// dlopen of the same path gets the same library and so the same state.
+class CudaFake : public ::testing::Test {
+protected:
+  void SetUp() override {
+    handle = ::dlopen(SWEEP_FAKE_CUDA, RTLD_NOW | RTLD_LOCAL);
+    ASSERT_NE(handle, nullptr) << ::dlerror();
+    set = reinterpret_cast<void (*)(int, int)>(::dlsym(handle, "fake_cuda_set"));
+    fail = reinterpret_cast<void (*)(const char *, int)>(::dlsym(handle, "fake_cuda_fail"));
+    live = reinterpret_cast<int (*)(const char *)>(::dlsym(handle, "fake_cuda_live"));
+    launches = reinterpret_cast<int (*)(unsigned *, unsigned *, CUdeviceptr *)>(
+        ::dlsym(handle, "fake_cuda_launches"));
+    ASSERT_TRUE(set && fail && live && launches);
+    set(0, 2);
+  }
+  void TearDown() override {
+    if (handle)
+      ::dlclose(handle);
+  }
+
+  std::unique_ptr<Driver> load() {
+    std::string why;
+    std::unique_ptr<Driver> driver = Driver::load(SWEEP_FAKE_CUDA, why);
+    EXPECT_TRUE(driver) << why;
+    return driver;
+  }
+
+  void *handle = nullptr;
+  void (*set)(int initResult, int devices) = nullptr;
+  void (*fail)(const char *call, int code) = nullptr;
+  int (*live)(const char *what) = nullptr;
+  int (*launches)(unsigned *gridX, unsigned *blockX, CUdeviceptr *first) = nullptr;
+};
+
+} // namespace
+
+TEST(CudaDriver, MissingLibraryNamesIt) {
+  std::string why;
+  EXPECT_FALSE(Driver::load("/nonexistent/libcuda.so.1", why));
+  EXPECT_NE(why.find("cannot load the CUDA driver (/nonexistent/libcuda.so.1): "),
+            std::string::npos)
+      << why;
+  EXPECT_NE(why.find("No such file or directory"), std::string::npos) << why;
+}
+
+TEST(CudaDriver, LibraryWithoutTheDriverNamesTheSymbol) {
+  std::string why;
+  EXPECT_FALSE(Driver::load("libm.so.6", why));
+  EXPECT_EQ(why, "libm.so.6: no symbol cuInit (not a CUDA driver, or one older than CUDA 13?)");
+}
+
+TEST_F(CudaFake, InitFailureIsNamedWithTheDriversText) {
+  set(100, 0);
+  std::string why;
+  EXPECT_FALSE(Driver::load(SWEEP_FAKE_CUDA, why));
+  EXPECT_EQ(why, "cuInit: CUDA_ERROR_NO_DEVICE (no CUDA-capable device is detected)");
+  set(999, 0); // A code the driver has no name for.
+  EXPECT_FALSE(Driver::load(SWEEP_FAKE_CUDA, why));
+  EXPECT_EQ(why, "cuInit: CUDA error 999");
+}
+
+TEST_F(CudaFake, DevicesAreListedAndDescribed) {
+  std::unique_ptr<Driver> driver = load();
+  ASSERT_TRUE(driver);
+  std::vector<DeviceInfo> devices;
+  std::string error;
+  ASSERT_TRUE(driver->devices(devices, error)) << error;
+  ASSERT_EQ(devices.size(), 2u);
+  EXPECT_EQ(devices[1].ordinal, 1);
+  EXPECT_EQ(devices[1].describe(), "Fake H200 #1 (sm_90, 132 multiprocessors, 140.0 GiB)");
+  int version = 0;
+  ASSERT_TRUE(driver->version(version, error)) << error;
+  EXPECT_EQ(version, 13000);
+
+  fail("cuDeviceGetAttribute", 1);
+  EXPECT_FALSE(driver->devices(devices, error));
+  EXPECT_EQ(error, "cuDeviceGetAttribute: CUDA_ERROR_INVALID_VALUE (invalid argument)");
+}
+
+TEST_F(CudaFake, MemoryRoundTripsAndIsFreed) {
+  std::unique_ptr<Driver> driver = load();
+  ASSERT_TRUE(driver);
+  std::string error;
+  {
+    std::unique_ptr<Context> context = Context::open(*driver, 0, error);
+    ASSERT_TRUE(context) << error;
+    EXPECT_EQ(live("contexts"), 1);
+    size_t free = 0, total = 0;
+    ASSERT_TRUE(context->memory(free, total, error)) << error;
+    EXPECT_LT(free, total);
+
+    std::vector<float> values{1.5f, -2.0f, 3.25f, 0.0f};
+    std::unique_ptr<DeviceBuffer> buffer =
+        DeviceBuffer::allocate(*context, values.size() * sizeof(float), error);
+    ASSERT_TRUE(buffer) << error;
+    ASSERT_TRUE(buffer->copyFrom(values.data(), values.size() * sizeof(float), error)) << error;
+    std::vector<float> back(values.size(), -1.0f);
+    ASSERT_TRUE(buffer->copyTo(back.data(), back.size() * sizeof(float), error)) << error;
+    EXPECT_EQ(back, values);
+    EXPECT_FALSE(buffer->copyTo(back.data(), 17, error));
+    EXPECT_EQ(error, "cuMemcpyDtoH: 17 bytes do not fit a buffer of 16");
+
+    fail("cuMemAlloc_v2", 2);
+    EXPECT_FALSE(DeviceBuffer::allocate(*context, 1 << 20, error));
+    EXPECT_EQ(error, "cuMemAlloc: CUDA_ERROR_OUT_OF_MEMORY (out of memory) allocating 1048576 "
+                     "bytes");
+    fail("cuMemcpyHtoD_v2", 1);
+    EXPECT_FALSE(buffer->copyFrom(values.data(), 4, error));
+    EXPECT_EQ(error, "cuMemcpyHtoD: CUDA_ERROR_INVALID_VALUE (invalid argument)");
+    EXPECT_EQ(live("allocations"), 1);
+    ASSERT_TRUE(context->synchronize(error)) << error;
+  }
+  EXPECT_EQ(live("allocations"), 0);
+  EXPECT_EQ(live("contexts"), 0);
+}
+
+TEST_F(CudaFake, ContextOfAMissingDeviceIsAnError) {
+  std::unique_ptr<Driver> driver = load();
+  ASSERT_TRUE(driver);
+  std::string error;
+  EXPECT_FALSE(Context::open(*driver, 5, error));
+  EXPECT_EQ(error, "cuDeviceGet: CUDA_ERROR_INVALID_VALUE (invalid argument)");
+  fail("cuCtxSetCurrent", 1);
+  EXPECT_FALSE(Context::open(*driver, 0, error));
+  EXPECT_EQ(live("contexts"), 0); // Retained, then released on the failure.
+}
+
+TEST_F(CudaFake, ModulesFindTheirKernelsAndLaunch) {
+  std::unique_ptr<Driver> driver = load();
+  ASSERT_TRUE(driver);
+  std::string error;
+  std::unique_ptr<Context> context = Context::open(*driver, 0, error);
+  ASSERT_TRUE(context) << error;
+  {
+    std::unique_ptr<Module> module =
+        Module::load(*context, ".version 8.0\n.target sm_90\n.visible .entry sweep_k(", error);
+    ASSERT_TRUE(module) << error;
+    CUfunction kernel = nullptr;
+    ASSERT_TRUE(module->function("sweep_k", kernel, error)) << error;
+    EXPECT_FALSE(module->function("sweep_missing", kernel, error));
+    EXPECT_EQ(error, "cuModuleGetFunction: CUDA_ERROR_NOT_FOUND (named symbol not found) for "
+                     "kernel 'sweep_missing'");
+
+    ASSERT_TRUE(module->function("sweep_k", kernel, error)) << error;
+    CUdeviceptr argument = 0x1234;
+    std::vector<void *> parameters{&argument};
+    const unsigned grid[3] = {40, 1, 1}, block[3] = {256, 1, 1};
+    ASSERT_TRUE(module->launch(kernel, grid, block, 0, parameters, error)) << error;
+    unsigned gridX = 0, blockX = 0;
+    CUdeviceptr first = 0;
+    EXPECT_EQ(launches(&gridX, &blockX, &first), 1);
+    EXPECT_EQ(gridX, 40u);
+    EXPECT_EQ(blockX, 256u);
+    EXPECT_EQ(first, 0x1234u);
+    fail("cuLaunchKernel", 1);
+    EXPECT_FALSE(module->launch(kernel, grid, block, 0, parameters, error));
+    EXPECT_EQ(error, "cuLaunchKernel: CUDA_ERROR_INVALID_VALUE (invalid argument)");
+    EXPECT_EQ(live("modules"), 1);
+  }
+  EXPECT_EQ(live("modules"), 0);
+  fail("cuModuleLoadData", 218);
+  EXPECT_FALSE(Module::load(*context, "not ptx", error));
+  EXPECT_EQ(error, "cuModuleLoadData: CUDA_ERROR_INVALID_PTX (a PTX JIT compilation failed)");
+}
+
+TEST_F(CudaFake, ProbeSaysWhatItFound) {
+  bool found = false;
+  EXPECT_EQ(probeGpus(SWEEP_FAKE_CUDA, found),
+            "CUDA driver 13.0, GPU 0: Fake H200 #0 (sm_90, 132 multiprocessors, 140.0 GiB), "
+            "GPU 1: Fake H200 #1 (sm_90, 132 multiprocessors, 140.0 GiB)");
+  EXPECT_TRUE(found);
+  set(0, 0);
+  EXPECT_EQ(probeGpus(SWEEP_FAKE_CUDA, found), "no GPU: the CUDA driver sees none");
+  EXPECT_FALSE(found);
+  set(100, 0);
+  EXPECT_EQ(probeGpus(SWEEP_FAKE_CUDA, found),
+            "no GPU: cuInit: CUDA_ERROR_NO_DEVICE (no CUDA-capable device is detected)");
+  EXPECT_FALSE(found);
+  std::string line = probeGpus("/nonexistent/libcuda.so.1", found);
+  EXPECT_EQ(line.rfind("no GPU: cannot load the CUDA driver (/nonexistent/libcuda.so.1): ", 0), 0u)
+      << line;
+  EXPECT_FALSE(found);
+}

@@ -1,0 +1,290 @@
+//===- FakeCuda.cpp - a stand-in libcuda for the CUDA driver tests --------===//
+//
+// Exports the driver functions runtime/cuda resolves, so that its loading,
+// error reporting, memory, module and launch paths are tested on machines
+// without a GPU. "Device memory" is host memory; a module is its image text,
+// and it has a kernel NAME when the text holds ".entry NAME"; a launch is
+// recorded, not run. The test sets the state through the fake_cuda_*
+// functions: dlopen of the same path returns the same library, so the
+// driver wrapper sees that state. Error names and texts are the driver's.
+//
+//===----------------------------------------------------------------------===//
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string>
+
+namespace {
+
+using CUresult = int;
+using CUdeviceptr = unsigned long long;
+
+constexpr CUresult kSuccess = 0;
+constexpr CUresult kInvalidValue = 1;
+constexpr CUresult kNotFound = 500;
+
+struct CUctx_st {
+  int device;
+};
+struct CUmod_st {
+  std::string image;
+};
+struct CUfunc_st {
+  std::string name;
+};
+
+struct State {
+  CUresult initResult = kSuccess;
+  int devices = 0;
+  std::string failCall; ///< The next call of this name returns failCode.
+  CUresult failCode = kSuccess;
+  int liveContexts = 0, liveAllocations = 0, liveModules = 0, launches = 0;
+  unsigned lastGrid[3] = {}, lastBlock[3] = {};
+  CUdeviceptr lastFirstParameter = 0;
+  CUfunc_st function;
+};
+
+State state;
+CUctx_st contexts[8] = {{0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}};
+
+/// Whether `call` was told to fail (once).
+bool failing(const char *call, CUresult &code) {
+  if (state.failCall != call)
+    return false;
+  code = state.failCode;
+  state.failCall.clear();
+  return true;
+}
+
+#define FAKE_FAIL(call)                                                                            \
+  if (CUresult code = kSuccess; failing(call, code))                                               \
+  return code
+
+} // namespace
+
+extern "C" {
+
+/// Sets cuInit's result and the device count; clears failures and counters.
+void fake_cuda_set(CUresult initResult, int devices) {
+  state = State();
+  state.initResult = initResult;
+  state.devices = devices < 8 ? devices : 8;
+}
+
+/// Makes the next call of `call` (its exported name, e.g. "cuMemAlloc_v2")
+/// return `code`.
+void fake_cuda_fail(const char *call, CUresult code) {
+  state.failCall = call;
+  state.failCode = code;
+}
+
+/// What the wrapper must leave balanced: retained contexts, allocations and
+/// loaded modules.
+int fake_cuda_live(const char *what) {
+  std::string kind = what;
+  return kind == "contexts" ? state.liveContexts : kind == "allocations" ? state.liveAllocations
+                                                                          : state.liveModules;
+}
+
+/// The launches so far, and the last one's grid x, block x and first argument.
+int fake_cuda_launches(unsigned *gridX, unsigned *blockX, CUdeviceptr *firstParameter) {
+  *gridX = state.lastGrid[0];
+  *blockX = state.lastBlock[0];
+  *firstParameter = state.lastFirstParameter;
+  return state.launches;
+}
+
+CUresult cuGetErrorName(CUresult code, const char **name) {
+  switch (code) {
+  case 0:
+    return *name = "CUDA_SUCCESS", kSuccess;
+  case 1:
+    return *name = "CUDA_ERROR_INVALID_VALUE", kSuccess;
+  case 2:
+    return *name = "CUDA_ERROR_OUT_OF_MEMORY", kSuccess;
+  case 100:
+    return *name = "CUDA_ERROR_NO_DEVICE", kSuccess;
+  case 218:
+    return *name = "CUDA_ERROR_INVALID_PTX", kSuccess;
+  case 500:
+    return *name = "CUDA_ERROR_NOT_FOUND", kSuccess;
+  }
+  return *name = nullptr, kInvalidValue;
+}
+
+CUresult cuGetErrorString(CUresult code, const char **text) {
+  switch (code) {
+  case 0:
+    return *text = "no error", kSuccess;
+  case 1:
+    return *text = "invalid argument", kSuccess;
+  case 2:
+    return *text = "out of memory", kSuccess;
+  case 100:
+    return *text = "no CUDA-capable device is detected", kSuccess;
+  case 218:
+    return *text = "a PTX JIT compilation failed", kSuccess;
+  case 500:
+    return *text = "named symbol not found", kSuccess;
+  }
+  return *text = nullptr, kInvalidValue;
+}
+
+CUresult cuInit(unsigned) { return state.initResult; }
+
+CUresult cuDriverGetVersion(int *version) {
+  FAKE_FAIL("cuDriverGetVersion");
+  *version = 13000;
+  return kSuccess;
+}
+
+CUresult cuDeviceGetCount(int *count) {
+  FAKE_FAIL("cuDeviceGetCount");
+  *count = state.devices;
+  return kSuccess;
+}
+
+CUresult cuDeviceGet(int *device, int ordinal) {
+  FAKE_FAIL("cuDeviceGet");
+  if (ordinal < 0 || ordinal >= state.devices)
+    return kInvalidValue;
+  *device = ordinal;
+  return kSuccess;
+}
+
+CUresult cuDeviceGetName(char *name, int length, int device) {
+  FAKE_FAIL("cuDeviceGetName");
+  std::string text = "Fake H200 #" + std::to_string(device);
+  std::strncpy(name, text.c_str(), size_t(length));
+  return kSuccess;
+}
+
+CUresult cuDeviceGetAttribute(int *value, int attribute, int) {
+  FAKE_FAIL("cuDeviceGetAttribute");
+  switch (attribute) {
+  case 16: // multiprocessors
+    return *value = 132, kSuccess;
+  case 75: // compute capability
+    return *value = 9, kSuccess;
+  case 76:
+    return *value = 0, kSuccess;
+  }
+  return kInvalidValue;
+}
+
+CUresult cuDeviceTotalMem_v2(size_t *bytes, int) {
+  FAKE_FAIL("cuDeviceTotalMem_v2");
+  *bytes = size_t(140) << 30;
+  return kSuccess;
+}
+
+CUresult cuDevicePrimaryCtxRetain(CUctx_st **context, int device) {
+  FAKE_FAIL("cuDevicePrimaryCtxRetain");
+  *context = &contexts[device];
+  ++state.liveContexts;
+  return kSuccess;
+}
+
+CUresult cuDevicePrimaryCtxRelease_v2(int) {
+  --state.liveContexts;
+  return kSuccess;
+}
+
+CUresult cuCtxSetCurrent(CUctx_st *) {
+  FAKE_FAIL("cuCtxSetCurrent");
+  return kSuccess;
+}
+
+CUresult cuCtxSynchronize() {
+  FAKE_FAIL("cuCtxSynchronize");
+  return kSuccess;
+}
+
+CUresult cuMemGetInfo_v2(size_t *free, size_t *total) {
+  FAKE_FAIL("cuMemGetInfo_v2");
+  *total = size_t(140) << 30;
+  *free = *total - (size_t(1) << 30);
+  return kSuccess;
+}
+
+CUresult cuMemAlloc_v2(CUdeviceptr *pointer, size_t bytes) {
+  FAKE_FAIL("cuMemAlloc_v2");
+  *pointer = CUdeviceptr(reinterpret_cast<uintptr_t>(new char[bytes ? bytes : 1]));
+  ++state.liveAllocations;
+  return kSuccess;
+}
+
+CUresult cuMemFree_v2(CUdeviceptr pointer) {
+  delete[] reinterpret_cast<char *>(uintptr_t(pointer));
+  --state.liveAllocations;
+  return kSuccess;
+}
+
+CUresult cuMemcpyHtoD_v2(CUdeviceptr to, const void *from, size_t bytes) {
+  FAKE_FAIL("cuMemcpyHtoD_v2");
+  std::memcpy(reinterpret_cast<void *>(uintptr_t(to)), from, bytes);
+  return kSuccess;
+}
+
+CUresult cuMemcpyDtoH_v2(void *to, CUdeviceptr from, size_t bytes) {
+  FAKE_FAIL("cuMemcpyDtoH_v2");
+  std::memcpy(to, reinterpret_cast<const void *>(uintptr_t(from)), bytes);
+  return kSuccess;
+}
+
+CUresult cuMemcpyHtoDAsync_v2(CUdeviceptr to, const void *from, size_t bytes, void *) {
+  return cuMemcpyHtoD_v2(to, from, bytes);
+}
+
+CUresult cuMemcpyDtoHAsync_v2(void *to, CUdeviceptr from, size_t bytes, void *) {
+  return cuMemcpyDtoH_v2(to, from, bytes);
+}
+
+CUresult cuStreamCreate(void **stream, unsigned) {
+  FAKE_FAIL("cuStreamCreate");
+  *stream = &state;
+  return kSuccess;
+}
+
+CUresult cuStreamDestroy_v2(void *) { return kSuccess; }
+
+CUresult cuStreamSynchronize(void *) {
+  FAKE_FAIL("cuStreamSynchronize");
+  return kSuccess;
+}
+
+CUresult cuModuleLoadData(CUmod_st **module, const void *image) {
+  FAKE_FAIL("cuModuleLoadData");
+  *module = new CUmod_st{static_cast<const char *>(image)};
+  ++state.liveModules;
+  return kSuccess;
+}
+
+CUresult cuModuleUnload(CUmod_st *module) {
+  delete module;
+  --state.liveModules;
+  return kSuccess;
+}
+
+CUresult cuModuleGetFunction(CUfunc_st **function, CUmod_st *module, const char *name) {
+  FAKE_FAIL("cuModuleGetFunction");
+  if (module->image.find(std::string(".entry ") + name) == std::string::npos)
+    return kNotFound;
+  state.function.name = name;
+  *function = &state.function;
+  return kSuccess;
+}
+
+CUresult cuLaunchKernel(CUfunc_st *, unsigned gridX, unsigned gridY, unsigned gridZ,
+                        unsigned blockX, unsigned blockY, unsigned blockZ, unsigned, void *,
+                        void **parameters, void **) {
+  FAKE_FAIL("cuLaunchKernel");
+  ++state.launches;
+  state.lastGrid[0] = gridX, state.lastGrid[1] = gridY, state.lastGrid[2] = gridZ;
+  state.lastBlock[0] = blockX, state.lastBlock[1] = blockY, state.lastBlock[2] = blockZ;
+  state.lastFirstParameter = parameters ? *static_cast<CUdeviceptr *>(parameters[0]) : 0;
+  return kSuccess;
+}
+
+} // extern "C"
