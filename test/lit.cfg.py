@@ -54,6 +54,29 @@ if os.path.exists("/usr/bin/python3") and subprocess.run(
 if os.path.exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"):
     config.available_features.add("fashion-mnist")
 
+# The GPU pipeline's PTX is checked by NVIDIA's assembler where the CUDA toolkit is
+# installed ($CUDA_HOME, /usr/local/cuda, or ptxas on PATH); elsewhere those tests are
+# UNSUPPORTED.
+ptxas = next((p for p in [os.path.join(os.environ.get("CUDA_HOME", "/usr/local/cuda"), "bin",
+                                       "ptxas"), shutil.which("ptxas") or ""]
+              if p and os.access(p, os.X_OK)), None)
+if ptxas:
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas-each",
+                                 config.python_executable + " " +
+                                 os.path.join(config.sweep_src_root, "test", "Integration",
+                                              "Inputs", "ptxas_each.py") + " " + ptxas))
+
+# -emit=ptx needs the toolkit's libdevice (the kernels' math functions); sweepc looks in
+# $CUDA_ROOT, $CUDA_HOME, $CUDA_PATH, then /usr/local/cuda, and lit passes those on.
+toolkit = next((os.environ[v] for v in ("CUDA_ROOT", "CUDA_HOME", "CUDA_PATH")
+                if os.environ.get(v)), "/usr/local/cuda")
+if os.path.exists(os.path.join(toolkit, "nvvm", "libdevice", "libdevice.10.bc")):
+    config.available_features.add("libdevice")
+for v in ("CUDA_ROOT", "CUDA_HOME", "CUDA_PATH"):
+    if os.environ.get(v):
+        config.environment[v] = os.environ[v]
+
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.add_tool_substitutions(

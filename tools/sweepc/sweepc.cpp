@@ -11,7 +11,9 @@
 #include "codegen/cpu/ObjectEmitter.h"
 #include "lib/MLIRGen/SweepProgram.h"
 #include "lib/MLIRGen/TrainProgram.h"
+#include "codegen/nvptx/PtxKernels.h"
 #include "lib/Pipelines/CpuPipeline.h"
+#include "lib/Pipelines/GpuPipeline.h"
 #include "lib/Registration/Registration.h"
 #include "tools/sweepc/PlanEnergy.h"
 #include "tools/sweepc/RunCommand.h"
@@ -36,7 +38,7 @@ namespace cl = llvm::cl;
 
 namespace {
 /// How far the pipeline runs, in order.
-enum class Emit { AST, Check, Grid, Plan, Sweep, Train, Linalg, Loops, LLVM, Obj };
+enum class Emit { AST, Check, Grid, Plan, Sweep, Train, Linalg, Loops, LLVM, Obj, Gpu, Ptx };
 
 cl::list<std::string> positionals(cl::Positional, cl::desc("[check|plan|run] <file.sweep>"),
                                   cl::OneOrMore);
@@ -57,7 +59,14 @@ cl::opt<Emit> emitAction(
                clEnumValN(Emit::Loops, "loops", "bufferized memrefs and scf loops"),
                clEnumValN(Emit::LLVM, "llvm", "the LLVM dialect the JIT compiles"),
                clEnumValN(Emit::Obj, "obj",
-                          "an x86-64 object file per group: <o>.<sweep>.g<N>.o (needs -o)")));
+                          "an x86-64 object file per group: <o>.<sweep>.g<N>.o (needs -o)"),
+               clEnumValN(Emit::Gpu, "gpu",
+                          "the GPU pipeline: each generic outlined as a gpu.func kernel"),
+               clEnumValN(Emit::Ptx, "ptx",
+                          "the GPU pipeline: each kernel's PTX (for --gpu-chip)")));
+
+cl::opt<std::string> gpuChip("gpu-chip", cl::desc("The NVIDIA GPU -emit=ptx compiles for"),
+                             cl::value_desc("sm_XY"), cl::init("sm_90"));
 
 cl::opt<std::string> outputFilename("o", cl::desc("Output file"), cl::value_desc("filename"),
                                     cl::init("-"));
@@ -74,6 +83,40 @@ bool trainRuns = false;
 std::string sourceName;
 int runStatus = 0;
 
+/// Runs the GPU pipeline on one group's program and prints its kernels
+/// (-emit=gpu) or their PTX, one module after another (-emit=ptx).
+mlir::LogicalResult emitGpu(mlir::ModuleOp module,
+                            mlir::MLIRContext &context, llvm::raw_ostream &os) {
+  GpuTarget target;
+  target.chip = gpuChip;
+  target.toolkit = defaultCudaToolkit();
+  if (emitAction == Emit::Ptx) {
+    std::string why;
+    if (findLibdevice(target.toolkit, why).empty()) {
+      llvm::errs() << "sweepc: error: -emit=ptx: " << why << "\n";
+      return mlir::failure();
+    }
+  }
+  mlir::PassManager pm(&context);
+  buildGpuPipeline(pm, emitAction == Emit::Gpu ? GpuStage::Kernels : GpuStage::Ptx, target);
+  if (mlir::failed(pm.run(module)))
+    return mlir::failure();
+  if (emitAction == Emit::Gpu) {
+    module.print(os);
+    os << "\n";
+    return mlir::success();
+  }
+  std::vector<PtxModule> kernels;
+  std::string error;
+  if (!collectPtx(module, kernels, error)) {
+    llvm::errs() << "sweepc: error: " << error << "\n";
+    return mlir::failure();
+  }
+  for (const PtxModule &kernel : kernels)
+    os << "// ----- PTX module " << kernel.name << "\n" << kernel.ptx << "\n";
+  return mlir::success();
+}
+
 /// Prints each group of `sweep` at the -emit stage of the CPU pipeline.
 mlir::LogicalResult emitCompiled(const PlannedSweep &sweep, llvm::StringRef baseDir,
                                  SourceDiagnostics &diags, mlir::MLIRContext &context,
@@ -88,6 +131,11 @@ mlir::LogicalResult emitCompiled(const PlannedSweep &sweep, llvm::StringRef base
        << " runs): " << group.label << "\n";
     mlir::OwningOpRef<mlir::ModuleOp> module =
         buildTrainProgram(context, group, int64_t(group.runs.size()));
+    if (emitAction == Emit::Gpu || emitAction == Emit::Ptx) {
+      if (mlir::failed(emitGpu(*module, context, os)))
+        return mlir::failure();
+      continue;
+    }
     if (emitAction != Emit::Train) {
       mlir::PassManager pm(&context);
       buildCpuPipeline(pm, emitAction == Emit::Linalg  ? CpuStage::Linalg
@@ -181,6 +229,8 @@ mlir::LogicalResult runPipeline(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &c
     case Emit::Loops:
     case Emit::LLVM:
     case Emit::Obj:
+    case Emit::Gpu:
+    case Emit::Ptx:
       if (mlir::failed(emitCompiled(sweep, baseDir, diags, context, os)))
         return mlir::failure();
       break;

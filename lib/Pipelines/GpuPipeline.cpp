@@ -1,0 +1,113 @@
+//===- GpuPipeline.cpp - train IR to PTX kernels for NVIDIA GPUs ----------===//
+//
+// Built from pass constructors, as the CPU pipeline (a textual pipeline can
+// silently nest and do nothing: shared/notes/mlir19-debian.md).
+//
+//===----------------------------------------------------------------------===//
+
+#include "lib/Pipelines/GpuPipeline.h"
+
+#include "lib/Pipelines/TrainToBuffers.h"
+
+#include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
+#include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
+#include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVMPass.h"
+#include "mlir/Conversion/GPUCommon/GPUCommonPass.h"
+#include "mlir/Conversion/GPUToNVVM/GPUToNVVMPass.h"
+#include "mlir/Conversion/IndexToLLVM/IndexToLLVM.h"
+#include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
+#include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
+#include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Conversion/SCFToGPU/SCFToGPUPass.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+#include "llvm/Support/FileSystem.h"
+
+#include <cstdlib>
+
+using namespace mlir;
+
+void sweep::buildGpuPipeline(OpPassManager &pm, GpuStage until, const GpuTarget &target) {
+  // No energy probes: on a GPU, NVML's counter is read around the launches.
+  addTrainPasses(pm, /*energyProbes=*/false);
+  addLinalgPasses(pm, /*energyProbes=*/false);
+  addBufferizationPasses(pm);
+  // Every generic's parallel dimensions become one scf.parallel (its
+  // reductions stay scf.for inside), mapped to the grid and the block.
+  pm.addPass(createConvertLinalgToParallelLoopsPass());
+  pm.addNestedPass<func::FuncOp>(createGpuMapParallelLoopsPass());
+  pm.addPass(createParallelLoopToGpuPass());
+  pm.addPass(createCanonicalizerPass());
+  // Constants sink into the launches before outlining, or each would become
+  // a kernel parameter (LLVM 19's outlining no longer sinks them).
+  pm.addPass(createGpuLauchSinkIndexComputationsPass());
+  pm.addPass(createGpuKernelOutliningPass());
+  if (until == GpuStage::Kernels)
+    return;
+
+  // To the NVVM and LLVM dialects: the kernels (gpu.module) through NVVM,
+  // the host code through gpu-to-llvm; then each gpu.module is serialized
+  // by LLVM's NVPTX back end, linked with the toolkit's libdevice, to PTX
+  // text (the order of upstream's gpu-lower-to-nvvm-pipeline, with the
+  // toolkit named instead of looked up in the environment).
+  pm.addPass(createConvertSCFToCFPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  GpuNVVMAttachTargetOptions attach;
+  attach.chip = target.chip;
+  attach.features = target.features;
+  attach.optLevel = 3;
+  pm.addPass(createGpuNVVMAttachTarget(attach));
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addNestedPass<gpu::GPUModuleOp>(createStripDebugInfoPass());
+  pm.addNestedPass<gpu::GPUModuleOp>(createConvertGpuOpsToNVVMOps());
+  pm.addNestedPass<gpu::GPUModuleOp>(createCanonicalizerPass());
+  pm.addNestedPass<gpu::GPUModuleOp>(createCSEPass());
+  pm.addNestedPass<gpu::GPUModuleOp>(createReconcileUnrealizedCastsPass());
+  pm.addPass(createGpuToLLVMConversionPass());
+  GpuModuleToBinaryPassOptions binary;
+  binary.toolkitPath = target.toolkit;
+  binary.compilationTarget = "isa"; // PTX text; ptxas or the driver makes machine code.
+  pm.addPass(createGpuModuleToBinaryPass(binary));
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+}
+
+std::string sweep::defaultCudaToolkit() {
+  for (const char *name : {"CUDA_ROOT", "CUDA_HOME", "CUDA_PATH"})
+    if (const char *path = std::getenv(name); path && *path)
+      return path;
+  return "/usr/local/cuda";
+}
+
+std::string sweep::findLibdevice(const std::string &toolkit, std::string &why) {
+  std::string path = toolkit + "/nvvm/libdevice/libdevice.10.bc";
+  if (llvm::sys::fs::exists(path))
+    return path;
+  why = "no CUDA libdevice at " + path +
+        " (the kernels' math functions come from it): set CUDA_HOME to a CUDA toolkit";
+  return "";
+}
+
+void sweep::registerGpuPipeline() {
+  PassPipelineRegistration<>("sweep-gpu-pipeline",
+                             "train IR to PTX kernels for NVIDIA GPUs (sweepc -emit=ptx)",
+                             [](OpPassManager &pm) {
+                               GpuTarget target;
+                               target.toolkit = defaultCudaToolkit();
+                               buildGpuPipeline(pm, GpuStage::Ptx, target);
+                             });
+}

@@ -1,0 +1,56 @@
+//===- GpuPipeline.h - train IR to PTX kernels for NVIDIA GPUs --*- C++ -*-===//
+//
+// The GPU pipeline's first form (issue 7): the same bufferized linalg as the
+// CPU's (TrainToBuffers.h), every generic (the dense products included, as
+// plain loop nests) turned into scf.parallel loops, mapped greedily to blocks
+// and threads, outlined into one kernel each, and compiled through the NVVM
+// dialect and LLVM's NVPTX back end to PTX for `target.chip`. Correct, not
+// fast: the products are not tiled yet, and no host code runs them yet
+// (runtime/cuda has the driver). `sweepc -emit=gpu|ptx` prints the stages.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SWEEP_LIB_PIPELINES_GPUPIPELINE_H
+#define SWEEP_LIB_PIPELINES_GPUPIPELINE_H
+
+#include <string>
+
+namespace mlir {
+class OpPassManager;
+} // namespace mlir
+
+namespace sweep {
+
+/// Where the GPU pipeline stops, in order.
+enum class GpuStage {
+  Kernels, // gpu.launch_func of outlined gpu.func kernels, host code on memrefs
+  Ptx,     // gpu.binary ops holding each kernel's PTX, host code in the LLVM dialect
+};
+
+/// The NVPTX target: the chip (sm_90 for Hopper), PTX ISA features, and
+/// the CUDA toolkit whose libdevice (nvvm/libdevice/libdevice.10.bc) gives
+/// the kernels their math functions (expf, tanhf, erff, ...).
+struct GpuTarget {
+  std::string chip = "sm_90";
+  std::string features = "+ptx80";
+  std::string toolkit;
+};
+
+/// The CUDA toolkit to compile with: $CUDA_ROOT, $CUDA_HOME or $CUDA_PATH,
+/// the first set, else /usr/local/cuda.
+std::string defaultCudaToolkit();
+
+/// The libdevice of `toolkit`, or "" with `why` when it is not there.
+std::string findLibdevice(const std::string &toolkit, std::string &why);
+
+/// Stops after `until`. With GpuStage::Ptx the target's toolkit must hold
+/// libdevice (findLibdevice): without it the PTX would call functions that
+/// nothing defines.
+void buildGpuPipeline(mlir::OpPassManager &pm, GpuStage until, const GpuTarget &target);
+
+/// Registers the pipeline as `sweep-gpu-pipeline` for sweep-opt.
+void registerGpuPipeline();
+
+} // namespace sweep
+
+#endif // SWEEP_LIB_PIPELINES_GPUPIPELINE_H
