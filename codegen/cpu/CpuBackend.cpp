@@ -329,8 +329,9 @@ std::string codeKey(const GroupSpec &group, size_t runs) {
 
 class CpuBackend : public Backend {
 public:
-  CpuBackend(size_t chunks, size_t forcedRuns, bool energyProbes)
+  CpuBackend(size_t chunks, size_t forcedRuns, bool energyProbes, CpuLoops loops)
       : chunks(std::max<size_t>(1, chunks)), forcedRuns(forcedRuns), energyProbes(energyProbes),
+        loops(loops),
         l2(coreL2Size()) {}
   std::string name() const override { return "cpu"; }
   size_t runsPerProgram(const SweepJob &job, const GroupSpec &group) const override {
@@ -373,7 +374,8 @@ public:
     }
     if (compileHere) {
       Compiled result;
-      result.code = CompiledGroup::compile(group, int64_t(runCount), result.error, energyProbes);
+      result.code =
+          CompiledGroup::compile(group, int64_t(runCount), result.error, energyProbes, loops);
       if (result.code) {
         std::lock_guard<std::mutex> lock(mutex);
         seconds += result.code->compileSeconds();
@@ -419,6 +421,7 @@ private:
   };
   size_t chunks, forcedRuns;
   bool energyProbes;
+  CpuLoops loops;
   CacheSize l2;
   mutable std::mutex mutex;
   std::map<std::string, std::shared_future<Compiled>> cache;
@@ -428,11 +431,11 @@ private:
 } // namespace
 
 std::unique_ptr<Backend> sweep::createCpuBackend(size_t chunksPerGroup, size_t runsPerProgram,
-                                                 bool energyProbes) {
+                                                 bool energyProbes, CpuLoops loops) {
   // Compiled steps allocate and free their activation buffers every call. With
   // glibc's defaults, blocks over 32 MiB (large groups) come from mmap and go
   // back with munmap each time: page faults on every step. Keep them in the heap.
   mallopt(M_MMAP_THRESHOLD, 1 << 30);
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
-  return std::make_unique<CpuBackend>(chunksPerGroup, runsPerProgram, energyProbes);
+  return std::make_unique<CpuBackend>(chunksPerGroup, runsPerProgram, energyProbes, loops);
 }

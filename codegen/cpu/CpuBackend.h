@@ -11,6 +11,7 @@
 #ifndef SWEEP_CODEGEN_CPU_CPUBACKEND_H
 #define SWEEP_CODEGEN_CPU_CPUBACKEND_H
 
+#include "lib/Pipelines/CpuPipeline.h"
 #include "runtime/exec/GroupProgram.h"
 
 namespace sweep {
@@ -19,8 +20,11 @@ namespace sweep {
 /// threads (so that a sweep of one group still uses every core), and each
 /// share trains in programs of the runs RunChunks.h chooses, or of
 /// `runsPerProgram` runs when it is not 0.
+/// `loops` chooses the compiled code's loops (CpuPipeline.h): the GPU's loop
+/// nests are for the differential tests, not for speed.
 std::unique_ptr<Backend> createCpuBackend(size_t chunksPerGroup = 1, size_t runsPerProgram = 0,
-                                          bool energyProbes = true);
+                                          bool energyProbes = true,
+                                          CpuLoops loops = CpuLoops::KernelCalls);
 
 } // namespace sweep
 

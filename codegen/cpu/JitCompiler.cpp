@@ -46,7 +46,8 @@ std::vector<PhaseCost> sweep::readPhaseTable(mlir::ModuleOp module) {
 }
 
 std::unique_ptr<CompiledGroup> CompiledGroup::compile(const GroupSpec &group, int64_t runs,
-                                                      std::string &error, bool energyProbes) {
+                                                      std::string &error, bool energyProbes,
+                                                      CpuLoops loops) {
   static std::once_flag initialized;
   std::call_once(initialized, [] {
     llvm::InitializeNativeTarget();
@@ -66,7 +67,7 @@ std::unique_ptr<CompiledGroup> CompiledGroup::compile(const GroupSpec &group, in
     return mlir::success();
   });
   mlir::PassManager pm(&context);
-  buildCpuPipeline(pm, CpuStage::LLVM, energyProbes);
+  buildCpuPipeline(pm, CpuStage::LLVM, energyProbes, loops);
   if (mlir::failed(pm.run(*module))) {
     error = "compiling group '" + group.label + "' failed: " + diagnostics;
     return nullptr;

@@ -11,6 +11,7 @@
 #ifndef SWEEP_CODEGEN_CPU_JITCOMPILER_H
 #define SWEEP_CODEGEN_CPU_JITCOMPILER_H
 
+#include "lib/Pipelines/CpuPipeline.h"
 #include "runtime/energy/Probes.h"
 #include "runtime/exec/SweepJob.h"
 
@@ -37,9 +38,10 @@ public:
   const std::vector<PhaseCost> &phases() const { return phaseTable; }
 
   /// Compiles `group` for `runs` runs; on failure sets `error`. Without
-  /// `energyProbes` the code has no probe calls.
+  /// `energyProbes` the code has no probe calls; `loops` as in CpuPipeline.h.
   static std::unique_ptr<CompiledGroup> compile(const GroupSpec &group, int64_t runs,
-                                                std::string &error, bool energyProbes = true);
+                                                std::string &error, bool energyProbes = true,
+                                                CpuLoops loops = CpuLoops::KernelCalls);
 
 private:
   CompiledGroup() = default;

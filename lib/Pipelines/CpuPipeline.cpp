@@ -9,6 +9,7 @@
 #include "lib/Pipelines/CpuPipeline.h"
 
 #include "lib/Conversion/Passes.h"
+#include "lib/Pipelines/GpuPipeline.h"
 #include "lib/Pipelines/TrainToBuffers.h"
 
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
@@ -29,7 +30,8 @@
 
 using namespace mlir;
 
-void sweep::buildCpuPipeline(OpPassManager &pm, CpuStage until, bool energyProbes) {
+void sweep::buildCpuPipeline(OpPassManager &pm, CpuStage until, bool energyProbes,
+                             CpuLoops loops) {
   addTrainPasses(pm, energyProbes);
   if (until == CpuStage::Autodiff)
     return;
@@ -37,10 +39,15 @@ void sweep::buildCpuPipeline(OpPassManager &pm, CpuStage until, bool energyProbe
   if (until == CpuStage::Linalg)
     return;
   addBufferizationPasses(pm);
-  // Generics that name a library_call (the dense products) become calls to
-  // the runtime's register-blocked kernels; the rest become loops.
-  pm.addPass(createConvertLinalgToKernelCalls());
-  pm.addPass(createConvertLinalgToLoopsPass());
+  if (loops == CpuLoops::KernelCalls) {
+    // Generics that name a library_call (the dense products) become calls to
+    // the runtime's register-blocked kernels; the rest become loops.
+    pm.addPass(createConvertLinalgToKernelCalls());
+    pm.addPass(createConvertLinalgToLoopsPass());
+  } else {
+    // The GPU's nests; convert-scf-to-cf runs each scf.parallel in order.
+    addGpuLoopNestPasses(pm);
+  }
   pm.addPass(createCanonicalizerPass());
   if (until == CpuStage::Loops)
     return;

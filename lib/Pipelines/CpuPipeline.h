@@ -17,12 +17,20 @@ enum class CpuStage {
   LLVM,     // the LLVM dialect, ready for translation and JIT
 };
 
+/// How the generics become code.
+enum class CpuLoops {
+  KernelCalls,  // the dense products as calls of runtime/kernels, the rest as scf.for
+  GpuLoopNests, // every generic as the GPU pipeline's loop nest, run in order here
+};
+
 /// train-fuse, train-autodiff, convert-train-to-linalg, one-shot bufferization (results
 /// become out-parameters), linalg to loops, and the conversions to the LLVM
 /// dialect, stopping after `until`.
 /// Without `energyProbes` the phases get no energy regions and no probe
 /// calls (what `sweepc run --energy=off` compiles, to measure their overhead).
-void buildCpuPipeline(mlir::OpPassManager &pm, CpuStage until, bool energyProbes = true);
+/// `loops` chooses how the generics become code (CpuLoops).
+void buildCpuPipeline(mlir::OpPassManager &pm, CpuStage until, bool energyProbes = true,
+                      CpuLoops loops = CpuLoops::KernelCalls);
 
 /// Registers the pipeline as `sweep-cpu-pipeline` for sweep-opt.
 void registerCpuPipeline();

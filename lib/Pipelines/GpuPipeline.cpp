@@ -39,9 +39,8 @@ void sweep::buildGpuPipeline(OpPassManager &pm, GpuStage until, const GpuTarget 
   addTrainPasses(pm, /*energyProbes=*/false);
   addLinalgPasses(pm, /*energyProbes=*/false);
   addBufferizationPasses(pm);
-  // Every generic's parallel dimensions become one scf.parallel (its
-  // reductions stay scf.for inside), mapped to the grid and the block.
-  pm.addPass(createConvertLinalgToParallelLoopsPass());
+  addGpuLoopNestPasses(pm);
+  // Each outermost scf.parallel mapped to the grid and the block.
   pm.addNestedPass<func::FuncOp>(createGpuMapParallelLoopsPass());
   pm.addPass(createParallelLoopToGpuPass());
   pm.addPass(createCanonicalizerPass());
@@ -84,6 +83,10 @@ void sweep::buildGpuPipeline(OpPassManager &pm, GpuStage until, const GpuTarget 
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+}
+
+void sweep::addGpuLoopNestPasses(OpPassManager &pm) {
+  pm.addPass(createConvertLinalgToParallelLoopsPass());
 }
 
 std::string sweep::defaultCudaToolkit() {

@@ -48,6 +48,13 @@ std::string findLibdevice(const std::string &toolkit, std::string &why);
 /// nothing defines.
 void buildGpuPipeline(mlir::OpPassManager &pm, GpuStage until, const GpuTarget &target);
 
+/// The GPU's loop nests, before their mapping to blocks and threads: every
+/// generic on bufferized memrefs as one scf.parallel over its parallel
+/// dimensions, reductions as scf.for inside. The CPU pipeline can run the
+/// same nests (CpuLoops::GpuLoopNests), so that the differential tests check
+/// their indexing against the interpreter on machines without a GPU.
+void addGpuLoopNestPasses(mlir::OpPassManager &pm);
+
 /// Registers the pipeline as `sweep-gpu-pipeline` for sweep-opt.
 void registerGpuPipeline();
 

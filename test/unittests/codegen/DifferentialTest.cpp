@@ -163,31 +163,49 @@ void expectClose(double a, double b, const std::string &what) {
 }
 } // namespace
 
-TEST(Differential, CompiledGroupsTrainLikeTheInterpreter) {
-  std::mt19937 gen(2026);
-  std::unique_ptr<Backend> interp = createInterpreterBackend(), cpu = createCpuBackend();
+namespace {
+/// Random cases (seed `seed`, R from 1 to 64) trained by the interpreter and by
+/// `compiled`: every per-step loss, evaluation sum and final weight the same.
+void expectTrainsLikeTheInterpreter(Backend &compiled, unsigned seed, int trials) {
+  std::unique_ptr<Backend> interp = createInterpreterBackend();
+  std::mt19937 gen(seed);
   const int64_t runCounts[] = {1, 2, 5, 17, 64, 3, 8, 1, 33, 4};
-  for (int trial = 0; trial < 10; ++trial) {
-    Case c = randomCase(gen, runCounts[trial]);
+  for (int trial = 0; trial < trials; ++trial) {
+    Case c = randomCase(gen, runCounts[trial % 10]);
     std::vector<const RunSpec *> runs;
     for (const RunSpec &run : c.runs)
       runs.push_back(&run);
     int steps = 12;
-    Trace reference = train(*interp, c, runs, steps), compiled = train(*cpu, c, runs, steps);
-    ASSERT_EQ(compiled.losses.size(), size_t(steps));
+    Trace reference = train(*interp, c, runs, steps), trace = train(compiled, c, runs, steps);
+    ASSERT_EQ(trace.losses.size(), size_t(steps));
     for (int s = 0; s < steps; ++s)
       for (size_t r = 0; r < runs.size(); ++r)
-        expectClose(compiled.losses[size_t(s)][r], reference.losses[size_t(s)][r],
+        expectClose(trace.losses[size_t(s)][r], reference.losses[size_t(s)][r],
                     "trial " + std::to_string(trial) + " step " + std::to_string(s) + " run " +
                         std::to_string(r));
     for (size_t r = 0; r < runs.size(); ++r) {
       std::string what =
           "trial " + std::to_string(trial) + " evaluation of run " + std::to_string(r);
-      expectClose(compiled.eval[r].loss, reference.eval[r].loss, what + " loss");
-      EXPECT_EQ(compiled.eval[r].correct, reference.eval[r].correct) << what;
-      expectClose(compiled.eval[r].squaredError, reference.eval[r].squaredError, what + " mse");
+      expectClose(trace.eval[r].loss, reference.eval[r].loss, what + " loss");
+      EXPECT_EQ(trace.eval[r].correct, reference.eval[r].correct) << what;
+      expectClose(trace.eval[r].squaredError, reference.eval[r].squaredError, what + " mse");
+      EXPECT_EQ(trace.parameters[r], reference.parameters[r]) << what << ": final weights";
     }
   }
+}
+} // namespace
+
+TEST(Differential, CompiledGroupsTrainLikeTheInterpreter) {
+  std::unique_ptr<Backend> cpu = createCpuBackend();
+  expectTrainsLikeTheInterpreter(*cpu, 2026, 10);
+}
+
+// The GPU pipeline's loop nests (every generic one scf.parallel nest, before
+// the mapping to blocks and threads), run in order on the CPU: the indexing
+// of every kernel the GPU will run, checked where there is no GPU.
+TEST(Differential, TheGpuLoopNestsTrainLikeTheInterpreter) {
+  std::unique_ptr<Backend> nests = createCpuBackend(1, 0, true, CpuLoops::GpuLoopNests);
+  expectTrainsLikeTheInterpreter(*nests, 2027, 6);
 }
 
 TEST(Differential, ARunInAFusedGroupMatchesTheRunCompiledAlone) {
