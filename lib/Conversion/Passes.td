@@ -48,4 +48,19 @@ def ConvertEnergyToProbeCalls : Pass<"convert-energy-to-probe-calls", "mlir::Mod
   let dependentDialects = ["mlir::func::FuncDialect", "mlir::arith::ArithDialect"];
 }
 
+def ConvertHostBuffersToGpu : Pass<"convert-host-buffers-to-gpu", "mlir::ModuleOp"> {
+  let summary = "Host functions' buffers become device memory (gpu.alloc, gpu.memcpy)";
+  let description = [{
+    After gpu-kernel-outlining every loop nest is a kernel, and the host
+    functions (train_step, evaluate) only allocate, copy, free and launch. Their
+    buffers must be device memory: each memref.alloc becomes gpu.alloc, each
+    memref.dealloc gpu.dealloc, each memref.copy gpu.memcpy (gpu-async-region
+    then orders them on one stream with the launches). The functions' arguments
+    are device buffers too (the GPU group ABI). Host code that would read or
+    write a buffer's contents itself (a load, a store, a linalg op left outside
+    a kernel) is an error naming the op: on the device's memory it would crash.
+  }];
+  let dependentDialects = ["mlir::gpu::GPUDialect"];
+}
+
 #endif // SWEEP_CONVERSION_PASSES

@@ -7,6 +7,7 @@
 
 #include "lib/Pipelines/GpuPipeline.h"
 
+#include "lib/Conversion/Passes.h"
 #include "lib/Pipelines/TrainToBuffers.h"
 
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
@@ -48,8 +49,15 @@ void sweep::buildGpuPipeline(OpPassManager &pm, GpuStage until, const GpuTarget 
   // a kernel parameter (LLVM 19's outlining no longer sinks them).
   pm.addPass(createGpuLauchSinkIndexComputationsPass());
   pm.addPass(createGpuKernelOutliningPass());
+  // What stays on the host only allocates, copies and launches: its buffers
+  // become device memory.
+  pm.addPass(createConvertHostBuffersToGpu());
   if (until == GpuStage::Kernels)
     return;
+
+  // The allocations, copies and launches of each host function in order on
+  // one stream (async tokens), which gpu-to-llvm turns into mgpu* calls.
+  pm.addNestedPass<func::FuncOp>(createGpuAsyncRegionPass());
 
   // To the NVVM and LLVM dialects: the kernels (gpu.module) through NVVM,
   // the host code through gpu-to-llvm; then each gpu.module is serialized

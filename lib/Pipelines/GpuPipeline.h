@@ -5,8 +5,10 @@
 // plain loop nests) turned into scf.parallel loops, mapped greedily to blocks
 // and threads, outlined into one kernel each, and compiled through the NVVM
 // dialect and LLVM's NVPTX back end to PTX for `target.chip`. Correct, not
-// fast: the products are not tiled yet, and no host code runs them yet
-// (runtime/cuda has the driver). `sweepc -emit=gpu|ptx` prints the stages.
+// fast: the products are not tiled yet. The host functions keep only
+// allocations, copies and launches, on device memory (gpu.alloc, gpu.memcpy),
+// lowered to calls of the mgpu* runtime functions; nothing provides those to
+// a JIT yet (runtime/cuda has the driver). `sweepc -emit=gpu|ptx` prints the stages.
 //
 //===----------------------------------------------------------------------===//
 
@@ -23,7 +25,7 @@ namespace sweep {
 
 /// Where the GPU pipeline stops, in order.
 enum class GpuStage {
-  Kernels, // gpu.launch_func of outlined gpu.func kernels, host code on memrefs
+  Kernels, // gpu.launch_func of outlined gpu.func kernels, host buffers as gpu.alloc
   Ptx,     // gpu.binary ops holding each kernel's PTX, host code in the LLVM dialect
 };
 
