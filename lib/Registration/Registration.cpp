@@ -61,6 +61,9 @@ void sweep::registerSweepDialects(mlir::DialectRegistry &registry) {
   registerLLVMDialectTranslation(registry);
   // The GPU pipeline: kernels serialized through the NVVM target to PTX.
   registerGPUDialectTranslation(registry);
+  // gpu.binary's #gpu.select_object: the PTX embedded in the host module,
+  // loaded and launched through the mgpu* functions (runtime/cuda/GpuRuntime.h).
+  gpu::registerOffloadingLLVMTranslationInterfaceExternalModels(registry);
   registerNVVMDialectTranslation(registry);
   NVVM::registerNVVMTargetInterfaceExternalModels(registry);
   // convert-gpu-to-nvvm lowers what it has no NVVM pattern for (math.fma,

@@ -64,6 +64,8 @@ struct DriverApi {
   CUresult (*memcpyDtoH)(void *to, CUdeviceptr from, size_t bytes);
   CUresult (*memcpyHtoDAsync)(CUdeviceptr to, const void *from, size_t bytes, CUstream stream);
   CUresult (*memcpyDtoHAsync)(void *to, CUdeviceptr from, size_t bytes, CUstream stream);
+  /// Any direction: with unified addressing the driver tells device from host.
+  CUresult (*memcpyAsync)(CUdeviceptr to, CUdeviceptr from, size_t bytes, CUstream stream);
   CUresult (*streamCreate)(CUstream *stream, unsigned flags);
   CUresult (*streamDestroy)(CUstream stream);
   CUresult (*streamSynchronize)(CUstream stream);

@@ -9,49 +9,11 @@
 
 #include "runtime/cuda/CudaDriver.h"
 
+#include "FakeCudaFixture.h"
+
 #include <gtest/gtest.h>
 
-#include <dlfcn.h>
-
 using namespace sweep::cuda;
-
-namespace {
-
-/// The fake driver, opened by the test to set its state; the wrapper's own
-/// dlopen of the same path gets the same library and so the same state.
-class CudaFake : public ::testing::Test {
-protected:
-  void SetUp() override {
-    handle = ::dlopen(SWEEP_FAKE_CUDA, RTLD_NOW | RTLD_LOCAL);
-    ASSERT_NE(handle, nullptr) << ::dlerror();
-    set = reinterpret_cast<void (*)(int, int)>(::dlsym(handle, "fake_cuda_set"));
-    fail = reinterpret_cast<void (*)(const char *, int)>(::dlsym(handle, "fake_cuda_fail"));
-    live = reinterpret_cast<int (*)(const char *)>(::dlsym(handle, "fake_cuda_live"));
-    launches = reinterpret_cast<int (*)(unsigned *, unsigned *, CUdeviceptr *)>(
-        ::dlsym(handle, "fake_cuda_launches"));
-    ASSERT_TRUE(set && fail && live && launches);
-    set(0, 2);
-  }
-  void TearDown() override {
-    if (handle)
-      ::dlclose(handle);
-  }
-
-  std::unique_ptr<Driver> load() {
-    std::string why;
-    std::unique_ptr<Driver> driver = Driver::load(SWEEP_FAKE_CUDA, why);
-    EXPECT_TRUE(driver) << why;
-    return driver;
-  }
-
-  void *handle = nullptr;
-  void (*set)(int initResult, int devices) = nullptr;
-  void (*fail)(const char *call, int code) = nullptr;
-  int (*live)(const char *what) = nullptr;
-  int (*launches)(unsigned *gridX, unsigned *blockX, CUdeviceptr *first) = nullptr;
-};
-
-} // namespace
 
 TEST(CudaDriver, MissingLibraryNamesIt) {
   std::string why;

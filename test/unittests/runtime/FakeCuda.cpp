@@ -241,6 +241,13 @@ CUresult cuMemcpyDtoHAsync_v2(void *to, CUdeviceptr from, size_t bytes, void *) 
   return cuMemcpyDtoH_v2(to, from, bytes);
 }
 
+CUresult cuMemcpyAsync(CUdeviceptr to, CUdeviceptr from, size_t bytes, void *) {
+  FAKE_FAIL("cuMemcpyAsync");
+  std::memmove(reinterpret_cast<void *>(uintptr_t(to)), reinterpret_cast<void *>(uintptr_t(from)),
+               bytes);
+  return kSuccess;
+}
+
 CUresult cuStreamCreate(void **stream, unsigned) {
   FAKE_FAIL("cuStreamCreate");
   *stream = &state;

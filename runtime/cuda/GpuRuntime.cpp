@@ -1,0 +1,247 @@
+//===- GpuRuntime.cpp - what GPU host code calls: the mgpu* functions ------===//
+
+#include "runtime/cuda/GpuRuntime.h"
+
+using namespace sweep::cuda;
+
+namespace {
+std::unique_ptr<GpuRuntime> &instance() {
+  static std::unique_ptr<GpuRuntime> runtime;
+  return runtime;
+}
+
+/// The open runtime with no error kept, or null (and, when none is open, an
+/// error nobody can read: the caller's check finds no runtime either).
+GpuRuntime *usable() {
+  GpuRuntime *runtime = GpuRuntime::current();
+  return runtime && !runtime->failed() ? runtime : nullptr;
+}
+
+CUdeviceptr address(const void *pointer) { return CUdeviceptr(reinterpret_cast<uintptr_t>(pointer)); }
+} // namespace
+
+GpuRuntime *GpuRuntime::open(const std::string &library, int ordinal, std::string &why) {
+  close();
+  std::unique_ptr<GpuRuntime> runtime(new GpuRuntime());
+  runtime->driverHandle = Driver::load(library, why);
+  if (!runtime->driverHandle)
+    return nullptr;
+  runtime->contextHandle = Context::open(*runtime->driverHandle, ordinal, why);
+  if (!runtime->contextHandle)
+    return nullptr;
+  instance() = std::move(runtime);
+  return instance().get();
+}
+
+GpuRuntime *GpuRuntime::current() { return instance().get(); }
+
+void GpuRuntime::close() {
+  std::unique_ptr<GpuRuntime> &runtime = instance();
+  if (!runtime)
+    return;
+  // Buffers before the context, the context before the driver.
+  runtime->cache.clear();
+  runtime->live.clear();
+  runtime->contextHandle.reset();
+  runtime.reset();
+}
+
+std::string GpuRuntime::takeError() {
+  std::lock_guard<std::mutex> lock(mutex);
+  std::string kept;
+  kept.swap(error);
+  return kept;
+}
+
+bool GpuRuntime::fail(const std::string &message) {
+  std::lock_guard<std::mutex> lock(mutex);
+  if (error.empty())
+    error = message;
+  return false;
+}
+
+bool GpuRuntime::failed() {
+  std::lock_guard<std::mutex> lock(mutex);
+  return !error.empty();
+}
+
+void *GpuRuntime::allocate(size_t bytes) {
+  std::unique_ptr<DeviceBuffer> block;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    auto sized = cache.find(bytes);
+    if (sized != cache.end() && !sized->second.empty()) {
+      block = std::move(sized->second.back());
+      sized->second.pop_back();
+    }
+  }
+  if (!block) {
+    std::string why;
+    block = DeviceBuffer::allocate(*contextHandle, bytes, why);
+    if (!block) {
+      fail(why);
+      return nullptr;
+    }
+  }
+  void *pointer = reinterpret_cast<void *>(uintptr_t(block->address()));
+  std::lock_guard<std::mutex> lock(mutex);
+  live[pointer] = std::move(block);
+  return pointer;
+}
+
+void GpuRuntime::release(void *pointer) {
+  std::lock_guard<std::mutex> lock(mutex);
+  auto found = live.find(pointer);
+  if (found == live.end()) {
+    if (error.empty())
+      error = "mgpuMemFree: " + std::to_string(uintptr_t(pointer)) +
+              " is not device memory this runtime allocated";
+    return;
+  }
+  size_t bytes = found->second->size();
+  cache[bytes].push_back(std::move(found->second));
+  live.erase(found);
+}
+
+size_t GpuRuntime::deviceBytes() const {
+  std::lock_guard<std::mutex> lock(mutex);
+  size_t total = 0;
+  for (const auto &[pointer, block] : live)
+    total += block->size();
+  for (const auto &[bytes, blocks] : cache)
+    total += bytes * blocks.size();
+  return total;
+}
+
+size_t GpuRuntime::cachedBytes() const {
+  std::lock_guard<std::mutex> lock(mutex);
+  size_t total = 0;
+  for (const auto &[bytes, blocks] : cache)
+    total += bytes * blocks.size();
+  return total;
+}
+
+extern "C" {
+
+SweepCuModule mgpuModuleLoad(void *data, size_t) {
+  GpuRuntime *runtime = usable();
+  if (!runtime)
+    return nullptr;
+  CUmodule module = nullptr;
+  std::string why;
+  if (!runtime->driver().check(runtime->driver().api().moduleLoadData(&module, data),
+                               "cuModuleLoadData", why))
+    runtime->fail(why);
+  return module;
+}
+
+SweepCuModule mgpuModuleLoadJIT(void *data, int) {
+  // cuModuleLoadData compiles PTX text at the driver's default (highest)
+  // optimization level.
+  return mgpuModuleLoad(data, 0);
+}
+
+void mgpuModuleUnload(SweepCuModule module) {
+  GpuRuntime *runtime = GpuRuntime::current();
+  if (runtime && module)
+    runtime->driver().api().moduleUnload(module);
+}
+
+SweepCuFunction mgpuModuleGetFunction(SweepCuModule module, const char *name) {
+  GpuRuntime *runtime = usable();
+  if (!runtime)
+    return nullptr;
+  CUfunction function = nullptr;
+  std::string why;
+  if (!runtime->driver().check(runtime->driver().api().moduleGetFunction(&function, module, name),
+                               "cuModuleGetFunction", why))
+    runtime->fail(why + " for kernel '" + name + "'");
+  return function;
+}
+
+void mgpuLaunchKernel(SweepCuFunction function, intptr_t gridX, intptr_t gridY, intptr_t gridZ,
+                      intptr_t blockX, intptr_t blockY, intptr_t blockZ, int32_t sharedBytes,
+                      SweepCuStream stream, void **params, void **extra, size_t) {
+  GpuRuntime *runtime = usable();
+  if (!runtime)
+    return;
+  std::string why;
+  if (!runtime->driver().check(runtime->driver().api().launchKernel(
+                                   function, unsigned(gridX), unsigned(gridY), unsigned(gridZ),
+                                   unsigned(blockX), unsigned(blockY), unsigned(blockZ),
+                                   unsigned(sharedBytes), stream, params, extra),
+                               "cuLaunchKernel", why))
+    runtime->fail(why + " (grid " + std::to_string(gridX) + "x" + std::to_string(gridY) + "x" +
+                  std::to_string(gridZ) + ", block " + std::to_string(blockX) + "x" +
+                  std::to_string(blockY) + "x" + std::to_string(blockZ) + ")");
+}
+
+SweepCuStream mgpuStreamCreate() {
+  GpuRuntime *runtime = usable();
+  if (!runtime)
+    return nullptr;
+  CUstream stream = nullptr;
+  std::string why;
+  if (!runtime->driver().check(runtime->driver().api().streamCreate(&stream, 0), "cuStreamCreate",
+                               why))
+    runtime->fail(why);
+  return stream;
+}
+
+void mgpuStreamDestroy(SweepCuStream stream) {
+  GpuRuntime *runtime = GpuRuntime::current();
+  if (runtime && stream)
+    runtime->driver().api().streamDestroy(stream);
+}
+
+void mgpuStreamSynchronize(SweepCuStream stream) {
+  GpuRuntime *runtime = usable();
+  if (!runtime)
+    return;
+  std::string why;
+  if (!runtime->driver().check(runtime->driver().api().streamSynchronize(stream),
+                               "cuStreamSynchronize", why))
+    runtime->fail(why);
+}
+
+void *mgpuMemAlloc(uint64_t bytes, SweepCuStream, bool hostShared) {
+  GpuRuntime *runtime = usable();
+  if (!runtime)
+    return nullptr;
+  if (hostShared) {
+    // Managed memory can hang a GPU when oversubscribed; nothing asks for it.
+    runtime->fail("mgpuMemAlloc: host-shared (managed) memory is not supported");
+    return nullptr;
+  }
+  return runtime->allocate(size_t(bytes));
+}
+
+void mgpuMemFree(void *pointer, SweepCuStream) {
+  if (GpuRuntime *runtime = GpuRuntime::current())
+    runtime->release(pointer);
+}
+
+void mgpuMemcpy(void *to, void *from, size_t bytes, SweepCuStream stream) {
+  GpuRuntime *runtime = usable();
+  if (!runtime)
+    return;
+  std::string why;
+  if (!runtime->driver().check(
+          runtime->driver().api().memcpyAsync(address(to), address(from), bytes, stream),
+          "cuMemcpyAsync", why))
+    runtime->fail(why);
+}
+
+} // extern "C"
+
+const std::vector<GpuRuntime::Symbol> &GpuRuntime::symbols() {
+#define SWEEP_MGPU(name) Symbol{#name, reinterpret_cast<void *>(&name)}
+  static const std::vector<Symbol> table{
+      SWEEP_MGPU(mgpuModuleLoad),   SWEEP_MGPU(mgpuModuleLoadJIT), SWEEP_MGPU(mgpuModuleUnload),
+      SWEEP_MGPU(mgpuModuleGetFunction), SWEEP_MGPU(mgpuLaunchKernel),
+      SWEEP_MGPU(mgpuStreamCreate), SWEEP_MGPU(mgpuStreamDestroy),
+      SWEEP_MGPU(mgpuStreamSynchronize), SWEEP_MGPU(mgpuMemAlloc),
+      SWEEP_MGPU(mgpuMemFree),      SWEEP_MGPU(mgpuMemcpy)};
+#undef SWEEP_MGPU
+  return table;
+}

@@ -1,0 +1,109 @@
+//===- GpuRuntime.h - what GPU host code calls: the mgpu* functions -*- C++ -*-===//
+//
+// MLIR's gpu-to-llvm lowering turns the host side of the GPU pipeline
+// (lib/Pipelines/GpuPipeline.h) into calls of C functions named mgpu*: load a
+// module, get a kernel, launch it, allocate, copy and free device memory, and
+// create and synchronize a stream. MLIR's own implementation
+// (libmlir_cuda_runtime) does not ship with Debian's LLVM, links libcuda, and
+// prints and continues on errors; these are sweepc's, over runtime/cuda's
+// dlopen'ed driver (CudaDriver.h):
+//
+//  - one process-wide runtime on one device, opened by the GPU backend before
+//    any compiled code runs (GpuRuntime::open);
+//  - the mgpu* functions cannot return errors, so the first failure is kept
+//    (`takeError`) and later calls do nothing; the caller checks after each
+//    step and stops the group with the driver's message;
+//  - device memory is cached: a training step allocates and frees dozens of
+//    buffers of the same sizes, and cuMemAlloc/cuMemFree synchronize the
+//    device; a freed block is kept for the next allocation of its size and
+//    released when the runtime closes.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SWEEP_RUNTIME_CUDA_GPURUNTIME_H
+#define SWEEP_RUNTIME_CUDA_GPURUNTIME_H
+
+#include "runtime/cuda/CudaDriver.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace sweep::cuda {
+
+class GpuRuntime {
+public:
+  /// Loads `library`, opens `ordinal`'s primary context and makes this the
+  /// runtime the mgpu* functions use. Null with `why` when it cannot.
+  static GpuRuntime *open(const std::string &library, int ordinal, std::string &why);
+  /// The open runtime, or null.
+  static GpuRuntime *current();
+  /// Frees every cached and live block and unloads the driver.
+  static void close();
+
+  /// The first error since the last call, and clears it ("" when none).
+  std::string takeError();
+  /// Records `error` unless one is already kept; false, for chaining.
+  bool fail(const std::string &error);
+  bool failed();
+
+  /// Device memory of `bytes` bytes: a cached block of that size, or a new
+  /// one. Null (and an error kept) when the device has none left.
+  void *allocate(size_t bytes);
+  /// Returns `pointer` to the cache. Unknown pointers are an error.
+  void release(void *pointer);
+
+  /// Bytes allocated from the device (live and cached), and cached alone.
+  size_t deviceBytes() const;
+  size_t cachedBytes() const;
+
+  /// The mgpu* functions by name, for a JIT to resolve the host code's calls
+  /// (as runtime/kernels/DenseKernels.h's kernelSymbols).
+  struct Symbol {
+    const char *name;
+    void *address;
+  };
+  static const std::vector<Symbol> &symbols();
+
+  const Driver &driver() const { return *driverHandle; }
+  const Context &context() const { return *contextHandle; }
+
+private:
+  GpuRuntime() = default;
+  std::unique_ptr<Driver> driverHandle;
+  std::unique_ptr<Context> contextHandle;
+  mutable std::mutex mutex;
+  std::string error;
+  std::map<size_t, std::vector<std::unique_ptr<DeviceBuffer>>> cache; ///< Free blocks by size.
+  std::map<void *, std::unique_ptr<DeviceBuffer>> live;               ///< By device address.
+};
+
+} // namespace sweep::cuda
+
+// The functions the host code of MLIR's gpu-to-llvm calls (the signatures of
+// MLIR 19's CudaRuntimeWrappers.cpp; index arguments are intptr_t).
+extern "C" {
+using SweepCuStream = sweep::cuda::CUstream;
+using SweepCuModule = sweep::cuda::CUmodule;
+using SweepCuFunction = sweep::cuda::CUfunction;
+SweepCuModule mgpuModuleLoad(void *data, size_t bytes);
+/// What the host code of a PTX module calls: the driver compiles the PTX.
+SweepCuModule mgpuModuleLoadJIT(void *data, int optLevel);
+void mgpuModuleUnload(SweepCuModule module);
+SweepCuFunction mgpuModuleGetFunction(SweepCuModule module, const char *name);
+void mgpuLaunchKernel(SweepCuFunction function, intptr_t gridX, intptr_t gridY, intptr_t gridZ,
+                      intptr_t blockX, intptr_t blockY, intptr_t blockZ, int32_t sharedBytes,
+                      SweepCuStream stream, void **params, void **extra, size_t paramCount);
+SweepCuStream mgpuStreamCreate();
+void mgpuStreamDestroy(SweepCuStream stream);
+void mgpuStreamSynchronize(SweepCuStream stream);
+void *mgpuMemAlloc(uint64_t bytes, SweepCuStream stream, bool hostShared);
+void mgpuMemFree(void *pointer, SweepCuStream stream);
+void mgpuMemcpy(void *to, void *from, size_t bytes, SweepCuStream stream);
+}
+
+#endif // SWEEP_RUNTIME_CUDA_GPURUNTIME_H

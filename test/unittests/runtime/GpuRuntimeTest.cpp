@@ -1,0 +1,133 @@
+//===- GpuRuntimeTest.cpp - the mgpu* functions, without a GPU ------------===//
+//
+// runtime/cuda/GpuRuntime against the stand-in libcuda (FakeCuda.cpp): what
+// the GPU pipeline's host code calls allocates through a cache, copies,
+// loads modules and launches, keeps the first error for the caller to read,
+// and leaves nothing allocated or retained when closed.
+//
+//===----------------------------------------------------------------------===//
+
+#include "runtime/cuda/GpuRuntime.h"
+
+#include "FakeCudaFixture.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+using namespace sweep::cuda;
+
+namespace {
+class GpuRuntimeFake : public CudaFake {
+protected:
+  void SetUp() override {
+    CudaFake::SetUp();
+    std::string why;
+    runtime = GpuRuntime::open(SWEEP_FAKE_CUDA, 0, why);
+    ASSERT_NE(runtime, nullptr) << why;
+  }
+  void TearDown() override {
+    GpuRuntime::close();
+    EXPECT_EQ(live("allocations"), 0);
+    EXPECT_EQ(live("contexts"), 0);
+    CudaFake::TearDown();
+  }
+  GpuRuntime *runtime = nullptr;
+};
+} // namespace
+
+TEST(GpuRuntime, WithoutAnOpenRuntimeNothingHappens) {
+  GpuRuntime::close();
+  EXPECT_EQ(GpuRuntime::current(), nullptr);
+  EXPECT_EQ(mgpuMemAlloc(64, nullptr, false), nullptr);
+  std::string why;
+  EXPECT_EQ(GpuRuntime::open("/nonexistent/libcuda.so.1", 0, why), nullptr);
+  EXPECT_NE(why.find("cannot load the CUDA driver (/nonexistent/libcuda.so.1)"),
+            std::string::npos)
+      << why;
+  EXPECT_EQ(GpuRuntime::current(), nullptr);
+}
+
+TEST_F(GpuRuntimeFake, FreedBlocksAreReusedBySize) {
+  void *a = mgpuMemAlloc(1024, nullptr, false);
+  ASSERT_NE(a, nullptr) << runtime->takeError();
+  mgpuMemFree(a, nullptr);
+  EXPECT_EQ(runtime->cachedBytes(), 1024u);
+  void *b = mgpuMemAlloc(1024, nullptr, false);
+  EXPECT_EQ(b, a); // The cached block, not a new cuMemAlloc.
+  void *c = mgpuMemAlloc(2048, nullptr, false);
+  ASSERT_NE(c, nullptr);
+  EXPECT_NE(c, a);
+  EXPECT_EQ(live("allocations"), 2);
+  EXPECT_EQ(runtime->deviceBytes(), 3072u);
+  EXPECT_EQ(runtime->cachedBytes(), 0u);
+  mgpuMemFree(b, nullptr);
+  mgpuMemFree(c, nullptr);
+  EXPECT_EQ(runtime->cachedBytes(), 3072u);
+  EXPECT_EQ(runtime->takeError(), "");
+}
+
+TEST_F(GpuRuntimeFake, CopiesLoadsAndLaunches) {
+  float values[4] = {1.0f, 2.0f, 3.0f, 4.0f};
+  void *a = mgpuMemAlloc(sizeof values, nullptr, false);
+  void *b = mgpuMemAlloc(sizeof values, nullptr, false);
+  ASSERT_TRUE(a && b);
+  std::memcpy(a, values, sizeof values); // The fake's device memory is host memory.
+  SweepCuStream stream = mgpuStreamCreate();
+  mgpuMemcpy(b, a, sizeof values, stream);
+  mgpuStreamSynchronize(stream);
+  EXPECT_EQ(std::memcmp(b, values, sizeof values), 0);
+
+  const char ptx[] = ".version 8.0\n.target sm_90\n.visible .entry train_step_kernel(";
+  SweepCuModule module = mgpuModuleLoad(const_cast<char *>(ptx), sizeof ptx);
+  ASSERT_NE(module, nullptr);
+  SweepCuFunction kernel = mgpuModuleGetFunction(module, "train_step_kernel");
+  ASSERT_NE(kernel, nullptr);
+  CUdeviceptr argument = 77;
+  void *params[] = {&argument};
+  mgpuLaunchKernel(kernel, 12, 1, 1, 128, 1, 1, 0, stream, params, nullptr, 1);
+  unsigned grid = 0, block = 0;
+  CUdeviceptr first = 0;
+  EXPECT_EQ(launches(&grid, &block, &first), 1);
+  EXPECT_EQ(grid, 12u);
+  EXPECT_EQ(block, 128u);
+  EXPECT_EQ(first, 77u);
+  mgpuModuleUnload(module);
+  mgpuStreamDestroy(stream);
+  EXPECT_EQ(live("modules"), 0);
+  mgpuMemFree(a, nullptr);
+  mgpuMemFree(b, nullptr);
+  EXPECT_EQ(runtime->takeError(), "");
+}
+
+TEST_F(GpuRuntimeFake, TheFirstErrorIsKeptAndStopsTheCallsAfterIt) {
+  fail("cuMemAlloc_v2", 2);
+  EXPECT_EQ(mgpuMemAlloc(4096, nullptr, false), nullptr);
+  SweepCuStream stream = mgpuStreamCreate(); // Nothing runs after a failure,
+  EXPECT_EQ(stream, nullptr);
+  mgpuLaunchKernel(nullptr, 1, 1, 1, 1, 1, 1, 0, nullptr, nullptr, nullptr, 0);
+  unsigned grid = 0, block = 0;
+  CUdeviceptr first = 0;
+  EXPECT_EQ(launches(&grid, &block, &first), 0);
+  EXPECT_EQ(runtime->takeError(),
+            "cuMemAlloc: CUDA_ERROR_OUT_OF_MEMORY (out of memory) allocating 4096 bytes");
+  EXPECT_EQ(runtime->takeError(), ""); // and reading the error clears it.
+
+  SweepCuModule module = mgpuModuleLoad(const_cast<char *>(".entry k("), 9);
+  EXPECT_EQ(mgpuModuleGetFunction(module, "missing"), nullptr);
+  EXPECT_EQ(runtime->takeError(), "cuModuleGetFunction: CUDA_ERROR_NOT_FOUND (named symbol not "
+                                  "found) for kernel 'missing'");
+  mgpuModuleUnload(module);
+
+  fail("cuLaunchKernel", 1);
+  mgpuLaunchKernel(nullptr, 3, 2, 1, 64, 1, 1, 0, nullptr, nullptr, nullptr, 0);
+  EXPECT_EQ(runtime->takeError(),
+            "cuLaunchKernel: CUDA_ERROR_INVALID_VALUE (invalid argument) (grid 3x2x1, block 64x1x1)");
+
+  int notDevice = 0;
+  mgpuMemFree(&notDevice, nullptr);
+  EXPECT_NE(runtime->takeError().find("is not device memory this runtime allocated"),
+            std::string::npos);
+  EXPECT_EQ(mgpuMemAlloc(16, nullptr, true), nullptr);
+  EXPECT_EQ(runtime->takeError(), "mgpuMemAlloc: host-shared (managed) memory is not supported");
+}
