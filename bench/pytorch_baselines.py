@@ -101,12 +101,18 @@ def idx(path):
     return values.reshape(dims) if rank > 1 else values
 
 
-def fashion():
-    """Standardized training and test images (as sweepc's normalize: standard) and labels."""
-    x = idx(os.path.join(FASHION, "train-images-idx3-ubyte.gz")).reshape(-1, 784)
-    y = idx(os.path.join(FASHION, "train-labels-idx1-ubyte.gz"))
-    tx = idx(os.path.join(FASHION, "t10k-images-idx3-ubyte.gz")).reshape(-1, 784)
-    ty = idx(os.path.join(FASHION, "t10k-labels-idx1-ubyte.gz"))
+def fashion(folder=FASHION):
+    """Standardized training and test images (as sweepc's normalize: standard) and labels,
+    from the Fashion-MNIST idx .gz files in `folder`."""
+    for name in ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+                 "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"):
+        if not os.path.exists(os.path.join(folder, name)):
+            sys.exit(f"pytorch_baselines: {os.path.join(folder, name)} is missing "
+                     "(Fashion-MNIST idx .gz files)")
+    x = idx(os.path.join(folder, "train-images-idx3-ubyte.gz")).reshape(-1, 784)
+    y = idx(os.path.join(folder, "train-labels-idx1-ubyte.gz"))
+    tx = idx(os.path.join(folder, "t10k-images-idx3-ubyte.gz")).reshape(-1, 784)
+    ty = idx(os.path.join(folder, "t10k-labels-idx1-ubyte.gz"))
     x = x.astype(np.float32) / 255
     tx = tx.astype(np.float32) / 255
     mean, std = x.mean(0), x.std(0) + 1e-6

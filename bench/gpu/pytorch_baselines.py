@@ -31,7 +31,6 @@ Usage (on the GPU machine; data from /usr/share/datasets/fashion-mnist or --data
 """
 
 import argparse
-import gzip
 import json
 import math
 import os
@@ -39,7 +38,6 @@ import statistics
 import sys
 import time
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -48,30 +46,14 @@ DEFAULT_DATA = "/usr/share/datasets/fashion-mnist"
 
 # ---------------------------------------------------------------- data
 
-def idx(path):
-    with gzip.open(path) as f:
-        data = f.read()
-    rank = data[3]
-    dims = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(rank)]
-    values = np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * rank)
-    return values.reshape(dims) if rank > 1 else values
+# The same files, order and standardization as the CPU baselines (bench/pytorch_baselines.py).
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from pytorch_baselines import fashion as fashion_on_cpu  # noqa: E402
 
 
 def fashion(folder, device):
     """Standardized images (sweepc's normalize: standard) and labels, on `device`."""
-    def path(name):
-        p = os.path.join(folder, name)
-        if not os.path.exists(p):
-            sys.exit(f"pytorch_baselines: {p} is missing (Fashion-MNIST idx .gz files; "
-                     "--data DIR names their folder)")
-        return p
-    x = idx(path("train-images-idx3-ubyte.gz")).reshape(-1, 784).astype(np.float32) / 255
-    y = idx(path("train-labels-idx1-ubyte.gz")).astype(np.int64)
-    tx = idx(path("t10k-images-idx3-ubyte.gz")).reshape(-1, 784).astype(np.float32) / 255
-    ty = idx(path("t10k-labels-idx1-ubyte.gz")).astype(np.int64)
-    mean, std = x.mean(0), x.std(0) + 1e-6
-    to = lambda a: torch.from_numpy(np.ascontiguousarray(a)).to(device)
-    return to((x - mean) / std), to(y), to((tx - mean) / std), to(ty)
+    return tuple(t.to(device) for t in fashion_on_cpu(folder))
 
 
 # ---------------------------------------------------------------- models
