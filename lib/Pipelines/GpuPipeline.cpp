@@ -9,6 +9,7 @@
 
 #include "lib/Conversion/Passes.h"
 #include "lib/Pipelines/TrainToBuffers.h"
+#include "lib/Transforms/Passes.h"
 
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
@@ -95,6 +96,11 @@ void sweep::buildGpuPipeline(OpPassManager &pm, GpuStage until, const GpuTarget 
 
 void sweep::addGpuLoopNestPasses(OpPassManager &pm) {
   pm.addPass(createConvertLinalgToParallelLoopsPass());
+  // One dimension in blocks of 256 threads (Passes.td: one thread per block,
+  // and no room for 100,000 runs in the grid's y or z, otherwise).
+  // No canonicalization until the loops are mapped: it would merge the tile
+  // loop into the loop over tiles, and both would go to the grid.
+  pm.addPass(createFlattenParallelLoops());
 }
 
 std::string sweep::defaultCudaToolkit() {

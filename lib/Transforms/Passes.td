@@ -77,4 +77,24 @@ def SplitSharedFills : Pass<"split-shared-fills", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect"];
 }
 
+def FlattenParallelLoops : Pass<"flatten-parallel-loops", "mlir::ModuleOp"> {
+  let summary = "Each outermost scf.parallel as one dimension in tiles of threadsPerBlock";
+  let description = [{
+    The GPU's loop nests (one scf.parallel per generic over its parallel
+    dimensions) collapsed into one dimension, row-major, so that consecutive
+    iterations walk the innermost, contiguous dimension, then tiled: an outer
+    loop over tiles (the grid's blocks) and an inner loop of `threadsPerBlock`
+    iterations (a block's threads) guarded by a bounds check. Mapped as they
+    are, every kernel would run one thread per block, and a grid's y and z
+    dimensions (at most 65535) could not hold 100,000 runs. The CPU runs the
+    same nests in order (CpuLoops::GpuLoopNests), which checks the index
+    arithmetic against the interpreter.
+  }];
+  let options = [
+    Option<"threadsPerBlock", "threads-per-block", "int64_t", "256",
+           "Iterations of the inner loop (a block's threads)">,
+  ];
+  let dependentDialects = ["mlir::scf::SCFDialect", "mlir::arith::ArithDialect"];
+}
+
 #endif // SWEEP_TRANSFORMS_PASSES
