@@ -39,7 +39,10 @@ void GpuRuntime::close() {
   std::unique_ptr<GpuRuntime> &runtime = instance();
   if (!runtime)
     return;
-  // Buffers before the context, the context before the driver.
+  // Modules and buffers before the context, the context before the driver.
+  for (const auto &[image, module] : runtime->modules)
+    runtime->driver().api().moduleUnload(module);
+  runtime->modules.clear();
   runtime->cache.clear();
   runtime->live.clear();
   runtime->contextHandle.reset();
@@ -103,6 +106,28 @@ void GpuRuntime::release(void *pointer) {
   live.erase(found);
 }
 
+CUmodule GpuRuntime::module(const void *image) {
+  std::lock_guard<std::mutex> lock(mutex);
+  std::string text(static_cast<const char *>(image));
+  if (auto found = modules.find(text); found != modules.end())
+    return found->second;
+  CUmodule loaded = nullptr;
+  std::string why;
+  if (!driverHandle->check(driverHandle->api().moduleLoadData(&loaded, image), "cuModuleLoadData",
+                           why)) {
+    if (error.empty())
+      error = why;
+    return nullptr;
+  }
+  modules.emplace(std::move(text), loaded);
+  return loaded;
+}
+
+size_t GpuRuntime::modulesLoaded() const {
+  std::lock_guard<std::mutex> lock(mutex);
+  return modules.size();
+}
+
 size_t GpuRuntime::deviceBytes() const {
   std::lock_guard<std::mutex> lock(mutex);
   size_t total = 0;
@@ -125,14 +150,7 @@ extern "C" {
 
 SweepCuModule mgpuModuleLoad(void *data, size_t) {
   GpuRuntime *runtime = usable();
-  if (!runtime)
-    return nullptr;
-  CUmodule module = nullptr;
-  std::string why;
-  if (!runtime->driver().check(runtime->driver().api().moduleLoadData(&module, data),
-                               "cuModuleLoadData", why))
-    runtime->fail(why);
-  return module;
+  return runtime ? runtime->module(data) : nullptr;
 }
 
 SweepCuModule mgpuModuleLoadJIT(void *data, int) {
@@ -141,10 +159,8 @@ SweepCuModule mgpuModuleLoadJIT(void *data, int) {
   return mgpuModuleLoad(data, 0);
 }
 
-void mgpuModuleUnload(SweepCuModule module) {
-  GpuRuntime *runtime = GpuRuntime::current();
-  if (runtime && module)
-    runtime->driver().api().moduleUnload(module);
+void mgpuModuleUnload(SweepCuModule) {
+  // Kept for the next launch; GpuRuntime::close unloads every module.
 }
 
 SweepCuFunction mgpuModuleGetFunction(SweepCuModule module, const char *name) {

@@ -16,7 +16,12 @@
 //  - device memory is cached: a training step allocates and frees dozens of
 //    buffers of the same sizes, and cuMemAlloc/cuMemFree synchronize the
 //    device; a freed block is kept for the next allocation of its size and
-//    released when the runtime closes.
+//    released when the runtime closes;
+//  - so are modules: MLIR 19's host code loads a kernel's module before each
+//    launch and unloads it after (the driver compiling its PTX every time), so
+//    a module is loaded once per image and kept until the runtime closes.
+//    Images are keyed by their text, not their address: a JIT destroyed and
+//    another created may put a different kernel at the same address.
 //
 //===----------------------------------------------------------------------===//
 
@@ -57,6 +62,12 @@ public:
   /// Returns `pointer` to the cache. Unknown pointers are an error.
   void release(void *pointer);
 
+  /// The module of `image` (NUL-terminated PTX text, what the GPU pipeline
+  /// embeds), loaded on first use; null with an error kept when the driver
+  /// rejects it.
+  CUmodule module(const void *image);
+  size_t modulesLoaded() const;
+
   /// Bytes allocated from the device (live and cached), and cached alone.
   size_t deviceBytes() const;
   size_t cachedBytes() const;
@@ -80,6 +91,7 @@ private:
   std::string error;
   std::map<size_t, std::vector<std::unique_ptr<DeviceBuffer>>> cache; ///< Free blocks by size.
   std::map<void *, std::unique_ptr<DeviceBuffer>> live;               ///< By device address.
+  std::map<std::string, CUmodule> modules;                            ///< By PTX text.
 };
 
 } // namespace sweep::cuda

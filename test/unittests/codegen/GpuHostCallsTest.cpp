@@ -5,10 +5,12 @@
 // translation chose (mgpuModuleLoadJIT for PTX, mgpuMemAlloc, ...). Every one
 // of them must be in runtime/cuda/GpuRuntime's table, or compiled GPU code
 // would fail to link; this derives the list from the real output instead of
-// writing it down.
+// writing it down. And the host code JIT-compiles against them
+// (codegen/nvptx/GpuJit.h), its entry points found.
 //
 //===----------------------------------------------------------------------===//
 
+#include "codegen/nvptx/GpuJit.h"
 #include "lib/MLIRGen/TrainProgram.h"
 #include "lib/Pipelines/GpuPipeline.h"
 #include "lib/Registration/Registration.h"
@@ -27,12 +29,19 @@
 
 using namespace sweep;
 
-TEST(GpuHostCalls, EveryRuntimeFunctionTheHostCodeCallsIsProvided) {
+namespace {
+GroupSpec tanhMlp() {
   GroupSpec g;
   g.inputs = 6, g.outputs = 3, g.batch = 8, g.epochs = 1;
   g.layers = {{LayerSpec::Kind::Dense, 6, 10, Activation::Identity},
               {LayerSpec::Kind::Activation, 10, 10, Activation::Tanh},
               {LayerSpec::Kind::Dense, 10, 3, Activation::Identity}};
+  return g;
+}
+} // namespace
+
+TEST(GpuHostCalls, EveryRuntimeFunctionTheHostCodeCallsIsProvided) {
+  GroupSpec g = tanhMlp();
   mlir::DialectRegistry registry;
   registerSweepDialects(registry);
   mlir::MLIRContext context(registry);
@@ -65,4 +74,20 @@ TEST(GpuHostCalls, EveryRuntimeFunctionTheHostCodeCallsIsProvided) {
   }
   // Loading, launching, allocating and copying at the least.
   EXPECT_GE(called, 6u);
+}
+
+TEST(GpuHostCalls, TheHostCodeJitCompilesAgainstTheRuntime) {
+  GpuTarget target;
+  target.toolkit = defaultCudaToolkit();
+  std::string error;
+  if (findLibdevice(target.toolkit, error).empty())
+    GTEST_SKIP() << error;
+  std::unique_ptr<GpuCompiledGroup> compiled = GpuCompiledGroup::compile(tanhMlp(), 4, target, error);
+  ASSERT_TRUE(compiled) << error;
+  EXPECT_GT(compiled->kernelCount(), 10u); // One per generic of train_step and evaluate.
+  EXPECT_GT(compiled->compileSeconds(), 0.0);
+
+  target.toolkit = "/nonexistent";
+  EXPECT_FALSE(GpuCompiledGroup::compile(tanhMlp(), 4, target, error));
+  EXPECT_NE(error.find("no CUDA libdevice at /nonexistent/"), std::string::npos) << error;
 }

@@ -30,6 +30,7 @@ protected:
     GpuRuntime::close();
     EXPECT_EQ(live("allocations"), 0);
     EXPECT_EQ(live("contexts"), 0);
+    EXPECT_EQ(live("modules"), 0);
     CudaFake::TearDown();
   }
   GpuRuntime *runtime = nullptr;
@@ -93,8 +94,15 @@ TEST_F(GpuRuntimeFake, CopiesLoadsAndLaunches) {
   EXPECT_EQ(block, 128u);
   EXPECT_EQ(first, 77u);
   mgpuModuleUnload(module);
+  // The host code loads the module again before its next launch: the same
+  // one, not a second compilation of the PTX, also from another address.
+  EXPECT_EQ(mgpuModuleLoadJIT(const_cast<char *>(ptx), 3), module);
+  std::string copy = ptx;
+  EXPECT_EQ(mgpuModuleLoadJIT(copy.data(), 3), module);
+  mgpuModuleUnload(module);
+  EXPECT_EQ(live("modules"), 1);
+  EXPECT_EQ(runtime->modulesLoaded(), 1u);
   mgpuStreamDestroy(stream);
-  EXPECT_EQ(live("modules"), 0);
   mgpuMemFree(a, nullptr);
   mgpuMemFree(b, nullptr);
   EXPECT_EQ(runtime->takeError(), "");

@@ -1,0 +1,91 @@
+//===- GpuJit.cpp - a run group compiled for an NVIDIA GPU ----------------===//
+
+#include "codegen/nvptx/GpuJit.h"
+
+#include "codegen/nvptx/PtxKernels.h"
+#include "lib/MLIRGen/TrainProgram.h"
+#include "lib/Registration/Registration.h"
+#include "runtime/cuda/GpuRuntime.h"
+
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
+
+#include "llvm/ExecutionEngine/Orc/Mangling.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <chrono>
+#include <mutex>
+#include <vector>
+
+using namespace sweep;
+
+GpuCompiledGroup::~GpuCompiledGroup() = default;
+
+std::unique_ptr<GpuCompiledGroup> GpuCompiledGroup::compile(const GroupSpec &group, int64_t runs,
+                                                            const GpuTarget &target,
+                                                            std::string &error) {
+  static std::once_flag initialized;
+  std::call_once(initialized, [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+  });
+  auto start = std::chrono::steady_clock::now();
+  if (findLibdevice(target.toolkit, error).empty())
+    return nullptr;
+  mlir::DialectRegistry registry;
+  registerSweepDialects(registry);
+  mlir::MLIRContext context(registry);
+  context.disableMultithreading();
+  mlir::OwningOpRef<mlir::ModuleOp> module = buildTrainProgram(context, group, runs);
+
+  std::string diagnostics;
+  llvm::raw_string_ostream diagnosticStream(diagnostics);
+  mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &diag) {
+    diagnosticStream << diag << "\n";
+    return mlir::success();
+  });
+  mlir::PassManager pm(&context);
+  buildGpuPipeline(pm, GpuStage::Ptx, target);
+  if (mlir::failed(pm.run(*module))) {
+    error = "compiling group '" + group.label + "' for the GPU failed: " + diagnostics;
+    return nullptr;
+  }
+  std::vector<PtxModule> kernels;
+  if (!collectPtx(*module, kernels, error))
+    return nullptr;
+
+  // The host code only allocates, copies and launches: -O2 is plenty.
+  mlir::ExecutionEngineOptions options;
+  options.transformer = mlir::makeOptimizingTransformer(2, 0, nullptr);
+  auto engine = mlir::ExecutionEngine::create(*module, options);
+  if (!engine) {
+    error = "JIT of group '" + group.label + "' (GPU host code) failed: " +
+            llvm::toString(engine.takeError());
+    return nullptr;
+  }
+  std::unique_ptr<GpuCompiledGroup> compiled(new GpuCompiledGroup());
+  compiled->engine = std::move(*engine);
+  compiled->kernels = kernels.size();
+  compiled->engine->registerSymbols([](llvm::orc::MangleAndInterner interner) {
+    llvm::orc::SymbolMap symbols;
+    for (const cuda::GpuRuntime::Symbol &symbol : cuda::GpuRuntime::symbols())
+      symbols[interner(symbol.name)] = {llvm::orc::ExecutorAddr::fromPtr(symbol.address),
+                                        llvm::JITSymbolFlags::Exported};
+    return symbols;
+  });
+  for (auto [name, slot] : {std::pair{"_mlir_ciface_train_step", &compiled->trainStepFn},
+                            std::pair{"_mlir_ciface_evaluate", &compiled->evaluateFn}}) {
+    auto fn = compiled->engine->lookupPacked(name);
+    if (!fn) {
+      error = std::string("JIT lookup of ") + name + " failed: " + llvm::toString(fn.takeError());
+      return nullptr;
+    }
+    *slot = *fn;
+  }
+  compiled->seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return compiled;
+}

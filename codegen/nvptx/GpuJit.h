@@ -1,0 +1,56 @@
+//===- GpuJit.h - a run group compiled for an NVIDIA GPU --------*- C++ -*-===//
+//
+// The GPU pipeline (lib/Pipelines/GpuPipeline.h) turns a group into kernels in
+// PTX, embedded in host code that launches them through the mgpu* functions
+// (runtime/cuda/GpuRuntime.h); MLIR's ExecutionEngine JIT-compiles the host
+// code for this CPU, resolving those functions to sweepc's runtime. The entry
+// points take MLIR's packed arguments like the CPU's (codegen/cpu/JitCompiler.h),
+// with every memref in device memory. Nothing here touches the GPU: the
+// kernels' modules are loaded at their first launch, on the runtime opened
+// by then (GpuRuntime::open).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SWEEP_CODEGEN_NVPTX_GPUJIT_H
+#define SWEEP_CODEGEN_NVPTX_GPUJIT_H
+
+#include "lib/Pipelines/GpuPipeline.h"
+#include "runtime/exec/SweepJob.h"
+
+#include <memory>
+#include <string>
+
+namespace mlir {
+class ExecutionEngine;
+} // namespace mlir
+
+namespace sweep {
+
+class GpuCompiledGroup {
+public:
+  ~GpuCompiledGroup();
+  /// Calls @train_step / @evaluate with packed arguments (device memrefs).
+  void trainStep(void **args) const { trainStepFn(args); }
+  void evaluate(void **args) const { evaluateFn(args); }
+  /// Wall-clock seconds MLIRGen, the pipeline, PTX and the JIT took.
+  double compileSeconds() const { return seconds; }
+  /// Kernels in the group's PTX.
+  size_t kernelCount() const { return kernels; }
+
+  /// Compiles `group` for `runs` runs for `target`; on failure sets `error`
+  /// (a missing libdevice is one).
+  static std::unique_ptr<GpuCompiledGroup> compile(const GroupSpec &group, int64_t runs,
+                                                   const GpuTarget &target, std::string &error);
+
+private:
+  GpuCompiledGroup() = default;
+  std::unique_ptr<mlir::ExecutionEngine> engine;
+  void (*trainStepFn)(void **) = nullptr;
+  void (*evaluateFn)(void **) = nullptr;
+  double seconds = 0;
+  size_t kernels = 0;
+};
+
+} // namespace sweep
+
+#endif // SWEEP_CODEGEN_NVPTX_GPUJIT_H
