@@ -26,6 +26,13 @@ config.substitutions.append(("%runtime-libs", " ".join([
     os.path.join(config.sweep_obj_root, "runtime", "kernels", "libSweepRuntimeKernels.a"),
     os.path.join(config.sweep_obj_root, "runtime", "energy", "libSweepRuntimeEnergy.a"),
     "-ldl"])))
+# What a GPU object from `sweepc -emit=gpu-obj` links against (runtime/cuda, its
+# header from the source tree), and the stand-in driver that lets it run without a GPU.
+config.substitutions.append(("%cuda-runtime-libs", " ".join([
+    "-I" + config.sweep_src_root,
+    os.path.join(config.sweep_obj_root, "runtime", "cuda", "libSweepRuntimeCuda.a"), "-ldl"])))
+config.substitutions.append(("%fake-cuda", os.path.join(config.sweep_obj_root, "test",
+                                                        "unittests", "libsweep-fake-cuda.so")))
 config.substitutions.append(("%results-check",
                              config.python_executable + " " +
                              os.path.join(config.sweep_src_root, "test", "Integration",

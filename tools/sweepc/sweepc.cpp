@@ -38,7 +38,7 @@ namespace cl = llvm::cl;
 
 namespace {
 /// How far the pipeline runs, in order.
-enum class Emit { AST, Check, Grid, Plan, Sweep, Train, Linalg, Loops, LLVM, Obj, Gpu, Ptx };
+enum class Emit { AST, Check, Grid, Plan, Sweep, Train, Linalg, Loops, LLVM, Obj, Gpu, Ptx, GpuObj };
 
 cl::list<std::string> positionals(cl::Positional, cl::desc("[check|plan|run] <file.sweep>"),
                                   cl::OneOrMore);
@@ -63,7 +63,10 @@ cl::opt<Emit> emitAction(
                clEnumValN(Emit::Gpu, "gpu",
                           "the GPU pipeline: each generic outlined as a gpu.func kernel"),
                clEnumValN(Emit::Ptx, "ptx",
-                          "the GPU pipeline: each kernel's PTX (for --gpu-chip)")));
+                          "the GPU pipeline: each kernel's PTX (for --gpu-chip)"),
+               clEnumValN(Emit::GpuObj, "gpu-obj",
+                          "the GPU pipeline: an x86-64 object per group, its host code with "
+                          "the PTX embedded: <o>.<sweep>.g<N>.o (needs -o)")));
 
 cl::opt<std::string> gpuChip("gpu-chip", cl::desc("The NVIDIA GPU -emit=ptx compiles for"),
                              cl::value_desc("sm_XY"), cl::init("sm_90"));
@@ -85,15 +88,16 @@ int runStatus = 0;
 
 /// Runs the GPU pipeline on one group's program and prints its kernels
 /// (-emit=gpu) or their PTX, one module after another (-emit=ptx).
-mlir::LogicalResult emitGpu(mlir::ModuleOp module,
+mlir::LogicalResult emitGpu(mlir::ModuleOp module, const std::string &objectPath,
                             mlir::MLIRContext &context, llvm::raw_ostream &os) {
   GpuTarget target;
   target.chip = gpuChip;
   target.toolkit = defaultCudaToolkit();
-  if (emitAction == Emit::Ptx) {
+  if (emitAction != Emit::Gpu) {
     std::string why;
     if (findLibdevice(target.toolkit, why).empty()) {
-      llvm::errs() << "sweepc: error: -emit=ptx: " << why << "\n";
+      llvm::errs() << "sweepc: error: -emit=" << (emitAction == Emit::Ptx ? "ptx" : "gpu-obj")
+                   << ": " << why << "\n";
       return mlir::failure();
     }
   }
@@ -101,6 +105,15 @@ mlir::LogicalResult emitGpu(mlir::ModuleOp module,
   buildGpuPipeline(pm, emitAction == Emit::Gpu ? GpuStage::Kernels : GpuStage::Ptx, target);
   if (mlir::failed(pm.run(module)))
     return mlir::failure();
+  if (emitAction == Emit::GpuObj) {
+    std::string error;
+    if (!emitObjectFile(module, objectPath, "x86-64-v2", error)) {
+      llvm::errs() << "sweepc: error: " << error << "\n";
+      return mlir::failure();
+    }
+    os << "// wrote " << objectPath << "\n";
+    return mlir::success();
+  }
   if (emitAction == Emit::Gpu) {
     module.print(os);
     os << "\n";
@@ -131,8 +144,9 @@ mlir::LogicalResult emitCompiled(const PlannedSweep &sweep, llvm::StringRef base
        << " runs): " << group.label << "\n";
     mlir::OwningOpRef<mlir::ModuleOp> module =
         buildTrainProgram(context, group, int64_t(group.runs.size()));
-    if (emitAction == Emit::Gpu || emitAction == Emit::Ptx) {
-      if (mlir::failed(emitGpu(*module, context, os)))
+    std::string objectPath = outputFilename + "." + job.name + ".g" + std::to_string(g) + ".o";
+    if (emitAction == Emit::Gpu || emitAction == Emit::Ptx || emitAction == Emit::GpuObj) {
+      if (mlir::failed(emitGpu(*module, objectPath, context, os)))
         return mlir::failure();
       continue;
     }
@@ -145,7 +159,7 @@ mlir::LogicalResult emitCompiled(const PlannedSweep &sweep, llvm::StringRef base
         return mlir::failure();
     }
     if (emitAction == Emit::Obj) {
-      std::string path = outputFilename + "." + job.name + ".g" + std::to_string(g) + ".o";
+      std::string &path = objectPath;
       std::string error;
       if (!emitObjectFile(*module, path, "x86-64-v2", error)) {
         llvm::errs() << "sweepc: error: " << error << "\n";
@@ -231,6 +245,7 @@ mlir::LogicalResult runPipeline(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &c
     case Emit::Obj:
     case Emit::Gpu:
     case Emit::Ptx:
+    case Emit::GpuObj:
       if (mlir::failed(emitCompiled(sweep, baseDir, diags, context, os)))
         return mlir::failure();
       break;
@@ -295,8 +310,9 @@ int main(int argc, char **argv) {
     return 1;
   }
 
-  if (emitAction == Emit::Obj && outputFilename == "-") {
-    llvm::errs() << "sweepc: -emit=obj writes one object per group and needs -o PREFIX\n";
+  if ((emitAction == Emit::Obj || emitAction == Emit::GpuObj) && outputFilename == "-") {
+    llvm::errs() << "sweepc: -emit=" << (emitAction == Emit::Obj ? "obj" : "gpu-obj")
+                 << " writes one object per group and needs -o PREFIX\n";
     return 1;
   }
 

@@ -36,7 +36,7 @@ struct CUfunc_st {
 
 struct State {
   CUresult initResult = kSuccess;
-  int devices = 0;
+  int devices = 1; ///< A program that links the fake without setting it sees one GPU.
   std::string failCall; ///< The next call of this name returns failCode.
   CUresult failCode = kSuccess;
   int liveContexts = 0, liveAllocations = 0, liveModules = 0, launches = 0;
@@ -68,6 +68,7 @@ extern "C" {
 /// Sets cuInit's result and the device count; clears failures and counters.
 void fake_cuda_set(CUresult initResult, int devices) {
   state = State();
+  state.devices = 0;
   state.initResult = initResult;
   state.devices = devices < 8 ? devices : 8;
 }
