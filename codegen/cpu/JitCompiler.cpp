@@ -3,7 +3,7 @@
 #include "codegen/cpu/JitCompiler.h"
 
 #include "lib/Conversion/Passes.h"
-#include "lib/MLIRGen/TrainProgram.h"
+#include "lib/Pipelines/GroupPipeline.h"
 #include "lib/Pipelines/CpuPipeline.h"
 #include "lib/Registration/Registration.h"
 #include "runtime/kernels/DenseKernels.h"
@@ -45,30 +45,43 @@ std::vector<PhaseCost> sweep::readPhaseTable(mlir::ModuleOp module) {
   return table;
 }
 
-std::unique_ptr<CompiledGroup> CompiledGroup::compile(const GroupSpec &group, int64_t runs,
-                                                      std::string &error, bool energyProbes,
-                                                      CpuLoops loops) {
+void sweep::initializeNativeTarget() {
   static std::once_flag initialized;
   std::call_once(initialized, [] {
     llvm::InitializeNativeTarget();
     llvm::InitializeNativeTargetAsmPrinter();
   });
+}
+
+bool sweep::lookupGroupEntryPoints(mlir::ExecutionEngine &engine, void (*&trainStep)(void **),
+                                   void (*&evaluate)(void **), std::string &error) {
+  for (auto [name, slot] : {std::pair{"_mlir_ciface_train_step", &trainStep},
+                            std::pair{"_mlir_ciface_evaluate", &evaluate}}) {
+    auto fn = engine.lookupPacked(name);
+    if (!fn) {
+      error = std::string("JIT lookup of ") + name + " failed: " + llvm::toString(fn.takeError());
+      return false;
+    }
+    *slot = *fn;
+  }
+  return true;
+}
+
+std::unique_ptr<CompiledGroup> CompiledGroup::compile(const GroupSpec &group, int64_t runs,
+                                                      std::string &error, bool energyProbes,
+                                                      CpuLoops loops) {
+  initializeNativeTarget();
   auto start = std::chrono::steady_clock::now();
   mlir::DialectRegistry registry;
   registerSweepDialects(registry);
   mlir::MLIRContext context(registry);
   context.disableMultithreading(); // Groups compile on the trainer's threads.
-  mlir::OwningOpRef<mlir::ModuleOp> module = buildTrainProgram(context, group, runs);
-
   std::string diagnostics;
-  llvm::raw_string_ostream diagnosticStream(diagnostics);
-  mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &diag) {
-    diagnosticStream << diag << "\n";
-    return mlir::success();
-  });
-  mlir::PassManager pm(&context);
-  buildCpuPipeline(pm, CpuStage::LLVM, energyProbes, loops);
-  if (mlir::failed(pm.run(*module))) {
+  mlir::OwningOpRef<mlir::ModuleOp> module = lowerGroup(
+      context, group, runs,
+      [&](mlir::OpPassManager &pm) { buildCpuPipeline(pm, CpuStage::LLVM, energyProbes, loops); },
+      diagnostics);
+  if (!module) {
     error = "compiling group '" + group.label + "' failed: " + diagnostics;
     return nullptr;
   }
@@ -127,15 +140,9 @@ std::unique_ptr<CompiledGroup> CompiledGroup::compile(const GroupSpec &group, in
     return symbols;
   });
 
-  for (auto [name, slot] : {std::pair{"_mlir_ciface_train_step", &compiled->trainStepFn},
-                            std::pair{"_mlir_ciface_evaluate", &compiled->evaluateFn}}) {
-    auto fn = compiled->engine->lookupPacked(name);
-    if (!fn) {
-      error = std::string("JIT lookup of ") + name + " failed: " + llvm::toString(fn.takeError());
-      return nullptr;
-    }
-    *slot = *fn;
-  }
+  if (!lookupGroupEntryPoints(*compiled->engine, compiled->trainStepFn, compiled->evaluateFn,
+                              error))
+    return nullptr;
   compiled->seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return compiled;

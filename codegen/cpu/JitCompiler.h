@@ -52,6 +52,15 @@ private:
   std::vector<PhaseCost> phaseTable;
 };
 
+/// LLVM's native target and its assembly printer, once per process (every
+/// JIT of a group needs them).
+void initializeNativeTarget();
+
+/// The packed C entry points @train_step and @evaluate of `engine`; false
+/// with `error` set when one is missing.
+bool lookupGroupEntryPoints(mlir::ExecutionEngine &engine, void (*&trainStep)(void **),
+                            void (*&evaluate)(void **), std::string &error);
+
 /// The phase table a module's probes index (its energy.phases attribute).
 std::vector<PhaseCost> readPhaseTable(mlir::ModuleOp module);
 

@@ -4,8 +4,8 @@
 
 #include "codegen/cpu/JitCompiler.h"
 #include "lib/Conversion/Passes.h"
-#include "lib/MLIRGen/TrainProgram.h"
 #include "lib/Pipelines/CpuPipeline.h"
+#include "lib/Pipelines/GroupPipeline.h"
 #include "lib/Registration/Registration.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -22,19 +22,17 @@ bool sweep::staticPhaseCosts(const GroupSpec &group, int64_t runs, std::vector<P
   registerSweepDialects(registry);
   mlir::MLIRContext context(registry);
   context.disableMultithreading();
-  mlir::OwningOpRef<mlir::ModuleOp> module = buildTrainProgram(context, group, runs);
-  std::string diagnostics;
-  llvm::raw_string_ostream stream(diagnostics);
-  mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &diag) {
-    stream << diag << "\n";
-    return mlir::success();
-  });
   // The CPU pipeline up to its energy regions (so the same costs as compiled
   // code), and their table.
-  mlir::PassManager pm(&context);
-  buildCpuPipeline(pm, CpuStage::Autodiff);
-  pm.addPass(createConvertEnergyToProbeCalls());
-  if (mlir::failed(pm.run(*module))) {
+  std::string diagnostics;
+  mlir::OwningOpRef<mlir::ModuleOp> module = lowerGroup(
+      context, group, runs,
+      [](mlir::OpPassManager &pm) {
+        buildCpuPipeline(pm, CpuStage::Autodiff);
+        pm.addPass(createConvertEnergyToProbeCalls());
+      },
+      diagnostics);
+  if (!module) {
     error = "static costs of group '" + group.label + "': " + diagnostics;
     return false;
   }

@@ -3,7 +3,8 @@
 #include "codegen/nvptx/GpuJit.h"
 
 #include "codegen/nvptx/PtxKernels.h"
-#include "lib/MLIRGen/TrainProgram.h"
+#include "codegen/cpu/JitCompiler.h"
+#include "lib/Pipelines/GroupPipeline.h"
 #include "lib/Registration/Registration.h"
 #include "runtime/cuda/GpuRuntime.h"
 
@@ -27,11 +28,7 @@ GpuCompiledGroup::~GpuCompiledGroup() = default;
 std::unique_ptr<GpuCompiledGroup> GpuCompiledGroup::compile(const GroupSpec &group, int64_t runs,
                                                             const GpuTarget &target,
                                                             std::string &error) {
-  static std::once_flag initialized;
-  std::call_once(initialized, [] {
-    llvm::InitializeNativeTarget();
-    llvm::InitializeNativeTargetAsmPrinter();
-  });
+  initializeNativeTarget();
   auto start = std::chrono::steady_clock::now();
   if (findLibdevice(target.toolkit, error).empty())
     return nullptr;
@@ -39,17 +36,11 @@ std::unique_ptr<GpuCompiledGroup> GpuCompiledGroup::compile(const GroupSpec &gro
   registerSweepDialects(registry);
   mlir::MLIRContext context(registry);
   context.disableMultithreading();
-  mlir::OwningOpRef<mlir::ModuleOp> module = buildTrainProgram(context, group, runs);
-
   std::string diagnostics;
-  llvm::raw_string_ostream diagnosticStream(diagnostics);
-  mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &diag) {
-    diagnosticStream << diag << "\n";
-    return mlir::success();
-  });
-  mlir::PassManager pm(&context);
-  buildGpuPipeline(pm, GpuStage::Ptx, target);
-  if (mlir::failed(pm.run(*module))) {
+  mlir::OwningOpRef<mlir::ModuleOp> module = lowerGroup(
+      context, group, runs,
+      [&](mlir::OpPassManager &pm) { buildGpuPipeline(pm, GpuStage::Ptx, target); }, diagnostics);
+  if (!module) {
     error = "compiling group '" + group.label + "' for the GPU failed: " + diagnostics;
     return nullptr;
   }
@@ -76,15 +67,9 @@ std::unique_ptr<GpuCompiledGroup> GpuCompiledGroup::compile(const GroupSpec &gro
                                         llvm::JITSymbolFlags::Exported};
     return symbols;
   });
-  for (auto [name, slot] : {std::pair{"_mlir_ciface_train_step", &compiled->trainStepFn},
-                            std::pair{"_mlir_ciface_evaluate", &compiled->evaluateFn}}) {
-    auto fn = compiled->engine->lookupPacked(name);
-    if (!fn) {
-      error = std::string("JIT lookup of ") + name + " failed: " + llvm::toString(fn.takeError());
-      return nullptr;
-    }
-    *slot = *fn;
-  }
+  if (!lookupGroupEntryPoints(*compiled->engine, compiled->trainStepFn, compiled->evaluateFn,
+                              error))
+    return nullptr;
   compiled->seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return compiled;
