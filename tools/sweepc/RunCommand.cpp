@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "tools/sweepc/Options.h"
 #include "tools/sweepc/RunCommand.h"
 
 #include "codegen/cpu/CpuBackend.h"
@@ -31,38 +32,37 @@ using namespace sweep;
 namespace cl = llvm::cl;
 
 namespace {
-cl::OptionCategory runCategory("sweepc run options");
 
 cl::opt<std::string> backendName(
     "backend",
     cl::desc("How runs are trained: cpu (each group compiled into one fused program) or "
              "interp (the reference interpreter, one run at a time)"),
-    cl::init("cpu"), cl::cat(runCategory));
+    cl::init("cpu"), cl::cat(runOptions()));
 cl::opt<std::string> resultsDir("results",
                                 cl::desc("Directory for results; each sweep writes "
                                          "<dir>/<sweep>/ (default: results)"),
-                                cl::init("results"), cl::cat(runCategory));
+                                cl::init("results"), cl::cat(runOptions()));
 cl::opt<bool> resume("resume", cl::desc("Finish an interrupted sweep, keeping its finished runs"),
-                     cl::cat(runCategory));
+                     cl::cat(runOptions()));
 cl::opt<bool> overwrite("overwrite", cl::desc("Discard earlier results in the directory"),
-                        cl::cat(runCategory));
+                        cl::cat(runOptions()));
 cl::opt<bool> quiet("quiet", cl::desc("No progress output and no leaderboard"),
-                    cl::cat(runCategory));
+                    cl::cat(runOptions()));
 cl::opt<unsigned> threads("jobs",
                           cl::desc("Programs trained at once (default: the number of cores)"),
-                          cl::init(0), cl::cat(runCategory));
+                          cl::init(0), cl::cat(runOptions()));
 cl::opt<unsigned> runsPerProgram(
     "runs-per-program",
     cl::desc("Runs trained together in one compiled program (cpu backend; default 0: chosen "
              "per group by the cache model that `sweepc plan` shows)"),
-    cl::init(0), cl::cat(runCategory));
+    cl::init(0), cl::cat(runOptions()));
 cl::opt<unsigned> top("top", cl::desc("Runs shown in the leaderboard (default 10)"), cl::init(10),
-                      cl::cat(runCategory));
+                      cl::cat(runOptions()));
 cl::opt<std::string> onlySweep("sweep", cl::desc("Run only the sweep with this name"),
-                               cl::cat(runCategory));
+                               cl::cat(runOptions()));
 cl::opt<bool> energyOff("no-energy",
                         cl::desc("No energy probes, meter or joules (to measure their overhead)"),
-                        cl::cat(runCategory));
+                        cl::cat(runOptions()));
 
 void error(const std::string &message) { llvm::errs() << "sweepc: error: " << message << "\n"; }
 

@@ -16,6 +16,7 @@
 #include "lib/Pipelines/GpuPipeline.h"
 #include "lib/Registration/Registration.h"
 #include "tools/sweepc/PlanEnergy.h"
+#include "tools/sweepc/Options.h"
 #include "tools/sweepc/RunCommand.h"
 
 #include "mlir/IR/AsmState.h"
@@ -41,7 +42,7 @@ namespace {
 enum class Emit { AST, Check, Grid, Plan, Sweep, Train, Linalg, Loops, LLVM, Obj, Gpu, Ptx, GpuObj };
 
 cl::list<std::string> positionals(cl::Positional, cl::desc("[check|plan|run] <file.sweep>"),
-                                  cl::OneOrMore);
+                                  cl::OneOrMore, cl::cat(sweepcOptions()));
 
 cl::opt<Emit> emitAction(
     "emit", cl::desc("What to print"), cl::init(Emit::Check),
@@ -66,20 +67,20 @@ cl::opt<Emit> emitAction(
                           "the GPU pipeline: each kernel's PTX (for --gpu-chip)"),
                clEnumValN(Emit::GpuObj, "gpu-obj",
                           "the GPU pipeline: an x86-64 object per group, its host code with "
-                          "the PTX embedded: <o>.<sweep>.g<N>.o (needs -o)")));
+                          "the PTX embedded: <o>.<sweep>.g<N>.o (needs -o)")), cl::cat(sweepcOptions()));
 
 cl::opt<std::string> gpuChip("gpu-chip", cl::desc("The NVIDIA GPU -emit=ptx compiles for"),
-                             cl::value_desc("sm_XY"), cl::init("sm_90"));
+                             cl::value_desc("sm_XY"), cl::init("sm_90"), cl::cat(sweepcOptions()));
 
 cl::opt<std::string> outputFilename("o", cl::desc("Output file"), cl::value_desc("filename"),
-                                    cl::init("-"));
+                                    cl::init("-"), cl::cat(sweepcOptions()));
 
 cl::opt<bool> splitInputFile("split-input-file",
-                             cl::desc("Process each chunk between '// -----' lines on its own"));
+                             cl::desc("Process each chunk between '// -----' lines on its own"), cl::cat(sweepcOptions()));
 
 cl::opt<bool> verifyDiagnostics(
     "verify-diagnostics",
-    cl::desc("Check that the diagnostics match the expected-* comments in the input"));
+    cl::desc("Check that the diagnostics match the expected-* comments in the input"), cl::cat(sweepcOptions()));
 
 /// `sweepc run`: set when the subcommand is given.
 bool trainRuns = false;
@@ -277,6 +278,8 @@ int main(int argc, char **argv) {
   mlir::registerMLIRContextCLOptions();
   mlir::registerPassManagerCLOptions();
   cl::SetVersionPrinter([](llvm::raw_ostream &os) { os << "sweepc 0.1 (LLVM/MLIR 19)\n"; });
+  // LLVM's and MLIR's own options stay usable, unlisted (Options.h).
+  cl::HideUnrelatedOptions({&sweepcOptions(), &runOptions()});
   cl::ParseCommandLineOptions(argc, argv,
                               "sweepc: a compiler for machine-learning training sweeps\n\n"
                               "  sweepc check FILE    diagnostics and a one-line summary\n"
