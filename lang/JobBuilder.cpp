@@ -255,7 +255,7 @@ SweepJob JobBuilder::build(llvm::StringRef sourceFile) {
     out.dataset = it->second;
     out.energyPerLayer = integer("energy.per_layer", 0) != 0;
     job.groups.push_back(std::move(out));
-    job.deviceGpuRequested |= text("device", "auto") == "gpu";
+    job.device = text("device", "auto").str(); // Sema rejects device axes.
     // The same for every run (Sema rejects energy axes).
     job.energyMeter = text("energy.meter", "auto").str();
     job.energyWindowSeconds = double(integer("energy.window_ms", 200)) / 1000.0;

@@ -623,16 +623,19 @@ std::unique_ptr<SweepSpec> Sema::checkSweep(const SweepDecl &decl) {
     spec->metrics = {"loss"};
     spec->reportLoc = decl.getLoc();
   }
-  // Metering and the budget belong to the whole sweep, not to a run.
+  // Metering, the budget and the device belong to the whole sweep, not to a run.
+  auto sweepWide = [](llvm::StringRef path) {
+    return path == "energy" || path.starts_with("energy.") || path == "device";
+  };
   for (const Axis &axis : spec->axes) {
     llvm::StringRef path = spec->paths[axis.pathId].path;
-    if ((path == "energy" || path.starts_with("energy.")) && axis.values.size() > 1)
+    if (sweepWide(path) && axis.values.size() > 1)
       diags.error(axis.loc,
                   "'" + path.str() + "' applies to the whole sweep and cannot vary across runs");
   }
   for (const Choice &choice : spec->choices) {
     llvm::StringRef path = spec->paths[choice.pathId].path;
-    if ((path == "energy" || path.starts_with("energy.")) && choice.alternatives.size() > 1)
+    if (sweepWide(path) && choice.alternatives.size() > 1)
       diags.error(choice.loc,
                   "'" + path.str() + "' applies to the whole sweep and cannot vary across runs");
   }

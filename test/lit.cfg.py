@@ -33,6 +33,8 @@ config.substitutions.append(("%cuda-runtime-libs", " ".join([
     os.path.join(config.sweep_obj_root, "runtime", "cuda", "libSweepRuntimeCuda.a"), "-ldl"])))
 config.substitutions.append(("%fake-cuda", os.path.join(config.sweep_obj_root, "test",
                                                         "unittests", "libsweep-fake-cuda.so")))
+config.substitutions.append(("%fake-nvml", os.path.join(config.sweep_obj_root, "test",
+                                                        "unittests", "libsweep-fake-nvml.so")))
 config.substitutions.append(("%results-check",
                              config.python_executable + " " +
                              os.path.join(config.sweep_src_root, "test", "Integration",

@@ -13,6 +13,7 @@
 
 #include "lib/Pipelines/CpuPipeline.h"
 #include "runtime/energy/Probes.h"
+#include "runtime/exec/CompiledProgram.h"
 #include "runtime/exec/SweepJob.h"
 
 #include <memory>
@@ -25,17 +26,17 @@ class ModuleOp;
 
 namespace sweep {
 
-class CompiledGroup {
+class CompiledGroup : public GroupCode {
 public:
-  ~CompiledGroup();
+  ~CompiledGroup() override;
   /// Calls @train_step / @evaluate with packed arguments.
-  void trainStep(void **args) const { trainStepFn(args); }
-  void evaluate(void **args) const { evaluateFn(args); }
+  void trainStep(void **args) const override { trainStepFn(args); }
+  void evaluate(void **args) const override { evaluateFn(args); }
   /// Wall-clock seconds MLIRGen, the pipeline and the JIT took.
   double compileSeconds() const { return seconds; }
   /// The energy probes' table (the module's energy.phases): probe i starts
   /// phases()[i]. Empty when compiled without probes.
-  const std::vector<PhaseCost> &phases() const { return phaseTable; }
+  const std::vector<PhaseCost> &phases() const override { return phaseTable; }
 
   /// Compiles `group` for `runs` runs; on failure sets `error`. Without
   /// `energyProbes` the code has no probe calls; `loops` as in CpuPipeline.h.

@@ -4,6 +4,7 @@
 
 #include "codegen/nvptx/PtxKernels.h"
 #include "codegen/cpu/JitCompiler.h"
+#include "codegen/cpu/StaticCosts.h"
 #include "lib/Pipelines/GroupPipeline.h"
 #include "lib/Registration/Registration.h"
 #include "runtime/cuda/GpuRuntime.h"
@@ -68,7 +69,8 @@ std::unique_ptr<GpuCompiledGroup> GpuCompiledGroup::compile(const GroupSpec &gro
     return symbols;
   });
   if (!lookupGroupEntryPoints(*compiled->engine, compiled->trainStepFn, compiled->evaluateFn,
-                              error))
+                              error) ||
+      !staticPhaseCosts(group, runs, compiled->phaseTable, error))
     return nullptr;
   compiled->seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -15,6 +15,7 @@
 #define SWEEP_CODEGEN_NVPTX_GPUJIT_H
 
 #include "lib/Pipelines/GpuPipeline.h"
+#include "runtime/exec/CompiledProgram.h"
 #include "runtime/exec/SweepJob.h"
 
 #include <memory>
@@ -26,12 +27,16 @@ class ExecutionEngine;
 
 namespace sweep {
 
-class GpuCompiledGroup {
+class GpuCompiledGroup : public GroupCode {
 public:
-  ~GpuCompiledGroup();
+  ~GpuCompiledGroup() override;
   /// Calls @train_step / @evaluate with packed arguments (device memrefs).
-  void trainStep(void **args) const { trainStepFn(args); }
-  void evaluate(void **args) const { evaluateFn(args); }
+  void trainStep(void **args) const override { trainStepFn(args); }
+  void evaluate(void **args) const override { evaluateFn(args); }
+  /// The static phase costs (codegen/cpu/StaticCosts.h), counted per call:
+  /// kernels cannot call the host's probes.
+  const std::vector<PhaseCost> &phases() const override { return phaseTable; }
+  bool countsCalls() const override { return true; }
   /// Wall-clock seconds MLIRGen, the pipeline, PTX and the JIT took.
   double compileSeconds() const { return seconds; }
   /// Kernels in the group's PTX.
@@ -49,6 +54,7 @@ private:
   void (*evaluateFn)(void **) = nullptr;
   double seconds = 0;
   size_t kernels = 0;
+  std::vector<PhaseCost> phaseTable;
 };
 
 } // namespace sweep

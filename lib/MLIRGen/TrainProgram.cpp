@@ -11,16 +11,6 @@
 using namespace mlir;
 using namespace sweep;
 
-std::vector<const char *> sweep::trainStepHypers(OptimizerKind optimizer) {
-  if (optimizer == OptimizerKind::Sgd)
-    return {"lr", "momentum", "weight_decay", "nesterov"};
-  return {"lr", "beta1", "beta2", "eps", "weight_decay", "correction1", "correction2"};
-}
-
-int64_t sweep::optimizerSlots(OptimizerKind optimizer) {
-  return optimizer == OptimizerKind::Sgd ? 1 : 2;
-}
-
 namespace {
 train::ActivationKind activationKind(Activation activation) {
   switch (activation) {

@@ -25,18 +25,13 @@
 #ifndef SWEEP_LIB_MLIRGEN_TRAINPROGRAM_H
 #define SWEEP_LIB_MLIRGEN_TRAINPROGRAM_H
 
+#include "runtime/exec/CompiledProgram.h" // trainStepHypers, optimizerSlots
 #include "runtime/exec/SweepJob.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 
 namespace sweep {
-
-/// The hyperparameter tensors @train_step takes for `optimizer`, in order.
-std::vector<const char *> trainStepHypers(OptimizerKind optimizer);
-
-/// Optimizer state tensors per parameter: 1 for sgd, 2 for adam and adamw.
-int64_t optimizerSlots(OptimizerKind optimizer);
 
 mlir::OwningOpRef<mlir::ModuleOp> buildTrainProgram(mlir::MLIRContext &context,
                                                     const GroupSpec &group, int64_t runs);

@@ -145,7 +145,7 @@ std::unique_ptr<Context> Context::open(const Driver &driver, int ordinal, std::s
   if (!driver.check(api.deviceGet(&device, ordinal), "cuDeviceGet", error) ||
       !driver.check(api.primaryCtxRetain(&context, device), "cuDevicePrimaryCtxRetain", error))
     return nullptr;
-  std::unique_ptr<Context> result(new Context(driver, device));
+  std::unique_ptr<Context> result(new Context(driver, device, context));
   if (!driver.check(api.ctxSetCurrent(context), "cuCtxSetCurrent", error))
     return nullptr; // The destructor releases the retained context.
   return result;
@@ -154,6 +154,10 @@ std::unique_ptr<Context> Context::open(const Driver &driver, int ordinal, std::s
 Context::~Context() {
   owner.api().ctxSetCurrent(nullptr);
   owner.api().primaryCtxRelease(device);
+}
+
+bool Context::makeCurrent(std::string &error) const {
+  return owner.check(owner.api().ctxSetCurrent(handle), "cuCtxSetCurrent", error);
 }
 
 bool Context::synchronize(std::string &error) const {

@@ -131,12 +131,18 @@ public:
   /// Free and total device memory, in bytes.
   bool memory(size_t &free, size_t &total, std::string &error) const;
 
+  /// Makes the context current on the calling thread (a CUDA context is
+  /// current per thread: a worker thread must do this before its first call).
+  bool makeCurrent(std::string &error) const;
+
   const Driver &driver() const { return owner; }
 
 private:
-  Context(const Driver &driver, CUdevice device) : owner(driver), device(device) {}
+  Context(const Driver &driver, CUdevice device, CUcontext handle)
+      : owner(driver), device(device), handle(handle) {}
   const Driver &owner;
   CUdevice device;
+  CUcontext handle;
 };
 
 /// Device memory from cuMemAlloc, freed when destroyed.

@@ -2,6 +2,8 @@
 
 #include "runtime/cuda/GpuRuntime.h"
 
+#include <atomic>
+
 using namespace sweep::cuda;
 
 namespace {
@@ -14,8 +16,12 @@ std::unique_ptr<GpuRuntime> &instance() {
 /// error nobody can read: the caller's check finds no runtime either).
 GpuRuntime *usable() {
   GpuRuntime *runtime = GpuRuntime::current();
-  return runtime && !runtime->failed() ? runtime : nullptr;
+  return runtime && !runtime->failed() && runtime->enterThread() ? runtime : nullptr;
 }
+
+/// Runtimes opened so far; a thread remembers the one it made current.
+std::atomic<uint64_t> openedRuntimes{0};
+thread_local uint64_t runtimeOnThisThread = 0;
 
 CUdeviceptr address(const void *pointer) { return CUdeviceptr(reinterpret_cast<uintptr_t>(pointer)); }
 } // namespace
@@ -29,6 +35,8 @@ GpuRuntime *GpuRuntime::open(const std::string &library, int ordinal, std::strin
   runtime->contextHandle = Context::open(*runtime->driverHandle, ordinal, why);
   if (!runtime->contextHandle)
     return nullptr;
+  runtime->generation = ++openedRuntimes;
+  runtimeOnThisThread = runtime->generation; // Context::open made it current here.
   instance() = std::move(runtime);
   return instance().get();
 }
@@ -47,6 +55,16 @@ void GpuRuntime::close() {
   runtime->live.clear();
   runtime->contextHandle.reset();
   runtime.reset();
+}
+
+bool GpuRuntime::enterThread() {
+  if (runtimeOnThisThread == generation)
+    return true;
+  std::string why;
+  if (!contextHandle->makeCurrent(why))
+    return fail(why);
+  runtimeOnThisThread = generation;
+  return true;
 }
 
 std::string GpuRuntime::takeError() {
@@ -69,6 +87,8 @@ bool GpuRuntime::failed() {
 }
 
 void *GpuRuntime::allocate(size_t bytes) {
+  if (failed() || !enterThread())
+    return nullptr;
   std::unique_ptr<DeviceBuffer> block;
   {
     std::lock_guard<std::mutex> lock(mutex);

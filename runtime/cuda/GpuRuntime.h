@@ -55,6 +55,10 @@ public:
   /// Records `error` unless one is already kept; false, for chaining.
   bool fail(const std::string &error);
   bool failed();
+  /// Makes the device's context current on the calling thread, once per
+  /// thread (the trainer's and the compiler's threads call in too); false
+  /// with an error kept when the driver refuses.
+  bool enterThread();
 
   /// Device memory of `bytes` bytes: a cached block of that size, or a new
   /// one. Null (and an error kept) when the device has none left.
@@ -85,6 +89,7 @@ public:
 
 private:
   GpuRuntime() = default;
+  uint64_t generation = 0; ///< Which open() made this runtime.
   std::unique_ptr<Driver> driverHandle;
   std::unique_ptr<Context> contextHandle;
   mutable std::mutex mutex;

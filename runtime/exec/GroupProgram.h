@@ -70,6 +70,11 @@ public:
   /// Adds the static cost of the work done since the last call, by phase, as
   /// the program's energy probes counted it (nothing without probes).
   virtual void takeWork(PhaseWork &work) {}
+  /// A failure of the device since the last call, and clears it ("" when
+  /// none): a GPU's calls cannot fail one by one (GpuRuntime keeps the first
+  /// error), so the trainer asks after every step and evaluation and stops
+  /// the sweep with it; finished runs are kept and `--resume` redoes the rest.
+  virtual std::string takeError() { return ""; }
 };
 
 /// A way to build GroupPrograms: the interpreter, a JIT, ...

@@ -100,7 +100,8 @@ struct SweepJob {
   std::string sourceFile;           // The .sweep file, for summary.json.
   std::vector<std::string> columns; // Hyperparameter paths, in runs.csv order.
   std::vector<std::string> metrics; // The `report` metrics: loss, accuracy, mse.
-  bool deviceGpuRequested = false;
+  /// The sweep's `device` setting: auto, cpu or gpu.
+  std::string device = "auto";
   /// The sweep's `energy(...)` setting: which meter ("auto", "rapl", "nvml",
   /// "model"), how often it is read, and the budget in joules (0: none).
   std::string energyMeter = "auto";

@@ -111,6 +111,14 @@ private:
   void evaluate(GroupProgram &program, const Split &split, const Dataset &data, int64_t batch,
                 const std::vector<uint8_t> &alive, std::vector<EvalSums> &sums);
   bool earlyStop(const RunSpec &run, RunState &state, double loss, double accuracy);
+  /// Whether the program's device failed (then `error` says how).
+  static bool failed(GroupProgram &program, const GroupSpec &group, std::string &error) {
+    std::string failure = program.takeError();
+    if (failure.empty())
+      return false;
+    error = "training group '" + group.label + "' failed on the device: " + failure;
+    return true;
+  }
   /// Hands the program's counted work to the ledger (shared by `alive`) and
   /// says whether the energy budget is spent.
   bool account(GroupProgram &program, const std::vector<uint8_t> &alive);
@@ -227,6 +235,8 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished, s
       for (size_t r = 0; r < count; ++r)
         lr[r] = scheduledLearningRate(*runs[r], step, steps, group.epochs);
       program->trainStep(batch, step, lr.data(), alive.data(), loss.data());
+      if (failed(*program, group, error))
+        return false;
       if (account(*program, alive) || budgetSpent) {
         stoppedByBudget = true;
         return true;
@@ -247,6 +257,8 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished, s
       evaluate(*program, data.validation, data, size, alive, validation);
     if (data.test.count)
       evaluate(*program, data.test, data, size, alive, test);
+    if (failed(*program, group, error))
+      return false;
     account(*program, alive);
     if (!data.validation.count && !data.test.count) {
       // The step losses were measured before each update: without a split to
@@ -255,6 +267,8 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished, s
       gather(data.train, data, nullptr, 0, std::min(size, n));
       probe.assign(count, EvalSums());
       program->evaluate(batch, alive.data(), probe.data());
+      if (failed(*program, group, error))
+        return false;
       account(*program, alive);
       for (size_t r = 0; r < count; ++r)
         if (alive[r] && !std::isfinite(probe[r].loss)) {

@@ -232,6 +232,7 @@ std::string sweep::summaryJson(const SweepJob &job, const std::vector<RunRecord>
   os << "  \"sweep\": " << jsonString(job.name) << ",\n";
   os << "  \"source\": " << jsonString(job.sourceFile) << ",\n";
   os << "  \"backend\": " << jsonString(facts.backend) << ",\n";
+  os << "  \"device\": " << jsonString(facts.device) << ",\n";
   os << "  \"host\": " << jsonString(facts.host) << ",\n";
   os << "  \"threads\": " << facts.threads << ",\n";
   os << "  \"started\": " << jsonString(facts.started) << ",\n";

@@ -48,6 +48,7 @@ struct EnergyFacts {
 /// Facts about the invocation that summary.json records.
 struct SweepFacts {
   std::string backend;
+  std::string device; // "cpu", or "cuda: " and the GPU's name.
   std::string started, finished; // ISO 8601, UTC.
   double wallSeconds = 0;
   size_t resumedRuns = 0; // Runs kept from an earlier, interrupted invocation.

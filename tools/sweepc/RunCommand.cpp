@@ -1,10 +1,8 @@
 //===- RunCommand.cpp - `sweepc run` --------------------------------------===//
 //
-// Lowers each planned sweep to the runtime's plain SweepJob, loads its data,
-// opens its results directory (resuming if asked), trains every run with the
-// chosen backend, and prints the leaderboard. Everything that can fail on bad
-// input (data files, the output directory) is checked before the first
-// results file is written.
+// Lowers each planned sweep to the runtime's plain SweepJob and hands it to
+// the runner (runtime/driver/SweepRunner.h) with backends that compile with
+// a JIT: the CPU's (or the interpreter), and the GPU's, opened on first use.
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,20 +11,16 @@
 
 #include "codegen/cpu/CpuBackend.h"
 #include "codegen/cpu/StaticCosts.h"
+#include "codegen/nvptx/GpuBackend.h"
 #include "lang/JobBuilder.h"
 #include "runtime/cuda/CudaDriver.h"
-#include "runtime/exec/Trainer.h"
+#include "runtime/driver/SweepRunner.h"
 #include "runtime/interp/Interpreter.h"
-#include "runtime/results/Summary.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/raw_ostream.h"
 
-#include <chrono>
-#include <iostream>
 #include <thread>
-
-#include <unistd.h>
 
 using namespace sweep;
 namespace cl = llvm::cl;
@@ -35,9 +29,15 @@ namespace {
 
 cl::opt<std::string> backendName(
     "backend",
-    cl::desc("How runs are trained: cpu (each group compiled into one fused program) or "
-             "interp (the reference interpreter, one run at a time)"),
+    cl::desc("How runs are trained on the CPU: cpu (each group compiled into one fused "
+             "program) or interp (the reference interpreter, one run at a time)"),
     cl::init("cpu"), cl::cat(runOptions()));
+cl::opt<std::string> deviceName(
+    "device",
+    cl::desc("Where runs train: cpu, cuda (an NVIDIA GPU; an error when there is none) or "
+             "auto (the GPU when one is usable, else the CPU, saying why); default: the "
+             "sweep's `device` setting"),
+    cl::init(""), cl::cat(runOptions()));
 cl::opt<std::string> resultsDir("results",
                                 cl::desc("Directory for results; each sweep writes "
                                          "<dir>/<sweep>/ (default: results)"),
@@ -49,12 +49,14 @@ cl::opt<bool> overwrite("overwrite", cl::desc("Discard earlier results in the di
 cl::opt<bool> quiet("quiet", cl::desc("No progress output and no leaderboard"),
                     cl::cat(runOptions()));
 cl::opt<unsigned> threads("jobs",
-                          cl::desc("Programs trained at once (default: the number of cores)"),
+                          cl::desc("Programs trained at once on the CPU (default: the number "
+                                   "of cores)"),
                           cl::init(0), cl::cat(runOptions()));
 cl::opt<unsigned> runsPerProgram(
     "runs-per-program",
-    cl::desc("Runs trained together in one compiled program (cpu backend; default 0: chosen "
-             "per group by the cache model that `sweepc plan` shows)"),
+    cl::desc("Runs trained together in one compiled program (default 0: on the CPU chosen "
+             "per group by the cache model that `sweepc plan` shows; on the GPU the whole "
+             "group)"),
     cl::init(0), cl::cat(runOptions()));
 cl::opt<unsigned> top("top", cl::desc("Runs shown in the leaderboard (default 10)"), cl::init(10),
                       cl::cat(runOptions()));
@@ -66,194 +68,75 @@ cl::opt<bool> energyOff("no-energy",
 
 void error(const std::string &message) { llvm::errs() << "sweepc: error: " << message << "\n"; }
 
-/// The meter the sweep's `energy(meter: ...)` asks for, for a CPU backend
-/// training on `cores` cores; null with `problem` when it cannot be had.
-std::unique_ptr<EnergyMeter> openSweepMeter(const SweepJob &job, unsigned cores,
-                                            std::string &problem) {
-  const char *root = std::getenv("SWEEPC_POWERCAP_ROOT");
-  std::string why;
-  if (job.energyMeter == "model")
-    return openModelMeter(EnergyModel::cpu(cores), "the sweep asks for energy(meter: model)");
-  if (job.energyMeter == "nvml") {
-    problem = "sweep '" + job.name + "' asks for energy(meter: nvml), which meters GPUs; the " +
-              "runs train on the CPU (use rapl, model or auto)";
-    return nullptr;
-  }
-  if (job.energyMeter == "rapl") {
-    std::unique_ptr<EnergyMeter> rapl =
-        openRaplMeter(root && *root ? root : "/sys/class/powercap", why);
-    if (!rapl)
-      problem = "sweep '" + job.name + "' asks for energy(meter: rapl), but " + why;
-    return rapl;
-  }
-  return openCpuMeter(cores);
+RunSettings runSettings() {
+  RunSettings settings;
+  settings.resultsDir = resultsDir;
+  settings.resume = resume;
+  settings.overwrite = overwrite;
+  settings.quiet = quiet;
+  settings.energyOff = energyOff;
+  settings.threads = threads;
+  settings.top = top;
+  settings.device = deviceName;
+  return settings;
 }
 
-std::string hostName() {
-  char buffer[256] = {0};
-  if (::gethostname(buffer, sizeof buffer - 1) != 0)
-    return "";
-  return buffer;
-}
-
-int runOne(const PlannedSweep &sweep, llvm::StringRef sourceFile, llvm::StringRef baseDir,
-           SourceDiagnostics &diags, Backend &backend) {
-  auto wallStart = std::chrono::steady_clock::now();
-  std::string started = isoTimeNow();
-  SweepJob job = buildSweepJob(sweep, sourceFile, baseDir, diags);
-  if (job.deviceGpuRequested && !quiet) {
-    bool found = false;
-    std::string gpus = sweep::cuda::probeGpus(sweep::cuda::driverLibrary(), found);
-    llvm::errs() << "sweepc: note: sweep '" << job.name << "' asks for device gpu (" << gpus
-                 << "); this sweepc has no GPU backend yet, so the " << backend.name()
-                 << " backend trains on the CPU\n";
+/// The JIT-compiling backends: the CPU's now, the GPU's when a sweep first
+/// wants it (opening the driver and checking the toolkit once).
+class JitBackends : public BackendSource {
+public:
+  explicit JitBackends(std::unique_ptr<Backend> cpuBackend) : cpuBackend(std::move(cpuBackend)) {}
+  ~JitBackends() override {
+    gpuBackend.reset();
+    if (opened)
+      cuda::GpuRuntime::close();
   }
-
-  // The groups compile while the data loads (compiling needs only the job).
-  // Both fail before any results file exists; a data error is reported first.
-  unsigned workers =
-      threads ? unsigned(threads) : std::max(1u, std::thread::hardware_concurrency());
-  size_t programsBefore = backend.programsCompiled();
-  std::string compileProblem;
-  bool compiled = false;
-  double compileWall = 0;
-  std::thread compiling([&] {
-    auto compileStart = std::chrono::steady_clock::now();
-    compiled = prepareBackend(job, backend, workers, compileProblem);
-    compileWall =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - compileStart).count();
-  });
-
-  std::vector<Dataset> datasets(job.datasets.size());
-  bool hasValidation = false, hasTest = false;
-  for (size_t d = 0; d < job.datasets.size(); ++d) {
-    std::string problem;
-    if (!loadDataset(job.datasets[d], datasets[d], problem)) {
-      compiling.join();
-      error("sweep '" + job.name + "': " + problem);
-      return 1;
+  Backend &cpu() override { return *cpuBackend; }
+  Backend *gpu(std::string &why) override {
+    if (!triedGpu) {
+      triedGpu = true;
+      openGpu();
     }
-    for (const std::string &warning : datasets[d].warnings)
-      llvm::errs() << "sweepc: warning: " << warning << "\n";
-    hasValidation |= datasets[d].validation.count > 0;
-    hasTest |= datasets[d].test.count > 0;
+    why = gpuProblem;
+    return gpuBackend.get();
   }
-  std::vector<MetricColumn> metrics = metricColumns(job.metrics, hasValidation, hasTest);
-  Ranking ranking = chooseRanking(metrics);
+  std::string gpuName() const override { return name; }
 
-  if (!quiet && backend.name() == "cpu")
-    llvm::errs() << "[" << job.name << "] compiling " << job.groups.size() << " group"
-                 << (job.groups.size() == 1 ? "" : "s") << "\n";
-  compiling.join();
-  if (!compiled) {
-    error(compileProblem);
-    return 1;
-  }
-  std::string problem;
-
-  ResultsStore::Mode mode = overwrite ? ResultsStore::Mode::Overwrite
-                            : resume  ? ResultsStore::Mode::Resume
-                                      : ResultsStore::Mode::Fresh;
-  std::unique_ptr<ResultsStore> store =
-      ResultsStore::open(resultsDir + "/" + job.name, job, metrics, mode, problem);
-  if (!store) {
-    error(problem);
-    return 1;
-  }
-
-  std::vector<RunRecord> records = store->recoveredRuns();
-  TrainerOptions options;
-  options.threads = threads ? unsigned(threads) : std::max(1u, std::thread::hardware_concurrency());
-  std::unique_ptr<EnergyLedger> ledger;
-  if (!energyOff) {
-    std::unique_ptr<EnergyMeter> meter = openSweepMeter(job, options.threads, problem);
-    if (!meter) {
-      error(problem);
-      return 1;
+private:
+  void openGpu() {
+    if (backendName == "interp") {
+      gpuProblem = "the interpreter (--backend=interp) trains on the CPU only";
+      return;
     }
-    if (!quiet)
-      llvm::errs() << "[" << job.name << "] energy: " << meter->source() << ", "
-                   << meter->describe() << "\n";
-    ledger = std::make_unique<EnergyLedger>(std::move(meter), job.energyWindowSeconds,
-                                            EnergyModel::cpu(options.threads));
-    ledger->measureIdle(0.25);
-    options.energy = ledger.get();
-    options.energyBudgetJoules = job.energyBudgetJoules;
-  }
-  Progress progress(Progress::detectMode(quiet), job.name, job.runs.size(), records.size(),
-                    remainingWork(job, *store), metrics[ranking.column].name,
-                    ranking.higherIsBetter);
-  TrainerOutcome outcome;
-  bool ok = trainSweep(job, datasets, backend, *store, metrics, ranking, progress, options, records,
-                       problem, &outcome);
-  progress.finish();
-  if (!ok) {
-    error(problem);
-    return 1;
+    GpuTarget target;
+    target.toolkit = defaultCudaToolkit();
+    std::string why;
+    if (findLibdevice(target.toolkit, why).empty()) {
+      gpuProblem = "no GPU code can be built: " + why;
+      return;
+    }
+    std::string library = cuda::driverLibrary();
+    cuda::GpuRuntime *runtime = cuda::GpuRuntime::open(library, 0, why);
+    if (!runtime) {
+      gpuProblem = "no GPU: " + why;
+      return;
+    }
+    opened = true;
+    std::vector<cuda::DeviceInfo> devices;
+    if (!runtime->driver().devices(devices, why) || devices.empty()) {
+      gpuProblem = "no GPU: " + (why.empty() ? "the CUDA driver sees no device" : why);
+      return;
+    }
+    // Code for the device's own compute capability (sm_90 on Hopper).
+    target.chip = "sm_" + std::to_string(devices[0].major) + std::to_string(devices[0].minor);
+    name = devices[0].describe();
+    gpuBackend = createGpuBackend(*runtime, target, runsPerProgram);
   }
 
-  SweepFacts facts;
-  facts.backend = backend.name();
-  facts.started = started;
-  facts.finished = isoTimeNow();
-  facts.wallSeconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
-  facts.resumedRuns = store->recoveredRuns().size();
-  facts.threads = options.threads;
-  facts.host = hostName();
-  // Wall time of compiling up front on all threads (a resumed sweep may
-  // compile a leftover chunk size during training; that counts as training).
-  facts.compileSeconds = compileWall;
-  facts.programs = backend.programsCompiled() - programsBefore;
-  if (ledger) {
-    std::string meterError;
-    ledger->closeWindow(meterError);
-    EnergyFacts &energy = facts.energy;
-    energy.metered = true;
-    energy.source = ledger->meter().source();
-    energy.detail = ledger->meter().describe();
-    energy.totalJoules = ledger->totalJoules();
-    energy.unattributedJoules = double(ledger->unattributedMicrojoules()) * 1e-6;
-    energy.idleWatts = ledger->idleWatts();
-    energy.seconds = ledger->seconds();
-    for (const auto &[phase, micro] : ledger->phaseMicrojoules())
-      energy.phaseJoules.push_back({phase, double(micro) * 1e-6});
-    energy.budgetJoules = job.energyBudgetJoules;
-    energy.budgetSpent = outcome.budgetSpent;
-    energy.unfinishedRuns = outcome.unfinishedRuns;
-    energy.error = ledger->error();
-  }
-  std::sort(records.begin(), records.end(),
-            [](const RunRecord &a, const RunRecord &b) { return a.id < b.id; });
-  if (!store->writeSummary(summaryJson(job, records, metrics, ranking, facts), problem)) {
-    error(problem);
-    return 1;
-  }
-  if (!quiet) {
-    if (facts.programs) {
-      char line[160];
-      std::snprintf(line, sizeof line, "Compiled %zu group program%s in %.2f s of %.1f s.\n",
-                    facts.programs, facts.programs == 1 ? "" : "s", facts.compileSeconds,
-                    facts.wallSeconds);
-      std::cout << line;
-    }
-    printLeaderboard(std::cout, job, records, metrics, ranking, top);
-    printEnergyReport(std::cout, records, metrics, ranking, facts.energy);
-    std::cout << "Results: " << store->directory() << "/{runs.csv,curves.csv,summary.json}\n";
-    std::cout.flush();
-  }
-  if (outcome.budgetSpent) {
-    char line[256];
-    std::snprintf(line, sizeof line,
-                  "sweepc: sweep '%s' stopped: its energy budget of %g J is spent (%.4g J "
-                  "used); %zu runs finished, %zu not (sweepc run --resume trains them with a "
-                  "new budget)\n",
-                  job.name.c_str(), job.energyBudgetJoules, facts.energy.totalJoules,
-                  records.size(), outcome.unfinishedRuns);
-    llvm::errs() << line;
-  }
-  return 0;
-}
+  std::unique_ptr<Backend> cpuBackend, gpuBackend;
+  bool triedGpu = false, opened = false;
+  std::string gpuProblem, name;
+};
 } // namespace
 
 unsigned sweep::runThreads() {
@@ -276,7 +159,7 @@ std::unique_ptr<Backend> sweep::createRunBackend(const FrontEndResult &result) {
     size_t groups = 1;
     for (const PlannedSweep &sweep : result.sweeps)
       groups = std::max(groups, sweep.plan.groups.size());
-    size_t cores = threads ? unsigned(threads) : std::max(1u, std::thread::hardware_concurrency());
+    size_t cores = runThreads();
     return createCpuBackend((cores + groups - 1) / groups, runsPerProgram, !energyOff);
   }
   error("unknown backend '" + backendName + "'; this sweepc has: cpu, interp");
@@ -289,15 +172,22 @@ int sweep::runSweeps(const FrontEndResult &result, llvm::StringRef sourceFile,
     error("--resume and --overwrite exclude each other");
     return 1;
   }
-  std::unique_ptr<Backend> backend = createRunBackend(result);
-  if (!backend)
+  if (backendName == "interp" && deviceName == "cuda") {
+    error("--backend=interp trains on the CPU only; it cannot be combined with --device=cuda");
     return 1;
+  }
+  std::unique_ptr<Backend> cpu = createRunBackend(result);
+  if (!cpu)
+    return 1;
+  JitBackends backends(std::move(cpu));
+  RunSettings settings = runSettings();
   bool found = onlySweep.empty();
   for (const PlannedSweep &sweep : result.sweeps) {
     if (!onlySweep.empty() && sweep.spec->name != onlySweep)
       continue;
     found = true;
-    if (int status = runOne(sweep, sourceFile, baseDir, diags, *backend))
+    SweepJob job = buildSweepJob(sweep, sourceFile, baseDir, diags);
+    if (int status = runSweepJob(job, settings, backends))
       return status;
   }
   if (!found) {

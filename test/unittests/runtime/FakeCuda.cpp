@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 
@@ -56,6 +57,15 @@ bool failing(const char *call, CUresult &code) {
   state.failCall.clear();
   return true;
 }
+
+/// The context current on this thread: as the real driver, calls that need
+/// one fail with CUDA_ERROR_INVALID_CONTEXT on a thread that never set it.
+thread_local CUctx_st *currentContext = nullptr;
+constexpr CUresult kInvalidContext = 201;
+
+#define FAKE_NEEDS_CONTEXT()                                                                       \
+  if (!currentContext)                                                                             \
+  return kInvalidContext
 
 #define FAKE_FAIL(call)                                                                            \
   if (CUresult code = kSuccess; failing(call, code))                                               \
@@ -106,6 +116,8 @@ CUresult cuGetErrorName(CUresult code, const char **name) {
     return *name = "CUDA_ERROR_OUT_OF_MEMORY", kSuccess;
   case 100:
     return *name = "CUDA_ERROR_NO_DEVICE", kSuccess;
+  case 201:
+    return *name = "CUDA_ERROR_INVALID_CONTEXT", kSuccess;
   case 218:
     return *name = "CUDA_ERROR_INVALID_PTX", kSuccess;
   case 500:
@@ -124,6 +136,8 @@ CUresult cuGetErrorString(CUresult code, const char **text) {
     return *text = "out of memory", kSuccess;
   case 100:
     return *text = "no CUDA-capable device is detected", kSuccess;
+  case 201:
+    return *text = "invalid device context", kSuccess;
   case 218:
     return *text = "a PTX JIT compilation failed", kSuccess;
   case 500:
@@ -132,7 +146,16 @@ CUresult cuGetErrorString(CUresult code, const char **text) {
   return *text = nullptr, kInvalidValue;
 }
 
-CUresult cuInit(unsigned) { return state.initResult; }
+/// $SWEEP_FAKE_CUDA_FAIL=CALL:CODE makes the first CALL return CODE, for
+/// tests of programs that load the fake without calling fake_cuda_fail.
+CUresult cuInit(unsigned) {
+  if (const char *fail = std::getenv("SWEEP_FAKE_CUDA_FAIL"); fail && std::strchr(fail, ':')) {
+    const char *colon = std::strchr(fail, ':');
+    state.failCall.assign(fail, colon);
+    state.failCode = std::atoi(colon + 1);
+  }
+  return state.initResult;
+}
 
 CUresult cuDriverGetVersion(int *version) {
   FAKE_FAIL("cuDriverGetVersion");
@@ -192,8 +215,9 @@ CUresult cuDevicePrimaryCtxRelease_v2(int) {
   return kSuccess;
 }
 
-CUresult cuCtxSetCurrent(CUctx_st *) {
+CUresult cuCtxSetCurrent(CUctx_st *context) {
   FAKE_FAIL("cuCtxSetCurrent");
+  currentContext = context;
   return kSuccess;
 }
 
@@ -211,6 +235,7 @@ CUresult cuMemGetInfo_v2(size_t *free, size_t *total) {
 
 CUresult cuMemAlloc_v2(CUdeviceptr *pointer, size_t bytes) {
   FAKE_FAIL("cuMemAlloc_v2");
+  FAKE_NEEDS_CONTEXT();
   *pointer = CUdeviceptr(reinterpret_cast<uintptr_t>(new char[bytes ? bytes : 1]));
   ++state.liveAllocations;
   return kSuccess;
@@ -224,12 +249,14 @@ CUresult cuMemFree_v2(CUdeviceptr pointer) {
 
 CUresult cuMemcpyHtoD_v2(CUdeviceptr to, const void *from, size_t bytes) {
   FAKE_FAIL("cuMemcpyHtoD_v2");
+  FAKE_NEEDS_CONTEXT();
   std::memcpy(reinterpret_cast<void *>(uintptr_t(to)), from, bytes);
   return kSuccess;
 }
 
 CUresult cuMemcpyDtoH_v2(void *to, CUdeviceptr from, size_t bytes) {
   FAKE_FAIL("cuMemcpyDtoH_v2");
+  FAKE_NEEDS_CONTEXT();
   std::memcpy(to, reinterpret_cast<const void *>(uintptr_t(from)), bytes);
   return kSuccess;
 }
@@ -244,6 +271,7 @@ CUresult cuMemcpyDtoHAsync_v2(void *to, CUdeviceptr from, size_t bytes, void *) 
 
 CUresult cuMemcpyAsync(CUdeviceptr to, CUdeviceptr from, size_t bytes, void *) {
   FAKE_FAIL("cuMemcpyAsync");
+  FAKE_NEEDS_CONTEXT();
   std::memmove(reinterpret_cast<void *>(uintptr_t(to)), reinterpret_cast<void *>(uintptr_t(from)),
                bytes);
   return kSuccess;
@@ -251,6 +279,7 @@ CUresult cuMemcpyAsync(CUdeviceptr to, CUdeviceptr from, size_t bytes, void *) {
 
 CUresult cuStreamCreate(void **stream, unsigned) {
   FAKE_FAIL("cuStreamCreate");
+  FAKE_NEEDS_CONTEXT();
   *stream = &state;
   return kSuccess;
 }
@@ -264,6 +293,7 @@ CUresult cuStreamSynchronize(void *) {
 
 CUresult cuModuleLoadData(CUmod_st **module, const void *image) {
   FAKE_FAIL("cuModuleLoadData");
+  FAKE_NEEDS_CONTEXT();
   *module = new CUmod_st{static_cast<const char *>(image)};
   ++state.liveModules;
   return kSuccess;
@@ -288,6 +318,7 @@ CUresult cuLaunchKernel(CUfunc_st *, unsigned gridX, unsigned gridY, unsigned gr
                         unsigned blockX, unsigned blockY, unsigned blockZ, unsigned, void *,
                         void **parameters, void **) {
   FAKE_FAIL("cuLaunchKernel");
+  FAKE_NEEDS_CONTEXT();
   ++state.launches;
   state.lastGrid[0] = gridX, state.lastGrid[1] = gridY, state.lastGrid[2] = gridZ;
   state.lastBlock[0] = blockX, state.lastBlock[1] = blockY, state.lastBlock[2] = blockZ;

@@ -22,7 +22,7 @@ constexpr int kUninitialized = 1;
 
 struct State {
   int initResult = kSuccess;
-  unsigned devices = 0;
+  unsigned devices = 1; ///< A program that loads the fake without setting it sees one GPU.
   unsigned powerMw = 0;
   unsigned long long energyMj = 0;
   int liveInits = 0; ///< nvmlInit_v2 calls not yet shut down.

@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <thread>
 
 using namespace sweep::cuda;
 
@@ -138,4 +139,18 @@ TEST_F(GpuRuntimeFake, TheFirstErrorIsKeptAndStopsTheCallsAfterIt) {
             std::string::npos);
   EXPECT_EQ(mgpuMemAlloc(16, nullptr, true), nullptr);
   EXPECT_EQ(runtime->takeError(), "mgpuMemAlloc: host-shared (managed) memory is not supported");
+}
+
+// A CUDA context is current per thread; the trainer and the compiler call in
+// from threads other than the one that opened the runtime. (The stand-in
+// driver refuses, as the real one, calls on a thread without a context.)
+TEST_F(GpuRuntimeFake, OtherThreadsMakeTheContextCurrentFirst) {
+  void *block = nullptr;
+  std::thread worker([&] { block = mgpuMemAlloc(256, nullptr, false); });
+  worker.join();
+  EXPECT_NE(block, nullptr);
+  EXPECT_EQ(runtime->takeError(), "");
+  std::thread again([&] { mgpuMemFree(block, nullptr); });
+  again.join();
+  EXPECT_EQ(runtime->takeError(), "");
 }

@@ -1,0 +1,27 @@
+//===- GpuBackend.h - `--device=cuda`: groups as GPU kernels ----*- C++ -*-===//
+//
+// Each group is compiled by the GPU pipeline (GpuJit.h) and trained as one
+// program over all its runs, its parameters and optimizer state in device
+// memory for the whole training (runtime/exec/CompiledProgram.h over
+// runtime/cuda/DeviceBufferSpace.h). The runtime must be open
+// (GpuRuntime::open) for the backend's life.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SWEEP_CODEGEN_NVPTX_GPUBACKEND_H
+#define SWEEP_CODEGEN_NVPTX_GPUBACKEND_H
+
+#include "lib/Pipelines/GpuPipeline.h"
+#include "runtime/cuda/GpuRuntime.h"
+#include "runtime/exec/GroupProgram.h"
+
+namespace sweep {
+
+/// The GPU backend on `runtime` for `target`. Programs hold a whole group, or
+/// `runsPerProgram` runs when it is not 0.
+std::unique_ptr<Backend> createGpuBackend(cuda::GpuRuntime &runtime, const GpuTarget &target,
+                                          size_t runsPerProgram = 0);
+
+} // namespace sweep
+
+#endif // SWEEP_CODEGEN_NVPTX_GPUBACKEND_H

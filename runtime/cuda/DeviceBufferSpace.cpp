@@ -1,0 +1,12 @@
+//===- DeviceBufferSpace.cpp - device memory for compiled programs --------===//
+
+#include "runtime/cuda/DeviceBufferSpace.h"
+
+using namespace sweep::cuda;
+
+void DeviceBufferSpace::copy(void *to, const void *from, size_t bytes) {
+  if (bytes == 0)
+    return;
+  mgpuMemcpy(to, const_cast<void *>(from), bytes, nullptr);
+  mgpuStreamSynchronize(nullptr);
+}

@@ -1,0 +1,58 @@
+//===- SweepRunner.h - one sweep, end to end --------------------*- C++ -*-===//
+//
+// What `sweepc run` does with a SweepJob, and what a `sweepc build`
+// executable does with the job built into it: choose the device, load the
+// data while the groups compile, open the results directory (fresh, resumed
+// or overwritten), open the energy meter, train every run, then write
+// summary.json and print the leaderboard and the energy report. Everything
+// that can fail on bad input is checked before the first results file is
+// written. Plain C++: no LLVM, no MLIR, no front end.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SWEEP_RUNTIME_DRIVER_SWEEPRUNNER_H
+#define SWEEP_RUNTIME_DRIVER_SWEEPRUNNER_H
+
+#include "runtime/exec/GroupProgram.h"
+#include "runtime/exec/SweepJob.h"
+
+#include <string>
+
+namespace sweep {
+
+/// The options of `sweepc run` that a standalone executable accepts too.
+struct RunSettings {
+  std::string program = "sweepc"; // Prefix of messages.
+  std::string resumeCommand = "sweepc run --resume"; // For the energy budget's message.
+  std::string resultsDir = "results";
+  bool resume = false, overwrite = false, quiet = false;
+  bool energyOff = false; // No meter, no probes, no joules.
+  unsigned threads = 0;   // Programs trained at once on the CPU; 0: every core.
+  unsigned top = 10;      // Leaderboard rows.
+  /// cpu, cuda, auto, or "" for the sweep's `device` setting.
+  std::string device;
+};
+
+/// Where the backends come from: `sweepc run` compiles with a JIT, a built
+/// executable links its code.
+class BackendSource {
+public:
+  virtual ~BackendSource() = default;
+  /// The CPU backend (never null).
+  virtual Backend &cpu() = 0;
+  /// The GPU backend, opened on first use; null with `why` when there is no
+  /// usable GPU (no driver, no device, no code for it).
+  virtual Backend *gpu(std::string &why) = 0;
+  /// The GPU's name for messages and summary.json ("" before gpu()).
+  virtual std::string gpuName() const { return ""; }
+};
+
+/// The threads training on the CPU: `settings.threads`, else every core.
+unsigned cpuThreads(const RunSettings &settings);
+
+/// Trains `job` and writes its results; the process exit status.
+int runSweepJob(const SweepJob &job, const RunSettings &settings, BackendSource &backends);
+
+} // namespace sweep
+
+#endif // SWEEP_RUNTIME_DRIVER_SWEEPRUNNER_H

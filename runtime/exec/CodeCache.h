@@ -1,0 +1,103 @@
+//===- CodeCache.h - each group program compiled once -----------*- C++ -*-===//
+//
+// A compiling backend builds code per group structure and run count
+// (groupCodeKey) and shares it among the chunks that need it. Threads compile
+// different keys at once; a thread that needs code another thread is
+// compiling waits for it; a failure is remembered like a success.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SWEEP_RUNTIME_EXEC_CODECACHE_H
+#define SWEEP_RUNTIME_EXEC_CODECACHE_H
+
+#include "runtime/exec/CompiledProgram.h"
+
+#include <functional>
+#include <future>
+#include <map>
+#include <mutex>
+#include <set>
+
+namespace sweep {
+
+class CodeCache {
+public:
+  /// Builds the code, setting `seconds` spent; null with `error`.
+  using Compile =
+      std::function<std::shared_ptr<const GroupCode>(std::string &error, double &seconds)>;
+
+  /// The code of `key`, compiled by `compile` on the first request.
+  std::shared_ptr<const GroupCode> get(const std::string &key, const Compile &compile,
+                                       std::string &error) {
+    std::shared_future<Entry> pending;
+    std::promise<Entry> mine;
+    bool compileHere = false;
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      auto it = entries.find(key);
+      if (it == entries.end()) {
+        pending = mine.get_future().share();
+        entries.emplace(key, pending);
+        compileHere = true;
+      } else {
+        pending = it->second;
+      }
+    }
+    if (compileHere) {
+      Entry entry;
+      double spent = 0;
+      entry.code = compile(entry.error, spent);
+      if (entry.code) {
+        std::lock_guard<std::mutex> lock(mutex);
+        totalSeconds += spent;
+        ++compiledCount;
+      }
+      mine.set_value(std::move(entry));
+    }
+    const Entry &entry = pending.get();
+    if (!entry.code)
+      error = entry.error;
+    return entry.code;
+  }
+
+  /// Seconds spent compiling, and how many programs were compiled.
+  double seconds() const {
+    std::lock_guard<std::mutex> lock(mutex);
+    return totalSeconds;
+  }
+  size_t compiled() const {
+    std::lock_guard<std::mutex> lock(mutex);
+    return compiledCount;
+  }
+
+private:
+  struct Entry {
+    std::shared_ptr<const GroupCode> code;
+    std::string error;
+  };
+  mutable std::mutex mutex;
+  std::map<std::string, std::shared_future<Entry>> entries;
+  double totalSeconds = 0;
+  size_t compiledCount = 0;
+};
+
+/// How many programs `backend` compiles for `job`: trainSweep splits each
+/// group into chunks of runsPerProgram and a remainder, and each chunk size
+/// of each structure is compiled once.
+inline size_t distinctGroupPrograms(const SweepJob &job, const Backend &backend) {
+  std::set<std::string> keys;
+  for (const GroupSpec &group : job.groups) {
+    size_t runs = group.runs.size();
+    if (runs == 0)
+      continue;
+    size_t per = std::min(runs, std::max<size_t>(1, backend.runsPerProgram(job, group)));
+    keys.insert(groupCodeKey(group, per));
+    if (runs % per)
+      keys.insert(groupCodeKey(group, runs % per));
+  }
+  return keys.size();
+}
+
+} // namespace sweep
+
+#endif // SWEEP_RUNTIME_EXEC_CODECACHE_H

@@ -1,0 +1,483 @@
+//===- CompiledProgram.cpp - generated group code behind the group ABI ----===//
+
+#include "runtime/exec/CompiledProgram.h"
+
+#include "runtime/rng/TrainingDraws.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <deque>
+
+using namespace sweep;
+
+std::vector<const char *> sweep::trainStepHypers(OptimizerKind optimizer) {
+  if (optimizer == OptimizerKind::Sgd)
+    return {"lr", "momentum", "weight_decay", "nesterov"};
+  return {"lr", "beta1", "beta2", "eps", "weight_decay", "correction1", "correction2"};
+}
+
+int64_t sweep::optimizerSlots(OptimizerKind optimizer) {
+  return optimizer == OptimizerKind::Sgd ? 1 : 2;
+}
+
+namespace {
+class HostSpace : public BufferSpace {
+public:
+  void *allocate(size_t bytes) override {
+    size_t rounded = (std::max<size_t>(bytes, 1) + 63) / 64 * 64;
+    return std::aligned_alloc(64, rounded);
+  }
+  void release(void *pointer) override { std::free(pointer); }
+  void copy(void *to, const void *from, size_t bytes) override { std::memmove(to, from, bytes); }
+  bool isHost() const override { return true; }
+};
+} // namespace
+
+BufferSpace &sweep::hostBufferSpace() {
+  static HostSpace space;
+  return space;
+}
+
+namespace {
+/// A buffer in a BufferSpace, owned.
+class SpaceBuffer {
+public:
+  explicit SpaceBuffer(BufferSpace &space) : space(&space) {}
+  SpaceBuffer(SpaceBuffer &&other) noexcept
+      : space(other.space), data(other.data), bytes(other.bytes) {
+    other.data = nullptr;
+    other.bytes = 0;
+  }
+  SpaceBuffer &operator=(SpaceBuffer &&other) noexcept {
+    std::swap(space, other.space);
+    std::swap(data, other.data);
+    std::swap(bytes, other.bytes);
+    return *this;
+  }
+  SpaceBuffer(const SpaceBuffer &) = delete;
+  ~SpaceBuffer() {
+    if (data)
+      space->release(data);
+  }
+  /// `size` bytes; the first min(old, new) bytes keep their contents.
+  void resize(size_t size) {
+    if (size == bytes && data)
+      return;
+    void *fresh = space->allocate(std::max<size_t>(size, 1));
+    if (data && fresh)
+      space->copy(fresh, data, std::min(size, bytes));
+    if (data)
+      space->release(data);
+    data = fresh;
+    bytes = size;
+  }
+  /// At least `size` bytes, contents not kept (staging).
+  void reserve(size_t size) {
+    if (size <= bytes && data)
+      return;
+    if (data)
+      space->release(data);
+    data = space->allocate(std::max<size_t>(size, 1));
+    bytes = size;
+  }
+  void *get() const { return data; }
+  size_t size() const { return bytes; }
+
+private:
+  BufferSpace *space;
+  void *data = nullptr;
+  size_t bytes = 0;
+};
+
+/// A memref descriptor as MLIR's C interface lays it out: allocated and
+/// aligned pointers, offset, sizes[rank], strides[rank] (row-major here).
+class Descriptor {
+public:
+  void set(const void *data, const std::vector<int64_t> &shape) {
+    words.assign(3 + 2 * shape.size(), 0);
+    words[0] = words[1] = int64_t(reinterpret_cast<intptr_t>(data));
+    int64_t stride = 1;
+    for (size_t d = shape.size(); d-- > 0;) {
+      words[3 + d] = shape[d];
+      words[3 + shape.size() + d] = stride;
+      stride *= shape[d];
+    }
+  }
+  void *get() { return words.data(); }
+
+private:
+  std::vector<int64_t> words;
+};
+
+/// Packed arguments: one descriptor per memref argument, in order.
+class Arguments {
+public:
+  void clear() { count = 0; }
+  void add(const void *data, std::vector<int64_t> shape) {
+    if (descriptors.size() <= count) {
+      descriptors.emplace_back();
+      pointers.emplace_back();
+    }
+    descriptors[count].set(data, shape);
+    ++count;
+  }
+  void **packed() {
+    packedArgs.resize(count);
+    for (size_t i = 0; i < count; ++i) {
+      pointers[i] = descriptors[i].get();
+      packedArgs[i] = &pointers[i];
+    }
+    return packedArgs.data();
+  }
+
+private:
+  std::deque<Descriptor> descriptors; // Stable addresses.
+  std::deque<void *> pointers;
+  std::vector<void *> packedArgs;
+  size_t count = 0;
+};
+
+int64_t elements(const std::vector<int64_t> &shape) {
+  int64_t count = 1;
+  for (int64_t size : shape)
+    count *= size;
+  return count;
+}
+
+class CompiledProgram : public GroupProgram {
+public:
+  CompiledProgram(const GroupSpec &group, std::vector<const RunSpec *> runs,
+                  std::shared_ptr<const GroupCode> code, CodeForRuns codeForRuns,
+                  BufferSpace &space)
+      : group(group), runs(std::move(runs)), code(std::move(code)),
+        codeForRuns(std::move(codeForRuns)), space(space), probes(this->code->phases()) {
+    slots = optimizerSlots(group.optimizer);
+    for (const LayerSpec &layer : group.layers)
+      if (layer.kind == LayerSpec::Kind::Dropout)
+        maskWidths.push_back(layer.outputs);
+    masks.resize(maskWidths.size());
+    resize(int64_t(this->runs.size()));
+  }
+
+  void init() override {
+    size_t dense = 0;
+    std::vector<float> host;
+    for (const LayerSpec &layer : group.layers) {
+      if (layer.kind != LayerSpec::Kind::Dense)
+        continue;
+      int64_t size = layer.inputs * layer.outputs;
+      host.assign(size_t(r * size), 0.0f);
+      for (int64_t i = 0; i < r; ++i)
+        initDenseWeights(*runs[size_t(i)], dense, layer.inputs, layer.outputs,
+                         host.data() + i * size);
+      upload(params[2 * dense], host);
+      host.assign(size_t(r * layer.outputs), 0.0f);
+      upload(params[2 * dense + 1], host);
+      ++dense;
+    }
+    for (size_t t = 0; t < state.size(); ++t) {
+      host.assign(state[t].size() / sizeof(float), 0.0f);
+      upload(state[t], host);
+    }
+    std::fill(updates.begin(), updates.end(), 0);
+  }
+
+  void trainStep(const Batch &batch, uint64_t step, const double *lr, const uint8_t *alive,
+                 double *loss) override {
+    int64_t n = batch.n;
+    args.clear();
+    size_t staged = 0;
+    addBatch(batch, staged);
+    for (size_t p = 0; p < params.size(); ++p)
+      args.add(params[p].get(), paramShapes[p]);
+    for (size_t p = 0; p < params.size(); ++p)
+      for (int64_t s = 0; s < slots; ++s)
+        args.add(state[p * size_t(slots) + size_t(s)].get(), paramShapes[p]);
+    for (size_t d = 0; d < masks.size(); ++d) {
+      int64_t width = maskWidths[d];
+      masks[d].resize(size_t(r * n * width));
+      for (int64_t i = 0; i < r; ++i) {
+        const RunSpec &run = *runs[size_t(i)];
+        float *mask = masks[d].data() + i * n * width;
+        if (run.dropout[d] == 0)
+          std::fill(mask, mask + n * width, 1.0f);
+        else
+          dropoutScales(run.seed, d, run.dropout[d], step, group.batch, n, width, mask);
+      }
+      args.add(stage(masks[d].data(), masks[d].size() * sizeof(float), staged), {r, n, width});
+    }
+    fillHypers(lr, alive);
+    for (const std::vector<float> &hyper : hypers)
+      args.add(stage(hyper.data(), hyper.size() * sizeof(float), staged), {r});
+    lossRows.resize(size_t(r * n));
+    void *lossOut = output(lossRows.data(), lossRows.size() * sizeof(double), 0);
+    args.add(lossOut, {r, n});
+    for (size_t p = 0; p < params.size(); ++p)
+      args.add(nextParams[p].get(), paramShapes[p]);
+    for (size_t p = 0; p < params.size(); ++p)
+      for (int64_t s = 0; s < slots; ++s)
+        args.add(nextState[p * size_t(slots) + size_t(s)].get(), paramShapes[p]);
+    {
+      ActiveProbes counting(probes);
+      code->trainStep(args.packed());
+      countCall("train_step");
+    }
+    collect(lossRows.data(), lossOut, lossRows.size() * sizeof(double));
+    std::swap(params, nextParams);
+    std::swap(state, nextState);
+    for (int64_t i = 0; i < r; ++i)
+      if (alive[i]) {
+        loss[i] = rowSum(lossRows, i, n) / double(n); // As the interpreter: total / n.
+        ++updates[size_t(i)];
+      }
+  }
+
+  void evaluate(const Batch &batch, const uint8_t *alive, EvalSums *sums) override {
+    args.clear();
+    size_t staged = 0;
+    addBatch(batch, staged);
+    for (size_t p = 0; p < params.size(); ++p)
+      args.add(params[p].get(), paramShapes[p]);
+    int64_t n = batch.n;
+    lossRows.resize(size_t(r * n));
+    squaredRows.resize(size_t(r * n));
+    evalCorrect.resize(size_t(r));
+    void *lossOut = output(lossRows.data(), lossRows.size() * sizeof(double), 0);
+    void *correctOut = output(evalCorrect.data(), evalCorrect.size() * sizeof(float), 1);
+    void *squaredOut = output(squaredRows.data(), squaredRows.size() * sizeof(double), 2);
+    args.add(lossOut, {r, n});
+    args.add(correctOut, {r});
+    args.add(squaredOut, {r, n});
+    {
+      ActiveProbes counting(probes);
+      code->evaluate(args.packed());
+      countCall("evaluate");
+    }
+    collect(lossRows.data(), lossOut, lossRows.size() * sizeof(double));
+    collect(evalCorrect.data(), correctOut, evalCorrect.size() * sizeof(float));
+    collect(squaredRows.data(), squaredOut, squaredRows.size() * sizeof(double));
+    for (int64_t i = 0; i < r; ++i)
+      if (alive[i]) {
+        sums[i].loss += rowSum(lossRows, i, n);
+        sums[i].correct += double(evalCorrect[size_t(i)]);
+        sums[i].squaredError += rowSum(squaredRows, i, n);
+      }
+  }
+
+  bool readParameters(size_t run, std::vector<float> &out) const override {
+    out.clear();
+    for (const SpaceBuffer &tensor : params) {
+      size_t perRun = tensor.size() / sizeof(float) / size_t(r);
+      size_t at = out.size();
+      out.resize(at + perRun);
+      space.copy(out.data() + at, static_cast<const float *>(tensor.get()) + run * perRun,
+                 perRun * sizeof(float));
+    }
+    return space.takeError().empty();
+  }
+
+  /// The code for keep.size() runs (compiled once per run count, from the
+  /// backend's cache), then every run-axis buffer compacted: row keep[i]
+  /// moves to row i, in increasing order, so in place (rows never overlap).
+  bool gather(const std::vector<size_t> &keep, std::string &error) override {
+    if (!validGatherIndices(keep, runs.size(), error))
+      return false;
+    std::shared_ptr<const GroupCode> smaller = codeForRuns(keep.size(), error);
+    if (!smaller)
+      return false;
+    auto compact = [&](SpaceBuffer &tensor) {
+      size_t perRun = tensor.size() / size_t(r);
+      char *data = static_cast<char *>(tensor.get());
+      for (size_t i = 0; i < keep.size(); ++i)
+        if (keep[i] != i)
+          space.copy(data + i * perRun, data + keep[i] * perRun, perRun);
+    };
+    for (SpaceBuffer &tensor : params)
+      compact(tensor);
+    for (SpaceBuffer &tensor : state)
+      compact(tensor);
+    std::vector<const RunSpec *> keptRuns;
+    std::vector<int64_t> keptUpdates;
+    for (size_t index : keep) {
+      keptRuns.push_back(runs[index]);
+      keptUpdates.push_back(updates[index]);
+    }
+    runs = std::move(keptRuns);
+    // Work counted so far was done at the old run count's costs.
+    probes.takeWork(carried);
+    code = std::move(smaller);
+    probes = ProbeCounters(code->phases());
+    resize(int64_t(keep.size()));
+    updates = std::move(keptUpdates);
+    error = space.takeError();
+    return error.empty();
+  }
+
+  size_t runCount() const override { return runs.size(); }
+
+  std::string takeError() override { return space.takeError(); }
+
+private:
+  /// Shapes and buffers for `runs` runs; the rows below min(old, new) keep
+  /// their values.
+  void resize(int64_t runCount) {
+    r = runCount;
+    paramShapes.clear();
+    for (const LayerSpec &layer : group.layers)
+      if (layer.kind == LayerSpec::Kind::Dense) {
+        paramShapes.push_back({r, layer.inputs, layer.outputs});
+        paramShapes.push_back({r, layer.outputs});
+      }
+    auto sized = [&](std::vector<SpaceBuffer> &buffers, size_t count) {
+      while (buffers.size() < count)
+        buffers.emplace_back(space);
+    };
+    sized(params, paramShapes.size());
+    sized(nextParams, paramShapes.size());
+    sized(state, paramShapes.size() * size_t(slots));
+    sized(nextState, paramShapes.size() * size_t(slots));
+    for (size_t p = 0; p < paramShapes.size(); ++p) {
+      size_t bytes = size_t(elements(paramShapes[p])) * sizeof(float);
+      params[p].resize(bytes);
+      nextParams[p].resize(bytes);
+      for (int64_t s = 0; s < slots; ++s) {
+        state[p * size_t(slots) + size_t(s)].resize(bytes);
+        nextState[p * size_t(slots) + size_t(s)].resize(bytes);
+      }
+    }
+    hypers.assign(trainStepHypers(group.optimizer).size(), std::vector<float>(size_t(r)));
+    updates.resize(size_t(r), 0);
+  }
+
+  void upload(SpaceBuffer &to, const std::vector<float> &host) {
+    space.copy(to.get(), host.data(), std::min(to.size(), host.size() * sizeof(float)));
+  }
+
+  /// `host` where the code can read it: itself on the host, else a copy in
+  /// the next of the per-call staging buffers.
+  const void *stage(const void *host, size_t bytes, size_t &slot) {
+    if (space.isHost())
+      return host;
+    while (staging.size() <= slot)
+      staging.emplace_back(space);
+    SpaceBuffer &buffer = staging[slot++];
+    buffer.reserve(bytes);
+    space.copy(buffer.get(), host, bytes);
+    return buffer.get();
+  }
+
+  /// Where the code writes an output that ends up at `host`.
+  void *output(void *host, size_t bytes, size_t slot) {
+    if (space.isHost())
+      return host;
+    while (outputs.size() <= slot)
+      outputs.emplace_back(space);
+    outputs[slot].reserve(bytes);
+    return outputs[slot].get();
+  }
+  void collect(void *host, const void *written, size_t bytes) {
+    if (!space.isHost())
+      space.copy(host, written, bytes);
+  }
+
+  /// For code without probe calls: each phase of `function` once.
+  void countCall(const char *function) {
+    if (!code->countsCalls())
+      return;
+    const std::vector<PhaseCost> &table = probes.phases();
+    for (size_t i = 0; i < table.size(); ++i)
+      if (table[i].function == function)
+        probes.hit(int64_t(i));
+  }
+
+  /// Run i's rows summed in row order from 0, in double (Kernels.h does so).
+  static double rowSum(const std::vector<double> &rows, int64_t i, int64_t n) {
+    double total = 0;
+    for (int64_t b = 0; b < n; ++b)
+      total += rows[size_t(i * n + b)];
+    return total;
+  }
+
+  void addBatch(const Batch &batch, size_t &staged) {
+    args.add(stage(batch.x, size_t(batch.n * group.inputs) * sizeof(float), staged),
+             {batch.n, group.inputs});
+    if (group.classification)
+      args.add(stage(batch.classes, size_t(batch.n) * sizeof(int32_t), staged), {batch.n});
+    else
+      args.add(stage(batch.targets, size_t(batch.n * group.outputs) * sizeof(float), staged),
+               {batch.n, group.outputs});
+  }
+
+  /// The per-run hyperparameters of this step, as the interpreter rounds them.
+  void fillHypers(const double *lr, const uint8_t *alive) {
+    for (int64_t i = 0; i < r; ++i) {
+      const RunSpec &run = *runs[size_t(i)];
+      size_t k = size_t(i);
+      hypers[0][k] = float(lr[i]);
+      if (group.optimizer == OptimizerKind::Sgd) {
+        hypers[1][k] = float(run.momentum);
+        hypers[2][k] = float(run.weightDecay);
+        hypers[3][k] = run.nesterov ? 1.0f : 0.0f;
+      } else {
+        float beta1 = float(run.beta1), beta2 = float(run.beta2);
+        double t = double(updates[k] + (alive[i] ? 1 : 0));
+        hypers[1][k] = beta1;
+        hypers[2][k] = beta2;
+        hypers[3][k] = float(run.eps);
+        hypers[4][k] = float(run.weightDecay);
+        hypers[5][k] = 1.0f - float(std::pow(double(beta1), t));
+        hypers[6][k] = 1.0f - float(std::pow(double(beta2), t));
+      }
+    }
+  }
+
+  void takeWork(PhaseWork &work) override {
+    for (const auto &[phase, cost] : carried.phases)
+      work.add(phase, cost);
+    carried = PhaseWork();
+    probes.takeWork(work);
+  }
+
+  const GroupSpec &group;
+  std::vector<const RunSpec *> runs;
+  std::shared_ptr<const GroupCode> code;
+  CodeForRuns codeForRuns;
+  BufferSpace &space;
+  ProbeCounters probes;
+  PhaseWork carried; // Counted before a gather, not yet taken.
+  int64_t r = 0;
+  int64_t slots = 1;
+  std::vector<std::vector<int64_t>> paramShapes;
+  std::vector<SpaceBuffer> params, nextParams, state, nextState;
+  std::vector<SpaceBuffer> staging, outputs; // Copies of inputs and outputs off the host.
+  std::vector<std::vector<float>> masks, hypers;
+  std::vector<int64_t> maskWidths;
+  std::vector<int64_t> updates;
+  std::vector<double> lossRows, squaredRows;
+  std::vector<float> evalCorrect;
+  Arguments args;
+};
+} // namespace
+
+std::unique_ptr<GroupProgram> sweep::createCompiledProgram(const GroupSpec &group,
+                                                           std::vector<const RunSpec *> runs,
+                                                           std::shared_ptr<const GroupCode> code,
+                                                           CodeForRuns codeForRuns,
+                                                           BufferSpace &space) {
+  return std::make_unique<CompiledProgram>(group, std::move(runs), std::move(code),
+                                           std::move(codeForRuns), space);
+}
+
+std::string sweep::groupCodeKey(const GroupSpec &group, size_t runs) {
+  std::string key = std::to_string(runs) + ":" + std::to_string(group.inputs) + ":" +
+                    std::to_string(group.outputs) + ":" + std::to_string(int(group.loss)) + ":" +
+                    std::to_string(int(group.optimizer)) + ":" +
+                    std::to_string(int(group.classification)) + ":" +
+                    std::to_string(int(group.energyPerLayer));
+  for (const LayerSpec &layer : group.layers)
+    key += "|" + std::to_string(int(layer.kind)) + "," + std::to_string(layer.inputs) + "," +
+           std::to_string(layer.outputs) + "," + std::to_string(int(layer.activation));
+  return key;
+}

@@ -1,0 +1,83 @@
+//===- CompiledProgram.h - generated group code behind the group ABI -*- C++ -*-===//
+//
+// Every compiled backend (the CPU JIT, the GPU JIT, the code linked into a
+// `sweepc build` executable) produces the same thing for a group and a run
+// count: two entry points, @train_step and @evaluate, taking MLIR's packed
+// memref descriptors in the order lib/MLIRGen/TrainProgram.h documents. One
+// GroupProgram drives all of them: it owns the parameters and optimizer state
+// with their leading run axis, fills the per-step hyperparameters and dropout
+// masks, and sums the loss rows. Where the buffers live is a BufferSpace:
+// host memory for CPU code, device memory for GPU code (inputs are copied in
+// before each call, outputs copied out after). Plain C++: no LLVM, no MLIR.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SWEEP_RUNTIME_EXEC_COMPILEDPROGRAM_H
+#define SWEEP_RUNTIME_EXEC_COMPILEDPROGRAM_H
+
+#include "runtime/exec/GroupProgram.h"
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace sweep {
+
+/// The hyperparameter tensors @train_step takes for `optimizer`, in order.
+std::vector<const char *> trainStepHypers(OptimizerKind optimizer);
+
+/// Optimizer state tensors per parameter: 1 for sgd, 2 for adam and adamw.
+int64_t optimizerSlots(OptimizerKind optimizer);
+
+/// Generated code for one group at one run count.
+class GroupCode {
+public:
+  virtual ~GroupCode() = default;
+  virtual void trainStep(void **packedArgs) const = 0;
+  virtual void evaluate(void **packedArgs) const = 0;
+  /// The phase table: the probes the code calls index it. Code without probe
+  /// calls (GPU code: kernels cannot call the host) sets countsCalls(), and
+  /// the program counts each of a function's phases once per call instead.
+  virtual const std::vector<PhaseCost> &phases() const = 0;
+  virtual bool countsCalls() const { return false; }
+};
+
+/// Where a program's buffers live. Copies take any pair of pointers of this
+/// space and the host (CUDA's unified addressing tells them apart).
+class BufferSpace {
+public:
+  virtual ~BufferSpace() = default;
+  /// Null (and an error kept) when the space has no room.
+  virtual void *allocate(size_t bytes) = 0;
+  virtual void release(void *pointer) = 0;
+  virtual void copy(void *to, const void *from, size_t bytes) = 0;
+  /// Whether the code reads and writes host memory: then inputs are passed
+  /// as they are and outputs written in place, without copies.
+  virtual bool isHost() const = 0;
+  /// The first failure since the last call ("" when none).
+  virtual std::string takeError() { return ""; }
+};
+
+/// Host memory (64-byte aligned), for CPU code.
+BufferSpace &hostBufferSpace();
+
+/// Compiled code for the group at another run count (a backend's cache), for
+/// gather; null with `error` when there is none.
+using CodeForRuns =
+    std::function<std::shared_ptr<const GroupCode>(size_t runs, std::string &error)>;
+
+/// A program for `runs` of `group` running `code`, its buffers in `space`.
+std::unique_ptr<GroupProgram> createCompiledProgram(const GroupSpec &group,
+                                                    std::vector<const RunSpec *> runs,
+                                                    std::shared_ptr<const GroupCode> code,
+                                                    CodeForRuns codeForRuns, BufferSpace &space);
+
+/// What generated code depends on: the group's structure and the run count
+/// (not the GroupSpec's address, which a caller may reuse). Backends key
+/// their caches by it, and `sweepc build` its table of linked code.
+std::string groupCodeKey(const GroupSpec &group, size_t runs);
+
+} // namespace sweep
+
+#endif // SWEEP_RUNTIME_EXEC_COMPILEDPROGRAM_H
