@@ -16,8 +16,26 @@
 
 #include <mutex>
 
+namespace {
+/// Renames the C entry points to `prefix` + name and internalizes the rest.
+void prefixEntryPoints(llvm::Module &module, const std::string &prefix) {
+  const llvm::StringRef entry = "_mlir_ciface_";
+  for (llvm::Function &function : module.functions()) {
+    if (function.isDeclaration())
+      continue;
+    if (function.getName().starts_with(entry))
+      function.setName(prefix + function.getName().drop_front(entry.size()).str());
+    else
+      function.setLinkage(llvm::GlobalValue::InternalLinkage);
+  }
+  for (llvm::GlobalVariable &global : module.globals())
+    if (!global.isDeclaration() && !global.getName().starts_with("llvm."))
+      global.setLinkage(llvm::GlobalValue::InternalLinkage);
+}
+} // namespace
+
 bool sweep::emitObjectFile(mlir::ModuleOp module, const std::string &path, const std::string &cpu,
-                           std::string &error) {
+                           std::string &error, const std::string &entryPrefix) {
   static std::once_flag initialized;
   std::call_once(initialized, [] {
     llvm::InitializeNativeTarget();
@@ -29,6 +47,8 @@ bool sweep::emitObjectFile(mlir::ModuleOp module, const std::string &path, const
     error = "cannot translate the group's module to LLVM IR";
     return false;
   }
+  if (!entryPrefix.empty())
+    prefixEntryPoints(*llvmModule, entryPrefix);
   std::string triple = llvm::sys::getDefaultTargetTriple();
   const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
   if (!target)

@@ -19,8 +19,12 @@ namespace sweep {
 /// Writes `module` (in the LLVM dialect) as an object file at `path`, for
 /// `cpu` ("x86-64-v2" runs on any x86-64 of the last decade; "native" is this
 /// machine). Returns false with `error` set on failure.
+///
+/// With an `entryPrefix` the object can be linked with others of the same
+/// kind: the C entry points `_mlir_ciface_NAME` become `PREFIXNAME`, and
+/// every other function and global the module defines becomes internal.
 bool emitObjectFile(mlir::ModuleOp module, const std::string &path, const std::string &cpu,
-                    std::string &error);
+                    std::string &error, const std::string &entryPrefix = "");
 
 } // namespace sweep
 

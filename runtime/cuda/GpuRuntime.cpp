@@ -41,6 +41,21 @@ GpuRuntime *GpuRuntime::open(const std::string &library, int ordinal, std::strin
   return instance().get();
 }
 
+GpuRuntime *GpuRuntime::openFirstDevice(DeviceInfo &info, std::string &why) {
+  GpuRuntime *runtime = open(driverLibrary(), 0, why);
+  std::vector<DeviceInfo> devices;
+  if (runtime && (!runtime->driver().devices(devices, why) || devices.empty())) {
+    close();
+    runtime = nullptr;
+  }
+  if (!runtime) {
+    why = "no GPU: " + (why.empty() ? std::string("the CUDA driver sees no device") : why);
+    return nullptr;
+  }
+  info = devices[0];
+  return runtime;
+}
+
 GpuRuntime *GpuRuntime::current() { return instance().get(); }
 
 void GpuRuntime::close() {

@@ -45,6 +45,10 @@ public:
   /// Loads `library`, opens `ordinal`'s primary context and makes this the
   /// runtime the mgpu* functions use. Null with `why` when it cannot.
   static GpuRuntime *open(const std::string &library, int ordinal, std::string &why);
+  /// Opens GPU 0 of the driver driverLibrary() names; null with `why` ("no
+  /// GPU: ...") when the driver or a device is missing;
+  /// `info` is the GPU's DeviceInfo.
+  static GpuRuntime *openFirstDevice(DeviceInfo &info, std::string &why);
   /// The open runtime, or null.
   static GpuRuntime *current();
   /// Frees every cached and live block and unloads the driver.

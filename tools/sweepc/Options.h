@@ -25,6 +25,14 @@ inline llvm::cl::OptionCategory &runOptions() {
   return category;
 }
 
+/// The options of `sweepc build` (BuildCommand.cpp); it takes the run
+/// options that decide what is compiled (--device, --jobs, --runs-per-program,
+/// --sweep) too.
+inline llvm::cl::OptionCategory &buildOptions() {
+  static llvm::cl::OptionCategory category("sweepc build options");
+  return category;
+}
+
 } // namespace sweep
 
 #endif // SWEEP_TOOLS_SWEEPC_OPTIONS_H

@@ -115,21 +115,16 @@ private:
       gpuProblem = "no GPU code can be built: " + why;
       return;
     }
-    std::string library = cuda::driverLibrary();
-    cuda::GpuRuntime *runtime = cuda::GpuRuntime::open(library, 0, why);
+    cuda::DeviceInfo device;
+    cuda::GpuRuntime *runtime = cuda::GpuRuntime::openFirstDevice(device, why);
     if (!runtime) {
-      gpuProblem = "no GPU: " + why;
+      gpuProblem = why;
       return;
     }
     opened = true;
-    std::vector<cuda::DeviceInfo> devices;
-    if (!runtime->driver().devices(devices, why) || devices.empty()) {
-      gpuProblem = "no GPU: " + (why.empty() ? "the CUDA driver sees no device" : why);
-      return;
-    }
     // Code for the device's own compute capability (sm_90 on Hopper).
-    target.chip = "sm_" + std::to_string(devices[0].major) + std::to_string(devices[0].minor);
-    name = devices[0].describe();
+    target.chip = "sm_" + std::to_string(device.major) + std::to_string(device.minor);
+    name = device.describe();
     gpuBackend = createGpuBackend(*runtime, target, runsPerProgram);
   }
 
@@ -138,6 +133,10 @@ private:
   std::string gpuProblem, name;
 };
 } // namespace
+
+const std::string &sweep::deviceOption() { return deviceName; }
+unsigned sweep::runsPerProgramOption() { return runsPerProgram; }
+const std::string &sweep::sweepOption() { return onlySweep; }
 
 unsigned sweep::runThreads() {
   return threads ? unsigned(threads) : std::max(1u, std::thread::hardware_concurrency());

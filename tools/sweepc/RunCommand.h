@@ -17,6 +17,11 @@ std::unique_ptr<Backend> createRunBackend(const FrontEndResult &result);
 /// The threads `sweepc run` trains on (--jobs, default: every core).
 unsigned runThreads();
 
+/// --device, --runs-per-program and --sweep as given ("" / 0 when not).
+const std::string &deviceOption();
+unsigned runsPerProgramOption();
+const std::string &sweepOption();
+
 /// Trains the sweeps of a checked file and writes their results. Returns the
 /// process exit status.
 int runSweeps(const FrontEndResult &result, llvm::StringRef sourceFile, llvm::StringRef baseDir,

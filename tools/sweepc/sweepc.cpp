@@ -17,6 +17,7 @@
 #include "lib/Registration/Registration.h"
 #include "tools/sweepc/PlanEnergy.h"
 #include "tools/sweepc/Options.h"
+#include "tools/sweepc/BuildCommand.h"
 #include "tools/sweepc/RunCommand.h"
 
 #include "mlir/IR/AsmState.h"
@@ -41,7 +42,7 @@ namespace {
 /// How far the pipeline runs, in order.
 enum class Emit { AST, Check, Grid, Plan, Sweep, Train, Linalg, Loops, LLVM, Obj, Gpu, Ptx, GpuObj };
 
-cl::list<std::string> positionals(cl::Positional, cl::desc("[check|plan|run] <file.sweep>"),
+cl::list<std::string> positionals(cl::Positional, cl::desc("[check|plan|run|build] <file.sweep>"),
                                   cl::OneOrMore, cl::cat(sweepcOptions()));
 
 cl::opt<Emit> emitAction(
@@ -84,6 +85,8 @@ cl::opt<bool> verifyDiagnostics(
 
 /// `sweepc run`: set when the subcommand is given.
 bool trainRuns = false;
+/// `sweepc build`: the executable to write ("" otherwise).
+std::string buildTarget;
 std::string sourceName;
 int runStatus = 0;
 
@@ -190,6 +193,12 @@ mlir::LogicalResult runPipeline(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &c
     runStatus = runSweeps(result, sourceName, baseDir, diags);
     return mlir::success(runStatus == 0);
   }
+  if (!buildTarget.empty()) {
+    if (mlir::failed(status))
+      return status;
+    runStatus = buildExecutable(result, sourceName, baseDir, diags, buildTarget, gpuChip);
+    return mlir::success(runStatus == 0);
+  }
   if (emitAction == Emit::AST) {
     if (result.module)
       dumpAST(*result.module, sourceMgr, os);
@@ -279,12 +288,15 @@ int main(int argc, char **argv) {
   mlir::registerPassManagerCLOptions();
   cl::SetVersionPrinter([](llvm::raw_ostream &os) { os << "sweepc 0.1 (LLVM/MLIR 19)\n"; });
   // LLVM's and MLIR's own options stay usable, unlisted (Options.h).
-  cl::HideUnrelatedOptions({&sweepcOptions(), &runOptions()});
+  cl::HideUnrelatedOptions({&sweepcOptions(), &runOptions(), &buildOptions()});
   cl::ParseCommandLineOptions(argc, argv,
                               "sweepc: a compiler for machine-learning training sweeps\n\n"
                               "  sweepc check FILE    diagnostics and a one-line summary\n"
                               "  sweepc plan FILE     runs, groups, parameters, FLOPs, memory\n"
                               "  sweepc run FILE      train every run; results/<sweep>/\n"
+                              "  sweepc build FILE -o EXE\n"
+                              "                       one executable that runs the sweeps\n"
+                              "                       without LLVM (EXE --help)\n"
                               "  sweepc -emit=ast|grid|plan FILE\n");
 
   std::string inputFilename;
@@ -306,10 +318,24 @@ int main(int argc, char **argv) {
     trainRuns = true;
     emitAction = Emit::Plan;
     inputFilename = positionals[1];
+  } else if (positionals.size() == 2 && positionals[0] == "build") {
+    if (emitAction.getNumOccurrences() || splitInputFile || verifyDiagnostics) {
+      llvm::errs() << "sweepc: 'build' cannot be combined with -emit, -split-input-file or "
+                      "-verify-diagnostics\n";
+      return 1;
+    }
+    if (outputFilename == "-") {
+      llvm::errs() << "sweepc: 'build' writes an executable and needs -o FILE\n";
+      return 1;
+    }
+    buildTarget = outputFilename;
+    outputFilename = "-";
+    emitAction = Emit::Plan;
+    inputFilename = positionals[1];
   } else if (positionals.size() == 1) {
     inputFilename = positionals[0];
   } else {
-    llvm::errs() << "sweepc: expected '[check|plan|run] FILE'; see 'sweepc --help'\n";
+    llvm::errs() << "sweepc: expected '[check|plan|run|build] FILE'; see 'sweepc --help'\n";
     return 1;
   }
 

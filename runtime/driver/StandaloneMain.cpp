@@ -1,0 +1,216 @@
+//===- StandaloneMain.cpp - main() of a `sweepc build` executable ---------===//
+//
+// The executable carries its sweeps (packJobs) and its compiled group
+// programs (BuiltPrograms.h); this main reads the options `sweepc run`
+// accepts, unpacks the jobs and runs each through the same runner as
+// `sweepc run`, with backends over the linked code: host memory for the
+// CPU's programs, device memory of GPU 0 for the GPU's. It needs no LLVM,
+// no MLIR and no .sweep file, and for the GPU only the driver.
+//
+//===----------------------------------------------------------------------===//
+
+#include "runtime/cuda/DeviceBufferSpace.h"
+#include "runtime/driver/BuiltPrograms.h"
+#include "runtime/driver/LinkedBackend.h"
+#include "runtime/driver/SweepRunner.h"
+#include "runtime/exec/JobFile.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <memory>
+
+using namespace sweep;
+
+namespace {
+const char *kUsage =
+    "usage: %s [options]\n"
+    "Trains the sweeps built into this executable (sweepc build) and writes their\n"
+    "results, as `sweepc run` does.\n\n"
+    "  --results=DIR       results go to DIR/<sweep>/ (default: results)\n"
+    "  --resume            finish an interrupted sweep, keeping its finished runs\n"
+    "  --overwrite         discard earlier results in the directory\n"
+    "  --device=D          cpu, cuda or auto (default: each sweep's `device` setting)\n"
+    "  --data-dir=DIR      read every data file from DIR (the files' names as built)\n"
+    "  --sweep=NAME        run only the sweep NAME\n"
+    "  --jobs=N            programs trained at once on the CPU (default: every core)\n"
+    "  --top=N             runs shown in the leaderboard (default 10)\n"
+    "  --no-energy         no meter and no joules\n"
+    "  --quiet             no progress output and no leaderboard\n"
+    "  --list              print the sweeps and programs built in, then exit\n"
+    "  --version           how this executable was built\n";
+
+/// The backends over the linked programs; the GPU opened on first use.
+class LinkedBackends : public BackendSource {
+public:
+  LinkedBackends()
+      : cpuBackend(createLinkedBackend(sweep_built_programs, sweep_built_program_count, "cpu",
+                                       hostBufferSpace())) {}
+  ~LinkedBackends() override {
+    gpuBackend.reset();
+    space.reset();
+    if (opened)
+      cuda::GpuRuntime::close();
+  }
+  Backend &cpu() override { return *cpuBackend; }
+  Backend *gpu(std::string &why) override {
+    if (!tried) {
+      tried = true;
+      open();
+    }
+    why = problem;
+    return gpuBackend.get();
+  }
+  std::string gpuName() const override { return name; }
+
+private:
+  void open() {
+    if (!hasLinkedPrograms(sweep_built_programs, sweep_built_program_count, "cuda")) {
+      problem = "this executable was built without GPU code (sweepc build --device=cuda or all)";
+      return;
+    }
+    cuda::DeviceInfo device;
+    cuda::GpuRuntime *runtime = cuda::GpuRuntime::openFirstDevice(device, problem);
+    if (!runtime)
+      return;
+    opened = true;
+    name = device.describe();
+    space = std::make_unique<cuda::DeviceBufferSpace>(*runtime);
+    gpuBackend =
+        createLinkedBackend(sweep_built_programs, sweep_built_program_count, "cuda", *space);
+  }
+
+  std::unique_ptr<Backend> cpuBackend, gpuBackend;
+  std::unique_ptr<cuda::DeviceBufferSpace> space;
+  bool tried = false, opened = false;
+  std::string problem, name;
+};
+
+/// `path`'s file name in `dir`.
+std::string relocate(const std::string &path, const std::string &dir) {
+  if (path.empty())
+    return path;
+  size_t slash = path.rfind('/');
+  return dir + "/" + (slash == std::string::npos ? path : path.substr(slash + 1));
+}
+
+bool parseUnsigned(const std::string &text, unsigned &value) {
+  char *end = nullptr;
+  unsigned long parsed = std::strtoul(text.c_str(), &end, 10);
+  if (text.empty() || *end || parsed > 1u << 20)
+    return false;
+  value = unsigned(parsed);
+  return true;
+}
+} // namespace
+
+int main(int argc, char **argv) {
+  std::string self = argc > 0 ? argv[0] : "sweep";
+  RunSettings settings;
+  settings.program = self;
+  settings.resumeCommand = self + " --resume";
+  std::string onlySweep, dataDir;
+  bool list = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i], value;
+    size_t equals = arg.find('=');
+    bool hasValue = equals != std::string::npos;
+    if (hasValue) {
+      value = arg.substr(equals + 1);
+      arg = arg.substr(0, equals);
+    }
+    auto needValue = [&]() -> bool {
+      if (hasValue)
+        return true;
+      if (i + 1 < argc) {
+        value = argv[++i];
+        return true;
+      }
+      std::cerr << self << ": error: " << arg << " needs a value\n";
+      return false;
+    };
+    auto flag = [&]() -> bool {
+      if (!hasValue)
+        return true;
+      std::cerr << self << ": error: " << arg << " takes no value\n";
+      return false;
+    };
+    if (arg == "--help" || arg == "-h") {
+      std::fprintf(stdout, kUsage, self.c_str());
+      return 0;
+    } else if (arg == "--version") {
+      std::cout << sweep_built_description << "\n";
+      return 0;
+    } else if (arg == "--results" || arg == "--device" || arg == "--data-dir" ||
+               arg == "--sweep") {
+      if (!needValue())
+        return 2;
+      (arg == "--results"  ? settings.resultsDir
+       : arg == "--device" ? settings.device
+       : arg == "--sweep"  ? onlySweep
+                           : dataDir) = value;
+    } else if (arg == "--jobs" || arg == "--top") {
+      unsigned number = 0;
+      if (!needValue())
+        return 2;
+      if (!parseUnsigned(value, number)) {
+        std::cerr << self << ": error: " << arg << " expects a count, not '" << value << "'\n";
+        return 2;
+      }
+      (arg == "--jobs" ? settings.threads : settings.top) = number;
+    } else if (arg == "--resume" || arg == "--overwrite" || arg == "--quiet" ||
+               arg == "--no-energy" || arg == "--list") {
+      if (!flag())
+        return 2;
+      (arg == "--resume"      ? settings.resume
+       : arg == "--overwrite" ? settings.overwrite
+       : arg == "--quiet"     ? settings.quiet
+       : arg == "--list"      ? list
+                              : settings.energyOff) = true;
+    } else {
+      std::cerr << self << ": error: unknown option '" << argv[i] << "' (see --help)\n";
+      return 2;
+    }
+  }
+  if (settings.resume && settings.overwrite) {
+    std::cerr << self << ": error: --resume and --overwrite exclude each other\n";
+    return 2;
+  }
+
+  std::vector<SweepJob> jobs;
+  std::string error;
+  if (!unpackJobs(sweep_built_jobs, size_t(sweep_built_jobs_end - sweep_built_jobs), jobs,
+                  error)) {
+    std::cerr << self << ": error: " << error << "\n";
+    return 1;
+  }
+  if (list) {
+    std::cout << sweep_built_description << "\n";
+    for (const SweepJob &job : jobs)
+      std::cout << "sweep " << job.name << ": " << job.runs.size() << " runs in "
+                << job.groups.size() << " groups\n";
+    for (size_t p = 0; p < sweep_built_program_count; ++p)
+      std::cout << "program " << sweep_built_programs[p].device << " "
+                << sweep_built_programs[p].key << "\n";
+    return 0;
+  }
+  LinkedBackends backends;
+  bool found = onlySweep.empty();
+  for (SweepJob &job : jobs) {
+    if (!onlySweep.empty() && job.name != onlySweep)
+      continue;
+    found = true;
+    if (!dataDir.empty())
+      for (DataSpec &data : job.datasets)
+        for (std::string *path : {&data.images, &data.labels, &data.testImages, &data.testLabels,
+                                  &data.csvPath, &data.csvTest})
+          *path = relocate(*path, dataDir);
+    if (int status = runSweepJob(job, settings, backends))
+      return status;
+  }
+  if (!found) {
+    std::cerr << self << ": error: this executable has no sweep named '" << onlySweep << "'\n";
+    return 1;
+  }
+  return 0;
+}
