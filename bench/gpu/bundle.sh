@@ -1,20 +1,32 @@
 #!/bin/bash
-# Builds, on a machine with sweepc's toolchain, what a GPU machine runs (it has CUDA and
-# PyTorch but no LLVM or MLIR): the GPU smoke program and the Fashion-MNIST files, in
-# .device-bundle/ (git-ignored; name it in the device tool's `carry`). Then, there:
-#   bash bench/gpu/device_check.sh
+# Builds, on a machine with sweepc's toolchain, what a GPU machine runs (it has CUDA, the
+# driver and PyTorch, but no LLVM, no MLIR and no dataset package), in .device-bundle/
+# (git-ignored; name it in the device tool's `carry`, 64 MiB at most):
+#   gpu_smoke      object.sweep's group from -emit=gpu-obj, linked with runtime/cuda alone
+#   gpu_vs_cpu     `sweepc build --device=all` of bench/gpu/gpu_vs_cpu.sweep
+#   fashion_100k   `sweepc build --device=cuda` of bench/gpu/fashion_100k.sweep
+#   data/          the Fashion-MNIST files
+# Then, there, in the repository root:  bash bench/gpu/check.sh
 # Usage: bash bench/gpu/bundle.sh [BUILD_DIR]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$root/build}
+sweepc=$build/bin/sweepc
 out=$root/.device-bundle
 rm -rf "$out" && mkdir -p "$out/data"
 grep -qx '/.device-bundle/' "$root/.git/info/exclude" 2>/dev/null ||
   echo '/.device-bundle/' >>"$root/.git/info/exclude"
 # The object.sweep group (1 run, a 2-2 layer) for the GPU: host code + PTX, linked with
 # runtime/cuda alone; on a GPU it must print what the CPU's AOT test prints.
-"$build/bin/sweepc" -emit=gpu-obj "$root/test/Integration/AOT/object.sweep" -o "$out/tiny" >/dev/null
+"$sweepc" -emit=gpu-obj "$root/test/Integration/AOT/object.sweep" -o "$out/tiny" >/dev/null
 c++ -O2 "$root/test/Integration/Inputs/aot_gpu_main.cpp" "$out/tiny.tiny.g0.o" -I"$root" \
   "$build/runtime/cuda/libSweepRuntimeCuda.a" -ldl -o "$out/gpu_smoke"
+rm "$out/tiny" "$out/tiny.tiny.g0.o"
+# For H200 (sm_90); the driver compiles the PTX for a newer GPU. Programs of 12,500 runs:
+# eight in a row, so that a run cut short by check.sh's time budget still finishes some.
+"$sweepc" build "$root/bench/gpu/gpu_vs_cpu.sweep" -o "$out/gpu_vs_cpu" --device=all \
+  --gpu-chip=sm_90 2>/dev/null
+"$sweepc" build "$root/bench/gpu/fashion_100k.sweep" -o "$out/fashion_100k" --device=cuda \
+  --gpu-chip=sm_90 --runs-per-program="${RUNS_PER_PROGRAM:-12500}" 2>/dev/null
 cp /usr/share/datasets/fashion-mnist/*.gz "$out/data/"
 du -sh "$out"

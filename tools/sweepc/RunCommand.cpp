@@ -36,7 +36,8 @@ cl::opt<std::string> deviceName(
     "device",
     cl::desc("Where runs train: cpu, cuda (an NVIDIA GPU; an error when there is none) or "
              "auto (the GPU when one is usable, else the CPU, saying why); default: the "
-             "sweep's `device` setting"),
+             "sweep's `device` setting. For sweepc build: the programs built, cpu, cuda or "
+             "all (default: all with the CUDA toolkit, else cpu)"),
     cl::init(""), cl::cat(runOptions()));
 cl::opt<std::string> resultsDir("results",
                                 cl::desc("Directory for results; each sweep writes "

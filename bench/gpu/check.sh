@@ -1,0 +1,57 @@
+#!/bin/bash
+# The GPU check of issue 7, one call on a machine with an NVIDIA GPU, CUDA's driver,
+# PyTorch and Python, but no LLVM/MLIR and no dataset package. Run bench/gpu/bundle.sh
+# where sweepc builds, carry .device-bundle/ over, then here, in the repository root:
+#   bash bench/gpu/check.sh
+# It prints, in order:
+#  0. the GPU smoke program: must print "runtime error: none" and
+#     "loss 0.693147 correct 2 squared 0.250000" (the CPU's figures for object.sweep);
+#  1. the GPU's results against the CPU's on a small sweep (gpu_vs_cpu.sweep, one
+#     executable, --device=cpu then --device=cuda; same initial weights and data order):
+#     every loss and accuracy within a relative 1e-2 (the GPU's kernels fuse multiply-adds);
+#  2. the 100,000-run Fashion-MNIST sweep (fashion_100k.sweep) timed on the GPU, cut at
+#     SWEEP_BUDGET seconds (default 200): runs/s counts the runs finished by then;
+#  3. PyTorch's baselines for the same work on the same GPU (bench/gpu/pytorch_baselines.py:
+#     bmm, bmm-wide, torch.func.vmap; the card's measured fp32 matmul peak), each cut at
+#     BUDGET seconds of training (default 40);
+#  4. NVML energy: sweepc's runs carry their joules (its NVML meter), PyTorch's rows theirs;
+# and then one table (bench/gpu/report.py): runs/s, achieved TFLOP/s against the measured
+# peak, joules per run, ratio to PyTorch's best. Logs and JSON go to $OUT (default /tmp).
+set -uo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+bundle=$root/.device-bundle
+out=${OUT:-/tmp}
+data=$bundle/data
+status=0
+nvidia-smi --query-gpu=name,driver_version,power.limit --format=csv,noheader || true
+
+echo "== 0. GPU smoke: sweepc's kernels against the CPU's figures"
+"$bundle/gpu_smoke" "${SWEEPC_CUDA_DRIVER:-libcuda.so.1}" | tee "$out/gpu_smoke.txt" || status=1
+
+echo "== 1. GPU against CPU on a small sweep"
+rm -rf "$out/part1"
+"$bundle/gpu_vs_cpu" --data-dir "$data" --results "$out/part1/cpu" --device=cpu --quiet ||
+  status=1
+"$bundle/gpu_vs_cpu" --data-dir "$data" --results "$out/part1/gpu" --device=cuda 2>&1 |
+  tail -n 20 || status=1
+python3 "$root/test/Integration/Inputs/check_results.py" "$out/part1/gpu/gpu_vs_cpu" --runs 12 \
+  --close-to "$out/part1/cpu/gpu_vs_cpu" --tolerance 0.01 | tee "$out/part1.txt" | head -n 20
+grep -qx ok "$out/part1.txt" || status=1
+
+echo "== 2. sweepc: 100,000 runs on the GPU (budget ${SWEEP_BUDGET:-200} s)"
+rm -rf "$out/part2"
+start=$(date +%s%N)
+timeout "${SWEEP_BUDGET:-200}" "$bundle/fashion_100k" --data-dir "$data" --results "$out/part2" \
+  2>&1 | tail -n 30
+echo "exit status ${PIPESTATUS[0]}"
+end=$(date +%s%N)
+echo "{\"seconds\": $(((end - start) / 1000000))e-3}" >"$out/part2_wall.json"
+
+echo "== 3 and 4. PyTorch on the same GPU, NVML joules (budget ${BUDGET:-40} s each)"
+PYTHONUNBUFFERED=1 python3 "$root/bench/gpu/pytorch_baselines.py" --data "$data" \
+  --budget "${BUDGET:-40}" --json "$out/baselines.json" 2>&1 | tail -n 12
+
+echo "== Table"
+python3 "$root/bench/gpu/report.py" --sweepc "$out/part2/fashion_100k" \
+  --wall "$out/part2_wall.json" --baselines "$out/baselines.json" | tee "$out/table.md"
+exit $status
