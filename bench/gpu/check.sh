@@ -10,7 +10,9 @@
 #     executable, --device=cpu then --device=cuda; same initial weights and data order):
 #     every loss and accuracy within a relative 1e-2 (the GPU's kernels fuse multiply-adds);
 #  2. the 100,000-run Fashion-MNIST sweep (fashion_100k.sweep) timed on the GPU, cut at
-#     SWEEP_BUDGET seconds (default 200): runs/s counts the runs finished by then;
+#     SWEEP_BUDGET seconds (default 200): runs/s counts the runs finished by then; then
+#     one of its programs for 100 steps with SWEEPC_GPU_PROFILE=1: the time of each kernel
+#     and copy (runtime/cuda/LaunchProfile.h), where the next speed-up has to come from;
 #  3. PyTorch's baselines for the same work on the same GPU (bench/gpu/pytorch_baselines.py:
 #     bmm, bmm-wide, torch.func.vmap; the card's measured fp32 matmul peak), each cut at
 #     BUDGET seconds of training (default 40);
@@ -46,6 +48,9 @@ timeout "${SWEEP_BUDGET:-200}" "$bundle/fashion_100k" --data-dir "$data" --resul
 echo "exit status ${PIPESTATUS[0]}"
 end=$(date +%s%N)
 echo "{\"seconds\": $(((end - start) / 1000000))e-3}" >"$out/part2_wall.json"
+rm -rf "$out/profile"
+SWEEPC_GPU_PROFILE=1 timeout 120 "$bundle/fashion_profile" --data-dir "$data" \
+  --results "$out/profile" --no-energy --quiet 2>&1 | tee "$out/profile.txt" | head -n 40
 
 echo "== 3 and 4. PyTorch on the same GPU, NVML joules (budget ${BUDGET:-40} s each)"
 PYTHONUNBUFFERED=1 python3 "$root/bench/gpu/pytorch_baselines.py" --data "$data" \

@@ -50,6 +50,7 @@ void sweep::buildGpuPipeline(OpPassManager &pm, GpuStage until, const GpuTarget 
   // a kernel parameter (LLVM 19's outlining no longer sinks them).
   pm.addPass(createGpuLauchSinkIndexComputationsPass());
   pm.addPass(createGpuKernelOutliningPass());
+  pm.addPass(createNameKernelsAfterModules());
   // What stays on the host only allocates, copies and launches: its buffers
   // become device memory.
   pm.addPass(createConvertHostBuffersToGpu());

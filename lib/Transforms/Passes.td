@@ -97,4 +97,16 @@ def FlattenParallelLoops : Pass<"flatten-parallel-loops", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::scf::SCFDialect", "mlir::arith::ArithDialect"];
 }
 
+def NameKernelsAfterModules : Pass<"name-kernels-after-modules", "mlir::ModuleOp"> {
+  let summary = "Give each outlined GPU kernel its gpu.module's name";
+  let description = [{
+    gpu-kernel-outlining names every kernel of a function alike
+    (`@train_step_kernel_3::@train_step_kernel`), so in PTX, in the driver and
+    in a profile they cannot be told apart. Each kernel gets its module's
+    unique name (`@train_step_kernel_3::@train_step_kernel_3`) and every
+    launch follows. Run after outlining.
+  }];
+  let dependentDialects = ["mlir::gpu::GPUDialect"];
+}
+
 #endif // SWEEP_TRANSFORMS_PASSES

@@ -3,6 +3,9 @@
 #include "runtime/cuda/GpuRuntime.h"
 
 #include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 
 using namespace sweep::cuda;
 
@@ -23,6 +26,12 @@ GpuRuntime *usable() {
 std::atomic<uint64_t> openedRuntimes{0};
 thread_local uint64_t runtimeOnThisThread = 0;
 
+/// Seconds from `start` until `stream` is idle (the launch profile).
+double waited(GpuRuntime &runtime, CUstream stream, std::chrono::steady_clock::time_point start) {
+  runtime.driver().api().streamSynchronize(stream);
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 CUdeviceptr address(const void *pointer) { return CUdeviceptr(reinterpret_cast<uintptr_t>(pointer)); }
 } // namespace
 
@@ -35,6 +44,8 @@ GpuRuntime *GpuRuntime::open(const std::string &library, int ordinal, std::strin
   runtime->contextHandle = Context::open(*runtime->driverHandle, ordinal, why);
   if (!runtime->contextHandle)
     return nullptr;
+  if (const char *profile = std::getenv("SWEEPC_GPU_PROFILE"); profile && *profile)
+    runtime->profiler = std::make_unique<LaunchProfile>();
   runtime->generation = ++openedRuntimes;
   runtimeOnThisThread = runtime->generation; // Context::open made it current here.
   instance() = std::move(runtime);
@@ -62,6 +73,8 @@ void GpuRuntime::close() {
   std::unique_ptr<GpuRuntime> &runtime = instance();
   if (!runtime)
     return;
+  if (runtime->profiler)
+    std::fputs(runtime->profiler->report().c_str(), stderr);
   // Modules and buffers before the context, the context before the driver.
   for (const auto &[image, module] : runtime->modules)
     runtime->driver().api().moduleUnload(module);
@@ -207,6 +220,8 @@ SweepCuFunction mgpuModuleGetFunction(SweepCuModule module, const char *name) {
   if (!runtime->driver().check(runtime->driver().api().moduleGetFunction(&function, module, name),
                                "cuModuleGetFunction", why))
     runtime->fail(why + " for kernel '" + name + "'");
+  else if (LaunchProfile *profile = runtime->profile())
+    profile->name(function, name);
   return function;
 }
 
@@ -216,6 +231,7 @@ void mgpuLaunchKernel(SweepCuFunction function, intptr_t gridX, intptr_t gridY, 
   GpuRuntime *runtime = usable();
   if (!runtime)
     return;
+  auto start = std::chrono::steady_clock::now();
   std::string why;
   if (!runtime->driver().check(runtime->driver().api().launchKernel(
                                    function, unsigned(gridX), unsigned(gridY), unsigned(gridZ),
@@ -225,6 +241,9 @@ void mgpuLaunchKernel(SweepCuFunction function, intptr_t gridX, intptr_t gridY, 
     runtime->fail(why + " (grid " + std::to_string(gridX) + "x" + std::to_string(gridY) + "x" +
                   std::to_string(gridZ) + ", block " + std::to_string(blockX) + "x" +
                   std::to_string(blockY) + "x" + std::to_string(blockZ) + ")");
+  else if (LaunchProfile *profile = runtime->profile())
+    profile->add("kernel " + profile->nameOf(function),
+                 waited(*runtime, stream, start));
 }
 
 SweepCuStream mgpuStreamCreate() {
@@ -276,11 +295,17 @@ void mgpuMemcpy(void *to, void *from, size_t bytes, SweepCuStream stream) {
   GpuRuntime *runtime = usable();
   if (!runtime)
     return;
+  auto start = std::chrono::steady_clock::now();
   std::string why;
   if (!runtime->driver().check(
           runtime->driver().api().memcpyAsync(address(to), address(from), bytes, stream),
           "cuMemcpyAsync", why))
     runtime->fail(why);
+  else if (LaunchProfile *profile = runtime->profile())
+    // The host code copies on its stream; a program's inputs and outputs go
+    // through the legacy stream (DeviceBufferSpace).
+    profile->add(stream ? "copy in the host code" : "copy of a program's inputs or outputs",
+                 waited(*runtime, stream, start), bytes);
 }
 
 } // extern "C"

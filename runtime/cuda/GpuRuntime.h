@@ -29,6 +29,7 @@
 #define SWEEP_RUNTIME_CUDA_GPURUNTIME_H
 
 #include "runtime/cuda/CudaDriver.h"
+#include "runtime/cuda/LaunchProfile.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -88,12 +89,16 @@ public:
   };
   static const std::vector<Symbol> &symbols();
 
+  /// The launch profile ($SWEEPC_GPU_PROFILE set when opened), or null.
+  LaunchProfile *profile() const { return profiler.get(); }
+
   const Driver &driver() const { return *driverHandle; }
   const Context &context() const { return *contextHandle; }
 
 private:
   GpuRuntime() = default;
   uint64_t generation = 0; ///< Which open() made this runtime.
+  std::unique_ptr<LaunchProfile> profiler;
   std::unique_ptr<Driver> driverHandle;
   std::unique_ptr<Context> contextHandle;
   mutable std::mutex mutex;

@@ -154,3 +154,30 @@ TEST_F(GpuRuntimeFake, OtherThreadsMakeTheContextCurrentFirst) {
   again.join();
   EXPECT_EQ(runtime->takeError(), "");
 }
+
+// SWEEPC_GPU_PROFILE: every launch and copy waited for and added to its
+// kernel's name or its kind, the table printed when the runtime closes.
+TEST_F(CudaFake, TheLaunchProfileNamesKernelsAndCopies) {
+  ::setenv("SWEEPC_GPU_PROFILE", "1", 1);
+  std::string why;
+  GpuRuntime *runtime = GpuRuntime::open(SWEEP_FAKE_CUDA, 0, why);
+  ::unsetenv("SWEEPC_GPU_PROFILE");
+  ASSERT_NE(runtime, nullptr) << why;
+  ASSERT_NE(runtime->profile(), nullptr);
+  const char ptx[] = ".visible .entry scale_kernel(\n";
+  SweepCuModule module = mgpuModuleLoadJIT(const_cast<char *>(ptx), 0);
+  SweepCuFunction function = mgpuModuleGetFunction(module, "scale_kernel");
+  float values[4] = {1, 2, 3, 4};
+  void *device = mgpuMemAlloc(sizeof values, nullptr, false);
+  mgpuMemcpy(device, values, sizeof values, nullptr);
+  void *parameters[] = {&device};
+  mgpuLaunchKernel(function, 1, 1, 1, 4, 1, 1, 0, nullptr, parameters, nullptr, 1);
+  mgpuLaunchKernel(function, 1, 1, 1, 4, 1, 1, 0, nullptr, parameters, nullptr, 1);
+  mgpuMemFree(device, nullptr);
+  EXPECT_EQ(runtime->takeError(), "");
+  std::string report = runtime->profile()->report();
+  EXPECT_NE(report.find("         2 "), std::string::npos) << report;
+  EXPECT_NE(report.find("kernel scale_kernel"), std::string::npos) << report;
+  EXPECT_NE(report.find("copy of a program's inputs or outputs"), std::string::npos) << report;
+  GpuRuntime::close();
+}

@@ -1,0 +1,40 @@
+//===- NameKernelsAfterModules.cpp - one name per GPU kernel --------------===//
+
+#include "lib/Transforms/Passes.h"
+
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/IR/SymbolTable.h"
+
+namespace sweep {
+#define GEN_PASS_DEF_NAMEKERNELSAFTERMODULES
+#include "lib/Transforms/Passes.h.inc"
+} // namespace sweep
+
+using namespace mlir;
+
+namespace {
+struct NameKernelsAfterModulesPass
+    : public sweep::impl::NameKernelsAfterModulesBase<NameKernelsAfterModulesPass> {
+  void runOnOperation() override {
+    ModuleOp top = getOperation();
+    for (auto kernels : top.getOps<gpu::GPUModuleOp>()) {
+      StringAttr moduleName = kernels.getSymNameAttr();
+      for (auto function : llvm::make_early_inc_range(kernels.getOps<gpu::GPUFuncOp>())) {
+        if (!function.isKernel() || function.getNameAttr() == moduleName)
+          continue;
+        // Launches name the kernel as @module::@kernel: rewrite their leaf.
+        SymbolRefAttr oldRef = SymbolRefAttr::get(
+            moduleName, llvm::ArrayRef<FlatSymbolRefAttr>{
+                            FlatSymbolRefAttr::get(function.getNameAttr())});
+        SymbolRefAttr newRef = SymbolRefAttr::get(
+            moduleName, llvm::ArrayRef<FlatSymbolRefAttr>{FlatSymbolRefAttr::get(moduleName)});
+        top.walk([&](gpu::LaunchFuncOp launch) {
+          if (launch.getKernel() == oldRef)
+            launch.setKernelAttr(newRef);
+        });
+        function.setName(moduleName.getValue());
+      }
+    }
+  }
+};
+} // namespace
