@@ -87,7 +87,7 @@ void sweep::buildGpuPipeline(OpPassManager &pm, GpuStage until, const GpuTarget 
   pm.addPass(createGpuToLLVMConversionPass());
   GpuModuleToBinaryPassOptions binary;
   binary.toolkitPath = target.toolkit;
-  binary.compilationTarget = "isa"; // PTX text; ptxas or the driver makes machine code.
+  binary.compilationTarget = target.format;
   pm.addPass(createGpuModuleToBinaryPass(binary));
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createCanonicalizerPass());
@@ -109,6 +109,12 @@ std::string sweep::defaultCudaToolkit() {
     if (const char *path = std::getenv(name); path && *path)
       return path;
   return "/usr/local/cuda";
+}
+
+std::string sweep::defaultGpuFormat(const std::string &toolkit) {
+  bool tools = llvm::sys::fs::can_execute(toolkit + "/bin/ptxas") &&
+               llvm::sys::fs::can_execute(toolkit + "/bin/fatbinary");
+  return tools ? "fatbin" : "isa";
 }
 
 std::string sweep::findLibdevice(const std::string &toolkit, std::string &why) {

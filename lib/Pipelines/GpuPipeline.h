@@ -36,7 +36,15 @@ struct GpuTarget {
   std::string chip = "sm_90";
   std::string features = "+ptx80";
   std::string toolkit;
+  /// What each kernel module becomes: "isa", PTX text (the driver compiles
+  /// it when it loads the module); or "fatbin", the toolkit's ptxas's cubin
+  /// for `chip` and the PTX in one fatbinary (no compile at load on `chip`,
+  /// the PTX for newer GPUs).
+  std::string format = "isa";
 };
+
+/// "fatbin" when `toolkit` has ptxas and fatbinary, else "isa".
+std::string defaultGpuFormat(const std::string &toolkit);
 
 /// The CUDA toolkit to compile with: $CUDA_ROOT, $CUDA_HOME or $CUDA_PATH,
 /// the first set, else /usr/local/cuda.

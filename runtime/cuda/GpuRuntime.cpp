@@ -154,9 +154,13 @@ void GpuRuntime::release(void *pointer) {
   live.erase(found);
 }
 
-CUmodule GpuRuntime::module(const void *image) {
+CUmodule GpuRuntime::module(const void *image, size_t bytes) {
   std::lock_guard<std::mutex> lock(mutex);
-  std::string text(static_cast<const char *>(image));
+  std::string text = bytes ? std::string(static_cast<const char *>(image), bytes)
+                           : std::string(static_cast<const char *>(image));
+  // The same PTX arrives with its NUL counted (mgpuModuleLoad) or not (JIT).
+  while (!text.empty() && text.back() == '\0')
+    text.pop_back();
   if (auto found = modules.find(text); found != modules.end())
     return found->second;
   CUmodule loaded = nullptr;
@@ -196,9 +200,9 @@ size_t GpuRuntime::cachedBytes() const {
 
 extern "C" {
 
-SweepCuModule mgpuModuleLoad(void *data, size_t) {
+SweepCuModule mgpuModuleLoad(void *data, size_t bytes) {
   GpuRuntime *runtime = usable();
-  return runtime ? runtime->module(data) : nullptr;
+  return runtime ? runtime->module(data, bytes) : nullptr;
 }
 
 SweepCuModule mgpuModuleLoadJIT(void *data, int) {

@@ -71,10 +71,11 @@ public:
   /// Returns `pointer` to the cache. Unknown pointers are an error.
   void release(void *pointer);
 
-  /// The module of `image` (NUL-terminated PTX text, what the GPU pipeline
-  /// embeds), loaded on first use; null with an error kept when the driver
-  /// rejects it.
-  CUmodule module(const void *image);
+  /// The module of `image`, loaded on first use: `bytes` of a fatbinary
+  /// (cubin and PTX, what the GPU pipeline embeds where the toolkit has
+  /// ptxas), or NUL-terminated PTX text when `bytes` is 0. Null with an
+  /// error kept when the driver rejects it.
+  CUmodule module(const void *image, size_t bytes = 0);
   size_t modulesLoaded() const;
 
   /// Bytes allocated from the device (live and cached), and cached alone.

@@ -221,6 +221,7 @@ int sweep::buildExecutable(const FrontEndResult &result, llvm::StringRef sourceF
   GpuTarget gpu;
   gpu.chip = gpuChip;
   gpu.toolkit = defaultCudaToolkit();
+  gpu.format = defaultGpuFormat(gpu.toolkit);
   std::string why;
   bool haveLibdevice = !findLibdevice(gpu.toolkit, why).empty();
   std::string devices = deviceOption().empty() ? (haveLibdevice ? "all" : "cpu") : deviceOption();

@@ -111,6 +111,7 @@ private:
     }
     GpuTarget target;
     target.toolkit = defaultCudaToolkit();
+    target.format = defaultGpuFormat(target.toolkit);
     std::string why;
     if (findLibdevice(target.toolkit, why).empty()) {
       gpuProblem = "no GPU code can be built: " + why;

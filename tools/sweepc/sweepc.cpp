@@ -97,6 +97,9 @@ mlir::LogicalResult emitGpu(mlir::ModuleOp module, const std::string &objectPath
   GpuTarget target;
   target.chip = gpuChip;
   target.toolkit = defaultCudaToolkit();
+  // -emit=ptx prints PTX; the objects carry a cubin too where ptxas is.
+  if (emitAction == Emit::GpuObj)
+    target.format = defaultGpuFormat(target.toolkit);
   if (emitAction != Emit::Gpu) {
     std::string why;
     if (findLibdevice(target.toolkit, why).empty()) {

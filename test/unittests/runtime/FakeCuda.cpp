@@ -294,7 +294,12 @@ CUresult cuStreamSynchronize(void *) {
 CUresult cuModuleLoadData(CUmod_st **module, const void *image) {
   FAKE_FAIL("cuModuleLoadData");
   FAKE_NEEDS_CONTEXT();
-  *module = new CUmod_st{static_cast<const char *>(image)};
+  // A fatbinary (magic 0xBA55ED50) or a cubin (ELF) holds no searchable PTX
+  // text: such a module has every function.
+  const unsigned char *bytes = static_cast<const unsigned char *>(image);
+  bool binary = (bytes[0] == 0x50 && bytes[1] == 0xED && bytes[2] == 0x55 && bytes[3] == 0xBA) ||
+                (bytes[0] == 0x7f && bytes[1] == 'E' && bytes[2] == 'L' && bytes[3] == 'F');
+  *module = new CUmod_st{binary ? std::string("<binary>") : static_cast<const char *>(image)};
   ++state.liveModules;
   return kSuccess;
 }
@@ -307,7 +312,8 @@ CUresult cuModuleUnload(CUmod_st *module) {
 
 CUresult cuModuleGetFunction(CUfunc_st **function, CUmod_st *module, const char *name) {
   FAKE_FAIL("cuModuleGetFunction");
-  if (module->image.find(std::string(".entry ") + name) == std::string::npos)
+  if (module->image != "<binary>" &&
+      module->image.find(std::string(".entry ") + name) == std::string::npos)
     return kNotFound;
   state.function.name = name;
   *function = &state.function;
