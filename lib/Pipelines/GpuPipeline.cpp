@@ -96,7 +96,11 @@ void sweep::buildGpuPipeline(OpPassManager &pm, GpuStage until, const GpuTarget 
 }
 
 void sweep::addGpuLoopNestPasses(OpPassManager &pm) {
+  // Every output element its own thread; the reductions inside, accumulating
+  // in a register.
+  pm.addPass(createParallelDimsOutermost());
   pm.addPass(createConvertLinalgToParallelLoopsPass());
+  pm.addPass(createAccumulateInRegisters());
   // One dimension in blocks of 256 threads (Passes.td: one thread per block,
   // and no room for 100,000 runs in the grid's y or z, otherwise).
   // No canonicalization until the loops are mapped: it would merge the tile

@@ -97,6 +97,39 @@ def FlattenParallelLoops : Pass<"flatten-parallel-loops", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::scf::SCFDialect", "mlir::arith::ArithDialect"];
 }
 
+def ParallelDimsOutermost : Pass<"parallel-dims-outermost", "mlir::ModuleOp"> {
+  let summary = "Interchange each linalg.generic's loops: parallel dimensions first";
+  let description = [{
+    A generic's loops lower in their order: the parallel dimensions before the
+    first reduction become the scf.parallel the GPU maps to threads, the rest
+    run inside each thread. A weight gradient's dimensions are (run, batch
+    [reduction], in, out): as written, one thread per run would do every
+    in x out x batch multiply-add of its run. With the parallel dimensions
+    moved before the reductions (their relative orders kept), every output
+    element gets its own thread, which reduces over the batch. Each element's
+    reduction keeps its order, so the results do not change by a bit.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
+def AccumulateInRegisters : Pass<"accumulate-in-registers", "mlir::ModuleOp"> {
+  let summary = "Keep a reduction loop's accumulator in a register, not in memory";
+  let description = [{
+    A linalg reduction lowered to loops loads its output element, adds to it
+    and stores it back at every iteration: on a GPU a global-memory round trip
+    per multiply-add, which LLVM cannot remove because it cannot prove the
+    kernel's buffers distinct. In an scf.for whose body loads and then stores
+    the same element of a buffer at loop-invariant indices, and touches that
+    buffer nowhere else, the load moves before the loop, the value is carried
+    as an iteration argument, and the store moves after it. Buffers are
+    assumed distinct when they are views of different allocations or function
+    arguments (the group ABI passes distinct buffers); a loop touching
+    another view of the same root is left alone. Same operations, same order:
+    the results do not change by a bit.
+  }];
+  let dependentDialects = ["mlir::scf::SCFDialect", "mlir::memref::MemRefDialect"];
+}
+
 def NameKernelsAfterModules : Pass<"name-kernels-after-modules", "mlir::ModuleOp"> {
   let summary = "Give each outlined GPU kernel its gpu.module's name";
   let description = [{
