@@ -80,7 +80,7 @@ std::unique_ptr<CompiledGroup> CompiledGroup::compile(const GroupSpec &group, in
   mlir::OwningOpRef<mlir::ModuleOp> module = lowerGroup(
       context, group, runs,
       [&](mlir::OpPassManager &pm) { buildCpuPipeline(pm, CpuStage::LLVM, energyProbes, loops); },
-      diagnostics);
+      diagnostics, /*rowSums=*/loops == CpuLoops::GpuLoopNests);
   if (!module) {
     error = "compiling group '" + group.label + "' failed: " + diagnostics;
     return nullptr;
@@ -126,6 +126,7 @@ std::unique_ptr<CompiledGroup> CompiledGroup::compile(const GroupSpec &group, in
   std::unique_ptr<CompiledGroup> compiled(new CompiledGroup());
   compiled->engine = std::move(*engine);
   compiled->phaseTable = std::move(phaseTable);
+  compiled->rowSums = loops == CpuLoops::GpuLoopNests;
   // The library calls of the dense products resolve to runtime/kernels, the
   // energy probes to runtime/energy.
   compiled->engine->registerSymbols([](llvm::orc::MangleAndInterner interner) {

@@ -37,6 +37,8 @@ public:
   /// The energy probes' table (the module's energy.phases): probe i starts
   /// phases()[i]. Empty when compiled without probes.
   const std::vector<PhaseCost> &phases() const override { return phaseTable; }
+  /// The GPU's loop nests come with the GPU's interface: rows summed.
+  bool sumsRows() const override { return rowSums; }
 
   /// Compiles `group` for `runs` runs; on failure sets `error`. Without
   /// `energyProbes` the code has no probe calls; `loops` as in CpuPipeline.h.
@@ -51,6 +53,7 @@ private:
   void (*evaluateFn)(void **) = nullptr;
   double seconds = 0;
   std::vector<PhaseCost> phaseTable;
+  bool rowSums = false;
 };
 
 /// LLVM's native target and its assembly printer, once per process (every

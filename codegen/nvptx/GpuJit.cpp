@@ -40,7 +40,8 @@ std::unique_ptr<GpuCompiledGroup> GpuCompiledGroup::compile(const GroupSpec &gro
   std::string diagnostics;
   mlir::OwningOpRef<mlir::ModuleOp> module = lowerGroup(
       context, group, runs,
-      [&](mlir::OpPassManager &pm) { buildGpuPipeline(pm, GpuStage::Ptx, target); }, diagnostics);
+      [&](mlir::OpPassManager &pm) { buildGpuPipeline(pm, GpuStage::Ptx, target); }, diagnostics,
+      /*rowSums=*/true);
   if (!module) {
     error = "compiling group '" + group.label + "' for the GPU failed: " + diagnostics;
     return nullptr;

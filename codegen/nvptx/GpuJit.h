@@ -37,6 +37,7 @@ public:
   /// kernels cannot call the host's probes.
   const std::vector<PhaseCost> &phases() const override { return phaseTable; }
   bool countsCalls() const override { return true; }
+  bool sumsRows() const override { return true; }
   /// Wall-clock seconds MLIRGen, the pipeline, PTX and the JIT took.
   double compileSeconds() const { return seconds; }
   /// Kernels in the group's PTX.

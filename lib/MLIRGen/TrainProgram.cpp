@@ -6,6 +6,8 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
 
 using namespace mlir;
@@ -30,8 +32,10 @@ train::ActivationKind activationKind(Activation activation) {
 
 class ProgramBuilder {
 public:
-  ProgramBuilder(MLIRContext &context, const GroupSpec &group, int64_t runs)
-      : builder(&context), group(group), runs(runs), loc(builder.getUnknownLoc()) {}
+  ProgramBuilder(MLIRContext &context, const GroupSpec &group, int64_t runs,
+                 TrainProgramOptions options)
+      : builder(&context), group(group), runs(runs), options(options),
+        loc(builder.getUnknownLoc()) {}
 
   OwningOpRef<ModuleOp> build();
 
@@ -61,6 +65,11 @@ private:
   Value loss(Value output, Value target);
   /// Each row's loss in f64, for reporting (the runtime sums them in double).
   Value lossRows(Value output, Value target);
+  /// `rows` [R, ?] f64 as the function returns them: themselves, or summed
+  /// per run (options.rowSums).
+  Value reported(Value rows);
+  /// The type reported() gives.
+  Type reportedType();
   void buildTrainStep(ModuleOp module);
   void buildEvaluate(ModuleOp module);
 
@@ -75,6 +84,7 @@ private:
   OpBuilder builder;
   const GroupSpec &group;
   int64_t runs;
+  TrainProgramOptions options;
   Location loc;
 };
 } // namespace
@@ -111,6 +121,35 @@ Value ProgramBuilder::lossRows(Value output, Value target) {
   return builder.create<train::LossRowsOp>(lossLoc(), type, kind, output, target);
 }
 
+Type ProgramBuilder::reportedType() {
+  if (options.rowSums)
+    return RankedTensorType::get({runs}, builder.getF64Type());
+  return RankedTensorType::get({runs, ShapedType::kDynamic}, builder.getF64Type());
+}
+
+Value ProgramBuilder::reported(Value rows) {
+  if (!options.rowSums)
+    return rows;
+  // sums[r] = 0 + rows[r, 0] + rows[r, 1] + ...: a reduction in row order.
+  Location at = rows.getLoc();
+  auto sumsType = cast<RankedTensorType>(reportedType());
+  Value zero = builder.create<arith::ConstantOp>(at, builder.getF64FloatAttr(0.0));
+  Value empty = builder.create<tensor::EmptyOp>(at, sumsType.getShape(), builder.getF64Type());
+  Value init = builder.create<linalg::FillOp>(at, zero, empty).getResult(0);
+  AffineExpr r = builder.getAffineDimExpr(0), b = builder.getAffineDimExpr(1);
+  SmallVector<AffineMap> maps = {AffineMap::get(2, 0, {r, b}, builder.getContext()),
+                                 AffineMap::get(2, 0, {r}, builder.getContext())};
+  SmallVector<utils::IteratorType> iterators = {utils::IteratorType::parallel,
+                                                utils::IteratorType::reduction};
+  auto sum = builder.create<linalg::GenericOp>(
+      at, sumsType, ValueRange{rows}, ValueRange{init}, maps, iterators,
+      [](OpBuilder &nested, Location loc, ValueRange values) {
+        Value total = nested.create<arith::AddFOp>(loc, values[1], values[0]);
+        nested.create<linalg::YieldOp>(loc, total);
+      });
+  return sum.getResult(0);
+}
+
 Value ProgramBuilder::loss(Value output, Value target) {
   Type perRun = tensor({runs});
   if (group.loss == LossKind::CrossEntropy)
@@ -137,8 +176,7 @@ void ProgramBuilder::buildTrainStep(ModuleOp module) {
   for (size_t h = 0; h < hypers.size(); ++h)
     inputs.push_back(tensor({runs}));
 
-  auto rowsType = RankedTensorType::get({runs, ShapedType::kDynamic}, builder.getF64Type());
-  std::vector<Type> results = {rowsType};
+  std::vector<Type> results = {reportedType()};
   results.insert(results.end(), params.begin(), params.end());
   for (Type type : params)
     for (int64_t s = 0; s < slots; ++s)
@@ -181,7 +219,7 @@ void ProgramBuilder::buildTrainStep(ModuleOp module) {
       newSlots.push_back(adam.getNewV());
     }
   }
-  std::vector<Value> returned = {lossRows(output, args[1])};
+  std::vector<Value> returned = {reported(lossRows(output, args[1]))};
   returned.insert(returned.end(), newParams.begin(), newParams.end());
   returned.insert(returned.end(), newSlots.begin(), newSlots.end());
   builder.create<func::ReturnOp>(loc, returned);
@@ -195,7 +233,7 @@ void ProgramBuilder::buildEvaluate(ModuleOp module) {
   auto rowsType = RankedTensorType::get({runs, ShapedType::kDynamic}, builder.getF64Type());
   builder.setInsertionPointToEnd(module.getBody());
   auto func = builder.create<func::FuncOp>(
-      loc, "evaluate", builder.getFunctionType(inputs, {rowsType, perRun, rowsType}));
+      loc, "evaluate", builder.getFunctionType(inputs, {reportedType(), perRun, reportedType()}));
   func->setAttr("llvm.emit_c_interface", builder.getUnitAttr());
   Block *body = func.addEntryBlock();
   builder.setInsertionPointToStart(body);
@@ -214,7 +252,8 @@ void ProgramBuilder::buildEvaluate(ModuleOp module) {
                          ? builder.create<train::SoftmaxOp>(lossLoc(), output).getResult()
                          : output;
   squared = builder.create<train::LossRowsOp>(lossLoc(), rowsType, "mse", prediction, args[1]);
-  builder.create<func::ReturnOp>(loc, ValueRange{lossValue, correct, squared});
+  builder.create<func::ReturnOp>(loc,
+                                 ValueRange{reported(lossValue), correct, reported(squared)});
 }
 
 OwningOpRef<ModuleOp> ProgramBuilder::build() {
@@ -229,7 +268,8 @@ OwningOpRef<ModuleOp> ProgramBuilder::build() {
 }
 
 OwningOpRef<ModuleOp> sweep::buildTrainProgram(MLIRContext &context, const GroupSpec &group,
-                                               int64_t runs) {
-  context.loadDialect<train::TrainDialect, func::FuncDialect, arith::ArithDialect>();
-  return ProgramBuilder(context, group, runs).build();
+                                               int64_t runs, TrainProgramOptions options) {
+  context.loadDialect<train::TrainDialect, func::FuncDialect, arith::ArithDialect,
+                      linalg::LinalgDialect, tensor::TensorDialect>();
+  return ProgramBuilder(context, group, runs, options).build();
 }

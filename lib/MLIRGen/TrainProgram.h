@@ -33,8 +33,18 @@
 
 namespace sweep {
 
+/// Variants of the program's interface.
+struct TrainProgramOptions {
+  /// Each run's rows summed in the program (in row order, from 0, in f64, as
+  /// the runtime sums them): the loss and squared-error results are [R]
+  /// instead of [R, ?]. For GPU code: the rows would otherwise be copied to
+  /// the host at every step (100 MB a step for 100,000 runs of batch 128).
+  bool rowSums = false;
+};
+
 mlir::OwningOpRef<mlir::ModuleOp> buildTrainProgram(mlir::MLIRContext &context,
-                                                    const GroupSpec &group, int64_t runs);
+                                                    const GroupSpec &group, int64_t runs,
+                                                    TrainProgramOptions options = {});
 
 } // namespace sweep
 

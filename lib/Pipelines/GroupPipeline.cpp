@@ -12,8 +12,10 @@
 mlir::OwningOpRef<mlir::ModuleOp>
 sweep::lowerGroup(mlir::MLIRContext &context, const GroupSpec &group, int64_t runs,
                   llvm::function_ref<void(mlir::OpPassManager &)> addPasses,
-                  std::string &diagnostics) {
-  mlir::OwningOpRef<mlir::ModuleOp> module = buildTrainProgram(context, group, runs);
+                  std::string &diagnostics, bool rowSums) {
+  TrainProgramOptions options;
+  options.rowSums = rowSums;
+  mlir::OwningOpRef<mlir::ModuleOp> module = buildTrainProgram(context, group, runs, options);
   diagnostics.clear();
   llvm::raw_string_ostream stream(diagnostics);
   mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &diag) {

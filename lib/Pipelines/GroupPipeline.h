@@ -27,10 +27,12 @@ namespace sweep {
 
 /// The train program of `group` for `runs` runs, built in `context` (which
 /// holds sweepc's dialects) and run through the passes `addPasses` adds.
-/// Null with `diagnostics` holding what the failing pass said.
+/// Null with `diagnostics` holding what the failing pass said. `rowSums`: the
+/// program's interface of GPU code (TrainProgramOptions::rowSums).
 mlir::OwningOpRef<mlir::ModuleOp>
 lowerGroup(mlir::MLIRContext &context, const GroupSpec &group, int64_t runs,
-           llvm::function_ref<void(mlir::OpPassManager &)> addPasses, std::string &diagnostics);
+           llvm::function_ref<void(mlir::OpPassManager &)> addPasses, std::string &diagnostics,
+           bool rowSums = false);
 
 } // namespace sweep
 

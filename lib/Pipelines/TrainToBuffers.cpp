@@ -39,6 +39,7 @@ void sweep::addBufferizationPasses(OpPassManager &pm) {
   bufferization::OneShotBufferizationOptions options;
   options.bufferizeFunctionBoundaries = true;
   options.setFunctionBoundaryTypeConversion(bufferization::LayoutMapOption::IdentityLayoutMap);
+  pm.addPass(createCopyRepeatedResults());
   pm.addPass(bufferization::createOneShotBufferizePass(options));
   // A result whose buffer has a static shape (every parameter and optimizer
   // state) is computed straight into the caller's buffer, not into a fresh

@@ -130,6 +130,21 @@ def AccumulateInRegisters : Pass<"accumulate-in-registers", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::scf::SCFDialect", "mlir::memref::MemRefDialect"];
 }
 
+def CopyRepeatedResults : Pass<"copy-repeated-results", "mlir::ModuleOp"> {
+  let summary = "A function returning one tensor twice returns a copy the second time";
+  let description = [{
+    After CSE a function may return the same tensor as two results: a
+    regression group's evaluate reports its loss and its squared error, both
+    the mean squared error's rows, and with row sums both are one [R] tensor.
+    Bufferization would give both results one buffer, and
+    buffer-results-to-out-params with hoisted static allocations crashes on
+    a buffer returned twice (MLIR 19). Each repeated result becomes a copy
+    (bufferization.alloc_tensor ... copy), so every result has its own buffer.
+    Run after CSE, before bufferization.
+  }];
+  let dependentDialects = ["mlir::bufferization::BufferizationDialect"];
+}
+
 def NameKernelsAfterModules : Pass<"name-kernels-after-modules", "mlir::ModuleOp"> {
   let summary = "Give each outlined GPU kernel its gpu.module's name";
   let description = [{

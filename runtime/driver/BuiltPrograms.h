@@ -23,6 +23,7 @@ struct SweepBuiltProgram {
   /// (hexadecimal floats).
   const char *phases;
   int countsCalls; ///< 1 for code without probe calls (GPU).
+  int sumsRows;    ///< 1 for code that sums its loss rows (GPU).
 };
 extern const SweepBuiltProgram sweep_built_programs[];
 extern const size_t sweep_built_program_count;

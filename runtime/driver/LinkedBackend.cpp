@@ -56,6 +56,7 @@ public:
   void evaluate(void **args) const override { program.evaluate(args); }
   const std::vector<PhaseCost> &phases() const override { return table; }
   bool countsCalls() const override { return program.countsCalls != 0; }
+  bool sumsRows() const override { return program.sumsRows != 0; }
 
 private:
   const SweepBuiltProgram &program;

@@ -211,9 +211,10 @@ public:
     fillHypers(lr, alive);
     for (const std::vector<float> &hyper : hypers)
       args.add(stage(hyper.data(), hyper.size() * sizeof(float), staged), {r});
-    lossRows.resize(size_t(r * n));
+    int64_t width = rowWidth(n);
+    lossRows.resize(size_t(r * width));
     void *lossOut = output(lossRows.data(), lossRows.size() * sizeof(double), 0);
-    args.add(lossOut, {r, n});
+    args.add(lossOut, rowShape(n));
     for (size_t p = 0; p < params.size(); ++p)
       args.add(nextParams[p].get(), paramShapes[p]);
     for (size_t p = 0; p < params.size(); ++p)
@@ -229,7 +230,7 @@ public:
     std::swap(state, nextState);
     for (int64_t i = 0; i < r; ++i)
       if (alive[i]) {
-        loss[i] = rowSum(lossRows, i, n) / double(n); // As the interpreter: total / n.
+        loss[i] = rowSum(lossRows, i, width) / double(n); // As the interpreter: total / n.
         ++updates[size_t(i)];
       }
   }
@@ -240,16 +241,16 @@ public:
     addBatch(batch, staged);
     for (size_t p = 0; p < params.size(); ++p)
       args.add(params[p].get(), paramShapes[p]);
-    int64_t n = batch.n;
-    lossRows.resize(size_t(r * n));
-    squaredRows.resize(size_t(r * n));
+    int64_t n = batch.n, width = rowWidth(n);
+    lossRows.resize(size_t(r * width));
+    squaredRows.resize(size_t(r * width));
     evalCorrect.resize(size_t(r));
     void *lossOut = output(lossRows.data(), lossRows.size() * sizeof(double), 0);
     void *correctOut = output(evalCorrect.data(), evalCorrect.size() * sizeof(float), 1);
     void *squaredOut = output(squaredRows.data(), squaredRows.size() * sizeof(double), 2);
-    args.add(lossOut, {r, n});
+    args.add(lossOut, rowShape(n));
     args.add(correctOut, {r});
-    args.add(squaredOut, {r, n});
+    args.add(squaredOut, rowShape(n));
     {
       ActiveProbes counting(probes);
       code->evaluate(args.packed());
@@ -260,9 +261,9 @@ public:
     collect(squaredRows.data(), squaredOut, squaredRows.size() * sizeof(double));
     for (int64_t i = 0; i < r; ++i)
       if (alive[i]) {
-        sums[i].loss += rowSum(lossRows, i, n);
+        sums[i].loss += rowSum(lossRows, i, width);
         sums[i].correct += double(evalCorrect[size_t(i)]);
-        sums[i].squaredError += rowSum(squaredRows, i, n);
+        sums[i].squaredError += rowSum(squaredRows, i, width);
       }
   }
 
@@ -390,6 +391,13 @@ private:
     for (size_t i = 0; i < table.size(); ++i)
       if (table[i].function == function)
         probes.hit(int64_t(i));
+  }
+
+  /// Values per run of the loss and squared-error results for a batch of n:
+  /// n rows, or their sum when the code sums them.
+  int64_t rowWidth(int64_t n) const { return code->sumsRows() ? 1 : n; }
+  std::vector<int64_t> rowShape(int64_t n) const {
+    return code->sumsRows() ? std::vector<int64_t>{r} : std::vector<int64_t>{r, n};
   }
 
   /// Run i's rows summed in row order from 0, in double (Kernels.h does so).

@@ -41,6 +41,9 @@ public:
   /// the program counts each of a function's phases once per call instead.
   virtual const std::vector<PhaseCost> &phases() const = 0;
   virtual bool countsCalls() const { return false; }
+  /// Whether the code sums each run's loss and squared-error rows itself
+  /// (lib/MLIRGen/TrainProgram.h, rowSums): [R] results instead of [R, n].
+  virtual bool sumsRows() const { return false; }
 };
 
 /// Where a program's buffers live. Copies take any pair of pointers of this

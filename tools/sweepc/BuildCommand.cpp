@@ -111,7 +111,7 @@ bool compileProgram(PlannedProgram &program, size_t index, const std::string &di
         else
           buildCpuPipeline(pm, CpuStage::LLVM);
       },
-      diagnostics);
+      diagnostics, /*rowSums=*/onGpu);
   if (!module) {
     problem = "compiling group '" + program.group->label + "' failed: " + diagnostics;
     return false;
@@ -156,7 +156,8 @@ std::string registrySource(const std::vector<PlannedProgram> &programs,
     std::string prefix = "sweep_p" + std::to_string(i) + "_";
     out += "    {" + cString(p.device) + ", " + cString(p.key) + ", " + prefix +
            "train_step_packed, " + prefix + "evaluate_packed,\n     " +
-           cString(writePhaseText(p.phases)) + ", " + (p.device == "cuda" ? "1" : "0") + "},\n";
+           cString(writePhaseText(p.phases)) + ", " + (p.device == "cuda" ? "1, 1" : "0, 0") +
+           "},\n";
   }
   out += "};\nextern \"C\" const size_t sweep_built_program_count = " +
          std::to_string(programs.size()) + ";\n";

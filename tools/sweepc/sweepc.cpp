@@ -149,8 +149,12 @@ mlir::LogicalResult emitCompiled(const PlannedSweep &sweep, llvm::StringRef base
     const GroupSpec &group = job.groups[g];
     os << "// sweep " << job.name << ", group " << g << " (" << group.runs.size()
        << " runs): " << group.label << "\n";
+    // GPU code sums its loss rows on the device (TrainProgramOptions).
+    TrainProgramOptions programOptions;
+    programOptions.rowSums =
+        emitAction == Emit::Gpu || emitAction == Emit::Ptx || emitAction == Emit::GpuObj;
     mlir::OwningOpRef<mlir::ModuleOp> module =
-        buildTrainProgram(context, group, int64_t(group.runs.size()));
+        buildTrainProgram(context, group, int64_t(group.runs.size()), programOptions);
     std::string objectPath = outputFilename + "." + job.name + ".g" + std::to_string(g) + ".o";
     if (emitAction == Emit::Gpu || emitAction == Emit::Ptx || emitAction == Emit::GpuObj) {
       if (mlir::failed(emitGpu(*module, objectPath, context, os)))

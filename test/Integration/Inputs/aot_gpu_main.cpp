@@ -16,10 +16,11 @@ template <int Rank, typename T> struct Descriptor {
   int64_t offset, sizes[Rank], strides[Rank];
 };
 
+// GPU code returns each run's loss and squared error summed over the batch.
 extern "C" void _mlir_ciface_evaluate(Descriptor<2, float> *x, Descriptor<1, int32_t> *y,
                                       Descriptor<3, float> *w, Descriptor<2, float> *b,
-                                      Descriptor<2, double> *loss, Descriptor<1, float> *correct,
-                                      Descriptor<2, double> *squared);
+                                      Descriptor<1, double> *loss, Descriptor<1, float> *correct,
+                                      Descriptor<1, double> *squared);
 
 /// Device memory holding `bytes` of `host` (or nothing, when host is null).
 template <typename T> T *onDevice(const T *host, size_t count) {
@@ -42,17 +43,17 @@ int main(int argc, char **argv) {
   const float w[2 * 2] = {0, 0, 0, 0}, b[2] = {0, 0};
   float *dx = onDevice(x, 6), *dw = onDevice(w, 4), *db = onDevice(b, 2);
   int32_t *dy = onDevice(y, 3);
-  double *dloss = onDevice<double>(nullptr, 3), *dsquared = onDevice<double>(nullptr, 3);
+  double *dloss = onDevice<double>(nullptr, 1), *dsquared = onDevice<double>(nullptr, 1);
   float *dcorrect = onDevice<float>(nullptr, 1);
   Descriptor<2, float> xd{dx, dx, 0, {3, 2}, {2, 1}};
   Descriptor<1, int32_t> yd{dy, dy, 0, {3}, {1}};
   Descriptor<3, float> wd{dw, dw, 0, {1, 2, 2}, {4, 2, 1}};
   Descriptor<2, float> bd{db, db, 0, {1, 2}, {2, 1}};
-  Descriptor<2, double> ld{dloss, dloss, 0, {1, 3}, {3, 1}};
-  Descriptor<2, double> sd{dsquared, dsquared, 0, {1, 3}, {3, 1}};
+  Descriptor<1, double> ld{dloss, dloss, 0, {1}, {1}};
+  Descriptor<1, double> sd{dsquared, dsquared, 0, {1}, {1}};
   Descriptor<1, float> cd{dcorrect, dcorrect, 0, {1}, {1}};
   _mlir_ciface_evaluate(&xd, &yd, &wd, &bd, &ld, &cd, &sd);
-  double loss[3] = {}, squared[3] = {};
+  double loss[1] = {}, squared[1] = {};
   float correct[1] = {};
   mgpuMemcpy(loss, dloss, sizeof loss, nullptr);
   mgpuMemcpy(squared, dsquared, sizeof squared, nullptr);
@@ -60,8 +61,7 @@ int main(int argc, char **argv) {
   mgpuStreamSynchronize(nullptr);
   std::string error = runtime->takeError();
   std::printf("runtime error: %s\n", error.empty() ? "none" : error.c_str());
-  std::printf("loss %.6f correct %.0f squared %.6f\n", (loss[0] + loss[1] + loss[2]) / 3,
-              correct[0], (squared[0] + squared[1] + squared[2]) / 3);
+  std::printf("loss %.6f correct %.0f squared %.6f\n", loss[0] / 3, correct[0], squared[0] / 3);
   for (void *buffer : {(void *)dx, (void *)dw, (void *)db, (void *)dy, (void *)dloss,
                        (void *)dsquared, (void *)dcorrect})
     mgpuMemFree(buffer, nullptr);
