@@ -101,6 +101,9 @@ void sweep::addGpuLoopNestPasses(OpPassManager &pm) {
   pm.addPass(createParallelDimsOutermost());
   pm.addPass(createConvertLinalgToParallelLoopsPass());
   pm.addPass(createAccumulateInRegisters());
+  // Several outputs per thread where that shares a load among them.
+  pm.addPass(createJamParallelLanes());
+  pm.addPass(createCSEPass()); // The lanes' copies of a shared load are one load.
   // One dimension in blocks of 256 threads (Passes.td: one thread per block,
   // and no room for 100,000 runs in the grid's y or z, otherwise).
   // No canonicalization until the loops are mapped: it would merge the tile

@@ -145,6 +145,30 @@ def CopyRepeatedResults : Pass<"copy-repeated-results", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::bufferization::BufferizationDialect"];
 }
 
+def JamParallelLanes : Pass<"jam-parallel-lanes", "mlir::ModuleOp"> {
+  let summary = "Each thread of a reduction nest computes several outputs, sharing loads";
+  let description = [{
+    In the GPU's nests a thread computes one output element: a forward
+    product's thread loads W[r, k, n] and x[b, k] for every multiply-add. The
+    threads of the rows b, b+1, ... load the same W element. Here a nest
+    `scf.parallel (..., d, ..., n) { loads; scf.for k iter_args {...}; store }`
+    gives each thread `lanes` consecutive values of one dimension d: the
+    reduction loop carries `lanes` accumulators and its body holds a copy per
+    lane, so a load that does not depend on d is made once for all lanes
+    (CSE merges the copies). d is the dimension (not the innermost, which
+    keeps consecutive threads on consecutive addresses) that the most loads
+    of the innermost dimension do not depend on; a nest where no such load
+    exists is left alone. Lanes past the dimension's end compute on its last
+    index and store nothing. Each output's reduction keeps its order: the
+    results do not change by a bit.
+  }];
+  let options = [
+    Option<"lanes", "lanes", "int64_t", "4", "Output elements per thread">,
+  ];
+  let dependentDialects = ["mlir::scf::SCFDialect", "mlir::arith::ArithDialect",
+                           "mlir::memref::MemRefDialect"];
+}
+
 def NameKernelsAfterModules : Pass<"name-kernels-after-modules", "mlir::ModuleOp"> {
   let summary = "Give each outlined GPU kernel its gpu.module's name";
   let description = [{
