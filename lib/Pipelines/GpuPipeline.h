@@ -1,14 +1,16 @@
 //===- GpuPipeline.h - train IR to PTX kernels for NVIDIA GPUs --*- C++ -*-===//
 //
-// The GPU pipeline's first form (issue 7): the same bufferized linalg as the
-// CPU's (TrainToBuffers.h), every generic (the dense products included, as
-// plain loop nests) turned into scf.parallel loops, mapped greedily to blocks
-// and threads, outlined into one kernel each, and compiled through the NVVM
-// dialect and LLVM's NVPTX back end to PTX for `target.chip`. Correct, not
-// fast: the products are not tiled yet. The host functions keep only
-// allocations, copies and launches, on device memory (gpu.alloc, gpu.memcpy),
-// lowered to calls of the mgpu* runtime functions; nothing provides those to
-// a JIT yet (runtime/cuda has the driver). `sweepc -emit=gpu|ptx` prints the stages.
+// The GPU pipeline (issue 7): the same bufferized linalg as the CPU's
+// (TrainToBuffers.h), every generic (the dense products included, as loop
+// nests) turned into scf.parallel loops with the parallel dimensions outermost,
+// reductions accumulating in registers and up to four outputs per thread
+// (addGpuLoopNestPasses), mapped to blocks and threads, outlined into one
+// kernel each, and compiled through the NVVM dialect and LLVM's NVPTX back end
+// to PTX (or a fatbinary with ptxas's cubin) for `target.chip`. Register-tiled,
+// not shared-memory tiled. The host functions keep only allocations, copies
+// and launches, on device memory (gpu.alloc, gpu.memcpy), lowered to calls of
+// the mgpu* functions runtime/cuda/GpuRuntime.h provides. `sweepc
+// -emit=gpu|ptx` prints the stages.
 //
 //===----------------------------------------------------------------------===//
 
