@@ -163,6 +163,10 @@ int sweep::runSweepJob(const SweepJob &job, const RunSettings &settings,
     std::cerr << "[" << job.name << "] compiling " << job.groups.size() << " group"
               << (job.groups.size() == 1 ? "" : "s") << " for the "
               << (onGpu ? "GPU (" + backends.gpuName() + ")" : std::string("CPU")) << "\n";
+  if (!settings.quiet && onGpu)
+    for (size_t g = 0; g < job.groups.size(); ++g)
+      std::cerr << "[" << job.name << "] group " << g << " "
+                << backend.describeSchedule(job, job.groups[g]) << "\n";
   compiling.join();
   if (!compiled) {
     report.error(compileProblem);

@@ -230,6 +230,10 @@ CUresult cuMemGetInfo_v2(size_t *free, size_t *total) {
   FAKE_FAIL("cuMemGetInfo_v2");
   *total = size_t(140) << 30;
   *free = *total - (size_t(1) << 30);
+  // $SWEEP_FAKE_CUDA_FREE_MIB: a nearly full device, for tests of programs
+  // sized to the free memory.
+  if (const char *mib = std::getenv("SWEEP_FAKE_CUDA_FREE_MIB"); mib && *mib)
+    *free = size_t(std::atoll(mib)) << 20;
   return kSuccess;
 }
 
