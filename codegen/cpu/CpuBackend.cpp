@@ -11,7 +11,7 @@
 using namespace sweep;
 
 namespace {
-class CpuBackend : public Backend {
+class CpuBackend : public CompilingBackend {
 public:
   CpuBackend(size_t chunks, size_t forcedRuns, bool energyProbes, CpuLoops loops)
       : chunks(std::max<size_t>(1, chunks)), forcedRuns(forcedRuns), energyProbes(energyProbes),
@@ -25,44 +25,22 @@ public:
     return describeRunChunking(chooseRunChunking(job, group, chunks, l2, forcedRuns),
                                group.runs.size());
   }
-  std::unique_ptr<GroupProgram> create(const GroupSpec &group, std::vector<const RunSpec *> runs,
-                                       std::string &error) override {
-    std::shared_ptr<const GroupCode> code = codeFor(group, runs.size(), error);
-    if (!code)
-      return nullptr;
-    return createCompiledProgram(
-        group, std::move(runs), std::move(code),
-        [this, &group](size_t count, std::string &message) { return codeFor(group, count, message); },
-        hostBufferSpace());
+protected:
+  std::shared_ptr<const GroupCode> compile(const GroupSpec &group, size_t runs,
+                                           std::string &error, double &seconds) override {
+    std::shared_ptr<const CompiledGroup> code =
+        CompiledGroup::compile(group, int64_t(runs), error, energyProbes, loops);
+    if (code)
+      seconds = code->compileSeconds();
+    return code;
   }
-
-  /// One compilation per group structure and run count, shared by its chunks.
-  std::shared_ptr<const GroupCode> codeFor(const GroupSpec &group, size_t runCount,
-                                           std::string &error) {
-    return cache.get(
-        groupCodeKey(group, runCount),
-        [&](std::string &message, double &seconds) -> std::shared_ptr<const GroupCode> {
-          std::shared_ptr<const CompiledGroup> code =
-              CompiledGroup::compile(group, int64_t(runCount), message, energyProbes, loops);
-          if (code)
-            seconds = code->compileSeconds();
-          return code;
-        },
-        error);
-  }
-
-  size_t programsToCompile(const SweepJob &job) const override {
-    return distinctGroupPrograms(job, *this);
-  }
-  double compileSeconds() const override { return cache.seconds(); }
-  size_t programsCompiled() const override { return cache.compiled(); }
+  BufferSpace &bufferSpace() override { return hostBufferSpace(); }
 
 private:
   size_t chunks, forcedRuns;
   bool energyProbes;
   CpuLoops loops;
   CacheSize l2;
-  CodeCache cache;
 };
 } // namespace
 

@@ -37,7 +37,7 @@ uint64_t sweep::deviceBytesPerRun(const GroupSpec &group) {
 }
 
 namespace {
-class GpuBackend : public Backend {
+class GpuBackend : public CompilingBackend {
 public:
   GpuBackend(cuda::GpuRuntime &runtime, const GpuTarget &target, size_t forcedRuns)
       : space(runtime), target(target), forcedRuns(forcedRuns) {
@@ -68,42 +68,22 @@ public:
       text += ", " + formatBytes(freeBytes) + " free";
     return text + (forcedRuns ? " (--runs-per-program)" : "");
   }
-  std::unique_ptr<GroupProgram> create(const GroupSpec &group, std::vector<const RunSpec *> runs,
-                                       std::string &error) override {
-    std::shared_ptr<const GroupCode> code = codeFor(group, runs.size(), error);
-    if (!code)
-      return nullptr;
-    return createCompiledProgram(
-        group, std::move(runs), std::move(code),
-        [this, &group](size_t count, std::string &message) { return codeFor(group, count, message); },
-        space);
+protected:
+  std::shared_ptr<const GroupCode> compile(const GroupSpec &group, size_t runs,
+                                           std::string &error, double &seconds) override {
+    std::shared_ptr<const GpuCompiledGroup> code =
+        GpuCompiledGroup::compile(group, int64_t(runs), target, error);
+    if (code)
+      seconds = code->compileSeconds();
+    return code;
   }
-  size_t programsToCompile(const SweepJob &job) const override {
-    return distinctGroupPrograms(job, *this);
-  }
-  double compileSeconds() const override { return cache.seconds(); }
-  size_t programsCompiled() const override { return cache.compiled(); }
+  BufferSpace &bufferSpace() override { return space; }
 
 private:
-  std::shared_ptr<const GroupCode> codeFor(const GroupSpec &group, size_t runCount,
-                                           std::string &error) {
-    return cache.get(
-        groupCodeKey(group, runCount),
-        [&](std::string &message, double &seconds) -> std::shared_ptr<const GroupCode> {
-          std::shared_ptr<const GpuCompiledGroup> code =
-              GpuCompiledGroup::compile(group, int64_t(runCount), target, message);
-          if (code)
-            seconds = code->compileSeconds();
-          return code;
-        },
-        error);
-  }
-
   cuda::DeviceBufferSpace space;
   GpuTarget target;
   size_t forcedRuns;
   size_t freeBytes = 0; ///< The device's free memory when the backend was made.
-  CodeCache cache;
 };
 } // namespace
 

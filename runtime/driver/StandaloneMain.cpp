@@ -47,43 +47,33 @@ public:
       : cpuBackend(createLinkedBackend(sweep_built_programs, sweep_built_program_count, "cpu",
                                        hostBufferSpace())) {}
   ~LinkedBackends() override {
-    gpuBackend.reset();
+    dropGpu();
     space.reset();
     if (opened)
       cuda::GpuRuntime::close();
   }
   Backend &cpu() override { return *cpuBackend; }
-  Backend *gpu(std::string &why) override {
-    if (!tried) {
-      tried = true;
-      open();
-    }
-    why = problem;
-    return gpuBackend.get();
-  }
-  std::string gpuName() const override { return name; }
 
-private:
-  void open() {
+protected:
+  std::unique_ptr<Backend> openGpu(std::string &problem, std::string &gpu) override {
     if (!hasLinkedPrograms(sweep_built_programs, sweep_built_program_count, "cuda")) {
       problem = "this executable was built without GPU code (sweepc build --device=cuda or all)";
-      return;
+      return nullptr;
     }
     cuda::DeviceInfo device;
     cuda::GpuRuntime *runtime = cuda::GpuRuntime::openFirstDevice(device, problem);
     if (!runtime)
-      return;
+      return nullptr;
     opened = true;
-    name = device.describe();
+    gpu = device.describe();
     space = std::make_unique<cuda::DeviceBufferSpace>(*runtime);
-    gpuBackend =
-        createLinkedBackend(sweep_built_programs, sweep_built_program_count, "cuda", *space);
+    return createLinkedBackend(sweep_built_programs, sweep_built_program_count, "cuda", *space);
   }
 
-  std::unique_ptr<Backend> cpuBackend, gpuBackend;
+private:
+  std::unique_ptr<Backend> cpuBackend;
   std::unique_ptr<cuda::DeviceBufferSpace> space;
-  bool tried = false, opened = false;
-  std::string problem, name;
+  bool opened = false;
 };
 
 /// `path`'s file name in `dir`.

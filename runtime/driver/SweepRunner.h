@@ -16,6 +16,7 @@
 #include "runtime/exec/GroupProgram.h"
 #include "runtime/exec/SweepJob.h"
 
+#include <memory>
 #include <string>
 
 namespace sweep {
@@ -40,11 +41,29 @@ public:
   virtual ~BackendSource() = default;
   /// The CPU backend (never null).
   virtual Backend &cpu() = 0;
-  /// The GPU backend, opened on first use; null with `why` when there is no
-  /// usable GPU (no driver, no device, no code for it).
-  virtual Backend *gpu(std::string &why) = 0;
+  /// The GPU backend, opened on first use (openGpu); null with `why` when
+  /// there is no usable GPU (no driver, no device, no code for it).
+  Backend *gpu(std::string &why) {
+    if (!triedGpu) {
+      triedGpu = true;
+      gpuBackend = openGpu(gpuProblem, name);
+    }
+    why = gpuProblem;
+    return gpuBackend.get();
+  }
   /// The GPU's name for messages and summary.json ("" before gpu()).
-  virtual std::string gpuName() const { return ""; }
+  std::string gpuName() const { return name; }
+
+protected:
+  /// The GPU backend, or null with `problem`; `gpu` names the device.
+  virtual std::unique_ptr<Backend> openGpu(std::string &problem, std::string &gpu) = 0;
+  /// Drops the GPU backend (before the runtime it uses closes).
+  void dropGpu() { gpuBackend.reset(); }
+
+private:
+  bool triedGpu = false;
+  std::unique_ptr<Backend> gpuBackend;
+  std::string gpuProblem, name;
 };
 
 /// The threads training on the CPU: `settings.threads`, else every core.

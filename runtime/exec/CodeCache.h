@@ -98,6 +98,44 @@ inline size_t distinctGroupPrograms(const SweepJob &job, const Backend &backend)
   return keys.size();
 }
 
+/// A backend that compiles group programs: code cached per group structure
+/// and run count, programs over it with buffers in bufferSpace().
+class CompilingBackend : public Backend {
+public:
+  std::unique_ptr<GroupProgram> create(const GroupSpec &group, std::vector<const RunSpec *> runs,
+                                       std::string &error) override {
+    std::shared_ptr<const GroupCode> code = codeFor(group, runs.size(), error);
+    if (!code)
+      return nullptr;
+    return createCompiledProgram(
+        group, std::move(runs), std::move(code),
+        [this, &group](size_t count, std::string &message) { return codeFor(group, count, message); },
+        bufferSpace());
+  }
+  size_t programsToCompile(const SweepJob &job) const override {
+    return distinctGroupPrograms(job, *this);
+  }
+  double compileSeconds() const override { return cache.seconds(); }
+  size_t programsCompiled() const override { return cache.compiled(); }
+
+protected:
+  /// Compiles `group` for `runs` runs, setting the seconds it took; null
+  /// with `error`.
+  virtual std::shared_ptr<const GroupCode> compile(const GroupSpec &group, size_t runs,
+                                                   std::string &error, double &seconds) = 0;
+  virtual BufferSpace &bufferSpace() = 0;
+
+private:
+  std::shared_ptr<const GroupCode> codeFor(const GroupSpec &group, size_t runs,
+                                           std::string &error) {
+    return cache.get(
+        groupCodeKey(group, runs),
+        [&](std::string &message, double &seconds) { return compile(group, runs, message, seconds); },
+        error);
+  }
+  CodeCache cache;
+};
+
 } // namespace sweep
 
 #endif // SWEEP_RUNTIME_EXEC_CODECACHE_H

@@ -88,51 +88,40 @@ class JitBackends : public BackendSource {
 public:
   explicit JitBackends(std::unique_ptr<Backend> cpuBackend) : cpuBackend(std::move(cpuBackend)) {}
   ~JitBackends() override {
-    gpuBackend.reset();
+    dropGpu();
     if (opened)
       cuda::GpuRuntime::close();
   }
   Backend &cpu() override { return *cpuBackend; }
-  Backend *gpu(std::string &why) override {
-    if (!triedGpu) {
-      triedGpu = true;
-      openGpu();
-    }
-    why = gpuProblem;
-    return gpuBackend.get();
-  }
-  std::string gpuName() const override { return name; }
 
-private:
-  void openGpu() {
+protected:
+  std::unique_ptr<Backend> openGpu(std::string &problem, std::string &gpu) override {
     if (backendName == "interp") {
-      gpuProblem = "the interpreter (--backend=interp) trains on the CPU only";
-      return;
+      problem = "the interpreter (--backend=interp) trains on the CPU only";
+      return nullptr;
     }
     GpuTarget target;
     target.toolkit = defaultCudaToolkit();
     target.format = defaultGpuFormat(target.toolkit);
     std::string why;
     if (findLibdevice(target.toolkit, why).empty()) {
-      gpuProblem = "no GPU code can be built: " + why;
-      return;
+      problem = "no GPU code can be built: " + why;
+      return nullptr;
     }
     cuda::DeviceInfo device;
-    cuda::GpuRuntime *runtime = cuda::GpuRuntime::openFirstDevice(device, why);
-    if (!runtime) {
-      gpuProblem = why;
-      return;
-    }
+    cuda::GpuRuntime *runtime = cuda::GpuRuntime::openFirstDevice(device, problem);
+    if (!runtime)
+      return nullptr;
     opened = true;
     // Code for the device's own compute capability (sm_90 on Hopper).
     target.chip = "sm_" + std::to_string(device.major) + std::to_string(device.minor);
-    name = device.describe();
-    gpuBackend = createGpuBackend(*runtime, target, runsPerProgram);
+    gpu = device.describe();
+    return createGpuBackend(*runtime, target, runsPerProgram);
   }
 
-  std::unique_ptr<Backend> cpuBackend, gpuBackend;
-  bool triedGpu = false, opened = false;
-  std::string gpuProblem, name;
+private:
+  std::unique_ptr<Backend> cpuBackend;
+  bool opened = false;
 };
 } // namespace
 
