@@ -33,6 +33,7 @@ config.substitutions.append(("%cuda-runtime-libs", " ".join([
     os.path.join(config.sweep_obj_root, "runtime", "cuda", "libSweepRuntimeCuda.a"), "-ldl"])))
 config.substitutions.append(("%fake-cuda", os.path.join(config.sweep_obj_root, "test",
                                                         "unittests", "libsweep-fake-cuda.so")))
+config.substitutions.append(("%sweep-build-dir", config.sweep_obj_root))
 config.substitutions.append(("%fake-nvml", os.path.join(config.sweep_obj_root, "test",
                                                         "unittests", "libsweep-fake-nvml.so")))
 config.substitutions.append(("%results-check",

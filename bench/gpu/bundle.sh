@@ -8,15 +8,18 @@
 #   fashion_profile  one of its programs for 100 steps, for SWEEPC_GPU_PROFILE
 #   data/          the Fashion-MNIST files
 # Then, there, in the repository root:  bash bench/gpu/check.sh
-# Usage: bash bench/gpu/bundle.sh [BUILD_DIR]
+# Usage: bash bench/gpu/bundle.sh [BUILD_DIR]   ($BUNDLE_DIR: another folder for the bundle)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$root/build}
 sweepc=$build/bin/sweepc
-out=$root/.device-bundle
+out=${BUNDLE_DIR:-$root/.device-bundle}
+data=${FASHION_MNIST:-/usr/share/datasets/fashion-mnist}
 rm -rf "$out" && mkdir -p "$out/data"
-grep -qx '/.device-bundle/' "$root/.git/info/exclude" 2>/dev/null ||
-  echo '/.device-bundle/' >>"$root/.git/info/exclude"
+if [ -d "$root/.git" ]; then
+  grep -qx '/.device-bundle/' "$root/.git/info/exclude" 2>/dev/null ||
+    echo '/.device-bundle/' >>"$root/.git/info/exclude"
+fi
 # The object.sweep group (1 run, a 2-2 layer) for the GPU: host code + PTX, linked with
 # runtime/cuda alone; on a GPU it must print what the CPU's AOT test prints.
 "$sweepc" -emit=gpu-obj "$root/test/Integration/AOT/object.sweep" -o "$out/tiny" >/dev/null
@@ -31,5 +34,5 @@ rm "$out/tiny" "$out/tiny.tiny.g0.o"
   --gpu-chip=sm_90 --runs-per-program="${RUNS_PER_PROGRAM:-12500}" 2>/dev/null
 "$sweepc" build "$root/bench/gpu/fashion_profile.sweep" -o "$out/fashion_profile" \
   --device=cuda --gpu-chip=sm_90 2>/dev/null
-cp /usr/share/datasets/fashion-mnist/*.gz "$out/data/"
+cp "$data"/*.gz "$out/data/"
 du -sh "$out"

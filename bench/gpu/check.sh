@@ -19,9 +19,11 @@
 #  4. NVML energy: sweepc's runs carry their joules (its NVML meter), PyTorch's rows theirs;
 # and then one table (bench/gpu/report.py): runs/s, achieved TFLOP/s against the measured
 # peak, joules per run, ratio to PyTorch's best. Logs and JSON go to $OUT (default /tmp).
+# $BUNDLE_DIR names another bundle folder; SWEEP_BUDGET, PROFILE_BUDGET and BUDGET cut
+# parts 2 and 3 short (seconds); $SWEEPC_CUDA_DRIVER another driver (the tests' stand-in).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-bundle=$root/.device-bundle
+bundle=${BUNDLE_DIR:-$root/.device-bundle}
 out=${OUT:-/tmp}
 data=$bundle/data
 status=0
@@ -49,11 +51,11 @@ echo "exit status ${PIPESTATUS[0]}"
 end=$(date +%s%N)
 echo "{\"seconds\": $(((end - start) / 1000000))e-3}" >"$out/part2_wall.json"
 rm -rf "$out/profile"
-SWEEPC_GPU_PROFILE=1 timeout 120 "$bundle/fashion_profile" --data-dir "$data" \
+SWEEPC_GPU_PROFILE=1 timeout "${PROFILE_BUDGET:-120}" "$bundle/fashion_profile" --data-dir "$data" \
   --results "$out/profile" --no-energy --quiet 2>&1 | tee "$out/profile.txt" | head -n 40
 
 echo "== 3 and 4. PyTorch on the same GPU, NVML joules (budget ${BUDGET:-40} s each)"
-PYTHONUNBUFFERED=1 python3 "$root/bench/gpu/pytorch_baselines.py" --data "$data" \
+PYTHONUNBUFFERED=1 "${TORCH_PYTHON:-python3}" "$root/bench/gpu/pytorch_baselines.py" --data "$data" \
   --budget "${BUDGET:-40}" --json "$out/baselines.json" 2>&1 | tail -n 12
 
 echo "== Table"
