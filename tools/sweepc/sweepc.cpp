@@ -18,6 +18,7 @@
 #include "tools/sweepc/PlanEnergy.h"
 #include "tools/sweepc/Options.h"
 #include "tools/sweepc/BuildCommand.h"
+#include "codegen/nvptx/GpuBackend.h"
 #include "tools/sweepc/RunCommand.h"
 
 #include "mlir/IR/AsmState.h"
@@ -229,9 +230,19 @@ mlir::LogicalResult runPipeline(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &c
       if (!backend)
         return mlir::failure();
       SweepJob job = buildSweepJob(sweep, "", baseDir, diags);
+      // What the GPU would hold depends on its free memory, known when
+      // `sweepc run` opens it; the plan gives the need per run.
+      std::string device = deviceOption().empty() ? job.device : deviceOption();
+      bool onGpu = device == "gpu" || device == "cuda";
       for (size_t g = 0; g < job.groups.size(); ++g) {
         std::string schedule = backend->describeSchedule(job, job.groups[g]);
-        if (!schedule.empty())
+        if (onGpu)
+          os << "group " << g << " on the GPU: "
+             << formatBytes(deviceBytesPerRun(job.groups[g]))
+             << " of device memory a run; `sweepc run` sizes programs to the GPU's free memory "
+                "(the CPU's schedule, where there is no GPU: "
+             << schedule << ")\n";
+        else if (!schedule.empty())
           os << "group " << g << " " << schedule << "\n";
       }
       if (size_t programs = backend->programsToCompile(job))
