@@ -100,19 +100,20 @@ protected:
       problem = "the interpreter (--backend=interp) trains on the CPU only";
       return nullptr;
     }
-    GpuTarget target;
-    target.toolkit = defaultCudaToolkit();
-    target.format = defaultGpuFormat(target.toolkit);
-    std::string why;
-    if (findLibdevice(target.toolkit, why).empty()) {
-      problem = "no GPU code can be built: " + why;
-      return nullptr;
-    }
+    // The GPU first: where there is none, that is the reason to give.
     cuda::DeviceInfo device;
     cuda::GpuRuntime *runtime = cuda::GpuRuntime::openFirstDevice(device, problem);
     if (!runtime)
       return nullptr;
     opened = true;
+    GpuTarget target;
+    target.toolkit = defaultCudaToolkit();
+    target.format = defaultGpuFormat(target.toolkit);
+    std::string why;
+    if (findLibdevice(target.toolkit, why).empty()) {
+      problem = "no code can be built for " + device.describe() + ": " + why;
+      return nullptr;
+    }
     // Code for the device's own compute capability (sm_90 on Hopper).
     target.chip = "sm_" + std::to_string(device.major) + std::to_string(device.minor);
     gpu = device.describe();
