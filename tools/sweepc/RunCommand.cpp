@@ -20,8 +20,6 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/raw_ostream.h"
 
-#include <thread>
-
 using namespace sweep;
 namespace cl = llvm::cl;
 
@@ -130,9 +128,7 @@ const std::string &sweep::deviceOption() { return deviceName; }
 unsigned sweep::runsPerProgramOption() { return runsPerProgram; }
 const std::string &sweep::sweepOption() { return onlySweep; }
 
-unsigned sweep::runThreads() {
-  return threads ? unsigned(threads) : std::max(1u, std::thread::hardware_concurrency());
-}
+unsigned sweep::runThreads() { return cpuThreads(runSettings()); }
 
 std::unique_ptr<Backend> sweep::createRunBackend(const FrontEndResult &result) {
   if (backendName == "interp") {
