@@ -13,16 +13,17 @@ using namespace sweep;
 namespace {
 class CpuBackend : public CompilingBackend {
 public:
-  CpuBackend(size_t chunks, size_t forcedRuns, bool energyProbes, CpuLoops loops)
+  CpuBackend(size_t chunks, size_t forcedRuns, bool energyProbes, CpuLoops loops,
+             uint64_t programMemory)
       : chunks(std::max<size_t>(1, chunks)), forcedRuns(forcedRuns), energyProbes(energyProbes),
-        loops(loops),
+        loops(loops), programMemory(programMemory),
         l2(coreL2Size()) {}
   std::string name() const override { return "cpu"; }
   size_t runsPerProgram(const SweepJob &job, const GroupSpec &group) const override {
-    return chooseRunChunking(job, group, chunks, l2, forcedRuns).runsPerProgram;
+    return chooseRunChunking(job, group, chunks, l2, forcedRuns, programMemory).runsPerProgram;
   }
   std::string describeSchedule(const SweepJob &job, const GroupSpec &group) const override {
-    return describeRunChunking(chooseRunChunking(job, group, chunks, l2, forcedRuns),
+    return describeRunChunking(chooseRunChunking(job, group, chunks, l2, forcedRuns, programMemory),
                                group.runs.size());
   }
 protected:
@@ -40,16 +41,19 @@ private:
   size_t chunks, forcedRuns;
   bool energyProbes;
   CpuLoops loops;
+  uint64_t programMemory;
   CacheSize l2;
 };
 } // namespace
 
 std::unique_ptr<Backend> sweep::createCpuBackend(size_t chunksPerGroup, size_t runsPerProgram,
-                                                 bool energyProbes, CpuLoops loops) {
+                                                 bool energyProbes, CpuLoops loops,
+                                                 uint64_t programMemory) {
   // Compiled steps allocate and free their activation buffers every call. With
   // glibc's defaults, blocks over 32 MiB (large groups) come from mmap and go
   // back with munmap each time: page faults on every step. Keep them in the heap.
   mallopt(M_MMAP_THRESHOLD, 1 << 30);
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
-  return std::make_unique<CpuBackend>(chunksPerGroup, runsPerProgram, energyProbes, loops);
+  return std::make_unique<CpuBackend>(chunksPerGroup, runsPerProgram, energyProbes, loops,
+                                      programMemory);
 }

@@ -21,10 +21,12 @@ namespace sweep {
 /// share trains in programs of the runs RunChunks.h chooses, or of
 /// `runsPerProgram` runs when it is not 0.
 /// `loops` chooses the compiled code's loops (CpuPipeline.h): the GPU's loop
-/// nests are for the differential tests, not for speed.
+/// nests are for the differential tests, not for speed. `programMemory` (not
+/// 0) caps the runs of a program to what fits in it (--max-memory).
 std::unique_ptr<Backend> createCpuBackend(size_t chunksPerGroup = 1, size_t runsPerProgram = 0,
                                           bool energyProbes = true,
-                                          CpuLoops loops = CpuLoops::KernelCalls);
+                                          CpuLoops loops = CpuLoops::KernelCalls,
+                                          uint64_t programMemory = 0);
 
 } // namespace sweep
 

@@ -74,7 +74,27 @@ uint64_t sweep::residentBytesPerRun(const SweepJob &job, const GroupSpec &group)
 }
 
 RunChunking sweep::chooseRunChunking(const SweepJob &job, const GroupSpec &group,
-                                     size_t threadShares, CacheSize l2, size_t forcedRuns) {
+                                     size_t threadShares, CacheSize l2, size_t forcedRuns,
+                                     uint64_t programMemory) {
+  RunChunking choice = chooseForCache(job, group, threadShares, l2, forcedRuns);
+  if (!programMemory || choice.forced)
+    return choice;
+  // Never more runs than the memory a program may hold.
+  size_t fit = std::max<size_t>(1, size_t(programMemory / programBytesPerRun(group)));
+  choice.programMemory = programMemory;
+  choice.programRunBytes = programBytesPerRun(group);
+  if (choice.runsPerProgram > fit) {
+    const size_t runs = std::max<size_t>(1, group.runs.size());
+    const size_t shares = std::max<size_t>(1, threadShares);
+    choice.runsPerProgram = fit;
+    choice.runMajor = fit < (runs + shares - 1) / shares;
+    choice.memoryCapped = true;
+  }
+  return choice;
+}
+
+RunChunking sweep::chooseForCache(const SweepJob &job, const GroupSpec &group,
+                                  size_t threadShares, CacheSize l2, size_t forcedRuns) {
   RunChunking choice;
   const size_t runs = std::max<size_t>(1, group.runs.size());
   const size_t shares = std::max<size_t>(1, threadShares);
@@ -108,6 +128,10 @@ std::string sweep::describeRunChunking(const RunChunking &choice, size_t groupRu
                      std::to_string(per) + " run" + (per == 1 ? "" : "s") + " (";
   if (choice.forced)
     return text + "--runs-per-program)";
+  if (choice.memoryCapped)
+    return text + formatBytes(choice.programRunBytes) + " a run in a program of at most " +
+           formatBytes(choice.programMemory) + ": --max-memory over the threads" +
+           (choice.programRunBytes > choice.programMemory ? "; one run alone exceeds it)" : ")");
   text += mebibytes(choice.runBytes) + " resident per run";
   text += choice.runMajor ? ", a chunk within " : ", all within ";
   text += mebibytes(choice.budgetBytes) + " = " + std::to_string(kCacheMultiple) + " x " +

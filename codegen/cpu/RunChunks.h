@@ -31,6 +31,7 @@
 #ifndef SWEEP_CODEGEN_CPU_RUNCHUNKS_H
 #define SWEEP_CODEGEN_CPU_RUNCHUNKS_H
 
+#include "runtime/exec/ProgramMemory.h"
 #include "runtime/exec/SweepJob.h"
 
 #include <cstdint>
@@ -60,6 +61,9 @@ struct RunChunking {
   uint64_t budgetBytes = 0;  ///< What a chunk's resident bytes must fit.
   bool cacheMeasured = false;
   bool forced = false; ///< Set by --runs-per-program.
+  uint64_t programMemory = 0; ///< The most a program may hold (--max-memory), 0: no cap.
+  bool memoryCapped = false;  ///< The cap, not the cache, chose runsPerProgram.
+  uint64_t programRunBytes = 0; ///< programBytesPerRun, where there is a cap.
 };
 
 /// The resident bytes of one run of `group` (runs of `job`).
@@ -70,7 +74,12 @@ uint64_t residentBytesPerRun(const SweepJob &job, const GroupSpec &group);
 /// when its resident bytes fit the budget, else the largest power-of-two
 /// chunk that fits (at least one run). `forcedRuns` (not 0) overrides it.
 RunChunking chooseRunChunking(const SweepJob &job, const GroupSpec &group, size_t threadShares,
-                              CacheSize l2, size_t forcedRuns = 0);
+                              CacheSize l2, size_t forcedRuns = 0, uint64_t programMemory = 0);
+
+/// The cache's choice alone (what chooseRunChunking caps by `programMemory`:
+/// a program never holds more runs than programBytesPerRun fits in it).
+RunChunking chooseForCache(const SweepJob &job, const GroupSpec &group, size_t threadShares,
+                           CacheSize l2, size_t forcedRuns = 0);
 
 /// One line for `sweepc plan`: "schedule: run-major, 8 runs per program
 /// (...)" or "schedule: layer-major, ...".

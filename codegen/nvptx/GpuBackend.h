@@ -17,18 +17,12 @@
 
 namespace sweep {
 
-/// The device memory one run of `group` needs while it trains (an upper
-/// bound: parameters, optimizer state, gradients, a minibatch's activations).
-uint64_t deviceBytesPerRun(const GroupSpec &group);
-
-/// "1.5 GiB", "320.0 KiB".
-std::string formatBytes(uint64_t bytes);
-
 /// The GPU backend on `runtime` for `target`. Programs hold a whole group
 /// where it fits in the device's free memory, else equal chunks that do, or
-/// `runsPerProgram` runs when it is not 0.
+/// `runsPerProgram` runs when it is not 0; `memoryCap` (not 0, --max-memory)
+/// caps what a program may hold.
 std::unique_ptr<Backend> createGpuBackend(cuda::GpuRuntime &runtime, const GpuTarget &target,
-                                          size_t runsPerProgram = 0);
+                                          size_t runsPerProgram = 0, uint64_t memoryCap = 0);
 
 } // namespace sweep
 

@@ -15,6 +15,7 @@
 #include "lang/JobBuilder.h"
 #include "runtime/cuda/CudaDriver.h"
 #include "runtime/driver/SweepRunner.h"
+#include "runtime/exec/ProgramMemory.h"
 #include "runtime/interp/Interpreter.h"
 
 #include "llvm/Support/CommandLine.h"
@@ -57,6 +58,13 @@ cl::opt<unsigned> runsPerProgram(
              "per group by the cache model that `sweepc plan` shows; on the GPU the whole "
              "group)"),
     cl::init(0), cl::cat(runOptions()));
+cl::opt<std::string> maxMemory(
+    "max-memory",
+    cl::desc("The most memory the programs training at once may hold (512M, 2G, ...): on "
+             "the CPU shared among --jobs, on the GPU at most this of its free memory; "
+             "programs get fewer runs to fit (default: no cap on the CPU, 80% of the "
+             "GPU's free memory)"),
+    cl::init(""), cl::cat(runOptions()));
 cl::opt<unsigned> top("top", cl::desc("Runs shown in the leaderboard (default 10)"), cl::init(10),
                       cl::cat(runOptions()));
 cl::opt<std::string> onlySweep("sweep", cl::desc("Run only the sweep with this name"),
@@ -66,6 +74,18 @@ cl::opt<bool> energyOff("no-energy",
                         cl::cat(runOptions()));
 
 void error(const std::string &message) { llvm::errs() << "sweepc: error: " << message << "\n"; }
+
+/// --max-memory in bytes (0 when not given); false after an error.
+bool memoryCap(uint64_t &bytes) {
+  bytes = 0;
+  if (maxMemory.empty())
+    return true;
+  std::string problem;
+  if (parseByteSize(maxMemory, bytes, problem))
+    return true;
+  error("--max-memory: " + problem);
+  return false;
+}
 
 RunSettings runSettings() {
   RunSettings settings;
@@ -115,7 +135,9 @@ protected:
     // Code for the device's own compute capability (sm_90 on Hopper).
     target.chip = "sm_" + std::to_string(device.major) + std::to_string(device.minor);
     gpu = device.describe();
-    return createGpuBackend(*runtime, target, runsPerProgram);
+    uint64_t cap = 0;
+    memoryCap(cap); // Checked when the CPU backend was made.
+    return createGpuBackend(*runtime, target, runsPerProgram, cap);
   }
 
 private:
@@ -131,6 +153,9 @@ const std::string &sweep::sweepOption() { return onlySweep; }
 unsigned sweep::runThreads() { return cpuThreads(runSettings()); }
 
 std::unique_ptr<Backend> sweep::createRunBackend(const FrontEndResult &result) {
+  uint64_t cap = 0;
+  if (!memoryCap(cap))
+    return nullptr;
   if (backendName == "interp") {
     if (energyOff)
       return createInterpreterBackend();
@@ -147,7 +172,9 @@ std::unique_ptr<Backend> sweep::createRunBackend(const FrontEndResult &result) {
     for (const PlannedSweep &sweep : result.sweeps)
       groups = std::max(groups, sweep.plan.groups.size());
     size_t cores = runThreads();
-    return createCpuBackend((cores + groups - 1) / groups, runsPerProgram, !energyOff);
+    // Each of the threads trains one program at a time.
+    return createCpuBackend((cores + groups - 1) / groups, runsPerProgram, !energyOff,
+                            CpuLoops::KernelCalls, cap / cores);
   }
   error("unknown backend '" + backendName + "'; this sweepc has: cpu, interp");
   return nullptr;

@@ -18,7 +18,7 @@
 #include "tools/sweepc/PlanEnergy.h"
 #include "tools/sweepc/Options.h"
 #include "tools/sweepc/BuildCommand.h"
-#include "codegen/nvptx/GpuBackend.h"
+#include "runtime/exec/ProgramMemory.h"
 #include "tools/sweepc/RunCommand.h"
 
 #include "mlir/IR/AsmState.h"
@@ -238,7 +238,7 @@ mlir::LogicalResult runPipeline(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &c
         std::string schedule = backend->describeSchedule(job, job.groups[g]);
         if (onGpu)
           os << "group " << g << " on the GPU: "
-             << formatBytes(deviceBytesPerRun(job.groups[g]))
+             << formatBytes(programBytesPerRun(job.groups[g]))
              << " of device memory a run; `sweepc run` sizes programs to the GPU's free memory "
                 "(the CPU's schedule, where there is no GPU: "
              << schedule << ")\n";

@@ -112,3 +112,44 @@ TEST(RunChunks, ThisMachinesL2IsReadOrSaidToBeAssumed) {
   if (!l2.measured)
     EXPECT_EQ(l2.bytes, kMiB);
 }
+
+// --max-memory: a program never holds more runs than fit in its share of the
+// memory (programBytesPerRun each), whatever the cache model would take.
+TEST(RunChunks, MemoryCapsTheRunsOfAProgram) {
+  Sweep s = mlp(128, 64);
+  uint64_t perRun = programBytesPerRun(s.group());
+  RunChunking roomy = chooseRunChunking(s.job, s.group(), 1, {uint64_t(1) << 40, true}, 0,
+                                        uint64_t(1) << 40);
+  EXPECT_EQ(roomy.runsPerProgram, 64u);
+  EXPECT_FALSE(roomy.memoryCapped);
+  RunChunking capped =
+      chooseRunChunking(s.job, s.group(), 1, {uint64_t(1) << 40, true}, 0, 5 * perRun + 1);
+  EXPECT_EQ(capped.runsPerProgram, 5u);
+  EXPECT_TRUE(capped.memoryCapped);
+  EXPECT_TRUE(capped.runMajor);
+  EXPECT_NE(describeRunChunking(capped, 64).find("--max-memory over the threads)"),
+            std::string::npos)
+      << describeRunChunking(capped, 64);
+  RunChunking tiny = chooseRunChunking(s.job, s.group(), 1, kTwoMiB, 0, perRun / 2);
+  EXPECT_EQ(tiny.runsPerProgram, 1u);
+  EXPECT_NE(describeRunChunking(tiny, 64).find("one run alone exceeds it"), std::string::npos);
+  // --runs-per-program is the user's word: the cap does not change it.
+  EXPECT_EQ(chooseRunChunking(s.job, s.group(), 1, kTwoMiB, 32, perRun).runsPerProgram, 32u);
+}
+
+TEST(ProgramMemory, SizesAsUsersWriteThem) {
+  uint64_t bytes = 0;
+  std::string error;
+  EXPECT_TRUE(parseByteSize("512M", bytes, error));
+  EXPECT_EQ(bytes, uint64_t(512) << 20);
+  EXPECT_TRUE(parseByteSize("1.5GiB", bytes, error));
+  EXPECT_EQ(bytes, uint64_t(3) << 29);
+  EXPECT_TRUE(parseByteSize("4096", bytes, error));
+  EXPECT_EQ(bytes, 4096u);
+  EXPECT_TRUE(parseByteSize("2k", bytes, error));
+  EXPECT_EQ(bytes, 2048u);
+  for (const char *bad : {"", "lots", "-1G", "0", "1X", "0.1", "nanG", "1e30T"})
+    EXPECT_FALSE(parseByteSize(bad, bytes, error)) << bad;
+  EXPECT_EQ(formatBytes(uint64_t(3) << 29), "1.5 GiB");
+  EXPECT_EQ(formatBytes(1536), "1.5 KiB");
+}
