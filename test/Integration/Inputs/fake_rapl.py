@@ -13,11 +13,15 @@ with SWEEPC_POWERCAP_ROOT=DIR, and exits with its status. Lets tests see
 The counter follows the clock, not the ticks, and the ticker is a process of its own
 at a higher priority where it may have one (root, as in CI): a thread adding 10 ms'
 worth every 10 ms missed whole energy windows of a few milliseconds while lit's other
-tests kept both cores busy, and runs read 0 joules.
+tests kept both cores busy, and runs read 0 joules. The tree lives in /dev/shm (DIR is
+a link to it) where there is one: on a disk, the ticker's renames waited for the
+journal while CI's build flushed, and the counter stood still for a whole training.
 """
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 
@@ -34,6 +38,11 @@ def main():
     root = options[0]
     watts = float(options[options.index("--watts") + 1]) if "--watts" in options else 20.0
     max_uj = int(options[options.index("--max-uj") + 1]) if "--max-uj" in options else 2**32 - 1
+    memory = None
+    if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) and not os.path.exists(root):
+        memory = tempfile.mkdtemp(prefix="fake-rapl-", dir="/dev/shm")
+        os.makedirs(os.path.dirname(os.path.abspath(root)), exist_ok=True)
+        os.symlink(memory, root)
     package = os.path.join(root, "intel-rapl:0")
     dram = os.path.join(package, "intel-rapl:0:0")
     os.makedirs(dram, exist_ok=True)
@@ -49,6 +58,8 @@ def main():
     finally:
         ticker.terminate()
         ticker.wait()
+        if memory:
+            shutil.rmtree(memory, ignore_errors=True)
     sys.exit(status)
 
 
