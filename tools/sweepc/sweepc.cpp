@@ -236,12 +236,15 @@ mlir::LogicalResult runPipeline(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &c
       bool onGpu = device == "gpu" || device == "cuda";
       for (size_t g = 0; g < job.groups.size(); ++g) {
         std::string schedule = backend->describeSchedule(job, job.groups[g]);
-        if (onGpu)
+        if (onGpu) {
+          llvm::StringRef cpu(schedule);
+          cpu.consume_front("schedule: ");
           os << "group " << g << " on the GPU: "
              << formatBytes(programBytesPerRun(job.groups[g]))
              << " of device memory a run; `sweepc run` sizes programs to the GPU's free memory "
-                "(the CPU's schedule, where there is no GPU: "
-             << schedule << ")\n";
+                "(on the CPU, where there is no GPU: "
+             << cpu << ")\n";
+        }
         else if (!schedule.empty())
           os << "group " << g << " " << schedule << "\n";
       }
