@@ -1,6 +1,7 @@
 //===- CudaDriver.cpp - the CUDA driver API, loaded at run time -----------===//
 
 #include "runtime/cuda/CudaDriver.h"
+#include "runtime/dynlib/ResolveSymbol.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -20,11 +21,8 @@ constexpr int kComputeCapabilityMinor = 76;
 template <typename Function>
 bool resolve(void *library, const char *name, Function &function, const std::string &path,
              std::string &why) {
-  function = reinterpret_cast<Function>(::dlsym(library, name));
-  if (function)
-    return true;
-  why = path + ": no symbol " + name + " (not a CUDA driver, or one older than CUDA 13?)";
-  return false;
+  return sweep::resolveSymbol(library, name, function, path,
+                              "not a CUDA driver, or one older than CUDA 13?", why);
 }
 
 /// The symbols cuda.h's macros name for each call (the _v2 versions).

@@ -14,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "runtime/energy/EnergyMeter.h"
+#include "runtime/dynlib/ResolveSymbol.h"
 
 #include <chrono>
 #include <vector>
@@ -43,11 +44,7 @@ struct NvmlApi {
 template <typename Function>
 bool resolve(void *library, const char *name, Function &function, const std::string &path,
              std::string &why) {
-  function = reinterpret_cast<Function>(::dlsym(library, name));
-  if (function)
-    return true;
-  why = path + ": no symbol " + name + " (not an NVML library?)";
-  return false;
+  return resolveSymbol(library, name, function, path, "not an NVML library?", why);
 }
 
 bool resolveApi(void *library, const std::string &path, NvmlApi &api, std::string &why) {
