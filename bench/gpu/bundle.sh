@@ -1,7 +1,7 @@
 #!/bin/bash
 # Builds, on a machine with sweepc's toolchain, what a GPU machine runs (it has CUDA, the
 # driver and PyTorch, but no LLVM, no MLIR and no dataset package), in .device-bundle/
-# (git-ignored; name it in the device tool's `carry`, 64 MiB at most):
+# (in .gitignore; name it in the device tool's `carry`, 64 MiB at most):
 #   gpu_smoke      object.sweep's group from -emit=gpu-obj, linked with runtime/cuda alone
 #   gpu_vs_cpu     `sweepc build --device=all` of bench/gpu/gpu_vs_cpu.sweep
 #   fashion_100k   `sweepc build --device=cuda` of bench/gpu/fashion_100k.sweep
@@ -16,10 +16,6 @@ sweepc=$build/bin/sweepc
 out=${BUNDLE_DIR:-$root/.device-bundle}
 data=${FASHION_MNIST:-/usr/share/datasets/fashion-mnist}
 rm -rf "$out" && mkdir -p "$out/data"
-if [ -d "$root/.git" ]; then
-  grep -qx '/.device-bundle/' "$root/.git/info/exclude" 2>/dev/null ||
-    echo '/.device-bundle/' >>"$root/.git/info/exclude"
-fi
 # The object.sweep group (1 run, a 2-2 layer) for the GPU: host code + PTX, linked with
 # runtime/cuda alone; on a GPU it must print what the CPU's AOT test prints.
 "$sweepc" -emit=gpu-obj "$root/test/Integration/AOT/object.sweep" -o "$out/tiny" >/dev/null
