@@ -148,6 +148,10 @@ std::vector<FamilySpec> buildFamilies() {
                     "seed of weight init and dropout (the data order is the dataset's)"),
               optional("early_stop", ParamType::config("early_stop"),
                        "stop a run when its validation metric stops improving"),
+              optional("divergence", ParamType::config("divergence"),
+                       "stop a run whose training loss grows past a factor of its lowest"),
+              param("prune", ParamType::config("prune"), Value::symbol("none"),
+                    "stop runs that lag the others (asha, median)"),
               param("energy", ParamType::config("energy"), Value::symbol("energy"),
                     "how joules are metered"),
               param("device", ParamType::symbol({"auto", "cpu", "gpu"}), Value::symbol("auto"),
@@ -237,6 +241,37 @@ std::vector<FamilySpec> buildFamilies() {
                  param("min_delta", nonNegative(), Value::number(0),
                        "smallest change that counts as improvement")},
                 "early stopping"}}});
+
+  families.push_back(FamilySpec{
+      "divergence",
+      {KindSpec{"divergence",
+                {param("factor", ParamType::number(1, kInf, /*minExclusive=*/true),
+                       Value::number(10),
+                       "an epoch's training loss above factor times the lowest so far (the "
+                       "loss at initialization included) stops the run")},
+                "stop diverging runs before their loss overflows"}}});
+
+  auto pruneMetric = [] {
+    return param("metric", ParamType::symbol({"val_loss", "val_accuracy", "train_loss"}),
+                 Value::symbol("val_loss"), "the metric runs are compared on");
+  };
+  families.push_back(FamilySpec{
+      "prune",
+      {KindSpec{"none", {}, "every run trains to its last epoch"},
+       KindSpec{"asha",
+                {pruneMetric(),
+                 param("reduction", ParamType::integer(2, 1000), Value::integer(3),
+                       "a rung keeps the best 1/reduction of the runs"),
+                 param("grace", ParamType::integer(1, 1000000), Value::integer(1),
+                       "the first rung's epoch; rungs at grace * reduction^k")},
+                "asynchronous successive halving"},
+       KindSpec{"median",
+                {pruneMetric(),
+                 param("grace", ParamType::integer(1, 1000000), Value::integer(1),
+                       "the first epoch after which runs are judged"),
+                 param("min_runs", ParamType::integer(1, 1000000), Value::integer(5),
+                       "earlier runs needed at an epoch before any run is judged there")},
+                "median stopping rule"}}});
 
   families.push_back(FamilySpec{
       "energy",

@@ -37,6 +37,7 @@ private:
   DataSpec buildData(const RunGroup &group, llvm::ArrayRef<uint32_t> indices) const;
   GroupSpec buildGroup(const RunGroup &group) const;
   RunSpec buildRun(size_t r, uint32_t groupIndex);
+  PruneSpec buildPrune();
   /// Dropout probabilities of the current run (a float model argument may set them).
   std::vector<double> dropoutOf(uint32_t groupIndex);
 
@@ -220,6 +221,7 @@ RunSpec JobBuilder::buildRun(size_t r, uint32_t groupIndex) {
                                                                            : StopMetric::ValLoss;
   run.patience = integer("early_stop.patience", 5);
   run.minDelta = number("early_stop.min_delta", 0);
+  run.divergenceFactor = get("divergence").isNone() ? 0 : number("divergence.factor", 10);
   run.dropout = dropoutOf(groupIndex);
   for (size_t id = 0; id < values.size(); ++id) {
     if (!isRunSetting(spec.paths[id].path))
@@ -230,6 +232,23 @@ RunSpec JobBuilder::buildRun(size_t r, uint32_t groupIndex) {
                                                                    : value.str());
   }
   return run;
+}
+
+PruneSpec JobBuilder::buildPrune() {
+  PruneSpec prune;
+  llvm::StringRef kind = text("prune", "none");
+  prune.kind = llvm::StringSwitch<PruneKind>(kind)
+                   .Case("asha", PruneKind::Asha)
+                   .Case("median", PruneKind::Median)
+                   .Default(PruneKind::None);
+  prune.metric = llvm::StringSwitch<PruneMetric>(text("prune.metric", "val_loss"))
+                     .Case("val_accuracy", PruneMetric::ValAccuracy)
+                     .Case("train_loss", PruneMetric::TrainLoss)
+                     .Default(PruneMetric::ValLoss);
+  prune.reduction = integer("prune.reduction", 3);
+  prune.grace = integer("prune.grace", 1);
+  prune.minRuns = integer("prune.min_runs", 5);
+  return prune;
 }
 
 SweepJob JobBuilder::build(llvm::StringRef sourceFile) {
@@ -260,6 +279,15 @@ SweepJob JobBuilder::build(llvm::StringRef sourceFile) {
     job.energyMeter = text("energy.meter", "auto").str();
     job.energyWindowSeconds = double(integer("energy.window_ms", 200)) / 1000.0;
     job.energyBudgetJoules = number("energy.budget", 0);
+    job.prune = buildPrune(); // Sema rejects prune axes.
+  }
+  // The metric the prune rule compares is always reported: a resumed sweep
+  // reads it back from curves.csv to judge the runs still to train.
+  if (job.prune.kind != PruneKind::None) {
+    const char *measure = job.prune.metric == PruneMetric::ValAccuracy ? "accuracy" : "loss";
+    if (job.prune.metric != PruneMetric::TrainLoss &&
+        std::find(job.metrics.begin(), job.metrics.end(), measure) == job.metrics.end())
+      job.metrics.push_back(measure);
   }
   ConfigHasher hasher(spec);
   job.runs.reserve(runs.size());

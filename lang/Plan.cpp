@@ -59,6 +59,7 @@ private:
                   const std::vector<Value> &values);
   bool checkModelNumbers(RunGroup &group);
   bool checkEarlyStop(const RunGroup &group, llvm::StringRef dataset);
+  bool checkPrune(const RunGroup &group, llvm::StringRef dataset);
   /// Every value `pathId` takes anywhere in the sweep.
   std::vector<Value> getPossibleValues(int pathId) const;
   /// Slots whose index can change a structural value: structural axes, and
@@ -308,7 +309,28 @@ bool Planner::checkGroup(RunGroup &group, llvm::ArrayRef<uint32_t> indices,
                                     dataNode.kind + "' has regression targets");
     return false;
   }
-  return checkEarlyStop(group, dataNode.kind);
+  return checkEarlyStop(group, dataNode.kind) && checkPrune(group, dataNode.kind);
+}
+
+bool Planner::checkPrune(const RunGroup &group, llvm::StringRef dataset) {
+  const SettingEntry *prune = spec.root.lookup("prune");
+  auto metric = spec.pathIds.find("prune.metric");
+  if (!prune || metric == spec.pathIds.end())
+    return true;
+  for (const Value &value : getPossibleValues(metric->second)) {
+    if (value.s.starts_with("val_") && group.data.validation == 0) {
+      diags.error(prune->loc, "prune compares runs on " + value.s.str() + ", but dataset '" +
+                                  dataset + "' has no validation split; give it "
+                                  "'validation: N' or a fraction, or compare on train_loss");
+      return false;
+    }
+    if (value.s == "val_accuracy" && !group.data.isClassification()) {
+      diags.error(prune->loc, "prune on val_accuracy needs class labels, but dataset '" +
+                                  dataset + "' has regression targets; compare on val_loss");
+      return false;
+    }
+  }
+  return true;
 }
 
 bool Planner::checkEarlyStop(const RunGroup &group, llvm::StringRef dataset) {

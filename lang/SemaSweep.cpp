@@ -623,9 +623,11 @@ std::unique_ptr<SweepSpec> Sema::checkSweep(const SweepDecl &decl) {
     spec->metrics = {"loss"};
     spec->reportLoc = decl.getLoc();
   }
-  // Metering, the budget and the device belong to the whole sweep, not to a run.
+  // Metering, the budget, the device and the prune rule (which compares runs with
+  // each other) belong to the whole sweep, not to a run.
   auto sweepWide = [](llvm::StringRef path) {
-    return path == "energy" || path.starts_with("energy.") || path == "device";
+    return path == "energy" || path.starts_with("energy.") || path == "device" ||
+           path == "prune" || path.starts_with("prune.");
   };
   for (const Axis &axis : spec->axes) {
     llvm::StringRef path = spec->paths[axis.pathId].path;

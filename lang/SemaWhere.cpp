@@ -26,10 +26,12 @@ std::vector<llvm::StringRef> Sema::getKnownSymbols() const {
   for (const DeclPtr &decl : module.decls)
     symbols.push_back(decl->getName());
   for (llvm::StringRef familyName :
-       {"sweep", "optimizer", "schedule", "init", "source", "early_stop", "energy"}) {
+       {"sweep", "optimizer", "schedule", "init", "source", "early_stop", "energy", "divergence",
+        "prune"}) {
     const FamilySpec *family = lookupFamily(familyName);
     for (const KindSpec &kind : family->kinds) {
-      if (familyName != "sweep" && familyName != "early_stop" && familyName != "energy")
+      if (familyName != "sweep" && familyName != "early_stop" && familyName != "energy" &&
+          familyName != "divergence")
         symbols.push_back(kind.name);
       for (const ParamSpec &param : kind.params)
         if (param.type.kind == ParamType::Kind::Symbol)

@@ -188,6 +188,7 @@ int sweep::runSweepJob(const SweepJob &job, const RunSettings &settings,
   TrainerOptions options;
   // One GPU trains one program at a time; the CPU one per thread.
   options.threads = onGpu ? 1 : cpuThreads(settings);
+  options.compaction = !settings.noCompaction;
   std::unique_ptr<EnergyLedger> ledger;
   if (!settings.energyOff) {
     std::unique_ptr<EnergyMeter> meter =

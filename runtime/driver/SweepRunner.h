@@ -28,6 +28,7 @@ struct RunSettings {
   std::string resultsDir = "results";
   bool resume = false, overwrite = false, quiet = false;
   bool energyOff = false; // No meter, no probes, no joules.
+  bool noCompaction = false; // Stopped runs stay in their programs (to measure compaction).
   unsigned threads = 0;   // Programs trained at once on the CPU; 0: every core.
   unsigned top = 10;      // Leaderboard rows.
   /// cpu, cuda, auto, or "" for the sweep's `device` setting.

@@ -60,6 +60,12 @@ public:
     return entry.code;
   }
 
+  /// Whether `key` is compiled or being compiled.
+  bool contains(const std::string &key) const {
+    std::lock_guard<std::mutex> lock(mutex);
+    return entries.count(key) != 0;
+  }
+
   /// Seconds spent compiling, and how many programs were compiled.
   double seconds() const {
     std::lock_guard<std::mutex> lock(mutex);
@@ -114,6 +120,22 @@ public:
   }
   size_t programsToCompile(const SweepJob &job) const override {
     return distinctGroupPrograms(job, *this);
+  }
+  /// Powers of two: each group structure compiles at most log2(runs) smaller
+  /// programs, and a compacted program is at most half padding.
+  size_t compactedRuns(const GroupSpec &, size_t alive) const override {
+    size_t runs = 1;
+    while (runs < alive)
+      runs *= 2;
+    return runs;
+  }
+  /// Nothing when the code is cached, else what compiling took on average
+  /// so far (a second before the first).
+  double secondsToPrepare(const GroupSpec &group, size_t runs) const override {
+    if (cache.contains(groupCodeKey(group, runs)))
+      return 0;
+    size_t count = cache.compiled();
+    return count ? cache.seconds() / double(count) : 1.0;
   }
   double compileSeconds() const override { return cache.seconds(); }
   size_t programsCompiled() const override { return cache.compiled(); }

@@ -19,7 +19,7 @@ using namespace sweep;
 
 namespace {
 /// Bumped whenever a visited struct gains, loses or reorders a field.
-constexpr const char *kFormat = "sweepc-job-v1";
+constexpr const char *kFormat = "sweepc-job-v2";
 
 class Writer {
 public:
@@ -149,7 +149,12 @@ template <typename A> void visit(A &a, RunSpec &r) {
   a(r.lr), a(r.momentum), a(r.weightDecay), a(r.beta1), a(r.beta2), a(r.eps), a(r.nesterov);
   a(r.schedule), a(r.every), a(r.gamma), a(r.finalFraction), a(r.warmup);
   a(r.init), a(r.gain), a(r.dropout);
-  a(r.earlyStop), a(r.stopMetric), a(r.patience), a(r.minDelta), a(r.columnValues);
+  a(r.earlyStop), a(r.stopMetric), a(r.patience), a(r.minDelta), a(r.divergenceFactor);
+  a(r.columnValues);
+}
+
+template <typename A> void visit(A &a, PruneSpec &p) {
+  a(p.kind), a(p.metric), a(p.reduction), a(p.grace), a(p.minRuns);
 }
 
 template <typename A> void visit(A &a, GroupSpec &g) {
@@ -159,7 +164,7 @@ template <typename A> void visit(A &a, GroupSpec &g) {
 
 template <typename A> void visit(A &a, SweepJob &j) {
   a(j.name), a(j.sourceFile), a(j.columns), a(j.metrics), a(j.device);
-  a(j.energyMeter), a(j.energyWindowSeconds), a(j.energyBudgetJoules);
+  a(j.energyMeter), a(j.energyWindowSeconds), a(j.energyBudgetJoules), a(j.prune);
   a(j.datasets), a(j.groups), a(j.runs);
 }
 } // namespace

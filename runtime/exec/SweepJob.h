@@ -23,6 +23,18 @@ enum class OptimizerKind { Sgd, Adam, AdamW };
 enum class ScheduleKind { Constant, Step, Cosine, Linear };
 enum class InitKind { HeNormal, HeUniform, XavierNormal, XavierUniform };
 enum class StopMetric { ValLoss, ValAccuracy };
+enum class PruneKind { None, Asha, Median };
+enum class PruneMetric { ValLoss, ValAccuracy, TrainLoss };
+
+/// The sweep's `prune` setting: a rule that compares runs with each other
+/// after an epoch and stops those that lag (docs/language.md, "Pruning").
+struct PruneSpec {
+  PruneKind kind = PruneKind::None;
+  PruneMetric metric = PruneMetric::ValLoss;
+  int64_t reduction = 3; // asha: keep the best 1/reduction at each rung.
+  int64_t grace = 1;     // asha: the first rung; median: the first epoch judged.
+  int64_t minRuns = 5;   // median: earlier runs needed before any judgement.
+};
 
 /// One layer of a group's model. Shapes are shared by the group; a dropout
 /// probability may differ per run (a `float` model parameter), see RunSpec.
@@ -77,6 +89,9 @@ struct RunSpec {
   StopMetric stopMetric = StopMetric::ValLoss;
   int64_t patience = 5;
   double minDelta = 0;
+  /// `divergence(factor)`: the run stops when an epoch's training loss exceeds
+  /// factor times the lowest it has had (0: off; NaN and Inf always stop).
+  double divergenceFactor = 0;
   /// The run's value for each of SweepJob::columns, as text ("" where unset).
   std::vector<std::string> columnValues;
 };
@@ -107,6 +122,8 @@ struct SweepJob {
   std::string energyMeter = "auto";
   double energyWindowSeconds = 0.2;
   double energyBudgetJoules = 0;
+  /// The sweep's `prune` setting (the same rule for every run).
+  PruneSpec prune;
   std::vector<DataSpec> datasets;
   std::vector<GroupSpec> groups;
   std::vector<RunSpec> runs;

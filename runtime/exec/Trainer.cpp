@@ -2,11 +2,14 @@
 
 #include "runtime/exec/Trainer.h"
 
+#include "runtime/exec/PruningBoard.h"
 #include "runtime/exec/Schedule.h"
 #include "runtime/rng/Streams.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <cmath>
 #include <thread>
 
@@ -82,12 +85,14 @@ struct Chunk {
 
 /// Per-run bookkeeping inside a chunk.
 struct RunState {
-  uint8_t alive = 1;
   RunStatus status = RunStatus::Ok;
+  StopReason reason = StopReason::None;
   int64_t statusEpoch = 0, epochsDone = 0;
   MetricValues last; // Metrics after the last finite epoch.
   double bestWatched = 0;
   int64_t badEpochs = 0;
+  double lowestLoss = 0;   // For divergence(factor): the lowest training loss so far.
+  double pruneBest = NAN;  // The prune metric's best so far (NaN: none yet).
 };
 
 class ChunkTrainer {
@@ -95,9 +100,10 @@ public:
   ChunkTrainer(const SweepJob &job, const std::vector<Dataset> &datasets, Backend &backend,
                ResultsStore &store, const std::vector<MetricColumn> &metrics,
                const Ranking &ranking, Progress &progress, const TrainerOptions &options,
-               std::atomic<bool> &budgetSpent)
+               PruningBoard &board, std::atomic<bool> &budgetSpent)
       : job(job), datasets(datasets), backend(backend), store(store), metrics(metrics),
-        ranking(ranking), progress(progress), options(options), budgetSpent(budgetSpent) {}
+        ranking(ranking), progress(progress), options(options), board(board),
+        budgetSpent(budgetSpent) {}
 
   /// Trains the chunk and records its runs; false on an error. When the
   /// energy budget runs out it stops without recording (cutOff() is set).
@@ -122,6 +128,11 @@ private:
   /// Hands the program's counted work to the ledger (shared by `alive`) and
   /// says whether the energy budget is spent.
   bool account(GroupProgram &program, const std::vector<uint8_t> &alive);
+  /// Gathers the live runs into a smaller program when the backend has one
+  /// for their count (slotRun and alive follow); false on an error.
+  bool compact(GroupProgram &program, const GroupSpec &group, std::vector<size_t> &slotRun,
+               std::vector<uint8_t> &alive, double secondsPerEpoch, int64_t epochsLeft,
+               std::string &error);
 
   const SweepJob &job;
   const std::vector<Dataset> &datasets;
@@ -131,6 +142,7 @@ private:
   const Ranking &ranking;
   Progress &progress;
   const TrainerOptions &options;
+  PruningBoard &board;
   std::atomic<bool> &budgetSpent;
   size_t energyAccount = 0;
   bool stoppedByBudget = false;
@@ -197,14 +209,72 @@ bool ChunkTrainer::earlyStop(const RunSpec &run, RunState &state, double loss, d
   return ++state.badEpochs >= run.patience;
 }
 
+bool ChunkTrainer::compact(GroupProgram &program, const GroupSpec &group,
+                           std::vector<size_t> &slotRun, std::vector<uint8_t> &alive,
+                           double secondsPerEpoch, int64_t epochsLeft, std::string &error) {
+  size_t live = size_t(std::count(alive.begin(), alive.end(), uint8_t(1)));
+  size_t target = live ? backend.compactedRuns(group, live) : 0;
+  if (target == 0 || target >= slotRun.size())
+    return true;
+  // Worth it only when the epochs left, at the smaller size, save more time
+  // than making that size costs (compiling it, the first time).
+  double saved = secondsPerEpoch * double(epochsLeft) *
+                 (1.0 - double(target) / double(slotRun.size()));
+  if (saved <= backend.secondsToPrepare(group, target))
+    return true;
+  // The live runs, padded with stopped ones up to the target, in slot order
+  // (so in training order: the prune board's verdicts are asked in it).
+  std::vector<size_t> keep;
+  size_t padding = target - live;
+  for (size_t s = 0; s < slotRun.size(); ++s)
+    if (alive[s] || (padding && padding--))
+      keep.push_back(s);
+  // Work done so far is shared by the runs alive while it was done.
+  account(program, alive);
+  std::string problem;
+  if (!program.gather(keep, problem)) {
+    error = "compacting group '" + group.label + "' to " + std::to_string(target) +
+            " runs failed: " + problem;
+    return false;
+  }
+  if (failed(program, group, error))
+    return false;
+  if (options.energy)
+    options.energy->compactAccount(energyAccount, keep);
+  std::vector<size_t> keptRuns;
+  std::vector<uint8_t> keptAlive;
+  for (size_t s : keep) {
+    keptRuns.push_back(slotRun[s]);
+    keptAlive.push_back(alive[s]);
+  }
+  slotRun = std::move(keptRuns);
+  alive = std::move(keptAlive);
+  return true;
+}
+
 bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished, std::string &error) {
   const GroupSpec &group = job.groups[chunk.group];
   const Dataset &data = datasets[group.dataset];
   const DataSpec &dataSpec = job.datasets[group.dataset];
   size_t count = chunk.runs.size();
   std::vector<const RunSpec *> runs;
-  for (uint32_t r : chunk.runs)
+  std::vector<size_t> positions;
+  for (uint32_t r : chunk.runs) {
     runs.push_back(&job.runs[r]);
+    positions.push_back(board.positionOf(r));
+  }
+  std::vector<RunState> states(count);
+  // However training ends (an error, the budget), the runs after these must
+  // not wait for epochs these will never report.
+  struct LeaveBoard {
+    PruningBoard &board;
+    const std::vector<size_t> &positions;
+    const std::vector<RunState> &states;
+    ~LeaveBoard() {
+      for (size_t r = 0; r < positions.size(); ++r)
+        board.leave(positions[r], states[r].epochsDone);
+    }
+  } leaveBoard{board, positions, states};
 
   auto start = std::chrono::steady_clock::now();
   stoppedByBudget = false;
@@ -218,22 +288,39 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished, s
       ids.push_back(run->id);
     energyAccount = options.energy->openAccount(ids);
   }
-  std::vector<RunState> states(count);
+  // The program's slots hold runs slotRun[0], slotRun[1], ... (indices into
+  // `runs`, increasing); compaction drops slots. alive, lr and loss are by slot.
+  std::vector<size_t> slotRun(count);
+  for (size_t s = 0; s < count; ++s)
+    slotRun[s] = s;
   std::vector<uint8_t> alive(count, 1);
-  std::vector<double> lr(count), loss(count), trainSum(count);
+  std::vector<double> lr, loss, trainSum(count);
   std::vector<EvalSums> validation, test;
   int64_t n = data.train.count, size = group.batch;
   int64_t steps = (n + size - 1) / size;
+  bool pruneHigher = pruneMetricHigherIsBetter(board.rule().metric);
+  auto stop = [&](size_t s, StopReason reason, int64_t epoch) {
+    RunState &state = states[slotRun[s]];
+    alive[s] = 0;
+    state.reason = reason;
+    state.status = statusOf(reason);
+    state.statusEpoch = epoch;
+  };
 
   for (int64_t epoch = 1; epoch <= group.epochs; ++epoch) {
+    double epochStart =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    size_t slots = slotRun.size();
+    lr.resize(slots);
+    loss.resize(slots);
     std::vector<uint8_t> aliveAtStart = alive;
     std::vector<uint32_t> order = shuffledOrder(n, dataSpec.seed, epoch);
     std::fill(trainSum.begin(), trainSum.end(), 0.0);
     for (int64_t s = 0; s < steps; ++s) {
       gather(data.train, data, order.data(), s * size, std::min(size, n - s * size));
       uint64_t step = uint64_t((epoch - 1) * steps + s);
-      for (size_t r = 0; r < count; ++r)
-        lr[r] = scheduledLearningRate(*runs[r], step, steps, group.epochs);
+      for (size_t slot = 0; slot < slots; ++slot)
+        lr[slot] = scheduledLearningRate(*runs[slotRun[slot]], step, steps, group.epochs);
       program->trainStep(batch, step, lr.data(), alive.data(), loss.data());
       if (failed(*program, group, error))
         return false;
@@ -241,16 +328,16 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished, s
         stoppedByBudget = true;
         return true;
       }
-      for (size_t r = 0; r < count; ++r) {
-        if (!alive[r])
+      for (size_t slot = 0; slot < slots; ++slot) {
+        if (!alive[slot])
           continue;
-        if (!std::isfinite(loss[r])) {
-          alive[r] = 0;
-          states[r].status = RunStatus::Diverged;
-          states[r].statusEpoch = epoch;
+        if (!std::isfinite(loss[slot])) {
+          stop(slot, StopReason::NonFinite, epoch);
           continue;
         }
-        trainSum[r] += loss[r] * double(batch.n);
+        if (step == 0)
+          states[slotRun[slot]].lowestLoss = loss[slot]; // The loss at initialization.
+        trainSum[slotRun[slot]] += loss[slot] * double(batch.n);
       }
     }
     if (data.validation.count)
@@ -265,29 +352,34 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished, s
       // evaluate, weights the last update made NaN would pass unseen.
       std::vector<EvalSums> probe;
       gather(data.train, data, nullptr, 0, std::min(size, n));
-      probe.assign(count, EvalSums());
+      probe.assign(slots, EvalSums());
       program->evaluate(batch, alive.data(), probe.data());
       if (failed(*program, group, error))
         return false;
       account(*program, alive);
-      for (size_t r = 0; r < count; ++r)
-        if (alive[r] && !std::isfinite(probe[r].loss)) {
-          alive[r] = 0;
-          states[r].status = RunStatus::Diverged;
-          states[r].statusEpoch = epoch;
-        }
+      for (size_t slot = 0; slot < slots; ++slot)
+        if (alive[slot] && !std::isfinite(probe[slot].loss))
+          stop(slot, StopReason::NonFinite, epoch);
     }
 
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::string rows;
     size_t progressed = 0;
-    for (size_t r = 0; r < count; ++r) {
-      if (!aliveAtStart[r])
+    // Why each slot stops after this epoch (None: it goes on), and the slots
+    // the prune rule judges, in training order.
+    std::vector<StopReason> reasons(slots, StopReason::None);
+    std::vector<size_t> judged, judgedPositions;
+    std::vector<double> judgedValues, judgedBests;
+    for (size_t slot = 0; slot < slots; ++slot) {
+      if (!aliveAtStart[slot])
         continue;
       ++progressed;
-      if (!alive[r])
+      if (!alive[slot])
         continue; // Diverged during this epoch: no metrics to record.
+      size_t r = slotRun[slot];
+      RunState &state = states[r];
+      const RunSpec &run = *runs[r];
       MetricValues values(metrics.size(), NAN);
       for (size_t m = 0; m < metrics.size(); ++m) {
         const MetricColumn &column = metrics[m];
@@ -299,7 +391,7 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished, s
         const Split &split = isValidation ? data.validation : data.test;
         if (split.count == 0)
           continue;
-        const EvalSums &sums = isValidation ? validation[r] : test[r];
+        const EvalSums &sums = isValidation ? validation[slot] : test[slot];
         double samples = double(split.count);
         switch (column.measure) {
         case MetricColumn::Measure::Loss:
@@ -317,36 +409,66 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished, s
       for (double v : values)
         finite &= std::isnan(v) || std::isfinite(v);
       if (data.validation.count)
-        finite &= std::isfinite(validation[r].loss);
+        finite &= std::isfinite(validation[slot].loss);
       if (data.test.count)
-        finite &= std::isfinite(test[r].loss);
+        finite &= std::isfinite(test[slot].loss);
       if (!finite) {
-        alive[r] = 0;
-        states[r].status = RunStatus::Diverged;
-        states[r].statusEpoch = epoch;
+        stop(slot, StopReason::NonFinite, epoch);
+        board.leave(positions[r], epoch - 1);
         continue;
       }
-      states[r].last = values;
-      states[r].epochsDone = epoch;
-      rows += store.curveRow(runs[r]->id, epoch, values, seconds);
-      if (data.validation.count) {
-        double samples = double(data.validation.count);
-        if (earlyStop(*runs[r], states[r], validation[r].loss / samples,
-                      validation[r].correct / samples)) {
-          alive[r] = 0;
-          states[r].status = RunStatus::Stopped;
-          states[r].statusEpoch = epoch;
-        }
+      state.last = values;
+      state.epochsDone = epoch;
+      rows += store.curveRow(run.id, epoch, values, seconds);
+      double trainLoss = trainSum[r] / double(n);
+      if (run.divergenceFactor > 0 && trainLoss > run.divergenceFactor * state.lowestLoss)
+        reasons[slot] = StopReason::LossGrowth;
+      state.lowestLoss = std::min(state.lowestLoss, trainLoss);
+      double validationSamples = double(data.validation.count);
+      if (data.validation.count &&
+          earlyStop(run, state, validation[slot].loss / validationSamples,
+                    validation[slot].correct / validationSamples) &&
+          reasons[slot] == StopReason::None)
+        reasons[slot] = StopReason::Patience;
+      if (board.looksAt(epoch)) {
+        double value = trainLoss;
+        if (board.rule().metric == PruneMetric::ValLoss)
+          value = validation[slot].loss / validationSamples;
+        else if (board.rule().metric == PruneMetric::ValAccuracy)
+          value = validation[slot].correct / validationSamples;
+        if (std::isnan(state.pruneBest) ||
+            (pruneHigher ? value > state.pruneBest : value < state.pruneBest))
+          state.pruneBest = value;
+        judged.push_back(slot);
+        judgedPositions.push_back(positions[r]);
+        judgedValues.push_back(value);
+        judgedBests.push_back(state.pruneBest);
       }
     }
     if (!rows.empty() && !store.appendCurves(rows, error))
       return false;
+    // The program's live runs are judged together, after the runs before them.
+    std::vector<bool> verdicts = board.judge(epoch, judgedPositions, judgedValues, judgedBests);
+    StopReason pruned = board.rule().kind == PruneKind::Asha ? StopReason::Asha : StopReason::Median;
+    for (size_t i = 0; i < judged.size(); ++i)
+      if (!verdicts[i] && reasons[judged[i]] == StopReason::None)
+        reasons[judged[i]] = pruned;
+    for (size_t slot = 0; slot < slots; ++slot)
+      if (reasons[slot] != StopReason::None) {
+        stop(slot, reasons[slot], epoch);
+        board.leave(positions[slotRun[slot]], epoch);
+      }
     progress.advance(double(progressed), epoch, group.epochs);
     bool any = false;
     for (uint8_t a : alive)
       any |= a != 0;
     if (!any)
       break;
+    if (options.compaction && epoch < group.epochs) {
+      double now = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      if (!compact(*program, group, slotRun, alive, now - epochStart, group.epochs - epoch, error))
+        return false;
+    }
   }
 
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -363,6 +485,7 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished, s
     record.columnValues = runs[r]->columnValues;
     record.status = states[r].status;
     record.statusEpoch = states[r].statusEpoch;
+    record.stopReason = states[r].reason;
     record.epochs = states[r].epochsDone;
     record.metrics = states[r].last.empty() ? MetricValues(metrics.size(), NAN) : states[r].last;
     record.seconds = seconds / double(count);
@@ -378,6 +501,43 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished, s
     finished.push_back(std::move(record));
   }
   return true;
+}
+
+/// Posts the runs an earlier invocation finished to the prune board, from
+/// their curves, so that the runs after them are judged as they would have
+/// been in one uninterrupted invocation.
+static void replayFinishedRuns(const SweepJob &job, const ResultsStore &store,
+                               const std::vector<MetricColumn> &metrics, PruningBoard &board) {
+  const char *name = board.rule().metric == PruneMetric::ValLoss       ? "val_loss"
+                     : board.rule().metric == PruneMetric::ValAccuracy ? "val_accuracy"
+                                                                       : "train_loss";
+  size_t column = metrics.size();
+  for (size_t m = 0; m < metrics.size(); ++m)
+    if (metrics[m].name == name)
+      column = m;
+  std::map<uint64_t, uint32_t> indexOfId;
+  for (uint32_t r = 0; r < job.runs.size(); ++r)
+    indexOfId[job.runs[r].id] = r;
+  std::map<uint64_t, std::map<int64_t, double>> curves; // By run, then epoch.
+  if (column < metrics.size())
+    for (const ResultsStore::CurvePoint &point : store.recoveredCurves())
+      curves[point.run][point.epoch] = point.metrics[column];
+  for (const RunRecord &record : store.recoveredRuns()) {
+    auto index = indexOfId.find(record.id);
+    if (index == indexOfId.end())
+      continue;
+    size_t pos = board.positionOf(index->second);
+    int64_t last = 0;
+    for (const auto &[epoch, value] : curves[record.id]) {
+      if (epoch != last + 1 || !std::isfinite(value))
+        break; // A damaged curve: the run counts only as far as it is whole.
+      last = epoch;
+      if (!board.looksAt(epoch))
+        continue;
+      board.replay(pos, epoch, value);
+    }
+    board.leave(pos, last);
+  }
 }
 
 bool sweep::trainSweep(const SweepJob &job, const std::vector<Dataset> &datasets, Backend &backend,
@@ -403,17 +563,23 @@ bool sweep::trainSweep(const SweepJob &job, const std::vector<Dataset> &datasets
       chunks.push_back(chunk);
   }
 
+  PruningBoard board(job);
+  if (board.active())
+    replayFinishedRuns(job, store, metrics, board);
+
   std::atomic<size_t> next{0}, unfinished{0};
   std::atomic<bool> failed{false}, budgetSpent{false};
   std::mutex mutex;
   std::string firstError;
   auto worker = [&]() {
     ChunkTrainer trainer(job, datasets, backend, store, metrics, ranking, progress, options,
-                         budgetSpent);
+                         board, budgetSpent);
     std::vector<RunRecord> mine;
     for (size_t c; !failed && (c = next++) < chunks.size();) {
       if (budgetSpent) {
         unfinished += chunks[c].runs.size();
+        for (uint32_t r : chunks[c].runs)
+          board.leave(board.positionOf(r), 0);
         continue;
       }
       std::string problem;

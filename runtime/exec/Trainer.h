@@ -5,7 +5,9 @@
 // on the dataset's seed and the epoch only), steps through the minibatches
 // with each run's scheduled learning rate, marks a run whose loss is NaN/Inf
 // `diverged` and stops stepping it, evaluates validation and test, applies
-// early stopping, and appends the epoch's curve rows. Finished runs go to
+// early stopping and the sweep's prune rule (runtime/exec/PruningBoard.h),
+// compacts programs whose runs have mostly stopped, and appends the epoch's
+// curve rows. Finished runs go to
 // runs.csv at once, so an interrupted sweep loses only unfinished runs.
 //
 //===----------------------------------------------------------------------===//
@@ -28,6 +30,10 @@ struct TrainerOptions {
   /// Stop when the sweep has used this many joules (0: no budget). Runs not
   /// finished by then are not recorded, so `--resume` trains them later.
   double energyBudgetJoules = 0;
+  /// Compaction: when stopped runs leave a program at most half full, gather
+  /// the live runs into a smaller program (Backend::compactedRuns) so that
+  /// they stop costing. Off only to measure what it saves.
+  bool compaction = true;
 };
 
 /// How trainSweep ended, besides errors.

@@ -94,7 +94,7 @@ std::vector<std::string> ResultsStore::runsHeader(const SweepJob &job,
                                                   const std::vector<MetricColumn> &metrics) {
   std::vector<std::string> header = {"run", "config_hash", "group"};
   header.insert(header.end(), job.columns.begin(), job.columns.end());
-  for (const char *name : {"status", "status_epoch", "epochs"})
+  for (const char *name : {"status", "status_epoch", "stop_reason", "epochs"})
     header.push_back(name);
   for (const MetricColumn &metric : metrics)
     header.push_back(metric.name);
@@ -221,8 +221,13 @@ bool ResultsStore::parseRunRow(const SweepJob &job, const std::vector<std::strin
     return false;
   }
   record.statusEpoch = std::strtoll(fields[at + 1].c_str(), nullptr, 10);
-  record.epochs = std::strtoll(fields[at + 2].c_str(), nullptr, 10);
-  at += 3;
+  if (!parseStopReason(fields[at + 2], record.stopReason) ||
+      statusOf(record.stopReason) != record.status) {
+    error = "has stop reason '" + fields[at + 2] + "' with status '" + fields[at] + "'";
+    return false;
+  }
+  record.epochs = std::strtoll(fields[at + 3].c_str(), nullptr, 10);
+  at += 4;
   record.metrics.clear();
   for (size_t m = 0; m < metricCount; ++m)
     record.metrics.push_back(fields[at + m].empty() ? NAN
@@ -272,8 +277,16 @@ bool ResultsStore::recover(const SweepJob &job, std::string &error) {
       if (!parseCsvRecord(curveRecords[i], fields) || fields.empty())
         continue;
       uint64_t id = std::strtoull(fields[0].c_str(), nullptr, 10);
-      if (finishedIds.count(id) && fields.size() == curvesHeaderFields.size())
-        keptCurves += curveRecords[i] + "\n";
+      if (!finishedIds.count(id) || fields.size() != curvesHeaderFields.size())
+        continue;
+      keptCurves += curveRecords[i] + "\n";
+      CurvePoint point;
+      point.run = id;
+      point.epoch = std::strtoll(fields[1].c_str(), nullptr, 10);
+      for (size_t m = 0; m < metricCount; ++m)
+        point.metrics.push_back(fields[2 + m].empty() ? NAN
+                                                      : std::strtod(fields[2 + m].c_str(), nullptr));
+      recoveredPoints.push_back(std::move(point));
     }
   }
   // curves.csv first: a crash between the two replacements leaves runs.csv as
@@ -301,6 +314,7 @@ bool ResultsStore::appendRun(const RunRecord &record, std::string &error) {
   fields.insert(fields.end(), record.columnValues.begin(), record.columnValues.end());
   fields.push_back(statusName(record.status));
   fields.push_back(std::to_string(record.statusEpoch));
+  fields.push_back(stopReasonName(record.stopReason));
   fields.push_back(std::to_string(record.epochs));
   for (double value : record.metrics)
     fields.push_back(std::isnan(value) ? "" : csvNumber(value));

@@ -44,6 +44,14 @@ public:
   const std::string &directory() const { return dir; }
   /// Runs finished in an earlier, interrupted invocation (Resume).
   const std::vector<RunRecord> &recoveredRuns() const { return recovered; }
+  /// The curve rows of the recovered runs: what a pruning rule needs to judge
+  /// the remaining runs as an uninterrupted sweep would have.
+  struct CurvePoint {
+    uint64_t run = 0;
+    int64_t epoch = 0;
+    MetricValues metrics;
+  };
+  const std::vector<CurvePoint> &recoveredCurves() const { return recoveredPoints; }
   bool isFinished(uint64_t runId) const { return finishedIds.count(runId) != 0; }
 
   /// The curves.csv row of one run after one epoch.
@@ -78,6 +86,7 @@ private:
   std::map<uint64_t, uint64_t> hashOfRun; // From the job.
   std::map<uint64_t, uint32_t> groupOfRun;
   std::vector<RunRecord> recovered;
+  std::vector<CurvePoint> recoveredPoints;
   std::map<uint64_t, bool> finishedIds;
   int lockFd = -1, runsFd = -1, curvesFd = -1;
   std::mutex mutex;

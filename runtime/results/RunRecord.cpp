@@ -27,6 +27,46 @@ bool sweep::parseStatus(const std::string &text, RunStatus &status) {
   return false;
 }
 
+const char *sweep::stopReasonName(StopReason reason) {
+  switch (reason) {
+  case StopReason::None:
+    return "";
+  case StopReason::NonFinite:
+    return "non_finite";
+  case StopReason::LossGrowth:
+    return "loss_growth";
+  case StopReason::Patience:
+    return "patience";
+  case StopReason::Asha:
+    return "asha";
+  case StopReason::Median:
+    return "median";
+  }
+  return "";
+}
+
+bool sweep::parseStopReason(const std::string &text, StopReason &reason) {
+  for (StopReason r : {StopReason::None, StopReason::NonFinite, StopReason::LossGrowth,
+                       StopReason::Patience, StopReason::Asha, StopReason::Median})
+    if (text == stopReasonName(r)) {
+      reason = r;
+      return true;
+    }
+  return false;
+}
+
+RunStatus sweep::statusOf(StopReason reason) {
+  switch (reason) {
+  case StopReason::None:
+    return RunStatus::Ok;
+  case StopReason::NonFinite:
+  case StopReason::LossGrowth:
+    return RunStatus::Diverged;
+  default:
+    return RunStatus::Stopped;
+  }
+}
+
 std::vector<MetricColumn> sweep::metricColumns(const std::vector<std::string> &metrics,
                                                bool hasValidation, bool hasTest) {
   using Split = MetricColumn::Split;

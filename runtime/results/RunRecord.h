@@ -23,6 +23,16 @@ enum class RunStatus { Ok, Diverged, Stopped };
 const char *statusName(RunStatus status);
 bool parseStatus(const std::string &text, RunStatus &status);
 
+/// Why a run ended early: diverged with a non-finite loss or metric, or a loss
+/// that grew past `divergence(factor)`; stopped by `early_stop`'s patience or
+/// by the sweep's `prune` rule (asha, median).
+enum class StopReason { None, NonFinite, LossGrowth, Patience, Asha, Median };
+/// "" for None, else non_finite, loss_growth, patience, asha, median.
+const char *stopReasonName(StopReason reason);
+bool parseStopReason(const std::string &text, StopReason &reason);
+/// The status a reason implies (None: ok).
+RunStatus statusOf(StopReason reason);
+
 /// A metric column: which split and which measure.
 struct MetricColumn {
   enum class Split { Train, Validation, Test };
@@ -48,6 +58,7 @@ struct RunRecord {
   std::vector<std::string> columnValues;
   RunStatus status = RunStatus::Ok;
   int64_t statusEpoch = 0; // Epoch of divergence or early stop; 0 when ok.
+  StopReason stopReason = StopReason::None;
   int64_t epochs = 0;      // Epochs completed with finite metrics.
   MetricValues metrics;    // After the last completed epoch.
   double seconds = 0;

@@ -73,6 +73,12 @@ cl::opt<bool> energyOff("no-energy",
                         cl::desc("No energy probes, meter or joules (to measure their overhead)"),
                         cl::cat(runOptions()));
 
+cl::opt<bool> noCompaction(
+    "no-compaction",
+    cl::desc("Keep stopped runs in their programs, masked, instead of gathering the live "
+             "runs into smaller ones (to measure what compaction saves)"),
+    cl::cat(runOptions()));
+
 void error(const std::string &message) { llvm::errs() << "sweepc: error: " << message << "\n"; }
 
 /// --max-memory in bytes (0 when not given); false after an error.
@@ -94,6 +100,7 @@ RunSettings runSettings() {
   settings.overwrite = overwrite;
   settings.quiet = quiet;
   settings.energyOff = energyOff;
+  settings.noCompaction = noCompaction;
   settings.threads = threads;
   settings.top = top;
   settings.device = deviceName;

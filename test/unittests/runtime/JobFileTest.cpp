@@ -27,6 +27,7 @@ SweepJob unusualJob() {
   job.energyMeter = "nvml";
   job.energyWindowSeconds = 0.1 + 0.2; // Not a short decimal.
   job.energyBudgetJoules = 1e300;
+  job.prune = {PruneKind::Median, PruneMetric::TrainLoss, 4, 2, 7};
   DataSpec d;
   d.source = "csv", d.name = "data", d.images = "i", d.labels = "l", d.testImages = "ti";
   d.testLabels = "tl", d.csvPath = "s7:fake\n", d.csvTest = "t.csv", d.labelName = "y";
@@ -52,6 +53,7 @@ SweepJob unusualJob() {
   r.schedule = ScheduleKind::Cosine, r.every = 3, r.gamma = 0.5, r.finalFraction = 0.1;
   r.warmup = 0.05, r.init = InitKind::XavierUniform, r.gain = 1.25, r.dropout = {0.3};
   r.earlyStop = true, r.stopMetric = StopMetric::ValAccuracy, r.patience = 2, r.minDelta = 1e-4;
+  r.divergenceFactor = 1.5;
   r.columnValues = {"0.0003", "3", ""};
   job.runs = {r, RunSpec()};
   return job;
@@ -87,6 +89,12 @@ TEST(JobFile, EveryFieldComesBackBitForBit) {
   EXPECT_EQ(r.dropout, (std::vector<double>{0.3}));
   EXPECT_EQ(r.columnValues, job.runs[0].columnValues);
   EXPECT_EQ(r.minDelta, 1e-4);
+  EXPECT_EQ(r.divergenceFactor, 1.5);
+  EXPECT_EQ(back.prune.kind, PruneKind::Median);
+  EXPECT_EQ(back.prune.metric, PruneMetric::TrainLoss);
+  EXPECT_EQ(back.prune.reduction, 4);
+  EXPECT_EQ(back.prune.grace, 2);
+  EXPECT_EQ(back.prune.minRuns, 7);
 }
 
 TEST(JobFile, DamagedOrForeignTextIsRefused) {
@@ -97,7 +105,7 @@ TEST(JobFile, DamagedOrForeignTextIsRefused) {
   EXPECT_FALSE(readJobText(text + "u1\n", back, error));
   EXPECT_NE(error.find("text follows the job"), std::string::npos) << error;
   std::string foreign = text;
-  foreign.replace(foreign.find("-v1"), 3, "-v0");
+  foreign.replace(foreign.find("-v2"), 3, "-v1");
   EXPECT_FALSE(readJobText(foreign, back, error));
   EXPECT_NE(error.find("not a sweep job of this sweepc"), std::string::npos) << error;
   EXPECT_FALSE(readJobText("", back, error));

@@ -54,7 +54,7 @@ TEST(ResultsStore, FreshStoreWritesHeaders) {
   auto store = ResultsStore::open(dir, job, metrics(), ResultsStore::Mode::Fresh, error);
   ASSERT_TRUE(store) << error;
   EXPECT_EQ(readText(dir + "/runs.csv"),
-            "run,config_hash,group,optimizer.lr,note,status,status_epoch,epochs,train_loss,"
+            "run,config_hash,group,optimizer.lr,note,status,status_epoch,stop_reason,epochs,train_loss,"
             "val_accuracy,val_loss,seconds,joules,joules_source,accuracy_per_kj\n");
   EXPECT_EQ(readText(dir + "/curves.csv"), "run,epoch,train_loss,val_accuracy,val_loss,seconds\n");
 }

@@ -1,0 +1,142 @@
+//===- PruningBoard.cpp - runs judged against the runs before them --------===//
+
+#include "runtime/exec/PruningBoard.h"
+
+using namespace sweep;
+
+bool sweep::pruneMetricHigherIsBetter(PruneMetric metric) {
+  return metric == PruneMetric::ValAccuracy;
+}
+
+PruningBoard::PruningBoard(const SweepJob &job)
+    : spec(job.prune), higherIsBetter(pruneMetricHigherIsBetter(job.prune.metric)) {
+  position.assign(job.runs.size(), 0);
+  for (const GroupSpec &group : job.groups)
+    for (uint32_t r : group.runs) {
+      position[r] = lastEpoch.size();
+      lastEpoch.push_back(group.epochs);
+      finalEpoch.push_back(group.epochs);
+    }
+}
+
+bool PruningBoard::looksAt(int64_t epoch) const {
+  switch (spec.kind) {
+  case PruneKind::None:
+    return false;
+  case PruneKind::Median:
+    return epoch >= spec.grace;
+  case PruneKind::Asha:
+    for (int64_t rung = spec.grace; rung <= epoch; rung *= spec.reduction) {
+      if (rung == epoch)
+        return true;
+      if (spec.reduction < 2)
+        break;
+    }
+    return false;
+  }
+  return false;
+}
+
+void PruningBoard::Ranks::insert(double value) {
+  double key = toKey(value);
+  if (!best.empty() && key < best.top())
+    best.push(key);
+  else
+    rest.push(key);
+}
+
+void PruningBoard::Ranks::keepBest(size_t k) {
+  while (best.size() > k) {
+    rest.push(best.top());
+    best.pop();
+  }
+  while (best.size() < k && !rest.empty()) {
+    best.push(rest.top());
+    rest.pop();
+  }
+}
+
+PruningBoard::Epoch &PruningBoard::epochLocked(int64_t epoch) {
+  auto found = epochs.find(epoch);
+  if (found == epochs.end())
+    found = epochs.emplace(epoch, Epoch(higherIsBetter)).first;
+  return found->second;
+}
+
+void PruningBoard::judgeLocked(int64_t epoch, Epoch &state, Cohort &cohort) {
+  Ranks &ranks = state.ranks;
+  size_t n = ranks.size();
+  cohort.verdicts.assign(cohort.positions.size(), true);
+  double bar = 0;
+  if (spec.kind == PruneKind::Asha) {
+    ranks.keepBest(std::max<size_t>(1, n / size_t(spec.reduction)));
+    bar = ranks.kthBest(); // A run no worse than the k-th best goes on.
+  } else {
+    if (n - 1 < size_t(spec.minRuns))
+      return;
+    ranks.keepBest((n + 1) / 2);
+    bar = n % 2 ? ranks.kthBest() : (ranks.kthBest() + ranks.nextBest()) / 2;
+  }
+  for (size_t i = 0; i < cohort.positions.size(); ++i)
+    if (epoch < finalEpoch[cohort.positions[i]])
+      cohort.verdicts[i] = !ranks.better(bar, cohort.bests[i]);
+}
+
+void PruningBoard::advanceLocked(int64_t epoch, Epoch &state) {
+  bool judged = false;
+  while (state.frontier < lastEpoch.size()) {
+    size_t pos = state.frontier;
+    auto posted = state.pending.find(pos);
+    if (posted != state.pending.end()) {
+      state.ranks.insert(posted->second.value);
+      Cohort *cohort = posted->second.cohort;
+      state.pending.erase(posted);
+      if (cohort && --cohort->waiting == 0) {
+        judgeLocked(epoch, state, *cohort);
+        judged = true;
+      }
+    } else if (lastEpoch[pos] >= epoch) {
+      break; // It will report this epoch: wait for it.
+    }
+    ++state.frontier;
+  }
+  if (judged)
+    changed.notify_all();
+}
+
+std::vector<bool> PruningBoard::judge(int64_t epoch, const std::vector<size_t> &positions,
+                                      const std::vector<double> &values,
+                                      const std::vector<double> &bests) {
+  if (positions.empty())
+    return {};
+  std::unique_lock<std::mutex> lock(mutex);
+  Epoch &state = epochLocked(epoch);
+  Cohort cohort;
+  cohort.positions = positions;
+  cohort.bests = bests;
+  cohort.waiting = positions.size();
+  for (size_t i = 0; i < positions.size(); ++i)
+    state.pending[positions[i]] = {values[i], &cohort};
+  advanceLocked(epoch, state);
+  changed.wait(lock, [&] { return cohort.waiting == 0; });
+  return cohort.verdicts;
+}
+
+void PruningBoard::replay(size_t pos, int64_t epoch, double value) {
+  std::lock_guard<std::mutex> lock(mutex);
+  Epoch &state = epochLocked(epoch);
+  state.pending[pos] = {value, nullptr};
+  advanceLocked(epoch, state);
+}
+
+void PruningBoard::leave(size_t pos, int64_t last) {
+  std::lock_guard<std::mutex> lock(mutex);
+  if (last >= lastEpoch[pos])
+    return;
+  lastEpoch[pos] = last;
+  // Only epochs whose frontier stands at this run were waiting for it; later
+  // epochs' frontiers skip it when they reach it.
+  for (auto &[epoch, state] : epochs)
+    if (epoch > last && state.frontier == pos)
+      advanceLocked(epoch, state);
+}

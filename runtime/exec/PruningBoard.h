@@ -1,0 +1,135 @@
+//===- PruningBoard.h - runs judged against the runs before them -*- C++ -*-===//
+//
+// The sweep's `prune` rule judges the runs a program trains, after an epoch,
+// together, against each other and against every run before them in the
+// sweep's training order (groups in order, each group's runs in order: the
+// order trainSweep cuts programs in). A program waits at such an epoch until
+// the programs before it have reported it (they started earlier, so they are
+// rarely far behind). Verdicts so depend on the runs' metrics and on how the
+// sweep is cut into programs, not on threads or timing: a sweep cut the same
+// way (the same machine and options, or a fixed --runs-per-program) prunes
+// the same runs, and so does a resumed one, whose runs finished earlier are
+// replayed from their curves.
+//
+// asha: the rule of Li et al., "A System for Massively Parallel
+// Hyperparameter Tuning" (MLSys 2020), for runs that cannot be paused, as in
+// Optuna's SuccessiveHalvingPruner: rungs at epochs grace * reduction^k; at a
+// rung a run goes on if its metric is among the best max(1, floor(n /
+// reduction)) of the n values recorded there, by its program's runs and the
+// runs before them (ties go on). A group trained as one program is thus
+// halved exactly as synchronous successive halving would.
+// median: the median stopping rule of Golovin et al., "Google Vizier" (KDD
+// 2017), as in Optuna's MedianPruner: from epoch `grace` on, a run stops when
+// its best value so far is worse than the median of the n values recorded at
+// that epoch (the same runs as for asha), once n - 1 >= min_runs.
+//
+// Neither rule judges a run at its last epoch: stopping it then saves nothing.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SWEEP_RUNTIME_EXEC_PRUNINGBOARD_H
+#define SWEEP_RUNTIME_EXEC_PRUNINGBOARD_H
+
+#include "runtime/exec/SweepJob.h"
+
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <functional>
+#include <queue>
+#include <unordered_map>
+#include <vector>
+
+namespace sweep {
+
+class PruningBoard {
+public:
+  /// A board for `job`'s prune rule, its runs in training order.
+  explicit PruningBoard(const SweepJob &job);
+
+  bool active() const { return spec.kind != PruneKind::None; }
+  const PruneSpec &rule() const { return spec; }
+  /// Whether the rule looks at runs after `epoch` (values are posted then).
+  bool looksAt(int64_t epoch) const;
+  /// The training-order position of job.runs[runIndex].
+  size_t positionOf(uint32_t runIndex) const { return position[runIndex]; }
+
+  /// Judges a program's runs after `epoch`: their positions (increasing),
+  /// metrics (finite) and best values so far (the metric's, over the epochs
+  /// the rule looks at). Waits until every run before them has reported
+  /// `epoch` or left. Returns whether each trains on: true where the rule does
+  /// not judge (the run's last epoch). Every live run of a program takes part
+  /// at each epoch the rule looks at, also when it stops for another reason.
+  std::vector<bool> judge(int64_t epoch, const std::vector<size_t> &positions,
+                          const std::vector<double> &values, const std::vector<double> &bests);
+  /// A run finished by an earlier invocation (--resume): its metric after
+  /// `epoch` counts for the runs after it; it is not judged.
+  void replay(size_t pos, int64_t epoch, double value);
+  /// The run reports no epoch after `lastEpoch` (it stopped, diverged, was
+  /// cut short, or failed): later runs stop waiting for it.
+  void leave(size_t pos, int64_t lastEpoch);
+
+private:
+  /// The best `k` values seen and the rest, as two heaps, for the k-th best
+  /// value in O(log n) while values arrive (k grows with their count).
+  class Ranks {
+  public:
+    explicit Ranks(bool higherIsBetter) : higher(higherIsBetter) {}
+    void insert(double value);
+    /// Keeps exactly k values in the best heap (k <= size()).
+    void keepBest(size_t k);
+    size_t size() const { return best.size() + rest.size(); }
+    /// The worst of the best k, and the best of the rest.
+    double kthBest() const { return toValue(best.top()); }
+    double nextBest() const { return toValue(rest.top()); }
+    bool better(double a, double b) const { return higher ? a > b : a < b; }
+
+  private:
+    // Keys are "lower is better": the value, negated when higher is better.
+    double toKey(double v) const { return higher ? -v : v; }
+    double toValue(double key) const { return higher ? -key : key; }
+    bool higher;
+    std::priority_queue<double> best;                                     // Top: the worst best.
+    std::priority_queue<double, std::vector<double>, std::greater<>> rest; // Top: the best rest.
+  };
+  /// The runs one judge() call posted, and then their verdicts.
+  struct Cohort {
+    std::vector<size_t> positions;
+    std::vector<double> bests;
+    size_t waiting = 0; // Members not yet ranked.
+    std::vector<bool> verdicts;
+  };
+  struct Epoch {
+    explicit Epoch(bool higher) : ranks(higher) {}
+    size_t frontier = 0; // Positions below it are ranked.
+    struct Posted {
+      double value;
+      Cohort *cohort; // Null for a replayed run.
+    };
+    std::unordered_map<size_t, Posted> pending; // Posted at or past the frontier.
+    Ranks ranks;                                // Values of the positions below the frontier.
+  };
+
+  Epoch &epochLocked(int64_t epoch);
+  /// Ranks positions from the frontier on while they have posted or left,
+  /// judging each cohort once its last member is ranked.
+  void advanceLocked(int64_t epoch, Epoch &state);
+  void judgeLocked(int64_t epoch, Epoch &state, Cohort &cohort);
+
+  PruneSpec spec;
+  bool higherIsBetter = false;
+  std::vector<size_t> position;      // By run index.
+  std::vector<int64_t> lastEpoch;  // By position: the last epoch it may report.
+  std::vector<int64_t> finalEpoch; // By position: its group's epochs.
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::map<int64_t, Epoch> epochs;
+};
+
+/// Whether `a` is better than `b` on `metric` (accuracy higher, losses lower).
+bool pruneMetricHigherIsBetter(PruneMetric metric);
+
+} // namespace sweep
+
+#endif // SWEEP_RUNTIME_EXEC_PRUNINGBOARD_H

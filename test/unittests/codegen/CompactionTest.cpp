@@ -1,0 +1,159 @@
+//===- CompactionTest.cpp - pruned runs leave their compiled programs -----===//
+//
+// A sweep whose prune rule stops most runs trains with the compiled CPU
+// backend twice: once gathering the live runs into smaller programs as runs
+// stop (compaction), once keeping every run in its program, masked. Every
+// run must end with the same status, reason, epochs, metrics and curves, bit
+// for bit, while the compacted sweep does less work.
+//
+//===----------------------------------------------------------------------===//
+
+#include "../runtime/JobFixture.h"
+#include "codegen/cpu/CpuBackend.h"
+#include "runtime/exec/Trainer.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+using namespace sweep;
+using namespace sweep::testing;
+
+namespace {
+/// Forwards to a program, counting its gathers and the FLOPs it reports.
+class CountingProgram : public GroupProgram {
+public:
+  CountingProgram(std::unique_ptr<GroupProgram> inner, std::atomic<size_t> &gathers,
+                  std::atomic<double> &flops)
+      : inner(std::move(inner)), gathers(gathers), flops(flops) {}
+  void init() override { inner->init(); }
+  void trainStep(const Batch &batch, uint64_t step, const double *lr, const uint8_t *alive,
+                 double *loss) override {
+    inner->trainStep(batch, step, lr, alive, loss);
+  }
+  void evaluate(const Batch &batch, const uint8_t *alive, EvalSums *sums) override {
+    inner->evaluate(batch, alive, sums);
+  }
+  bool gather(const std::vector<size_t> &keep, std::string &error) override {
+    ++gathers;
+    return inner->gather(keep, error);
+  }
+  size_t runCount() const override { return inner->runCount(); }
+  void takeWork(PhaseWork &work) override {
+    PhaseWork mine;
+    inner->takeWork(mine);
+    double now = flops.load();
+    while (!flops.compare_exchange_weak(now, now + mine.total().flops)) {
+    }
+    for (const auto &[phase, cost] : mine.phases)
+      work.add(phase, cost);
+  }
+
+private:
+  std::unique_ptr<GroupProgram> inner;
+  std::atomic<size_t> &gathers;
+  std::atomic<double> &flops;
+};
+
+/// The CPU backend with a group in one program and compaction that is always
+/// worth it (compiling is free here), so that the test does not depend on
+/// how fast this machine compiles.
+class EagerBackend : public Backend {
+public:
+  std::string name() const override { return "cpu"; }
+  size_t runsPerProgram(const SweepJob &, const GroupSpec &group) const override {
+    return group.runs.size();
+  }
+  std::unique_ptr<GroupProgram> create(const GroupSpec &group, std::vector<const RunSpec *> runs,
+                                       std::string &error) override {
+    std::unique_ptr<GroupProgram> program = cpu->create(group, std::move(runs), error);
+    if (!program)
+      return nullptr;
+    return std::make_unique<CountingProgram>(std::move(program), gathers, flops);
+  }
+  size_t compactedRuns(const GroupSpec &group, size_t alive) const override {
+    return cpu->compactedRuns(group, alive);
+  }
+  std::unique_ptr<Backend> cpu = createCpuBackend();
+  std::atomic<size_t> gathers{0};
+  std::atomic<double> flops{0};
+};
+
+struct Result {
+  std::vector<RunRecord> records;
+  std::string curves;
+  size_t gathers = 0;
+  double flops = 0;
+};
+
+Result trainPruned(const SweepJob &job, bool compaction, const std::string &dir) {
+  Result result;
+  std::string error;
+  std::vector<Dataset> datasets(1);
+  EXPECT_TRUE(loadDataset(job.datasets[0], datasets[0], error)) << error;
+  std::vector<MetricColumn> metrics = metricColumns(job.metrics, true, true);
+  Ranking ranking = chooseRanking(metrics);
+  auto store = ResultsStore::open(dir, job, metrics, ResultsStore::Mode::Fresh, error);
+  EXPECT_TRUE(store) << error;
+  if (!store)
+    return result;
+  EagerBackend backend;
+  Progress progress(Progress::Mode::Quiet, job.name, job.runs.size(), 0, 0, "", false);
+  // Programs report their work to an energy ledger only.
+  EnergyLedger ledger(openModelMeter(EnergyModel::cpu(), "a test"), 0.2);
+  TrainerOptions options;
+  options.compaction = compaction;
+  options.energy = &ledger;
+  EXPECT_TRUE(trainSweep(job, datasets, backend, *store, metrics, ranking, progress, options,
+                         result.records, error))
+      << error;
+  std::sort(result.records.begin(), result.records.end(),
+            [](const RunRecord &a, const RunRecord &b) { return a.id < b.id; });
+  std::ifstream in(dir + "/curves.csv");
+  std::stringstream text;
+  text << in.rdbuf();
+  // Rows without their last field (seconds since the run started).
+  std::string line;
+  while (std::getline(text, line))
+    result.curves += line.substr(0, line.rfind(',')) + "\n";
+  result.gathers = backend.gathers;
+  result.flops = backend.flops;
+  return result;
+}
+} // namespace
+
+TEST(Compaction, KeepsTheRightRunsWithTheirWeightsAndSavesWork) {
+  std::vector<double> rates;
+  for (int i = 0; i < 24; ++i)
+    rates.push_back(1e-3 * std::pow(1.4, i));
+  SweepJob job = blobsJob(rates, 9);
+  job.prune.kind = PruneKind::Asha; // Rungs at epochs 1 and 3: 24 -> 8 -> 2 runs.
+  job.prune.reduction = 3;
+  job.runs[5].divergenceFactor = 1.0001; // A loss that does not fall stops it early too.
+
+  Result masked = trainPruned(job, false, freshDirectory("masked"));
+  Result compacted = trainPruned(job, true, freshDirectory("compacted"));
+  ASSERT_EQ(masked.records.size(), rates.size());
+  ASSERT_EQ(compacted.records.size(), rates.size());
+  EXPECT_EQ(masked.gathers, 0u);
+  EXPECT_EQ(compacted.gathers, 2u); // 24 runs -> 8 -> 2.
+
+  size_t ok = 0, pruned = 0;
+  for (size_t r = 0; r < rates.size(); ++r) {
+    const RunRecord &a = masked.records[r], &b = compacted.records[r];
+    EXPECT_EQ(a.status, b.status) << "run " << r;
+    EXPECT_EQ(a.stopReason, b.stopReason) << "run " << r;
+    EXPECT_EQ(a.statusEpoch, b.statusEpoch) << "run " << r;
+    EXPECT_EQ(a.epochs, b.epochs) << "run " << r;
+    EXPECT_EQ(a.metrics, b.metrics) << "run " << r;
+    ok += b.status == RunStatus::Ok;
+    pruned += b.stopReason == StopReason::Asha;
+  }
+  EXPECT_EQ(ok, 2u);
+  EXPECT_GE(pruned, 20u);
+  EXPECT_EQ(masked.curves, compacted.curves);
+  // Masked runs still cost their share of every product; compacted ones do not.
+  EXPECT_LT(compacted.flops, 0.5 * masked.flops);
+}

@@ -1,0 +1,150 @@
+//===- PruningBoardTest.cpp - asha and median verdicts, by hand -----------===//
+
+#include "runtime/exec/PruningBoard.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+using namespace sweep;
+
+namespace {
+/// One group of `runs` runs training `epochs` epochs under `rule`.
+SweepJob boardJob(PruneSpec rule, size_t runs, int64_t epochs) {
+  SweepJob job;
+  job.prune = rule;
+  GroupSpec group;
+  group.epochs = epochs;
+  for (size_t r = 0; r < runs; ++r) {
+    group.runs.push_back(uint32_t(r));
+    job.runs.push_back(RunSpec());
+  }
+  job.groups.push_back(group);
+  return job;
+}
+
+std::vector<size_t> positions(size_t from, size_t to) {
+  std::vector<size_t> out;
+  for (size_t p = from; p < to; ++p)
+    out.push_back(p);
+  return out;
+}
+
+PruneSpec asha(int64_t reduction, int64_t grace) {
+  PruneSpec rule;
+  rule.kind = PruneKind::Asha;
+  rule.reduction = reduction;
+  rule.grace = grace;
+  return rule;
+}
+} // namespace
+
+TEST(PruningBoard, AshaRungsAreGraceTimesPowersOfTheReduction) {
+  PruningBoard board(boardJob(asha(3, 2), 1, 100));
+  std::vector<int64_t> rungs;
+  for (int64_t epoch = 1; epoch <= 100; ++epoch)
+    if (board.looksAt(epoch))
+      rungs.push_back(epoch);
+  EXPECT_EQ(rungs, (std::vector<int64_t>{2, 6, 18, 54}));
+}
+
+// The example worked by hand in docs/language.md ("Pruning"): 12 runs, 9 epochs,
+// reduction 3, rungs at epochs 1 and 3 (9 is the last epoch: never judged).
+TEST(PruningBoard, AshaKeepsTheBestThirdOfEverythingRecordedAtTheRung) {
+  PruningBoard board(boardJob(asha(3, 1), 12, 9));
+  // Program A (runs 0-8) at rung 1: n = 9, the best 3 (0.1, 0.2, 0.3) go on.
+  std::vector<double> a = {0.9, 0.5, 0.7, 0.1, 0.8, 0.3, 0.6, 0.2, 0.4};
+  EXPECT_EQ(board.judge(1, positions(0, 9), a, a),
+            (std::vector<bool>{false, false, false, true, false, true, false, true, false}));
+  // Program B (runs 9-11) at rung 1: n = 12, the best 4 are 0.05, 0.1, 0.2, 0.25.
+  std::vector<double> b = {0.25, 0.35, 0.05};
+  EXPECT_EQ(board.judge(1, positions(9, 12), b, b), (std::vector<bool>{true, false, true}));
+  for (size_t p : {0, 1, 2, 4, 6, 8, 10})
+    board.leave(p, 1);
+  // Rung 3: A's runs 3, 5, 7 are ranked alone (n = 3, k = 1); then B's 9 and 11
+  // join them (n = 5, k = 1): 0.08 beats A's best, 0.09.
+  std::vector<double> a3 = {0.09, 0.15, 0.12};
+  EXPECT_EQ(board.judge(3, {3, 5, 7}, a3, a3), (std::vector<bool>{true, false, false}));
+  std::vector<double> b3 = {0.11, 0.08};
+  EXPECT_EQ(board.judge(3, {9, 11}, b3, b3), (std::vector<bool>{false, true}));
+  // Epoch 9 is a rung, but the runs' last epoch: not judged.
+  EXPECT_TRUE(board.looksAt(9));
+  EXPECT_EQ(board.judge(9, {3}, {0.5}, {0.5}), (std::vector<bool>{true}));
+}
+
+TEST(PruningBoard, HigherIsBetterForAccuracy) {
+  PruneSpec rule = asha(2, 1);
+  rule.metric = PruneMetric::ValAccuracy;
+  PruningBoard board(boardJob(rule, 4, 4));
+  std::vector<double> accuracy = {0.5, 0.9, 0.7, 0.2};
+  EXPECT_EQ(board.judge(1, positions(0, 4), accuracy, accuracy),
+            (std::vector<bool>{false, true, true, false}));
+}
+
+TEST(PruningBoard, MedianStopsRunsWhoseBestIsWorseThanTheMedian) {
+  PruneSpec rule;
+  rule.kind = PruneKind::Median;
+  rule.grace = 2;
+  rule.minRuns = 2;
+  PruningBoard board(boardJob(rule, 7, 5));
+  EXPECT_FALSE(board.looksAt(1));
+  EXPECT_TRUE(board.looksAt(2));
+  // Runs 0-1 alone: each has one other run, fewer than min_runs: none judged.
+  std::vector<double> first = {0.9, 0.1};
+  EXPECT_EQ(board.judge(2, positions(0, 2), first, first), (std::vector<bool>{true, true}));
+  // Runs 2-5 with them: values 0.9 0.1 0.4 0.2 0.6 0.3, median (0.3 + 0.4) / 2.
+  // Run 2's best so far (0.3, from an earlier epoch) beats it; 0.4 and 0.6 do not.
+  std::vector<double> values = {0.4, 0.2, 0.6, 0.3}, bests = {0.3, 0.2, 0.6, 0.3};
+  EXPECT_EQ(board.judge(2, positions(2, 6), values, bests),
+            (std::vector<bool>{true, true, false, true}));
+  // Run 6: seven values, median 0.4; ties go on.
+  EXPECT_EQ(board.judge(2, {6}, {0.4}, {0.4}), (std::vector<bool>{true}));
+}
+
+TEST(PruningBoard, LaterProgramsWaitForEarlierOnesWhateverTheOrderOfCalls) {
+  PruningBoard board(boardJob(asha(3, 1), 12, 9));
+  std::vector<double> a = {0.9, 0.5, 0.7, 0.1, 0.8, 0.3, 0.6, 0.2, 0.4};
+  std::vector<double> b = {0.25, 0.35, 0.05};
+  std::atomic<bool> bDone{false};
+  std::vector<bool> bVerdicts;
+  std::thread later([&] {
+    bVerdicts = board.judge(1, positions(9, 12), b, b);
+    bDone = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_FALSE(bDone) << "program B was judged before the runs before it reported";
+  board.judge(1, positions(0, 9), a, a);
+  later.join();
+  EXPECT_EQ(bVerdicts, (std::vector<bool>{true, false, true}));
+}
+
+TEST(PruningBoard, RunsThatLeaveOrWereReplayedDoNotBlock) {
+  PruningBoard board(boardJob(asha(3, 1), 6, 9));
+  // Run 0 finished in an earlier invocation with 0.1 at epoch 1; run 1 diverged
+  // in epoch 1 (it never reports it); run 2 was cut short before epoch 1.
+  board.replay(0, 1, 0.1);
+  board.leave(0, 1);
+  board.leave(1, 0);
+  board.leave(2, 0);
+  // Runs 3-5: n = 4 with the replayed 0.1, k = 1: only a run as good as 0.1 goes on.
+  std::vector<double> values = {0.1, 0.3, 0.05};
+  EXPECT_EQ(board.judge(1, positions(3, 6), values, values),
+            (std::vector<bool>{false, false, true}));
+}
+
+TEST(PruningBoard, GroupsThatEndBeforeARungAreNotWaitedFor) {
+  SweepJob job = boardJob(asha(2, 1), 2, 1); // Group 0: 2 runs, 1 epoch.
+  GroupSpec longer;
+  longer.epochs = 8;
+  for (uint32_t r = 2; r < 4; ++r) {
+    longer.runs.push_back(r);
+    job.runs.push_back(RunSpec());
+  }
+  job.groups.push_back(longer);
+  PruningBoard board(job);
+  // Rung 2: group 0's runs never get there; group 1's runs are ranked alone.
+  std::vector<double> values = {0.3, 0.2};
+  EXPECT_EQ(board.judge(2, positions(2, 4), values, values), (std::vector<bool>{false, true}));
+}
