@@ -139,7 +139,10 @@ uint64_t mix64(uint64_t x) {
 } // namespace
 
 bool sweep::isRunSetting(llvm::StringRef path) {
-  return path != "energy" && !path.starts_with("energy.");
+  for (llvm::StringRef sweepWide : {"energy", "prune"})
+    if (path == sweepWide || (path.starts_with(sweepWide) && path.drop_front(sweepWide.size()).starts_with(".")))
+      return false;
+  return true;
 }
 
 ConfigHasher::ConfigHasher(const SweepSpec &spec) {

@@ -62,8 +62,9 @@ void resolveRun(const SweepSpec &spec, llvm::ArrayRef<uint32_t> indices,
                 std::vector<Value> &values);
 
 /// Whether a setting path belongs to a run's configuration (its runs.csv
-/// column and config hash). `energy(...)` does not: metering and the budget
-/// apply to an invocation, so changing them keeps `--resume` working.
+/// column and config hash). `energy(...)` and `prune` do not: metering, the
+/// budget and the prune rule apply to the sweep (summary.json records them),
+/// so changing them keeps `--resume` working with the runs already finished.
 bool isRunSetting(llvm::StringRef path);
 
 /// Hashes a run's complete configuration to 64 bits. The hash combines, in

@@ -62,9 +62,13 @@ void Progress::runFinished(const RunRecord &record, double rankingValue, double 
   if (record.status == RunStatus::Diverged) {
     ++diverged;
     if (mode == Mode::Log)
-      std::fprintf(out, "[%s] run %llu diverged (NaN/Inf) in epoch %lld\n", sweep.c_str(),
-                   (unsigned long long)record.id, (long long)record.statusEpoch);
+      std::fprintf(out, "[%s] run %llu diverged (%s) in epoch %lld\n", sweep.c_str(),
+                   (unsigned long long)record.id,
+                   record.stopReason == StopReason::LossGrowth ? "loss grew past its divergence factor"
+                                                               : "NaN/Inf",
+                   (long long)record.statusEpoch);
   }
+  pruned += record.stopReason == StopReason::Asha || record.stopReason == StopReason::Median;
   print(finishedRuns == totalRuns);
 }
 
@@ -95,7 +99,9 @@ void Progress::print(bool force) {
     length += std::snprintf(line + length, sizeof line - size_t(length), ", best %s %.4f (r%llu)",
                             metricName.c_str(), best, (unsigned long long)bestRun);
   if (diverged && length > 0 && size_t(length) < sizeof line)
-    std::snprintf(line + length, sizeof line - size_t(length), ", %zu diverged", diverged);
+    length += std::snprintf(line + length, sizeof line - size_t(length), ", %zu diverged", diverged);
+  if (pruned && length > 0 && size_t(length) < sizeof line)
+    std::snprintf(line + length, sizeof line - size_t(length), ", %zu pruned", pruned);
   if (mode == Mode::Terminal) {
     // A line wider than the terminal would wrap, and \r would then redraw only
     // its last part: cut it to the width.

@@ -49,6 +49,7 @@ private:
   uint64_t bestRun = 0;
   bool haveBest = false;
   size_t diverged = 0;
+  size_t pruned = 0; // Stopped by the prune rule.
   std::chrono::steady_clock::time_point start, lastPrint;
   bool drawn = false; // The terminal line is on screen.
   std::mutex mutex;

@@ -2,10 +2,45 @@
 
 #include "runtime/exec/PruningBoard.h"
 
+#include <algorithm>
+
 using namespace sweep;
 
 bool sweep::pruneMetricHigherIsBetter(PruneMetric metric) {
   return metric == PruneMetric::ValAccuracy;
+}
+
+std::string sweep::describePruneRule(const SweepJob &job) {
+  const PruneSpec &rule = job.prune;
+  if (rule.kind == PruneKind::None)
+    return "";
+  int64_t epochs = 0;
+  for (const GroupSpec &group : job.groups)
+    epochs = std::max(epochs, group.epochs);
+  const char *metric = rule.metric == PruneMetric::ValLoss       ? "val_loss"
+                       : rule.metric == PruneMetric::ValAccuracy ? "val_accuracy"
+                                                                 : "train_loss";
+  PruningBoard board(job);
+  std::string epochsJudged;
+  size_t count = 0;
+  for (int64_t epoch = 1; epoch < epochs && count < 8; ++epoch)
+    if (board.looksAt(epoch)) {
+      epochsJudged += (count ? ", " : "") + std::to_string(epoch);
+      ++count;
+    }
+  if (count == 8)
+    epochsJudged += ", ...";
+  if (epochsJudged.empty())
+    epochsJudged = "none (no epoch before a run's last)";
+  std::string text = "prune: ";
+  if (rule.kind == PruneKind::Asha)
+    text += "asha on " + std::string(metric) + ", each rung keeps the best 1/" +
+            std::to_string(rule.reduction) + "; rungs at epochs " + epochsJudged;
+  else
+    text += "median on " + std::string(metric) + " (after " + std::to_string(rule.minRuns) +
+            " runs have a value); judged after epochs " + epochsJudged;
+  return text + "; a program's runs are judged together, after the runs before them "
+                "(compacted when most have stopped)";
 }
 
 PruningBoard::PruningBoard(const SweepJob &job)

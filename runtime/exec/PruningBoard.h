@@ -38,6 +38,7 @@
 #include <mutex>
 #include <functional>
 #include <queue>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -127,8 +128,12 @@ private:
   std::map<int64_t, Epoch> epochs;
 };
 
-/// Whether `a` is better than `b` on `metric` (accuracy higher, losses lower).
+/// Whether `metric` is better higher (accuracy) or lower (losses).
 bool pruneMetricHigherIsBetter(PruneMetric metric);
+
+/// The rule in one line for `sweepc plan` ("" when the sweep does not prune):
+/// its metric and the epochs it judges runs at.
+std::string describePruneRule(const SweepJob &job);
 
 } // namespace sweep
 

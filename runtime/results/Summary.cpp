@@ -245,6 +245,42 @@ std::string sweep::summaryJson(const SweepJob &job, const std::vector<RunRecord>
   for (const auto &[status, count] : byStatus)
     os << ", " << jsonString(status) << ": " << count;
   os << ", \"resumed\": " << facts.resumedRuns << "},\n";
+  // Why runs ended early, and the run-epochs that saved: each run's planned
+  // epochs against those it trained (its last, cut short, included).
+  std::map<std::string, size_t> byReason;
+  for (StopReason reason : {StopReason::NonFinite, StopReason::LossGrowth, StopReason::Patience,
+                            StopReason::Asha, StopReason::Median})
+    byReason[stopReasonName(reason)] = 0;
+  double planned = 0, trained = 0;
+  for (const RunRecord &record : records) {
+    if (record.stopReason != StopReason::None)
+      ++byReason[stopReasonName(record.stopReason)];
+    int64_t epochs = record.group < job.groups.size() ? job.groups[record.group].epochs : 0;
+    planned += double(epochs);
+    trained += double(record.status == RunStatus::Ok ? epochs : record.statusEpoch);
+  }
+  os << "  \"stop_reasons\": {";
+  bool first = true;
+  for (const auto &[reason, count] : byReason) {
+    os << (first ? "" : ", ") << jsonString(reason) << ": " << count;
+    first = false;
+  }
+  os << "},\n";
+  const PruneSpec &rule = job.prune;
+  os << "  \"prune\": ";
+  if (rule.kind == PruneKind::None)
+    os << "null,\n";
+  else
+    os << "{\"rule\": " << jsonString(rule.kind == PruneKind::Asha ? "asha" : "median")
+       << ", \"metric\": "
+       << jsonString(rule.metric == PruneMetric::ValLoss       ? "val_loss"
+                     : rule.metric == PruneMetric::ValAccuracy ? "val_accuracy"
+                                                               : "train_loss")
+       << ", \"grace\": " << rule.grace
+       << (rule.kind == PruneKind::Asha ? ", \"reduction\": " : ", \"min_runs\": ")
+       << (rule.kind == PruneKind::Asha ? rule.reduction : rule.minRuns) << "},\n";
+  os << "  \"run_epochs\": {\"planned\": " << jsonNumber(planned)
+     << ", \"trained\": " << jsonNumber(trained) << "},\n";
   os << "  \"groups\": " << job.groups.size() << ",\n";
   os << "  \"metrics\": [";
   for (size_t m = 0; m < metrics.size(); ++m)

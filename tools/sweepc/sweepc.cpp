@@ -19,6 +19,7 @@
 #include "tools/sweepc/Options.h"
 #include "tools/sweepc/BuildCommand.h"
 #include "runtime/exec/ProgramMemory.h"
+#include "runtime/exec/PruningBoard.h"
 #include "tools/sweepc/RunCommand.h"
 
 #include "mlir/IR/AsmState.h"
@@ -253,6 +254,8 @@ mlir::LogicalResult runPipeline(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &c
            << backend->name()
            << " backend (one per group structure and chunk size; `sweepc run` reports the "
               "measured time)\n";
+      if (std::string rule = describePruneRule(job); !rule.empty())
+        os << rule << "\n";
       std::string problem;
       if (!printEnergyEstimate(os, job, runThreads(), problem)) {
         llvm::errs() << "sweepc: error: " << problem << "\n";

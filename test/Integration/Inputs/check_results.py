@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Checks a sweep's results directory the way a reader of docs/results.md may rely on it.
 
-    check_results.py DIR --runs N [--status ok=N ...] [--min COLUMN=VALUE ...]
+    check_results.py DIR --runs N [--status ok=N ...] [--reason asha=N ...] [--min COLUMN=VALUE ...]
                          [--max COLUMN=VALUE ...] [--same-as OTHER_DIR]
 
 Every row of runs.csv and curves.csv must be complete (as many fields as the header,
@@ -49,6 +49,7 @@ def main():
     parser.add_argument("dir")
     parser.add_argument("--runs", type=int, required=True)
     parser.add_argument("--status", action="append", default=[])
+    parser.add_argument("--reason", action="append", default=[])
     parser.add_argument("--min", action="append", default=[])
     parser.add_argument("--max", action="append", default=[])
     parser.add_argument("--same-as")
@@ -91,8 +92,28 @@ def main():
         if not ok:
             problems.append(f"best {column} is {best}, bound {bound}")
 
+    for spec in args.reason:
+        reason, count = spec.split("=")
+        have = sum(1 for row in runs if row["stop_reason"] == reason)
+        if have != int(count):
+            problems.append(f"{have} runs stopped for {reason}, expected {count}")
+    status_of = {"": "ok", "non_finite": "diverged", "loss_growth": "diverged",
+                 "patience": "stopped", "asha": "stopped", "median": "stopped"}
+    for row in runs:
+        if status_of.get(row["stop_reason"]) != row["status"]:
+            problems.append(f"run {row['run']}: status {row['status']} with stop reason "
+                            f"{row['stop_reason']!r}")
+        if row["status"] == "stopped" and int(row["epochs"]) != int(row["status_epoch"]):
+            problems.append(f"run {row['run']}: stopped in epoch {row['status_epoch']} after "
+                            f"{row['epochs']} epochs")
+
     with open(os.path.join(args.dir, "summary.json")) as f:
         summary = json.load(f)
+    for reason in ("non_finite", "loss_growth", "patience", "asha", "median"):
+        have = sum(1 for row in runs if row["stop_reason"] == reason)
+        if summary["stop_reasons"][reason] != have:
+            problems.append(f"summary.json counts {summary['stop_reasons'][reason]} runs "
+                            f"stopped for {reason}, runs.csv {have}")
     if summary["runs"]["total"] != len(runs):
         problems.append(f"summary.json counts {summary['runs']['total']} runs")
     for status in ("ok", "diverged", "stopped"):

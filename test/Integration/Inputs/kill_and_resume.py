@@ -3,6 +3,7 @@
 and checks that the results equal those of an uninterrupted run.
 
     kill_and_resume.py SWEEPC SWEEP_FILE WORK_DIR [--kills N] [--seed S] [--jobs J]
+                       [--runs-per-program N]
 
 After every kill the complete rows of runs.csv must name each run at most once (a cut
 last row is allowed: the next resume drops it). At the end check_results.py compares
@@ -39,6 +40,7 @@ def main():
     parser.add_argument("--kills", type=int, default=12)
     parser.add_argument("--seed", type=int, default=int(os.environ.get("SWEEP_KILL_SEED", "1")))
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--runs-per-program", type=int, default=0)
     args = parser.parse_args()
     rng = random.Random(args.seed)
     name = os.path.splitext(os.path.basename(args.sweep))[0]
@@ -46,7 +48,7 @@ def main():
 
     def command(results, *extra):
         return [args.sweepc, "run", args.sweep, "--results=" + results, "--quiet",
-                "--jobs=%d" % args.jobs, *extra]
+                "--jobs=%d" % args.jobs, "--runs-per-program=%d" % args.runs_per_program, *extra]
 
     start = time.monotonic()
     subprocess.run(command(clean), check=True)
