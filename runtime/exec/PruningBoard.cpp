@@ -10,6 +10,17 @@ bool sweep::pruneMetricHigherIsBetter(PruneMetric metric) {
   return metric == PruneMetric::ValAccuracy;
 }
 
+std::vector<uint32_t> sweep::trainingOrder(const SweepJob &job, const GroupSpec &group) {
+  std::vector<uint32_t> order = group.runs;
+  if (job.prune.kind == PruneKind::None)
+    return order;
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    const RunSpec &x = job.runs[a], &y = job.runs[b];
+    return x.configHash != y.configHash ? x.configHash < y.configHash : x.id < y.id;
+  });
+  return order;
+}
+
 std::string sweep::describePruneRule(const SweepJob &job) {
   const PruneSpec &rule = job.prune;
   if (rule.kind == PruneKind::None)
@@ -47,7 +58,7 @@ PruningBoard::PruningBoard(const SweepJob &job)
     : spec(job.prune), higherIsBetter(pruneMetricHigherIsBetter(job.prune.metric)) {
   position.assign(job.runs.size(), 0);
   for (const GroupSpec &group : job.groups)
-    for (uint32_t r : group.runs) {
+    for (uint32_t r : trainingOrder(job, group)) {
       position[r] = lastEpoch.size();
       lastEpoch.push_back(group.epochs);
       finalEpoch.push_back(group.epochs);

@@ -128,6 +128,15 @@ private:
   std::map<int64_t, Epoch> epochs;
 };
 
+/// The order trainSweep trains a group's runs in (indices into job.runs): the
+/// group's order, or, when the sweep prunes, the runs shuffled by their
+/// config hash. A grid lists runs in order of their settings (learning rates
+/// rising, say), so programs cut from it in that order would each hold a
+/// slice of the grid, and a rule that judges runs against the runs before
+/// them would favour the later, different ones; shuffled programs are fair
+/// samples of the group. The hash keeps the order fixed across invocations.
+std::vector<uint32_t> trainingOrder(const SweepJob &job, const GroupSpec &group);
+
 /// Whether `metric` is better higher (accuracy) or lower (losses).
 bool pruneMetricHigherIsBetter(PruneMetric metric);
 

@@ -81,6 +81,7 @@ namespace {
 struct Chunk {
   uint32_t group;
   std::vector<uint32_t> runs; // Indices into job.runs.
+  size_t laterChunks = 0;     // Chunks of the same group after this one.
 };
 
 /// Per-run bookkeeping inside a chunk.
@@ -132,7 +133,7 @@ private:
   /// for their count (slotRun and alive follow); false on an error.
   bool compact(GroupProgram &program, const GroupSpec &group, std::vector<size_t> &slotRun,
                std::vector<uint8_t> &alive, double secondsPerEpoch, int64_t epochsLeft,
-               std::string &error);
+               size_t laterChunks, std::string &error);
 
   const SweepJob &job;
   const std::vector<Dataset> &datasets;
@@ -211,15 +212,18 @@ bool ChunkTrainer::earlyStop(const RunSpec &run, RunState &state, double loss, d
 
 bool ChunkTrainer::compact(GroupProgram &program, const GroupSpec &group,
                            std::vector<size_t> &slotRun, std::vector<uint8_t> &alive,
-                           double secondsPerEpoch, int64_t epochsLeft, std::string &error) {
+                           double secondsPerEpoch, int64_t epochsLeft, size_t laterChunks,
+                           std::string &error) {
   size_t live = size_t(std::count(alive.begin(), alive.end(), uint8_t(1)));
   size_t target = live ? backend.compactedRuns(group, live) : 0;
   if (target == 0 || target >= slotRun.size())
     return true;
   // Worth it only when the epochs left, at the smaller size, save more time
-  // than making that size costs (compiling it, the first time).
+  // than making that size costs (compiling it, the first time). The group's
+  // later programs will likely compact alike and reuse the code: the saving
+  // counts for them too.
   double saved = secondsPerEpoch * double(epochsLeft) *
-                 (1.0 - double(target) / double(slotRun.size()));
+                 (1.0 - double(target) / double(slotRun.size())) * double(1 + laterChunks);
   if (saved <= backend.secondsToPrepare(group, target))
     return true;
   // The live runs, padded with stopped ones up to the target, in slot order
@@ -466,7 +470,8 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished, s
       break;
     if (options.compaction && epoch < group.epochs) {
       double now = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      if (!compact(*program, group, slotRun, alive, now - epochStart, group.epochs - epoch, error))
+      if (!compact(*program, group, slotRun, alive, now - epochStart, group.epochs - epoch,
+                   chunk.laterChunks, error))
         return false;
     }
   }
@@ -550,7 +555,7 @@ bool sweep::trainSweep(const SweepJob &job, const std::vector<Dataset> &datasets
     const GroupSpec &group = job.groups[g];
     size_t perProgram = std::max<size_t>(1, backend.runsPerProgram(job, group));
     Chunk chunk{g, {}};
-    for (uint32_t r : group.runs) {
+    for (uint32_t r : trainingOrder(job, group)) {
       if (store.isFinished(job.runs[r].id))
         continue;
       chunk.runs.push_back(r);
@@ -562,6 +567,9 @@ bool sweep::trainSweep(const SweepJob &job, const std::vector<Dataset> &datasets
     if (!chunk.runs.empty())
       chunks.push_back(chunk);
   }
+  for (size_t c = chunks.size(); c-- > 0;)
+    if (c + 1 < chunks.size() && chunks[c + 1].group == chunks[c].group)
+      chunks[c].laterChunks = chunks[c + 1].laterChunks + 1;
 
   PruningBoard board(job);
   if (board.active())
