@@ -10,6 +10,7 @@ packages=(
   lld clang libclang-rt-dev   # lld links the tools; clang + compiler-rt build the libFuzzer target
   dataset-fashion-mnist       # real data: /usr/share/datasets/fashion-mnist
   python3-pandas              # tests read the results files the way users do
+  libopenmpi-dev openmpi-bin  # MPI ranks (docs/cluster.md); sweepc builds without them too
 )
 
 missing=()

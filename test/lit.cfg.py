@@ -64,6 +64,20 @@ if os.path.exists("/usr/bin/python3") and subprocess.run(
 if os.path.exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"):
     config.available_features.add("fashion-mnist")
 
+# Multi-process sweeps need a sweepc built with MPI and OpenMPI's mpirun. Two ranks
+# on this machine: --oversubscribe lets them share fewer cores; a root CI container
+# needs OpenMPI's consent to run as root.
+mpirun = shutil.which("mpirun")
+if getattr(config, "sweep_have_mpi", False) and mpirun:
+    config.available_features.add("mpi")
+    config.substitutions.append(("%mpirun", mpirun + " --oversubscribe"))
+    config.environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
+    config.environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
+    # Loopback only: CI machines have no network to find peers on.
+    config.environment["OMPI_MCA_btl"] = "self,vader,tcp"
+    config.environment["OMPI_MCA_btl_tcp_if_include"] = "lo"
+    config.environment["OMPI_MCA_oob_tcp_if_include"] = "lo"
+
 # The GPU pipeline's PTX is checked by NVIDIA's assembler where the CUDA toolkit is
 # installed ($CUDA_HOME, /usr/local/cuda, or ptxas on PATH); elsewhere those tests are
 # UNSUPPORTED.

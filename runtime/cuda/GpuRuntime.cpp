@@ -2,6 +2,8 @@
 
 #include "runtime/cuda/GpuRuntime.h"
 
+#include <algorithm>
+
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -52,7 +54,7 @@ GpuRuntime *GpuRuntime::open(const std::string &library, int ordinal, std::strin
   return instance().get();
 }
 
-GpuRuntime *GpuRuntime::openFirstDevice(DeviceInfo &info, std::string &why) {
+GpuRuntime *GpuRuntime::openDeviceForRank(int localRank, DeviceInfo &info, std::string &why) {
   GpuRuntime *runtime = open(driverLibrary(), 0, why);
   std::vector<DeviceInfo> devices;
   if (runtime && (!runtime->driver().devices(devices, why) || devices.empty())) {
@@ -63,7 +65,16 @@ GpuRuntime *GpuRuntime::openFirstDevice(DeviceInfo &info, std::string &why) {
     why = "no GPU: " + (why.empty() ? std::string("the CUDA driver sees no device") : why);
     return nullptr;
   }
-  info = devices[0];
+  size_t index = size_t(std::max(0, localRank)) % devices.size();
+  if (index != 0) {
+    close();
+    runtime = open(driverLibrary(), int(index), why);
+    if (!runtime) {
+      why = "no GPU: GPU " + std::to_string(index) + ": " + why;
+      return nullptr;
+    }
+  }
+  info = devices[index];
   return runtime;
 }
 

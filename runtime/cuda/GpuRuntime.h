@@ -49,7 +49,12 @@ public:
   /// Opens GPU 0 of the driver driverLibrary() names; null with `why` ("no
   /// GPU: ...") when the driver or a device is missing;
   /// `info` is the GPU's DeviceInfo.
-  static GpuRuntime *openFirstDevice(DeviceInfo &info, std::string &why);
+  static GpuRuntime *openFirstDevice(DeviceInfo &info, std::string &why) {
+    return openDeviceForRank(0, info, why);
+  }
+  /// The same for the `localRank`-th process on this machine (MPI: one GPU
+  /// per rank): GPU localRank modulo the number of GPUs.
+  static GpuRuntime *openDeviceForRank(int localRank, DeviceInfo &info, std::string &why);
   /// The open runtime, or null.
   static GpuRuntime *current();
   /// Frees every cached and live block and unloads the driver.

@@ -184,6 +184,13 @@ int main(int argc, char **argv) {
                 << sweep_built_programs[p].key << "\n";
     return 0;
   }
+  // Built executables train in one process: several MPI ranks would each
+  // train everything, so they are refused (docs/cluster.md).
+  std::unique_ptr<Cluster> cluster = joinCluster(argc, argv, error);
+  if (!cluster) {
+    std::cerr << self << ": error: " << error << "\n";
+    return 1;
+  }
   LinkedBackends backends;
   bool found = onlySweep.empty();
   for (SweepJob &job : jobs) {

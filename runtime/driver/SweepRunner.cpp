@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <thread>
 
@@ -116,9 +117,82 @@ std::string hostName() {
 }
 } // namespace
 
+namespace {
+/// The results directories of a sweep: rank 0 (or the only process) holds
+/// the sweep's directory, merging first what the ranks of an interrupted
+/// multi-process run left in ranks/<k>/. With several ranks, every rank writes
+/// ranks/<rank>/, taking the runs already finished from the sweep's
+/// directory, and at the end rank 0 merges them all.
+struct RankResults {
+  std::unique_ptr<ResultsStore> sweep; // Rank 0: writable; the others: read-only.
+  std::unique_ptr<ResultsStore> mine;  // ranks/<rank>/ (several ranks only).
+};
+
+std::string ranksDirectory(const std::string &sweepDir) { return sweepDir + "/ranks"; }
+
+bool openResults(const SweepJob &job, const std::vector<MetricColumn> &metrics,
+                     const std::string &sweepDir, ResultsStore::Mode mode, Cluster &cluster,
+                     RankResults &out, std::string &error) {
+  namespace fs = std::filesystem;
+  std::string ranks = ranksDirectory(sweepDir);
+  std::error_code code;
+  bool ok = true;
+  if (cluster.isRoot()) {
+    if (mode == ResultsStore::Mode::Overwrite)
+      fs::remove_all(ranks, code);
+    bool leftovers = false;
+    for (const fs::directory_entry &entry : fs::directory_iterator(ranks, code))
+      leftovers |= fs::exists(entry.path() / "runs.csv");
+    if (leftovers && mode == ResultsStore::Mode::Fresh) {
+      error = "'" + sweepDir +
+              "' holds the results of an interrupted multi-process sweep (in ranks/); pass "
+              "--resume to finish it or --overwrite to start over";
+      ok = false;
+    }
+    if (ok)
+      out.sweep = ResultsStore::open(sweepDir, job, metrics, mode, error);
+    ok = ok && out.sweep;
+    for (const fs::directory_entry &entry : fs::directory_iterator(ranks, code))
+      ok = ok && out.sweep->absorb(entry.path().string(), job, error);
+    // A single process resuming a multi-process sweep has taken everything.
+    if (ok && cluster.size() == 1)
+      fs::remove_all(ranks, code);
+  }
+  if (cluster.size() == 1)
+    return ok;
+  // Every rank reads the sweep's directory only after rank 0 has prepared it.
+  cluster.barrier();
+  if (!ok)
+    return false;
+  if (!cluster.isRoot()) {
+    out.sweep = ResultsStore::open(sweepDir, job, metrics, ResultsStore::Mode::ReadOnly, error);
+    if (!out.sweep)
+      return false;
+  }
+  out.mine = ResultsStore::open(ranks + "/" + std::to_string(cluster.rank()), job, metrics,
+                                ResultsStore::Mode::Overwrite, error);
+  if (!out.mine)
+    return false;
+  out.mine->adoptFinished(*out.sweep);
+  return true;
+}
+} // namespace
+
 int sweep::runSweepJob(const SweepJob &job, const RunSettings &settings,
                        BackendSource &backends) {
+  Cluster alone;
+  Cluster &cluster = settings.cluster ? *settings.cluster : alone;
+  int status = runSweepJobOn(job, settings, backends, cluster);
+  // A rank that failed would leave the others waiting for it: end them all.
+  if (status != 0 && cluster.size() > 1)
+    cluster.abort(status);
+  return status;
+}
+
+int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
+                         BackendSource &backends, Cluster &cluster) {
   Reporter report{settings};
+  bool many = cluster.size() > 1;
   auto wallStart = std::chrono::steady_clock::now();
   std::string started = isoTimeNow();
   Backend *chosen = nullptr;
@@ -177,18 +251,21 @@ int sweep::runSweepJob(const SweepJob &job, const RunSettings &settings,
   ResultsStore::Mode mode = settings.overwrite ? ResultsStore::Mode::Overwrite
                             : settings.resume  ? ResultsStore::Mode::Resume
                                                : ResultsStore::Mode::Fresh;
-  std::unique_ptr<ResultsStore> store =
-      ResultsStore::open(settings.resultsDir + "/" + job.name, job, metrics, mode, problem);
-  if (!store) {
+  std::string sweepDir = settings.resultsDir + "/" + job.name;
+  RankResults rankResults;
+  if (!openResults(job, metrics, sweepDir, mode, cluster, rankResults, problem)) {
     report.error(problem);
     return 1;
   }
+  ResultsStore *store = many ? rankResults.mine.get() : rankResults.sweep.get();
 
   std::vector<RunRecord> records = store->recoveredRuns();
   TrainerOptions options;
   // One GPU trains one program at a time; the CPU one per thread.
   options.threads = onGpu ? 1 : cpuThreads(settings);
   options.compaction = !settings.noCompaction;
+  options.shard = unsigned(cluster.rank());
+  options.shards = unsigned(cluster.size());
   std::unique_ptr<EnergyLedger> ledger;
   if (!settings.energyOff) {
     std::unique_ptr<EnergyMeter> meter =
@@ -208,16 +285,48 @@ int sweep::runSweepJob(const SweepJob &job, const RunSettings &settings,
       options.energyBudgetJoules = job.energyBudgetJoules;
     }
   }
-  Progress progress(Progress::detectMode(settings.quiet), job.name, job.runs.size(),
-                    records.size(), remainingWork(job, *store), metrics[ranking.column].name,
-                    ranking.higherIsBetter);
+  // Each rank counts its own share; the others' progress lines would
+  // interleave with rank 0's, so only rank 0 prints.
+  size_t shareRuns = job.runs.size() - records.size();
+  double shareWork = remainingWork(job, *store);
+  if (many)
+    shardWork(job, backend, *store, options.shard, options.shards, shareRuns, shareWork);
+  Progress progress(Progress::detectMode(settings.quiet || !cluster.isRoot()),
+                    many ? job.name + " rank 0 of " + std::to_string(cluster.size()) : job.name,
+                    shareRuns + (many ? 0 : records.size()), many ? 0 : records.size(), shareWork,
+                    metrics[ranking.column].name, ranking.higherIsBetter);
   TrainerOutcome outcome;
+  double sharedJoules = 0, sharedUnattributed = 0; // Over every rank.
+  size_t resumedRuns = store->recoveredRuns().size();
   bool ok = trainSweep(job, datasets, backend, *store, metrics, ranking, progress, options, records,
                        problem, &outcome);
   progress.finish();
   if (!ok) {
     report.error(problem);
     return 1;
+  }
+  if (many) {
+    // Energy: each rank metered its own share.
+    double joules = ledger ? ledger->totalJoules() : 0;
+    double unattributed = ledger ? double(ledger->unattributedMicrojoules()) * 1e-6 : 0;
+    double allJoules = cluster.sum(joules), allUnattributed = cluster.sum(unattributed);
+    cluster.barrier(); // Every rank's results are written.
+    if (!cluster.isRoot())
+      return 0;
+    namespace fs = std::filesystem;
+    std::error_code code;
+    for (int k = 0; k < cluster.size(); ++k)
+      if (!rankResults.sweep->absorb(ranksDirectory(sweepDir) + "/" + std::to_string(k), job,
+                                     problem)) {
+        report.error(problem);
+        return 1;
+      }
+    rankResults.mine.reset();
+    fs::remove_all(ranksDirectory(sweepDir), code);
+    store = rankResults.sweep.get();
+    records = store->recoveredRuns();
+    sharedJoules = allJoules;
+    sharedUnattributed = allUnattributed;
   }
 
   SweepFacts facts;
@@ -227,8 +336,9 @@ int sweep::runSweepJob(const SweepJob &job, const RunSettings &settings,
   facts.finished = isoTimeNow();
   facts.wallSeconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
-  facts.resumedRuns = store->recoveredRuns().size();
+  facts.resumedRuns = resumedRuns;
   facts.threads = options.threads;
+  facts.ranks = unsigned(cluster.size());
   facts.host = hostName();
   // Wall time of compiling up front on all threads (a resumed sweep may
   // compile a leftover chunk size during training; that counts as training).
@@ -241,8 +351,12 @@ int sweep::runSweepJob(const SweepJob &job, const RunSettings &settings,
     energy.metered = true;
     energy.source = ledger->meter().source();
     energy.detail = ledger->meter().describe();
-    energy.totalJoules = ledger->totalJoules();
-    energy.unattributedJoules = double(ledger->unattributedMicrojoules()) * 1e-6;
+    energy.totalJoules = many ? sharedJoules : ledger->totalJoules();
+    energy.unattributedJoules =
+        many ? sharedUnattributed : double(ledger->unattributedMicrojoules()) * 1e-6;
+    if (many)
+      energy.detail += "; total over " + std::to_string(cluster.size()) +
+                       " ranks, each metering its own share (phases, idle: rank 0's)";
     energy.idleWatts = ledger->idleWatts();
     energy.seconds = ledger->seconds();
     for (const auto &[phase, micro] : ledger->phaseMicrojoules())

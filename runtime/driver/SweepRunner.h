@@ -13,6 +13,7 @@
 #ifndef SWEEP_RUNTIME_DRIVER_SWEEPRUNNER_H
 #define SWEEP_RUNTIME_DRIVER_SWEEPRUNNER_H
 
+#include "runtime/cluster/Cluster.h"
 #include "runtime/exec/GroupProgram.h"
 #include "runtime/exec/SweepJob.h"
 
@@ -33,6 +34,8 @@ struct RunSettings {
   unsigned top = 10;      // Leaderboard rows.
   /// cpu, cuda, auto, or "" for the sweep's `device` setting.
   std::string device;
+  /// The processes sharing the sweep (MPI ranks); null: this one alone.
+  Cluster *cluster = nullptr;
 };
 
 /// Where the backends come from: `sweepc run` compiles with a JIT, a built
@@ -70,8 +73,13 @@ private:
 /// The threads training on the CPU: `settings.threads`, else every core.
 unsigned cpuThreads(const RunSettings &settings);
 
-/// Trains `job` and writes its results; the process exit status.
+/// Trains `job` and writes its results; the process exit status. With
+/// several ranks (settings.cluster), each trains its share and rank 0 merges
+/// the results; a rank that fails ends them all (MPI_Abort).
 int runSweepJob(const SweepJob &job, const RunSettings &settings, BackendSource &backends);
+/// The same on `cluster`, returning a failure instead of ending the ranks.
+int runSweepJobOn(const SweepJob &job, const RunSettings &settings, BackendSource &backends,
+                  Cluster &cluster);
 
 } // namespace sweep
 

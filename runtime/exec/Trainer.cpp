@@ -545,11 +545,10 @@ static void replayFinishedRuns(const SweepJob &job, const ResultsStore &store,
   }
 }
 
-bool sweep::trainSweep(const SweepJob &job, const std::vector<Dataset> &datasets, Backend &backend,
-                       ResultsStore &store, const std::vector<MetricColumn> &metrics,
-                       const Ranking &ranking, Progress &progress, const TrainerOptions &options,
-                       std::vector<RunRecord> &records, std::string &error,
-                       TrainerOutcome *outcome) {
+/// trainSweep's programs: each group's unfinished runs in training order, cut
+/// into chunks of the backend's runsPerProgram.
+static std::vector<Chunk> cutChunks(const SweepJob &job, const Backend &backend,
+                                    const ResultsStore &store) {
   std::vector<Chunk> chunks;
   for (uint32_t g = 0; g < job.groups.size(); ++g) {
     const GroupSpec &group = job.groups[g];
@@ -571,9 +570,42 @@ bool sweep::trainSweep(const SweepJob &job, const std::vector<Dataset> &datasets
     if (c + 1 < chunks.size() && chunks[c + 1].group == chunks[c].group)
       chunks[c].laterChunks = chunks[c + 1].laterChunks + 1;
 
+  return chunks;
+}
+
+void sweep::shardWork(const SweepJob &job, const Backend &backend, const ResultsStore &store,
+                      unsigned shard, unsigned shards, size_t &runs, double &work) {
+  runs = 0;
+  work = 0;
+  std::vector<Chunk> chunks = cutChunks(job, backend, store);
+  for (size_t c = shard; c < chunks.size(); c += shards) {
+    runs += chunks[c].runs.size();
+    work += double(chunks[c].runs.size() * size_t(job.groups[chunks[c].group].epochs));
+  }
+}
+
+bool sweep::trainSweep(const SweepJob &job, const std::vector<Dataset> &datasets, Backend &backend,
+                       ResultsStore &store, const std::vector<MetricColumn> &metrics,
+                       const Ranking &ranking, Progress &progress, const TrainerOptions &options,
+                       std::vector<RunRecord> &records, std::string &error,
+                       TrainerOutcome *outcome) {
+  std::vector<Chunk> chunks = cutChunks(job, backend, store);
+
   PruningBoard board(job);
   if (board.active())
     replayFinishedRuns(job, store, metrics, board);
+  // Another rank's programs: nothing here waits for their runs.
+  if (options.shards > 1) {
+    std::vector<Chunk> mine;
+    for (size_t c = 0; c < chunks.size(); ++c) {
+      if (c % options.shards == options.shard)
+        mine.push_back(std::move(chunks[c]));
+      else
+        for (uint32_t r : chunks[c].runs)
+          board.leave(board.positionOf(r), 0);
+    }
+    chunks = std::move(mine);
+  }
 
   std::atomic<size_t> next{0}, unfinished{0};
   std::atomic<bool> failed{false}, budgetSpent{false};

@@ -34,6 +34,10 @@ struct TrainerOptions {
   /// the live runs into a smaller program (Backend::compactedRuns) so that
   /// they stop costing. Off only to measure what it saves.
   bool compaction = true;
+  /// MPI: this process trains the programs c with c % shards == shard (the
+  /// chunks of trainSweep's cut, in training order) and leaves the others to
+  /// the other ranks.
+  unsigned shard = 0, shards = 1;
 };
 
 /// How trainSweep ended, besides errors.
@@ -62,6 +66,11 @@ bool prepareBackend(const SweepJob &job, Backend &backend, unsigned threads, std
 
 /// The run-epochs of work in a group for the runs not yet finished.
 double remainingWork(const SweepJob &job, const ResultsStore &store);
+
+/// The unfinished runs and run-epochs that shard `shard` of `shards` trains
+/// (trainSweep's cut of the sweep into programs, dealt out in turn).
+void shardWork(const SweepJob &job, const Backend &backend, const ResultsStore &store,
+               unsigned shard, unsigned shards, size_t &runs, double &work);
 
 } // namespace sweep
 

@@ -135,6 +135,11 @@ std::unique_ptr<ResultsStore> ResultsStore::open(const std::string &dir, const S
   }
 
   std::error_code code;
+  if (mode == Mode::ReadOnly) {
+    if (fs::exists(dir + "/runs.csv", code) && !store->recover(job, /*rewrite=*/false, error))
+      return nullptr;
+    return store;
+  }
   fs::create_directories(dir, code);
   if (code || !fs::is_directory(dir, code)) {
     error = "cannot create the results directory '" + dir +
@@ -161,7 +166,7 @@ std::unique_ptr<ResultsStore> ResultsStore::open(const std::string &dir, const S
     return nullptr;
   }
   if (haveResults && mode == Mode::Resume) {
-    if (!store->recover(job, error))
+    if (!store->recover(job, /*rewrite=*/true, error))
       return nullptr;
   } else {
     // runs.csv first: a kill between the two replacements must not leave old
@@ -240,8 +245,11 @@ bool ResultsStore::parseRunRow(const SweepJob &job, const std::vector<std::strin
   return true;
 }
 
-bool ResultsStore::recover(const SweepJob &job, std::string &error) {
-  std::string runsPath = dir + "/runs.csv", curvesPath = dir + "/curves.csv";
+bool ResultsStore::readRows(const std::string &from, const SweepJob &job,
+                            std::vector<RunRecord> &runs, std::vector<std::string> &runRows,
+                            std::map<uint64_t, std::vector<std::string>> &curveRows,
+                            std::string &error) {
+  std::string runsPath = from + "/runs.csv", curvesPath = from + "/curves.csv";
   std::string runsText, curvesText;
   if (!readFile(runsPath, runsText, error))
     return false;
@@ -253,7 +261,7 @@ bool ResultsStore::recover(const SweepJob &job, std::string &error) {
             "another sweep or another sweepc); use another output directory or --overwrite";
     return false;
   }
-  std::string keptRuns = records[0] + "\n";
+  std::map<uint64_t, bool> seen;
   for (size_t i = 1; i < records.size(); ++i) {
     RunRecord record;
     std::string problem;
@@ -263,35 +271,98 @@ bool ResultsStore::recover(const SweepJob &job, std::string &error) {
               "; use another output directory or --overwrite";
       return false;
     }
-    if (finishedIds.count(record.id))
+    if (seen.count(record.id))
       continue; // Never count a run twice.
-    finishedIds[record.id] = true;
-    keptRuns += records[i] + "\n";
-    recovered.push_back(std::move(record));
+    seen[record.id] = true;
+    runRows.push_back(records[i]);
+    runs.push_back(std::move(record));
   }
-
-  std::string keptCurves = csvRecord(curvesHeaderFields);
-  if (std::filesystem::exists(curvesPath) && readFile(curvesPath, curvesText, error)) {
+  std::error_code code;
+  if (std::filesystem::exists(curvesPath, code) && readFile(curvesPath, curvesText, error)) {
     std::vector<std::string> curveRecords = completeCsvRecords(curvesText);
     for (size_t i = 1; i < curveRecords.size(); ++i) {
       if (!parseCsvRecord(curveRecords[i], fields) || fields.empty())
         continue;
       uint64_t id = std::strtoull(fields[0].c_str(), nullptr, 10);
-      if (!finishedIds.count(id) || fields.size() != curvesHeaderFields.size())
-        continue;
-      keptCurves += curveRecords[i] + "\n";
-      CurvePoint point;
-      point.run = id;
-      point.epoch = std::strtoll(fields[1].c_str(), nullptr, 10);
-      for (size_t m = 0; m < metricCount; ++m)
-        point.metrics.push_back(fields[2 + m].empty() ? NAN
-                                                      : std::strtod(fields[2 + m].c_str(), nullptr));
-      recoveredPoints.push_back(std::move(point));
+      if (seen.count(id) && fields.size() == curvesHeaderFields.size())
+        curveRows[id].push_back(curveRecords[i]);
     }
   }
+  return true;
+}
+
+/// A curves.csv row as a CurvePoint (`metricCount` metrics after run, epoch).
+static ResultsStore::CurvePoint curvePoint(const std::string &row, size_t metricCount) {
+  std::vector<std::string> fields;
+  parseCsvRecord(row, fields);
+  ResultsStore::CurvePoint point;
+  point.run = std::strtoull(fields[0].c_str(), nullptr, 10);
+  point.epoch = std::strtoll(fields[1].c_str(), nullptr, 10);
+  for (size_t m = 0; m < metricCount; ++m)
+    point.metrics.push_back(fields[2 + m].empty() ? NAN
+                                                  : std::strtod(fields[2 + m].c_str(), nullptr));
+  return point;
+}
+
+bool ResultsStore::recover(const SweepJob &job, bool rewrite, std::string &error) {
+  std::vector<RunRecord> runs;
+  std::vector<std::string> runRows;
+  std::map<uint64_t, std::vector<std::string>> curveRows;
+  if (!readRows(dir, job, runs, runRows, curveRows, error))
+    return false;
+  std::string keptRuns = csvRecord(runsHeaderFields), keptCurves = csvRecord(curvesHeaderFields);
+  for (size_t i = 0; i < runs.size(); ++i) {
+    finishedIds[runs[i].id] = true;
+    keptRuns += runRows[i] + "\n";
+    for (const std::string &row : curveRows[runs[i].id]) {
+      keptCurves += row + "\n";
+      recoveredPoints.push_back(curvePoint(row, metricCount));
+    }
+    recovered.push_back(std::move(runs[i]));
+  }
+  if (!rewrite)
+    return true;
   // curves.csv first: a crash between the two replacements leaves runs.csv as
   // it was, and the next resume filters the same way again.
-  return replaceFile(curvesPath, keptCurves, error) && replaceFile(runsPath, keptRuns, error);
+  return replaceFile(dir + "/curves.csv", keptCurves, error) &&
+         replaceFile(dir + "/runs.csv", keptRuns, error);
+}
+
+bool ResultsStore::absorb(const std::string &otherDir, const SweepJob &job, std::string &error) {
+  std::error_code code;
+  if (!std::filesystem::exists(otherDir + "/runs.csv", code))
+    return true;
+  std::vector<RunRecord> runs;
+  std::vector<std::string> runRows;
+  std::map<uint64_t, std::vector<std::string>> curveRows;
+  if (!readRows(otherDir, job, runs, runRows, curveRows, error))
+    return false;
+  for (size_t i = 0; i < runs.size(); ++i) {
+    if (isFinished(runs[i].id))
+      continue;
+    std::string curves;
+    for (const std::string &row : curveRows[runs[i].id]) {
+      curves += row + "\n";
+      recoveredPoints.push_back(curvePoint(row, metricCount));
+    }
+    std::lock_guard<std::mutex> lock(mutex);
+    if ((!curves.empty() && !writeAll(curvesFd, curves, dir + "/curves.csv", error)) ||
+        !writeAll(runsFd, runRows[i] + "\n", dir + "/runs.csv", error))
+      return false;
+    finishedIds[runs[i].id] = true;
+    recovered.push_back(std::move(runs[i]));
+  }
+  return true;
+}
+
+void ResultsStore::adoptFinished(const ResultsStore &other) {
+  for (const RunRecord &record : other.recovered)
+    if (!finishedIds.count(record.id)) {
+      finishedIds[record.id] = true;
+      recovered.push_back(record);
+    }
+  recoveredPoints.insert(recoveredPoints.end(), other.recoveredPoints.begin(),
+                         other.recoveredPoints.end());
 }
 
 std::string ResultsStore::curveRow(uint64_t runId, int64_t epoch, const MetricValues &metrics,

@@ -32,6 +32,8 @@ public:
     Fresh,     // Fail if the directory already holds results.
     Resume,    // Keep finished runs; start fresh when there are none.
     Overwrite, // Discard earlier results.
+    ReadOnly,  // Read the finished runs; lock, write and change nothing (another
+               // process writes the directory: MPI ranks read rank 0's).
   };
 
   /// Opens (creating it if needed) `dir` for `job`. On failure sets `error`
@@ -64,6 +66,18 @@ public:
   /// Replaces summary.json atomically.
   bool writeSummary(const std::string &json, std::string &error);
 
+  /// Appends the runs another directory of the same sweep finished that this
+  /// one does not hold (each run's curve rows, then its runs.csv row, as
+  /// appendRun does), and counts them as recovered. An MPI rank's results go
+  /// into rank 0's directory this way. False with `error` when the other
+  /// directory's files are not this sweep's; a directory without runs.csv
+  /// adds nothing.
+  bool absorb(const std::string &otherDir, const SweepJob &job, std::string &error);
+  /// Takes the finished runs (and their curves) another store of the same
+  /// sweep holds, without writing them: an MPI rank writes its own directory
+  /// but must skip, and judge against, the runs rank 0's already holds.
+  void adoptFinished(const ResultsStore &other);
+
   /// The header fields of runs.csv and curves.csv.
   static std::vector<std::string> runsHeader(const SweepJob &job,
                                              const std::vector<MetricColumn> &metrics);
@@ -74,7 +88,14 @@ public:
 
 private:
   ResultsStore() = default;
-  bool recover(const SweepJob &job, std::string &error);
+  /// Reads runs.csv and curves.csv; `rewrite`: drop cut rows and orphaned
+  /// curves from the files (not for ReadOnly).
+  bool recover(const SweepJob &job, bool rewrite, std::string &error);
+  /// The complete runs.csv rows and curves.csv rows of `dir`, checked against
+  /// this sweep; runs.csv's header must be this sweep's.
+  bool readRows(const std::string &dir, const SweepJob &job, std::vector<RunRecord> &runs,
+                std::vector<std::string> &runRows,
+                std::map<uint64_t, std::vector<std::string>> &curveRows, std::string &error);
   bool parseRunRow(const SweepJob &job, const std::vector<std::string> &fields, RunRecord &record,
                    std::string &error) const;
 

@@ -234,7 +234,7 @@ std::string sweep::summaryJson(const SweepJob &job, const std::vector<RunRecord>
   os << "  \"backend\": " << jsonString(facts.backend) << ",\n";
   os << "  \"device\": " << jsonString(facts.device) << ",\n";
   os << "  \"host\": " << jsonString(facts.host) << ",\n";
-  os << "  \"threads\": " << facts.threads << ",\n";
+  os << "  \"threads\": " << facts.threads << ", \"ranks\": " << facts.ranks << ",\n";
   os << "  \"started\": " << jsonString(facts.started) << ",\n";
   os << "  \"finished\": " << jsonString(facts.finished) << ",\n";
   os << "  \"wall_seconds\": " << jsonNumber(facts.wallSeconds) << ",\n";

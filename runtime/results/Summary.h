@@ -52,7 +52,8 @@ struct SweepFacts {
   std::string started, finished; // ISO 8601, UTC.
   double wallSeconds = 0;
   size_t resumedRuns = 0; // Runs kept from an earlier, interrupted invocation.
-  unsigned threads = 1;
+  unsigned threads = 1; // Per process.
+  unsigned ranks = 1;   // MPI processes (docs/cluster.md).
   std::string host;
   double compileSeconds = 0; // Wall time compiling group programs (0 for the interpreter).
   size_t programs = 0;

@@ -111,7 +111,9 @@ RunSettings runSettings() {
 /// wants it (opening the driver and checking the toolkit once).
 class JitBackends : public BackendSource {
 public:
-  explicit JitBackends(std::unique_ptr<Backend> cpuBackend) : cpuBackend(std::move(cpuBackend)) {}
+  /// `localRank`: this process's index on its machine (MPI), which GPU it takes.
+  JitBackends(std::unique_ptr<Backend> cpuBackend, int localRank)
+      : cpuBackend(std::move(cpuBackend)), localRank(localRank) {}
   ~JitBackends() override {
     dropGpu();
     if (opened)
@@ -127,7 +129,7 @@ protected:
     }
     // The GPU first: where there is none, that is the reason to give.
     cuda::DeviceInfo device;
-    cuda::GpuRuntime *runtime = cuda::GpuRuntime::openFirstDevice(device, problem);
+    cuda::GpuRuntime *runtime = cuda::GpuRuntime::openDeviceForRank(localRank, device, problem);
     if (!runtime)
       return nullptr;
     opened = true;
@@ -149,6 +151,7 @@ protected:
 
 private:
   std::unique_ptr<Backend> cpuBackend;
+  int localRank = 0;
   bool opened = false;
 };
 } // namespace
@@ -200,8 +203,22 @@ int sweep::runSweeps(const FrontEndResult &result, llvm::StringRef sourceFile,
   std::unique_ptr<Backend> cpu = createRunBackend(result);
   if (!cpu)
     return 1;
-  JitBackends backends(std::move(cpu));
+  // Under mpirun, each rank trains a share of every sweep (docs/cluster.md).
+  int noArgc = 0;
+  char **noArgv = nullptr;
+  std::string problem;
+  std::unique_ptr<Cluster> cluster = joinCluster(noArgc, noArgv, problem);
+  if (!cluster) {
+    error(problem);
+    return 1;
+  }
+  JitBackends backends(std::move(cpu), cluster->localRank());
   RunSettings settings = runSettings();
+  settings.cluster = cluster.get();
+  if (cluster->size() > 1 && !quiet && cluster->isRoot())
+    llvm::errs() << "sweepc: " << cluster->size()
+                 << " MPI ranks share the sweep: rank k trains programs k, k + "
+                 << cluster->size() << ", ...\n";
   bool found = onlySweep.empty();
   for (const PlannedSweep &sweep : result.sweeps) {
     if (!onlySweep.empty() && sweep.spec->name != onlySweep)

@@ -1,0 +1,57 @@
+//===- Cluster.h - this process's place among a sweep's processes -*- C++ -*-===//
+//
+// `mpirun -np N sweepc run FILE` (or `srun` on a Slurm cluster) starts N
+// processes, ranks 0 to N-1, each with the same arguments. They shard the
+// sweep's programs (chunk c trains on rank c mod N), write their own results
+// directories, and rank 0 merges them into the sweep's (docs/cluster.md). A
+// Cluster is how a rank learns its place and meets the others: MPI when this
+// sweepc was built with it (OpenMPI from Debian, found at configure time) and
+// a launcher started it, else a single process. A build without MPI that an
+// MPI launcher starts with several ranks refuses to run rather than have
+// every rank train the whole sweep.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SWEEP_RUNTIME_CLUSTER_CLUSTER_H
+#define SWEEP_RUNTIME_CLUSTER_CLUSTER_H
+
+#include <memory>
+#include <string>
+
+namespace sweep {
+
+class Cluster {
+public:
+  virtual ~Cluster() = default;
+  int rank() const { return rankIndex; }
+  int size() const { return rankCount; }
+  /// This rank's index among the ranks on its machine (one GPU each).
+  int localRank() const { return localIndex; }
+  bool isRoot() const { return rankIndex == 0; }
+  /// "rank 1 of 4 (MPI)" or "a single process".
+  std::string describe() const;
+
+  /// Waits until every rank gets here.
+  virtual void barrier() {}
+  /// The sum over ranks of `value` (every rank gets it).
+  virtual double sum(double value) { return value; }
+  /// Ends every rank with `status` (a rank's error: the others would wait for
+  /// it forever). Does not return.
+  [[noreturn]] virtual void abort(int status);
+
+protected:
+  int rankIndex = 0, rankCount = 1, localIndex = 0;
+};
+
+/// Joins the ranks an MPI launcher started (MPI_Init), or returns a single
+/// process; null with `error` when a launcher started several ranks and this
+/// build has no MPI. The Cluster ends MPI when destroyed.
+std::unique_ptr<Cluster> joinCluster(int &argc, char **&argv, std::string &error);
+
+/// The rank count an MPI launcher (OpenMPI, PMI, PMIx, Slurm's srun) put in the
+/// environment; 0 when none started this process.
+int launchedRanks();
+
+} // namespace sweep
+
+#endif // SWEEP_RUNTIME_CLUSTER_CLUSTER_H
