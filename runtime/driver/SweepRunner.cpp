@@ -381,6 +381,7 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
       std::cout << line;
     }
     printLeaderboard(std::cout, job, records, metrics, ranking, settings.top);
+    printStoppingReport(std::cout, job, records);
     printEnergyReport(std::cout, records, metrics, ranking, facts.energy);
     std::cout << "Results: " << store->directory() << "/{runs.csv,curves.csv,summary.json}\n";
     std::cout.flush();

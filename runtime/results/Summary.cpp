@@ -308,6 +308,31 @@ std::string sweep::summaryJson(const SweepJob &job, const std::vector<RunRecord>
   return os.str();
 }
 
+void sweep::printStoppingReport(std::ostream &os, const SweepJob &job,
+                                const std::vector<RunRecord> &records) {
+  std::map<std::string, size_t> byReason;
+  double planned = 0, trained = 0;
+  for (const RunRecord &record : records) {
+    int64_t epochs = record.group < job.groups.size() ? job.groups[record.group].epochs : 0;
+    planned += double(epochs);
+    trained += double(record.status == RunStatus::Ok ? epochs : record.statusEpoch);
+    if (record.stopReason != StopReason::None)
+      ++byReason[stopReasonName(record.stopReason)];
+  }
+  if (byReason.empty() || planned <= 0)
+    return;
+  os << "Stopped early:";
+  const char *separator = " ";
+  for (const auto &[reason, count] : byReason) {
+    os << separator << count << " " << reason;
+    separator = ", ";
+  }
+  char line[160];
+  std::snprintf(line, sizeof line, "; %.0f of %.0f run-epochs trained (%.0f%%).\n", trained,
+                planned, 100.0 * trained / planned);
+  os << line;
+}
+
 void sweep::printLeaderboard(std::ostream &os, const SweepJob &job,
                              const std::vector<RunRecord> &records,
                              const std::vector<MetricColumn> &metrics, const Ranking &ranking,

@@ -79,6 +79,11 @@ std::string summaryJson(const SweepJob &job, const std::vector<RunRecord> &recor
 
 /// The top `count` runs as a text table: rank, run, status, metrics, seconds,
 /// and the hyperparameters that differ between runs.
+/// One line on the runs that ended early and the run-epochs that saved
+/// ("" printed when every run trained to the end).
+void printStoppingReport(std::ostream &os, const SweepJob &job,
+                         const std::vector<RunRecord> &records);
+
 void printLeaderboard(std::ostream &os, const SweepJob &job, const std::vector<RunRecord> &records,
                       const std::vector<MetricColumn> &metrics, const Ranking &ranking,
                       size_t count);
