@@ -145,3 +145,62 @@ TEST(ResultsStore, UnwritableDirectoryIsAnError) {
   EXPECT_FALSE(ResultsStore::open(file + "/sub", job, metrics(), ResultsStore::Mode::Fresh, error));
   EXPECT_NE(error.find(file), std::string::npos) << error;
 }
+
+// What MPI ranks do with results (docs/cluster.md): a rank reads rank 0's
+// directory without locking or changing it, and rank 0 absorbs a rank's runs
+// with their curves, skipping runs it already holds.
+TEST(ResultsStore, ReadOnlyChangesNothingAndAbsorbMergesOnlyNewRuns) {
+  SweepJob job = blobsJob({0.1, 0.2, 0.3});
+  std::string root = freshDirectory("absorb-root"), rank = freshDirectory("absorb-rank"),
+              error;
+  auto sweep = ResultsStore::open(root, job, metrics(), ResultsStore::Mode::Fresh, error);
+  ASSERT_TRUE(sweep) << error;
+  ASSERT_TRUE(sweep->appendRun(recordFor(job, 0, 0.7), error)) << error;
+  // A cut row at the end, as a kill leaves it.
+  {
+    std::ofstream out(root + "/runs.csv", std::ios::app);
+    out << "2,cut";
+  }
+  std::string before = readText(root + "/runs.csv");
+  auto reader = ResultsStore::open(root, job, metrics(), ResultsStore::Mode::ReadOnly, error);
+  ASSERT_TRUE(reader) << error; // The writer's lock does not keep a reader out.
+  EXPECT_TRUE(reader->isFinished(job.runs[0].id));
+  EXPECT_FALSE(reader->isFinished(job.runs[2].id));
+  EXPECT_EQ(readText(root + "/runs.csv"), before);
+
+  auto other = ResultsStore::open(rank, job, metrics(), ResultsStore::Mode::Fresh, error);
+  ASSERT_TRUE(other) << error;
+  other->adoptFinished(*reader);
+  EXPECT_TRUE(other->isFinished(job.runs[0].id));
+  ASSERT_TRUE(other->appendCurves(other->curveRow(job.runs[1].id, 1, {0.5, 0.8, 0.2}, 0.1) +
+                                      other->curveRow(job.runs[1].id, 2, {0.4, 0.9, 0.1}, 0.2),
+                                  error));
+  ASSERT_TRUE(other->appendRun(recordFor(job, 1, 0.9), error));
+  // Run 0 again in the rank's directory (finished twice after a crash): kept once.
+  ASSERT_TRUE(other->appendRun(recordFor(job, 0, 0.7), error));
+  // The rank's runs.csv lists runs 1 and 0; the sweep gains run 1 alone.
+  std::string cut = before.substr(0, before.rfind("2,cut"));
+  {
+    std::ofstream out(root + "/runs.csv", std::ios::trunc);
+    out << cut;
+  }
+  ASSERT_TRUE(sweep->absorb(rank, job, error)) << error;
+  EXPECT_TRUE(sweep->isFinished(job.runs[1].id));
+  ASSERT_EQ(sweep->recoveredRuns().size(), 1u);
+  EXPECT_EQ(sweep->recoveredRuns()[0].id, job.runs[1].id);
+  ASSERT_EQ(sweep->recoveredCurves().size(), 2u);
+  EXPECT_EQ(sweep->recoveredCurves()[1].metrics[1], 0.9);
+  std::string runs = readText(root + "/runs.csv"), curves = readText(root + "/curves.csv");
+  EXPECT_EQ(completeCsvRecords(runs).size(), 3u);   // Header, run 0, run 1.
+  EXPECT_EQ(completeCsvRecords(curves).size(), 3u); // Header, two epochs.
+  // A directory without results adds nothing; one of another sweep is refused.
+  EXPECT_TRUE(sweep->absorb(freshDirectory("absorb-none"), job, error));
+  SweepJob otherSweep = blobsJob({0.1});
+  otherSweep.columns = {"optimizer.lr"};
+  for (RunSpec &run : otherSweep.runs)
+    run.columnValues = {"0.1"};
+  std::string foreign = freshDirectory("absorb-foreign");
+  ASSERT_TRUE(ResultsStore::open(foreign, otherSweep, metrics(), ResultsStore::Mode::Fresh, error));
+  EXPECT_FALSE(sweep->absorb(foreign, job, error));
+  EXPECT_NE(error.find("has other columns than this sweep's results"), std::string::npos) << error;
+}
