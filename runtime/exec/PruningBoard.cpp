@@ -28,9 +28,7 @@ std::string sweep::describePruneRule(const SweepJob &job) {
   int64_t epochs = 0;
   for (const GroupSpec &group : job.groups)
     epochs = std::max(epochs, group.epochs);
-  const char *metric = rule.metric == PruneMetric::ValLoss       ? "val_loss"
-                       : rule.metric == PruneMetric::ValAccuracy ? "val_accuracy"
-                                                                 : "train_loss";
+  std::string metric = pruneMetricName(rule.metric);
   PruningBoard board(job);
   std::string epochsJudged;
   size_t count = 0;
@@ -45,10 +43,10 @@ std::string sweep::describePruneRule(const SweepJob &job) {
     epochsJudged = "none (no epoch before a run's last)";
   std::string text = "prune: ";
   if (rule.kind == PruneKind::Asha)
-    text += "asha on " + std::string(metric) + ", each rung keeps the best 1/" +
+    text += "asha on " + metric + ", each rung keeps the best 1/" +
             std::to_string(rule.reduction) + "; rungs at epochs " + epochsJudged;
   else
-    text += "median on " + std::string(metric) + " (after " + std::to_string(rule.minRuns) +
+    text += "median on " + metric + " (after " + std::to_string(rule.minRuns) +
             " runs have a value); judged after epochs " + epochsJudged;
   return text + "; a program's runs are judged together, after the runs before them "
                 "(compacted when most have stopped)";

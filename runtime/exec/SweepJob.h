@@ -36,6 +36,16 @@ struct PruneSpec {
   int64_t minRuns = 5;   // median: earlier runs needed before any judgement.
 };
 
+/// The names the .sweep language gives them: asha, median, none; val_loss, ...
+inline const char *pruneKindName(PruneKind kind) {
+  return kind == PruneKind::Asha ? "asha" : kind == PruneKind::Median ? "median" : "none";
+}
+inline const char *pruneMetricName(PruneMetric metric) {
+  return metric == PruneMetric::ValLoss       ? "val_loss"
+         : metric == PruneMetric::ValAccuracy ? "val_accuracy"
+                                              : "train_loss";
+}
+
 /// One layer of a group's model. Shapes are shared by the group; a dropout
 /// probability may differ per run (a `float` model parameter), see RunSpec.
 struct LayerSpec {

@@ -453,7 +453,8 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished, s
       return false;
     // The program's live runs are judged together, after the runs before them.
     std::vector<bool> verdicts = board.judge(epoch, judgedPositions, judgedValues, judgedBests);
-    StopReason pruned = board.rule().kind == PruneKind::Asha ? StopReason::Asha : StopReason::Median;
+    StopReason pruned =
+        board.rule().kind == PruneKind::Asha ? StopReason::Asha : StopReason::Median;
     for (size_t i = 0; i < judged.size(); ++i)
       if (!verdicts[i] && reasons[judged[i]] == StopReason::None)
         reasons[judged[i]] = pruned;
@@ -513,9 +514,7 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished, s
 /// been in one uninterrupted invocation.
 static void replayFinishedRuns(const SweepJob &job, const ResultsStore &store,
                                const std::vector<MetricColumn> &metrics, PruningBoard &board) {
-  const char *name = board.rule().metric == PruneMetric::ValLoss       ? "val_loss"
-                     : board.rule().metric == PruneMetric::ValAccuracy ? "val_accuracy"
-                                                                       : "train_loss";
+  const char *name = pruneMetricName(board.rule().metric);
   size_t column = metrics.size();
   for (size_t m = 0; m < metrics.size(); ++m)
     if (metrics[m].name == name)

@@ -212,6 +212,21 @@ void sweep::printEnergyReport(std::ostream &os, const std::vector<RunRecord> &re
   }
 }
 
+/// The run-epochs the runs were to train and those they trained (a stopped or
+/// diverged run counts the epochs through the one it ended in), and the runs
+/// that ended early by reason.
+static void countRunEpochs(const SweepJob &job, const std::vector<RunRecord> &records,
+                           double &planned, double &trained,
+                           std::map<std::string, size_t> &byReason) {
+  for (const RunRecord &record : records) {
+    int64_t epochs = record.group < job.groups.size() ? job.groups[record.group].epochs : 0;
+    planned += double(epochs);
+    trained += double(record.status == RunStatus::Ok ? epochs : record.statusEpoch);
+    if (record.stopReason != StopReason::None)
+      ++byReason[stopReasonName(record.stopReason)];
+  }
+}
+
 std::string sweep::summaryJson(const SweepJob &job, const std::vector<RunRecord> &records,
                                const std::vector<MetricColumn> &metrics, const Ranking &ranking,
                                const SweepFacts &facts) {
@@ -252,13 +267,7 @@ std::string sweep::summaryJson(const SweepJob &job, const std::vector<RunRecord>
                             StopReason::Asha, StopReason::Median})
     byReason[stopReasonName(reason)] = 0;
   double planned = 0, trained = 0;
-  for (const RunRecord &record : records) {
-    if (record.stopReason != StopReason::None)
-      ++byReason[stopReasonName(record.stopReason)];
-    int64_t epochs = record.group < job.groups.size() ? job.groups[record.group].epochs : 0;
-    planned += double(epochs);
-    trained += double(record.status == RunStatus::Ok ? epochs : record.statusEpoch);
-  }
+  countRunEpochs(job, records, planned, trained, byReason);
   os << "  \"stop_reasons\": {";
   bool first = true;
   for (const auto &[reason, count] : byReason) {
@@ -271,11 +280,8 @@ std::string sweep::summaryJson(const SweepJob &job, const std::vector<RunRecord>
   if (rule.kind == PruneKind::None)
     os << "null,\n";
   else
-    os << "{\"rule\": " << jsonString(rule.kind == PruneKind::Asha ? "asha" : "median")
-       << ", \"metric\": "
-       << jsonString(rule.metric == PruneMetric::ValLoss       ? "val_loss"
-                     : rule.metric == PruneMetric::ValAccuracy ? "val_accuracy"
-                                                               : "train_loss")
+    os << "{\"rule\": " << jsonString(pruneKindName(rule.kind))
+       << ", \"metric\": " << jsonString(pruneMetricName(rule.metric))
        << ", \"grace\": " << rule.grace
        << (rule.kind == PruneKind::Asha ? ", \"reduction\": " : ", \"min_runs\": ")
        << (rule.kind == PruneKind::Asha ? rule.reduction : rule.minRuns) << "},\n";
@@ -312,13 +318,7 @@ void sweep::printStoppingReport(std::ostream &os, const SweepJob &job,
                                 const std::vector<RunRecord> &records) {
   std::map<std::string, size_t> byReason;
   double planned = 0, trained = 0;
-  for (const RunRecord &record : records) {
-    int64_t epochs = record.group < job.groups.size() ? job.groups[record.group].epochs : 0;
-    planned += double(epochs);
-    trained += double(record.status == RunStatus::Ok ? epochs : record.statusEpoch);
-    if (record.stopReason != StopReason::None)
-      ++byReason[stopReasonName(record.stopReason)];
-  }
+  countRunEpochs(job, records, planned, trained, byReason);
   if (byReason.empty() || planned <= 0)
     return;
   os << "Stopped early:";
