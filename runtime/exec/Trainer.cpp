@@ -379,9 +379,13 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished, s
       if (!aliveAtStart[slot])
         continue;
       ++progressed;
-      if (!alive[slot])
-        continue; // Diverged during this epoch: no metrics to record.
       size_t r = slotRun[slot];
+      if (!alive[slot]) {
+        // Diverged during this epoch: no metrics to record, and none to judge
+        // (the runs after it, this program's too, must not wait for it).
+        board.leave(positions[r], epoch - 1);
+        continue;
+      }
       RunState &state = states[r];
       const RunSpec &run = *runs[r];
       MetricValues values(metrics.size(), NAN);
