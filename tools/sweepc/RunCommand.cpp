@@ -215,10 +215,16 @@ int sweep::runSweeps(const FrontEndResult &result, llvm::StringRef sourceFile,
   JitBackends backends(std::move(cpu), cluster->localRank());
   RunSettings settings = runSettings();
   settings.cluster = cluster.get();
-  if (cluster->size() > 1 && !quiet && cluster->isRoot())
-    llvm::errs() << "sweepc: " << cluster->size()
-                 << " MPI ranks share the sweep: rank k trains programs k, k + "
-                 << cluster->size() << ", ...\n";
+  // Rank 0 speaks for the ranks (their lines would interleave); every rank
+  // still reports its own errors and warnings.
+  if (cluster->size() > 1 && !cluster->isRoot())
+    settings.quiet = true;
+  if (cluster->size() > 1 && !settings.quiet) {
+    std::string line = "sweepc: " + std::to_string(cluster->size()) +
+                       " MPI ranks share the sweep: rank k trains programs k, k + " +
+                       std::to_string(cluster->size()) + ", ...\n";
+    llvm::errs() << line;
+  }
   bool found = onlySweep.empty();
   for (const PlannedSweep &sweep : result.sweeps) {
     if (!onlySweep.empty() && sweep.spec->name != onlySweep)
