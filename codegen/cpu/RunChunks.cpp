@@ -79,8 +79,13 @@ RunChunking sweep::chooseRunChunking(const SweepJob &job, const GroupSpec &group
   RunChunking choice = chooseForCache(job, group, threadShares, l2, forcedRuns);
   if (!programMemory || choice.forced)
     return choice;
-  // Never more runs than the memory a program may hold.
-  size_t fit = std::max<size_t>(1, size_t(programMemory / programBytesPerRun(group)));
+  // Never more runs than the memory a program may hold, and a power of two
+  // (as the cache model chooses): a size that does not divide the group
+  // compiles a second program for the remainder, and compiling takes memory
+  // too (docs/performance.md, "10,000 runs within a memory limit").
+  size_t fit = 1;
+  while (fit * 2 <= programMemory / std::max<uint64_t>(1, programBytesPerRun(group)))
+    fit *= 2;
   choice.programMemory = programMemory;
   choice.programRunBytes = programBytesPerRun(group);
   if (choice.runsPerProgram > fit) {

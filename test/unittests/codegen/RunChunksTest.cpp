@@ -122,9 +122,10 @@ TEST(RunChunks, MemoryCapsTheRunsOfAProgram) {
                                         uint64_t(1) << 40);
   EXPECT_EQ(roomy.runsPerProgram, 64u);
   EXPECT_FALSE(roomy.memoryCapped);
+  // Room for 5 runs: programs of 4, a power of two like the cache model's.
   RunChunking capped =
       chooseRunChunking(s.job, s.group(), 1, {uint64_t(1) << 40, true}, 0, 5 * perRun + 1);
-  EXPECT_EQ(capped.runsPerProgram, 5u);
+  EXPECT_EQ(capped.runsPerProgram, 4u);
   EXPECT_TRUE(capped.memoryCapped);
   EXPECT_TRUE(capped.runMajor);
   EXPECT_NE(describeRunChunking(capped, 64).find("--max-memory over the threads)"),
