@@ -287,10 +287,9 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
   }
   // Each rank counts its own share; the others' progress lines would
   // interleave with rank 0's, so only rank 0 prints.
-  size_t shareRuns = job.runs.size() - records.size();
-  double shareWork = remainingWork(job, *store);
-  if (many)
-    shardWork(job, backend, *store, options.shard, options.shards, shareRuns, shareWork);
+  size_t shareRuns = 0;
+  double shareWork = 0;
+  shardWork(job, backend, *store, options.shard, options.shards, shareRuns, shareWork);
   Progress progress(Progress::detectMode(settings.quiet || !cluster.isRoot()),
                     many ? job.name + " rank 0 of " + std::to_string(cluster.size()) : job.name,
                     shareRuns + (many ? 0 : records.size()), many ? 0 : records.size(), shareWork,

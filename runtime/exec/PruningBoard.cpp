@@ -29,11 +29,10 @@ std::string sweep::describePruneRule(const SweepJob &job) {
   for (const GroupSpec &group : job.groups)
     epochs = std::max(epochs, group.epochs);
   std::string metric = pruneMetricName(rule.metric);
-  PruningBoard board(job);
   std::string epochsJudged;
   size_t count = 0;
   for (int64_t epoch = 1; epoch < epochs && count < 8; ++epoch)
-    if (board.looksAt(epoch)) {
+    if (pruneLooksAt(rule, epoch)) {
       epochsJudged += (count ? ", " : "") + std::to_string(epoch);
       ++count;
     }
@@ -63,7 +62,7 @@ PruningBoard::PruningBoard(const SweepJob &job)
     }
 }
 
-bool PruningBoard::looksAt(int64_t epoch) const {
+bool sweep::pruneLooksAt(const PruneSpec &spec, int64_t epoch) {
   switch (spec.kind) {
   case PruneKind::None:
     return false;

@@ -44,6 +44,10 @@
 
 namespace sweep {
 
+/// Whether `rule` looks at runs after `epoch`: asha's rungs, median's epochs
+/// from grace on (never, for none).
+bool pruneLooksAt(const PruneSpec &rule, int64_t epoch);
+
 class PruningBoard {
 public:
   /// A board for `job`'s prune rule, its runs in training order.
@@ -51,8 +55,8 @@ public:
 
   bool active() const { return spec.kind != PruneKind::None; }
   const PruneSpec &rule() const { return spec; }
-  /// Whether the rule looks at runs after `epoch` (values are posted then).
-  bool looksAt(int64_t epoch) const;
+  /// Whether the rule looks at runs after `epoch` (pruneLooksAt).
+  bool looksAt(int64_t epoch) const { return pruneLooksAt(spec, epoch); }
   /// The training-order position of job.runs[runIndex].
   size_t positionOf(uint32_t runIndex) const { return position[runIndex]; }
 
@@ -120,7 +124,7 @@ private:
 
   PruneSpec spec;
   bool higherIsBetter = false;
-  std::vector<size_t> position;      // By run index.
+  std::vector<size_t> position;    // By run index.
   std::vector<int64_t> lastEpoch;  // By position: the last epoch it may report.
   std::vector<int64_t> finalEpoch; // By position: its group's epochs.
   std::mutex mutex;

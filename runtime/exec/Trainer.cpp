@@ -67,15 +67,6 @@ bool sweep::prepareBackend(const SweepJob &job, Backend &backend, unsigned threa
   return !failed;
 }
 
-double sweep::remainingWork(const SweepJob &job, const ResultsStore &store) {
-  double work = 0;
-  for (const GroupSpec &group : job.groups)
-    for (uint32_t r : group.runs)
-      if (!store.isFinished(job.runs[r].id))
-        work += double(group.epochs);
-  return work;
-}
-
 namespace {
 /// A chunk: some runs of one group, trained by one program.
 struct Chunk {

@@ -64,9 +64,6 @@ std::vector<uint32_t> shuffledOrder(int64_t count, uint64_t seed, int64_t epoch)
 /// backend keeps the code.
 bool prepareBackend(const SweepJob &job, Backend &backend, unsigned threads, std::string &error);
 
-/// The run-epochs of work in a group for the runs not yet finished.
-double remainingWork(const SweepJob &job, const ResultsStore &store);
-
 /// The unfinished runs and run-epochs that shard `shard` of `shards` trains
 /// (trainSweep's cut of the sweep into programs, dealt out in turn).
 void shardWork(const SweepJob &job, const Backend &backend, const ResultsStore &store,
