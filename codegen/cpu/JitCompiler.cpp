@@ -6,6 +6,7 @@
 #include "lib/Pipelines/GroupPipeline.h"
 #include "lib/Pipelines/CpuPipeline.h"
 #include "lib/Registration/Registration.h"
+#include "runtime/kernels/ProgramHeap.h"
 #include "runtime/kernels/DenseKernels.h"
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
@@ -128,7 +129,8 @@ std::unique_ptr<CompiledGroup> CompiledGroup::compile(const GroupSpec &group, in
   compiled->phaseTable = std::move(phaseTable);
   compiled->rowSums = loops == CpuLoops::GpuLoopNests;
   // The library calls of the dense products resolve to runtime/kernels, the
-  // energy probes to runtime/energy.
+  // energy probes to runtime/energy, memref.alloc and dealloc to the counted
+  // heap (runtime/kernels/ProgramHeap.h).
   compiled->engine->registerSymbols([](llvm::orc::MangleAndInterner interner) {
     llvm::orc::SymbolMap symbols;
     int64_t count = 0;
@@ -138,6 +140,15 @@ std::unique_ptr<CompiledGroup> CompiledGroup::compile(const GroupSpec &group, in
                                          llvm::JITSymbolFlags::Exported};
     symbols[interner(kEnergyProbeFunction)] = {
         llvm::orc::ExecutorAddr::fromPtr(&sweep_energy_probe), llvm::JITSymbolFlags::Exported};
+    for (auto [name, address] : {std::pair<const char *, void *>{"_mlir_memref_to_llvm_alloc",
+                                                                reinterpret_cast<void *>(
+                                                                    &_mlir_memref_to_llvm_alloc)},
+                                 {"_mlir_memref_to_llvm_aligned_alloc",
+                                  reinterpret_cast<void *>(&_mlir_memref_to_llvm_aligned_alloc)},
+                                 {"_mlir_memref_to_llvm_free",
+                                  reinterpret_cast<void *>(&_mlir_memref_to_llvm_free)}})
+      symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(address),
+                                 llvm::JITSymbolFlags::Exported};
     return symbols;
   });
 

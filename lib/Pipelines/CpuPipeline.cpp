@@ -55,7 +55,11 @@ void sweep::buildCpuPipeline(OpPassManager &pm, CpuStage until, bool energyProbe
   pm.addPass(createConvertSCFToCFPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  // memref.alloc/dealloc call _mlir_memref_to_llvm_alloc/free, not malloc and
+  // free: the runtime counts what programs hold (runtime/kernels/ProgramHeap.h).
+  FinalizeMemRefToLLVMConversionPassOptions memrefOptions;
+  memrefOptions.useGenericFunctions = true;
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefOptions));
   // tanh and erf have no LLVM intrinsic: call libm (tanhf, erff), as the
   // interpreter does. exp, log and sqrt become LLVM intrinsics.
   pm.addPass(createConvertMathToLibmPass());

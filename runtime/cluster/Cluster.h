@@ -35,6 +35,8 @@ public:
   virtual void barrier() {}
   /// The sum over ranks of `value` (every rank gets it).
   virtual double sum(double value) { return value; }
+  /// The largest `value` over ranks (every rank gets it).
+  virtual double maximum(double value) { return value; }
   /// Ends every rank with `status` (a rank's error: the others would wait for
   /// it forever). Does not return.
   [[noreturn]] virtual void abort(int status);

@@ -3,6 +3,8 @@
 #include "runtime/driver/SweepRunner.h"
 
 #include "runtime/energy/EnergyLedger.h"
+#include "runtime/kernels/ProgramHeap.h"
+#include "runtime/exec/ProgramMemory.h"
 #include "runtime/exec/Trainer.h"
 #include "runtime/results/Summary.h"
 
@@ -297,6 +299,7 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
   TrainerOutcome outcome;
   double sharedJoules = 0, sharedUnattributed = 0; // Over every rank.
   size_t resumedRuns = store->recoveredRuns().size();
+  programHeap::resetPeak();
   bool ok = trainSweep(job, datasets, backend, *store, metrics, ranking, progress, options, records,
                        problem, &outcome);
   progress.finish();
@@ -304,6 +307,8 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
     report.error(problem);
     return 1;
   }
+  // Each rank's programs live in its own process: the cap is per rank.
+  uint64_t programPeak = uint64_t(cluster.maximum(double(programHeap::peakBytes())));
   if (many) {
     // Energy: each rank metered its own share.
     double joules = ledger ? ledger->totalJoules() : 0;
@@ -343,6 +348,10 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
   // compile a leftover chunk size during training; that counts as training).
   facts.compileSeconds = compileWall;
   facts.programs = backend.programsCompiled() - programsBefore;
+  // The interpreter's buffers and the GPU's device memory are not counted.
+  facts.programMemoryMetered = !onGpu && backend.name() != "interp";
+  facts.programMemoryPeak = programPeak;
+  facts.maxMemory = settings.maxMemory;
   if (ledger) {
     std::string meterError;
     ledger->closeWindow(meterError);
@@ -379,6 +388,10 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
                     facts.wallSeconds);
       std::cout << line;
     }
+    if (facts.programMemoryMetered && facts.maxMemory)
+      std::cout << "Programs held at most " << formatBytes(facts.programMemoryPeak)
+                << " at once (--max-memory " << formatBytes(facts.maxMemory)
+                << (many ? ", per rank" : "") << ").\n";
     printLeaderboard(std::cout, job, records, metrics, ranking, settings.top);
     printStoppingReport(std::cout, job, records);
     printEnergyReport(std::cout, records, metrics, ranking, facts.energy);

@@ -32,6 +32,7 @@ struct RunSettings {
   bool noCompaction = false; // Stopped runs stay in their programs (to measure compaction).
   unsigned threads = 0;   // Programs trained at once on the CPU; 0: every core.
   unsigned top = 10;      // Leaderboard rows.
+  uint64_t maxMemory = 0; // --max-memory (0: none); reported beside the programs' peak.
   /// cpu, cuda, auto, or "" for the sweep's `device` setting.
   std::string device;
   /// The processes sharing the sweep (MPI ranks); null: this one alone.

@@ -2,6 +2,7 @@
 
 #include "runtime/exec/CompiledProgram.h"
 
+#include "runtime/kernels/ProgramHeap.h"
 #include "runtime/rng/TrainingDraws.h"
 
 #include <algorithm>
@@ -25,11 +26,8 @@ int64_t sweep::optimizerSlots(OptimizerKind optimizer) {
 namespace {
 class HostSpace : public BufferSpace {
 public:
-  void *allocate(size_t bytes) override {
-    size_t rounded = (std::max<size_t>(bytes, 1) + 63) / 64 * 64;
-    return std::aligned_alloc(64, rounded);
-  }
-  void release(void *pointer) override { std::free(pointer); }
+  void *allocate(size_t bytes) override { return programHeap::allocate(bytes, 64); }
+  void release(void *pointer) override { programHeap::release(pointer); }
   void copy(void *to, const void *from, size_t bytes) override { std::memmove(to, from, bytes); }
   bool isHost() const override { return true; }
 };

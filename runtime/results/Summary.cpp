@@ -255,6 +255,10 @@ std::string sweep::summaryJson(const SweepJob &job, const std::vector<RunRecord>
   os << "  \"wall_seconds\": " << jsonNumber(facts.wallSeconds) << ",\n";
   os << "  \"compile_seconds\": " << jsonNumber(facts.compileSeconds)
      << ", \"programs_compiled\": " << facts.programs << ",\n";
+  os << "  \"program_memory\": {\"peak_bytes\": "
+     << (facts.programMemoryMetered ? std::to_string(facts.programMemoryPeak) : "null")
+     << ", \"max_memory_bytes\": "
+     << (facts.maxMemory ? std::to_string(facts.maxMemory) : "null") << "},\n";
   os << "  \"run_seconds\": " << jsonNumber(runSeconds) << ",\n";
   os << "  \"runs\": {\"total\": " << records.size();
   for (const auto &[status, count] : byStatus)

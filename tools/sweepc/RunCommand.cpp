@@ -104,6 +104,7 @@ RunSettings runSettings() {
   settings.threads = threads;
   settings.top = top;
   settings.device = deviceName;
+  memoryCap(settings.maxMemory); // Checked when the CPU backend was made.
   return settings;
 }
 

@@ -3,6 +3,7 @@
 
     check_results.py DIR --runs N [--status ok=N ...] [--reason asha=N ...] [--min COLUMN=VALUE ...]
                          [--max COLUMN=VALUE ...] [--same-as OTHER_DIR]
+                         [--program-memory-at-most BYTES] [--program-memory-above BYTES]
 
 Every row of runs.csv and curves.csv must be complete (as many fields as the header,
 no cut line), run ids unique, every finished run's curve rows present for epochs
@@ -13,6 +14,7 @@ results directory, --close-to the same within --tolerance (relative, default 1e-
 Energy columns, where present, must be consistent: every run has joules >= 0 and a
 source, accuracy_per_kj is the accuracy over kilojoules, and summary.json's
 energy.runs_joules is the sum of the runs' joules.
+--program-memory-at-most/-above bound summary.json's metered program_memory.peak_bytes.
 Prints one line per check that fails and exits 1; prints "ok" otherwise.
 """
 import argparse
@@ -55,6 +57,8 @@ def main():
     parser.add_argument("--same-as")
     parser.add_argument("--close-to", help="like --same-as, numbers within --tolerance")
     parser.add_argument("--tolerance", type=float, default=1e-6)
+    parser.add_argument("--program-memory-at-most", type=int)
+    parser.add_argument("--program-memory-above", type=int)
     args = parser.parse_args()
     problems = []
 
@@ -114,6 +118,15 @@ def main():
         if summary["stop_reasons"][reason] != have:
             problems.append(f"summary.json counts {summary['stop_reasons'][reason]} runs "
                             f"stopped for {reason}, runs.csv {have}")
+    peak = summary["program_memory"]["peak_bytes"]
+    if args.program_memory_at_most is not None or args.program_memory_above is not None:
+        if peak is None:
+            problems.append("summary.json has no metered program memory")
+        elif args.program_memory_at_most is not None and peak > args.program_memory_at_most:
+            problems.append(f"programs held {peak} bytes, more than "
+                            f"{args.program_memory_at_most}")
+        elif args.program_memory_above is not None and peak <= args.program_memory_above:
+            problems.append(f"programs held {peak} bytes, not above {args.program_memory_above}")
     if summary["runs"]["total"] != len(runs):
         problems.append(f"summary.json counts {summary['runs']['total']} runs")
     for status in ("ok", "diverged", "stopped"):
