@@ -256,8 +256,11 @@ SweepJob JobBuilder::build(llvm::StringRef sourceFile) {
   job.name = spec.name;
   job.sourceFile = sourceFile.str();
   for (const PathInfo &info : spec.paths)
-    if (isRunSetting(info.path))
+    if (isRunSetting(info.path)) {
       job.columns.push_back(info.path);
+      if (info.logScale)
+        job.logScaleColumns.push_back(info.path);
+    }
   job.metrics = spec.metrics;
   llvm::StringMap<uint32_t> datasetOfKey;
   for (const RunGroup &group : plan.groups) {

@@ -266,6 +266,9 @@ bool Sema::checkSetting(const ParamSpec &paramSpec, const Setting *setting, llvm
   axis.pathId = entry.pathId;
   if (axis.values.size() > 1)
     spec->paths[entry.pathId].varies = true;
+  if (const auto *call = llvm::dyn_cast<CallExpr>(setting->value.get()))
+    if (call->getCallee() == "logspace" || call->getCallee() == "loguniform")
+      spec->paths[entry.pathId].logScale = true;
   entry.index = int(spec->axes.size());
   spec->axes.push_back(std::move(axis));
   Factor factor;

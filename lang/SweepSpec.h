@@ -86,6 +86,9 @@ struct PathInfo {
   ValueType type = ValueType::Number;
   bool structural = false;
   bool varies = false; // Set by an axis or a choice with several alternatives.
+  /// An axis of this path is logspace(...) or loguniform(...): plots put it on
+  /// a log axis (summary.json's log_scale).
+  bool logScale = false;
   /// Alternatives give this path different types (`w: float` in one model,
   /// `w: int` in another); `where` cannot use it.
   bool mixedTypes = false;

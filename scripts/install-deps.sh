@@ -11,6 +11,7 @@ packages=(
   dataset-fashion-mnist       # real data: /usr/share/datasets/fashion-mnist
   python3-pandas              # tests read the results files the way users do
   libopenmpi-dev openmpi-bin  # MPI ranks (docs/cluster.md); sweepc builds without them too
+  chromium chromium-driver python3-selenium python3-pil  # the report's browser test
 )
 
 missing=()

@@ -53,6 +53,18 @@ if os.path.exists("/usr/bin/python3") and subprocess.run(
     config.available_features.add("pandas")
     config.substitutions.append(("%pandas-python", "/usr/bin/python3"))
 
+# The report's browser test: Debian's chromium, chromium-driver and python3-selenium
+# (and python3-pil to look at the pixels), whatever python runs lit.
+if all(os.path.exists(p) for p in ("/usr/bin/chromium", "/usr/bin/chromedriver",
+                                   "/usr/bin/python3")) and subprocess.run(
+        ["/usr/bin/python3", "-c", "import selenium, PIL"], capture_output=True).returncode == 0:
+    config.available_features.add("chromium")
+    config.substitutions.append(("%chromium-python", "/usr/bin/python3"))
+else:
+    lit_config.note("Chromium, chromium-driver or python3-selenium/python3-pil is not "
+                    "installed: Report/browser.test is skipped (scripts/install-deps.sh "
+                    "installs them)")
+
 # The PyTorch baselines in bench/ need Debian's python3-torch on OpenBLAS (make bench
 # installs both).
 if os.path.exists("/usr/bin/python3") and subprocess.run(

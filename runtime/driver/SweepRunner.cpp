@@ -6,6 +6,7 @@
 #include "runtime/kernels/ProgramHeap.h"
 #include "runtime/exec/ProgramMemory.h"
 #include "runtime/exec/Trainer.h"
+#include "runtime/report/Report.h"
 #include "runtime/results/Summary.h"
 
 #include <algorithm>
@@ -380,6 +381,11 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
     report.error(problem);
     return 1;
   }
+  // The results are safe: a report that cannot be written is a warning, and
+  // `sweepc report` can write it later.
+  bool reportWritten = writeSweepReport(store->directory(), problem);
+  if (!reportWritten)
+    report.warning("no report.html: " + problem);
   if (!settings.quiet) {
     if (facts.programs) {
       char line[160];
@@ -395,7 +401,8 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
     printLeaderboard(std::cout, job, records, metrics, ranking, settings.top);
     printStoppingReport(std::cout, job, records);
     printEnergyReport(std::cout, records, metrics, ranking, facts.energy);
-    std::cout << "Results: " << store->directory() << "/{runs.csv,curves.csv,summary.json}\n";
+    std::cout << "Results: " << store->directory() << "/{runs.csv,curves.csv,summary.json"
+              << (reportWritten ? ",report.html}\n" : "}\n");
     std::cout.flush();
   }
   if (outcome.budgetSpent) {

@@ -19,7 +19,7 @@ using namespace sweep;
 
 namespace {
 /// Bumped whenever a visited struct gains, loses or reorders a field.
-constexpr const char *kFormat = "sweepc-job-v2";
+constexpr const char *kFormat = "sweepc-job-v3";
 
 class Writer {
 public:
@@ -163,7 +163,7 @@ template <typename A> void visit(A &a, GroupSpec &g) {
 }
 
 template <typename A> void visit(A &a, SweepJob &j) {
-  a(j.name), a(j.sourceFile), a(j.columns), a(j.metrics), a(j.device);
+  a(j.name), a(j.sourceFile), a(j.columns), a(j.logScaleColumns), a(j.metrics), a(j.device);
   a(j.energyMeter), a(j.energyWindowSeconds), a(j.energyBudgetJoules), a(j.prune);
   a(j.datasets), a(j.groups), a(j.runs);
 }

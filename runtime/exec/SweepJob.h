@@ -124,6 +124,8 @@ struct SweepJob {
   std::string name;                 // The sweep's name: results go to <dir>/<name>/.
   std::string sourceFile;           // The .sweep file, for summary.json.
   std::vector<std::string> columns; // Hyperparameter paths, in runs.csv order.
+  /// The columns an axis spans with logspace or loguniform (log axes in plots).
+  std::vector<std::string> logScaleColumns;
   std::vector<std::string> metrics; // The `report` metrics: loss, accuracy, mse.
   /// The sweep's `device` setting: auto, cpu or gpu.
   std::string device = "auto";

@@ -292,6 +292,10 @@ std::string sweep::summaryJson(const SweepJob &job, const std::vector<RunRecord>
   os << "  \"run_epochs\": {\"planned\": " << jsonNumber(planned)
      << ", \"trained\": " << jsonNumber(trained) << "},\n";
   os << "  \"groups\": " << job.groups.size() << ",\n";
+  os << "  \"log_scale\": [";
+  for (size_t c = 0; c < job.logScaleColumns.size(); ++c)
+    os << (c ? ", " : "") << jsonString(job.logScaleColumns[c]);
+  os << "],\n";
   os << "  \"metrics\": [";
   for (size_t m = 0; m < metrics.size(); ++m)
     os << (m ? ", " : "") << jsonString(metrics[m].name);

@@ -33,6 +33,12 @@ inline llvm::cl::OptionCategory &buildOptions() {
   return category;
 }
 
+/// The options of `sweepc report` (ReportCommand.cpp).
+inline llvm::cl::OptionCategory &reportOptions() {
+  static llvm::cl::OptionCategory category("sweepc report options");
+  return category;
+}
+
 } // namespace sweep
 
 #endif // SWEEP_TOOLS_SWEEPC_OPTIONS_H

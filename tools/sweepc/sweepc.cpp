@@ -20,6 +20,7 @@
 #include "tools/sweepc/BuildCommand.h"
 #include "runtime/exec/ProgramMemory.h"
 #include "runtime/exec/PruningBoard.h"
+#include "tools/sweepc/ReportCommand.h"
 #include "tools/sweepc/RunCommand.h"
 
 #include "mlir/IR/AsmState.h"
@@ -31,7 +32,9 @@
 #include "mlir/Support/ToolUtilities.h"
 
 #include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
@@ -312,7 +315,8 @@ int main(int argc, char **argv) {
   mlir::registerPassManagerCLOptions();
   cl::SetVersionPrinter([](llvm::raw_ostream &os) { os << "sweepc 0.1 (LLVM/MLIR 19)\n"; });
   // LLVM's and MLIR's own options stay usable, unlisted (Options.h).
-  cl::HideUnrelatedOptions({&sweepcOptions(), &runOptions(), &buildOptions()});
+  cl::HideUnrelatedOptions(
+      {&sweepcOptions(), &runOptions(), &buildOptions(), &reportOptions()});
   cl::ParseCommandLineOptions(argc, argv,
                               "sweepc: a compiler for machine-learning training sweeps\n\n"
                               "  sweepc check FILE    diagnostics and a one-line summary\n"
@@ -321,6 +325,8 @@ int main(int argc, char **argv) {
                               "  sweepc build FILE -o EXE\n"
                               "                       one executable that runs the sweeps\n"
                               "                       without LLVM (EXE --help)\n"
+                              "  sweepc report DIR    rebuild DIR/report.html from a sweep's\n"
+                              "                       result files (--data: its numbers)\n"
                               "  sweepc -emit=ast|grid|plan FILE\n");
 
   std::string inputFilename;
@@ -356,10 +362,25 @@ int main(int argc, char **argv) {
     outputFilename = "-";
     emitAction = Emit::Plan;
     inputFilename = positionals[1];
+  } else if (positionals.size() == 2 && positionals[0] == "report") {
+    if (emitAction.getNumOccurrences() || outputFilename != "-") {
+      llvm::errs() << "sweepc: 'report' writes DIR/report.html and takes neither -emit nor -o\n";
+      return 1;
+    }
+    return runReportCommand(positionals[1]);
+  } else if (positionals.size() == 1 && !llvm::sys::fs::exists(positionals[0]) &&
+             llvm::is_contained({"check", "plan", "run", "build", "report"}, positionals[0])) {
+    // `sweepc run` without its file: a subcommand, not a file named "run".
+    llvm::errs() << "sweepc: '" << positionals[0] << "' needs "
+                 << (positionals[0] == "report" ? "a sweep's results directory: sweepc report DIR"
+                                                : "a file: sweepc " + positionals[0] + " FILE")
+                 << "\n";
+    return 1;
   } else if (positionals.size() == 1) {
     inputFilename = positionals[0];
   } else {
-    llvm::errs() << "sweepc: expected '[check|plan|run|build] FILE'; see 'sweepc --help'\n";
+    llvm::errs() << "sweepc: expected '[check|plan|run|build] FILE' or 'report DIR'; see "
+                    "'sweepc --help'\n";
     return 1;
   }
 

@@ -105,7 +105,7 @@ TEST(JobFile, DamagedOrForeignTextIsRefused) {
   EXPECT_FALSE(readJobText(text + "u1\n", back, error));
   EXPECT_NE(error.find("text follows the job"), std::string::npos) << error;
   std::string foreign = text;
-  foreign.replace(foreign.find("-v2"), 3, "-v1");
+  foreign.replace(foreign.find("-v3"), 3, "-v1");
   EXPECT_FALSE(readJobText(foreign, back, error));
   EXPECT_NE(error.find("not a sweep job of this sweepc"), std::string::npos) << error;
   EXPECT_FALSE(readJobText("", back, error));

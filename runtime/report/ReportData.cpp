@@ -1,0 +1,547 @@
+//===- ReportData.cpp - the numbers behind each plot of report.html -------===//
+
+#include "runtime/report/ReportData.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+using namespace sweep;
+
+std::vector<size_t> sweep::evenlySpaced(size_t size, size_t count) {
+  std::vector<size_t> picked;
+  if (size <= count) {
+    for (size_t i = 0; i < size; ++i)
+      picked.push_back(i);
+    return picked;
+  }
+  if (count == 1)
+    return {0};
+  for (size_t k = 0; k < count; ++k) {
+    // Rounded, so the last index is size - 1 and no index repeats (size > count).
+    size_t index = size_t(std::llround(double(k) * double(size - 1) / double(count - 1)));
+    if (picked.empty() || index != picked.back())
+      picked.push_back(index);
+  }
+  return picked;
+}
+
+namespace {
+bool parseNumber(const std::string &text, double &value) {
+  if (text.empty())
+    return false;
+  char *end = nullptr;
+  value = std::strtod(text.c_str(), &end);
+  return end && *end == '\0' && std::isfinite(value);
+}
+
+/// The value at fraction `q` of sorted `values` (linear between neighbours).
+double quantile(const std::vector<double> &sorted, double q) {
+  if (sorted.empty())
+    return NAN;
+  double at = q * double(sorted.size() - 1);
+  size_t below = size_t(at);
+  size_t above = std::min(below + 1, sorted.size() - 1);
+  return sorted[below] + (at - double(below)) * (sorted[above] - sorted[below]);
+}
+
+/// The ranking when summary.json is missing: docs/results.md's rule.
+void chooseRankingFromColumns(ReportData &data) {
+  long chosen = -1;
+  for (const char *prefix : {"val_", "test_"}) {
+    for (size_t m = 0; m < data.metricNames.size() && chosen < 0; ++m)
+      if (data.metricNames[m].rfind(prefix, 0) == 0)
+        chosen = long(m);
+    if (chosen >= 0)
+      break;
+  }
+  for (size_t m = 0; m < data.metricNames.size() && chosen < 0; ++m)
+    if (data.metricNames[m] == "train_loss")
+      chosen = long(m);
+  if (chosen < 0)
+    return;
+  data.hasRanking = true;
+  data.rankedColumn = size_t(chosen);
+  data.rankedBy = data.metricNames[size_t(chosen)];
+  const std::string &name = data.rankedBy;
+  data.higherIsBetter = name.size() >= 8 && name.compare(name.size() - 8, 8, "accuracy") == 0;
+}
+
+void fillHeader(const SweepResults &results, ReportData &data) {
+  ReportHeader &header = data.header;
+  const JsonValue &summary = results.summary;
+  header.runs = results.runs.size();
+  std::map<std::string, size_t> byStatus;
+  for (const char *status : {"ok", "stopped", "diverged"})
+    byStatus[status] = 0;
+  double joules = 0;
+  bool anyJoules = false;
+  std::set<std::string> sources;
+  for (const ResultRun &run : results.runs) {
+    byStatus[run.status]++;
+    header.runSeconds += std::isfinite(run.seconds) ? run.seconds : 0;
+    if (std::isfinite(run.joules)) {
+      joules += run.joules;
+      anyJoules = true;
+    }
+    if (!run.joulesSource.empty())
+      sources.insert(run.joulesSource);
+  }
+  for (const char *status : {"ok", "stopped", "diverged"})
+    header.byStatus.push_back({status, byStatus[status]});
+  for (const auto &[status, count] : byStatus)
+    if (status != "ok" && status != "stopped" && status != "diverged")
+      header.byStatus.push_back({status, count});
+  header.notes = results.notes;
+  header.wallSeconds = NAN;
+  header.joules = anyJoules ? joules : NAN;
+  for (const std::string &source : sources)
+    header.joulesSource += (header.joulesSource.empty() ? "" : ", ") + source;
+  if (!results.hasSummary) {
+    size_t slash = results.directory.find_last_of('/');
+    header.sweep = slash == std::string::npos ? results.directory
+                                              : results.directory.substr(slash + 1);
+  } else {
+    header.sweep = summary["sweep"].text();
+    header.source = summary["source"].text();
+    header.started = summary["started"].text();
+    header.finished = summary["finished"].text();
+    header.host = summary["host"].text();
+    header.device = summary["device"].text();
+    header.backend = summary["backend"].text();
+    header.wallSeconds = summary["wall_seconds"].number(NAN);
+    const JsonValue &energy = summary["energy"];
+    if (!energy.isNull()) {
+      // The sweep's total (idle and unattributed included), not only the runs'.
+      header.joules = energy["total_joules"].number(header.joules);
+      header.joulesSource = energy["source"].text(header.joulesSource);
+    }
+  }
+  header.joulesMeasured = header.joulesSource.rfind("measured", 0) == 0;
+}
+
+void findParameters(const SweepResults &results, ReportData &data) {
+  std::set<std::string> logScale;
+  for (const JsonValue &name : results.summary["log_scale"].items())
+    logScale.insert(name.text());
+  for (size_t c = 0; c < results.settingNames.size(); ++c) {
+    ReportParameter parameter;
+    parameter.name = results.settingNames[c];
+    parameter.column = c;
+    std::set<std::string> seen;
+    bool numeric = true;
+    double lo = INFINITY, hi = -INFINITY;
+    for (const ResultRun &run : results.runs) {
+      const std::string &value = run.settings[c];
+      if (seen.insert(value).second)
+        parameter.categories.push_back(value);
+      double number = 0;
+      if (parseNumber(value, number)) {
+        lo = std::min(lo, number);
+        hi = std::max(hi, number);
+      } else {
+        numeric = false;
+      }
+    }
+    if (seen.size() < 2)
+      continue;
+    parameter.numeric = numeric;
+    if (numeric) {
+      parameter.categories.clear();
+      parameter.lo = lo;
+      parameter.hi = hi;
+      parameter.logScale = logScale.count(parameter.name) && lo > 0;
+    }
+    data.parameters.push_back(std::move(parameter));
+  }
+}
+
+/// The parameters worth a scale: not the seed, whose values are labels.
+std::vector<const ReportParameter *> plottedParameters(const ReportData &data, bool numericOnly) {
+  std::vector<const ReportParameter *> out;
+  for (const ReportParameter &parameter : data.parameters)
+    if (parameter.name != "seed" && (parameter.numeric || !numericOnly) &&
+        out.size() < kMaxParameterPlots)
+      out.push_back(&parameter);
+  return out;
+}
+
+double settingNumber(const ResultRun &run, const ReportParameter &parameter) {
+  double value = NAN;
+  parseNumber(run.settings[parameter.column], value);
+  return value;
+}
+
+/// 0..1 along a parameter's axis.
+double position(const ResultRun &run, const ReportParameter &parameter) {
+  if (!parameter.numeric) {
+    size_t n = parameter.categories.size();
+    auto it = std::find(parameter.categories.begin(), parameter.categories.end(),
+                        run.settings[parameter.column]);
+    return n < 2 ? 0.5 : double(it - parameter.categories.begin()) / double(n - 1);
+  }
+  double value = settingNumber(run, parameter);
+  if (parameter.hi <= parameter.lo)
+    return 0.5;
+  if (parameter.logScale)
+    return std::log(value / parameter.lo) / std::log(parameter.hi / parameter.lo);
+  return (value - parameter.lo) / (parameter.hi - parameter.lo);
+}
+
+void buildCurves(const SweepResults &results, const std::vector<const ResultRun *> &ranked,
+                 ReportData &data) {
+  std::vector<size_t> metrics;
+  for (size_t m = 0; m < data.metricNames.size(); ++m)
+    if (data.metricNames[m] == "train_loss")
+      metrics.push_back(m);
+  if (data.hasRanking && data.metricNames[data.rankedColumn] != "train_loss")
+    metrics.push_back(data.rankedColumn);
+  if (results.curves.empty())
+    return;
+  std::unordered_map<int64_t, std::vector<const ResultCurvePoint *>> byRun;
+  for (const ResultCurvePoint &point : results.curves)
+    byRun[point.run].push_back(&point);
+
+  // Which runs get a line: every run when few, else a rank-spaced sample;
+  // the best kHighlighted always, strongly.
+  std::vector<int64_t> faint, strong;
+  std::set<int64_t> chosen;
+  for (size_t i = 0; i < ranked.size() && i < kHighlighted; ++i) {
+    strong.push_back(ranked[i]->id);
+    chosen.insert(ranked[i]->id);
+  }
+  bool sampled = byRun.size() > kMaxCurves;
+  if (!sampled) {
+    for (const ResultRun &run : results.runs)
+      if (byRun.count(run.id) && !chosen.count(run.id))
+        faint.push_back(run.id);
+  } else {
+    for (size_t index : evenlySpaced(ranked.size(), kSampledCurves))
+      if (!chosen.count(ranked[index]->id))
+        faint.push_back(ranked[index]->id);
+  }
+  for (size_t m : metrics) {
+    CurvePanel panel;
+    panel.metric = data.metricNames[m];
+    panel.metricIndex = m;
+    panel.runsWithCurves = byRun.size();
+    auto lineOf = [&](int64_t run, bool highlighted) {
+      CurveLine line;
+      line.run = run;
+      line.highlighted = highlighted;
+      auto it = byRun.find(run);
+      if (it != byRun.end())
+        for (const ResultCurvePoint *point : it->second)
+          if (std::isfinite(point->metrics[m]))
+            line.points.push_back({point->epoch, point->metrics[m]});
+      std::sort(line.points.begin(), line.points.end());
+      if (line.points.size() > kMaxEpochPoints) {
+        std::vector<std::pair<int64_t, double>> kept;
+        for (size_t index : evenlySpaced(line.points.size(), kMaxEpochPoints))
+          kept.push_back(line.points[index]);
+        line.points = std::move(kept);
+      }
+      return line;
+    };
+    for (int64_t run : faint)
+      panel.lines.push_back(lineOf(run, false));
+    // The best last, so it is drawn on top.
+    for (auto it = strong.rbegin(); it != strong.rend(); ++it)
+      panel.lines.push_back(lineOf(*it, true));
+    if (sampled) {
+      std::map<int64_t, std::vector<double>> byEpoch;
+      for (const ResultCurvePoint &point : results.curves)
+        if (std::isfinite(point.metrics[m]))
+          byEpoch[point.epoch].push_back(point.metrics[m]);
+      for (auto &[epoch, values] : byEpoch) {
+        std::sort(values.begin(), values.end());
+        panel.bands.push_back(
+            {epoch, values.size(), quantile(values, 0.1), quantile(values, 0.5),
+             quantile(values, 0.9)});
+      }
+      if (panel.bands.size() > kMaxEpochPoints) {
+        std::vector<CurveBand> kept;
+        for (size_t index : evenlySpaced(panel.bands.size(), kMaxEpochPoints))
+          kept.push_back(panel.bands[index]);
+        panel.bands = std::move(kept);
+      }
+    }
+    data.curves.push_back(std::move(panel));
+  }
+}
+
+void buildScatters(const std::vector<const ResultRun *> &ranked, ReportData &data) {
+  // Drawn worst to best: the best on top.
+  std::vector<size_t> picked = evenlySpaced(ranked.size(), kMaxPoints);
+  for (const ReportParameter *parameter : plottedParameters(data, true)) {
+    ScatterPanel panel;
+    panel.xName = parameter->name;
+    panel.yName = data.rankedBy;
+    panel.logX = parameter->logScale;
+    panel.runs = ranked.size();
+    for (auto it = picked.rbegin(); it != picked.rend(); ++it) {
+      const ResultRun *run = ranked[*it];
+      panel.points.push_back(
+          {settingNumber(*run, *parameter), run->metrics[data.rankedColumn], run->id});
+    }
+    data.byParameter.push_back(std::move(panel));
+  }
+}
+
+void buildPareto(const std::vector<const ResultRun *> &ranked, ReportData &data) {
+  std::vector<const ResultRun *> metered;
+  for (const ResultRun *run : ranked)
+    if (std::isfinite(run->joules) && run->joules > 0)
+      metered.push_back(run);
+  if (metered.empty())
+    return;
+  ParetoPanel &panel = data.pareto;
+  data.hasPareto = true;
+  panel.metric = data.rankedBy;
+  panel.higherIsBetter = data.higherIsBetter;
+  panel.runs = metered.size();
+  size_t column = data.rankedColumn;
+  double lo = INFINITY, hi = 0;
+  for (const ResultRun *run : metered) {
+    lo = std::min(lo, run->joules);
+    hi = std::max(hi, run->joules);
+  }
+  // Joules of runs of different sizes span decades; a linear axis would
+  // crowd the small ones into a corner.
+  panel.logJoules = hi / lo >= 30;
+  std::vector<size_t> picked = evenlySpaced(metered.size(), kMaxPoints);
+  for (auto it = picked.rbegin(); it != picked.rend(); ++it)
+    panel.points.push_back({metered[*it]->joules, metered[*it]->metrics[column], metered[*it]->id});
+  // The front over every metered run (summary.json's rule): by increasing
+  // joules, each run better than every cheaper one.
+  std::vector<const ResultRun *> byJoules = metered;
+  auto better = [&](double a, double b) { return data.higherIsBetter ? a > b : a < b; };
+  std::stable_sort(byJoules.begin(), byJoules.end(),
+                   [&](const ResultRun *a, const ResultRun *b) {
+                     if (a->joules != b->joules)
+                       return a->joules < b->joules;
+                     return better(a->metrics[column], b->metrics[column]);
+                   });
+  for (const ResultRun *run : byJoules)
+    if (panel.front.empty() || better(run->metrics[column], panel.front.back().y))
+      panel.front.push_back({run->joules, run->metrics[column], run->id});
+}
+
+void buildParallel(const std::vector<const ResultRun *> &ranked, ReportData &data) {
+  ParallelPanel &panel = data.parallel;
+  for (const ReportParameter *parameter : plottedParameters(data, false))
+    panel.axes.push_back(*parameter);
+  if (panel.axes.empty() || ranked.empty())
+    return;
+  panel.runs = ranked.size();
+  size_t column = data.rankedColumn;
+  panel.metricLo = INFINITY;
+  panel.metricHi = -INFINITY;
+  for (const ResultRun *run : ranked) {
+    panel.metricLo = std::min(panel.metricLo, run->metrics[column]);
+    panel.metricHi = std::max(panel.metricHi, run->metrics[column]);
+  }
+  std::vector<size_t> picked = evenlySpaced(ranked.size(), kMaxLines);
+  for (auto it = picked.rbegin(); it != picked.rend(); ++it) {
+    const ResultRun *run = ranked[*it];
+    ParallelLine line;
+    line.run = run->id;
+    for (const ReportParameter &axis : panel.axes)
+      line.positions.push_back(position(*run, axis));
+    double value = run->metrics[column];
+    double span = panel.metricHi - panel.metricLo;
+    double up = span > 0 ? (value - panel.metricLo) / span : 0.5;
+    // The best at the top, whichever way the metric improves.
+    line.positions.push_back(data.higherIsBetter ? up : 1 - up);
+    line.metric = value;
+    line.colour = ranked.size() < 2 ? 1 : 1 - double(*it) / double(ranked.size() - 1);
+    panel.lines.push_back(std::move(line));
+  }
+}
+
+void buildGroups(const SweepResults &results, ReportData &data) {
+  std::map<uint32_t, GroupBar> bars;
+  std::map<uint32_t, std::vector<std::string>> firstSettings;
+  // A parameter labels groups when it is constant within each.
+  std::vector<bool> perGroup(data.parameters.size(), true);
+  for (const ResultRun &run : results.runs) {
+    GroupBar &bar = bars[run.group];
+    bar.runs++;
+    bar.seconds += std::isfinite(run.seconds) ? run.seconds : 0;
+    bar.joules += std::isfinite(run.joules) ? run.joules : 0;
+    auto [it, inserted] = firstSettings.try_emplace(run.group, run.settings);
+    for (size_t p = 0; p < data.parameters.size(); ++p)
+      if (!inserted && it->second[data.parameters[p].column] != run.settings[data.parameters[p].column])
+        perGroup[p] = false;
+  }
+  data.groupCount = bars.size();
+  std::vector<std::pair<uint32_t, GroupBar>> ordered(bars.begin(), bars.end());
+  if (ordered.size() > kMaxGroups) {
+    // The costliest kMaxGroups - 1 (by joules, else seconds), then the rest summed.
+    bool anyJoules = false;
+    for (const auto &entry : ordered)
+      anyJoules |= entry.second.joules > 0;
+    std::stable_sort(ordered.begin(), ordered.end(), [&](const auto &a, const auto &b) {
+      return anyJoules ? a.second.joules > b.second.joules : a.second.seconds > b.second.seconds;
+    });
+    GroupBar other;
+    for (size_t i = kMaxGroups - 1; i < ordered.size(); ++i) {
+      other.runs += ordered[i].second.runs;
+      other.seconds += ordered[i].second.seconds;
+      other.joules += ordered[i].second.joules;
+    }
+    other.label = std::to_string(ordered.size() - (kMaxGroups - 1)) + " other groups";
+    ordered.resize(kMaxGroups - 1);
+    std::sort(ordered.begin(), ordered.end(),
+              [](const auto &a, const auto &b) { return a.first < b.first; });
+    ordered.push_back({UINT32_MAX, other});
+  }
+  for (auto &[group, bar] : ordered) {
+    if (group != UINT32_MAX) {
+      bar.label = "group " + std::to_string(group);
+      size_t shown = 0;
+      for (size_t p = 0; p < data.parameters.size() && shown < 3; ++p)
+        if (perGroup[p]) {
+          bar.label += (shown++ ? ", " : ": ") + data.parameters[p].name + "=" +
+                       firstSettings[group][data.parameters[p].column];
+        }
+    }
+    data.groups.push_back(bar);
+  }
+}
+
+std::string number(double value) {
+  if (std::isnan(value))
+    return "nan";
+  char text[32];
+  std::snprintf(text, sizeof text, "%.6g", value);
+  return text;
+}
+} // namespace
+
+ReportData sweep::buildReportData(const SweepResults &results) {
+  ReportData data;
+  data.metricNames = results.metricNames;
+  data.settingNames = results.settingNames;
+  fillHeader(results, data);
+  if (results.hasSummary) {
+    std::string rankedBy = results.summary["ranked_by"].text();
+    for (size_t m = 0; m < data.metricNames.size(); ++m)
+      if (data.metricNames[m] == rankedBy) {
+        data.hasRanking = true;
+        data.rankedColumn = m;
+        data.rankedBy = rankedBy;
+        data.higherIsBetter = results.summary["higher_is_better"].boolean(true);
+      }
+  }
+  if (!data.hasRanking)
+    chooseRankingFromColumns(data);
+  findParameters(results, data);
+
+  std::vector<const ResultRun *> ranked;
+  if (data.hasRanking) {
+    for (const ResultRun &run : results.runs)
+      if (run.status != "diverged" && std::isfinite(run.metrics[data.rankedColumn]))
+        ranked.push_back(&run);
+    size_t column = data.rankedColumn;
+    bool higher = data.higherIsBetter;
+    std::stable_sort(ranked.begin(), ranked.end(), [&](const ResultRun *a, const ResultRun *b) {
+      double x = a->metrics[column], y = b->metrics[column];
+      if (x != y)
+        return higher ? x > y : x < y;
+      return a->id < b->id;
+    });
+  }
+  data.rankedRuns = ranked.size();
+  for (size_t i = 0; i < ranked.size() && i < kLeaderboardRows; ++i)
+    data.leaderboard.push_back({i + 1, ranked[i]});
+  buildCurves(results, ranked, data);
+  if (data.hasRanking) {
+    buildScatters(ranked, data);
+    buildPareto(ranked, data);
+    buildParallel(ranked, data);
+  }
+  buildGroups(results, data);
+  return data;
+}
+
+void sweep::printReportData(std::ostream &os, const ReportData &data) {
+  const ReportHeader &h = data.header;
+  os << "header sweep=" << h.sweep << " runs=" << h.runs;
+  for (const auto &[status, count] : h.byStatus)
+    os << " " << status << "=" << count;
+  os << " wall_seconds=" << number(h.wallSeconds) << " joules=" << number(h.joules)
+     << " joules_source=" << (h.joulesSource.empty() ? "none" : h.joulesSource)
+     << (h.joulesMeasured ? " measured" : " not-measured") << "\n";
+  for (const std::string &note : h.notes)
+    os << "note " << note << "\n";
+  os << "ranking " << (data.hasRanking ? data.rankedBy : "none")
+     << (data.higherIsBetter ? " higher" : " lower") << " ranked=" << data.rankedRuns << "\n";
+  for (const ReportParameter &p : data.parameters) {
+    os << "parameter " << p.name;
+    if (p.numeric)
+      os << " numeric" << (p.logScale ? " log" : " linear") << " lo=" << number(p.lo)
+         << " hi=" << number(p.hi);
+    else
+      os << " categories=" << p.categories.size();
+    os << "\n";
+  }
+  for (const LeaderboardRow &row : data.leaderboard) {
+    os << "leaderboard " << row.rank << " run=" << row.run->id << " group=" << row.run->group;
+    for (const ReportParameter &p : data.parameters)
+      os << " " << p.name << "=" << row.run->settings[p.column];
+    os << " " << data.rankedBy << "=" << number(row.run->metrics[data.rankedColumn])
+       << " joules=" << number(row.run->joules) << "\n";
+  }
+  for (const CurvePanel &panel : data.curves) {
+    os << "curves " << panel.metric << " lines=" << panel.lines.size()
+       << " runs=" << panel.runsWithCurves << " bands=" << panel.bands.size() << "\n";
+    for (const CurveLine &line : panel.lines) {
+      os << "curve " << panel.metric << " run=" << line.run
+         << (line.highlighted ? " highlighted" : " faint");
+      for (const auto &[epoch, value] : line.points)
+        os << " " << epoch << ":" << number(value);
+      os << "\n";
+    }
+    for (const CurveBand &band : panel.bands)
+      os << "band " << panel.metric << " epoch=" << band.epoch << " runs=" << band.runs
+         << " p10=" << number(band.p10) << " median=" << number(band.median)
+         << " p90=" << number(band.p90) << "\n";
+  }
+  for (const ScatterPanel &panel : data.byParameter) {
+    os << "scatter " << panel.yName << " vs " << panel.xName << (panel.logX ? " log" : " linear")
+       << " points=" << panel.points.size() << " of " << panel.runs << "\n";
+    for (const ScatterPoint &point : panel.points)
+      os << "point " << panel.xName << " run=" << point.run << " x=" << number(point.x)
+         << " y=" << number(point.y) << "\n";
+  }
+  if (data.hasPareto) {
+    const ParetoPanel &panel = data.pareto;
+    os << "pareto " << panel.metric << " vs joules" << (panel.logJoules ? " log" : " linear")
+       << " points=" << panel.points.size() << " of " << panel.runs
+       << " front=" << panel.front.size() << "\n";
+    for (const ScatterPoint &point : panel.front)
+      os << "front run=" << point.run << " joules=" << number(point.x) << " " << panel.metric
+         << "=" << number(point.y) << "\n";
+  }
+  if (!data.parallel.lines.empty()) {
+    const ParallelPanel &panel = data.parallel;
+    os << "parallel axes=" << panel.axes.size() + 1 << " lines=" << panel.lines.size() << " of "
+       << panel.runs << " metric=" << number(panel.metricLo) << ".." << number(panel.metricHi)
+       << "\n";
+    for (const ParallelLine &line : panel.lines) {
+      os << "line run=" << line.run;
+      for (double p : line.positions)
+        os << " " << number(p);
+      os << " colour=" << number(line.colour) << "\n";
+    }
+  }
+  os << "groups " << data.groupCount << "\n";
+  for (const GroupBar &bar : data.groups)
+    os << "group \"" << bar.label << "\" runs=" << bar.runs << " seconds=" << number(bar.seconds)
+       << " joules=" << number(bar.joules) << "\n";
+}

@@ -1,0 +1,211 @@
+//===- SvgPlot.cpp - axes, ticks and marks as inline SVG ------------------===//
+
+#include "runtime/report/SvgPlot.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+using namespace sweep;
+
+Scale::Scale(double lo, double hi, bool log, double from, double to)
+    : from(from), to(to), log(log) {
+  if (!std::isfinite(lo) || !std::isfinite(hi) || (log && (lo <= 0 || hi <= 0))) {
+    lo = log ? 1 : 0;
+    hi = log ? 10 : 1;
+  }
+  if (log) {
+    double a = std::log10(lo), b = std::log10(hi);
+    double pad = b > a ? (b - a) * 0.04 : 0.5;
+    low = std::pow(10.0, a - pad);
+    high = std::pow(10.0, b + pad);
+  } else {
+    double pad = hi > lo ? (hi - lo) * 0.04 : (lo == 0 ? 1 : std::fabs(lo) * 0.1);
+    low = lo - pad;
+    high = hi + pad;
+  }
+}
+
+double Scale::operator()(double value) const {
+  double t = log ? (std::log10(value) - std::log10(low)) / (std::log10(high) - std::log10(low))
+                 : (value - low) / (high - low);
+  return from + t * (to - from);
+}
+
+std::vector<double> Scale::ticks() const {
+  std::vector<double> out;
+  if (log) {
+    int first = int(std::ceil(std::log10(low) - 1e-9)), last = int(std::floor(std::log10(high) + 1e-9));
+    bool fine = last - first < 2;
+    for (int e = first - 1; e <= last; ++e)
+      for (double m : fine ? std::vector<double>{1, 2, 5} : std::vector<double>{1}) {
+        double v = m * std::pow(10.0, e);
+        if (v >= low && v <= high)
+          out.push_back(v);
+      }
+    return out;
+  }
+  double span = high - low;
+  double step = std::pow(10.0, std::floor(std::log10(span / 5)));
+  for (double m : {1.0, 2.0, 5.0, 10.0})
+    if (span / (step * m) <= 6) {
+      step *= m;
+      break;
+    }
+  for (double v = std::ceil(low / step) * step; v <= high + step * 1e-9; v += step)
+    out.push_back(std::fabs(v) < step * 1e-9 ? 0 : v);
+  return out;
+}
+
+std::string sweep::shortNumber(double value) {
+  if (!std::isfinite(value))
+    return std::isnan(value) ? "–" : (value > 0 ? "∞" : "-∞");
+  char text[32];
+  double magnitude = std::fabs(value);
+  if (magnitude >= 1e6 || (magnitude > 0 && magnitude < 1e-3))
+    std::snprintf(text, sizeof text, "%.2g", value);
+  else if (magnitude >= 1e4)
+    std::snprintf(text, sizeof text, "%.3gk", value / 1e3);
+  else
+    std::snprintf(text, sizeof text, "%.4g", value);
+  return text;
+}
+
+std::string sweep::escapeXml(const std::string &text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+    case '&': out += "&amp;"; break;
+    case '<': out += "&lt;"; break;
+    case '>': out += "&gt;"; break;
+    case '"': out += "&quot;"; break;
+    default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string sweep::viridis(double t) {
+  // Nine stops of matplotlib's viridis, interpolated.
+  static const unsigned char stops[9][3] = {{68, 1, 84},    {72, 40, 120},  {62, 74, 137},
+                                            {49, 104, 142}, {38, 130, 142}, {31, 158, 137},
+                                            {53, 183, 121}, {110, 206, 88}, {253, 231, 37}};
+  t = std::isfinite(t) ? std::clamp(t, 0.0, 1.0) : 0;
+  double at = t * 8;
+  int i = std::min(7, int(at));
+  double f = at - i;
+  char text[8];
+  std::snprintf(text, sizeof text, "#%02x%02x%02x",
+                int(stops[i][0] + f * (stops[i + 1][0] - stops[i][0]) + 0.5),
+                int(stops[i][1] + f * (stops[i + 1][1] - stops[i][1]) + 0.5),
+                int(stops[i][2] + f * (stops[i + 1][2] - stops[i][2]) + 0.5));
+  return text;
+}
+
+namespace {
+std::string px(double value) {
+  char text[24];
+  std::snprintf(text, sizeof text, "%.1f", value);
+  return text;
+}
+} // namespace
+
+SvgPlot::SvgPlot(const std::string &id, const std::string &title) : id(id), title(title) {}
+
+void SvgPlot::axes(double xLo, double xHi, bool xLog, const std::string &xTitle, double yLo,
+                   double yHi, bool yLog, const std::string &yTitle) {
+  double right = kWidth - kRight, bottom = kHeight - kBottom;
+  xScale = Scale(xLo, xHi, xLog, kLeft, right);
+  yScale = Scale(yLo, yHi, yLog, bottom, kTop);
+  body += "<rect class=\"frame\" x=\"" + px(kLeft) + "\" y=\"" + px(kTop) + "\" width=\"" +
+          px(right - kLeft) + "\" height=\"" + px(bottom - kTop) + "\"/>";
+  for (double v : xScale.ticks()) {
+    std::string at = px(xScale(v));
+    body += "<line class=\"grid\" x1=\"" + at + "\" x2=\"" + at + "\" y1=\"" + px(kTop) +
+            "\" y2=\"" + px(bottom) + "\"/><text class=\"tick\" x=\"" + at + "\" y=\"" +
+            px(bottom + 16) + "\" text-anchor=\"middle\">" + escapeXml(shortNumber(v)) +
+            "</text>";
+  }
+  for (double v : yScale.ticks()) {
+    std::string at = px(yScale(v));
+    body += "<line class=\"grid\" x1=\"" + px(kLeft) + "\" x2=\"" + px(right) + "\" y1=\"" + at +
+            "\" y2=\"" + at + "\"/><text class=\"tick\" x=\"" + px(kLeft - 6) + "\" y=\"" + at +
+            "\" dy=\"4\" text-anchor=\"end\">" + escapeXml(shortNumber(v)) + "</text>";
+  }
+  body += "<text class=\"axis-title\" x=\"" + px((kLeft + right) / 2) + "\" y=\"" +
+          px(kHeight - 8) + "\" text-anchor=\"middle\">" +
+          escapeXml(xTitle + (xLog ? " (log)" : "")) + "</text>";
+  body += "<text class=\"axis-title\" transform=\"translate(14," + px((kTop + bottom) / 2) +
+          ") rotate(-90)\" text-anchor=\"middle\">" + escapeXml(yTitle + (yLog ? " (log)" : "")) +
+          "</text>";
+}
+
+void SvgPlot::circle(double x, double y, double radius, const std::string &fill, double opacity,
+                     const std::string &tooltip) {
+  if (!std::isfinite(x) || !std::isfinite(y))
+    return;
+  body += "<circle cx=\"" + px(xScale(x)) + "\" cy=\"" + px(yScale(y)) + "\" r=\"" + px(radius) +
+          "\" fill=\"" + fill + "\"";
+  if (opacity < 1)
+    body += " fill-opacity=\"" + px(opacity) + "\"";
+  body += tooltip.empty() ? "/>" : "><title>" + escapeXml(tooltip) + "</title></circle>";
+}
+
+void SvgPlot::dot(double x, double y, const char *cls, const std::string &tooltip) {
+  if (!std::isfinite(x) || !std::isfinite(y))
+    return;
+  body += std::string("<circle class=\"") + cls + "\" cx=\"" + px(xScale(x)) + "\" cy=\"" +
+          px(yScale(y)) + "\" r=\"3\"><title>" + escapeXml(tooltip) + "</title></circle>";
+}
+
+void SvgPlot::line(const std::vector<std::pair<double, double>> &points, const std::string &stroke,
+                   double width, double opacity, const std::string &tooltip,
+                   const std::string &cls) {
+  std::string coordinates;
+  for (const auto &[x, y] : points)
+    if (std::isfinite(x) && std::isfinite(y))
+      coordinates += (coordinates.empty() ? "" : " ") + px(xScale(x)) + "," + px(yScale(y));
+  if (coordinates.empty())
+    return;
+  body += "<polyline class=\"" + cls + "\" clip-path=\"url(#" + id + "-clip)\" points=\"" +
+          coordinates + "\" stroke=\"" + stroke + "\" stroke-width=\"" + px(width) + "\"";
+  if (opacity < 1)
+    body += " stroke-opacity=\"" + px(opacity) + "\"";
+  body += tooltip.empty() ? "/>" : "><title>" + escapeXml(tooltip) + "</title></polyline>";
+}
+
+void SvgPlot::band(const std::vector<double> &xs, const std::vector<double> &lower,
+                   const std::vector<double> &upper, const std::string &fill, double opacity) {
+  std::string coordinates;
+  for (size_t i = 0; i < xs.size(); ++i)
+    coordinates += px(xScale(xs[i])) + "," + px(yScale(upper[i])) + " ";
+  for (size_t i = xs.size(); i-- > 0;)
+    coordinates += px(xScale(xs[i])) + "," + px(yScale(lower[i])) + " ";
+  if (!xs.empty())
+    body += "<polygon class=\"band\" clip-path=\"url(#" + id + "-clip)\" points=\"" +
+            coordinates + "\" fill=\"" + fill + "\" fill-opacity=\"" + px(opacity) + "\"/>";
+}
+
+void SvgPlot::legend(const std::vector<std::pair<std::string, std::string>> &entries) {
+  double y = kTop + 10;
+  // A pale backing, so the lines under the legend do not cross its text.
+  body += "<rect x=\"" + px(kWidth - kRight - 156) + "\" y=\"" + px(kTop + 1) +
+          "\" width=\"152\" height=\"" + px(15.0 * double(entries.size()) + 4) +
+          "\" fill=\"#fff\" fill-opacity=\"0.85\"/>";
+  for (const auto &[colour, label] : entries) {
+    body += "<rect x=\"" + px(kWidth - kRight - 150) + "\" y=\"" + px(y - 7) +
+            "\" width=\"10\" height=\"10\" fill=\"" + colour + "\"/><text class=\"legend\" x=\"" +
+            px(kWidth - kRight - 136) + "\" y=\"" + px(y + 2) + "\">" + escapeXml(label) +
+            "</text>";
+    y += 15;
+  }
+}
+
+std::string SvgPlot::finish() const {
+  return "<svg id=\"" + escapeXml(id) + "\" class=\"plot\" viewBox=\"0 0 " + px(kWidth) + " " +
+         px(kHeight) + "\" role=\"img\" aria-label=\"" + escapeXml(title) +
+         "\" xmlns=\"http://www.w3.org/2000/svg\"><defs><clipPath id=\"" + escapeXml(id) +
+         "-clip\"><rect x=\"" + px(kLeft) + "\" y=\"" + px(kTop) + "\" width=\"" +
+         px(kWidth - kRight - kLeft) + "\" height=\"" + px(kHeight - kBottom - kTop) +
+         "\"/></clipPath></defs>" + body + "</svg>";
+}

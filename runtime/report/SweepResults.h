@@ -1,0 +1,62 @@
+//===- SweepResults.h - a sweep's result files, read back --------*- C++ -*-===//
+//
+// What the report is built from: runs.csv, curves.csv and summary.json of one
+// sweep's directory (docs/results.md), read as a user's script would, so that
+// `sweepc report DIR` rebuilds report.html for any finished, merged, resumed
+// or interrupted sweep. summary.json is optional (an interrupted sweep has
+// none yet); runs.csv is not.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SWEEP_RUNTIME_REPORT_SWEEPRESULTS_H
+#define SWEEP_RUNTIME_REPORT_SWEEPRESULTS_H
+
+#include "runtime/report/JsonValue.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace sweep {
+
+/// One row of runs.csv.
+struct ResultRun {
+  int64_t id = 0;
+  uint32_t group = 0;
+  std::vector<std::string> settings; // SweepResults::settingNames order.
+  std::string status;                // ok, diverged, stopped.
+  std::string stopReason;
+  int64_t epochs = 0;
+  std::vector<double> metrics; // SweepResults::metricNames order; NaN where empty.
+  double seconds = 0;
+  double joules = 0; // NaN when not metered.
+  std::string joulesSource;
+};
+
+/// One row of curves.csv.
+struct ResultCurvePoint {
+  int64_t run = 0;
+  int64_t epoch = 0;
+  std::vector<double> metrics; // SweepResults::metricNames order.
+};
+
+struct SweepResults {
+  std::string directory;
+  std::vector<std::string> settingNames; // runs.csv's hyperparameter columns.
+  std::vector<std::string> metricNames;  // train_loss, val_accuracy, ...
+  std::vector<ResultRun> runs;           // As runs.csv lists them.
+  std::vector<ResultCurvePoint> curves;
+  bool hasSummary = false;
+  JsonValue summary;
+  /// What was left out, for the report to say (a cut last line of an
+  /// interrupted write, a missing summary.json).
+  std::vector<std::string> notes;
+};
+
+/// Reads `directory` (a sweep's: <results>/<sweep>). False with `error`
+/// ("DIR/runs.csv:LINE: ...") when runs.csv is missing or malformed.
+bool readSweepResults(const std::string &directory, SweepResults &results, std::string &error);
+
+} // namespace sweep
+
+#endif // SWEEP_RUNTIME_REPORT_SWEEPRESULTS_H
