@@ -460,7 +460,7 @@ ReportData sweep::buildReportData(const SweepResults &results) {
   for (size_t i = 0; i < ranked.size() && i < kLeaderboardRows; ++i)
     data.leaderboard.push_back({i + 1, ranked[i]});
   buildCurves(results, ranked, data);
-  if (data.hasRanking) {
+  if (!ranked.empty()) {
     buildScatters(ranked, data);
     buildPareto(ranked, data);
     buildParallel(ranked, data);

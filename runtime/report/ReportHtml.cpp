@@ -241,11 +241,13 @@ void writeCurves(std::ostringstream &os, const CurvePanel &panel, const ReportDa
     highlighted++;
   }
   plot.legend(legend);
-  std::string text = "The best " + std::to_string(highlighted) + " runs by " + data.rankedBy +
-                     " in colour";
+  std::string text = highlighted ? "The best " + std::to_string(highlighted) + " runs by " +
+                                       data.rankedBy + " in colour"
+                                 : "No run is ranked";
   size_t faint = panel.lines.size() - highlighted;
   if (panel.bands.empty())
-    text += ", every other run (" + count(faint) + ") in grey.";
+    text += highlighted ? ", every other run (" + count(faint) + ") in grey."
+                        : "; every run (" + count(faint) + ") in grey.";
   else
     text += "; " + count(faint) + " of " + count(panel.runsWithCurves) +
             " runs in grey, evenly spaced in rank; the band is the 10th to 90th percentile of "
@@ -454,19 +456,28 @@ std::string sweep::renderReportHtml(const ReportData &data) {
     os << "<p class=\"empty\">No curves.csv rows to draw.</p>";
   os << "</div><h2>" << escapeXml(data.rankedBy.empty() ? "The metric" : data.rankedBy)
      << " against each hyperparameter</h2><div class=\"grid-plots\">\n";
+  std::string unranked = "<p class=\"empty\">No run has a value of " +
+                         escapeXml(data.hasRanking ? data.rankedBy : "a metric") +
+                         " to draw.</p>";
   for (const ScatterPanel &panel : data.byParameter)
     writeScatter(os, panel, data);
-  if (data.byParameter.empty())
+  if (data.rankedRuns == 0)
+    os << unranked;
+  else if (data.byParameter.empty())
     os << "<p class=\"empty\">No numeric hyperparameter varies in this sweep.</p>";
   os << "</div><h2>Accuracy and energy</h2><div class=\"grid-plots\">\n";
   if (data.hasPareto)
     writePareto(os, data);
+  else if (data.rankedRuns == 0)
+    os << unranked;
   else
     os << "<p class=\"empty\">No run has joules (the sweep ran with --no-energy or without a "
           "meter).</p>";
   os << "</div><h2>All runs</h2><div class=\"grid-plots\">\n";
   if (!data.parallel.lines.empty())
     writeParallel(os, data);
+  else if (data.rankedRuns == 0)
+    os << unranked;
   else
     os << "<p class=\"empty\">No hyperparameter other than the seed varies.</p>";
   os << "</div><h2>Time and energy per group</h2><div class=\"grid-plots\">\n";
