@@ -13,6 +13,9 @@
 #     SWEEP_BUDGET seconds (default 200): runs/s counts the runs finished by then; then
 #     one of its programs for 100 steps with SWEEPC_GPU_PROFILE=1: the time of each kernel
 #     and copy (runtime/cuda/LaunchProfile.h), where the next speed-up has to come from;
+#  2b. the same sweep (8 programs of 12,500 runs) with 4 programs at once on 4 CUDA
+#     streams (--streams=4, issue 8), cut at STREAMS_BUDGET seconds (default 120): its
+#     wall time against part 2's says whether overlapping programs pays on this card;
 #  3. PyTorch's baselines for the same work on the same GPU (bench/gpu/pytorch_baselines.py:
 #     bmm, bmm-wide, torch.func.vmap; the card's measured fp32 matmul peak), each cut at
 #     BUDGET seconds of training (default 40);
@@ -50,6 +53,14 @@ timeout "${SWEEP_BUDGET:-200}" "$bundle/fashion_100k" --data-dir "$data" --resul
 echo "exit status ${PIPESTATUS[0]}"
 end=$(date +%s%N)
 echo "{\"seconds\": $(((end - start) / 1000000))e-3}" >"$out/part2_wall.json"
+echo "== 2b. the same sweep, 4 programs at once (--streams=4; budget ${STREAMS_BUDGET:-120} s)"
+rm -rf "$out/part2b"
+start=$(date +%s%N)
+timeout "${STREAMS_BUDGET:-120}" "$bundle/fashion_100k" --data-dir "$data" --results "$out/part2b" \
+  --streams=4 2>&1 | tail -n 8
+echo "exit status ${PIPESTATUS[0]}"
+end=$(date +%s%N)
+echo "{\"seconds\": $(((end - start) / 1000000))e-3}" | tee "$out/part2b_wall.json"
 rm -rf "$out/profile"
 SWEEPC_GPU_PROFILE=1 timeout "${PROFILE_BUDGET:-120}" "$bundle/fashion_profile" --data-dir "$data" \
   --results "$out/profile" --no-energy --quiet 2>&1 | tee "$out/profile.txt" | head -n 40

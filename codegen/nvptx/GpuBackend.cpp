@@ -15,8 +15,9 @@ namespace {
 class GpuBackend : public CompilingBackend {
 public:
   GpuBackend(cuda::GpuRuntime &runtime, const GpuTarget &target, size_t forcedRuns,
-             uint64_t memoryCap)
-      : space(runtime), target(target), forcedRuns(forcedRuns), memoryCap(memoryCap) {
+             uint64_t memoryCap, unsigned streams)
+      : space(runtime), target(target), forcedRuns(forcedRuns), memoryCap(memoryCap),
+        streams(std::max(1u, streams)) {
     size_t total = 0;
     std::string why;
     if (!runtime.context().memory(freeBytes, total, why))
@@ -45,6 +46,8 @@ public:
       text += ", " + formatBytes(freeBytes) + " free";
     if (memoryCap)
       text += ", at most " + formatBytes(memoryCap) + " (--max-memory)";
+    if (streams > 1)
+      text += ", shared by " + std::to_string(streams) + " programs at once (--streams)";
     return text + (forcedRuns ? " (--runs-per-program)" : "");
   }
 protected:
@@ -62,21 +65,23 @@ private:
   cuda::DeviceBufferSpace space;
   GpuTarget target;
   size_t forcedRuns;
-  /// What a program may hold: 80% of the free memory, at most --max-memory.
+  /// What a program may hold: its share (one of --streams) of 80% of the
+  /// free memory, or of --max-memory when that is less.
   uint64_t budgetBytes() const {
     uint64_t budget = uint64_t(0.8 * double(freeBytes));
     if (memoryCap)
       budget = budget ? std::min(budget, memoryCap) : memoryCap;
-    return budget;
+    return budget / streams;
   }
 
   uint64_t memoryCap;
+  unsigned streams;
   size_t freeBytes = 0; ///< The device's free memory when the backend was made.
 };
 } // namespace
 
 std::unique_ptr<Backend> sweep::createGpuBackend(cuda::GpuRuntime &runtime,
                                                  const GpuTarget &target, size_t runsPerProgram,
-                                                 uint64_t memoryCap) {
-  return std::make_unique<GpuBackend>(runtime, target, runsPerProgram, memoryCap);
+                                                 uint64_t memoryCap, unsigned streams) {
+  return std::make_unique<GpuBackend>(runtime, target, runsPerProgram, memoryCap, streams);
 }

@@ -20,9 +20,11 @@ namespace sweep {
 /// The GPU backend on `runtime` for `target`. Programs hold a whole group
 /// where it fits in the device's free memory, else equal chunks that do, or
 /// `runsPerProgram` runs when it is not 0; `memoryCap` (not 0, --max-memory)
-/// caps what a program may hold.
+/// caps what the programs training at once may hold, `streams` of them
+/// (--streams), so each gets its share.
 std::unique_ptr<Backend> createGpuBackend(cuda::GpuRuntime &runtime, const GpuTarget &target,
-                                          size_t runsPerProgram = 0, uint64_t memoryCap = 0);
+                                          size_t runsPerProgram = 0, uint64_t memoryCap = 0,
+                                          unsigned streams = 1);
 
 } // namespace sweep
 

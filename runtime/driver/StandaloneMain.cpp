@@ -34,6 +34,8 @@ const char *kUsage =
     "  --data-dir=DIR      read every data file from DIR (the files' names as built)\n"
     "  --sweep=NAME        run only the sweep NAME\n"
     "  --jobs=N            programs trained at once on the CPU (default: every core)\n"
+    "  --streams=N         programs trained at once on the GPU, each on its own CUDA\n"
+    "                      stream (default 1)\n"
     "  --top=N             runs shown in the leaderboard (default 10)\n"
     "  --no-energy         no meter and no joules\n"
     "  --quiet             no progress output and no leaderboard\n"
@@ -139,7 +141,7 @@ int main(int argc, char **argv) {
        : arg == "--device" ? settings.device
        : arg == "--sweep"  ? onlySweep
                            : dataDir) = value;
-    } else if (arg == "--jobs" || arg == "--top") {
+    } else if (arg == "--jobs" || arg == "--top" || arg == "--streams") {
       unsigned number = 0;
       if (!needValue())
         return 2;
@@ -147,7 +149,12 @@ int main(int argc, char **argv) {
         std::cerr << self << ": error: " << arg << " expects a count, not '" << value << "'\n";
         return 2;
       }
-      (arg == "--jobs" ? settings.threads : settings.top) = number;
+      if (arg == "--streams" && number == 0) {
+        std::cerr << self << ": error: --streams expects at least 1\n";
+        return 2;
+      }
+      (arg == "--jobs" ? settings.threads : arg == "--top" ? settings.top : settings.streams) =
+          number;
     } else if (arg == "--resume" || arg == "--overwrite" || arg == "--quiet" ||
                arg == "--no-energy" || arg == "--list") {
       if (!flag())

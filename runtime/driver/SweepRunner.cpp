@@ -264,8 +264,8 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
 
   std::vector<RunRecord> records = store->recoveredRuns();
   TrainerOptions options;
-  // One GPU trains one program at a time; the CPU one per thread.
-  options.threads = onGpu ? 1 : cpuThreads(settings);
+  // The CPU trains a program per thread; a GPU --streams programs at once.
+  options.threads = onGpu ? std::max(1u, settings.streams) : cpuThreads(settings);
   options.compaction = !settings.noCompaction;
   options.shard = unsigned(cluster.rank());
   options.shards = unsigned(cluster.size());

@@ -31,6 +31,10 @@ struct RunSettings {
   bool energyOff = false; // No meter, no probes, no joules.
   bool noCompaction = false; // Stopped runs stay in their programs (to measure compaction).
   unsigned threads = 0;   // Programs trained at once on the CPU; 0: every core.
+  /// Programs trained at once on a GPU, each from its own thread on its own
+  /// CUDA stream (the host code creates one per call), so one program's
+  /// copies, launches and synchronizations overlap another's kernels.
+  unsigned streams = 1;
   unsigned top = 10;      // Leaderboard rows.
   uint64_t maxMemory = 0; // --max-memory (0: none); reported beside the programs' peak.
   /// cpu, cuda, auto, or "" for the sweep's `device` setting.

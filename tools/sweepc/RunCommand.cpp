@@ -52,6 +52,11 @@ cl::opt<unsigned> threads("jobs",
                           cl::desc("Programs trained at once on the CPU (default: the number "
                                    "of cores)"),
                           cl::init(0), cl::cat(runOptions()));
+cl::opt<unsigned> streams("streams",
+                          cl::desc("Programs trained at once on the GPU, each on its own CUDA "
+                                   "stream (default 1; --max-memory and the free memory are "
+                                   "shared among them)"),
+                          cl::init(1), cl::cat(runOptions()));
 cl::opt<unsigned> runsPerProgram(
     "runs-per-program",
     cl::desc("Runs trained together in one compiled program (default 0: on the CPU chosen "
@@ -102,6 +107,7 @@ RunSettings runSettings() {
   settings.energyOff = energyOff;
   settings.noCompaction = noCompaction;
   settings.threads = threads;
+  settings.streams = streams;
   settings.top = top;
   settings.device = deviceName;
   memoryCap(settings.maxMemory); // Checked when the CPU backend was made.
@@ -147,7 +153,7 @@ protected:
     gpu = device.describe();
     uint64_t cap = 0;
     memoryCap(cap); // Checked when the CPU backend was made.
-    return createGpuBackend(*runtime, target, runsPerProgram, cap);
+    return createGpuBackend(*runtime, target, runsPerProgram, cap, streams);
   }
 
 private:
@@ -167,6 +173,10 @@ std::unique_ptr<Backend> sweep::createRunBackend(const FrontEndResult &result) {
   uint64_t cap = 0;
   if (!memoryCap(cap))
     return nullptr;
+  if (streams == 0) {
+    error("--streams expects at least 1 (programs trained at once on the GPU)");
+    return nullptr;
+  }
   if (backendName == "interp") {
     if (energyOff)
       return createInterpreterBackend();
