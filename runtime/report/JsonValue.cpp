@@ -107,22 +107,23 @@ private:
       case 'b': out += '\b'; break;
       case 'f': out += '\f'; break;
       case 'u': {
-        if (at + 4 > source.size())
+        unsigned code = 0;
+        if (!hex4(code))
           return fail("a \\u escape needs four hex digits");
-        unsigned code = unsigned(std::strtoul(source.substr(at, 4).c_str(), nullptr, 16));
-        at += 4;
-        // UTF-8 of a code point in the Basic Multilingual Plane (summary.json
-        // escapes only control characters).
-        if (code < 0x80) {
-          out += char(code);
-        } else if (code < 0x800) {
-          out += char(0xC0 | (code >> 6));
-          out += char(0x80 | (code & 0x3F));
-        } else {
-          out += char(0xE0 | (code >> 12));
-          out += char(0x80 | ((code >> 6) & 0x3F));
-          out += char(0x80 | (code & 0x3F));
+        // A surrogate pair (Python's json.dump writes non-ASCII so) is one
+        // code point; a lone half becomes U+FFFD.
+        if (code >= 0xD800 && code < 0xDC00 && source.compare(at, 2, "\\u") == 0) {
+          size_t mark = at;
+          at += 2;
+          unsigned low = 0;
+          if (hex4(low) && low >= 0xDC00 && low < 0xE000)
+            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
+          else
+            at = mark;
         }
+        if (code >= 0xD800 && code < 0xE000)
+          code = 0xFFFD;
+        appendUtf8(out, code);
         break;
       }
       default: out += escape; // \" \\ \/
@@ -132,6 +133,43 @@ private:
       return fail("a string is not closed");
     ++at;
     return true;
+  }
+
+  /// Four hex digits at `at` (consumed), or false.
+  bool hex4(unsigned &code) {
+    if (at + 4 > source.size())
+      return false;
+    code = 0;
+    for (size_t i = 0; i < 4; ++i) {
+      char c = source[at + i];
+      unsigned digit = c >= '0' && c <= '9'   ? unsigned(c - '0')
+                       : c >= 'a' && c <= 'f' ? unsigned(c - 'a' + 10)
+                       : c >= 'A' && c <= 'F' ? unsigned(c - 'A' + 10)
+                                              : 16;
+      if (digit == 16)
+        return false;
+      code = code * 16 + digit;
+    }
+    at += 4;
+    return true;
+  }
+
+  static void appendUtf8(std::string &out, unsigned code) {
+    if (code < 0x80) {
+      out += char(code);
+    } else if (code < 0x800) {
+      out += char(0xC0 | (code >> 6));
+      out += char(0x80 | (code & 0x3F));
+    } else if (code < 0x10000) {
+      out += char(0xE0 | (code >> 12));
+      out += char(0x80 | ((code >> 6) & 0x3F));
+      out += char(0x80 | (code & 0x3F));
+    } else {
+      out += char(0xF0 | (code >> 18));
+      out += char(0x80 | ((code >> 12) & 0x3F));
+      out += char(0x80 | ((code >> 6) & 0x3F));
+      out += char(0x80 | (code & 0x3F));
+    }
   }
 
   bool parseArray(JsonValue &out, int depth) {

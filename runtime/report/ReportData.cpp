@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -102,9 +103,15 @@ void fillHeader(const SweepResults &results, ReportData &data) {
   for (const std::string &source : sources)
     header.joulesSource += (header.joulesSource.empty() ? "" : ", ") + source;
   if (!results.hasSummary) {
-    size_t slash = results.directory.find_last_of('/');
-    header.sweep = slash == std::string::npos ? results.directory
-                                              : results.directory.substr(slash + 1);
+    // The directory's own name, also when given as "." or "../x/".
+    std::error_code code;
+    std::string path = std::filesystem::weakly_canonical(results.directory, code).string();
+    if (code || path.empty())
+      path = results.directory;
+    while (path.size() > 1 && path.back() == '/')
+      path.pop_back();
+    size_t slash = path.find_last_of('/');
+    header.sweep = slash == std::string::npos ? path : path.substr(slash + 1);
   } else {
     header.sweep = summary["sweep"].text();
     header.source = summary["source"].text();
@@ -133,14 +140,16 @@ void findParameters(const SweepResults &results, ReportData &data) {
     parameter.name = results.settingNames[c];
     parameter.column = c;
     std::set<std::string> seen;
-    bool numeric = true;
+    bool numeric = true, missing = false;
     double lo = INFINITY, hi = -INFINITY;
     for (const ResultRun &run : results.runs) {
       const std::string &value = run.settings[c];
       if (seen.insert(value).second)
         parameter.categories.push_back(value);
       double number = 0;
-      if (parseNumber(value, number)) {
+      if (value.empty()) {
+        missing = true; // Not taken by this run: no value, not a word.
+      } else if (parseNumber(value, number)) {
         lo = std::min(lo, number);
         hi = std::max(hi, number);
       } else {
@@ -149,7 +158,8 @@ void findParameters(const SweepResults &results, ReportData &data) {
     }
     if (seen.size() < 2)
       continue;
-    parameter.numeric = numeric;
+    parameter.numeric = numeric && lo <= hi;
+    parameter.missing = parameter.numeric && missing;
     if (numeric) {
       parameter.categories.clear();
       parameter.lo = lo;
@@ -176,15 +186,18 @@ double settingNumber(const ResultRun &run, const ReportParameter &parameter) {
   return value;
 }
 
-/// 0..1 along a parameter's axis.
-double position(const ResultRun &run, const ReportParameter &parameter) {
+/// 0..1 along a parameter's axis (kMissingPosition without a value);
+/// `index` maps a word setting's values to their place.
+double position(const ResultRun &run, const ReportParameter &parameter,
+                const std::unordered_map<std::string, size_t> &index) {
   if (!parameter.numeric) {
     size_t n = parameter.categories.size();
-    auto it = std::find(parameter.categories.begin(), parameter.categories.end(),
-                        run.settings[parameter.column]);
-    return n < 2 ? 0.5 : double(it - parameter.categories.begin()) / double(n - 1);
+    auto it = index.find(run.settings[parameter.column]);
+    return n < 2 || it == index.end() ? 0.5 : double(it->second) / double(n - 1);
   }
   double value = settingNumber(run, parameter);
+  if (std::isnan(value))
+    return kMissingPosition;
   if (parameter.hi <= parameter.lo)
     return 0.5;
   if (parameter.logScale)
@@ -202,9 +215,15 @@ void buildCurves(const SweepResults &results, const std::vector<const ResultRun 
     metrics.push_back(data.rankedColumn);
   if (results.curves.empty())
     return;
+  // Curve rows of runs that runs.csv does not list (a run cut short by a
+  // kill) are not drawn, nor counted.
+  std::set<int64_t> listed;
+  for (const ResultRun &run : results.runs)
+    listed.insert(run.id);
   std::unordered_map<int64_t, std::vector<const ResultCurvePoint *>> byRun;
   for (const ResultCurvePoint &point : results.curves)
-    byRun[point.run].push_back(&point);
+    if (listed.count(point.run))
+      byRun[point.run].push_back(&point);
 
   // Which runs get a line: every run when few, else a rank-spaced sample;
   // the best kHighlighted always, strongly.
@@ -254,9 +273,10 @@ void buildCurves(const SweepResults &results, const std::vector<const ResultRun 
       panel.lines.push_back(lineOf(*it, true));
     if (sampled) {
       std::map<int64_t, std::vector<double>> byEpoch;
-      for (const ResultCurvePoint &point : results.curves)
-        if (std::isfinite(point.metrics[m]))
-          byEpoch[point.epoch].push_back(point.metrics[m]);
+      for (const auto &[run, points] : byRun)
+        for (const ResultCurvePoint *point : points)
+          if (std::isfinite(point->metrics[m]))
+            byEpoch[point->epoch].push_back(point->metrics[m]);
       for (auto &[epoch, values] : byEpoch) {
         std::sort(values.begin(), values.end());
         panel.bands.push_back(
@@ -270,7 +290,12 @@ void buildCurves(const SweepResults &results, const std::vector<const ResultRun 
         panel.bands = std::move(kept);
       }
     }
-    data.curves.push_back(std::move(panel));
+    // A metric curves.csv lacks (or never finite) gets no empty panel.
+    bool drawn = !panel.bands.empty();
+    for (const CurveLine &line : panel.lines)
+      drawn |= !line.points.empty();
+    if (drawn)
+      data.curves.push_back(std::move(panel));
   }
 }
 
@@ -282,20 +307,25 @@ void buildScatters(const std::vector<const ResultRun *> &ranked, ReportData &dat
     panel.xName = parameter->name;
     panel.yName = data.rankedBy;
     panel.logX = parameter->logScale;
-    panel.runs = ranked.size();
+    // Runs without a value of the setting (it belongs to an alternative they
+    // did not take) have no place on its axis.
+    for (const ResultRun *run : ranked)
+      panel.runs += !std::isnan(settingNumber(*run, *parameter));
     for (auto it = picked.rbegin(); it != picked.rend(); ++it) {
       const ResultRun *run = ranked[*it];
-      panel.points.push_back(
-          {settingNumber(*run, *parameter), run->metrics[data.rankedColumn], run->id});
+      double x = settingNumber(*run, *parameter);
+      if (!std::isnan(x))
+        panel.points.push_back({x, run->metrics[data.rankedColumn], run->id});
     }
     data.byParameter.push_back(std::move(panel));
   }
 }
 
 void buildPareto(const std::vector<const ResultRun *> &ranked, ReportData &data) {
+  // summary.json's rule: every ranked run with finite joules.
   std::vector<const ResultRun *> metered;
   for (const ResultRun *run : ranked)
-    if (std::isfinite(run->joules) && run->joules > 0)
+    if (std::isfinite(run->joules))
       metered.push_back(run);
   if (metered.empty())
     return;
@@ -312,7 +342,7 @@ void buildPareto(const std::vector<const ResultRun *> &ranked, ReportData &data)
   }
   // Joules of runs of different sizes span decades; a linear axis would
   // crowd the small ones into a corner.
-  panel.logJoules = hi / lo >= 30;
+  panel.logJoules = lo > 0 && hi / lo >= 30;
   std::vector<size_t> picked = evenlySpaced(metered.size(), kMaxPoints);
   for (auto it = picked.rbegin(); it != picked.rend(); ++it)
     panel.points.push_back({metered[*it]->joules, metered[*it]->metrics[column], metered[*it]->id});
@@ -345,13 +375,17 @@ void buildParallel(const std::vector<const ResultRun *> &ranked, ReportData &dat
     panel.metricLo = std::min(panel.metricLo, run->metrics[column]);
     panel.metricHi = std::max(panel.metricHi, run->metrics[column]);
   }
+  std::vector<std::unordered_map<std::string, size_t>> indices(panel.axes.size());
+  for (size_t a = 0; a < panel.axes.size(); ++a)
+    for (size_t k = 0; k < panel.axes[a].categories.size(); ++k)
+      indices[a][panel.axes[a].categories[k]] = k;
   std::vector<size_t> picked = evenlySpaced(ranked.size(), kMaxLines);
   for (auto it = picked.rbegin(); it != picked.rend(); ++it) {
     const ResultRun *run = ranked[*it];
     ParallelLine line;
     line.run = run->id;
-    for (const ReportParameter &axis : panel.axes)
-      line.positions.push_back(position(*run, axis));
+    for (size_t a = 0; a < panel.axes.size(); ++a)
+      line.positions.push_back(position(*run, panel.axes[a], indices[a]));
     double value = run->metrics[column];
     double span = panel.metricHi - panel.metricLo;
     double up = span > 0 ? (value - panel.metricLo) / span : 0.5;
@@ -485,7 +519,7 @@ void sweep::printReportData(std::ostream &os, const ReportData &data) {
     os << "parameter " << p.name;
     if (p.numeric)
       os << " numeric" << (p.logScale ? " log" : " linear") << " lo=" << number(p.lo)
-         << " hi=" << number(p.hi);
+         << " hi=" << number(p.hi) << (p.missing ? " missing" : "");
     else
       os << " categories=" << p.categories.size();
     os << "\n";

@@ -12,7 +12,9 @@
 //    spaced in rank; the best kHighlighted runs are always drawn strongly;
 //  - a curve of more than kMaxEpochPoints epochs keeps that many, evenly
 //    spaced, the last included (and so do the percentile bands);
-//  - the Pareto front is computed over every run, not the sample;
+//  - the Pareto front is computed over every run, not the sample (at most
+//    kMaxFrontPoints of it are drawn, evenly spaced along it);
+//  - a setting of words labels at most kMaxCategoryLabels of its values;
 //  - groups beyond kMaxGroups are summed into one "other groups" bar.
 // `sweepc report --data` prints this as text, for golden tests.
 //
@@ -40,6 +42,10 @@ constexpr size_t kLeaderboardRows = 50;
 constexpr size_t kMaxGroups = 40;
 constexpr size_t kMaxParameterPlots = 8;
 constexpr size_t kMaxEpochPoints = 200;
+constexpr size_t kMaxFrontPoints = 500;    // Pareto front points drawn (all in the data).
+constexpr size_t kMaxCategoryLabels = 12; // Labels on a parallel axis of words.
+/// Where a run without a value of a setting sits on a parallel axis (below it).
+constexpr double kMissingPosition = -0.12;
 
 struct ReportHeader {
   std::string sweep, source, started, finished, host, device, backend;
@@ -60,7 +66,10 @@ struct ReportParameter {
   bool numeric = false;
   bool logScale = false;             // summary.json's log_scale (logspace, loguniform).
   std::vector<std::string> categories; // Non-numeric: the values, in first-seen order.
-  double lo = 0, hi = 0;             // Numeric: the range.
+  double lo = 0, hi = 0;             // Numeric: the range of the runs that have a value.
+  /// Numeric, and some runs have no value (an empty field: a setting of an
+  /// alternative the run did not take, as optimizer.momentum for adam).
+  bool missing = false;
 };
 
 struct LeaderboardRow {

@@ -33,6 +33,17 @@ std::string fixed(double value, const char *format) {
   return text;
 }
 
+/// `text` cut to at most `bytes` (and an ellipsis), at a UTF-8 character
+/// boundary so that the page stays valid UTF-8.
+std::string clip(const std::string &text, size_t bytes) {
+  if (text.size() <= bytes)
+    return text;
+  size_t cut = bytes - 1;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
+    --cut;
+  return text.substr(0, cut) + "…";
+}
+
 std::string slug(const std::string &text) {
   std::string out;
   for (char c : text)
@@ -295,22 +306,30 @@ void writePareto(std::ostringstream &os, const ReportData &data) {
   for (const ScatterPoint &p : panel.points)
     plot.dot(p.x, p.y, "pg", "run " + std::to_string(p.run));
   // The front as a staircase: each step holds its metric until the next run.
+  // A front of thousands of runs (accuracy that always rises with joules)
+  // is drawn through kMaxFrontPoints of them, evenly spaced along it.
+  std::vector<ScatterPoint> front;
+  for (size_t index : evenlySpaced(panel.front.size(), kMaxFrontPoints))
+    front.push_back(panel.front[index]);
   std::vector<std::pair<double, double>> steps;
-  for (size_t i = 0; i < panel.front.size(); ++i) {
+  for (size_t i = 0; i < front.size(); ++i) {
     if (i)
-      steps.push_back({panel.front[i].x, panel.front[i - 1].y});
-    steps.push_back({panel.front[i].x, panel.front[i].y});
+      steps.push_back({front[i].x, front[i - 1].y});
+    steps.push_back({front[i].x, front[i].y});
   }
   plot.line(steps, kHighlightColours[0], 1.8, 1, "Pareto front", "front");
-  for (const ScatterPoint &p : panel.front)
+  for (const ScatterPoint &p : front)
     plot.circle(p.x, p.y, 4.5, kHighlightColours[0], 1,
                 "run " + std::to_string(p.run) + ": " + shortNumber(p.y) + " for " +
                     shortNumber(p.x) + " J");
   plot.legend({{"#8a93a3", "runs"}, {kHighlightColours[0], "Pareto front"}});
   std::string text = "Each run's " + escapeXml(panel.metric) +
                      " against its joules. In red, the Pareto front over every run (" +
-                     count(panel.front.size()) +
-                     " runs): none is beaten on the metric for the same energy or less. ";
+                     count(panel.front.size()) + " runs" +
+                     (front.size() < panel.front.size()
+                          ? ", " + count(front.size()) + " of them drawn, evenly spaced along it"
+                          : "") +
+                     "): none is beaten on the metric for the same energy or less. ";
   text += panel.points.size() < panel.runs
               ? count(panel.points.size()) + " of " + count(panel.runs) +
                     " runs drawn in grey, evenly spaced in rank."
@@ -323,7 +342,7 @@ void writePareto(std::ostringstream &os, const ReportData &data) {
 
 void writeParallel(std::ostringstream &os, const ReportData &data) {
   const ParallelPanel &panel = data.parallel;
-  const double width = 960, height = 340, top = 40, bottom = 300, left = 60, right = 900;
+  const double width = 960, height = 340, top = 40, bottom = 276, left = 60, right = 900;
   size_t axes = panel.axes.size() + 1;
   auto axisX = [&](size_t a) { return left + (right - left) * double(a) / double(axes - 1); };
   auto y = [&](double position) { return bottom - position * (bottom - top); };
@@ -352,15 +371,24 @@ void writeParallel(std::ostringstream &os, const ReportData &data) {
     if (a + 1 < axes) {
       const ReportParameter &p = panel.axes[a];
       name = p.name + (p.logScale ? " (log)" : "");
-      topLabel = p.numeric ? shortNumber(p.hi) : p.categories.back();
-      bottomLabel = p.numeric ? shortNumber(p.lo) : p.categories.front();
-      if (!p.numeric && p.categories.size() > 2)
-        for (size_t c = 1; c + 1 < p.categories.size(); ++c) {
-          double at = y(double(c) / double(p.categories.size() - 1));
+      auto word = [](const std::string &value) { return value.empty() ? "n/a" : value; };
+      topLabel = p.numeric ? shortNumber(p.hi) : word(p.categories.back());
+      bottomLabel = p.numeric ? shortNumber(p.lo) : word(p.categories.front());
+      // The words between, at most kMaxCategoryLabels of them.
+      size_t n = p.categories.size();
+      if (!p.numeric && n > 2)
+        for (size_t c : evenlySpaced(n, kMaxCategoryLabels)) {
+          if (c == 0 || c + 1 == n)
+            continue;
+          double at = y(double(c) / double(n - 1));
           std::snprintf(text, sizeof text, "%.1f", at);
           svg << "<text class=\"tick\" x=\"" << x + 4 << "\" y=\"" << text << "\">"
-              << escapeXml(p.categories[c]) << "</text>";
+              << escapeXml(clip(word(p.categories[c]), 24)) << "</text>";
         }
+      if (p.missing) {
+        std::snprintf(text, sizeof text, "%.1f", y(kMissingPosition) + 4);
+        svg << "<text class=\"tick\" x=\"" << x + 4 << "\" y=\"" << text << "\">n/a</text>";
+      }
     } else {
       name = data.rankedBy;
       bool higher = data.higherIsBetter;
@@ -371,8 +399,8 @@ void writeParallel(std::ostringstream &os, const ReportData &data) {
         << "\" y2=\"" << bottom << "\"/><text class=\"axis-title\" x=\"" << x
         << "\" y=\"20\" text-anchor=\"middle\">" << escapeXml(name)
         << "</text><text class=\"tick\" x=\"" << x + 4 << "\" y=\"" << top + 4 << "\">"
-        << escapeXml(topLabel) << "</text><text class=\"tick\" x=\"" << x + 4 << "\" y=\""
-        << bottom + 14 << "\">" << escapeXml(bottomLabel) << "</text>";
+        << escapeXml(clip(topLabel, 24)) << "</text><text class=\"tick\" x=\"" << x + 4
+        << "\" y=\"" << bottom + 14 << "\">" << escapeXml(clip(bottomLabel, 24)) << "</text>";
   }
   svg << "<text class=\"legend\" x=\"" << left << "\" y=\"330\">colour: rank by "
       << escapeXml(data.rankedBy) << " (yellow best, purple worst); the best at the top of the "
@@ -407,11 +435,10 @@ void writeGroups(std::ostringstream &os, const ReportData &data) {
   for (size_t i = 0; i < data.groups.size(); ++i) {
     const GroupBar &bar = data.groups[i];
     double y = top + rowHeight * double(i);
-    double secondsLength = maxSeconds > 0 ? barWidth * bar.seconds / maxSeconds : 0;
-    double joulesLength = maxJoules > 0 ? barWidth * bar.joules / maxJoules : 0;
-    std::string label = bar.label + " (" + count(bar.runs) + " runs)";
-    if (label.size() > 52)
-      label = label.substr(0, 51) + "…";
+    // Negative sums (a meter's glitch) draw no bar, not a negative width.
+    double secondsLength = maxSeconds > 0 ? barWidth * std::max(0.0, bar.seconds) / maxSeconds : 0;
+    double joulesLength = maxJoules > 0 ? barWidth * std::max(0.0, bar.joules) / maxJoules : 0;
+    std::string label = clip(bar.label + " (" + count(bar.runs) + " runs)", 52);
     std::snprintf(text, sizeof text, "%.1f", y + 12);
     svg << "<text class=\"bar-label\" x=\"" << labelWidth - 8 << "\" y=\"" << text
         << "\" text-anchor=\"end\">" << escapeXml(label) << "<title>" << escapeXml(bar.label)

@@ -10,39 +10,66 @@ using namespace sweep;
 
 Scale::Scale(double lo, double hi, bool log, double from, double to)
     : from(from), to(to), log(log) {
-  if (!std::isfinite(lo) || !std::isfinite(hi) || (log && (lo <= 0 || hi <= 0))) {
-    lo = log ? 1 : 0;
-    hi = log ? 10 : 1;
-  }
   if (log) {
-    double a = std::log10(lo), b = std::log10(hi);
-    double pad = b > a ? (b - a) * 0.04 : 0.5;
-    low = std::pow(10.0, a - pad);
-    high = std::pow(10.0, b + pad);
-  } else {
-    double pad = hi > lo ? (hi - lo) * 0.04 : (lo == 0 ? 1 : std::fabs(lo) * 0.1);
-    low = lo - pad;
-    high = hi + pad;
+    // Kept as decades (log10), clamped to what a double holds: 1e-320 J or
+    // 1e300 must not turn into 0 or inf on the way.
+    double a = lo > 0 && std::isfinite(lo) ? std::log10(lo) : NAN;
+    double b = hi > 0 && std::isfinite(hi) ? std::log10(hi) : NAN;
+    if (!std::isfinite(a) || !std::isfinite(b)) {
+      a = 0;
+      b = 1;
+    }
+    a = std::clamp(a, -300.0, 300.0);
+    b = std::clamp(b, a, 300.0);
+    double pad = b - a > 1e-9 ? (b - a) * 0.04 : 0.5;
+    lowExp = a - pad;
+    highExp = b + pad;
+    low = std::pow(10.0, lowExp);
+    high = std::pow(10.0, highExp);
+    return;
   }
+  if (!std::isfinite(lo) || !std::isfinite(hi)) {
+    lo = 0;
+    hi = 1;
+  }
+  lo = std::clamp(lo, -1e300, 1e300);
+  hi = std::clamp(hi, lo, 1e300);
+  // Values a few ulps apart (0.3 and 0.30000000000000004) are one value: a
+  // span below the doubles' resolution gets a visible width instead.
+  double magnitude = std::max(std::fabs(lo), std::fabs(hi));
+  double pad = hi - lo > 1e-9 * magnitude && hi > lo ? (hi - lo) * 0.04
+                                                      : (magnitude == 0 ? 1 : magnitude * 0.1);
+  low = lo - pad;
+  high = hi + pad;
 }
 
 double Scale::operator()(double value) const {
-  double t = log ? (std::log10(value) - std::log10(low)) / (std::log10(high) - std::log10(low))
-                 : (value - low) / (high - low);
+  double t;
+  if (log) {
+    double exponent = value > 0 ? std::clamp(std::log10(value), -400.0, 400.0) : lowExp;
+    t = (exponent - lowExp) / (highExp - lowExp);
+  } else {
+    t = (value - low) / (high - low);
+  }
   return from + t * (to - from);
 }
 
 std::vector<double> Scale::ticks() const {
   std::vector<double> out;
   if (log) {
-    int first = int(std::ceil(std::log10(low) - 1e-9)), last = int(std::floor(std::log10(high) + 1e-9));
+    int first = int(std::ceil(lowExp - 1e-9)), last = int(std::floor(highExp + 1e-9));
+    // At most about 8 labels: every decade, or every k-th over a wide range.
+    int every = std::max(1, (last - first + 8) / 8);
     bool fine = last - first < 2;
-    for (int e = first - 1; e <= last; ++e)
+    for (int e = first - 1; e <= last; ++e) {
+      if (!fine && (e - first) % every != 0)
+        continue;
       for (double m : fine ? std::vector<double>{1, 2, 5} : std::vector<double>{1}) {
-        double v = m * std::pow(10.0, e);
-        if (v >= low && v <= high)
-          out.push_back(v);
+        double exponent = std::log10(m) + e;
+        if (exponent >= lowExp && exponent <= highExp)
+          out.push_back(m * std::pow(10.0, e));
       }
+    }
     return out;
   }
   double span = high - low;
@@ -52,8 +79,15 @@ std::vector<double> Scale::ticks() const {
       step *= m;
       break;
     }
-  for (double v = std::ceil(low / step) * step; v <= high + step * 1e-9; v += step)
+  // Counted, not accumulated: adding a step too small to move the value
+  // would loop for ever.
+  double first = std::ceil(low / step);
+  for (int k = 0; k <= 12; ++k) {
+    double v = (first + k) * step;
+    if (v > high + step * 1e-9)
+      break;
     out.push_back(std::fabs(v) < step * 1e-9 ? 0 : v);
+  }
   return out;
 }
 
@@ -62,7 +96,7 @@ std::string sweep::shortNumber(double value) {
     return std::isnan(value) ? "–" : (value > 0 ? "∞" : "-∞");
   char text[32];
   double magnitude = std::fabs(value);
-  if (magnitude >= 1e6 || (magnitude > 0 && magnitude < 1e-3))
+  if (magnitude >= 999.5e3 || (magnitude > 0 && magnitude < 1e-3))
     std::snprintf(text, sizeof text, "%.2g", value);
   else if (magnitude >= 1e4)
     std::snprintf(text, sizeof text, "%.3gk", value / 1e3);

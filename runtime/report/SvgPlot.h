@@ -31,6 +31,7 @@ public:
 
 private:
   double low = 0, high = 1, from = 0, to = 1;
+  double lowExp = 0, highExp = 1; // log10 of the domain, on a log axis.
   bool log = false;
 };
 

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 using namespace sweep;
@@ -63,6 +64,10 @@ bool csvRecords(const std::string &path, std::vector<std::string> &records, bool
     return false;
   records = completeCsvRecords(text);
   cut = !text.empty() && text.back() != '\n';
+  // Files that went through Windows tools end their lines with \r\n.
+  for (std::string &record : records)
+    if (!record.empty() && record.back() == '\r')
+      record.pop_back();
   return true;
 }
 
@@ -108,6 +113,8 @@ bool sweep::readSweepResults(const std::string &directory, SweepResults &results
   long joulesSource = indexOf(header, "joules_source", size_t(seconds));
 
   std::vector<std::string> fields;
+  std::set<int64_t> seen;
+  size_t duplicates = 0;
   for (size_t r = 1; r < records.size(); ++r) {
     size_t line = r + 1;
     if (!parseCsvRecord(records[r], fields))
@@ -133,8 +140,16 @@ bool sweep::readSweepResults(const std::string &directory, SweepResults &results
     run.joules = joules >= 0 ? numberField(fields[size_t(joules)]) : NAN;
     if (joulesSource >= 0)
       run.joulesSource = fields[size_t(joulesSource)];
+    // sweepc writes a run once; files concatenated by hand may not.
+    if (!seen.insert(run.id).second) {
+      duplicates++;
+      continue;
+    }
     results.runs.push_back(std::move(run));
   }
+  if (duplicates)
+    results.notes.push_back("runs.csv lists " + std::to_string(duplicates) +
+                            " run id(s) more than once: the first row of each is shown");
   if (cut)
     results.notes.push_back("runs.csv ends in a cut line (an interrupted write), left out");
 

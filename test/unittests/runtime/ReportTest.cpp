@@ -6,6 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+
 using namespace sweep;
 
 TEST(JsonValue, ReadsWhatSummaryJsonHolds) {
@@ -28,6 +31,16 @@ TEST(JsonValue, ReadsWhatSummaryJsonHolds) {
   EXPECT_EQ(value["list"][9].number(42), 42);
 }
 
+// Python's json.dump escapes what is not ASCII, a character beyond the
+// Basic Multilingual Plane as a surrogate pair: one code point in UTF-8.
+TEST(JsonValue, JoinsSurrogatePairs) {
+  JsonValue value;
+  std::string error;
+  ASSERT_TRUE(JsonValue::parse(R"(["s\ud83d\ude00", "\ud83d alone"])", value, error)) << error;
+  EXPECT_EQ(value[0].text(), "s\xf0\x9f\x98\x80");
+  EXPECT_EQ(value[1].text(), "\xef\xbf\xbd alone"); // U+FFFD.
+}
+
 TEST(JsonValue, SaysWhereTheTextIsNotJson) {
   JsonValue value;
   std::string error;
@@ -39,6 +52,8 @@ TEST(JsonValue, SaysWhereTheTextIsNotJson) {
   EXPECT_EQ(error, "line 1, column 4: text after the JSON value");
   EXPECT_FALSE(JsonValue::parse("\"open", value, error));
   EXPECT_EQ(error, "line 1, column 6: a string is not closed");
+  EXPECT_FALSE(JsonValue::parse("\"\\u00zz\"", value, error));
+  EXPECT_EQ(error, "line 1, column 4: a \\u escape needs four hex digits");
   EXPECT_FALSE(JsonValue::parse(std::string(100, '['), value, error));
   EXPECT_NE(error.find("nested too deeply"), std::string::npos);
 }
@@ -70,6 +85,15 @@ TEST(Report, ScalesPutRoundTicksInsideTheirDomain) {
   std::vector<double> fine = narrow.ticks();
   EXPECT_NE(std::find(fine.begin(), fine.end(), 5.0), fine.end());
   EXPECT_NE(std::find(fine.begin(), fine.end(), 20.0), fine.end());
+  // Values one ulp apart (once an endless loop): a few ticks, finite.
+  std::vector<double> close = Scale(0.3, 0.30000000000000004, false, 0, 100).ticks();
+  EXPECT_FALSE(close.empty());
+  EXPECT_LE(close.size(), 13u);
+  // Decades beyond what pow() keeps: finite pixels, a handful of ticks.
+  Scale extreme(1e-320, 1e300, true, 0, 100);
+  EXPECT_TRUE(std::isfinite(extreme(1e-320)));
+  EXPECT_TRUE(std::isfinite(extreme(1e300)));
+  EXPECT_LE(extreme.ticks().size(), 12u);
   // An empty or impossible domain still draws.
   EXPECT_FALSE(Scale(3, 3, false, 0, 100).ticks().empty());
   EXPECT_FALSE(Scale(-1, 5, true, 0, 100).ticks().empty());
