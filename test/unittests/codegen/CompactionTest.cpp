@@ -9,14 +9,13 @@
 //===----------------------------------------------------------------------===//
 
 #include "../runtime/JobFixture.h"
+#include "../runtime/TrainFixture.h"
 #include "codegen/cpu/CpuBackend.h"
 #include "runtime/exec/Trainer.h"
 
 #include <algorithm>
 #include <atomic>
 #include <cmath>
-#include <fstream>
-#include <sstream>
 
 using namespace sweep;
 using namespace sweep::testing;
@@ -89,38 +88,14 @@ struct Result {
 };
 
 Result trainPruned(const SweepJob &job, bool compaction, const std::string &dir) {
-  Result result;
-  std::string error;
-  std::vector<Dataset> datasets(1);
-  EXPECT_TRUE(loadDataset(job.datasets[0], datasets[0], error)) << error;
-  std::vector<MetricColumn> metrics = metricColumns(job.metrics, true, true);
-  Ranking ranking = chooseRanking(metrics);
-  auto store = ResultsStore::open(dir, job, metrics, ResultsStore::Mode::Fresh, error);
-  EXPECT_TRUE(store) << error;
-  if (!store)
-    return result;
   EagerBackend backend;
-  Progress progress(Progress::Mode::Quiet, job.name, job.runs.size(), 0, 0, "", false);
   // Programs report their work to an energy ledger only.
   EnergyLedger ledger(openModelMeter(EnergyModel::cpu(), "a test"), 0.2);
   TrainerOptions options;
   options.compaction = compaction;
   options.energy = &ledger;
-  EXPECT_TRUE(trainSweep(job, datasets, backend, *store, metrics, ranking, progress, options,
-                         result.records, error))
-      << error;
-  std::sort(result.records.begin(), result.records.end(),
-            [](const RunRecord &a, const RunRecord &b) { return a.id < b.id; });
-  std::ifstream in(dir + "/curves.csv");
-  std::stringstream text;
-  text << in.rdbuf();
-  // Rows without their last field (seconds since the run started).
-  std::string line;
-  while (std::getline(text, line))
-    result.curves += line.substr(0, line.rfind(',')) + "\n";
-  result.gathers = backend.gathers;
-  result.flops = backend.flops;
-  return result;
+  TrainedSweep trained = trainJob(job, backend, options, dir);
+  return {trained.records, trained.curves, backend.gathers, backend.flops};
 }
 } // namespace
 

@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "../runtime/JobFixture.h"
+#include "../runtime/TrainFixture.h"
 #include "codegen/cpu/CpuBackend.h"
 #include "codegen/cpu/JitCompiler.h"
 #include "runtime/exec/CompiledProgram.h"
@@ -20,11 +21,9 @@
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <map>
 #include <mutex>
 #include <set>
-#include <sstream>
 
 using namespace sweep;
 using namespace sweep::testing;
@@ -116,46 +115,20 @@ public:
 };
 
 struct Result {
-  std::vector<RunRecord> records;
-  std::string curves;
+  TrainedSweep trained;
   int mostAtOnce = 0;
   size_t leftBlocks = 0;
 };
 
 Result trainWith(const SweepJob &job, unsigned programsAtOnce, const std::string &dir) {
   Result result;
-  std::string error;
-  std::vector<Dataset> datasets(1);
-  EXPECT_TRUE(loadDataset(job.datasets[0], datasets[0], error)) << error;
-  std::vector<MetricColumn> metrics = metricColumns(job.metrics, true, true);
-  Ranking ranking = chooseRanking(metrics);
-  auto store = ResultsStore::open(dir, job, metrics, ResultsStore::Mode::Fresh, error);
-  EXPECT_TRUE(store) << error;
-  if (!store)
-    return result;
-  {
-    StagedChunksBackend backend;
-    Progress progress(Progress::Mode::Quiet, job.name, job.runs.size(), 0, 0, "", false);
-    TrainerOptions options;
-    options.threads = programsAtOnce;
-    EXPECT_TRUE(trainSweep(job, datasets, backend, *store, metrics, ranking, progress, options,
-                           result.records, error))
-        << error;
-    result.mostAtOnce = backend.most;
-    backend.cache.clear();
-    result.leftBlocks = backend.space.live.size();
-  }
-  std::sort(result.records.begin(), result.records.end(),
-            [](const RunRecord &a, const RunRecord &b) { return a.id < b.id; });
-  // curves.csv without its last field (seconds since the run started), by run.
-  std::ifstream in(dir + "/curves.csv");
-  std::vector<std::string> lines;
-  std::string line;
-  while (std::getline(in, line))
-    lines.push_back(line.substr(0, line.rfind(',')));
-  std::sort(lines.begin(), lines.end());
-  for (const std::string &row : lines)
-    result.curves += row + "\n";
+  StagedChunksBackend backend;
+  TrainerOptions options;
+  options.threads = programsAtOnce;
+  result.trained = trainJob(job, backend, options, dir);
+  result.mostAtOnce = backend.most;
+  backend.cache.clear();
+  result.leftBlocks = backend.space.live.size();
   return result;
 }
 } // namespace
@@ -167,15 +140,16 @@ TEST(ConcurrentPrograms, OffTheHostTrainAsOneAtATime) {
   SweepJob job = blobsJob(rates, 2);
   Result one = trainWith(job, 1, freshDirectory("one-at-a-time"));
   Result four = trainWith(job, 4, freshDirectory("four-at-once"));
-  ASSERT_EQ(one.records.size(), rates.size());
-  ASSERT_EQ(four.records.size(), rates.size());
+  const std::vector<RunRecord> &a = one.trained.records, &b = four.trained.records;
+  ASSERT_EQ(a.size(), rates.size());
+  ASSERT_EQ(b.size(), rates.size());
   EXPECT_EQ(one.mostAtOnce, 1);
   EXPECT_GE(four.mostAtOnce, 2) << "the 6 programs never trained at the same time";
   for (size_t r = 0; r < rates.size(); ++r) {
-    EXPECT_EQ(one.records[r].status, four.records[r].status) << "run " << r;
-    EXPECT_EQ(one.records[r].metrics, four.records[r].metrics) << "run " << r;
+    EXPECT_EQ(a[r].status, b[r].status) << "run " << r;
+    EXPECT_EQ(a[r].metrics, b[r].metrics) << "run " << r;
   }
-  EXPECT_EQ(one.curves, four.curves);
+  EXPECT_EQ(one.trained.curves, four.trained.curves);
   EXPECT_EQ(one.leftBlocks, 0u);
   EXPECT_EQ(four.leftBlocks, 0u);
 }
