@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <set>
 #include <sstream>
 
 using namespace sweep;
@@ -262,7 +263,7 @@ void writeCurves(std::ostringstream &os, const CurvePanel &panel, const ReportDa
   else
     text += "; " + count(faint) + " of " + count(panel.runsWithCurves) +
             " runs in grey, evenly spaced in rank; the band is the 10th to 90th percentile of "
-            "all runs per epoch and the dashed line their median.";
+            "the runs that trained each epoch and the dashed line their median.";
   os << "<figure>" << plot.finish() << caption(escapeXml(text)) << "</figure>\n";
 }
 
@@ -275,18 +276,26 @@ void writeScatter(std::ostringstream &os, const ScatterPanel &panel, const Repor
   SvgPlot plot("by-" + slug(panel.xName), data.rankedBy + " against " + panel.xName);
   plot.axes(xLo, xHi, panel.logX, panel.xName, yLo, yHi, false, data.rankedBy);
   size_t n = panel.points.size();
+  // A grid's few values put its runs in columns: spread each column a little
+  // (by run id, so the picture is the same every time) to show how many.
+  std::set<double> values;
+  for (const ScatterPoint &p : panel.points)
+    values.insert(p.x);
+  bool columns = values.size() <= 20 && n > values.size();
   for (size_t i = 0; i < n; ++i) {
     const ScatterPoint &p = panel.points[i];
     bool best = i + 1 == n;
+    double jitter = columns ? double(uint64_t(p.run) * 2654435761u % 1000) / 1000 * 12 - 6 : 0;
     if (best)
       plot.circle(p.x, p.y, 5, kHighlightColours[0], 1, "best: run " + std::to_string(p.run));
     else
-      plot.dot(p.x, p.y, "pt", "run " + std::to_string(p.run));
+      plot.dot(p.x, p.y, "pt", "run " + std::to_string(p.run), jitter);
   }
   std::string text = escapeXml(data.rankedBy) + " of each run against " + escapeXml(panel.xName) +
                      (panel.logX ? " (a log axis: the sweep spans it with logspace or loguniform)"
                                  : "") +
-                     "; the best run in red. ";
+                     "; the best run in red" +
+                     (columns ? ", each column spread sideways to show its runs. " : ". ");
   text += n < panel.runs ? count(n) + " of " + count(panel.runs) +
                                " ranked runs drawn, evenly spaced in rank."
                          : "Every ranked run (" + count(panel.runs) + ").";

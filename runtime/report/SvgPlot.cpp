@@ -185,10 +185,10 @@ void SvgPlot::circle(double x, double y, double radius, const std::string &fill,
   body += tooltip.empty() ? "/>" : "><title>" + escapeXml(tooltip) + "</title></circle>";
 }
 
-void SvgPlot::dot(double x, double y, const char *cls, const std::string &tooltip) {
+void SvgPlot::dot(double x, double y, const char *cls, const std::string &tooltip, double dx) {
   if (!std::isfinite(x) || !std::isfinite(y))
     return;
-  body += std::string("<circle class=\"") + cls + "\" cx=\"" + px(xScale(x)) + "\" cy=\"" +
+  body += std::string("<circle class=\"") + cls + "\" cx=\"" + px(xScale(x) + dx) + "\" cy=\"" +
           px(yScale(y)) + "\" r=\"3\"><title>" + escapeXml(tooltip) + "</title></circle>";
 }
 

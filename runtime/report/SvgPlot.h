@@ -64,7 +64,9 @@ public:
               const std::string &tooltip);
   /// A small point (radius 3) styled by CSS class `cls`: the many points of
   /// a large sweep, in as few bytes as a tooltip allows.
-  void dot(double x, double y, const char *cls, const std::string &tooltip);
+  /// `dx` shifts it sideways by that many pixels (jitter: runs that share a
+  /// setting's value would otherwise hide each other in one column).
+  void dot(double x, double y, const char *cls, const std::string &tooltip, double dx = 0);
   /// A polyline through points (x, y) clipped to the frame.
   void line(const std::vector<std::pair<double, double>> &points, const std::string &stroke,
             double width, double opacity, const std::string &tooltip, const std::string &cls);
