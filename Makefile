@@ -44,10 +44,12 @@ bench: build
 	/usr/bin/python3 bench/interp_vs_pytorch.py --build $(BUILD_DIR)
 	/usr/bin/python3 bench/cpu_vs_pytorch.py --build $(BUILD_DIR)
 
-# Builds the libFuzzer target with clang and runs it; see test/fuzz/README.md.
+# Builds a libFuzzer target (FUZZ_TARGET: frontend or report) with clang and runs it;
+# see test/fuzz/README.md.
 FUZZ_SECONDS ?= 60
+FUZZ_TARGET ?= frontend
 fuzz: deps
-	bash test/fuzz/run.sh $(FUZZ_SECONDS)
+	bash test/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGET)
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -55,20 +55,15 @@ long indexOf(const std::vector<std::string> &header, const std::string &name, si
   return -1;
 }
 
-/// The records of a CSV file and whether its last line was cut (an
+/// The records of a CSV file's text and whether its last line was cut (an
 /// interrupted write: resuming rewrites it, the report leaves it out).
-bool csvRecords(const std::string &path, std::vector<std::string> &records, bool &cut,
-                std::string &error) {
-  std::string text;
-  if (!readText(path, text, error))
-    return false;
+void csvRecords(const std::string &text, std::vector<std::string> &records, bool &cut) {
   records = completeCsvRecords(text);
   cut = !text.empty() && text.back() != '\n';
   // Files that went through Windows tools end their lines with \r\n.
   for (std::string &record : records)
     if (!record.empty() && record.back() == '\r')
       record.pop_back();
-  return true;
 }
 
 std::string lineError(const std::string &path, size_t line, const std::string &what) {
@@ -78,16 +73,28 @@ std::string lineError(const std::string &path, size_t line, const std::string &w
 
 bool sweep::readSweepResults(const std::string &directory, SweepResults &results,
                              std::string &error) {
+  SweepFiles files;
+  files.directory = directory;
+  if (!readText(directory + "/runs.csv", files.runs, error)) {
+    error = "no results to report in '" + directory + "': " + error +
+            " (give a sweep's directory, <results>/<sweep>)";
+    return false;
+  }
+  files.hasCurves = readText(directory + "/curves.csv", files.curves, files.curvesProblem);
+  std::string absent; // A sweep still running has no summary.json: not an error.
+  files.hasSummary = readText(directory + "/summary.json", files.summary, absent);
+  return parseSweepResults(files, results, error);
+}
+
+bool sweep::parseSweepResults(const SweepFiles &files, SweepResults &results,
+                              std::string &error) {
+  const std::string &directory = files.directory;
   results = SweepResults();
   results.directory = directory;
   std::string runsPath = directory + "/runs.csv";
   std::vector<std::string> records;
   bool cut = false;
-  if (!csvRecords(runsPath, records, cut, error)) {
-    error = "no results to report in '" + directory + "': " + error +
-            " (give a sweep's directory, <results>/<sweep>)";
-    return false;
-  }
+  csvRecords(files.runs, records, cut);
   if (records.empty())
     return error = lineError(runsPath, 1, "no header line"), false;
   std::vector<std::string> header;
@@ -157,8 +164,10 @@ bool sweep::readSweepResults(const std::string &directory, SweepResults &results
   // runs without curves draws no learning curves.
   std::string curvesPath = directory + "/curves.csv";
   std::string problem;
-  if (!csvRecords(curvesPath, records, cut, problem)) {
-    results.notes.push_back("no curves.csv (" + problem + "): no learning curves");
+  if (files.hasCurves)
+    csvRecords(files.curves, records, cut);
+  if (!files.hasCurves) {
+    results.notes.push_back("no curves.csv (" + files.curvesProblem + "): no learning curves");
   } else if (!records.empty()) {
     if (!parseCsvRecord(records[0], header) || header.size() < 2 || header[0] != "run" ||
         header[1] != "epoch")
@@ -183,13 +192,12 @@ bool sweep::readSweepResults(const std::string &directory, SweepResults &results
   }
 
   std::string summaryPath = directory + "/summary.json";
-  std::string text;
-  if (!readText(summaryPath, text, problem)) {
+  if (!files.hasSummary) {
     results.notes.push_back("no summary.json (the sweep has not finished): the header shows "
                             "what runs.csv holds");
     return true;
   }
-  if (!JsonValue::parse(text, results.summary, problem))
+  if (!JsonValue::parse(files.summary, results.summary, problem))
     return error = summaryPath + ": " + problem, false;
   results.hasSummary = true;
   return true;

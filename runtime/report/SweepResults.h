@@ -57,6 +57,18 @@ struct SweepResults {
 /// ("DIR/runs.csv:LINE: ...") when runs.csv is missing or malformed.
 bool readSweepResults(const std::string &directory, SweepResults &results, std::string &error);
 
+/// The files' text, as read (a fuzzer hands them in without a disk).
+struct SweepFiles {
+  std::string directory; // For messages, and the sweep's name without summary.json.
+  std::string runs;
+  bool hasCurves = false, hasSummary = false;
+  std::string curves, curvesProblem; // curvesProblem: why there is none.
+  std::string summary;
+};
+
+/// readSweepResults on text already read.
+bool parseSweepResults(const SweepFiles &files, SweepResults &results, std::string &error);
+
 } // namespace sweep
 
 #endif // SWEEP_RUNTIME_REPORT_SWEEPRESULTS_H
