@@ -302,11 +302,28 @@ void buildCurves(const SweepResults &results, const std::vector<const ResultRun 
 void buildScatters(const std::vector<const ResultRun *> &ranked, ReportData &data) {
   // Drawn worst to best: the best on top.
   std::vector<size_t> picked = evenlySpaced(ranked.size(), kMaxPoints);
-  for (const ReportParameter *parameter : plottedParameters(data, true)) {
+  for (const ReportParameter *parameter : plottedParameters(data, false)) {
+    if (!parameter->numeric && parameter->categories.size() > kMaxScatterCategories)
+      continue;
     ScatterPanel panel;
     panel.xName = parameter->name;
     panel.yName = data.rankedBy;
     panel.logX = parameter->logScale;
+    if (!parameter->numeric) {
+      // Words: one column per value, in first-seen order.
+      panel.categories = parameter->categories;
+      std::unordered_map<std::string, size_t> index;
+      for (size_t k = 0; k < panel.categories.size(); ++k)
+        index[panel.categories[k]] = k;
+      panel.runs = ranked.size();
+      for (auto it = picked.rbegin(); it != picked.rend(); ++it) {
+        const ResultRun *run = ranked[*it];
+        panel.points.push_back({double(index[run->settings[parameter->column]]),
+                                run->metrics[data.rankedColumn], run->id});
+      }
+      data.byParameter.push_back(std::move(panel));
+      continue;
+    }
     // Runs without a value of the setting (it belongs to an alternative they
     // did not take) have no place on its axis.
     for (const ResultRun *run : ranked)
@@ -547,7 +564,10 @@ void sweep::printReportData(std::ostream &os, const ReportData &data) {
          << " p90=" << number(band.p90) << "\n";
   }
   for (const ScatterPanel &panel : data.byParameter) {
-    os << "scatter " << panel.yName << " vs " << panel.xName << (panel.logX ? " log" : " linear")
+    os << "scatter " << panel.yName << " vs " << panel.xName
+       << (!panel.categories.empty() ? " categories=" + std::to_string(panel.categories.size())
+           : panel.logX             ? " log"
+                                    : " linear")
        << " points=" << panel.points.size() << " of " << panel.runs << "\n";
     for (const ScatterPoint &point : panel.points)
       os << "point " << panel.xName << " run=" << point.run << " x=" << number(point.x)

@@ -44,6 +44,8 @@ constexpr size_t kMaxParameterPlots = 8;
 constexpr size_t kMaxEpochPoints = 200;
 constexpr size_t kMaxFrontPoints = 500;    // Pareto front points drawn (all in the data).
 constexpr size_t kMaxCategoryLabels = 12; // Labels on a parallel axis of words.
+/// A setting of more words than this (a label per run) gets no plot of its own.
+constexpr size_t kMaxScatterCategories = 30;
 /// Where a run without a value of a setting sits on a parallel axis (below it).
 constexpr double kMissingPosition = -0.12;
 
@@ -105,6 +107,8 @@ struct ScatterPoint {
 struct ScatterPanel {
   std::string xName, yName;
   bool logX = false, logY = false;
+  /// A setting of words (sgd, adam): x is the index of the run's value here.
+  std::vector<std::string> categories;
   std::vector<ScatterPoint> points; // Best run last (drawn on top).
   size_t runs = 0;                  // Runs with both values (drawn or not).
 };

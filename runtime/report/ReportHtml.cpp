@@ -34,17 +34,6 @@ std::string fixed(double value, const char *format) {
   return text;
 }
 
-/// `text` cut to at most `bytes` (and an ellipsis), at a UTF-8 character
-/// boundary so that the page stays valid UTF-8.
-std::string clip(const std::string &text, size_t bytes) {
-  if (text.size() <= bytes)
-    return text;
-  size_t cut = bytes - 1;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
-    --cut;
-  return text.substr(0, cut) + "…";
-}
-
 std::string slug(const std::string &text) {
   std::string out;
   for (char c : text)
@@ -274,18 +263,21 @@ void writeScatter(std::ostringstream &os, const ScatterPanel &panel, const Repor
     yLo = std::min(yLo, p.y), yHi = std::max(yHi, p.y);
   }
   SvgPlot plot("by-" + slug(panel.xName), data.rankedBy + " against " + panel.xName);
-  plot.axes(xLo, xHi, panel.logX, panel.xName, yLo, yHi, false, data.rankedBy);
+  plot.axes(xLo, xHi, panel.logX, panel.xName, yLo, yHi, false, data.rankedBy, panel.categories);
   size_t n = panel.points.size();
   // A grid's few values put its runs in columns: spread each column a little
   // (by run id, so the picture is the same every time) to show how many.
   std::set<double> values;
   for (const ScatterPoint &p : panel.points)
     values.insert(p.x);
-  bool columns = values.size() <= 20 && n > values.size();
+  bool columns = (values.size() <= 20 || !panel.categories.empty()) && n > values.size();
   for (size_t i = 0; i < n; ++i) {
     const ScatterPoint &p = panel.points[i];
     bool best = i + 1 == n;
-    double jitter = columns ? double(uint64_t(p.run) * 2654435761u % 1000) / 1000 * 12 - 6 : 0;
+    // Words get wider columns: there are few of them.
+    double spread = panel.categories.empty() ? 12 : 24;
+    double jitter =
+        columns ? (double(uint64_t(p.run) * 2654435761u % 1000) / 1000 - 0.5) * spread : 0;
     if (best)
       plot.circle(p.x, p.y, 5, kHighlightColours[0], 1, "best: run " + std::to_string(p.run));
     else
@@ -392,7 +384,7 @@ void writeParallel(std::ostringstream &os, const ReportData &data) {
           double at = y(double(c) / double(n - 1));
           std::snprintf(text, sizeof text, "%.1f", at);
           svg << "<text class=\"tick\" x=\"" << x + 4 << "\" y=\"" << text << "\">"
-              << escapeXml(clip(word(p.categories[c]), 24)) << "</text>";
+              << escapeXml(clipText(word(p.categories[c]), 24)) << "</text>";
         }
       if (p.missing) {
         std::snprintf(text, sizeof text, "%.1f", y(kMissingPosition) + 4);
@@ -408,8 +400,8 @@ void writeParallel(std::ostringstream &os, const ReportData &data) {
         << "\" y2=\"" << bottom << "\"/><text class=\"axis-title\" x=\"" << x
         << "\" y=\"20\" text-anchor=\"middle\">" << escapeXml(name)
         << "</text><text class=\"tick\" x=\"" << x + 4 << "\" y=\"" << top + 4 << "\">"
-        << escapeXml(clip(topLabel, 24)) << "</text><text class=\"tick\" x=\"" << x + 4
-        << "\" y=\"" << bottom + 14 << "\">" << escapeXml(clip(bottomLabel, 24)) << "</text>";
+        << escapeXml(clipText(topLabel, 24)) << "</text><text class=\"tick\" x=\"" << x + 4
+        << "\" y=\"" << bottom + 14 << "\">" << escapeXml(clipText(bottomLabel, 24)) << "</text>";
   }
   svg << "<text class=\"legend\" x=\"" << left << "\" y=\"330\">colour: rank by "
       << escapeXml(data.rankedBy) << " (yellow best, purple worst); the best at the top of the "
@@ -447,7 +439,7 @@ void writeGroups(std::ostringstream &os, const ReportData &data) {
     // Negative sums (a meter's glitch) draw no bar, not a negative width.
     double secondsLength = maxSeconds > 0 ? barWidth * std::max(0.0, bar.seconds) / maxSeconds : 0;
     double joulesLength = maxJoules > 0 ? barWidth * std::max(0.0, bar.joules) / maxJoules : 0;
-    std::string label = clip(bar.label + " (" + count(bar.runs) + " runs)", 52);
+    std::string label = clipText(bar.label + " (" + count(bar.runs) + " runs)", 52);
     std::snprintf(text, sizeof text, "%.1f", y + 12);
     svg << "<text class=\"bar-label\" x=\"" << labelWidth - 8 << "\" y=\"" << text
         << "\" text-anchor=\"end\">" << escapeXml(label) << "<title>" << escapeXml(bar.label)
@@ -500,7 +492,7 @@ std::string sweep::renderReportHtml(const ReportData &data) {
   if (data.rankedRuns == 0)
     os << unranked;
   else if (data.byParameter.empty())
-    os << "<p class=\"empty\">No numeric hyperparameter varies in this sweep.</p>";
+    os << "<p class=\"empty\">No hyperparameter but the seed varies in this sweep.</p>";
   os << "</div><h2>Accuracy and energy</h2><div class=\"grid-plots\">\n";
   if (data.hasPareto)
     writePareto(os, data);

@@ -105,6 +105,15 @@ std::string sweep::shortNumber(double value) {
   return text;
 }
 
+std::string sweep::clipText(const std::string &text, size_t bytes) {
+  if (text.size() <= bytes)
+    return text;
+  size_t cut = bytes - 1;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
+    --cut;
+  return text.substr(0, cut) + "…";
+}
+
 std::string sweep::escapeXml(const std::string &text) {
   std::string out;
   for (char c : text) {
@@ -147,18 +156,35 @@ std::string px(double value) {
 SvgPlot::SvgPlot(const std::string &id, const std::string &title) : id(id), title(title) {}
 
 void SvgPlot::axes(double xLo, double xHi, bool xLog, const std::string &xTitle, double yLo,
-                   double yHi, bool yLog, const std::string &yTitle) {
+                   double yHi, bool yLog, const std::string &yTitle,
+                   const std::vector<std::string> &xWords) {
   double right = kWidth - kRight, bottom = kHeight - kBottom;
+  if (!xWords.empty()) {
+    // Half a column of room on either side of the first and last word.
+    xLo = -0.5;
+    xHi = double(xWords.size()) - 0.5;
+  }
   xScale = Scale(xLo, xHi, xLog, kLeft, right);
   yScale = Scale(yLo, yHi, yLog, bottom, kTop);
   body += "<rect class=\"frame\" x=\"" + px(kLeft) + "\" y=\"" + px(kTop) + "\" width=\"" +
           px(right - kLeft) + "\" height=\"" + px(bottom - kTop) + "\"/>";
-  for (double v : xScale.ticks()) {
+  std::vector<std::pair<double, std::string>> xTicks;
+  if (xWords.empty()) {
+    for (double v : xScale.ticks())
+      xTicks.push_back({v, shortNumber(v)});
+  } else {
+    // Every word while they fit, else every k-th; long ones cut.
+    size_t every = (xWords.size() + 9) / 10;
+    for (size_t k = 0; k < xWords.size(); k += every) {
+      std::string word = xWords[k].empty() ? "n/a" : xWords[k];
+      xTicks.push_back({double(k), clipText(word, 14)});
+    }
+  }
+  for (const auto &[v, label] : xTicks) {
     std::string at = px(xScale(v));
     body += "<line class=\"grid\" x1=\"" + at + "\" x2=\"" + at + "\" y1=\"" + px(kTop) +
             "\" y2=\"" + px(bottom) + "\"/><text class=\"tick\" x=\"" + at + "\" y=\"" +
-            px(bottom + 16) + "\" text-anchor=\"middle\">" + escapeXml(shortNumber(v)) +
-            "</text>";
+            px(bottom + 16) + "\" text-anchor=\"middle\">" + escapeXml(label) + "</text>";
   }
   for (double v : yScale.ticks()) {
     std::string at = px(yScale(v));

@@ -38,6 +38,10 @@ private:
 /// A number short enough for a tick or a table cell: 0.001, 3e-05, 1.2k.
 std::string shortNumber(double value);
 
+/// `text` cut to at most `bytes` (and an ellipsis), at a UTF-8 character
+/// boundary so that the page stays valid UTF-8.
+std::string clipText(const std::string &text, size_t bytes);
+
 /// `text` with &, <, >, " escaped for HTML and SVG.
 std::string escapeXml(const std::string &text);
 
@@ -55,8 +59,10 @@ public:
   /// `id` names the <svg> (tests find it); `title` is its accessible name.
   SvgPlot(const std::string &id, const std::string &title);
   /// Draws the frame, grid and ticks; later marks use these scales.
+  /// `xWords`, when not empty, names the x positions 0, 1, ... (a setting
+  /// of words) instead of numeric ticks.
   void axes(double xLo, double xHi, bool xLog, const std::string &xTitle, double yLo, double yHi,
-            bool yLog, const std::string &yTitle);
+            bool yLog, const std::string &yTitle, const std::vector<std::string> &xWords = {});
   const Scale &x() const { return xScale; }
   const Scale &y() const { return yScale; }
 
