@@ -2,6 +2,8 @@
 
 #include "runtime/report/ReportData.h"
 
+#include "runtime/results/ParetoFront.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -363,19 +365,15 @@ void buildPareto(const std::vector<const ResultRun *> &ranked, ReportData &data)
   std::vector<size_t> picked = evenlySpaced(metered.size(), kMaxPoints);
   for (auto it = picked.rbegin(); it != picked.rend(); ++it)
     panel.points.push_back({metered[*it]->joules, metered[*it]->metrics[column], metered[*it]->id});
-  // The front over every metered run (summary.json's rule): by increasing
-  // joules, each run better than every cheaper one.
-  std::vector<const ResultRun *> byJoules = metered;
-  auto better = [&](double a, double b) { return data.higherIsBetter ? a > b : a < b; };
-  std::stable_sort(byJoules.begin(), byJoules.end(),
-                   [&](const ResultRun *a, const ResultRun *b) {
-                     if (a->joules != b->joules)
-                       return a->joules < b->joules;
-                     return better(a->metrics[column], b->metrics[column]);
-                   });
-  for (const ResultRun *run : byJoules)
-    if (panel.front.empty() || better(run->metrics[column], panel.front.back().y))
-      panel.front.push_back({run->joules, run->metrics[column], run->id});
+  // The front over every metered run, by summary.json's rule and with its
+  // candidates in the same order (by run id), so that ties resolve alike.
+  std::vector<const ResultRun *> byId = metered;
+  std::sort(byId.begin(), byId.end(),
+            [](const ResultRun *a, const ResultRun *b) { return a->id < b->id; });
+  for (const ResultRun *run : paretoFrontOf(
+           std::move(byId), [](const ResultRun &r) { return r.joules; },
+           [&](const ResultRun &r) { return r.metrics[column]; }, data.higherIsBetter))
+    panel.front.push_back({run->joules, run->metrics[column], run->id});
 }
 
 void buildParallel(const std::vector<const ResultRun *> &ranked, ReportData &data) {

@@ -2,6 +2,8 @@
 
 #include "runtime/results/Summary.h"
 
+#include "runtime/results/ParetoFront.h"
+
 #include "runtime/results/CsvText.h"
 
 #include <algorithm>
@@ -110,19 +112,9 @@ std::vector<const RunRecord *> sweep::paretoFront(const std::vector<RunRecord> &
     if (record.status != RunStatus::Diverged && std::isfinite(record.joules) &&
         ranking.column < record.metrics.size() && std::isfinite(record.metrics[ranking.column]))
       candidates.push_back(&record);
-  auto better = [&](double a, double b) { return ranking.higherIsBetter ? a > b : a < b; };
-  std::stable_sort(candidates.begin(), candidates.end(),
-                   [&](const RunRecord *a, const RunRecord *b) {
-                     if (a->joules != b->joules)
-                       return a->joules < b->joules;
-                     return better(a->metrics[ranking.column], b->metrics[ranking.column]);
-                   });
-  std::vector<const RunRecord *> front;
-  for (const RunRecord *record : candidates)
-    if (front.empty() ||
-        better(record->metrics[ranking.column], front.back()->metrics[ranking.column]))
-      front.push_back(record);
-  return front;
+  return paretoFrontOf(
+      std::move(candidates), [](const RunRecord &r) { return r.joules; },
+      [&](const RunRecord &r) { return r.metrics[ranking.column]; }, ranking.higherIsBetter);
 }
 
 namespace {
