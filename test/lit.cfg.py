@@ -53,6 +53,11 @@ if os.path.exists("/usr/bin/python3") and subprocess.run(
     config.available_features.add("pandas")
     config.substitutions.append(("%pandas-python", "/usr/bin/python3"))
 
+# A git checkout (CI's clean clone, a developer's tree): tests of what git tracks.
+if os.path.isdir(os.path.join(config.sweep_src_root, ".git")) and shutil.which("git"):
+    config.available_features.add("git-checkout")
+    config.substitutions.append(("%src-root", config.sweep_src_root))
+
 # The report's browser test: Debian's chromium, chromium-driver and python3-selenium
 # (and python3-pil to look at the pixels), whatever python runs lit.
 if all(os.path.exists(p) for p in ("/usr/bin/chromium", "/usr/bin/chromedriver",
