@@ -19,11 +19,13 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <map>
 #include <mutex>
 #include <set>
+#include <thread>
 
 using namespace sweep;
 using namespace sweep::testing;
@@ -56,14 +58,24 @@ public:
 class OverlapProgram : public GroupProgram {
 public:
   OverlapProgram(std::unique_ptr<GroupProgram> inner, std::atomic<int> &inside,
-                 std::atomic<int> &most)
-      : inner(std::move(inner)), inside(inside), most(most) {}
+                 std::atomic<int> &most, bool awaitCompany)
+      : inner(std::move(inner)), inside(inside), most(most), awaitCompany(awaitCompany) {}
   void init() override { inner->init(); }
   void trainStep(const Batch &batch, uint64_t step, const double *lr, const uint8_t *alive,
                  double *loss) override {
     int now = ++inside;
     int seen = most.load();
     while (now > seen && !most.compare_exchange_weak(seen, now)) {
+    }
+    // A program's first step waits (up to 10 s) for another to be inside a
+    // step too: on a loaded machine the threads could otherwise each finish
+    // their short steps without ever overlapping, and the check below would
+    // fail for want of luck, not of concurrency. Only where several threads
+    // train (a program trained alone would wait for nobody).
+    if (awaitCompany && step == 0) {
+      auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+      while (most.load() < 2 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
     inner->trainStep(batch, step, lr, alive, loss);
     --inside;
@@ -81,6 +93,7 @@ public:
 private:
   std::unique_ptr<GroupProgram> inner;
   std::atomic<int> &inside, &most;
+  bool awaitCompany;
 };
 
 /// The GPU backend's shape: chunks of 2 runs, code compiled once per size and
@@ -98,7 +111,8 @@ public:
       return codeFor(group, count, message);
     };
     return std::make_unique<OverlapProgram>(
-        createCompiledProgram(group, std::move(runs), code, smaller, space), inside, most);
+        createCompiledProgram(group, std::move(runs), code, smaller, space), inside, most,
+        awaitCompany);
   }
   std::shared_ptr<const GroupCode> codeFor(const GroupSpec &group, size_t runs,
                                            std::string &error) {
@@ -112,6 +126,7 @@ public:
   std::mutex mutex;
   std::map<std::string, std::shared_ptr<const GroupCode>> cache;
   std::atomic<int> inside{0}, most{0};
+  bool awaitCompany = false;
 };
 
 struct Result {
@@ -123,6 +138,7 @@ struct Result {
 Result trainWith(const SweepJob &job, unsigned programsAtOnce, const std::string &dir) {
   Result result;
   StagedChunksBackend backend;
+  backend.awaitCompany = programsAtOnce > 1;
   TrainerOptions options;
   options.threads = programsAtOnce;
   result.trained = trainJob(job, backend, options, dir);
