@@ -45,8 +45,9 @@ void sweep::buildCpuPipeline(OpPassManager &pm, CpuStage until, bool energyProbe
     pm.addPass(createConvertLinalgToKernelCalls());
     pm.addPass(createConvertLinalgToLoopsPass());
   } else {
-    // The GPU's nests; convert-scf-to-cf runs each scf.parallel in order.
-    addGpuLoopNestPasses(pm);
+    // The GPU's nests and tiles; convert-scf-to-cf runs each scf.parallel in
+    // order, and the tiles' blocks and threads are host loops already.
+    addGpuLoopNestPasses(pm, ProductTiles::HostEmulation);
   }
   pm.addPass(createCanonicalizerPass());
   if (until == CpuStage::Loops)

@@ -41,7 +41,7 @@ void sweep::buildGpuPipeline(OpPassManager &pm, GpuStage until, const GpuTarget 
   addTrainPasses(pm, /*energyProbes=*/false);
   addLinalgPasses(pm, /*energyProbes=*/false);
   addBufferizationPasses(pm);
-  addGpuLoopNestPasses(pm);
+  addGpuLoopNestPasses(pm, ProductTiles::GpuLaunch);
   // Each outermost scf.parallel mapped to the grid and the block.
   pm.addNestedPass<func::FuncOp>(createGpuMapParallelLoopsPass());
   pm.addPass(createParallelLoopToGpuPass());
@@ -95,7 +95,12 @@ void sweep::buildGpuPipeline(OpPassManager &pm, GpuStage until, const GpuTarget 
   pm.addPass(createReconcileUnrealizedCastsPass());
 }
 
-void sweep::addGpuLoopNestPasses(OpPassManager &pm) {
+void sweep::addGpuLoopNestPasses(OpPassManager &pm, ProductTiles tiles) {
+  // Products first, while they are still generics (docs/architecture.md,
+  // "Kernel strategy": which products are tiled and why).
+  TileProductsInSharedMemoryOptions tileOptions;
+  tileOptions.hostEmulation = tiles == ProductTiles::HostEmulation;
+  pm.addPass(createTileProductsInSharedMemory(tileOptions));
   // Every output element its own thread; the reductions inside, accumulating
   // in a register.
   pm.addPass(createParallelDimsOutermost());

@@ -60,12 +60,20 @@ std::string findLibdevice(const std::string &toolkit, std::string &why);
 /// nothing defines.
 void buildGpuPipeline(mlir::OpPassManager &pm, GpuStage until, const GpuTarget &target);
 
-/// The GPU's loop nests, before their mapping to blocks and threads: every
+/// Where the products' shared-memory tiles run (tile-products-in-shared-memory).
+enum class ProductTiles {
+  GpuLaunch,     // gpu.launch kernels with workgroup buffers and barriers
+  HostEmulation, // the same kernels as host loops over blocks and threads
+};
+
+/// The GPU's kernels, before the loop nests' mapping to blocks and threads:
+/// products of large enough sides as shared-memory tiled kernels, every other
 /// generic on bufferized memrefs as one scf.parallel over its parallel
 /// dimensions, reductions as scf.for inside. The CPU pipeline can run the
-/// same nests (CpuLoops::GpuLoopNests), so that the differential tests check
-/// their indexing against the interpreter on machines without a GPU.
-void addGpuLoopNestPasses(mlir::OpPassManager &pm);
+/// same nests and tiles (CpuLoops::GpuLoopNests, ProductTiles::HostEmulation),
+/// so that the differential tests check their indexing against the
+/// interpreter on machines without a GPU.
+void addGpuLoopNestPasses(mlir::OpPassManager &pm, ProductTiles tiles);
 
 /// Registers the pipeline as `sweep-gpu-pipeline` for sweep-opt.
 void registerGpuPipeline();

@@ -60,6 +60,35 @@ def EnergyInsertProbes : Pass<"energy-insert-probes", "mlir::ModuleOp"> {
   let dependentDialects = ["sweep::energy::EnergyDialect"];
 }
 
+def TileProductsInSharedMemory : Pass<"tile-products-in-shared-memory", "mlir::ModuleOp"> {
+  let summary = "Each GPU product as a kernel of output tiles computed from shared memory";
+  let description = [{
+    A bufferized generic with two inputs, one output and one reduction
+    dimension k that both inputs read (C[p...] = body(A[..k..], B[..k..], C)
+    summed over k in order) becomes one kernel of TM x TN output tiles: m is
+    a dimension only A reads, n one only B reads (each the one nearest C's
+    innermost), every other parallel dimension (the run) goes to the grid. A
+    block's (TM/4) x (TN/4) threads copy A's and B's next 16 k-indices into
+    shared memory together, wait at a barrier, and each thread applies the
+    body to its 4 x 4 outputs, then wait again. Sides are the power of two
+    covering the dimension, from 16 to 64 (64 when the size is dynamic); a
+    product whose m or n is shorter than 16 is left to the loop nests, as are
+    generics whose output shares a buffer with an input. Each output's
+    reduction keeps its order, so the results do not change by a bit.
+
+    With `host-emulation` the kernel is emitted as host loops instead: blocks
+    in order, and each phase between barriers a loop over the block's
+    threads, built by the same code, so the CPU (CpuLoops::GpuLoopNests)
+    checks the GPU's tile index arithmetic against the interpreter.
+  }];
+  let options = [
+    Option<"hostEmulation", "host-emulation", "bool", "false",
+           "Emit the kernel as host loops over blocks and threads instead of gpu.launch">,
+  ];
+  let dependentDialects = ["mlir::scf::SCFDialect", "mlir::arith::ArithDialect",
+                           "mlir::memref::MemRefDialect", "mlir::gpu::GPUDialect"];
+}
+
 def SplitSharedFills : Pass<"split-shared-fills", "mlir::ModuleOp"> {
   let summary = "Give each destination of a tensor fill its own fill, right before its user";
   let description = [{

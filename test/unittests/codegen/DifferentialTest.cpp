@@ -39,23 +39,35 @@ struct Case {
   int64_t samples = 0;
 };
 
-Case randomCase(std::mt19937 &gen, int64_t runCount) {
+/// The ranges a random case's sizes are drawn from.
+struct CaseSizes {
+  int maxInputs = 12;
+  int minWidth = 1, maxWidth = 24; // hidden layers
+  int minBatch = 3, maxBatch = 16;
+};
+
+/// Layers and batches long enough for the GPU's shared-memory tiles (sides of
+/// 16 and more), with partial tiles at every edge: widths past one 64-wide
+/// tile, reductions that are not a multiple of 16, a short last batch.
+constexpr CaseSizes kTiledSizes{80, 16, 80, 17, 40};
+
+Case randomCase(std::mt19937 &gen, int64_t runCount, const CaseSizes &sizes = {}) {
   auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(gen); };
   auto uniform = [&](double lo, double hi) {
     return std::uniform_real_distribution<double>(lo, hi)(gen);
   };
   Case c;
   GroupSpec &g = c.group;
-  g.inputs = pick(1, 12);
+  g.inputs = pick(1, sizes.maxInputs);
   g.outputs = pick(2, 5);
   g.classification = pick(0, 3) != 0;
   g.loss = g.classification && pick(0, 3) != 0 ? LossKind::CrossEntropy : LossKind::Mse;
   g.optimizer = OptimizerKind(pick(0, 2));
-  g.batch = pick(3, 16);
+  g.batch = pick(sizes.minBatch, sizes.maxBatch);
   int64_t width = g.inputs;
   int depth = pick(1, 3), dropouts = 0;
   for (int d = 0; d < depth; ++d) {
-    int64_t out = d + 1 == depth ? g.outputs : pick(1, 24);
+    int64_t out = d + 1 == depth ? g.outputs : pick(sizes.minWidth, sizes.maxWidth);
     g.layers.push_back({LayerSpec::Kind::Dense, width, out, Activation::Identity});
     width = out;
     if (d + 1 == depth)
@@ -171,12 +183,13 @@ void expectClose(double a, double b, const std::string &what) {
 namespace {
 /// Random cases (seed `seed`, R from 1 to 64) trained by the interpreter and by
 /// `compiled`: every per-step loss, evaluation sum and final weight the same.
-void expectTrainsLikeTheInterpreter(Backend &compiled, unsigned seed, int trials) {
+void expectTrainsLikeTheInterpreter(Backend &compiled, unsigned seed, int trials,
+                                    const CaseSizes &sizes = {}) {
   std::unique_ptr<Backend> interp = createInterpreterBackend();
   std::mt19937 gen(seed);
   const int64_t runCounts[] = {1, 2, 5, 17, 64, 3, 8, 1, 33, 4};
   for (int trial = 0; trial < trials; ++trial) {
-    Case c = randomCase(gen, runCounts[trial % 10]);
+    Case c = randomCase(gen, runCounts[trial % 10], sizes);
     std::vector<const RunSpec *> runs;
     for (const RunSpec &run : c.runs)
       runs.push_back(&run);
@@ -211,6 +224,14 @@ TEST(Differential, CompiledGroupsTrainLikeTheInterpreter) {
 TEST(Differential, TheGpuLoopNestsTrainLikeTheInterpreter) {
   std::unique_ptr<Backend> nests = createCpuBackend(1, 0, true, CpuLoops::GpuLoopNests);
   expectTrainsLikeTheInterpreter(*nests, 2027, 6);
+}
+
+// The GPU's shared-memory tiles of the products (tile-products-in-shared-
+// memory), emulated on the host block by block and phase by phase: layers
+// wide enough to be tiled, with partial tiles at every edge.
+TEST(Differential, TheGpuProductTilesTrainLikeTheInterpreter) {
+  std::unique_ptr<Backend> nests = createCpuBackend(1, 0, true, CpuLoops::GpuLoopNests);
+  expectTrainsLikeTheInterpreter(*nests, 2028, 10, kTiledSizes);
 }
 
 namespace {
