@@ -20,6 +20,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lib/Transforms/Passes.h"
+#include "lib/Transforms/ProductFusion.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
@@ -59,15 +60,15 @@ struct Product {
   unsigned m = 0, n = 0, k = 0;     // loop dimensions: A's own, B's own, the reduction
   SmallVector<unsigned> grid;       // the other parallel dimensions, outermost first
   int64_t tileM = 0, tileN = 0;
+  /// What the kernel absorbs (ProductFusion.h): the op that initializes C
+  /// (a linalg.fill or a broadcast generic), and an elementwise generic that
+  /// reads C afterwards; null when there is none.
+  Operation *init = nullptr;
+  mutable linalg::GenericOp epilogue;
   int64_t threads() const { return (tileM / kLanes) * (tileN / kLanes); }
 };
 
-/// The buffer a memref value views, through view-like ops.
-Value rootOf(Value v) {
-  while (auto view = v.getDefiningOp<ViewLikeOpInterface>())
-    v = view.getViewSource();
-  return v;
-}
+Value rootOf(Value v) { return sweep::rootBuffer(v); }
 
 /// Loop dimension of each result of a projected permutation.
 SmallVector<unsigned> dimsOf(AffineMap map) {
@@ -211,12 +212,28 @@ public:
   }
 
   /// The thread's accumulators, lane (i, j) at i * kLanes + j: C's current
-  /// values (a reduction continues from what C holds).
+  /// values (a reduction continues from what C holds), or what the absorbed
+  /// init would have written there: the fill value, or the broadcast's input
+  /// at the element (its loops are C's indices).
   SmallVector<Value> loadAccumulators(OpBuilder &b, Value thread) {
     SmallVector<Value> acc;
+    auto fill = dyn_cast_or_null<linalg::FillOp>(p.init);
+    auto broadcast = dyn_cast_or_null<linalg::GenericOp>(p.init);
     for (int64_t i = 0; i < kLanes; ++i)
-      for (int64_t j = 0; j < kLanes; ++j)
-        acc.push_back(b.create<memref::LoadOp>(loc, c, outputIndices(b, thread, i, j, true)));
+      for (int64_t j = 0; j < kLanes; ++j) {
+        if (fill) {
+          acc.push_back(fill.getInputs()[0]);
+          continue;
+        }
+        SmallVector<Value> indices = outputIndices(b, thread, i, j, true);
+        if (broadcast) {
+          OpOperand *source = broadcast.getDpsInputOperand(0);
+          acc.push_back(b.create<memref::LoadOp>(loc, source->get(),
+                                                 apply(broadcast, source, indices)));
+          continue;
+        }
+        acc.push_back(b.create<memref::LoadOp>(loc, c, indices));
+      }
     return acc;
   }
 
@@ -274,8 +291,11 @@ public:
         auto store = b.create<scf::IfOp>(loc, inside, /*withElseRegion=*/false);
         OpBuilder::InsertionGuard guard(b);
         b.setInsertionPointToStart(store.thenBlock());
-        b.create<memref::StoreOp>(loc, acc[i * kLanes + j], c,
-                                  outputIndices(b, thread, i, j, false));
+        SmallVector<Value> indices = outputIndices(b, thread, i, j, false);
+        if (p.epilogue)
+          applyEpilogue(b, acc[i * kLanes + j], indices);
+        else
+          b.create<memref::StoreOp>(loc, acc[i * kLanes + j], c, indices);
       }
   }
 
@@ -330,10 +350,45 @@ private:
   }
 
   SmallVector<Value> apply(OpOperand *operand, ArrayRef<Value> loopIvs) const {
+    return apply(p.op, operand, loopIvs);
+  }
+
+  /// `operand`'s indices in `op` at the loop indices `loopIvs`.
+  static SmallVector<Value> apply(linalg::GenericOp op, OpOperand *operand,
+                                  ArrayRef<Value> loopIvs) {
     SmallVector<Value> indices;
-    for (unsigned d : dimsOf(p.op.getMatchingIndexingMap(operand)))
+    for (unsigned d : dimsOf(op.getMatchingIndexingMap(operand)))
       indices.push_back(loopIvs[d]);
     return indices;
+  }
+
+  /// The epilogue's body for one element of C (its loops are C's indices):
+  /// C read as `value`, its other inputs loaded, its results stored. C itself
+  /// is stored only as one of its outputs.
+  void applyEpilogue(OpBuilder &b, Value value, ArrayRef<Value> indices) {
+    linalg::GenericOp e = p.epilogue;
+    Block *body = e.getBody();
+    IRMapping map;
+    for (OpOperand *input : e.getDpsInputOperands()) {
+      Value arg = body->getArgument(input->getOperandNumber());
+      map.map(arg, input->get() == c ? value
+                                     : b.create<memref::LoadOp>(loc, input->get(),
+                                                                apply(e, input, indices)));
+    }
+    for (OpOperand &init : e.getDpsInitsMutable()) {
+      Value arg = body->getArgument(init.getOperandNumber());
+      if (init.get() == c)
+        map.map(arg, value);
+      else if (!arg.use_empty())
+        map.map(arg, b.create<memref::LoadOp>(loc, init.get(), indices));
+    }
+    for (Operation &op : body->without_terminator())
+      b.clone(op, map);
+    for (OpOperand &init : e.getDpsInitsMutable()) {
+      Value result = body->getTerminator()->getOperand(init.getOperandNumber() -
+                                                       e.getNumDpsInputs());
+      b.create<memref::StoreOp>(loc, map.lookupOrDefault(result), init.get(), indices);
+    }
   }
 
   /// Copies operand's [side x kTileK] tile (own dimension `own` from `first`)
@@ -483,6 +538,18 @@ void emitHostEmulation(const Product &product, OpBuilder &b) {
     b.create<memref::DeallocOp>(loc, buffer);
 }
 
+/// Whether the epilogue writes the buffer the absorbed broadcast reads: its
+/// elements are read by many threads, so one thread's store could come
+/// before another's read.
+bool writesBroadcastSource(const Product &product) {
+  auto broadcast = dyn_cast_or_null<linalg::GenericOp>(product.init);
+  if (!broadcast)
+    return false;
+  Value source = rootOf(broadcast.getDpsInputOperand(0)->get());
+  return llvm::any_of(product.epilogue.getDpsInits(),
+                      [&](Value init) { return rootOf(init) == source; });
+}
+
 struct TileProductsInSharedMemoryPass
     : public sweep::impl::TileProductsInSharedMemoryBase<TileProductsInSharedMemoryPass> {
   using TileProductsInSharedMemoryBase::TileProductsInSharedMemoryBase;
@@ -493,13 +560,25 @@ struct TileProductsInSharedMemoryPass
       if (std::optional<Product> product = matchProduct(op))
         products.push_back(*product);
     });
-    for (const Product &product : products) {
+    for (Product &product : products) {
+      // Matched now, not when collected: an earlier product may have
+      // absorbed its neighbours.
+      product.init = sweep::findOutputInit(product.op);
+      product.epilogue = sweep::findElementwiseEpilogue(product.op);
+      if (product.epilogue && writesBroadcastSource(product))
+        product.epilogue = nullptr;
       OpBuilder b(product.op);
       if (hostEmulation)
         emitHostEmulation(product, b);
       else
         emitLaunch(product, b);
+      Value output = product.op.getDpsInitOperand(0)->get();
+      if (product.init)
+        product.init->erase();
+      if (product.epilogue)
+        product.epilogue.erase();
       product.op.erase();
+      sweep::eraseIfUnused(output);
     }
   }
 };
