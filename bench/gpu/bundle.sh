@@ -6,6 +6,7 @@
 #   gpu_vs_cpu     `sweepc build --device=all` of bench/gpu/gpu_vs_cpu.sweep
 #   fashion_100k   `sweepc build --device=cuda` of bench/gpu/fashion_100k.sweep
 #   fashion_profile  one of its programs for 100 steps, for SWEEPC_GPU_PROFILE
+#   fashion_profile_nests  the same with every product a loop nest (--gpu-products=nests)
 #   data/          the Fashion-MNIST files
 # Then, there, in the repository root:  bash bench/gpu/check.sh
 # Usage: bash bench/gpu/bundle.sh [BUILD_DIR]   ($BUNDLE_DIR: another folder for the bundle)
@@ -30,5 +31,7 @@ rm "$out/tiny" "$out/tiny.tiny.g0.o"
   --gpu-chip=sm_90 --runs-per-program="${RUNS_PER_PROGRAM:-12500}" 2>/dev/null
 "$sweepc" build "$root/bench/gpu/fashion_profile.sweep" -o "$out/fashion_profile" \
   --device=cuda --gpu-chip=sm_90 2>/dev/null
+"$sweepc" build "$root/bench/gpu/fashion_profile.sweep" -o "$out/fashion_profile_nests" \
+  --device=cuda --gpu-chip=sm_90 --gpu-products=nests 2>/dev/null
 cp "$data"/*.gz "$out/data/"
 du -sh "$out"

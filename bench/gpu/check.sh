@@ -16,6 +16,9 @@
 #  2b. the same sweep (8 programs of 12,500 runs) with 4 programs at once on 4 CUDA
 #     streams (--streams=4, issue 8), cut at STREAMS_BUDGET seconds (default 120): its
 #     wall time against part 2's says whether overlapping programs pays on this card;
+#  2c. part 2's profile again with every product a loop nest (--gpu-products=nests at
+#     build time): the products' kernel times against 2's say what the shared-memory
+#     tiles give on this card;
 #  3. PyTorch's baselines for the same work on the same GPU (bench/gpu/pytorch_baselines.py:
 #     bmm, bmm-wide, torch.func.vmap; the card's measured fp32 matmul peak), each cut at
 #     BUDGET seconds of training (default 40);
@@ -64,6 +67,11 @@ echo "{\"seconds\": $(((end - start) / 1000000))e-3}" | tee "$out/part2b_wall.js
 rm -rf "$out/profile"
 SWEEPC_GPU_PROFILE=1 timeout "${PROFILE_BUDGET:-120}" "$bundle/fashion_profile" --data-dir "$data" \
   --results "$out/profile" --no-energy --quiet 2>&1 | tee "$out/profile.txt" | head -n 40
+echo "== 2c. the same profile, every product a loop nest (--gpu-products=nests)"
+rm -rf "$out/profile_nests"
+SWEEPC_GPU_PROFILE=1 timeout "${PROFILE_BUDGET:-120}" "$bundle/fashion_profile_nests" \
+  --data-dir "$data" --results "$out/profile_nests" --no-energy --quiet 2>&1 |
+  tee "$out/profile_nests.txt" | head -n 40
 
 echo "== 3 and 4. PyTorch on the same GPU, NVML joules (budget ${BUDGET:-40} s each)"
 PYTHONUNBUFFERED=1 "${TORCH_PYTHON:-python3}" "$root/bench/gpu/pytorch_baselines.py" --data "$data" \

@@ -41,7 +41,7 @@ void sweep::buildGpuPipeline(OpPassManager &pm, GpuStage until, const GpuTarget 
   addTrainPasses(pm, /*energyProbes=*/false);
   addLinalgPasses(pm, /*energyProbes=*/false);
   addBufferizationPasses(pm);
-  addGpuLoopNestPasses(pm, ProductTiles::GpuLaunch);
+  addGpuLoopNestPasses(pm, target.tileProducts ? ProductTiles::GpuLaunch : ProductTiles::None);
   // Each outermost scf.parallel mapped to the grid and the block.
   pm.addNestedPass<func::FuncOp>(createGpuMapParallelLoopsPass());
   pm.addPass(createParallelLoopToGpuPass());
@@ -98,9 +98,11 @@ void sweep::buildGpuPipeline(OpPassManager &pm, GpuStage until, const GpuTarget 
 void sweep::addGpuLoopNestPasses(OpPassManager &pm, ProductTiles tiles) {
   // Products first, while they are still generics (docs/architecture.md,
   // "Kernel strategy": which products are tiled and why).
-  TileProductsInSharedMemoryOptions tileOptions;
-  tileOptions.hostEmulation = tiles == ProductTiles::HostEmulation;
-  pm.addPass(createTileProductsInSharedMemory(tileOptions));
+  if (tiles != ProductTiles::None) {
+    TileProductsInSharedMemoryOptions tileOptions;
+    tileOptions.hostEmulation = tiles == ProductTiles::HostEmulation;
+    pm.addPass(createTileProductsInSharedMemory(tileOptions));
+  }
   // Every output element its own thread; the reductions inside, accumulating
   // in a register.
   pm.addPass(createParallelDimsOutermost());

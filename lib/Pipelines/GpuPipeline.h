@@ -43,6 +43,10 @@ struct GpuTarget {
   /// for `chip` and the PTX in one fatbinary (no compile at load on `chip`,
   /// the PTX for newer GPUs).
   std::string format = "isa";
+  /// Products of large enough sides as shared-memory tiled kernels
+  /// (tile-products-in-shared-memory); false keeps every product a loop nest
+  /// (`--gpu-products=nests`, to measure what the tiles give).
+  bool tileProducts = true;
 };
 
 /// "fatbin" when `toolkit` has ptxas and fatbinary, else "isa".
@@ -64,6 +68,7 @@ void buildGpuPipeline(mlir::OpPassManager &pm, GpuStage until, const GpuTarget &
 enum class ProductTiles {
   GpuLaunch,     // gpu.launch kernels with workgroup buffers and barriers
   HostEmulation, // the same kernels as host loops over blocks and threads
+  None,          // no tiles: every product a loop nest
 };
 
 /// The GPU's kernels, before the loop nests' mapping to blocks and threads:

@@ -224,6 +224,10 @@ int sweep::buildExecutable(const FrontEndResult &result, llvm::StringRef sourceF
   gpu.toolkit = defaultCudaToolkit();
   gpu.format = defaultGpuFormat(gpu.toolkit);
   std::string why;
+  if (!gpuProductTiles(gpu.tileProducts, why)) {
+    error(why);
+    return 1;
+  }
   bool haveLibdevice = !findLibdevice(gpu.toolkit, why).empty();
   std::string devices = deviceOption().empty() ? (haveLibdevice ? "all" : "cpu") : deviceOption();
   if (devices != "cpu" && devices != "cuda" && devices != "all") {

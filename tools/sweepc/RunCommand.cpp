@@ -78,6 +78,13 @@ cl::opt<bool> energyOff("no-energy",
                         cl::desc("No energy probes, meter or joules (to measure their overhead)"),
                         cl::cat(runOptions()));
 
+cl::opt<std::string> gpuProducts(
+    "gpu-products",
+    cl::desc("GPU kernels for the dense products: tiles (shared-memory tiles where both "
+             "output sides are 16 or longer; the default) or nests (every product a loop "
+             "nest, to measure what the tiles give)"),
+    cl::init("tiles"), cl::cat(runOptions()));
+
 cl::opt<bool> noCompaction(
     "no-compaction",
     cl::desc("Keep stopped runs in their programs, masked, instead of gathering the live "
@@ -148,6 +155,8 @@ protected:
       problem = "no code can be built for " + device.describe() + ": " + why;
       return nullptr;
     }
+    if (!gpuProductTiles(target.tileProducts, problem))
+      return nullptr;
     // Code for the device's own compute capability (sm_90 on Hopper).
     target.chip = "sm_" + std::to_string(device.major) + std::to_string(device.minor);
     gpu = device.describe();
@@ -164,6 +173,15 @@ private:
 } // namespace
 
 const std::string &sweep::deviceOption() { return deviceName; }
+
+bool sweep::gpuProductTiles(bool &tiles, std::string &problem) {
+  if (gpuProducts != "tiles" && gpuProducts != "nests") {
+    problem = "--gpu-products=" + gpuProducts + ": expected tiles or nests";
+    return false;
+  }
+  tiles = gpuProducts == "tiles";
+  return true;
+}
 unsigned sweep::runsPerProgramOption() { return runsPerProgram; }
 const std::string &sweep::sweepOption() { return onlySweep; }
 
@@ -175,6 +193,12 @@ std::unique_ptr<Backend> sweep::createRunBackend(const FrontEndResult &result) {
     return nullptr;
   if (streams == 0) {
     error("--streams expects at least 1 (programs trained at once on the GPU)");
+    return nullptr;
+  }
+  bool tiles = true;
+  std::string problem;
+  if (!gpuProductTiles(tiles, problem)) {
+    error(problem);
     return nullptr;
   }
   if (backendName == "interp") {

@@ -22,6 +22,10 @@ const std::string &deviceOption();
 unsigned runsPerProgramOption();
 const std::string &sweepOption();
 
+/// --gpu-products: whether the GPU's products are shared-memory tiles; false
+/// with `problem` for a value other than tiles or nests.
+bool gpuProductTiles(bool &tiles, std::string &problem);
+
 /// Trains the sweeps of a checked file and writes their results. Returns the
 /// process exit status.
 int runSweeps(const FrontEndResult &result, llvm::StringRef sourceFile, llvm::StringRef baseDir,

@@ -102,6 +102,11 @@ mlir::LogicalResult emitGpu(mlir::ModuleOp module, const std::string &objectPath
   GpuTarget target;
   target.chip = gpuChip;
   target.toolkit = defaultCudaToolkit();
+  std::string problem;
+  if (!gpuProductTiles(target.tileProducts, problem)) {
+    llvm::errs() << "sweepc: error: " << problem << "\n";
+    return mlir::failure();
+  }
   // -emit=ptx prints PTX; the objects carry a cubin too where ptxas is.
   if (emitAction == Emit::GpuObj)
     target.format = defaultGpuFormat(target.toolkit);
