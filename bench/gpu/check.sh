@@ -10,21 +10,24 @@
 #     executable, --device=cpu then --device=cuda; same initial weights and data order):
 #     every loss and accuracy within a relative 1e-2 (the GPU's kernels fuse multiply-adds);
 #  2. the 100,000-run Fashion-MNIST sweep (fashion_100k.sweep) timed on the GPU, cut at
-#     SWEEP_BUDGET seconds (default 200): runs/s counts the runs finished by then; then
+#     SWEEP_BUDGET seconds (default 180): runs/s counts the runs finished by then; then
 #     one of its programs for 100 steps with SWEEPC_GPU_PROFILE=1: the time of each kernel
 #     and copy (runtime/cuda/LaunchProfile.h), where the next speed-up has to come from;
 #  2b. the same sweep (8 programs of 12,500 runs) with 4 programs at once on 4 CUDA
-#     streams (--streams=4, issue 8), cut at STREAMS_BUDGET seconds (default 120): its
+#     streams (--streams=4, issue 8), cut at STREAMS_BUDGET seconds (default 90): its
 #     wall time against part 2's says whether overlapping programs pays on this card;
 #  2c. part 2's profile again with every product a loop nest (--gpu-products=nests at
 #     build time): the products' kernel times against 2's say what the shared-memory
 #     tiles give on this card;
 #  3. PyTorch's baselines for the same work on the same GPU (bench/gpu/pytorch_baselines.py:
 #     bmm, bmm-wide, torch.func.vmap; the card's measured fp32 matmul peak), each cut at
-#     BUDGET seconds of training (default 40);
+#     BUDGET seconds of training (default 30);
 #  4. NVML energy: sweepc's runs carry their joules (its NVML meter), PyTorch's rows theirs;
 # and then one table (bench/gpu/report.py): runs/s, achieved TFLOP/s against the measured
 # peak, joules per run, ratio to PyTorch's best. Logs and JSON go to $OUT (default /tmp).
+# With the default budgets the whole call ends within about 520 s, inside the device
+# tool's 600 s per call (parts 2, 2b, the two profiles at 45 s and part 3's three
+# baselines cut at their budgets, plus a minute for the rest).
 # $BUNDLE_DIR names another bundle folder; SWEEP_BUDGET, PROFILE_BUDGET and BUDGET cut
 # parts 2 and 3 short (seconds); $SWEEPC_CUDA_DRIVER another driver (the tests' stand-in).
 set -uo pipefail
@@ -48,34 +51,34 @@ python3 "$root/test/Integration/Inputs/check_results.py" "$out/part1/gpu/gpu_vs_
   --close-to "$out/part1/cpu/gpu_vs_cpu" --tolerance 0.01 | tee "$out/part1.txt" | head -n 20
 grep -qx ok "$out/part1.txt" || status=1
 
-echo "== 2. sweepc: 100,000 runs on the GPU (budget ${SWEEP_BUDGET:-200} s)"
+echo "== 2. sweepc: 100,000 runs on the GPU (budget ${SWEEP_BUDGET:-180} s)"
 rm -rf "$out/part2"
 start=$(date +%s%N)
-timeout "${SWEEP_BUDGET:-200}" "$bundle/fashion_100k" --data-dir "$data" --results "$out/part2" \
+timeout "${SWEEP_BUDGET:-180}" "$bundle/fashion_100k" --data-dir "$data" --results "$out/part2" \
   2>&1 | tail -n 30
 echo "exit status ${PIPESTATUS[0]}"
 end=$(date +%s%N)
 echo "{\"seconds\": $(((end - start) / 1000000))e-3}" >"$out/part2_wall.json"
-echo "== 2b. the same sweep, 4 programs at once (--streams=4; budget ${STREAMS_BUDGET:-120} s)"
+echo "== 2b. the same sweep, 4 programs at once (--streams=4; budget ${STREAMS_BUDGET:-90} s)"
 rm -rf "$out/part2b"
 start=$(date +%s%N)
-timeout "${STREAMS_BUDGET:-120}" "$bundle/fashion_100k" --data-dir "$data" --results "$out/part2b" \
+timeout "${STREAMS_BUDGET:-90}" "$bundle/fashion_100k" --data-dir "$data" --results "$out/part2b" \
   --streams=4 2>&1 | tail -n 8
 echo "exit status ${PIPESTATUS[0]}"
 end=$(date +%s%N)
 echo "{\"seconds\": $(((end - start) / 1000000))e-3}" | tee "$out/part2b_wall.json"
 rm -rf "$out/profile"
-SWEEPC_GPU_PROFILE=1 timeout "${PROFILE_BUDGET:-120}" "$bundle/fashion_profile" --data-dir "$data" \
+SWEEPC_GPU_PROFILE=1 timeout "${PROFILE_BUDGET:-45}" "$bundle/fashion_profile" --data-dir "$data" \
   --results "$out/profile" --no-energy --quiet 2>&1 | tee "$out/profile.txt" | head -n 40
 echo "== 2c. the same profile, every product a loop nest (--gpu-products=nests)"
 rm -rf "$out/profile_nests"
-SWEEPC_GPU_PROFILE=1 timeout "${PROFILE_BUDGET:-120}" "$bundle/fashion_profile_nests" \
+SWEEPC_GPU_PROFILE=1 timeout "${PROFILE_BUDGET:-45}" "$bundle/fashion_profile_nests" \
   --data-dir "$data" --results "$out/profile_nests" --no-energy --quiet 2>&1 |
   tee "$out/profile_nests.txt" | head -n 40
 
-echo "== 3 and 4. PyTorch on the same GPU, NVML joules (budget ${BUDGET:-40} s each)"
+echo "== 3 and 4. PyTorch on the same GPU, NVML joules (budget ${BUDGET:-30} s each)"
 PYTHONUNBUFFERED=1 "${TORCH_PYTHON:-python3}" "$root/bench/gpu/pytorch_baselines.py" --data "$data" \
-  --budget "${BUDGET:-40}" --json "$out/baselines.json" 2>&1 | tail -n 12
+  --budget "${BUDGET:-30}" --json "$out/baselines.json" 2>&1 | tail -n 12
 
 echo "== Table"
 python3 "$root/bench/gpu/report.py" --sweepc "$out/part2/fashion_100k" \

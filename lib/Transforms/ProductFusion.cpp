@@ -3,7 +3,9 @@
 #include "lib/Transforms/ProductFusion.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/Dominance.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Transforms/RegionUtils.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
@@ -60,16 +62,25 @@ bool allParallel(linalg::GenericOp op) {
   });
 }
 
-bool pureBody(linalg::GenericOp op) {
+} // namespace
+
+bool sweep::clonableBody(linalg::GenericOp op) {
   return llvm::all_of(op.getBody()->without_terminator(), [](Operation &inner) {
-    return inner.getNumRegions() == 0 && isMemoryEffectFree(&inner);
+    return inner.getNumRegions() == 0 && isMemoryEffectFree(&inner) &&
+           !isa<linalg::IndexOp>(inner);
   });
 }
 
-/// A generic that copies its one input, broadcast, into all of its output.
+namespace {
+bool allMemRefs(ValueRange values) {
+  return llvm::all_of(values, [](Value v) { return isa<MemRefType>(v.getType()); });
+}
+
+/// A generic that copies its one input buffer, broadcast, into all of its
+/// output.
 bool isBroadcast(linalg::GenericOp op) {
   if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 1 || op.getNumDpsInits() != 1 ||
-      !allParallel(op))
+      !allParallel(op) || !allMemRefs(op->getOperands()))
     return false;
   if (!op.getMatchingIndexingMap(op.getDpsInitOperand(0)).isIdentity() ||
       !op.getMatchingIndexingMap(op.getDpsInputOperand(0)).isProjectedPermutation())
@@ -82,16 +93,22 @@ bool isBroadcast(linalg::GenericOp op) {
 
 Operation *sweep::findOutputInit(linalg::GenericOp product) {
   Value output = product.getDpsInitOperand(0)->get();
-  Roots outputRoot = {rootBuffer(output)};
+  Value outputBuffer = rootBuffer(output);
+  Roots outputRoot = {outputBuffer};
   SmallVector<Operation *> between;
   for (Operation *op = product->getPrevNode(); op; op = op->getPrevNode()) {
+    // A fill that converts its value (f32 into f64) is left to do so.
     if (auto fill = dyn_cast<linalg::FillOp>(op);
         fill && fill.hasPureBufferSemantics() && fill.getOutputs()[0] == output)
-      return op;
+      return fill.getInputs()[0].getType() == getElementTypeOrSelf(output.getType()) ? op
+                                                                                  : nullptr;
     if (auto broadcast = dyn_cast<linalg::GenericOp>(op);
         broadcast && isBroadcast(broadcast) && broadcast.getDpsInitOperand(0)->get() == output) {
-      Roots source = {rootBuffer(broadcast.getDpsInputOperand(0)->get())};
-      if (llvm::any_of(between, [&](Operation *b) { return touches(b, source); }))
+      // Read by every block at its start: the product must not write it (a
+      // view of C), nor an op in between.
+      Value source = rootBuffer(broadcast.getDpsInputOperand(0)->get());
+      if (source == outputBuffer ||
+          llvm::any_of(between, [&](Operation *b) { return touches(b, {source}); }))
         return nullptr;
       return op;
     }
@@ -112,7 +129,8 @@ linalg::GenericOp sweep::findElementwiseEpilogue(linalg::GenericOp product) {
     between.push_back(next);
   auto epilogue = dyn_cast_or_null<linalg::GenericOp>(next);
   if (!epilogue || !epilogue.hasPureBufferSemantics() || !allParallel(epilogue) ||
-      epilogue.getNumLoops() != unsigned(outputType.getRank()) || !pureBody(epilogue))
+      epilogue.getNumLoops() != unsigned(outputType.getRank()) || !clonableBody(epilogue) ||
+      !allMemRefs(epilogue->getOperands()))
     return nullptr;
 
   // Its operands, and the values its body uses from outside, must exist
@@ -154,6 +172,8 @@ linalg::GenericOp sweep::findElementwiseEpilogue(linalg::GenericOp product) {
       if (buffer != output)
         return nullptr;
       writesOutput = true;
+    } else if (written.contains(root)) {
+      return nullptr; // two outputs in one buffer, stored by threads at once
     }
     // Another element of a buffer it writes would be another thread's.
     for (OpOperand *input : epilogue.getDpsInputOperands())
@@ -171,8 +191,10 @@ linalg::GenericOp sweep::findElementwiseEpilogue(linalg::GenericOp product) {
       }))
     return nullptr;
   if (!writesOutput) {
-    // C is not stored any more: nothing may read it later, nor outside.
-    if (!outputRoot.getDefiningOp<memref::AllocOp>())
+    // C is not stored any more: nothing may read it later, nor outside, nor
+    // before the product in a next iteration of a loop around it.
+    if (!outputRoot.getDefiningOp<memref::AllocOp>() ||
+        !isa<FunctionOpInterface>(product->getParentOp()))
       return nullptr;
     for (Operation *op = epilogue->getNextNode(); op; op = op->getNextNode())
       if (!isa<memref::DeallocOp>(op) && touches(op, {outputRoot}))

@@ -39,6 +39,11 @@ mlir::Operation *findOutputInit(mlir::linalg::GenericOp product);
 /// Null if there is none.
 mlir::linalg::GenericOp findElementwiseEpilogue(mlir::linalg::GenericOp product);
 
+/// Whether `op`'s body can be cloned outside it, element by element: pure
+/// ops without regions, and no linalg.index (it means nothing outside a
+/// generic).
+bool clonableBody(mlir::linalg::GenericOp op);
+
 /// Erases `buffer` when it is a memref.alloc that nothing but deallocations
 /// uses any more (a product's output whose values never reach memory).
 void eraseIfUnused(mlir::Value buffer);

@@ -123,9 +123,10 @@ std::optional<Product> matchProduct(linalg::GenericOp op) {
   for (AffineMap map : op.getIndexingMapsArray())
     if (!map.isProjectedPermutation(/*allowZeroInResults=*/false))
       return std::nullopt;
-  for (Operation &inner : op.getBody()->without_terminator())
-    if (inner.getNumRegions() != 0 || !isMemoryEffectFree(&inner))
-      return std::nullopt;
+  if (!sweep::clonableBody(op) || !llvm::all_of(op->getOperands(), [](Value v) {
+        return isa<MemRefType>(v.getType());
+      }))
+    return std::nullopt;
   Value a = op.getDpsInputOperand(0)->get(), b = op.getDpsInputOperand(1)->get();
   Value c = op.getDpsInitOperand(0)->get();
   Value cRoot = rootOf(c);
