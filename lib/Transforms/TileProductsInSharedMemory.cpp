@@ -180,12 +180,11 @@ public:
         c(product.op.getDpsInitOperand(0)->get()) {
     for (Range range : cast<linalg::LinalgOp>(p.op.getOperation()).createLoopRanges(b, loc))
       sizes.push_back(getValueOrCreateConstantIndexOp(b, loc, range.size));
-    Value tilesM = ceilDiv(b, sizes[p.m], p.tileM), tilesN = ceilDiv(b, sizes[p.n], p.tileN);
+    tilesM = ceilDiv(b, sizes[p.m], p.tileM);
+    tilesN = ceilDiv(b, sizes[p.n], p.tileN);
     blocks = b.create<arith::MulIOp>(loc, tilesM, tilesN);
     for (unsigned d : p.grid)
       blocks = b.create<arith::MulIOp>(loc, blocks, sizes[d]);
-    this->tilesN = tilesN;
-    this->tilesM = tilesM;
   }
 
   /// Blocks in the grid (0 when the output is empty).
@@ -226,7 +225,10 @@ public:
           acc.push_back(fill.getInputs()[0]);
           continue;
         }
-        SmallVector<Value> indices = outputIndices(b, thread, i, j, true);
+        auto [m, n] = outputPosition(b, thread, i, j);
+        Value clampedM = clampBelow(b, m, sizes[p.m]); // in order: the IR is deterministic
+        Value clampedN = clampBelow(b, n, sizes[p.n]);
+        SmallVector<Value> indices = outputIndices(clampedM, clampedN);
         if (broadcast) {
           OpOperand *source = broadcast.getDpsInputOperand(0);
           acc.push_back(b.create<memref::LoadOp>(loc, source->get(),
@@ -253,7 +255,8 @@ public:
                                 ValueRange acc) {
     Value left = b.create<arith::SubIOp>(loc, sizes[p.k], k0);
     Value steps = b.create<arith::MinUIOp>(loc, left, index(b, kTileK));
-    auto loop = b.create<scf::ForOp>(loc, index(b, 0), steps, index(b, 1), acc);
+    Value zero = index(b, 0), one = index(b, 1);
+    auto loop = b.create<scf::ForOp>(loc, zero, steps, one, acc);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(loop.getBody());
     Value kk = loop.getInductionVar();
@@ -281,18 +284,16 @@ public:
 
   /// Stores the accumulators that lie inside C.
   void storeAccumulators(OpBuilder &b, Value thread, ValueRange acc) {
-    auto [row, column] = threadPosition(b, thread);
     for (int64_t i = 0; i < kLanes; ++i)
       for (int64_t j = 0; j < kLanes; ++j) {
-        Value m = b.create<arith::AddIOp>(loc, firstM, lane(b, row, i, p.tileM));
-        Value n = b.create<arith::AddIOp>(loc, firstN, lane(b, column, j, p.tileN));
-        Value inside = b.create<arith::AndIOp>(
-            loc, b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult, m, sizes[p.m]),
-            b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult, n, sizes[p.n]));
+        auto [m, n] = outputPosition(b, thread, i, j);
+        Value insideM = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult, m, sizes[p.m]);
+        Value insideN = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult, n, sizes[p.n]);
+        Value inside = b.create<arith::AndIOp>(loc, insideM, insideN);
         auto store = b.create<scf::IfOp>(loc, inside, /*withElseRegion=*/false);
         OpBuilder::InsertionGuard guard(b);
         b.setInsertionPointToStart(store.thenBlock());
-        SmallVector<Value> indices = outputIndices(b, thread, i, j, false);
+        SmallVector<Value> indices = outputIndices(m, n);
         if (p.epilogue)
           applyEpilogue(b, acc[i * kLanes + j], indices);
         else
@@ -334,16 +335,15 @@ private:
     return b.create<arith::MinUIOp>(loc, v, last);
   }
 
-  /// C's indices of accumulator (i, j); clamped to C's edge for loading.
-  SmallVector<Value> outputIndices(OpBuilder &b, Value thread, int64_t i, int64_t j,
-                                   bool clamp) {
+  /// The m and n indices of the thread's accumulator (i, j).
+  std::pair<Value, Value> outputPosition(OpBuilder &b, Value thread, int64_t i, int64_t j) const {
     auto [row, column] = threadPosition(b, thread);
-    Value m = b.create<arith::AddIOp>(loc, firstM, lane(b, row, i, p.tileM));
-    Value n = b.create<arith::AddIOp>(loc, firstN, lane(b, column, j, p.tileN));
-    if (clamp) {
-      m = clampBelow(b, m, sizes[p.m]);
-      n = clampBelow(b, n, sizes[p.n]);
-    }
+    return {b.create<arith::AddIOp>(loc, firstM, lane(b, row, i, p.tileM)),
+            b.create<arith::AddIOp>(loc, firstN, lane(b, column, j, p.tileN))};
+  }
+
+  /// C's indices of the element at (m, n) in the block's grid position.
+  SmallVector<Value> outputIndices(Value m, Value n) const {
     SmallVector<Value> loopIvs = ivs;
     loopIvs[p.m] = m;
     loopIvs[p.n] = n;
@@ -400,7 +400,8 @@ private:
                 Value first, Value tile) {
     SmallVector<unsigned> dims = dimsOf(p.op.getMatchingIndexingMap(use));
     bool kInnermost = dims.back() == p.k;
-    auto loop = b.create<scf::ForOp>(loc, thread, index(b, side * kTileK), index(b, p.threads()));
+    Value elements = index(b, side * kTileK), threads = index(b, p.threads());
+    auto loop = b.create<scf::ForOp>(loc, thread, elements, threads);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(loop.getBody());
     Value e = loop.getInductionVar();
