@@ -11,6 +11,7 @@
 #include "codegen/cpu/ObjectEmitter.h"
 #include "lib/MLIRGen/SweepProgram.h"
 #include "lib/MLIRGen/TrainProgram.h"
+#include "codegen/nvptx/GpuKernelSummary.h"
 #include "codegen/nvptx/PtxKernels.h"
 #include "lib/Pipelines/CpuPipeline.h"
 #include "lib/Pipelines/GpuPipeline.h"
@@ -18,6 +19,7 @@
 #include "tools/sweepc/PlanEnergy.h"
 #include "tools/sweepc/Options.h"
 #include "tools/sweepc/BuildCommand.h"
+#include "runtime/exec/CompiledProgram.h"
 #include "runtime/exec/ProgramMemory.h"
 #include "runtime/exec/PruningBoard.h"
 #include "tools/sweepc/ReportCommand.h"
@@ -38,6 +40,8 @@
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
+
+#include <map>
 #include "llvm/Support/ToolOutputFile.h"
 
 using namespace sweep;
@@ -243,6 +247,13 @@ mlir::LogicalResult runPipeline(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &c
       // `sweepc run` opens it; the plan gives the need per run.
       std::string device = deviceOption().empty() ? job.device : deviceOption();
       bool onGpu = device == "gpu" || device == "cuda";
+      GpuTarget gpu;
+      std::string problem;
+      if (onGpu && !gpuProductTiles(gpu.tileProducts, problem)) {
+        llvm::errs() << "sweepc: error: " << problem << "\n";
+        return mlir::failure();
+      }
+      std::map<std::string, std::string> kernelsByStructure;
       for (size_t g = 0; g < job.groups.size(); ++g) {
         std::string schedule = backend->describeSchedule(job, job.groups[g]);
         if (onGpu) {
@@ -253,6 +264,15 @@ mlir::LogicalResult runPipeline(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &c
              << " of device memory a run; `sweepc run` sizes programs to the GPU's free memory "
                 "(on the CPU, where there is no GPU: "
              << cpu << ")\n";
+          // Groups of one structure get the same kernels: compiled once.
+          std::string &kernels = kernelsByStructure[groupCodeKey(job.groups[g], 1)];
+          if (kernels.empty())
+            kernels = describeGpuKernels(job.groups[g], gpu, problem);
+          if (kernels.empty()) {
+            llvm::errs() << "sweepc: error: " << problem << "\n";
+            return mlir::failure();
+          }
+          os << "group " << g << " GPU kernels: " << kernels << "\n";
         }
         else if (!schedule.empty())
           os << "group " << g << " " << schedule << "\n";
@@ -264,7 +284,6 @@ mlir::LogicalResult runPipeline(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &c
               "measured time)\n";
       if (std::string rule = describePruneRule(job); !rule.empty())
         os << rule << "\n";
-      std::string problem;
       if (!printEnergyEstimate(os, job, runThreads(), problem)) {
         llvm::errs() << "sweepc: error: " << problem << "\n";
         return mlir::failure();
