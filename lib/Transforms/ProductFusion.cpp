@@ -15,9 +15,20 @@
 using namespace mlir;
 
 Value sweep::rootBuffer(Value v) {
-  while (auto view = v.getDefiningOp<ViewLikeOpInterface>())
-    v = view.getViewSource();
-  return v;
+  while (true) {
+    if (auto view = v.getDefiningOp<ViewLikeOpInterface>())
+      v = view.getViewSource();
+    else if (auto transpose = v.getDefiningOp<memref::TransposeOp>())
+      v = transpose.getIn(); // a view without the interface in MLIR 19
+    else
+      return v;
+  }
+}
+
+bool sweep::knownBuffer(Value root) {
+  if (auto argument = dyn_cast<BlockArgument>(root))
+    return isa<FunctionOpInterface>(argument.getOwner()->getParentOp());
+  return root.getDefiningOp<memref::AllocOp>() || root.getDefiningOp<memref::AllocaOp>();
 }
 
 namespace {
@@ -107,7 +118,7 @@ Operation *sweep::findOutputInit(linalg::GenericOp product) {
       // Read by every block at its start: the product must not write it (a
       // view of C), nor an op in between.
       Value source = rootBuffer(broadcast.getDpsInputOperand(0)->get());
-      if (source == outputBuffer ||
+      if (source == outputBuffer || !knownBuffer(source) ||
           llvm::any_of(between, [&](Operation *b) { return touches(b, {source}); }))
         return nullptr;
       return op;
@@ -131,6 +142,10 @@ linalg::GenericOp sweep::findElementwiseEpilogue(linalg::GenericOp product) {
   if (!epilogue || !epilogue.hasPureBufferSemantics() || !allParallel(epilogue) ||
       epilogue.getNumLoops() != unsigned(outputType.getRank()) || !clonableBody(epilogue) ||
       !allMemRefs(epilogue->getOperands()))
+    return nullptr;
+
+  // Buffers whose origin is unknown (a select, a call) could alias anything.
+  if (!llvm::all_of(epilogue->getOperands(), [](Value v) { return knownBuffer(rootBuffer(v)); }))
     return nullptr;
 
   // Its operands, and the values its body uses from outside, must exist

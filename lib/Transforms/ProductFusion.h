@@ -22,6 +22,12 @@ namespace sweep {
 /// The buffer a memref value views, through view-like ops.
 mlir::Value rootBuffer(mlir::Value v);
 
+/// Whether `root` (a rootBuffer) is a buffer whose aliasing is known: a
+/// function argument (the group ABI: arguments are distinct) or an
+/// allocation. Anything else (a select, a call's result) could alias any
+/// buffer.
+bool knownBuffer(mlir::Value root);
+
 /// The op that initializes all of `product`'s output before it: a linalg.fill
 /// of that very value, or a broadcast (a generic that yields its one input,
 /// output indexed by the identity). Every op between it and the product

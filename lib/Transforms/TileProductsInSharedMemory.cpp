@@ -127,8 +127,11 @@ std::optional<Product> matchProduct(linalg::GenericOp op) {
     return std::nullopt;
   Value a = op.getDpsInputOperand(0)->get(), b = op.getDpsInputOperand(1)->get();
   Value c = op.getDpsInitOperand(0)->get();
+  // The tiles copy the inputs while other blocks store C: C must be a buffer
+  // of its own.
   Value cRoot = rootOf(c);
-  if (cRoot == rootOf(a) || cRoot == rootOf(b))
+  if (!sweep::knownBuffer(cRoot) || !sweep::knownBuffer(rootOf(a)) ||
+      !sweep::knownBuffer(rootOf(b)) || cRoot == rootOf(a) || cRoot == rootOf(b))
     return std::nullopt;
 
   SmallVector<unsigned> aDims = dimsOf(op.getMatchingIndexingMap(op.getDpsInputOperand(0)));
