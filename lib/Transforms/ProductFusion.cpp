@@ -34,13 +34,22 @@ bool sweep::knownBuffer(Value root) {
 namespace {
 using Roots = llvm::SmallDenseSet<Value, 8>;
 
-/// Whether `op` or an op nested in it names a view of one of `roots`. The
-/// buffers here are reachable only through SSA values (no globals), so an op
-/// that names none of them cannot touch them.
+/// Whether `operand` may be a view of one of `roots`: it views one, or a
+/// buffer of unknown origin (which could be any).
+bool mayView(Value operand, const Roots &roots) {
+  if (!isa<MemRefType>(operand.getType()))
+    return false;
+  Value root = sweep::rootBuffer(operand);
+  return roots.contains(root) || !sweep::knownBuffer(root);
+}
+
+/// Whether `op` or an op nested in it may name a view of one of `roots`.
+/// Arguments and allocations are reachable only through SSA values (no
+/// globals), so an op that names none of them cannot touch them.
 bool touches(Operation *op, const Roots &roots) {
   WalkResult walk = op->walk([&](Operation *inner) {
     for (Value operand : inner->getOperands())
-      if (isa<MemRefType>(operand.getType()) && roots.contains(sweep::rootBuffer(operand)))
+      if (mayView(operand, roots))
         return WalkResult::interrupt();
     return WalkResult::advance();
   });
@@ -56,8 +65,7 @@ bool mayWrite(Operation *op, const Roots &roots) {
       return WalkResult::advance();
     auto dps = dyn_cast<DestinationStyleOpInterface>(inner);
     for (OpOperand &operand : inner->getOpOperands()) {
-      if (!isa<MemRefType>(operand.get().getType()) ||
-          !roots.contains(sweep::rootBuffer(operand.get())))
+      if (!mayView(operand.get(), roots))
         continue;
       if (!dps || dps.isDpsInit(&operand))
         return WalkResult::interrupt();

@@ -244,3 +244,33 @@ func.func @buffers_of_unknown_origin(%a: memref<32x32xf32>, %b: memref<32x32xf32
   }
   return
 }
+
+// Between the product and the step, a fill writes a buffer chosen at run time,
+// which may be the step's rate: the step is not absorbed.
+// CHECK-LABEL: func.func @write_of_unknown_origin_in_between
+// CHECK: gpu.launch
+// CHECK: linalg.fill
+// CHECK: linalg.generic
+// CHECK: return
+func.func @write_of_unknown_origin_in_between(%a: memref<32x16xf32>, %b: memref<16x32xf32>,
+                                              %rate: memref<32x32xf32>, %other: memref<32x32xf32>,
+                                              %out: memref<32x32xf32>, %which: i1) {
+  %zero = arith.constant 0.0 : f32
+  %c = memref.alloc() : memref<32x32xf32>
+  %pick = arith.select %which, %rate, %other : memref<32x32xf32>
+  linalg.generic {indexing_maps = [#mk, #kn, #mn], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<32x16xf32>, memref<16x32xf32>) outs(%c : memref<32x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %r = math.fma %x, %y, %acc : f32
+    linalg.yield %r : f32
+  }
+  linalg.fill ins(%zero : f32) outs(%pick : memref<32x32xf32>)
+  linalg.generic {indexing_maps = [#id2, #id2, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%c, %rate : memref<32x32xf32>, memref<32x32xf32>) outs(%out : memref<32x32xf32>) {
+  ^bb0(%in: f32, %r: f32, %o: f32):
+    %m = arith.mulf %in, %r : f32
+    linalg.yield %m : f32
+  }
+  memref.dealloc %c : memref<32x32xf32>
+  return
+}
