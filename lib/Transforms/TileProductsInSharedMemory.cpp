@@ -66,8 +66,6 @@ struct Product {
   int64_t threads() const { return (tileM / kLanes) * (tileN / kLanes); }
 };
 
-Value rootOf(Value v) { return sweep::rootBuffer(v); }
-
 /// Loop dimension of each result of a projected permutation.
 SmallVector<unsigned> dimsOf(AffineMap map) {
   SmallVector<unsigned> dims;
@@ -129,9 +127,9 @@ std::optional<Product> matchProduct(linalg::GenericOp op) {
   Value c = op.getDpsInitOperand(0)->get();
   // The tiles copy the inputs while other blocks store C: C must be a buffer
   // of its own.
-  Value cRoot = rootOf(c);
-  if (!sweep::knownBuffer(cRoot) || !sweep::knownBuffer(rootOf(a)) ||
-      !sweep::knownBuffer(rootOf(b)) || cRoot == rootOf(a) || cRoot == rootOf(b))
+  Value cRoot = sweep::rootBuffer(c), aRoot = sweep::rootBuffer(a), bRoot = sweep::rootBuffer(b);
+  if (!sweep::knownBuffer(cRoot) || !sweep::knownBuffer(aRoot) || !sweep::knownBuffer(bRoot) ||
+      cRoot == aRoot || cRoot == bRoot)
     return std::nullopt;
 
   SmallVector<unsigned> aDims = dimsOf(op.getMatchingIndexingMap(op.getDpsInputOperand(0)));
@@ -548,9 +546,9 @@ bool writesBroadcastSource(const Product &product) {
   auto broadcast = dyn_cast_or_null<linalg::GenericOp>(product.init);
   if (!broadcast)
     return false;
-  Value source = rootOf(broadcast.getDpsInputOperand(0)->get());
+  Value source = sweep::rootBuffer(broadcast.getDpsInputOperand(0)->get());
   return llvm::any_of(product.epilogue.getDpsInits(),
-                      [&](Value init) { return rootOf(init) == source; });
+                      [&](Value init) { return sweep::rootBuffer(init) == source; });
 }
 
 struct TileProductsInSharedMemoryPass
