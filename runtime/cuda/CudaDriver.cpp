@@ -51,6 +51,12 @@ bool resolveApi(void *library, const std::string &path, DriverApi &api, std::str
          resolve(library, "cuStreamCreate", api.streamCreate, path, why) &&
          resolve(library, "cuStreamDestroy_v2", api.streamDestroy, path, why) &&
          resolve(library, "cuStreamSynchronize", api.streamSynchronize, path, why) &&
+         resolve(library, "cuMemHostAlloc", api.memHostAlloc, path, why) &&
+         resolve(library, "cuMemFreeHost", api.memFreeHost, path, why) &&
+         resolve(library, "cuEventCreate", api.eventCreate, path, why) &&
+         resolve(library, "cuEventRecord", api.eventRecord, path, why) &&
+         resolve(library, "cuEventSynchronize", api.eventSynchronize, path, why) &&
+         resolve(library, "cuEventDestroy_v2", api.eventDestroy, path, why) &&
          resolve(library, "cuModuleLoadData", api.moduleLoadData, path, why) &&
          resolve(library, "cuModuleUnload", api.moduleUnload, path, why) &&
          resolve(library, "cuModuleGetFunction", api.moduleGetFunction, path, why) &&

@@ -33,7 +33,13 @@ using CUcontext = struct CUctx_st *;
 using CUmodule = struct CUmod_st *;
 using CUfunction = struct CUfunc_st *;
 using CUstream = struct CUstream_st *;
+using CUevent = struct CUevent_st *;
 constexpr CUresult CUDA_SUCCESS = 0;
+/// cuStreamCreate's flag for a stream that does not wait for the legacy
+/// default stream (nor it for the stream).
+constexpr unsigned CU_STREAM_NON_BLOCKING = 0x1;
+/// cuEventCreate's flag for an event that only marks completion.
+constexpr unsigned CU_EVENT_DISABLE_TIMING = 0x2;
 
 /// The default library: the driver's soname.
 inline constexpr const char *kDriverLibrary = "libcuda.so.1";
@@ -69,6 +75,13 @@ struct DriverApi {
   CUresult (*streamCreate)(CUstream *stream, unsigned flags);
   CUresult (*streamDestroy)(CUstream stream);
   CUresult (*streamSynchronize)(CUstream stream);
+  /// Page-locked host memory, which copies can read without the host waiting.
+  CUresult (*memHostAlloc)(void **pointer, size_t bytes, unsigned flags);
+  CUresult (*memFreeHost)(void *pointer);
+  CUresult (*eventCreate)(CUevent *event, unsigned flags);
+  CUresult (*eventRecord)(CUevent event, CUstream stream);
+  CUresult (*eventSynchronize)(CUevent event);
+  CUresult (*eventDestroy)(CUevent event);
   CUresult (*moduleLoadData)(CUmodule *module, const void *image);
   CUresult (*moduleUnload)(CUmodule module);
   CUresult (*moduleGetFunction)(CUfunction *function, CUmodule module, const char *name);

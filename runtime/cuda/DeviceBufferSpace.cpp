@@ -2,6 +2,8 @@
 
 #include "runtime/cuda/DeviceBufferSpace.h"
 
+#include "runtime/cuda/DeviceCopyQueue.h"
+
 using namespace sweep::cuda;
 
 void DeviceBufferSpace::copy(void *to, const void *from, size_t bytes) {
@@ -9,4 +11,8 @@ void DeviceBufferSpace::copy(void *to, const void *from, size_t bytes) {
     return;
   mgpuMemcpy(to, const_cast<void *>(from), bytes, nullptr);
   mgpuStreamSynchronize(nullptr);
+}
+
+std::unique_ptr<sweep::CopyQueue> DeviceBufferSpace::copyQueue() {
+  return std::make_unique<DeviceCopyQueue>(runtime);
 }

@@ -6,7 +6,8 @@
 // step's minibatch, masks and hyperparameters in and its loss rows out.
 // Copies go through the legacy default stream and wait for it, so a kernel
 // launched on the host code's stream afterwards sees the data, and the host
-// sees a kernel's results after the copy back.
+// sees a kernel's results after the copy back. Minibatches copied ahead go
+// through each program's DeviceCopyQueue instead, on a stream of its own.
 //
 //===----------------------------------------------------------------------===//
 
@@ -26,6 +27,7 @@ public:
   void copy(void *to, const void *from, size_t bytes) override;
   bool isHost() const override { return false; }
   std::string takeError() override { return runtime.takeError(); }
+  std::unique_ptr<CopyQueue> copyQueue() override;
 
 private:
   GpuRuntime &runtime;

@@ -144,6 +144,21 @@ int64_t elements(const std::vector<int64_t> &shape) {
   return count;
 }
 
+/// A minibatch copied ahead into a program's space (GroupProgram::prefetch):
+/// its features, then its labels or targets from `labelsAt`, in one block so
+/// that one copy moves it.
+struct AheadBatch {
+  explicit AheadBatch(BufferSpace &space) : rows(space) {}
+  uint64_t id = 0; ///< The Batch::id it holds; 0 when it holds none.
+  int64_t n = 0;
+  size_t labelsAt = 0;
+  /// Waited for before the code reads `rows` or the host refills `staging`.
+  uint64_t fence = 0;
+  SpaceBuffer rows;
+  void *staging = nullptr; ///< The copy's source, from the program's CopyQueue.
+  size_t stagingBytes = 0;
+};
+
 class CompiledProgram : public GroupProgram {
 public:
   CompiledProgram(const GroupSpec &group, std::vector<const RunSpec *> runs,
@@ -157,6 +172,15 @@ public:
         maskWidths.push_back(layer.outputs);
     masks.resize(maskWidths.size());
     resize(int64_t(this->runs.size()));
+  }
+
+  ~CompiledProgram() override {
+    if (!queue)
+      return;
+    for (AheadBatch &slot : ahead) {
+      queue->wait(slot.fence); // A copy in flight still reads its staging.
+      queue->releaseStaging(slot.staging);
+    }
   }
 
   void init() override {
@@ -231,6 +255,43 @@ public:
         loss[i] = rowSum(lossRows, i, width) / double(n); // As the interpreter: total / n.
         ++updates[size_t(i)];
       }
+  }
+
+  /// Copies `batch` into the slot the coming call does not read, on the
+  /// space's CopyQueue: the host goes on while it lands.
+  void prefetch(const Batch &batch) override {
+    if (space.isHost() || batch.id == 0 || aheadSlot(batch))
+      return;
+    if (!queue)
+      queue = space.copyQueue();
+    AheadBatch &slot = ahead[nextAhead];
+    nextAhead = 1 - nextAhead;
+    queue->wait(slot.fence); // Its last copy has landed: staging and rows are free.
+    slot.id = 0;
+    size_t featureBytes = size_t(batch.n * group.inputs) * sizeof(float);
+    size_t labelBytes = group.classification ? size_t(batch.n) * sizeof(int32_t)
+                                             : size_t(batch.n * group.outputs) * sizeof(float);
+    size_t labelsAt = (featureBytes + 255) / 256 * 256; // Aligned as cuMemAlloc's blocks.
+    size_t total = labelsAt + labelBytes;
+    if (slot.stagingBytes < total) {
+      queue->releaseStaging(slot.staging);
+      slot.staging = queue->allocateStaging(total);
+      slot.stagingBytes = slot.staging ? total : 0;
+    }
+    slot.rows.reserve(total);
+    if (!slot.staging || !slot.rows.get())
+      return; // The error is kept; the call copies the batch itself.
+    char *host = static_cast<char *>(slot.staging);
+    std::memcpy(host, batch.x, featureBytes);
+    std::memset(host + featureBytes, 0, labelsAt - featureBytes);
+    std::memcpy(host + labelsAt,
+                group.classification ? static_cast<const void *>(batch.classes) : batch.targets,
+                labelBytes);
+    queue->start(slot.rows.get(), host, total);
+    slot.fence = queue->fence();
+    slot.id = batch.id;
+    slot.n = batch.n;
+    slot.labelsAt = labelsAt;
   }
 
   void evaluate(const Batch &batch, const uint8_t *alive, EvalSums *sums) override {
@@ -316,7 +377,12 @@ public:
 
   size_t runCount() const override { return runs.size(); }
 
-  std::string takeError() override { return space.takeError(); }
+  std::string takeError() override {
+    std::string error = space.takeError();
+    if (error.empty() && queue)
+      error = queue->takeError();
+    return error;
+  }
 
 private:
   /// Shapes and buffers for `runs` runs; the rows below min(old, new) keep
@@ -406,7 +472,25 @@ private:
     return total;
   }
 
+  /// The slot holding `batch`, copied ahead, or null.
+  const AheadBatch *aheadSlot(const Batch &batch) const {
+    for (const AheadBatch &slot : ahead)
+      if (batch.id != 0 && slot.id == batch.id && slot.n == batch.n)
+        return &slot;
+    return nullptr;
+  }
+
   void addBatch(const Batch &batch, size_t &staged) {
+    if (const AheadBatch *slot = aheadSlot(batch)) {
+      queue->wait(slot->fence);
+      char *rows = static_cast<char *>(slot->rows.get());
+      args.add(rows, {batch.n, group.inputs});
+      if (group.classification)
+        args.add(rows + slot->labelsAt, {batch.n});
+      else
+        args.add(rows + slot->labelsAt, {batch.n, group.outputs});
+      return;
+    }
     args.add(stage(batch.x, size_t(batch.n * group.inputs) * sizeof(float), staged),
              {batch.n, group.inputs});
     if (group.classification)
@@ -458,6 +542,9 @@ private:
   std::vector<std::vector<int64_t>> paramShapes;
   std::vector<SpaceBuffer> params, nextParams, state, nextState;
   std::vector<SpaceBuffer> staging, outputs; // Copies of inputs and outputs off the host.
+  std::unique_ptr<CopyQueue> queue;          // Made by the first prefetch.
+  AheadBatch ahead[2] = {AheadBatch(space), AheadBatch(space)}; // Double buffering.
+  int nextAhead = 0;
   std::vector<std::vector<float>> masks, hypers;
   std::vector<int64_t> maskWidths;
   std::vector<int64_t> updates;

@@ -15,6 +15,7 @@
 #ifndef SWEEP_RUNTIME_EXEC_COMPILEDPROGRAM_H
 #define SWEEP_RUNTIME_EXEC_COMPILEDPROGRAM_H
 
+#include "runtime/exec/CopyQueue.h"
 #include "runtime/exec/GroupProgram.h"
 
 #include <functional>
@@ -60,6 +61,9 @@ public:
   virtual bool isHost() const = 0;
   /// The first failure since the last call ("" when none).
   virtual std::string takeError() { return ""; }
+  /// A queue for copies to this space that the host does not wait for
+  /// (minibatches copied ahead); by default one that copies at once.
+  virtual std::unique_ptr<CopyQueue> copyQueue() { return synchronousCopyQueue(*this); }
 };
 
 /// Host memory (64-byte aligned), for CPU code.

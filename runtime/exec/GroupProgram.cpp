@@ -1,8 +1,15 @@
-//===- GroupProgram.cpp - checks shared by every backend ------------------===//
+//===- GroupProgram.cpp - what every backend shares ----------------------===//
 
 #include "runtime/exec/GroupProgram.h"
 
+#include <atomic>
+
 using namespace sweep;
+
+uint64_t sweep::nextBatchId() {
+  static std::atomic<uint64_t> issued{0};
+  return ++issued;
+}
 
 bool sweep::validGatherIndices(const std::vector<size_t> &keep, size_t runs, std::string &error) {
   if (keep.empty()) {

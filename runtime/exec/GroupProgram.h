@@ -29,7 +29,13 @@ struct Batch {
   const int32_t *classes = nullptr; // [n], classification
   const float *targets = nullptr;   // [n, targets], regression
   int64_t n = 0;
+  /// Names these rows for GroupProgram::prefetch: the runtime gives every
+  /// batch it gathers a new number (nextBatchId). 0: never prefetched.
+  uint64_t id = 0;
 };
+
+/// A number no batch of this process had before (from 1).
+uint64_t nextBatchId();
 
 /// Sums over a batch for one run; the runtime divides by the sample count.
 struct EvalSums {
@@ -55,6 +61,12 @@ public:
                          double *loss) = 0;
   /// Adds run r's sums over `batch` (no dropout) to sums[r] for alive runs.
   virtual void evaluate(const Batch &batch, const uint8_t *alive, EvalSums *sums) = 0;
+  /// Announces the batch (named by Batch::id) of the call after the next
+  /// one: a program whose code reads device memory starts copying it now,
+  /// so that the copy runs while the next call computes (double buffering).
+  /// The runtime keeps its rows unchanged until the call that uses them
+  /// returns. Programs whose code reads host memory ignore it.
+  virtual void prefetch(const Batch &batch) {}
   /// Run r's parameters (each dense layer's weights, then its bias, in layer
   /// order), for tests that compare backends; false if the backend cannot.
   virtual bool readParameters(size_t run, std::vector<float> &out) const { return false; }

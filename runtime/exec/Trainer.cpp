@@ -2,6 +2,7 @@
 
 #include "runtime/exec/Trainer.h"
 
+#include "runtime/exec/BatchStream.h"
 #include "runtime/exec/PruningBoard.h"
 #include "runtime/exec/Schedule.h"
 #include "runtime/rng/Streams.h"
@@ -103,9 +104,6 @@ public:
   bool cutOff() const { return stoppedByBudget; }
 
 private:
-  /// Copies rows `order[from, from + n)` (or rows from..from+n without order) of `split`.
-  void gather(const Split &split, const Dataset &data, const uint32_t *order, int64_t from,
-              int64_t n);
   void evaluate(GroupProgram &program, const Split &split, const Dataset &data, int64_t batch,
                 const std::vector<uint8_t> &alive, std::vector<EvalSums> &sums);
   bool earlyStop(const RunSpec &run, RunState &state, double loss, double accuracy);
@@ -138,40 +136,16 @@ private:
   std::atomic<bool> &budgetSpent;
   size_t energyAccount = 0;
   bool stoppedByBudget = false;
-  std::vector<float> x, targets;
-  std::vector<int32_t> classes;
-  Batch batch;
 };
 } // namespace
-
-void ChunkTrainer::gather(const Split &split, const Dataset &data, const uint32_t *order,
-                          int64_t from, int64_t n) {
-  int64_t d = data.inputs, t = data.targets;
-  x.resize(size_t(n * d));
-  classes.resize(size_t(n));
-  targets.resize(size_t(n * t));
-  for (int64_t i = 0; i < n; ++i) {
-    int64_t row = order ? int64_t(order[from + i]) : from + i;
-    std::copy_n(split.x.data() + row * d, d, x.data() + i * d);
-    if (data.isClassification())
-      classes[size_t(i)] = split.classes[size_t(row)];
-    else
-      std::copy_n(split.targets.data() + row * t, t, targets.data() + i * t);
-  }
-  batch.x = x.data();
-  batch.classes = data.isClassification() ? classes.data() : nullptr;
-  batch.targets = data.isClassification() ? nullptr : targets.data();
-  batch.n = n;
-}
 
 void ChunkTrainer::evaluate(GroupProgram &program, const Split &split, const Dataset &data,
                             int64_t batchSize, const std::vector<uint8_t> &alive,
                             std::vector<EvalSums> &sums) {
   sums.assign(alive.size(), EvalSums());
-  for (int64_t from = 0; from < split.count; from += batchSize) {
-    gather(split, data, nullptr, from, std::min(batchSize, split.count - from));
-    program.evaluate(batch, alive.data(), sums.data());
-  }
+  BatchStream batches(data, split, nullptr, batchSize, program);
+  for (int64_t k = 0; k < batches.count(); ++k)
+    program.evaluate(batches.take(k), alive.data(), sums.data());
 }
 
 bool ChunkTrainer::account(GroupProgram &program, const std::vector<uint8_t> &alive) {
@@ -311,8 +285,9 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished, s
     std::vector<uint8_t> aliveAtStart = alive;
     std::vector<uint32_t> order = shuffledOrder(n, dataSpec.seed, epoch);
     std::fill(trainSum.begin(), trainSum.end(), 0.0);
+    BatchStream batches(data, data.train, order.data(), size, *program);
     for (int64_t s = 0; s < steps; ++s) {
-      gather(data.train, data, order.data(), s * size, std::min(size, n - s * size));
+      const Batch &batch = batches.take(s);
       uint64_t step = uint64_t((epoch - 1) * steps + s);
       for (size_t slot = 0; slot < slots; ++slot)
         lr[slot] = scheduledLearningRate(*runs[slotRun[slot]], step, steps, group.epochs);
@@ -346,9 +321,9 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished, s
       // The step losses were measured before each update: without a split to
       // evaluate, weights the last update made NaN would pass unseen.
       std::vector<EvalSums> probe;
-      gather(data.train, data, nullptr, 0, std::min(size, n));
+      BatchStream first(data, data.train, nullptr, size, *program, std::min(size, n));
       probe.assign(slots, EvalSums());
-      program->evaluate(batch, alive.data(), probe.data());
+      program->evaluate(first.take(0), alive.data(), probe.data());
       if (failed(*program, group, error))
         return false;
       account(*program, alive);

@@ -144,6 +144,16 @@ Trace train(Backend &backend, const Case &c, std::vector<const RunSpec *> runs, 
     return trace;
   program->init();
   int64_t batches = (c.samples + c.group.batch - 1) / c.group.batch;
+  // Each batch announced one call ahead, as the trainer's BatchStream does.
+  std::vector<Batch> stepBatches;
+  for (int s = 0; s < steps; ++s) {
+    int64_t from = (s % batches) * c.group.batch;
+    stepBatches.push_back(batchOf(c, from, std::min(c.group.batch, c.samples - from)));
+    stepBatches.back().id = nextBatchId();
+  }
+  Batch evalBatch = batchOf(c, 0, c.samples);
+  evalBatch.id = nextBatchId();
+  program->prefetch(stepBatches[0]);
   for (int s = 0; s < steps; ++s) {
     if (s == gather.atStep) {
       EXPECT_TRUE(program->gather(gather.keep, error)) << error;
@@ -156,17 +166,16 @@ Trace train(Backend &backend, const Case &c, std::vector<const RunSpec *> runs, 
     size_t r = runs.size();
     std::vector<uint8_t> alive(r, 1);
     std::vector<double> lr(r), loss(r);
-    int64_t from = (s % batches) * c.group.batch;
-    Batch batch = batchOf(c, from, std::min(c.group.batch, c.samples - from));
     for (size_t i = 0; i < r; ++i)
       lr[i] = runs[i]->lr * (1.0 - 0.5 * s / steps); // A decaying per-step rate.
-    program->trainStep(batch, uint64_t(s), lr.data(), alive.data(), loss.data());
+    program->prefetch(s + 1 < steps ? stepBatches[size_t(s) + 1] : evalBatch);
+    program->trainStep(stepBatches[size_t(s)], uint64_t(s), lr.data(), alive.data(), loss.data());
     trace.losses.push_back(loss);
   }
   size_t r = runs.size();
   std::vector<uint8_t> alive(r, 1);
   trace.eval.assign(r, EvalSums());
-  program->evaluate(batchOf(c, 0, c.samples), alive.data(), trace.eval.data());
+  program->evaluate(evalBatch, alive.data(), trace.eval.data());
   trace.parameters.resize(r);
   for (size_t i = 0; i < r; ++i)
     EXPECT_TRUE(program->readParameters(i, trace.parameters[i]));
@@ -253,12 +262,64 @@ TEST(Differential, TheGpuProductTilesTrainLikeTheInterpreter) {
 }
 
 namespace {
+/// What a GPU's copy engine does, on the host: a copy started lands (reads
+/// its source, writes its target) only when a fence taken after it is waited
+/// for. A program that reads a batch copied ahead before waiting, or refills
+/// a staging block whose copy is in flight, trains on the wrong rows.
+class DeferredCopyQueue : public CopyQueue {
+public:
+  explicit DeferredCopyQueue(size_t &started) : started(started) {}
+  ~DeferredCopyQueue() override {
+    EXPECT_TRUE(inFlight.empty()) << "the program left copies in flight";
+    EXPECT_TRUE(staging.empty()) << staging.size() << " staging blocks never released";
+  }
+  void *allocateStaging(size_t bytes) override {
+    void *block = std::malloc(std::max<size_t>(bytes, 1));
+    std::memset(block, 0xff, bytes);
+    staging.insert(block);
+    return block;
+  }
+  void releaseStaging(void *pointer) override {
+    if (pointer) {
+      EXPECT_EQ(staging.erase(pointer), 1u) << "released a staging block it did not allocate";
+      std::free(pointer);
+    }
+  }
+  void start(void *to, const void *from, size_t bytes) override {
+    inFlight.push_back({to, from, bytes, fences + 1});
+    ++started;
+  }
+  uint64_t fence() override { return ++fences; }
+  void wait(uint64_t fence) override {
+    while (!inFlight.empty() && inFlight.front().fence <= fence) {
+      std::memcpy(inFlight.front().to, inFlight.front().from, inFlight.front().bytes);
+      inFlight.erase(inFlight.begin());
+    }
+  }
+
+private:
+  struct Copy {
+    void *to;
+    const void *from;
+    size_t bytes;
+    uint64_t fence; ///< The first fence after it.
+  };
+  size_t &started;
+  std::vector<Copy> inFlight;
+  std::set<void *> staging;
+  uint64_t fences = 0;
+};
+
 /// Host memory that the program must treat as a device's: not handed to the
 /// code directly, so every input is staged and every output collected, as
 /// for GPU memory. New blocks are filled with NaN bytes, so an input not
-/// copied in or an output not copied out changes the numbers.
+/// copied in or an output not copied out changes the numbers. Minibatches
+/// announced ahead go through a DeferredCopyQueue.
 class StagedHostSpace : public BufferSpace {
 public:
+  std::unique_ptr<CopyQueue> copyQueue() override {
+    return std::make_unique<DeferredCopyQueue>(copiesAhead);
+  }
   void *allocate(size_t bytes) override {
     void *block = std::aligned_alloc(64, (std::max<size_t>(bytes, 1) + 63) / 64 * 64);
     std::memset(block, 0xff, bytes);
@@ -275,7 +336,7 @@ public:
   }
   bool isHost() const override { return false; }
   std::set<void *> live;
-  size_t copies = 0;
+  size_t copies = 0, copiesAhead = 0;
 };
 
 /// The CPU's compiled code with its buffers in a StagedHostSpace.
@@ -304,13 +365,17 @@ public:
 
 // What the GPU backend does with device memory, checked on the CPU: inputs
 // (batch, masks, hyperparameters) copied in, outputs copied out, weights
-// initialized on the host then uploaded and read back for the comparison.
+// initialized on the host then uploaded and read back for the comparison,
+// and each minibatch copied ahead while the step before it trains (landing
+// only when the program waits for it, as on a GPU).
 TEST(Differential, ProgramsWithBuffersOffTheHostTrainLikeTheInterpreter) {
   StagedHostSpace space;
   {
     StagedBackend staged(space);
     expectTrainsLikeTheInterpreter(staged, 2028, 4);
     EXPECT_GT(space.copies, 0u);
+    // Every batch went ahead: 12 steps and the evaluation, in 4 trials.
+    EXPECT_EQ(space.copiesAhead, 4u * 13u);
   }
   EXPECT_TRUE(space.live.empty()) << space.live.size() << " blocks never released";
 }

@@ -4,7 +4,12 @@
 // error reporting, memory, module and launch paths are tested on machines
 // without a GPU. "Device memory" is host memory; a module is its image text,
 // and it has a kernel NAME when the text holds ".entry NAME"; a launch is
-// recorded, not run. The test sets the state through the fake_cuda_*
+// recorded, not run. As on a GPU, cuMemcpyHtoDAsync on a created stream
+// has not landed when it returns: it reads its source and writes its target
+// when its stream, the context or an event recorded after it on its stream
+// is synchronized (or the legacy default stream, unless its stream is
+// non-blocking), so a caller that reuses a source or reads a target too
+// early sees the wrong bytes. The test sets the state through the fake_cuda_*
 // functions: dlopen of the same path returns the same library, so the
 // driver wrapper sees that state. Error names and texts are the driver's.
 //
@@ -14,6 +19,8 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
+#include <set>
 #include <string>
 
 namespace {
@@ -34,6 +41,24 @@ struct CUmod_st {
 struct CUfunc_st {
   std::string name;
 };
+struct CUstream_st {
+  unsigned flags;
+};
+/// Where it was recorded: its stream, and how many asynchronous copies had
+/// been started by then.
+struct CUevent_st {
+  CUstream_st *stream = nullptr;
+  size_t copiesBefore = 0;
+};
+
+/// An asynchronous copy not landed yet: the `number`-th started.
+struct InFlightCopy {
+  size_t number;
+  CUstream_st *stream;
+  void *to;
+  const void *from;
+  size_t bytes;
+};
 
 struct State {
   CUresult initResult = kSuccess;
@@ -41,6 +66,11 @@ struct State {
   std::string failCall; ///< The next call of this name returns failCode.
   CUresult failCode = kSuccess;
   int liveContexts = 0, liveAllocations = 0, liveModules = 0, launches = 0;
+  int liveEvents = 0, liveStreams = 0, pageableAsyncCopies = 0;
+  int legacyCopies = 0; ///< cuMemcpyAsync calls: the copies made at once.
+  std::set<const void *> pinned; ///< cuMemHostAlloc'ed blocks.
+  std::deque<InFlightCopy> inFlight;
+  size_t copiesStarted = 0;
   unsigned lastGrid[3] = {}, lastBlock[3] = {};
   CUdeviceptr lastFirstParameter = 0;
   CUfunc_st function;
@@ -67,6 +97,18 @@ constexpr CUresult kInvalidContext = 201;
   if (!currentContext)                                                                             \
   return kInvalidContext
 
+/// Lands, in order, the copies in flight that `which` selects.
+template <typename Which> void land(Which which) {
+  for (auto copy = state.inFlight.begin(); copy != state.inFlight.end();) {
+    if (!which(*copy)) {
+      ++copy;
+      continue;
+    }
+    std::memcpy(copy->to, copy->from, copy->bytes);
+    copy = state.inFlight.erase(copy);
+  }
+}
+
 #define FAKE_FAIL(call)                                                                            \
   if (CUresult code = kSuccess; failing(call, code))                                               \
   return code
@@ -90,12 +132,32 @@ void fake_cuda_fail(const char *call, CUresult code) {
   state.failCode = code;
 }
 
-/// What the wrapper must leave balanced: retained contexts, allocations and
-/// loaded modules.
+/// What the wrapper must leave balanced ("contexts", "allocations",
+/// "modules", "events", "streams", "pinned" blocks), and what it should not
+/// do: asynchronous copies not landed yet ("in flight") and those from
+/// pageable memory ("pageable copies", which make the host wait); and the
+/// copies made at once (cuMemcpyAsync, "copies").
 int fake_cuda_live(const char *what) {
   std::string kind = what;
-  return kind == "contexts" ? state.liveContexts : kind == "allocations" ? state.liveAllocations
-                                                                          : state.liveModules;
+  if (kind == "contexts")
+    return state.liveContexts;
+  if (kind == "allocations")
+    return state.liveAllocations;
+  if (kind == "modules")
+    return state.liveModules;
+  if (kind == "events")
+    return state.liveEvents;
+  if (kind == "streams")
+    return state.liveStreams;
+  if (kind == "pinned")
+    return int(state.pinned.size());
+  if (kind == "in flight")
+    return int(state.inFlight.size());
+  if (kind == "pageable copies")
+    return state.pageableAsyncCopies;
+  if (kind == "copies")
+    return state.legacyCopies;
+  return -1;
 }
 
 /// The launches so far, and the last one's grid x, block x and first argument.
@@ -223,6 +285,7 @@ CUresult cuCtxSetCurrent(CUctx_st *context) {
 
 CUresult cuCtxSynchronize() {
   FAKE_FAIL("cuCtxSynchronize");
+  land([](const InFlightCopy &) { return true; });
   return kSuccess;
 }
 
@@ -265,8 +328,16 @@ CUresult cuMemcpyDtoH_v2(void *to, CUdeviceptr from, size_t bytes) {
   return kSuccess;
 }
 
-CUresult cuMemcpyHtoDAsync_v2(CUdeviceptr to, const void *from, size_t bytes, void *) {
-  return cuMemcpyHtoD_v2(to, from, bytes);
+CUresult cuMemcpyHtoDAsync_v2(CUdeviceptr to, const void *from, size_t bytes, void *stream) {
+  if (!stream)
+    return cuMemcpyHtoD_v2(to, from, bytes);
+  FAKE_FAIL("cuMemcpyHtoDAsync_v2");
+  FAKE_NEEDS_CONTEXT();
+  if (!state.pinned.count(from))
+    ++state.pageableAsyncCopies;
+  state.inFlight.push_back({state.copiesStarted++, static_cast<CUstream_st *>(stream),
+                            reinterpret_cast<void *>(uintptr_t(to)), from, bytes});
+  return kSuccess;
 }
 
 CUresult cuMemcpyDtoHAsync_v2(void *to, CUdeviceptr from, size_t bytes, void *) {
@@ -276,22 +347,77 @@ CUresult cuMemcpyDtoHAsync_v2(void *to, CUdeviceptr from, size_t bytes, void *) 
 CUresult cuMemcpyAsync(CUdeviceptr to, CUdeviceptr from, size_t bytes, void *) {
   FAKE_FAIL("cuMemcpyAsync");
   FAKE_NEEDS_CONTEXT();
+  ++state.legacyCopies;
   std::memmove(reinterpret_cast<void *>(uintptr_t(to)), reinterpret_cast<void *>(uintptr_t(from)),
                bytes);
   return kSuccess;
 }
 
-CUresult cuStreamCreate(void **stream, unsigned) {
+CUresult cuStreamCreate(CUstream_st **stream, unsigned flags) {
   FAKE_FAIL("cuStreamCreate");
   FAKE_NEEDS_CONTEXT();
-  *stream = &state;
+  *stream = new CUstream_st{flags};
+  ++state.liveStreams;
   return kSuccess;
 }
 
-CUresult cuStreamDestroy_v2(void *) { return kSuccess; }
+CUresult cuStreamDestroy_v2(CUstream_st *stream) {
+  land([stream](const InFlightCopy &copy) { return copy.stream == stream; });
+  delete stream;
+  --state.liveStreams;
+  return kSuccess;
+}
 
-CUresult cuStreamSynchronize(void *) {
+/// The legacy default stream (null) waits for the blocking streams' work.
+CUresult cuStreamSynchronize(CUstream_st *stream) {
   FAKE_FAIL("cuStreamSynchronize");
+  land([stream](const InFlightCopy &copy) {
+    return stream ? copy.stream == stream : (copy.stream->flags & 1) == 0;
+  });
+  return kSuccess;
+}
+
+CUresult cuMemHostAlloc(void **pointer, size_t bytes, unsigned) {
+  FAKE_FAIL("cuMemHostAlloc");
+  FAKE_NEEDS_CONTEXT();
+  *pointer = new char[bytes ? bytes : 1];
+  state.pinned.insert(*pointer);
+  return kSuccess;
+}
+
+CUresult cuMemFreeHost(void *pointer) {
+  if (!state.pinned.erase(pointer))
+    return kInvalidValue;
+  delete[] static_cast<char *>(pointer);
+  return kSuccess;
+}
+
+CUresult cuEventCreate(CUevent_st **event, unsigned) {
+  FAKE_FAIL("cuEventCreate");
+  FAKE_NEEDS_CONTEXT();
+  *event = new CUevent_st;
+  ++state.liveEvents;
+  return kSuccess;
+}
+
+CUresult cuEventRecord(CUevent_st *event, CUstream_st *stream) {
+  FAKE_FAIL("cuEventRecord");
+  event->stream = stream;
+  event->copiesBefore = state.copiesStarted;
+  return kSuccess;
+}
+
+CUresult cuEventSynchronize(CUevent_st *event) {
+  FAKE_FAIL("cuEventSynchronize");
+  land([event](const InFlightCopy &copy) {
+    return copy.stream == event->stream && copy.number < event->copiesBefore;
+  });
+  return kSuccess;
+}
+
+CUresult cuEventDestroy_v2(CUevent_st *event) {
+  delete event;
+  --state.liveEvents;
   return kSuccess;
 }
 

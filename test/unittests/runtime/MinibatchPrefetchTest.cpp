@@ -1,0 +1,374 @@
+//===- MinibatchPrefetchTest.cpp - minibatches copied ahead, without a GPU ===//
+//
+// Double-buffered minibatches, layer by layer:
+//  - DeviceCopyQueue over the stand-in libcuda (FakeCuda.cpp), whose
+//    asynchronous copies land only when an event after them or their stream
+//    is synchronized: fences wait for their own copies and not later ones,
+//    staging memory is page-locked, and nothing is left behind;
+//  - a compiled program over device memory (DeviceBufferSpace) whose code
+//    records the rows it is handed: each step reads its own batch, the next
+//    batch is still in flight while it runs, and no batch is copied at the
+//    call;
+//  - the trainer's side (BatchStream): through trainSweep, every batch a
+//    program is called with was announced before the call ahead of it, with
+//    the same rows, and training gives the same results as without.
+//
+//===----------------------------------------------------------------------===//
+
+#include "runtime/cuda/DeviceBufferSpace.h"
+#include "runtime/cuda/DeviceCopyQueue.h"
+#include "runtime/exec/CompiledProgram.h"
+#include "runtime/exec/Trainer.h"
+#include "runtime/interp/Interpreter.h"
+
+#include "FakeCudaFixture.h"
+#include "JobFixture.h"
+#include "TrainFixture.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <map>
+
+using namespace sweep;
+using namespace sweep::cuda;
+using namespace sweep::testing;
+
+namespace {
+class PrefetchOnFakeGpu : public CudaFake {
+protected:
+  void SetUp() override {
+    CudaFake::SetUp();
+    std::string why;
+    runtime = GpuRuntime::open(SWEEP_FAKE_CUDA, 0, why);
+    ASSERT_NE(runtime, nullptr) << why;
+  }
+  void TearDown() override {
+    GpuRuntime::close();
+    for (const char *what : {"allocations", "pinned", "events", "in flight", "pageable copies"})
+      EXPECT_EQ(live(what), 0) << what;
+    CudaFake::TearDown();
+  }
+  GpuRuntime *runtime = nullptr;
+};
+} // namespace
+
+TEST_F(PrefetchOnFakeGpu, AFenceWaitsForItsCopiesAndNotForLaterOnes) {
+  auto queue = std::make_unique<DeviceCopyQueue>(*runtime);
+  EXPECT_EQ(queue->fence(), 0u); // Nothing started: nothing to wait for.
+  int *deviceA = static_cast<int *>(runtime->allocate(sizeof(int)));
+  int *deviceB = static_cast<int *>(runtime->allocate(sizeof(int)));
+  int *stagingA = static_cast<int *>(queue->allocateStaging(sizeof(int)));
+  int *stagingB = static_cast<int *>(queue->allocateStaging(sizeof(int)));
+  ASSERT_TRUE(deviceA && deviceB && stagingA && stagingB) << runtime->takeError();
+  EXPECT_EQ(live("pinned"), 2);
+  *deviceA = *deviceB = 0;
+  *stagingA = 1;
+  queue->start(deviceA, stagingA, sizeof(int));
+  uint64_t first = queue->fence();
+  *stagingB = 2;
+  queue->start(deviceB, stagingB, sizeof(int));
+  uint64_t second = queue->fence();
+  EXPECT_LT(first, second);
+  EXPECT_EQ(queue->fence(), second); // No copy since: the same fence.
+  EXPECT_EQ(live("in flight"), 2);
+  EXPECT_EQ(*deviceA, 0); // Not landed before it is waited for.
+  queue->wait(first);
+  EXPECT_EQ(*deviceA, 1);
+  EXPECT_EQ(*deviceB, 0);
+  EXPECT_EQ(live("in flight"), 1);
+  queue->wait(first); // Again: nothing left to wait for.
+  queue->wait(second);
+  EXPECT_EQ(*deviceB, 2);
+  EXPECT_EQ(live("events"), 2); // Kept for the next fences.
+  EXPECT_EQ(live("pageable copies"), 0);
+  EXPECT_EQ(runtime->takeError(), "");
+  runtime->release(deviceA);
+  runtime->release(deviceB);
+  queue->releaseStaging(stagingA);
+  EXPECT_EQ(live("pinned"), 1);
+  queue.reset(); // Frees the other staging block, the events and the stream.
+  EXPECT_EQ(live("pinned"), 0);
+  EXPECT_EQ(live("events"), 0);
+}
+
+TEST_F(PrefetchOnFakeGpu, DestroyingTheQueueLandsItsCopiesFirst) {
+  auto queue = std::make_unique<DeviceCopyQueue>(*runtime);
+  int *device = static_cast<int *>(runtime->allocate(sizeof(int)));
+  int *staging = static_cast<int *>(queue->allocateStaging(sizeof(int)));
+  ASSERT_TRUE(device && staging);
+  *device = 0;
+  *staging = 7;
+  queue->start(device, staging, sizeof(int)); // No fence taken.
+  EXPECT_EQ(live("in flight"), 1);
+  queue.reset();
+  EXPECT_EQ(*device, 7);
+  EXPECT_EQ(live("in flight"), 0);
+  runtime->release(device);
+}
+
+TEST_F(PrefetchOnFakeGpu, DriverFailuresAreKeptWithTheCallAndTheErrorName) {
+  DeviceCopyQueue queue(*runtime);
+  fail("cuMemHostAlloc", 2);
+  EXPECT_EQ(queue.allocateStaging(64), nullptr);
+  EXPECT_EQ(queue.takeError(), "cuMemHostAlloc: CUDA_ERROR_OUT_OF_MEMORY (out of memory)");
+  void *device = runtime->allocate(64);
+  void *staging = queue.allocateStaging(64);
+  ASSERT_TRUE(device && staging);
+  fail("cuEventRecord", 1);
+  queue.start(device, staging, 64);
+  queue.fence();
+  EXPECT_EQ(queue.takeError(), "cuEventRecord: CUDA_ERROR_INVALID_VALUE (invalid argument)");
+  fail("cuMemcpyHtoDAsync_v2", 1);
+  queue.start(device, staging, 64);
+  EXPECT_EQ(queue.takeError(),
+            "cuMemcpyHtoDAsync: CUDA_ERROR_INVALID_VALUE (invalid argument)");
+  runtime->release(device);
+}
+
+// SWEEPC_GPU_PROFILE: the host's waits for copies ahead, with their bytes,
+// are a row of the launch profile (what the kernels did not hide).
+TEST_F(CudaFake, TheLaunchProfileCountsTheWaitsForCopiesAhead) {
+  ::setenv("SWEEPC_GPU_PROFILE", "1", 1);
+  std::string why;
+  GpuRuntime *runtime = GpuRuntime::open(SWEEP_FAKE_CUDA, 0, why);
+  ::unsetenv("SWEEPC_GPU_PROFILE");
+  ASSERT_NE(runtime, nullptr) << why;
+  {
+    DeviceCopyQueue queue(*runtime);
+    void *device = runtime->allocate(4096);
+    void *staging = queue.allocateStaging(4096);
+    ASSERT_TRUE(device && staging);
+    queue.start(device, staging, 4096);
+    queue.start(device, staging, 1024);
+    queue.wait(queue.fence());
+    queue.releaseStaging(staging);
+    runtime->release(device);
+  }
+  std::string report = runtime->profile()->report();
+  EXPECT_NE(report.find("host waiting for a minibatch copied ahead"), std::string::npos)
+      << report;
+  EXPECT_NE(report.find("         1 "), std::string::npos) << report; // One wait.
+  GpuRuntime::close();
+}
+
+namespace {
+/// One dense layer, 3 inputs to 2 classes, batches of 4.
+GroupSpec tinyGroup() {
+  GroupSpec group;
+  group.inputs = 3;
+  group.outputs = 2;
+  group.batch = 4;
+  group.layers = {{LayerSpec::Kind::Dense, 3, 2, Activation::Identity}};
+  return group;
+}
+
+/// Code that runs nothing and records what a call is handed: the first
+/// feature and label of its batch, and how many copies were in flight.
+class RecordingCode : public GroupCode {
+public:
+  explicit RecordingCode(int (*live)(const char *)) : live(live) {}
+  struct Call {
+    float firstFeature;
+    int32_t firstLabel;
+    int64_t rows;
+    int copiesInFlight;
+  };
+  void trainStep(void **packedArgs) const override { record(packedArgs); }
+  void evaluate(void **packedArgs) const override { record(packedArgs); }
+  const std::vector<PhaseCost> &phases() const override { return none; }
+  mutable std::vector<Call> calls;
+
+private:
+  /// Argument i's memref descriptor: allocated, aligned, offset, sizes...
+  static const int64_t *descriptor(void **packedArgs, size_t i) {
+    return *static_cast<const int64_t *const *>(packedArgs[i]);
+  }
+  void record(void **packedArgs) const {
+    const int64_t *features = descriptor(packedArgs, 0), *labels = descriptor(packedArgs, 1);
+    calls.push_back({*reinterpret_cast<const float *>(features[1]),
+                     *reinterpret_cast<const int32_t *>(labels[1]), features[3],
+                     live("in flight")});
+  }
+  int (*live)(const char *);
+  std::vector<PhaseCost> none;
+};
+
+/// Batch k: features k*10 + row + column/10, label k + row.
+struct Batches {
+  explicit Batches(int count) {
+    for (int k = 0; k < count; ++k) {
+      std::vector<float> x;
+      std::vector<int32_t> labels;
+      for (int row = 0; row < 4; ++row) {
+        labels.push_back(k + row);
+        for (int column = 0; column < 3; ++column)
+          x.push_back(float(k * 10 + row) + float(column) / 10);
+      }
+      features.push_back(x);
+      classes.push_back(labels);
+    }
+    for (int k = 0; k < count; ++k)
+      batches.push_back({features[size_t(k)].data(), classes[size_t(k)].data(), nullptr, 4,
+                         nextBatchId()});
+  }
+  std::vector<std::vector<float>> features;
+  std::vector<std::vector<int32_t>> classes;
+  std::vector<Batch> batches;
+};
+} // namespace
+
+TEST_F(PrefetchOnFakeGpu, EachStepReadsItsBatchWhileTheNextIsOnItsWay) {
+  GroupSpec group = tinyGroup();
+  RunSpec run;
+  auto code = std::make_shared<RecordingCode>(live);
+  DeviceBufferSpace space(*runtime);
+  const int steps = 5;
+  Batches data(steps + 1); // The last one is evaluated.
+  {
+    std::unique_ptr<GroupProgram> program =
+        createCompiledProgram(group, {&run}, code, nullptr, space);
+    program->init();
+    int copiesBefore = live("copies");
+    const std::vector<Batch> &batches = data.batches;
+    program->prefetch(batches[0]);
+    double lr = 0.1, loss = 0;
+    uint8_t alive = 1;
+    for (int s = 0; s < steps; ++s) {
+      program->prefetch(batches[size_t(s) + 1]);
+      program->trainStep(batches[size_t(s)], uint64_t(s), &lr, &alive, &loss);
+      ASSERT_EQ(program->takeError(), "");
+    }
+    std::vector<EvalSums> sums(1);
+    program->evaluate(batches[steps], &alive, sums.data());
+    // A step copies its 4 hyperparameters in and its loss rows out at the
+    // call, and its batch ahead: none of the batches is copied at the call.
+    EXPECT_EQ(live("copies") - copiesBefore, steps * (4 + 1) + 3);
+    ASSERT_EQ(code->calls.size(), size_t(steps) + 1);
+    for (int k = 0; k <= steps; ++k) {
+      const RecordingCode::Call &call = code->calls[size_t(k)];
+      EXPECT_EQ(call.firstFeature, float(k * 10)) << "call " << k;
+      EXPECT_EQ(call.firstLabel, k) << "call " << k;
+      EXPECT_EQ(call.rows, 4);
+      // The next batch's copy was in flight while this call ran.
+      EXPECT_EQ(call.copiesInFlight, k < steps ? 1 : 0) << "call " << k;
+    }
+  }
+  EXPECT_EQ(live("pageable copies"), 0);
+}
+
+TEST_F(PrefetchOnFakeGpu, ABatchNotAnnouncedIsCopiedAtTheCall) {
+  GroupSpec group = tinyGroup();
+  RunSpec run;
+  auto code = std::make_shared<RecordingCode>(live);
+  DeviceBufferSpace space(*runtime);
+  Batches data(3);
+  std::unique_ptr<GroupProgram> program = createCompiledProgram(group, {&run}, code, nullptr, space);
+  program->init();
+  double lr = 0.1, loss = 0;
+  uint8_t alive = 1;
+  program->prefetch(data.batches[1]);
+  program->prefetch(data.batches[2]);
+  Batch unnamed = data.batches[0];
+  unnamed.id = 0;
+  program->trainStep(unnamed, 0, &lr, &alive, &loss);
+  // The rows of batch 2 changed after it was announced and it comes with a
+  // new name: copied at the call, not taken from its stale copy ahead.
+  data.features[2][0] = 99;
+  Batch renamed = data.batches[2];
+  renamed.id = nextBatchId();
+  program->trainStep(renamed, 1, &lr, &alive, &loss);
+  program->trainStep(data.batches[1], 2, &lr, &alive, &loss);
+  ASSERT_EQ(code->calls.size(), 3u);
+  EXPECT_EQ(code->calls[0].firstFeature, 0.0f);
+  EXPECT_EQ(code->calls[1].firstFeature, 99.0f);
+  EXPECT_EQ(code->calls[2].firstFeature, 10.0f);
+  EXPECT_EQ(program->takeError(), "");
+}
+
+namespace {
+/// Forwards to the interpreter's program and checks what the trainer
+/// promises a program that copies ahead: every batch it is called with was
+/// announced, before the call ahead of it, and its rows are those announced.
+class AnnouncementChecker : public GroupProgram {
+public:
+  explicit AnnouncementChecker(std::unique_ptr<GroupProgram> inner) : inner(std::move(inner)) {}
+  void init() override { inner->init(); }
+  void prefetch(const Batch &batch) override {
+    EXPECT_NE(batch.id, 0u);
+    EXPECT_EQ(announced.count(batch.id), 0u) << "batch " << batch.id << " announced twice";
+    announced[batch.id] = rows(batch);
+    ++announcements;
+  }
+  void trainStep(const Batch &batch, uint64_t step, const double *lr, const uint8_t *alive,
+                 double *loss) override {
+    check(batch);
+    inner->trainStep(batch, step, lr, alive, loss);
+  }
+  void evaluate(const Batch &batch, const uint8_t *alive, EvalSums *sums) override {
+    check(batch);
+    inner->evaluate(batch, alive, sums);
+  }
+  bool gather(const std::vector<size_t> &keep, std::string &error) override {
+    return inner->gather(keep, error);
+  }
+  size_t runCount() const override { return inner->runCount(); }
+  static size_t calls, announcedAhead, announcements;
+
+private:
+  /// The batch's features and labels as bytes.
+  static std::string rows(const Batch &batch) {
+    std::string bytes(reinterpret_cast<const char *>(batch.x), size_t(batch.n) * 2 * sizeof(float));
+    return bytes + std::string(reinterpret_cast<const char *>(batch.classes),
+                               size_t(batch.n) * sizeof(int32_t));
+  }
+  void check(const Batch &batch) {
+    ++calls;
+    auto found = announced.find(batch.id);
+    ASSERT_NE(found, announced.end()) << "a call with batch " << batch.id << ", never announced";
+    EXPECT_EQ(found->second, rows(batch)) << "batch " << batch.id << " changed after its announcement";
+    announced.erase(found);
+    // The batch of the next call is announced already (the last of a pass
+    // has none after it).
+    if (!announced.empty())
+      ++announcedAhead;
+  }
+  std::unique_ptr<GroupProgram> inner;
+  std::map<uint64_t, std::string> announced;
+};
+size_t AnnouncementChecker::calls = 0, AnnouncementChecker::announcedAhead = 0,
+       AnnouncementChecker::announcements = 0;
+
+class AnnouncementCheckingBackend : public Backend {
+public:
+  std::string name() const override { return "interpreter"; }
+  size_t runsPerProgram(const SweepJob &job, const GroupSpec &group) const override {
+    return inner->runsPerProgram(job, group);
+  }
+  std::unique_ptr<GroupProgram> create(const GroupSpec &group, std::vector<const RunSpec *> runs,
+                                       std::string &error) override {
+    std::unique_ptr<GroupProgram> program = inner->create(group, std::move(runs), error);
+    return program ? std::make_unique<AnnouncementChecker>(std::move(program)) : nullptr;
+  }
+  std::unique_ptr<Backend> inner = createInterpreterBackend();
+};
+} // namespace
+
+TEST(BatchStream, EveryBatchIsAnnouncedBeforeTheCallAheadOfItWithItsRows) {
+  SweepJob job = blobsJob({0.05, 0.2}, 2, 200); // 160 training samples: 5 steps an epoch.
+  AnnouncementCheckingBackend checking;
+  std::unique_ptr<Backend> plain = createInterpreterBackend();
+  AnnouncementChecker::calls = AnnouncementChecker::announcedAhead =
+      AnnouncementChecker::announcements = 0;
+  TrainedSweep checked = trainJob(job, checking, TrainerOptions(), freshDirectory("announced"));
+  TrainedSweep reference = trainJob(job, *plain, TrainerOptions(), freshDirectory("plain"));
+  // Per run (the interpreter holds one) and epoch: 5 steps, 2 validation
+  // batches (40 samples), 4 test batches (100 samples).
+  size_t perEpoch = 5 + 2 + 4, passes = 3;
+  EXPECT_EQ(AnnouncementChecker::calls, 2 * 2 * perEpoch);
+  EXPECT_EQ(AnnouncementChecker::announcements, AnnouncementChecker::calls);
+  EXPECT_EQ(AnnouncementChecker::announcedAhead, 2 * 2 * (perEpoch - passes));
+  EXPECT_EQ(checked.curves, reference.curves);
+  ASSERT_EQ(checked.records.size(), reference.records.size());
+  for (size_t r = 0; r < checked.records.size(); ++r)
+    EXPECT_EQ(checked.records[r].metrics, reference.records[r].metrics) << "run " << r;
+}
