@@ -53,8 +53,14 @@ inline void dropoutScales(uint64_t seed, uint64_t layer, double p, uint64_t step
   PhiloxStream stream(seed, stream::kDropout + layer);
   float keep = float(1.0 / (1.0 - p));
   uint64_t base = step * uint64_t(batch) * uint64_t(width);
-  for (int64_t k = 0; k < n * width; ++k)
-    scale[k] = double(uniformAt(stream, base + uint64_t(k))) < p ? 0.0f : keep;
+  // Value k is draw base + k (uniformAt): lane (base + k) & 3 of a block,
+  // each block computed once for its four draws.
+  for (int64_t k = 0, count = n * width; k < count;) {
+    uint64_t draw = base + uint64_t(k);
+    PhiloxBlock block = stream.block(draw >> 2);
+    for (uint64_t lane = draw & 3; lane < 4 && k < count; ++lane, ++k)
+      scale[k] = double(uniformFloat(block[lane])) < p ? 0.0f : keep;
+  }
 }
 
 } // namespace sweep

@@ -74,6 +74,28 @@ TEST(Draws, DropoutDropsTheRightFractionAndScalesTheRest) {
   EXPECT_NE(scale, nextStep);
 }
 
+// dropoutScales draws four values per Philox block; the masks must be those
+// of the definition (TrainingDraws.h: one draw per value), whatever lane of
+// a block a step starts in (step * batch * width need not be a multiple of 4)
+// and wherever a short last batch ends.
+TEST(Draws, DropoutScalesAreTheDefinitionsDrawForDraw) {
+  for (int64_t width : {1, 3, 4, 7})
+    for (uint64_t step : {0, 1, 5})
+      for (int64_t n : {1, 5, 6}) {
+        const int64_t batch = 6;
+        const double p = 0.45;
+        std::vector<float> scale(size_t(n * width));
+        dropoutScales(11, 2, p, step, batch, n, width, scale.data());
+        PhiloxStream stream(11, stream::kDropout + 2);
+        for (int64_t k = 0; k < n * width; ++k) {
+          uint64_t draw = step * uint64_t(batch * width) + uint64_t(k);
+          float expected = double(uniformAt(stream, draw)) < p ? 0.0f : float(1.0 / (1.0 - p));
+          ASSERT_EQ(scale[size_t(k)], expected)
+              << "width " << width << " step " << step << " n " << n << " value " << k;
+        }
+      }
+}
+
 TEST(Draws, ShuffleIsAPermutationPerEpoch) {
   std::vector<uint32_t> first = shuffledOrder(1000, 9, 1), second = shuffledOrder(1000, 9, 2);
   EXPECT_EQ(first, shuffledOrder(1000, 9, 1));
