@@ -3,8 +3,9 @@
 // Compiled programs take each dropout layer's mask [R, n, width] from the
 // host, drawn per run by dropoutScales (runtime/rng/TrainingDraws.h) every
 // step, so for wide groups the draws, not the kernels, can bound a step.
-// Side by side in one run: dropoutScales (four draws per Philox block) and
-// the definition it must equal (one block per draw), for one run's mask of a
+// Side by side in one run: dropoutScales (four draws per Philox block,
+// compared as integers) and the definition it must equal (one block per
+// draw, compared in double), for one run's mask of a
 // batch of 128 rows by 32 units (`mask/...`); items are mask values.
 //
 //===----------------------------------------------------------------------===//

@@ -53,13 +53,17 @@ inline void dropoutScales(uint64_t seed, uint64_t layer, double p, uint64_t step
   PhiloxStream stream(seed, stream::kDropout + layer);
   float keep = float(1.0 / (1.0 - p));
   uint64_t base = step * uint64_t(batch) * uint64_t(width);
+  // A draw's uniform is m * 2^-24 with m = bits >> 8 (uniformFloat), and
+  // m * 2^-24 < p exactly when m < ceil(p * 2^24): the comparison in
+  // integers (NaN drops nothing, as `< p` does; p >= 1 drops everything).
+  uint32_t below = !(p > 0) ? 0u : p >= 1 ? (1u << 24) : uint32_t(std::ceil(p * 0x1.0p24));
   // Value k is draw base + k (uniformAt): lane (base + k) & 3 of a block,
   // each block computed once for its four draws.
   for (int64_t k = 0, count = n * width; k < count;) {
     uint64_t draw = base + uint64_t(k);
     PhiloxBlock block = stream.block(draw >> 2);
     for (uint64_t lane = draw & 3; lane < 4 && k < count; ++lane, ++k)
-      scale[k] = double(uniformFloat(block[lane])) < p ? 0.0f : keep;
+      scale[k] = (block[lane] >> 8) < below ? 0.0f : keep;
   }
 }
 

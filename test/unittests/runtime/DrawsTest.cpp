@@ -79,11 +79,15 @@ TEST(Draws, DropoutDropsTheRightFractionAndScalesTheRest) {
 // a block a step starts in (step * batch * width need not be a multiple of 4)
 // and wherever a short last batch ends.
 TEST(Draws, DropoutScalesAreTheDefinitionsDrawForDraw) {
+  // Rates whose p * 2^24 is and is not a whole number, the extremes, and a
+  // rate equal to the first draw and just above it (kept, then dropped).
+  double first = double(uniformAt(PhiloxStream(11, stream::kDropout + 2), 0));
+  for (double p : {0.45, 0.25, 0.5 + 0x1.0p-25, 0x1.0p-24, 0.0, 1.0, 0.999999999, first,
+                   std::nextafter(first, 1.0)})
   for (int64_t width : {1, 3, 4, 7})
     for (uint64_t step : {0, 1, 5})
       for (int64_t n : {1, 5, 6}) {
         const int64_t batch = 6;
-        const double p = 0.45;
         std::vector<float> scale(size_t(n * width));
         dropoutScales(11, 2, p, step, batch, n, width, scale.data());
         PhiloxStream stream(11, stream::kDropout + 2);
@@ -91,7 +95,8 @@ TEST(Draws, DropoutScalesAreTheDefinitionsDrawForDraw) {
           uint64_t draw = step * uint64_t(batch * width) + uint64_t(k);
           float expected = double(uniformAt(stream, draw)) < p ? 0.0f : float(1.0 / (1.0 - p));
           ASSERT_EQ(scale[size_t(k)], expected)
-              << "width " << width << " step " << step << " n " << n << " value " << k;
+              << "p " << p << " width " << width << " step " << step << " n " << n << " value "
+              << k;
         }
       }
 }
