@@ -31,7 +31,7 @@ bool DeviceCopyQueue::check(int code, const char *call) {
 }
 
 bool DeviceCopyQueue::ready() {
-  if (runtime.failed() || !runtime.enterThread())
+  if (!runtime.enterThread())
     return false;
   return stream ||
          check(runtime.driver().api().streamCreate(&stream, CU_STREAM_NON_BLOCKING),
@@ -39,7 +39,7 @@ bool DeviceCopyQueue::ready() {
 }
 
 void *DeviceCopyQueue::allocateStaging(size_t bytes) {
-  if (runtime.failed() || !runtime.enterThread())
+  if (!runtime.enterThread())
     return nullptr;
   void *block = nullptr;
   if (!check(runtime.driver().api().memHostAlloc(&block, bytes ? bytes : 1, 0),
@@ -56,35 +56,34 @@ void DeviceCopyQueue::releaseStaging(void *pointer) {
     check(runtime.driver().api().memFreeHost(pointer), "cuMemFreeHost");
 }
 
-void DeviceCopyQueue::start(void *to, const void *from, size_t bytes) {
-  if (bytes == 0 || !ready())
-    return;
-  if (check(runtime.driver().api().memcpyHtoDAsync(CUdeviceptr(reinterpret_cast<uintptr_t>(to)),
-                                                   from, bytes, stream),
-            "cuMemcpyHtoDAsync")) {
-    bytesSinceFence += bytes;
-    startedSinceFence = true;
-  }
+bool DeviceCopyQueue::start(void *to, const void *from, size_t bytes) {
+  if (!ready())
+    return false;
+  if (bytes && !check(runtime.driver().api().memcpyHtoDAsync(
+                          CUdeviceptr(reinterpret_cast<uintptr_t>(to)), from, bytes, stream),
+                      "cuMemcpyHtoDAsync"))
+    return false;
+  bytesSinceFence += bytes;
+  return true;
 }
 
 uint64_t DeviceCopyQueue::fence() {
-  if (!startedSinceFence || !ready())
-    return fences; // Nothing new to wait for.
+  if (!ready())
+    return 0;
   const DriverApi &api = runtime.driver().api();
   CUevent event = nullptr;
   if (!idle.empty()) {
     event = idle.back();
     idle.pop_back();
   } else if (!check(api.eventCreate(&event, CU_EVENT_DISABLE_TIMING), "cuEventCreate")) {
-    return fences;
+    return 0;
   }
   if (!check(api.eventRecord(event, stream), "cuEventRecord")) {
     idle.push_back(event);
-    return fences;
+    return 0;
   }
   pending.push_back({++fences, event, bytesSinceFence});
   bytesSinceFence = 0;
-  startedSinceFence = false;
   return fences;
 }
 

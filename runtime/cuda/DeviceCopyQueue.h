@@ -39,13 +39,15 @@ public:
 
   void *allocateStaging(size_t bytes) override;
   void releaseStaging(void *pointer) override;
-  void start(void *to, const void *from, size_t bytes) override;
+  bool start(void *to, const void *from, size_t bytes) override;
   uint64_t fence() override;
   void wait(uint64_t fence) override;
   std::string takeError() override { return runtime.takeError(); }
 
 private:
-  /// Whether the runtime is usable on this thread with the stream made.
+  /// Whether the context is current on this thread and the stream made.
+  /// (Not whether the runtime has failed: that error may be another
+  /// program's, and a copy skipped silently would train on stale rows.)
   bool ready();
   bool check(int code, const char *call);
 
@@ -61,7 +63,6 @@ private:
   std::set<void *> staging;   ///< Page-locked blocks this queue holds.
   uint64_t fences = 0;
   size_t bytesSinceFence = 0;
-  bool startedSinceFence = false;
 };
 
 } // namespace sweep::cuda

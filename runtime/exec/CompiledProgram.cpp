@@ -181,6 +181,10 @@ public:
       queue->wait(slot.fence); // A copy in flight still reads its staging.
       queue->releaseStaging(slot.staging);
     }
+    // Its stream drained before the slots' device blocks go back to the
+    // space (the members are destroyed after this body), where another
+    // program may take them.
+    queue.reset();
   }
 
   void init() override {
@@ -280,15 +284,17 @@ public:
     }
     slot.rows.reserve(total);
     if (!slot.staging || !slot.rows.get())
-      return; // The error is kept; the call copies the batch itself.
+      return; // The call copies the batch itself.
     char *host = static_cast<char *>(slot.staging);
     std::memcpy(host, batch.x, featureBytes);
     std::memset(host + featureBytes, 0, labelsAt - featureBytes);
     std::memcpy(host + labelsAt,
                 group.classification ? static_cast<const void *>(batch.classes) : batch.targets,
                 labelBytes);
-    queue->start(slot.rows.get(), host, total);
-    slot.fence = queue->fence();
+    uint64_t fence = queue->start(slot.rows.get(), host, total) ? queue->fence() : 0;
+    if (!fence)
+      return; // Not on its way: the call copies the batch itself.
+    slot.fence = fence;
     slot.id = batch.id;
     slot.n = batch.n;
     slot.labelsAt = labelsAt;

@@ -40,9 +40,11 @@ public:
   virtual void *allocateStaging(size_t bytes) = 0;
   virtual void releaseStaging(void *pointer) = 0;
   /// Starts copying `bytes` from `from` (staging memory) to `to` (the
-  /// space's memory), after the copies started before it.
-  virtual void start(void *to, const void *from, size_t bytes) = 0;
-  /// A mark after every copy started so far (fences increase from 1).
+  /// space's memory), after the copies started before it; false (and an
+  /// error kept) when it could not.
+  virtual bool start(void *to, const void *from, size_t bytes) = 0;
+  /// A mark after every copy started so far (fences increase from 1), or 0
+  /// (and an error kept) when none could be made.
   virtual uint64_t fence() = 0;
   /// Returns once the copies started before `fence` have landed.
   virtual void wait(uint64_t fence) = 0;

@@ -285,9 +285,10 @@ public:
       std::free(pointer);
     }
   }
-  void start(void *to, const void *from, size_t bytes) override {
+  bool start(void *to, const void *from, size_t bytes) override {
     inFlight.push_back({to, from, bytes, fences + 1});
     ++started;
+    return true;
   }
   uint64_t fence() override { return ++fences; }
   void wait(uint64_t fence) override {
