@@ -90,6 +90,7 @@ void GpuRuntime::close() {
   for (const auto &[image, module] : runtime->modules)
     runtime->driver().api().moduleUnload(module);
   runtime->modules.clear();
+  runtime->freedOnStream.clear();
   runtime->cache.clear();
   runtime->live.clear();
   runtime->contextHandle.reset();
@@ -151,7 +152,7 @@ void *GpuRuntime::allocate(size_t bytes) {
   return pointer;
 }
 
-void GpuRuntime::release(void *pointer) {
+void GpuRuntime::release(void *pointer, CUstream stream) {
   std::lock_guard<std::mutex> lock(mutex);
   auto found = live.find(pointer);
   if (found == live.end()) {
@@ -160,9 +161,25 @@ void GpuRuntime::release(void *pointer) {
               " is not device memory this runtime allocated";
     return;
   }
-  size_t bytes = found->second->size();
-  cache[bytes].push_back(std::move(found->second));
+  if (stream) {
+    freedOnStream[stream].push_back(std::move(found->second));
+  } else {
+    size_t bytes = found->second->size();
+    cache[bytes].push_back(std::move(found->second));
+  }
   live.erase(found);
+}
+
+void GpuRuntime::streamDrained(CUstream stream) {
+  std::lock_guard<std::mutex> lock(mutex);
+  auto found = freedOnStream.find(stream);
+  if (found == freedOnStream.end())
+    return;
+  for (std::unique_ptr<DeviceBuffer> &block : found->second) {
+    size_t bytes = block->size();
+    cache[bytes].push_back(std::move(block));
+  }
+  freedOnStream.erase(found);
 }
 
 CUmodule GpuRuntime::module(const void *image, size_t bytes) {
@@ -198,6 +215,9 @@ size_t GpuRuntime::deviceBytes() const {
     total += block->size();
   for (const auto &[bytes, blocks] : cache)
     total += bytes * blocks.size();
+  for (const auto &[stream, blocks] : freedOnStream)
+    for (const std::unique_ptr<DeviceBuffer> &block : blocks)
+      total += block->size();
   return total;
 }
 
@@ -275,8 +295,13 @@ SweepCuStream mgpuStreamCreate() {
 
 void mgpuStreamDestroy(SweepCuStream stream) {
   GpuRuntime *runtime = GpuRuntime::current();
-  if (runtime && stream)
-    runtime->driver().api().streamDestroy(stream);
+  if (!runtime || !stream)
+    return;
+  // Its freed blocks are reusable once its work is done, and the handle may
+  // be the next stream's: drain it first (the host code has, normally).
+  if (runtime->enterThread() && runtime->driver().api().streamSynchronize(stream) == CUDA_SUCCESS)
+    runtime->streamDrained(stream);
+  runtime->driver().api().streamDestroy(stream);
 }
 
 void mgpuStreamSynchronize(SweepCuStream stream) {
@@ -287,6 +312,8 @@ void mgpuStreamSynchronize(SweepCuStream stream) {
   if (!runtime->driver().check(runtime->driver().api().streamSynchronize(stream),
                                "cuStreamSynchronize", why))
     runtime->fail(why);
+  else if (stream)
+    runtime->streamDrained(stream);
 }
 
 void *mgpuMemAlloc(uint64_t bytes, SweepCuStream, bool hostShared) {
@@ -301,9 +328,9 @@ void *mgpuMemAlloc(uint64_t bytes, SweepCuStream, bool hostShared) {
   return runtime->allocate(size_t(bytes));
 }
 
-void mgpuMemFree(void *pointer, SweepCuStream) {
+void mgpuMemFree(void *pointer, SweepCuStream stream) {
   if (GpuRuntime *runtime = GpuRuntime::current())
-    runtime->release(pointer);
+    runtime->release(pointer, stream);
 }
 
 void mgpuMemcpy(void *to, void *from, size_t bytes, SweepCuStream stream) {

@@ -16,7 +16,11 @@
 //  - device memory is cached: a training step allocates and frees dozens of
 //    buffers of the same sizes, and cuMemAlloc/cuMemFree synchronize the
 //    device; a freed block is kept for the next allocation of its size and
-//    released when the runtime closes;
+//    released when the runtime closes. A block the host code frees on its
+//    stream (gpu.dealloc in an async region) may still be read by kernels
+//    queued there, so it is reused only once that stream has been
+//    synchronized: another program's thread, or a copy stream, could
+//    otherwise write into it while they run;
 //  - so are modules: MLIR 19's host code loads a kernel's module before each
 //    launch and unloads it after (the driver compiling its PTX every time), so
 //    a module is loaded once per image and kept until the runtime closes.
@@ -73,8 +77,12 @@ public:
   /// Device memory of `bytes` bytes: a cached block of that size, or a new
   /// one. Null (and an error kept) when the device has none left.
   void *allocate(size_t bytes);
-  /// Returns `pointer` to the cache. Unknown pointers are an error.
-  void release(void *pointer);
+  /// Returns `pointer` to the cache: at once when `stream` is null (the
+  /// host is done with it), else when `stream` is next synchronized (work
+  /// queued on it may still use it). Unknown pointers are an error.
+  void release(void *pointer, CUstream stream = nullptr);
+  /// `stream` has been synchronized: its freed blocks join the cache.
+  void streamDrained(CUstream stream);
 
   /// The module of `image`, loaded on first use: `bytes` of a fatbinary
   /// (cubin and PTX, what the GPU pipeline embeds where the toolkit has
@@ -83,7 +91,8 @@ public:
   CUmodule module(const void *image, size_t bytes = 0);
   size_t modulesLoaded() const;
 
-  /// Bytes allocated from the device (live and cached), and cached alone.
+  /// Bytes allocated from the device (live, freed on a stream and cached),
+  /// and cached alone.
   size_t deviceBytes() const;
   size_t cachedBytes() const;
 
@@ -111,6 +120,8 @@ private:
   std::string error;
   std::map<size_t, std::vector<std::unique_ptr<DeviceBuffer>>> cache; ///< Free blocks by size.
   std::map<void *, std::unique_ptr<DeviceBuffer>> live;               ///< By device address.
+  /// Freed on a stream whose queued work may still use them.
+  std::map<CUstream, std::vector<std::unique_ptr<DeviceBuffer>>> freedOnStream;
   std::map<std::string, CUmodule> modules;                            ///< By PTX text.
 };
 

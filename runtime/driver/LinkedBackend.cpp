@@ -70,6 +70,7 @@ public:
   PaddedProgram(std::unique_ptr<GroupProgram> inner, size_t runs)
       : inner(std::move(inner)), runs(runs) {}
   void init() override { inner->init(); }
+  void prefetch(const Batch &batch) override { inner->prefetch(batch); }
   void trainStep(const Batch &batch, uint64_t step, const double *lr, const uint8_t *alive,
                  double *loss) override {
     size_t all = inner->runCount();

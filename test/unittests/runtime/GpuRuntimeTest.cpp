@@ -69,6 +69,30 @@ TEST_F(GpuRuntimeFake, FreedBlocksAreReusedBySize) {
   EXPECT_EQ(runtime->takeError(), "");
 }
 
+// Regression (review): a block the host code freed on its stream went back
+// to the cache at once, while kernels queued on that stream could still read
+// it; another program's thread (--streams) or a copy stream could take it.
+TEST_F(GpuRuntimeFake, ABlockFreedOnAStreamIsReusedOnlyOnceTheStreamIsDrained) {
+  SweepCuStream stream = mgpuStreamCreate();
+  void *a = mgpuMemAlloc(512, stream, false);
+  ASSERT_NE(a, nullptr);
+  mgpuMemFree(a, stream);
+  EXPECT_EQ(runtime->cachedBytes(), 0u);
+  EXPECT_EQ(runtime->deviceBytes(), 512u);
+  void *b = mgpuMemAlloc(512, nullptr, false);
+  EXPECT_NE(b, a); // Not while the stream's work may use it.
+  mgpuStreamSynchronize(stream);
+  EXPECT_EQ(runtime->cachedBytes(), 512u);
+  void *c = mgpuMemAlloc(512, nullptr, false);
+  EXPECT_EQ(c, a);
+  mgpuMemFree(c, stream);
+  mgpuStreamDestroy(stream); // Drains it: its freed blocks are reusable.
+  EXPECT_EQ(runtime->cachedBytes(), 512u);
+  mgpuMemFree(b, nullptr);
+  EXPECT_EQ(runtime->cachedBytes(), 1024u);
+  EXPECT_EQ(runtime->takeError(), "");
+}
+
 TEST_F(GpuRuntimeFake, CopiesLoadsAndLaunches) {
   float values[4] = {1.0f, 2.0f, 3.0f, 4.0f};
   void *a = mgpuMemAlloc(sizeof values, nullptr, false);

@@ -9,6 +9,7 @@
 //    records the rows it is handed: each step reads its own batch, the next
 //    batch is still in flight while it runs, and no batch is copied at the
 //    call;
+//  - a `sweepc build` executable's padded programs pass announcements on;
 //  - the trainer's side (BatchStream): through trainSweep, every batch a
 //    program is called with was announced before the call ahead of it, with
 //    the same rows, and training gives the same results as without.
@@ -17,6 +18,7 @@
 
 #include "runtime/cuda/DeviceBufferSpace.h"
 #include "runtime/cuda/DeviceCopyQueue.h"
+#include "runtime/driver/LinkedBackend.h"
 #include "runtime/exec/CompiledProgram.h"
 #include "runtime/exec/Trainer.h"
 #include "runtime/interp/Interpreter.h"
@@ -311,6 +313,48 @@ TEST_F(PrefetchOnFakeGpu, ABatchWhoseCopyAheadFailedIsCopiedAtTheCall) {
   ASSERT_EQ(code->calls.size(), 2u);
   EXPECT_EQ(code->calls[1].firstFeature, 10.0f);
   EXPECT_EQ(code->calls[1].firstLabel, 1);
+  EXPECT_EQ(program->takeError(), "");
+}
+
+namespace {
+/// What a linked program's entry points were handed last: the first feature
+/// of each call's batch.
+std::vector<float> linkedCalls;
+void recordLinkedCall(void **packedArgs) {
+  const int64_t *features = *static_cast<const int64_t *const *>(packedArgs[0]);
+  linkedCalls.push_back(*reinterpret_cast<const float *>(features[1]));
+}
+} // namespace
+
+// Regression (review): a `sweepc build` executable trains a chunk smaller
+// than its linked program padded (LinkedBackend's PaddedProgram), which did
+// not pass the announcements on: its batches were copied at the call.
+TEST_F(PrefetchOnFakeGpu, APaddedLinkedProgramCopiesAheadToo) {
+  GroupSpec group = tinyGroup();
+  std::string key = groupCodeKey(group, 3);
+  const SweepBuiltProgram table[] = {
+      {"cuda", key.c_str(), recordLinkedCall, recordLinkedCall, "", 1, 0}};
+  DeviceBufferSpace space(*runtime);
+  std::unique_ptr<Backend> backend = createLinkedBackend(table, 1, "cuda", space);
+  RunSpec a, b;
+  std::string error;
+  std::unique_ptr<GroupProgram> program = backend->create(group, {&a, &b}, error);
+  ASSERT_TRUE(program) << error;
+  ASSERT_EQ(program->runCount(), 2u);
+  program->init();
+  Batches data(3);
+  linkedCalls.clear();
+  int copiesBefore = live("copies");
+  double lr[2] = {0.1, 0.1}, loss[2] = {};
+  uint8_t alive[2] = {1, 1};
+  program->prefetch(data.batches[0]);
+  for (int s = 0; s < 3; ++s) {
+    if (s + 1 < 3)
+      program->prefetch(data.batches[size_t(s) + 1]);
+    program->trainStep(data.batches[size_t(s)], uint64_t(s), lr, alive, loss);
+  }
+  EXPECT_EQ(linkedCalls, (std::vector<float>{0, 10, 20}));
+  EXPECT_EQ(live("copies") - copiesBefore, 3 * (4 + 1)); // Hyperparameters and loss rows only.
   EXPECT_EQ(program->takeError(), "");
 }
 
