@@ -164,6 +164,33 @@ LogicalResult DenseOp::verify() {
                       {weight.getDimSize(0), input.getDimSize(k - 1), weight.getDimSize(2)});
 }
 
+LogicalResult DropoutMaskOp::verify() {
+  RankedTensorType result = getResult().getType();
+  if (failed(expectRank(*this, result, 3, "a result [R, B, N]")) ||
+      failed(expectStatic(*this, result, "a result", 1)))
+    return failure();
+  struct PerRun {
+    RankedTensorType type;
+    StringRef name;
+  } perRun[] = {{getSeeds().getType(), "seeds"},
+                {getBelow().getType(), "thresholds"},
+                {getKeep().getType(), "keep scales"}};
+  for (const PerRun &operand : perRun)
+    if (failed(expectRank(*this, operand.type, 1, operand.name)) ||
+        failed(expectStatic(*this, operand.type, operand.name, -1)) ||
+        failed(expectDim(*this, operand.type, 0, operand.name, result, 0, "the result",
+                         "run counts")))
+      return failure();
+  if (failed(expectRank(*this, getStep().getType(), 0, "a step")))
+    return failure();
+  // Read signed: the accessors of I64Attr are unsigned.
+  if (int64_t batch = getBatchAttr().getInt(); batch < 1)
+    return emitOpError() << "expects a batch size of at least 1, got " << batch;
+  if (int64_t layer = getLayerAttr().getInt(); layer < 0)
+    return emitOpError() << "expects a dropout layer index of at least 0, got " << layer;
+  return success();
+}
+
 LogicalResult DropoutOp::verify() {
   RankedTensorType input = getInput().getType(), scale = getScale().getType();
   if (failed(expectRank(*this, scale, 3, "scale [R, B, N]")) ||

@@ -167,10 +167,27 @@ void ProgramBuilder::buildTrainStep(ModuleOp module) {
   for (Type type : params)
     for (int64_t s = 0; s < slots; ++s)
       inputs.push_back(type);
-  size_t maskStart = inputs.size();
-  for (const LayerSpec &layer : group.layers)
-    if (layer.kind == LayerSpec::Kind::Dropout)
-      inputs.push_back(tensor({runs, ShapedType::kDynamic, layer.outputs}));
+  // With dropout: each run's seed, the step, and per dropout layer each
+  // run's threshold and keep scale (train.dropout_mask draws the masks).
+  size_t drawStart = inputs.size();
+  std::vector<const LayerSpec *> dropouts;
+  std::vector<size_t> denseBefore; // Of each dropout layer, for its location.
+  size_t denseSoFar = 0;
+  for (const LayerSpec &layer : group.layers) {
+    denseSoFar += layer.kind == LayerSpec::Kind::Dense;
+    if (layer.kind == LayerSpec::Kind::Dropout) {
+      dropouts.push_back(&layer);
+      denseBefore.push_back(denseSoFar);
+    }
+  }
+  if (!dropouts.empty()) {
+    inputs.push_back(RankedTensorType::get({runs}, builder.getI64Type()));
+    inputs.push_back(RankedTensorType::get({}, builder.getI64Type()));
+    for (size_t d = 0; d < dropouts.size(); ++d) {
+      inputs.push_back(RankedTensorType::get({runs}, builder.getI32Type()));
+      inputs.push_back(tensor({runs}));
+    }
+  }
   size_t hyperStart = inputs.size();
   std::vector<const char *> hypers = trainStepHypers(group.optimizer);
   for (size_t h = 0; h < hypers.size(); ++h)
@@ -191,7 +208,16 @@ void ProgramBuilder::buildTrainStep(ModuleOp module) {
   auto args = body->getArguments();
   ArrayRef<BlockArgument> paramArgs = args.slice(paramStart, params.size());
   std::vector<Value> paramValues(paramArgs.begin(), paramArgs.end());
-  std::vector<Value> masks(args.begin() + maskStart, args.begin() + hyperStart);
+  std::vector<Value> masks;
+  if (!dropouts.empty()) {
+    Value rows = builder.create<tensor::DimOp>(loc, args[0], 0);
+    Value seeds = args[drawStart], step = args[drawStart + 1];
+    for (size_t d = 0; d < dropouts.size(); ++d)
+      masks.push_back(builder.create<train::DropoutMaskOp>(
+          layerLoc(denseBefore[d]), tensor({runs, ShapedType::kDynamic, dropouts[d]->outputs}),
+          seeds, args[drawStart + 2 + 2 * d], args[drawStart + 3 + 2 * d], step, rows,
+          builder.getI64IntegerAttr(int64_t(d)), builder.getI64IntegerAttr(group.batch)));
+  }
 
   Value output = forward(args[0], paramValues, masks);
   Value lossValue = loss(output, args[1]);

@@ -4,7 +4,7 @@
 // optimizer kind) and a run count R become a module with two functions over
 // tensors with a leading run axis:
 //
-//   @train_step(x, y, params..., slots..., masks..., hypers...)
+//   @train_step(x, y, params..., slots..., draws..., hypers...)
 //       -> (loss rows [R, ?] f64, new params..., new slots...)
 //   @evaluate(x, y, params...)
 //       -> (loss rows [R, ?] f64, correct [R], squared-error rows [R, ?] f64)
@@ -12,8 +12,12 @@
 // x is the shared minibatch [?, inputs]; y its labels [?] (i32) or targets
 // [?, outputs]. params are, per dense layer, W [R, K, N] then b [R, N]; slots
 // the optimizer state of each param in param order (sgd: momentum buffer;
-// adam: m, then v); masks one dropout scale [R, ?, N] per dropout layer;
-// hypers are [R] tensors (sgd: lr, momentum, weight_decay, nesterov; adam:
+// adam: m, then v); draws, only when the group has dropout layers, are each
+// run's seed [R] i64, the step [] i64 (from 0 over the whole training), then
+// per dropout layer each run's threshold [R] i32 (ceil(p * 2^24)) and keep
+// scale [R] f32 (1 / (1 - p)), from which train.dropout_mask draws the
+// masks in the program, as dropoutScales does on the host; hypers are [R]
+// tensors (sgd: lr, momentum, weight_decay, nesterov; adam:
 // lr, beta1, beta2, eps, weight_decay, correction1, correction2). Training
 // differentiates the per-run mean loss (train.backward stands for the
 // gradients until train-autodiff replaces it); the functions report each

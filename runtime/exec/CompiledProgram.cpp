@@ -168,9 +168,7 @@ public:
         codeForRuns(std::move(codeForRuns)), space(space), probes(this->code->phases()) {
     slots = optimizerSlots(group.optimizer);
     for (const LayerSpec &layer : group.layers)
-      if (layer.kind == LayerSpec::Kind::Dropout)
-        maskWidths.push_back(layer.outputs);
-    masks.resize(maskWidths.size());
+      dropoutLayers += layer.kind == LayerSpec::Kind::Dropout;
     resize(int64_t(this->runs.size()));
   }
 
@@ -221,18 +219,15 @@ public:
     for (size_t p = 0; p < params.size(); ++p)
       for (int64_t s = 0; s < slots; ++s)
         args.add(state[p * size_t(slots) + size_t(s)].get(), paramShapes[p]);
-    for (size_t d = 0; d < masks.size(); ++d) {
-      int64_t width = maskWidths[d];
-      masks[d].resize(size_t(r * n * width));
-      for (int64_t i = 0; i < r; ++i) {
-        const RunSpec &run = *runs[size_t(i)];
-        float *mask = masks[d].data() + i * n * width;
-        if (run.dropout[d] == 0)
-          std::fill(mask, mask + n * width, 1.0f);
-        else
-          dropoutScales(run.seed, d, run.dropout[d], step, group.batch, n, width, mask);
+    if (dropoutLayers) {
+      // The code draws its dropout masks (train.dropout_mask) from these.
+      args.add(draws[0].get(), {r});
+      stepValue = int64_t(step);
+      args.add(stage(&stepValue, sizeof stepValue, staged), {});
+      for (size_t d = 0; d < dropoutLayers; ++d) {
+        args.add(draws[1 + 2 * d].get(), {r});
+        args.add(draws[2 + 2 * d].get(), {r});
       }
-      args.add(stage(masks[d].data(), masks[d].size() * sizeof(float), staged), {r, n, width});
     }
     fillHypers(lr, alive);
     for (const std::vector<float> &hyper : hypers)
@@ -420,6 +415,34 @@ private:
     }
     hypers.assign(trainStepHypers(group.optimizer).size(), std::vector<float>(size_t(r)));
     updates.resize(size_t(r), 0);
+    uploadDraws();
+  }
+
+  /// What the code draws the runs' dropout masks from, in the code's memory
+  /// for the program's life: each run's seed, and per dropout layer each
+  /// run's threshold and keep scale (runtime/rng/TrainingDraws.h).
+  void uploadDraws() {
+    if (!dropoutLayers)
+      return;
+    while (draws.size() < 1 + 2 * dropoutLayers)
+      draws.emplace_back(space);
+    std::vector<uint64_t> seeds;
+    for (const RunSpec *run : runs)
+      seeds.push_back(run->seed);
+    draws[0].resize(seeds.size() * sizeof(uint64_t));
+    space.copy(draws[0].get(), seeds.data(), seeds.size() * sizeof(uint64_t));
+    for (size_t d = 0; d < dropoutLayers; ++d) {
+      std::vector<uint32_t> below;
+      std::vector<float> keep;
+      for (const RunSpec *run : runs) {
+        below.push_back(dropoutThreshold(run->dropout[d]));
+        keep.push_back(dropoutKeepScale(run->dropout[d]));
+      }
+      draws[1 + 2 * d].resize(below.size() * sizeof(uint32_t));
+      space.copy(draws[1 + 2 * d].get(), below.data(), below.size() * sizeof(uint32_t));
+      draws[2 + 2 * d].resize(keep.size() * sizeof(float));
+      space.copy(draws[2 + 2 * d].get(), keep.data(), keep.size() * sizeof(float));
+    }
   }
 
   void upload(SpaceBuffer &to, const std::vector<float> &host) {
@@ -551,8 +574,10 @@ private:
   std::unique_ptr<CopyQueue> queue;          // Made by the first prefetch.
   AheadBatch ahead[2] = {AheadBatch(space), AheadBatch(space)}; // Double buffering.
   int nextAhead = 0;
-  std::vector<std::vector<float>> masks, hypers;
-  std::vector<int64_t> maskWidths;
+  std::vector<std::vector<float>> hypers;
+  size_t dropoutLayers = 0;
+  std::vector<SpaceBuffer> draws; // Seeds, then each dropout layer's thresholds and keep scales.
+  int64_t stepValue = 0;          // The step, staged for the code.
   std::vector<int64_t> updates;
   std::vector<double> lossRows, squaredRows;
   std::vector<float> evalCorrect;

@@ -46,17 +46,25 @@ inline void initDenseWeights(const RunSpec &run, uint64_t layer, int64_t inputs,
                   : float(spread * (2.0 * stream.uniform(uint64_t(k)) - 1.0));
 }
 
+/// A draw's uniform is m * 2^-24 with m = bits >> 8 (uniformFloat), and
+/// m * 2^-24 < p exactly when m < ceil(p * 2^24): the draw drops its value
+/// when its top 24 bits are below this (0 for a NaN p, as `< p` is never
+/// true; 2^24 for p >= 1). Compiled code compares with it too.
+inline uint32_t dropoutThreshold(double p) {
+  return !(p > 0) ? 0u : p >= 1 ? (1u << 24) : uint32_t(std::ceil(p * 0x1.0p24));
+}
+
+/// The scale of a kept value.
+inline float dropoutKeepScale(double p) { return float(1.0 / (1.0 - p)); }
+
 /// Writes the inverted-dropout scale (0, or 1 / (1 - p)) of rows [0, n) of a
 /// [n, width] activation at `step`; `batch` is the group's batch size.
 inline void dropoutScales(uint64_t seed, uint64_t layer, double p, uint64_t step, int64_t batch,
                           int64_t n, int64_t width, float *scale) {
   PhiloxStream stream(seed, stream::kDropout + layer);
-  float keep = float(1.0 / (1.0 - p));
+  float keep = dropoutKeepScale(p);
   uint64_t base = step * uint64_t(batch) * uint64_t(width);
-  // A draw's uniform is m * 2^-24 with m = bits >> 8 (uniformFloat), and
-  // m * 2^-24 < p exactly when m < ceil(p * 2^24): the comparison in
-  // integers (NaN drops nothing, as `< p` does; p >= 1 drops everything).
-  uint32_t below = !(p > 0) ? 0u : p >= 1 ? (1u << 24) : uint32_t(std::ceil(p * 0x1.0p24));
+  uint32_t below = dropoutThreshold(p);
   // Value k is draw base + k (uniformAt): lane (base + k) & 3 of a block,
   // each block computed once for its four draws.
   for (int64_t k = 0, count = n * width; k < count;) {

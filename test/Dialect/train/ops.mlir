@@ -1,6 +1,14 @@
 // Every train op parses, verifies and prints back; the printed form parses again.
 // RUN: sweep-opt %s | sweep-opt | FileCheck %s
 
+// CHECK-LABEL: func.func @dropout_mask
+func.func @dropout_mask(%seeds: tensor<4xi64>, %below: tensor<4xi32>, %keep: tensor<4xf32>,
+                        %step: tensor<i64>, %rows: index) -> tensor<4x?x16xf32> {
+  // CHECK: train.dropout_mask %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {batch = 64 : i64, layer = 1 : i64} : tensor<4xi64>, tensor<4xi32>, tensor<4xf32>, tensor<i64> -> tensor<4x?x16xf32>
+  %m = train.dropout_mask %seeds, %below, %keep, %step, %rows {batch = 64 : i64, layer = 1 : i64} : tensor<4xi64>, tensor<4xi32>, tensor<4xf32>, tensor<i64> -> tensor<4x?x16xf32>
+  return %m : tensor<4x?x16xf32>
+}
+
 // CHECK-LABEL: func.func @forward
 func.func @forward(%x: tensor<?x784xf32>, %xr: tensor<4x?x784xf32>, %w: tensor<4x784x16xf32>,
                    %b: tensor<4x16xf32>, %mask: tensor<4x?x16xf32>, %xmask: tensor<4x?x784xf32>, %labels: tensor<?xi32>,

@@ -12,6 +12,7 @@
 #include "dialects/train/TrainOps.h"
 #include "lib/MLIRGen/TrainProgram.h"
 #include "lib/Transforms/Passes.h"
+#include "runtime/rng/TrainingDraws.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
@@ -106,16 +107,25 @@ TEST(Autodiff, GradientsOfRandomGroupsMatchFiniteDifferences) {
       HostTensor t = randomTensor(shape, gen, 0.7);
       args.push_back(t);
     }
-    // Dropout masks: 0 or 1 / (1 - 0.3).
+    // Dropout draws: each run's seed, the step, then per dropout layer each
+    // run's threshold and keep scale for p = 0.3 (train.dropout_mask).
     size_t params = 0, masks = 0;
     for (const LayerSpec &layer : c.group.layers) {
       params += layer.kind == LayerSpec::Kind::Dense ? 2 : 0;
       masks += layer.kind == LayerSpec::Kind::Dropout;
     }
-    size_t firstMask = firstParam + params * (1 + size_t(optimizerSlots(c.group.optimizer)));
-    for (size_t m = 0; m < masks; ++m)
-      for (double &v : args[firstMask + m].values)
-        v = std::uniform_real_distribution<double>(0, 1)(gen) < 0.3 ? 0.0 : 1.0 / 0.7;
+    size_t draws = firstParam + params * (1 + size_t(optimizerSlots(c.group.optimizer)));
+    if (masks) {
+      for (double &seed : args[draws].values)
+        seed = double(gen() % 100000);
+      args[draws + 1].values = {double(gen() % 50)};
+      for (size_t m = 0; m < masks; ++m) {
+        std::fill(args[draws + 2 + 2 * m].values.begin(), args[draws + 2 + 2 * m].values.end(),
+                  double(dropoutThreshold(0.3)));
+        std::fill(args[draws + 3 + 2 * m].values.begin(), args[draws + 3 + 2 * m].values.end(),
+                  double(dropoutKeepScale(0.3)));
+      }
+    }
 
     // The per-run mean loss that train.backward differentiated.
     Value lossValue;

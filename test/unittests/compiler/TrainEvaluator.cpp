@@ -5,7 +5,10 @@
 #include "dialects/train/TrainOps.h"
 #include "runtime/interp/Kernels.h"
 
+#include "runtime/rng/Streams.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
 using namespace sweep;
@@ -177,7 +180,42 @@ bool TrainEvaluator::evaluate(Operation *op, std::string &error) {
     values[add.getResult()] = sum;
     return true;
   }
+  if (auto dim = dyn_cast<tensor::DimOp>(op)) {
+    std::optional<int64_t> index = dim.getConstantIndex();
+    if (!index) {
+      error = "only tensor.dim of a constant dimension is supported";
+      return false;
+    }
+    values[dim.getResult()] = HostTensor{{}, {double(in(dim.getSource()).shape[size_t(*index)])}, {}};
+    return true;
+  }
+  if (auto mask = dyn_cast<train::DropoutMaskOp>(op)) {
+    // The definition in runtime/rng/TrainingDraws.h, from the run's stream:
+    // value [r, i, j] is draw (step * batch + i) * N + j; its top 24 bits
+    // below the run's threshold drop it. Integers are held in double.
+    const HostTensor &seeds = in(mask.getSeeds()), &below = in(mask.getBelow()),
+                     &keep = in(mask.getKeep()), &step = in(mask.getStep());
+    int64_t runs = int64_t(seeds.values.size()), rows = int64_t(in(mask.getRows()).values[0]);
+    int64_t width = mask.getResult().getType().getDimSize(2);
+    HostTensor scale = zeros({runs, rows, width});
+    for (int64_t r = 0; r < runs; ++r) {
+      PhiloxStream stream(uint64_t(seeds.values[size_t(r)]),
+                          stream::kDropout + uint64_t(mask.getLayer()));
+      for (int64_t k = 0; k < rows * width; ++k) {
+        uint64_t draw = uint64_t(step.values[0]) * uint64_t(mask.getBatch() * width) + uint64_t(k);
+        uint32_t bits = stream.block(draw >> 2)[draw & 3];
+        scale.values[size_t(r * rows * width + k)] =
+            double(bits >> 8) < below.values[size_t(r)] ? 0.0 : keep.values[size_t(r)];
+      }
+    }
+    values[mask.getResult()] = scale;
+    return true;
+  }
   if (auto constant = dyn_cast<arith::ConstantOp>(op)) {
+    if (auto scalar = dyn_cast<IntegerAttr>(constant.getValue())) { // A dimension's index.
+      values[constant.getResult()] = HostTensor{{}, {double(scalar.getInt())}, {}};
+      return true;
+    }
     auto attr = dyn_cast<SplatElementsAttr>(constant.getValue());
     auto type = dyn_cast<RankedTensorType>(constant.getType());
     if (!attr || !type) {
