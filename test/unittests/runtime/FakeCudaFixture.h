@@ -9,6 +9,7 @@
 #define SWEEP_TEST_UNITTESTS_RUNTIME_FAKECUDAFIXTURE_H
 
 #include "runtime/cuda/CudaDriver.h"
+#include "runtime/cuda/GpuRuntime.h"
 
 #include <gtest/gtest.h>
 
@@ -48,6 +49,28 @@ protected:
   void (*fail)(const char *call, int code) = nullptr;
   int (*live)(const char *what) = nullptr;
   int (*launches)(unsigned *gridX, unsigned *blockX, CUdeviceptr *first) = nullptr;
+};
+
+/// The GPU runtime opened on the fake driver. When it has closed, nothing it
+/// made may be left: contexts, allocations, modules, page-locked blocks,
+/// events, copies in flight; and no copy ahead may have come from pageable
+/// memory.
+class GpuRuntimeFake : public CudaFake {
+protected:
+  void SetUp() override {
+    CudaFake::SetUp();
+    std::string why;
+    runtime = GpuRuntime::open(SWEEP_FAKE_CUDA, 0, why);
+    ASSERT_NE(runtime, nullptr) << why;
+  }
+  void TearDown() override {
+    GpuRuntime::close();
+    for (const char *what : {"contexts", "allocations", "modules", "pinned", "events", "in flight",
+                             "pageable copies"})
+      EXPECT_EQ(live(what), 0) << what;
+    CudaFake::TearDown();
+  }
+  GpuRuntime *runtime = nullptr;
 };
 
 } // namespace sweep::cuda

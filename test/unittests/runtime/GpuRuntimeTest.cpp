@@ -18,26 +18,6 @@
 
 using namespace sweep::cuda;
 
-namespace {
-class GpuRuntimeFake : public CudaFake {
-protected:
-  void SetUp() override {
-    CudaFake::SetUp();
-    std::string why;
-    runtime = GpuRuntime::open(SWEEP_FAKE_CUDA, 0, why);
-    ASSERT_NE(runtime, nullptr) << why;
-  }
-  void TearDown() override {
-    GpuRuntime::close();
-    EXPECT_EQ(live("allocations"), 0);
-    EXPECT_EQ(live("contexts"), 0);
-    EXPECT_EQ(live("modules"), 0);
-    CudaFake::TearDown();
-  }
-  GpuRuntime *runtime = nullptr;
-};
-} // namespace
-
 TEST(GpuRuntime, WithoutAnOpenRuntimeNothingHappens) {
   GpuRuntime::close();
   EXPECT_EQ(GpuRuntime::current(), nullptr);

@@ -36,22 +36,7 @@ using namespace sweep::cuda;
 using namespace sweep::testing;
 
 namespace {
-class PrefetchOnFakeGpu : public CudaFake {
-protected:
-  void SetUp() override {
-    CudaFake::SetUp();
-    std::string why;
-    runtime = GpuRuntime::open(SWEEP_FAKE_CUDA, 0, why);
-    ASSERT_NE(runtime, nullptr) << why;
-  }
-  void TearDown() override {
-    GpuRuntime::close();
-    for (const char *what : {"allocations", "pinned", "events", "in flight", "pageable copies"})
-      EXPECT_EQ(live(what), 0) << what;
-    CudaFake::TearDown();
-  }
-  GpuRuntime *runtime = nullptr;
-};
+class PrefetchOnFakeGpu : public GpuRuntimeFake {};
 } // namespace
 
 TEST_F(PrefetchOnFakeGpu, AFenceWaitsForItsCopiesAndNotForLaterOnes) {
@@ -224,67 +209,77 @@ struct Batches {
 };
 } // namespace
 
-TEST_F(PrefetchOnFakeGpu, EachStepReadsItsBatchWhileTheNextIsOnItsWay) {
-  GroupSpec group = tinyGroup();
-  RunSpec run;
-  auto code = std::make_shared<RecordingCode>(live);
-  DeviceBufferSpace space(*runtime);
-  const int steps = 5;
-  Batches data(steps + 1); // The last one is evaluated.
-  {
-    std::unique_ptr<GroupProgram> program =
-        createCompiledProgram(group, {&run}, code, nullptr, space);
+namespace {
+/// A compiled program of tinyGroup's one run over device memory, its code a
+/// RecordingCode.
+class ProgramOnFakeGpu : public GpuRuntimeFake {
+protected:
+  void SetUp() override {
+    GpuRuntimeFake::SetUp();
+    code = std::make_shared<RecordingCode>(live);
+    space = std::make_unique<DeviceBufferSpace>(*runtime);
+    program = createCompiledProgram(group, {&run}, code, nullptr, *space);
     program->init();
-    int copiesBefore = live("copies");
-    const std::vector<Batch> &batches = data.batches;
-    program->prefetch(batches[0]);
-    double lr = 0.1, loss = 0;
-    uint8_t alive = 1;
-    for (int s = 0; s < steps; ++s) {
-      program->prefetch(batches[size_t(s) + 1]);
-      program->trainStep(batches[size_t(s)], uint64_t(s), &lr, &alive, &loss);
-      ASSERT_EQ(program->takeError(), "");
-    }
-    std::vector<EvalSums> sums(1);
-    program->evaluate(batches[steps], &alive, sums.data());
-    // A step copies its 4 hyperparameters in and its loss rows out at the
-    // call, and its batch ahead: none of the batches is copied at the call.
-    EXPECT_EQ(live("copies") - copiesBefore, steps * (4 + 1) + 3);
-    ASSERT_EQ(code->calls.size(), size_t(steps) + 1);
-    for (int k = 0; k <= steps; ++k) {
-      const RecordingCode::Call &call = code->calls[size_t(k)];
-      EXPECT_EQ(call.firstFeature, float(k * 10)) << "call " << k;
-      EXPECT_EQ(call.firstLabel, k) << "call " << k;
-      EXPECT_EQ(call.rows, 4);
-      // The next batch's copy was in flight while this call ran.
-      EXPECT_EQ(call.copiesInFlight, k < steps ? 1 : 0) << "call " << k;
-    }
   }
-  EXPECT_EQ(live("pageable copies"), 0);
-}
-
-TEST_F(PrefetchOnFakeGpu, ABatchNotAnnouncedIsCopiedAtTheCall) {
+  void TearDown() override {
+    program.reset(); // Before the runtime closes.
+    space.reset();
+    GpuRuntimeFake::TearDown();
+  }
+  void trainStep(const Batch &batch, uint64_t step) {
+    program->trainStep(batch, step, &lr, &alive, &loss);
+  }
   GroupSpec group = tinyGroup();
   RunSpec run;
-  auto code = std::make_shared<RecordingCode>(live);
-  DeviceBufferSpace space(*runtime);
-  Batches data(3);
-  std::unique_ptr<GroupProgram> program = createCompiledProgram(group, {&run}, code, nullptr, space);
-  program->init();
+  std::shared_ptr<RecordingCode> code;
+  std::unique_ptr<DeviceBufferSpace> space;
+  std::unique_ptr<GroupProgram> program;
   double lr = 0.1, loss = 0;
   uint8_t alive = 1;
+};
+} // namespace
+
+TEST_F(ProgramOnFakeGpu, EachStepReadsItsBatchWhileTheNextIsOnItsWay) {
+  const int steps = 5;
+  Batches data(steps + 1); // The last one is evaluated.
+  int copiesBefore = live("copies");
+  const std::vector<Batch> &batches = data.batches;
+  program->prefetch(batches[0]);
+  for (int s = 0; s < steps; ++s) {
+    program->prefetch(batches[size_t(s) + 1]);
+    trainStep(batches[size_t(s)], uint64_t(s));
+    ASSERT_EQ(program->takeError(), "");
+  }
+  std::vector<EvalSums> sums(1);
+  program->evaluate(batches[steps], &alive, sums.data());
+  // A step copies its 4 hyperparameters in and its loss rows out at the
+  // call, and its batch ahead: none of the batches is copied at the call.
+  EXPECT_EQ(live("copies") - copiesBefore, steps * (4 + 1) + 3);
+  ASSERT_EQ(code->calls.size(), size_t(steps) + 1);
+  for (int k = 0; k <= steps; ++k) {
+    const RecordingCode::Call &call = code->calls[size_t(k)];
+    EXPECT_EQ(call.firstFeature, float(k * 10)) << "call " << k;
+    EXPECT_EQ(call.firstLabel, k) << "call " << k;
+    EXPECT_EQ(call.rows, 4);
+    // The next batch's copy was in flight while this call ran.
+    EXPECT_EQ(call.copiesInFlight, k < steps ? 1 : 0) << "call " << k;
+  }
+}
+
+TEST_F(ProgramOnFakeGpu, ABatchNotAnnouncedIsCopiedAtTheCall) {
+  Batches data(3);
   program->prefetch(data.batches[1]);
   program->prefetch(data.batches[2]);
   Batch unnamed = data.batches[0];
   unnamed.id = 0;
-  program->trainStep(unnamed, 0, &lr, &alive, &loss);
+  trainStep(unnamed, 0);
   // The rows of batch 2 changed after it was announced and it comes with a
   // new name: copied at the call, not taken from its stale copy ahead.
   data.features[2][0] = 99;
   Batch renamed = data.batches[2];
   renamed.id = nextBatchId();
-  program->trainStep(renamed, 1, &lr, &alive, &loss);
-  program->trainStep(data.batches[1], 2, &lr, &alive, &loss);
+  trainStep(renamed, 1);
+  trainStep(data.batches[1], 2);
   ASSERT_EQ(code->calls.size(), 3u);
   EXPECT_EQ(code->calls[0].firstFeature, 0.0f);
   EXPECT_EQ(code->calls[1].firstFeature, 99.0f);
@@ -294,22 +289,14 @@ TEST_F(PrefetchOnFakeGpu, ABatchNotAnnouncedIsCopiedAtTheCall) {
 
 // Regression (review): a batch whose copy ahead got no fence was taken as
 // copied, and its step read the rows of a copy still in flight.
-TEST_F(PrefetchOnFakeGpu, ABatchWhoseCopyAheadFailedIsCopiedAtTheCall) {
-  GroupSpec group = tinyGroup();
-  RunSpec run;
-  auto code = std::make_shared<RecordingCode>(live);
-  DeviceBufferSpace space(*runtime);
+TEST_F(ProgramOnFakeGpu, ABatchWhoseCopyAheadFailedIsCopiedAtTheCall) {
   Batches data(2);
-  std::unique_ptr<GroupProgram> program = createCompiledProgram(group, {&run}, code, nullptr, space);
-  program->init();
-  double lr = 0.1, loss = 0;
-  uint8_t alive = 1;
   program->prefetch(data.batches[0]);
-  program->trainStep(data.batches[0], 0, &lr, &alive, &loss);
+  trainStep(data.batches[0], 0);
   fail("cuEventRecord", 1);
   program->prefetch(data.batches[1]);
   EXPECT_EQ(program->takeError(), "cuEventRecord: CUDA_ERROR_INVALID_VALUE (invalid argument)");
-  program->trainStep(data.batches[1], 1, &lr, &alive, &loss);
+  trainStep(data.batches[1], 1);
   ASSERT_EQ(code->calls.size(), 2u);
   EXPECT_EQ(code->calls[1].firstFeature, 10.0f);
   EXPECT_EQ(code->calls[1].firstLabel, 1);
@@ -317,8 +304,8 @@ TEST_F(PrefetchOnFakeGpu, ABatchWhoseCopyAheadFailedIsCopiedAtTheCall) {
 }
 
 namespace {
-/// What a linked program's entry points were handed last: the first feature
-/// of each call's batch.
+/// What a linked program's entry points were handed: the first feature of
+/// each call's batch.
 std::vector<float> linkedCalls;
 void recordLinkedCall(void **packedArgs) {
   const int64_t *features = *static_cast<const int64_t *const *>(packedArgs[0]);
