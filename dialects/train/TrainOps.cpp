@@ -181,11 +181,9 @@ LogicalResult DropoutMaskOp::verify() {
         failed(expectDim(*this, operand.type, 0, operand.name, result, 0, "the result",
                          "run counts")))
       return failure();
-  if (failed(expectRank(*this, getStep().getType(), 0, "a step")))
+  if (failed(expectRank(*this, getFirstRow().getType(), 0, "a first row")))
     return failure();
-  // Read signed: the accessors of I64Attr are unsigned.
-  if (int64_t batch = getBatchAttr().getInt(); batch < 1)
-    return emitOpError() << "expects a batch size of at least 1, got " << batch;
+  // Read signed: the accessor of I64Attr is unsigned.
   if (int64_t layer = getLayerAttr().getInt(); layer < 0)
     return emitOpError() << "expects a dropout layer index of at least 0, got " << layer;
   return success();

@@ -72,28 +72,30 @@ def Train_DropoutMaskOp : Train_Op<"dropout_mask", [Pure]> {
     The scales train.dropout multiplies by, `[R, rows, N]`: value `j` of row
     `i` of run `r` is 0 when the run drops it and `keep[r]` (1 / (1 - p)) when
     it keeps it. It is dropped when the top 24 bits of draw
-    `(step * batch + i) * N + j` of the run's Philox stream
+    `(first_row + i) * N + j` of the run's Philox stream
     `(seeds[r], 2^33 + layer)` (lane `draw % 4` of block `draw / 4`) are
     below `below[r]` = ceil(p * 2^24): exactly the runtime's dropoutScales
     (runtime/rng/TrainingDraws.h), which the interpreter uses, so every
-    backend drops the same values. Drawn where the code runs, the masks
-    cost the host nothing and are not copied (on a GPU, 205 MB a step for
-    12,500 runs of a 32-unit layer at batch 128). `step` counts steps over
-    the whole training; `batch` is the group's batch size.
+    backend drops the same values. `first_row` is step * batch size, the
+    stream position of the minibatch's first row: a value, not an
+    attribute, so that the code does not depend on the batch size (groups
+    that differ only in it share compiled code). Drawn where the code runs,
+    the masks cost the host nothing and are not copied (on a GPU, 205 MB a
+    step for 12,500 runs of a 32-unit layer at batch 128).
 
     Example:
     ```mlir
-    %m = train.dropout_mask %seeds, %below, %keep, %step, %rows {layer = 0, batch = 128}
+    %m = train.dropout_mask %seeds, %below, %keep, %first_row, %rows {layer = 0}
          : tensor<64xi64>, tensor<64xi32>, tensor<64xf32>, tensor<i64> -> tensor<64x?x32xf32>
     ```
   }];
   let arguments = (ins RankedTensorOf<[I64]>:$seeds, RankedTensorOf<[I32]>:$below,
-                       Train_F32Tensor:$keep, RankedTensorOf<[I64]>:$step, Index:$rows,
-                       I64Attr:$layer, I64Attr:$batch);
+                       Train_F32Tensor:$keep, RankedTensorOf<[I64]>:$first_row, Index:$rows,
+                       I64Attr:$layer);
   let results = (outs Train_F32Tensor:$result);
   let assemblyFormat = [{
-    $seeds `,` $below `,` $keep `,` $step `,` $rows attr-dict `:` type($seeds) `,` type($below)
-    `,` type($keep) `,` type($step) `->` type($result)
+    $seeds `,` $below `,` $keep `,` $first_row `,` $rows attr-dict `:` type($seeds) `,` type($below)
+    `,` type($keep) `,` type($first_row) `->` type($result)
   }];
   let hasVerifier = 1;
 }

@@ -167,8 +167,9 @@ void ProgramBuilder::buildTrainStep(ModuleOp module) {
   for (Type type : params)
     for (int64_t s = 0; s < slots; ++s)
       inputs.push_back(type);
-  // With dropout: each run's seed, the step, and per dropout layer each
-  // run's threshold and keep scale (train.dropout_mask draws the masks).
+  // With dropout: each run's seed, the minibatch's first row in the dropout
+  // streams (step * batch size), and per dropout layer each run's threshold
+  // and keep scale (train.dropout_mask draws the masks).
   size_t drawStart = inputs.size();
   std::vector<const LayerSpec *> dropouts;
   std::vector<size_t> denseBefore; // Of each dropout layer, for its location.
@@ -210,13 +211,13 @@ void ProgramBuilder::buildTrainStep(ModuleOp module) {
   std::vector<Value> paramValues(paramArgs.begin(), paramArgs.end());
   std::vector<Value> masks;
   if (!dropouts.empty()) {
-    Value rows = builder.create<tensor::DimOp>(loc, args[0], 0);
-    Value seeds = args[drawStart], step = args[drawStart + 1];
+    Value rows = builder.create<tensor::DimOp>(layerLoc(denseBefore[0]), args[0], 0);
+    Value seeds = args[drawStart], firstRow = args[drawStart + 1];
     for (size_t d = 0; d < dropouts.size(); ++d)
       masks.push_back(builder.create<train::DropoutMaskOp>(
           layerLoc(denseBefore[d]), tensor({runs, ShapedType::kDynamic, dropouts[d]->outputs}),
-          seeds, args[drawStart + 2 + 2 * d], args[drawStart + 3 + 2 * d], step, rows,
-          builder.getI64IntegerAttr(int64_t(d)), builder.getI64IntegerAttr(group.batch)));
+          seeds, args[drawStart + 2 + 2 * d], args[drawStart + 3 + 2 * d], firstRow, rows,
+          builder.getI64IntegerAttr(int64_t(d))));
   }
 
   Value output = forward(args[0], paramValues, masks);

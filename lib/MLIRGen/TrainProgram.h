@@ -13,7 +13,8 @@
 // [?, outputs]. params are, per dense layer, W [R, K, N] then b [R, N]; slots
 // the optimizer state of each param in param order (sgd: momentum buffer;
 // adam: m, then v); draws, only when the group has dropout layers, are each
-// run's seed [R] i64, the step [] i64 (from 0 over the whole training), then
+// run's seed [R] i64, the minibatch's first row in the dropout streams [] i64
+// (step * batch size, the step counted from 0 over the whole training), then
 // per dropout layer each run's threshold [R] i32 (ceil(p * 2^24)) and keep
 // scale [R] f32 (1 / (1 - p)), from which train.dropout_mask draws the
 // masks in the program, as dropoutScales does on the host; hypers are [R]

@@ -16,6 +16,7 @@
 #include "dialects/train/TrainOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
 
 #include "llvm/ADT/DenseSet.h"
@@ -73,6 +74,9 @@ int64_t flopsPerElement(Operation *op) {
     return 14; // two moments, bias corrections, sqrt, divide, decay
   if (isa<train::ActivationGradOp, train::ActivationOutputGradOp>(op))
     return 2;
+  if (isa<train::DropoutMaskOp>(op))
+    return 80; // Integer operations: ten Philox rounds (two products, four xors, two key
+               // additions each) and the draw's index, lane and comparison.
   return 1; // activations, dropout, bias gradient, gradient sums
 }
 
@@ -87,7 +91,7 @@ std::pair<int64_t, int64_t> costOf(Operation *op, int64_t batch) {
     bytes += bytesOf(result, batch);
     largest = std::max(largest, elements(result, batch));
   }
-  if (isa<arith::ConstantOp>(op))
+  if (isa<arith::ConstantOp, tensor::DimOp>(op))
     return {0, 0};
   // Products: R runs of [B, K] x [K, N], 2 FLOPs per multiply-add; a fused
   // activation adds its elementwise work.

@@ -222,8 +222,8 @@ public:
     if (dropoutLayers) {
       // The code draws its dropout masks (train.dropout_mask) from these.
       args.add(draws[0].get(), {r});
-      stepValue = int64_t(step);
-      args.add(stage(&stepValue, sizeof stepValue, staged), {});
+      firstRow = int64_t(step) * group.batch; // Where this minibatch starts in the streams.
+      args.add(stage(&firstRow, sizeof firstRow, staged), {});
       for (size_t d = 0; d < dropoutLayers; ++d) {
         args.add(draws[1 + 2 * d].get(), {r});
         args.add(draws[2 + 2 * d].get(), {r});
@@ -577,7 +577,7 @@ private:
   std::vector<std::vector<float>> hypers;
   size_t dropoutLayers = 0;
   std::vector<SpaceBuffer> draws; // Seeds, then each dropout layer's thresholds and keep scales.
-  int64_t stepValue = 0;          // The step, staged for the code.
+  int64_t firstRow = 0;           // step * batch size, staged for the code.
   std::vector<int64_t> updates;
   std::vector<double> lossRows, squaredRows;
   std::vector<float> evalCorrect;

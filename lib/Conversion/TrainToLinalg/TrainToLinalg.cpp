@@ -371,7 +371,7 @@ std::array<Value, 4> philox4x32(OpBuilder &b, Location loc, std::array<Value, 4>
 }
 
 /// The scale of value [r, i, j]: the run's Philox dropout stream at draw
-/// (step * batch + i) * N + j, its top 24 bits against the run's threshold
+/// (first_row + i) * N + j, its top 24 bits against the run's threshold
 /// (runtime/rng/TrainingDraws.h, dropoutScales).
 struct DropoutMaskLowering : OpRewritePattern<train::DropoutMaskOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -383,11 +383,12 @@ struct DropoutMaskLowering : OpRewritePattern<train::DropoutMaskOp> {
     if (type.isDynamicDim(1))
       dynamic.push_back(op.getRows());
     Value empty = b.create<tensor::EmptyOp>(loc, type.getShape(), type.getElementType(), dynamic);
-    int64_t width = type.getDimSize(2), batch = op.getBatch();
+    int64_t width = type.getDimSize(2);
     uint64_t stream = (uint64_t(2) << 32) + uint64_t(op.getLayer()); // stream::kDropout + layer
     AffineMap perRun = pick(ctx, 3, {0}), scalar = AffineMap::get(3, 0, {}, ctx);
     Value result =
-        generic(b, loc, ValueRange{op.getSeeds(), op.getBelow(), op.getKeep(), op.getStep()}, empty,
+        generic(b, loc, ValueRange{op.getSeeds(), op.getBelow(), op.getKeep(), op.getFirstRow()},
+                empty,
                 ArrayRef<AffineMap>{perRun, perRun, perRun, scalar, pick(ctx, 3, {0, 1, 2})},
                 ArrayRef<IteratorType>{kPar, kPar, kPar},
                 [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
@@ -403,14 +404,11 @@ struct DropoutMaskLowering : OpRewritePattern<train::DropoutMaskOp> {
                                                             nb.create<linalg::IndexOp>(nl, 1));
                   Value col = nb.create<arith::IndexCastOp>(nl, i64,
                                                             nb.create<linalg::IndexOp>(nl, 2));
-                  // draw = (step * batch + row) * width + col, in u64 arithmetic.
+                  // draw = (first_row + row) * width + col, in u64 arithmetic.
                   Value draw = nb.create<arith::AddIOp>(
                       nl,
-                      nb.create<arith::MulIOp>(
-                          nl,
-                          nb.create<arith::AddIOp>(
-                              nl, nb.create<arith::MulIOp>(nl, args[3], c64(batch)), row),
-                          c64(width)),
+                      nb.create<arith::MulIOp>(nl, nb.create<arith::AddIOp>(nl, args[3], row),
+                                               c64(width)),
                       col);
                   Value block = nb.create<arith::ShRUIOp>(nl, draw, c64(2));
                   Value lane = nb.create<arith::AndIOp>(nl, draw, c64(3));

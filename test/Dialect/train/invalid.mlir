@@ -325,80 +325,64 @@ func.func @rows_shape(%l: tensor<4x8x10xf32>, %y: tensor<8xi32>) {
 
 // -----
 
-func.func @dropout_mask_rank(%s: tensor<4xi64>, %t: tensor<4xi32>, %k: tensor<4xf32>, %step: tensor<i64>, %n: index) {
+func.func @dropout_mask_rank(%s: tensor<4xi64>, %t: tensor<4xi32>, %k: tensor<4xf32>, %first: tensor<i64>, %n: index) {
   // expected-error @+1 {{expects a result [R, B, N] of rank 3, got 'tensor<4x16xf32>'}}
-  %m = train.dropout_mask %s, %t, %k, %step, %n {batch = 8 : i64, layer = 0 : i64} : tensor<4xi64>, tensor<4xi32>, tensor<4xf32>, tensor<i64> -> tensor<4x16xf32>
+  %m = train.dropout_mask %s, %t, %k, %first, %n {layer = 0 : i64} : tensor<4xi64>, tensor<4xi32>, tensor<4xf32>, tensor<i64> -> tensor<4x16xf32>
   return
 }
 
 // -----
 
-func.func @dropout_mask_static(%s: tensor<4xi64>, %t: tensor<4xi32>, %k: tensor<4xf32>, %step: tensor<i64>, %n: index) {
+func.func @dropout_mask_static(%s: tensor<4xi64>, %t: tensor<4xi32>, %k: tensor<4xf32>, %first: tensor<i64>, %n: index) {
   // expected-error @+1 {{expects a result with static sizes except the batch, got 'tensor<4x?x?xf32>'}}
-  %m = train.dropout_mask %s, %t, %k, %step, %n {batch = 8 : i64, layer = 0 : i64} : tensor<4xi64>, tensor<4xi32>, tensor<4xf32>, tensor<i64> -> tensor<4x?x?xf32>
+  %m = train.dropout_mask %s, %t, %k, %first, %n {layer = 0 : i64} : tensor<4xi64>, tensor<4xi32>, tensor<4xf32>, tensor<i64> -> tensor<4x?x?xf32>
   return
 }
 
 // -----
 
-func.func @dropout_mask_seed_runs(%s: tensor<3xi64>, %t: tensor<4xi32>, %k: tensor<4xf32>, %step: tensor<i64>, %n: index) {
+func.func @dropout_mask_seed_runs(%s: tensor<3xi64>, %t: tensor<4xi32>, %k: tensor<4xf32>, %first: tensor<i64>, %n: index) {
   // expected-error @+1 {{run counts of seeds (3) and the result (4) differ}}
-  %m = train.dropout_mask %s, %t, %k, %step, %n {batch = 8 : i64, layer = 0 : i64} : tensor<3xi64>, tensor<4xi32>, tensor<4xf32>, tensor<i64> -> tensor<4x?x16xf32>
+  %m = train.dropout_mask %s, %t, %k, %first, %n {layer = 0 : i64} : tensor<3xi64>, tensor<4xi32>, tensor<4xf32>, tensor<i64> -> tensor<4x?x16xf32>
   return
 }
 
 // -----
 
-func.func @dropout_mask_threshold_rank(%s: tensor<4xi64>, %t: tensor<4x1xi32>, %k: tensor<4xf32>, %step: tensor<i64>, %n: index) {
+func.func @dropout_mask_threshold_rank(%s: tensor<4xi64>, %t: tensor<4x1xi32>, %k: tensor<4xf32>, %first: tensor<i64>, %n: index) {
   // expected-error @+1 {{expects thresholds of rank 1, got 'tensor<4x1xi32>'}}
-  %m = train.dropout_mask %s, %t, %k, %step, %n {batch = 8 : i64, layer = 0 : i64} : tensor<4xi64>, tensor<4x1xi32>, tensor<4xf32>, tensor<i64> -> tensor<4x?x16xf32>
+  %m = train.dropout_mask %s, %t, %k, %first, %n {layer = 0 : i64} : tensor<4xi64>, tensor<4x1xi32>, tensor<4xf32>, tensor<i64> -> tensor<4x?x16xf32>
   return
 }
 
 // -----
 
-func.func @dropout_mask_keep_runs(%s: tensor<4xi64>, %t: tensor<4xi32>, %k: tensor<5xf32>, %step: tensor<i64>, %n: index) {
+func.func @dropout_mask_keep_runs(%s: tensor<4xi64>, %t: tensor<4xi32>, %k: tensor<5xf32>, %first: tensor<i64>, %n: index) {
   // expected-error @+1 {{run counts of keep scales (5) and the result (4) differ}}
-  %m = train.dropout_mask %s, %t, %k, %step, %n {batch = 8 : i64, layer = 0 : i64} : tensor<4xi64>, tensor<4xi32>, tensor<5xf32>, tensor<i64> -> tensor<4x?x16xf32>
+  %m = train.dropout_mask %s, %t, %k, %first, %n {layer = 0 : i64} : tensor<4xi64>, tensor<4xi32>, tensor<5xf32>, tensor<i64> -> tensor<4x?x16xf32>
   return
 }
 
 // -----
 
-func.func @dropout_mask_dynamic_runs(%s: tensor<?xi64>, %t: tensor<4xi32>, %k: tensor<4xf32>, %step: tensor<i64>, %n: index) {
+func.func @dropout_mask_dynamic_runs(%s: tensor<?xi64>, %t: tensor<4xi32>, %k: tensor<4xf32>, %first: tensor<i64>, %n: index) {
   // expected-error @+1 {{expects seeds with static sizes except the batch, got 'tensor<?xi64>'}}
-  %m = train.dropout_mask %s, %t, %k, %step, %n {batch = 8 : i64, layer = 0 : i64} : tensor<?xi64>, tensor<4xi32>, tensor<4xf32>, tensor<i64> -> tensor<4x?x16xf32>
+  %m = train.dropout_mask %s, %t, %k, %first, %n {layer = 0 : i64} : tensor<?xi64>, tensor<4xi32>, tensor<4xf32>, tensor<i64> -> tensor<4x?x16xf32>
   return
 }
 
 // -----
 
-func.func @dropout_mask_step(%s: tensor<4xi64>, %t: tensor<4xi32>, %k: tensor<4xf32>, %step: tensor<1xi64>, %n: index) {
-  // expected-error @+1 {{expects a step of rank 0, got 'tensor<1xi64>'}}
-  %m = train.dropout_mask %s, %t, %k, %step, %n {batch = 8 : i64, layer = 0 : i64} : tensor<4xi64>, tensor<4xi32>, tensor<4xf32>, tensor<1xi64> -> tensor<4x?x16xf32>
+func.func @dropout_mask_first_row(%s: tensor<4xi64>, %t: tensor<4xi32>, %k: tensor<4xf32>, %first: tensor<1xi64>, %n: index) {
+  // expected-error @+1 {{expects a first row of rank 0, got 'tensor<1xi64>'}}
+  %m = train.dropout_mask %s, %t, %k, %first, %n {layer = 0 : i64} : tensor<4xi64>, tensor<4xi32>, tensor<4xf32>, tensor<1xi64> -> tensor<4x?x16xf32>
   return
 }
 
 // -----
 
-func.func @dropout_mask_batch(%s: tensor<4xi64>, %t: tensor<4xi32>, %k: tensor<4xf32>, %step: tensor<i64>, %n: index) {
-  // expected-error @+1 {{expects a batch size of at least 1, got 0}}
-  %m = train.dropout_mask %s, %t, %k, %step, %n {batch = 0 : i64, layer = 0 : i64} : tensor<4xi64>, tensor<4xi32>, tensor<4xf32>, tensor<i64> -> tensor<4x?x16xf32>
-  return
-}
-
-// -----
-
-func.func @dropout_mask_layer(%s: tensor<4xi64>, %t: tensor<4xi32>, %k: tensor<4xf32>, %step: tensor<i64>, %n: index) {
+func.func @dropout_mask_layer(%s: tensor<4xi64>, %t: tensor<4xi32>, %k: tensor<4xf32>, %first: tensor<i64>, %n: index) {
   // expected-error @+1 {{expects a dropout layer index of at least 0, got -1}}
-  %m = train.dropout_mask %s, %t, %k, %step, %n {batch = 8 : i64, layer = -1 : i64} : tensor<4xi64>, tensor<4xi32>, tensor<4xf32>, tensor<i64> -> tensor<4x?x16xf32>
-  return
-}
-
-// -----
-
-func.func @dropout_mask_negative_batch(%s: tensor<4xi64>, %t: tensor<4xi32>, %k: tensor<4xf32>, %step: tensor<i64>, %n: index) {
-  // expected-error @+1 {{expects a batch size of at least 1, got -3}}
-  %m = train.dropout_mask %s, %t, %k, %step, %n {batch = -3 : i64, layer = 0 : i64} : tensor<4xi64>, tensor<4xi32>, tensor<4xf32>, tensor<i64> -> tensor<4x?x16xf32>
+  %m = train.dropout_mask %s, %t, %k, %first, %n {layer = -1 : i64} : tensor<4xi64>, tensor<4xi32>, tensor<4xf32>, tensor<i64> -> tensor<4x?x16xf32>
   return
 }

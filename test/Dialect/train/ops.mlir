@@ -3,9 +3,9 @@
 
 // CHECK-LABEL: func.func @dropout_mask
 func.func @dropout_mask(%seeds: tensor<4xi64>, %below: tensor<4xi32>, %keep: tensor<4xf32>,
-                        %step: tensor<i64>, %rows: index) -> tensor<4x?x16xf32> {
-  // CHECK: train.dropout_mask %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {batch = 64 : i64, layer = 1 : i64} : tensor<4xi64>, tensor<4xi32>, tensor<4xf32>, tensor<i64> -> tensor<4x?x16xf32>
-  %m = train.dropout_mask %seeds, %below, %keep, %step, %rows {batch = 64 : i64, layer = 1 : i64} : tensor<4xi64>, tensor<4xi32>, tensor<4xf32>, tensor<i64> -> tensor<4x?x16xf32>
+                        %first: tensor<i64>, %rows: index) -> tensor<4x?x16xf32> {
+  // CHECK: train.dropout_mask %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {layer = 1 : i64} : tensor<4xi64>, tensor<4xi32>, tensor<4xf32>, tensor<i64> -> tensor<4x?x16xf32>
+  %m = train.dropout_mask %seeds, %below, %keep, %first, %rows {layer = 1 : i64} : tensor<4xi64>, tensor<4xi32>, tensor<4xf32>, tensor<i64> -> tensor<4x?x16xf32>
   return %m : tensor<4x?x16xf32>
 }
 

@@ -107,7 +107,7 @@ TEST(Autodiff, GradientsOfRandomGroupsMatchFiniteDifferences) {
       HostTensor t = randomTensor(shape, gen, 0.7);
       args.push_back(t);
     }
-    // Dropout draws: each run's seed, the step, then per dropout layer each
+    // Dropout draws: each run's seed, the first row, then per dropout layer each
     // run's threshold and keep scale for p = 0.3 (train.dropout_mask).
     size_t params = 0, masks = 0;
     for (const LayerSpec &layer : c.group.layers) {
@@ -118,7 +118,7 @@ TEST(Autodiff, GradientsOfRandomGroupsMatchFiniteDifferences) {
     if (masks) {
       for (double &seed : args[draws].values)
         seed = double(gen() % 100000);
-      args[draws + 1].values = {double(gen() % 50)};
+      args[draws + 1].values = {double(gen() % 50 * uint64_t(c.batch))};
       for (size_t m = 0; m < masks; ++m) {
         std::fill(args[draws + 2 + 2 * m].values.begin(), args[draws + 2 + 2 * m].values.end(),
                   double(dropoutThreshold(0.3)));

@@ -191,10 +191,10 @@ bool TrainEvaluator::evaluate(Operation *op, std::string &error) {
   }
   if (auto mask = dyn_cast<train::DropoutMaskOp>(op)) {
     // The definition in runtime/rng/TrainingDraws.h, from the run's stream:
-    // value [r, i, j] is draw (step * batch + i) * N + j; its top 24 bits
+    // value [r, i, j] is draw (first_row + i) * N + j; its top 24 bits
     // below the run's threshold drop it. Integers are held in double.
     const HostTensor &seeds = in(mask.getSeeds()), &below = in(mask.getBelow()),
-                     &keep = in(mask.getKeep()), &step = in(mask.getStep());
+                     &keep = in(mask.getKeep()), &firstRow = in(mask.getFirstRow());
     int64_t runs = int64_t(seeds.values.size()), rows = int64_t(in(mask.getRows()).values[0]);
     int64_t width = mask.getResult().getType().getDimSize(2);
     HostTensor scale = zeros({runs, rows, width});
@@ -202,7 +202,7 @@ bool TrainEvaluator::evaluate(Operation *op, std::string &error) {
       PhiloxStream stream(uint64_t(seeds.values[size_t(r)]),
                           stream::kDropout + uint64_t(mask.getLayer()));
       for (int64_t k = 0; k < rows * width; ++k) {
-        uint64_t draw = uint64_t(step.values[0]) * uint64_t(mask.getBatch() * width) + uint64_t(k);
+        uint64_t draw = uint64_t(firstRow.values[0]) * uint64_t(width) + uint64_t(k);
         uint32_t bits = stream.block(draw >> 2)[draw & 3];
         scale.values[size_t(r * rows * width + k)] =
             double(bits >> 8) < below.values[size_t(r)] ? 0.0 : keep.values[size_t(r)];
