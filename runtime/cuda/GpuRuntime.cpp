@@ -126,14 +126,25 @@ bool GpuRuntime::failed() {
   return !error.empty();
 }
 
-void *GpuRuntime::allocate(size_t bytes) {
+void *GpuRuntime::allocate(size_t bytes, CUstream stream) {
   if (failed() || !enterThread())
     return nullptr;
   std::unique_ptr<DeviceBuffer> block;
   {
     std::lock_guard<std::mutex> lock(mutex);
+    // A block freed on this same stream first: the new use is queued after
+    // the work that freed it.
+    if (auto freed = freedOnStream.find(stream); stream && freed != freedOnStream.end()) {
+      std::vector<std::unique_ptr<DeviceBuffer>> &blocks = freed->second;
+      auto sized = std::find_if(blocks.begin(), blocks.end(),
+                                [&](const auto &candidate) { return candidate->size() == bytes; });
+      if (sized != blocks.end()) {
+        block = std::move(*sized);
+        blocks.erase(sized);
+      }
+    }
     auto sized = cache.find(bytes);
-    if (sized != cache.end() && !sized->second.empty()) {
+    if (!block && sized != cache.end() && !sized->second.empty()) {
       block = std::move(sized->second.back());
       sized->second.pop_back();
     }
@@ -316,7 +327,7 @@ void mgpuStreamSynchronize(SweepCuStream stream) {
     runtime->streamDrained(stream);
 }
 
-void *mgpuMemAlloc(uint64_t bytes, SweepCuStream, bool hostShared) {
+void *mgpuMemAlloc(uint64_t bytes, SweepCuStream stream, bool hostShared) {
   GpuRuntime *runtime = usable();
   if (!runtime)
     return nullptr;
@@ -325,7 +336,7 @@ void *mgpuMemAlloc(uint64_t bytes, SweepCuStream, bool hostShared) {
     runtime->fail("mgpuMemAlloc: host-shared (managed) memory is not supported");
     return nullptr;
   }
-  return runtime->allocate(size_t(bytes));
+  return runtime->allocate(size_t(bytes), stream);
 }
 
 void mgpuMemFree(void *pointer, SweepCuStream stream) {

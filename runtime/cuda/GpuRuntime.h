@@ -74,9 +74,10 @@ public:
   /// with an error kept when the driver refuses.
   bool enterThread();
 
-  /// Device memory of `bytes` bytes: a cached block of that size, or a new
-  /// one. Null (and an error kept) when the device has none left.
-  void *allocate(size_t bytes);
+  /// Device memory of `bytes` bytes for work on `stream` (null: the host's
+  /// use): a block of that size freed on the same stream, a cached one, or a
+  /// new one. Null (and an error kept) when the device has none left.
+  void *allocate(size_t bytes, CUstream stream = nullptr);
   /// Returns `pointer` to the cache: at once when `stream` is null (the
   /// host is done with it), else when `stream` is next synchronized (work
   /// queued on it may still use it). Unknown pointers are an error.

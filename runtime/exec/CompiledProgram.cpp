@@ -429,8 +429,7 @@ private:
     std::vector<uint64_t> seeds;
     for (const RunSpec *run : runs)
       seeds.push_back(run->seed);
-    draws[0].resize(seeds.size() * sizeof(uint64_t));
-    space.copy(draws[0].get(), seeds.data(), seeds.size() * sizeof(uint64_t));
+    uploadResized(draws[0], seeds);
     for (size_t d = 0; d < dropoutLayers; ++d) {
       std::vector<uint32_t> below;
       std::vector<float> keep;
@@ -438,11 +437,15 @@ private:
         below.push_back(dropoutThreshold(run->dropout[d]));
         keep.push_back(dropoutKeepScale(run->dropout[d]));
       }
-      draws[1 + 2 * d].resize(below.size() * sizeof(uint32_t));
-      space.copy(draws[1 + 2 * d].get(), below.data(), below.size() * sizeof(uint32_t));
-      draws[2 + 2 * d].resize(keep.size() * sizeof(float));
-      space.copy(draws[2 + 2 * d].get(), keep.data(), keep.size() * sizeof(float));
+      uploadResized(draws[1 + 2 * d], below);
+      uploadResized(draws[2 + 2 * d], keep);
     }
+  }
+
+  /// `to` resized to `host` and holding its values.
+  template <typename T> void uploadResized(SpaceBuffer &to, const std::vector<T> &host) {
+    to.resize(host.size() * sizeof(T));
+    space.copy(to.get(), host.data(), host.size() * sizeof(T));
   }
 
   void upload(SpaceBuffer &to, const std::vector<float> &host) {
@@ -503,8 +506,10 @@ private:
 
   /// The slot holding `batch`, copied ahead, or null.
   const AheadBatch *aheadSlot(const Batch &batch) const {
+    if (batch.id == 0)
+      return nullptr;
     for (const AheadBatch &slot : ahead)
-      if (batch.id != 0 && slot.id == batch.id && slot.n == batch.n)
+      if (slot.id == batch.id && slot.n == batch.n)
         return &slot;
     return nullptr;
   }

@@ -60,7 +60,10 @@ TEST_F(GpuRuntimeFake, ABlockFreedOnAStreamIsReusedOnlyOnceTheStreamIsDrained) {
   EXPECT_EQ(runtime->cachedBytes(), 0u);
   EXPECT_EQ(runtime->deviceBytes(), 512u);
   void *b = mgpuMemAlloc(512, nullptr, false);
-  EXPECT_NE(b, a); // Not while the stream's work may use it.
+  EXPECT_NE(b, a); // Not while the stream's work may use it,
+  void *again = mgpuMemAlloc(512, stream, false);
+  EXPECT_EQ(again, a); // except by later work on the same stream.
+  mgpuMemFree(again, stream);
   mgpuStreamSynchronize(stream);
   EXPECT_EQ(runtime->cachedBytes(), 512u);
   void *c = mgpuMemAlloc(512, nullptr, false);
