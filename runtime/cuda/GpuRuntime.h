@@ -18,9 +18,10 @@
 //    device; a freed block is kept for the next allocation of its size and
 //    released when the runtime closes. A block the host code frees on its
 //    stream (gpu.dealloc in an async region) may still be read by kernels
-//    queued there, so it is reused only once that stream has been
-//    synchronized: another program's thread, or a copy stream, could
-//    otherwise write into it while they run;
+//    queued there, so it is reused by later work on that stream (ordered
+//    after them), or by anyone once that stream has been synchronized:
+//    another program's thread, or a copy stream, could otherwise write into
+//    it while they run;
 //  - so are modules: MLIR 19's host code loads a kernel's module before each
 //    launch and unloads it after (the driver compiling its PTX every time), so
 //    a module is loaded once per image and kept until the runtime closes.
