@@ -9,8 +9,8 @@ using namespace sweep::cuda;
 void DeviceBufferSpace::copy(void *to, const void *from, size_t bytes) {
   if (bytes == 0)
     return;
-  mgpuMemcpy(to, const_cast<void *>(from), bytes, nullptr);
-  mgpuStreamSynchronize(nullptr);
+  mgpuMemcpy(to, const_cast<void *>(from), bytes, perThreadStream());
+  mgpuStreamSynchronize(perThreadStream());
 }
 
 std::unique_ptr<sweep::CopyQueue> DeviceBufferSpace::copyQueue() {

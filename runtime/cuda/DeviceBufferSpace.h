@@ -4,10 +4,14 @@
 // (runtime/exec/CompiledProgram.h) over this space keeps the parameters and
 // optimizer state on the device for the whole training, and copies each
 // step's minibatch, masks and hyperparameters in and its loss rows out.
-// Copies go through the legacy default stream and wait for it, so a kernel
-// launched on the host code's stream afterwards sees the data, and the host
-// sees a kernel's results after the copy back. Minibatches copied ahead go
-// through each program's DeviceCopyQueue instead, on a stream of its own.
+// Copies go through the calling thread's default stream and the host waits
+// for them, so a kernel launched on the host code's stream afterwards sees
+// the data, and the host code has waited for its kernels before the copy
+// back. Not the legacy default stream: it waits for every blocking stream of
+// the context, so one program's small copies would wait for the kernels of
+// the programs training beside it (--streams) and stall them in turn.
+// Minibatches copied ahead go through each program's DeviceCopyQueue, on a
+// stream of its own.
 //
 //===----------------------------------------------------------------------===//
 

@@ -4,9 +4,10 @@
 // minibatches go to the GPU on a stream of their own while its kernels run
 // on the host code's stream.
 //
-//  - The stream is non-blocking: the legacy default stream, which a
-//    program's other copies use (DeviceBufferSpace), neither waits for it
-//    nor makes it wait, so a copy ahead never stalls the current step.
+//  - The stream is non-blocking: the legacy default stream neither waits for
+//    it nor makes it wait, so a copy ahead never stalls the current step
+//    (the program's other copies use the thread's default stream, which
+//    does not synchronize with other streams either).
 //  - Staging memory is page-locked (cuMemHostAlloc): from pageable memory
 //    the driver makes the host wait while it stages the bytes itself.
 //  - A fence is an event recorded on the stream; waiting for it is

@@ -356,8 +356,9 @@ void mgpuMemcpy(void *to, void *from, size_t bytes, SweepCuStream stream) {
     runtime->fail(why);
   else if (LaunchProfile *profile = runtime->profile())
     // The host code copies on its stream; a program's inputs and outputs go
-    // through the legacy stream (DeviceBufferSpace).
-    profile->add(stream ? "copy in the host code" : "copy of a program's inputs or outputs",
+    // through the thread's default stream (DeviceBufferSpace).
+    profile->add(stream && stream != perThreadStream() ? "copy in the host code"
+                                                        : "copy of a program's inputs or outputs",
                  waited(*runtime, stream, start), bytes);
 }
 

@@ -67,7 +67,8 @@ struct State {
   CUresult failCode = kSuccess;
   int liveContexts = 0, liveAllocations = 0, liveModules = 0, launches = 0;
   int liveEvents = 0, liveStreams = 0, pageableAsyncCopies = 0;
-  int legacyCopies = 0; ///< cuMemcpyAsync calls: the copies made at once.
+  int copiesAtOnce = 0; ///< cuMemcpyAsync calls.
+  int legacyStreamUses = 0; ///< Copies and synchronizations on the null stream.
   std::set<const void *> pinned; ///< cuMemHostAlloc'ed blocks.
   std::deque<InFlightCopy> inFlight;
   size_t copiesStarted = 0;
@@ -135,8 +136,9 @@ void fake_cuda_fail(const char *call, CUresult code) {
 /// What the wrapper must leave balanced ("contexts", "allocations",
 /// "modules", "events", "streams", "pinned" blocks), and what it should not
 /// do: asynchronous copies not landed yet ("in flight") and those from
-/// pageable memory ("pageable copies", which make the host wait); and the
-/// copies made at once (cuMemcpyAsync, "copies").
+/// pageable memory ("pageable copies", which make the host wait); the
+/// copies made at once (cuMemcpyAsync, "copies"); and the copies and
+/// synchronizations on the legacy default stream ("legacy stream uses").
 int fake_cuda_live(const char *what) {
   std::string kind = what;
   if (kind == "contexts")
@@ -156,7 +158,9 @@ int fake_cuda_live(const char *what) {
   if (kind == "pageable copies")
     return state.pageableAsyncCopies;
   if (kind == "copies")
-    return state.legacyCopies;
+    return state.copiesAtOnce;
+  if (kind == "legacy stream uses")
+    return state.legacyStreamUses;
   return -1;
 }
 
@@ -344,10 +348,11 @@ CUresult cuMemcpyDtoHAsync_v2(void *to, CUdeviceptr from, size_t bytes, void *) 
   return cuMemcpyDtoH_v2(to, from, bytes);
 }
 
-CUresult cuMemcpyAsync(CUdeviceptr to, CUdeviceptr from, size_t bytes, void *) {
+CUresult cuMemcpyAsync(CUdeviceptr to, CUdeviceptr from, size_t bytes, void *stream) {
   FAKE_FAIL("cuMemcpyAsync");
   FAKE_NEEDS_CONTEXT();
-  ++state.legacyCopies;
+  ++state.copiesAtOnce;
+  state.legacyStreamUses += stream == nullptr;
   std::memmove(reinterpret_cast<void *>(uintptr_t(to)), reinterpret_cast<void *>(uintptr_t(from)),
                bytes);
   return kSuccess;
@@ -371,6 +376,7 @@ CUresult cuStreamDestroy_v2(CUstream_st *stream) {
 /// The legacy default stream (null) waits for the blocking streams' work.
 CUresult cuStreamSynchronize(CUstream_st *stream) {
   FAKE_FAIL("cuStreamSynchronize");
+  state.legacyStreamUses += stream == nullptr;
   land([stream](const InFlightCopy &copy) {
     return stream ? copy.stream == stream : (copy.stream->flags & 1) == 0;
   });

@@ -242,7 +242,7 @@ protected:
 TEST_F(ProgramOnFakeGpu, EachStepReadsItsBatchWhileTheNextIsOnItsWay) {
   const int steps = 5;
   Batches data(steps + 1); // The last one is evaluated.
-  int copiesBefore = live("copies");
+  int copiesBefore = live("copies"), legacyBefore = live("legacy stream uses");
   const std::vector<Batch> &batches = data.batches;
   program->prefetch(batches[0]);
   for (int s = 0; s < steps; ++s) {
@@ -255,6 +255,10 @@ TEST_F(ProgramOnFakeGpu, EachStepReadsItsBatchWhileTheNextIsOnItsWay) {
   // A step copies its 4 hyperparameters in and its loss rows out at the
   // call, and its batch ahead: none of the batches is copied at the call.
   EXPECT_EQ(live("copies") - copiesBefore, steps * (4 + 1) + 3);
+  // Regression: the program's copies went through the legacy default
+  // stream, which waits for every blocking stream of the context: under
+  // --streams, for the kernels of the programs training beside it.
+  EXPECT_EQ(live("legacy stream uses") - legacyBefore, 0);
   ASSERT_EQ(code->calls.size(), size_t(steps) + 1);
   for (int k = 0; k <= steps; ++k) {
     const RecordingCode::Call &call = code->calls[size_t(k)];
