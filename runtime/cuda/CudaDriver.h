@@ -41,7 +41,8 @@ constexpr unsigned CU_STREAM_NON_BLOCKING = 0x1;
 /// cuEventCreate's flag for an event that only marks completion.
 constexpr unsigned CU_EVENT_DISABLE_TIMING = 0x2;
 /// CU_STREAM_PER_THREAD: the calling thread's default stream, which, unlike
-/// the legacy default stream (null), does not synchronize with other streams.
+/// the legacy default stream (null), does not synchronize with other streams
+/// (only with the legacy default stream, which nothing here uses).
 inline CUstream perThreadStream() { return reinterpret_cast<CUstream>(uintptr_t(0x2)); }
 
 /// The default library: the driver's soname.

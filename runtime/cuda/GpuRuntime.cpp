@@ -35,6 +35,12 @@ double waited(GpuRuntime &runtime, CUstream stream, std::chrono::steady_clock::t
 }
 
 CUdeviceptr address(const void *pointer) { return CUdeviceptr(reinterpret_cast<uintptr_t>(pointer)); }
+
+/// A stream of its own, as the host code creates: not null (the host's use),
+/// the legacy default stream (0x1) or CU_STREAM_PER_THREAD (0x2), handles
+/// every thread shares with other meanings. Only such a stream's frees are
+/// held until it drains.
+bool ownStream(CUstream stream) { return reinterpret_cast<uintptr_t>(stream) > 0x2; }
 } // namespace
 
 GpuRuntime *GpuRuntime::open(const std::string &library, int ordinal, std::string &why) {
@@ -91,6 +97,7 @@ void GpuRuntime::close() {
     runtime->driver().api().moduleUnload(module);
   runtime->modules.clear();
   runtime->freedOnStream.clear();
+  runtime->abandoned.clear();
   runtime->cache.clear();
   runtime->live.clear();
   runtime->contextHandle.reset();
@@ -134,7 +141,7 @@ void *GpuRuntime::allocate(size_t bytes, CUstream stream) {
     std::lock_guard<std::mutex> lock(mutex);
     // A block freed on this same stream first: the new use is queued after
     // the work that freed it.
-    if (auto freed = freedOnStream.find(stream); stream && freed != freedOnStream.end()) {
+    if (auto freed = freedOnStream.find(stream); ownStream(stream) && freed != freedOnStream.end()) {
       std::vector<std::unique_ptr<DeviceBuffer>> &blocks = freed->second;
       auto sized = std::find_if(blocks.begin(), blocks.end(),
                                 [&](const auto &candidate) { return candidate->size() == bytes; });
@@ -172,7 +179,7 @@ void GpuRuntime::release(void *pointer, CUstream stream) {
               " is not device memory this runtime allocated";
     return;
   }
-  if (stream) {
+  if (ownStream(stream)) {
     freedOnStream[stream].push_back(std::move(found->second));
   } else {
     size_t bytes = found->second->size();
@@ -190,6 +197,16 @@ void GpuRuntime::streamDrained(CUstream stream) {
     size_t bytes = block->size();
     cache[bytes].push_back(std::move(block));
   }
+  freedOnStream.erase(found);
+}
+
+void GpuRuntime::streamAbandoned(CUstream stream) {
+  std::lock_guard<std::mutex> lock(mutex);
+  auto found = freedOnStream.find(stream);
+  if (found == freedOnStream.end())
+    return;
+  for (std::unique_ptr<DeviceBuffer> &block : found->second)
+    abandoned.push_back(std::move(block));
   freedOnStream.erase(found);
 }
 
@@ -229,6 +246,8 @@ size_t GpuRuntime::deviceBytes() const {
   for (const auto &[stream, blocks] : freedOnStream)
     for (const std::unique_ptr<DeviceBuffer> &block : blocks)
       total += block->size();
+  for (const std::unique_ptr<DeviceBuffer> &block : abandoned)
+    total += block->size();
   return total;
 }
 
@@ -310,8 +329,16 @@ void mgpuStreamDestroy(SweepCuStream stream) {
     return;
   // Its freed blocks are reusable once its work is done, and the handle may
   // be the next stream's: drain it first (the host code has, normally).
-  if (runtime->enterThread() && runtime->driver().api().streamSynchronize(stream) == CUDA_SUCCESS)
+  std::string why;
+  if (runtime->enterThread() &&
+      runtime->driver().check(runtime->driver().api().streamSynchronize(stream),
+                              "cuStreamSynchronize", why)) {
     runtime->streamDrained(stream);
+  } else {
+    runtime->streamAbandoned(stream);
+    if (!why.empty())
+      runtime->fail(why);
+  }
   runtime->driver().api().streamDestroy(stream);
 }
 
@@ -323,7 +350,7 @@ void mgpuStreamSynchronize(SweepCuStream stream) {
   if (!runtime->driver().check(runtime->driver().api().streamSynchronize(stream),
                                "cuStreamSynchronize", why))
     runtime->fail(why);
-  else if (stream)
+  else
     runtime->streamDrained(stream);
 }
 

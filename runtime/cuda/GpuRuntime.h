@@ -85,6 +85,10 @@ public:
   void release(void *pointer, CUstream stream = nullptr);
   /// `stream` has been synchronized: its freed blocks join the cache.
   void streamDrained(CUstream stream);
+  /// `stream` is destroyed without having been synchronized: its freed
+  /// blocks are never reused (its work may still use them, and its handle
+  /// may come back as a new stream's) and are freed when the runtime closes.
+  void streamAbandoned(CUstream stream);
 
   /// The module of `image`, loaded on first use: `bytes` of a fatbinary
   /// (cubin and PTX, what the GPU pipeline embeds where the toolkit has
@@ -124,6 +128,7 @@ private:
   std::map<void *, std::unique_ptr<DeviceBuffer>> live;               ///< By device address.
   /// Freed on a stream whose queued work may still use them.
   std::map<CUstream, std::vector<std::unique_ptr<DeviceBuffer>>> freedOnStream;
+  std::vector<std::unique_ptr<DeviceBuffer>> abandoned; ///< See streamAbandoned.
   std::map<std::string, CUmodule> modules;                            ///< By PTX text.
 };
 

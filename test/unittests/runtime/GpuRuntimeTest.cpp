@@ -76,6 +76,30 @@ TEST_F(GpuRuntimeFake, ABlockFreedOnAStreamIsReusedOnlyOnceTheStreamIsDrained) {
   EXPECT_EQ(runtime->takeError(), "");
 }
 
+// Review: a stream destroyed without draining (its synchronization failed)
+// keeps its freed blocks out of use for good, since its handle may come back
+// as the next stream's; the failure is kept. Blocks freed on the shared
+// handles (the legacy and per-thread default streams) are the host's, at once.
+TEST_F(GpuRuntimeFake, BlocksOfAStreamThatDidNotDrainAreNeverReused) {
+  SweepCuStream stream = mgpuStreamCreate();
+  void *a = mgpuMemAlloc(256, stream, false);
+  mgpuMemFree(a, stream);
+  fail("cuStreamSynchronize", 1);
+  mgpuStreamDestroy(stream);
+  EXPECT_EQ(runtime->takeError(),
+            "cuStreamSynchronize: CUDA_ERROR_INVALID_VALUE (invalid argument)");
+  SweepCuStream next = mgpuStreamCreate();
+  void *b = mgpuMemAlloc(256, next, false);
+  EXPECT_NE(b, a);
+  EXPECT_EQ(runtime->deviceBytes(), 512u); // The abandoned block is still held.
+  mgpuMemFree(b, next);
+  mgpuStreamDestroy(next);
+  void *c = mgpuMemAlloc(64, nullptr, false);
+  mgpuMemFree(c, perThreadStream());
+  EXPECT_EQ(runtime->cachedBytes(), 256u + 64u);
+  EXPECT_EQ(runtime->takeError(), "");
+}
+
 TEST_F(GpuRuntimeFake, CopiesLoadsAndLaunches) {
   float values[4] = {1.0f, 2.0f, 3.0f, 4.0f};
   void *a = mgpuMemAlloc(sizeof values, nullptr, false);
