@@ -219,19 +219,19 @@ public:
     for (size_t p = 0; p < params.size(); ++p)
       for (int64_t s = 0; s < slots; ++s)
         args.add(state[p * size_t(slots) + size_t(s)].get(), paramShapes[p]);
+    fillHypers(lr, alive);
+    const char *stepInputs = stageStepInputs(step, staged);
     if (dropoutLayers) {
       // The code draws its dropout masks (train.dropout_mask) from these.
       args.add(draws[0].get(), {r});
-      firstRow = int64_t(step) * group.batch; // Where this minibatch starts in the streams.
-      args.add(stage(&firstRow, sizeof firstRow, staged), {});
+      args.add(stepInputs, {}); // The minibatch's first row in the streams.
       for (size_t d = 0; d < dropoutLayers; ++d) {
         args.add(draws[1 + 2 * d].get(), {r});
         args.add(draws[2 + 2 * d].get(), {r});
       }
     }
-    fillHypers(lr, alive);
-    for (const std::vector<float> &hyper : hypers)
-      args.add(stage(hyper.data(), hyper.size() * sizeof(float), staged), {r});
+    for (size_t h = 0; h < hypers.size(); ++h)
+      args.add(stepInputs + kStepInputAlign * (1 + h * hyperBlocks()), {r});
     int64_t width = rowWidth(n);
     lossRows.resize(size_t(r * width));
     void *lossOut = output(lossRows.data(), lossRows.size() * sizeof(double), 0);
@@ -442,6 +442,27 @@ private:
     }
   }
 
+  /// A step's small inputs in one block, so that code off the host gets them
+  /// in one copy, not one per tensor: the minibatch's first row in the
+  /// dropout streams (step * batch size, an i64), then each hyperparameter
+  /// [R] f32, each from a multiple of kStepInputAlign bytes. Returns where
+  /// the code reads the block.
+  const char *stageStepInputs(uint64_t step, size_t &staged) {
+    size_t perHyper = kStepInputAlign * hyperBlocks();
+    stepInputs.assign(kStepInputAlign + hypers.size() * perHyper, 0);
+    int64_t firstRow = int64_t(step) * group.batch;
+    std::memcpy(stepInputs.data(), &firstRow, sizeof firstRow);
+    for (size_t h = 0; h < hypers.size(); ++h)
+      std::memcpy(stepInputs.data() + kStepInputAlign + h * perHyper, hypers[h].data(),
+                  hypers[h].size() * sizeof(float));
+    return static_cast<const char *>(stage(stepInputs.data(), stepInputs.size(), staged));
+  }
+  /// Blocks of kStepInputAlign bytes one hyperparameter [R] f32 takes.
+  size_t hyperBlocks() const {
+    return (size_t(r) * sizeof(float) + kStepInputAlign - 1) / kStepInputAlign;
+  }
+  static constexpr size_t kStepInputAlign = 256; // As cuMemAlloc aligns its blocks.
+
   /// `to` resized to `host` and holding its values.
   template <typename T> void uploadResized(SpaceBuffer &to, const std::vector<T> &host) {
     to.resize(host.size() * sizeof(T));
@@ -582,7 +603,7 @@ private:
   std::vector<std::vector<float>> hypers;
   size_t dropoutLayers = 0;
   std::vector<SpaceBuffer> draws; // Seeds, then each dropout layer's thresholds and keep scales.
-  int64_t firstRow = 0;           // step * batch size, staged for the code.
+  std::vector<char> stepInputs;   // stageStepInputs' block, on the host.
   std::vector<int64_t> updates;
   std::vector<double> lossRows, squaredRows;
   std::vector<float> evalCorrect;

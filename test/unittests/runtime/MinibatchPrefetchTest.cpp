@@ -252,9 +252,10 @@ TEST_F(ProgramOnFakeGpu, EachStepReadsItsBatchWhileTheNextIsOnItsWay) {
   }
   std::vector<EvalSums> sums(1);
   program->evaluate(batches[steps], &alive, sums.data());
-  // A step copies its 4 hyperparameters in and its loss rows out at the
-  // call, and its batch ahead: none of the batches is copied at the call.
-  EXPECT_EQ(live("copies") - copiesBefore, steps * (4 + 1) + 3);
+  // A step copies its inputs in (one block: its 4 hyperparameters) and its
+  // loss rows out at the call, and its batch ahead: none of the batches is
+  // copied at the call.
+  EXPECT_EQ(live("copies") - copiesBefore, steps * (1 + 1) + 3);
   // Regression: the program's copies went through the legacy default
   // stream, which waits for every blocking stream of the context: under
   // --streams, for the kernels of the programs training beside it.
@@ -345,7 +346,7 @@ TEST_F(PrefetchOnFakeGpu, APaddedLinkedProgramCopiesAheadToo) {
     program->trainStep(data.batches[size_t(s)], uint64_t(s), lr, alive, loss);
   }
   EXPECT_EQ(linkedCalls, (std::vector<float>{0, 10, 20}));
-  EXPECT_EQ(live("copies") - copiesBefore, 3 * (4 + 1)); // Hyperparameters and loss rows only.
+  EXPECT_EQ(live("copies") - copiesBefore, 3 * (1 + 1)); // Step inputs and loss rows only.
   EXPECT_EQ(program->takeError(), "");
 }
 
