@@ -188,25 +188,19 @@ void GpuRuntime::release(void *pointer, CUstream stream) {
   live.erase(found);
 }
 
-void GpuRuntime::streamDrained(CUstream stream) {
+void GpuRuntime::streamDrained(CUstream stream) { settleFreed(stream, true); }
+
+void GpuRuntime::streamAbandoned(CUstream stream) { settleFreed(stream, false); }
+
+void GpuRuntime::settleFreed(CUstream stream, bool reusable) {
   std::lock_guard<std::mutex> lock(mutex);
   auto found = freedOnStream.find(stream);
   if (found == freedOnStream.end())
     return;
   for (std::unique_ptr<DeviceBuffer> &block : found->second) {
     size_t bytes = block->size();
-    cache[bytes].push_back(std::move(block));
+    (reusable ? cache[bytes] : abandoned).push_back(std::move(block));
   }
-  freedOnStream.erase(found);
-}
-
-void GpuRuntime::streamAbandoned(CUstream stream) {
-  std::lock_guard<std::mutex> lock(mutex);
-  auto found = freedOnStream.find(stream);
-  if (found == freedOnStream.end())
-    return;
-  for (std::unique_ptr<DeviceBuffer> &block : found->second)
-    abandoned.push_back(std::move(block));
   freedOnStream.erase(found);
 }
 

@@ -118,6 +118,8 @@ public:
 
 private:
   GpuRuntime() = default;
+  /// Moves `stream`'s freed blocks to the cache, or (not `reusable`) aside.
+  void settleFreed(CUstream stream, bool reusable);
   uint64_t generation = 0; ///< Which open() made this runtime.
   std::unique_ptr<LaunchProfile> profiler;
   std::unique_ptr<Driver> driverHandle;
