@@ -269,9 +269,10 @@ private:
 
 class InterpreterBackend : public Backend {
 public:
-  explicit InterpreterBackend(PhaseCostsFn costs) : costs(std::move(costs)) {}
+  InterpreterBackend(PhaseCostsFn costs, size_t runs)
+      : costs(std::move(costs)), runs(std::max<size_t>(runs, 1)) {}
   std::string name() const override { return "interp"; }
-  size_t runsPerProgram(const SweepJob &, const GroupSpec &) const override { return 1; }
+  size_t runsPerProgram(const SweepJob &, const GroupSpec &) const override { return runs; }
   std::unique_ptr<GroupProgram> create(const GroupSpec &group, std::vector<const RunSpec *> runs,
                                        std::string &error) override {
     std::vector<PhaseCost> table;
@@ -293,11 +294,13 @@ public:
 
 private:
   PhaseCostsFn costs;
+  size_t runs; // Per program.
   std::mutex mutex;
   std::map<std::string, std::vector<PhaseCost>> tables; // By label and address.
 };
 } // namespace
 
-std::unique_ptr<Backend> sweep::createInterpreterBackend(PhaseCostsFn costs) {
-  return std::make_unique<InterpreterBackend>(std::move(costs));
+std::unique_ptr<Backend> sweep::createInterpreterBackend(PhaseCostsFn costs,
+                                                         size_t runsPerProgram) {
+  return std::make_unique<InterpreterBackend>(std::move(costs), runsPerProgram);
 }

@@ -23,7 +23,12 @@ using PhaseCostsFn =
     std::function<bool(const GroupSpec &, std::vector<PhaseCost> &, std::string &error)>;
 
 /// The reference interpreter; without `costs` its programs report no work.
-std::unique_ptr<Backend> createInterpreterBackend(PhaseCostsFn costs = nullptr);
+/// Its programs hold `runsPerProgram` runs (0: one), trained one after the
+/// other; the cut matters to pruning, whose rungs judge a program's runs
+/// together, so the same --runs-per-program gives the compiled backend's
+/// verdicts.
+std::unique_ptr<Backend> createInterpreterBackend(PhaseCostsFn costs = nullptr,
+                                                  size_t runsPerProgram = 0);
 
 /// One run's program, exposed for tests that inspect weights.
 class InterpretedRun {

@@ -203,12 +203,13 @@ std::unique_ptr<Backend> sweep::createRunBackend(const FrontEndResult &result) {
   }
   if (backendName == "interp") {
     if (energyOff)
-      return createInterpreterBackend();
+      return createInterpreterBackend(nullptr, runsPerProgram);
     // The interpreter counts phases against the compiler's static costs.
     return createInterpreterBackend(
         [](const GroupSpec &group, std::vector<PhaseCost> &table, std::string &problem) {
           return staticPhaseCosts(group, 1, table, problem);
-        });
+        },
+        runsPerProgram);
   }
   if (backendName == "cpu") {
     // Groups are split into chunks only when there are fewer groups than

@@ -1,0 +1,372 @@
+#!/usr/bin/env python3
+"""Random valid sweeps, trained end to end by two backends that must agree.
+
+    random_sweeps.py --sweepc build/bin/sweepc --count 50 [--seed 1] [--keep DIR]
+                     [--ptxas PTXAS] [--build]
+
+Each case is a .sweep file drawn at random from the whole language: synthetic, CSV and
+IDX datasets (files written beside the sweep), models with int/float/activation
+parameters, repeat, arithmetic widths and dropout, both losses, every optimizer and
+schedule, inits, conditional choices, zip, where, early stopping, divergence, pruning.
+For every case:
+
+  1. `sweepc check` accepts it;
+  2. `sweepc run --backend=cpu` (with a random --jobs, --runs-per-program or
+     --max-memory) and `sweepc run --backend=interp` write the same runs.csv and
+     curves.csv, number for number (test/Integration/Inputs/check_results.py --same-as);
+  3. with --ptxas PTXAS, `sweepc -emit=ptx` succeeds and ptxas accepts every kernel;
+  4. with --build, the executable of `sweepc build --device=cpu` writes the same results.
+
+A failing case is kept (with the commands that failed) under --keep, default
+/tmp/random-sweeps; the exit status is the number of failing cases (at most 100).
+What the front end does with malformed text is the libFuzzer target's job
+(FrontEndFuzzer.cpp); this script looks for wrong numbers and crashes past it.
+"""
+import argparse
+import os
+import random
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CHECK_RESULTS = os.path.join(HERE, "..", "Integration", "Inputs", "check_results.py")
+PTXAS_EACH = os.path.join(HERE, "..", "Integration", "Inputs", "ptxas_each.py")
+ACTIVATIONS = ["relu", "tanh", "sigmoid", "gelu", "identity"]
+
+
+def num(rng, lo, hi, log=False):
+    """A number literal in [lo, hi], as the language writes it."""
+    import math
+    value = math.exp(rng.uniform(math.log(lo), math.log(hi))) if log else rng.uniform(lo, hi)
+    return f"{value:.4g}" if "e" not in f"{value:.4g}" or value != 0 else "0.0"
+
+
+def floatlit(text):
+    """A literal that reads as a number, not an integer (`0.0`, not `0`)."""
+    return text if any(c in text for c in ".e") else text + ".0"
+
+
+class Case:
+    def __init__(self, rng, directory):
+        self.rng = rng
+        self.dir = directory
+        self.lines = []
+        self.runs_hint = 1
+
+    # Data -----------------------------------------------------------------
+    def dataset(self):
+        """Writes what the dataset needs; returns (declaration, features, classes or
+        None for regression targets, outputs, has validation split)."""
+        rng = self.rng
+        kind = rng.choice(["blobs", "spirals", "teacher", "csv", "csv_regress", "idx"])
+        validation = rng.choice(["0", "0", "0.2", "15", "0.1"])
+        test = rng.choice([0, 0, 40, 100])
+        if kind == "blobs":
+            classes, features = rng.randint(2, 5), rng.randint(1, 12)
+            n = rng.randint(40, 400)
+            decl = (f"blobs(n: {n}, test: {test}, classes: {classes}, features: {features}, "
+                    f"spread: {num(rng, 0.3, 3)}, seed: {rng.randint(0, 9)}, "
+                    f"validation: {validation})")
+            return decl, features, classes, classes, validation != "0"
+        if kind == "spirals":
+            arms = rng.randint(2, 4)
+            n = rng.randint(40, 400)
+            decl = (f"spirals(n: {n}, test: {test}, arms: {arms}, noise: {num(rng, 0, 0.5)}, "
+                    f"turns: {num(rng, 0.5, 2.5)}, seed: {rng.randint(0, 9)}, "
+                    f"validation: {validation})")
+            return decl, 2, arms, arms, validation != "0"
+        if kind == "teacher":
+            inputs, outputs = rng.randint(1, 10), rng.randint(1, 4)
+            n = rng.randint(40, 400)
+            decl = (f"teacher(n: {n}, test: {test}, inputs: {inputs}, outputs: {outputs}, "
+                    f"hidden: {rng.randint(1, 16)}, noise: {num(rng, 0, 0.3)}, "
+                    f"seed: {rng.randint(0, 9)}, validation: {validation})")
+            return decl, inputs, None, outputs, validation != "0"
+        if kind in ("csv", "csv_regress"):
+            features = rng.randint(1, 8)
+            rows = rng.randint(30, 200)
+            classes = rng.randint(2, 5)
+            regress = kind == "csv_regress"
+            path = os.path.join(self.dir, "data.csv")
+            label_at = rng.randint(0, features)
+            with open(path, "w") as f:
+                names = [f"f{i}" for i in range(features)]
+                names.insert(label_at, "y")
+                f.write(",".join(names) + "\n")
+                for _ in range(rows):
+                    values = [f"{rng.gauss(0, 2):.5g}" for _ in range(features)]
+                    label = f"{rng.gauss(0, 1):.5g}" if regress else str(rng.randrange(classes))
+                    values.insert(label_at, label)
+                    f.write(",".join(values) + "\n")
+            label = rng.choice(['"y"', str(label_at)])
+            task = "regress" if regress else "classify"
+            normalize = rng.choice(["standard", "minmax", "none"])
+            decl = (f'csv(path: "data.csv", label: {label}, task: {task}, '
+                    f"normalize: {normalize}, validation: {validation})")
+            if regress:
+                return decl, features, None, 1, validation != "0"
+            # Classes are the distinct labels that occur.
+            return decl, features, "csv", None, validation != "0"
+        # idx: unsigned bytes, a few images of h x w.
+        h, w = rng.randint(1, 5), rng.randint(1, 5)
+        count = rng.randint(30, 150)
+        classes = rng.randint(2, 6)
+        labels = [rng.randrange(classes) for _ in range(count)]
+        labels[0] = classes - 1  # Classes are the largest label + 1.
+        with open(os.path.join(self.dir, "images.idx"), "wb") as f:
+            f.write(struct.pack(">BBBBIII", 0, 0, 8, 3, count, h, w))
+            f.write(bytes(rng.randrange(256) for _ in range(count * h * w)))
+        with open(os.path.join(self.dir, "labels.idx"), "wb") as f:
+            f.write(struct.pack(">BBBBI", 0, 0, 8, 1, count))
+            f.write(bytes(labels))
+        decl = (f'idx(images: "images.idx", labels: "labels.idx", validation: {validation}, '
+                f"normalize: {rng.choice(['unit', 'standard', 'none'])})")
+        return decl, h * w, classes, classes, validation != "0"
+
+    # Model ----------------------------------------------------------------
+    def model(self, name, features, outputs):
+        """A model declaration and the argument list that instantiates it."""
+        rng = self.rng
+        params, args, body = [], [], []
+        width_expr = str(rng.randint(1, 24))
+        if rng.random() < 0.6:
+            params.append("width: int" + (f" = {rng.randint(1, 16)}" if rng.random() < 0.3 else ""))
+            width_expr = rng.choice(["width", "width * 2", "width + 1", "(width + 3) / 2"])
+            widths = rng.sample(range(1, 20), rng.randint(1, 2))
+            args.append(f"width in [{', '.join(map(str, widths))}]" if len(widths) > 1
+                        else f"width: {widths[0]}")
+        act = rng.choice(ACTIVATIONS)
+        if rng.random() < 0.4:
+            params.append("act: activation")
+            acts = rng.sample(ACTIVATIONS, rng.randint(1, 2))
+            args.append(f"act in [{', '.join(acts)}]" if len(acts) > 1 else f"act: {acts[0]}")
+            act = "act"
+        dropout = None
+        if rng.random() < 0.35:
+            params.append("p: float")
+            ps = sorted({num(rng, 0, 0.6) for _ in range(rng.randint(1, 2))})
+            args.append(f"p in [{', '.join(floatlit(p) for p in ps)}]" if len(ps) > 1
+                        else f"p: {floatlit(ps[0])}")
+            dropout = "p"
+        elif rng.random() < 0.2:
+            dropout = floatlit(num(rng, 0, 0.5))
+        body.append(f"x = input({features});")
+        if rng.random() < 0.2:
+            body.append(f"x = dropout(x, {floatlit(num(rng, 0, 0.4))});")
+        depth = rng.randint(0, 3)
+        layer = f"x = {act}(dense(x, {width_expr}));"
+        if dropout and rng.random() < 0.7:
+            layer = f"x = dropout({act}(dense(x, {width_expr})), {dropout});"
+        if rng.random() < 0.4:
+            params.append("depth: int")
+            depths = rng.sample(range(0, 3), rng.randint(1, 2))
+            args.append(f"depth in [{', '.join(map(str, depths))}]" if len(depths) > 1
+                        else f"depth: {depths[0]}")
+            body.append(f"repeat depth {{ {layer} }}")
+        else:
+            body += [layer] * depth
+        body.append(f"return dense(x, {outputs});")
+        rng.shuffle(params)
+        decl = f"model {name}({', '.join(params)}) {{\n  " + "\n  ".join(body) + "\n}"
+        return decl, f"{name}({', '.join(args)})"
+
+    # Sweep ----------------------------------------------------------------
+    def optimizer(self):
+        rng = self.rng
+
+        def one(kind):
+            if kind == "sgd":
+                parts = [self.axis("lr", 1e-3, 0.5, log=True)]
+                if rng.random() < 0.6:
+                    parts.append(self.axis("momentum", 0, 0.95))
+                if rng.random() < 0.3:
+                    parts.append(f"nesterov: {rng.choice(['true', 'false'])}")
+                if rng.random() < 0.3:
+                    parts.append(self.axis("weight_decay", 1e-5, 1e-2, log=True))
+            else:
+                parts = [self.axis("lr", 1e-4, 3e-2, log=True)]
+                if rng.random() < 0.3:
+                    parts.append(self.axis("beta1", 0.5, 0.95))
+                if rng.random() < 0.3:
+                    parts.append(self.axis("beta2", 0.9, 0.9999))
+                if rng.random() < 0.3:
+                    parts.append(self.axis("weight_decay", 1e-4, 0.1, log=True))
+            return f"{kind}({', '.join(parts)})"
+
+        kinds = rng.sample(["sgd", "adam", "adamw"], rng.choice([1, 1, 2]))
+        if len(kinds) == 1:
+            return f"optimizer {one(kinds[0])};"
+        return f"optimizer in [{', '.join(one(k) for k in kinds)}];"
+
+    def axis(self, name, lo, hi, log=False):
+        """`name: v` or `name in AXIS`, with few values so sweeps stay small."""
+        rng = self.rng
+        shape = rng.choice(["one", "one", "list", "space", "random"])
+        if shape == "one":
+            return f"{name}: {floatlit(num(rng, lo, hi, log))}"
+        if shape == "list":
+            values = sorted({floatlit(num(rng, lo, hi, log)) for _ in range(rng.randint(2, 3))})
+            return f"{name} in [{', '.join(values)}]"
+        count = rng.randint(2, 3)
+        lo_text, hi_text = floatlit(num(rng, lo, hi, log)), floatlit(num(rng, lo, hi, log))
+        if float(lo_text) > float(hi_text):
+            lo_text, hi_text = hi_text, lo_text
+        if shape == "space":
+            space = "logspace" if log and float(lo_text) > 0 else "linspace"
+            return f"{name} in {space}({lo_text}, {hi_text}, {count})"
+        if float(lo_text) == float(hi_text):
+            return f"{name}: {lo_text}"
+        draw = "loguniform" if log and float(lo_text) > 0 else "uniform"
+        return f"{name} in {draw}({lo_text}, {hi_text}, {count}, seed: {rng.randint(0, 99)})"
+
+    def generate(self):
+        rng = self.rng
+        decl, features, classes, outputs, has_validation = self.dataset()
+        if classes == "csv":
+            # The distinct labels written: read them back.
+            import csv
+            with open(os.path.join(self.dir, "data.csv")) as f:
+                labels = {row["y"] for row in csv.DictReader(f)}
+            classes = outputs = len(labels)
+        classify = classes is not None
+        inline = rng.random() < 0.3
+        if not inline:
+            self.lines.append(f"dataset d = {decl};")
+        model_decl, model_call = self.model("m", features, outputs)
+        self.lines.append(model_decl)
+        if rng.random() < 0.25:
+            other_decl, other_call = self.model("n", features, outputs)
+            self.lines.append(other_decl)
+            model_setting = f"model in [{model_call}, {other_call}];"
+        else:
+            model_setting = f"model {model_call};"
+        epochs = rng.randint(1, 4)
+        batch = rng.choice([1, 2, 7, 16, 32, 64, 500])
+        clauses = [f"data {decl if inline else 'd'}, batch {batch}, epochs {epochs};",
+                   model_setting]
+        loss = "cross_entropy" if classify and rng.random() < 0.7 else "mse"
+        clauses.append(f"loss {loss};")
+        clauses.append(self.optimizer())
+        if rng.random() < 0.4:
+            schedule = rng.choice([
+                f"step(every: {rng.randint(1, 2)}, gamma: {floatlit(num(rng, 0.1, 1))})",
+                f"cosine(final: {floatlit(num(rng, 0, 0.5))})",
+                f"linear(final: {floatlit(num(rng, 0, 0.5))}, warmup: {rng.randint(0, 2)})",
+                f"constant(warmup: {rng.randint(0, 2)})"])
+            clauses.append(f"schedule {schedule};")
+        if rng.random() < 0.4:
+            inits = rng.sample(["he_normal", "he_uniform", "xavier_normal", "xavier_uniform"],
+                               rng.randint(1, 2))
+            clauses.append(f"init {inits[0]};" if len(inits) == 1
+                           else f"init in [{', '.join(inits)}];")
+        seeds = rng.randint(0, 3)
+        clauses.append(f"seed {rng.randint(0, 99)};" if seeds == 0
+                       else f"seed in 0..{seeds};")
+        if rng.random() < 0.2:
+            clauses.append(f"divergence({floatlit(num(rng, 1.5, 20))});")
+        if has_validation and rng.random() < 0.3:
+            metric = "val_accuracy" if classify and rng.random() < 0.5 else "val_loss"
+            clauses.append(f"early_stop(metric: {metric}, patience: {rng.randint(1, 2)});")
+        if epochs > 1 and rng.random() < 0.3:
+            metric = rng.choice(["train_loss"] + (["val_loss"] if has_validation else []))
+            if rng.random() < 0.5:
+                clauses.append(f"prune asha(metric: {metric}, reduction: {rng.randint(2, 4)});")
+            else:
+                clauses.append(f"prune median(metric: {metric}, min_runs: {rng.randint(1, 3)});")
+        report = ["loss"] + (["accuracy"] if classify and rng.random() < 0.7 else []) + \
+            (["mse"] if rng.random() < 0.3 else [])
+        clauses.append(f"report {', '.join(report)};")
+        self.lines.append("sweep s {\n  " + "\n  ".join(clauses) + "\n}")
+        return "\n\n".join(self.lines) + "\n"
+
+
+def run(command, cwd, timeout=600):
+    try:
+        done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return 124, f"timed out after {timeout} s"
+    return done.returncode, done.stdout + done.stderr
+
+
+def one_case(args, index, rng):
+    directory = tempfile.mkdtemp(prefix=f"case{index}-", dir=args.work)
+    text = Case(rng, directory).generate()
+    sweep = os.path.join(directory, "case.sweep")
+    with open(sweep, "w") as f:
+        f.write(text)
+    steps = []
+    options = rng.choice([[], ["--jobs=1"], ["--jobs=2"], ["--max-memory=64K"],
+                          ["--no-compaction"]])
+    # Pruning judges a program's runs together: both backends get the same cut.
+    cut = [f"--runs-per-program={rng.randint(1, 5)}"] if "prune" in text or rng.random() < 0.2 \
+        else []
+    steps.append(("check", [args.sweepc, "check", sweep]))
+    steps.append(("cpu", [args.sweepc, "run", sweep, "--backend=cpu", "--quiet",
+                          "--results=" + os.path.join(directory, "cpu")] + options + cut))
+    steps.append(("interp", [args.sweepc, "run", sweep, "--backend=interp", "--quiet",
+                             "--results=" + os.path.join(directory, "interp")] + cut))
+    if args.ptxas:
+        ptx = os.path.join(directory, "case.ptx")
+        steps.append(("ptx", [args.sweepc, "-emit=ptx", sweep, "-o", ptx]))
+        steps.append(("ptxas", [sys.executable, PTXAS_EACH, args.ptxas, "sm_90", ptx]))
+    if args.build:
+        exe = os.path.join(directory, "case.exe")
+        steps.append(("build", [args.sweepc, "build", sweep, "--device=cpu", "-o", exe] + cut))
+        steps.append(("exe", [exe, "--quiet", "--results=" + os.path.join(directory, "exe")]))
+    log = []
+    for name, command in steps:
+        rc, out = run(command, directory)
+        log.append(f"$ {' '.join(command)}\n{out}(exit {rc})\n")
+        if rc != 0:
+            return directory, name, log
+    runs = sum(1 for _ in open(os.path.join(directory, "interp", "s", "runs.csv"))) - 1
+    compares = [("same", os.path.join(directory, "cpu", "s"))]
+    if args.build:
+        compares.append(("same-exe", os.path.join(directory, "exe", "s")))
+    for name, results in compares:
+        command = [sys.executable, CHECK_RESULTS, results, "--runs", str(runs),
+                   "--same-as", os.path.join(directory, "interp", "s")]
+        rc, out = run(command, directory)
+        log.append(f"$ {' '.join(command)}\n{out}(exit {rc})\n")
+        if rc != 0:
+            return directory, name, log
+    return directory, None, log
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sweepc", required=True)
+    parser.add_argument("--count", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--keep", default="/tmp/random-sweeps")
+    parser.add_argument("--ptxas", help="ptxas to assemble every kernel with (sm_90)")
+    parser.add_argument("--build", action="store_true")
+    args = parser.parse_args()
+    args.sweepc = os.path.abspath(args.sweepc)
+    os.makedirs(args.keep, exist_ok=True)
+    args.work = tempfile.mkdtemp(prefix="random-sweeps-")
+    failures = 0
+    for index in range(args.count):
+        rng = random.Random(args.seed * 1000003 + index)
+        directory, failed, log = one_case(args, index, rng)
+        if failed:
+            failures += 1
+            kept = os.path.join(args.keep, f"seed{args.seed}-case{index}")
+            shutil.rmtree(kept, ignore_errors=True)
+            shutil.copytree(directory, kept)
+            with open(os.path.join(kept, "log.txt"), "w") as f:
+                f.write("".join(log))
+            print(f"case {index}: {failed} failed, kept in {kept}", flush=True)
+        else:
+            print(f"case {index}: ok", flush=True)
+        shutil.rmtree(directory, ignore_errors=True)
+    shutil.rmtree(args.work, ignore_errors=True)
+    print(f"{args.count - failures} of {args.count} cases agree")
+    return min(failures, 100)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
