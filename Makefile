@@ -5,7 +5,7 @@ BUILD_TYPE ?= Release
 SWEEPC := $(BUILD_DIR)/bin/sweepc
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build demo test bench fuzz clean
+.PHONY: all deps configure build demo test bench fuzz fuzz-sweeps clean
 
 all: build
 
@@ -50,6 +50,16 @@ FUZZ_SECONDS ?= 60
 FUZZ_TARGET ?= frontend
 fuzz: deps
 	bash test/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGET)
+
+# Random valid sweeps trained by the compiled backend, the interpreter and a built
+# executable, which must agree (and every kernel through ptxas where the CUDA toolkit
+# is); failing cases are kept in /tmp/random-sweeps. See test/fuzz/README.md.
+SWEEPS ?= 100
+SWEEPS_SEED ?= 1
+PTXAS := $(firstword $(wildcard /usr/local/cuda/bin/ptxas) $(shell command -v ptxas))
+fuzz-sweeps: build
+	python3 test/fuzz/random_sweeps.py --sweepc $(BUILD_DIR)/bin/sweepc --count $(SWEEPS) \
+	  --seed $(SWEEPS_SEED) --build $(if $(PTXAS),--ptxas $(PTXAS))
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -103,6 +103,7 @@ ptxas = next((p for p in [os.path.join(os.environ.get("CUDA_HOME", "/usr/local/c
               if p and os.access(p, os.X_OK)), None)
 if ptxas:
     config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas-path", ptxas))
     config.substitutions.append(("%ptxas-each",
                                  config.python_executable + " " +
                                  os.path.join(config.sweep_src_root, "test", "Integration",

@@ -2,7 +2,7 @@
 """Random valid sweeps, trained end to end by two backends that must agree.
 
     random_sweeps.py --sweepc build/bin/sweepc --count 50 [--seed 1] [--keep DIR]
-                     [--ptxas PTXAS] [--build]
+                     [--ptxas PTXAS [--ptx-only]] [--build]
 
 Each case is a .sweep file drawn at random from the whole language: synthetic, CSV and
 IDX datasets (files written beside the sweep), models with int/float/activation
@@ -34,6 +34,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 CHECK_RESULTS = os.path.join(HERE, "..", "Integration", "Inputs", "check_results.py")
 PTXAS_EACH = os.path.join(HERE, "..", "Integration", "Inputs", "ptxas_each.py")
+FASHION = "/usr/share/datasets/fashion-mnist"
 ACTIVATIONS = ["relu", "tanh", "sigmoid", "gelu", "identity"]
 
 
@@ -50,32 +51,45 @@ def floatlit(text):
 
 
 class Case:
-    def __init__(self, rng, directory):
+    def __init__(self, rng, directory, fashion=False):
         self.rng = rng
+        self.fashion = fashion  # Fashion-MNIST's files are installed.
         self.dir = directory
         self.lines = []
         self.runs_hint = 1
 
     # Data -----------------------------------------------------------------
+    def data_seed(self):
+        """A generator's seed; inline data may sweep it (each value its own group)."""
+        rng = self.rng
+        if self.inline and rng.random() < 0.4:
+            return f"seed in [{', '.join(map(str, rng.sample(range(10), 2)))}]"
+        return f"seed: {rng.randint(0, 9)}"
+
     def dataset(self):
         """Writes what the dataset needs; returns (declaration, features, classes or
         None for regression targets, outputs, has validation split)."""
         rng = self.rng
-        kind = rng.choice(["blobs", "spirals", "teacher", "csv", "csv_regress", "idx"])
+        kind = rng.choice(["blobs", "spirals", "teacher", "csv", "csv_regress", "idx",
+                           "fashion" if self.fashion else "blobs"])
         validation = rng.choice(["0", "0", "0.2", "15", "0.1"])
         test = rng.choice([0, 0, 40, 100])
+        if kind == "fashion":
+            decl = (f"fashion_mnist(limit: {rng.randint(50, 400)}, validation: {validation}, "
+                    f"normalize: {rng.choice(['unit', 'standard'])})")
+            return decl, 784, 10, 10, validation != "0"
         if kind == "blobs":
             classes, features = rng.randint(2, 5), rng.randint(1, 12)
             n = rng.randint(40, 400)
             decl = (f"blobs(n: {n}, test: {test}, classes: {classes}, features: {features}, "
-                    f"spread: {num(rng, 0.3, 3)}, seed: {rng.randint(0, 9)}, "
+                    f"spread: {num(rng, 0.3, 3)}, {self.data_seed()}, "
                     f"validation: {validation})")
             return decl, features, classes, classes, validation != "0"
         if kind == "spirals":
             arms = rng.randint(2, 4)
             n = rng.randint(40, 400)
             decl = (f"spirals(n: {n}, test: {test}, arms: {arms}, noise: {num(rng, 0, 0.5)}, "
-                    f"turns: {num(rng, 0.5, 2.5)}, seed: {rng.randint(0, 9)}, "
+                    f"turns: {num(rng, 0.5, 2.5)}, {self.data_seed()}, "
                     f"validation: {validation})")
             return decl, 2, arms, arms, validation != "0"
         if kind == "teacher":
@@ -83,7 +97,7 @@ class Case:
             n = rng.randint(40, 400)
             decl = (f"teacher(n: {n}, test: {test}, inputs: {inputs}, outputs: {outputs}, "
                     f"hidden: {rng.randint(1, 16)}, noise: {num(rng, 0, 0.3)}, "
-                    f"seed: {rng.randint(0, 9)}, validation: {validation})")
+                    f"{self.data_seed()}, validation: {validation})")
             return decl, inputs, None, outputs, validation != "0"
         if kind in ("csv", "csv_regress"):
             features = rng.randint(1, 8)
@@ -135,7 +149,8 @@ class Case:
         if rng.random() < 0.6:
             params.append("width: int" + (f" = {rng.randint(1, 16)}" if rng.random() < 0.3 else ""))
             width_expr = rng.choice(["width", "width * 2", "width + 1", "(width + 3) / 2"])
-            widths = rng.sample(range(1, 20), rng.randint(1, 2))
+            pool = range(1, 20) if rng.random() < 0.8 else [31, 33, 48, 65, 100, 129, 257]
+            widths = rng.sample(pool, rng.randint(1, 2))
             args.append(f"width in [{', '.join(map(str, widths))}]" if len(widths) > 1
                         else f"width: {widths[0]}")
         act = rng.choice(ACTIVATIONS)
@@ -197,6 +212,12 @@ class Case:
             return f"{kind}({', '.join(parts)})"
 
         kinds = rng.sample(["sgd", "adam", "adamw"], rng.choice([1, 1, 2]))
+        if kinds == ["sgd"] and rng.random() < 0.3:
+            # Joint samples of two axes of one length.
+            count = rng.randint(2, 4)
+            self.zip = "zip lr, momentum;"
+            return (f"optimizer sgd(lr in loguniform(0.001, 0.3, {count}, seed: {rng.randint(0, 9)}), "
+                    f"momentum in linspace(0.0, 0.9, {count}));")
         if len(kinds) == 1:
             return f"optimizer {one(kinds[0])};"
         return f"optimizer in [{', '.join(one(k) for k in kinds)}];"
@@ -224,6 +245,7 @@ class Case:
 
     def generate(self):
         rng = self.rng
+        self.inline = rng.random() < 0.3
         decl, features, classes, outputs, has_validation = self.dataset()
         if classes == "csv":
             # The distinct labels written: read them back.
@@ -232,7 +254,7 @@ class Case:
                 labels = {row["y"] for row in csv.DictReader(f)}
             classes = outputs = len(labels)
         classify = classes is not None
-        inline = rng.random() < 0.3
+        inline = self.inline
         if not inline:
             self.lines.append(f"dataset d = {decl};")
         model_decl, model_call = self.model("m", features, outputs)
@@ -249,7 +271,10 @@ class Case:
                    model_setting]
         loss = "cross_entropy" if classify and rng.random() < 0.7 else "mse"
         clauses.append(f"loss {loss};")
+        self.zip = None
         clauses.append(self.optimizer())
+        if self.zip:
+            clauses.append(self.zip)
         if rng.random() < 0.4:
             schedule = rng.choice([
                 f"step(every: {rng.randint(1, 2)}, gamma: {floatlit(num(rng, 0.1, 1))})",
@@ -262,9 +287,9 @@ class Case:
                                rng.randint(1, 2))
             clauses.append(f"init {inits[0]};" if len(inits) == 1
                            else f"init in [{', '.join(inits)}];")
-        seeds = rng.randint(0, 3)
-        clauses.append(f"seed {rng.randint(0, 99)};" if seeds == 0
-                       else f"seed in 0..{seeds};")
+        seeds, first_seed = rng.randint(0, 3), rng.randint(0, 99)
+        clauses.append(f"seed {first_seed};" if seeds == 0
+                       else f"seed in {first_seed}..{first_seed + seeds};")
         if rng.random() < 0.2:
             clauses.append(f"divergence({floatlit(num(rng, 1.5, 20))});")
         if has_validation and rng.random() < 0.3:
@@ -276,6 +301,9 @@ class Case:
                 clauses.append(f"prune asha(metric: {metric}, reduction: {rng.randint(2, 4)});")
             else:
                 clauses.append(f"prune median(metric: {metric}, min_runs: {rng.randint(1, 3)});")
+        if rng.random() < 0.25 and "lr in" in " ".join(clauses):
+            # Keeps at least the runs of the first seed.
+            clauses.append(f"where lr <= {rng.choice(['0.1', '0.02'])} || seed == {first_seed};")
         report = ["loss"] + (["accuracy"] if classify and rng.random() < 0.7 else []) + \
             (["mse"] if rng.random() < 0.3 else [])
         clauses.append(f"report {', '.join(report)};")
@@ -293,7 +321,7 @@ def run(command, cwd, timeout=600):
 
 def one_case(args, index, rng):
     directory = tempfile.mkdtemp(prefix=f"case{index}-", dir=args.work)
-    text = Case(rng, directory).generate()
+    text = Case(rng, directory, os.path.isdir(FASHION)).generate()
     sweep = os.path.join(directory, "case.sweep")
     with open(sweep, "w") as f:
         f.write(text)
@@ -304,10 +332,11 @@ def one_case(args, index, rng):
     cut = [f"--runs-per-program={rng.randint(1, 5)}"] if "prune" in text or rng.random() < 0.2 \
         else []
     steps.append(("check", [args.sweepc, "check", sweep]))
-    steps.append(("cpu", [args.sweepc, "run", sweep, "--backend=cpu", "--quiet",
-                          "--results=" + os.path.join(directory, "cpu")] + options + cut))
-    steps.append(("interp", [args.sweepc, "run", sweep, "--backend=interp", "--quiet",
-                             "--results=" + os.path.join(directory, "interp")] + cut))
+    if not args.ptx_only:
+        steps.append(("cpu", [args.sweepc, "run", sweep, "--backend=cpu", "--quiet",
+                              "--results=" + os.path.join(directory, "cpu")] + options + cut))
+        steps.append(("interp", [args.sweepc, "run", sweep, "--backend=interp", "--quiet",
+                                 "--results=" + os.path.join(directory, "interp")] + cut))
     if args.ptxas:
         ptx = os.path.join(directory, "case.ptx")
         steps.append(("ptx", [args.sweepc, "-emit=ptx", sweep, "-o", ptx]))
@@ -322,6 +351,8 @@ def one_case(args, index, rng):
         log.append(f"$ {' '.join(command)}\n{out}(exit {rc})\n")
         if rc != 0:
             return directory, name, log
+    if args.ptx_only:
+        return directory, None, log
     runs = sum(1 for _ in open(os.path.join(directory, "interp", "s", "runs.csv"))) - 1
     compares = [("same", os.path.join(directory, "cpu", "s"))]
     if args.build:
@@ -344,6 +375,8 @@ def main():
     parser.add_argument("--keep", default="/tmp/random-sweeps")
     parser.add_argument("--ptxas", help="ptxas to assemble every kernel with (sm_90)")
     parser.add_argument("--build", action="store_true")
+    parser.add_argument("--ptx-only", action="store_true",
+                        help="with --ptxas: only the kernels, no training")
     args = parser.parse_args()
     args.sweepc = os.path.abspath(args.sweepc)
     os.makedirs(args.keep, exist_ok=True)
@@ -364,7 +397,7 @@ def main():
             print(f"case {index}: ok", flush=True)
         shutil.rmtree(directory, ignore_errors=True)
     shutil.rmtree(args.work, ignore_errors=True)
-    print(f"{args.count - failures} of {args.count} cases agree")
+    print(f"{args.count - failures} of {args.count} cases pass")
     return min(failures, 100)
 
 
