@@ -2,7 +2,7 @@
 """Random valid sweeps, trained end to end by two backends that must agree.
 
     random_sweeps.py --sweepc build/bin/sweepc --count 50 [--seed 1] [--keep DIR]
-                     [--ptxas PTXAS [--ptx-only]] [--build]
+                     [--ptxas PTXAS [--ptx-only]] [--build] [--kill]
 
 Each case is a .sweep file drawn at random from the whole language: synthetic, CSV and
 IDX datasets (files written beside the sweep), models with int/float/activation
@@ -15,7 +15,11 @@ For every case:
      --max-memory) and `sweepc run --backend=interp` write the same runs.csv and
      curves.csv, number for number (test/Integration/Inputs/check_results.py --same-as);
   3. with --ptxas PTXAS, `sweepc -emit=ptx` succeeds and ptxas accepts every kernel;
-  4. with --build, the executable of `sweepc build --device=cpu` writes the same results.
+  4. with --build, the executable of `sweepc build --device=cpu` writes the same results;
+  5. with --kill, the compiled run killed (SIGKILL) at random moments and resumed to
+     the end writes the results of a run left alone
+     (test/Integration/Inputs/kill_and_resume.py; a case too short for the kills to
+     land passes).
 
 A failing case is kept (with the commands that failed) under --keep, default
 /tmp/random-sweeps; the exit status is the number of failing cases (at most 100).
@@ -33,6 +37,7 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CHECK_RESULTS = os.path.join(HERE, "..", "Integration", "Inputs", "check_results.py")
+KILL_AND_RESUME = os.path.join(HERE, "..", "Integration", "Inputs", "kill_and_resume.py")
 PTXAS_EACH = os.path.join(HERE, "..", "Integration", "Inputs", "ptxas_each.py")
 FASHION = "/usr/share/datasets/fashion-mnist"
 ACTIVATIONS = ["relu", "tanh", "sigmoid", "gelu", "identity"]
@@ -322,10 +327,11 @@ def run(command, cwd, timeout=600):
 def one_case(args, index, rng):
     directory = tempfile.mkdtemp(prefix=f"case{index}-", dir=args.work)
     text = Case(rng, directory, os.path.isdir(FASHION)).generate()
-    sweep = os.path.join(directory, "case.sweep")
+    # Named after its sweep, as kill_and_resume.py expects.
+    sweep = os.path.join(directory, "s.sweep")
     with open(sweep, "w") as f:
         f.write(text)
-    steps = []
+    steps, note = [], ""
     options = rng.choice([[], ["--jobs=1"], ["--jobs=2"], ["--max-memory=64K"],
                           ["--no-compaction"]])
     # Pruning judges a program's runs together: both backends get the same cut.
@@ -350,9 +356,25 @@ def one_case(args, index, rng):
         rc, out = run(command, directory)
         log.append(f"$ {' '.join(command)}\n{out}(exit {rc})\n")
         if rc != 0:
-            return directory, name, log
+            return directory, name, log, ""
     if args.ptx_only:
-        return directory, None, log
+        return directory, None, log, note
+    if args.kill:
+        # SIGKILL at random moments, resumed to the end: the same results as a
+        # run left alone (pruned sweeps included: a resumed sweep judges its
+        # remaining runs against the finished runs' curves).
+        command = [sys.executable, KILL_AND_RESUME, args.sweepc, sweep,
+                   os.path.join(directory, "kills"), "--kills", "4",
+                   "--seed", str(rng.randint(0, 10**6)), "--jobs", str(rng.randint(1, 2))]
+        if cut:
+            command += ["--runs-per-program", cut[0].split("=")[1]]
+        rc, out = run(command, directory)
+        log.append(f"$ {' '.join(command)}\n{out}(exit {rc})\n")
+        if rc != 0 and "too few kills landed" not in out:
+            return directory, "kill", log, ""
+        landed = [line for line in out.splitlines() if "kills interrupted" in line]
+        note = " (" + (landed[0].split(": ", 1)[1].split(" (")[0] if landed
+                       else "no kill landed") + ")"
     runs = sum(1 for _ in open(os.path.join(directory, "interp", "s", "runs.csv"))) - 1
     compares = [("same", os.path.join(directory, "cpu", "s"))]
     if args.build:
@@ -363,8 +385,8 @@ def one_case(args, index, rng):
         rc, out = run(command, directory)
         log.append(f"$ {' '.join(command)}\n{out}(exit {rc})\n")
         if rc != 0:
-            return directory, name, log
-    return directory, None, log
+            return directory, name, log, ""
+    return directory, None, log, note
 
 
 def main():
@@ -375,6 +397,8 @@ def main():
     parser.add_argument("--keep", default="/tmp/random-sweeps")
     parser.add_argument("--ptxas", help="ptxas to assemble every kernel with (sm_90)")
     parser.add_argument("--build", action="store_true")
+    parser.add_argument("--kill", action="store_true",
+                        help="also kill the compiled run at random moments and resume it")
     parser.add_argument("--ptx-only", action="store_true",
                         help="with --ptxas: only the kernels, no training")
     args = parser.parse_args()
@@ -384,7 +408,7 @@ def main():
     failures = 0
     for index in range(args.count):
         rng = random.Random(args.seed * 1000003 + index)
-        directory, failed, log = one_case(args, index, rng)
+        directory, failed, log, note = one_case(args, index, rng)
         if failed:
             failures += 1
             kept = os.path.join(args.keep, f"seed{args.seed}-case{index}")
@@ -394,7 +418,7 @@ def main():
                 f.write("".join(log))
             print(f"case {index}: {failed} failed, kept in {kept}", flush=True)
         else:
-            print(f"case {index}: ok", flush=True)
+            print(f"case {index}: ok{note}", flush=True)
         shutil.rmtree(directory, ignore_errors=True)
     shutil.rmtree(args.work, ignore_errors=True)
     print(f"{args.count - failures} of {args.count} cases pass")
