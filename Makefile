@@ -59,7 +59,8 @@ SWEEPS_SEED ?= 1
 PTXAS := $(firstword $(wildcard /usr/local/cuda/bin/ptxas) $(shell command -v ptxas))
 fuzz-sweeps: build
 	python3 test/fuzz/random_sweeps.py --sweepc $(BUILD_DIR)/bin/sweepc --count $(SWEEPS) \
-	  --seed $(SWEEPS_SEED) --build --kill $(if $(PTXAS),--ptxas $(PTXAS))
+	  --seed $(SWEEPS_SEED) --build --kill $(if $(PTXAS),--ptxas $(PTXAS)) \
+	  --fake-cuda $(BUILD_DIR)/test/unittests/libsweep-fake-cuda.so
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Random valid sweeps, trained end to end by two backends that must agree.
+"""Random valid sweeps, trained end to end by backends that must agree.
 
     random_sweeps.py --sweepc build/bin/sweepc --count 50 [--seed 1] [--keep DIR]
-                     [--ptxas PTXAS [--ptx-only]] [--build] [--kill]
+                     [--ptxas PTXAS [--ptx-only]] [--build] [--kill] [--fake-cuda LIB]
 
 Each case is a .sweep file drawn at random from the whole language: synthetic, CSV and
 IDX datasets (files written beside the sweep), models with int/float/activation
@@ -19,7 +19,10 @@ For every case:
   5. with --kill, the compiled run killed (SIGKILL) at random moments and resumed to
      the end writes the results of a run left alone
      (test/Integration/Inputs/kill_and_resume.py; a case too short for the kills to
-     land passes).
+     land passes);
+  6. with --fake-cuda LIB, `sweepc run --device=cuda` (a random --streams or
+     --max-memory) on the stand-in driver, which runs no kernel, records every run
+     in complete files: the GPU backend's host side, not its numbers.
 
 A failing case is kept (with the commands that failed) under --keep, default
 /tmp/random-sweeps; the exit status is the number of failing cases (at most 100).
@@ -316,9 +319,10 @@ class Case:
         return "\n\n".join(self.lines) + "\n"
 
 
-def run(command, cwd, timeout=600):
+def run(command, cwd, timeout=600, env=None):
     try:
-        done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=timeout)
+        done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=timeout,
+                              env=env)
     except subprocess.TimeoutExpired:
         return 124, f"timed out after {timeout} s"
     return done.returncode, done.stdout + done.stderr
@@ -359,6 +363,19 @@ def one_case(args, index, rng):
             return directory, name, log, ""
     if args.ptx_only:
         return directory, None, log, note
+    if args.fake_cuda:
+        # The GPU backend's host side on the stand-in driver, which runs no
+        # kernel: the numbers are whatever device memory held, so only the
+        # plumbing is checked (every run recorded, the files complete).
+        env = dict(os.environ, SWEEPC_CUDA_DRIVER=args.fake_cuda)
+        gpu_options = rng.choice([[], ["--streams=2"], ["--streams=3"],
+                                  ["--streams=2", "--max-memory=1M"]])
+        command = [args.sweepc, "run", sweep, "--device=cuda", "--quiet", "--no-energy",
+                   "--results=" + os.path.join(directory, "fake-gpu")] + gpu_options + cut
+        rc, out = run(command, directory, env=env)
+        log.append(f"$ SWEEPC_CUDA_DRIVER={args.fake_cuda} {' '.join(command)}\n{out}(exit {rc})\n")
+        if rc != 0:
+            return directory, "fake-gpu", log, 
     if args.kill:
         # SIGKILL at random moments, resumed to the end: the same results as a
         # run left alone (pruned sweeps included: a resumed sweep judges its
@@ -376,6 +393,13 @@ def one_case(args, index, rng):
         note = " (" + (landed[0].split(": ", 1)[1].split(" (")[0] if landed
                        else "no kill landed") + ")"
     runs = sum(1 for _ in open(os.path.join(directory, "interp", "s", "runs.csv"))) - 1
+    if args.fake_cuda:
+        command = [sys.executable, CHECK_RESULTS, os.path.join(directory, "fake-gpu", "s"),
+                   "--runs", str(runs), "--no-energy"]
+        rc, out = run(command, directory)
+        log.append(f"$ {' '.join(command)}\n{out}(exit {rc})\n")
+        if rc != 0:
+            return directory, "fake-gpu-results", log, ""
     compares = [("same", os.path.join(directory, "cpu", "s"))]
     if args.build:
         compares.append(("same-exe", os.path.join(directory, "exe", "s")))
@@ -397,6 +421,8 @@ def main():
     parser.add_argument("--keep", default="/tmp/random-sweeps")
     parser.add_argument("--ptxas", help="ptxas to assemble every kernel with (sm_90)")
     parser.add_argument("--build", action="store_true")
+    parser.add_argument("--fake-cuda", help="the stand-in libcuda (build/test/unittests/"
+                        "libsweep-fake-cuda.so): also train on the GPU backend's host side")
     parser.add_argument("--kill", action="store_true",
                         help="also kill the compiled run at random moments and resume it")
     parser.add_argument("--ptx-only", action="store_true",

@@ -4,6 +4,7 @@
     check_results.py DIR --runs N [--status ok=N ...] [--reason asha=N ...] [--min COLUMN=VALUE ...]
                          [--max COLUMN=VALUE ...] [--same-as OTHER_DIR]
                          [--program-memory-at-most BYTES] [--program-memory-above BYTES]
+                         [--no-energy]
 
 Every row of runs.csv and curves.csv must be complete (as many fields as the header,
 no cut line), run ids unique, every finished run's curve rows present for epochs
@@ -14,6 +15,8 @@ results directory, --close-to the same within --tolerance (relative, default 1e-
 Energy columns, where present, must be consistent: every run has joules >= 0 and a
 source, accuracy_per_kj is the accuracy over kilojoules, and summary.json's
 energy.runs_joules is the sum of the runs' joules.
+With --no-energy (the sweep ran with it) no run may have joules and summary.json's
+energy must be null.
 --program-memory-at-most/-above bound summary.json's metered program_memory.peak_bytes.
 Prints one line per check that fails and exits 1; prints "ok" otherwise.
 """
@@ -57,6 +60,8 @@ def main():
     parser.add_argument("--same-as")
     parser.add_argument("--close-to", help="like --same-as, numbers within --tolerance")
     parser.add_argument("--tolerance", type=float, default=1e-6)
+    parser.add_argument("--no-energy", action="store_true",
+                        help="the sweep ran with --no-energy: no joules anywhere")
     parser.add_argument("--program-memory-at-most", type=int)
     parser.add_argument("--program-memory-above", type=int)
     args = parser.parse_args()
@@ -135,7 +140,15 @@ def main():
             problems.append(f"summary.json counts {summary['runs'][status]} {status} runs, "
                             f"runs.csv {have}")
 
-    if "joules" in header:
+    if args.no_energy:
+        # No meter, no probes, so no run has joules (docs/results.md).
+        if summary.get("energy") is not None:
+            problems.append("summary.json has energy figures of a sweep without energy")
+        for row in runs:
+            if row["joules"] or row["joules_source"]:
+                problems.append(f"run {row['run']}: joules {row['joules']!r} from "
+                                f"{row['joules_source']!r}, but summary.json has no energy")
+    elif "joules" in header:
         total = 0.0
         accuracy = next((c for c in ("test_accuracy", "val_accuracy") if c in header), None)
         for row in runs:

@@ -20,6 +20,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <mutex>
 #include <set>
 #include <string>
 
@@ -110,6 +111,11 @@ template <typename Which> void land(Which which) {
   }
 }
 
+/// The driver API is thread-safe (programs on several streams call it from
+/// several threads), so its stand-in is too: one lock around every call.
+std::recursive_mutex driverLock;
+#define FAKE_LOCK() std::lock_guard<std::recursive_mutex> fakeLock(driverLock)
+
 #define FAKE_FAIL(call)                                                                            \
   if (CUresult code = kSuccess; failing(call, code))                                               \
   return code
@@ -120,6 +126,7 @@ extern "C" {
 
 /// Sets cuInit's result and the device count; clears failures and counters.
 void fake_cuda_set(CUresult initResult, int devices) {
+  FAKE_LOCK();
   state = State();
   state.devices = 0;
   state.initResult = initResult;
@@ -129,6 +136,7 @@ void fake_cuda_set(CUresult initResult, int devices) {
 /// Makes the next call of `call` (its exported name, e.g. "cuMemAlloc_v2")
 /// return `code`.
 void fake_cuda_fail(const char *call, CUresult code) {
+  FAKE_LOCK();
   state.failCall = call;
   state.failCode = code;
 }
@@ -140,6 +148,7 @@ void fake_cuda_fail(const char *call, CUresult code) {
 /// copies made at once (cuMemcpyAsync, "copies"); and the copies and
 /// synchronizations on the legacy default stream ("legacy stream uses").
 int fake_cuda_live(const char *what) {
+  FAKE_LOCK();
   std::string kind = what;
   if (kind == "contexts")
     return state.liveContexts;
@@ -166,6 +175,7 @@ int fake_cuda_live(const char *what) {
 
 /// The launches so far, and the last one's grid x, block x and first argument.
 int fake_cuda_launches(unsigned *gridX, unsigned *blockX, CUdeviceptr *firstParameter) {
+  FAKE_LOCK();
   *gridX = state.lastGrid[0];
   *blockX = state.lastBlock[0];
   *firstParameter = state.lastFirstParameter;
@@ -173,6 +183,7 @@ int fake_cuda_launches(unsigned *gridX, unsigned *blockX, CUdeviceptr *firstPara
 }
 
 CUresult cuGetErrorName(CUresult code, const char **name) {
+  FAKE_LOCK();
   switch (code) {
   case 0:
     return *name = "CUDA_SUCCESS", kSuccess;
@@ -193,6 +204,7 @@ CUresult cuGetErrorName(CUresult code, const char **name) {
 }
 
 CUresult cuGetErrorString(CUresult code, const char **text) {
+  FAKE_LOCK();
   switch (code) {
   case 0:
     return *text = "no error", kSuccess;
@@ -215,6 +227,7 @@ CUresult cuGetErrorString(CUresult code, const char **text) {
 /// $SWEEP_FAKE_CUDA_FAIL=CALL:CODE makes the first CALL return CODE, for
 /// tests of programs that load the fake without calling fake_cuda_fail.
 CUresult cuInit(unsigned) {
+  FAKE_LOCK();
   if (const char *fail = std::getenv("SWEEP_FAKE_CUDA_FAIL"); fail && std::strchr(fail, ':')) {
     const char *colon = std::strchr(fail, ':');
     state.failCall.assign(fail, colon);
@@ -224,18 +237,21 @@ CUresult cuInit(unsigned) {
 }
 
 CUresult cuDriverGetVersion(int *version) {
+  FAKE_LOCK();
   FAKE_FAIL("cuDriverGetVersion");
   *version = 13000;
   return kSuccess;
 }
 
 CUresult cuDeviceGetCount(int *count) {
+  FAKE_LOCK();
   FAKE_FAIL("cuDeviceGetCount");
   *count = state.devices;
   return kSuccess;
 }
 
 CUresult cuDeviceGet(int *device, int ordinal) {
+  FAKE_LOCK();
   FAKE_FAIL("cuDeviceGet");
   if (ordinal < 0 || ordinal >= state.devices)
     return kInvalidValue;
@@ -244,6 +260,7 @@ CUresult cuDeviceGet(int *device, int ordinal) {
 }
 
 CUresult cuDeviceGetName(char *name, int length, int device) {
+  FAKE_LOCK();
   FAKE_FAIL("cuDeviceGetName");
   std::string text = "Fake H200 #" + std::to_string(device);
   std::strncpy(name, text.c_str(), size_t(length));
@@ -251,6 +268,7 @@ CUresult cuDeviceGetName(char *name, int length, int device) {
 }
 
 CUresult cuDeviceGetAttribute(int *value, int attribute, int) {
+  FAKE_LOCK();
   FAKE_FAIL("cuDeviceGetAttribute");
   switch (attribute) {
   case 16: // multiprocessors
@@ -264,12 +282,14 @@ CUresult cuDeviceGetAttribute(int *value, int attribute, int) {
 }
 
 CUresult cuDeviceTotalMem_v2(size_t *bytes, int) {
+  FAKE_LOCK();
   FAKE_FAIL("cuDeviceTotalMem_v2");
   *bytes = size_t(140) << 30;
   return kSuccess;
 }
 
 CUresult cuDevicePrimaryCtxRetain(CUctx_st **context, int device) {
+  FAKE_LOCK();
   FAKE_FAIL("cuDevicePrimaryCtxRetain");
   *context = &contexts[device];
   ++state.liveContexts;
@@ -277,23 +297,27 @@ CUresult cuDevicePrimaryCtxRetain(CUctx_st **context, int device) {
 }
 
 CUresult cuDevicePrimaryCtxRelease_v2(int) {
+  FAKE_LOCK();
   --state.liveContexts;
   return kSuccess;
 }
 
 CUresult cuCtxSetCurrent(CUctx_st *context) {
+  FAKE_LOCK();
   FAKE_FAIL("cuCtxSetCurrent");
   currentContext = context;
   return kSuccess;
 }
 
 CUresult cuCtxSynchronize() {
+  FAKE_LOCK();
   FAKE_FAIL("cuCtxSynchronize");
   land([](const InFlightCopy &) { return true; });
   return kSuccess;
 }
 
 CUresult cuMemGetInfo_v2(size_t *free, size_t *total) {
+  FAKE_LOCK();
   FAKE_FAIL("cuMemGetInfo_v2");
   *total = size_t(140) << 30;
   *free = *total - (size_t(1) << 30);
@@ -305,6 +329,7 @@ CUresult cuMemGetInfo_v2(size_t *free, size_t *total) {
 }
 
 CUresult cuMemAlloc_v2(CUdeviceptr *pointer, size_t bytes) {
+  FAKE_LOCK();
   FAKE_FAIL("cuMemAlloc_v2");
   FAKE_NEEDS_CONTEXT();
   *pointer = CUdeviceptr(reinterpret_cast<uintptr_t>(new char[bytes ? bytes : 1]));
@@ -313,12 +338,14 @@ CUresult cuMemAlloc_v2(CUdeviceptr *pointer, size_t bytes) {
 }
 
 CUresult cuMemFree_v2(CUdeviceptr pointer) {
+  FAKE_LOCK();
   delete[] reinterpret_cast<char *>(uintptr_t(pointer));
   --state.liveAllocations;
   return kSuccess;
 }
 
 CUresult cuMemcpyHtoD_v2(CUdeviceptr to, const void *from, size_t bytes) {
+  FAKE_LOCK();
   FAKE_FAIL("cuMemcpyHtoD_v2");
   FAKE_NEEDS_CONTEXT();
   std::memcpy(reinterpret_cast<void *>(uintptr_t(to)), from, bytes);
@@ -326,6 +353,7 @@ CUresult cuMemcpyHtoD_v2(CUdeviceptr to, const void *from, size_t bytes) {
 }
 
 CUresult cuMemcpyDtoH_v2(void *to, CUdeviceptr from, size_t bytes) {
+  FAKE_LOCK();
   FAKE_FAIL("cuMemcpyDtoH_v2");
   FAKE_NEEDS_CONTEXT();
   std::memcpy(to, reinterpret_cast<const void *>(uintptr_t(from)), bytes);
@@ -333,6 +361,7 @@ CUresult cuMemcpyDtoH_v2(void *to, CUdeviceptr from, size_t bytes) {
 }
 
 CUresult cuMemcpyHtoDAsync_v2(CUdeviceptr to, const void *from, size_t bytes, void *stream) {
+  FAKE_LOCK();
   if (!stream)
     return cuMemcpyHtoD_v2(to, from, bytes);
   FAKE_FAIL("cuMemcpyHtoDAsync_v2");
@@ -345,10 +374,12 @@ CUresult cuMemcpyHtoDAsync_v2(CUdeviceptr to, const void *from, size_t bytes, vo
 }
 
 CUresult cuMemcpyDtoHAsync_v2(void *to, CUdeviceptr from, size_t bytes, void *) {
+  FAKE_LOCK();
   return cuMemcpyDtoH_v2(to, from, bytes);
 }
 
 CUresult cuMemcpyAsync(CUdeviceptr to, CUdeviceptr from, size_t bytes, void *stream) {
+  FAKE_LOCK();
   FAKE_FAIL("cuMemcpyAsync");
   FAKE_NEEDS_CONTEXT();
   ++state.copiesAtOnce;
@@ -359,6 +390,7 @@ CUresult cuMemcpyAsync(CUdeviceptr to, CUdeviceptr from, size_t bytes, void *str
 }
 
 CUresult cuStreamCreate(CUstream_st **stream, unsigned flags) {
+  FAKE_LOCK();
   FAKE_FAIL("cuStreamCreate");
   FAKE_NEEDS_CONTEXT();
   *stream = new CUstream_st{flags};
@@ -367,6 +399,7 @@ CUresult cuStreamCreate(CUstream_st **stream, unsigned flags) {
 }
 
 CUresult cuStreamDestroy_v2(CUstream_st *stream) {
+  FAKE_LOCK();
   land([stream](const InFlightCopy &copy) { return copy.stream == stream; });
   delete stream;
   --state.liveStreams;
@@ -375,6 +408,7 @@ CUresult cuStreamDestroy_v2(CUstream_st *stream) {
 
 /// The legacy default stream (null) waits for the blocking streams' work.
 CUresult cuStreamSynchronize(CUstream_st *stream) {
+  FAKE_LOCK();
   FAKE_FAIL("cuStreamSynchronize");
   state.legacyStreamUses += stream == nullptr;
   land([stream](const InFlightCopy &copy) {
@@ -384,6 +418,7 @@ CUresult cuStreamSynchronize(CUstream_st *stream) {
 }
 
 CUresult cuMemHostAlloc(void **pointer, size_t bytes, unsigned) {
+  FAKE_LOCK();
   FAKE_FAIL("cuMemHostAlloc");
   FAKE_NEEDS_CONTEXT();
   *pointer = new char[bytes ? bytes : 1];
@@ -392,6 +427,7 @@ CUresult cuMemHostAlloc(void **pointer, size_t bytes, unsigned) {
 }
 
 CUresult cuMemFreeHost(void *pointer) {
+  FAKE_LOCK();
   if (!state.pinned.erase(pointer))
     return kInvalidValue;
   delete[] static_cast<char *>(pointer);
@@ -399,6 +435,7 @@ CUresult cuMemFreeHost(void *pointer) {
 }
 
 CUresult cuEventCreate(CUevent_st **event, unsigned) {
+  FAKE_LOCK();
   FAKE_FAIL("cuEventCreate");
   FAKE_NEEDS_CONTEXT();
   *event = new CUevent_st;
@@ -407,6 +444,7 @@ CUresult cuEventCreate(CUevent_st **event, unsigned) {
 }
 
 CUresult cuEventRecord(CUevent_st *event, CUstream_st *stream) {
+  FAKE_LOCK();
   FAKE_FAIL("cuEventRecord");
   event->stream = stream;
   event->copiesBefore = state.copiesStarted;
@@ -414,6 +452,7 @@ CUresult cuEventRecord(CUevent_st *event, CUstream_st *stream) {
 }
 
 CUresult cuEventSynchronize(CUevent_st *event) {
+  FAKE_LOCK();
   FAKE_FAIL("cuEventSynchronize");
   land([event](const InFlightCopy &copy) {
     return copy.stream == event->stream && copy.number < event->copiesBefore;
@@ -422,12 +461,14 @@ CUresult cuEventSynchronize(CUevent_st *event) {
 }
 
 CUresult cuEventDestroy_v2(CUevent_st *event) {
+  FAKE_LOCK();
   delete event;
   --state.liveEvents;
   return kSuccess;
 }
 
 CUresult cuModuleLoadData(CUmod_st **module, const void *image) {
+  FAKE_LOCK();
   FAKE_FAIL("cuModuleLoadData");
   FAKE_NEEDS_CONTEXT();
   // A fatbinary (magic 0xBA55ED50) or a cubin (ELF) holds no searchable PTX
@@ -441,12 +482,14 @@ CUresult cuModuleLoadData(CUmod_st **module, const void *image) {
 }
 
 CUresult cuModuleUnload(CUmod_st *module) {
+  FAKE_LOCK();
   delete module;
   --state.liveModules;
   return kSuccess;
 }
 
 CUresult cuModuleGetFunction(CUfunc_st **function, CUmod_st *module, const char *name) {
+  FAKE_LOCK();
   FAKE_FAIL("cuModuleGetFunction");
   if (module->image != "<binary>" &&
       module->image.find(std::string(".entry ") + name) == std::string::npos)
@@ -459,6 +502,7 @@ CUresult cuModuleGetFunction(CUfunc_st **function, CUmod_st *module, const char 
 CUresult cuLaunchKernel(CUfunc_st *, unsigned gridX, unsigned gridY, unsigned gridZ,
                         unsigned blockX, unsigned blockY, unsigned blockZ, unsigned, void *,
                         void **parameters, void **) {
+  FAKE_LOCK();
   FAKE_FAIL("cuLaunchKernel");
   FAKE_NEEDS_CONTEXT();
   ++state.launches;
