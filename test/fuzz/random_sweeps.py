@@ -30,6 +30,8 @@ What the front end does with malformed text is the libFuzzer target's job
 (FrontEndFuzzer.cpp); this script looks for wrong numbers and crashes past it.
 """
 import argparse
+import csv
+import math
 import os
 import random
 import shutil
@@ -48,9 +50,8 @@ ACTIVATIONS = ["relu", "tanh", "sigmoid", "gelu", "identity"]
 
 def num(rng, lo, hi, log=False):
     """A number literal in [lo, hi], as the language writes it."""
-    import math
     value = math.exp(rng.uniform(math.log(lo), math.log(hi))) if log else rng.uniform(lo, hi)
-    return f"{value:.4g}" if "e" not in f"{value:.4g}" or value != 0 else "0.0"
+    return f"{value:.4g}"
 
 
 def floatlit(text):
@@ -257,7 +258,6 @@ class Case:
         decl, features, classes, outputs, has_validation = self.dataset()
         if classes == "csv":
             # The distinct labels written: read them back.
-            import csv
             with open(os.path.join(self.dir, "data.csv")) as f:
                 labels = {row["y"] for row in csv.DictReader(f)}
             classes = outputs = len(labels)
