@@ -52,15 +52,17 @@ fuzz: deps
 	bash test/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGET)
 
 # Random valid sweeps trained by the compiled backend, the interpreter and a built
-# executable, which must agree (and every kernel through ptxas where the CUDA toolkit
-# is); failing cases are kept in /tmp/random-sweeps. See test/fuzz/README.md.
+# executable, which must agree, killed and resumed, and (where the CUDA toolkit is) every
+# kernel through ptxas and the GPU backend's host side on the stand-in driver; failing
+# cases are kept in /tmp/random-sweeps. See test/fuzz/README.md.
 SWEEPS ?= 100
 SWEEPS_SEED ?= 1
 PTXAS := $(firstword $(wildcard /usr/local/cuda/bin/ptxas) $(shell command -v ptxas))
+LIBDEVICE := $(wildcard $(or $(CUDA_HOME),/usr/local/cuda)/nvvm/libdevice/libdevice.10.bc)
 fuzz-sweeps: build
 	python3 test/fuzz/random_sweeps.py --sweepc $(BUILD_DIR)/bin/sweepc --count $(SWEEPS) \
 	  --seed $(SWEEPS_SEED) --build --kill $(if $(PTXAS),--ptxas $(PTXAS)) \
-	  --fake-cuda $(BUILD_DIR)/test/unittests/libsweep-fake-cuda.so
+	  $(if $(LIBDEVICE),--fake-cuda $(BUILD_DIR)/test/unittests/libsweep-fake-cuda.so)
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -270,9 +270,11 @@ private:
 class InterpreterBackend : public Backend {
 public:
   InterpreterBackend(PhaseCostsFn costs, size_t runs)
-      : costs(std::move(costs)), runs(std::max<size_t>(runs, 1)) {}
+      : costs(std::move(costs)), perProgram(std::max<size_t>(runs, 1)) {}
   std::string name() const override { return "interp"; }
-  size_t runsPerProgram(const SweepJob &, const GroupSpec &) const override { return runs; }
+  size_t runsPerProgram(const SweepJob &, const GroupSpec &) const override {
+    return perProgram;
+  }
   std::unique_ptr<GroupProgram> create(const GroupSpec &group, std::vector<const RunSpec *> runs,
                                        std::string &error) override {
     std::vector<PhaseCost> table;
@@ -294,7 +296,7 @@ public:
 
 private:
   PhaseCostsFn costs;
-  size_t runs; // Per program.
+  size_t perProgram; // Runs.
   std::mutex mutex;
   std::map<std::string, std::vector<PhaseCost>> tables; // By label and address.
 };

@@ -23,10 +23,10 @@ using PhaseCostsFn =
     std::function<bool(const GroupSpec &, std::vector<PhaseCost> &, std::string &error)>;
 
 /// The reference interpreter; without `costs` its programs report no work.
-/// Its programs hold `runsPerProgram` runs (0: one), trained one after the
-/// other; the cut matters to pruning, whose rungs judge a program's runs
-/// together, so the same --runs-per-program gives the compiled backend's
-/// verdicts.
+/// Its programs hold `runsPerProgram` runs (0: one), each step taken by one
+/// run after another; the cut matters to pruning, whose rungs judge a
+/// program's runs together, so the same --runs-per-program gives the compiled
+/// backend's verdicts.
 std::unique_ptr<Backend> createInterpreterBackend(PhaseCostsFn costs = nullptr,
                                                   size_t runsPerProgram = 0);
 

@@ -29,7 +29,7 @@ namespace {
 cl::opt<std::string> backendName(
     "backend",
     cl::desc("How runs are trained on the CPU: cpu (each group compiled into one fused "
-             "program) or interp (the reference interpreter, one run at a time)"),
+             "program) or interp (the reference interpreter, one run after another)"),
     cl::init("cpu"), cl::cat(runOptions()));
 cl::opt<std::string> deviceName(
     "device",
@@ -59,9 +59,10 @@ cl::opt<unsigned> streams("streams",
                           cl::init(1), cl::cat(runOptions()));
 cl::opt<unsigned> runsPerProgram(
     "runs-per-program",
-    cl::desc("Runs trained together in one compiled program (default 0: on the CPU chosen "
-             "per group by the cache model that `sweepc plan` shows; on the GPU the whole "
-             "group)"),
+    cl::desc("Runs trained together in one program (default 0: on the CPU chosen per "
+             "group by the cache model that `sweepc plan` shows; on the GPU the whole "
+             "group; for the interpreter one run). Pruning judges a program's runs "
+             "together, so the same N gives every backend the same verdicts"),
     cl::init(0), cl::cat(runOptions()));
 cl::opt<std::string> maxMemory(
     "max-memory",

@@ -145,9 +145,10 @@ def main():
         if summary.get("energy") is not None:
             problems.append("summary.json has energy figures of a sweep without energy")
         for row in runs:
-            if row["joules"] or row["joules_source"]:
-                problems.append(f"run {row['run']}: joules {row['joules']!r} from "
-                                f"{row['joules_source']!r}, but summary.json has no energy")
+            energy = [row.get(c, "") for c in ("joules", "joules_source", "accuracy_per_kj")]
+            if any(energy):
+                problems.append(f"run {row['run']}: joules, source and accuracy per kJ "
+                                f"{energy}, but summary.json has no energy")
     elif "joules" in header:
         total = 0.0
         accuracy = next((c for c in ("test_accuracy", "val_accuracy") if c in header), None)

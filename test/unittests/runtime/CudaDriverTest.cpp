@@ -13,6 +13,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
+#include <thread>
+
 using namespace sweep::cuda;
 
 TEST(CudaDriver, MissingLibraryNamesIt) {
@@ -93,6 +97,67 @@ TEST_F(CudaFake, MemoryRoundTripsAndIsFreed) {
   }
   EXPECT_EQ(live("allocations"), 0);
   EXPECT_EQ(live("contexts"), 0);
+}
+
+// The driver is thread-safe: programs on several streams call it from as
+// many threads (sweepc run --streams=N). So is the stand-in. Regression: it
+// kept its copies in flight in an unlocked queue, and threads that copied
+// and waited on their own streams at once corrupted it.
+TEST_F(CudaFake, ThreadsOnTheirOwnStreamsCopyAndWaitAtOnce) {
+  std::unique_ptr<Driver> driver = load();
+  ASSERT_TRUE(driver);
+  std::string error;
+  std::unique_ptr<Context> context = Context::open(*driver, 0, error);
+  ASSERT_TRUE(context) << error;
+  const DriverApi &api = driver->api();
+  CUcontext handle = nullptr;
+  ASSERT_EQ(api.primaryCtxRetain(&handle, 0), 0);
+  constexpr int kThreads = 4, kRounds = 100000, kFloats = 64, kCopies = 4;
+  std::vector<int> wrong(kThreads, 0), failed(kThreads, 0);
+  std::vector<std::thread> threads;
+  std::atomic<int> ready{0};
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      auto check = [&](CUresult result) { failed[size_t(t)] += result != 0; };
+      check(api.ctxSetCurrent(handle));
+      CUstream stream = nullptr;
+      CUevent event = nullptr;
+      CUdeviceptr device = 0;
+      void *staging = nullptr;
+      check(api.streamCreate(&stream, 1));
+      check(api.eventCreate(&event, 0));
+      check(api.memAlloc(&device, kFloats * sizeof(float)));
+      check(api.memHostAlloc(&staging, kFloats * sizeof(float), 0));
+      std::vector<float> back(kFloats);
+      // All at once: each thread's copies land while the others queue theirs.
+      ++ready;
+      while (ready < kThreads)
+        std::this_thread::yield();
+      for (int round = 0; round < kRounds && !failed[size_t(t)]; ++round) {
+        float value = float(t * kRounds + round);
+        std::fill_n(static_cast<float *>(staging), kFloats, value);
+        for (int copy = 0; copy < kCopies; ++copy)
+          check(api.memcpyHtoDAsync(device, staging, kFloats * sizeof(float), stream));
+        check(api.eventRecord(event, stream));
+        check(api.eventSynchronize(event));
+        check(api.memcpyDtoH(back.data(), device, kFloats * sizeof(float)));
+        wrong[size_t(t)] += back[0] != value || back[kFloats - 1] != value;
+      }
+      check(api.memFreeHost(staging));
+      check(api.memFree(device));
+      check(api.eventDestroy(event));
+      check(api.streamDestroy(stream));
+    });
+  for (std::thread &thread : threads)
+    thread.join();
+  for (int t = 0; t < kThreads; ++t) {
+    EXPECT_EQ(failed[size_t(t)], 0) << "thread " << t;
+    EXPECT_EQ(wrong[size_t(t)], 0) << "thread " << t;
+  }
+  EXPECT_EQ(api.primaryCtxRelease(0), 0);
+  EXPECT_EQ(live("in flight"), 0);
+  EXPECT_EQ(live("streams"), 0);
+  EXPECT_EQ(live("events"), 0);
 }
 
 TEST_F(CudaFake, ContextOfAMissingDeviceIsAnError) {
