@@ -7,7 +7,8 @@
 Each case is a .sweep file drawn at random from the whole language: synthetic, CSV and
 IDX datasets (files written beside the sweep), models with int/float/activation
 parameters, repeat, arithmetic widths and dropout, both losses, every optimizer and
-schedule, inits, conditional choices, zip, where, early stopping, divergence, pruning.
+schedule, inits, conditional choices, every axis kind, zip, where, energy settings, early
+stopping, divergence, pruning.
 For every case:
 
   1. `sweepc check` accepts it;
@@ -234,9 +235,13 @@ class Case:
     def axis(self, name, lo, hi, log=False):
         """`name: v` or `name in AXIS`, with few values so sweeps stay small."""
         rng = self.rng
-        shape = rng.choice(["one", "one", "list", "space", "random"])
+        shape = rng.choice(["one", "one", "list", "space", "random", "choice"])
         if shape == "one":
             return f"{name}: {floatlit(num(rng, lo, hi, log))}"
+        if shape == "choice":
+            values = sorted({floatlit(num(rng, lo, hi, log)) for _ in range(2)})
+            return (f"{name} in choice([{', '.join(values)}], {rng.randint(2, 3)}, "
+                    f"seed: {rng.randint(0, 99)})")
         if shape == "list":
             values = sorted({floatlit(num(rng, lo, hi, log)) for _ in range(rng.randint(2, 3))})
             return f"{name} in [{', '.join(values)}]"
@@ -287,20 +292,28 @@ class Case:
         if self.zip:
             clauses.append(self.zip)
         if rng.random() < 0.4:
-            schedule = rng.choice([
+            schedules = rng.sample([
                 f"step(every: {rng.randint(1, 2)}, gamma: {floatlit(num(rng, 0.1, 1))})",
                 f"cosine(final: {floatlit(num(rng, 0, 0.5))})",
                 f"linear(final: {floatlit(num(rng, 0, 0.5))}, warmup: {rng.randint(0, 2)})",
-                f"constant(warmup: {rng.randint(0, 2)})"])
-            clauses.append(f"schedule {schedule};")
+                f"constant(warmup: {rng.randint(0, 2)})"], rng.choice([1, 1, 2]))
+            clauses.append(f"schedule {schedules[0]};" if len(schedules) == 1
+                           else f"schedule in [{', '.join(schedules)}];")
         if rng.random() < 0.4:
             inits = rng.sample(["he_normal", "he_uniform", "xavier_normal", "xavier_uniform"],
                                rng.randint(1, 2))
             clauses.append(f"init {inits[0]};" if len(inits) == 1
                            else f"init in [{', '.join(inits)}];")
         seeds, first_seed = rng.randint(0, 3), rng.randint(0, 99)
-        clauses.append(f"seed {first_seed};" if seeds == 0
-                       else f"seed in {first_seed}..{first_seed + seeds};")
+        seed_forms = [f"seed {first_seed};", f"seed in {first_seed}..{first_seed + seeds};",
+                      f"seed in {first_seed}..{first_seed + 2 * seeds} step 2;"]
+        if seeds and rng.random() < 0.2:
+            # Random seeds: which values come out is the axis's business, so no
+            # `where` below names one.
+            clauses.append(f"seed in randint(0, 99, {seeds + 1}, seed: {rng.randint(0, 9)});")
+            first_seed = None
+        else:
+            clauses.append(seed_forms[0] if seeds == 0 else rng.choice(seed_forms[1:]))
         if rng.random() < 0.2:
             clauses.append(f"divergence({floatlit(num(rng, 1.5, 20))});")
         if has_validation and rng.random() < 0.3:
@@ -312,7 +325,10 @@ class Case:
                 clauses.append(f"prune asha(metric: {metric}, reduction: {rng.randint(2, 4)});")
             else:
                 clauses.append(f"prune median(metric: {metric}, min_runs: {rng.randint(1, 3)});")
-        if rng.random() < 0.25 and "lr in" in " ".join(clauses):
+        if rng.random() < 0.15:
+            clauses.append(rng.choice(["energy(meter: model, per_layer: true);",
+                                       f"energy(window_ms: {rng.choice([10, 50, 1000])});"]))
+        if first_seed is not None and rng.random() < 0.25 and "lr in" in " ".join(clauses):
             # Keeps at least the runs of the first seed.
             clauses.append(f"where lr <= {rng.choice(['0.1', '0.02'])} || seed == {first_seed};")
         report = ["loss"] + (["accuracy"] if classify and rng.random() < 0.7 else []) + \
