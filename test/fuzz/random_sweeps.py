@@ -455,7 +455,10 @@ def main():
     parser.add_argument("--ptx-only", action="store_true",
                         help="with --ptxas: only the kernels, no training")
     args = parser.parse_args()
+    # Every command runs in its case's directory.
     args.sweepc = os.path.abspath(args.sweepc)
+    args.fake_cuda = args.fake_cuda and os.path.abspath(args.fake_cuda)
+    args.ptxas = args.ptxas and os.path.abspath(shutil.which(args.ptxas) or args.ptxas)
     os.makedirs(args.keep, exist_ok=True)
     args.work = tempfile.mkdtemp(prefix="random-sweeps-")
     failures = 0
