@@ -296,7 +296,7 @@ public:
 
 private:
   PhaseCostsFn costs;
-  size_t perProgram; // Runs.
+  size_t perProgram; // Runs in each program, at least 1.
   std::mutex mutex;
   std::map<std::string, std::vector<PhaseCost>> tables; // By label and address.
 };
