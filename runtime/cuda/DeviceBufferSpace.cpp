@@ -6,6 +6,17 @@
 
 using namespace sweep::cuda;
 
+sweep::MemoryLimit DeviceBufferSpace::capacity() {
+  size_t free = 0, total = 0;
+  std::string why;
+  MemoryLimit limit;
+  if (runtime.context().memory(free, total, why)) {
+    limit.bytes = total;
+    limit.source = "the GPU's memory";
+  }
+  return limit;
+}
+
 void DeviceBufferSpace::copy(void *to, const void *from, size_t bytes) {
   if (bytes == 0)
     return;

@@ -32,6 +32,8 @@ public:
   bool isHost() const override { return false; }
   std::string takeError() override { return runtime.takeError(); }
   std::unique_ptr<CopyQueue> copyQueue() override;
+  /// The device's total memory (0, unknown, when the driver cannot say).
+  MemoryLimit capacity() override;
 
 private:
   GpuRuntime &runtime;

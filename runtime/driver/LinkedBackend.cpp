@@ -136,6 +136,7 @@ public:
   std::string describeSchedule(const SweepJob &job, const GroupSpec &group) const override {
     return "linked programs of " + std::to_string(runsPerProgram(job, group)) + " runs";
   }
+  MemoryLimit memoryLimit() override { return space.capacity(); }
   std::unique_ptr<GroupProgram> create(const GroupSpec &group, std::vector<const RunSpec *> runs,
                                        std::string &error) override {
     std::string structure = structureOf(groupCodeKey(group, 1));

@@ -72,6 +72,34 @@ bool chooseDevice(const SweepJob &job, const RunSettings &settings, BackendSourc
   return false;
 }
 
+/// False with an error when a run of some group of `job` needs more memory
+/// than `backend`'s programs have (leastBytesPerRun against memoryLimit):
+/// such a sweep would fail part way, on an allocation too large or killed by
+/// the kernel, so it stops before anything is compiled or written.
+bool runsFitMemory(const SweepJob &job, Backend &backend, const Reporter &report) {
+  MemoryLimit limit = backend.memoryLimit();
+  if (!limit.bytes)
+    return true;
+  std::vector<size_t> tooLarge;
+  for (size_t g = 0; g < job.groups.size(); ++g)
+    if (leastBytesPerRun(job.groups[g]) > limit.bytes)
+      tooLarge.push_back(g);
+  if (tooLarge.empty())
+    return true;
+  const GroupSpec &group = job.groups[tooLarge.front()];
+  std::string others;
+  if (tooLarge.size() > 1)
+    others = " (and so do the runs of " + std::to_string(tooLarge.size() - 1) + " other group" +
+             (tooLarge.size() > 2 ? "s" : "") + ")";
+  report.error("sweep '" + job.name + "': a run of group " + std::to_string(tooLarge.front()) +
+               " (" + group.label + ") needs at least " + formatBytes(leastBytesPerRun(group)) +
+               " (its parameters, their gradients, the optimizer's state and one minibatch's "
+               "layer outputs), more than the " + formatBytes(limit.bytes) + " of " +
+               limit.source + others +
+               "; make the model or the batch smaller (`sweepc plan` gives each group's needs)");
+  return false;
+}
+
 /// The meter the sweep's `energy(meter: ...)` asks for; null with `problem`
 /// when it cannot be had, null without one when the sweep goes unmetered.
 std::unique_ptr<EnergyMeter> openSweepMeter(const SweepJob &job, const std::string &device,
@@ -204,6 +232,8 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
     return 1;
   Backend &backend = *chosen;
   bool onGpu = device == "cuda";
+  if (!runsFitMemory(job, backend, report))
+    return 1;
 
   // The groups compile while the data loads (compiling needs only the job).
   // Both fail before any results file exists; a data error is reported first.

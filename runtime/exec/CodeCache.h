@@ -108,6 +108,7 @@ inline size_t distinctGroupPrograms(const SweepJob &job, const Backend &backend)
 /// and run count, programs over it with buffers in bufferSpace().
 class CompilingBackend : public Backend {
 public:
+  MemoryLimit memoryLimit() override { return bufferSpace().capacity(); }
   std::unique_ptr<GroupProgram> create(const GroupSpec &group, std::vector<const RunSpec *> runs,
                                        std::string &error) override {
     std::shared_ptr<const GroupCode> code = codeFor(group, runs.size(), error);

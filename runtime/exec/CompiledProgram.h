@@ -64,6 +64,8 @@ public:
   /// A queue for copies to this space that the host does not wait for
   /// (minibatches copied ahead); by default one that copies at once.
   virtual std::unique_ptr<CopyQueue> copyQueue() { return synchronousCopyQueue(*this); }
+  /// All the memory there is to allocate from (host memory by default).
+  virtual MemoryLimit capacity() { return hostMemoryLimit(); }
 };
 
 /// Host memory (64-byte aligned), for CPU code.

@@ -13,6 +13,7 @@
 #define SWEEP_RUNTIME_EXEC_GROUPPROGRAM_H
 
 #include "runtime/energy/Probes.h"
+#include "runtime/exec/ProgramMemory.h"
 #include "runtime/exec/SweepJob.h"
 
 #include <cstddef>
@@ -102,6 +103,9 @@ public:
   virtual std::string describeSchedule(const SweepJob &job, const GroupSpec &group) const {
     return "";
   }
+  /// The memory this backend's programs live in: the host's by default, a
+  /// GPU's for GPU code. A run needing more (leastBytesPerRun) cannot train.
+  virtual MemoryLimit memoryLimit() { return hostMemoryLimit(); }
   /// A program for `runs` of `group`; null with `error` set when the backend
   /// cannot build one (a compiler failure, say).
   virtual std::unique_ptr<GroupProgram>

@@ -9,6 +9,8 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 
 using namespace sweep;
 
@@ -24,9 +26,98 @@ uint64_t sweep::programBytesPerRun(const GroupSpec &group) {
   return sizeof(float) * ((2 + 2 * slots + 1) * parameters + 4 * batch * widths);
 }
 
+uint64_t sweep::leastBytesPerRun(const GroupSpec &group) {
+  uint64_t parameters = 0, widths = 0;
+  for (const LayerSpec &layer : group.layers) {
+    if (layer.kind == LayerSpec::Kind::Dense)
+      parameters += uint64_t(layer.inputs * layer.outputs + layer.outputs);
+    widths += uint64_t(layer.outputs);
+  }
+  uint64_t slots = uint64_t(optimizerSlots(group.optimizer));
+  uint64_t batch = uint64_t(std::max<int64_t>(1, group.batch));
+  return sizeof(float) * ((2 + slots) * parameters + batch * widths);
+}
+
+namespace {
+/// The first whitespace-separated word of `path` as a byte count; false
+/// when the file is missing or says "max" (no limit).
+bool readBytes(const std::string &path, uint64_t &bytes) {
+  std::ifstream in(path);
+  std::string word;
+  if (!(in >> word) || word.empty() || !std::isdigit(static_cast<unsigned char>(word[0])))
+    return false;
+  bytes = std::strtoull(word.c_str(), nullptr, 10);
+  return bytes > 0;
+}
+
+/// The cgroup (v2 unified, else v1 memory controller) this process is in,
+/// relative to the cgroup mount: "/" when /proc/self/cgroup cannot say.
+std::string ownCgroup(const std::string &root, bool &v1) {
+  std::ifstream in(root + "proc/self/cgroup");
+  std::string line, unified = "/", memory;
+  while (std::getline(in, line)) {
+    // "0::/user.slice/..." (v2) or "4:memory:/docker/..." (v1).
+    size_t first = line.find(':'), second = line.find(':', first + 1);
+    if (first == std::string::npos || second == std::string::npos)
+      continue;
+    std::string controllers = line.substr(first + 1, second - first - 1);
+    std::string path = line.substr(second + 1);
+    if (controllers.empty())
+      unified = path;
+    else if (("," + controllers + ",").find(",memory,") != std::string::npos)
+      memory = path;
+  }
+  v1 = !memory.empty();
+  return v1 ? memory : unified;
+}
+} // namespace
+
+MemoryLimit sweep::hostMemoryLimit(const std::string &rootDir) {
+  std::string root = rootDir.empty() || rootDir.back() == '/' ? rootDir : rootDir + "/";
+  MemoryLimit limit;
+  {
+    std::ifstream meminfo(root + "proc/meminfo");
+    std::string line;
+    while (std::getline(meminfo, line))
+      if (line.rfind("MemTotal:", 0) == 0) {
+        std::istringstream fields(line.substr(9));
+        uint64_t kib = 0;
+        if (fields >> kib && kib) {
+          limit.bytes = kib * 1024;
+          limit.source = "this machine's memory";
+        }
+      }
+  }
+  // A limit is set on the process's own cgroup or on one above it.
+  bool v1 = false;
+  std::string group = ownCgroup(root, v1);
+  std::string mount = root + (v1 ? "sys/fs/cgroup/memory" : "sys/fs/cgroup");
+  for (std::string path = group;;) {
+    while (path.size() > 1 && path.back() == '/')
+      path.pop_back();
+    std::string dir = mount + (path == "/" ? "" : path);
+    uint64_t bytes = 0;
+    // v1 says "no limit" with a huge number, larger than any machine.
+    if (readBytes(dir + (v1 ? "/memory.limit_in_bytes" : "/memory.max"), bytes) &&
+        (!limit.bytes || bytes < limit.bytes)) {
+      limit.bytes = bytes;
+      limit.source = v1 ? "the memory.limit_in_bytes of this process's cgroup"
+                        : "the memory.max of this process's cgroup";
+    }
+    if (path == "/" || path.empty())
+      break;
+    path = path.substr(0, path.rfind('/'));
+    if (path.empty())
+      path = "/";
+  }
+  return limit;
+}
+
 std::string sweep::formatBytes(uint64_t bytes) {
   char text[32];
-  if (bytes >= (uint64_t(1) << 30))
+  if (bytes >= (uint64_t(1) << 40))
+    std::snprintf(text, sizeof text, "%.1f TiB", double(bytes) / double(uint64_t(1) << 40));
+  else if (bytes >= (uint64_t(1) << 30))
     std::snprintf(text, sizeof text, "%.1f GiB", double(bytes) / double(1 << 30));
   else if (bytes >= (uint64_t(1) << 20))
     std::snprintf(text, sizeof text, "%.1f MiB", double(bytes) / double(1 << 20));

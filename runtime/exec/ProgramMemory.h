@@ -2,7 +2,9 @@
 //
 // The memory a CompiledProgram needs per run of a group while it trains, on
 // the host or a device: the upper bound that sizes programs to a device's
-// free memory (the GPU backend) and to `--max-memory` (both backends).
+// free memory (the GPU backend) and to `--max-memory` (both backends); the
+// lower bound that no backend can train a run in less than, checked against
+// the memory there is before a sweep starts; and that memory on this host.
 // Also the byte sizes users write and read ("512M", "1.5 GiB").
 //
 //===----------------------------------------------------------------------===//
@@ -23,7 +25,27 @@ namespace sweep {
 /// for one minibatch (four copies, generously).
 uint64_t programBytesPerRun(const GroupSpec &group);
 
-/// "1.5 GiB", "320.0 KiB".
+/// Bytes one run of `group` needs at the least on every backend: its
+/// parameters, their gradients and the optimizer's state, and every layer's
+/// outputs for one minibatch. A run whose least exceeds the memory where it
+/// trains cannot train there; the allocation would fail (or the kernel kill
+/// the process) part way through.
+uint64_t leastBytesPerRun(const GroupSpec &group);
+
+/// The memory there is for programs, and where that figure comes from.
+struct MemoryLimit {
+  uint64_t bytes = 0; ///< 0: unknown.
+  std::string source; ///< "this machine's memory", "the cgroup's memory.max", ...
+};
+
+/// This host's: the least of the machine's memory (MemTotal in
+/// <root>/proc/meminfo) and the limit of the process's control group
+/// (cgroup v2 memory.max, v1 memory.limit_in_bytes under <root>/sys/fs/cgroup),
+/// since a container or a Slurm job is killed at its limit. `root` is "/"
+/// except in tests.
+MemoryLimit hostMemoryLimit(const std::string &root = "/");
+
+/// "1.5 GiB", "320.0 KiB", "12.0 TiB".
 std::string formatBytes(uint64_t bytes);
 
 /// A size as users write it: a number of bytes with an optional suffix K,

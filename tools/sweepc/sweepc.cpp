@@ -276,6 +276,13 @@ mlir::LogicalResult runPipeline(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &c
         }
         else if (!schedule.empty())
           os << "group " << g << " " << schedule << "\n";
+        // What `sweepc run` refuses on this machine (the GPU's memory is
+        // known only when it opens it).
+        MemoryLimit limit = onGpu ? MemoryLimit() : backend->memoryLimit();
+        if (uint64_t need = leastBytesPerRun(job.groups[g]); limit.bytes && need > limit.bytes)
+          os << "group " << g << " cannot train here: a run needs at least " << formatBytes(need)
+             << ", more than the " << formatBytes(limit.bytes) << " of " << limit.source
+             << "\n";
       }
       if (size_t programs = backend->programsToCompile(job))
         os << "compile: " << programs << " program" << (programs == 1 ? "" : "s") << " for the "

@@ -11,6 +11,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 using namespace sweep;
 
 namespace {
@@ -153,4 +156,70 @@ TEST(ProgramMemory, SizesAsUsersWriteThem) {
     EXPECT_FALSE(parseByteSize(bad, bytes, error)) << bad;
   EXPECT_EQ(formatBytes(uint64_t(3) << 29), "1.5 GiB");
   EXPECT_EQ(formatBytes(1536), "1.5 KiB");
+  EXPECT_EQ(formatBytes(uint64_t(12) << 40), "12.0 TiB");
+}
+
+TEST(ProgramMemory, TheLeastARunNeedsIsItsParametersStateAndOneMinibatch) {
+  // SGD keeps one state slot (momentum), Adam two; every layer's outputs
+  // (activations too) for one minibatch of 128.
+  Sweep sgd = mlp(128, 1);
+  EXPECT_EQ(leastBytesPerRun(sgd.group()), 4 * (3 * kParams128 + 128 * (128 + 128 + 10)));
+  Sweep adam = mlp(128, 1, OptimizerKind::Adam);
+  EXPECT_EQ(leastBytesPerRun(adam.group()), 4 * (4 * kParams128 + 128 * (128 + 128 + 10)));
+  // A lower bound of what a compiled program allocates.
+  EXPECT_LT(leastBytesPerRun(adam.group()), programBytesPerRun(adam.group()));
+}
+
+namespace {
+/// A directory standing for / : proc/meminfo, proc/self/cgroup and a cgroup
+/// file, each written where given.
+std::string fakeRoot(const std::string &name,
+                     const std::vector<std::pair<std::string, std::string>> &files) {
+  namespace fs = std::filesystem;
+  std::string root = ::testing::TempDir() + "/sweep-memory-" + name;
+  fs::remove_all(root);
+  for (const auto &[path, text] : files) {
+    fs::create_directories(fs::path(root + "/" + path).parent_path());
+    std::ofstream(root + "/" + path) << text;
+  }
+  return root;
+}
+
+const char *kMeminfo = "MemTotal:       24576000 kB\nMemFree:        1000 kB\n";
+} // namespace
+
+TEST(ProgramMemory, TheHostsMemoryIsMemTotal) {
+  MemoryLimit limit = hostMemoryLimit(fakeRoot("plain", {{"proc/meminfo", kMeminfo}}));
+  EXPECT_EQ(limit.bytes, uint64_t(24576000) * 1024);
+  EXPECT_EQ(limit.source, "this machine's memory");
+  // Nothing to read: unknown, and nothing is refused.
+  EXPECT_EQ(hostMemoryLimit(fakeRoot("empty", {})).bytes, 0u);
+  // This machine's own figure is known.
+  EXPECT_GT(hostMemoryLimit().bytes, 0u);
+}
+
+TEST(ProgramMemory, ACgroupLimitBelowTheMachinesMemoryIsTheLimit) {
+  // cgroup v2: the process's own group says "max"; one above it has 8 GiB.
+  MemoryLimit v2 = hostMemoryLimit(fakeRoot(
+      "v2", {{"proc/meminfo", kMeminfo},
+             {"proc/self/cgroup", "0::/slurm/job42/step0\n"},
+             {"sys/fs/cgroup/slurm/job42/step0/memory.max", "max\n"},
+             {"sys/fs/cgroup/slurm/job42/memory.max", "8589934592\n"},
+             {"sys/fs/cgroup/memory.max", "max\n"}}));
+  EXPECT_EQ(v2.bytes, uint64_t(8) << 30);
+  EXPECT_EQ(v2.source, "the memory.max of this process's cgroup");
+  // cgroup v1: the memory controller's line; "unlimited" is a huge number.
+  MemoryLimit v1 = hostMemoryLimit(fakeRoot(
+      "v1", {{"proc/meminfo", kMeminfo},
+             {"proc/self/cgroup", "5:cpu,cpuacct:/docker/abc\n4:memory:/docker/abc\n"},
+             {"sys/fs/cgroup/memory/docker/abc/memory.limit_in_bytes", "2147483648\n"},
+             {"sys/fs/cgroup/memory/memory.limit_in_bytes", "9223372036854771712\n"}}));
+  EXPECT_EQ(v1.bytes, uint64_t(2) << 30);
+  EXPECT_EQ(v1.source, "the memory.limit_in_bytes of this process's cgroup");
+  MemoryLimit unlimited = hostMemoryLimit(fakeRoot(
+      "v1-unlimited", {{"proc/meminfo", kMeminfo},
+                       {"proc/self/cgroup", "4:memory:/\n"},
+                       {"sys/fs/cgroup/memory/memory.limit_in_bytes", "9223372036854771712\n"}}));
+  EXPECT_EQ(unlimited.bytes, uint64_t(24576000) * 1024);
+  EXPECT_EQ(unlimited.source, "this machine's memory");
 }
