@@ -5,10 +5,10 @@
                      [--ptxas PTXAS [--ptx-only]] [--build] [--kill] [--fake-cuda LIB]
 
 Each case is a .sweep file drawn at random from the whole language: synthetic, CSV and
-IDX datasets (files written beside the sweep), models with int/float/activation
+IDX datasets (files written beside the sweep) and choices between two of them, models with int/float/activation
 parameters, repeat, arithmetic widths and dropout, both losses, every optimizer and
 schedule, inits, conditional choices, every axis kind, zip, where, energy settings, early
-stopping, divergence, pruning.
+stopping (with min_delta), divergence, pruning.
 For every case:
 
   1. `sweepc check` accepts it;
@@ -76,9 +76,10 @@ class Case:
             return f"seed in [{', '.join(map(str, rng.sample(range(10), 2)))}]"
         return f"seed: {rng.randint(0, 9)}"
 
-    def dataset(self):
-        """Writes what the dataset needs; returns (declaration, features, classes or
-        None for regression targets, outputs, has validation split)."""
+    def dataset(self, suffix=""):
+        """Writes what the dataset needs (files named with `suffix`); returns
+        (declaration, features, classes or None for regression targets, outputs,
+        has validation split)."""
         rng = self.rng
         kind = rng.choice(["blobs", "spirals", "teacher", "csv", "csv_regress", "idx",
                            "fashion" if self.fashion else "blobs"])
@@ -114,7 +115,8 @@ class Case:
             rows = rng.randint(30, 200)
             classes = rng.randint(2, 5)
             regress = kind == "csv_regress"
-            path = os.path.join(self.dir, "data.csv")
+            name = f"data{suffix}.csv"
+            path = os.path.join(self.dir, name)
             label_at = rng.randint(0, features)
             with open(path, "w") as f:
                 names = [f"f{i}" for i in range(features)]
@@ -128,25 +130,28 @@ class Case:
             label = rng.choice(['"y"', str(label_at)])
             task = "regress" if regress else "classify"
             normalize = rng.choice(["standard", "minmax", "none"])
-            decl = (f'csv(path: "data.csv", label: {label}, task: {task}, '
+            decl = (f'csv(path: "{name}", label: {label}, task: {task}, '
                     f"normalize: {normalize}, validation: {validation})")
             if regress:
                 return decl, features, None, 1, validation != "0"
             # Classes are the distinct labels that occur.
-            return decl, features, "csv", None, validation != "0"
+            with open(path) as f:
+                classes = len({row["y"] for row in csv.DictReader(f)})
+            return decl, features, classes, classes, validation != "0"
         # idx: unsigned bytes, a few images of h x w.
         h, w = rng.randint(1, 5), rng.randint(1, 5)
         count = rng.randint(30, 150)
         classes = rng.randint(2, 6)
         labels = [rng.randrange(classes) for _ in range(count)]
         labels[0] = classes - 1  # Classes are the largest label + 1.
-        with open(os.path.join(self.dir, "images.idx"), "wb") as f:
+        with open(os.path.join(self.dir, f"images{suffix}.idx"), "wb") as f:
             f.write(struct.pack(">BBBBIII", 0, 0, 8, 3, count, h, w))
             f.write(bytes(rng.randrange(256) for _ in range(count * h * w)))
-        with open(os.path.join(self.dir, "labels.idx"), "wb") as f:
+        with open(os.path.join(self.dir, f"labels{suffix}.idx"), "wb") as f:
             f.write(struct.pack(">BBBBI", 0, 0, 8, 1, count))
             f.write(bytes(labels))
-        decl = (f'idx(images: "images.idx", labels: "labels.idx", validation: {validation}, '
+        decl = (f'idx(images: "images{suffix}.idx", labels: "labels{suffix}.idx", '
+                f"validation: {validation}, "
                 f"normalize: {rng.choice(['unit', 'standard', 'none'])})")
         return decl, h * w, classes, classes, validation != "0"
 
@@ -155,6 +160,12 @@ class Case:
         """A model declaration and the argument list that instantiates it."""
         rng = self.rng
         params, args, body = [], [], []
+        if self.shape:
+            # Sizes that follow the dataset (see generate).
+            for param, values in zip(("fin", "fout"), self.shape):
+                params.append(f"{param}: int")
+                args.append(f"{param} in [{', '.join(map(str, values))}]" if len(values) > 1
+                            else f"{param}: {values[0]}")
         width_expr = str(rng.randint(1, 24))
         if rng.random() < 0.6:
             params.append("width: int" + (f" = {rng.randint(1, 16)}" if rng.random() < 0.3 else ""))
@@ -260,16 +271,33 @@ class Case:
     def generate(self):
         rng = self.rng
         self.inline = rng.random() < 0.3
-        decl, features, classes, outputs, has_validation = self.dataset()
-        if classes == "csv":
-            # The distinct labels written: read them back.
-            with open(os.path.join(self.dir, "data.csv")) as f:
-                labels = {row["y"] for row in csv.DictReader(f)}
-            classes = outputs = len(labels)
-        classify = classes is not None
-        inline = self.inline
-        if not inline:
-            self.lines.append(f"dataset d = {decl};")
+        self.shape = None  # With a choice of datasets: the model's shape parameters.
+        if rng.random() < 0.2:
+            # A choice of datasets, each its own group: the models read their
+            # input and output sizes from parameters, which `where` ties to the
+            # dataset of each run.
+            self.inline = False
+            sets = [self.dataset(suffix) for suffix in ("", "2")]
+            names = ["d", "e"]
+            for name, (decl, *_rest) in zip(names, sets):
+                self.lines.append(f"dataset {name} = {decl};")
+            decl = None
+            data_setting = f"data in [{', '.join(names)}]"
+            features = sorted({s[1] for s in sets})
+            outputs = sorted({s[3] for s in sets})
+            self.shape = (features, outputs)
+            self.where_shape = "where " + " || ".join(
+                f"(data == {name} && fin == {s[1]} && fout == {s[3]})"
+                for name, s in zip(names, sets)) + ";"
+            classify = all(s[2] is not None for s in sets)
+            has_validation = all(s[4] for s in sets)
+            features, outputs = "fin", "fout"
+        else:
+            decl, features, classes, outputs, has_validation = self.dataset()
+            classify = classes is not None
+            if not self.inline:
+                self.lines.append(f"dataset d = {decl};")
+            data_setting = f"data {decl if self.inline else 'd'}"
         model_decl, model_call = self.model("m", features, outputs)
         self.lines.append(model_decl)
         if rng.random() < 0.25:
@@ -283,8 +311,10 @@ class Case:
         # On the CPU even where there is a GPU (`auto` would take it): the
         # backends compared must agree bit for bit. The fake-GPU step's
         # --device=cuda overrides it.
-        clauses = [f"data {decl if inline else 'd'}, batch {batch}, epochs {epochs};",
+        clauses = [f"{data_setting}, batch {batch}, epochs {epochs};",
                    model_setting, "device cpu;"]
+        if self.shape:
+            clauses.append(self.where_shape)
         loss = "cross_entropy" if classify and rng.random() < 0.7 else "mse"
         clauses.append(f"loss {loss};")
         self.zip = None
@@ -318,7 +348,8 @@ class Case:
             clauses.append(f"divergence({floatlit(num(rng, 1.5, 20))});")
         if has_validation and rng.random() < 0.3:
             metric = "val_accuracy" if classify and rng.random() < 0.5 else "val_loss"
-            clauses.append(f"early_stop(metric: {metric}, patience: {rng.randint(1, 2)});")
+            min_delta = f", min_delta: {floatlit(num(rng, 0, 0.05))}" if rng.random() < 0.4 else ""
+            clauses.append(f"early_stop(metric: {metric}, patience: {rng.randint(1, 2)}{min_delta});")
         if epochs > 1 and rng.random() < 0.3:
             metric = rng.choice(["train_loss"] + (["val_loss"] if has_validation else []))
             if rng.random() < 0.5:
