@@ -149,7 +149,13 @@ llvm::ArrayRef<llvm::StringRef> getAxisGeneratorNames();
 /// Upper bounds that keep hostile input from exhausting memory or time.
 constexpr int64_t kMaxAxisValues = 1000000;
 constexpr int64_t kMaxRuns = 10000000;
-constexpr int64_t kMaxModelLayers = 100000;
+/// Layers of one model (dense, activation and dropout each count): compiling a
+/// group takes time that grows faster than its depth (49 s for 201 layers, 300 s
+/// for 511 on the 2-core machine: docs/performance.md, "Compile time and
+/// depth"), so a much deeper model would compile for hours or days.
+constexpr int64_t kMaxModelLayers = 512;
+/// Statements a model's body may execute (repeat included).
+constexpr int64_t kMaxModelSteps = 1000000;
 constexpr int64_t kMaxLayerWidth = 1 << 24;
 constexpr int64_t kMaxModelParameters = 1000000000000; // 4 TB of float32 per run.
 

@@ -130,7 +130,9 @@ private:
   bool addLayer(llvm::SMLoc loc, Layer layer) {
     if (int64_t(shape.layers.size()) >= kMaxModelLayers)
       return fail(loc, "model '" + model.getName() + "' has more than " +
-                           std::to_string(kMaxModelLayers) + " layers");
+                           std::to_string(kMaxModelLayers) +
+                           " layers, the most sweepc compiles (compile time grows faster "
+                           "than the depth; docs/language.md)");
     // Bounding the parameter count keeps every count and product in int64.
     if (layer.kind == Layer::Kind::Dense) {
       parameters += double(layer.inputs) * double(layer.outputs) + double(layer.outputs);
@@ -295,7 +297,7 @@ private:
   llvm::function_ref<void(mlir::InFlightDiagnostic &)> addContext;
   ModelShape &shape;
   llvm::StringMap<ModelValue> env;
-  static constexpr int64_t kMaxSteps = 10 * kMaxModelLayers;
+  static constexpr int64_t kMaxSteps = kMaxModelSteps;
   int64_t steps = 0;
   double parameters = 0;
 };
