@@ -14,28 +14,35 @@
 
 using namespace sweep;
 
-uint64_t sweep::programBytesPerRun(const GroupSpec &group) {
-  uint64_t parameters = 0, widths = 0;
+namespace {
+/// What a run of a group holds, in floats: its parameters, the optimizer's
+/// state slots per parameter, and its layer outputs for one minibatch.
+struct RunFloats {
+  uint64_t parameters = 0, slots = 0, minibatchOutputs = 0;
+};
+
+RunFloats runFloats(const GroupSpec &group) {
+  RunFloats floats;
+  uint64_t widths = 0;
   for (const LayerSpec &layer : group.layers) {
     if (layer.kind == LayerSpec::Kind::Dense)
-      parameters += uint64_t(layer.inputs * layer.outputs + layer.outputs);
+      floats.parameters += uint64_t(layer.inputs * layer.outputs + layer.outputs);
     widths += uint64_t(layer.outputs);
   }
-  uint64_t slots = uint64_t(optimizerSlots(group.optimizer));
-  uint64_t batch = uint64_t(std::max<int64_t>(1, group.batch));
-  return sizeof(float) * ((2 + 2 * slots + 1) * parameters + 4 * batch * widths);
+  floats.slots = uint64_t(optimizerSlots(group.optimizer));
+  floats.minibatchOutputs = uint64_t(std::max<int64_t>(1, group.batch)) * widths;
+  return floats;
+}
+} // namespace
+
+uint64_t sweep::programBytesPerRun(const GroupSpec &group) {
+  RunFloats f = runFloats(group);
+  return sizeof(float) * ((2 + 2 * f.slots + 1) * f.parameters + 4 * f.minibatchOutputs);
 }
 
 uint64_t sweep::leastBytesPerRun(const GroupSpec &group) {
-  uint64_t parameters = 0, widths = 0;
-  for (const LayerSpec &layer : group.layers) {
-    if (layer.kind == LayerSpec::Kind::Dense)
-      parameters += uint64_t(layer.inputs * layer.outputs + layer.outputs);
-    widths += uint64_t(layer.outputs);
-  }
-  uint64_t slots = uint64_t(optimizerSlots(group.optimizer));
-  uint64_t batch = uint64_t(std::max<int64_t>(1, group.batch));
-  return sizeof(float) * ((2 + slots) * parameters + batch * widths);
+  RunFloats f = runFloats(group);
+  return sizeof(float) * ((2 + f.slots) * f.parameters + f.minibatchOutputs);
 }
 
 namespace {
