@@ -254,6 +254,9 @@ mlir::LogicalResult runPipeline(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &c
         return mlir::failure();
       }
       std::map<std::string, std::string> kernelsByStructure;
+      // What `sweepc run` refuses on this machine (the GPU's memory is known
+      // only when it opens it); read once, not per group.
+      MemoryLimit limit = onGpu ? MemoryLimit() : backend->memoryLimit();
       for (size_t g = 0; g < job.groups.size(); ++g) {
         std::string schedule = backend->describeSchedule(job, job.groups[g]);
         if (onGpu) {
@@ -276,9 +279,6 @@ mlir::LogicalResult runPipeline(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &c
         }
         else if (!schedule.empty())
           os << "group " << g << " " << schedule << "\n";
-        // What `sweepc run` refuses on this machine (the GPU's memory is
-        // known only when it opens it).
-        MemoryLimit limit = onGpu ? MemoryLimit() : backend->memoryLimit();
         if (uint64_t need = leastBytesPerRun(job.groups[g]); limit.bytes && need > limit.bytes)
           os << "group " << g << " cannot train here: a run needs at least " << formatBytes(need)
              << ", more than the " << formatBytes(limit.bytes) << " of " << limit.source
