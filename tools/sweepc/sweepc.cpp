@@ -376,6 +376,11 @@ int main(int argc, char **argv) {
                       "-verify-diagnostics\n";
       return 1;
     }
+    if (outputFilename != "-") {
+      llvm::errs() << "sweepc: 'run' writes its results under --results DIR (default: results) "
+                      "and takes no -o\n";
+      return 1;
+    }
     trainRuns = true;
     emitAction = Emit::Plan;
     inputFilename = positionals[1];
