@@ -16,6 +16,9 @@ config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "fuzz", "u
                    "Inputs"]
 
 config.environment["FILECHECK_OPTS"] = "--enable-var-scope --dump-input=fail"
+# Tests compile from scratch and write nothing under $HOME: the compile cache is off
+# unless a test names a directory with --compile-cache (Integration/CPU/compile-cache.test).
+config.environment["SWEEPC_COMPILE_CACHE"] = "off"
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%examples", os.path.join(config.sweep_src_root, "examples")))
 config.substitutions.append(("%python", config.python_executable))

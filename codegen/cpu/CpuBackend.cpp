@@ -2,6 +2,7 @@
 
 #include "codegen/cpu/CpuBackend.h"
 
+#include "codegen/cpu/CompileCache.h"
 #include "codegen/cpu/JitCompiler.h"
 #include "codegen/cpu/RunChunks.h"
 #include "runtime/exec/CodeCache.h"
@@ -14,10 +15,10 @@ namespace {
 class CpuBackend : public CompilingBackend {
 public:
   CpuBackend(size_t chunks, size_t forcedRuns, bool energyProbes, CpuLoops loops,
-             uint64_t programMemory)
+             uint64_t programMemory, std::shared_ptr<CompileCache> compileCache)
       : chunks(std::max<size_t>(1, chunks)), forcedRuns(forcedRuns), energyProbes(energyProbes),
-        loops(loops), programMemory(programMemory),
-        l2(coreL2Size()) {}
+        loops(loops), programMemory(programMemory), l2(coreL2Size()),
+        compileCache(std::move(compileCache)) {}
   std::string name() const override { return "cpu"; }
   size_t runsPerProgram(const SweepJob &job, const GroupSpec &group) const override {
     return chooseRunChunking(job, group, chunks, l2, forcedRuns, programMemory).runsPerProgram;
@@ -30,7 +31,8 @@ protected:
   std::shared_ptr<const GroupCode> compile(const GroupSpec &group, size_t runs,
                                            std::string &error, double &seconds) override {
     std::shared_ptr<const CompiledGroup> code =
-        CompiledGroup::compile(group, int64_t(runs), error, energyProbes, loops);
+        CompiledGroup::compile(group, int64_t(runs), error, energyProbes, loops,
+                               compileCache.get());
     if (code)
       seconds = code->compileSeconds();
     return code;
@@ -43,17 +45,19 @@ private:
   CpuLoops loops;
   uint64_t programMemory;
   CacheSize l2;
+  std::shared_ptr<CompileCache> compileCache;
 };
 } // namespace
 
 std::unique_ptr<Backend> sweep::createCpuBackend(size_t chunksPerGroup, size_t runsPerProgram,
                                                  bool energyProbes, CpuLoops loops,
-                                                 uint64_t programMemory) {
+                                                 uint64_t programMemory,
+                                                 std::shared_ptr<CompileCache> compileCache) {
   // Compiled steps allocate and free their activation buffers every call. With
   // glibc's defaults, blocks over 32 MiB (large groups) come from mmap and go
   // back with munmap each time: page faults on every step. Keep them in the heap.
   mallopt(M_MMAP_THRESHOLD, 1 << 30);
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
   return std::make_unique<CpuBackend>(chunksPerGroup, runsPerProgram, energyProbes, loops,
-                                      programMemory);
+                                      programMemory, std::move(compileCache));
 }

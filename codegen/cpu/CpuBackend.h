@@ -11,8 +11,11 @@
 #ifndef SWEEP_CODEGEN_CPU_CPUBACKEND_H
 #define SWEEP_CODEGEN_CPU_CPUBACKEND_H
 
+#include "codegen/cpu/CompileCache.h"
 #include "lib/Pipelines/CpuPipeline.h"
 #include "runtime/exec/GroupProgram.h"
+
+#include <memory>
 
 namespace sweep {
 
@@ -22,11 +25,14 @@ namespace sweep {
 /// `runsPerProgram` runs when it is not 0.
 /// `loops` chooses the compiled code's loops (CpuPipeline.h): the GPU's loop
 /// nests are for the differential tests, not for speed. `programMemory` (not
-/// 0) caps the runs of a program to what fits in it (--max-memory).
+/// 0) caps the runs of a program to what fits in it (--max-memory). With a
+/// `compileCache` programs are loaded from it when it has their code, and
+/// stored in it when it does not (CompileCache.h).
 std::unique_ptr<Backend> createCpuBackend(size_t chunksPerGroup = 1, size_t runsPerProgram = 0,
                                           bool energyProbes = true,
                                           CpuLoops loops = CpuLoops::KernelCalls,
-                                          uint64_t programMemory = 0);
+                                          uint64_t programMemory = 0,
+                                          std::shared_ptr<CompileCache> compileCache = nullptr);
 
 } // namespace sweep
 

@@ -2,6 +2,7 @@
 
 #include "codegen/cpu/JitCompiler.h"
 
+#include "codegen/cpu/ObjectLoader.h"
 #include "lib/Conversion/Passes.h"
 #include "lib/Pipelines/GroupPipeline.h"
 #include "lib/Pipelines/CpuPipeline.h"
@@ -68,9 +69,46 @@ bool sweep::lookupGroupEntryPoints(mlir::ExecutionEngine &engine, void (*&trainS
   return true;
 }
 
+namespace {
+/// What the generated code calls besides libc: the dense products in
+/// runtime/kernels, the energy probe in runtime/energy, and memref.alloc and
+/// dealloc through the counted heap (runtime/kernels/ProgramHeap.h).
+llvm::orc::SymbolMap groupRuntimeSymbols(llvm::orc::MangleAndInterner interner) {
+  llvm::orc::SymbolMap symbols;
+  int64_t count = 0;
+  for (const sweep::KernelSymbol *symbol = sweep::kernelSymbols(count), *end = symbol + count;
+       symbol != end; ++symbol)
+    symbols[interner(symbol->name)] = {llvm::orc::ExecutorAddr::fromPtr(symbol->address),
+                                       llvm::JITSymbolFlags::Exported};
+  symbols[interner(kEnergyProbeFunction)] = {llvm::orc::ExecutorAddr::fromPtr(&sweep_energy_probe),
+                                             llvm::JITSymbolFlags::Exported};
+  for (auto [name, address] :
+       {std::pair<const char *, void *>{"_mlir_memref_to_llvm_alloc",
+                                        reinterpret_cast<void *>(&_mlir_memref_to_llvm_alloc)},
+        {"_mlir_memref_to_llvm_aligned_alloc",
+         reinterpret_cast<void *>(&_mlir_memref_to_llvm_aligned_alloc)},
+        {"_mlir_memref_to_llvm_free", reinterpret_cast<void *>(&_mlir_memref_to_llvm_free)}})
+    symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(address),
+                               llvm::JITSymbolFlags::Exported};
+  return symbols;
+}
+
+/// The compile cache's key of a lowered module: besides the module, what
+/// turns it into machine code (compile()'s -O2 and codegen level are part of
+/// kObjectFormat; change it when they change).
+std::string objectKey(mlir::ModuleOp module) {
+  static constexpr llvm::StringLiteral kObjectFormat = "sweepc cpu object 1: O2 codegen-default";
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  module.print(os);
+  return compileCacheKey({kObjectFormat, hostCodeIdentity(), text});
+}
+
+} // namespace
+
 std::unique_ptr<CompiledGroup> CompiledGroup::compile(const GroupSpec &group, int64_t runs,
                                                       std::string &error, bool energyProbes,
-                                                      CpuLoops loops) {
+                                                      CpuLoops loops, CompileCache *cache) {
   initializeNativeTarget();
   auto start = std::chrono::steady_clock::now();
   mlir::DialectRegistry registry;
@@ -86,7 +124,9 @@ std::unique_ptr<CompiledGroup> CompiledGroup::compile(const GroupSpec &group, in
     error = "compiling group '" + group.label + "' failed: " + diagnostics;
     return nullptr;
   }
-  std::vector<PhaseCost> phaseTable = readPhaseTable(*module);
+  std::unique_ptr<CompiledGroup> compiled(new CompiledGroup());
+  compiled->phaseTable = readPhaseTable(*module);
+  compiled->rowSums = loops == CpuLoops::GpuLoopNests;
 
   // The host's target machine: without it LLVM's optimizer has no cost model
   // for this CPU's vector units and does not vectorize at all.
@@ -101,12 +141,26 @@ std::unique_ptr<CompiledGroup> CompiledGroup::compile(const GroupSpec &group, in
     error = "JIT: no target machine for this CPU: " + llvm::toString(machine.takeError());
     return nullptr;
   }
+  // SWEEP_JIT_IR=file writes the optimized LLVM IR (to check vectorization),
+  // so it needs the optimizer to run: no cache then.
+  const char *irPath = std::getenv("SWEEP_JIT_IR");
+  if (irPath)
+    cache = nullptr;
+  std::string key = cache ? objectKey(*module) : "";
+  LoadedGroupObject loaded;
+  if (cache && loadCachedGroup(*cache, key, group.label, groupRuntimeSymbols, loaded)) {
+    compiled->loadedObject = std::move(loaded.jit);
+    compiled->trainStepFn = loaded.trainStep;
+    compiled->evaluateFn = loaded.evaluate;
+    compiled->seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return compiled;
+  }
+
   mlir::ExecutionEngineOptions options;
   // -O2: the heavy products run in runtime/kernels, and -O3 doubled the
   // compile time of a group for no measurable gain on the remaining loops.
   auto optimize = mlir::makeOptimizingTransformer(2, 0, machine->get());
-  // SWEEP_JIT_IR=file writes the optimized LLVM IR (to check vectorization).
-  const char *irPath = std::getenv("SWEEP_JIT_IR");
   auto transformer = [&](llvm::Module *llvmModule) -> llvm::Error {
     if (llvm::Error error = optimize(llvmModule))
       return error;
@@ -119,42 +173,20 @@ std::unique_ptr<CompiledGroup> CompiledGroup::compile(const GroupSpec &group, in
   };
   options.transformer = transformer;
   options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Default;
+  // The engine keeps the object it compiles only when asked to.
+  options.enableObjectDump = cache != nullptr;
   auto engine = mlir::ExecutionEngine::create(*module, options, std::move(*machine));
   if (!engine) {
     error = "JIT of group '" + group.label + "' failed: " + llvm::toString(engine.takeError());
     return nullptr;
   }
-  std::unique_ptr<CompiledGroup> compiled(new CompiledGroup());
   compiled->engine = std::move(*engine);
-  compiled->phaseTable = std::move(phaseTable);
-  compiled->rowSums = loops == CpuLoops::GpuLoopNests;
-  // The library calls of the dense products resolve to runtime/kernels, the
-  // energy probes to runtime/energy, memref.alloc and dealloc to the counted
-  // heap (runtime/kernels/ProgramHeap.h).
-  compiled->engine->registerSymbols([](llvm::orc::MangleAndInterner interner) {
-    llvm::orc::SymbolMap symbols;
-    int64_t count = 0;
-    for (const sweep::KernelSymbol *symbol = sweep::kernelSymbols(count), *end = symbol + count;
-         symbol != end; ++symbol)
-      symbols[interner(symbol->name)] = {llvm::orc::ExecutorAddr::fromPtr(symbol->address),
-                                         llvm::JITSymbolFlags::Exported};
-    symbols[interner(kEnergyProbeFunction)] = {
-        llvm::orc::ExecutorAddr::fromPtr(&sweep_energy_probe), llvm::JITSymbolFlags::Exported};
-    for (auto [name, address] : {std::pair<const char *, void *>{"_mlir_memref_to_llvm_alloc",
-                                                                reinterpret_cast<void *>(
-                                                                    &_mlir_memref_to_llvm_alloc)},
-                                 {"_mlir_memref_to_llvm_aligned_alloc",
-                                  reinterpret_cast<void *>(&_mlir_memref_to_llvm_aligned_alloc)},
-                                 {"_mlir_memref_to_llvm_free",
-                                  reinterpret_cast<void *>(&_mlir_memref_to_llvm_free)}})
-      symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(address),
-                                 llvm::JITSymbolFlags::Exported};
-    return symbols;
-  });
-
+  compiled->engine->registerSymbols(groupRuntimeSymbols);
   if (!lookupGroupEntryPoints(*compiled->engine, compiled->trainStepFn, compiled->evaluateFn,
                               error))
     return nullptr;
+  if (cache)
+    storeCompiledGroup(*cache, key, *compiled->engine);
   compiled->seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return compiled;

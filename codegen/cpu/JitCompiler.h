@@ -23,8 +23,13 @@ namespace mlir {
 class ExecutionEngine;
 class ModuleOp;
 } // namespace mlir
+namespace llvm::orc {
+class LLJIT;
+} // namespace llvm::orc
 
 namespace sweep {
+
+class CompileCache;
 
 class CompiledGroup : public GroupCode {
 public:
@@ -32,8 +37,11 @@ public:
   /// Calls @train_step / @evaluate with packed arguments.
   void trainStep(void **args) const override { trainStepFn(args); }
   void evaluate(void **args) const override { evaluateFn(args); }
-  /// Wall-clock seconds MLIRGen, the pipeline and the JIT took.
+  /// Wall-clock seconds MLIRGen, the pipeline and the JIT (or the load
+  /// from the compile cache) took.
   double compileSeconds() const { return seconds; }
+  /// Whether the machine code came from the compile cache.
+  bool fromCompileCache() const override { return loadedObject != nullptr; }
   /// The energy probes' table (the module's energy.phases): probe i starts
   /// phases()[i]. Empty when compiled without probes.
   const std::vector<PhaseCost> &phases() const override { return phaseTable; }
@@ -42,13 +50,19 @@ public:
 
   /// Compiles `group` for `runs` runs; on failure sets `error`. Without
   /// `energyProbes` the code has no probe calls; `loops` as in CpuPipeline.h.
+  /// With a `cache` the machine code is loaded from it when it holds the
+  /// same code, and stored in it when it does not (CompileCache.h).
   static std::unique_ptr<CompiledGroup> compile(const GroupSpec &group, int64_t runs,
                                                 std::string &error, bool energyProbes = true,
-                                                CpuLoops loops = CpuLoops::KernelCalls);
+                                                CpuLoops loops = CpuLoops::KernelCalls,
+                                                CompileCache *cache = nullptr);
 
 private:
   CompiledGroup() = default;
+  // The code lives in one of the two: a freshly compiled engine, or a JIT
+  // that loaded the object from the compile cache.
   std::unique_ptr<mlir::ExecutionEngine> engine;
+  std::unique_ptr<llvm::orc::LLJIT> loadedObject;
   void (*trainStepFn)(void **) = nullptr;
   void (*evaluateFn)(void **) = nullptr;
   double seconds = 0;

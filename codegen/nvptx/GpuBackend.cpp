@@ -15,9 +15,9 @@ namespace {
 class GpuBackend : public CompilingBackend {
 public:
   GpuBackend(cuda::GpuRuntime &runtime, const GpuTarget &target, size_t forcedRuns,
-             uint64_t memoryCap, unsigned streams)
+             uint64_t memoryCap, unsigned streams, std::shared_ptr<CompileCache> compileCache)
       : space(runtime), target(target), forcedRuns(forcedRuns), memoryCap(memoryCap),
-        streams(std::max(1u, streams)) {
+        streams(std::max(1u, streams)), compileCache(std::move(compileCache)) {
     size_t total = 0;
     std::string why;
     if (!runtime.context().memory(freeBytes, total, why))
@@ -54,7 +54,7 @@ protected:
   std::shared_ptr<const GroupCode> compile(const GroupSpec &group, size_t runs,
                                            std::string &error, double &seconds) override {
     std::shared_ptr<const GpuCompiledGroup> code =
-        GpuCompiledGroup::compile(group, int64_t(runs), target, error);
+        GpuCompiledGroup::compile(group, int64_t(runs), target, error, compileCache.get());
     if (code)
       seconds = code->compileSeconds();
     return code;
@@ -77,11 +77,14 @@ private:
   uint64_t memoryCap;
   unsigned streams;
   size_t freeBytes = 0; ///< The device's free memory when the backend was made.
+  std::shared_ptr<CompileCache> compileCache;
 };
 } // namespace
 
 std::unique_ptr<Backend> sweep::createGpuBackend(cuda::GpuRuntime &runtime,
                                                  const GpuTarget &target, size_t runsPerProgram,
-                                                 uint64_t memoryCap, unsigned streams) {
-  return std::make_unique<GpuBackend>(runtime, target, runsPerProgram, memoryCap, streams);
+                                                 uint64_t memoryCap, unsigned streams,
+                                                 std::shared_ptr<CompileCache> compileCache) {
+  return std::make_unique<GpuBackend>(runtime, target, runsPerProgram, memoryCap, streams,
+                                      std::move(compileCache));
 }

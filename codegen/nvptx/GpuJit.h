@@ -24,8 +24,13 @@
 namespace mlir {
 class ExecutionEngine;
 } // namespace mlir
+namespace llvm::orc {
+class LLJIT;
+} // namespace llvm::orc
 
 namespace sweep {
+
+class CompileCache;
 
 class GpuCompiledGroup : public GroupCode {
 public:
@@ -43,14 +48,22 @@ public:
   /// Kernels in the group's PTX.
   size_t kernelCount() const { return kernels; }
 
+  /// Whether the host code and its kernels came from the compile cache.
+  bool fromCompileCache() const override { return loadedObject != nullptr; }
+
   /// Compiles `group` for `runs` runs for `target`; on failure sets `error`
-  /// (a missing libdevice is one).
+  /// (a missing libdevice is one). With a `cache` the code (host code with
+  /// the kernels embedded) is loaded from it when it holds the same code, and
+  /// stored in it when it does not (codegen/cpu/CompileCache.h).
   static std::unique_ptr<GpuCompiledGroup> compile(const GroupSpec &group, int64_t runs,
-                                                   const GpuTarget &target, std::string &error);
+                                                   const GpuTarget &target, std::string &error,
+                                                   CompileCache *cache = nullptr);
 
 private:
   GpuCompiledGroup() = default;
+  // A freshly compiled engine, or a JIT that loaded the compile cache's object.
   std::unique_ptr<mlir::ExecutionEngine> engine;
+  std::unique_ptr<llvm::orc::LLJIT> loadedObject;
   void (*trainStepFn)(void **) = nullptr;
   void (*evaluateFn)(void **) = nullptr;
   double seconds = 0;

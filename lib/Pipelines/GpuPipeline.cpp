@@ -56,7 +56,10 @@ void sweep::buildGpuPipeline(OpPassManager &pm, GpuStage until, const GpuTarget 
   pm.addPass(createConvertHostBuffersToGpu());
   if (until == GpuStage::Kernels)
     return;
+  addGpuBinaryPasses(pm, target);
+}
 
+void sweep::addGpuBinaryPasses(OpPassManager &pm, const GpuTarget &target) {
   // The allocations, copies and launches of each host function in order on
   // one stream (async tokens), which gpu-to-llvm turns into mgpu* calls.
   pm.addNestedPass<func::FuncOp>(createGpuAsyncRegionPass());

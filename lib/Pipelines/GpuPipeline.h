@@ -64,6 +64,12 @@ std::string findLibdevice(const std::string &toolkit, std::string &why);
 /// nothing defines.
 void buildGpuPipeline(mlir::OpPassManager &pm, GpuStage until, const GpuTarget &target);
 
+/// The rest of the pipeline after GpuStage::Kernels: each kernel's module to
+/// PTX (or a fatbinary) for `target`, the host code to the LLVM dialect.
+/// buildGpuPipeline(Ptx) is buildGpuPipeline(Kernels) and these; the GPU JIT
+/// runs them apart, since its compile cache's key is taken in between.
+void addGpuBinaryPasses(mlir::OpPassManager &pm, const GpuTarget &target);
+
 /// Where the products' shared-memory tiles run (tile-products-in-shared-memory).
 enum class ProductTiles {
   GpuLaunch,     // gpu.launch kernels with workgroup buffers and barriers

@@ -16,6 +16,15 @@ sweep::lowerGroup(mlir::MLIRContext &context, const GroupSpec &group, int64_t ru
   TrainProgramOptions options;
   options.rowSums = rowSums;
   mlir::OwningOpRef<mlir::ModuleOp> module = buildTrainProgram(context, group, runs, options);
+  if (!continueLowering(*module, addPasses, diagnostics))
+    return nullptr;
+  return module;
+}
+
+bool sweep::continueLowering(mlir::ModuleOp module,
+                             llvm::function_ref<void(mlir::OpPassManager &)> addPasses,
+                             std::string &diagnostics) {
+  mlir::MLIRContext &context = *module.getContext();
   diagnostics.clear();
   llvm::raw_string_ostream stream(diagnostics);
   mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &diag) {
@@ -24,7 +33,5 @@ sweep::lowerGroup(mlir::MLIRContext &context, const GroupSpec &group, int64_t ru
   });
   mlir::PassManager pm(&context);
   addPasses(pm);
-  if (mlir::failed(pm.run(*module)))
-    return nullptr;
-  return module;
+  return mlir::succeeded(pm.run(module));
 }

@@ -34,6 +34,12 @@ lowerGroup(mlir::MLIRContext &context, const GroupSpec &group, int64_t runs,
            llvm::function_ref<void(mlir::OpPassManager &)> addPasses, std::string &diagnostics,
            bool rowSums = false);
 
+/// Runs the passes `addPasses` adds on `module`, a lowerGroup result, in its
+/// context; false with `diagnostics` holding what the failing pass said.
+bool continueLowering(mlir::ModuleOp module,
+                      llvm::function_ref<void(mlir::OpPassManager &)> addPasses,
+                      std::string &diagnostics);
+
 } // namespace sweep
 
 #endif // SWEEP_LIB_PIPELINES_GROUPPIPELINE_H

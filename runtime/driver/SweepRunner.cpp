@@ -4,6 +4,7 @@
 
 #include "runtime/energy/EnergyLedger.h"
 #include "runtime/kernels/ProgramHeap.h"
+#include "runtime/exec/CompileProgress.h"
 #include "runtime/exec/ProgramMemory.h"
 #include "runtime/exec/Trainer.h"
 #include "runtime/report/Report.h"
@@ -237,14 +238,30 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
 
   // The groups compile while the data loads (compiling needs only the job).
   // Both fail before any results file exists; a data error is reported first.
+  if (!settings.quiet && backend.programsToCompile(job) > 0)
+    std::cerr << "[" << job.name << "] compiling " << job.groups.size() << " group"
+              << (job.groups.size() == 1 ? "" : "s") << " for the "
+              << (onGpu ? "GPU (" + backends.gpuName() + ")" : std::string("CPU")) << "\n";
+  if (!settings.quiet && onGpu)
+    for (size_t g = 0; g < job.groups.size(); ++g)
+      std::cerr << "[" << job.name << "] group " << g << " "
+                << backend.describeSchedule(job, job.groups[g]) << "\n";
   unsigned workers = cpuThreads(settings);
   size_t programsBefore = backend.programsCompiled();
+  size_t cachedBefore = backend.programsFromCompileCache();
   std::string compileProblem;
   bool compiled = false;
   double compileWall = 0;
+  // An interpreter makes its programs at once: nothing to report.
+  CompileProgress compileProgress(backend.programsToCompile(job) > 0
+                                      ? Progress::detectMode(settings.quiet)
+                                      : Progress::Mode::Quiet,
+                                  job.name, programsToPrepare(job, backend));
   std::thread compiling([&] {
     auto compileStart = std::chrono::steady_clock::now();
-    compiled = prepareBackend(job, backend, workers, compileProblem);
+    compiled = prepareBackend(job, backend, workers, compileProblem, [&] {
+      compileProgress.programReady(backend.programsFromCompileCache() - cachedBefore);
+    });
     compileWall =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - compileStart).count();
   });
@@ -255,6 +272,7 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
     std::string problem;
     if (!loadDataset(job.datasets[d], datasets[d], problem)) {
       compiling.join();
+      compileProgress.finish();
       report.error("sweep '" + job.name + "': " + problem);
       return 1;
     }
@@ -266,15 +284,8 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
   std::vector<MetricColumn> metrics = metricColumns(job.metrics, hasValidation, hasTest);
   Ranking ranking = chooseRanking(metrics);
 
-  if (!settings.quiet && backend.programsToCompile(job) > 0)
-    std::cerr << "[" << job.name << "] compiling " << job.groups.size() << " group"
-              << (job.groups.size() == 1 ? "" : "s") << " for the "
-              << (onGpu ? "GPU (" + backends.gpuName() + ")" : std::string("CPU")) << "\n";
-  if (!settings.quiet && onGpu)
-    for (size_t g = 0; g < job.groups.size(); ++g)
-      std::cerr << "[" << job.name << "] group " << g << " "
-                << backend.describeSchedule(job, job.groups[g]) << "\n";
   compiling.join();
+  compileProgress.finish();
   if (!compiled) {
     report.error(compileProblem);
     return 1;
@@ -379,6 +390,7 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
   // compile a leftover chunk size during training; that counts as training).
   facts.compileSeconds = compileWall;
   facts.programs = backend.programsCompiled() - programsBefore;
+  facts.programsFromCache = backend.programsFromCompileCache() - cachedBefore;
   // The interpreter's buffers and the GPU's device memory are not counted.
   facts.programMemoryMetered = !onGpu && backend.name() != "interp";
   facts.programMemoryPeak = programPeak;
@@ -419,10 +431,13 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
   if (!settings.quiet) {
     if (facts.programs) {
       char line[160];
-      std::snprintf(line, sizeof line, "Compiled %zu group program%s in %.2f s of %.1f s.\n",
+      std::snprintf(line, sizeof line, "Compiled %zu group program%s in %.2f s of %.1f s",
                     facts.programs, facts.programs == 1 ? "" : "s", facts.compileSeconds,
                     facts.wallSeconds);
       std::cout << line;
+      if (facts.programsFromCache)
+        std::cout << " (" << facts.programsFromCache << " loaded from the compile cache)";
+      std::cout << ".\n";
     }
     if (facts.programMemoryMetered && facts.maxMemory)
       std::cout << "Programs held at most " << formatBytes(facts.programMemoryPeak)

@@ -51,6 +51,7 @@ public:
         std::lock_guard<std::mutex> lock(mutex);
         totalSeconds += spent;
         ++compiledCount;
+        loadedCount += entry.code->fromCompileCache();
       }
       mine.set_value(std::move(entry));
     }
@@ -66,7 +67,8 @@ public:
     return entries.count(key) != 0;
   }
 
-  /// Seconds spent compiling, and how many programs were compiled.
+  /// Seconds spent compiling, and how many programs were compiled (those
+  /// loaded from the compile cache included).
   double seconds() const {
     std::lock_guard<std::mutex> lock(mutex);
     return totalSeconds;
@@ -74,6 +76,11 @@ public:
   size_t compiled() const {
     std::lock_guard<std::mutex> lock(mutex);
     return compiledCount;
+  }
+  /// How many of those were loaded from the compile cache instead.
+  size_t loaded() const {
+    std::lock_guard<std::mutex> lock(mutex);
+    return loadedCount;
   }
 
 private:
@@ -84,7 +91,7 @@ private:
   mutable std::mutex mutex;
   std::map<std::string, std::shared_future<Entry>> entries;
   double totalSeconds = 0;
-  size_t compiledCount = 0;
+  size_t compiledCount = 0, loadedCount = 0;
 };
 
 /// How many programs `backend` compiles for `job`: trainSweep splits each
@@ -140,6 +147,7 @@ public:
   }
   double compileSeconds() const override { return cache.seconds(); }
   size_t programsCompiled() const override { return cache.compiled(); }
+  size_t programsFromCompileCache() const override { return cache.loaded(); }
 
 protected:
   /// Compiles `group` for `runs` runs, setting the seconds it took; null

@@ -45,6 +45,9 @@ public:
   /// Whether the code sums each run's loss and squared-error rows itself
   /// (lib/MLIRGen/TrainProgram.h, rowSums): [R] results instead of [R, n].
   virtual bool sumsRows() const { return false; }
+  /// Whether the code was loaded from the compile cache instead of compiled
+  /// (codegen/cpu/CompileCache.h).
+  virtual bool fromCompileCache() const { return false; }
 };
 
 /// Where a program's buffers live. Copies take any pair of pointers of this

@@ -120,9 +120,11 @@ public:
   /// How many programs a run of `job` compiles (0 for an interpreter): one
   /// per group structure and chunk size.
   virtual size_t programsToCompile(const SweepJob &job) const { return 0; }
-  /// Seconds spent compiling programs so far, and how many were compiled.
+  /// Seconds spent compiling programs so far, and how many were compiled;
+  /// of those, how many were loaded from the compile cache instead.
   virtual double compileSeconds() const { return 0; }
   virtual size_t programsCompiled() const { return 0; }
+  virtual size_t programsFromCompileCache() const { return 0; }
 };
 
 } // namespace sweep

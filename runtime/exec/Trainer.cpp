@@ -29,13 +29,11 @@ std::vector<uint32_t> sweep::shuffledOrder(int64_t count, uint64_t seed, int64_t
   return order;
 }
 
-bool sweep::prepareBackend(const SweepJob &job, Backend &backend, unsigned threads,
-                           std::string &error) {
-  std::atomic<size_t> next{0};
-  std::atomic<bool> failed{false};
-  std::mutex mutex;
-  // Every chunk size a fresh sweep uses: full chunks and the remainder (a
-  // resumed sweep may need other sizes; they compile when their chunk starts).
+namespace {
+/// Every chunk size a fresh sweep uses, per group: full chunks and the
+/// remainder (a resumed sweep may need other sizes; they compile when their
+/// chunk starts).
+std::vector<std::pair<uint32_t, size_t>> programsOf(const SweepJob &job, const Backend &backend) {
   std::vector<std::pair<uint32_t, size_t>> programs;
   for (uint32_t g = 0; g < job.groups.size(); ++g) {
     size_t runs = job.groups[g].runs.size();
@@ -44,6 +42,20 @@ bool sweep::prepareBackend(const SweepJob &job, Backend &backend, unsigned threa
     if (runs % per)
       programs.push_back({g, runs % per});
   }
+  return programs;
+}
+} // namespace
+
+size_t sweep::programsToPrepare(const SweepJob &job, const Backend &backend) {
+  return programsOf(job, backend).size();
+}
+
+bool sweep::prepareBackend(const SweepJob &job, Backend &backend, unsigned threads,
+                           std::string &error, const std::function<void()> &programReady) {
+  std::atomic<size_t> next{0};
+  std::atomic<bool> failed{false};
+  std::mutex mutex;
+  std::vector<std::pair<uint32_t, size_t>> programs = programsOf(job, backend);
   auto worker = [&]() {
     for (size_t p; !failed && (p = next++) < programs.size();) {
       const GroupSpec &group = job.groups[programs[p].first];
@@ -55,6 +67,8 @@ bool sweep::prepareBackend(const SweepJob &job, Backend &backend, unsigned threa
         std::lock_guard<std::mutex> lock(mutex);
         if (!failed.exchange(true))
           error = problem;
+      } else if (programReady) {
+        programReady();
       }
     }
   };

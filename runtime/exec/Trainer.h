@@ -21,6 +21,8 @@
 #include "runtime/exec/Progress.h"
 #include "runtime/results/ResultsStore.h"
 
+#include <functional>
+
 namespace sweep {
 
 struct TrainerOptions {
@@ -61,8 +63,14 @@ std::vector<uint32_t> shuffledOrder(int64_t count, uint64_t seed, int64_t epoch)
 /// Builds one program per group and chunk size of a fresh sweep on `threads`
 /// threads, so that a backend compiles before any results file is written and
 /// a failure is reported then. The programs themselves are dropped; a compiling
-/// backend keeps the code.
-bool prepareBackend(const SweepJob &job, Backend &backend, unsigned threads, std::string &error);
+/// backend keeps the code. `programReady` (when given) is called, on the
+/// compiling thread, as each program is made.
+bool prepareBackend(const SweepJob &job, Backend &backend, unsigned threads, std::string &error,
+                    const std::function<void()> &programReady = {});
+
+/// How many programs prepareBackend makes for `job`: one per group and chunk
+/// size.
+size_t programsToPrepare(const SweepJob &job, const Backend &backend);
 
 /// The unfinished runs and run-epochs that shard `shard` of `shards` trains
 /// (trainSweep's cut of the sweep into programs, dealt out in turn).

@@ -92,7 +92,35 @@ cl::opt<bool> noCompaction(
              "runs into smaller ones (to measure what compaction saves)"),
     cl::cat(runOptions()));
 
+cl::opt<std::string> compileCacheDir(
+    "compile-cache",
+    cl::desc("Directory where compiled programs (CPU code; GPU kernels with their host "
+             "code) are kept between runs, so that a sweep run again (resumed, or with other "
+             "values of its runtime parameters) skips LLVM, NVPTX and ptxas (default: "
+             "$SWEEPC_COMPILE_CACHE, else $XDG_CACHE_HOME/sweepc, else ~/.cache/sweepc; "
+             "off: none)"),
+    cl::init(""), cl::cat(runOptions()));
+
 void error(const std::string &message) { llvm::errs() << "sweepc: error: " << message << "\n"; }
+
+/// The compile cache --compile-cache (or its default) names, opened once and
+/// shared by the CPU's and the GPU's backend; null when it is off, or (with a
+/// warning: compiling still works) when it cannot be used.
+std::shared_ptr<CompileCache> openCompileCache() {
+  static std::shared_ptr<CompileCache> cache = [] {
+    std::string directory =
+        compileCacheDir.empty() ? CompileCache::defaultDirectory() : std::string(compileCacheDir);
+    if (directory.empty() || directory == "off")
+      return std::shared_ptr<CompileCache>();
+    std::string problem;
+    std::shared_ptr<CompileCache> opened = CompileCache::open(directory, problem);
+    if (!opened)
+      llvm::errs() << "sweepc: warning: no compile cache (" << problem
+                   << "): every program is compiled\n";
+    return opened;
+  }();
+  return cache;
+}
 
 /// --max-memory in bytes (0 when not given); false after an error.
 bool memoryCap(uint64_t &bytes) {
@@ -163,7 +191,7 @@ protected:
     gpu = device.describe();
     uint64_t cap = 0;
     memoryCap(cap); // Checked when the CPU backend was made.
-    return createGpuBackend(*runtime, target, runsPerProgram, cap, streams);
+    return createGpuBackend(*runtime, target, runsPerProgram, cap, streams, openCompileCache());
   }
 
 private:
@@ -188,7 +216,7 @@ const std::string &sweep::sweepOption() { return onlySweep; }
 
 unsigned sweep::runThreads() { return cpuThreads(runSettings()); }
 
-std::unique_ptr<Backend> sweep::createRunBackend(const FrontEndResult &result) {
+std::unique_ptr<Backend> sweep::createRunBackend(const FrontEndResult &result, bool trains) {
   uint64_t cap = 0;
   if (!memoryCap(cap))
     return nullptr;
@@ -221,7 +249,8 @@ std::unique_ptr<Backend> sweep::createRunBackend(const FrontEndResult &result) {
     size_t cores = runThreads();
     // Each of the threads trains one program at a time.
     return createCpuBackend((cores + groups - 1) / groups, runsPerProgram, !energyOff,
-                            CpuLoops::KernelCalls, cap / cores);
+                            CpuLoops::KernelCalls, cap / cores,
+                            trains ? openCompileCache() : nullptr);
   }
   error("unknown backend '" + backendName + "'; this sweepc has: cpu, interp");
   return nullptr;
@@ -237,7 +266,7 @@ int sweep::runSweeps(const FrontEndResult &result, llvm::StringRef sourceFile,
     error("--backend=interp trains on the CPU only; it cannot be combined with --device=cuda");
     return 1;
   }
-  std::unique_ptr<Backend> cpu = createRunBackend(result);
+  std::unique_ptr<Backend> cpu = createRunBackend(result, /*trains=*/true);
   if (!cpu)
     return 1;
   // Under mpirun, each rank trains a share of every sweep (docs/cluster.md).

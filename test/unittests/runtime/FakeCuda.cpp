@@ -273,10 +273,13 @@ CUresult cuDeviceGetAttribute(int *value, int attribute, int) {
   switch (attribute) {
   case 16: // multiprocessors
     return *value = 132, kSuccess;
-  case 75: // compute capability
-    return *value = 9, kSuccess;
-  case 76:
-    return *value = 0, kSuccess;
+  case 75: // compute capability: 9.0, or SWEEP_FAKE_CUDA_CC (80: 8.0)
+  case 76: {
+    int capability = 90;
+    if (const char *chosen = std::getenv("SWEEP_FAKE_CUDA_CC"); chosen && *chosen)
+      capability = std::atoi(chosen);
+    return *value = attribute == 75 ? capability / 10 : capability % 10, kSuccess;
+  }
   }
   return kInvalidValue;
 }

@@ -1,0 +1,108 @@
+//===- ObjectLoader.cpp - a cached group's object back in a JIT -----------===//
+
+#include "codegen/cpu/ObjectLoader.h"
+
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+
+#include "llvm/Config/llvm-config.h"
+#include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/ExecutionEngine/Orc/RTDyldObjectLinkingLayer.h"
+#include "llvm/ExecutionEngine/SectionMemoryManager.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace sweep;
+
+namespace {
+/// A JIT holding `object`, linked like mlir::ExecutionEngine's.
+llvm::Expected<std::unique_ptr<llvm::orc::LLJIT>>
+loadObject(std::unique_ptr<llvm::MemoryBuffer> object, RuntimeSymbols symbols) {
+  auto builder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!builder)
+    return builder.takeError();
+  auto dataLayout = builder->getDefaultDataLayoutForTarget();
+  if (!dataLayout)
+    return dataLayout.takeError();
+  char globalPrefix = dataLayout->getGlobalPrefix();
+  auto jit =
+      llvm::orc::LLJITBuilder()
+          .setJITTargetMachineBuilder(std::move(*builder))
+          .setDataLayout(*dataLayout)
+          .setObjectLinkingLayerCreator(
+              [](llvm::orc::ExecutionSession &session, const llvm::Triple &)
+                  -> llvm::Expected<std::unique_ptr<llvm::orc::ObjectLayer>> {
+                return std::make_unique<llvm::orc::RTDyldObjectLinkingLayer>(
+                    session, [] { return std::make_unique<llvm::SectionMemoryManager>(); });
+              })
+          .create();
+  if (!jit)
+    return jit.takeError();
+  llvm::orc::JITDylib &main = (*jit)->getMainJITDylib();
+  auto process = llvm::orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(globalPrefix);
+  if (!process)
+    return process.takeError();
+  main.addGenerator(std::move(*process));
+  llvm::orc::MangleAndInterner interner((*jit)->getExecutionSession(), (*jit)->getDataLayout());
+  if (llvm::Error failure = main.define(llvm::orc::absoluteSymbols(symbols(interner))))
+    return std::move(failure);
+  if (llvm::Error failure = (*jit)->addObjectFile(std::move(object)))
+    return std::move(failure);
+  return std::move(*jit);
+}
+
+/// The packed entry points (ExecutionEngine's wrappers: "_mlir_" before the
+/// function's name).
+bool lookupEntryPoints(LoadedGroupObject &loaded, std::string &error) {
+  for (auto [name, slot] : {std::pair{"_mlir__mlir_ciface_train_step", &loaded.trainStep},
+                            std::pair{"_mlir__mlir_ciface_evaluate", &loaded.evaluate}}) {
+    auto address = loaded.jit->lookup(name);
+    if (!address) {
+      error = std::string("no ") + name + ": " + llvm::toString(address.takeError());
+      return false;
+    }
+    *slot = address->toPtr<void (*)(void **)>();
+  }
+  return true;
+}
+} // namespace
+
+bool sweep::loadCachedGroup(CompileCache &cache, const std::string &key, const std::string &label,
+                            RuntimeSymbols symbols, LoadedGroupObject &out) {
+  std::unique_ptr<llvm::MemoryBuffer> object = cache.load(key);
+  if (!object)
+    return false;
+  auto jit = loadObject(std::move(object), symbols);
+  std::string problem;
+  if (jit) {
+    out.jit = std::move(*jit);
+    if (lookupEntryPoints(out, problem))
+      return true;
+    out = LoadedGroupObject();
+  } else {
+    problem = llvm::toString(jit.takeError());
+  }
+  // A damaged or foreign entry: the caller compiles and stores it again.
+  llvm::errs() << "sweepc: warning: compile cache entry " << key << " in '" << cache.directory()
+               << "' cannot be loaded (" << problem << "); compiling group '" << label
+               << "' again\n";
+  cache.forget(key);
+  return false;
+}
+
+void sweep::storeCompiledGroup(CompileCache &cache, const std::string &key,
+                               mlir::ExecutionEngine &engine) {
+  cache.store(key, [&](const std::string &path) {
+    engine.dumpToObjectFile(path);
+    return true;
+  });
+}
+
+std::string sweep::hostCodeIdentity() {
+  auto builder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!builder) {
+    llvm::consumeError(builder.takeError());
+    return "unknown host";
+  }
+  return std::string("LLVM ") + LLVM_VERSION_STRING + "; " + builder->getTargetTriple().str() +
+         "; " + builder->getCPU() + "; " + builder->getFeatures().getString();
+}
