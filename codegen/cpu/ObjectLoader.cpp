@@ -98,11 +98,15 @@ void sweep::storeCompiledGroup(CompileCache &cache, const std::string &key,
 }
 
 std::string sweep::hostCodeIdentity() {
-  auto builder = llvm::orc::JITTargetMachineBuilder::detectHost();
-  if (!builder) {
-    llvm::consumeError(builder.takeError());
-    return "unknown host";
-  }
-  return std::string("LLVM ") + LLVM_VERSION_STRING + "; " + builder->getTargetTriple().str() +
-         "; " + builder->getCPU() + "; " + builder->getFeatures().getString();
+  // The host does not change while sweepc runs: asked once, not per group.
+  static const std::string identity = [] {
+    auto builder = llvm::orc::JITTargetMachineBuilder::detectHost();
+    if (!builder) {
+      llvm::consumeError(builder.takeError());
+      return std::string("unknown host");
+    }
+    return std::string("LLVM ") + LLVM_VERSION_STRING + "; " + builder->getTargetTriple().str() +
+           "; " + builder->getCPU() + "; " + builder->getFeatures().getString();
+  }();
+  return identity;
 }
