@@ -128,19 +128,6 @@ std::unique_ptr<CompiledGroup> CompiledGroup::compile(const GroupSpec &group, in
   compiled->phaseTable = readPhaseTable(*module);
   compiled->rowSums = loops == CpuLoops::GpuLoopNests;
 
-  // The host's target machine: without it LLVM's optimizer has no cost model
-  // for this CPU's vector units and does not vectorize at all.
-  auto builder = llvm::orc::JITTargetMachineBuilder::detectHost();
-  if (!builder) {
-    error = "JIT: cannot describe this CPU: " + llvm::toString(builder.takeError());
-    return nullptr;
-  }
-  builder->setCodeGenOptLevel(llvm::CodeGenOptLevel::Default);
-  auto machine = builder->createTargetMachine();
-  if (!machine) {
-    error = "JIT: no target machine for this CPU: " + llvm::toString(machine.takeError());
-    return nullptr;
-  }
   // SWEEP_JIT_IR=file writes the optimized LLVM IR (to check vectorization),
   // so it needs the optimizer to run: no cache then.
   const char *irPath = std::getenv("SWEEP_JIT_IR");
@@ -157,6 +144,19 @@ std::unique_ptr<CompiledGroup> CompiledGroup::compile(const GroupSpec &group, in
     return compiled;
   }
 
+  // The host's target machine: without it LLVM's optimizer has no cost model
+  // for this CPU's vector units and does not vectorize at all.
+  auto builder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!builder) {
+    error = "JIT: cannot describe this CPU: " + llvm::toString(builder.takeError());
+    return nullptr;
+  }
+  builder->setCodeGenOptLevel(llvm::CodeGenOptLevel::Default);
+  auto machine = builder->createTargetMachine();
+  if (!machine) {
+    error = "JIT: no target machine for this CPU: " + llvm::toString(machine.takeError());
+    return nullptr;
+  }
   mlir::ExecutionEngineOptions options;
   // -O2: the heavy products run in runtime/kernels, and -O3 doubled the
   // compile time of a group for no measurable gain on the remaining loops.
