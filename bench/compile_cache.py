@@ -107,7 +107,7 @@ def main():
     if gpu_repeats:
         gpu_text = f"""For the GPU a warm cache compiles {ratio("GPU", 0):.0f}x faster than a cold one:
 the NVPTX back end, ptxas and fatbinary are skipped with LLVM. Its {sizes["GPU"][0]}
-entries hold {sizes["GPU"][1] / 2**20:.1f} MiB (each kernel's cubin and PTX in a fatbinary).
+entries hold {sizes["GPU"][1] / 2**20:.1f} MiB (a group's kernels as one fatbinary of cubin and PTX, and its host code).
 """
     table = f"""## Compile cache
 

@@ -116,8 +116,10 @@ if ptxas:
 # $CUDA_ROOT, $CUDA_HOME, $CUDA_PATH, then /usr/local/cuda, and lit passes those on.
 toolkit = next((os.environ[v] for v in ("CUDA_ROOT", "CUDA_HOME", "CUDA_PATH")
                 if os.environ.get(v)), "/usr/local/cuda")
-if os.path.exists(os.path.join(toolkit, "nvvm", "libdevice", "libdevice.10.bc")):
+libdevice = os.path.join(toolkit, "nvvm", "libdevice", "libdevice.10.bc")
+if os.path.exists(libdevice):
     config.available_features.add("libdevice")
+    config.substitutions.append(("%libdevice", libdevice))
 for v in ("CUDA_ROOT", "CUDA_HOME", "CUDA_PATH"):
     if os.environ.get(v):
         config.environment[v] = os.environ[v]

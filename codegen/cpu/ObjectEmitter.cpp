@@ -35,7 +35,8 @@ void prefixEntryPoints(llvm::Module &module, const std::string &prefix) {
 } // namespace
 
 bool sweep::emitObjectFile(mlir::ModuleOp module, const std::string &path, const std::string &cpu,
-                           std::string &error, const std::string &entryPrefix) {
+                           std::string &error, const std::string &entryPrefix,
+                           const std::function<void(llvm::Module &)> &editIR) {
   static std::once_flag initialized;
   std::call_once(initialized, [] {
     llvm::InitializeNativeTarget();
@@ -47,6 +48,8 @@ bool sweep::emitObjectFile(mlir::ModuleOp module, const std::string &path, const
     error = "cannot translate the group's module to LLVM IR";
     return false;
   }
+  if (editIR)
+    editIR(*llvmModule);
   if (!entryPrefix.empty())
     prefixEntryPoints(*llvmModule, entryPrefix);
   std::string triple = llvm::sys::getDefaultTargetTriple();

@@ -12,7 +12,12 @@
 
 #include "mlir/IR/BuiltinOps.h"
 
+#include <functional>
 #include <string>
+
+namespace llvm {
+class Module;
+} // namespace llvm
 
 namespace sweep {
 
@@ -23,8 +28,11 @@ namespace sweep {
 /// With an `entryPrefix` the object can be linked with others of the same
 /// kind: the C entry points `_mlir_ciface_NAME` become `PREFIXNAME`, and
 /// every other function and global the module defines becomes internal.
+/// `editIR`, when given, changes the LLVM IR before it is optimized (the
+/// GPU's host code: codegen/nvptx/LoadModulesOnce.h).
 bool emitObjectFile(mlir::ModuleOp module, const std::string &path, const std::string &cpu,
-                    std::string &error, const std::string &entryPrefix = "");
+                    std::string &error, const std::string &entryPrefix = "",
+                    const std::function<void(llvm::Module &)> &editIR = nullptr);
 
 } // namespace sweep
 

@@ -2,12 +2,13 @@
 
 #include "codegen/nvptx/GpuJit.h"
 
-#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "codegen/cpu/JitCompiler.h"
 #include "codegen/cpu/ObjectLoader.h"
 #include "codegen/cpu/StaticCosts.h"
+#include "codegen/nvptx/LoadModulesOnce.h"
 #include "lib/Pipelines/GroupPipeline.h"
 #include "lib/Registration/Registration.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "runtime/cuda/GpuRuntime.h"
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
@@ -55,7 +56,7 @@ std::string fileIdentity(const std::string &path) {
 /// NVVM -O3 and host -O2 are part of kObjectFormat).
 std::string gpuObjectKey(mlir::ModuleOp module, const GpuTarget &target) {
   static constexpr llvm::StringLiteral kObjectFormat =
-      "sweepc gpu object 1: nvvm O3, host O2 codegen-default";
+      "sweepc gpu object 2: nvvm O3, host O2 codegen-default, modules loaded once";
   std::string text;
   llvm::raw_string_ostream os(text);
   module.print(os);
@@ -91,8 +92,10 @@ std::unique_ptr<GpuCompiledGroup> GpuCompiledGroup::compile(const GroupSpec &gro
     return nullptr;
   }
   std::unique_ptr<GpuCompiledGroup> compiled(new GpuCompiledGroup());
-  // One gpu.module per kernel (outlining), each one gpu.binary later.
-  module->walk([&](mlir::gpu::GPUModuleOp) { ++compiled->kernels; });
+  module->walk([&](mlir::gpu::GPUFuncOp function) {
+    if (function.isKernel())
+      ++compiled->kernels;
+  });
   if (!staticPhaseCosts(group, runs, compiled->phaseTable, error))
     return nullptr;
 
@@ -111,7 +114,11 @@ std::unique_ptr<GpuCompiledGroup> GpuCompiledGroup::compile(const GroupSpec &gro
     }
     // The host code only allocates, copies and launches: -O2 is plenty.
     mlir::ExecutionEngineOptions options;
-    options.transformer = mlir::makeOptimizingTransformer(2, 0, nullptr);
+    auto optimize = mlir::makeOptimizingTransformer(2, 0, nullptr);
+    options.transformer = [optimize](llvm::Module *host) -> llvm::Error {
+      loadGpuModulesOnce(*host);
+      return optimize(host);
+    };
     options.enableObjectDump = cache != nullptr;
     auto engine = mlir::ExecutionEngine::create(*module, options);
     if (!engine) {

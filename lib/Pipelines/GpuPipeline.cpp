@@ -51,6 +51,9 @@ void sweep::buildGpuPipeline(OpPassManager &pm, GpuStage until, const GpuTarget 
   pm.addPass(createGpuLauchSinkIndexComputationsPass());
   pm.addPass(createGpuKernelOutliningPass());
   pm.addPass(createNameKernelsAfterModules());
+  // One gpu.module, so one NVPTX run, ptxas and fatbinary for the group.
+  if (target.kernelModules == GpuTarget::KernelModules::PerGroup)
+    pm.addPass(createMergeKernelModules());
   // What stays on the host only allocates, copies and launches: its buffers
   // become device memory.
   pm.addPass(createConvertHostBuffersToGpu());

@@ -28,7 +28,7 @@ namespace sweep {
 /// Where the GPU pipeline stops, in order.
 enum class GpuStage {
   Kernels, // gpu.launch_func of outlined gpu.func kernels, host buffers as gpu.alloc
-  Ptx,     // gpu.binary ops holding each kernel's PTX, host code in the LLVM dialect
+  Ptx,     // a gpu.binary holding the kernels' PTX, host code in the LLVM dialect
 };
 
 /// The NVPTX target: the chip (sm_90 for Hopper), PTX ISA features, and
@@ -47,6 +47,10 @@ struct GpuTarget {
   /// (tile-products-in-shared-memory); false keeps every product a loop nest
   /// (`--gpu-products=nests`, to measure what the tiles give).
   bool tileProducts = true;
+  /// One gpu.module for all of a group's kernels (merge-kernel-modules: one
+  /// NVPTX run, ptxas and fatbinary), or one per kernel as outlined
+  /// (`--gpu-kernel-modules=kernel`, to measure what merging saves).
+  enum class KernelModules { PerGroup, PerKernel } kernelModules = KernelModules::PerGroup;
 };
 
 /// "fatbin" when `toolkit` has ptxas and fatbinary, else "isa".

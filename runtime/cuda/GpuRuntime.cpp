@@ -205,12 +205,18 @@ void GpuRuntime::settleFreed(CUstream stream, bool reusable) {
 }
 
 CUmodule GpuRuntime::module(const void *image, size_t bytes) {
+  auto start = std::chrono::steady_clock::now();
   std::lock_guard<std::mutex> lock(mutex);
+  ++lookups;
   std::string text = bytes ? std::string(static_cast<const char *>(image), bytes)
                            : std::string(static_cast<const char *>(image));
   // The same PTX arrives with its NUL counted (mgpuModuleLoad) or not (JIT).
   while (!text.empty() && text.back() == '\0')
     text.pop_back();
+  if (profiler) // Before loading: what reading the image costs, not the driver.
+    profiler->add("module looked up by its image",
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+                  text.size());
   if (auto found = modules.find(text); found != modules.end())
     return found->second;
   CUmodule loaded = nullptr;
@@ -228,6 +234,11 @@ CUmodule GpuRuntime::module(const void *image, size_t bytes) {
 size_t GpuRuntime::modulesLoaded() const {
   std::lock_guard<std::mutex> lock(mutex);
   return modules.size();
+}
+
+size_t GpuRuntime::moduleLookups() const {
+  std::lock_guard<std::mutex> lock(mutex);
+  return lookups;
 }
 
 size_t GpuRuntime::deviceBytes() const {
@@ -264,6 +275,25 @@ SweepCuModule mgpuModuleLoadJIT(void *data, int) {
   // cuModuleLoadData compiles PTX text at the driver's default (highest)
   // optimization level.
   return mgpuModuleLoad(data, 0);
+}
+
+SweepCuModule sweepGpuModuleOnce(SweepGpuModuleSlot *slot, void *data, size_t bytes) {
+  GpuRuntime *runtime = usable();
+  if (!runtime)
+    return nullptr;
+  // Threads running the same program may race here; each finds or loads the
+  // same module (module() is locked and keyed by the image), so whichever
+  // store lands last holds the right handle. The number is stored last and
+  // read first: a reader that sees it sees the module stored before it.
+  uint64_t number = runtime->openNumber();
+  if (__atomic_load_n(&slot->runtime, __ATOMIC_ACQUIRE) == number)
+    return __atomic_load_n(&slot->module, __ATOMIC_RELAXED);
+  SweepCuModule loaded = runtime->module(data, bytes);
+  if (loaded) {
+    __atomic_store_n(&slot->module, loaded, __ATOMIC_RELAXED);
+    __atomic_store_n(&slot->runtime, number, __ATOMIC_RELEASE);
+  }
+  return loaded;
 }
 
 void mgpuModuleUnload(SweepCuModule) {
@@ -388,11 +418,12 @@ void mgpuMemcpy(void *to, void *from, size_t bytes, SweepCuStream stream) {
 const std::vector<GpuRuntime::Symbol> &GpuRuntime::symbols() {
 #define SWEEP_MGPU(name) Symbol{#name, reinterpret_cast<void *>(&name)}
   static const std::vector<Symbol> table{
-      SWEEP_MGPU(mgpuModuleLoad),   SWEEP_MGPU(mgpuModuleLoadJIT), SWEEP_MGPU(mgpuModuleUnload),
-      SWEEP_MGPU(mgpuModuleGetFunction), SWEEP_MGPU(mgpuLaunchKernel),
-      SWEEP_MGPU(mgpuStreamCreate), SWEEP_MGPU(mgpuStreamDestroy),
-      SWEEP_MGPU(mgpuStreamSynchronize), SWEEP_MGPU(mgpuMemAlloc),
-      SWEEP_MGPU(mgpuMemFree),      SWEEP_MGPU(mgpuMemcpy)};
+      SWEEP_MGPU(mgpuModuleLoad),    SWEEP_MGPU(mgpuModuleLoadJIT),
+      SWEEP_MGPU(mgpuModuleUnload),  SWEEP_MGPU(mgpuModuleGetFunction),
+      SWEEP_MGPU(mgpuLaunchKernel),  SWEEP_MGPU(mgpuStreamCreate),
+      SWEEP_MGPU(mgpuStreamDestroy), SWEEP_MGPU(mgpuStreamSynchronize),
+      SWEEP_MGPU(mgpuMemAlloc),      SWEEP_MGPU(mgpuMemFree),
+      SWEEP_MGPU(mgpuMemcpy),        SWEEP_MGPU(sweepGpuModuleOnce)};
 #undef SWEEP_MGPU
   return table;
 }

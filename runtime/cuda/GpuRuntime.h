@@ -26,7 +26,11 @@
 //    launch and unloads it after (the driver compiling its PTX every time), so
 //    a module is loaded once per image and kept until the runtime closes.
 //    Images are keyed by their text, not their address: a JIT destroyed and
-//    another created may put a different kernel at the same address.
+//    another created may put a different kernel at the same address. Reading
+//    a group's image (megabytes of fatbinary) at every launch would cost more
+//    than the launch, so sweepc's host code asks through a slot of its own
+//    (sweepGpuModuleOnce, codegen/nvptx/LoadModulesOnce.h): the image is
+//    looked up once per program and runtime, the slot read after that.
 //
 //===----------------------------------------------------------------------===//
 
@@ -96,14 +100,19 @@ public:
   /// error kept when the driver rejects it.
   CUmodule module(const void *image, size_t bytes = 0);
   size_t modulesLoaded() const;
+  /// Calls of module() so far: images looked up by their bytes.
+  size_t moduleLookups() const;
+  /// Which open() of the process made this runtime (1, 2, ...): a module
+  /// handle kept by compiled code is good for that runtime only.
+  uint64_t openNumber() const { return generation; }
 
   /// Bytes allocated from the device (live, freed on a stream and cached),
   /// and cached alone.
   size_t deviceBytes() const;
   size_t cachedBytes() const;
 
-  /// The mgpu* functions by name, for a JIT to resolve the host code's calls
-  /// (as runtime/kernels/DenseKernels.h's kernelSymbols).
+  /// The mgpu* functions and sweepGpuModuleOnce by name, for a JIT to resolve
+  /// the host code's calls (as runtime/kernels/DenseKernels.h's kernelSymbols).
   struct Symbol {
     const char *name;
     void *address;
@@ -132,6 +141,7 @@ private:
   std::map<CUstream, std::vector<std::unique_ptr<DeviceBuffer>>> freedOnStream;
   std::vector<std::unique_ptr<DeviceBuffer>> abandoned; ///< See streamAbandoned.
   std::map<std::string, CUmodule> modules;                            ///< By PTX text.
+  size_t lookups = 0;                                                 ///< Calls of module().
 };
 
 } // namespace sweep::cuda
@@ -146,6 +156,19 @@ SweepCuModule mgpuModuleLoad(void *data, size_t bytes);
 /// What the host code of a PTX module calls: the driver compiles the PTX.
 SweepCuModule mgpuModuleLoadJIT(void *data, int optLevel);
 void mgpuModuleUnload(SweepCuModule module);
+/// Where compiled code keeps the module of one of its images: a global of
+/// the host code's, zero until the first launch (codegen/nvptx/LoadModulesOnce.h
+/// rewrites each mgpuModuleLoad into this). `runtime` is the openNumber()
+/// of the runtime `module` was loaded on.
+struct SweepGpuModuleSlot {
+  uint64_t runtime;
+  SweepCuModule module;
+};
+/// The module of `data` (`bytes` of it, or NUL-terminated PTX when 0): the
+/// slot's when it was loaded on the open runtime, else looked up by the
+/// image (GpuRuntime::module) and kept in the slot. Null, with the error
+/// kept, when the driver rejects the image.
+SweepCuModule sweepGpuModuleOnce(SweepGpuModuleSlot *slot, void *data, size_t bytes);
 SweepCuFunction mgpuModuleGetFunction(SweepCuModule module, const char *name);
 void mgpuLaunchKernel(SweepCuFunction function, intptr_t gridX, intptr_t gridY, intptr_t gridZ,
                       intptr_t blockX, intptr_t blockY, intptr_t blockZ, int32_t sharedBytes,

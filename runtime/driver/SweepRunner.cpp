@@ -11,6 +11,7 @@
 #include "runtime/results/Summary.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -238,6 +239,11 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
 
   // The groups compile while the data loads (compiling needs only the job).
   // Both fail before any results file exists; a data error is reported first.
+  // On the GPU training starts once the data is loaded, compiling going on
+  // beside it: compiling is the CPU's work and training the GPU's, and a
+  // chunk whose program is not ready waits for it (CodeCache). On the CPU
+  // both would share the same cores (and the CPU's meter), so training
+  // waits for every program.
   if (!settings.quiet && backend.programsToCompile(job) > 0)
     std::cerr << "[" << job.name << "] compiling " << job.groups.size() << " group"
               << (job.groups.size() == 1 ? "" : "s") << " for the "
@@ -257,14 +263,28 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
                                       ? Progress::detectMode(settings.quiet)
                                       : Progress::Mode::Quiet,
                                   job.name, programsToPrepare(job, backend));
+  std::atomic<bool> stopCompiling{false};
   std::thread compiling([&] {
     auto compileStart = std::chrono::steady_clock::now();
-    compiled = prepareBackend(job, backend, workers, compileProblem, [&] {
-      compileProgress.programReady(backend.programsFromCompileCache() - cachedBefore);
-    });
+    compiled = prepareBackend(
+        job, backend, workers, compileProblem,
+        [&] { compileProgress.programReady(backend.programsFromCompileCache() - cachedBefore); },
+        &stopCompiling);
     compileWall =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - compileStart).count();
   });
+  // Whatever ends the sweep, compiling ends first: no program is started
+  // after that, and the ones compiling finish.
+  struct EndCompiling {
+    std::thread &thread;
+    std::atomic<bool> &stop;
+    ~EndCompiling() {
+      stop = true;
+      if (thread.joinable())
+        thread.join();
+    }
+  } endCompiling{compiling, stopCompiling};
+  bool trainWhileCompiling = onGpu && backend.programsToCompile(job) > 0;
 
   std::vector<Dataset> datasets(job.datasets.size());
   bool hasValidation = false, hasTest = false;
@@ -284,11 +304,13 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
   std::vector<MetricColumn> metrics = metricColumns(job.metrics, hasValidation, hasTest);
   Ranking ranking = chooseRanking(metrics);
 
-  compiling.join();
-  compileProgress.finish();
-  if (!compiled) {
-    report.error(compileProblem);
-    return 1;
+  if (!trainWhileCompiling) {
+    compiling.join();
+    compileProgress.finish();
+    if (!compiled) {
+      report.error(compileProblem);
+      return 1;
+    }
   }
   std::string problem;
 
@@ -334,6 +356,13 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
   size_t shareRuns = 0;
   double shareWork = 0;
   shardWork(job, backend, *store, options.shard, options.shards, shareRuns, shareWork);
+  if (trainWhileCompiling) {
+    size_t ready = compileProgress.handOverTerminal();
+    size_t total = programsToPrepare(job, backend);
+    if (!settings.quiet && total > 1 && ready < total)
+      std::cerr << "[" << job.name << "] training starts while " << total - ready << " of "
+                << total << " programs compile\n";
+  }
   Progress progress(Progress::detectMode(settings.quiet || !cluster.isRoot()),
                     many ? job.name + " rank 0 of " + std::to_string(cluster.size()) : job.name,
                     shareRuns + (many ? 0 : records.size()), many ? 0 : records.size(), shareWork,
@@ -345,6 +374,16 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
   bool ok = trainSweep(job, datasets, backend, *store, metrics, ranking, progress, options, records,
                        problem, &outcome);
   progress.finish();
+  if (trainWhileCompiling) {
+    // Training has made every program it needed: start no other.
+    stopCompiling = true;
+    compiling.join();
+    compileProgress.finish();
+    if (ok && !compiled) {
+      report.error(compileProblem);
+      return 1;
+    }
+  }
   if (!ok) {
     report.error(problem);
     return 1;
@@ -386,8 +425,9 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
   facts.threads = options.threads;
   facts.ranks = unsigned(cluster.size());
   facts.host = hostName();
-  // Wall time of compiling up front on all threads (a resumed sweep may
-  // compile a leftover chunk size during training; that counts as training).
+  // Wall time of compiling on all threads, up front (CPU) or alongside
+  // training (GPU). A resumed sweep may compile a leftover chunk size
+  // during training: that counts as neither.
   facts.compileSeconds = compileWall;
   facts.programs = backend.programsCompiled() - programsBefore;
   facts.programsFromCache = backend.programsFromCompileCache() - cachedBefore;

@@ -22,7 +22,7 @@ void CompileProgress::programReady(size_t cached) {
 }
 
 void CompileProgress::print(bool force) {
-  if (mode == Progress::Mode::Quiet)
+  if (mode == Progress::Mode::Quiet || (handedOver && mode == Progress::Mode::Terminal))
     return;
   auto now = std::chrono::steady_clock::now();
   double sinceLast = std::chrono::duration<double>(now - lastPrint).count();
@@ -54,9 +54,19 @@ void CompileProgress::print(bool force) {
   std::fflush(out);
 }
 
+size_t CompileProgress::handOverTerminal() {
+  std::lock_guard<std::mutex> lock(mutex);
+  if (mode == Progress::Mode::Terminal && drawn && !handedOver) {
+    std::fprintf(out, "\r\033[K");
+    std::fflush(out);
+  }
+  handedOver = true;
+  return done;
+}
+
 void CompileProgress::finish() {
   std::lock_guard<std::mutex> lock(mutex);
-  if (mode != Progress::Mode::Terminal || !drawn)
+  if (mode != Progress::Mode::Terminal || !drawn || handedOver)
     return;
   // The line goes: the run's own lines follow, and its summary says what
   // compiling took.

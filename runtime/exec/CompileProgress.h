@@ -4,7 +4,8 @@
 // groups, or any sweep for the GPU: seconds a group). Like Progress.h: on a
 // terminal one line is redrawn in place and cleared when compiling ends;
 // otherwise a plain line at most every few seconds, so that a short compile
-// prints nothing; --quiet prints nothing. Thread-safe: the groups compile on
+// prints nothing; --quiet prints nothing. When training starts before
+// compiling ends (the GPU), training's line takes over the terminal. Thread-safe: the groups compile on
 // several threads.
 //
 //===----------------------------------------------------------------------===//
@@ -32,6 +33,11 @@ public:
   void programReady(size_t fromCache);
   /// Clears the terminal line.
   void finish();
+  /// Training starts while compiling goes on (on the GPU, sweepc trains the
+  /// first groups while the others compile): the terminal line is cleared
+  /// and not drawn again, since training's own line takes its place; a log
+  /// keeps its lines. Returns how many programs are ready.
+  size_t handOverTerminal();
 
 private:
   void print(bool force);
@@ -43,6 +49,8 @@ private:
   double logSeconds;
   std::chrono::steady_clock::time_point start, lastPrint;
   bool drawn = false;
+  bool handedOver = false; ///< The terminal belongs to training's progress.
+
   std::mutex mutex;
 };
 

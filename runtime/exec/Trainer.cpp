@@ -51,13 +51,14 @@ size_t sweep::programsToPrepare(const SweepJob &job, const Backend &backend) {
 }
 
 bool sweep::prepareBackend(const SweepJob &job, Backend &backend, unsigned threads,
-                           std::string &error, const std::function<void()> &programReady) {
+                           std::string &error, const std::function<void()> &programReady,
+                           const std::atomic<bool> *cancel) {
   std::atomic<size_t> next{0};
   std::atomic<bool> failed{false};
   std::mutex mutex;
   std::vector<std::pair<uint32_t, size_t>> programs = programsOf(job, backend);
   auto worker = [&]() {
-    for (size_t p; !failed && (p = next++) < programs.size();) {
+    for (size_t p; !failed && !(cancel && *cancel) && (p = next++) < programs.size();) {
       const GroupSpec &group = job.groups[programs[p].first];
       std::vector<const RunSpec *> runs;
       for (size_t i = 0; i < programs[p].second; ++i)
@@ -259,11 +260,14 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished, s
     }
   } leaveBoard{board, positions, states};
 
-  auto start = std::chrono::steady_clock::now();
   stoppedByBudget = false;
+  // Its code may still be compiling (on the GPU, beside training), or be
+  // compiled here (a resumed sweep's leftover chunk size): the runs' time
+  // starts once the program exists.
   std::unique_ptr<GroupProgram> program = backend.create(group, runs, error);
   if (!program)
     return false;
+  auto start = std::chrono::steady_clock::now();
   program->init();
   if (options.energy) {
     std::vector<uint64_t> ids;

@@ -21,6 +21,7 @@
 #include "runtime/exec/Progress.h"
 #include "runtime/results/ResultsStore.h"
 
+#include <atomic>
 #include <functional>
 
 namespace sweep {
@@ -64,9 +65,12 @@ std::vector<uint32_t> shuffledOrder(int64_t count, uint64_t seed, int64_t epoch)
 /// threads, so that a backend compiles before any results file is written and
 /// a failure is reported then. The programs themselves are dropped; a compiling
 /// backend keeps the code. `programReady` (when given) is called, on the
-/// compiling thread, as each program is made.
+/// compiling thread, as each program is made. Once `cancel` (when given) is
+/// set, no further program is started (training failed while compiling
+/// went on beside it); that is not a failure.
 bool prepareBackend(const SweepJob &job, Backend &backend, unsigned threads, std::string &error,
-                    const std::function<void()> &programReady = {});
+                    const std::function<void()> &programReady = {},
+                    const std::atomic<bool> *cancel = nullptr);
 
 /// How many programs prepareBackend makes for `job`: one per group and chunk
 /// size.

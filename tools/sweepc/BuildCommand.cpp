@@ -18,6 +18,7 @@
 #include "codegen/cpu/JitCompiler.h"
 #include "codegen/cpu/ObjectEmitter.h"
 #include "codegen/cpu/StaticCosts.h"
+#include "codegen/nvptx/LoadModulesOnce.h"
 #include "lang/JobBuilder.h"
 #include "lib/Pipelines/CpuPipeline.h"
 #include "lib/Pipelines/GpuPipeline.h"
@@ -127,8 +128,11 @@ bool compileProgram(PlannedProgram &program, size_t index, const std::string &di
     program.phases = readPhaseTable(*module);
   }
   program.object = directory + "/p" + std::to_string(index) + ".o";
+  std::function<void(llvm::Module &)> editIR;
+  if (onGpu)
+    editIR = [](llvm::Module &host) { loadGpuModulesOnce(host); };
   return emitObjectFile(*module, program.object, targetCpu, problem,
-                        "sweep_p" + std::to_string(index) + "_");
+                        "sweep_p" + std::to_string(index) + "_", editIR);
 }
 
 /// The C++ file defining BuiltPrograms.h's symbols.
@@ -224,7 +228,7 @@ int sweep::buildExecutable(const FrontEndResult &result, llvm::StringRef sourceF
   gpu.toolkit = defaultCudaToolkit();
   gpu.format = defaultGpuFormat(gpu.toolkit);
   std::string why;
-  if (!gpuProductTiles(gpu.tileProducts, why)) {
+  if (!applyGpuCodeOptions(gpu, why)) {
     error(why);
     return 1;
   }

@@ -86,6 +86,13 @@ cl::opt<std::string> gpuProducts(
              "nest, to measure what the tiles give)"),
     cl::init("tiles"), cl::cat(runOptions()));
 
+cl::opt<std::string> gpuKernelModules(
+    "gpu-kernel-modules",
+    cl::desc("How a group's GPU kernels are packaged: group (one module, one ptxas and "
+             "fatbinary for the group; the default) or kernel (a module per kernel, as MLIR "
+             "outlines them, to measure what packaging them together saves in compile time)"),
+    cl::init("group"), cl::Hidden, cl::cat(runOptions()));
+
 cl::opt<bool> noCompaction(
     "no-compaction",
     cl::desc("Keep stopped runs in their programs, masked, instead of gathering the live "
@@ -184,7 +191,7 @@ protected:
       problem = "no code can be built for " + device.describe() + ": " + why;
       return nullptr;
     }
-    if (!gpuProductTiles(target.tileProducts, problem))
+    if (!applyGpuCodeOptions(target, problem))
       return nullptr;
     // Code for the device's own compute capability (sm_90 on Hopper).
     target.chip = "sm_" + std::to_string(device.major) + std::to_string(device.minor);
@@ -203,12 +210,18 @@ private:
 
 const std::string &sweep::deviceOption() { return deviceName; }
 
-bool sweep::gpuProductTiles(bool &tiles, std::string &problem) {
+bool sweep::applyGpuCodeOptions(GpuTarget &target, std::string &problem) {
   if (gpuProducts != "tiles" && gpuProducts != "nests") {
     problem = "--gpu-products=" + gpuProducts + ": expected tiles or nests";
     return false;
   }
-  tiles = gpuProducts == "tiles";
+  if (gpuKernelModules != "group" && gpuKernelModules != "kernel") {
+    problem = "--gpu-kernel-modules=" + gpuKernelModules + ": expected group or kernel";
+    return false;
+  }
+  target.tileProducts = gpuProducts == "tiles";
+  target.kernelModules = gpuKernelModules == "group" ? GpuTarget::KernelModules::PerGroup
+                                                     : GpuTarget::KernelModules::PerKernel;
   return true;
 }
 unsigned sweep::runsPerProgramOption() { return runsPerProgram; }
@@ -224,9 +237,9 @@ std::unique_ptr<Backend> sweep::createRunBackend(const FrontEndResult &result, b
     error("--streams expects at least 1 (programs trained at once on the GPU)");
     return nullptr;
   }
-  bool tiles = true;
+  GpuTarget checked;
   std::string problem;
-  if (!gpuProductTiles(tiles, problem)) {
+  if (!applyGpuCodeOptions(checked, problem)) {
     error(problem);
     return nullptr;
   }

@@ -4,6 +4,7 @@
 #define SWEEP_TOOLS_SWEEPC_RUNCOMMAND_H
 
 #include "lang/FrontEnd.h"
+#include "lib/Pipelines/GpuPipeline.h"
 #include "runtime/exec/GroupProgram.h"
 
 #include <memory>
@@ -23,9 +24,10 @@ const std::string &deviceOption();
 unsigned runsPerProgramOption();
 const std::string &sweepOption();
 
-/// --gpu-products: whether the GPU's products are shared-memory tiles; false
-/// with `problem` for a value other than tiles or nests.
-bool gpuProductTiles(bool &tiles, std::string &problem);
+/// --gpu-products (whether the GPU's products are shared-memory tiles) and
+/// --gpu-kernel-modules (one module per group or per kernel) set in
+/// `target`; false with `problem` for a value they do not take.
+bool applyGpuCodeOptions(GpuTarget &target, std::string &problem);
 
 /// Trains the sweeps of a checked file and writes their results. Returns the
 /// process exit status.

@@ -6,22 +6,23 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "codegen/cpu/ObjectEmitter.h"
+#include "codegen/nvptx/GpuKernelSummary.h"
+#include "codegen/nvptx/LoadModulesOnce.h"
+#include "codegen/nvptx/PtxKernels.h"
 #include "lang/FrontEnd.h"
 #include "lang/JobBuilder.h"
-#include "codegen/cpu/ObjectEmitter.h"
 #include "lib/MLIRGen/SweepProgram.h"
 #include "lib/MLIRGen/TrainProgram.h"
-#include "codegen/nvptx/GpuKernelSummary.h"
-#include "codegen/nvptx/PtxKernels.h"
 #include "lib/Pipelines/CpuPipeline.h"
 #include "lib/Pipelines/GpuPipeline.h"
 #include "lib/Registration/Registration.h"
-#include "tools/sweepc/PlanEnergy.h"
-#include "tools/sweepc/Options.h"
-#include "tools/sweepc/BuildCommand.h"
 #include "runtime/exec/CompiledProgram.h"
 #include "runtime/exec/ProgramMemory.h"
 #include "runtime/exec/PruningBoard.h"
+#include "tools/sweepc/BuildCommand.h"
+#include "tools/sweepc/Options.h"
+#include "tools/sweepc/PlanEnergy.h"
 #include "tools/sweepc/ReportCommand.h"
 #include "tools/sweepc/RunCommand.h"
 
@@ -56,28 +57,28 @@ cl::list<std::string> positionals(cl::Positional, cl::desc("[check|plan|run|buil
 
 cl::opt<Emit> emitAction(
     "emit", cl::desc("What to print"), cl::init(Emit::Check),
-    cl::values(clEnumValN(Emit::AST, "ast", "the parsed AST"),
-               clEnumValN(Emit::Check, "check", "diagnostics only"),
-               clEnumValN(Emit::Grid, "grid", "every run of the expanded grid, one per line"),
-               clEnumValN(Emit::Plan, "plan", "runs, groups and their sizes"),
-               clEnumValN(Emit::Sweep, "sweep",
-                          "the experiment in the sweep dialect: datasets, groups, "
-                          "hyperparameter tables, each group's program"),
-               clEnumValN(Emit::Train, "train",
-                          "each group's train-dialect program, before autodiff"),
-               clEnumValN(Emit::Linalg, "linalg",
-                          "after autodiff and convert-train-to-linalg (tensors)"),
-               clEnumValN(Emit::Loops, "loops", "bufferized memrefs and scf loops"),
-               clEnumValN(Emit::LLVM, "llvm", "the LLVM dialect the JIT compiles"),
-               clEnumValN(Emit::Obj, "obj",
-                          "an x86-64 object file per group: <o>.<sweep>.g<N>.o (needs -o)"),
-               clEnumValN(Emit::Gpu, "gpu",
-                          "the GPU pipeline: each generic outlined as a gpu.func kernel"),
-               clEnumValN(Emit::Ptx, "ptx",
-                          "the GPU pipeline: each kernel's PTX (for --gpu-chip)"),
-               clEnumValN(Emit::GpuObj, "gpu-obj",
-                          "the GPU pipeline: an x86-64 object per group, its host code with "
-                          "the PTX embedded: <o>.<sweep>.g<N>.o (needs -o)")), cl::cat(sweepcOptions()));
+    cl::values(
+        clEnumValN(Emit::AST, "ast", "the parsed AST"),
+        clEnumValN(Emit::Check, "check", "diagnostics only"),
+        clEnumValN(Emit::Grid, "grid", "every run of the expanded grid, one per line"),
+        clEnumValN(Emit::Plan, "plan", "runs, groups and their sizes"),
+        clEnumValN(Emit::Sweep, "sweep",
+                   "the experiment in the sweep dialect: datasets, groups, "
+                   "hyperparameter tables, each group's program"),
+        clEnumValN(Emit::Train, "train", "each group's train-dialect program, before autodiff"),
+        clEnumValN(Emit::Linalg, "linalg", "after autodiff and convert-train-to-linalg (tensors)"),
+        clEnumValN(Emit::Loops, "loops", "bufferized memrefs and scf loops"),
+        clEnumValN(Emit::LLVM, "llvm", "the LLVM dialect the JIT compiles"),
+        clEnumValN(Emit::Obj, "obj",
+                   "an x86-64 object file per group: <o>.<sweep>.g<N>.o (needs -o)"),
+        clEnumValN(Emit::Gpu, "gpu",
+                   "the GPU pipeline: each generic outlined as a gpu.func kernel"),
+        clEnumValN(Emit::Ptx, "ptx",
+                   "the GPU pipeline: each group's PTX module, all its kernels (for --gpu-chip)"),
+        clEnumValN(Emit::GpuObj, "gpu-obj",
+                   "the GPU pipeline: an x86-64 object per group, its host code with "
+                   "the PTX embedded: <o>.<sweep>.g<N>.o (needs -o)")),
+    cl::cat(sweepcOptions()));
 
 cl::opt<std::string> gpuChip("gpu-chip", cl::desc("The NVIDIA GPU -emit=ptx compiles for"),
                              cl::value_desc("sm_XY"), cl::init("sm_90"), cl::cat(sweepcOptions()));
@@ -107,7 +108,7 @@ mlir::LogicalResult emitGpu(mlir::ModuleOp module, const std::string &objectPath
   target.chip = gpuChip;
   target.toolkit = defaultCudaToolkit();
   std::string problem;
-  if (!gpuProductTiles(target.tileProducts, problem)) {
+  if (!applyGpuCodeOptions(target, problem)) {
     llvm::errs() << "sweepc: error: " << problem << "\n";
     return mlir::failure();
   }
@@ -128,7 +129,8 @@ mlir::LogicalResult emitGpu(mlir::ModuleOp module, const std::string &objectPath
     return mlir::failure();
   if (emitAction == Emit::GpuObj) {
     std::string error;
-    if (!emitObjectFile(module, objectPath, "x86-64-v2", error)) {
+    if (!emitObjectFile(module, objectPath, "x86-64-v2", error, /*entryPrefix=*/"",
+                        [](llvm::Module &host) { loadGpuModulesOnce(host); })) {
       llvm::errs() << "sweepc: error: " << error << "\n";
       return mlir::failure();
     }
@@ -249,7 +251,7 @@ mlir::LogicalResult runPipeline(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &c
       bool onGpu = device == "gpu" || device == "cuda";
       GpuTarget gpu;
       std::string problem;
-      if (onGpu && !gpuProductTiles(gpu.tileProducts, problem)) {
+      if (onGpu && !applyGpuCodeOptions(gpu, problem)) {
         llvm::errs() << "sweepc: error: " << problem << "\n";
         return mlir::failure();
       }

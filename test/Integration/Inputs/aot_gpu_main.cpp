@@ -62,6 +62,8 @@ int main(int argc, char **argv) {
   std::string error = runtime->takeError();
   std::printf("runtime error: %s\n", error.empty() ? "none" : error.c_str());
   std::printf("loss %.6f correct %.0f squared %.6f\n", loss[0] / 3, correct[0], squared[0] / 3);
+  // @evaluate launches several kernels of one module: its image is read once.
+  std::printf("modules looked up by their image: %zu\n", runtime->moduleLookups());
   for (void *buffer : {(void *)dx, (void *)dw, (void *)db, (void *)dy, (void *)dloss,
                        (void *)dsquared, (void *)dcorrect})
     mgpuMemFree(buffer, nullptr);

@@ -4,8 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdio>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace sweep;
@@ -55,4 +57,36 @@ TEST(CompileProgress, ATerminalLineIsRedrawnThenCleared) {
 
 TEST(CompileProgress, QuietPrintsNothing) {
   EXPECT_EQ(printed(Progress::Mode::Quiet, 1, 0.0, {0}), "");
+}
+
+namespace {
+std::string readBack(FILE *out) {
+  std::fflush(out);
+  std::rewind(out);
+  std::string text;
+  for (int c; (c = std::fgetc(out)) != EOF;)
+    text += char(c);
+  return text;
+}
+} // namespace
+
+// Training on the GPU starts before compiling ends: its progress line takes
+// the terminal, so the compile line is cleared once and not drawn again (a
+// log goes on with its lines: ALogGetsALinePerInterval...).
+TEST(CompileProgress, TrainingTakesOverTheTerminalWhileCompilingGoesOn) {
+  FILE *out = std::tmpfile();
+  ASSERT_NE(out, nullptr);
+  {
+    CompileProgress progress(Progress::Mode::Terminal, "s", 3, out);
+    // Past the terminal's redraw interval (0.1 s), so the line is drawn.
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    progress.programReady(0);
+    EXPECT_EQ(progress.handOverTerminal(), 1u);
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    progress.programReady(0);
+    progress.programReady(0);
+    progress.finish();
+  }
+  EXPECT_EQ(readBack(out), "\r\033[K[s] compiled 1/3 programs, 0s elapsed, ETA 0s\r\033[K");
+  std::fclose(out);
 }

@@ -172,6 +172,50 @@ TEST_F(GpuRuntimeFake, TheFirstErrorIsKeptAndStopsTheCallsAfterIt) {
   EXPECT_EQ(runtime->takeError(), "mgpuMemAlloc: host-shared (managed) memory is not supported");
 }
 
+// Regression (a group's kernels in one module): the host code looked its
+// module up by the image at every launch, copying and comparing megabytes.
+// Through a slot, the image is read at the first launch only, and again
+// only on another runtime, whose modules are its own.
+TEST_F(GpuRuntimeFake, AModuleSlotReadsItsImageOncePerRuntime) {
+  char image[] = ".visible .entry a(\n.visible .entry b(\n";
+  SweepGpuModuleSlot slot{0, nullptr};
+  SweepCuModule first = sweepGpuModuleOnce(&slot, image, 0);
+  ASSERT_NE(first, nullptr) << runtime->takeError();
+  EXPECT_EQ(slot.module, first);
+  EXPECT_EQ(slot.runtime, runtime->openNumber());
+  for (int launch = 0; launch < 5; ++launch)
+    EXPECT_EQ(sweepGpuModuleOnce(&slot, image, 0), first);
+  EXPECT_EQ(runtime->moduleLookups(), 1u);
+  EXPECT_EQ(live("modules"), 1);
+  EXPECT_NE(mgpuModuleGetFunction(first, "b"), nullptr);
+
+  // Another slot (another program's code) with the same image: looked up
+  // once, and the same module.
+  SweepGpuModuleSlot other{0, nullptr};
+  EXPECT_EQ(sweepGpuModuleOnce(&other, image, sizeof image), first);
+  EXPECT_EQ(runtime->moduleLookups(), 2u);
+  EXPECT_EQ(live("modules"), 1);
+
+  // A new runtime: the slot's module was unloaded with the old one.
+  std::string why;
+  runtime = GpuRuntime::open(SWEEP_FAKE_CUDA, 0, why);
+  ASSERT_NE(runtime, nullptr) << why;
+  EXPECT_NE(slot.runtime, runtime->openNumber());
+  ASSERT_NE(sweepGpuModuleOnce(&slot, image, 0), nullptr);
+  EXPECT_EQ(runtime->moduleLookups(), 1u);
+  EXPECT_EQ(slot.runtime, runtime->openNumber());
+  EXPECT_EQ(live("modules"), 1);
+
+  // An image the driver rejects: no module, the error kept, the slot unset.
+  SweepGpuModuleSlot rejected{0, nullptr};
+  fail("cuModuleLoadData", 218);
+  char bad[] = ".visible .entry c(\n";
+  EXPECT_EQ(sweepGpuModuleOnce(&rejected, bad, 0), nullptr);
+  EXPECT_EQ(rejected.runtime, 0u);
+  EXPECT_EQ(runtime->takeError(),
+            "cuModuleLoadData: CUDA_ERROR_INVALID_PTX (a PTX JIT compilation failed)");
+}
+
 // A CUDA context is current per thread; the trainer and the compiler call in
 // from threads other than the one that opened the runtime. (The stand-in
 // driver refuses, as the real one, calls on a thread without a context.)
