@@ -92,19 +92,22 @@ Command: `{command}` (one run of spirals, a model of `repeat P {{ x = relu(dense
 """ + "\n".join(rows) + f"""
 
 Compile time grows faster than the depth: as layers^{fitted:.2f}, fitted over all rows (1
-would be linear; the exponent between neighbouring rows is noisier). One-shot
-bufferization's conflict analysis in MLIR and LLVM's instruction selection on the
-step's basic blocks, which hold every layer's kernel calls, are both superlinear in the
-size of the one function a group's step compiles to (profiled with perf at 201 layers:
-92% of `sweepc run`'s time in libLLVM, mostly `SelectionDAG` combining and scheduling,
-and of `-emit=llvm` mostly one-shot bufferization's analysis; at 1001 layers, measured
-once by hand with the machine busy, `-emit=llvm` alone took 3.5 minutes and LLVM's
-`opt -O2` 3 minutes more). That is why the language allows at
-most 512 layers (docs/language.md): a model of 100,000, the earlier limit, would have
-compiled for days by this curve (an extrapolation; 60,001 layers had not finished compiling
-after 15 minutes). Splitting the step into one function per layer would make it linear;
-not done yet.
-
+would be linear; the exponent between neighbouring rows is noisier), but 3.4 to 8 times
+less than before the group's entry points were folded (the same command on 2026-11-28: 3.6,
+25.7, 48.8, 178.6 and 299.8 s for these depths). Two things made a deep model's compile
+time superlinear in LLVM, both found with `llc -time-passes` and `opt -time-passes` on
+the group's IR (codegen/cpu/FoldEntryPoints.h, OptimizeModule.h):
+- A group's step takes every buffer as a memref, passed as its descriptor's fields:
+  3,302 arguments at 101 layers. Its C interface and mlir::ExecutionEngine's packed
+  wrapper each called it with all of them, and instruction selection of such a call is
+  superlinear in its arguments: 13.7 of `llc -O2`'s 17.1 s at 101 layers. The step is now
+  inlined into its C interface, and the packed wrapper sweepc never calls is deleted.
+- LLVM's CalledValuePropagation pass, which annotates indirect calls (a group's code
+  makes none): 17 of `opt -O2`'s 31 s at 511 layers. It is skipped.
+What is left grows mostly in one-shot bufferization's conflict analysis (MLIR, about 30 s
+of a 511-layer compile for `-emit=llvm` alone) and in the SLP vectorizer's spill-cost
+walk over the step's long basic blocks (4 of `opt`'s 14 s at 511 layers), measured by
+hand with perf and `opt`. The language allows at most 512 layers (docs/language.md).
 """
     if not args.no_doc:
         write_section("compile-depth", text)

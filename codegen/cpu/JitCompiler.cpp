@@ -2,6 +2,8 @@
 
 #include "codegen/cpu/JitCompiler.h"
 
+#include "codegen/cpu/OptimizeModule.h"
+
 #include "codegen/cpu/ObjectLoader.h"
 #include "lib/Conversion/Passes.h"
 #include "lib/Pipelines/GroupPipeline.h"
@@ -11,7 +13,6 @@
 #include "runtime/kernels/DenseKernels.h"
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
-#include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
@@ -97,7 +98,8 @@ llvm::orc::SymbolMap groupRuntimeSymbols(llvm::orc::MangleAndInterner interner) 
 /// turns it into machine code (compile()'s -O2 and codegen level are part of
 /// kObjectFormat; change it when they change).
 std::string objectKey(mlir::ModuleOp module) {
-  static constexpr llvm::StringLiteral kObjectFormat = "sweepc cpu object 1: O2 codegen-default";
+  static constexpr llvm::StringLiteral kObjectFormat =
+      "sweepc cpu object 2: O2 codegen-default, entry points folded, no called-value-propagation";
   std::string text;
   llvm::raw_string_ostream os(text);
   module.print(os);
@@ -160,9 +162,9 @@ std::unique_ptr<CompiledGroup> CompiledGroup::compile(const GroupSpec &group, in
   mlir::ExecutionEngineOptions options;
   // -O2: the heavy products run in runtime/kernels, and -O3 doubled the
   // compile time of a group for no measurable gain on the remaining loops.
-  auto optimize = mlir::makeOptimizingTransformer(2, 0, machine->get());
+  llvm::TargetMachine *target = machine->get();
   auto transformer = [&](llvm::Module *llvmModule) -> llvm::Error {
-    if (llvm::Error error = optimize(llvmModule))
+    if (llvm::Error error = optimizeGroupModule(*llvmModule, target))
       return error;
     if (irPath) {
       std::error_code code;

@@ -2,7 +2,8 @@
 
 #include "codegen/cpu/ObjectEmitter.h"
 
-#include "mlir/ExecutionEngine/OptUtils.h"
+#include "codegen/cpu/OptimizeModule.h"
+
 #include "mlir/Target/LLVMIR/Export.h"
 
 #include "llvm/IR/LegacyPassManager.h"
@@ -50,6 +51,7 @@ bool sweep::emitObjectFile(mlir::ModuleOp module, const std::string &path, const
   }
   if (editIR)
     editIR(*llvmModule);
+
   if (!entryPrefix.empty())
     prefixEntryPoints(*llvmModule, entryPrefix);
   std::string triple = llvm::sys::getDefaultTargetTriple();
@@ -61,8 +63,7 @@ bool sweep::emitObjectFile(mlir::ModuleOp module, const std::string &path, const
       target->createTargetMachine(triple, cpuName, "", llvm::TargetOptions(), llvm::Reloc::PIC_));
   llvmModule->setTargetTriple(triple);
   llvmModule->setDataLayout(machine->createDataLayout());
-  auto optimize = mlir::makeOptimizingTransformer(2, 0, machine.get());
-  if (llvm::Error failure = optimize(llvmModule.get())) {
+  if (llvm::Error failure = optimizeGroupModule(*llvmModule, machine.get())) {
     error = llvm::toString(std::move(failure));
     return false;
   }

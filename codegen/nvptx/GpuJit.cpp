@@ -4,6 +4,7 @@
 
 #include "codegen/cpu/JitCompiler.h"
 #include "codegen/cpu/ObjectLoader.h"
+#include "codegen/cpu/OptimizeModule.h"
 #include "codegen/cpu/StaticCosts.h"
 #include "codegen/nvptx/LoadModulesOnce.h"
 #include "lib/Pipelines/GroupPipeline.h"
@@ -12,7 +13,6 @@
 #include "runtime/cuda/GpuRuntime.h"
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
-#include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
 
@@ -56,7 +56,8 @@ std::string fileIdentity(const std::string &path) {
 /// NVVM -O3 and host -O2 are part of kObjectFormat).
 std::string gpuObjectKey(mlir::ModuleOp module, const GpuTarget &target) {
   static constexpr llvm::StringLiteral kObjectFormat =
-      "sweepc gpu object 2: nvvm O3, host O2 codegen-default, modules loaded once";
+      "sweepc gpu object 3: nvvm O3, host O2 codegen-default, modules loaded once, "
+      "entry points folded, no called-value-propagation";
   std::string text;
   llvm::raw_string_ostream os(text);
   module.print(os);
@@ -114,10 +115,9 @@ std::unique_ptr<GpuCompiledGroup> GpuCompiledGroup::compile(const GroupSpec &gro
     }
     // The host code only allocates, copies and launches: -O2 is plenty.
     mlir::ExecutionEngineOptions options;
-    auto optimize = mlir::makeOptimizingTransformer(2, 0, nullptr);
-    options.transformer = [optimize](llvm::Module *host) -> llvm::Error {
+    options.transformer = [](llvm::Module *host) -> llvm::Error {
       loadGpuModulesOnce(*host);
-      return optimize(host);
+      return optimizeGroupModule(*host, nullptr);
     };
     options.enableObjectDump = cache != nullptr;
     auto engine = mlir::ExecutionEngine::create(*module, options);
