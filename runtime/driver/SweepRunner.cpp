@@ -291,6 +291,7 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
   for (size_t d = 0; d < job.datasets.size(); ++d) {
     std::string problem;
     if (!loadDataset(job.datasets[d], datasets[d], problem)) {
+      stopCompiling = true; // No program is needed: say so now, not after compiling.
       compiling.join();
       compileProgress.finish();
       report.error("sweep '" + job.name + "': " + problem);
