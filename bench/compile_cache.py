@@ -29,9 +29,8 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from perfdoc import ROOT, write_section  # noqa: E402
+from perfdoc import fake_cuda_driver, spirals_sweep, write_section  # noqa: E402
 
-SOURCE = os.path.join(ROOT, "examples", "spirals_depth_width.sweep")
 
 
 def run(sweepc, sweep, results, cache, gpu_driver=None):
@@ -61,14 +60,9 @@ def main():
     parser.add_argument("--no-doc", action="store_true", help="print only")
     args = parser.parse_args()
     sweepc = os.path.join(args.build, "bin", "sweepc")
-    driver = os.path.abspath(os.path.join(args.build, "test", "unittests",
-                                          "libsweep-fake-cuda.so"))
+    driver = fake_cuda_driver(args.build)
     gpu_repeats = args.gpu_repeats if os.path.exists(driver) else 0
-    with open(SOURCE) as f:
-        text = f.read()
-    if "epochs 200" not in text:
-        sys.exit("compile_cache: examples/spirals_depth_width.sweep no longer says 'epochs 200'")
-    text = text.replace("epochs 200", f"epochs {args.epochs}")
+    text = spirals_sweep(args.epochs, "compile_cache")
     samples = {("CPU", "off"): [], ("CPU", "cold"): [], ("CPU", "warm"): []}
     if gpu_repeats:
         samples.update({("GPU", "cold"): [], ("GPU", "warm"): []})

@@ -23,9 +23,8 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from perfdoc import ROOT, write_section  # noqa: E402
+from perfdoc import fake_cuda_driver, spirals_sweep, write_section  # noqa: E402
 
-SOURCE = os.path.join(ROOT, "examples", "spirals_depth_width.sweep")
 LAYOUTS = ("kernel", "group")
 
 
@@ -47,8 +46,7 @@ def main():
     parser.add_argument("--no-doc", action="store_true", help="print only")
     args = parser.parse_args()
     sweepc = os.path.join(args.build, "bin", "sweepc")
-    driver = os.path.abspath(os.path.join(args.build, "test", "unittests",
-                                          "libsweep-fake-cuda.so"))
+    driver = fake_cuda_driver(args.build)
     toolkit = "/usr/local/cuda"
     for needed in (driver, toolkit + "/bin/ptxas", toolkit + "/nvvm/libdevice/libdevice.10.bc"):
         if not os.path.exists(needed):
@@ -56,11 +54,7 @@ def main():
             print(f"gpu_compile: skipped, {needed} is missing (the stand-in driver is built "
                   "with the tests; ptxas and libdevice come with the CUDA toolkit)")
             return
-    with open(SOURCE) as f:
-        text = f.read()
-    if "epochs 200" not in text:
-        sys.exit("gpu_compile: examples/spirals_depth_width.sweep no longer says 'epochs 200'")
-    text = text.replace("epochs 200", f"epochs {args.epochs}")
+    text = spirals_sweep(args.epochs, "gpu_compile")
     samples = {layout: [] for layout in LAYOUTS}
     with tempfile.TemporaryDirectory() as work:
         sweep = os.path.join(work, "spirals.sweep")

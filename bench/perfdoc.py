@@ -26,3 +26,20 @@ def write_section(name, text, before="fuzzing"):
     _, tail = rest.split(end)
     with open(PATH, "w") as f:
         f.write(head + begin + "\n" + text + end + tail)
+
+
+def fake_cuda_driver(build):
+    """The tests' stand-in libcuda (test/unittests/runtime/FakeCuda.cpp): it runs no kernel,
+    so a sweep "on the GPU" through it measures compiling for the GPU on any machine."""
+    return os.path.abspath(os.path.join(build, "test", "unittests", "libsweep-fake-cuda.so"))
+
+
+def spirals_sweep(epochs, script):
+    """examples/spirals_depth_width.sweep (42 groups) cut to `epochs` epochs, so that
+    compiling is a large part of the run; `script` names the caller in an error."""
+    with open(os.path.join(ROOT, "examples", "spirals_depth_width.sweep")) as f:
+        text = f.read()
+    if "epochs 200" not in text:
+        raise SystemExit(f"{script}: examples/spirals_depth_width.sweep no longer says "
+                         "'epochs 200'")
+    return text.replace("epochs 200", f"epochs {epochs}")
