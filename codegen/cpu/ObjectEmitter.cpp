@@ -2,6 +2,7 @@
 
 #include "codegen/cpu/ObjectEmitter.h"
 
+#include "codegen/cpu/FoldEntryPoints.h"
 #include "codegen/cpu/OptimizeModule.h"
 
 #include "mlir/Target/LLVMIR/Export.h"
@@ -51,7 +52,8 @@ bool sweep::emitObjectFile(mlir::ModuleOp module, const std::string &path, const
   }
   if (editIR)
     editIR(*llvmModule);
-
+  // Before the entry points are renamed: folding finds them by their names.
+  foldEntryPointsIntoCInterfaces(*llvmModule);
   if (!entryPrefix.empty())
     prefixEntryPoints(*llvmModule, entryPrefix);
   std::string triple = llvm::sys::getDefaultTargetTriple();

@@ -9,9 +9,9 @@
 #include "codegen/nvptx/LoadModulesOnce.h"
 #include "lib/Pipelines/GroupPipeline.h"
 #include "lib/Registration/Registration.h"
-#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "runtime/cuda/GpuRuntime.h"
 
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"

@@ -238,8 +238,9 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
     return 1;
 
   // The groups compile while the data loads (compiling needs only the job).
-  // Both fail before any results file exists; a data error is reported first.
-  // On the GPU training starts once the data is loaded, compiling going on
+  // A data error stops compiling and is reported at once. On the CPU a
+  // compile error is reported before any results file exists; on the GPU
+  // training starts once the data is loaded, compiling going on
   // beside it: compiling is the CPU's work and training the GPU's, and a
   // chunk whose program is not ready waits for it (CodeCache). On the CPU
   // both would share the same cores (and the CPU's meter), so training
