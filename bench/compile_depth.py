@@ -104,10 +104,10 @@ the group's IR (codegen/cpu/FoldEntryPoints.h, OptimizeModule.h):
   inlined into its C interface, and the packed wrapper sweepc never calls is deleted.
 - LLVM's CalledValuePropagation pass, which annotates indirect calls (a group's code
   makes none): 17 of `opt -O2`'s 31 s at 511 layers. It is skipped.
-What is left grows mostly in one-shot bufferization's conflict analysis (MLIR, about 30 s
-of a 511-layer compile for `-emit=llvm` alone) and in the SLP vectorizer's spill-cost
-walk over the step's long basic blocks (4 of `opt`'s 14 s at 511 layers), measured by
-hand with perf and `opt`. The language allows at most 512 layers (docs/language.md).
+What is left grows mostly in one-shot bufferization's conflict analysis (26.7 of the MLIR
+pipeline's 30 s at 511 layers: `sweepc -emit=train` then `sweep-opt --sweep-cpu-pipeline
+--mlir-timing`) and in the SLP vectorizer's spill-cost walk over the step's long basic
+blocks (4 of `opt`'s 14 s at 511 layers), measured by hand with perf and `opt`. The language allows at most 512 layers (docs/language.md).
 """
     if not args.no_doc:
         write_section("compile-depth", text)
