@@ -107,7 +107,14 @@ the group's IR (codegen/cpu/FoldEntryPoints.h, OptimizeModule.h):
 What is left grows mostly in one-shot bufferization's conflict analysis (26.7 of the MLIR
 pipeline's 30 s at 511 layers: `sweepc -emit=train` then `sweep-opt --sweep-cpu-pipeline
 --mlir-timing`) and in the SLP vectorizer's spill-cost walk over the step's long basic
-blocks (4 of `opt`'s 14 s at 511 layers), measured by hand with perf and `opt`. The language allows at most 512 layers (docs/language.md).
+blocks (4 of `opt`'s 14 s at 511 layers), measured by hand with perf and `opt`. The
+analysis is slow because CSE merges every `tensor.empty` of a shape into one, the
+destination of 767 ops in the 511-layer step, and it checks each write against the reads
+of that whole alias set. Giving each destination its own `tensor.empty` again was tried
+and not kept: the MLIR pipeline fell from 30 to 5.9 s, but bufferization then reused
+fewer buffers (1,042 allocations in the step instead of 785), and LLVM took longer on
+the larger code (`llc -O2` 17 to 29 s, `opt -O2` 11 to 18 s), so the whole compile was
+no faster and the step allocated more. The language allows at most 512 layers (docs/language.md).
 """
     if not args.no_doc:
         write_section("compile-depth", text)

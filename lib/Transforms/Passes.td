@@ -89,22 +89,6 @@ def TileProductsInSharedMemory : Pass<"tile-products-in-shared-memory", "mlir::M
                            "mlir::memref::MemRefDialect", "mlir::gpu::GPUDialect"];
 }
 
-def SplitSharedEmpties : Pass<"split-shared-empties", "mlir::ModuleOp"> {
-  let summary = "Give each destination of a tensor.empty its own tensor.empty";
-  let description = [{
-    CSE merges every `tensor.empty` of one shape into one, and in a deep
-    model of equal widths hundreds of ops take that one as their destination
-    (767 in the step of a 511-layer model). Their results then share one
-    alias set, and one-shot bufferization's conflict analysis, which checks
-    each write against the reads of its aliases, grows with the square of it.
-    Here each destination (DPS init) use of a `tensor.empty` by an op in the
-    same block but the first gets a clone right before that op. Nothing is
-    computed: an empty tensor has no contents, and the buffers are the ones
-    bufferization would allocate anyway. Run after CSE, before bufferization.
-  }];
-  let dependentDialects = ["mlir::tensor::TensorDialect"];
-}
-
 def SplitSharedFills : Pass<"split-shared-fills", "mlir::ModuleOp"> {
   let summary = "Give each destination of a tensor fill its own fill, right before its user";
   let description = [{
