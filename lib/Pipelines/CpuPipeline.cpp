@@ -11,6 +11,7 @@
 #include "lib/Conversion/Passes.h"
 #include "lib/Pipelines/GpuPipeline.h"
 #include "lib/Pipelines/TrainToBuffers.h"
+#include "lib/Transforms/Passes.h"
 
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
@@ -43,6 +44,9 @@ void sweep::buildCpuPipeline(OpPassManager &pm, CpuStage until, bool energyProbe
     // Generics that name a library_call (the dense products) become calls to
     // the runtime's register-blocked kernels; the rest become loops.
     pm.addPass(createConvertLinalgToKernelCalls());
+    // Once the fusions have judged aliasing by buffer: temporaries that
+    // never meet share one (Passes.td).
+    pm.addPass(createReuseDeadBuffers());
     pm.addPass(createConvertLinalgToLoopsPass());
   } else {
     // The GPU's nests and tiles; convert-scf-to-cf runs each scf.parallel in

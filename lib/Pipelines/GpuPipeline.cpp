@@ -109,6 +109,10 @@ void sweep::addGpuLoopNestPasses(OpPassManager &pm, ProductTiles tiles) {
     tileOptions.hostEmulation = tiles == ProductTiles::HostEmulation;
     pm.addPass(createTileProductsInSharedMemory(tileOptions));
   }
+  // Once the product tiles have judged aliasing by buffer, and while the
+  // elementwise ops are still generics that may write in place: temporaries
+  // that never meet share one buffer (Passes.td).
+  pm.addPass(createReuseDeadBuffers());
   // Every output element its own thread; the reductions inside, accumulating
   // in a register.
   pm.addPass(createParallelDimsOutermost());

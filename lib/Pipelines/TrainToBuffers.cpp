@@ -31,8 +31,11 @@ void sweep::addLinalgPasses(OpPassManager &pm, bool energyProbes) {
   pm.addPass(createConvertElementwiseToLinalgPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
-  // CSE's one zero fill for all input gradients, one per gradient again.
+  // CSE's one zero fill for all input gradients, one per gradient again;
+  // and its one empty tensor for all destinations of a shape (a quadratic
+  // bufferization analysis otherwise).
   pm.addPass(createSplitSharedFills());
+  pm.addPass(createSplitSharedEmpties());
 }
 
 void sweep::addBufferizationPasses(OpPassManager &pm) {

@@ -89,6 +89,48 @@ def TileProductsInSharedMemory : Pass<"tile-products-in-shared-memory", "mlir::M
                            "mlir::memref::MemRefDialect", "mlir::gpu::GPUDialect"];
 }
 
+def SplitSharedEmpties : Pass<"split-shared-empties", "mlir::ModuleOp"> {
+  let summary = "Give each destination of a tensor.empty its own tensor.empty";
+  let description = [{
+    CSE merges every `tensor.empty` of one shape into one, and in a deep
+    model of equal widths hundreds of ops take that one as their destination
+    (767 in the step of a 511-layer model). Their results then share one
+    alias set, and one-shot bufferization's conflict analysis, which checks
+    each write against the reads of its aliases, grows with the square of it.
+    Here each destination (DPS init) use of a `tensor.empty` by an op in the
+    same block but the first gets a clone, placed where the original is (a
+    buffer created between a product and its epilogue would keep the GPU's
+    tiles from absorbing the epilogue). Nothing is
+    computed: an empty tensor has no contents, and the buffers are the ones
+    bufferization would allocate anyway. Run after CSE, before bufferization.
+  }];
+  let dependentDialects = ["mlir::tensor::TensorDialect"];
+}
+
+def ReuseDeadBuffers : Pass<"reuse-dead-buffers", "mlir::ModuleOp"> {
+  let summary = "Give an allocation the buffer of a value of its type that is no longer used";
+  let description = [{
+    Bufferization gives each tensor.empty its own memref.alloc, and the
+    deallocation pipeline frees every buffer at the end of its block, so
+    without this pass a training step would hold all of its temporaries at
+    once. For the allocations in the top-level block of each function, the
+    lifetime runs from the first to the last top-level op that uses the
+    buffer or a view of it (through ViewLikeOpInterface). In the order
+    lifetimes start, an allocation takes the buffer of one of the same type,
+    sizes and alignment whose lifetime has ended (the one freed last), and
+    the earlier of their two deallocs is erased: a linear scan, as a
+    register allocator's. A buffer is
+    left alone when it may be reached where its uses cannot be seen:
+    returned, yielded, the result of an op that is not a view of it, turned
+    into a pointer, or freed other than by one memref.dealloc of the
+    allocation in the same block. A new value never shares a buffer with one
+    that is still live, so no op sees two of its operands become one buffer.
+    Run after the passes that judge aliasing by buffer (kernel-call and
+    product-tile fusion), which would otherwise see one buffer where there
+    are several values.
+  }];
+}
+
 def SplitSharedFills : Pass<"split-shared-fills", "mlir::ModuleOp"> {
   let summary = "Give each destination of a tensor fill its own fill, right before its user";
   let description = [{

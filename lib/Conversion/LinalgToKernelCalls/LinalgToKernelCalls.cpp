@@ -300,11 +300,13 @@ bool definedBefore(Value value, Operation *op) {
 /// reads G: one call of a kernel that hands each finished block of the
 /// gradient to the step (runtime/kernels/OptimizerStep.h), so G is never
 /// written or read back. Nothing in between may touch G. The call goes at
+/// the product when nothing in between writes the step's inputs or touches
+/// its outputs, and its operands exist there (the step moves up), else at
 /// the step when nothing in between writes the product's inputs (the
-/// product moves down), else at the product when nothing in between writes
-/// the step's inputs or touches its outputs, and its operands exist there
-/// (the step moves up: a hidden layer's backward overwrites the product's
-/// input x with the next gradient in place before the step). The step's
+/// product moves down). Up first: the product's inputs, a layer's input x
+/// and output gradient dy, are then last read where they were just
+/// computed, and their buffers are free for the rest of the backward pass
+/// (reuse-dead-buffers) instead of held until the steps at its end. The step's
 /// outputs are written while the product still reads its inputs, so they
 /// must not alias them; an output may be the very buffer of the input it
 /// replaces (element by element), of no other operand.
@@ -327,19 +329,16 @@ std::optional<Fusion> matchUpdate(linalg::GenericOp product) {
   }
   if (!update || !update.hasPureBufferSemantics())
     return std::nullopt;
-  if (!down) {
-    for (Value operand : update->getOperands())
-      if (!definedBefore(operand, product))
-        return std::nullopt;
-    for (Operation *op : between) {
-      for (Value input : update.getDpsInputs())
-        if (mayWrite(op, root(input)))
-          return std::nullopt;
-      for (Value output : update.getDpsInits())
-        if (usesBuffer(op, root(output)))
-          return std::nullopt;
-    }
-  }
+  bool up = llvm::all_of(update->getOperands(),
+                         [&](Value operand) { return definedBefore(operand, product); }) &&
+            llvm::none_of(between, [&](Operation *op) {
+              return llvm::any_of(update.getDpsInputs(),
+                                  [&](Value input) { return mayWrite(op, root(input)); }) ||
+                     llvm::any_of(update.getDpsInits(),
+                                  [&](Value output) { return usesBuffer(op, root(output)); });
+            });
+  if (!up && !down)
+    return std::nullopt;
   auto rule = update->getAttrOfType<StringAttr>(sweep::kUpdateAttr);
   std::optional<std::pair<unsigned, unsigned>> arity =
       rule ? updateArity(rule.getValue()) : std::nullopt;
@@ -374,10 +373,10 @@ std::optional<Fusion> matchUpdate(linalg::GenericOp product) {
   llvm::append_range(fusion.operands, ArrayRef<Value>(inputs).drop_front(2));
   llvm::append_range(fusion.operands, outputs);
   // The call goes where the last replaced op was.
-  if (down)
-    fusion.replaced = {fill, product, update};
-  else
+  if (up)
     fusion.replaced = {fill, update, product};
+  else
+    fusion.replaced = {fill, product, update};
   if (!overwritten)
     fusion.unwritten = g;
   return fusion;

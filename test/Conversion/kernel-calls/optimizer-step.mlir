@@ -1,10 +1,10 @@
 // convert-linalg-to-kernel-calls fuses a weight gradient with the optimizer's
 // step that reads it (one call, the gradient never stored) when nothing in
-// between touches the gradient, nothing in between writes the product's
-// inputs (the call goes at the step) or else nothing in between writes the
-// step's inputs or touches its outputs (the call goes at the product),
-// nothing reads the gradient afterwards, and the step's outputs alias none of
-// the inputs (but the one each replaces).
+// between touches the gradient, nothing in between writes the step's inputs
+// or touches its outputs (the call goes at the product, so that the product's
+// inputs are dead sooner) or else nothing in between writes the product's
+// inputs (the call goes at the step), nothing reads the gradient afterwards,
+// and the step's outputs alias none of the inputs (but the one each replaces).
 // RUN: sweep-opt %s -convert-linalg-to-kernel-calls -allow-unregistered-dialect | FileCheck %s
 
 #x = affine_map<(d0, d1, d2, d3) -> (d1, d2)>
@@ -16,12 +16,11 @@
 #bias = affine_map<(d0, d1, d2) -> (d0, d2)>
 
 // The gradient is computed into the new parameter's buffer (as one-shot
-// bufferization does), the bias gradient and a probe sit in between.
+// bufferization does), the bias gradient and a probe sit in between, and
+// touch none of the step's operands: the call goes at the product.
 // CHECK-LABEL: func.func @sgd
 // CHECK-SAME: (%[[X:[^:]*]]: memref<?x4xf32>, %[[DY:[^:]*]]: memref<2x?x8xf32>, %[[W:[^:]*]]: memref<2x4x8xf32>, %[[BUF:[^:]*]]: memref<2x4x8xf32>, %[[LR:[^:]*]]: memref<2xf32>, %[[MU:[^:]*]]: memref<2xf32>, %[[WD:[^:]*]]: memref<2xf32>, %[[NEST:[^:]*]]: memref<2xf32>, %[[NEWW:[^:]*]]: memref<2x4x8xf32>, %[[NEWBUF:[^:]*]]: memref<2x4x8xf32>, %[[DB:[^:]*]]: memref<2x8xf32>)
 // CHECK-NOT: linalg.fill
-// CHECK: linalg.generic
-// CHECK: call @probe
 // CHECK: %[[C0:.*]] = memref.cast %[[X]]
 // CHECK: %[[C1:.*]] = memref.cast %[[DY]]
 // CHECK: %[[C2:.*]] = memref.cast %[[W]]
@@ -33,6 +32,9 @@
 // CHECK: %[[C8:.*]] = memref.cast %[[NEWW]]
 // CHECK: %[[C9:.*]] = memref.cast %[[NEWBUF]]
 // CHECK: call @sweep_dense_grad_weight_wide_sgd(%[[C0]], %[[C1]], %[[C2]], %[[C3]], %[[C4]], %[[C5]], %[[C6]], %[[C7]], %[[C8]], %[[C9]])
+// CHECK-NEXT: linalg.generic
+// CHECK-NOT: sweep.update
+// CHECK: call @probe
 // CHECK-NOT: linalg.generic
 // CHECK: return
 func.func @sgd(%x: memref<?x4xf32>, %dy: memref<2x?x8xf32>, %w: memref<2x4x8xf32>,
@@ -117,6 +119,15 @@ func.func @adamw(%x: memref<2x?x4xf32>, %dy: memref<2x?x8xf32>, %w: memref<2x4x8
 // CHECK-NEXT: "test.write"
 // CHECK-NOT: linalg.generic
 // CHECK: return
+// An op in between that uses the step's output (the new state's buffer) but
+// writes neither x nor dy: the product moves down to the step instead.
+// CHECK-LABEL: func.func @moved_down
+// CHECK-NOT: linalg.fill
+// CHECK: "test.read"
+// CHECK-NEXT: memref.cast
+// CHECK: call @sweep_dense_grad_weight_per_run_sgd(
+// CHECK-NOT: linalg.generic
+// CHECK: return
 // And not when an op in between also reads the new parameter's buffer.
 // CHECK-LABEL: func.func @not_moved_up
 // CHECK: call @sweep_dense_grad_weight_per_run_from_zero(
@@ -136,6 +147,31 @@ func.func @moved_up(%x: memref<2x?x4xf32>, %dy: memref<2x?x8xf32>, %w: memref<2x
     linalg.yield %s : f32
   }
   "test.write"(%x) : (memref<2x?x4xf32>) -> ()
+  linalg.generic {indexing_maps = [#id3, #id3, #id3, #run, #run, #run, #run, #id3, #id3],
+                  iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%w, %neww, %buf, %h, %h, %h, %h : memref<2x4x8xf32>, memref<2x4x8xf32>,
+          memref<2x4x8xf32>, memref<2xf32>, memref<2xf32>, memref<2xf32>, memref<2xf32>)
+      outs(%neww, %newbuf : memref<2x4x8xf32>, memref<2x4x8xf32>) attrs = {sweep.update = "sgd"} {
+  ^bb0(%p: f32, %gr: f32, %b: f32, %l: f32, %m: f32, %d: f32, %n: f32, %o1: f32, %o2: f32):
+    linalg.yield %p, %b : f32, f32
+  }
+  return
+}
+
+func.func @moved_down(%x: memref<2x?x4xf32>, %dy: memref<2x?x8xf32>, %w: memref<2x4x8xf32>,
+                      %buf: memref<2x4x8xf32>, %h: memref<2xf32>, %neww: memref<2x4x8xf32>,
+                      %newbuf: memref<2x4x8xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%neww : memref<2x4x8xf32>)
+  linalg.generic {indexing_maps = [#xr, #y, #w],
+                  iterator_types = ["parallel", "reduction", "parallel", "parallel"],
+                  library_call = "sweep_dense_grad_weight_per_run"}
+      ins(%x, %dy : memref<2x?x4xf32>, memref<2x?x8xf32>) outs(%neww : memref<2x4x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %s = math.fma %a, %b, %o : f32
+    linalg.yield %s : f32
+  }
+  "test.read"(%newbuf) : (memref<2x4x8xf32>) -> ()
   linalg.generic {indexing_maps = [#id3, #id3, #id3, #run, #run, #run, #run, #id3, #id3],
                   iterator_types = ["parallel", "parallel", "parallel"]}
       ins(%w, %neww, %buf, %h, %h, %h, %h : memref<2x4x8xf32>, memref<2x4x8xf32>,
