@@ -37,6 +37,8 @@ struct Lifetime {
   memref::AllocOp alloc;
   memref::DeallocOp dealloc;
   unsigned start = 0, end = 0;
+  /// The first top-level op that touches the buffer, views included.
+  unsigned firstTouch = 0;
 };
 
 bool isScalar(Type type) { return type.isIntOrIndexOrFloat(); }
@@ -52,7 +54,7 @@ std::optional<Lifetime> lifetimeOf(memref::AllocOp alloc, Block &block,
   // From the first use, not the allocation: buffers are often allocated
   // together, well before they are needed (split-shared-empties puts them
   // where the shared empty tensor was).
-  life.start = unsigned(block.getOperations().size());
+  life.start = life.firstTouch = unsigned(block.getOperations().size());
   life.end = position.lookup(alloc);
   SmallVector<Value> aliases{alloc.getResult()};
   for (size_t next = 0; next < aliases.size(); ++next) {
@@ -71,6 +73,8 @@ std::optional<Lifetime> lifetimeOf(memref::AllocOp alloc, Block &block,
         for (Value result : user->getResults())
           if (isa<BaseMemRefType>(result.getType()))
             aliases.push_back(result);
+        if (Operation *topLevel = block.findAncestorOpInBlock(*user))
+          life.firstTouch = std::min(life.firstTouch, position.lookup(topLevel));
         continue;
       }
       if (user->hasTrait<OpTrait::IsTerminator>() ||
@@ -82,6 +86,7 @@ std::optional<Lifetime> lifetimeOf(memref::AllocOp alloc, Block &block,
       if (!topLevel)
         return std::nullopt;
       life.start = std::min(life.start, position.lookup(topLevel));
+      life.firstTouch = std::min(life.firstTouch, position.lookup(topLevel));
       life.end = std::max(life.end, position.lookup(topLevel));
     }
   }
@@ -206,6 +211,15 @@ void reuseInBlock(Block &block) {
     life.alloc->erase();
     reused->end = life.end;
   }
+
+  // Each buffer allocated where it is first touched, not where its empty
+  // tensor was (the top of the step, after split-shared-empties): hundreds
+  // of pointers live across a whole step cost LLVM's register allocator
+  // and SLP vectorizer time, a 201-layer model's compile 10% more. The
+  // sizes it takes are defined before its old place, so before the new one.
+  for (Lifetime &buffer : kept)
+    if (buffer.firstTouch < ops.size() && buffer.firstTouch > position.lookup(buffer.alloc))
+      buffer.alloc->moveBefore(ops[buffer.firstTouch]);
 }
 
 struct ReuseDeadBuffersPass : public sweep::impl::ReuseDeadBuffersBase<ReuseDeadBuffersPass> {
