@@ -78,10 +78,9 @@ std::optional<Lifetime> lifetimeOf(memref::AllocOp alloc, Block &block,
         continue;
       }
       if (user->hasTrait<OpTrait::IsTerminator>() ||
-                 isa<memref::ExtractAlignedPointerAsIndexOp>(user) ||
-                 !llvm::all_of(user->getResultTypes(), isScalar)) {
+          isa<memref::ExtractAlignedPointerAsIndexOp>(user) ||
+          !llvm::all_of(user->getResultTypes(), isScalar))
         return std::nullopt;
-      }
       Operation *topLevel = block.findAncestorOpInBlock(*user);
       if (!topLevel)
         return std::nullopt;
