@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lib/Transforms/Passes.h"
+#include "lib/Transforms/ProductFusion.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -95,13 +96,6 @@ std::optional<Lifetime> lifetimeOf(memref::AllocOp alloc, Block &block,
   return life;
 }
 
-/// The buffer `value` views: through every view op.
-Value viewedBuffer(Value value) {
-  while (auto view = value.getDefiningOp<ViewLikeOpInterface>())
-    value = view.getViewSource();
-  return value;
-}
-
 /// The buffer `value` is the whole of, through casts only (null otherwise).
 Value wholeBuffer(Value value) {
   while (auto cast = value.getDefiningOp<memref::CastOp>())
@@ -117,7 +111,7 @@ Value wholeBuffer(Value value) {
 /// each operand the whole buffer, and neither buffer used inside `op`.
 bool mayWriteInPlace(Operation *op, Value in, Value out) {
   auto rooted = [&](Value v) {
-    Value root = viewedBuffer(v);
+    Value root = sweep::rootBuffer(v);
     return root == in || root == out;
   };
   bool nested = false;
