@@ -3,11 +3,11 @@
 #include "runtime/cuda/GpuRuntime.h"
 
 #include <algorithm>
-
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 
 using namespace sweep::cuda;
 
@@ -320,6 +320,19 @@ void mgpuLaunchKernel(SweepCuFunction function, intptr_t gridX, intptr_t gridY, 
   GpuRuntime *runtime = usable();
   if (!runtime)
     return;
+  auto shape = [&] {
+    return "grid " + std::to_string(gridX) + "x" + std::to_string(gridY) + "x" +
+           std::to_string(gridZ) + ", block " + std::to_string(blockX) + "x" +
+           std::to_string(blockY) + "x" + std::to_string(blockZ);
+  };
+  // cuLaunchKernel takes unsigned sides: a larger one must not wrap around
+  // into a smaller launch that skips work.
+  for (intptr_t side : {gridX, gridY, gridZ, blockX, blockY, blockZ})
+    if (side < 0 || uintptr_t(side) > std::numeric_limits<unsigned>::max()) {
+      runtime->fail("cuLaunchKernel: " + shape() + " is past what one launch can take (a side of " +
+                    std::to_string(std::numeric_limits<unsigned>::max()) + ")");
+      return;
+    }
   auto start = std::chrono::steady_clock::now();
   std::string why;
   if (!runtime->driver().check(runtime->driver().api().launchKernel(
@@ -327,9 +340,7 @@ void mgpuLaunchKernel(SweepCuFunction function, intptr_t gridX, intptr_t gridY, 
                                    unsigned(blockX), unsigned(blockY), unsigned(blockZ),
                                    unsigned(sharedBytes), stream, params, extra),
                                "cuLaunchKernel", why))
-    runtime->fail(why + " (grid " + std::to_string(gridX) + "x" + std::to_string(gridY) + "x" +
-                  std::to_string(gridZ) + ", block " + std::to_string(blockX) + "x" +
-                  std::to_string(blockY) + "x" + std::to_string(blockZ) + ")");
+    runtime->fail(why + " (" + shape() + ")");
   else if (LaunchProfile *profile = runtime->profile())
     profile->add("kernel " + profile->nameOf(function),
                  waited(*runtime, stream, start));

@@ -508,6 +508,12 @@ CUresult cuLaunchKernel(CUfunc_st *, unsigned gridX, unsigned gridY, unsigned gr
   FAKE_LOCK();
   FAKE_FAIL("cuLaunchKernel");
   FAKE_NEEDS_CONTEXT();
+  // The limits of every device since compute capability 3.0, which a GPU
+  // refuses with CUDA_ERROR_INVALID_VALUE: the host code must never ask for more.
+  if (gridX == 0 || gridY == 0 || gridZ == 0 || gridX > 2147483647u || gridY > 65535 ||
+      gridZ > 65535 || blockX == 0 || blockY == 0 || blockZ == 0 || blockX > 1024 ||
+      blockY > 1024 || blockZ > 64 || uint64_t(blockX) * blockY * blockZ > 1024)
+    return kInvalidValue;
   ++state.launches;
   state.lastGrid[0] = gridX, state.lastGrid[1] = gridY, state.lastGrid[2] = gridZ;
   state.lastBlock[0] = blockX, state.lastBlock[1] = blockY, state.lastBlock[2] = blockZ;

@@ -172,6 +172,43 @@ TEST_F(GpuRuntimeFake, TheFirstErrorIsKeptAndStopsTheCallsAfterIt) {
   EXPECT_EQ(runtime->takeError(), "mgpuMemAlloc: host-shared (managed) memory is not supported");
 }
 
+// A launch the hardware refuses fails as it would on a GPU: the stand-in
+// driver enforces the limits of every CUDA device since compute capability
+// 3.0 (grid y and z up to 65535, 1024 threads a block, block z up to 64),
+// and a grid side past what cuLaunchKernel can take is an error here, not
+// a silently truncated launch.
+TEST_F(GpuRuntimeFake, LaunchesPastTheHardwareLimitsAreErrors) {
+  SweepCuModule module = mgpuModuleLoad(const_cast<char *>(".entry k("), 9);
+  SweepCuFunction kernel = mgpuModuleGetFunction(module, "k");
+  ASSERT_NE(kernel, nullptr);
+  CUdeviceptr argument = 1;
+  void *params[] = {&argument};
+  unsigned grid = 0, block = 0;
+  CUdeviceptr first = 0;
+  mgpuLaunchKernel(kernel, 2147483647, 65535, 65535, 1024, 1, 1, 0, nullptr, params, nullptr, 1);
+  EXPECT_EQ(runtime->takeError(), "");
+  EXPECT_EQ(launches(&grid, &block, &first), 1);
+
+  mgpuLaunchKernel(kernel, 1, 65536, 1, 32, 1, 1, 0, nullptr, params, nullptr, 1);
+  EXPECT_EQ(runtime->takeError(),
+            "cuLaunchKernel: CUDA_ERROR_INVALID_VALUE (invalid argument) (grid 1x65536x1, "
+            "block 32x1x1)");
+  mgpuLaunchKernel(kernel, 1, 1, 1, 32, 32, 2, 0, nullptr, params, nullptr, 1);
+  EXPECT_EQ(runtime->takeError(),
+            "cuLaunchKernel: CUDA_ERROR_INVALID_VALUE (invalid argument) (grid 1x1x1, "
+            "block 32x32x2)");
+  mgpuLaunchKernel(kernel, 1, 1, 1, 1, 1, 65, 0, nullptr, params, nullptr, 1);
+  EXPECT_NE(runtime->takeError(), "");
+  EXPECT_EQ(launches(&grid, &block, &first), 1); // None of the three reached the driver's count.
+
+  mgpuLaunchKernel(kernel, intptr_t(1) << 32, 1, 1, 256, 1, 1, 0, nullptr, params, nullptr, 1);
+  EXPECT_EQ(runtime->takeError(),
+            "cuLaunchKernel: grid 4294967296x1x1, block 256x1x1 is past what one launch can "
+            "take (a side of 4294967295)");
+  EXPECT_EQ(launches(&grid, &block, &first), 1);
+  mgpuModuleUnload(module);
+}
+
 // Regression (a group's kernels in one module): the host code looked its
 // module up by the image at every launch, copying and comparing megabytes.
 // Through a slot, the image is read at the first launch only, and again
