@@ -4,6 +4,8 @@
 # (in .gitignore; name it in the device tool's `carry`, 64 MiB at most):
 #   gpu_smoke      object.sweep's group from -emit=gpu-obj, linked with runtime/cuda alone
 #   gpu_vs_cpu     `sweepc build --device=all` of bench/gpu/gpu_vs_cpu.sweep
+#   gpu_vs_cpu_nests  the same with every product a loop nest (--gpu-products=nests)
+#   gpu_sanitize   `sweepc build --device=all` of bench/gpu/gpu_sanitize.sweep
 #   fashion_100k   `sweepc build --device=cuda` of bench/gpu/fashion_100k.sweep
 #   fashion_profile  one of its programs for 100 steps, for SWEEPC_GPU_PROFILE
 #   fashion_profile_nests  the same with every product a loop nest (--gpu-products=nests)
@@ -26,6 +28,10 @@ rm "$out/tiny" "$out/tiny.tiny.g0.o"
 # For H200 (sm_90); the driver compiles the PTX for a newer GPU. Programs of 12,500 runs:
 # eight in a row, so that a run cut short by check.sh's time budget still finishes some.
 "$sweepc" build "$root/bench/gpu/gpu_vs_cpu.sweep" -o "$out/gpu_vs_cpu" --device=all \
+  --gpu-chip=sm_90 2>/dev/null
+"$sweepc" build "$root/bench/gpu/gpu_vs_cpu.sweep" -o "$out/gpu_vs_cpu_nests" --device=all \
+  --gpu-chip=sm_90 --gpu-products=nests 2>/dev/null
+"$sweepc" build "$root/bench/gpu/gpu_sanitize.sweep" -o "$out/gpu_sanitize" --device=all \
   --gpu-chip=sm_90 2>/dev/null
 "$sweepc" build "$root/bench/gpu/fashion_100k.sweep" -o "$out/fashion_100k" --device=cuda \
   --gpu-chip=sm_90 --runs-per-program="${RUNS_PER_PROGRAM:-12500}" 2>/dev/null
