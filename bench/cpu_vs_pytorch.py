@@ -111,7 +111,10 @@ def run_sweepc(build, name, threads, work):
     sweep = os.path.join(ROOT, "bench", "cpu_sweeps", name + ".sweep")
     start = time.monotonic()
     subprocess.run([os.path.join(ROOT, build, "bin", "sweepc"), "run", sweep,
-                    "--results=" + work, "--jobs=%d" % threads, "--quiet", "--overwrite"],
+                    "--results=" + work, "--jobs=%d" % threads, "--quiet", "--overwrite",
+                    # Compiling is part of what is timed: a program from the cache
+                    # (every repeat after the first) would leave it out.
+                    "--compile-cache=off"],
                    check=True)
     wall = time.monotonic() - start
     with open(os.path.join(work, name, "summary.json")) as f:

@@ -36,8 +36,10 @@ SWEEP = os.path.join(HERE, "asha_10k.sweep")
 
 def train(sweepc, sweep, name, results, extra):
     start = time.monotonic()
+    # No compile cache: each variant pays for the programs it compiles (asha's
+    # compactions compile smaller ones), whatever ran before it.
     subprocess.run([sweepc, "run", sweep, "--sweep", name, "--results", results, "--quiet",
-                    "--overwrite"] + extra, check=True)
+                    "--overwrite", "--compile-cache=off"] + extra, check=True)
     wall = time.monotonic() - start
     with open(os.path.join(results, name, "summary.json")) as f:
         summary = json.load(f)
