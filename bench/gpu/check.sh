@@ -14,9 +14,9 @@
 #     or the rest are wrong;
 #  1c. gpu_sanitize.sweep (3 layers, partial tiles on every side, a partial last batch,
 #     SGD with momentum and Adam, 4 runs) GPU against CPU as in part 1, then on the GPU
-#     under compute-sanitizer's memcheck and racecheck where it runs (each cut at
-#     SANITIZE_BUDGET seconds, default 30): out-of-bounds accesses and shared-memory
-#     races that happen not to change the numbers;
+#     under compute-sanitizer's memcheck, racecheck and synccheck where it runs (each
+#     cut at SANITIZE_BUDGET seconds, default 20): out-of-bounds accesses, shared-memory
+#     races and barriers misused that happen not to change the numbers;
 #  2. the 100,000-run Fashion-MNIST sweep (fashion_100k.sweep) timed on the GPU, cut at
 #     SWEEP_BUDGET seconds (default 150): runs/s counts the runs finished by then; then
 #     one of its programs for 100 steps with SWEEPC_GPU_PROFILE=1: the time of each kernel
@@ -33,12 +33,12 @@
 #  4. NVML energy: sweepc's runs carry their joules (its NVML meter), PyTorch's rows theirs;
 # and then one table (bench/gpu/report.py): runs/s, achieved TFLOP/s against the measured
 # peak, joules per run, ratio to PyTorch's best. Logs and JSON go to $OUT (default /tmp).
-# With the default budgets the whole call ends within about 540 s, inside the device
-# tool's 600 s per call (parts 2 at 150 s, 2b at 75 s, the two profiles at 45 s, the
-# two sanitizers at 30 s, 1b at 20 s and part 3's three baselines cut at their budgets,
-# plus a minute for the rest).
+# With the default budgets the whole call ends within about 550 s, inside the device
+# tool's 600 s per call (parts 2 at 150 s, 2b at 75 s, the two profiles at 35 s, the
+# three sanitizers at 20 s, the GPU's runs of 1b and 1c at 20 s, part 3's three
+# baselines cut at their budgets, plus a minute for the rest).
 # $BUNDLE_DIR names another bundle folder; SWEEP_BUDGET, STREAMS_BUDGET, PROFILE_BUDGET,
-# SANITIZE_BUDGET and BUDGET cut parts short (seconds); $SWEEPC_CUDA_DRIVER another
+# SANITIZE_BUDGET, COMPARE_BUDGET and BUDGET cut parts short (seconds); $SWEEPC_CUDA_DRIVER another
 # driver (the tests' stand-in); $COMPUTE_SANITIZER the sanitizer to run (default: the
 # toolkit's, if any).
 set -uo pipefail
@@ -69,7 +69,7 @@ compare() {
   shift 2
   "$bundle/$name" --data-dir "$data" --results "$out/$name/cpu" --device=cpu --quiet ||
     return 1
-  timeout "${NESTS_BUDGET:-20}" "$bundle/$name" --data-dir "$data" --results "$out/$name/gpu" \
+  timeout "${COMPARE_BUDGET:-20}" "$bundle/$name" --data-dir "$data" --results "$out/$name/gpu" \
     --device=cuda --quiet "$@" 2>&1 | tail -n 5
   python3 "$root/test/Integration/Inputs/check_results.py" "$out/$name/gpu/${name%_nests}" \
     --runs "$runs" --close-to "$out/$name/cpu/${name%_nests}" --tolerance 0.01 |
@@ -96,9 +96,9 @@ sanitizer=${COMPUTE_SANITIZER:-$(command -v compute-sanitizer ||
 if [ -z "$sanitizer" ]; then
   echo "compute-sanitizer: not found, skipped"
 else
-  for tool in memcheck racecheck; do
+  for tool in memcheck racecheck synccheck; do
     rm -rf "$out/sanitize_$tool"
-    timeout "${SANITIZE_BUDGET:-30}" "$sanitizer" --tool "$tool" --error-exitcode 3 \
+    timeout "${SANITIZE_BUDGET:-20}" "$sanitizer" --tool "$tool" --error-exitcode 3 \
       --print-limit 20 "$bundle/gpu_sanitize" --data-dir "$data" \
       --results "$out/sanitize_$tool" --device=cuda --quiet --no-energy \
       >"$out/sanitize_$tool.txt" 2>&1
@@ -109,7 +109,7 @@ else
     case $code in
       0) ;;
       3) status=1 ;;                  # errors found
-      124) echo "$tool: cut at ${SANITIZE_BUDGET:-30} s" ;;
+      124) echo "$tool: cut at ${SANITIZE_BUDGET:-20} s" ;;
       *) tail -n 5 "$out/sanitize_$tool.txt" ;; # e.g. the sanitizer refusing the device
     esac
   done
@@ -132,11 +132,11 @@ echo "exit status ${PIPESTATUS[0]}"
 end=$(date +%s%N)
 echo "{\"seconds\": $(((end - start) / 1000000))e-3}" | tee "$out/part2b_wall.json"
 rm -rf "$out/profile"
-SWEEPC_GPU_PROFILE=1 timeout "${PROFILE_BUDGET:-45}" "$bundle/fashion_profile" --data-dir "$data" \
+SWEEPC_GPU_PROFILE=1 timeout "${PROFILE_BUDGET:-35}" "$bundle/fashion_profile" --data-dir "$data" \
   --results "$out/profile" --no-energy --quiet 2>&1 | tee "$out/profile.txt" | head -n 40
 echo "== 2c. the same profile, every product a loop nest (--gpu-products=nests)"
 rm -rf "$out/profile_nests"
-SWEEPC_GPU_PROFILE=1 timeout "${PROFILE_BUDGET:-45}" "$bundle/fashion_profile_nests" \
+SWEEPC_GPU_PROFILE=1 timeout "${PROFILE_BUDGET:-35}" "$bundle/fashion_profile_nests" \
   --data-dir "$data" --results "$out/profile_nests" --no-energy --quiet 2>&1 |
   tee "$out/profile_nests.txt" | head -n 40
 

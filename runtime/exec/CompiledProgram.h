@@ -59,6 +59,9 @@ public:
   virtual void *allocate(size_t bytes) = 0;
   virtual void release(void *pointer) = 0;
   virtual void copy(void *to, const void *from, size_t bytes) = 0;
+  /// Sets `bytes` at `to` to zero (on the host, memset; elsewhere, copies
+  /// from a block of zeros).
+  virtual void zero(void *to, size_t bytes);
   /// Whether the code reads and writes host memory: then inputs are passed
   /// as they are and outputs written in place, without copies.
   virtual bool isHost() const = 0;
