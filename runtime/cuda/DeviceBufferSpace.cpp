@@ -24,6 +24,11 @@ void DeviceBufferSpace::copy(void *to, const void *from, size_t bytes) {
   mgpuStreamSynchronize(perThreadStream());
 }
 
+void DeviceBufferSpace::hostWork(const std::string &what, double seconds) {
+  if (LaunchProfile *profile = runtime.profile())
+    profile->add("host: " + what, seconds);
+}
+
 std::unique_ptr<sweep::CopyQueue> DeviceBufferSpace::copyQueue() {
   return std::make_unique<DeviceCopyQueue>(runtime);
 }

@@ -30,6 +30,7 @@ public:
   void release(void *pointer) override { runtime.release(pointer); }
   void copy(void *to, const void *from, size_t bytes) override;
   bool isHost() const override { return false; }
+  void hostWork(const std::string &what, double seconds) override;
   std::string takeError() override { return runtime.takeError(); }
   std::unique_ptr<CopyQueue> copyQueue() override;
   /// The device's total memory (0, unknown, when the driver cannot say).

@@ -7,6 +7,7 @@
 #include "runtime/rng/TrainingDraws.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -208,16 +209,18 @@ public:
   void init() override {
     size_t dense = 0;
     std::vector<float> block; // Reused: first touched once, not once per layer.
+    double drawing = 0;
     for (const LayerSpec &layer : group.layers) {
       if (layer.kind != LayerSpec::Kind::Dense)
         continue;
-      drawWeights(params[2 * dense], dense, layer, block);
+      drawing += drawWeights(params[2 * dense], dense, layer, block);
       zero(params[2 * dense + 1]);
       ++dense;
     }
     for (SpaceBuffer &slot : state)
       zero(slot);
     std::fill(updates.begin(), updates.end(), 0);
+    space.hostWork("initial weights drawn", drawing);
   }
 
   void trainStep(const Batch &batch, uint64_t step, const double *lr, const uint8_t *alive,
@@ -486,13 +489,15 @@ private:
   /// the whole layer, 1.25 GB for 12,500 runs of 784-32-10, would be touched
   /// page by page for the first time: about as long as the drawing itself.)
   /// Each run draws from its own stream, so the runs split over the cores.
-  void drawWeights(SpaceBuffer &to, size_t dense, const LayerSpec &layer,
-                   std::vector<float> &block) {
+  /// Returns the seconds spent drawing (not copying).
+  double drawWeights(SpaceBuffer &to, size_t dense, const LayerSpec &layer,
+                     std::vector<float> &block) {
     int64_t size = layer.inputs * layer.outputs;
     int64_t fit = int64_t(to.size() / sizeof(float)) / std::max<int64_t>(1, size);
     int64_t count = std::min(r, fit), perBlock = count;
+    double seconds = 0;
     if (count <= 0 || !to.get())
-      return;
+      return seconds;
     if (!space.isHost()) {
       perBlock = std::clamp<int64_t>(kDrawBlockBytes / int64_t(size * sizeof(float)), 1, count);
       block.resize(std::max(block.size(), size_t(perBlock * size)));
@@ -500,15 +505,18 @@ private:
     for (int64_t first = 0; first < count; first += perBlock) {
       int64_t runsHere = std::min(perBlock, count - first);
       float *target = space.isHost() ? static_cast<float *>(to.get()) + first * size : block.data();
+      auto start = std::chrono::steady_clock::now();
       splitAcrossCores(runsHere, size, kDrawsPerThread, [&](int64_t begin, int64_t end) {
         for (int64_t i = begin; i < end; ++i)
           initDenseWeights(*runs[size_t(first + i)], dense, layer.inputs, layer.outputs,
                            target + i * size);
       });
+      seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       if (!space.isHost())
         space.copy(static_cast<char *>(to.get()) + first * size * int64_t(sizeof(float)), target,
                    size_t(runsHere * size) * sizeof(float));
     }
+    return seconds;
   }
 
   void zero(SpaceBuffer &to) {

@@ -67,6 +67,9 @@ public:
   virtual bool isHost() const = 0;
   /// The first failure since the last call ("" when none).
   virtual std::string takeError() { return ""; }
+  /// The host spent `seconds` on `what` for a program in this space, outside
+  /// its copies and calls (the GPU's launch profile lists it beside them).
+  virtual void hostWork(const std::string &what, double seconds) {}
   /// A queue for copies to this space that the host does not wait for
   /// (minibatches copied ahead); by default one that copies at once.
   virtual std::unique_ptr<CopyQueue> copyQueue() { return synchronousCopyQueue(*this); }

@@ -36,6 +36,19 @@ using namespace sweep::cuda;
 using namespace sweep::testing;
 
 namespace {
+/// Code no test here calls.
+class NoCalls : public GroupCode {
+public:
+  void trainStep(void **) const override {}
+  void evaluate(void **) const override {}
+  const std::vector<PhaseCost> &phases() const override { return none; }
+
+private:
+  std::vector<PhaseCost> none;
+};
+} // namespace
+
+namespace {
 class PrefetchOnFakeGpu : public GpuRuntimeFake {};
 } // namespace
 
@@ -140,6 +153,32 @@ TEST_F(CudaFake, TheLaunchProfileCountsTheWaitsForCopiesAhead) {
   EXPECT_NE(report.find("host waiting for a minibatch copied ahead"), std::string::npos)
       << report;
   EXPECT_NE(report.find("         1 "), std::string::npos) << report; // One wait.
+  GpuRuntime::close();
+}
+
+// SWEEPC_GPU_PROFILE: a program's initial weights, drawn on the host before
+// its first step, are a row of the launch profile beside its copies.
+TEST_F(CudaFake, TheLaunchProfileShowsTheInitialWeightsDrawnOnTheHost) {
+  ::setenv("SWEEPC_GPU_PROFILE", "1", 1);
+  std::string why;
+  GpuRuntime *runtime = GpuRuntime::open(SWEEP_FAKE_CUDA, 0, why);
+  ::unsetenv("SWEEPC_GPU_PROFILE");
+  ASSERT_NE(runtime, nullptr) << why;
+  {
+    GroupSpec group;
+    group.inputs = 3;
+    group.outputs = 2;
+    group.batch = 4;
+    group.layers = {{LayerSpec::Kind::Dense, 3, 2, Activation::Identity}};
+    RunSpec run;
+    DeviceBufferSpace space(*runtime);
+    std::unique_ptr<GroupProgram> program =
+        createCompiledProgram(group, {&run}, std::make_shared<NoCalls>(), nullptr, space);
+    program->init();
+    EXPECT_EQ(program->takeError(), "");
+  }
+  std::string report = runtime->profile()->report();
+  EXPECT_NE(report.find("host: initial weights drawn"), std::string::npos) << report;
   GpuRuntime::close();
 }
 
