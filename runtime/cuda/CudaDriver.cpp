@@ -48,6 +48,7 @@ bool resolveApi(void *library, const std::string &path, DriverApi &api, std::str
          resolve(library, "cuMemcpyHtoDAsync_v2", api.memcpyHtoDAsync, path, why) &&
          resolve(library, "cuMemcpyDtoHAsync_v2", api.memcpyDtoHAsync, path, why) &&
          resolve(library, "cuMemcpyAsync", api.memcpyAsync, path, why) &&
+         resolve(library, "cuMemsetD32Async", api.memsetD32Async, path, why) &&
          resolve(library, "cuStreamCreate", api.streamCreate, path, why) &&
          resolve(library, "cuStreamDestroy_v2", api.streamDestroy, path, why) &&
          resolve(library, "cuStreamSynchronize", api.streamSynchronize, path, why) &&

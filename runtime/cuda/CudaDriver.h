@@ -76,6 +76,8 @@ struct DriverApi {
   CUresult (*memcpyDtoHAsync)(void *to, CUdeviceptr from, size_t bytes, CUstream stream);
   /// Any direction: with unified addressing the driver tells device from host.
   CUresult (*memcpyAsync)(CUdeviceptr to, CUdeviceptr from, size_t bytes, CUstream stream);
+  /// Sets `count` 32-bit words at `to` to `value`, on the device.
+  CUresult (*memsetD32Async)(CUdeviceptr to, unsigned value, size_t count, CUstream stream);
   CUresult (*streamCreate)(CUstream *stream, unsigned flags);
   CUresult (*streamDestroy)(CUstream stream);
   CUresult (*streamSynchronize)(CUstream stream);

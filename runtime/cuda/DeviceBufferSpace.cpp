@@ -24,6 +24,13 @@ void DeviceBufferSpace::copy(void *to, const void *from, size_t bytes) {
   mgpuStreamSynchronize(perThreadStream());
 }
 
+void DeviceBufferSpace::zero(void *to, size_t bytes) {
+  if (bytes % 4 != 0) // Every buffer of a program holds 4- or 8-byte numbers.
+    return BufferSpace::zero(to, bytes);
+  mgpuMemset32(to, 0, bytes / 4, perThreadStream());
+  mgpuStreamSynchronize(perThreadStream());
+}
+
 void DeviceBufferSpace::hostWork(const std::string &what, double seconds) {
   if (LaunchProfile *profile = runtime.profile())
     profile->add("host: " + what, seconds);

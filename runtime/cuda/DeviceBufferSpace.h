@@ -29,6 +29,8 @@ public:
   void *allocate(size_t bytes) override { return runtime.allocate(bytes); }
   void release(void *pointer) override { runtime.release(pointer); }
   void copy(void *to, const void *from, size_t bytes) override;
+  /// On the device (cuMemsetD32Async), nothing copied over.
+  void zero(void *to, size_t bytes) override;
   bool isHost() const override { return false; }
   void hostWork(const std::string &what, double seconds) override;
   std::string takeError() override { return runtime.takeError(); }

@@ -424,6 +424,20 @@ void mgpuMemcpy(void *to, void *from, size_t bytes, SweepCuStream stream) {
                  waited(*runtime, stream, start), bytes);
 }
 
+void mgpuMemset32(void *to, unsigned value, size_t count, SweepCuStream stream) {
+  GpuRuntime *runtime = usable();
+  if (!runtime)
+    return;
+  auto start = std::chrono::steady_clock::now();
+  std::string why;
+  if (!runtime->driver().check(
+          runtime->driver().api().memsetD32Async(address(to), value, count, stream),
+          "cuMemsetD32Async", why))
+    runtime->fail(why + " setting " + std::to_string(count * 4) + " bytes");
+  else if (LaunchProfile *profile = runtime->profile())
+    profile->add("memory set on the device", waited(*runtime, stream, start), count * 4);
+}
+
 } // extern "C"
 
 const std::vector<GpuRuntime::Symbol> &GpuRuntime::symbols() {
@@ -434,7 +448,8 @@ const std::vector<GpuRuntime::Symbol> &GpuRuntime::symbols() {
       SWEEP_MGPU(mgpuLaunchKernel),  SWEEP_MGPU(mgpuStreamCreate),
       SWEEP_MGPU(mgpuStreamDestroy), SWEEP_MGPU(mgpuStreamSynchronize),
       SWEEP_MGPU(mgpuMemAlloc),      SWEEP_MGPU(mgpuMemFree),
-      SWEEP_MGPU(mgpuMemcpy),        SWEEP_MGPU(sweepGpuModuleOnce)};
+      SWEEP_MGPU(mgpuMemcpy),        SWEEP_MGPU(mgpuMemset32),
+      SWEEP_MGPU(sweepGpuModuleOnce)};
 #undef SWEEP_MGPU
   return table;
 }

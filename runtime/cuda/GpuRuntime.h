@@ -179,6 +179,9 @@ void mgpuStreamSynchronize(SweepCuStream stream);
 void *mgpuMemAlloc(uint64_t bytes, SweepCuStream stream, bool hostShared);
 void mgpuMemFree(void *pointer, SweepCuStream stream);
 void mgpuMemcpy(void *to, void *from, size_t bytes, SweepCuStream stream);
+/// Sets `count` 32-bit words at device address `to` to `value` (MLIR's
+/// lowering of gpu.memset calls it by this name).
+void mgpuMemset32(void *to, unsigned value, size_t count, SweepCuStream stream);
 }
 
 #endif // SWEEP_RUNTIME_CUDA_GPURUNTIME_H

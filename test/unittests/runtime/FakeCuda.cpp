@@ -69,6 +69,7 @@ struct State {
   int liveContexts = 0, liveAllocations = 0, liveModules = 0, launches = 0;
   int liveEvents = 0, liveStreams = 0, pageableAsyncCopies = 0;
   int copiesAtOnce = 0; ///< cuMemcpyAsync calls.
+  int memsets = 0;      ///< cuMemsetD32Async calls.
   int legacyStreamUses = 0; ///< Copies and synchronizations on the null stream.
   std::set<const void *> pinned; ///< cuMemHostAlloc'ed blocks.
   std::deque<InFlightCopy> inFlight;
@@ -145,8 +146,9 @@ void fake_cuda_fail(const char *call, CUresult code) {
 /// "modules", "events", "streams", "pinned" blocks), and what it should not
 /// do: asynchronous copies not landed yet ("in flight") and those from
 /// pageable memory ("pageable copies", which make the host wait); the
-/// copies made at once (cuMemcpyAsync, "copies"); and the copies and
-/// synchronizations on the legacy default stream ("legacy stream uses").
+/// copies made at once (cuMemcpyAsync, "copies"); memory set on the device
+/// ("memsets"); and the copies, sets and synchronizations on the legacy
+/// default stream ("legacy stream uses").
 int fake_cuda_live(const char *what) {
   FAKE_LOCK();
   std::string kind = what;
@@ -162,6 +164,8 @@ int fake_cuda_live(const char *what) {
     return state.liveStreams;
   if (kind == "pinned")
     return int(state.pinned.size());
+  if (kind == "memsets")
+    return state.memsets;
   if (kind == "in flight")
     return int(state.inFlight.size());
   if (kind == "pageable copies")
@@ -389,6 +393,21 @@ CUresult cuMemcpyAsync(CUdeviceptr to, CUdeviceptr from, size_t bytes, void *str
   state.legacyStreamUses += stream == nullptr;
   std::memmove(reinterpret_cast<void *>(uintptr_t(to)), reinterpret_cast<void *>(uintptr_t(from)),
                bytes);
+  return kSuccess;
+}
+
+CUresult cuMemsetD32Async(CUdeviceptr to, unsigned value, size_t count, void *stream) {
+  FAKE_LOCK();
+  FAKE_FAIL("cuMemsetD32Async");
+  FAKE_NEEDS_CONTEXT();
+  ++state.memsets;
+  state.legacyStreamUses += stream == nullptr;
+  // Ordered after the copies started before it on its stream, as on a GPU.
+  if (stream)
+    land([stream](const InFlightCopy &copy) { return copy.stream == stream; });
+  auto *words = reinterpret_cast<uint32_t *>(uintptr_t(to));
+  for (size_t i = 0; i < count; ++i)
+    words[i] = value;
   return kSuccess;
 }
 

@@ -172,6 +172,27 @@ TEST_F(GpuRuntimeFake, TheFirstErrorIsKeptAndStopsTheCallsAfterIt) {
   EXPECT_EQ(runtime->takeError(), "mgpuMemAlloc: host-shared (managed) memory is not supported");
 }
 
+// Zeros are set on the device (a program's biases and optimizer state at
+// init), not copied over from a host buffer of their size.
+TEST_F(GpuRuntimeFake, MemorySetOnTheDevice) {
+  uint32_t words[4] = {1, 2, 3, 4};
+  void *device = mgpuMemAlloc(sizeof words, nullptr, false);
+  ASSERT_NE(device, nullptr);
+  std::memcpy(device, words, sizeof words); // The fake's device memory is host memory.
+  mgpuMemset32(device, 0, 3, nullptr);
+  EXPECT_EQ(runtime->takeError(), "");
+  std::memcpy(words, device, sizeof words);
+  EXPECT_EQ(words[0], 0u);
+  EXPECT_EQ(words[2], 0u);
+  EXPECT_EQ(words[3], 4u); // Three words, not three bytes or four words.
+  EXPECT_EQ(live("memsets"), 1);
+  fail("cuMemsetD32Async", 1);
+  mgpuMemset32(device, 0, 4, nullptr);
+  EXPECT_EQ(runtime->takeError(),
+            "cuMemsetD32Async: CUDA_ERROR_INVALID_VALUE (invalid argument) setting 16 bytes");
+  mgpuMemFree(device, nullptr);
+}
+
 // A launch the hardware refuses fails as it would on a GPU: the stand-in
 // driver enforces the limits of every CUDA device since compute capability
 // 3.0 (grid y and z up to 65535, 1024 threads a block, block z up to 64),

@@ -174,11 +174,16 @@ TEST_F(CudaFake, TheLaunchProfileShowsTheInitialWeightsDrawnOnTheHost) {
     DeviceBufferSpace space(*runtime);
     std::unique_ptr<GroupProgram> program =
         createCompiledProgram(group, {&run}, std::make_shared<NoCalls>(), nullptr, space);
+    int memsetsBefore = live("memsets");
     program->init();
     EXPECT_EQ(program->takeError(), "");
+    // The bias and SGD's momentum of the weights and of the bias: zeros set
+    // on the device.
+    EXPECT_EQ(live("memsets") - memsetsBefore, 3);
   }
   std::string report = runtime->profile()->report();
   EXPECT_NE(report.find("host: initial weights drawn"), std::string::npos) << report;
+  EXPECT_NE(report.find("memory set on the device"), std::string::npos) << report;
   GpuRuntime::close();
 }
 
