@@ -13,6 +13,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <string>
+
 #include <dlfcn.h>
 
 namespace sweep::cuda {
@@ -35,6 +38,17 @@ protected:
   void TearDown() override {
     if (handle)
       ::dlclose(handle);
+  }
+
+  /// The GPU runtime on the fake driver with its launch profile on
+  /// ($SWEEPC_GPU_PROFILE set while it opens); the test closes it.
+  GpuRuntime *openProfiled() {
+    ::setenv("SWEEPC_GPU_PROFILE", "1", 1);
+    std::string why;
+    GpuRuntime *runtime = GpuRuntime::open(SWEEP_FAKE_CUDA, 0, why);
+    ::unsetenv("SWEEPC_GPU_PROFILE");
+    EXPECT_NE(runtime, nullptr) << why;
+    return runtime;
   }
 
   std::unique_ptr<Driver> load() {

@@ -291,11 +291,8 @@ TEST_F(GpuRuntimeFake, OtherThreadsMakeTheContextCurrentFirst) {
 // SWEEPC_GPU_PROFILE: every launch and copy waited for and added to its
 // kernel's name or its kind, the table printed when the runtime closes.
 TEST_F(CudaFake, TheLaunchProfileNamesKernelsAndCopies) {
-  ::setenv("SWEEPC_GPU_PROFILE", "1", 1);
-  std::string why;
-  GpuRuntime *runtime = GpuRuntime::open(SWEEP_FAKE_CUDA, 0, why);
-  ::unsetenv("SWEEPC_GPU_PROFILE");
-  ASSERT_NE(runtime, nullptr) << why;
+  GpuRuntime *runtime = openProfiled();
+  ASSERT_NE(runtime, nullptr);
   ASSERT_NE(runtime->profile(), nullptr);
   const char ptx[] = ".visible .entry scale_kernel(\n";
   SweepCuModule module = mgpuModuleLoadJIT(const_cast<char *>(ptx), 0);

@@ -36,19 +36,6 @@ using namespace sweep::cuda;
 using namespace sweep::testing;
 
 namespace {
-/// Code no test here calls.
-class NoCalls : public GroupCode {
-public:
-  void trainStep(void **) const override {}
-  void evaluate(void **) const override {}
-  const std::vector<PhaseCost> &phases() const override { return none; }
-
-private:
-  std::vector<PhaseCost> none;
-};
-} // namespace
-
-namespace {
 class PrefetchOnFakeGpu : public GpuRuntimeFake {};
 } // namespace
 
@@ -133,11 +120,8 @@ TEST_F(PrefetchOnFakeGpu, DriverFailuresAreKeptWithTheCallAndTheErrorName) {
 // SWEEPC_GPU_PROFILE: the host's waits for copies ahead, with their bytes,
 // are a row of the launch profile (what the kernels did not hide).
 TEST_F(CudaFake, TheLaunchProfileCountsTheWaitsForCopiesAhead) {
-  ::setenv("SWEEPC_GPU_PROFILE", "1", 1);
-  std::string why;
-  GpuRuntime *runtime = GpuRuntime::open(SWEEP_FAKE_CUDA, 0, why);
-  ::unsetenv("SWEEPC_GPU_PROFILE");
-  ASSERT_NE(runtime, nullptr) << why;
+  GpuRuntime *runtime = openProfiled();
+  ASSERT_NE(runtime, nullptr);
   {
     DeviceCopyQueue queue(*runtime);
     void *device = runtime->allocate(4096);
@@ -153,37 +137,6 @@ TEST_F(CudaFake, TheLaunchProfileCountsTheWaitsForCopiesAhead) {
   EXPECT_NE(report.find("host waiting for a minibatch copied ahead"), std::string::npos)
       << report;
   EXPECT_NE(report.find("         1 "), std::string::npos) << report; // One wait.
-  GpuRuntime::close();
-}
-
-// SWEEPC_GPU_PROFILE: a program's initial weights, drawn on the host before
-// its first step, are a row of the launch profile beside its copies.
-TEST_F(CudaFake, TheLaunchProfileShowsTheInitialWeightsDrawnOnTheHost) {
-  ::setenv("SWEEPC_GPU_PROFILE", "1", 1);
-  std::string why;
-  GpuRuntime *runtime = GpuRuntime::open(SWEEP_FAKE_CUDA, 0, why);
-  ::unsetenv("SWEEPC_GPU_PROFILE");
-  ASSERT_NE(runtime, nullptr) << why;
-  {
-    GroupSpec group;
-    group.inputs = 3;
-    group.outputs = 2;
-    group.batch = 4;
-    group.layers = {{LayerSpec::Kind::Dense, 3, 2, Activation::Identity}};
-    RunSpec run;
-    DeviceBufferSpace space(*runtime);
-    std::unique_ptr<GroupProgram> program =
-        createCompiledProgram(group, {&run}, std::make_shared<NoCalls>(), nullptr, space);
-    int memsetsBefore = live("memsets");
-    program->init();
-    EXPECT_EQ(program->takeError(), "");
-    // The bias and SGD's momentum of the weights and of the bias: zeros set
-    // on the device.
-    EXPECT_EQ(live("memsets") - memsetsBefore, 3);
-  }
-  std::string report = runtime->profile()->report();
-  EXPECT_NE(report.find("host: initial weights drawn"), std::string::npos) << report;
-  EXPECT_NE(report.find("memory set on the device"), std::string::npos) << report;
   GpuRuntime::close();
 }
 

@@ -3,20 +3,28 @@
 // CompiledProgram::init draws every run's initial weights on the host, split
 // over the cores, and into device memory a block of runs at a time. Whatever
 // the split, each run's weights are its own stream's draws
-// (runtime/rng/TrainingDraws.h), as the interpreter's, and its biases zero.
+// (runtime/rng/TrainingDraws.h), as the interpreter's, and its biases zero;
+// on a GPU the zeros are set on the device and the drawing is a row of the
+// launch profile.
 //
 //===----------------------------------------------------------------------===//
 
+#include "runtime/cuda/DeviceBufferSpace.h"
+#include "runtime/cuda/LaunchProfile.h"
 #include "runtime/exec/CompiledProgram.h"
 #include "runtime/kernels/ProgramHeap.h"
 #include "runtime/rng/TrainingDraws.h"
 
+#include "FakeCudaFixture.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 
 using namespace sweep;
+using namespace sweep::cuda;
 
 namespace {
 /// Code that is never called: init() alone is under test.
@@ -97,4 +105,32 @@ TEST(ProgramInit, EveryRunDrawsItsOwnStreamInDeviceMemory) {
     EXPECT_LE(static_cast<PoisonedSpace &>(space).largestCopy, size_t(64) << 20);
     EXPECT_GT(static_cast<PoisonedSpace &>(space).largestCopy, size_t(0));
   });
+}
+
+// SWEEPC_GPU_PROFILE: a program's initial weights, drawn on the host before
+// its first step, are a row of the launch profile beside its copies.
+TEST_F(CudaFake, TheLaunchProfileShowsTheInitialWeightsDrawnOnTheHost) {
+  GpuRuntime *runtime = openProfiled();
+  ASSERT_NE(runtime, nullptr);
+  {
+    GroupSpec group;
+    group.inputs = 3;
+    group.outputs = 2;
+    group.batch = 4;
+    group.layers = {{LayerSpec::Kind::Dense, 3, 2, Activation::Identity}};
+    RunSpec run;
+    DeviceBufferSpace space(*runtime);
+    std::unique_ptr<GroupProgram> program =
+        createCompiledProgram(group, {&run}, std::make_shared<NoCode>(), nullptr, space);
+    int memsetsBefore = live("memsets");
+    program->init();
+    EXPECT_EQ(program->takeError(), "");
+    // The bias and SGD's momentum of the weights and of the bias: zeros set
+    // on the device.
+    EXPECT_EQ(live("memsets") - memsetsBefore, 3);
+  }
+  std::string report = runtime->profile()->report();
+  EXPECT_NE(report.find("host: initial weights drawn"), std::string::npos) << report;
+  EXPECT_NE(report.find("memory set on the device"), std::string::npos) << report;
+  GpuRuntime::close();
 }
