@@ -26,6 +26,17 @@ void BatchStream::gatherAndAnnounce(int64_t k) {
   int64_t from = k * batchSize, n = std::min(batchSize, rows - from);
   int64_t d = data.inputs, t = data.targets;
   bool classification = data.isClassification();
+  if (!order) {
+    // In the split's own order (evaluation) the batch's rows already lie
+    // together in the split, which stays unchanged: no copy.
+    into.batch.x = split.x.data() + from * d;
+    into.batch.classes = classification ? split.classes.data() + from : nullptr;
+    into.batch.targets = classification ? nullptr : split.targets.data() + from * t;
+    into.batch.n = n;
+    into.batch.id = nextBatchId();
+    program.prefetch(into.batch);
+    return;
+  }
   into.x.resize(size_t(n * d));
   if (classification)
     into.classes.resize(size_t(n));

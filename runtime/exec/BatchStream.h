@@ -6,7 +6,8 @@
 // use, and announced to the program (GroupProgram::prefetch) before batch
 // k-1's call: a GPU program copies them while that call's kernels run. The
 // two buffers keep the prefetch contract: a batch's rows stay unchanged until
-// the call that uses them has returned.
+// the call that uses them has returned. A pass in the split's own order
+// copies nothing: its batches point into the split.
 //
 //===----------------------------------------------------------------------===//
 

@@ -12,13 +12,16 @@
 //  - a `sweepc build` executable's padded programs pass announcements on;
 //  - the trainer's side (BatchStream): through trainSweep, every batch a
 //    program is called with was announced before the call ahead of it, with
-//    the same rows, and training gives the same results as without.
+//    the same rows, and training gives the same results as without; an
+//    evaluation pass's batches point into the split, a shuffled pass's are
+//    gathered.
 //
 //===----------------------------------------------------------------------===//
 
 #include "runtime/cuda/DeviceBufferSpace.h"
 #include "runtime/cuda/DeviceCopyQueue.h"
 #include "runtime/driver/LinkedBackend.h"
+#include "runtime/exec/BatchStream.h"
 #include "runtime/exec/CompiledProgram.h"
 #include "runtime/exec/Trainer.h"
 #include "runtime/interp/Interpreter.h"
@@ -433,4 +436,84 @@ TEST(BatchStream, EveryBatchIsAnnouncedBeforeTheCallAheadOfItWithItsRows) {
   ASSERT_EQ(checked.records.size(), reference.records.size());
   for (size_t r = 0; r < checked.records.size(); ++r)
     EXPECT_EQ(checked.records[r].metrics, reference.records[r].metrics) << "run " << r;
+}
+
+namespace {
+/// A program that only records what it is announced.
+class AnnouncedRows : public GroupProgram {
+public:
+  void init() override {}
+  void prefetch(const Batch &batch) override { announced.push_back(batch); }
+  void trainStep(const Batch &, uint64_t, const double *, const uint8_t *, double *) override {}
+  void evaluate(const Batch &, const uint8_t *, EvalSums *) override {}
+  bool gather(const std::vector<size_t> &, std::string &) override { return true; }
+  size_t runCount() const override { return 1; }
+  std::vector<Batch> announced;
+};
+
+/// 7 samples of 3 features (sample i's features i*3, i*3+1, i*3+2), class i % 2.
+Dataset sevenSamples(bool classification) {
+  Dataset data;
+  data.inputs = 3;
+  data.classes = classification ? 2 : 0;
+  data.targets = classification ? 2 : 1;
+  data.validation.count = 7;
+  for (int i = 0; i < 21; ++i)
+    data.validation.x.push_back(float(i));
+  for (int i = 0; i < 7; ++i) {
+    data.validation.classes.push_back(i % 2);
+    data.validation.targets.push_back(float(i) / 2);
+  }
+  if (!classification)
+    data.validation.classes.clear();
+  return data;
+}
+} // namespace
+
+// Evaluation passes (the split's own order) point into the split instead of
+// copying it; shuffled passes still gather their rows.
+TEST(BatchStream, APassInTheSplitsOwnOrderCopiesNothing) {
+  for (bool classification : {true, false}) {
+    Dataset data = sevenSamples(classification);
+    const Split &split = data.validation;
+    AnnouncedRows program;
+    BatchStream pass(data, split, nullptr, 3, program);
+    ASSERT_EQ(pass.count(), 3);
+    for (int64_t k = 0; k < 3; ++k) {
+      const Batch &batch = pass.take(k);
+      EXPECT_EQ(batch.n, k < 2 ? 3 : 1);
+      EXPECT_EQ(batch.x, split.x.data() + k * 3 * 3) << "batch " << k;
+      if (classification) {
+        EXPECT_EQ(batch.classes, split.classes.data() + k * 3);
+        EXPECT_EQ(batch.targets, nullptr);
+      } else {
+        EXPECT_EQ(batch.targets, split.targets.data() + k * 3);
+        EXPECT_EQ(batch.classes, nullptr);
+      }
+      EXPECT_NE(batch.id, 0u);
+    }
+    // Announced in order, each once, with distinct ids.
+    ASSERT_EQ(program.announced.size(), 3u);
+    EXPECT_EQ(program.announced[2].x, split.x.data() + 18);
+    EXPECT_NE(program.announced[0].id, program.announced[1].id);
+
+    // The first 5 samples, reversed: gathered into the stream's own rows.
+    uint32_t order[] = {4, 3, 2, 1, 0, 5, 6};
+    AnnouncedRows shuffledProgram;
+    BatchStream shuffled(data, split, order, 3, shuffledProgram, 5);
+    ASSERT_EQ(shuffled.count(), 2);
+    const Batch &first = shuffled.take(0);
+    EXPECT_TRUE(first.x < split.x.data() || first.x >= split.x.data() + split.x.size());
+    EXPECT_EQ(std::vector<float>(first.x, first.x + 9),
+              (std::vector<float>{12, 13, 14, 9, 10, 11, 6, 7, 8}));
+    const Batch &second = shuffled.take(1);
+    EXPECT_EQ(second.n, 2);
+    EXPECT_EQ(std::vector<float>(second.x, second.x + 6), (std::vector<float>{3, 4, 5, 0, 1, 2}));
+    if (classification)
+      EXPECT_EQ(std::vector<int32_t>(second.classes, second.classes + 2),
+                (std::vector<int32_t>{1, 0}));
+    else
+      EXPECT_EQ(std::vector<float>(second.targets, second.targets + 2),
+                (std::vector<float>{0.5, 0}));
+  }
 }
