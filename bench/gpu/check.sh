@@ -31,8 +31,14 @@
 #     bmm, bmm-wide, torch.func.vmap; the card's measured fp32 matmul peak), each cut at
 #     BUDGET seconds of training (default 30);
 #  4. NVML energy: sweepc's runs carry their joules (its NVML meter), PyTorch's rows theirs;
-# and then one table (bench/gpu/report.py): runs/s, achieved TFLOP/s against the measured
-# peak, joules per run, ratio to PyTorch's best. Logs and JSON go to $OUT (default /tmp).
+# and then each part's verdict in a few lines and one table (bench/gpu/report.py): runs/s,
+# achieved TFLOP/s against the measured peak, joules per run, ratio to PyTorch's best.
+# The device tool returns only the end of the output and at most 8 files of $OUT, none
+# in a deep folder: so the verdicts and the table come last, the results folders stay in
+# a scratch folder ($CHECK_WORK, default a new one under /tmp), and $OUT (default: that
+# folder) gets 7 files: check.log (everything printed), table.md, profiles.txt (2's and
+# 2c's launch profiles), sanitize.txt (the sanitizers' logs), baselines.json,
+# part2_wall.json and part2_summary.json (the 100,000-run sweep's, when it finished).
 # With the default budgets the whole call ends within about 550 s, inside the device
 # tool's 600 s per call (parts 2 at 150 s, 2b at 75 s, the two profiles at 35 s, the
 # three sanitizers at 20 s, the GPU's runs of 1b and 1c at 20 s, part 3's three
@@ -44,107 +50,176 @@
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 bundle=${BUNDLE_DIR:-$root/.device-bundle}
-out=${OUT:-/tmp}
+work=${CHECK_WORK:-$(mktemp -d "${TMPDIR:-/tmp}/sweepc-check.XXXXXX")}
+out=${OUT:-$work}
 data=$bundle/data
-status=0
-nvidia-smi --query-gpu=name,driver_version,power.limit --format=csv,noheader || true
-
-echo "== 0. GPU smoke: sweepc's kernels against the CPU's figures"
-"$bundle/gpu_smoke" "${SWEEPC_CUDA_DRIVER:-libcuda.so.1}" | tee "$out/gpu_smoke.txt" || status=1
-
-echo "== 1. GPU against CPU on a small sweep"
-rm -rf "$out/part1"
-"$bundle/gpu_vs_cpu" --data-dir "$data" --results "$out/part1/cpu" --device=cpu --quiet ||
-  status=1
-"$bundle/gpu_vs_cpu" --data-dir "$data" --results "$out/part1/gpu" --device=cuda 2>&1 |
-  tail -n 20 || status=1
-python3 "$root/test/Integration/Inputs/check_results.py" "$out/part1/gpu/gpu_vs_cpu" --runs 12 \
-  --close-to "$out/part1/cpu/gpu_vs_cpu" --tolerance 0.01 | tee "$out/part1.txt" | head -n 20
-grep -qx ok "$out/part1.txt" || status=1
+mkdir -p "$work" "$out"
 
 # GPU results against the CPU's for one executable built with --device=all:
 # compare NAME RUNS [extra arguments of the GPU's run]
 compare() {
   local name=$1 runs=$2
   shift 2
-  "$bundle/$name" --data-dir "$data" --results "$out/$name/cpu" --device=cpu --quiet ||
+  if ! "$bundle/$name" --data-dir "$data" --results "$work/$name/cpu" --device=cpu --quiet; then
+    echo "$name: the CPU's run failed" | tee "$work/$name.txt"
     return 1
-  timeout "${COMPARE_BUDGET:-20}" "$bundle/$name" --data-dir "$data" --results "$out/$name/gpu" \
+  fi
+  timeout "${COMPARE_BUDGET:-20}" "$bundle/$name" --data-dir "$data" --results "$work/$name/gpu" \
     --device=cuda --quiet "$@" 2>&1 | tail -n 5
-  python3 "$root/test/Integration/Inputs/check_results.py" "$out/$name/gpu/${name%_nests}" \
-    --runs "$runs" --close-to "$out/$name/cpu/${name%_nests}" --tolerance 0.01 |
-    tee "$out/$name.txt" | head -n 10
-  grep -qx ok "$out/$name.txt"
+  python3 "$root/test/Integration/Inputs/check_results.py" "$work/$name/gpu/${name%_nests}" \
+    --runs "$runs" --close-to "$work/$name/cpu/${name%_nests}" --tolerance 0.01 2>&1 |
+    tee "$work/$name.txt" | head -n 10
+  grep -qx ok "$work/$name.txt"
 }
 
-if [ "$status" != 0 ]; then
-  echo "== 1b. part 1 failed: the same with every product a loop nest (--gpu-products=nests)"
-  rm -rf "$out/gpu_vs_cpu_nests"
-  if compare gpu_vs_cpu_nests 12; then
-    echo "1b: the loop nests agree with the CPU: the shared-memory tiles are wrong"
+# Times a run of the 100,000-run executable: timed PART BUDGET [its arguments]; its exit
+# status goes to $work/PART.status, its wall time to $work/PART_wall.json.
+timed() {
+  local part=$1 budget=$2 start end
+  shift 2
+  rm -rf "${work:?}/$part"
+  start=$(date +%s%N)
+  timeout "$budget" "$bundle/fashion_100k" --data-dir "$data" --results "$work/$part" "$@" 2>&1 |
+    tail -n 30
+  echo "${PIPESTATUS[0]}" >"$work/$part.status"
+  end=$(date +%s%N)
+  echo "exit status $(cat "$work/$part.status")"
+  echo "{\"seconds\": $(((end - start) / 1000000))e-3}" >"$work/${part}_wall.json"
+}
+
+# finished PART: how many runs of PART's sweep wrote their row, and in what time.
+finished() {
+  local rows=0
+  [ -f "$work/$1/fashion_100k/runs.csv" ] &&
+    rows=$(($(wc -l <"$work/$1/fashion_100k/runs.csv") - 1))
+  echo "exit status $(cat "$work/$1.status" 2>/dev/null || echo '?'), $rows runs finished in" \
+    "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["seconds"])' \
+      "$work/${1}_wall.json" 2>/dev/null || echo '?') s"
+}
+
+# Every part, in order; each one's verdict is kept for the summary at the end.
+check() {
+  local status=0 code tool sanitizer
+  nvidia-smi --query-gpu=name,driver_version,power.limit --format=csv,noheader || true
+  echo "work folder: $work"
+
+  echo "== 0. GPU smoke: sweepc's kernels against the CPU's figures"
+  "$bundle/gpu_smoke" "${SWEEPC_CUDA_DRIVER:-libcuda.so.1}" | tee "$work/gpu_smoke.txt"
+  code=${PIPESTATUS[0]}
+  if [ "$code" = 0 ] && grep -qx "runtime error: none" "$work/gpu_smoke.txt" &&
+    grep -qx "loss 0.693147 correct 2 squared 0.250000" "$work/gpu_smoke.txt"; then
+    verdict[0]="ok"
   else
-    echo "1b: the loop nests disagree too: the fault is outside the tiles"
+    verdict[0]="FAILED (exit status $code; expected loss 0.693147 correct 2 squared 0.250000)"
+    status=1
   fi
-fi
 
-echo "== 1c. gpu_sanitize.sweep: GPU against CPU, then compute-sanitizer"
-rm -rf "$out/gpu_sanitize"
-compare gpu_sanitize 4 || status=1
-sanitizer=${COMPUTE_SANITIZER:-$(command -v compute-sanitizer ||
-  ls /usr/local/cuda/bin/compute-sanitizer /usr/local/cuda/compute-sanitizer/compute-sanitizer \
-    2>/dev/null | head -n 1)}
-if [ -z "$sanitizer" ]; then
-  echo "compute-sanitizer: not found, skipped"
-else
-  for tool in memcheck racecheck synccheck; do
-    rm -rf "$out/sanitize_$tool"
-    timeout "${SANITIZE_BUDGET:-20}" "$sanitizer" --tool "$tool" --error-exitcode 3 \
-      --print-limit 20 "$bundle/gpu_sanitize" --data-dir "$data" \
-      --results "$out/sanitize_$tool" --device=cuda --quiet --no-energy \
-      >"$out/sanitize_$tool.txt" 2>&1
-    code=$?
-    grep -E "^========= (ERROR SUMMARY|RACECHECK SUMMARY|Invalid|Error)" "$out/sanitize_$tool.txt" |
-      sort | uniq -c | head -n 12
-    echo "$tool: exit status $code"
-    case $code in
-      0) ;;
-      3) status=1 ;;                  # errors found
-      124) echo "$tool: cut at ${SANITIZE_BUDGET:-20} s" ;;
-      *) tail -n 5 "$out/sanitize_$tool.txt" ;; # e.g. the sanitizer refusing the device
-    esac
-  done
-fi
+  echo "== 1. GPU against CPU on a small sweep"
+  rm -rf "$work/part1"
+  "$bundle/gpu_vs_cpu" --data-dir "$data" --results "$work/part1/cpu" --device=cpu --quiet ||
+    status=1
+  "$bundle/gpu_vs_cpu" --data-dir "$data" --results "$work/part1/gpu" --device=cuda --top=3 2>&1 |
+    tail -n 12
+  python3 "$root/test/Integration/Inputs/check_results.py" "$work/part1/gpu/gpu_vs_cpu" --runs 12 \
+    --close-to "$work/part1/cpu/gpu_vs_cpu" --tolerance 0.01 2>&1 | tee "$work/part1.txt" |
+    head -n 20
+  if grep -qx ok "$work/part1.txt"; then
+    verdict[1]="ok"
+  else
+    verdict[1]="FAILED: $(grep -v '^ok$' "$work/part1.txt" | head -n 1)"
+    status=1
+  fi
 
-echo "== 2. sweepc: 100,000 runs on the GPU (budget ${SWEEP_BUDGET:-150} s)"
-rm -rf "$out/part2"
-start=$(date +%s%N)
-timeout "${SWEEP_BUDGET:-150}" "$bundle/fashion_100k" --data-dir "$data" --results "$out/part2" \
-  2>&1 | tail -n 30
-echo "exit status ${PIPESTATUS[0]}"
-end=$(date +%s%N)
-echo "{\"seconds\": $(((end - start) / 1000000))e-3}" >"$out/part2_wall.json"
-echo "== 2b. the same sweep, 4 programs at once (--streams=4; budget ${STREAMS_BUDGET:-75} s)"
-rm -rf "$out/part2b"
-start=$(date +%s%N)
-timeout "${STREAMS_BUDGET:-75}" "$bundle/fashion_100k" --data-dir "$data" --results "$out/part2b" \
-  --streams=4 2>&1 | tail -n 8
-echo "exit status ${PIPESTATUS[0]}"
-end=$(date +%s%N)
-echo "{\"seconds\": $(((end - start) / 1000000))e-3}" | tee "$out/part2b_wall.json"
-rm -rf "$out/profile"
-SWEEPC_GPU_PROFILE=1 timeout "${PROFILE_BUDGET:-35}" "$bundle/fashion_profile" --data-dir "$data" \
-  --results "$out/profile" --no-energy --quiet 2>&1 | tee "$out/profile.txt" | head -n 40
-echo "== 2c. the same profile, every product a loop nest (--gpu-products=nests)"
-rm -rf "$out/profile_nests"
-SWEEPC_GPU_PROFILE=1 timeout "${PROFILE_BUDGET:-35}" "$bundle/fashion_profile_nests" \
-  --data-dir "$data" --results "$out/profile_nests" --no-energy --quiet 2>&1 |
-  tee "$out/profile_nests.txt" | head -n 40
+  verdict[2]="not run (parts 0 and 1 passed)"
+  if [ "$status" != 0 ]; then
+    echo "== 1b. part 1 failed: the same with every product a loop nest (--gpu-products=nests)"
+    rm -rf "$work/gpu_vs_cpu_nests"
+    if compare gpu_vs_cpu_nests 12; then
+      verdict[2]="the loop nests agree with the CPU: the shared-memory tiles are wrong"
+    else
+      verdict[2]="the loop nests disagree too: the fault is outside the tiles"
+    fi
+    echo "1b: ${verdict[2]}"
+  fi
 
-echo "== 3 and 4. PyTorch on the same GPU, NVML joules (budget ${BUDGET:-30} s each)"
-PYTHONUNBUFFERED=1 "${TORCH_PYTHON:-python3}" "$root/bench/gpu/pytorch_baselines.py" --data "$data" \
-  --budget "${BUDGET:-30}" --json "$out/baselines.json" 2>&1 | tail -n 12
+  echo "== 1c. gpu_sanitize.sweep: GPU against CPU, then compute-sanitizer"
+  rm -rf "$work/gpu_sanitize"
+  if compare gpu_sanitize 4; then
+    verdict[3]="ok"
+  else
+    verdict[3]="FAILED: $(grep -v '^ok$' "$work/gpu_sanitize.txt" 2>/dev/null | head -n 1)"
+    status=1
+  fi
+  : >"$out/sanitize.txt"
+  sanitizer=${COMPUTE_SANITIZER:-$(command -v compute-sanitizer ||
+    ls /usr/local/cuda/bin/compute-sanitizer /usr/local/cuda/compute-sanitizer/compute-sanitizer \
+      2>/dev/null | head -n 1)}
+  if [ -z "$sanitizer" ]; then
+    echo "compute-sanitizer: not found, skipped"
+    verdict[4]="compute-sanitizer not found"
+  else
+    verdict[4]=""
+    for tool in memcheck racecheck synccheck; do
+      rm -rf "$work/sanitize_$tool"
+      timeout "${SANITIZE_BUDGET:-20}" "$sanitizer" --tool "$tool" --error-exitcode 3 \
+        --print-limit 20 "$bundle/gpu_sanitize" --data-dir "$data" \
+        --results "$work/sanitize_$tool" --device=cuda --quiet --no-energy \
+        >"$work/sanitize_$tool.txt" 2>&1
+      code=$?
+      { echo "== $tool: exit status $code"; head -c 2000000 "$work/sanitize_$tool.txt"; } \
+        >>"$out/sanitize.txt"
+      grep -E "^========= (ERROR SUMMARY|RACECHECK SUMMARY|Invalid|Error)" \
+        "$work/sanitize_$tool.txt" | sort | uniq -c | head -n 12
+      echo "$tool: exit status $code"
+      case $code in
+        0) verdict[4]+="$tool ok; " ;;
+        3) verdict[4]+="$tool FOUND ERRORS; "; status=1 ;;
+        124) verdict[4]+="$tool cut at ${SANITIZE_BUDGET:-20} s; " ;;
+        *) # e.g. the sanitizer refusing the device
+          tail -n 5 "$work/sanitize_$tool.txt"
+          verdict[4]+="$tool did not run (exit status $code); " ;;
+      esac
+    done
+  fi
 
-echo "== Table"
-python3 "$root/bench/gpu/report.py" --sweepc "$out/part2/fashion_100k" \
-  --wall "$out/part2_wall.json" --baselines "$out/baselines.json" | tee "$out/table.md"
-exit $status
+  echo "== 2. sweepc: 100,000 runs on the GPU (budget ${SWEEP_BUDGET:-150} s)"
+  timed part2 "${SWEEP_BUDGET:-150}"
+  cp "$work/part2_wall.json" "$out/part2_wall.json"
+  [ -f "$work/part2/fashion_100k/summary.json" ] &&
+    cp "$work/part2/fashion_100k/summary.json" "$out/part2_summary.json"
+  echo "== 2b. the same sweep, 4 programs at once (--streams=4; budget ${STREAMS_BUDGET:-75} s)"
+  timed part2b "${STREAMS_BUDGET:-75}" --streams=4 | tail -n 8
+  rm -rf "$work/profile"
+  SWEEPC_GPU_PROFILE=1 timeout "${PROFILE_BUDGET:-35}" "$bundle/fashion_profile" \
+    --data-dir "$data" --results "$work/profile" --no-energy --quiet >"$work/profile.txt" 2>&1
+  head -n 40 "$work/profile.txt"
+  echo "== 2c. the same profile, every product a loop nest (--gpu-products=nests)"
+  rm -rf "$work/profile_nests"
+  SWEEPC_GPU_PROFILE=1 timeout "${PROFILE_BUDGET:-35}" "$bundle/fashion_profile_nests" \
+    --data-dir "$data" --results "$work/profile_nests" --no-energy --quiet \
+    >"$work/profile_nests.txt" 2>&1
+  head -n 40 "$work/profile_nests.txt"
+  { echo "== 2: shared-memory tiles"; cat "$work/profile.txt"
+    echo "== 2c: every product a loop nest"; cat "$work/profile_nests.txt"; } >"$out/profiles.txt"
+
+  echo "== 3 and 4. PyTorch on the same GPU, NVML joules (budget ${BUDGET:-30} s each)"
+  PYTHONUNBUFFERED=1 "${TORCH_PYTHON:-python3}" "$root/bench/gpu/pytorch_baselines.py" \
+    --data "$data" --budget "${BUDGET:-30}" --json "$out/baselines.json" 2>&1 | tail -n 12
+
+  echo "== Verdicts"
+  echo "0  smoke program:            ${verdict[0]}"
+  echo "1  GPU against CPU:          ${verdict[1]}"
+  echo "1b loop nests against CPU:   ${verdict[2]}"
+  echo "1c gpu_sanitize against CPU: ${verdict[3]}"
+  echo "1c compute-sanitizer:        ${verdict[4]%; }"
+  echo "2  100,000 runs:             $(finished part2)"
+  echo "2b the same, --streams=4:    $(finished part2b)"
+  echo "== Table"
+  python3 "$root/bench/gpu/report.py" --sweepc "$work/part2/fashion_100k" \
+    --wall "$work/part2_wall.json" --baselines "$out/baselines.json" | tee "$out/table.md"
+  return $status
+}
+
+declare -a verdict
+check 2>&1 | tee "$out/check.log"
+exit "${PIPESTATUS[0]}"
