@@ -63,13 +63,31 @@ def flops(hidden):
     return 6 * params, 6 * weights - 2 * widths[0] * widths[1]
 
 
-def openblas_environment():
-    """The environment for the PyTorch processes, and a sentence on OpenBLAS's kernels.
+# OpenBLAS core types whose kernels use AVX-512, and those using AVX2 at most.
+AVX512_CORES = ("SkylakeX", "CooperLake", "SapphireRapids")
+GENERIC_CORES = ("Prescott", "Core2", "Nehalem", "Katmai", "Coppermine", "Northwood", "Banias",
+                 "Atom", "unknown")
 
-    OpenBLAS picks its kernels by CPU model; a model newer than the library (Sapphire
-    Rapids for Debian 12's 0.3.21) falls back to generic SSE3 kernels ("Prescott") at a
-    fraction of the speed. Then the baselines run with OPENBLAS_CORETYPE set to the
-    widest kernels the CPU supports, as a skilled user would."""
+
+def widest_coretype(detected, flags):
+    """The OPENBLAS_CORETYPE to force, or None to keep what OpenBLAS detected.
+
+    OpenBLAS picks its kernels by CPU model, and a model newer than the library falls
+    back to narrower kernels than the CPU runs: Sapphire Rapids to generic SSE3
+    ("Prescott") in Debian 12's 0.3.21 (29 instead of 287 GFLOP/s), an AVX-512 Zen 5 to
+    `Haswell`, AVX2 (sgemm 2048^3 on 2026-11-30, one run each: 176 GFLOP/s on one core
+    with them, 192 with `SkylakeX`; 304 and 337 on two). A skilled user would force the
+    widest kernels the CPU supports, so the baselines do."""
+    if "avx512f" in flags and "avx512bw" in flags and "avx512dq" in flags and \
+            "avx512vl" in flags:
+        return None if detected in AVX512_CORES else "SkylakeX"
+    if "avx2" in flags and "fma" in flags:
+        return "Haswell" if detected in GENERIC_CORES else None
+    return None
+
+
+def openblas_environment():
+    """The environment for the PyTorch processes, and a sentence on OpenBLAS's kernels."""
     env = dict(os.environ, OPENBLAS_VERBOSE="2")
     probe = subprocess.run(["/usr/bin/python3", "-c", "import numpy as np\n"
                             "x = np.ones((256, 256), np.float32)\nx @ x"],
@@ -78,15 +96,13 @@ def openblas_environment():
                      if line.startswith("Core:")), "unknown")
     with open("/proc/cpuinfo") as f:
         flags = next((line.split(":", 1)[1].split() for line in f if line.startswith("flags")), [])
-    widest = "SkylakeX" if "avx512f" in flags else "Haswell" if "avx2" in flags else None
+    widest = widest_coretype(detected, flags)
     env = dict(os.environ)
-    generic = detected in ("Prescott", "Core2", "Nehalem", "Katmai", "Coppermine", "Northwood",
-                           "Banias", "Atom", "unknown")
-    if widest and generic:
+    if widest:
         env["OPENBLAS_CORETYPE"] = widest
-        return env, ("OpenBLAS detected this CPU as `%s` (generic kernels); the baselines ran "
-                     "with `OPENBLAS_CORETYPE=%s`, the widest kernels the CPU supports"
-                     % (detected, widest))
+        return env, ("OpenBLAS detected this CPU as `%s`, narrower kernels than it runs; the "
+                     "baselines ran with `OPENBLAS_CORETYPE=%s`, the widest kernels the CPU "
+                     "supports" % (detected, widest))
     return env, "OpenBLAS detected this CPU as `%s` and uses its own kernels for it" % detected
 
 
