@@ -56,6 +56,10 @@ public:
     return double(bits & ((uint64_t(1) << 53) - 1)) * 0x1.0p-53;
   }
 
+  /// The key and stream words, for code that computes many blocks at once.
+  const PhiloxKey &keyWords() const { return key; }
+  uint64_t streamId() const { return stream; }
+
 private:
   PhiloxKey key;
   uint64_t stream;

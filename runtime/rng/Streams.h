@@ -34,14 +34,16 @@ inline float uniformAt(const PhiloxStream &stream, uint64_t index) {
   return uniformFloat(stream.block(index >> 2)[index & 3]);
 }
 
-/// A standard normal for draw `index`: Box-Muller on the two 64-bit halves of
-/// block `index`, in double, keeping the cosine branch.
+/// The standard normal of one Philox block: Box-Muller on its two 64-bit
+/// halves, in double, keeping the cosine branch, with sweepc's own log and
+/// cosine (runtime/rng/NormalDraws.cpp), so that a draw is the same bits
+/// whatever the machine's libm, and whether it is drawn alone or eight at a
+/// time (normalsAt, runtime/rng/NormalDraws.h).
+double normalOfBlock(const PhiloxBlock &block);
+
+/// A standard normal for draw `index`: normalOfBlock of block `index`.
 inline double normalAt(const PhiloxStream &stream, uint64_t index) {
-  PhiloxBlock b = stream.block(index);
-  uint64_t hi = (uint64_t(b[0]) << 32 | b[1]) >> 11, lo = (uint64_t(b[2]) << 32 | b[3]) >> 11;
-  double u1 = (double(hi) + 1.0) * 0x1.0p-53; // (0, 1]: log stays finite.
-  double u2 = double(lo) * 0x1.0p-53;
-  return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+  return normalOfBlock(stream.block(index));
 }
 
 } // namespace sweep

@@ -12,8 +12,10 @@
 #define SWEEP_RUNTIME_RNG_TRAININGDRAWS_H
 
 #include "runtime/exec/SweepJob.h"
+#include "runtime/rng/NormalDraws.h"
 #include "runtime/rng/Streams.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace sweep {
@@ -40,10 +42,20 @@ inline void initDenseWeights(const RunSpec &run, uint64_t layer, int64_t inputs,
     break;
   }
   spread *= run.gain;
+  // Draw k is normalAt(stream, k) or stream.uniform(k), computed a block of
+  // draws at a time (NormalDraws.h: eight per instruction where it can).
+  constexpr int64_t kBlock = 512;
+  double draws[kBlock];
   int64_t count = inputs * outputs;
-  for (int64_t k = 0; k < count; ++k)
-    w[k] = normal ? float(spread * normalAt(stream, uint64_t(k)))
-                  : float(spread * (2.0 * stream.uniform(uint64_t(k)) - 1.0));
+  for (int64_t first = 0; first < count; first += kBlock) {
+    int64_t n = std::min(kBlock, count - first);
+    if (normal)
+      normalsAt(stream, uint64_t(first), size_t(n), draws);
+    else
+      uniformsAt(stream, uint64_t(first), size_t(n), draws);
+    for (int64_t k = 0; k < n; ++k)
+      w[first + k] = normal ? float(spread * draws[k]) : float(spread * (2.0 * draws[k] - 1.0));
+  }
 }
 
 /// A draw's uniform is m * 2^-24 with m = bits >> 8 (uniformFloat), and
