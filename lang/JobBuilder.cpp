@@ -284,14 +284,7 @@ SweepJob JobBuilder::build(llvm::StringRef sourceFile) {
     job.energyBudgetJoules = number("energy.budget", 0);
     job.prune = buildPrune(); // Sema rejects prune axes.
   }
-  // The metric the prune rule compares is always reported: a resumed sweep
-  // reads it back from curves.csv to judge the runs still to train.
-  if (job.prune.kind != PruneKind::None) {
-    const char *measure = job.prune.metric == PruneMetric::ValAccuracy ? "accuracy" : "loss";
-    if (job.prune.metric != PruneMetric::TrainLoss &&
-        std::find(job.metrics.begin(), job.metrics.end(), measure) == job.metrics.end())
-      job.metrics.push_back(measure);
-  }
+  // The prune rule's metric is among spec.metrics (Sema::reportPruneMetric).
   ConfigHasher hasher(spec);
   job.runs.reserve(runs.size());
   for (size_t r = 0; r < runs.size(); ++r) {

@@ -25,6 +25,9 @@ private:
     return Token(kind, llvm::StringRef(tokStart, cursor - tokStart));
   }
   Token emitError(const char *loc, const llvm::Twine &message);
+  /// The string token [tokStart, cursor), or an error at its first escape
+  /// that is not one of \" \\ \n \t.
+  Token formString(const char *tokStart);
   static Token::Kind getIdentifierKind(llvm::StringRef spelling);
 
   SourceDiagnostics &diags;

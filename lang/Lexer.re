@@ -26,6 +26,30 @@ Token Lexer::emitError(const char *loc, const llvm::Twine &message) {
   return Token(Token::error, llvm::StringRef(loc, cursor > loc ? cursor - loc : 0));
 }
 
+Token Lexer::formString(const char *tokStart) {
+  for (const char *p = tokStart + 1; p + 1 < cursor; ++p) {
+    if (*p != '\\')
+      continue;
+    char next = *++p;
+    if (next == '"' || next == '\\' || next == 'n' || next == 't')
+      continue;
+    // Anything else is an error, not the character itself: "C:\data" would
+    // silently read as "C:data".
+    unsigned char c = static_cast<unsigned char>(next);
+    std::string shown;
+    llvm::raw_string_ostream os(shown);
+    if (c >= 0x20 && c < 0x7f)
+      os << "'\\" << next << "'";
+    else
+      os << "'\\' before byte 0x" << llvm::format_hex_no_prefix(c, 2);
+    diags.error(llvm::SMLoc::getFromPointer(p - 1),
+                "unknown escape " + os.str() +
+                    " in a string (the escapes are \\\" \\\\ \\n \\t; write \\\\ for a backslash)");
+    return Token(Token::error, llvm::StringRef(tokStart, size_t(cursor - tokStart)));
+  }
+  return formToken(Token::string, tokStart);
+}
+
 Token::Kind Lexer::getIdentifierKind(llvm::StringRef spelling) {
   return llvm::StringSwitch<Token::Kind>(spelling)
 #define TOK_KEYWORD(SPELLING) .Case(#SPELLING, Token::kw_##SPELLING)
@@ -66,7 +90,7 @@ Token Lexer::lexToken() {
                           { return formToken(Token::floating, tokStart); }
       (digits ("." digits)? exponent?) [a-zA-Z_0-9]+
                           { return emitError(tokStart, "invalid number '" + llvm::StringRef(tokStart, cursor - tokStart) + "'"); }
-      "\"" strchar* "\""  { return formToken(Token::string, tokStart); }
+      "\"" strchar* "\""  { return formString(tokStart); }
       "\"" strchar*       { return emitError(tokStart, "unterminated string"); }
 
       "("  { return formToken(Token::l_paren, tokStart); }

@@ -305,6 +305,10 @@ bool Planner::checkGroup(RunGroup &group, llvm::ArrayRef<uint32_t> indices,
     return false;
   }
   if (llvm::is_contained(spec.metrics, "accuracy") && !data.isClassification()) {
+    // The prune rule's metric is reported too (Sema::reportPruneMetric): its
+    // own message says where the accuracy comes from.
+    if (!checkPrune(group, dataNode.kind))
+      return false;
     diags.error(spec.reportLoc, "metric 'accuracy' needs class labels, but dataset '" +
                                     dataNode.kind + "' has regression targets");
     return false;

@@ -66,6 +66,8 @@ private:
   std::vector<llvm::StringRef> enclosingKinds;
   void checkZip(const ZipClause &clause);
   void checkReport(const ReportClause &clause);
+  /// Adds the prune rule's metric to the reported ones.
+  void reportPruneMetric();
   /// Axes whose path is `name` or ends in `.name`.
   std::vector<int> findAxes(llvm::StringRef name) const;
 

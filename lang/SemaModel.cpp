@@ -332,6 +332,13 @@ private:
                                 ", not an activation; only activations can be called");
       return ModelType::Error;
     }
+    if (variables.count(callee)) {
+      // `a = relu; a(x)` type-checks up to the call: say why it stops there.
+      error(call->getLoc(), "'" + callee + "' is a variable, and variables cannot be called; "
+                            "call the activation itself (relu(x)) or make '" + callee +
+                            "' an activation parameter of the model");
+      return ModelType::Error;
+    }
     auto diag = diags.error(call->getLoc(), "unknown layer '" + callee + "'");
     hadError = true;
     std::vector<llvm::StringRef> candidates = {"input", "dense", "dropout"};
@@ -353,6 +360,47 @@ private:
   unsigned inputs = 0;
   bool hadError = false;
 };
+/// The first name in `expr` that is one of the model's parameters, if any.
+const NameExpr *findParamUse(const Expr *expr, const ModelDecl &decl) {
+  if (!expr)
+    return nullptr;
+  switch (expr->getKind()) {
+  case Expr::Kind::Name: {
+    const auto *name = llvm::cast<NameExpr>(expr);
+    for (const ModelParam &param : decl.getParams())
+      if (param.name.name == name->getName())
+        return name;
+    return nullptr;
+  }
+  case Expr::Kind::Unary:
+    return findParamUse(llvm::cast<UnaryExpr>(expr)->getOperand(), decl);
+  case Expr::Kind::Binary: {
+    const auto *binary = llvm::cast<BinaryExpr>(expr);
+    if (const NameExpr *use = findParamUse(binary->getLhs(), decl))
+      return use;
+    return findParamUse(binary->getRhs(), decl);
+  }
+  case Expr::Kind::Call:
+    for (const Setting &arg : llvm::cast<CallExpr>(expr)->getArgs())
+      if (const NameExpr *use = findParamUse(arg.value.get(), decl))
+        return use;
+    return nullptr;
+  case Expr::Kind::List:
+    for (const ExprPtr &element : llvm::cast<ListExpr>(expr)->getElements())
+      if (const NameExpr *use = findParamUse(element.get(), decl))
+        return use;
+    return nullptr;
+  case Expr::Kind::Range: {
+    const auto *range = llvm::cast<RangeExpr>(expr);
+    for (const Expr *part : {range->getLo(), range->getHi(), range->getStep()})
+      if (const NameExpr *use = findParamUse(part, decl))
+        return use;
+    return nullptr;
+  }
+  default:
+    return nullptr;
+  }
+}
 } // namespace
 
 bool Sema::checkModelParams(const ModelDecl &decl, KindSpec &kind,
@@ -398,6 +446,15 @@ bool Sema::checkModelParams(const ModelDecl &decl, KindSpec &kind,
       continue;
     }
     if (param.defaultValue) {
+      // Defaults are evaluated once, for the kind, not per run: a parameter
+      // in one would otherwise read as a symbol ("must be an integer, got a").
+      if (const NameExpr *use = findParamUse(param.defaultValue.get(), decl)) {
+        diags.error(use->getLoc(), "the default of '" + spec.name +
+                                       "' must be a constant; it cannot use parameter '" +
+                                       use->getName() + "'");
+        ok = false;
+        continue;
+      }
       std::optional<Value> value = constants.evaluateConstant(param.defaultValue.get());
       if (value)
         value = coerce(*value, spec.type, param.defaultValue->getLoc(), spec.name);

@@ -8,6 +8,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <cmath>
+#include <functional>
 
 using namespace sweep;
 
@@ -645,10 +646,35 @@ std::unique_ptr<SweepSpec> Sema::checkSweep(const SweepDecl &decl) {
                   "'" + path.str() + "' applies to the whole sweep and cannot vary across runs");
   }
 
+  reportPruneMetric();
+
   spec = nullptr;
   if (!ok || diags.getErrorCount() != errorsBefore)
     return nullptr;
   return result;
+}
+
+void Sema::reportPruneMetric() {
+  // The metric the prune rule compares is always reported: a resumed sweep
+  // reads it back from curves.csv to judge the runs still to train. Added
+  // here, so that `sweepc plan` shows the columns the results will have.
+  auto metric = spec->pathIds.find("prune.metric");
+  if (metric == spec->pathIds.end())
+    return;
+  std::function<void(const ConfigNode &)> visit = [&](const ConfigNode &node) {
+    for (const SettingEntry &entry : node.settings) {
+      if (entry.pathId == metric->second && entry.kind == SettingEntry::Kind::Fixed &&
+          entry.value.s != "train_loss") {
+        std::string measure = entry.value.s == "val_accuracy" ? "accuracy" : "loss";
+        if (!llvm::is_contained(spec->metrics, measure))
+          spec->metrics.push_back(measure);
+      }
+      if (entry.kind == SettingEntry::Kind::Choice)
+        for (const ConfigNode &alternative : spec->choices[entry.index].alternatives)
+          visit(alternative);
+    }
+  };
+  visit(spec->root);
 }
 
 std::vector<int> Sema::findAxes(llvm::StringRef name) const {
@@ -698,9 +724,17 @@ void Sema::checkZip(const ZipClause &clause) {
       return;
     }
     if (found.size() > 1) {
+      // Axes of one path in several alternatives of a choice have no longer
+      // name to tell them apart: full-path advice would send the user round.
+      bool onePath = llvm::all_of(found, [&](int axis) {
+        return spec->axes[axis].pathId == spec->axes[found.front()].pathId;
+      });
+      std::string advice = onePath ? ", one in each of several alternatives of a choice; no "
+                                     "longer name tells them apart, so 'zip' cannot take it"
+                                   : "; write its full path";
       auto diag =
           diags.error(name.loc, "'" + name.name + "' names " + std::to_string(found.size()) +
-                                    " axes; write its full path");
+                                    " axes" + advice);
       for (int axis : found)
         diag.attachNote(diags.getLocation(spec->axes[axis].loc))
             << "axis '" << spec->paths[spec->axes[axis].pathId].path << "' is here";

@@ -70,6 +70,22 @@ TEST(Lexer, StringEscapes) {
   Lexed lexed = lex(R"("a\"b\\c")");
   ASSERT_EQ(lexed.kinds.front(), Token::string);
   EXPECT_EQ(Token(Token::string, lexed.spellings.front()).getStringValue(), "a\"b\\c");
+  lexed = lex(R"("\n\t")");
+  ASSERT_EQ(lexed.kinds.front(), Token::string);
+  EXPECT_EQ(Token(Token::string, lexed.spellings.front()).getStringValue(), "\n\t");
+}
+
+// Any other escape is an error, not the character itself ("C:\data" would
+// read as "C:data"); a byte outside ASCII is shown by its value.
+TEST(Lexer, UnknownEscapesAreErrors) {
+  Lexed lexed = lex(R"("C:\data")");
+  EXPECT_EQ(lexed.kinds.front(), Token::error);
+  ASSERT_EQ(lexed.errors.size(), 1u);
+  EXPECT_EQ(lexed.errors.front(), "unknown escape '\\d' in a string (the escapes are \\\" "
+                                  "\\\\ \\n \\t; write \\\\ for a backslash)");
+  EXPECT_EQ(lex("\"a\\\xe9\"").errors.front(),
+            "unknown escape '\\' before byte 0xe9 in a string (the escapes are \\\" \\\\ \\n "
+            "\\t; write \\\\ for a backslash)");
 }
 
 TEST(Lexer, ErrorsStopTheStream) {
