@@ -316,18 +316,6 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
   }
   std::string problem;
 
-  ResultsStore::Mode mode = settings.overwrite ? ResultsStore::Mode::Overwrite
-                            : settings.resume  ? ResultsStore::Mode::Resume
-                                               : ResultsStore::Mode::Fresh;
-  std::string sweepDir = settings.resultsDir + "/" + job.name;
-  RankResults rankResults;
-  if (!openResults(job, metrics, sweepDir, mode, cluster, rankResults, problem)) {
-    report.error(problem);
-    return 1;
-  }
-  ResultsStore *store = many ? rankResults.mine.get() : rankResults.sweep.get();
-
-  std::vector<RunRecord> records = store->recoveredRuns();
   TrainerOptions options;
   // The CPU trains a program per thread; a GPU --streams programs at once.
   options.threads = onGpu ? std::max(1u, settings.streams) : cpuThreads(settings);
@@ -353,6 +341,20 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
       options.energyBudgetJoules = job.energyBudgetJoules;
     }
   }
+  // Only now, with the data, the programs and the meter in hand, is the
+  // results folder touched: a sweep that cannot start leaves none behind,
+  // and --overwrite keeps the old results.
+  ResultsStore::Mode mode = settings.overwrite ? ResultsStore::Mode::Overwrite
+                            : settings.resume  ? ResultsStore::Mode::Resume
+                                               : ResultsStore::Mode::Fresh;
+  std::string sweepDir = settings.resultsDir + "/" + job.name;
+  RankResults rankResults;
+  if (!openResults(job, metrics, sweepDir, mode, cluster, rankResults, problem)) {
+    report.error(problem);
+    return 1;
+  }
+  ResultsStore *store = many ? rankResults.mine.get() : rankResults.sweep.get();
+  std::vector<RunRecord> records = store->recoveredRuns();
   // Each rank counts its own share; the others' progress lines would
   // interleave with rank 0's, so only rank 0 prints.
   size_t shareRuns = 0;
