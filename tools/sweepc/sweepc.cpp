@@ -52,7 +52,7 @@ namespace {
 /// How far the pipeline runs, in order.
 enum class Emit { AST, Check, Grid, Plan, Sweep, Train, Linalg, Loops, LLVM, Obj, Gpu, Ptx, GpuObj };
 
-cl::list<std::string> positionals(cl::Positional, cl::desc("[check|plan|run|build] <file.sweep>"),
+cl::list<std::string> positionals(cl::Positional, cl::desc("[check|plan|run|build] <file.sweep> | report <results dir>"),
                                   cl::OneOrMore, cl::cat(sweepcOptions()));
 
 cl::opt<Emit> emitAction(
