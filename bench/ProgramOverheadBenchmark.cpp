@@ -99,8 +99,8 @@ void step(benchmark::State &state) {
   std::vector<uint8_t> alive(runs, 1);
   uint64_t s = 0;
   for (auto _ : state) {
-    for (size_t r = 0; r < runs; ++r) // The trainer's part.
-      lr[r] = scheduledLearningRate(specs[r], s, 469, 1);
+    scheduledLearningRates( // The trainer's part.
+        runs, [&](size_t r) -> const RunSpec & { return specs[r]; }, s, 469, 1, lr.data());
     program->trainStep(batch, s++, lr.data(), alive.data(), loss.data());
     benchmark::DoNotOptimize(loss.data());
   }

@@ -307,8 +307,9 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished, s
     for (int64_t s = 0; s < steps; ++s) {
       const Batch &batch = batches.take(s);
       uint64_t step = uint64_t((epoch - 1) * steps + s);
-      for (size_t slot = 0; slot < slots; ++slot)
-        lr[slot] = scheduledLearningRate(*runs[slotRun[slot]], step, steps, group.epochs);
+      scheduledLearningRates(
+          slots, [&](size_t slot) -> const RunSpec & { return *runs[slotRun[slot]]; }, step, steps,
+          group.epochs, lr.data());
       program->trainStep(batch, step, lr.data(), alive.data(), loss.data());
       if (failed(*program, group, error))
         return false;

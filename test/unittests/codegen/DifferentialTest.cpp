@@ -89,6 +89,12 @@ Case randomCase(std::mt19937 &gen, int64_t runCount, const CaseSizes &sizes = {}
     run.weightDecay = pick(0, 1) ? uniform(0, 0.05) : 0;
     run.beta1 = uniform(0.8, 0.95);
     run.beta2 = uniform(0.99, 0.9999);
+    // Runs in a row often share their betas (the host computes a shared bias
+    // correction once): half the runs take the one before's.
+    if (r > 0 && pick(0, 1)) {
+      run.beta1 = c.runs.back().beta1;
+      run.beta2 = c.runs.back().beta2;
+    }
     run.eps = 1e-8;
     run.init = InitKind(pick(0, 3));
     run.gain = uniform(0.5, 1.5);
@@ -229,7 +235,14 @@ void expectTrainsLikeTheInterpreter(Backend &compiled, unsigned seed, int trials
       std::string what =
           "trial " + std::to_string(trial) + " evaluation of run " + std::to_string(r);
       expectClose(trace.eval[r].loss, reference.eval[r].loss, what + " loss");
-      EXPECT_EQ(trace.eval[r].correct, reference.eval[r].correct) << what;
+      // Outputs that are NaN have no largest class: the interpreter's argmax
+      // takes a NaN class as the peak (runtime/interp/Kernels.h), the compiled
+      // code predicts none (train.accuracy: the first class equal to the
+      // row's peak). The trainer stops such a run (non_finite) without
+      // recording that epoch's metrics, so only finite runs' counts matter.
+      if (std::isfinite(reference.eval[r].loss)) {
+        EXPECT_EQ(trace.eval[r].correct, reference.eval[r].correct) << what;
+      }
       expectClose(trace.eval[r].squaredError, reference.eval[r].squaredError, what + " mse");
       EXPECT_TRUE(sameWeights(trace.parameters[r], reference.parameters[r]))
           << what << ": final weights";

@@ -131,3 +131,29 @@ TEST(Schedule, WarmupAsLongAsTrainingStillTrains) {
   run.schedule = ScheduleKind::Linear;
   EXPECT_DOUBLE_EQ(scheduledLearningRate(run, 14, 10, 3), 0.5);
 }
+
+// Runs that share a schedule share its factors: the learning rates of a
+// program's runs, computed at once, are each run's own, bit for bit, however
+// schedules and peak rates alternate.
+TEST(Schedule, ManyRunsAtOnceAreEachRunsOwn) {
+  std::vector<RunSpec> runs;
+  for (int i = 0; i < 12; ++i) {
+    // Each run differs from the one before it in one thing at most: the kind
+    // (runs 3, 5, 8, 10), the warm-up (0, 6, 7), the final fraction (2), the
+    // decay factor (9), or the peak rate alone.
+    RunSpec run = scheduled(i % 5 < 3 ? ScheduleKind::Cosine : ScheduleKind::Step,
+                            i == 0 || i == 6 ? 0.5 : 0);
+    run.lr = 0.01 * (i + 1);
+    run.finalFraction = i == 2 ? 0.2 : 0.1;
+    run.gamma = i == 9 ? 0.25 : 0.5;
+    runs.push_back(run);
+  }
+  std::vector<double> lr(runs.size());
+  for (uint64_t step : {uint64_t(0), uint64_t(3), uint64_t(17), uint64_t(39)}) {
+    scheduledLearningRates(
+        runs.size(), [&](size_t i) -> const RunSpec & { return runs[i]; }, step, 10, 4,
+        lr.data());
+    for (size_t i = 0; i < runs.size(); ++i)
+      EXPECT_EQ(lr[i], scheduledLearningRate(runs[i], step, 10, 4)) << "run " << i << " step " << step;
+  }
+}
