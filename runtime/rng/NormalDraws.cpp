@@ -79,30 +79,37 @@ DrawIsa sweep::bestDrawIsa() {
   return best;
 }
 
-void sweep::normalsWith(DrawIsa isa, const PhiloxStream &stream, uint64_t first, size_t count,
-                        double *out) {
+namespace {
+/// out[i] = one(first + i): eight at a time by `avx512` where the ISA is
+/// AVX-512, the tail (and every draw elsewhere) one at a time.
+template <typename Avx512, typename One>
+void drawWith(DrawIsa isa, uint64_t first, size_t count, double *out, Avx512 &&avx512, One &&one) {
   size_t done = 0;
 #if defined(__x86_64__)
   if (isa == DrawIsa::Avx512) {
     done = count & ~size_t(7);
-    detail::normalsAvx512(stream, first, done, out);
+    avx512(first, done, out);
   }
 #endif
   for (size_t i = done; i < count; ++i)
-    out[i] = normalAt(stream, first + i);
+    out[i] = one(first + i);
+}
+} // namespace
+
+void sweep::normalsWith(DrawIsa isa, const PhiloxStream &stream, uint64_t first, size_t count,
+                        double *out) {
+  drawWith(
+      isa, first, count, out,
+      [&](uint64_t from, size_t n, double *to) { detail::normalsAvx512(stream, from, n, to); },
+      [&](uint64_t index) { return normalAt(stream, index); });
 }
 
 void sweep::uniformsWith(DrawIsa isa, const PhiloxStream &stream, uint64_t first, size_t count,
                          double *out) {
-  size_t done = 0;
-#if defined(__x86_64__)
-  if (isa == DrawIsa::Avx512) {
-    done = count & ~size_t(7);
-    detail::uniformsAvx512(stream, first, done, out);
-  }
-#endif
-  for (size_t i = done; i < count; ++i)
-    out[i] = stream.uniform(first + i);
+  drawWith(
+      isa, first, count, out,
+      [&](uint64_t from, size_t n, double *to) { detail::uniformsAvx512(stream, from, n, to); },
+      [&](uint64_t index) { return stream.uniform(index); });
 }
 
 void sweep::normalsAt(const PhiloxStream &stream, uint64_t first, size_t count, double *out) {

@@ -148,23 +148,27 @@ template <int N> void uniforms(const PhiloxStream &stream, uint64_t first, doubl
   }
 }
 
-constexpr size_t kGroups = 4;
+constexpr int kGroups = 4;
+
+/// Draws first .. first + count - 1 (count a multiple of 8): kGroups groups
+/// of eight at a time, then one group at a time.
+template <void (*Many)(const PhiloxStream &, uint64_t, double *),
+          void (*One)(const PhiloxStream &, uint64_t, double *)>
+void inGroups(const PhiloxStream &stream, uint64_t first, size_t count, double *out) {
+  size_t i = 0;
+  for (; i + 8 * kGroups <= count; i += 8 * kGroups)
+    Many(stream, first + i, out + i);
+  for (; i < count; i += 8)
+    One(stream, first + i, out + i);
+}
 } // namespace
 
 void sweep::detail::normalsAvx512(const PhiloxStream &stream, uint64_t first, size_t count,
                                   double *out) {
-  size_t i = 0;
-  for (; i + 8 * kGroups <= count; i += 8 * kGroups)
-    normals<kGroups>(stream, first + i, out + i);
-  for (; i < count; i += 8)
-    normals<1>(stream, first + i, out + i);
+  inGroups<normals<kGroups>, normals<1>>(stream, first, count, out);
 }
 
 void sweep::detail::uniformsAvx512(const PhiloxStream &stream, uint64_t first, size_t count,
                                    double *out) {
-  size_t i = 0;
-  for (; i + 8 * kGroups <= count; i += 8 * kGroups)
-    uniforms<kGroups>(stream, first + i, out + i);
-  for (; i < count; i += 8)
-    uniforms<1>(stream, first + i, out + i);
+  inGroups<uniforms<kGroups>, uniforms<1>>(stream, first, count, out);
 }

@@ -105,7 +105,7 @@ cl::opt<std::string> compileCacheDir(
              "code) are kept between runs, so that a sweep run again (resumed, or with other "
              "values of its runtime parameters) skips LLVM, NVPTX and ptxas (default: "
              "$SWEEPC_COMPILE_CACHE, else $XDG_CACHE_HOME/sweepc, else ~/.cache/sweepc; "
-             "off: none)"),
+             "--compile-cache=off: keep none)"),
     cl::init(""), cl::cat(runOptions()));
 
 void error(const std::string &message) { llvm::errs() << "sweepc: error: " << message << "\n"; }
