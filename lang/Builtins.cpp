@@ -20,7 +20,9 @@ std::string ParamType::describe() const {
   case Kind::IntOrString: return "a column index or a column name";
   case Kind::Config: {
     const FamilySpec *known = lookupFamily(family);
-    return "a " + family.str() + " such as " +
+    // "an optimizer", "an early_stop", "a schedule".
+    bool vowel = !family.empty() && llvm::StringRef("aeiou").contains(family.front());
+    return (vowel ? "an " : "a ") + family.str() + " such as " +
            (known ? known->kinds.front().name : llvm::StringRef("name")).str() + "(...)";
   }
   case Kind::Symbol: {
