@@ -48,6 +48,17 @@ bool readExactly(gzFile_s *file, void *buffer, size_t size, const std::string &p
   return false;
 }
 
+/// Bytes per element of an IDX element type; 0 for a type IDX does not define.
+size_t elementBytes(uint8_t type) {
+  switch (type) {
+  case 0x08: case 0x09: return 1;
+  case 0x0B: return 2;
+  case 0x0C: case 0x0D: return 4;
+  case 0x0E: return 8;
+  default: return 0;
+  }
+}
+
 bool readHeader(gzFile_s *file, const std::string &path, IdxHeader &header,
                 std::string &error) {
   unsigned char magic[4];
@@ -58,6 +69,11 @@ bool readHeader(gzFile_s *file, const std::string &path, IdxHeader &header,
     return false;
   }
   header.elementType = magic[2];
+  // Checked with the header, so that `sweepc check` reports it at the dataset.
+  if (elementBytes(header.elementType) == 0) {
+    error = "'" + path + "' has unknown IDX element type " + std::to_string(header.elementType);
+    return false;
+  }
   header.dims.assign(magic[3], 0);
   for (uint32_t &dim : header.dims) {
     unsigned char bytes[4];
@@ -137,16 +153,6 @@ bool sweep::summarizeIdxLabels(const std::string &path, IdxLabelSummary &summary
 }
 
 /// Bytes per element of each IDX element type; 0 for an unknown type.
-static size_t elementBytes(uint8_t type) {
-  switch (type) {
-  case 0x08: case 0x09: return 1;
-  case 0x0B: return 2;
-  case 0x0C: case 0x0D: return 4;
-  case 0x0E: return 8;
-  default: return 0;
-  }
-}
-
 /// Big-endian element `i` of `bytes` as a float.
 static float decodeElement(uint8_t type, const unsigned char *p) {
   switch (type) {
@@ -179,11 +185,7 @@ bool sweep::readIdxData(const std::string &path, uint64_t limit, IdxHeader &head
   GzFile file = open(path, error);
   if (!file || !readHeader(file.get(), path, header, error))
     return false;
-  size_t bytes = elementBytes(header.elementType);
-  if (bytes == 0) {
-    error = "'" + path + "' has unknown IDX element type " + std::to_string(header.elementType);
-    return false;
-  }
+  size_t bytes = elementBytes(header.elementType); // Known: readHeader checked it.
   uint64_t count = header.count();
   if (limit > 0 && limit < count)
     count = limit;
