@@ -61,7 +61,6 @@ private:
   bool checkEarlyStop(const RunGroup &group, llvm::StringRef dataset);
   bool checkPrune(const RunGroup &group, llvm::StringRef dataset);
   /// Every value `pathId` takes anywhere in the sweep.
-  std::vector<Value> getPossibleValues(int pathId) const;
   /// Slots whose index can change a structural value: structural axes, and
   /// choices that are structural or contain structural settings.
   std::vector<size_t> getStructuralSlots() const;
@@ -321,7 +320,7 @@ bool Planner::checkPrune(const RunGroup &group, llvm::StringRef dataset) {
   auto metric = spec.pathIds.find("prune.metric");
   if (!prune || metric == spec.pathIds.end())
     return true;
-  for (const Value &value : getPossibleValues(metric->second)) {
+  for (const Value &value : possibleValues(spec, metric->second)) {
     if (value.s.starts_with("val_") && group.data.validation == 0) {
       diags.error(prune->loc, "prune compares runs on " + value.s.str() + ", but dataset '" +
                                   dataset + "' has no validation split; give it "
@@ -350,7 +349,7 @@ bool Planner::checkEarlyStop(const RunGroup &group, llvm::StringRef dataset) {
   auto metric = spec.pathIds.find("early_stop.metric");
   if (group.data.isClassification() || metric == spec.pathIds.end())
     return true;
-  for (const Value &value : getPossibleValues(metric->second)) {
+  for (const Value &value : possibleValues(spec, metric->second)) {
     if (value.s == "val_accuracy") {
       diags.error(earlyStop->loc, "early_stop on val_accuracy needs class labels, but dataset '" +
                                       dataset + "' has regression targets; watch val_loss");
@@ -358,23 +357,6 @@ bool Planner::checkEarlyStop(const RunGroup &group, llvm::StringRef dataset) {
     }
   }
   return true;
-}
-
-std::vector<Value> Planner::getPossibleValues(int pathId) const {
-  std::vector<Value> values;
-  std::function<void(const ConfigNode &)> visit = [&](const ConfigNode &node) {
-    for (const SettingEntry &entry : node.settings) {
-      if (entry.pathId == pathId && entry.kind == SettingEntry::Kind::Fixed)
-        values.push_back(entry.value);
-      if (entry.pathId == pathId && entry.kind == SettingEntry::Kind::Axis)
-        llvm::append_range(values, spec.axes[entry.index].values);
-      if (entry.kind == SettingEntry::Kind::Choice)
-        for (const ConfigNode &alternative : spec.choices[entry.index].alternatives)
-          visit(alternative);
-    }
-  };
-  visit(spec.root);
-  return values;
 }
 
 /// Numeric model arguments (floats) vary inside a group; check each distinct

@@ -8,7 +8,6 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <cmath>
-#include <functional>
 
 using namespace sweep;
 
@@ -661,20 +660,13 @@ void Sema::reportPruneMetric() {
   auto metric = spec->pathIds.find("prune.metric");
   if (metric == spec->pathIds.end())
     return;
-  std::function<void(const ConfigNode &)> visit = [&](const ConfigNode &node) {
-    for (const SettingEntry &entry : node.settings) {
-      if (entry.pathId == metric->second && entry.kind == SettingEntry::Kind::Fixed &&
-          entry.value.s != "train_loss") {
-        std::string measure = entry.value.s == "val_accuracy" ? "accuracy" : "loss";
-        if (!llvm::is_contained(spec->metrics, measure))
-          spec->metrics.push_back(measure);
-      }
-      if (entry.kind == SettingEntry::Kind::Choice)
-        for (const ConfigNode &alternative : spec->choices[entry.index].alternatives)
-          visit(alternative);
-    }
-  };
-  visit(spec->root);
+  for (const Value &value : possibleValues(*spec, metric->second)) {
+    if (value.s == "train_loss")
+      continue;
+    std::string measure = value.s == "val_accuracy" ? "accuracy" : "loss";
+    if (!llvm::is_contained(spec->metrics, measure))
+      spec->metrics.push_back(measure);
+  }
 }
 
 std::vector<int> Sema::findAxes(llvm::StringRef name) const {

@@ -128,6 +128,28 @@ struct SweepSpec {
   SweepSpec &operator=(const SweepSpec &) = delete;
 };
 
+/// Every value a setting path can take in some run: its fixed values and its
+/// axes' values, in every alternative of every choice.
+inline void collectPossibleValues(const SweepSpec &spec, const ConfigNode &node, int pathId,
+                                  std::vector<Value> &values) {
+  for (const SettingEntry &entry : node.settings) {
+    if (entry.pathId == pathId && entry.kind == SettingEntry::Kind::Fixed)
+      values.push_back(entry.value);
+    if (entry.pathId == pathId && entry.kind == SettingEntry::Kind::Axis)
+      values.insert(values.end(), spec.axes[entry.index].values.begin(),
+                    spec.axes[entry.index].values.end());
+    if (entry.kind == SettingEntry::Kind::Choice)
+      for (const ConfigNode &alternative : spec.choices[entry.index].alternatives)
+        collectPossibleValues(spec, alternative, pathId, values);
+  }
+}
+
+inline std::vector<Value> possibleValues(const SweepSpec &spec, int pathId) {
+  std::vector<Value> values;
+  collectPossibleValues(spec, spec.root, pathId, values);
+  return values;
+}
+
 } // namespace sweep
 
 #endif // SWEEP_LANG_SWEEPSPEC_H
