@@ -116,6 +116,22 @@ template <typename T> void applyMask(const T *x, const T *scale, T *y, int64_t c
     y[i] = x[i] * scale[i];
 }
 
+/// The class a row of outputs predicts: the first largest, or `width` (none)
+/// when any output is NaN, as the compiled train.accuracy decides (its row
+/// peak is NaN then, and no class equals it). A NaN class would otherwise win
+/// or lose by where the NaN sits.
+template <typename T>
+int64_t predictedClass(const T *row, int64_t width) {
+  int64_t best = 0;
+  for (int64_t c = 0; c < width; ++c) {
+    if (std::isnan(row[c]))
+      return width;
+    if (row[c] > row[best])
+      best = c;
+  }
+  return best;
+}
+
 /// Softmax cross-entropy of logits [n, classes]. Returns the summed loss; adds
 /// the number of rows whose largest logit is the label to `correct`. When
 /// `dlogits` is set, writes the gradient of the *mean* loss.
@@ -126,16 +142,15 @@ double crossEntropy(const T *logits, const int32_t *labels, T *dlogits, int64_t 
   for (int64_t i = 0; i < n; ++i) {
     const T *z = logits + i * classes;
     T peak = z[0];
-    int64_t best = 0;
     for (int64_t c = 1; c < classes; ++c)
       if (z[c] > peak || std::isnan(z[c]))
-        peak = z[c], best = c;
+        peak = z[c];
     T sum = 0;
     for (int64_t c = 0; c < classes; ++c)
       sum += std::exp(z[c] - peak);
     T logSum = peak + std::log(sum);
     total += double(logSum - z[labels[i]]);
-    if (correct && best == labels[i])
+    if (correct && predictedClass(z, classes) == labels[i])
       *correct += 1;
     if (!dlogits)
       continue;
@@ -170,18 +185,15 @@ double meanSquaredError(const T *out, const T *targets, const int32_t *labels, T
   double total = 0;
   for (int64_t i = 0; i < n; ++i) {
     double row = 0;
-    int64_t best = 0;
     for (int64_t j = 0; j < width; ++j) {
       T target = targets ? targets[i * width + j] : T(labels[i] == j ? 1 : 0);
       T diff = out[i * width + j] - target;
       row += double(diff) * double(diff);
       if (dout)
         dout[i * width + j] = T(2) * diff / T(n * width);
-      if (out[i * width + j] > out[i * width + best])
-        best = j;
     }
     total += row / double(width);
-    if (correct && labels && best == labels[i])
+    if (correct && labels && predictedClass(out + i * width, width) == labels[i])
       *correct += 1;
   }
   return total;

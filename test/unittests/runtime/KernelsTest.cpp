@@ -154,6 +154,23 @@ TEST(Kernels, CrossEntropyGradientAndValue) {
   EXPECT_EQ(hits, 1);
 }
 
+// A row with a NaN output predicts no class, wherever the NaN sits (as the
+// compiled train.accuracy): before, cross-entropy took the NaN class and the
+// squared error skipped it, so the two disagreed with the compiled code.
+TEST(Kernels, ARowWithANanOutputPredictsNoClass) {
+  const double nan = std::nan("");
+  std::vector<double> rows = {0.1, nan, 0.3, /**/ 0.1, 0.9, nan, /**/ 0.1, 0.7, 0.2};
+  std::vector<int32_t> labels = {1, 1, 1};
+  double entropyHits = 0, squaredHits = 0;
+  crossEntropy(rows.data(), labels.data(), static_cast<double *>(nullptr), 3, 3, &entropyHits);
+  meanSquaredError(rows.data(), static_cast<const double *>(nullptr), labels.data(),
+                   static_cast<double *>(nullptr), 3, 3, &squaredHits);
+  EXPECT_EQ(entropyHits, 1);
+  EXPECT_EQ(squaredHits, 1);
+  EXPECT_EQ(predictedClass(rows.data(), 3), 3);
+  EXPECT_EQ(predictedClass(rows.data() + 6, 3), 1);
+}
+
 TEST(Kernels, CrossEntropyIsStableForLargeLogits) {
   std::vector<double> logits = {1000, 0, -1000};
   int32_t label = 1;
