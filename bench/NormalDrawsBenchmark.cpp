@@ -7,6 +7,10 @@
 // `normal/glibc`), the portable definition and the AVX-512 code
 // (`normal/portable`, `normal/avx512`, runtime/rng/NormalDraws.h), and one
 // run's 784 x 32 weights through initDenseWeights (`init/784x32`).
+// `normal/agreement` is a comparison, not a timing: over 2^20 draws, how many
+// of the float weights they round to differ from the glibc formula's
+// (`float_differences`) and the largest difference in double
+// (`largest_difference`).
 //
 //===----------------------------------------------------------------------===//
 
@@ -62,6 +66,24 @@ void normalWith(benchmark::State &state, DrawIsa isa) {
   state.SetItemsProcessed(int64_t(state.iterations()) * int64_t(kDraws));
 }
 
+void agreement(benchmark::State &state) {
+  constexpr size_t kCompared = size_t(1) << 20;
+  std::vector<double> ours(kCompared);
+  PhiloxStream stream(7, stream::kInit);
+  size_t floatDifferences = 0;
+  double largest = 0;
+  for (auto _ : state) {
+    normalsAt(stream, 0, kCompared, ours.data());
+    for (size_t i = 0; i < kCompared; ++i) {
+      double theirs = glibcNormal(stream, i);
+      floatDifferences += float(ours[i]) != float(theirs);
+      largest = std::max(largest, std::fabs(ours[i] - theirs));
+    }
+  }
+  state.counters["float_differences"] = double(floatDifferences);
+  state.counters["largest_difference"] = largest;
+}
+
 void initLayer(benchmark::State &state) {
   RunSpec run;
   run.init = InitKind::HeNormal;
@@ -79,4 +101,5 @@ BENCHMARK(normalGlibc)->Name("normal/glibc");
 BENCHMARK_CAPTURE(normalWith, portable, DrawIsa::Portable)->Name("normal/portable");
 BENCHMARK_CAPTURE(normalWith, avx512, DrawIsa::Avx512)->Name("normal/avx512");
 BENCHMARK(initLayer)->Name("init/784x32");
+BENCHMARK(agreement)->Name("normal/agreement")->Iterations(1)->Unit(benchmark::kMillisecond);
 BENCHMARK_MAIN();

@@ -9,10 +9,13 @@ programs still compute them). For each: wall time, joules (summary.json's
 total_joules and where they come from: measured by RAPL or NVML, or
 estimated:model, an estimate and not a measurement), run-epochs trained, and the
 best validation accuracy with its run. The ratios compare each pruned variant
-with the full sweep measured in the same invocation.
+with the full sweep measured in the same round.
 
-Usage: python3 bench/stopping/asha_10k.py [--jobs 2] [--seeds 50] [--write]
+Usage: python3 bench/stopping/asha_10k.py [--jobs 2] [--seeds 50] [--repeat 1] [--write]
   --seeds N: runs per grid point (50: 10,000 runs); fewer for a quick look.
+  --repeat N: N rounds of the three variants, each round in another order (a shared
+    machine drifts); wall times and joules are medians over the rounds, the ratios
+    medians of each round's ratios.
   --write: put the table in docs/performance.md (section "stopping-10k").
 """
 
@@ -69,6 +72,7 @@ def main():
     parser.add_argument("--sweepc", default=os.path.join(ROOT, "build", "bin", "sweepc"))
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--seeds", type=int, default=50)
+    parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
     with open(SWEEP) as f:
@@ -84,18 +88,51 @@ def main():
             ("asha, compacted", "asha_10k", []),
             ("asha, masked (--no-compaction)", "asha_10k", ["--no-compaction"]),
         ]
-        rows = []
-        for label, name, extra in variants:
-            result = train(args.sweepc, sweep, name, os.path.join(tmp, label.split(",")[0]),
-                           extra + jobs)
-            rows.append((label, result))
-            print(f"{label}: {result['wall']:.1f} s", file=sys.stderr)
+        rounds = []  # Per round, each variant's result, in the variants' order.
+        for k in range(max(1, args.repeat)):
+            results = [None] * len(variants)
+            for v in [(k + i) % len(variants) for i in range(len(variants))]:
+                label, name, extra = variants[v]
+                results[v] = train(args.sweepc, sweep, name,
+                                   os.path.join(tmp, label.split(",")[0]), extra + jobs)
+                print(f"round {k + 1}: {label}: {results[v]['wall']:.1f} s", file=sys.stderr)
+            rounds.append(results)
+
+    def median(values):
+        values = sorted(values)
+        mid = len(values) // 2
+        return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
+
+    # Training is deterministic: what the runs did is the same in every round.
+    for results in rounds[1:]:
+        for first, later in zip(rounds[0], results):
+            if (first["trained"], first["pruned"], first["best_run"]) != \
+                    (later["trained"], later["pruned"], later["best_run"]):
+                print("rounds disagree on the runs trained: not deterministic", file=sys.stderr)
+                return 1
+    rows = []
+    for v, (label, _, _) in enumerate(variants):
+        r = dict(rounds[0][v])
+        walls = [results[v]["wall"] for results in rounds]
+        r["wall"] = median(walls)
+        r["walls"] = walls
+        joules = [results[v]["joules"] for results in rounds]
+        r["joules"] = None if None in joules else median(joules)
+        r["time_ratio"] = median([results[v]["wall"] / results[0]["wall"] for results in rounds])
+        r["joule_ratio"] = None if None in joules or not all(
+            results[0]["joules"] for results in rounds) else median(
+            [results[v]["joules"] / results[0]["joules"] for results in rounds])
+        rows.append((label, r))
     full = rows[0][1]
+    repeat = len(rounds)
     lines = [
-        f"Command: `python3 bench/stopping/asha_10k.py --jobs {args.jobs} --seeds {args.seeds}` "
-        f"({full['runs']:,} runs of bench/stopping/asha_10k.sweep, {args.jobs} threads, one "
-        "after the other in one invocation; joules from "
-        f"{full['source']}"
+        f"Command: `python3 bench/stopping/asha_10k.py --jobs {args.jobs} --seeds {args.seeds}"
+        + (f" --repeat {repeat}" if repeat > 1 else "") + "` "
+        f"({full['runs']:,} runs of bench/stopping/asha_10k.sweep, {args.jobs} threads, "
+        + (f"{repeat} rounds of the three variants, each round in another order; wall "
+           "times and joules are medians over the rounds, ratios medians of each round's; "
+           if repeat > 1 else "one after the other in one invocation; ")
+        + f"joules from {full['source']}"
         + (", an estimate from FLOPs, bytes and time, not a measurement" if
            full["source"].startswith("estimated") else "") + ").",
         "",
@@ -105,12 +142,12 @@ def main():
     ]
     for label, r in rows:
         joules = "-" if r["joules"] is None else f"{r['joules']:.0f}"
-        joule_ratio = "-" if r["joules"] is None or not full["joules"] else \
-            f"{r['joules'] / full['joules']:.2f}"
+        joule_ratio = "-" if r["joule_ratio"] is None else f"{r['joule_ratio']:.2f}"
+        walls = "" if repeat == 1 else " (" + ", ".join(f"{w:.1f}" for w in r["walls"]) + ")"
         lines.append(
-            f"| {label} | {r['wall']:.1f} | {joules} | {r['trained']:,.0f} of "
+            f"| {label} | {r['wall']:.1f}{walls} | {joules} | {r['trained']:,.0f} of "
             f"{r['planned']:,.0f} | {r['pruned']:,} | {r['programs']} | {r['best']:.4f} "
-            f"(r{r['best_run']}: {r['best_settings']}) | {r['wall'] / full['wall']:.2f} | "
+            f"(r{r['best_run']}: {r['best_settings']}) | {r['time_ratio']:.2f} | "
             f"{joule_ratio} |")
     table = "\n".join(lines) + "\n"
     print(table)
