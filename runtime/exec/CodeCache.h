@@ -10,6 +10,7 @@
 #ifndef SWEEP_RUNTIME_EXEC_CODECACHE_H
 #define SWEEP_RUNTIME_EXEC_CODECACHE_H
 
+#include "runtime/exec/CompactionSize.h"
 #include "runtime/exec/CompiledProgram.h"
 
 #include <functional>
@@ -129,13 +130,10 @@ public:
   size_t programsToCompile(const SweepJob &job) const override {
     return distinctGroupPrograms(job, *this);
   }
-  /// Powers of two: each group structure compiles at most log2(runs) smaller
-  /// programs, and a compacted program is at most half padding.
-  size_t compactedRuns(const GroupSpec &, size_t alive) const override {
-    size_t runs = 1;
-    while (runs < alive)
-      runs *= 2;
-    return runs;
+  /// The live runs rounded up to a sixteenth of the next power of two, and
+  /// that power of two (CompactionSize.h).
+  std::vector<size_t> compactionSizes(const GroupSpec &, size_t alive) const override {
+    return compilingCompactionSizes(alive);
   }
   /// Nothing when the code is cached, else what compiling took on average
   /// so far (a second before the first).

@@ -110,10 +110,13 @@ public:
   /// cannot build one (a compiler failure, say).
   virtual std::unique_ptr<GroupProgram>
   create(const GroupSpec &group, std::vector<const RunSpec *> runs, std::string &error) = 0;
-  /// The run count a program of `group` should be compacted to once only
-  /// `alive` of its runs train on (>= alive; gather pads with stopped runs),
-  /// or 0 when this backend does not compact.
-  virtual size_t compactedRuns(const GroupSpec &group, size_t alive) const { return 0; }
+  /// The run counts a program of `group` may be compacted to once only
+  /// `alive` of its runs train on (each >= alive; gather pads with stopped
+  /// runs), or none when this backend does not compact. The trainer takes the
+  /// one that saves the most net of secondsToPrepare (CompactionSize.h).
+  virtual std::vector<size_t> compactionSizes(const GroupSpec &group, size_t alive) const {
+    return {};
+  }
   /// Seconds it would take before a program of `runs` runs of `group` could
   /// be made (compiling its code): compaction must save more than that.
   virtual double secondsToPrepare(const GroupSpec &group, size_t runs) const { return 0; }

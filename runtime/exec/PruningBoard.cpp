@@ -48,7 +48,7 @@ std::string sweep::describePruneRule(const SweepJob &job) {
     text += "median on " + metric + " (after " + std::to_string(rule.minRuns) +
             " runs have a value); judged after epochs " + epochsJudged;
   return text + "; a program's runs are judged together, after the runs before them "
-                "(compacted when most have stopped)";
+                "(stopped runs gathered out of it when that saves time)";
 }
 
 PruningBoard::PruningBoard(const SweepJob &job)

@@ -3,6 +3,7 @@
 #include "runtime/exec/Trainer.h"
 
 #include "runtime/exec/BatchStream.h"
+#include "runtime/exec/CompactionSize.h"
 #include "runtime/exec/PruningBoard.h"
 #include "runtime/exec/Schedule.h"
 #include "runtime/rng/Streams.h"
@@ -195,16 +196,13 @@ bool ChunkTrainer::compact(GroupProgram &program, const GroupSpec &group,
                            double secondsPerEpoch, int64_t epochsLeft, size_t laterChunks,
                            std::string &error) {
   size_t live = size_t(std::count(alive.begin(), alive.end(), uint8_t(1)));
-  size_t target = live ? backend.compactedRuns(group, live) : 0;
-  if (target == 0 || target >= slotRun.size())
+  if (live == 0)
     return true;
-  // Worth it only when the epochs left, at the smaller size, save more time
-  // than making that size costs (compiling it, the first time). The group's
-  // later programs will likely compact alike and reuse the code: the saving
-  // counts for them too.
-  double saved = secondsPerEpoch * double(epochsLeft) *
-                 (1.0 - double(target) / double(slotRun.size())) * double(1 + laterChunks);
-  if (saved <= backend.secondsToPrepare(group, target))
+  CompactionCase now{slotRun.size(), secondsPerEpoch, epochsLeft, laterChunks};
+  size_t target = chooseCompactionSize(
+      now, backend.compactionSizes(group, live),
+      [&](size_t runs) { return backend.secondsToPrepare(group, runs); });
+  if (target == 0)
     return true;
   // The live runs, padded with stopped ones up to the target, in slot order
   // (so in training order: the prune board's verdicts are asked in it).

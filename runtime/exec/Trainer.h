@@ -33,9 +33,9 @@ struct TrainerOptions {
   /// Stop when the sweep has used this many joules (0: no budget). Runs not
   /// finished by then are not recorded, so `--resume` trains them later.
   double energyBudgetJoules = 0;
-  /// Compaction: when stopped runs leave a program at most half full, gather
-  /// the live runs into a smaller program (Backend::compactedRuns) so that
-  /// they stop costing. Off only to measure what it saves.
+  /// Compaction: when runs stopped, gather the live runs into a smaller
+  /// program (Backend::compactionSizes, CompactionSize.h) so that they stop
+  /// costing. Off only to measure what it saves.
   bool compaction = true;
   /// MPI: this process trains the programs c with c % shards == shard (the
   /// chunks of trainSweep's cut, in training order) and leaves the others to

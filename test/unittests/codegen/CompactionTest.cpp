@@ -72,8 +72,8 @@ public:
       return nullptr;
     return std::make_unique<CountingProgram>(std::move(program), gathers, flops);
   }
-  size_t compactedRuns(const GroupSpec &group, size_t alive) const override {
-    return cpu->compactedRuns(group, alive);
+  std::vector<size_t> compactionSizes(const GroupSpec &group, size_t alive) const override {
+    return cpu->compactionSizes(group, alive);
   }
   std::unique_ptr<Backend> cpu = createCpuBackend();
   std::atomic<size_t> gathers{0};
