@@ -33,7 +33,8 @@ const char *kUsage =
     "  --device=D          cpu, cuda or auto (default: each sweep's `device` setting)\n"
     "  --data-dir=DIR      read every data file from DIR (the files' names as built)\n"
     "  --sweep=NAME        run only the sweep NAME\n"
-    "  --jobs=N            programs trained at once on the CPU (default: every core)\n"
+    "  --jobs=N            programs trained at once on the CPU (default: every core;\n"
+    "                      --threads=N is the same)\n"
     "  --streams=N         programs trained at once on the GPU, each on its own CUDA\n"
     "                      stream (default 1)\n"
     "  --top=N             runs shown in the leaderboard (default 10)\n"
@@ -141,7 +142,7 @@ int main(int argc, char **argv) {
        : arg == "--device" ? settings.device
        : arg == "--sweep"  ? onlySweep
                            : dataDir) = value;
-    } else if (arg == "--jobs" || arg == "--top" || arg == "--streams") {
+    } else if (arg == "--jobs" || arg == "--threads" || arg == "--top" || arg == "--streams") {
       unsigned number = 0;
       if (!needValue())
         return 2;
@@ -153,7 +154,7 @@ int main(int argc, char **argv) {
         std::cerr << self << ": error: --streams expects at least 1\n";
         return 2;
       }
-      (arg == "--jobs" ? settings.threads : arg == "--top" ? settings.top : settings.streams) =
+      (arg == "--top" ? settings.top : arg == "--streams" ? settings.streams : settings.threads) =
           number;
     } else if (arg == "--resume" || arg == "--overwrite" || arg == "--quiet" ||
                arg == "--no-energy" || arg == "--list") {

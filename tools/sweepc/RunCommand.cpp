@@ -50,7 +50,7 @@ cl::opt<bool> quiet("quiet", cl::desc("No progress output and no leaderboard"),
                     cl::cat(runOptions()));
 cl::opt<unsigned> threads("jobs",
                           cl::desc("Programs trained at once on the CPU (default: the number "
-                                   "of cores)"),
+                                   "of cores); --threads is the same"),
                           cl::init(0), cl::cat(runOptions()));
 cl::opt<unsigned> streams("streams",
                           cl::desc("Programs trained at once on the GPU, each on its own CUDA "
@@ -226,6 +226,14 @@ bool sweep::applyGpuCodeOptions(GpuTarget &target, std::string &problem) {
 }
 unsigned sweep::runsPerProgramOption() { return runsPerProgram; }
 const std::string &sweep::sweepOption() { return onlySweep; }
+
+void sweep::registerThreadsAlias() {
+  llvm::StringMap<cl::Option *> &registered = cl::getRegisteredOptions();
+  if (auto llvms = registered.find("threads"); llvms != registered.end())
+    llvms->second->removeArgument();
+  static cl::alias threadsAlias("threads", cl::desc("The same as --jobs"), cl::aliasopt(threads),
+                                cl::cat(runOptions()));
+}
 
 unsigned sweep::runThreads() { return cpuThreads(runSettings()); }
 
