@@ -103,13 +103,17 @@ def main():
         mid = len(values) // 2
         return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
 
-    # Training is deterministic: what the runs did is the same in every round.
-    for results in rounds[1:]:
-        for first, later in zip(rounds[0], results):
-            if (first["trained"], first["pruned"], first["best_run"]) != \
-                    (later["trained"], later["pruned"], later["best_run"]):
-                print("rounds disagree on the runs trained: not deterministic", file=sys.stderr)
-                return 1
+    # Training is deterministic: what the runs did is the same in every round
+    # (the programs compiled may differ: compaction weighs measured times).
+    deterministic = True
+    for k, results in enumerate(rounds[1:], start=2):
+        for (label, _, _), first, later in zip(variants, rounds[0], results):
+            what = lambda r: (r["trained"], r["pruned"], r["best_run"])
+            if what(first) != what(later):
+                print(f"round {k}: {label}: run-epochs, pruned runs and best run "
+                      f"{what(later)} differ from round 1's {what(first)}: not deterministic",
+                      file=sys.stderr)
+                deterministic = False
     rows = []
     for v, (label, _, _) in enumerate(variants):
         r = dict(rounds[0][v])
@@ -118,6 +122,7 @@ def main():
         r["walls"] = walls
         joules = [results[v]["joules"] for results in rounds]
         r["joules"] = None if None in joules else median(joules)
+        r["programs"] = median([results[v]["programs"] for results in rounds])
         r["time_ratio"] = median([results[v]["wall"] / results[0]["wall"] for results in rounds])
         r["joule_ratio"] = None if None in joules or not all(
             results[0]["joules"] for results in rounds) else median(
@@ -146,7 +151,7 @@ def main():
         walls = "" if repeat == 1 else " (" + ", ".join(f"{w:.1f}" for w in r["walls"]) + ")"
         lines.append(
             f"| {label} | {r['wall']:.1f}{walls} | {joules} | {r['trained']:,.0f} of "
-            f"{r['planned']:,.0f} | {r['pruned']:,} | {r['programs']} | {r['best']:.4f} "
+            f"{r['planned']:,.0f} | {r['pruned']:,} | {r['programs']:g} | {r['best']:.4f} "
             f"(r{r['best_run']}: {r['best_settings']}) | {r['time_ratio']:.2f} | "
             f"{joule_ratio} |")
     table = "\n".join(lines) + "\n"
@@ -155,7 +160,8 @@ def main():
         write_section("stopping-10k", table, before="fuzzing")
     # Pruning that saves nothing, or loses the best run's accuracy, is a regression.
     pruned = rows[1][1]
-    return 0 if pruned["wall"] < full["wall"] and pruned["best"] >= full["best"] - 0.01 else 1
+    return 0 if deterministic and pruned["wall"] < full["wall"] and \
+        pruned["best"] >= full["best"] - 0.01 else 1
 
 
 if __name__ == "__main__":

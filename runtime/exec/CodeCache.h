@@ -10,7 +10,6 @@
 #ifndef SWEEP_RUNTIME_EXEC_CODECACHE_H
 #define SWEEP_RUNTIME_EXEC_CODECACHE_H
 
-#include "runtime/exec/CompactionSize.h"
 #include "runtime/exec/CompiledProgram.h"
 
 #include <functional>
@@ -132,7 +131,8 @@ public:
   }
   /// The live runs rounded up to a sixteenth of the next power of two, and
   /// that power of two (CompactionSize.h).
-  std::vector<size_t> compactionSizes(const GroupSpec &, size_t alive) const override {
+  std::vector<CompactionSizeOffer> compactionSizes(const GroupSpec &,
+                                                   size_t alive) const override {
     return compilingCompactionSizes(alive);
   }
   /// Nothing when the code is cached, else what compiling took on average

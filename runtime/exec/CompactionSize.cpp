@@ -4,30 +4,31 @@
 
 using namespace sweep;
 
-std::vector<size_t> sweep::compilingCompactionSizes(size_t alive) {
+std::vector<CompactionSizeOffer> sweep::compilingCompactionSizes(size_t alive) {
   size_t power = 1;
   while (power < alive)
     power *= 2;
   size_t granule = power >= 16 ? power / 16 : 1;
   size_t rounded = (alive + granule - 1) / granule * granule;
   if (rounded == power)
-    return {power};
-  return {rounded, power};
+    return {{power, true}};
+  return {{rounded, false}, {power, true}};
 }
 
-size_t sweep::chooseCompactionSize(const CompactionCase &program, const std::vector<size_t> &sizes,
+size_t sweep::chooseCompactionSize(const CompactionCase &program,
+                                   const std::vector<CompactionSizeOffer> &offers,
                                    const std::function<double(size_t)> &secondsToPrepare) {
   size_t best = 0;
   double bestNet = 0;
-  for (size_t size : sizes) {
-    if (size == 0 || size >= program.runs)
+  for (const CompactionSizeOffer &offer : offers) {
+    if (offer.runs < program.live || offer.runs == 0 || offer.runs >= program.runs)
       continue;
     double saved = program.secondsPerEpoch * double(program.epochsLeft) *
-                   (1.0 - double(size) / double(program.runs)) *
-                   double(1 + program.laterChunks);
-    double net = saved - secondsToPrepare(size);
-    if (net > bestNet || (net == bestNet && best && size < best)) {
-      best = size;
+                   (1.0 - double(offer.runs) / double(program.runs));
+    double sharers = offer.sharedWithLaterPrograms ? double(1 + program.laterChunks) : 1.0;
+    double net = saved - secondsToPrepare(offer.runs) / sharers;
+    if (net > bestNet || (net == bestNet && best && offer.runs < best)) {
+      best = offer.runs;
       bestNet = net;
     }
   }

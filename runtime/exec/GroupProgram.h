@@ -13,6 +13,7 @@
 #define SWEEP_RUNTIME_EXEC_GROUPPROGRAM_H
 
 #include "runtime/energy/Probes.h"
+#include "runtime/exec/CompactionSize.h"
 #include "runtime/exec/ProgramMemory.h"
 #include "runtime/exec/SweepJob.h"
 
@@ -114,7 +115,8 @@ public:
   /// `alive` of its runs train on (each >= alive; gather pads with stopped
   /// runs), or none when this backend does not compact. The trainer takes the
   /// one that saves the most net of secondsToPrepare (CompactionSize.h).
-  virtual std::vector<size_t> compactionSizes(const GroupSpec &group, size_t alive) const {
+  virtual std::vector<CompactionSizeOffer> compactionSizes(const GroupSpec &group,
+                                                           size_t alive) const {
     return {};
   }
   /// Seconds it would take before a program of `runs` runs of `group` could

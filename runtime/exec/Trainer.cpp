@@ -198,7 +198,7 @@ bool ChunkTrainer::compact(GroupProgram &program, const GroupSpec &group,
   size_t live = size_t(std::count(alive.begin(), alive.end(), uint8_t(1)));
   if (live == 0)
     return true;
-  CompactionCase now{slotRun.size(), secondsPerEpoch, epochsLeft, laterChunks};
+  CompactionCase now{slotRun.size(), live, secondsPerEpoch, epochsLeft, laterChunks};
   size_t target = chooseCompactionSize(
       now, backend.compactionSizes(group, live),
       [&](size_t runs) { return backend.secondsToPrepare(group, runs); });

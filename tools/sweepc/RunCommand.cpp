@@ -52,6 +52,10 @@ cl::opt<unsigned> threads("jobs",
                           cl::desc("Programs trained at once on the CPU (default: the number "
                                    "of cores); --threads is the same"),
                           cl::init(0), cl::cat(runOptions()));
+/// --threads, made at run time by registerThreadsAlias (libLLVM's option of
+/// that name is registered when the program starts).
+cl::opt<unsigned> *threadsOption = nullptr;
+
 cl::opt<unsigned> streams("streams",
                           cl::desc("Programs trained at once on the GPU, each on its own CUDA "
                                    "stream (default 1; --max-memory and the free memory are "
@@ -149,7 +153,11 @@ RunSettings runSettings() {
   settings.quiet = quiet;
   settings.energyOff = energyOff;
   settings.noCompaction = noCompaction;
+  // --jobs or --threads, the last given when both are.
   settings.threads = threads;
+  if (threadsOption && threadsOption->getNumOccurrences() &&
+      (!threads.getNumOccurrences() || threadsOption->getPosition() > threads.getPosition()))
+    settings.threads = *threadsOption;
   settings.streams = streams;
   settings.top = top;
   settings.device = deviceName;
@@ -228,11 +236,14 @@ unsigned sweep::runsPerProgramOption() { return runsPerProgram; }
 const std::string &sweep::sweepOption() { return onlySweep; }
 
 void sweep::registerThreadsAlias() {
+  if (threadsOption)
+    return;
   llvm::StringMap<cl::Option *> &registered = cl::getRegisteredOptions();
   if (auto llvms = registered.find("threads"); llvms != registered.end())
     llvms->second->removeArgument();
-  static cl::alias threadsAlias("threads", cl::desc("The same as --jobs"), cl::aliasopt(threads),
-                                cl::cat(runOptions()));
+  static cl::opt<unsigned> option("threads", cl::desc("The same as --jobs"), cl::init(0),
+                                  cl::cat(runOptions()));
+  threadsOption = &option;
 }
 
 unsigned sweep::runThreads() { return cpuThreads(runSettings()); }

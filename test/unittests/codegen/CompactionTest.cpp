@@ -72,9 +72,15 @@ public:
       return nullptr;
     return std::make_unique<CountingProgram>(std::move(program), gathers, flops);
   }
-  std::vector<size_t> compactionSizes(const GroupSpec &group, size_t alive) const override {
-    return cpu->compactionSizes(group, alive);
+  std::vector<CompactionSizeOffer> compactionSizes(const GroupSpec &group,
+                                                   size_t alive) const override {
+    std::vector<CompactionSizeOffer> offers = cpu->compactionSizes(group, alive);
+    if (powersOfTwoOnly)
+      offers.erase(offers.begin(), offers.end() - 1);
+    return offers;
   }
+  /// Only the power of two: compacted programs carry stopped runs as padding.
+  bool powersOfTwoOnly = false;
   std::unique_ptr<Backend> cpu = createCpuBackend();
   std::atomic<size_t> gathers{0};
   std::atomic<double> flops{0};
@@ -87,8 +93,10 @@ struct Result {
   double flops = 0;
 };
 
-Result trainPruned(const SweepJob &job, bool compaction, const std::string &dir) {
+Result trainPruned(const SweepJob &job, bool compaction, const std::string &dir,
+                   bool powersOfTwoOnly = false) {
   EagerBackend backend;
+  backend.powersOfTwoOnly = powersOfTwoOnly;
   // Programs report their work to an energy ledger only.
   EnergyLedger ledger(openModelMeter(EnergyModel::cpu(), "a test"), 0.2);
   TrainerOptions options;
@@ -131,4 +139,36 @@ TEST(Compaction, KeepsTheRightRunsWithTheirWeightsAndSavesWork) {
   EXPECT_EQ(masked.curves, compacted.curves);
   // Masked runs still cost their share of every product; compacted ones do not.
   EXPECT_LT(compacted.flops, 0.5 * masked.flops);
+}
+
+// Halving 24 runs (asha with reduction 2: 12, 6 and 3 live after the first
+// rungs) into powers of two only: compacted programs carry stopped runs as
+// padding (16 for 12, 8 for 6, 4 for 3), which must train as masked runs do
+// and leave every record and curve as without compaction.
+TEST(Compaction, PaddedWithStoppedRunsKeepsTheRightRuns) {
+  std::vector<double> rates;
+  for (int i = 0; i < 24; ++i)
+    rates.push_back(1e-3 * std::pow(1.4, i));
+  SweepJob job = blobsJob(rates, 9);
+  job.prune.kind = PruneKind::Asha; // Rungs at epochs 1, 2, 4 and 8.
+  job.prune.reduction = 2;
+
+  Result masked = trainPruned(job, false, freshDirectory("masked-padded"));
+  Result padded = trainPruned(job, true, freshDirectory("padded"), /*powersOfTwoOnly=*/true);
+  Result exact = trainPruned(job, true, freshDirectory("exact"));
+  ASSERT_EQ(padded.records.size(), rates.size());
+  EXPECT_GE(padded.gathers, 3u); // 24 -> 16 -> 8 -> 4, then maybe less after the last rung.
+  for (size_t r = 0; r < rates.size(); ++r) {
+    const RunRecord &a = masked.records[r], &b = padded.records[r];
+    EXPECT_EQ(a.status, b.status) << "run " << r;
+    EXPECT_EQ(a.stopReason, b.stopReason) << "run " << r;
+    EXPECT_EQ(a.statusEpoch, b.statusEpoch) << "run " << r;
+    EXPECT_EQ(a.epochs, b.epochs) << "run " << r;
+    EXPECT_EQ(a.metrics, b.metrics) << "run " << r;
+  }
+  EXPECT_EQ(masked.curves, padded.curves);
+  EXPECT_EQ(masked.curves, exact.curves);
+  // Padding costs what live runs cost: the exact sizes do less work.
+  EXPECT_LT(padded.flops, masked.flops);
+  EXPECT_LT(exact.flops, padded.flops);
 }
