@@ -105,6 +105,19 @@ Result trainPruned(const SweepJob &job, bool compaction, const std::string &dir,
   TrainedSweep trained = trainJob(job, backend, options, dir);
   return {trained.records, trained.curves, backend.gathers, backend.flops};
 }
+/// Every record (status, stop, epochs, metrics) and curve row the same.
+void expectSameRuns(const Result &a, const Result &b) {
+  ASSERT_EQ(a.records.size(), b.records.size());
+  for (size_t r = 0; r < a.records.size(); ++r) {
+    const RunRecord &x = a.records[r], &y = b.records[r];
+    EXPECT_EQ(x.status, y.status) << "run " << r;
+    EXPECT_EQ(x.stopReason, y.stopReason) << "run " << r;
+    EXPECT_EQ(x.statusEpoch, y.statusEpoch) << "run " << r;
+    EXPECT_EQ(x.epochs, y.epochs) << "run " << r;
+    EXPECT_EQ(x.metrics, y.metrics) << "run " << r;
+  }
+  EXPECT_EQ(a.curves, b.curves);
+}
 } // namespace
 
 TEST(Compaction, KeepsTheRightRunsWithTheirWeightsAndSavesWork) {
@@ -123,20 +136,14 @@ TEST(Compaction, KeepsTheRightRunsWithTheirWeightsAndSavesWork) {
   EXPECT_EQ(masked.gathers, 0u);
   EXPECT_EQ(compacted.gathers, 2u); // 24 runs -> 8 -> 2.
 
+  expectSameRuns(masked, compacted);
   size_t ok = 0, pruned = 0;
-  for (size_t r = 0; r < rates.size(); ++r) {
-    const RunRecord &a = masked.records[r], &b = compacted.records[r];
-    EXPECT_EQ(a.status, b.status) << "run " << r;
-    EXPECT_EQ(a.stopReason, b.stopReason) << "run " << r;
-    EXPECT_EQ(a.statusEpoch, b.statusEpoch) << "run " << r;
-    EXPECT_EQ(a.epochs, b.epochs) << "run " << r;
-    EXPECT_EQ(a.metrics, b.metrics) << "run " << r;
-    ok += b.status == RunStatus::Ok;
-    pruned += b.stopReason == StopReason::Asha;
+  for (const RunRecord &record : compacted.records) {
+    ok += record.status == RunStatus::Ok;
+    pruned += record.stopReason == StopReason::Asha;
   }
   EXPECT_EQ(ok, 2u);
   EXPECT_GE(pruned, 20u);
-  EXPECT_EQ(masked.curves, compacted.curves);
   // Masked runs still cost their share of every product; compacted ones do not.
   EXPECT_LT(compacted.flops, 0.5 * masked.flops);
 }
@@ -158,16 +165,8 @@ TEST(Compaction, PaddedWithStoppedRunsKeepsTheRightRuns) {
   Result exact = trainPruned(job, true, freshDirectory("exact"));
   ASSERT_EQ(padded.records.size(), rates.size());
   EXPECT_GE(padded.gathers, 3u); // 24 -> 16 -> 8 -> 4, then maybe less after the last rung.
-  for (size_t r = 0; r < rates.size(); ++r) {
-    const RunRecord &a = masked.records[r], &b = padded.records[r];
-    EXPECT_EQ(a.status, b.status) << "run " << r;
-    EXPECT_EQ(a.stopReason, b.stopReason) << "run " << r;
-    EXPECT_EQ(a.statusEpoch, b.statusEpoch) << "run " << r;
-    EXPECT_EQ(a.epochs, b.epochs) << "run " << r;
-    EXPECT_EQ(a.metrics, b.metrics) << "run " << r;
-  }
-  EXPECT_EQ(masked.curves, padded.curves);
-  EXPECT_EQ(masked.curves, exact.curves);
+  expectSameRuns(masked, padded);
+  expectSameRuns(masked, exact);
   // Padding costs what live runs cost: the exact sizes do less work.
   EXPECT_LT(padded.flops, masked.flops);
   EXPECT_LT(exact.flops, padded.flops);
