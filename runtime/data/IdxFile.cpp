@@ -152,7 +152,6 @@ bool sweep::summarizeIdxLabels(const std::string &path, IdxLabelSummary &summary
   });
 }
 
-/// Bytes per element of each IDX element type; 0 for an unknown type.
 /// Big-endian element `i` of `bytes` as a float.
 static float decodeElement(uint8_t type, const unsigned char *p) {
   switch (type) {

@@ -52,7 +52,7 @@ cl::opt<unsigned> threads("jobs",
                           cl::desc("Programs trained at once on the CPU (default: the number "
                                    "of cores); --threads is the same"),
                           cl::init(0), cl::cat(runOptions()));
-/// --threads, made at run time by registerThreadsAlias (libLLVM's option of
+/// --threads, made at run time by registerThreadsOption (libLLVM's option of
 /// that name is registered when the program starts).
 cl::opt<unsigned> *threadsOption = nullptr;
 
@@ -235,7 +235,7 @@ bool sweep::applyGpuCodeOptions(GpuTarget &target, std::string &problem) {
 unsigned sweep::runsPerProgramOption() { return runsPerProgram; }
 const std::string &sweep::sweepOption() { return onlySweep; }
 
-void sweep::registerThreadsAlias() {
+void sweep::registerThreadsOption() {
   if (threadsOption)
     return;
   llvm::StringMap<cl::Option *> &registered = cl::getRegisteredOptions();

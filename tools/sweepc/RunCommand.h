@@ -19,11 +19,11 @@ std::unique_ptr<Backend> createRunBackend(const FrontEndResult &result, bool tra
 /// The threads `sweepc run` trains on (--jobs, default: every core).
 unsigned runThreads();
 
-/// Makes `--threads` mean --jobs. libLLVM registers an unlisted option of
+/// Registers `--threads`, the same as --jobs. libLLVM registers an unlisted option of
 /// that name (the ThinLTO code generator's thread count), which would
 /// otherwise take `--threads 4` without a word while sweepc trains on every
 /// core; call before parsing the command line.
-void registerThreadsAlias();
+void registerThreadsOption();
 
 /// --device, --runs-per-program and --sweep as given ("" / 0 when not).
 const std::string &deviceOption();

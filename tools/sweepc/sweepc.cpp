@@ -348,7 +348,7 @@ int main(int argc, char **argv) {
   mlir::registerPassManagerCLOptions();
   cl::SetVersionPrinter([](llvm::raw_ostream &os) { os << "sweepc 0.1 (LLVM/MLIR 19)\n"; });
   // LLVM's and MLIR's own options stay usable, unlisted (Options.h).
-  registerThreadsAlias();
+  registerThreadsOption();
   cl::HideUnrelatedOptions(
       {&sweepcOptions(), &runOptions(), &buildOptions(), &reportOptions()});
   cl::ParseCommandLineOptions(argc, argv,
