@@ -16,8 +16,10 @@
 
 namespace sweep::activation {
 
-/// A NaN gives 0, as `z > 0 ? z : 0` does.
-template <typename T> T relu(T z) { return z > T(0) ? z : T(0); }
+/// A NaN stays NaN, as in PyTorch: a run whose values overflowed must reach a
+/// NaN loss and be marked diverged, not train on with the NaN made 0 (and
+/// NaN weights behind it). -0 gives +0.
+template <typename T> T relu(T z) { return !(z <= T(0)) ? z : T(0); }
 
 /// tanh(z) = 1 - 2 / (exp(2z) + 1): one expf instead of libm's tanhf (which
 /// calls expm1f and costs about four times as much).
@@ -30,7 +32,8 @@ template <typename T> T gelu(T z) {
 }
 
 /// Slopes from the pre-activation z (relu, gelu) or the output y (tanh, sigmoid).
-/// relu's slope from y = relu(z) equals the one from z.
+/// relu's slope from y = relu(z) equals the one from z; a NaN's is 0 (the
+/// forward NaN already stops the run).
 template <typename T> T reluSlope(T z) { return z > T(0) ? T(1) : T(0); }
 template <typename T> T tanhSlope(T y) { return T(1) - y * y; }
 template <typename T> T sigmoidSlope(T y) { return y * (T(1) - y); }

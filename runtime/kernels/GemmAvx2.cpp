@@ -21,8 +21,11 @@ struct Avx2 {
   static V fma(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
   static V mul(V a, V b) { return _mm256_mul_ps(a, b); }
   static V sub(V a, V b) { return _mm256_sub_ps(a, b); }
-  // vmaxps(a, b) is exactly a > b ? a : b, so NaN and -0 give +0 as in relu.
-  static V relu(V a) { return _mm256_max_ps(a, _mm256_setzero_ps()); }
+  // relu keeps a where !(a <= 0) (unordered compare: a NaN stays NaN, as in
+  // Activation.h) and gives +0 elsewhere, -0 included.
+  static V relu(V a) {
+    return _mm256_and_ps(_mm256_cmp_ps(a, _mm256_setzero_ps(), _CMP_NLE_UQ), a);
+  }
   static V positive(V a) {
     return _mm256_and_ps(_mm256_cmp_ps(a, _mm256_setzero_ps(), _CMP_GT_OQ), _mm256_set1_ps(1.0f));
   }

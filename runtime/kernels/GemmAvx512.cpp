@@ -23,8 +23,11 @@ struct Avx512 {
   static V fma(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
   static V mul(V a, V b) { return _mm512_mul_ps(a, b); }
   static V sub(V a, V b) { return _mm512_sub_ps(a, b); }
-  // a > 0 ? a : 0 and a > 0 ? 1 : 0, lane by lane (ordered compare: NaN gives 0).
-  static V relu(V a) { return _mm512_maskz_mov_ps(greaterThanZero(a), a); }
+  // relu: !(a <= 0) ? a : 0 (unordered compare: a NaN stays NaN, as in
+  // Activation.h); the slope: a > 0 ? 1 : 0 (ordered: a NaN's is 0).
+  static V relu(V a) {
+    return _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(a, _mm512_setzero_ps(), _CMP_NLE_UQ), a);
+  }
   static V positive(V a) { return _mm512_maskz_mov_ps(greaterThanZero(a), _mm512_set1_ps(1.0f)); }
   static __mmask16 greaterThanZero(V a) {
     return _mm512_cmp_ps_mask(a, _mm512_setzero_ps(), _CMP_GT_OQ);

@@ -18,7 +18,7 @@ struct Scalar {
   static V fma(V a, V b, V c) { return std::fma(a, b, c); }
   static V mul(V a, V b) { return a * b; }
   static V sub(V a, V b) { return a - b; }
-  static V relu(V a) { return a > 0.0f ? a : 0.0f; }
+  static V relu(V a) { return !(a <= 0.0f) ? a : 0.0f; } // NaN stays NaN (Activation.h)
   static V positive(V a) { return a > 0.0f ? 1.0f : 0.0f; }
 };
 } // namespace

@@ -84,9 +84,10 @@ AffineMap pick(MLIRContext *ctx, unsigned dims, ArrayRef<unsigned> picked) {
 Value activate(OpBuilder &b, Location loc, train::ActivationKind kind, Value z) {
   switch (kind) {
   case train::ActivationKind::Relu: {
+    // Unordered: a NaN stays NaN (runtime/kernels/Activation.h).
     Value zero = f32(b, loc, 0);
-    Value positive = b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OGT, z, zero);
-    return b.create<arith::SelectOp>(loc, positive, z, zero);
+    Value kept = b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::UGT, z, zero);
+    return b.create<arith::SelectOp>(loc, kept, z, zero);
   }
   case train::ActivationKind::Tanh: {
     // 1 - 2 / (exp(2z) + 1), as runtime/interp/Kernels.h computes it.

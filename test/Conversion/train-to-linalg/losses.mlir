@@ -24,8 +24,8 @@ func.func @cross_entropy(%l: tensor<2x?x3xf32>, %y: tensor<?xi32>) -> (tensor<2x
 
 // CHECK-LABEL: func.func @elementwise
 func.func @elementwise(%z: tensor<2x?x3xf32>, %dy: tensor<2x?x3xf32>) -> (tensor<2x?x3xf32>, tensor<2x?x3xf32>, tensor<2x?x3xf32>) {
-  // relu keeps the interpreter's z > 0 ? z : 0 (a NaN becomes 0, as there).
-  // CHECK: arith.cmpf ogt
+  // relu keeps the interpreter's !(z <= 0) ? z : 0 (a NaN stays NaN, as there).
+  // CHECK: arith.cmpf ugt
   // CHECK-NEXT: arith.select
   %r = train.activation relu %z : tensor<2x?x3xf32>
   // CHECK: math.erf

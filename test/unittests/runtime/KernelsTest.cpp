@@ -118,6 +118,21 @@ TEST(Kernels, ActivationValues) {
   EXPECT_NEAR(activate(Activation::Tanh, 0.5f), std::tanh(0.5f), 2e-7f);
 }
 
+// A NaN passes through relu, as PyTorch's does: a run whose values overflowed
+// reaches a NaN loss and is marked diverged. Before, relu made a NaN 0, the
+// loss stayed finite and the run trained on with NaN weights, reported `ok`
+// with losses of 1e25 (found by test/Integration/Reference).
+TEST(Kernels, ReluPassesNanThrough) {
+  EXPECT_TRUE(std::isnan(activate(Activation::Relu, std::nan(""))));
+  EXPECT_TRUE(std::isnan(activate(Activation::Relu, std::nanf(""))));
+  EXPECT_EQ(activate(Activation::Relu, INFINITY), INFINITY);
+  EXPECT_EQ(activate(Activation::Relu, -INFINITY), 0.0);
+  // -0 gives +0, as before: backends must agree on the sign of a zero.
+  EXPECT_FALSE(std::signbit(activate(Activation::Relu, -0.0f)));
+  // The slope of a NaN stays 0 (PyTorch's too): the forward NaN is what stops the run.
+  EXPECT_EQ(activationSlope(Activation::Relu, std::nanf(""), std::nanf("")), 0.0f);
+}
+
 TEST(Kernels, DropoutMaskGradient) {
   std::vector<double> x = randomVector(6, 6), scale = {0, 2, 2, 0, 2, 2},
                       projection = randomVector(6, 7);
