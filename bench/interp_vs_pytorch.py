@@ -2,8 +2,9 @@
 """Cross-checks the reference interpreter against PyTorch, step for step.
 
 The same runs are trained twice: by `sweepc run --backend=interp`, and by PyTorch from
-the same initial weights and the same minibatch order, both recomputed here from
-sweepc's documented Philox streams (runtime/rng/Streams.h, TrainingDraws.h, Trainer.cpp).
+the same initial weights and the same minibatch order, both recomputed from sweepc's
+documented Philox streams (test/Integration/Reference/Inputs/sweep_draws.py). The
+random sweeps of test/Integration/Reference do this for the whole language in `make test`.
 The per-epoch metrics of curves.csv must match PyTorch's within a float32 tolerance.
 This checks the interpreter's forward, backward, optimizers, schedules and metrics
 against an implementation that shares none of its code.
@@ -27,8 +28,10 @@ import numpy as np
 import torch
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "test", "Integration", "Reference", "Inputs"))
+from sweep_draws import init_weights, shuffled  # noqa: E402  (sweepc's Philox draws)
+
 FASHION = "/usr/share/datasets/fashion-mnist"
-M32 = np.uint64(0xFFFFFFFF)
 
 SWEEP = """
 dataset fashion = fashion_mnist(limit: {limit}, validation: {validation});
@@ -52,64 +55,6 @@ sweep crosscheck {{
   report    accuracy, loss;
 }}
 """
-
-
-def philox(counter, key):
-    """Philox4x32-10 on arrays: counter is 4 uint64 arrays holding 32-bit words."""
-    c0, c1, c2, c3 = [np.asarray(c, dtype=np.uint64) for c in counter]
-    k0, k1 = np.uint64(key[0]), np.uint64(key[1])
-    for r in range(10):
-        if r:
-            k0 = (k0 + np.uint64(0x9E3779B9)) & M32
-            k1 = (k1 + np.uint64(0xBB67AE85)) & M32
-        p0 = np.uint64(0xD2511F53) * c0
-        p1 = np.uint64(0xCD9E8D57) * c2
-        c0, c1, c2, c3 = ((p1 >> np.uint64(32)) ^ c1 ^ k0, p1 & M32,
-                          (p0 >> np.uint64(32)) ^ c3 ^ k1, p0 & M32)
-    return c0, c1, c2, c3
-
-
-def blocks(seed, stream, index):
-    index = np.asarray(index, dtype=np.uint64)
-    counter = (index & M32, index >> np.uint64(32),
-               np.full_like(index, stream & 0xFFFFFFFF), np.full_like(index, stream >> 32))
-    return philox(counter, (seed & 0xFFFFFFFF, seed >> 32))
-
-
-def normals(seed, stream, count):
-    b0, b1, b2, b3 = blocks(seed, stream, np.arange(count, dtype=np.uint64))
-    hi = ((b0 << np.uint64(32)) | b1) >> np.uint64(11)
-    lo = ((b2 << np.uint64(32)) | b3) >> np.uint64(11)
-    u1 = (hi.astype(np.float64) + 1.0) * 2.0 ** -53
-    u2 = lo.astype(np.float64) * 2.0 ** -53
-    return np.sqrt(-2.0 * np.log(u1)) * np.cos(6.283185307179586 * u2)
-
-
-def uniforms53(seed, stream, count):
-    b0, b1, _, _ = blocks(seed, stream, np.arange(count, dtype=np.uint64))
-    bits = ((b0 << np.uint64(21)) ^ (b1 >> np.uint64(11))) & np.uint64((1 << 53) - 1)
-    return bits.astype(np.float64) * 2.0 ** -53
-
-
-def init_weights(seed, layer, fan_in, fan_out, kind, gain=1.0):
-    stream = (1 << 32) + layer
-    count = fan_in * fan_out
-    if kind == "he_normal":
-        w = gain * math.sqrt(2.0 / fan_in) * normals(seed, stream, count)
-    else:  # xavier_uniform
-        w = gain * math.sqrt(6.0 / (fan_in + fan_out)) * (2.0 * uniforms53(seed, stream, count) - 1)
-    return w.astype(np.float32).reshape(fan_in, fan_out)
-
-
-def shuffled(count, seed, epoch):
-    stream = (3 << 32) + epoch
-    b = blocks(seed, stream, np.arange((count + 3) // 4, dtype=np.uint64))
-    words = np.stack(b, axis=1).reshape(-1)
-    order = list(range(count))
-    for i in range(count - 1, 0, -1):
-        j = (int(words[i]) * (i + 1)) >> 32
-        order[i], order[j] = order[j], order[i]
-    return order
 
 
 def read_idx(path, limit=0):

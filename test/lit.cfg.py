@@ -80,6 +80,12 @@ if os.path.exists("/usr/bin/python3") and subprocess.run(
         os.path.exists("/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0"):
     config.available_features.add("torch-openblas")
 
+# The PyTorch reference (Integration/Reference) needs Debian's python3-torch, on any BLAS.
+if os.path.exists("/usr/bin/python3") and subprocess.run(
+        ["/usr/bin/python3", "-c", "import torch, numpy"], capture_output=True).returncode == 0:
+    config.available_features.add("torch")
+    config.substitutions.append(("%torch-python", "/usr/bin/python3"))
+
 # Integration tests that train on Fashion-MNIST need the Debian package's files.
 if os.path.exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"):
     config.available_features.add("fashion-mnist")

@@ -1,0 +1,623 @@
+#!/usr/bin/python3
+"""Random sweeps trained by sweepc and by PyTorch from the documented semantics.
+
+    pytorch_reference.py --sweepc build/bin/sweepc --cases 20 [--seed 1] [--start 0]
+                         [--backend cpu|interp|both] [--keep DIR] [--verbose]
+                         [--max-rounding-decided FRACTION]
+
+Each case draws a sweep at random: a dataset (Fashion-MNIST with a `limit`, or a CSV
+file written beside the sweep, for classification or regression, with or without a header,
+test file and validation split, each normalization), a model of dense layers with every
+activation and dropout, some sizes and rates as model parameters swept by an axis, either
+loss, every optimizer with random hyper-parameters (defaults now and then), every
+schedule with and without warm-up, every init with a gain, a batch size that rarely
+divides the data, early stopping and `divergence(factor)`. `sweepc run` trains it; then
+this script trains every run of runs.csv again in PyTorch (Debian's python3-torch) as
+docs/language.md ("How a run trains") and docs/results.md define a run: the same initial
+weights, dropout masks and minibatch order, recomputed from their Philox definition
+(sweep_draws.py); PyTorch's own layers, losses and optimizers; the schedule, metrics and
+stopping rules written here from the docs. Every run's status, stop reason and epoch, and
+every metric of every curves.csv row must agree: losses and mse to 1e-4 (relative),
+accuracies to two samples. Where rounding decides a run (see `tolerance` below: a float32
+twin with rounding noise parts from the float64 reference), the values from that epoch on
+are counted as rounding-decided instead; --max-rounding-decided bounds their share.
+
+Differential tests check that sweepc's backends agree with each other; this checks that
+they agree with the definition, against an implementation that shares none of their code.
+A failing case is kept under --keep (default /tmp/pytorch-reference) with the sweep, its
+data, sweepc's results and log.txt. The exit status is the number of failing cases.
+"""
+
+import argparse
+import csv
+import gzip
+import math
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import sweep_draws  # noqa: E402
+
+FASHION = "/usr/share/datasets/fashion-mnist"
+ACTIVATIONS = ["relu", "tanh", "sigmoid", "gelu", "identity"]
+
+
+# --- Drawing a case ----------------------------------------------------------------------
+
+def lit(value):
+    """A float literal as the language reads it (never an integer)."""
+    text = f"{value:.4g}"
+    return text if any(c in text for c in ".e") else text + ".0"
+
+
+def draw_data(rng, work):
+    """A dataset declaration and what the reference needs to read the same samples."""
+    kind = rng.choice(["fashion", "fashion", "csv", "csv", "regress"])
+    if kind == "fashion":
+        limit = rng.randint(200, 1200)
+        data = {"kind": "fashion", "limit": limit, "classes": 10, "features": 784,
+                # Raw 0-255 pixels now and then: mostly chaotic, so rarely checkable.
+                "normalize": rng.choices(["unit", "standard", "none"], [7, 2, 1])[0]}
+        validation = rng.choice([0, rng.randint(20, limit // 3), round(rng.uniform(0.05, 0.3), 2)])
+        data["validation"] = validation
+        data["decl"] = (f"fashion_mnist(limit: {limit}, validation: {validation}, "
+                        f"normalize: {data['normalize']})")
+        return data
+    features = rng.randint(1, 12)
+    rows = rng.randint(40, 400)
+    regress = kind == "regress"
+    classes = rng.randint(2, 5)
+    names = rng.choice([[str(c) for c in range(classes)], ["cat", "dog", "eel", "ant", "bee"]])
+    label_at = rng.randint(0, features)
+    header = rng.random() < 0.7
+    centers = np.random.default_rng(rng.randint(0, 2**31)).normal(size=(classes, features)) * 2
+    weights = np.random.default_rng(rng.randint(0, 2**31)).normal(size=features)
+    scale = rng.choice([1.0, 1.0, 30.0, 0.01])
+
+    def write(path, count):
+        with open(path, "w") as f:
+            if header:
+                cols = [f"f{i}" for i in range(features)]
+                cols.insert(label_at, "target")
+                f.write(",".join(cols) + "\n")
+            for _ in range(count):
+                if regress:
+                    x = [rng.gauss(0, 1) * scale for _ in range(features)]
+                    label = f"{float(np.tanh(np.dot(weights, x) / scale)) + rng.gauss(0, 0.1):.6g}"
+                else:
+                    c = rng.randrange(classes)
+                    x = [centers[c][i] * scale + rng.gauss(0, 1) * scale for i in range(features)]
+                    label = names[c]
+                cells = [f"{v:.6g}" for v in x]
+                cells.insert(label_at, label)
+                f.write(",".join(cells) + "\n")
+
+    write(os.path.join(work, "train.csv"), rows)
+    test = rng.random() < 0.6
+    if test:
+        write(os.path.join(work, "test.csv"), rng.randint(20, 200))
+    validation = rng.choice([0, 0, rng.randint(5, rows // 3), round(rng.uniform(0.1, 0.3), 2)])
+    normalize = rng.choice(["standard", "minmax", "none"])
+    label = ("\"target\"" if header and rng.random() < 0.5 else str(label_at))
+    args = [f"path: \"train.csv\"", f"label: {label}", f"header: {'true' if header else 'false'}",
+            f"validation: {validation}", f"normalize: {normalize}"]
+    if regress:
+        args.append("task: regress")
+    if test:
+        args.append("test: \"test.csv\"")
+    return {"kind": "csv", "regress": regress, "features": features,
+            "classes": 0 if regress else classes, "label_at": label_at, "header": header,
+            "validation": validation, "normalize": normalize, "test": test,
+            "decl": "csv(" + ", ".join(args) + ")"}
+
+
+def draw_model(rng, data):
+    """The model's text and its layers: ('dense', width), ('act', name), ('dropout', p);
+    a width, activation or rate may be the name of a model parameter instead."""
+    params, axes, layers, body = [], [], [], [f"x = input({data['features']});"]
+    if rng.random() < 0.4:
+        params.append("width: int = 8")
+        axes.append(f"width in [{rng.randint(2, 12)}, {rng.randint(13, 40)}]")
+    if rng.random() < 0.3:
+        params.append("act: activation = relu")
+        axes.append("act in [" + ", ".join(rng.sample(ACTIVATIONS, 2)) + "]")
+    if rng.random() < 0.3:
+        params.append("p: float = 0.1")
+        axes.append(f"p in [{lit(0.0)}, {lit(rng.uniform(0.05, 0.6))}]")
+    names = [p.split(":")[0] for p in params]
+    for _ in range(rng.choice([0, 1, 1, 2, 2, 3])):
+        width = "width" if "width" in names and rng.random() < 0.7 else rng.randint(1, 40)
+        act = "act" if "act" in names and rng.random() < 0.7 else rng.choice(ACTIVATIONS)
+        layers += [("dense", width), ("act", act)]
+        body.append(f"x = {act}(dense(x, {width}));")
+        if rng.random() < 0.35 or ("p" in names and rng.random() < 0.7):
+            p = "p" if "p" in names and rng.random() < 0.8 else lit(rng.uniform(0.0, 0.6))
+            layers.append(("dropout", p))
+            body.append(f"x = dropout(x, {p});")
+    outputs = 1 if data.get("regress") else data["classes"]
+    layers.append(("dense", outputs))
+    body.append(f"return dense(x, {outputs});")
+    text = "model net(" + ", ".join(params) + ") {\n  " + "\n  ".join(body) + "\n}\n"
+    return text, layers, "net(" + ", ".join(axes) + ")"
+
+
+def draw_optimizer(rng):
+    kind = rng.choice(["sgd", "adam", "adamw"])
+    args = []
+    if kind == "sgd":
+        args.append(f"lr: {lit(math.exp(rng.uniform(math.log(1e-3), math.log(0.3))))}")
+        if rng.random() < 0.6:
+            args.append(f"momentum: {lit(rng.choice([0.0, rng.uniform(0.5, 0.95)]))}")
+        if rng.random() < 0.3:
+            args.append("nesterov: true")
+    else:
+        if rng.random() < 0.8:
+            args.append(f"lr: {lit(math.exp(rng.uniform(math.log(1e-4), math.log(5e-3))))}")
+        if rng.random() < 0.3:
+            args.append(f"beta1: {lit(rng.uniform(0.0, 0.95))}")
+        if rng.random() < 0.3:
+            args.append(f"beta2: {lit(rng.uniform(0.9, 0.9999))}")
+        if rng.random() < 0.3:
+            args.append(f"eps: {lit(math.exp(rng.uniform(math.log(1e-8), math.log(1e-3))))}")
+    if rng.random() < 0.4:
+        args.append(f"weight_decay: {lit(math.exp(rng.uniform(math.log(1e-5), math.log(0.1))))}")
+    return f"{kind}({', '.join(args)})"
+
+
+def draw_schedule(rng, epochs):
+    kind = rng.choice(["constant", "step", "cosine", "linear"])
+    args = []
+    if kind == "step":
+        args.append(f"every: {rng.randint(1, 3)}")
+        if rng.random() < 0.6:
+            args.append(f"gamma: {lit(rng.uniform(0.1, 1.0))}")
+    if kind in ("cosine", "linear") and rng.random() < 0.6:
+        args.append(f"final: {lit(rng.uniform(0.0, 0.5))}")
+    if rng.random() < 0.5:
+        args.append(f"warmup: {lit(rng.choice([rng.uniform(0.1, 1.5), float(epochs) + 0.5]))}")
+    return f"{kind}({', '.join(args)})" if args else kind
+
+
+def draw_case(rng, work):
+    data = draw_data(rng, work)
+    model_text, layers, model_use = draw_model(rng, data)
+    epochs = rng.randint(1, 3)
+    regress = data.get("regress", False)
+    loss = "mse" if regress or rng.random() < 0.3 else "cross_entropy"
+    metrics = ["loss", "mse"] if regress else ["loss", "accuracy", "mse"]
+    report = rng.sample(metrics, rng.randint(1, len(metrics)))
+    optimizers = [draw_optimizer(rng) for _ in range(rng.choice([1, 1, 2]))]
+    init = rng.choice(["he_normal", "he_uniform", "xavier_normal", "xavier_uniform"])
+    if rng.random() < 0.4:
+        init += f"(gain: {lit(rng.uniform(0.3, 2.0))})"
+    seeds = rng.sample(range(0, 1000), rng.choice([1, 2]))
+    settings = [
+        f"data d, batch {rng.choice([rng.randint(1, 16), rng.randint(8, 128)])}, epochs {epochs};",
+        f"model {model_use};",
+        f"loss {loss};",
+        (f"optimizer {optimizers[0]};" if len(optimizers) == 1
+         else f"optimizer in [{', '.join(optimizers)}];"),
+        f"schedule {draw_schedule(rng, epochs)};",
+        f"init {init};",
+        f"seed in [{', '.join(map(str, seeds))}];",
+        f"report {', '.join(report)};",
+    ]
+    case = {"data": data, "layers": layers, "epochs": epochs, "early": None, "factor": None}
+    if data["validation"] != 0 and rng.random() < 0.3:
+        metric = rng.choice(["val_loss"] + ([] if regress else ["val_accuracy"]))
+        case["early"] = (metric, rng.randint(1, 2), rng.choice([0.0, 0.001, 0.05]))
+        settings.append(f"early_stop(metric: {metric}, patience: {case['early'][1]}, "
+                        f"min_delta: {lit(case['early'][2])});")
+    if rng.random() < 0.25:
+        case["factor"] = float(lit(rng.uniform(1.01, 3.0)))
+        settings.append(f"divergence({lit(case['factor'])});")
+    case["text"] = (f"dataset d = {data['decl']};\n{model_text}sweep s {{\n  "
+                    + "\n  ".join(settings) + "\n}\n")
+    return case
+
+
+# --- The data, as docs/language.md defines it ---------------------------------------------
+
+def read_idx(path, limit=0):
+    with gzip.open(path) as f:
+        raw = f.read()
+    rank = raw[3]
+    dims = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(rank)]
+    count = dims[0] if not limit else min(limit, dims[0])
+    item = int(np.prod(dims[1:])) if rank > 1 else 1
+    values = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * rank, count=count * item)
+    return values.reshape(count, item) if rank > 1 else values
+
+
+def read_csv_split(path, data):
+    with open(path) as f:
+        rows = [line.strip().split(",") for line in f if line.strip()]
+    if data["header"]:
+        rows = rows[1:]
+    labels = [r[data["label_at"]] for r in rows]
+    x = np.array([[float(v) for i, v in enumerate(r) if i != data["label_at"]] for r in rows],
+                 dtype=np.float32).reshape(len(rows), data["features"])
+    return x, labels
+
+
+def load(data, work):
+    """Train, validation and test splits: (x float32, y) with y class indices or targets."""
+    if data["kind"] == "fashion":
+        x = read_idx(f"{FASHION}/train-images-idx3-ubyte.gz", data["limit"]).astype(np.float32)
+        y = read_idx(f"{FASHION}/train-labels-idx1-ubyte.gz", data["limit"]).astype(np.int64)
+        tx = read_idx(f"{FASHION}/t10k-images-idx3-ubyte.gz").astype(np.float32)
+        ty = read_idx(f"{FASHION}/t10k-labels-idx1-ubyte.gz").astype(np.int64)
+    else:
+        x, labels = read_csv_split(os.path.join(work, "train.csv"), data)
+        tx, tlabels = (read_csv_split(os.path.join(work, "test.csv"), data) if data["test"]
+                       else (np.zeros((0, data["features"]), np.float32), []))
+        if data["regress"]:
+            y = np.array([[float(v)] for v in labels], np.float32).reshape(-1, 1)
+            ty = np.array([[float(v)] for v in tlabels], np.float32).reshape(-1, 1)
+        else:
+            # Classes are the distinct training labels in text order (a std::set).
+            names = sorted(set(labels))
+            y = np.array([names.index(v) for v in labels], np.int64)
+            ty = np.array([names.index(v) for v in tlabels], np.int64)
+    n = len(x)
+    v = data["validation"]
+    held = int(v) if isinstance(v, int) else int(math.floor(v * n))
+    keep = n - held
+    train, val, test = (x[:keep], y[:keep]), (x[keep:], y[keep:]), (tx, ty)
+    # Statistics of the training split apply to all three (DatasetLoader.cpp).
+    xt = train[0].astype(np.float64)
+    method = data["normalize"]
+    if method == "unit" and data["kind"] == "fashion":
+        shift, scale = np.zeros(xt.shape[1]), np.full(xt.shape[1], 1.0 / 255.0)
+    elif method == "standard":
+        shift = xt.mean(axis=0) if len(xt) else np.zeros(xt.shape[1])
+        sd = np.sqrt(((xt - shift) ** 2).mean(axis=0)) if len(xt) else np.zeros(xt.shape[1])
+        scale = np.where(sd > 0, 1.0 / np.where(sd > 0, sd, 1.0), 1.0)
+    elif method == "minmax":
+        lo, hi = xt.min(axis=0), xt.max(axis=0)
+        shift = lo
+        scale = np.where(hi > lo, 1.0 / np.where(hi > lo, hi - lo, 1.0), 1.0)
+    else:
+        shift, scale = np.zeros(xt.shape[1]), np.ones(xt.shape[1])
+
+    def norm(split):
+        return (torch.tensor(((split[0].astype(np.float64) - shift) * scale).astype(np.float32)),
+                torch.tensor(split[1]))
+    return norm(train), norm(val), norm(test)
+
+
+# --- One run, as docs/language.md defines it ---------------------------------------------
+
+def schedule_factor(run, step, steps, epochs):
+    """The learning rate's factor at `step` (docs/language.md, "Schedules")."""
+    done = step / steps
+    warmup = float(run.get("schedule.warmup") or 0)
+    warm = min(1.0, (step + 1) / (warmup * steps)) if warmup > 0 else 1.0
+    q = min(max((done - warmup) / (epochs - warmup), 0.0), 1.0) if warmup < epochs else 0.0
+    kind = run["schedule"]
+    if kind == "step":
+        decay = float(run["schedule.gamma"]) ** math.floor(done / int(run["schedule.every"]))
+    elif kind == "cosine":
+        final = float(run["schedule.final"])
+        decay = final + (1 - final) * (1 + math.cos(math.pi * q)) / 2
+    elif kind == "linear":
+        decay = 1 - (1 - float(run["schedule.final"])) * q
+    else:
+        decay = 1.0
+    return warm * decay
+
+
+def resolve(value, run):
+    """A layer's width, activation or rate: a literal or a model parameter's value."""
+    if isinstance(value, str) and f"model.{value}" in run:
+        value = run[f"model.{value}"]
+    return value
+
+
+def jittered(g, jitter):
+    """g with rounding noise: each element's own (relative) and that of the sums which
+    made it (relative to the tensor's root mean square: a dead unit's tiny gradient,
+    through gelu's tail or a saturated sigmoid, has an error the size of the others')."""
+    rms = g.pow(2).mean().sqrt()
+    return g * (1 + jitter * torch.randn_like(g)) + jitter * rms * torch.randn_like(g)
+
+
+def train_run(run, case, splits, batch, report, classify, dtype, jitter=0.0):
+    """The run's curves (dicts of curves.csv's metric columns), its (status, reason, epoch)
+    and its training loss at every step of every epoch, computed in `dtype` from the same
+    float32 initial weights and data, with rounding noise of relative size `jitter` added
+    to every gradient (jittered)."""
+    (x, y), val, test = splits
+    layers, epochs = case["layers"], case["epochs"]
+    seed = int(run["seed"])
+    params, plan, fan_in, dense, dropouts = [], [], x.shape[1], 0, 0
+    for kind, value in layers:
+        value = resolve(value, run)
+        if kind == "dense":
+            width = int(value)
+            w = sweep_draws.init_weights(seed, dense, fan_in, width, run["init"],
+                                         float(run.get("init.gain") or 1.0))
+            params += [torch.tensor(w, dtype=dtype, requires_grad=True),
+                       torch.zeros(width, dtype=dtype, requires_grad=True)]
+            if jitter:
+                for param in params[-2:]:
+                    param.register_hook(lambda g: jittered(g, jitter))
+            plan.append(("dense", len(params) - 2))
+            fan_in, dense = width, dense + 1
+        elif kind == "act":
+            plan.append(("act", value))
+        else:
+            plan.append(("dropout", (dropouts, float(value), fan_in)))
+            dropouts += 1
+
+    def forward(inputs, step=None):
+        h = inputs.to(dtype)
+        for kind, what in plan:
+            if kind == "dense":
+                h = h @ params[what] + params[what + 1]
+            elif kind == "act":
+                h = {"relu": torch.relu, "tanh": torch.tanh, "sigmoid": torch.sigmoid,
+                     "gelu": F.gelu, "identity": lambda t: t}[what](h)
+            elif step is not None and what[1] > 0:
+                layer, p, width = what
+                h = h * torch.tensor(sweep_draws.dropout_scales(seed, layer, p, step, batch,
+                                                                len(h), width), dtype=dtype)
+        return h
+
+    def targets(labels, outputs):
+        return F.one_hot(labels, outputs.shape[1]).to(dtype) if classify else labels.to(dtype)
+
+    def loss_of(outputs, labels, reduction="mean"):
+        if run["loss"] == "cross_entropy":
+            return F.cross_entropy(outputs, labels, reduction=reduction)
+        per = ((outputs - targets(labels, outputs)) ** 2).mean(dim=1)
+        return per.mean() if reduction == "mean" else per.sum()
+
+    def evaluate(split, prefix, row):
+        inputs, labels = split
+        if len(labels) == 0:
+            return
+        with torch.no_grad():
+            out = forward(inputs)
+            n = len(labels)
+            values = {"loss": loss_of(out, labels, "sum").item() / n}
+            if classify:
+                values["accuracy"] = (out.argmax(1) == labels).sum().item() / n
+                prediction = torch.softmax(out, 1) if run["loss"] == "cross_entropy" else out
+                values["mse"] = ((prediction - targets(labels, out)) ** 2).mean().item()
+            else:
+                values["mse"] = ((out - labels.to(dtype)) ** 2).mean().item()
+        for metric, value in values.items():
+            row[f"{prefix}_{metric}"] = value
+
+    kind = run["optimizer"]
+    lr = float(run["optimizer.lr"])
+    decay = float(run["optimizer.weight_decay"])
+    if kind == "sgd":
+        momentum = float(run["optimizer.momentum"])
+        nesterov = run["optimizer.nesterov"] == "true" and momentum > 0
+        opt = torch.optim.SGD(params, lr=lr, momentum=momentum, nesterov=nesterov,
+                              weight_decay=decay)
+    else:
+        cls = torch.optim.Adam if kind == "adam" else torch.optim.AdamW
+        opt = cls(params, lr=lr, betas=(float(run["optimizer.beta1"]),
+                                        float(run["optimizer.beta2"])),
+                  eps=float(run["optimizer.eps"]), weight_decay=decay)
+
+    n = len(y)
+    steps = (n + batch - 1) // batch
+    factor, early = case["factor"], case["early"]
+    curves, steps_loss, lowest, best, waited = [], [], None, None, 0
+    for epoch in range(1, epochs + 1):
+        order = torch.tensor(sweep_draws.shuffled(n, 0, epoch))
+        total = 0.0
+        steps_loss.append([])
+        for s in range(steps):
+            rows = order[s * batch:(s + 1) * batch]
+            step = (epoch - 1) * steps + s
+            for group in opt.param_groups:
+                group["lr"] = lr * schedule_factor(run, step, steps, epochs)
+            loss = loss_of(forward(x[rows], step), y[rows])
+            if step == 0:
+                lowest = loss.item()  # the loss before any update
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            total += loss.item() * len(rows)
+            steps_loss[-1].append(loss.item())
+        row = {"train_loss": total / n}
+        evaluate(val, "val", row)
+        evaluate(test, "test", row)
+        if len(val[1]) == 0 and len(test[1]) == 0:
+            with torch.no_grad():  # the first training minibatch, for the divergence check
+                probe = loss_of(forward(x[order[:batch]]), y[order[:batch]]).item()
+            finite = math.isfinite(probe)
+        else:
+            finite = True
+        # A loss diverges a run whether reported or not; another metric when reported.
+        reported = {k: v for k, v in row.items()
+                    if k == "train_loss" or k.split("_", 1)[1] in report}
+        watched = [v for k, v in row.items() if k in reported or k.endswith("_loss")]
+        if not finite or not all(math.isfinite(v) for v in watched):
+            return curves, ("diverged", "non_finite", epoch), steps_loss
+        curves.append(reported)
+        if factor is not None:
+            if row["train_loss"] > factor * lowest:
+                return curves, ("diverged", "loss_growth", epoch), steps_loss
+            lowest = min(lowest, row["train_loss"])
+        if early:
+            metric, patience, delta = early
+            value = row[metric]
+            better = (best is None or (value > best + delta if metric == "val_accuracy"
+                                       else value < best - delta))
+            if better:
+                best, waited = value, 0
+            else:
+                waited += 1
+                if waited >= patience:
+                    return curves, ("stopped", "patience", epoch), steps_loss
+    return curves, ("ok", "", 0), steps_loss
+
+
+# --- Comparing ---------------------------------------------------------------------------
+
+# The reference trains each run twice: in float64 (what the run computes, nearly exactly)
+# and in float32 with rounding noise added to every gradient at each step (jittered). Where the twin agrees with the
+# reference, sweepc must too, within a float32 tolerance plus 4 times their distance.
+# From the first epoch where the twin does not, rounding decides the run (raw 0-255
+# pixels, logits in the hundreds, a rate at the edge of chaos, an accuracy decided by
+# ties): nothing after it can be checked against any reference, so it is counted as
+# "rounding-decided", not compared. The lit test bounds that share.
+JITTER = 2.0 ** -23
+
+
+def tolerance(theirs, metric, count):
+    if "accuracy" in metric:
+        return max(2e-3, 2.0 / max(count, 1)) + 1e-12  # a sample or two may flip
+    return 1e-4 * max(1.0, abs(theirs))
+
+
+def decided_by_rounding_from(reference, twin, split_sizes):
+    """The first epoch (from 1) that the twin does not reproduce, or None. A chaotic run
+    shows in the losses of single steps long before the epoch's averages: differences
+    that grow tenfold every ten steps, from 1e-6, may average out over an epoch by luck."""
+    for e, (ref, tw) in enumerate(zip(reference["steps"], twin["steps"]), start=1):
+        if any(abs(a - b) > 1e-4 * max(1.0, abs(a)) for a, b in zip(ref, tw)):
+            return e
+    reference, twin = reference["curves"], twin["curves"]
+    for e, (ref, tw) in enumerate(zip(reference, twin), start=1):
+        for metric, value in ref.items():
+            if abs(tw[metric] - value) > tolerance(value, metric, split_sizes(metric)):
+                return e
+    if len(reference) != len(twin):
+        return min(len(reference), len(twin)) + 1
+    return None
+
+
+def compare_run(r, mine, reference, twin, split_sizes, problems):
+    """Appends the differences of run r to problems; returns (compared, undecidable)."""
+    name = f"run {r['run']}"
+    rounded_from = decided_by_rounding_from(reference, twin, split_sizes)
+    reference, outcome, twin = reference["curves"], reference["outcome"], twin["curves"]
+    got = (r["status"], r["stop_reason"], int(r["status_epoch"]))
+    if rounded_from is None and got != outcome:
+        problems.append(f"{name}: sweepc {got}, reference {outcome}")
+    last = len(reference) if rounded_from is None else rounded_from - 1
+    if len(mine) < last or (rounded_from is None and len(mine) != len(reference)):
+        problems.append(f"{name}: sweepc {len(mine)} curve rows, reference {len(reference)}")
+    compared = undecidable = 0
+    for e, (ours, theirs) in enumerate(zip(mine, reference), start=1):
+        if set(theirs) != {k for k in ours if k not in ("run", "epoch", "seconds")}:
+            problems.append(f"{name}: columns {sorted(ours)} vs {sorted(theirs)}")
+            break
+        for metric, value in theirs.items():
+            if e > last:
+                undecidable += 1
+                continue
+            compared += 1
+            spread = 4 * abs(twin[e - 1][metric] - value)
+            got_value = float(ours[metric])
+            if abs(got_value - value) > tolerance(value, metric, split_sizes(metric)) + spread:
+                problems.append(f"{name} epoch {e} {metric}: sweepc {got_value:.7g}, reference "
+                                f"{value:.7g}, float32 twin {twin[e - 1][metric]:.7g}")
+    return compared, undecidable
+
+
+def check_case(args, index, rng, backend):
+    """Draws, runs and checks case `index`; returns (ok, compared, undecidable)."""
+    work = tempfile.mkdtemp(prefix=f"case{index}-")
+    case = draw_case(rng, work)
+    text, data = case["text"], case["data"]
+    sweep = os.path.join(work, "case.sweep")
+    with open(sweep, "w") as f:
+        f.write(text)
+    log = [f"# case {index} (seed {args.seed}), backend {backend}", text]
+    run = subprocess.run([args.sweepc, "run", sweep, f"--results={work}/out", "--quiet",
+                          f"--backend={backend}", "--no-energy"],
+                         capture_output=True, text=True)
+    log.append(f"$ sweepc run --backend={backend}: exit {run.returncode}\n{run.stderr}")
+    problems, compared, undecidable = [], 0, 0
+    if run.returncode != 0:
+        problems.append(f"sweepc run failed (exit {run.returncode})")
+    else:
+        with open(os.path.join(work, "out", "s", "runs.csv"), newline="") as f:
+            runs = list(csv.DictReader(f))
+        with open(os.path.join(work, "out", "s", "curves.csv"), newline="") as f:
+            curves = list(csv.DictReader(f))
+        splits = load(data, work)
+        classify = not data.get("regress", False)
+        report = [m for m in ("loss", "accuracy", "mse") if
+                  any(k.endswith("_" + m) and not k.startswith("train") for k in curves[0])] \
+            if curves else []
+
+        def split_sizes(metric):
+            return len(splits[1][1] if metric.startswith("val") else splits[2][1])
+        for r in runs:
+            batch = int(r["batch"])
+            runs_as = {}
+            for kind, dtype, jitter in (("reference", torch.float64, 0.0),
+                                        ("twin", torch.float32, JITTER)):
+                torch.manual_seed(int(r["run"]))
+                trained = train_run(r, case, splits, batch, report, classify, dtype, jitter)
+                runs_as[kind] = dict(zip(("curves", "outcome", "steps"), trained))
+            mine = [c for c in curves if c["run"] == r["run"]]
+            c, u = compare_run(r, mine, runs_as["reference"], runs_as["twin"], split_sizes,
+                               problems)
+            compared, undecidable = compared + c, undecidable + u
+    if problems or args.verbose:
+        print(f"case {index} [{backend}]: {compared} values compared, {undecidable} "
+              "rounding-decided, " + ("ok" if not problems else f"{len(problems)} differences"))
+        for p in problems[:12]:
+            print("  " + p)
+    if problems:
+        kept = os.path.join(args.keep, f"seed{args.seed}-case{index}")
+        shutil.rmtree(kept, ignore_errors=True)
+        shutil.copytree(work, kept)
+        with open(os.path.join(kept, "log.txt"), "w") as f:
+            f.write("\n".join(log + problems) + "\n")
+        print(f"  kept in {kept}")
+    shutil.rmtree(work, ignore_errors=True)
+    return not problems, compared, undecidable
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sweepc", required=True)
+    parser.add_argument("--cases", type=int, default=10)
+    parser.add_argument("--start", type=int, default=0, help="the first case's index")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--backend", choices=["cpu", "interp", "both"], default="both",
+                        help="both: each case on one of the two, alternately")
+    parser.add_argument("--keep", default="/tmp/pytorch-reference")
+    parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--max-rounding-decided", type=float, default=1.0, metavar="FRACTION",
+                        help="fail when more than this share of the values is rounding-decided")
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    failed = compared = undecidable = 0
+    for index in range(args.start, args.start + args.cases):
+        rng = random.Random(args.seed * 1000003 + index)
+        backend = (args.backend if args.backend != "both"
+                   else ["cpu", "interp"][index % 2])
+        ok, c, u = check_case(args, index, rng, backend)
+        failed, compared, undecidable = failed + (not ok), compared + c, undecidable + u
+    share = undecidable / max(1, compared + undecidable)
+    print(f"pytorch_reference: {args.cases - failed} of {args.cases} cases agree; "
+          f"{compared} values compared, {undecidable} rounding-decided ({100 * share:.1f}%)")
+    if share > args.max_rounding_decided:
+        print(f"pytorch_reference: more than {100 * args.max_rounding_decided:.0f}% of the "
+              "values are rounding-decided: the cases check too little")
+        failed += 1
+    return min(failed, 100)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
