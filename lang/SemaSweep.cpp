@@ -109,6 +109,17 @@ std::optional<Value> Sema::coerce(const Value &value, const ParamType &type, llv
       return mismatch();
     return value;
   case ParamType::Kind::Symbol: {
+    if (value.kind == Value::Kind::String) {
+      // `normalize: "none"`: the word is right, the quotes are not.
+      auto diag = diags.error(loc, "'" + name + "' must be " + type.describe() +
+                                       ", got the string " + value.str());
+      llvm::StringRef word = llvm::is_contained(type.symbols, value.s)
+                                 ? llvm::StringRef(value.s)
+                                 : SourceDiagnostics::closest(value.s, type.symbols);
+      if (!word.empty())
+        diag.attachNote() << "write the word without quotes: " << word;
+      return std::nullopt;
+    }
     if (value.kind != Value::Kind::Symbol)
       return mismatch();
     if (llvm::is_contained(type.symbols, value.s))
