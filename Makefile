@@ -5,7 +5,7 @@ BUILD_TYPE ?= Release
 SWEEPC := $(BUILD_DIR)/bin/sweepc
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build demo test bench fuzz fuzz-sweeps clean
+.PHONY: all deps configure build demo test bench fuzz fuzz-sweeps reference-sweeps clean
 
 all: build
 
@@ -66,6 +66,13 @@ fuzz-sweeps: build
 	python3 test/fuzz/random_sweeps.py --sweepc $(BUILD_DIR)/bin/sweepc --count $(SWEEPS) \
 	  --seed $(SWEEPS_SEED) --build --kill $(if $(PTXAS),--ptxas $(PTXAS)) \
 	  $(if $(LIBDEVICE),--fake-cuda $(BUILD_DIR)/test/unittests/libsweep-fake-cuda.so)
+
+# Random sweeps trained by sweepc and again by PyTorch from the documented definition of
+# a run (test/Integration/Reference; make test runs 13 cases). Failing cases are kept in
+# /tmp/pytorch-reference.
+reference-sweeps: build
+	/usr/bin/python3 test/Integration/Reference/Inputs/pytorch_reference.py \
+	  --sweepc $(BUILD_DIR)/bin/sweepc --cases $(SWEEPS) --seed $(SWEEPS_SEED)
 
 clean:
 	rm -rf $(BUILD_DIR)
