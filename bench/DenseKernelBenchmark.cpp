@@ -24,6 +24,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "runtime/kernels/Activation.h"
 #include "runtime/kernels/DenseKernels.h"
 #include "runtime/kernels/Gemm.h"
 
@@ -112,7 +113,7 @@ void hiddenLayer(benchmark::State &state) {
                          z.data(), kBatch * s.outputs, s.outputs, s.runs, kBatch, kInputs,
                          s.outputs, s.columns);
       for (int64_t i = 0; i < count; ++i)
-        h[i] = z[i] > 0.0f ? z[i] : 0.0f;
+        h[i] = activation::relu(z[i]);
     }
     benchmark::DoNotOptimize(h.data());
   }

@@ -17,7 +17,6 @@ Usage: /usr/bin/python3 bench/interp_vs_pytorch.py [--build build] [--limit 6000
 
 import argparse
 import csv
-import gzip
 import math
 import os
 import subprocess
@@ -30,6 +29,7 @@ import torch
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "test", "Integration", "Reference", "Inputs"))
 from sweep_draws import init_weights, shuffled  # noqa: E402  (sweepc's Philox draws)
+from pytorch_reference import read_idx  # noqa: E402
 
 FASHION = "/usr/share/datasets/fashion-mnist"
 
@@ -55,17 +55,6 @@ sweep crosscheck {{
   report    accuracy, loss;
 }}
 """
-
-
-def read_idx(path, limit=0):
-    with gzip.open(path) as f:
-        data = f.read()
-    rank = data[3]
-    dims = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(rank)]
-    count = dims[0] if not limit else min(limit, dims[0])
-    item = int(np.prod(dims[1:])) if rank > 1 else 1
-    values = np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * rank, count=count * item)
-    return values.reshape(count, item) if rank > 1 else values
 
 
 def schedule(step, steps, epochs, peak, warmup=0.5, final=0.1):

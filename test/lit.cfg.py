@@ -73,18 +73,14 @@ else:
                     "installed: Report/browser.test is skipped (scripts/install-deps.sh "
                     "installs them)")
 
-# The PyTorch baselines in bench/ need Debian's python3-torch on OpenBLAS (make bench
-# installs both).
-if os.path.exists("/usr/bin/python3") and subprocess.run(
-        ["/usr/bin/python3", "-c", "import torch"], capture_output=True).returncode == 0 and \
-        os.path.exists("/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0"):
-    config.available_features.add("torch-openblas")
-
-# The PyTorch reference (Integration/Reference) needs Debian's python3-torch, on any BLAS.
+# The PyTorch reference (Integration/Reference) needs Debian's python3-torch, on any BLAS;
+# the PyTorch baselines in bench/ need it on OpenBLAS (make bench installs both).
 if os.path.exists("/usr/bin/python3") and subprocess.run(
         ["/usr/bin/python3", "-c", "import torch, numpy"], capture_output=True).returncode == 0:
     config.available_features.add("torch")
     config.substitutions.append(("%torch-python", "/usr/bin/python3"))
+    if os.path.exists("/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0"):
+        config.available_features.add("torch-openblas")
 
 # Integration tests that train on Fashion-MNIST need the Debian package's files.
 if os.path.exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"):

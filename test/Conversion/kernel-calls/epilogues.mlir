@@ -49,7 +49,7 @@ func.func @forward(%x: memref<?x4xf32>, %w: memref<2x4x8xf32>, %b: memref<2x8xf3
       ins(%z : memref<2x?x8xf32>) outs(%out : memref<2x?x8xf32>) attrs = {sweep.epilogue = "relu"} {
   ^bb0(%in: f32, %o: f32):
     %zero = arith.constant 0.0 : f32
-    %p = arith.cmpf ogt, %in, %zero : f32
+    %p = arith.cmpf ugt, %in, %zero : f32
     %r = arith.select %p, %in, %zero : f32
     linalg.yield %r : f32
   }

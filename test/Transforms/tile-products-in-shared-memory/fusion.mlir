@@ -28,7 +28,7 @@
 // CHECK-NOT: memref.load %[[Y]]
 // CHECK: gpu.barrier
 // CHECK: scf.if
-// CHECK: arith.cmpf ogt
+// CHECK: arith.cmpf ugt
 // CHECK: arith.select
 // CHECK: memref.store %{{.*}}, %[[Y]]
 // CHECK-NOT: linalg.generic
@@ -50,7 +50,7 @@ func.func @forward_bias_relu(%x: memref<?x40xf32>, %w: memref<3x40x24xf32>, %bia
   linalg.generic {indexing_maps = [#id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
       ins(%y : memref<3x?x24xf32>) outs(%y : memref<3x?x24xf32>) {
   ^bb0(%in: f32, %out: f32):
-    %p = arith.cmpf ogt, %in, %zero : f32
+    %p = arith.cmpf ugt, %in, %zero : f32
     %r = arith.select %p, %in, %zero : f32
     linalg.yield %r : f32
   }

@@ -197,22 +197,24 @@ TEST(Gemm, ReluEpilogueLetsNanThrough) {
   const float specials[] = {std::nanf(""), -0.0f, 0.0f, -1.5f, 2.5f, INFINITY, -INFINITY};
   // 9 x 37: full vectors and a ragged edge for every ISA's tile.
   const int64_t m = 9, n = 37;
-  std::vector<float> init(size_t(m * n)), one(1, 1.0f), zero(size_t(n), 0.0f);
+  // B holds -0, so that C = init + 1 * -0 keeps init's -0 (fma(1, +0, -0) is +0).
+  std::vector<float> init(size_t(m * n)), one(1, 1.0f), zero(size_t(n), -0.0f);
   for (size_t i = 0; i < init.size(); ++i)
     init[i] = specials[(i * 5) % std::size(specials)];
   GemmProblem p;
   p.runs = 1, p.m = m, p.k = 1, p.n = n;
-  p.a = {one.data(), 0, 0, 0}; // C = init + 1 * 0, then relu
+  p.a = {one.data(), 0, 0, 0}; // C = init + 1 * -0, then relu
   p.b = {zero.data(), 0, n, 1};
   p.init = {init.data(), 0, n, 1};
   p.cRunStride = m * n, p.cRowStride = n, p.cColStride = 1;
   p.epilogue = Epilogue::Relu;
+  ASSERT_TRUE(std::signbit(std::fma(1.0f, -0.0f, -0.0f))); // a -0 reaches the epilogue
   for (GemmIsa isa : availableGemmIsas()) {
     std::vector<float> c(size_t(m * n), 7.0f);
     p.c = c.data();
     gemmWith(isa, p);
     for (size_t i = 0; i < c.size(); ++i) {
-      float in = init[i] + 0.0f, want = activation::relu(in);
+      float in = std::fma(1.0f, -0.0f, init[i]), want = activation::relu(in);
       if (std::isnan(in))
         EXPECT_TRUE(std::isnan(c[i])) << gemmIsaName(isa) << " element " << i;
       else
