@@ -102,17 +102,19 @@ bool sweep::parseSweepResults(const SweepFiles &files, SweepResults &results,
     return error = lineError(runsPath, 1, "a quote is not closed"), false;
 
   // run, config_hash, group, the settings..., status, status_epoch,
-  // stop_reason, epochs, the metrics..., seconds[, joules, joules_source, ...].
+  // stop_reason, epochs_trained (or `epochs`, ResultsStore.h), the metrics...,
+  // seconds[, joules, joules_source, ...].
   long status = indexOf(header, "status_epoch") - 1;
   long stopReason = indexOf(header, "stop_reason", size_t(std::max(0L, status)));
   long epochs = stopReason >= 0 ? stopReason + 1 : status + 2;
   long seconds = indexOf(header, "seconds", size_t(std::max(0L, epochs)));
   if (header.size() < 3 || header[0] != "run" || header[2] != "group" || status < 3 ||
       header[size_t(status)] != "status" || epochs >= long(header.size()) ||
-      header[size_t(epochs)] != "epochs" || seconds < 0)
+      !ResultsStore::isEpochsTrainedColumn(header[size_t(epochs)]) || seconds < 0)
     return error = lineError(runsPath, 1,
                              "not a runs.csv header (run, config_hash, group, the settings, "
-                             "status, status_epoch, stop_reason, epochs, the metrics, seconds)"),
+                             "status, status_epoch, stop_reason, epochs_trained, the metrics, "
+                             "seconds)"),
            false;
   results.settingNames.assign(header.begin() + 3, header.begin() + status);
   results.metricNames.assign(header.begin() + epochs + 1, header.begin() + seconds);

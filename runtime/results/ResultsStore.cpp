@@ -4,6 +4,7 @@
 
 #include "runtime/results/CsvText.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -94,7 +95,7 @@ std::vector<std::string> ResultsStore::runsHeader(const SweepJob &job,
                                                   const std::vector<MetricColumn> &metrics) {
   std::vector<std::string> header = {"run", "config_hash", "group"};
   header.insert(header.end(), job.columns.begin(), job.columns.end());
-  for (const char *name : {"status", "status_epoch", "stop_reason", "epochs"})
+  for (const char *name : {"status", "status_epoch", "stop_reason", kEpochsTrainedColumn})
     header.push_back(name);
   for (const MetricColumn &metric : metrics)
     header.push_back(metric.name);
@@ -255,7 +256,13 @@ bool ResultsStore::readRows(const std::string &from, const SweepJob &job,
     return false;
   std::vector<std::string> records = completeCsvRecords(runsText);
   std::vector<std::string> fields;
-  if (records.empty() || !parseCsvRecord(records[0], fields) || fields != runsHeaderFields) {
+  // Results of an older sweepc name the epochs-trained column as the setting
+  // (kLegacyEpochsTrainedColumn); they are read as they are and rewritten.
+  std::vector<std::string> legacyHeader = runsHeaderFields;
+  *std::find(legacyHeader.begin(), legacyHeader.end(), kEpochsTrainedColumn) =
+      kLegacyEpochsTrainedColumn;
+  if (records.empty() || !parseCsvRecord(records[0], fields) ||
+      (fields != runsHeaderFields && fields != legacyHeader)) {
     error = "'" + runsPath +
             "' has other columns than this sweep's results (it comes from "
             "another sweep or another sweepc); use another output directory or --overwrite";

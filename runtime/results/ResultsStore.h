@@ -78,6 +78,17 @@ public:
   /// but must skip, and judge against, the runs rank 0's already holds.
   void adoptFinished(const ResultsStore &other);
 
+  /// runs.csv's column of the epochs a run trained. Before 2026-11-30 it was
+  /// `epochs`, the name of the `epochs` setting's column too, so that pandas
+  /// read it as `epochs.1` and csv.DictReader lost the setting: readers
+  /// accept the old name (kLegacyEpochsTrainedColumn) and a resume rewrites it.
+  static constexpr const char *kEpochsTrainedColumn = "epochs_trained";
+  static constexpr const char *kLegacyEpochsTrainedColumn = "epochs";
+  /// Whether `name`, at the position after stop_reason, names that column.
+  static bool isEpochsTrainedColumn(const std::string &name) {
+    return name == kEpochsTrainedColumn || name == kLegacyEpochsTrainedColumn;
+  }
+
   /// The header fields of runs.csv and curves.csv.
   static std::vector<std::string> runsHeader(const SweepJob &job,
                                              const std::vector<MetricColumn> &metrics);

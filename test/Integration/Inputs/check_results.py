@@ -79,7 +79,7 @@ def main():
     for row in curves:
         epochs_of.setdefault(row["run"], []).append(int(row["epoch"]))
     for row in runs:
-        want = list(range(1, int(row["epochs"]) + 1))
+        want = list(range(1, int(row["epochs_trained"]) + 1))
         got = sorted(epochs_of.get(row["run"], []))
         if got != want:
             problems.append(f"run {row['run']}: curve epochs {got}, expected {want}")
@@ -112,9 +112,9 @@ def main():
         if status_of.get(row["stop_reason"]) != row["status"]:
             problems.append(f"run {row['run']}: status {row['status']} with stop reason "
                             f"{row['stop_reason']!r}")
-        if row["status"] == "stopped" and int(row["epochs"]) != int(row["status_epoch"]):
+        if row["status"] == "stopped" and int(row["epochs_trained"]) != int(row["status_epoch"]):
             problems.append(f"run {row['run']}: stopped in epoch {row['status_epoch']} after "
-                            f"{row['epochs']} epochs")
+                            f"{row['epochs_trained']} epochs")
 
     with open(os.path.join(args.dir, "summary.json")) as f:
         summary = json.load(f)

@@ -3,10 +3,13 @@
 
     read_with_pandas.py DIR RUNS
 
-pandas.read_csv with no options must give: RUNS rows in runs.csv with unique run ids,
+pandas.read_csv with no options must give: column names as the files write them (pandas
+renames a repeated name, `epochs` to `epochs.1`: the setting `epochs` and the epochs a run
+trained once shared a name), RUNS rows in runs.csv with unique run ids,
 numeric dtypes for every metric and `seconds`, NaN (not text) where a metric is empty,
 curves.csv rows whose (run, epoch) pairs are unique; and summary.json must load.
 """
+import csv
 import json
 import os
 import sys
@@ -22,12 +25,18 @@ def main():
     with open(os.path.join(directory, "summary.json")) as f:
         summary = json.load(f)
     problems = []
+    for name in ("runs.csv", "curves.csv"):
+        with open(os.path.join(directory, name), newline="") as f:
+            header = next(csv.reader(f))
+        repeated = sorted({column for column in header if header.count(column) > 1})
+        if repeated:
+            problems.append(f"{name} repeats the column names {', '.join(repeated)}")
     if len(runs) != expected:
         problems.append(f"{len(runs)} rows, expected {expected}")
     if not runs["run"].is_unique:
         problems.append("run ids repeat")
     metrics = [c for c in curves.columns if c not in ("run", "epoch")]
-    for column in metrics + ["status_epoch", "epochs", "run"]:
+    for column in metrics + ["status_epoch", "epochs_trained", "epochs", "run"]:
         if not is_numeric_dtype(runs[column]):
             problems.append(f"runs.csv column {column} reads as {runs[column].dtype}")
     for column in metrics:

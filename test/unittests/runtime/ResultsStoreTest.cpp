@@ -5,6 +5,7 @@
 #include "JobFixture.h"
 #include "runtime/results/CsvText.h"
 
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -54,9 +55,34 @@ TEST(ResultsStore, FreshStoreWritesHeaders) {
   auto store = ResultsStore::open(dir, job, metrics(), ResultsStore::Mode::Fresh, error);
   ASSERT_TRUE(store) << error;
   EXPECT_EQ(readText(dir + "/runs.csv"),
-            "run,config_hash,group,optimizer.lr,note,status,status_epoch,stop_reason,epochs,train_loss,"
-            "val_accuracy,val_loss,seconds,joules,joules_source,accuracy_per_kj\n");
+            "run,config_hash,group,optimizer.lr,note,status,status_epoch,stop_reason,"
+            "epochs_trained,train_loss,val_accuracy,val_loss,seconds,joules,joules_source,"
+            "accuracy_per_kj\n");
   EXPECT_EQ(readText(dir + "/curves.csv"), "run,epoch,train_loss,val_accuracy,val_loss,seconds\n");
+}
+
+// runs.csv of an older sweepc named the epochs a run trained `epochs`, as the
+// `epochs` setting's column: --resume keeps its runs and renames the column.
+TEST(ResultsStore, ResumeReadsTheOldEpochsColumnAndRenamesIt) {
+  SweepJob job = blobsJob({0.1, 0.2});
+  std::string dir = freshDirectory("legacy-epochs"), error;
+  {
+    auto store = ResultsStore::open(dir, job, metrics(), ResultsStore::Mode::Fresh, error);
+    ASSERT_TRUE(store) << error;
+    ASSERT_TRUE(store->appendRun(recordFor(job, 0, 0.8), error)) << error;
+  }
+  std::string runs = readText(dir + "/runs.csv");
+  size_t at = runs.find(",epochs_trained,");
+  ASSERT_NE(at, std::string::npos);
+  runs.replace(at, std::strlen(",epochs_trained,"), ",epochs,");
+  std::ofstream(dir + "/runs.csv", std::ios::trunc) << runs;
+
+  auto store = ResultsStore::open(dir, job, metrics(), ResultsStore::Mode::Resume, error);
+  ASSERT_TRUE(store) << error;
+  ASSERT_EQ(store->recoveredRuns().size(), 1u);
+  EXPECT_EQ(store->recoveredRuns()[0].metrics[1], 0.8);
+  EXPECT_NE(readText(dir + "/runs.csv").find(",stop_reason,epochs_trained,"), std::string::npos)
+      << readText(dir + "/runs.csv");
 }
 
 TEST(ResultsStore, ExistingResultsNeedResumeOrOverwrite) {

@@ -20,7 +20,7 @@ import os
 import sys
 
 HEADER = ("run,config_hash,group,optimizer,optimizer.lr,optimizer.momentum,label,status,"
-          "status_epoch,stop_reason,epochs,train_loss,val_accuracy,val_loss,seconds,joules,"
+          "status_epoch,stop_reason,epochs_trained,train_loss,val_accuracy,val_loss,seconds,joules,"
           "joules_source,accuracy_per_kj")
 
 

@@ -64,7 +64,7 @@ def main():
     header = ["run", "config_hash", "group", "data", "batch", "epochs", "model", "model.width",
               "optimizer", "optimizer.lr", "optimizer.momentum"] + \
         [f"extra.p{k}" for k in range(args.extra_params)] + ["seed", "status",
-              "status_epoch", "stop_reason", "epochs", "train_loss", "val_accuracy", "val_loss",
+              "status_epoch", "stop_reason", "epochs_trained", "train_loss", "val_accuracy", "val_loss",
               "seconds", "joules", "joules_source", "accuracy_per_kj"]
     with open(os.path.join(args.dir, "runs.csv"), "w") as f:
         f.write(",".join(header) + "\n")
