@@ -18,9 +18,10 @@ weights, dropout masks and minibatch order, recomputed from their Philox definit
 (sweep_draws.py); PyTorch's own layers, losses and optimizers; the schedule, metrics and
 stopping rules written here from the docs. Every run's status, stop reason and epoch, and
 every metric of every curves.csv row must agree: losses and mse to 1e-4 (relative),
-accuracies exactly but for samples whose two largest outputs are within rounding of a tie. Where rounding decides a run (see `tolerance` below: a float32
-twin with rounding noise parts from the float64 reference), the values from that epoch on
-are counted as rounding-decided instead; --max-rounding-decided bounds their share.
+accuracies exactly but for samples whose two largest outputs are within rounding of a
+tie. Where rounding decides a run (see "Comparing" below: a float32 twin with rounding
+noise parts from the float64 reference), the values from that epoch on are counted as
+rounding-decided instead; --max-rounding-decided bounds their share.
 
 Differential tests check that sweepc's backends agree with each other; this checks that
 they agree with the definition, against an implementation that shares none of their code.
@@ -478,8 +479,9 @@ def train_run(run, case, splits, batch, report, classify, dtype, jitter=0.0):
 # --- Comparing ---------------------------------------------------------------------------
 
 # The reference trains each run twice: in float64 (what the run computes, nearly exactly)
-# and in float32 with rounding noise added to every gradient at each step (jittered). Where the twin agrees with the
-# reference, sweepc must too, within a float32 tolerance plus 4 times their distance.
+# and in float32 with rounding noise added to every gradient at each step (jittered).
+# Where the twin agrees with the reference, sweepc must too, within a float32 tolerance
+# plus 4 times their distance.
 # From the first epoch where the twin does not, rounding decides the run (raw 0-255
 # pixels, logits in the hundreds, a rate at the edge of chaos, an accuracy decided by
 # ties): nothing after it can be checked against any reference, so it is counted as
