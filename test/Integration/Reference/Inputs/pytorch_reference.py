@@ -11,7 +11,8 @@ test file and validation split, each normalization), a model of dense layers wit
 activation and dropout, some sizes and rates as model parameters swept by an axis, either
 loss, every optimizer with random hyper-parameters (defaults now and then), every
 schedule with and without warm-up, every init with a gain, a batch size that rarely
-divides the data, early stopping and `divergence(factor)`. `sweepc run` trains it; then
+divides the data (axes over the batch and the epochs now and then: groups of their own),
+early stopping and `divergence(factor)`. `sweepc run` trains it; then
 this script trains every run of runs.csv again in PyTorch (Debian's python3-torch) as
 docs/language.md ("How a run trains") and docs/results.md define a run: the same initial
 weights, dropout masks and minibatch order, recomputed from their Philox definition
@@ -188,7 +189,24 @@ def draw_schedule(rng, epochs):
     return f"{kind}({', '.join(args)})" if args else kind
 
 
+def batch_and_epochs(rng, axes, epochs):
+    """`batch ..., epochs ...`, now and then with an axis over either: runs of one sweep
+    that train in groups of their own, each with its own steps and schedule."""
+    batch = rng.choice([rng.randint(1, 16), rng.randint(8, 128)])
+    batch_text, epochs_text = str(batch), str(epochs)
+    other_batch, other_epochs = axes.randint(2, 64), axes.randint(1, 3)
+    if axes.random() < 0.25 and other_batch != batch:
+        batch_text = f"in [{batch}, {other_batch}]"
+    if axes.random() < 0.25 and other_epochs != epochs:
+        epochs_text = f"in [{epochs}, {other_epochs}]"
+    return f"{batch_text}, epochs {epochs_text}"
+
+
 def draw_case(rng, work):
+    # Axes over the batch and the epochs come from a stream of their own, so that adding
+    # them left the other draws, and so the cases the tests name, as they were.
+    state = rng.getstate()[1]
+    axes = random.Random(state[0] * 1000003 + state[1])
     data = draw_data(rng, work)
     model_text, layers, model_use = draw_model(rng, data)
     epochs = rng.randint(1, 3)
@@ -202,7 +220,7 @@ def draw_case(rng, work):
         init += f"(gain: {lit(rng.uniform(0.3, 2.0))})"
     seeds = rng.sample(range(0, 1000), rng.choice([1, 2]))
     settings = [
-        f"data d, batch {rng.choice([rng.randint(1, 16), rng.randint(8, 128)])}, epochs {epochs};",
+        f"data d, batch {batch_and_epochs(rng, axes, epochs)};",
         f"model {model_use};",
         f"loss {loss};",
         (f"optimizer {optimizers[0]};" if len(optimizers) == 1
@@ -212,7 +230,7 @@ def draw_case(rng, work):
         f"seed in [{', '.join(map(str, seeds))}];",
         f"report {', '.join(report)};",
     ]
-    case = {"data": data, "layers": layers, "epochs": epochs, "early": None, "factor": None}
+    case = {"data": data, "layers": layers, "early": None, "factor": None}
     if data["validation"] != 0 and rng.random() < 0.3:
         metric = rng.choice(["val_loss"] + ([] if regress else ["val_accuracy"]))
         case["early"] = (metric, rng.randint(1, 2), rng.choice([0.0, 0.001, 0.05]))
@@ -339,7 +357,7 @@ def train_run(run, case, splits, batch, report, classify, dtype, jitter=0.0):
     float32 initial weights and data, with rounding noise of relative size `jitter` added
     to every gradient (jittered)."""
     (x, y), val, test = splits
-    layers, epochs = case["layers"], case["epochs"]
+    layers, epochs = case["layers"], int(run["epochs"])
     seed = int(run["seed"])
     params, plan, fan_in, dense, dropouts = [], [], x.shape[1], 0, 0
     for kind, value in layers:
