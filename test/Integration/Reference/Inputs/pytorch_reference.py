@@ -11,7 +11,8 @@ test file and validation split, each normalization), a model of dense layers wit
 activation and dropout, some sizes and rates as model parameters swept by an axis, either
 loss, every optimizer with random hyper-parameters (defaults now and then), every
 schedule with and without warm-up, every init with a gain, a batch size that rarely
-divides the data (axes over the batch and the epochs now and then: groups of their own),
+divides the data (axes over the batch and the epochs now and then: groups of their own;
+choices of two schedules or inits),
 early stopping and `divergence(factor)`. `sweepc run` trains it; then
 this script trains every run of runs.csv again in PyTorch (Debian's python3-torch) as
 docs/language.md ("How a run trains") and docs/results.md define a run: the same initial
@@ -189,6 +190,22 @@ def draw_schedule(rng, epochs):
     return f"{kind}({', '.join(args)})" if args else kind
 
 
+def draw_init(rng):
+    init = rng.choice(["he_normal", "he_uniform", "xavier_normal", "xavier_uniform"])
+    if rng.random() < 0.4:
+        init += f"(gain: {lit(rng.uniform(0.3, 2.0))})"
+    return init
+
+
+def choice_of(first, axes, draw, *args):
+    """`first`, or now and then a choice of it and another drawn from `axes`."""
+    if axes.random() < 0.25:
+        other = draw(axes, *args)
+        if other != first:
+            return f"in [{first}, {other}]"
+    return first
+
+
 def batch_and_epochs(rng, axes, epochs):
     """`batch ..., epochs ...`, now and then with an axis over either: runs of one sweep
     that train in groups of their own, each with its own steps and schedule."""
@@ -215,9 +232,7 @@ def draw_case(rng, work):
     metrics = ["loss", "mse"] if regress else ["loss", "accuracy", "mse"]
     report = rng.sample(metrics, rng.randint(1, len(metrics)))
     optimizers = [draw_optimizer(rng) for _ in range(rng.choice([1, 1, 2]))]
-    init = rng.choice(["he_normal", "he_uniform", "xavier_normal", "xavier_uniform"])
-    if rng.random() < 0.4:
-        init += f"(gain: {lit(rng.uniform(0.3, 2.0))})"
+    init = draw_init(rng)
     seeds = rng.sample(range(0, 1000), rng.choice([1, 2]))
     settings = [
         f"data d, batch {batch_and_epochs(rng, axes, epochs)};",
@@ -225,8 +240,8 @@ def draw_case(rng, work):
         f"loss {loss};",
         (f"optimizer {optimizers[0]};" if len(optimizers) == 1
          else f"optimizer in [{', '.join(optimizers)}];"),
-        f"schedule {draw_schedule(rng, epochs)};",
-        f"init {init};",
+        f"schedule {choice_of(draw_schedule(rng, epochs), axes, draw_schedule, epochs)};",
+        f"init {choice_of(init, axes, draw_init)};",
         f"seed in [{', '.join(map(str, seeds))}];",
         f"report {', '.join(report)};",
     ]
