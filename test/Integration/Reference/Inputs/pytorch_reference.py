@@ -47,8 +47,11 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "fuzz"))
 import sweep_draws  # noqa: E402
+from random_sweeps import floatlit, num  # noqa: E402  (literals as the language reads them)
 
 FASHION = "/usr/share/datasets/fashion-mnist"
 ACTIVATIONS = ["relu", "tanh", "sigmoid", "gelu", "identity"]
@@ -58,8 +61,12 @@ ACTIVATIONS = ["relu", "tanh", "sigmoid", "gelu", "identity"]
 
 def lit(value):
     """A float literal as the language reads it (never an integer)."""
-    text = f"{value:.4g}"
-    return text if any(c in text for c in ".e") else text + ".0"
+    return floatlit(f"{value:.4g}")
+
+
+def log_lit(rng, lo, hi):
+    """A float literal drawn log-uniformly from [lo, hi]."""
+    return floatlit(num(rng, lo, hi, log=True))
 
 
 def draw_data(rng, work):
@@ -157,22 +164,22 @@ def draw_optimizer(rng):
     kind = rng.choice(["sgd", "adam", "adamw"])
     args = []
     if kind == "sgd":
-        args.append(f"lr: {lit(math.exp(rng.uniform(math.log(1e-3), math.log(0.3))))}")
+        args.append(f"lr: {log_lit(rng, 1e-3, 0.3)}")
         if rng.random() < 0.6:
             args.append(f"momentum: {lit(rng.choice([0.0, rng.uniform(0.5, 0.95)]))}")
         if rng.random() < 0.3:
             args.append("nesterov: true")
     else:
         if rng.random() < 0.8:
-            args.append(f"lr: {lit(math.exp(rng.uniform(math.log(1e-4), math.log(5e-3))))}")
+            args.append(f"lr: {log_lit(rng, 1e-4, 5e-3)}")
         if rng.random() < 0.3:
             args.append(f"beta1: {lit(rng.uniform(0.0, 0.95))}")
         if rng.random() < 0.3:
             args.append(f"beta2: {lit(rng.uniform(0.9, 0.9999))}")
         if rng.random() < 0.3:
-            args.append(f"eps: {lit(math.exp(rng.uniform(math.log(1e-8), math.log(1e-3))))}")
+            args.append(f"eps: {log_lit(rng, 1e-8, 1e-3)}")
     if rng.random() < 0.4:
-        args.append(f"weight_decay: {lit(math.exp(rng.uniform(math.log(1e-5), math.log(0.1))))}")
+        args.append(f"weight_decay: {log_lit(rng, 1e-5, 0.1)}")
     return f"{kind}({', '.join(args)})"
 
 
