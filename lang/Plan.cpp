@@ -65,6 +65,9 @@ private:
   std::vector<size_t> getStructuralSlots() const;
   /// Identical runs (random draws that repeat, say) train identically: pure waste.
   void warnAboutRepeatedRuns();
+  /// A written `report` whose metrics no split measures (every metric but the
+  /// training loss is evaluated on the validation and test splits).
+  void warnAboutUnmeasuredMetrics(const SweepPlan &plan);
 
   const SweepSpec &spec;
   const RunTable &runs;
@@ -220,7 +223,35 @@ mlir::FailureOr<SweepPlan> Planner::run() {
   }
   if (!ok)
     return mlir::failure();
+  warnAboutUnmeasuredMetrics(plan);
   return plan;
+}
+
+void Planner::warnAboutUnmeasuredMetrics(const SweepPlan &plan) {
+  if (!spec.reportWritten)
+    return;
+  // Datasets in first-use order, each with whether any of its groups holds out samples.
+  std::vector<std::pair<std::string, bool>> datasets;
+  for (const RunGroup &group : plan.groups) {
+    std::string name = activeNode("data", runs.getIndices(group.runs.front())).kind.str();
+    bool heldOut = group.data.validation > 0 || group.data.test > 0;
+    auto it = llvm::find_if(datasets, [&](const auto &d) { return d.first == name; });
+    if (it == datasets.end())
+      datasets.emplace_back(name, heldOut);
+    else
+      it->second |= heldOut;
+  }
+  for (const auto &[name, heldOut] : datasets) {
+    if (heldOut)
+      continue;
+    std::string metrics;
+    for (size_t i = 0; i < spec.metrics.size(); ++i)
+      metrics += (i == 0 ? "" : i + 1 == spec.metrics.size() ? " and " : ", ") + spec.metrics[i];
+    diags.warning(spec.reportLoc, "dataset '" + name +
+                                      "' has no validation or test split to measure " + metrics +
+                                      " on: its runs report train_loss only; give it "
+                                      "'validation: N' or a fraction, or test samples");
+  }
 }
 
 bool Planner::checkGroup(RunGroup &group, llvm::ArrayRef<uint32_t> indices,

@@ -630,6 +630,7 @@ std::unique_ptr<SweepSpec> Sema::checkSweep(const SweepDecl &decl) {
       }
       sawReport = true;
       spec->reportLoc = report->getLoc();
+      spec->reportWritten = true;
       checkReport(*report);
     }
   }

@@ -114,6 +114,7 @@ struct SweepSpec {
   llvm::StringMap<int> pathIds;
   std::vector<std::string> metrics;
   llvm::SMLoc reportLoc; // The `report` clause, or the sweep when there is none.
+  bool reportWritten = false; // The file has a `report` clause.
 
   /// Slots of a run's index vector: one per axis, then one per choice.
   size_t getNumSlots() const { return axes.size() + choices.size(); }
