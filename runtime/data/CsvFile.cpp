@@ -60,6 +60,7 @@ static bool parseNumber(const std::string &text, double &value) {
 
 bool sweep::readCsv(const std::string &path, const CsvOptions &options, CsvTable &table,
                     std::string &error) {
+  table = CsvTable(); // A table read before must not lend this one its column names.
   // Only regular files: a device such as /dev/zero would be read forever.
   struct stat info;
   if (::stat(path.c_str(), &info) == 0 && !S_ISREG(info.st_mode)) {
@@ -117,15 +118,28 @@ bool sweep::readCsv(const std::string &path, const CsvOptions &options, CsvTable
               std::to_string(cells.size()) + " columns, expected " + std::to_string(columns);
       return false;
     }
+    // "line 3 column 2 ('width')": the header's name where there is one.
+    auto cellName = [&](size_t c) {
+      std::string name = "'" + path + "' line " + std::to_string(lineNumber) + " column " +
+                         std::to_string(c + 1);
+      if (c < table.columnNames.size() && !table.columnNames[c].empty())
+        name += " ('" + table.columnNames[c] + "')";
+      return name;
+    };
     std::vector<double> features;
     features.reserve(columns - 1);
     for (size_t c = 0; c < columns; ++c) {
+      // An empty label would otherwise be a class of its own.
+      if (cells[c].empty()) {
+        error = cellName(c) + " is empty: missing values are not filled in; fill the cell "
+                              "or remove the row";
+        return false;
+      }
       double value;
       if (!parseNumber(cells[c], value)) {
         if (c == table.labelColumn && !options.numericLabels)
           continue; // A class name.
-        error = "'" + path + "' line " + std::to_string(lineNumber) + " column " +
-                std::to_string(c + 1) + ": '" + cells[c] + "' is not a number";
+        error = cellName(c) + ": '" + cells[c] + "' is not a number";
         return false;
       }
       if (c != table.labelColumn)

@@ -113,7 +113,7 @@ TEST(CsvFile, RegressionLabelsMustBeFiniteNumbers) {
   CsvTable table;
   std::string error;
   EXPECT_FALSE(readCsv(path, options, table, error));
-  EXPECT_NE(error.find("line 3 column 2: 'nan' is not a number"), std::string::npos) << error;
+  EXPECT_NE(error.find("line 3 column 2 ('y'): 'nan' is not a number"), std::string::npos) << error;
   std::remove(path.c_str());
 }
 
@@ -130,5 +130,47 @@ TEST(CsvFile, ShapeOnlyKeepsNoRows) {
   EXPECT_EQ(table.classNames.size(), 2u);
   EXPECT_TRUE(table.featureRows.empty());
   EXPECT_TRUE(table.labels.empty());
+  std::remove(path.c_str());
+}
+
+// An empty label used to become a class of its own (named ""), so a file with
+// missing labels trained on one class too many; an empty feature was reported as
+// "'' is not a number". Both now name the cell and say that nothing is filled in.
+TEST(CsvFile, EmptyCellsAreErrorsNotClasses) {
+  std::string path = writeTemp("empty-label.csv", "a,y\n1,cat\n2,\n3,dog\n");
+  CsvOptions options;
+  options.labelName = "y";
+  CsvTable table;
+  std::string error;
+  EXPECT_FALSE(readCsv(path, options, table, error));
+  EXPECT_NE(error.find("line 3 column 2 ('y') is empty"), std::string::npos) << error;
+  EXPECT_NE(error.find("missing values are not filled in"), std::string::npos) << error;
+  std::remove(path.c_str());
+
+  path = writeTemp("empty-feature.csv", "a,b,y\n1,2,0\n3,  ,1\n");
+  options.labelName = "y";
+  EXPECT_FALSE(readCsv(path, options, table, error));
+  EXPECT_NE(error.find("line 3 column 2 ('b') is empty"), std::string::npos) << error;
+  std::remove(path.c_str());
+
+  // Without a header the column is named by its number alone.
+  path = writeTemp("empty-noheader.csv", "1,2,0\n,3,1\n");
+  options.labelName.clear();
+  options.labelIndex = 2;
+  options.header = false;
+  EXPECT_FALSE(readCsv(path, options, table, error));
+  EXPECT_NE(error.find("line 2 column 1 is empty"), std::string::npos) << error;
+  std::remove(path.c_str());
+}
+
+TEST(CsvFile, NonNumbersNameTheirColumn) {
+  std::string path = writeTemp("named-column.csv", "width,colour,y\n1,red,0\n");
+  CsvOptions options;
+  options.labelName = "y";
+  CsvTable table;
+  std::string error;
+  EXPECT_FALSE(readCsv(path, options, table, error));
+  EXPECT_NE(error.find("line 2 column 2 ('colour'): 'red' is not a number"), std::string::npos)
+      << error;
   std::remove(path.c_str());
 }
