@@ -12,6 +12,7 @@
 #include "runtime/cuda/DeviceBufferSpace.h"
 #include "runtime/driver/BuiltPrograms.h"
 #include "runtime/driver/LinkedBackend.h"
+#include "runtime/driver/ShellWord.h"
 #include "runtime/driver/SweepRunner.h"
 #include "runtime/exec/JobFile.h"
 
@@ -101,7 +102,6 @@ int main(int argc, char **argv) {
   std::string self = argc > 0 ? argv[0] : "sweep";
   RunSettings settings;
   settings.program = self;
-  settings.resumeCommand = self + " --resume";
   std::string onlySweep, dataDir;
   bool list = false;
   for (int i = 1; i < argc; ++i) {
@@ -174,6 +174,16 @@ int main(int argc, char **argv) {
     std::cerr << self << ": error: --resume and --overwrite exclude each other\n";
     return 2;
   }
+  // What finishes an interrupted sweep: this executable, where it puts its
+  // results, where its data is, and which sweep.
+  settings.resumeCommand = shellWord(self);
+  for (const auto &[option, value] : {std::pair<const char *, const std::string &>{
+                                          "--results", settings.resultsDir},
+                                      {"--data-dir", dataDir},
+                                      {"--sweep", onlySweep}})
+    if (!value.empty() && !(option == std::string("--results") && value == "results"))
+      settings.resumeCommand += " " + shellWord(option + ("=" + value));
+  settings.resumeCommand += " --resume";
 
   std::vector<SweepJob> jobs;
   std::string error;

@@ -2,6 +2,8 @@
 
 #include "runtime/driver/SweepRunner.h"
 
+#include "runtime/driver/InterruptNotice.h"
+
 #include "runtime/energy/EnergyLedger.h"
 #include "runtime/kernels/ProgramHeap.h"
 #include "runtime/exec/CompileProgress.h"
@@ -371,6 +373,13 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
                     many ? job.name + " rank 0 of " + std::to_string(cluster.size()) : job.name,
                     shareRuns + (many ? 0 : records.size()), many ? 0 : records.size(), shareWork,
                     metrics[ranking.column].name, ranking.higherIsBetter);
+  // Ctrl-C still ends the process at once (the results files are always
+  // complete up to the last finished run and epoch), but says what is kept.
+  std::unique_ptr<InterruptNotice> interruptNotice;
+  if (cluster.isRoot())
+    interruptNotice = std::make_unique<InterruptNotice>(
+        settings.program, sweepDir, settings.resumeCommand,
+        progress.finishedRunCount(), many ? 0 : progress.runCount());
   TrainerOutcome outcome;
   double sharedJoules = 0, sharedUnattributed = 0; // Over every rank.
   size_t resumedRuns = store->recoveredRuns().size();
@@ -495,15 +504,14 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
     std::cout.flush();
   }
   if (outcome.budgetSpent) {
-    char line[256];
-    std::snprintf(line, sizeof line,
-                  "%s: sweep '%s' stopped: its energy budget of %g J is spent (%.4g J "
-                  "used); %zu runs finished, %zu not (%s trains them with a "
-                  "new budget)\n",
-                  settings.program.c_str(), job.name.c_str(), job.energyBudgetJoules,
-                  facts.energy.totalJoules, records.size(), outcome.unfinishedRuns,
-                  settings.resumeCommand.c_str());
-    std::cerr << line;
+    // Only the numbers go through a fixed buffer: names and paths are any length.
+    char joules[96];
+    std::snprintf(joules, sizeof joules, "%g J is spent (%.4g J used)", job.energyBudgetJoules,
+                  facts.energy.totalJoules);
+    std::cerr << settings.program << ": sweep '" << job.name << "' stopped: its energy budget of "
+              << joules << "; " << records.size() << " runs finished, " << outcome.unfinishedRuns
+              << " not (with a larger budget, `" << settings.resumeCommand
+              << "` trains them)\n";
   }
   return 0;
 }

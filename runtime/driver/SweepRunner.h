@@ -25,7 +25,9 @@ namespace sweep {
 /// The options of `sweepc run` that a standalone executable accepts too.
 struct RunSettings {
   std::string program = "sweepc"; // Prefix of messages.
-  std::string resumeCommand = "sweepc run --resume"; // For the energy budget's message.
+  /// Finishes the sweep (`sweepc run FILE --resume`), for the messages of an
+  /// interrupted sweep and of a spent energy budget.
+  std::string resumeCommand = "sweepc run --resume";
   std::string resultsDir = "results";
   bool resume = false, overwrite = false, quiet = false;
   bool energyOff = false; // No meter, no probes, no joules.

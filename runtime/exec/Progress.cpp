@@ -87,13 +87,13 @@ void Progress::print(bool force) {
   int length;
   if (finishedRuns == totalRuns)
     length = std::snprintf(line, sizeof line, "[%s] %zu/%zu runs done in %s", sweep.c_str(),
-                           finishedRuns, totalRuns, formatDuration(elapsed).c_str());
+                           finishedRuns.load(), totalRuns, formatDuration(elapsed).c_str());
   else
     length =
         std::snprintf(line, sizeof line,
                       "[%s] %zu/%zu runs, epoch %lld/%lld, %s elapsed, "
                       "ETA %s",
-                      sweep.c_str(), finishedRuns, totalRuns, (long long)epoch, (long long)epochs,
+                      sweep.c_str(), finishedRuns.load(), totalRuns, (long long)epoch, (long long)epochs,
                       formatDuration(elapsed).c_str(), formatDuration(eta).c_str());
   if (haveBest && length > 0 && size_t(length) < sizeof line)
     length += std::snprintf(line + length, sizeof line - size_t(length), ", best %s %.4f (r%llu)",

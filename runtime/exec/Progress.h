@@ -13,6 +13,7 @@
 
 #include "runtime/results/Summary.h"
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <mutex>
@@ -35,6 +36,10 @@ public:
   void runFinished(const RunRecord &record, double rankingValue, double skippedWork);
   /// Ends the status line.
   void finish();
+  /// Runs finished so far, resumed ones included; lock-free, so a signal
+  /// handler may read it (InterruptNotice).
+  const std::atomic<size_t> &finishedRunCount() const { return finishedRuns; }
+  size_t runCount() const { return totalRuns; }
 
 private:
   void print(bool force);
@@ -42,7 +47,8 @@ private:
   Mode mode;
   std::string sweep, metricName;
   bool higherIsBetter;
-  size_t totalRuns, finishedRuns;
+  size_t totalRuns;
+  std::atomic<size_t> finishedRuns;
   double totalWork, doneWork = 0;
   int64_t epoch = 0, epochs = 0;
   double best = 0;

@@ -14,6 +14,7 @@
 #include "codegen/nvptx/GpuBackend.h"
 #include "lang/JobBuilder.h"
 #include "runtime/cuda/CudaDriver.h"
+#include "runtime/driver/ShellWord.h"
 #include "runtime/driver/SweepRunner.h"
 #include "runtime/exec/ProgramMemory.h"
 #include "runtime/interp/Interpreter.h"
@@ -165,6 +166,18 @@ RunSettings runSettings() {
   return settings;
 }
 
+/// The command that finishes this invocation's sweeps, for the messages of an
+/// interrupted sweep and of a spent energy budget: the file, and the options
+/// that choose where the results are and which sweep.
+std::string resumeCommand(llvm::StringRef sourceFile) {
+  std::string command = "sweepc run " + shellWord(sourceFile.str());
+  if (resultsDir.getNumOccurrences())
+    command += " " + shellWord("--results=" + resultsDir);
+  if (!onlySweep.empty())
+    command += " " + shellWord("--sweep=" + onlySweep);
+  return command + " --resume";
+}
+
 /// The JIT-compiling backends: the CPU's now, the GPU's when a sweep first
 /// wants it (opening the driver and checking the toolkit once).
 class JitBackends : public BackendSource {
@@ -312,6 +325,7 @@ int sweep::runSweeps(const FrontEndResult &result, llvm::StringRef sourceFile,
   }
   JitBackends backends(std::move(cpu), cluster->localRank());
   RunSettings settings = runSettings();
+  settings.resumeCommand = resumeCommand(sourceFile);
   settings.cluster = cluster.get();
   // Rank 0 speaks for the ranks (their lines would interleave); every rank
   // still reports its own errors and warnings.

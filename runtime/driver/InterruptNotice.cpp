@@ -1,0 +1,126 @@
+//===- InterruptNotice.cpp - what an interrupted sweep tells its user -----===//
+
+#include "runtime/driver/InterruptNotice.h"
+
+#include <array>
+#include <cassert>
+#include <csignal>
+#include <cstring>
+
+#include <unistd.h>
+
+using namespace sweep;
+
+namespace {
+constexpr std::array<int, 3> kSignals = {SIGINT, SIGTERM, SIGHUP};
+
+/// Which signals the process was started ignoring (nohup's SIGHUP), recorded
+/// before main(): by the time a sweep starts, LLVM's own handlers (which
+/// remove temporary files, then re-raise) have replaced SIG_IGN.
+struct IgnoredAtStart {
+  bool ignored[kSignals.size()] = {};
+  IgnoredAtStart() {
+    for (size_t k = 0; k < kSignals.size(); ++k) {
+      struct sigaction current;
+      ignored[k] = ::sigaction(kSignals[k], nullptr, &current) == 0 &&
+                   current.sa_handler == SIG_IGN;
+    }
+  }
+};
+const IgnoredAtStart ignoredAtStart;
+} // namespace
+
+namespace sweep {
+/// The process-wide part: one notice at a time (sweeps run one after another).
+struct InterruptNoticeHandler {
+  static std::atomic<const InterruptNotice *> active;
+  static struct sigaction previous[kSignals.size()];
+  static bool installed[kSignals.size()];
+
+  static void writeAll(const char *text, size_t size) {
+    while (size > 0) {
+      ssize_t written = ::write(STDERR_FILENO, text, size);
+      if (written <= 0)
+        return;
+      text += written;
+      size -= size_t(written);
+    }
+  }
+  static void writeNumber(size_t value) {
+    char digits[24];
+    size_t n = 0;
+    do {
+      digits[sizeof digits - ++n] = char('0' + value % 10);
+      value /= 10;
+    } while (value && n < sizeof digits);
+    writeAll(digits + sizeof digits - n, n);
+  }
+  static void handle(int signal) {
+    if (const InterruptNotice *notice = active.exchange(nullptr)) {
+      // A terminal shows "^C" where the status line was: start a line of our own.
+      if (::isatty(STDERR_FILENO))
+        writeAll("\n", 1);
+      writeAll(notice->head.data(), notice->head.size());
+      if (notice->totalRuns) {
+        writeNumber(notice->finishedRuns.load());
+        writeAll(notice->middle.data(), notice->middle.size());
+        writeNumber(notice->totalRuns);
+      }
+      writeAll(notice->tail.data(), notice->tail.size());
+    }
+    for (size_t k = 0; k < kSignals.size(); ++k)
+      if (kSignals[k] == signal && installed[k])
+        ::sigaction(signal, &previous[k], nullptr);
+    ::raise(signal);
+  }
+};
+std::atomic<const InterruptNotice *> InterruptNoticeHandler::active{nullptr};
+struct sigaction InterruptNoticeHandler::previous[kSignals.size()];
+bool InterruptNoticeHandler::installed[kSignals.size()];
+} // namespace sweep
+
+InterruptNotice::InterruptNotice(const std::string &program, const std::string &sweepDir,
+                                 const std::string &resumeCommand,
+                                 const std::atomic<size_t> &finishedRuns, size_t totalRuns)
+    : finishedRuns(finishedRuns), totalRuns(totalRuns) {
+  head = program + ": interrupted; ";
+  middle = " of ";
+  tail = std::string(totalRuns ? " runs finished; the" : "the") + " results so far are in " +
+         sweepDir + " (runs.csv, curves.csv), and `" + resumeCommand + "` trains the rest\n";
+  using H = InterruptNoticeHandler;
+  const InterruptNotice *none = nullptr;
+  bool first = H::active.compare_exchange_strong(none, this);
+  assert(first && "one InterruptNotice at a time");
+  (void)first;
+  struct sigaction action;
+  std::memset(&action, 0, sizeof action);
+  action.sa_handler = &H::handle;
+  sigemptyset(&action.sa_mask);
+  for (int signal : kSignals)
+    sigaddset(&action.sa_mask, signal); // One notice, whichever signals arrive.
+  for (size_t k = 0; k < kSignals.size(); ++k) {
+    H::installed[k] = false;
+    struct sigaction current;
+    if (ignoredAtStart.ignored[k] || ::sigaction(kSignals[k], nullptr, &current) != 0 ||
+        current.sa_handler == SIG_IGN)
+      continue;
+    H::installed[k] = ::sigaction(kSignals[k], &action, &H::previous[k]) == 0;
+  }
+}
+
+InterruptNotice::~InterruptNotice() {
+  using H = InterruptNoticeHandler;
+  for (size_t k = 0; k < kSignals.size(); ++k)
+    if (H::installed[k]) {
+      ::sigaction(kSignals[k], &H::previous[k], nullptr);
+      H::installed[k] = false;
+    }
+  const InterruptNotice *self = this;
+  H::active.compare_exchange_strong(self, nullptr);
+}
+
+std::string InterruptNotice::message(size_t finished) const {
+  if (!totalRuns)
+    return head + tail;
+  return head + std::to_string(finished) + middle + std::to_string(totalRuns) + tail;
+}
