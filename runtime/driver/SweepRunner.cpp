@@ -238,6 +238,16 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
   bool onGpu = device == "cuda";
   if (!runsFitMemory(job, backend, report))
     return 1;
+  // Earlier results without --resume or --overwrite: say so before compiling.
+  // (Ranks leave this to rank 0, which opens the directory for them all.)
+  std::string sweepDir = settings.resultsDir + "/" + job.name;
+  if (!settings.resume && !settings.overwrite && !many) {
+    std::string problem = ResultsStore::freshProblem(sweepDir);
+    if (!problem.empty()) {
+      report.error(problem);
+      return 1;
+    }
+  }
 
   // The groups compile while the data loads (compiling needs only the job).
   // A data error stops compiling and is reported at once. On the CPU a
@@ -349,7 +359,6 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
   ResultsStore::Mode mode = settings.overwrite ? ResultsStore::Mode::Overwrite
                             : settings.resume  ? ResultsStore::Mode::Resume
                                                : ResultsStore::Mode::Fresh;
-  std::string sweepDir = settings.resultsDir + "/" + job.name;
   RankResults rankResults;
   if (!openResults(job, metrics, sweepDir, mode, cluster, rankResults, problem)) {
     report.error(problem);

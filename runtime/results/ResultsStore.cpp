@@ -120,6 +120,15 @@ std::vector<std::string> ResultsStore::curvesHeader(const std::vector<MetricColu
   return header;
 }
 
+std::string ResultsStore::freshProblem(const std::string &dir) {
+  std::error_code code;
+  if (!std::filesystem::exists(dir + "/runs.csv", code))
+    return "";
+  return "'" + dir +
+         "' already holds results; pass --resume to finish that sweep or --overwrite to "
+         "start over";
+}
+
 std::unique_ptr<ResultsStore> ResultsStore::open(const std::string &dir, const SweepJob &job,
                                                  const std::vector<MetricColumn> &metrics,
                                                  Mode mode, std::string &error) {
@@ -161,9 +170,7 @@ std::unique_ptr<ResultsStore> ResultsStore::open(const std::string &dir, const S
   std::string runsPath = dir + "/runs.csv", curvesPath = dir + "/curves.csv";
   bool haveResults = fs::exists(runsPath, code);
   if (haveResults && mode == Mode::Fresh) {
-    error = "'" + dir +
-            "' already holds results; pass --resume to finish that sweep or "
-            "--overwrite to start over";
+    error = freshProblem(dir);
     return nullptr;
   }
   if (haveResults && mode == Mode::Resume) {
