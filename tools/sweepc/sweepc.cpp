@@ -21,6 +21,7 @@
 #include "runtime/exec/ProgramMemory.h"
 #include "runtime/exec/PruningBoard.h"
 #include "tools/sweepc/BuildCommand.h"
+#include "tools/sweepc/DataCommand.h"
 #include "tools/sweepc/Options.h"
 #include "tools/sweepc/PlanEnergy.h"
 #include "tools/sweepc/ReportCommand.h"
@@ -52,7 +53,7 @@ namespace {
 /// How far the pipeline runs, in order.
 enum class Emit { AST, Check, Grid, Plan, Sweep, Train, Linalg, Loops, LLVM, Obj, Gpu, Ptx, GpuObj };
 
-cl::list<std::string> positionals(cl::Positional, cl::desc("[check|plan|run|build] <file.sweep> | report <results dir>"),
+cl::list<std::string> positionals(cl::Positional, cl::desc("[check|plan|run|build|data] <file.sweep> | report <results dir>"),
                                   cl::OneOrMore, cl::cat(sweepcOptions()));
 
 cl::opt<Emit> emitAction(
@@ -97,6 +98,8 @@ cl::opt<bool> verifyDiagnostics(
 bool trainRuns = false;
 /// `sweepc build`: the executable to write ("" otherwise).
 std::string buildTarget;
+/// `sweepc data FILE -o DIR`: where the sweeps' samples go.
+std::string dataTarget;
 std::string sourceName;
 int runStatus = 0;
 
@@ -214,6 +217,12 @@ mlir::LogicalResult runPipeline(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &c
     if (mlir::failed(status))
       return status;
     runStatus = runSweeps(result, sourceName, baseDir, diags);
+    return mlir::success(runStatus == 0);
+  }
+  if (!dataTarget.empty()) {
+    if (mlir::failed(status))
+      return status;
+    runStatus = writeSweepData(result, sourceName, baseDir, diags, dataTarget);
     return mlir::success(runStatus == 0);
   }
   if (!buildTarget.empty()) {
@@ -359,6 +368,8 @@ int main(int argc, char **argv) {
                               "  sweepc build FILE -o EXE\n"
                               "                       one executable that runs the sweeps\n"
                               "                       without LLVM (EXE --help)\n"
+                              "  sweepc data FILE -o DIR\n"
+                              "                       the samples the runs train on, as CSV\n"
                               "  sweepc report DIR    rebuild DIR/report.html from a sweep's\n"
                               "                       result files (--data: its numbers)\n"
                               "  sweepc -emit=ast|grid|plan FILE\n");
@@ -401,6 +412,21 @@ int main(int argc, char **argv) {
     outputFilename = "-";
     emitAction = Emit::Plan;
     inputFilename = positionals[1];
+  } else if (positionals.size() == 2 && positionals[0] == "data") {
+    if (emitAction.getNumOccurrences() || splitInputFile || verifyDiagnostics) {
+      llvm::errs() << "sweepc: 'data' cannot be combined with -emit, -split-input-file or "
+                      "-verify-diagnostics\n";
+      return 1;
+    }
+    if (outputFilename == "-") {
+      llvm::errs() << "sweepc: 'data' writes one CSV file per data configuration and needs "
+                      "-o DIR\n";
+      return 1;
+    }
+    dataTarget = outputFilename;
+    outputFilename = "-";
+    emitAction = Emit::Plan;
+    inputFilename = positionals[1];
   } else if (positionals.size() == 2 && positionals[0] == "report") {
     if (emitAction.getNumOccurrences() || outputFilename != "-") {
       llvm::errs() << "sweepc: 'report' writes DIR/report.html and takes neither -emit nor -o\n";
@@ -408,7 +434,7 @@ int main(int argc, char **argv) {
     }
     return runReportCommand(positionals[1]);
   } else if (positionals.size() == 1 && !llvm::sys::fs::exists(positionals[0]) &&
-             llvm::is_contained({"check", "plan", "run", "build", "report"}, positionals[0])) {
+             llvm::is_contained({"check", "plan", "run", "build", "data", "report"}, positionals[0])) {
     // `sweepc run` without its file: a subcommand, not a file named "run".
     llvm::errs() << "sweepc: '" << positionals[0] << "' needs "
                  << (positionals[0] == "report" ? "a sweep's results directory: sweepc report DIR"
@@ -418,7 +444,7 @@ int main(int argc, char **argv) {
   } else if (positionals.size() == 1) {
     inputFilename = positionals[0];
   } else {
-    llvm::errs() << "sweepc: expected '[check|plan|run|build] FILE' or 'report DIR'; see "
+    llvm::errs() << "sweepc: expected '[check|plan|run|build|data] FILE' or 'report DIR'; see "
                     "'sweepc --help'\n";
     return 1;
   }

@@ -1,10 +1,13 @@
 //===- CsvFileTest.cpp - CSV table reading --------------------------------===//
 
 #include "runtime/data/CsvFile.h"
+#include "runtime/data/DatasetCsv.h"
 
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <unistd.h>
 
@@ -173,4 +176,18 @@ TEST(CsvFile, NonNumbersNameTheirColumn) {
   EXPECT_NE(error.find("line 2 column 2 ('colour'): 'red' is not a number"), std::string::npos)
       << error;
   std::remove(path.c_str());
+}
+
+// `sweepc data` writes float32 samples as the shortest text that reads back to
+// the same float (runtime/data/DatasetCsv.h): exact, and not 9 digits each.
+TEST(DatasetCsv, FloatsReadBackBitForBit) {
+  const float values[] = {0.1f, -0.0f, 1.0f, 1e-45f, 3.4028235e38f, -2.5e-8f, 0.33333334f,
+                          123456.79f};
+  for (float value : values) {
+    std::string text = shortestFloat(value);
+    float back = std::strtof(text.c_str(), nullptr);
+    EXPECT_EQ(std::memcmp(&back, &value, sizeof value), 0) << text;
+  }
+  EXPECT_EQ(shortestFloat(0.1f), "0.1");
+  EXPECT_EQ(shortestFloat(-0.0f), "-0");
 }

@@ -130,6 +130,35 @@ def draw_data(rng, work):
             "decl": "csv(" + ", ".join(args) + ")"}
 
 
+def draw_synthetic(rng):
+    """A synthetic source (spirals, blobs, teacher) with random settings. Its samples
+    exist only inside sweepc: the reference reads them from `sweepc data`, whose export
+    is checked against the reference's own reading of CSV data (check_export)."""
+    source = rng.choice(["spirals", "blobs", "teacher"])
+    n = rng.randint(40, 400)
+    test = rng.choice([0, rng.randint(10, 100)])
+    validation = rng.choice([0, 0, rng.randint(5, n // 3), round(rng.uniform(0.1, 0.3), 2)])
+    seed = rng.choice([0, rng.randint(1, 1000)])
+    args = [f"n: {n}", f"test: {test}", f"validation: {validation}", f"seed: {seed}"]
+    targets = 1
+    if source == "spirals":
+        features = 2
+        classes = rng.randint(2, 5)
+        args += [f"arms: {classes}", f"noise: {lit(rng.uniform(0.0, 0.4))}",
+                 f"turns: {lit(rng.uniform(0.5, 2.5))}"]
+    elif source == "blobs":
+        classes, features = rng.randint(2, 6), rng.randint(1, 8)
+        args += [f"classes: {classes}", f"features: {features}",
+                 f"spread: {lit(rng.uniform(0.3, 3.0))}"]
+    else:
+        classes, features, targets = 0, rng.randint(1, 10), rng.randint(1, 3)
+        args += [f"inputs: {features}", f"outputs: {targets}", f"hidden: {rng.randint(1, 40)}",
+                 f"noise: {lit(rng.uniform(0.0, 0.2))}"]
+    return {"kind": "synthetic", "source": source, "features": features, "classes": classes,
+            "regress": source == "teacher", "targets": targets, "validation": validation,
+            "test": test > 0, "seed": seed, "decl": f"{source}({', '.join(args)})"}
+
+
 def draw_model(rng, data):
     """The model's text and its layers: ('dense', width), ('act', name), ('dropout', p);
     a width, activation or rate may be the name of a model parameter instead."""
@@ -153,7 +182,7 @@ def draw_model(rng, data):
             p = "p" if "p" in names and rng.random() < 0.8 else lit(rng.uniform(0.0, 0.6))
             layers.append(("dropout", p))
             body.append(f"x = dropout(x, {p});")
-    outputs = 1 if data.get("regress") else data["classes"]
+    outputs = data.get("targets", 1) if data.get("regress") else data["classes"]
     layers.append(("dense", outputs))
     body.append(f"return dense(x, {outputs});")
     text = "model net(" + ", ".join(params) + ") {\n  " + "\n  ".join(body) + "\n}\n"
@@ -232,6 +261,11 @@ def draw_case(rng, work):
     state = rng.getstate()[1]
     axes = random.Random(state[0] * 1000003 + state[1])
     data = draw_data(rng, work)
+    # So do synthetic sources: the CSV or Fashion-MNIST draw above still happens (the
+    # main stream goes on as before), and a synthetic source takes its place.
+    synthetic = random.Random(state[4] * 1000003 + state[5])
+    if synthetic.random() < 0.3:
+        data = draw_synthetic(synthetic)
     model_text, layers, model_use = draw_model(rng, data)
     epochs = rng.randint(1, 3)
     regress = data.get("regress", False)
@@ -290,8 +324,50 @@ def read_csv_split(path, data):
     return x, labels
 
 
+def read_export(path, data):
+    """The splits `sweepc data` wrote (runtime/data/DatasetCsv.h), as load() returns them."""
+    with open(path, newline="") as f:
+        rows = list(csv.reader(f))
+    header, rows = rows[0], rows[1:]
+    features = data["features"]
+    if header[:1 + features] != ["split"] + [f"x{i}" for i in range(features)]:
+        raise ValueError(f"{path}: header {header}")
+    splits = []
+    for name in ("train", "validation", "test"):
+        mine = [r for r in rows if r[0] == name]
+        x = np.array([[float(v) for v in r[1:1 + features]] for r in mine],
+                     np.float32).reshape(len(mine), features)
+        if data.get("regress"):
+            y = np.array([[float(v) for v in r[1 + features:]] for r in mine],
+                         np.float32).reshape(len(mine), data.get("targets", 1))
+        else:
+            y = np.array([int(r[1 + features]) for r in mine], np.int64)
+        splits.append((torch.tensor(x), torch.tensor(y)))
+    return tuple(splits)
+
+
+def check_export(exported, own):
+    """Differences between `sweepc data`'s samples and the reference's own reading."""
+    problems = []
+    for name, (ex, ey), (ox, oy) in zip(("train", "validation", "test"), exported, own):
+        if ex.shape != ox.shape or ey.shape != oy.shape:
+            problems.append(f"sweepc data: {name} split {tuple(ex.shape)} {tuple(ey.shape)}, "
+                            f"the reference reads {tuple(ox.shape)} {tuple(oy.shape)}")
+            continue
+        if not torch.allclose(ex, ox, rtol=1e-5, atol=1e-6):
+            worst = (ex - ox).abs().max().item()
+            problems.append(f"sweepc data: {name} features differ (by up to {worst:.3g})")
+        same = torch.equal(ey, oy) if ey.dtype == torch.int64 else \
+            torch.allclose(ey, oy, rtol=1e-6, atol=1e-7)
+        if not same:
+            problems.append(f"sweepc data: {name} labels or targets differ")
+    return problems
+
+
 def load(data, work):
     """Train, validation and test splits: (x float32, y) with y class indices or targets."""
+    if data["kind"] == "synthetic":
+        return read_export(os.path.join(work, "data", "s", "data0.csv"), data)
     if data["kind"] == "fashion":
         x = read_idx(f"{FASHION}/train-images-idx3-ubyte.gz", data["limit"]).astype(np.float32)
         y = read_idx(f"{FASHION}/train-labels-idx1-ubyte.gz", data["limit"]).astype(np.int64)
@@ -465,7 +541,7 @@ def train_run(run, case, splits, batch, report, classify, dtype, jitter=0.0):
     factor, early = case["factor"], case["early"]
     curves, steps_loss, ties, lowest, best, waited = [], [], [], None, None, 0
     for epoch in range(1, epochs + 1):
-        order = torch.tensor(sweep_draws.shuffled(n, 0, epoch))
+        order = torch.tensor(sweep_draws.shuffled(n, case["data"].get("seed", 0), epoch))
         total = 0.0
         steps_loss.append([])
         for s in range(steps):
@@ -611,7 +687,20 @@ def check_case(args, index, rng, backend):
             runs = list(csv.DictReader(f))
         with open(os.path.join(work, "out", "s", "curves.csv"), newline="") as f:
             curves = list(csv.DictReader(f))
-        splits = load(data, work)
+        # The samples as sweepc's runs see them: what the reference trains on for a
+        # synthetic source, and checked against its own reading of a CSV file (Fashion-MNIST's
+        # export, 10,000 test images as text, would take longer than the case).
+        if data["kind"] != "fashion":
+            export = subprocess.run([args.sweepc, "data", sweep, "-o", f"{work}/data"],
+                                    capture_output=True, text=True)
+            log.append(f"$ sweepc data: exit {export.returncode}\n{export.stdout}{export.stderr}")
+            if export.returncode != 0:
+                problems.append(f"sweepc data failed (exit {export.returncode})")
+        splits = load(data, work) if not problems else None
+        if data["kind"] == "csv" and not problems:
+            problems += check_export(read_export(os.path.join(work, "data", "s", "data0.csv"),
+                                                 data), splits)
+    if not problems:
         classify = not data.get("regress", False)
         report = [m for m in ("loss", "accuracy", "mse") if
                   any(k.endswith("_" + m) and not k.startswith("train") for k in curves[0])] \

@@ -1,0 +1,90 @@
+//===- DataCommand.cpp - `sweepc data` ------------------------------------===//
+//
+// The samples of a sweep, as its runs see them, for baselines outside sweepc
+// and for plots: see runtime/data/DatasetCsv.h for the format.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tools/sweepc/DataCommand.h"
+#include "tools/sweepc/RunCommand.h"
+
+#include "lang/JobBuilder.h"
+#include "runtime/data/DatasetCsv.h"
+
+#include "llvm/Support/raw_ostream.h"
+
+#include <filesystem>
+
+using namespace sweep;
+
+namespace {
+/// The runs.csv columns of the data settings of the first run that trains on
+/// dataset `k` ("data=d data.n=400 ..."): what tells the files apart.
+std::string describeDataset(const SweepJob &job, uint32_t k) {
+  for (const GroupSpec &group : job.groups) {
+    if (group.dataset != k || group.runs.empty())
+      continue;
+    const RunSpec &run = job.runs[group.runs.front()];
+    std::string text;
+    for (size_t c = 0; c < job.columns.size(); ++c) {
+      const std::string &column = job.columns[c];
+      if (column != "data" && column.rfind("data.", 0) != 0)
+        continue;
+      if (c < run.columnValues.size() && !run.columnValues[c].empty())
+        text += (text.empty() ? "" : " ") + column + "=" + run.columnValues[c];
+    }
+    return text;
+  }
+  return "";
+}
+
+std::string count(int64_t n, const char *one, const char *many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+} // namespace
+
+int sweep::writeSweepData(const FrontEndResult &result, llvm::StringRef sourceFile,
+                          llvm::StringRef baseDir, SourceDiagnostics &diags,
+                          const std::string &outDir) {
+  const std::string &onlySweep = sweepOption();
+  bool found = onlySweep.empty();
+  for (const PlannedSweep &sweep : result.sweeps) {
+    if (!onlySweep.empty() && sweep.spec->name != onlySweep)
+      continue;
+    found = true;
+    SweepJob job = buildSweepJob(sweep, sourceFile, baseDir, diags);
+    std::string dir = outDir + "/" + job.name;
+    std::error_code code;
+    std::filesystem::create_directories(dir, code);
+    if (code) {
+      llvm::errs() << "sweepc: error: cannot create '" << dir << "': " << code.message() << "\n";
+      return 1;
+    }
+    for (uint32_t k = 0; k < job.datasets.size(); ++k) {
+      Dataset dataset;
+      std::string error;
+      if (!loadDataset(job.datasets[k], dataset, error)) {
+        llvm::errs() << "sweepc: error: sweep '" << job.name << "': " << error << "\n";
+        return 1;
+      }
+      for (const std::string &warning : dataset.warnings)
+        llvm::errs() << "sweepc: warning: " << warning << "\n";
+      std::string path = dir + "/data" + std::to_string(k) + ".csv";
+      if (!writeDatasetCsv(dataset, path, error)) {
+        llvm::errs() << "sweepc: error: " << error << "\n";
+        return 1;
+      }
+      llvm::outs() << path << ": " << describeDataset(job, k) << "\n  "
+                   << count(dataset.inputs, "feature", "features") << " -> "
+                   << (dataset.isClassification() ? count(dataset.classes, "class", "classes")
+                                                  : count(dataset.targets, "target", "targets"))
+                   << "; " << dataset.train.count << " train, " << dataset.validation.count
+                   << " validation, " << dataset.test.count << " test\n";
+    }
+  }
+  if (!found) {
+    llvm::errs() << "sweepc: error: the file has no sweep named '" << onlySweep << "'\n";
+    return 1;
+  }
+  return 0;
+}
