@@ -7,8 +7,11 @@
 
 Each case draws a sweep at random: a dataset (Fashion-MNIST with a `limit`, or a CSV
 file written beside the sweep, for classification or regression, with or without a header,
-test file and validation split, each normalization), a model of dense layers with every
-activation and dropout, some sizes and rates as model parameters swept by an axis, either
+test file and validation split, each normalization; or spirals, blobs or teacher data,
+read from `sweepc data`), a model of dense layers with every
+activation and dropout, some sizes and rates as model parameters swept by an axis (widths
+now and then integer expressions of one, hidden layers now and then inside `repeat` with a
+swept count), either
 loss, every optimizer with random hyper-parameters (defaults now and then), every
 schedule with and without warm-up, every init with a gain, a batch size that rarely
 divides the data (axes over the batch and the epochs now and then: groups of their own;
@@ -159,9 +162,12 @@ def draw_synthetic(rng):
             "test": test > 0, "seed": seed, "decl": f"{source}({', '.join(args)})"}
 
 
-def draw_model(rng, data):
-    """The model's text and its layers: ('dense', width), ('act', name), ('dropout', p);
-    a width, activation or rate may be the name of a model parameter instead."""
+def draw_model(rng, data, shapes=None):
+    """The model's text and its layers: ('dense', width), ('act', name), ('dropout', p),
+    ('repeat', count, [layers]); a width, activation, rate or count may be the name of a
+    model parameter, or (a width or count) an integer expression of one, instead. The
+    `shapes` stream adds the expressions and `repeat`, so that the main stream draws
+    what it drew before they existed."""
     params, axes, layers, body = [], [], [], [f"x = input({data['features']});"]
     if rng.random() < 0.4:
         params.append("width: int = 8")
@@ -182,11 +188,62 @@ def draw_model(rng, data):
             p = "p" if "p" in names and rng.random() < 0.8 else lit(rng.uniform(0.0, 0.6))
             layers.append(("dropout", p))
             body.append(f"x = dropout(x, {p});")
+    if shapes is not None:
+        layers, body = reshape_model(shapes, params, axes, layers, body)
     outputs = data.get("targets", 1) if data.get("regress") else data["classes"]
     layers.append(("dense", outputs))
     body.append(f"return dense(x, {outputs});")
     text = "model net(" + ", ".join(params) + ") {\n  " + "\n  ".join(body) + "\n}\n"
     return text, layers, "net(" + ", ".join(axes) + ")"
+
+
+# Integer expressions of a width (>= 2 in every draw), in the language's syntax; the
+# operands stay non-negative, where C's truncating / and % are Python's // and %.
+WIDTH_EXPRESSIONS = ["width * 2", "width + 3", "width / 2 + 1", "(width + 1) % 5 + 1",
+                     "width - 1"]
+
+
+def reshape_model(rng, params, axes, layers, body):
+    """Now and then: widths written as expressions of the `width` parameter, and the
+    hidden layers inside `repeat depth { ... }` (or `depth - 1`) with a swept depth."""
+    if "width: int = 8" in params and rng.random() < 0.4:
+        for i, (kind, value) in enumerate(layers):
+            if kind == "dense" and value == "width" and rng.random() < 0.6:
+                expression = rng.choice(WIDTH_EXPRESSIONS)
+                layers[i] = ("dense", ("expr", expression))
+                # One line per dense layer (with its activation) and per dropout.
+                line = 1 + sum(k in ("dense", "dropout") for k, _ in layers[:i])
+                body[line] = body[line].replace("dense(x, width))", f"dense(x, {expression}))")
+    if layers and rng.random() < 0.35:
+        low = rng.randint(0, 2)
+        count = rng.choice(["depth", "depth - 1"]) if low >= 1 else "depth"
+        params.append("depth: int = 1")
+        axes.append(f"depth in [{low}, {low + rng.randint(1, 2)}]")
+        layers = [("repeat", ("expr", count), layers)]
+        body = [body[0], f"repeat {count} {{"] + ["  " + line for line in body[1:]] + ["}"]
+    return layers, body
+
+
+def evaluate_expression(expression, run):
+    """An integer expression of model parameters, as the language computes it."""
+    names = {key[len("model."):]: int(value) for key, value in run.items()
+             if key.startswith("model.") and value not in ("", None) and
+             value.lstrip("-").isdigit()}
+    return int(eval(expression.replace("/", "//"), {"__builtins__": {}}, names))
+
+
+def unrolled(layers, run):
+    """The layers of `run`, repeats unrolled, expressions and parameters resolved."""
+    flat = []
+    for kind, value, *rest in layers:
+        if kind == "repeat":
+            for _ in range(evaluate_expression(value[1], run)):
+                flat += unrolled(rest[0], run)
+        elif isinstance(value, tuple):
+            flat.append((kind, evaluate_expression(value[1], run)))
+        else:
+            flat.append((kind, resolve(value, run)))
+    return flat
 
 
 def draw_optimizer(rng):
@@ -262,11 +319,13 @@ def draw_case(rng, work):
     axes = random.Random(state[0] * 1000003 + state[1])
     data = draw_data(rng, work)
     # So do synthetic sources: the CSV or Fashion-MNIST draw above still happens (the
-    # main stream goes on as before), and a synthetic source takes its place.
+    # main stream goes on as before), and a synthetic source takes its place; and so do
+    # width expressions and `repeat`.
     synthetic = random.Random(state[4] * 1000003 + state[5])
     if synthetic.random() < 0.3:
         data = draw_synthetic(synthetic)
-    model_text, layers, model_use = draw_model(rng, data)
+    shapes = random.Random(state[16] * 1000003 + state[17])
+    model_text, layers, model_use = draw_model(rng, data, shapes)
     epochs = rng.randint(1, 3)
     regress = data.get("regress", False)
     loss = "mse" if regress or rng.random() < 0.3 else "cross_entropy"
@@ -458,8 +517,7 @@ def train_run(run, case, splits, batch, report, classify, dtype, jitter=0.0):
     layers, epochs = case["layers"], int(run["epochs"])
     seed = int(run["seed"])
     params, plan, fan_in, dense, dropouts = [], [], x.shape[1], 0, 0
-    for kind, value in layers:
-        value = resolve(value, run)
+    for kind, value in unrolled(layers, run):
         if kind == "dense":
             width = int(value)
             w = sweep_draws.init_weights(seed, dense, fan_in, width, run["init"],
