@@ -10,7 +10,8 @@ packages=(
   lld clang libclang-rt-dev   # lld links the tools; clang + compiler-rt build the libFuzzer target
   dataset-fashion-mnist       # real data: /usr/share/datasets/fashion-mnist
   python3-pandas              # tests read the results files the way users do
-  python3-torch python3-numpy # test/Integration/Reference trains every run again in PyTorch
+  python3-torch python3-numpy # test/Integration/Reference trains every run again in PyTorch;
+                              # CPU/save-weights.test evaluates the weights files in NumPy
   libopenmpi-dev openmpi-bin  # MPI ranks (docs/cluster.md); sweepc builds without them too
   chromium chromium-driver python3-selenium python3-pil  # the report's browser test
 )

@@ -56,6 +56,12 @@ if os.path.exists("/usr/bin/python3") and subprocess.run(
     config.available_features.add("pandas")
     config.substitutions.append(("%pandas-python", "/usr/bin/python3"))
 
+# Debian's python3-numpy (CPU/save-weights.test evaluates the weights files).
+if os.path.exists("/usr/bin/python3") and subprocess.run(
+        ["/usr/bin/python3", "-c", "import numpy"], capture_output=True).returncode == 0:
+    config.available_features.add("numpy")
+    config.substitutions.append(("%numpy-python", "/usr/bin/python3"))
+
 # A git checkout (CI's clean clone, a developer's tree): tests of what git tracks.
 if os.path.isdir(os.path.join(config.sweep_src_root, ".git")) and shutil.which("git"):
     config.available_features.add("git-checkout")

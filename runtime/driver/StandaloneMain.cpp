@@ -39,6 +39,8 @@ const char *kUsage =
     "  --streams=N         programs trained at once on the GPU, each on its own CUDA\n"
     "                      stream (default 1)\n"
     "  --top=N             runs shown in the leaderboard (default 10)\n"
+    "  --save-weights=N    keep the trained weights of the N best runs as\n"
+    "                      DIR/<sweep>/weights/r<id>.npz (default 0: none)\n"
     "  --no-energy         no meter and no joules\n"
     "  --quiet             no progress output and no leaderboard\n"
     "  --list              print the sweeps and programs built in, then exit\n"
@@ -142,7 +144,8 @@ int main(int argc, char **argv) {
        : arg == "--device" ? settings.device
        : arg == "--sweep"  ? onlySweep
                            : dataDir) = value;
-    } else if (arg == "--jobs" || arg == "--threads" || arg == "--top" || arg == "--streams") {
+    } else if (arg == "--jobs" || arg == "--threads" || arg == "--top" || arg == "--streams" ||
+               arg == "--save-weights") {
       unsigned number = 0;
       if (!needValue())
         return 2;
@@ -154,8 +157,11 @@ int main(int argc, char **argv) {
         std::cerr << self << ": error: --streams expects at least 1\n";
         return 2;
       }
-      (arg == "--top" ? settings.top : arg == "--streams" ? settings.streams : settings.threads) =
-          number;
+      if (arg == "--save-weights")
+        settings.saveWeights = number;
+      else
+        (arg == "--top" ? settings.top : arg == "--streams" ? settings.streams : settings.threads) =
+            number;
     } else if (arg == "--resume" || arg == "--overwrite" || arg == "--quiet" ||
                arg == "--no-energy" || arg == "--list") {
       if (!flag())
@@ -175,7 +181,8 @@ int main(int argc, char **argv) {
     return 2;
   }
   // What finishes an interrupted sweep: this executable, where it puts its
-  // results, where its data is, and which sweep.
+  // results, where its data is, which sweep, and the options that decide
+  // what it writes.
   settings.resumeCommand = shellWord(self);
   for (const auto &[option, value] : {std::pair<const char *, const std::string &>{
                                           "--results", settings.resultsDir},
@@ -183,6 +190,12 @@ int main(int argc, char **argv) {
                                       {"--sweep", onlySweep}})
     if (!value.empty() && !(option == std::string("--results") && value == "results"))
       settings.resumeCommand += " " + shellWord(option + ("=" + value));
+  if (!settings.device.empty())
+    settings.resumeCommand += " " + shellWord("--device=" + settings.device);
+  if (settings.energyOff)
+    settings.resumeCommand += " --no-energy";
+  if (settings.saveWeights)
+    settings.resumeCommand += " --save-weights=" + std::to_string(settings.saveWeights);
   settings.resumeCommand += " --resume";
 
   std::vector<SweepJob> jobs;

@@ -104,6 +104,25 @@ bool runsFitMemory(const SweepJob &job, Backend &backend, const Reporter &report
   return false;
 }
 
+/// Which best runs' weights were kept, and which of the best have none
+/// (they finished in an invocation without --save-weights).
+void printWeightFiles(std::ostream &os, const WeightKeeper &weights,
+                      const std::vector<std::string> &files, const std::vector<uint64_t> &missing) {
+  os << "Weights of the best " << weights.count() << " run" << (weights.count() == 1 ? "" : "s")
+     << ": ";
+  if (files.empty())
+    os << "none";
+  for (size_t i = 0; i < files.size(); ++i)
+    os << (i ? ", " : "") << files[i];
+  os << "\n";
+  if (!missing.empty()) {
+    os << "  not kept (finished when weights were not being saved):";
+    for (uint64_t id : missing)
+      os << " r" << id;
+    os << "\n";
+  }
+}
+
 /// The meter the sweep's `energy(meter: ...)` asks for; null with `problem`
 /// when it cannot be had, null without one when the sweep goes unmetered.
 std::unique_ptr<EnergyMeter> openSweepMeter(const SweepJob &job, const std::string &device,
@@ -366,6 +385,14 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
   }
   ResultsStore *store = many ? rankResults.mine.get() : rankResults.sweep.get();
   std::vector<RunRecord> records = store->recoveredRuns();
+  // Every rank writes the weights of its own best runs into the sweep's
+  // directory (run ids never collide); rank 0 keeps the best of all at the end.
+  std::unique_ptr<WeightKeeper> weights;
+  if (settings.saveWeights) {
+    weights = std::make_unique<WeightKeeper>(sweepDir + "/weights", settings.saveWeights,
+                                             ranking.higherIsBetter);
+    options.weights = weights.get();
+  }
   // Each rank counts its own share; the others' progress lines would
   // interleave with rank 0's, so only rank 0 prints.
   size_t shareRuns = 0;
@@ -481,6 +508,10 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
   }
   std::sort(records.begin(), records.end(),
             [](const RunRecord &a, const RunRecord &b) { return a.id < b.id; });
+  std::vector<std::string> weightFiles;
+  std::vector<uint64_t> weightsMissing;
+  if (weights)
+    weightFiles = weights->settle(rankRuns(records, ranking), weightsMissing);
   if (!store->writeSummary(summaryJson(job, records, metrics, ranking, facts), problem)) {
     report.error(problem);
     return 1;
@@ -510,6 +541,8 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
     printEnergyReport(std::cout, records, metrics, ranking, facts.energy);
     std::cout << "Results: " << store->directory() << "/{runs.csv,curves.csv,summary.json"
               << (reportWritten ? ",report.html}\n" : "}\n");
+    if (weights)
+      printWeightFiles(std::cout, *weights, weightFiles, weightsMissing);
     std::cout.flush();
   }
   if (outcome.budgetSpent) {

@@ -39,6 +39,9 @@ struct RunSettings {
   unsigned streams = 1;
   unsigned top = 10;      // Leaderboard rows.
   uint64_t maxMemory = 0; // --max-memory (0: none); reported beside the programs' peak.
+  /// --save-weights: the trained parameters of this many best runs are kept
+  /// as <results>/<sweep>/weights/r<id>.npz (WeightKeeper); 0: none.
+  size_t saveWeights = 0;
   /// cpu, cuda, auto, or "" for the sweep's `device` setting.
   std::string device;
   /// The processes sharing the sweep (MPI ranks); null: this one alone.

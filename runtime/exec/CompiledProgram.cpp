@@ -616,7 +616,11 @@ private:
     for (int64_t i = 0; i < r; ++i) {
       const RunSpec &run = *runs[size_t(i)];
       size_t k = size_t(i);
-      hypers[0][k] = float(lr[i]);
+      // A rate of 0 leaves a masked run's weights as they are with every
+      // optimizer (each update is a multiple of it): the code steps every
+      // run, and a stopped run must keep the weights its metrics were
+      // measured with (GroupProgram::trainStep).
+      hypers[0][k] = alive[i] ? float(lr[i]) : 0.0f;
       if (group.optimizer == OptimizerKind::Sgd) {
         hypers[1][k] = float(run.momentum);
         hypers[2][k] = float(run.weightDecay);

@@ -134,11 +134,18 @@ private:
   /// Hands the program's counted work to the ledger (shared by `alive`) and
   /// says whether the energy budget is spent.
   bool account(GroupProgram &program, const std::vector<uint8_t> &alive);
+  /// Offers run r's trained parameters (read from `program`, or already in
+  /// `parameters` when compaction dropped it) to the WeightKeeper.
+  bool saveWeights(const GroupProgram &program, const GroupSpec &group,
+                   const std::vector<size_t> &slotRun, size_t r, const RunRecord &record,
+                   std::vector<float> &parameters, std::string &error);
   /// Gathers the live runs into a smaller program when the backend has one
   /// for their count (slotRun and alive follow); false on an error.
+  /// `beforeDropping(slot)` is called for each slot about to leave the program.
   bool compact(GroupProgram &program, const GroupSpec &group, std::vector<size_t> &slotRun,
                std::vector<uint8_t> &alive, double secondsPerEpoch, int64_t epochsLeft,
-               size_t laterChunks, std::string &error);
+               size_t laterChunks, const std::function<void(size_t)> &beforeDropping,
+               std::string &error);
 
   const SweepJob &job;
   const std::vector<Dataset> &datasets;
@@ -191,9 +198,27 @@ bool ChunkTrainer::earlyStop(const RunSpec &run, RunState &state, double loss, d
   return ++state.badEpochs >= run.patience;
 }
 
+bool ChunkTrainer::saveWeights(const GroupProgram &program, const GroupSpec &group,
+                               const std::vector<size_t> &slotRun, size_t r,
+                               const RunRecord &record, std::vector<float> &parameters,
+                               std::string &error) {
+  if (parameters.empty()) {
+    auto slot = std::find(slotRun.begin(), slotRun.end(), r);
+    if (slot == slotRun.end() || !program.readParameters(size_t(slot - slotRun.begin()),
+                                                         parameters)) {
+      error = "--save-weights: the " + backend.name() +
+              " backend cannot read back the parameters of run " + std::to_string(record.id);
+      return false;
+    }
+  }
+  return options.weights->offer(record.id, record.metrics[ranking.column], group, parameters,
+                                error);
+}
+
 bool ChunkTrainer::compact(GroupProgram &program, const GroupSpec &group,
                            std::vector<size_t> &slotRun, std::vector<uint8_t> &alive,
                            double secondsPerEpoch, int64_t epochsLeft, size_t laterChunks,
+                           const std::function<void(size_t)> &beforeDropping,
                            std::string &error) {
   size_t live = size_t(std::count(alive.begin(), alive.end(), uint8_t(1)));
   if (live == 0)
@@ -213,6 +238,12 @@ bool ChunkTrainer::compact(GroupProgram &program, const GroupSpec &group,
       keep.push_back(s);
   // Work done so far is shared by the runs alive while it was done.
   account(program, alive);
+  for (size_t s = 0, k = 0; s < slotRun.size(); ++s) {
+    if (k < keep.size() && keep[k] == s)
+      ++k;
+    else
+      beforeDropping(s);
+  }
   std::string problem;
   if (!program.gather(keep, problem)) {
     error = "compacting group '" + group.label + "' to " + std::to_string(target) +
@@ -284,6 +315,19 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished, s
   int64_t n = data.train.count, size = group.batch;
   int64_t steps = (n + size - 1) / size;
   bool pruneHigher = pruneMetricHigherIsBetter(board.rule().metric);
+  // --save-weights: the parameters of runs that left the program when it was
+  // compacted, read before they went (if they ranked among the best then).
+  std::vector<std::vector<float>> droppedParameters(count);
+  auto keepsWeights = [&](size_t r) {
+    return options.weights && states[r].status != RunStatus::Diverged &&
+           !states[r].last.empty() &&
+           options.weights->wants(states[r].last[ranking.column], runs[r]->id);
+  };
+  auto beforeDropping = [&](size_t slot) {
+    size_t r = slotRun[slot];
+    if (keepsWeights(r))
+      program->readParameters(slot, droppedParameters[r]);
+  };
   auto stop = [&](size_t s, StopReason reason, int64_t epoch) {
     RunState &state = states[slotRun[s]];
     alive[s] = 0;
@@ -459,7 +503,7 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished, s
     if (options.compaction && epoch < group.epochs) {
       double now = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       if (!compact(*program, group, slotRun, alive, now - epochStart, group.epochs - epoch,
-                   chunk.laterChunks, error))
+                   chunk.laterChunks, beforeDropping, error))
         return false;
     }
   }
@@ -486,6 +530,11 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished, s
       record.joules = options.energy->runJoules(runs[r]->id);
       record.joulesSource = options.energy->meter().source();
     }
+    // Its weights before its row: a run interrupted in between is trained
+    // again by --resume, which writes the same file.
+    if (keepsWeights(r) && !saveWeights(*program, group, slotRun, r, record,
+                                        droppedParameters[r], error))
+      return false;
     if (!store.appendRun(record, error))
       return false;
     // Epochs a run skipped (stopped or diverged early) count as done work.

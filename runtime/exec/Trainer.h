@@ -20,6 +20,7 @@
 #include "runtime/exec/GroupProgram.h"
 #include "runtime/exec/Progress.h"
 #include "runtime/results/ResultsStore.h"
+#include "runtime/results/WeightKeeper.h"
 
 #include <atomic>
 #include <functional>
@@ -41,6 +42,8 @@ struct TrainerOptions {
   /// chunks of trainSweep's cut, in training order) and leaves the others to
   /// the other ranks.
   unsigned shard = 0, shards = 1;
+  /// --save-weights: where the best runs' trained parameters go (null: none).
+  WeightKeeper *weights = nullptr;
 };
 
 /// How trainSweep ended, besides errors.

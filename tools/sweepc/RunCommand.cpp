@@ -78,6 +78,11 @@ cl::opt<std::string> maxMemory(
     cl::init(""), cl::cat(runOptions()));
 cl::opt<unsigned> top("top", cl::desc("Runs shown in the leaderboard (default 10)"), cl::init(10),
                       cl::cat(runOptions()));
+cl::opt<unsigned> saveWeights(
+    "save-weights",
+    cl::desc("Keep the trained weights of the N best runs (the leaderboard's ranking) as "
+             "<results>/<sweep>/weights/r<id>.npz, for NumPy or PyTorch (default 0: none)"),
+    cl::init(0), cl::value_desc("N"), cl::cat(runOptions()));
 cl::opt<std::string> onlySweep("sweep", cl::desc("Run only the sweep with this name"),
                                cl::cat(runOptions()));
 cl::opt<bool> energyOff("no-energy",
@@ -161,6 +166,7 @@ RunSettings runSettings() {
     settings.threads = *threadsOption;
   settings.streams = streams;
   settings.top = top;
+  settings.saveWeights = saveWeights;
   settings.device = deviceName;
   memoryCap(settings.maxMemory); // Checked when the CPU backend was made.
   return settings;
@@ -168,13 +174,27 @@ RunSettings runSettings() {
 
 /// The command that finishes this invocation's sweeps, for the messages of an
 /// interrupted sweep and of a spent energy budget: the file, and the options
-/// that choose where the results are and which sweep.
+/// given that decide what is written (where, which sweep, which backend and
+/// device, the cut that pruning's verdicts depend on, joules, weights).
 std::string resumeCommand(llvm::StringRef sourceFile) {
   std::string command = "sweepc run " + shellWord(sourceFile.str());
+  auto add = [&](const std::string &option) { command += " " + shellWord(option); };
   if (resultsDir.getNumOccurrences())
-    command += " " + shellWord("--results=" + resultsDir);
+    add("--results=" + resultsDir);
   if (!onlySweep.empty())
-    command += " " + shellWord("--sweep=" + onlySweep);
+    add("--sweep=" + onlySweep);
+  if (backendName.getNumOccurrences())
+    add("--backend=" + backendName);
+  if (deviceName.getNumOccurrences())
+    add("--device=" + deviceName);
+  if (runsPerProgram.getNumOccurrences())
+    add("--runs-per-program=" + std::to_string(runsPerProgram));
+  if (maxMemory.getNumOccurrences())
+    add("--max-memory=" + maxMemory);
+  if (energyOff)
+    add("--no-energy");
+  if (saveWeights)
+    add("--save-weights=" + std::to_string(saveWeights));
   return command + " --resume";
 }
 

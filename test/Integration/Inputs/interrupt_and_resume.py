@@ -3,11 +3,13 @@
 says, then runs the command it gives and checks that the sweep is complete.
 
     interrupt_and_resume.py SWEEPC SWEEP_FILE WORK_DIR --signal INT|TERM|HUP [--ignored]
+                            [--extra OPTION ...]
 
 The notice (runtime/driver/InterruptNotice.h) must name the runs finished (no more
 than runs.csv holds, and at most one behind it: a run's row is written before it is
 counted), the results directory, and a command that, run as printed, finishes the
-sweep. The process must die of the signal itself (exit status -SIG), as it would
+sweep: with the options that decide what is written (--runs-per-program, and any
+--extra) carried on. The process must die of the signal itself (exit status -SIG), as it would
 without sweepc's handler. With --ignored the signal is set to be ignored before
 sweepc starts (as nohup does with SIGHUP): sweepc must keep ignoring it and finish.
 Prints "ok" or what failed.
@@ -43,6 +45,9 @@ def main():
     parser.add_argument("work")
     parser.add_argument("--signal", choices=["INT", "TERM", "HUP"], required=True)
     parser.add_argument("--ignored", action="store_true")
+    parser.add_argument("--extra", action="append", default=[],
+                        help="an option for the interrupted run (the printed command must "
+                        "carry it on)")
     args = parser.parse_args()
     number = getattr(signal, "SIG" + args.signal)
     name = os.path.splitext(os.path.basename(args.sweep))[0]
@@ -56,7 +61,7 @@ def main():
 
     process = subprocess.Popen(
         [args.sweepc, "run", args.sweep, "--results=" + results, "--quiet", "--jobs=1",
-         "--runs-per-program=1"],
+         "--runs-per-program=1"] + args.extra,
         stderr=subprocess.PIPE, text=True, preexec_fn=disposition)
     deadline = time.monotonic() + 120
     while not complete_rows(runs_csv):
@@ -104,7 +109,8 @@ def main():
               % (match.group(3), os.path.join(results, name)))
         return 1
     command = shlex.split(match.group(4))
-    if command[0] != "sweepc" or "--resume" not in command:
+    if command[0] != "sweepc" or "--resume" not in command or \
+            any(option not in command for option in args.extra + ["--runs-per-program=1"]):
         print("interrupt_and_resume: not a resume command: " + match.group(4))
         return 1
     resumed = subprocess.run([args.sweepc] + command[1:] + ["--quiet"],

@@ -1,0 +1,154 @@
+//===- NpzFile.cpp - float32 arrays as a NumPy .npz file ------------------===//
+
+#include "runtime/results/NpzFile.h"
+
+#include <zlib.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+using namespace sweep;
+
+namespace {
+/// Little-endian fields of ZIP headers.
+void put16(std::string &out, uint32_t value) {
+  out += char(value & 0xff);
+  out += char((value >> 8) & 0xff);
+}
+void put32(std::string &out, uint32_t value) {
+  put16(out, value & 0xffff);
+  put16(out, value >> 16);
+}
+
+/// The .npy header of a float32 array: magic, version 1.0, then the
+/// dictionary padded with spaces so that the data starts 64-byte aligned.
+std::string npyHeader(const std::vector<int64_t> &shape) {
+  std::string dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (";
+  for (size_t i = 0; i < shape.size(); ++i)
+    dict += std::to_string(shape[i]) + (shape.size() == 1 ? "," : i + 1 < shape.size() ? ", " : "");
+  dict += "), }";
+  size_t total = 10 + dict.size() + 1;
+  dict.append((64 - total % 64) % 64, ' ');
+  dict += '\n';
+  std::string header = "\x93NUMPY";
+  header += char(1);
+  header += char(0);
+  put16(header, uint32_t(dict.size()));
+  return header + dict;
+}
+
+struct Entry {
+  std::string name, header;
+  const float *data;
+  uint64_t dataBytes;
+  uint32_t crc;
+  uint64_t offset; // Of its local header.
+};
+
+// 1980-01-01 00:00 in DOS format: the archive's bytes do not depend on when
+// it was written, so the same run gives the same file.
+constexpr uint32_t kDosTime = 0, kDosDate = (0 << 9) | (1 << 5) | 1;
+} // namespace
+
+bool sweep::writeNpz(const std::string &path, const std::vector<NpyArray> &arrays,
+                     std::string &error) {
+  std::vector<Entry> entries;
+  for (const NpyArray &array : arrays) {
+    uint64_t count = 1;
+    for (int64_t extent : array.shape)
+      count *= uint64_t(extent);
+    Entry entry{array.name + ".npy", npyHeader(array.shape), array.data, count * 4, 0, 0};
+    uLong crc = crc32(0L, Z_NULL, 0);
+    crc = crc32(crc, reinterpret_cast<const Bytef *>(entry.header.data()), uInt(entry.header.size()));
+    // zlib takes at most 4 GiB a call.
+    const Bytef *bytes = reinterpret_cast<const Bytef *>(array.data);
+    for (uint64_t done = 0; done < entry.dataBytes;) {
+      uint64_t piece = std::min<uint64_t>(entry.dataBytes - done, 1u << 30);
+      crc = crc32(crc, bytes + done, uInt(piece));
+      done += piece;
+    }
+    entry.crc = uint32_t(crc);
+    entries.push_back(std::move(entry));
+  }
+
+  std::string temporary = path + ".partial";
+  FILE *file = std::fopen(temporary.c_str(), "wb");
+  if (!file) {
+    error = "cannot write '" + temporary + "': " + std::strerror(errno);
+    return false;
+  }
+  uint64_t offset = 0;
+  bool ok = true, tooLarge = false;
+  auto write = [&](const void *data, uint64_t bytes) {
+    ok = ok && std::fwrite(data, 1, bytes, file) == bytes;
+    offset += bytes;
+  };
+  for (Entry &entry : entries) {
+    uint64_t size = entry.header.size() + entry.dataBytes;
+    tooLarge |= size >= 0xffffffffull || offset >= 0xffffffffull;
+    entry.offset = offset;
+    std::string local;
+    put32(local, 0x04034b50);
+    put16(local, 20); // Version needed: 2.0.
+    put16(local, 0);  // Flags.
+    put16(local, 0);  // Stored.
+    put16(local, kDosTime);
+    put16(local, kDosDate);
+    put32(local, entry.crc);
+    put32(local, uint32_t(size));
+    put32(local, uint32_t(size));
+    put16(local, uint32_t(entry.name.size()));
+    put16(local, 0);
+    local += entry.name;
+    write(local.data(), local.size());
+    write(entry.header.data(), entry.header.size());
+    write(entry.data, entry.dataBytes);
+  }
+  uint64_t directoryStart = offset;
+  for (const Entry &entry : entries) {
+    uint64_t size = entry.header.size() + entry.dataBytes;
+    std::string central;
+    put32(central, 0x02014b50);
+    put16(central, 20); // Made by: 2.0.
+    put16(central, 20);
+    put16(central, 0);
+    put16(central, 0);
+    put16(central, kDosTime);
+    put16(central, kDosDate);
+    put32(central, entry.crc);
+    put32(central, uint32_t(size));
+    put32(central, uint32_t(size));
+    put16(central, uint32_t(entry.name.size()));
+    put16(central, 0); // Extra field.
+    put16(central, 0); // Comment.
+    put16(central, 0); // Disk.
+    put16(central, 0); // Internal attributes.
+    put32(central, 0); // External attributes.
+    put32(central, uint32_t(entry.offset));
+    central += entry.name;
+    write(central.data(), central.size());
+  }
+  std::string end;
+  put32(end, 0x06054b50);
+  put16(end, 0);
+  put16(end, 0);
+  put16(end, uint32_t(entries.size()));
+  put16(end, uint32_t(entries.size()));
+  put32(end, uint32_t(offset - directoryStart));
+  put32(end, uint32_t(directoryStart));
+  put16(end, 0);
+  write(end.data(), end.size());
+  tooLarge |= offset >= 0xffffffffull || entries.size() > 0xffff;
+  ok = std::fclose(file) == 0 && ok;
+  if (ok && tooLarge)
+    error = "'" + path + "' would exceed the 4 GiB of a ZIP archive without ZIP64";
+  else if (ok && std::rename(temporary.c_str(), path.c_str()) != 0)
+    error = "cannot write '" + path + "': " + std::strerror(errno);
+  else if (!ok)
+    error = "cannot write '" + temporary + "': " + std::strerror(errno);
+  else
+    return true;
+  std::remove(temporary.c_str());
+  return false;
+}
