@@ -14,7 +14,8 @@ For every case:
   1. `sweepc check` accepts it;
   2. `sweepc run --backend=cpu` (with a random --jobs, --runs-per-program or
      --max-memory) and `sweepc run --backend=interp` write the same runs.csv and
-     curves.csv, number for number (test/Integration/Inputs/check_results.py --same-as);
+     curves.csv, number for number (test/Integration/Inputs/check_results.py --same-as),
+     and keep the same weights files for the best runs (--save-weights), bit for bit;
   3. with --ptxas PTXAS, `sweepc -emit=ptx` succeeds and ptxas accepts every kernel;
   4. with --build, the executable of `sweepc build --device=cpu` writes the same results;
   5. with --kill, the compiled run killed (SIGKILL) at random moments and resumed to
@@ -391,12 +392,17 @@ def one_case(args, index, rng):
     # Pruning judges a program's runs together: both backends get the same cut.
     cut = [f"--runs-per-program={rng.randint(1, 5)}"] if "prune" in text or rng.random() < 0.2 \
         else []
+    # The best runs' trained weights, which every backend must write bit for bit
+    # alike (a count taken from the text, not the stream: the cases stay as drawn).
+    weights = [f"--save-weights={1 + len(text) % 3}"]
     steps.append(("check", [args.sweepc, "check", sweep]))
     if not args.ptx_only:
         steps.append(("cpu", [args.sweepc, "run", sweep, "--backend=cpu", "--quiet",
-                              "--results=" + os.path.join(directory, "cpu")] + options + cut))
+                              "--results=" + os.path.join(directory, "cpu")] + options + cut +
+                      weights))
         steps.append(("interp", [args.sweepc, "run", sweep, "--backend=interp", "--quiet",
-                                 "--results=" + os.path.join(directory, "interp")] + cut))
+                                 "--results=" + os.path.join(directory, "interp")] + cut +
+                      weights))
     if args.ptxas:
         ptx = os.path.join(directory, "case.ptx")
         steps.append(("ptx", [args.sweepc, "-emit=ptx", sweep, "-o", ptx]))
@@ -404,7 +410,8 @@ def one_case(args, index, rng):
     if args.build:
         exe = os.path.join(directory, "case.exe")
         steps.append(("build", [args.sweepc, "build", sweep, "--device=cpu", "-o", exe] + cut))
-        steps.append(("exe", [exe, "--quiet", "--results=" + os.path.join(directory, "exe")]))
+        steps.append(("exe", [exe, "--quiet", "--results=" + os.path.join(directory, "exe")] +
+                      weights))
     log, runs = [], None
     for name, command in steps:
         rc, out = run(command, directory)
@@ -468,7 +475,25 @@ def one_case(args, index, rng):
         log.append(f"$ {' '.join(command)}\n{out}(exit {rc})\n")
         if rc != 0:
             return directory, name, log, ""
+        if name != "interp":
+            difference = different_weights(results, os.path.join(directory, "interp", "s"))
+            if difference:
+                log.append(difference + "\n")
+                return directory, name + "-weights", log, ""
     return directory, None, log, note
+
+
+def different_weights(results, reference):
+    """What differs between two results directories' weights/ (--save-weights), or ""."""
+    def files(results):
+        folder = os.path.join(results, "weights")
+        return {name: open(os.path.join(folder, name), "rb").read()
+                for name in (os.listdir(folder) if os.path.isdir(folder) else [])}
+    mine, theirs = files(results), files(reference)
+    if sorted(mine) != sorted(theirs):
+        return f"weights: {sorted(mine)} in {results}, {sorted(theirs)} in {reference}"
+    changed = [name for name in mine if mine[name] != theirs[name]]
+    return f"weights: {changed} differ from {reference}'s" if changed else ""
 
 
 def main():
