@@ -510,8 +510,13 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
             [](const RunRecord &a, const RunRecord &b) { return a.id < b.id; });
   std::vector<std::string> weightFiles;
   std::vector<uint64_t> weightsMissing;
-  if (weights)
+  if (weights) {
     weightFiles = weights->settle(rankRuns(records, ranking), weightsMissing);
+    facts.weightsAsked = weights->count();
+    for (const std::string &file : weightFiles)
+      facts.weightFiles.push_back("weights/" + std::filesystem::path(file).filename().string());
+    facts.weightsMissing = weightsMissing;
+  }
   if (!store->writeSummary(summaryJson(job, records, metrics, ranking, facts), problem)) {
     report.error(problem);
     return 1;

@@ -303,6 +303,18 @@ std::string sweep::summaryJson(const SweepJob &job, const std::vector<RunRecord>
     os << ",\n";
   }
   writeEnergy(os, records, metrics, ranking, facts.energy);
+  os << "  \"weights\": ";
+  if (!facts.weightsAsked) {
+    os << "null,\n";
+  } else {
+    os << "{\"best\": " << facts.weightsAsked << ", \"files\": [";
+    for (size_t i = 0; i < facts.weightFiles.size(); ++i)
+      os << (i ? ", " : "") << jsonString(facts.weightFiles[i]);
+    os << "], \"runs_without_file\": [";
+    for (size_t i = 0; i < facts.weightsMissing.size(); ++i)
+      os << (i ? ", " : "") << facts.weightsMissing[i];
+    os << "]},\n";
+  }
   os << "  \"leaderboard\": [";
   size_t shown = std::min<size_t>(ranked.size(), 10);
   for (size_t i = 0; i < shown; ++i) {

@@ -64,6 +64,12 @@ struct SweepFacts {
   bool programMemoryMetered = false;
   uint64_t programMemoryPeak = 0, maxMemory = 0;
   EnergyFacts energy;
+  /// --save-weights: how many best runs' weights were asked for (0: none),
+  /// the files kept (relative to the sweep's directory, best first), and the
+  /// best runs without one (finished when weights were not being saved).
+  size_t weightsAsked = 0;
+  std::vector<std::string> weightFiles;
+  std::vector<uint64_t> weightsMissing;
 };
 
 /// The accuracy-vs-energy Pareto front: the runs (with a value of the

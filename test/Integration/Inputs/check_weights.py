@@ -4,7 +4,7 @@
     check_weights.py RESULTS_DIR DATA_CSV --count N --activation NAME
 
 RESULTS_DIR/weights must hold r<id>.npz for exactly the first N runs of summary.json's
-leaderboard, no other file; each with dense<l>.weight [in, out] and dense<l>.bias [out]
+leaderboard, no other file (and summary.json's `weights` must list them, best first); each with dense<l>.weight [in, out] and dense<l>.bias [out]
 for every dense layer. Evaluated in float64 (NumPy; `activation` between the dense
 layers) on the validation and test rows of DATA_CSV (what `sweepc data` wrote), each
 file's weights must give the loss and accuracy that runs.csv reports for its run (to
@@ -32,7 +32,8 @@ def main():
     args = parser.parse_args()
     act = ACTIVATIONS[args.activation]
     with open(os.path.join(args.results, "summary.json")) as f:
-        best = [entry["run"] for entry in json.load(f)["leaderboard"][:args.count]]
+        summary = json.load(f)
+    best = [entry["run"] for entry in summary["leaderboard"][:args.count]]
     with open(os.path.join(args.results, "runs.csv"), newline="") as f:
         runs = {int(r["run"]): r for r in csv.DictReader(f)}
     with open(args.data, newline="") as f:
@@ -51,6 +52,10 @@ def main():
     files = sorted(os.listdir(directory)) if os.path.isdir(directory) else []
     if files != sorted(f"r{run}.npz" for run in best):
         problems.append(f"weights/ holds {files}, not the best {args.count}: {best}")
+    listed = {"best": args.count, "files": [f"weights/r{run}.npz" for run in best],
+              "runs_without_file": []}
+    if summary.get("weights") != listed:
+        problems.append(f"summary.json's weights: {summary.get('weights')}, not {listed}")
     checked = 0
     for run in best:
         path = os.path.join(directory, f"r{run}.npz")
