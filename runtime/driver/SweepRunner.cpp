@@ -378,13 +378,6 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
   ResultsStore::Mode mode = settings.overwrite ? ResultsStore::Mode::Overwrite
                             : settings.resume  ? ResultsStore::Mode::Resume
                                                : ResultsStore::Mode::Fresh;
-  RankResults rankResults;
-  if (!openResults(job, metrics, sweepDir, mode, cluster, rankResults, problem)) {
-    report.error(problem);
-    return 1;
-  }
-  ResultsStore *store = many ? rankResults.mine.get() : rankResults.sweep.get();
-  std::vector<RunRecord> records = store->recoveredRuns();
   // Every rank writes the weights of its own best runs into the sweep's
   // directory (run ids never collide); rank 0 keeps the best of all at the end.
   std::unique_ptr<WeightKeeper> weights;
@@ -392,7 +385,23 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
     weights = std::make_unique<WeightKeeper>(sweepDir + "/weights", settings.saveWeights,
                                              ranking.higherIsBetter);
     options.weights = weights.get();
+    // Now, not when the first run finishes an hour into the sweep (and
+    // before the results exist, so that a retry needs no --overwrite).
+    std::error_code code;
+    std::filesystem::create_directories(weights->directory(), code);
+    if (code) {
+      report.error("--save-weights: cannot create '" + weights->directory() +
+                   "': " + code.message());
+      return 1;
+    }
   }
+  RankResults rankResults;
+  if (!openResults(job, metrics, sweepDir, mode, cluster, rankResults, problem)) {
+    report.error(problem);
+    return 1;
+  }
+  ResultsStore *store = many ? rankResults.mine.get() : rankResults.sweep.get();
+  std::vector<RunRecord> records = store->recoveredRuns();
   // Each rank counts its own share; the others' progress lines would
   // interleave with rank 0's, so only rank 0 prints.
   size_t shareRuns = 0;
