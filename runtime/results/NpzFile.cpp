@@ -49,6 +49,20 @@ struct Entry {
 // 1980-01-01 00:00 in DOS format: the archive's bytes do not depend on when
 // it was written, so the same run gives the same file.
 constexpr uint32_t kDosTime = 0, kDosDate = (0 << 9) | (1 << 5) | 1;
+
+/// The fields a local header and its central directory entry share, from
+/// "version needed" to the name's length: stored (no compression), no flags.
+void putEntryFields(std::string &out, const Entry &entry, uint64_t size) {
+  put16(out, 20); // Version needed: 2.0.
+  put16(out, 0);  // Flags.
+  put16(out, 0);  // Stored.
+  put16(out, kDosTime);
+  put16(out, kDosDate);
+  put32(out, entry.crc);
+  put32(out, uint32_t(size)); // Compressed size: the same.
+  put32(out, uint32_t(size));
+  put16(out, uint32_t(entry.name.size()));
+}
 } // namespace
 
 bool sweep::writeNpz(const std::string &path, const std::vector<NpyArray> &arrays,
@@ -90,16 +104,8 @@ bool sweep::writeNpz(const std::string &path, const std::vector<NpyArray> &array
     entry.offset = offset;
     std::string local;
     put32(local, 0x04034b50);
-    put16(local, 20); // Version needed: 2.0.
-    put16(local, 0);  // Flags.
-    put16(local, 0);  // Stored.
-    put16(local, kDosTime);
-    put16(local, kDosDate);
-    put32(local, entry.crc);
-    put32(local, uint32_t(size));
-    put32(local, uint32_t(size));
-    put16(local, uint32_t(entry.name.size()));
-    put16(local, 0);
+    putEntryFields(local, entry, size);
+    put16(local, 0); // Extra field.
     local += entry.name;
     write(local.data(), local.size());
     write(entry.header.data(), entry.header.size());
@@ -111,15 +117,7 @@ bool sweep::writeNpz(const std::string &path, const std::vector<NpyArray> &array
     std::string central;
     put32(central, 0x02014b50);
     put16(central, 20); // Made by: 2.0.
-    put16(central, 20);
-    put16(central, 0);
-    put16(central, 0);
-    put16(central, kDosTime);
-    put16(central, kDosDate);
-    put32(central, entry.crc);
-    put32(central, uint32_t(size));
-    put32(central, uint32_t(size));
-    put16(central, uint32_t(entry.name.size()));
+    putEntryFields(central, entry, size);
     put16(central, 0); // Extra field.
     put16(central, 0); // Comment.
     put16(central, 0); // Disk.

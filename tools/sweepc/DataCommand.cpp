@@ -46,13 +46,11 @@ std::string count(int64_t n, const char *one, const char *many) {
 int sweep::writeSweepData(const FrontEndResult &result, llvm::StringRef sourceFile,
                           llvm::StringRef baseDir, SourceDiagnostics &diags,
                           const std::string &outDir) {
-  const std::string &onlySweep = sweepOption();
-  bool found = onlySweep.empty();
-  for (const PlannedSweep &sweep : result.sweeps) {
-    if (!onlySweep.empty() && sweep.spec->name != onlySweep)
-      continue;
-    found = true;
-    SweepJob job = buildSweepJob(sweep, sourceFile, baseDir, diags);
+  std::vector<const PlannedSweep *> sweeps;
+  if (!selectedSweeps(result, sweeps))
+    return 1;
+  for (const PlannedSweep *sweep : sweeps) {
+    SweepJob job = buildSweepJob(*sweep, sourceFile, baseDir, diags);
     std::string dir = outDir + "/" + job.name;
     std::error_code code;
     std::filesystem::create_directories(dir, code);
@@ -81,10 +79,6 @@ int sweep::writeSweepData(const FrontEndResult &result, llvm::StringRef sourceFi
                    << "; " << dataset.train.count << " train, " << dataset.validation.count
                    << " validation, " << dataset.test.count << " test\n";
     }
-  }
-  if (!found) {
-    llvm::errs() << "sweepc: error: the file has no sweep named '" << onlySweep << "'\n";
-    return 1;
   }
   return 0;
 }

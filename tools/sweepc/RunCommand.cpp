@@ -268,6 +268,19 @@ bool sweep::applyGpuCodeOptions(GpuTarget &target, std::string &problem) {
 unsigned sweep::runsPerProgramOption() { return runsPerProgram; }
 const std::string &sweep::sweepOption() { return onlySweep; }
 
+bool sweep::selectedSweeps(const FrontEndResult &result,
+                           std::vector<const PlannedSweep *> &sweeps) {
+  sweeps.clear();
+  for (const PlannedSweep &sweep : result.sweeps)
+    if (onlySweep.empty() || sweep.spec->name == onlySweep)
+      sweeps.push_back(&sweep);
+  if (!onlySweep.empty() && sweeps.empty()) {
+    error("the file has no sweep named '" + onlySweep + "'");
+    return false;
+  }
+  return true;
+}
+
 void sweep::registerThreadsOption() {
   if (threadsOption)
     return;
@@ -357,18 +370,13 @@ int sweep::runSweeps(const FrontEndResult &result, llvm::StringRef sourceFile,
                        std::to_string(cluster->size()) + ", ...\n";
     llvm::errs() << line;
   }
-  bool found = onlySweep.empty();
-  for (const PlannedSweep &sweep : result.sweeps) {
-    if (!onlySweep.empty() && sweep.spec->name != onlySweep)
-      continue;
-    found = true;
-    SweepJob job = buildSweepJob(sweep, sourceFile, baseDir, diags);
+  std::vector<const PlannedSweep *> sweeps;
+  if (!selectedSweeps(result, sweeps))
+    return 1;
+  for (const PlannedSweep *sweep : sweeps) {
+    SweepJob job = buildSweepJob(*sweep, sourceFile, baseDir, diags);
     if (int status = runSweepJob(job, settings, backends))
       return status;
-  }
-  if (!found) {
-    error("the file has no sweep named '" + onlySweep + "'");
-    return 1;
   }
   return 0;
 }

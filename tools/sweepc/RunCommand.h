@@ -30,6 +30,10 @@ const std::string &deviceOption();
 unsigned runsPerProgramOption();
 const std::string &sweepOption();
 
+/// The sweeps of `result` that --sweep chooses (every one without it); false,
+/// after an error, when no sweep has that name.
+bool selectedSweeps(const FrontEndResult &result, std::vector<const PlannedSweep *> &sweeps);
+
 /// --gpu-products (whether the GPU's products are shared-memory tiles) and
 /// --gpu-kernel-modules (one module per group or per kernel) set in
 /// `target`; false with `problem` for a value they do not take.
