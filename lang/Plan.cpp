@@ -230,25 +230,34 @@ mlir::FailureOr<SweepPlan> Planner::run() {
 void Planner::warnAboutUnmeasuredMetrics(const SweepPlan &plan) {
   if (!spec.reportWritten)
     return;
-  // Datasets in first-use order, each with whether any of its groups holds out samples.
-  std::vector<std::pair<std::string, bool>> datasets;
+  // Data configurations without held-out samples, in first-use order: by
+  // their settings, so that `data in [spirals(test: 50), spirals]` warns
+  // about the second.
+  std::vector<std::string> configurations, names;
+  std::vector<Value> values;
   for (const RunGroup &group : plan.groups) {
-    std::string name = activeNode("data", runs.getIndices(group.runs.front())).kind.str();
-    bool heldOut = group.data.validation > 0 || group.data.test > 0;
-    auto it = llvm::find_if(datasets, [&](const auto &d) { return d.first == name; });
-    if (it == datasets.end())
-      datasets.emplace_back(name, heldOut);
-    else
-      it->second |= heldOut;
-  }
-  for (const auto &[name, heldOut] : datasets) {
-    if (heldOut)
+    if (group.data.validation > 0 || group.data.test > 0)
       continue;
+    llvm::ArrayRef<uint32_t> indices = runs.getIndices(group.runs.front());
+    resolveRun(spec, indices, values);
+    std::string key = keyOf(values, /*structural=*/true, "data");
+    if (llvm::is_contained(configurations, key))
+      continue;
+    configurations.push_back(key);
+    names.push_back(activeNode("data", indices).kind.str());
+  }
+  for (size_t d = 0; d < names.size(); ++d) {
+    // The settings tell apart two configurations of one dataset.
+    std::string name = names[d];
+    if (llvm::count(names, names[d]) > 1)
+      name += "' (" + configurations[d] + ")";
+    else
+      name += "'";
     std::string metrics;
     for (size_t i = 0; i < spec.metrics.size(); ++i)
       metrics += (i == 0 ? "" : i + 1 == spec.metrics.size() ? " and " : ", ") + spec.metrics[i];
     diags.warning(spec.reportLoc, "dataset '" + name +
-                                      "' has no validation or test split to measure " + metrics +
+                                      " has no validation or test split to measure " + metrics +
                                       " on: its runs report train_loss only; give it "
                                       "'validation: N' or a fraction, or test samples");
   }

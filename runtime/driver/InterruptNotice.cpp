@@ -6,6 +6,7 @@
 #include <cassert>
 #include <csignal>
 #include <cstring>
+#include <thread>
 
 #include <unistd.h>
 
@@ -34,8 +35,16 @@ namespace sweep {
 /// The process-wide part: one notice at a time (sweeps run one after another).
 struct InterruptNoticeHandler {
   static std::atomic<const InterruptNotice *> active;
+  /// Handlers writing a notice now: the notice's destructor waits for them,
+  /// so a signal on another thread never reads a notice being destroyed.
+  static std::atomic<int> writing;
   static struct sigaction previous[kSignals.size()];
-  static bool installed[kSignals.size()];
+  static std::atomic<bool> installed[kSignals.size()];
+  static_assert(std::atomic<const InterruptNotice *>::is_always_lock_free &&
+                    std::atomic<int>::is_always_lock_free &&
+                    std::atomic<bool>::is_always_lock_free &&
+                    std::atomic<size_t>::is_always_lock_free,
+                "a signal handler may only use lock-free atomics");
 
   static void writeAll(const char *text, size_t size) {
     while (size > 0) {
@@ -56,9 +65,10 @@ struct InterruptNoticeHandler {
     writeAll(digits + sizeof digits - n, n);
   }
   static void handle(int signal) {
+    writing.fetch_add(1);
     if (const InterruptNotice *notice = active.exchange(nullptr)) {
       // A terminal shows "^C" where the status line was: start a line of our own.
-      if (::isatty(STDERR_FILENO))
+      if (notice->terminal)
         writeAll("\n", 1);
       writeAll(notice->head.data(), notice->head.size());
       if (notice->totalRuns) {
@@ -68,21 +78,23 @@ struct InterruptNoticeHandler {
       }
       writeAll(notice->tail.data(), notice->tail.size());
     }
+    writing.fetch_sub(1);
     for (size_t k = 0; k < kSignals.size(); ++k)
-      if (kSignals[k] == signal && installed[k])
+      if (kSignals[k] == signal && installed[k].load())
         ::sigaction(signal, &previous[k], nullptr);
     ::raise(signal);
   }
 };
 std::atomic<const InterruptNotice *> InterruptNoticeHandler::active{nullptr};
+std::atomic<int> InterruptNoticeHandler::writing{0};
 struct sigaction InterruptNoticeHandler::previous[kSignals.size()];
-bool InterruptNoticeHandler::installed[kSignals.size()];
+std::atomic<bool> InterruptNoticeHandler::installed[kSignals.size()];
 } // namespace sweep
 
 InterruptNotice::InterruptNotice(const std::string &program, const std::string &sweepDir,
                                  const std::string &resumeCommand,
                                  const std::atomic<size_t> &finishedRuns, size_t totalRuns)
-    : finishedRuns(finishedRuns), totalRuns(totalRuns) {
+    : finishedRuns(finishedRuns), totalRuns(totalRuns), terminal(::isatty(STDERR_FILENO)) {
   head = program + ": interrupted; ";
   middle = " of ";
   tail = std::string(totalRuns ? " runs finished; the" : "the") + " results so far are in " +
@@ -99,24 +111,26 @@ InterruptNotice::InterruptNotice(const std::string &program, const std::string &
   for (int signal : kSignals)
     sigaddset(&action.sa_mask, signal); // One notice, whichever signals arrive.
   for (size_t k = 0; k < kSignals.size(); ++k) {
-    H::installed[k] = false;
+    H::installed[k].store(false);
     struct sigaction current;
     if (ignoredAtStart.ignored[k] || ::sigaction(kSignals[k], nullptr, &current) != 0 ||
         current.sa_handler == SIG_IGN)
       continue;
-    H::installed[k] = ::sigaction(kSignals[k], &action, &H::previous[k]) == 0;
+    H::installed[k].store(::sigaction(kSignals[k], &action, &H::previous[k]) == 0);
   }
 }
 
 InterruptNotice::~InterruptNotice() {
   using H = InterruptNoticeHandler;
   for (size_t k = 0; k < kSignals.size(); ++k)
-    if (H::installed[k]) {
+    if (H::installed[k].exchange(false))
       ::sigaction(kSignals[k], &H::previous[k], nullptr);
-      H::installed[k] = false;
-    }
   const InterruptNotice *self = this;
   H::active.compare_exchange_strong(self, nullptr);
+  // A handler that took this notice before it was withdrawn is writing it:
+  // it ends by killing the process, but until then its strings must live.
+  while (H::writing.load() > 0)
+    std::this_thread::yield();
 }
 
 std::string InterruptNotice::message(size_t finished) const {

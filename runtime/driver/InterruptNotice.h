@@ -44,6 +44,7 @@ private:
   std::string head, middle, tail; // head <finished> middle <total> tail
   const std::atomic<size_t> &finishedRuns;
   size_t totalRuns;
+  bool terminal; // stderr is a terminal (isatty is not async-signal-safe).
 };
 
 } // namespace sweep

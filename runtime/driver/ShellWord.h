@@ -20,7 +20,8 @@ inline std::string shellWord(const std::string &text) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
            std::string("_-./=:,+@%").find(c) != std::string::npos;
   };
-  bool plain = !text.empty();
+  // A leading '=' is zsh's path expansion (=ls): quoted too.
+  bool plain = !text.empty() && text[0] != '=';
   for (char c : text)
     plain = plain && safe(c);
   if (plain)

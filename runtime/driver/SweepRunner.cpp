@@ -373,8 +373,9 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
     }
   }
   // Only now, with the data, the programs and the meter in hand, is the
-  // results folder touched: a sweep that cannot start leaves none behind,
-  // and --overwrite keeps the old results.
+  // results folder touched: a sweep that cannot start leaves none behind
+  // (but for an empty weights/ with --save-weights), and --overwrite keeps
+  // the old results.
   ResultsStore::Mode mode = settings.overwrite ? ResultsStore::Mode::Overwrite
                             : settings.resume  ? ResultsStore::Mode::Resume
                                                : ResultsStore::Mode::Fresh;

@@ -351,7 +351,9 @@ public:
       space.copy(out.data() + at, static_cast<const float *>(tensor.get()) + run * perRun,
                  perRun * sizeof(float));
     }
-    return space.takeError().empty();
+    // A device error stays for takeError(), which the trainer reports.
+    readError = space.takeError();
+    return readError.empty();
   }
 
   /// The code for keep.size() runs (compiled once per run count, from the
@@ -394,7 +396,10 @@ public:
   size_t runCount() const override { return runs.size(); }
 
   std::string takeError() override {
-    std::string error = space.takeError();
+    std::string error = std::move(readError);
+    readError.clear();
+    if (error.empty())
+      error = space.takeError();
     if (error.empty() && queue)
       error = queue->takeError();
     return error;
@@ -654,6 +659,7 @@ private:
 
   const GroupSpec &group;
   std::vector<const RunSpec *> runs;
+  mutable std::string readError; // From readParameters, until takeError().
   std::shared_ptr<const GroupCode> code;
   CodeForRuns codeForRuns;
   BufferSpace &space;

@@ -56,7 +56,9 @@ public:
   /// Initializes weights (from each run's seed and init) and optimizer state.
   virtual void init() = 0;
   /// One optimizer step on `batch` for every run r with alive[r]: forward,
-  /// backward, update with learning rate lr[r]. `step` counts steps from 0
+  /// backward, update with learning rate lr[r]. A run without alive[r] keeps
+  /// its weights exactly (its metrics were measured with them, and
+  /// --save-weights writes them). `step` counts steps from 0
   /// over the whole training (dropout masks are drawn from it). Writes the
   /// batch's mean loss of run r to loss[r].
   virtual void trainStep(const Batch &batch, uint64_t step, const double *lr, const uint8_t *alive,
@@ -70,7 +72,8 @@ public:
   /// returns. Programs whose code reads host memory ignore it.
   virtual void prefetch(const Batch &batch) {}
   /// Run r's parameters (each dense layer's weights, then its bias, in layer
-  /// order), for tests that compare backends; false if the backend cannot.
+  /// order): for --save-weights and for tests that compare backends; false
+  /// if the backend cannot, or on a device error (left for takeError).
   virtual bool readParameters(size_t run, std::vector<float> &out) const { return false; }
   /// Compaction: keeps runs keep[0], keep[1], ... (strictly increasing
   /// indices into this program's runs, at least one) as runs 0, 1, ... with

@@ -136,15 +136,22 @@ private:
   bool account(GroupProgram &program, const std::vector<uint8_t> &alive);
   /// Offers run r's trained parameters (read from `program`, or already in
   /// `parameters` when compaction dropped it) to the WeightKeeper.
-  bool saveWeights(const GroupProgram &program, const GroupSpec &group,
+  bool saveWeights(GroupProgram &program, const GroupSpec &group,
                    const std::vector<size_t> &slotRun, size_t r, const RunRecord &record,
+                   std::vector<float> &parameters, std::string &error);
+  /// Run `id`'s parameters from `slot`; false with the device's error, or
+  /// the backend's inability, in `error`.
+  bool readWeights(GroupProgram &program, const GroupSpec &group, size_t slot, uint64_t id,
                    std::vector<float> &parameters, std::string &error);
   /// Gathers the live runs into a smaller program when the backend has one
   /// for their count (slotRun and alive follow); false on an error.
-  /// `beforeDropping(slot)` is called for each slot about to leave the program.
+  /// `beforeDropping(slots)` is given the slots about to leave the program,
+  /// while they are still in it; false from it stops with its `error`.
   bool compact(GroupProgram &program, const GroupSpec &group, std::vector<size_t> &slotRun,
                std::vector<uint8_t> &alive, double secondsPerEpoch, int64_t epochsLeft,
-               size_t laterChunks, const std::function<void(size_t)> &beforeDropping,
+               size_t laterChunks,
+               const std::function<bool(const std::vector<size_t> &, std::string &)>
+                   &beforeDropping,
                std::string &error);
 
   const SweepJob &job;
@@ -198,27 +205,37 @@ bool ChunkTrainer::earlyStop(const RunSpec &run, RunState &state, double loss, d
   return ++state.badEpochs >= run.patience;
 }
 
-bool ChunkTrainer::saveWeights(const GroupProgram &program, const GroupSpec &group,
+bool ChunkTrainer::saveWeights(GroupProgram &program, const GroupSpec &group,
                                const std::vector<size_t> &slotRun, size_t r,
                                const RunRecord &record, std::vector<float> &parameters,
                                std::string &error) {
   if (parameters.empty()) {
     auto slot = std::find(slotRun.begin(), slotRun.end(), r);
-    if (slot == slotRun.end() || !program.readParameters(size_t(slot - slotRun.begin()),
-                                                         parameters)) {
-      error = "--save-weights: the " + backend.name() +
-              " backend cannot read back the parameters of run " + std::to_string(record.id);
+    if (slot == slotRun.end() || !readWeights(program, group, size_t(slot - slotRun.begin()),
+                                              record.id, parameters, error))
       return false;
-    }
   }
   return options.weights->offer(record.id, record.metrics[ranking.column], group, parameters,
                                 error);
 }
 
+bool ChunkTrainer::readWeights(GroupProgram &program, const GroupSpec &group, size_t slot,
+                               uint64_t id, std::vector<float> &parameters,
+                               std::string &error) {
+  if (program.readParameters(slot, parameters))
+    return true;
+  if (failed(program, group, error))
+    return false;
+  error = "--save-weights: the " + backend.name() +
+          " backend cannot read back the parameters of run " + std::to_string(id);
+  return false;
+}
+
 bool ChunkTrainer::compact(GroupProgram &program, const GroupSpec &group,
                            std::vector<size_t> &slotRun, std::vector<uint8_t> &alive,
                            double secondsPerEpoch, int64_t epochsLeft, size_t laterChunks,
-                           const std::function<void(size_t)> &beforeDropping,
+                           const std::function<bool(const std::vector<size_t> &,
+                                                    std::string &)> &beforeDropping,
                            std::string &error) {
   size_t live = size_t(std::count(alive.begin(), alive.end(), uint8_t(1)));
   if (live == 0)
@@ -238,12 +255,15 @@ bool ChunkTrainer::compact(GroupProgram &program, const GroupSpec &group,
       keep.push_back(s);
   // Work done so far is shared by the runs alive while it was done.
   account(program, alive);
+  std::vector<size_t> dropped;
   for (size_t s = 0, k = 0; s < slotRun.size(); ++s) {
     if (k < keep.size() && keep[k] == s)
       ++k;
     else
-      beforeDropping(s);
+      dropped.push_back(s);
   }
+  if (!beforeDropping(dropped, error))
+    return false;
   std::string problem;
   if (!program.gather(keep, problem)) {
     error = "compacting group '" + group.label + "' to " + std::to_string(target) +
@@ -316,17 +336,47 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished, s
   int64_t steps = (n + size - 1) / size;
   bool pruneHigher = pruneMetricHigherIsBetter(board.rule().metric);
   // --save-weights: the parameters of runs that left the program when it was
-  // compacted, read before they went (if they ranked among the best then).
+  // compacted, read before they went if they ranked among the best then.
+  // Candidates are taken best first, and at most as many read as the keeper
+  // keeps that no run read before beats: a program of thousands of runs
+  // (a GPU's) copies out a handful, not all of them.
   std::vector<std::vector<float>> droppedParameters(count);
-  auto keepsWeights = [&](size_t r) {
-    return options.weights && states[r].status != RunStatus::Diverged &&
-           !states[r].last.empty() &&
-           options.weights->wants(states[r].last[ranking.column], runs[r]->id);
+  std::vector<size_t> readRuns; // Runs whose parameters this chunk read.
+  auto value = [&](size_t r) { return states[r].last[ranking.column]; };
+  auto ranksBefore = [&](size_t a, size_t b) {
+    if (value(a) != value(b))
+      return ranking.higherIsBetter ? value(a) > value(b) : value(a) < value(b);
+    return runs[a]->id < runs[b]->id;
   };
-  auto beforeDropping = [&](size_t slot) {
-    size_t r = slotRun[slot];
-    if (keepsWeights(r))
-      program->readParameters(slot, droppedParameters[r]);
+  // The runs of `rs` that can be ranked (not diverged, a finite value), best first.
+  auto bestFirst = [&](std::vector<size_t> rs) {
+    rs.erase(std::remove_if(rs.begin(), rs.end(),
+                            [&](size_t r) {
+                              return states[r].status == RunStatus::Diverged ||
+                                     states[r].last.empty() || !std::isfinite(value(r));
+                            }),
+             rs.end());
+    std::sort(rs.begin(), rs.end(), ranksBefore);
+    return rs;
+  };
+  auto beforeDropping = [&](const std::vector<size_t> &slots, std::string &problem) {
+    if (!options.weights)
+      return true;
+    std::vector<size_t> dropped;
+    for (size_t slot : slots)
+      dropped.push_back(slotRun[slot]);
+    for (size_t r : bestFirst(dropped)) {
+      size_t better = 0;
+      for (size_t other : readRuns)
+        better += ranksBefore(other, r);
+      if (better >= options.weights->count() || !options.weights->wants(value(r), runs[r]->id))
+        break;
+      size_t slot = size_t(std::find(slotRun.begin(), slotRun.end(), r) - slotRun.begin());
+      if (!readWeights(*program, group, slot, runs[r]->id, droppedParameters[r], problem))
+        return false;
+      readRuns.push_back(r);
+    }
+    return true;
   };
   auto stop = [&](size_t s, StopReason reason, int64_t epoch) {
     RunState &state = states[slotRun[s]];
@@ -514,8 +564,9 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished, s
   // as unmetered rather than as a measurement that is too low.
   std::string meterError;
   bool metered = options.energy && options.energy->closeWindow(meterError);
+  std::vector<RunRecord> records(count);
   for (size_t r = 0; r < count; ++r) {
-    RunRecord record;
+    RunRecord &record = records[r];
     record.id = runs[r]->id;
     record.configHash = runs[r]->configHash;
     record.group = chunk.group;
@@ -530,11 +581,28 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished, s
       record.joules = options.energy->runJoules(runs[r]->id);
       record.joulesSource = options.energy->meter().source();
     }
-    // Its weights before its row: a run interrupted in between is trained
-    // again by --resume, which writes the same file.
-    if (keepsWeights(r) && !saveWeights(*program, group, slotRun, r, record,
-                                        droppedParameters[r], error))
-      return false;
+  }
+  // The weights before the rows (a run interrupted in between is trained again
+  // by --resume, which writes the same file), best first, so that the keeper
+  // turns the rest down before their parameters are read.
+  if (options.weights) {
+    std::vector<size_t> all(count);
+    for (size_t r = 0; r < count; ++r)
+      all[r] = r;
+    for (size_t r : bestFirst(all)) {
+      if (!options.weights->wants(value(r), runs[r]->id))
+        break;
+      // A run dropped unread had as many read runs before it as the keeper
+      // keeps; offered first, they leave it unwanted before this point.
+      bool inProgram = std::find(slotRun.begin(), slotRun.end(), r) != slotRun.end();
+      if (droppedParameters[r].empty() && !inProgram)
+        continue;
+      if (!saveWeights(*program, group, slotRun, r, records[r], droppedParameters[r], error))
+        return false;
+    }
+  }
+  for (size_t r = 0; r < count; ++r) {
+    RunRecord &record = records[r];
     if (!store.appendRun(record, error))
       return false;
     // Epochs a run skipped (stopped or diverged early) count as done work.

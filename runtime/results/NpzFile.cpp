@@ -4,6 +4,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -86,6 +87,15 @@ bool sweep::writeNpz(const std::string &path, const std::vector<NpyArray> &array
     entries.push_back(std::move(entry));
   }
 
+  // ZIP without ZIP64: every size and offset must fit 32 bits. All are known
+  // now, so a file too large is refused before anything is written.
+  uint64_t total = 22; // The end record.
+  for (const Entry &entry : entries)
+    total += 2 * (46 + entry.name.size()) + entry.header.size() + entry.dataBytes;
+  if (total >= 0xffffffffull || entries.size() > 0xffff) {
+    error = "'" + path + "' would exceed the 4 GiB of a ZIP archive without ZIP64";
+    return false;
+  }
   std::string temporary = path + ".partial";
   FILE *file = std::fopen(temporary.c_str(), "wb");
   if (!file) {
@@ -93,14 +103,17 @@ bool sweep::writeNpz(const std::string &path, const std::vector<NpyArray> &array
     return false;
   }
   uint64_t offset = 0;
-  bool ok = true, tooLarge = false;
+  bool ok = true;
+  int writeErrno = 0;
   auto write = [&](const void *data, uint64_t bytes) {
-    ok = ok && std::fwrite(data, 1, bytes, file) == bytes;
+    if (ok && std::fwrite(data, 1, bytes, file) != bytes) {
+      ok = false;
+      writeErrno = errno;
+    }
     offset += bytes;
   };
   for (Entry &entry : entries) {
     uint64_t size = entry.header.size() + entry.dataBytes;
-    tooLarge |= size >= 0xffffffffull || offset >= 0xffffffffull;
     entry.offset = offset;
     std::string local;
     put32(local, 0x04034b50);
@@ -137,14 +150,14 @@ bool sweep::writeNpz(const std::string &path, const std::vector<NpyArray> &array
   put32(end, uint32_t(directoryStart));
   put16(end, 0);
   write(end.data(), end.size());
-  tooLarge |= offset >= 0xffffffffull || entries.size() > 0xffff;
-  ok = std::fclose(file) == 0 && ok;
-  if (ok && tooLarge)
-    error = "'" + path + "' would exceed the 4 GiB of a ZIP archive without ZIP64";
-  else if (ok && std::rename(temporary.c_str(), path.c_str()) != 0)
+  if (std::fclose(file) != 0 && ok) {
+    ok = false;
+    writeErrno = errno;
+  }
+  if (!ok)
+    error = "cannot write '" + temporary + "': " + std::strerror(writeErrno);
+  else if (std::rename(temporary.c_str(), path.c_str()) != 0)
     error = "cannot write '" + path + "': " + std::strerror(errno);
-  else if (!ok)
-    error = "cannot write '" + temporary + "': " + std::strerror(errno);
   else
     return true;
   std::remove(temporary.c_str());

@@ -3,6 +3,7 @@
 #include "runtime/results/ResultsStore.h"
 
 #include "runtime/results/CsvText.h"
+#include "runtime/results/WeightKeeper.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -183,6 +184,8 @@ std::unique_ptr<ResultsStore> ResultsStore::open(const std::string &dir, const S
         !replaceFile(curvesPath, csvRecord(store->curvesHeaderFields), error))
       return nullptr;
     std::remove((dir + "/summary.json").c_str());
+    // Earlier runs' weights (--save-weights) are earlier results too.
+    WeightKeeper::discardAll(dir + "/weights");
   }
   store->runsFd = ::open(runsPath.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
   store->curvesFd = ::open(curvesPath.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);

@@ -15,6 +15,22 @@ namespace fs = std::filesystem;
 WeightKeeper::WeightKeeper(std::string directory, size_t count, bool higherIsBetter)
     : dir(std::move(directory)), keep(count), higher(higherIsBetter) {}
 
+bool WeightKeeper::isWeightsFile(const std::string &name) {
+  size_t digits = 1;
+  while (digits < name.size() && name[digits] >= '0' && name[digits] <= '9')
+    ++digits;
+  std::string rest = name.substr(std::min(digits, name.size()));
+  return name.size() > 1 && name[0] == 'r' && digits > 1 &&
+         (rest == ".npz" || rest == ".npz.partial");
+}
+
+void WeightKeeper::discardAll(const std::string &directory) {
+  std::error_code code;
+  for (const fs::directory_entry &entry : fs::directory_iterator(directory, code))
+    if (isWeightsFile(entry.path().filename().string()))
+      fs::remove(entry.path(), code);
+}
+
 std::string WeightKeeper::pathOf(uint64_t id) const {
   return dir + "/r" + std::to_string(id) + ".npz";
 }
@@ -88,12 +104,7 @@ std::vector<std::string> WeightKeeper::settle(const std::vector<const RunRecord 
   std::error_code code;
   for (const fs::directory_entry &entry : fs::directory_iterator(dir, code)) {
     std::string name = entry.path().filename().string();
-    auto endsWith = [&](const std::string &suffix) {
-      return name.size() > suffix.size() &&
-             name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
-    };
-    bool weights = name[0] == 'r' && (endsWith(".npz") || endsWith(".npz.partial"));
-    if (weights && !best.count(name))
+    if (isWeightsFile(name) && !best.count(name))
       fs::remove(entry.path(), code);
   }
   return files;

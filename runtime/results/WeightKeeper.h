@@ -32,9 +32,17 @@ namespace sweep {
 
 class WeightKeeper {
 public:
-  /// Keeps `count` runs' weights in `directory` (created when the first is
-  /// written), ranked by a value where higher or lower is better.
+  /// Keeps `count` runs' weights in `directory` (created when a file is
+  /// written, if it is missing), ranked by a value where higher or lower is
+  /// better.
   WeightKeeper(std::string directory, size_t count, bool higherIsBetter);
+
+  /// Whether `name` is one of the keeper's files: r<digits>.npz, or one cut
+  /// short by a kill (r<digits>.npz.partial). Nothing else in the directory
+  /// is touched.
+  static bool isWeightsFile(const std::string &name);
+  /// Removes every weights file of `directory` (--overwrite, a fresh start).
+  static void discardAll(const std::string &directory);
 
   const std::string &directory() const { return dir; }
   size_t count() const { return keep; }

@@ -58,6 +58,16 @@ int sweep::writeSweepData(const FrontEndResult &result, llvm::StringRef sourceFi
       llvm::errs() << "sweepc: error: cannot create '" << dir << "': " << code.message() << "\n";
       return 1;
     }
+    // An earlier export of a sweep with more configurations: its extra files
+    // would pass for this sweep's.
+    for (const std::filesystem::directory_entry &entry :
+         std::filesystem::directory_iterator(dir, code)) {
+      std::string file = entry.path().filename().string();
+      llvm::StringRef name = file;
+      if (name.consume_front("data") && name.consume_back(".csv") && !name.empty() &&
+          llvm::all_of(name, [](char c) { return c >= '0' && c <= '9'; }))
+        std::filesystem::remove(entry.path(), code);
+    }
     for (uint32_t k = 0; k < job.datasets.size(); ++k) {
       Dataset dataset;
       std::string error;

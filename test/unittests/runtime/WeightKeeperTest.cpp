@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -119,7 +121,8 @@ TEST(WeightKeeper, SettleKeepsTheSweepsBestAndNamesThoseWithoutFiles) {
   std::ofstream(dir + "/r4.npz") << "x";
   std::ofstream(dir + "/r5.npz") << "x";
   std::ofstream(dir + "/r5.npz.partial") << "x"; // Cut off by a kill.
-  std::ofstream(dir + "/notes.txt") << "mine";  // Not sweepc's: left alone.
+  std::ofstream(dir + "/notes.txt") << "mine";  // Not sweepc's: left alone,
+  std::ofstream(dir + "/results.npz") << "mine"; // as is an .npz not named r<id>.
   ASSERT_TRUE(keeper.offer(1, 0.1, group, parameters, error));
   ASSERT_TRUE(keeper.offer(2, 0.3, group, parameters, error));
   std::vector<RunRecord> records(4);
@@ -132,6 +135,13 @@ TEST(WeightKeeper, SettleKeepsTheSweepsBestAndNamesThoseWithoutFiles) {
   std::vector<std::string> kept = keeper.settle(ranked, missing);
   EXPECT_EQ(kept, (std::vector<std::string>{dir + "/r1.npz"}));
   EXPECT_EQ(missing, (std::vector<uint64_t>{9}));
-  EXPECT_EQ(files(dir), (std::vector<std::string>{"notes.txt", "r1.npz"}));
+  EXPECT_EQ(files(dir), (std::vector<std::string>{"notes.txt", "r1.npz", "results.npz"}));
   fs::remove_all(dir);
+}
+
+TEST(WeightKeeper, OnlyItsOwnFilesAreWeightsFiles) {
+  for (const char *name : {"r0.npz", "r12.npz", "r7.npz.partial"})
+    EXPECT_TRUE(WeightKeeper::isWeightsFile(name)) << name;
+  for (const char *name : {"r.npz", "results.npz", "r1x.npz", "r1.npz.bak", "x1.npz", "r1"})
+    EXPECT_FALSE(WeightKeeper::isWeightsFile(name)) << name;
 }
