@@ -445,7 +445,8 @@ def one_case(args, index, rng):
         # remaining runs against the finished runs' curves).
         command = [sys.executable, KILL_AND_RESUME, args.sweepc, sweep,
                    os.path.join(directory, "kills"), "--kills", "4", "--allow-few-kills",
-                   "--seed", str(rng.randint(0, 10**6)), "--jobs", str(rng.randint(1, 2))]
+                   "--seed", str(rng.randint(0, 10**6)), "--jobs", str(rng.randint(1, 2)),
+                   weights[0]]
         if cut:
             command += ["--runs-per-program", cut[0].split("=")[1]]
         rc, out = run(command, directory)

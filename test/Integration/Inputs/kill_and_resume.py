@@ -3,7 +3,7 @@
 and checks that the results equal those of an uninterrupted run.
 
     kill_and_resume.py SWEEPC SWEEP_FILE WORK_DIR [--kills N] [--seed S] [--jobs J]
-                       [--runs-per-program N] [--allow-few-kills]
+                       [--runs-per-program N] [--allow-few-kills] [--save-weights N]
 
 After every kill the complete rows of runs.csv must name each run at most once (a cut
 last row is allowed: the next resume drops it). At the end check_results.py compares
@@ -43,6 +43,9 @@ def main():
     parser.add_argument("--runs-per-program", type=int, default=0)
     parser.add_argument("--allow-few-kills", action="store_true",
                         help="a sweep too short for half the kills to land passes (still compared)")
+    parser.add_argument("--save-weights", type=int, default=0, metavar="N",
+                        help="both runs keep the best N runs' weights, which must end the same, "
+                        "bit for bit (a kill may land between a weights file and its row)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     name = os.path.splitext(os.path.basename(args.sweep))[0]
@@ -50,7 +53,8 @@ def main():
 
     def command(results, *extra):
         return [args.sweepc, "run", args.sweep, "--results=" + results, "--quiet",
-                "--jobs=%d" % args.jobs, "--runs-per-program=%d" % args.runs_per_program, *extra]
+                "--jobs=%d" % args.jobs, "--runs-per-program=%d" % args.runs_per_program,
+                "--save-weights=%d" % args.save_weights, *extra]
 
     start = time.monotonic()
     subprocess.run(command(clean), check=True)
@@ -89,8 +93,25 @@ def main():
           % (interrupted, args.kills, duration))
     if compare(killed, clean, name, total) != 0:
         return 1
+    if args.save_weights and same_weights(killed, clean, name) != 0:
+        return 1
     if interrupted < args.kills // 2 and not args.allow_few_kills:
         print("kill_and_resume: too few kills landed; the sweep is too short to test")
+        return 1
+    return 0
+
+
+def same_weights(killed, clean, name):
+    """The weights/ folders of the two results: the same files, byte for byte."""
+    def files(results):
+        folder = os.path.join(results, name, "weights")
+        return {f: open(os.path.join(folder, f), "rb").read()
+                for f in (os.listdir(folder) if os.path.isdir(folder) else [])}
+    mine, theirs = files(killed), files(clean)
+    if mine != theirs:
+        print("kill_and_resume: weights/ holds %s after the kills, %s left alone%s"
+              % (sorted(mine), sorted(theirs),
+                 "" if sorted(mine) != sorted(theirs) else " (the same names, other bytes)"))
         return 1
     return 0
 
