@@ -374,6 +374,15 @@ int main(int argc, char **argv) {
                               "                       result files (--data: its numbers)\n"
                               "  sweepc -emit=ast|grid|plan FILE\n");
 
+  // run, build and data go through the front end themselves: no stage to
+  // print, no split input, no expected diagnostics.
+  auto commandAlone = [](llvm::StringRef command) {
+    if (!emitAction.getNumOccurrences() && !splitInputFile && !verifyDiagnostics)
+      return true;
+    llvm::errs() << "sweepc: '" << command
+                 << "' cannot be combined with -emit, -split-input-file or -verify-diagnostics\n";
+    return false;
+  };
   std::string inputFilename;
   if (positionals.size() == 2 && (positionals[0] == "check" || positionals[0] == "plan")) {
     // A subcommand fixes the stage; an explicit -emit must agree with it.
@@ -385,11 +394,8 @@ int main(int argc, char **argv) {
     emitAction = wanted;
     inputFilename = positionals[1];
   } else if (positionals.size() == 2 && positionals[0] == "run") {
-    if (emitAction.getNumOccurrences() || splitInputFile || verifyDiagnostics) {
-      llvm::errs() << "sweepc: 'run' cannot be combined with -emit, -split-input-file or "
-                      "-verify-diagnostics\n";
+    if (!commandAlone("run"))
       return 1;
-    }
     if (outputFilename != "-") {
       llvm::errs() << "sweepc: 'run' writes its results under --results DIR (default: results) "
                       "and takes no -o\n";
@@ -399,11 +405,8 @@ int main(int argc, char **argv) {
     emitAction = Emit::Plan;
     inputFilename = positionals[1];
   } else if (positionals.size() == 2 && positionals[0] == "build") {
-    if (emitAction.getNumOccurrences() || splitInputFile || verifyDiagnostics) {
-      llvm::errs() << "sweepc: 'build' cannot be combined with -emit, -split-input-file or "
-                      "-verify-diagnostics\n";
+    if (!commandAlone("build"))
       return 1;
-    }
     if (outputFilename == "-") {
       llvm::errs() << "sweepc: 'build' writes an executable and needs -o FILE\n";
       return 1;
@@ -413,11 +416,8 @@ int main(int argc, char **argv) {
     emitAction = Emit::Plan;
     inputFilename = positionals[1];
   } else if (positionals.size() == 2 && positionals[0] == "data") {
-    if (emitAction.getNumOccurrences() || splitInputFile || verifyDiagnostics) {
-      llvm::errs() << "sweepc: 'data' cannot be combined with -emit, -split-input-file or "
-                      "-verify-diagnostics\n";
+    if (!commandAlone("data"))
       return 1;
-    }
     if (outputFilename == "-") {
       llvm::errs() << "sweepc: 'data' writes one CSV file per data configuration and needs "
                       "-o DIR\n";
