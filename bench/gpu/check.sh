@@ -8,7 +8,9 @@
 #     "loss 0.693147 correct 2 squared 0.250000" (the CPU's figures for object.sweep);
 #  1. the GPU's results against the CPU's on a small sweep (gpu_vs_cpu.sweep, one
 #     executable, --device=cpu then --device=cuda; same initial weights and data order):
-#     every loss and accuracy within a relative 1e-2 (the GPU's kernels fuse multiply-adds);
+#     every loss and accuracy within a relative 1e-2 (the GPU's kernels fuse multiply-adds),
+#     and the trained weights of the best 4 runs (--save-weights=4, read back from the GPU)
+#     within a relative 1e-2 in the 2-norm of each array;
 #  1b. only when part 0 or 1 failed: part 1 again with every product a loop nest
 #     (--gpu-products=nests at build time), which says whether the shared-memory tiles
 #     or the rest are wrong;
@@ -55,19 +57,21 @@ out=${OUT:-$work}
 data=$bundle/data
 mkdir -p "$work" "$out"
 
-# GPU results against the CPU's for one executable built with --device=all:
+# GPU results against the CPU's for one executable built with --device=all, the best two
+# runs' weights included:
 # compare NAME RUNS [extra arguments of the GPU's run]
 compare() {
   local name=$1 runs=$2
   shift 2
-  if ! "$bundle/$name" --data-dir "$data" --results "$work/$name/cpu" --device=cpu --quiet; then
+  if ! "$bundle/$name" --data-dir "$data" --results "$work/$name/cpu" --device=cpu --quiet \
+    --save-weights=2; then
     echo "$name: the CPU's run failed" | tee "$work/$name.txt"
     return 1
   fi
   timeout "${COMPARE_BUDGET:-20}" "$bundle/$name" --data-dir "$data" --results "$work/$name/gpu" \
-    --device=cuda --quiet "$@" 2>&1 | tail -n 5
+    --device=cuda --quiet --save-weights=2 "$@" 2>&1 | tail -n 5
   python3 "$root/test/Integration/Inputs/check_results.py" "$work/$name/gpu/${name%_nests}" \
-    --runs "$runs" --close-to "$work/$name/cpu/${name%_nests}" --tolerance 0.01 2>&1 |
+    --runs "$runs" --close-to "$work/$name/cpu/${name%_nests}" --tolerance 0.01 --weights 2 2>&1 |
     tee "$work/$name.txt" | head -n 10
   grep -qx ok "$work/$name.txt"
 }
@@ -116,13 +120,13 @@ check() {
 
   echo "== 1. GPU against CPU on a small sweep"
   rm -rf "$work/part1"
-  "$bundle/gpu_vs_cpu" --data-dir "$data" --results "$work/part1/cpu" --device=cpu --quiet ||
-    status=1
-  "$bundle/gpu_vs_cpu" --data-dir "$data" --results "$work/part1/gpu" --device=cuda --top=3 2>&1 |
-    tail -n 12
+  "$bundle/gpu_vs_cpu" --data-dir "$data" --results "$work/part1/cpu" --device=cpu --quiet \
+    --save-weights=4 || status=1
+  "$bundle/gpu_vs_cpu" --data-dir "$data" --results "$work/part1/gpu" --device=cuda --top=3 \
+    --save-weights=4 2>&1 | tail -n 12
   python3 "$root/test/Integration/Inputs/check_results.py" "$work/part1/gpu/gpu_vs_cpu" --runs 12 \
-    --close-to "$work/part1/cpu/gpu_vs_cpu" --tolerance 0.01 2>&1 | tee "$work/part1.txt" |
-    head -n 20
+    --close-to "$work/part1/cpu/gpu_vs_cpu" --tolerance 0.01 --weights 4 2>&1 |
+    tee "$work/part1.txt" | head -n 20
   if grep -qx ok "$work/part1.txt"; then
     verdict[1]="ok"
   else

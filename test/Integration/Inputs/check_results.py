@@ -4,7 +4,7 @@
     check_results.py DIR --runs N [--status ok=N ...] [--reason asha=N ...] [--min COLUMN=VALUE ...]
                          [--max COLUMN=VALUE ...] [--same-as OTHER_DIR]
                          [--program-memory-at-most BYTES] [--program-memory-above BYTES]
-                         [--no-energy]
+                         [--no-energy] [--weights N]
 
 Every row of runs.csv and curves.csv must be complete (as many fields as the header,
 no cut line), run ids unique, every finished run's curve rows present for epochs
@@ -18,6 +18,12 @@ energy.runs_joules is the sum of the runs' joules.
 With --no-energy (the sweep ran with it) no run may have joules and summary.json's
 energy must be null.
 --program-memory-at-most/-above bound summary.json's metered program_memory.peak_bytes.
+Where summary.json lists weights files (--save-weights), weights/ must hold exactly those
+files, each a NumPy archive of float32 dense<l>.weight/.bias arrays whose shapes chain,
+kept for the best runs in the leaderboard's order; --weights N requires N files. With
+--same-as the files of the runs both directories kept must hold the same numbers, with
+--close-to each array within --tolerance of the other's (relative, in the 2-norm: the
+GPU's fused multiply-adds change every weight a little). Read without NumPy.
 Prints one line per check that fails and exits 1; prints "ok" otherwise.
 """
 import argparse
@@ -26,7 +32,10 @@ import io
 import json
 import math
 import os
+import re
+import struct
 import sys
+import zipfile
 
 # Measured per invocation: never compared between two results directories.
 TIMING = {"seconds", "joules", "accuracy_per_kj"}
@@ -43,6 +52,98 @@ def read_csv(path, problems):
         if len(row) != len(header):
             problems.append(f"{path}: row {i + 2} has {len(row)} fields, header {len(header)}")
     return header, [dict(zip(header, row)) for row in body]
+
+
+def read_npz(path):
+    """{name: (shape, [float])} of a NumPy archive of little-endian float32 arrays."""
+    arrays = {}
+    with zipfile.ZipFile(path) as archive:
+        for entry in archive.namelist():
+            data = archive.read(entry)
+            if data[:6] != b"\x93NUMPY":
+                raise ValueError(f"{entry} is not a .npy file")
+            header_size_bytes = 2 if data[6] == 1 else 4
+            size = int.from_bytes(data[8:8 + header_size_bytes], "little")
+            start = 8 + header_size_bytes
+            header = eval(data[start:start + size].decode("latin1"), {"__builtins__": {}})
+            if header["descr"] != "<f4" or header["fortran_order"]:
+                raise ValueError(f"{entry}: {header['descr']}, fortran_order "
+                                 f"{header['fortran_order']}, expected '<f4' in C order")
+            body = data[start + size:]
+            count = math.prod(header["shape"])
+            if len(body) != 4 * count:
+                raise ValueError(f"{entry}: {len(body)} bytes for shape {header['shape']}")
+            arrays[entry[:-len(".npy")]] = (tuple(header["shape"]),
+                                            struct.unpack(f"<{count}f", body))
+    return arrays
+
+
+def check_weights(directory, summary, expected_files, problems):
+    """The weights files summary.json lists; returns {run: arrays} of those that read."""
+    weights = summary.get("weights")
+    folder = os.path.join(directory, "weights")
+    if weights is None:
+        if expected_files is not None:
+            problems.append(f"summary.json has no weights, expected {expected_files} files")
+        return {}
+    files = weights["files"]
+    if expected_files is not None and len(files) != expected_files:
+        problems.append(f"summary.json lists {len(files)} weights files, "
+                        f"expected {expected_files}")
+    # The user's own files there are left alone (docs/results.md); ours are r<id>.npz.
+    present = sorted(name for name in (os.listdir(folder) if os.path.isdir(folder) else [])
+                     if re.fullmatch(r"r[0-9]+\.npz(\.partial)?", name))
+    if sorted("weights/" + name for name in present) != sorted(files):
+        problems.append(f"weights/ holds {present}, summary.json lists {files}")
+    ranked = [entry["run"] for entry in summary["leaderboard"]]
+    kept = [int(name[len("weights/r"):-len(".npz")]) for name in files]
+    without = weights["runs_without_file"]
+    best = [run for run in ranked[:weights["best"]] if run not in without]
+    # The leaderboard lists the top ten only: compare as far as it goes.
+    if kept[:len(best)] != best[:len(kept)]:
+        problems.append(f"weights kept for runs {kept}, the best are {best}")
+    loaded = {}
+    for run, name in zip(kept, files):
+        try:
+            arrays = read_npz(os.path.join(directory, name))
+        except (OSError, ValueError, zipfile.BadZipFile) as error:
+            problems.append(f"{name}: {error}")
+            continue
+        layers = len(arrays) // 2
+        names = sorted(arrays)
+        if names != sorted(f"dense{l}.{kind}" for l in range(layers) for kind in ("weight", "bias")):
+            problems.append(f"{name} holds {names}")
+            continue
+        for l in range(layers):
+            shape = arrays[f"dense{l}.weight"][0]
+            if arrays[f"dense{l}.bias"][0] != shape[1:] or \
+                    (l > 0 and arrays[f"dense{l - 1}.weight"][0][1] != shape[0]):
+                problems.append(f"{name}: dense{l} has shapes {shape} and "
+                                f"{arrays[f'dense{l}.bias'][0]}")
+        loaded[run] = arrays
+    return loaded
+
+
+def compare_weights(mine, theirs, other_dir, tolerance, problems):
+    """Arrays of the runs both kept: equal (tolerance None) or within the relative norm."""
+    if mine and theirs and not set(mine) & set(theirs):
+        problems.append(f"no run kept weights both here ({sorted(mine)}) and in {other_dir} "
+                        f"({sorted(theirs)})")
+    for run in sorted(set(mine) & set(theirs)):
+        for name, (shape, values) in sorted(mine[run].items()):
+            other_shape, other_values = theirs[run].get(name, (None, None))
+            if other_shape != shape:
+                problems.append(f"weights/r{run}.npz {name}: shape {shape}, "
+                                f"{other_shape} in {other_dir}")
+            elif tolerance is None:
+                if values != other_values:
+                    problems.append(f"weights/r{run}.npz {name} differs from {other_dir}'s")
+            else:
+                error = math.sqrt(sum((a - b) ** 2 for a, b in zip(values, other_values)))
+                norm = math.sqrt(sum(b * b for b in other_values))
+                if not error <= tolerance * max(norm, 1e-30):
+                    problems.append(f"weights/r{run}.npz {name}: off by {error:.3g} in the "
+                                    f"2-norm, {other_dir}'s has norm {norm:.3g}")
 
 
 def number(text):
@@ -64,6 +165,8 @@ def main():
                         help="the sweep ran with --no-energy: no joules anywhere")
     parser.add_argument("--program-memory-at-most", type=int)
     parser.add_argument("--program-memory-above", type=int)
+    parser.add_argument("--weights", type=int,
+                        help="summary.json must list this many weights files")
     args = parser.parse_args()
     problems = []
 
@@ -214,6 +317,14 @@ def main():
                             not close(value, other_row[column]):
                         problems.append(f"{name}: run {row['run']} {column} is {value}, "
                                         f"{other_row[column]} in {args.close_to}")
+
+    weights = check_weights(args.dir, summary, args.weights, problems)
+    other_dir = args.same_as or args.close_to
+    if other_dir:
+        with open(os.path.join(other_dir, "summary.json")) as f:
+            other_weights = check_weights(other_dir, json.load(f), None, problems)
+        compare_weights(weights, other_weights, other_dir,
+                        None if args.same_as else args.tolerance, problems)
 
     for problem in problems:
         print("check_results: " + problem)
