@@ -463,6 +463,31 @@ void buildGroups(const SweepResults &results, ReportData &data) {
   }
 }
 
+/// summary.json's `weights` (--save-weights): run id -> "weights/r<id>.npz".
+/// Only names of that form are taken, since the report links them and
+/// summary.json is a file anyone may edit.
+std::map<int64_t, std::string> readWeightsFiles(const SweepResults &results, ReportData &data) {
+  std::map<int64_t, std::string> files;
+  const JsonValue &weights = results.summary["weights"];
+  if (!results.hasSummary || weights.kind() != JsonValue::Kind::Object)
+    return files;
+  data.savedWeights = true;
+  data.weightsBest = size_t(std::max(0.0, weights["best"].number()));
+  for (const JsonValue &file : weights["files"].items()) {
+    std::string name = file.text();
+    const std::string prefix = "weights/r", suffix = ".npz";
+    if (name.size() <= prefix.size() + suffix.size() || name.compare(0, prefix.size(), prefix) ||
+        name.compare(name.size() - suffix.size(), suffix.size(), suffix))
+      continue;
+    std::string digits = name.substr(prefix.size(), name.size() - prefix.size() - suffix.size());
+    if (digits.size() > 18 || digits.find_first_not_of("0123456789") != std::string::npos)
+      continue;
+    files[std::stoll(digits)] = name;
+  }
+  data.weightsFiles = files.size();
+  return files;
+}
+
 std::string number(double value) {
   if (std::isnan(value))
     return "nan";
@@ -506,8 +531,12 @@ ReportData sweep::buildReportData(const SweepResults &results) {
     });
   }
   data.rankedRuns = ranked.size();
-  for (size_t i = 0; i < ranked.size() && i < kLeaderboardRows; ++i)
-    data.leaderboard.push_back({i + 1, ranked[i]});
+  std::map<int64_t, std::string> weightsFileOf = readWeightsFiles(results, data);
+  for (size_t i = 0; i < ranked.size() && i < kLeaderboardRows; ++i) {
+    auto file = weightsFileOf.find(ranked[i]->id);
+    data.leaderboard.push_back(
+        {i + 1, ranked[i], file == weightsFileOf.end() ? std::string() : file->second});
+  }
   buildCurves(results, ranked, data);
   if (!ranked.empty()) {
     buildScatters(ranked, data);
@@ -530,6 +559,8 @@ void sweep::printReportData(std::ostream &os, const ReportData &data) {
     os << "note " << note << "\n";
   os << "ranking " << (data.hasRanking ? data.rankedBy : "none")
      << (data.higherIsBetter ? " higher" : " lower") << " ranked=" << data.rankedRuns << "\n";
+  if (data.savedWeights)
+    os << "weights best=" << data.weightsBest << " files=" << data.weightsFiles << "\n";
   for (const ReportParameter &p : data.parameters) {
     os << "parameter " << p.name;
     if (p.numeric)
@@ -544,7 +575,10 @@ void sweep::printReportData(std::ostream &os, const ReportData &data) {
     for (const ReportParameter &p : data.parameters)
       os << " " << p.name << "=" << row.run->settings[p.column];
     os << " " << data.rankedBy << "=" << number(row.run->metrics[data.rankedColumn])
-       << " joules=" << number(row.run->joules) << "\n";
+       << " joules=" << number(row.run->joules);
+    if (data.savedWeights)
+      os << " weights=" << (row.weightsFile.empty() ? "none" : row.weightsFile);
+    os << "\n";
   }
   for (const CurvePanel &panel : data.curves) {
     os << "curves " << panel.metric << " lines=" << panel.lines.size()

@@ -77,6 +77,9 @@ struct ReportParameter {
 struct LeaderboardRow {
   size_t rank = 0; // 1-based.
   const ResultRun *run = nullptr;
+  /// Its trained weights, "weights/r<id>.npz" relative to the sweep's folder
+  /// (summary.json's `weights`, --save-weights); "" when not kept.
+  std::string weightsFile;
 };
 
 struct CurveLine {
@@ -153,6 +156,10 @@ struct ReportData {
   std::vector<ReportParameter> parameters; // The varying ones.
   std::vector<LeaderboardRow> leaderboard;
   size_t rankedRuns = 0;
+  /// The sweep ran with --save-weights=N (summary.json's `weights` is not
+  /// null): N, and how many files it lists.
+  bool savedWeights = false;
+  size_t weightsBest = 0, weightsFiles = 0;
   std::vector<CurvePanel> curves;
   std::vector<ScatterPanel> byParameter;
   ParetoPanel pareto;

@@ -138,8 +138,12 @@ void writeLeaderboard(std::ostringstream &os, const ReportData &data) {
     return;
   }
   os << "<p>The best " << count(data.leaderboard.size()) << " of " << count(data.rankedRuns)
-     << " ranked runs by " << escapeXml(data.rankedBy)
-     << ". Click a column to sort by it.</p><div class=\"table-wrap\">"
+     << " ranked runs by " << escapeXml(data.rankedBy) << ". Click a column to sort by it.";
+  if (data.savedWeights)
+    os << " The trained weights of the best " << data.weightsBest
+       << " (--save-weights) are in weights/: " << count(data.weightsFiles)
+       << " files, NumPy archives (docs/results.md).";
+  os << "</p><div class=\"table-wrap\">"
         "<table id=\"leaderboard-table\" class=\"sortable\"><thead><tr>";
   auto th = [&](const std::string &name, bool number) {
     os << "<th" << (number ? " data-type=\"number\"" : " class=\"text\"") << ">"
@@ -156,6 +160,8 @@ void writeLeaderboard(std::ostringstream &os, const ReportData &data) {
   th("status", false);
   th("seconds", true);
   th("joules", true);
+  if (data.savedWeights)
+    th("weights", false);
   os << "</tr></thead><tbody>\n";
   auto numberCell = [&](double value, const std::string &shown) {
     os << "<td data-v=\"" << (std::isfinite(value) ? fixed(value, "%.17g") : "nan") << "\">"
@@ -184,6 +190,15 @@ void writeLeaderboard(std::ostringstream &os, const ReportData &data) {
        << "</td>";
     numberCell(run.seconds, fixed(run.seconds, "%.3g"));
     numberCell(run.joules, fixed(run.joules, "%.3g"));
+    if (data.savedWeights) {
+      // A relative link: it opens beside report.html wherever the folder is copied.
+      if (row.weightsFile.empty())
+        os << "<td class=\"text\" data-v=\"\">-</td>";
+      else
+        os << "<td class=\"text\" data-v=\"" << escapeXml(row.weightsFile) << "\"><a href=\""
+           << escapeXml(row.weightsFile) << "\">" << escapeXml(row.weightsFile.substr(8))
+           << "</a></td>";
+    }
     os << "</tr>\n";
   }
   os << "</tbody></table></div></section>\n";
