@@ -15,6 +15,7 @@
 #include "llvm/Support/Casting.h"
 #include "llvm/Support/SMLoc.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -40,10 +41,21 @@ public:
 
   Kind getKind() const { return kind; }
   llvm::SMLoc getLoc() const { return loc; }
+  /// The height of the tree below and including this node (1 for a leaf):
+  /// what a recursive walk of it costs in stack, which the parser bounds.
+  unsigned getDepth() const { return depth; }
+
+protected:
+  /// One more than the deepest of `child` and what is already counted.
+  void countChild(const Expr *child) {
+    if (child)
+      depth = std::max(depth, child->depth + 1);
+  }
 
 private:
   const Kind kind;
   llvm::SMLoc loc;
+  unsigned depth = 1;
 };
 
 using ExprPtr = std::unique_ptr<Expr>;
@@ -115,7 +127,10 @@ struct Setting {
 class CallExpr : public Expr {
 public:
   CallExpr(llvm::SMLoc loc, std::string callee, std::vector<Setting> args)
-      : Expr(Kind::Call, loc), callee(std::move(callee)), args(std::move(args)) {}
+      : Expr(Kind::Call, loc), callee(std::move(callee)), args(std::move(args)) {
+    for (const Setting &arg : this->args)
+      countChild(arg.value.get());
+  }
   llvm::StringRef getCallee() const { return callee; }
   llvm::ArrayRef<Setting> getArgs() const { return args; }
   static bool classof(const Expr *e) { return e->getKind() == Kind::Call; }
@@ -128,7 +143,10 @@ private:
 class ListExpr : public Expr {
 public:
   ListExpr(llvm::SMLoc loc, std::vector<ExprPtr> elements)
-      : Expr(Kind::List, loc), elements(std::move(elements)) {}
+      : Expr(Kind::List, loc), elements(std::move(elements)) {
+    for (const ExprPtr &element : this->elements)
+      countChild(element.get());
+  }
   llvm::ArrayRef<ExprPtr> getElements() const { return elements; }
   static bool classof(const Expr *e) { return e->getKind() == Kind::List; }
 
@@ -140,7 +158,11 @@ private:
 class RangeExpr : public Expr {
 public:
   RangeExpr(llvm::SMLoc loc, ExprPtr lo, ExprPtr hi, ExprPtr step)
-      : Expr(Kind::Range, loc), lo(std::move(lo)), hi(std::move(hi)), step(std::move(step)) {}
+      : Expr(Kind::Range, loc), lo(std::move(lo)), hi(std::move(hi)), step(std::move(step)) {
+    countChild(this->lo.get());
+    countChild(this->hi.get());
+    countChild(this->step.get());
+  }
   const Expr *getLo() const { return lo.get(); }
   const Expr *getHi() const { return hi.get(); }
   const Expr *getStep() const { return step.get(); } // May be null.
@@ -154,7 +176,9 @@ class UnaryExpr : public Expr {
 public:
   enum class Op { Negate, Not };
   UnaryExpr(llvm::SMLoc loc, Op op, ExprPtr operand)
-      : Expr(Kind::Unary, loc), op(op), operand(std::move(operand)) {}
+      : Expr(Kind::Unary, loc), op(op), operand(std::move(operand)) {
+    countChild(this->operand.get());
+  }
   Op getOp() const { return op; }
   const Expr *getOperand() const { return operand.get(); }
   static bool classof(const Expr *e) { return e->getKind() == Kind::Unary; }
@@ -168,7 +192,10 @@ class BinaryExpr : public Expr {
 public:
   enum class Op { Add, Sub, Mul, Div, Rem, Lt, Le, Gt, Ge, Eq, Ne, And, Or };
   BinaryExpr(llvm::SMLoc loc, Op op, ExprPtr lhs, ExprPtr rhs)
-      : Expr(Kind::Binary, loc), op(op), lhs(std::move(lhs)), rhs(std::move(rhs)) {}
+      : Expr(Kind::Binary, loc), op(op), lhs(std::move(lhs)), rhs(std::move(rhs)) {
+    countChild(this->lhs.get());
+    countChild(this->rhs.get());
+  }
   Op getOp() const { return op; }
   const Expr *getLhs() const { return lhs.get(); }
   const Expr *getRhs() const { return rhs.get(); }

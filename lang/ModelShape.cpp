@@ -8,7 +8,9 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <cmath>
+#include <map>
 
 using namespace sweep;
 
@@ -52,12 +54,24 @@ std::string ModelShape::describe() const {
 }
 
 namespace {
-/// A value while interpreting: a number, an activation name or a tensor width.
+/// A value while interpreting: a number, an activation name or a tensor.
 struct ModelValue {
   enum class Kind { Int, Float, Bool, Activation, Tensor } kind = Kind::Int;
   int64_t i = 0; // Int, Bool, or a Tensor's width.
   double f = 0;
   llvm::StringRef activation;
+  /// A Tensor's producer: 0 for the input, else the layer node (1-based).
+  size_t node = 0;
+};
+
+/// A layer as evaluated, with the node of the tensor it took and the size of
+/// the chain from the input to its output.
+struct LayerNode {
+  Layer layer;
+  size_t input = 0;
+  llvm::SMLoc loc;
+  int64_t depth = 0;       // Layers.
+  double parameters = 0;   // Of its dense layers.
 };
 
 class Interpreter {
@@ -121,26 +135,65 @@ private:
         if (!value)
           return false;
         shape.outputs = value->i;
-        return true;
+        return buildChain(value->node);
       }
     }
     return true;
   }
 
-  bool addLayer(llvm::SMLoc loc, Layer layer) {
-    if (int64_t(shape.layers.size()) >= kMaxModelLayers)
+  /// Records a layer taking `input`'s tensor; `tensor` becomes its output.
+  /// The bounds apply to the chain that ends in it, checked at once so that
+  /// a runaway `repeat` stops at the first layer too many.
+  bool addLayer(llvm::SMLoc loc, Layer layer, const ModelValue &input, ModelValue &tensor) {
+    LayerNode node{layer, input.node, loc};
+    const LayerNode *previous = input.node ? &nodes[input.node - 1] : nullptr;
+    node.depth = (previous ? previous->depth : 0) + 1;
+    node.parameters = previous ? previous->parameters : 0;
+    if (node.depth > kMaxModelLayers)
       return fail(loc, "model '" + model.getName() + "' has more than " +
                            std::to_string(kMaxModelLayers) +
                            " layers, the most sweepc compiles (compile time grows faster "
                            "than the depth; docs/language.md)");
     // Bounding the parameter count keeps every count and product in int64.
     if (layer.kind == Layer::Kind::Dense) {
-      parameters += double(layer.inputs) * double(layer.outputs) + double(layer.outputs);
-      if (parameters > double(kMaxModelParameters))
+      node.parameters += double(layer.inputs) * double(layer.outputs) + double(layer.outputs);
+      if (node.parameters > double(kMaxModelParameters))
         return fail(loc, "model '" + model.getName() + "' has more than " +
                              std::to_string(kMaxModelParameters) + " parameters per run");
     }
-    shape.layers.push_back(layer);
+    // Layers are evaluated once per call and iteration; the statement bound
+    // bounds them unless expressions nest calls, which this bounds.
+    if (int64_t(nodes.size()) >= kMaxSteps)
+      return fail(loc, "model '" + model.getName() + "' evaluates more than " +
+                           std::to_string(kMaxSteps) + " layers");
+    nodes.push_back(node);
+    tensor.node = nodes.size();
+    return true;
+  }
+
+  /// The layers the returned tensor (`node`) is computed from, input first,
+  /// into shape.layers; the others into shape.unusedLayers.
+  bool buildChain(size_t node) {
+    std::vector<bool> used(nodes.size() + 1, false);
+    std::vector<size_t> chain;
+    for (size_t n = node; n != 0; n = nodes[n - 1].input) {
+      used[n] = true;
+      chain.push_back(n);
+    }
+    std::reverse(chain.begin(), chain.end());
+    for (size_t n : chain)
+      shape.layers.push_back(nodes[n - 1].layer);
+    // Per call site, in source order: how many of its evaluations are unused.
+    std::map<const char *, ModelShape::UnusedLayer> bySite;
+    for (size_t n = 1; n <= nodes.size(); ++n) {
+      ModelShape::UnusedLayer &site = bySite[nodes[n - 1].loc.getPointer()];
+      site.loc = nodes[n - 1].loc;
+      ++site.evaluations;
+      site.unused += !used[n];
+    }
+    for (auto &[pointer, site] : bySite)
+      if (site.unused)
+        shape.unusedLayers.push_back(site);
     return true;
   }
 
@@ -262,7 +315,7 @@ private:
       layer.kind = Layer::Kind::Dense;
       layer.inputs = args[0].i;
       layer.outputs = tensor.i = units;
-      if (!addLayer(call->getLoc(), layer))
+      if (!addLayer(call->getLoc(), layer, args[0], tensor))
         return std::nullopt;
       return tensor;
     }
@@ -276,7 +329,7 @@ private:
       layer.kind = Layer::Kind::Dropout;
       layer.inputs = layer.outputs = tensor.i = args[0].i;
       layer.probability = p;
-      if (!addLayer(call->getLoc(), layer))
+      if (!addLayer(call->getLoc(), layer, args[0], tensor))
         return std::nullopt;
       return tensor;
     }
@@ -286,7 +339,7 @@ private:
     auto it = env.find(callee);
     layer.activation = it != env.end() ? it->second.activation : callee;
     layer.inputs = layer.outputs = tensor.i = args[0].i;
-    if (!addLayer(call->getLoc(), layer))
+    if (!addLayer(call->getLoc(), layer, args[0], tensor))
       return std::nullopt;
     return tensor;
   }
@@ -299,7 +352,7 @@ private:
   llvm::StringMap<ModelValue> env;
   static constexpr int64_t kMaxSteps = kMaxModelSteps;
   int64_t steps = 0;
-  double parameters = 0;
+  std::vector<LayerNode> nodes; // Every layer evaluated, in order.
 };
 } // namespace
 

@@ -4,6 +4,12 @@
 // values, one run's numbers) to get its layers and shapes, checking what only
 // concrete values can show: widths >= 1, repeat counts >= 0, dropout in [0, 1).
 //
+// The model is what its return value is computed from: every layer takes one
+// tensor, so following the returned tensor back to the input gives a chain,
+// whatever order the statements made the layers in (`h2 = h; h = relu(h);
+// return dense(h2, 2)` has no relu). Layers whose output does not reach the
+// return value are left out, and reported in `unusedLayers`.
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef SWEEP_LANG_MODELSHAPE_H
@@ -30,7 +36,15 @@ struct Layer {
 struct ModelShape {
   int64_t inputs = 0;
   int64_t outputs = 0;
-  std::vector<Layer> layers;
+  std::vector<Layer> layers; // From the input to the returned tensor.
+  /// Layer calls whose output the returned tensor does not depend on, once
+  /// per evaluation (a call inside `repeat` evaluates once per iteration),
+  /// with how many evaluations of that call there were in all.
+  struct UnusedLayer {
+    llvm::SMLoc loc;
+    int64_t unused = 0, evaluations = 0;
+  };
+  std::vector<UnusedLayer> unusedLayers;
 
   /// Weights and biases of all dense layers.
   int64_t getParameterCount() const;

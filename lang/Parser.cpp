@@ -9,6 +9,10 @@ using namespace sweep;
 /// Deeper nesting than this is certainly not a real sweep, and unbounded
 /// recursion would overflow the stack on hostile input.
 static constexpr unsigned kMaxNestingDepth = 320;
+/// The deepest expression tree the parser builds: a chain of operators
+/// (`a + a + ... + a`) is parsed in a loop, not by recursion, but every later
+/// pass walks the tree recursively, 20,000 deep overflowed their stacks.
+static constexpr unsigned kMaxExprDepth = 1000;
 
 namespace {
 /// Counts recursion depth for one parse method activation.
@@ -423,6 +427,14 @@ bool Parser::parseSetting(std::vector<Setting> &settings) {
 // Expressions
 //===----------------------------------------------------------------------===//
 
+bool Parser::isTooDeep(const Expr &expr) {
+  if (expr.getDepth() <= kMaxExprDepth)
+    return false;
+  emitError("expression nested too deeply (more than " + std::to_string(kMaxExprDepth) +
+            " levels of operators, calls and lists)");
+  return true;
+}
+
 /// expr ::= or-expr
 ExprPtr Parser::parseExpr() {
   NestingGuard guard(nestingDepth);
@@ -443,6 +455,8 @@ ExprPtr Parser::parseOrExpr() {
     if (!rhs)
       return nullptr;
     lhs = std::make_unique<BinaryExpr>(loc, BinaryExpr::Op::Or, std::move(lhs), std::move(rhs));
+    if (isTooDeep(*lhs))
+      return nullptr;
   }
   return lhs;
 }
@@ -457,6 +471,8 @@ ExprPtr Parser::parseAndExpr() {
     if (!rhs)
       return nullptr;
     lhs = std::make_unique<BinaryExpr>(loc, BinaryExpr::Op::And, std::move(lhs), std::move(rhs));
+    if (isTooDeep(*lhs))
+      return nullptr;
   }
   return lhs;
 }
@@ -516,6 +532,8 @@ ExprPtr Parser::parseAdditive() {
     if (!rhs)
       return nullptr;
     lhs = std::make_unique<BinaryExpr>(loc, op, std::move(lhs), std::move(rhs));
+    if (isTooDeep(*lhs))
+      return nullptr;
   }
   return lhs;
 }
@@ -533,6 +551,8 @@ ExprPtr Parser::parseMultiplicative() {
     if (!rhs)
       return nullptr;
     lhs = std::make_unique<BinaryExpr>(loc, op, std::move(lhs), std::move(rhs));
+    if (isTooDeep(*lhs))
+      return nullptr;
   }
   return lhs;
 }

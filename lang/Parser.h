@@ -42,6 +42,8 @@ private:
 
   // Expressions.
   ExprPtr parseExpr();
+  /// Reports an expression deeper than the passes after the parser can walk.
+  bool isTooDeep(const Expr &expr);
   ExprPtr parseOrExpr();
   ExprPtr parseAndExpr();
   ExprPtr parseComparison();

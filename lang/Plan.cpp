@@ -68,6 +68,9 @@ private:
   /// A written `report` whose metrics no split measures (every metric but the
   /// training loss is evaluated on the validation and test splits).
   void warnAboutUnmeasuredMetrics(const SweepPlan &plan);
+  /// Layer calls whose output the model's return value does not use: left
+  /// out of the model, which is seldom what was meant. Once per call site.
+  void warnAboutUnusedLayers(const RunGroup &group);
 
   const SweepSpec &spec;
   const RunTable &runs;
@@ -75,6 +78,7 @@ private:
   const PlanOptions &options;
   DatasetShapeCache ownCache;
   DatasetShapeCache &datasetCache = options.datasetCache ? *options.datasetCache : ownCache;
+  llvm::DenseSet<const char *> warnedUnusedLayers;
 };
 } // namespace
 
@@ -227,6 +231,20 @@ mlir::FailureOr<SweepPlan> Planner::run() {
   return plan;
 }
 
+void Planner::warnAboutUnusedLayers(const RunGroup &group) {
+  for (const ModelShape::UnusedLayer &layer : group.shape.unusedLayers) {
+    if (!warnedUnusedLayers.insert(layer.loc.getPointer()).second)
+      continue;
+    std::string message = ("the output of this layer does not reach what model '" +
+                           group.model->getName() + "' returns, so it is not part of the model")
+                              .str();
+    if (layer.unused < layer.evaluations)
+      message += " in " + std::to_string(layer.unused) + " of its " +
+                 std::to_string(layer.evaluations) + " evaluations (iterations of 'repeat')";
+    diags.warning(layer.loc, message);
+  }
+}
+
 void Planner::warnAboutUnmeasuredMetrics(const SweepPlan &plan) {
   if (!spec.reportWritten)
     return;
@@ -310,6 +328,7 @@ bool Planner::checkGroup(RunGroup &group, llvm::ArrayRef<uint32_t> indices,
           [&](llvm::StringRef param) { return get(values, ("model." + param).str()); }, diags,
           addContext, group.shape))
     return false;
+  warnAboutUnusedLayers(group);
 
   const DatasetShape &data = group.data;
   llvm::SMLoc modelLoc = spec.root.lookup("model")->loc;
