@@ -24,7 +24,8 @@ weights, dropout masks and minibatch order, recomputed from their Philox definit
 stopping rules written here from the docs. Every run's status, stop reason and epoch, and
 every metric of every curves.csv row must agree: losses and mse to 1e-4 (relative),
 accuracies exactly but for samples whose two largest outputs are within rounding of a
-tie. Where rounding decides a run (see "Comparing" below: a float32 twin with rounding
+tie; and so must every run's trained weights (`--save-weights`, each array to 1e-3 in the
+2-norm, plus the twin's distance as below). Where rounding decides a run (see "Comparing" below: a float32 twin with rounding
 noise parts from the float64 reference), the values from that epoch on are counted as
 rounding-decided instead; --max-rounding-decided bounds their share.
 
@@ -509,10 +510,11 @@ def jittered(g, jitter):
 
 def train_run(run, case, splits, batch, report, classify, dtype, jitter=0.0):
     """The run's curves (dicts of curves.csv's metric columns), its (status, reason, epoch),
-    its training loss at every step of every epoch and, per epoch and split, the share of
-    samples whose prediction is within rounding of a tie; computed in `dtype` from the same
+    its training loss at every step of every epoch, per epoch and split the share of
+    samples whose prediction is within rounding of a tie, and its parameters when it ended
+    (dense0's weight and bias, dense1's, ...); computed in `dtype` from the same
     float32 initial weights and data, with rounding noise of relative size `jitter` added
-    to every gradient (jittered)."""
+    to every gradient and every dense layer's output (jittered)."""
     (x, y), val, test = splits
     layers, epochs = case["layers"], int(run["epochs"])
     seed = int(run["seed"])
@@ -540,6 +542,8 @@ def train_run(run, case, splits, batch, report, classify, dtype, jitter=0.0):
         for kind, what in plan:
             if kind == "dense":
                 h = h @ params[what] + params[what + 1]
+                if jitter:  # the products' rounding, as the gradients'
+                    h = jittered(h, jitter)
             elif kind == "act":
                 h = {"relu": torch.relu, "tanh": torch.tanh, "sigmoid": torch.sigmoid,
                      "gelu": F.gelu, "identity": lambda t: t}[what](h)
@@ -630,11 +634,11 @@ def train_run(run, case, splits, batch, report, classify, dtype, jitter=0.0):
                     if k == "train_loss" or k.split("_", 1)[1] in report}
         watched = [v for k, v in row.items() if k in reported or k.endswith("_loss")]
         if not finite or not all(math.isfinite(v) for v in watched):
-            return curves, ("diverged", "non_finite", epoch), steps_loss, ties
+            return curves, ("diverged", "non_finite", epoch), steps_loss, ties, params
         curves.append(reported)
         if factor is not None:
             if row["train_loss"] > factor * lowest:
-                return curves, ("diverged", "loss_growth", epoch), steps_loss, ties
+                return curves, ("diverged", "loss_growth", epoch), steps_loss, ties, params
             lowest = min(lowest, row["train_loss"])
         if early:
             metric, patience, delta = early
@@ -646,14 +650,15 @@ def train_run(run, case, splits, batch, report, classify, dtype, jitter=0.0):
             else:
                 waited += 1
                 if waited >= patience:
-                    return curves, ("stopped", "patience", epoch), steps_loss, ties
-    return curves, ("ok", "", 0), steps_loss, ties
+                    return curves, ("stopped", "patience", epoch), steps_loss, ties, params
+    return curves, ("ok", "", 0), steps_loss, ties, params
 
 
 # --- Comparing ---------------------------------------------------------------------------
 
 # The reference trains each run twice: in float64 (what the run computes, nearly exactly)
-# and in float32 with rounding noise added to every gradient at each step (jittered).
+# and in float32 with rounding noise added to every gradient at each step and to every
+# dense layer's output (jittered: sweepc's products sum in another order than PyTorch's).
 # Where the twin agrees with the reference, sweepc must too, within a float32 tolerance
 # plus 4 times their distance.
 # From the first epoch where the twin does not, rounding decides the run (raw 0-255
@@ -723,6 +728,47 @@ def compare_run(r, mine, reference, twin, problems):
     return compared, undecidable, status_decided
 
 
+WORST_WEIGHTS = [0.0]  # the largest relative 2-norm error of an array seen so far
+
+
+def compare_weights(r, path, reference, twin, problems):
+    """Compares run r's weights file (--save-weights) with the parameters the reference
+    ended with, array by array in the 2-norm: within 1e-3 (relative) plus 16 times the
+    float32 twin's distance. Weights are more sensitive to rounding than the metrics (a
+    run of small batches with momentum amplifies it), and one twin's distance varies 25-fold
+    with its noise's seed (seed 30, case 29: sweepc 1.7e-4 off, six twins 3.8e-6 to 8.9e-5):
+    the check is for weights that are not the run's last (a stale file, a step too many or
+    too few, another run's), which are off by the size of an update. Only for runs rounding
+    does not decide, which also end where the reference does. Returns how many arrays it
+    compared; the largest relative error goes to WORST_WEIGHTS."""
+    name = f"run {r['run']}"
+    if r["status"] == "diverged":
+        return 0  # not ranked, so never kept
+    if not os.path.exists(path):
+        problems.append(f"{name}: no weights file {os.path.basename(path)}")
+        return 0
+    with np.load(path) as archive:
+        mine = {key: torch.from_numpy(archive[key]).double() for key in archive.files}
+    names = [f"dense{l}.{kind}" for l in range(len(reference) // 2) for kind in ("weight", "bias")]
+    if sorted(mine) != sorted(names):
+        problems.append(f"{name}: weights file holds {sorted(mine)}, expected {names}")
+        return 0
+    for key, ref, tw in zip(names, reference, twin):
+        ref, tw = ref.detach().double(), tw.detach().double()
+        got = mine[key]
+        if got.shape != ref.shape:
+            problems.append(f"{name} {key}: shape {tuple(got.shape)}, reference {tuple(ref.shape)}")
+            continue
+        error, norm = (got - ref).norm().item(), ref.norm().item()
+        if norm > 0:
+            WORST_WEIGHTS[0] = max(WORST_WEIGHTS[0], error / norm)
+        spread = (tw - ref).norm().item()
+        if not error <= 1e-3 * max(norm, 1e-4) + 16 * spread:
+            problems.append(f"{name} {key}: off by {error:.3g} in the 2-norm (norm {norm:.3g}, "
+                            f"float32 twin off by {spread:.3g})")
+    return len(names)
+
+
 def check_case(args, index, rng, backend):
     """Draws, runs and checks case `index`; returns (ok, counts): counts of the values
     compared, the values rounding-decided and the statuses compared."""
@@ -733,8 +779,9 @@ def check_case(args, index, rng, backend):
     with open(sweep, "w") as f:
         f.write(text)
     log = [f"# case {index} (seed {args.seed}), backend {backend}", text]
+    # Every ranked run keeps its weights (no case has this many runs).
     run = subprocess.run([args.sweepc, "run", sweep, f"--results={work}/out", "--quiet",
-                          f"--backend={backend}", "--no-energy"],
+                          f"--backend={backend}", "--no-energy", "--save-weights=100000"],
                          capture_output=True, text=True)
     log.append(f"$ sweepc run --backend={backend}: exit {run.returncode}\n{run.stderr}")
     problems, counts = [], collections.Counter()
@@ -770,14 +817,20 @@ def check_case(args, index, rng, backend):
                                         ("twin", torch.float32, JITTER)):
                 torch.manual_seed(int(r["run"]))
                 trained = train_run(r, case, splits, batch, report, classify, dtype, jitter)
-                runs_as[kind] = dict(zip(("curves", "outcome", "steps", "ties"), trained))
+                runs_as[kind] = dict(zip(("curves", "outcome", "steps", "ties", "params"),
+                                         trained))
             mine = [c for c in curves if c["run"] == r["run"]]
             c, u, status = compare_run(r, mine, runs_as["reference"], runs_as["twin"],
                                        problems)
             counts.update(values=c, rounding=u, statuses=int(status))
+            if decided_by_rounding_from(runs_as["reference"], runs_as["twin"]) is None:
+                counts.update(weights=compare_weights(
+                    r, os.path.join(work, "out", "s", "weights", f"r{r['run']}.npz"),
+                    runs_as["reference"]["params"], runs_as["twin"]["params"], problems))
     if problems or args.verbose:
-        print(f"case {index} [{backend}]: {counts['statuses']} statuses and "
-              f"{counts['values']} values compared, {counts['rounding']} rounding-decided, "
+        print(f"case {index} [{backend}]: {counts['statuses']} statuses, "
+              f"{counts['values']} values and {counts['weights']} weight arrays compared, "
+              f"{counts['rounding']} rounding-decided, "
               + ("ok" if not problems else f"{len(problems)} differences"))
         for p in problems[:12]:
             print("  " + p)
@@ -816,7 +869,8 @@ def main():
         counts.update(case_counts)
     share = counts["rounding"] / max(1, counts["values"] + counts["rounding"])
     print(f"pytorch_reference: {args.cases - failed} of {args.cases} cases agree; "
-          f"{counts['statuses']} statuses and {counts['values']} values compared, "
+          f"{counts['statuses']} statuses, {counts['values']} values and {counts['weights']} "
+          f"weight arrays compared (within {WORST_WEIGHTS[0]:.1e} relative), "
           f"{counts['rounding']} rounding-decided ({100 * share:.1f}%)")
     if share > args.max_rounding_decided:
         print(f"pytorch_reference: more than {100 * args.max_rounding_decided:.0f}% of the "
