@@ -155,9 +155,7 @@ bool sweep::computeDatasetShape(llvm::StringRef source,
         errorParam = "test";
         return false;
       }
-      if (testTable.features != table.features) {
-        error = "test file has " + std::to_string(testTable.features) + " features, training "
-                "file " + std::to_string(table.features);
+      if (!matchTestColumns(table, testTable, get("test").s.str(), get("path").s.str(), error)) {
         errorParam = "test";
         return false;
       }

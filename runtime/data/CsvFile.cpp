@@ -8,12 +8,48 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <set>
 #include <sstream>
 
 #include <sys/stat.h>
 
 using namespace sweep;
+
+/// Whether `line` ends inside a quoted field, counting from `quoted` (the
+/// state the line starts in). A doubled quote inside one is two toggles.
+static bool endsQuoted(const std::string &line, bool quoted) {
+  for (char c : line)
+    if (c == '"')
+      quoted = !quoted;
+  return quoted;
+}
+
+/// The next record: one line, or several where a quoted field holds line
+/// breaks (RFC 4180). `first` is its first line's number, `last` its last's.
+/// False at the end of the file; `unterminated` when a quote is never closed.
+static bool readRecord(std::istream &in, std::string &record, size_t &first, size_t &last,
+                       bool &unterminated) {
+  unterminated = false;
+  if (!std::getline(in, record))
+    return false;
+  first = ++last;
+  bool quoted = endsQuoted(record, false);
+  std::string line;
+  while (quoted) {
+    if (!std::getline(in, line)) {
+      unterminated = true;
+      return true;
+    }
+    ++last;
+    if (!record.empty() && record.back() == '\r')
+      record.pop_back(); // A CRLF file's line break inside a field is one '\n'.
+    record += '\n';
+    record += line;
+    quoted = endsQuoted(line, quoted);
+  }
+  return true;
+}
 
 static std::vector<std::string> splitRow(const std::string &line) {
   std::vector<std::string> cells;
@@ -48,14 +84,73 @@ static std::vector<std::string> splitRow(const std::string &line) {
   return cells;
 }
 
-/// A finite number written in full: "1e5", "-0.5"; not "", "nan" or "1x".
+/// A finite number written in full: "1e5", "-0.5"; not "", "nan", "1x" or
+/// "0<NUL>.4" (strtod stops at a NUL byte, which the cell may hold).
 static bool parseNumber(const std::string &text, double &value) {
   if (text.empty())
     return false;
   char *end = nullptr;
   errno = 0;
   value = std::strtod(text.c_str(), &end);
-  return *end == '\0' && errno != ERANGE && std::isfinite(value);
+  return end == text.c_str() + text.size() && errno != ERANGE && std::isfinite(value);
+}
+
+bool sweep::matchTestColumns(const CsvTable &train, CsvTable &test, const std::string &testPath,
+                             const std::string &trainPath, std::string &error) {
+  if (test.features != train.features) {
+    error = "'" + testPath + "' has " + std::to_string(test.features) +
+            " features, the training file '" + trainPath + "' " + std::to_string(train.features);
+    return false;
+  }
+  if (!train.columnNames.empty() && !test.columnNames.empty()) {
+    const std::string &trainLabel = train.columnNames[train.labelColumn];
+    const std::string &testLabel = test.columnNames[test.labelColumn];
+    if (trainLabel != testLabel) {
+      error = "'" + testPath + "': the label column is '" + testLabel + "', in the training file '" +
+              trainPath + "' '" + trainLabel + "'";
+      return false;
+    }
+    auto featureNames = [](const CsvTable &table) {
+      std::vector<std::string> names;
+      for (size_t c = 0; c < table.columnNames.size(); ++c)
+        if (c != table.labelColumn)
+          names.push_back(table.columnNames[c]);
+      return names;
+    };
+    std::vector<std::string> trainNames = featureNames(train), testNames = featureNames(test);
+    if (trainNames != testNames) {
+      // The same columns in another order are read in the training file's order;
+      // anything else would feed one feature's values in as another's.
+      std::vector<size_t> from(trainNames.size());
+      for (size_t f = 0; f < trainNames.size(); ++f) {
+        size_t found = std::count(testNames.begin(), testNames.end(), trainNames[f]);
+        if (found != 1 ||
+            std::count(trainNames.begin(), trainNames.end(), trainNames[f]) != 1) {
+          error = "'" + testPath + "' " +
+                  (found == 0 ? "has no column named '" + trainNames[f] + "'"
+                              : "names column '" + trainNames[f] + "' more than once") +
+                  ", which the training file '" + trainPath +
+                  "' has (a test file's columns are matched by name)";
+          return false;
+        }
+        from[f] = size_t(std::find(testNames.begin(), testNames.end(), trainNames[f]) -
+                         testNames.begin());
+      }
+      for (std::vector<double> &row : test.featureRows) {
+        std::vector<double> reordered(row.size());
+        for (size_t f = 0; f < from.size(); ++f)
+          reordered[f] = row[from[f]];
+        row = std::move(reordered);
+      }
+    }
+  }
+  for (const std::string &label : test.classNames)
+    if (!std::binary_search(train.classNames.begin(), train.classNames.end(), label)) {
+      error = "'" + testPath + "' has label '" + label + "', which the training file '" +
+              trainPath + "' does not have";
+      return false;
+    }
+  return true;
 }
 
 bool sweep::readCsv(const std::string &path, const CsvOptions &options, CsvTable &table,
@@ -73,12 +168,20 @@ bool sweep::readCsv(const std::string &path, const CsvOptions &options, CsvTable
     return false;
   }
   std::string line;
-  size_t lineNumber = 0;
+  size_t lineNumber = 0, lastLine = 0;
   size_t columns = 0;
-  bool haveColumns = false;
+  bool haveColumns = false, unterminated = false;
   std::set<std::string> classes;
-  while (std::getline(in, line)) {
-    ++lineNumber;
+  while (readRecord(in, line, lineNumber, lastLine, unterminated)) {
+    if (unterminated) {
+      error = "'" + path + "' line " + std::to_string(lineNumber) +
+              ": a quoted field is never closed (a '\"' without its closing '\"')";
+      return false;
+    }
+    // Editors on Windows start UTF-8 files with a byte order mark, which would
+    // otherwise become part of the first column's name.
+    if (lineNumber == 1 && line.compare(0, 3, "\xEF\xBB\xBF") == 0)
+      line.erase(0, 3);
     if (line.find_first_not_of(" \t\r") == std::string::npos)
       continue;
     std::vector<std::string> cells = splitRow(line);
@@ -140,6 +243,13 @@ bool sweep::readCsv(const std::string &path, const CsvOptions &options, CsvTable
         if (c == table.labelColumn && !options.numericLabels)
           continue; // A class name.
         error = cellName(c) + ": '" + cells[c] + "' is not a number";
+        return false;
+      }
+      // Samples are float32: a larger value would become infinite.
+      if (std::fabs(value) > double(std::numeric_limits<float>::max()) &&
+          (c != table.labelColumn || options.numericLabels)) {
+        error = cellName(c) + ": '" + cells[c] +
+                "' is outside float32's range (magnitudes up to about 3.4e38)";
         return false;
       }
       if (c != table.labelColumn)

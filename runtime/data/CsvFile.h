@@ -41,6 +41,14 @@ struct CsvOptions {
 bool readCsv(const std::string &path, const CsvOptions &options, CsvTable &table,
              std::string &error);
 
+/// Checks a test file against its training file, read with the same options:
+/// the same number of features, the same label column, and no class the
+/// training file lacks. With headers, columns are matched by name: the same
+/// features in another order are put in the training file's order (in
+/// `test.featureRows`), a missing or extra name is an error.
+bool matchTestColumns(const CsvTable &train, CsvTable &test, const std::string &testPath,
+                      const std::string &trainPath, std::string &error);
+
 } // namespace sweep
 
 #endif // SWEEP_RUNTIME_DATA_CSVFILE_H

@@ -122,11 +122,8 @@ static bool loadCsv(const DataSpec &spec, Dataset &dataset, std::string &error) 
   CsvTable testTable;
   if (!readCsv(spec.csvTest, options, testTable, error))
     return false;
-  if (testTable.features != table.features) {
-    error = "'" + spec.csvTest + "' has " + std::to_string(testTable.features) +
-            " features, the training file " + std::to_string(table.features);
+  if (!matchTestColumns(table, testTable, spec.csvTest, spec.csvPath, error))
     return false;
-  }
   return fill(testTable, spec.csvTest, dataset.test);
 }
 

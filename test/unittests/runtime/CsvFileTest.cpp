@@ -191,3 +191,93 @@ TEST(DatasetCsv, FloatsReadBackBitForBit) {
   EXPECT_EQ(shortestFloat(0.1f), "0.1");
   EXPECT_EQ(shortestFloat(-0.0f), "-0");
 }
+
+namespace {
+/// readCsv of `text` with the label column named `label`; the error when it fails.
+std::string readError(const std::string &name, const std::string &text, CsvTable &table,
+                      const std::string &label = "y") {
+  std::string path = writeTemp(name, text);
+  CsvOptions options;
+  options.labelName = label;
+  std::string error;
+  if (readCsv(path, options, table, error))
+    error.clear();
+  std::remove(path.c_str());
+  return error;
+}
+} // namespace
+
+// Regression: a UTF-8 byte order mark (Windows editors write one) became part
+// of the first column's name, so `label: "x"` found no column 'x'.
+TEST(CsvFile, ByteOrderMarkIsNotPartOfTheFirstName) {
+  CsvTable table;
+  EXPECT_EQ(readError("bom.csv", "\xEF\xBB\xBFy,a\n1,2\n0,3\n", table), "");
+  EXPECT_EQ(table.columnNames[0], "y");
+  EXPECT_EQ(table.labelColumn, 0u);
+}
+
+// Regression: strtod stops at a NUL byte, so "0<NUL>.4" was read as 0.
+TEST(CsvFile, NulByteInANumberIsAnError) {
+  CsvTable table;
+  std::string error = readError("nul.csv", std::string("a,y\n0\0.4,1\n1,0\n", 15), table);
+  EXPECT_NE(error.find("line 2 column 1 ('a'): '0"), std::string::npos) << error;
+  EXPECT_NE(error.find("is not a number"), std::string::npos) << error;
+}
+
+// RFC 4180: a quoted field may hold line breaks (and doubled quotes); the
+// record's first line names it in messages, and a quote never closed is an
+// error that says so instead of a column count.
+TEST(CsvFile, QuotedFieldsSpanLines) {
+  CsvTable table;
+  EXPECT_EQ(readError("multiline.csv",
+                      "a,y\r\n1,\"first\r\nclass\"\r\n2,\"say \"\"hi\"\"\"\r\n3,x\r\n", table),
+            "");
+  EXPECT_EQ(table.rows, 3u);
+  EXPECT_EQ(table.labels[0], "first\nclass");
+  EXPECT_EQ(table.labels[1], "say \"hi\"");
+  std::string error = readError("ragged-after.csv", "a,y\n1,\"two\nlines\"\n2\n", table);
+  EXPECT_NE(error.find("line 4 has 1 columns, expected 2"), std::string::npos) << error;
+  error = readError("unterminated.csv", "a,y\n1,\"open\n2,b\n", table);
+  EXPECT_NE(error.find("line 2: a quoted field is never closed"), std::string::npos) << error;
+}
+
+// Samples are float32: 1e39 would become infinite (and fail later with no location).
+TEST(CsvFile, ValuesOutsideFloat32AreErrors) {
+  CsvTable table;
+  std::string error = readError("huge.csv", "a,y\n1,0\n1e39,1\n", table);
+  EXPECT_NE(error.find("line 3 column 1 ('a'): '1e39' is outside float32's range"),
+            std::string::npos)
+      << error;
+  EXPECT_EQ(readError("edge.csv", "a,y\n3.4e38,0\n-3.4e38,1\n1e-45,0\n", table), "");
+}
+
+namespace {
+/// Reads `trainText` and `testText` (label column "y") and matches them.
+std::string matchError(const std::string &trainText, const std::string &testText,
+                       CsvTable &test) {
+  CsvTable train;
+  std::string error = readError("match-train.csv", trainText, train);
+  if (error.empty())
+    error = readError("match-test.csv", testText, test);
+  if (error.empty() && !matchTestColumns(train, test, "test.csv", "train.csv", error))
+    return error;
+  return error;
+}
+} // namespace
+
+// Regression: a test file's columns were taken by position, so a test file
+// with the same columns in another order fed one feature's values in as
+// another's, silently.
+TEST(CsvFile, TestColumnsAreMatchedByName) {
+  CsvTable test;
+  EXPECT_EQ(matchError("a,b,y\n1,2,p\n3,4,q\n", "y,b,a\np,20,10\nq,40,30\n", test), "");
+  EXPECT_EQ(test.featureRows[0], (std::vector<double>{10, 20}));
+  EXPECT_EQ(test.featureRows[1], (std::vector<double>{30, 40}));
+  EXPECT_EQ(matchError("a,b,y\n1,2,p\n3,4,q\n", "a,c,y\n1,2,p\n", test),
+            "'test.csv' has no column named 'b', which the training file 'train.csv' has (a "
+            "test file's columns are matched by name)");
+  EXPECT_EQ(matchError("a,b,y\n1,2,p\n3,4,q\n", "a,b,c,y\n1,2,3,p\n", test),
+            "'test.csv' has 3 features, the training file 'train.csv' 2");
+  EXPECT_EQ(matchError("a,b,y\n1,2,p\n3,4,q\n", "a,b,y\n1,2,r\n", test),
+            "'test.csv' has label 'r', which the training file 'train.csv' does not have");
+}
