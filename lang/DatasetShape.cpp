@@ -73,6 +73,28 @@ bool sweep::computeDatasetShape(llvm::StringRef source,
                                 llvm::StringRef baseDir, DatasetShape &shape,
                                 std::string &error, std::string &errorParam) {
   shape.source = source.str();
+  // An empty file name would be resolved to the sweep's folder, or to /
+  // (`fashion_mnist(path: "")` looked for /train-images-idx3-ubyte.gz).
+  std::vector<llvm::StringRef> fileParams;
+  if (source == "idx")
+    fileParams = {"images", "labels"};
+  else if (source == "fashion_mnist" || source == "csv")
+    fileParams = {"path"};
+  for (llvm::StringRef param : fileParams) {
+    if (get(param).s.empty()) {
+      error = "'" + param.str() + "' is empty: it names a file" +
+              (source == "fashion_mnist" ? std::string(" or folder") : "");
+      errorParam = param.str();
+      return false;
+    }
+  }
+  if (source == "idx" && get("test_images").s.empty() != get("test_labels").s.empty()) {
+    bool hasImages = !get("test_images").s.empty();
+    error = hasImages ? "'test_images' needs 'test_labels' too"
+                      : "'test_labels' needs 'test_images' too";
+    errorParam = hasImages ? "test_images" : "test_labels";
+    return false;
+  }
   if (source == "fashion_mnist" || source == "idx") {
     std::string images, labels, testImages, testLabels;
     if (source == "fashion_mnist") {

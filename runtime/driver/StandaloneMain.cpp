@@ -140,6 +140,10 @@ int main(int argc, char **argv) {
                arg == "--sweep") {
       if (!needValue())
         return 2;
+      if (value.empty()) { // `--results=` would write under /.
+        std::cerr << self << ": error: " << arg << " was given an empty value\n";
+        return 2;
+      }
       (arg == "--results"  ? settings.resultsDir
        : arg == "--device" ? settings.device
        : arg == "--sweep"  ? onlySweep

@@ -119,6 +119,20 @@ cl::opt<std::string> compileCacheDir(
     cl::init(""), cl::cat(runOptions()));
 
 void error(const std::string &message) { llvm::errs() << "sweepc: error: " << message << "\n"; }
+} // namespace
+
+bool sweep::checkRunOptionsNotEmpty() {
+  for (cl::opt<std::string> *option :
+       {&resultsDir, &deviceName, &backendName, &maxMemory, &onlySweep, &compileCacheDir,
+        &gpuProducts, &gpuKernelModules})
+    if (option->getNumOccurrences() && option->empty()) {
+      error("--" + option->ArgStr.str() + " was given an empty value");
+      return false;
+    }
+  return true;
+}
+
+namespace {
 
 /// The compile cache --compile-cache (or its default) names, opened once and
 /// shared by the CPU's and the GPU's backend; null when it is off, or (with a

@@ -25,6 +25,11 @@ unsigned runThreads();
 /// core; call before parsing the command line.
 void registerThreadsOption();
 
+/// False, after an error naming it, when a run option that takes a folder,
+/// a name or an amount was given empty (`--results=` would have written
+/// under /).
+bool checkRunOptionsNotEmpty();
+
 /// --device, --runs-per-program and --sweep as given ("" / 0 when not).
 const std::string &deviceOption();
 unsigned runsPerProgramOption();

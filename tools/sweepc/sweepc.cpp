@@ -374,6 +374,17 @@ int main(int argc, char **argv) {
                               "                       result files (--data: its numbers)\n"
                               "  sweepc -emit=ast|grid|plan FILE\n");
 
+  // An empty folder or file name is never meant: `--results=` wrote under /,
+  // `-o ""` wrote nothing and said nothing.
+  if (!checkRunOptionsNotEmpty())
+    return 1;
+  for (cl::opt<std::string> *option : {&outputFilename, &gpuChip})
+    if (option->getNumOccurrences() && option->empty()) {
+      llvm::errs() << "sweepc: error: -" << (option->ArgStr.size() > 1 ? "-" : "")
+                   << option->ArgStr << " was given an empty value\n";
+      return 1;
+    }
+
   // run, build and data go through the front end themselves: no stage to
   // print, no split input, no expected diagnostics.
   auto commandAlone = [](llvm::StringRef command) {
