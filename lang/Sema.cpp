@@ -57,6 +57,14 @@ void Sema::checkDatasetDecl(const DatasetDecl &decl) {
     return; // A redefinition, already reported.
   const CallExpr *call = decl.getSource();
   const FamilySpec *sources = lookupFamily("source");
+  // `data spirals` names the source, so a dataset of that name could never be used.
+  if (sources->lookup(decl.getName())) {
+    diags.error(decl.getLoc(), "dataset '" + decl.getName() +
+                                   "' takes the name of a data source, which `data " +
+                                   decl.getName() + "` means; choose another name");
+    invalidDecls[decl.getName()] = true;
+    return;
+  }
   const KindSpec *kind = sources->lookup(call->getCallee());
   if (!kind) {
     auto diag = diags.error(call->getLoc(), "unknown data source '" + call->getCallee() + "'");
