@@ -42,7 +42,7 @@ static std::string formatBound(double v) {
 }
 
 std::string ParamType::describeRange() const {
-  bool hasMin = min > -1e300, hasMax = max < 1e300;
+  bool hasMin = std::isfinite(min), hasMax = std::isfinite(max);
   if (hasMin && hasMax)
     return std::string("in ") + (minExclusive ? "(" : "[") + formatBound(min) + ", " +
            formatBound(max) + (maxExclusive ? ")" : "]");
@@ -102,7 +102,11 @@ ParamSpec optional(llvm::StringRef name, ParamType type, llvm::StringRef help,
   return ParamSpec{name, std::move(type), Value::none(), false, structural, help};
 }
 
-constexpr double kInf = 1e300;
+// No upper bound: a learning rate of 1e301 is a choice (its runs diverge, and say so).
+constexpr double kInf = HUGE_VAL;
+/// Scales of synthetic data's noise and spread: samples are float32, so a
+/// spread of 1e300 made every value infinite.
+constexpr double kMaxDataScale = 1e6;
 
 ParamType positive() { return ParamType::number(0, kInf, /*minExclusive=*/true); }
 ParamType nonNegative() { return ParamType::number(0, kInf); }
@@ -348,8 +352,10 @@ std::vector<FamilySpec> buildFamilies() {
                  {sampleCount, testCount,
                   param("arms", ParamType::integer(2, 64), Value::integer(2),
                         "spiral arms, one class each"),
-                  param("noise", nonNegative(), Value::number(0.1), "Gaussian noise"),
-                  param("turns", positive(), Value::number(1.5), "turns of each arm"), seed,
+                  param("noise", ParamType::number(0, kMaxDataScale), Value::number(0.1),
+                        "Gaussian noise"),
+                  param("turns", ParamType::number(0, kMaxDataScale, /*minExclusive=*/true),
+                        Value::number(1.5), "turns of each arm"), seed,
                   validationParam()},
                  "interleaved spirals in the plane"),
           source("blobs",
@@ -358,8 +364,8 @@ std::vector<FamilySpec> buildFamilies() {
                         "Gaussian blobs, one class each"),
                   param("features", ParamType::integer(1, 1000000), Value::integer(2),
                         "input dimension"),
-                  param("spread", positive(), Value::number(1.0),
-                        "standard deviation of each blob"),
+                  param("spread", ParamType::number(0, kMaxDataScale, /*minExclusive=*/true),
+                        Value::number(1.0), "standard deviation of each blob"),
                   seed, validationParam()},
                  "Gaussian blobs"),
           source("teacher",
@@ -370,7 +376,8 @@ std::vector<FamilySpec> buildFamilies() {
                         "target dimension"),
                   param("hidden", ParamType::integer(1, 1000000), Value::integer(32),
                         "hidden width of the random teacher network"),
-                  param("noise", nonNegative(), Value::number(0), "noise added to targets"),
+                  param("noise", ParamType::number(0, kMaxDataScale), Value::number(0),
+                        "noise added to targets"),
                   seed, validationParam()},
                  "regression on the outputs of a random one-hidden-layer tanh teacher"),
       }});

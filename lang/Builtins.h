@@ -18,6 +18,7 @@
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 
+#include <cmath>
 #include <optional>
 #include <vector>
 
@@ -36,7 +37,7 @@ struct ParamType {
     Config,          // A nested configuration of `family`: `sgd(lr 0.1)`, `fashion`.
   };
   Kind kind = Kind::Int;
-  double min = -1e300, max = 1e300;
+  double min = -HUGE_VAL, max = HUGE_VAL; // Unbounded unless set.
   bool minExclusive = false, maxExclusive = false;
   std::vector<llvm::StringRef> symbols;
   llvm::StringRef family; // For Config.
