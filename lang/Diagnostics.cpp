@@ -5,7 +5,12 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/MLIRContext.h"
 
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/raw_ostream.h"
+
 #include <cstdlib>
+#include <optional>
 
 using namespace sweep;
 
@@ -68,3 +73,80 @@ void SourceDiagnostics::suggest(mlir::InFlightDiagnostic &diag, llvm::StringRef 
   if (!best.empty())
     diag.attachNote() << "did you mean '" << best << "'?";
 }
+
+namespace {
+/// A diagnostic's source line and the byte offset of its column in it.
+struct SourceLine {
+  llvm::StringRef text;
+  size_t column = 0;
+};
+
+std::optional<SourceLine> sourceLineOf(const llvm::SourceMgr &sourceMgr, mlir::Location loc) {
+  auto fileLoc = llvm::dyn_cast<mlir::FileLineColLoc>(loc);
+  if (!fileLoc || fileLoc.getLine() == 0)
+    return std::nullopt;
+  for (unsigned id = 1; id <= sourceMgr.getNumBuffers(); ++id) {
+    const llvm::MemoryBuffer *buffer = sourceMgr.getMemoryBuffer(id);
+    if (buffer->getBufferIdentifier() != fileLoc.getFilename().strref())
+      continue;
+    // FindLocForLineAndColumn only caches line offsets; it changes no buffer.
+    llvm::SMLoc at = const_cast<llvm::SourceMgr &>(sourceMgr).FindLocForLineAndColumn(
+        id, fileLoc.getLine(), fileLoc.getColumn());
+    if (!at.isValid())
+      return std::nullopt;
+    llvm::StringRef all = buffer->getBuffer();
+    size_t offset = size_t(at.getPointer() - all.begin());
+    size_t newline = all.take_front(offset).rfind('\n');
+    size_t start = newline == llvm::StringRef::npos ? 0 : newline + 1;
+    size_t end = all.find_first_of("\r\n", offset);
+    SourceLine line;
+    line.text = all.slice(start, end == llvm::StringRef::npos ? all.size() : end);
+    line.column = offset - start;
+    return line;
+  }
+  return std::nullopt;
+}
+
+void printWithCaret(llvm::raw_ostream &os, const llvm::SourceMgr &sourceMgr,
+                    mlir::Location loc, mlir::DiagnosticSeverity severity,
+                    llvm::StringRef message) {
+  static const char *const kinds[] = {"note", "warning", "error", "remark"};
+  auto fileLoc = llvm::cast<mlir::FileLineColLoc>(loc);
+  os << fileLoc.getFilename().strref() << ":" << fileLoc.getLine() << ":"
+     << fileLoc.getColumn() << ": " << kinds[unsigned(severity)] << ": " << message << "\n";
+  std::optional<SourceLine> line = sourceLineOf(sourceMgr, loc);
+  if (!line)
+    return;
+  os << line->text << "\n";
+  // One space per character before the column (UTF-8 continuation bytes add
+  // none), tabs copied so that they expand as the line's do.
+  for (char c : line->text.take_front(line->column))
+    if (c == '\t')
+      os << '\t';
+    else if ((static_cast<unsigned char>(c) & 0xC0) != 0x80)
+      os << ' ';
+  os << "^\n";
+}
+} // namespace
+
+CaretOnEveryLine::CaretOnEveryLine(const llvm::SourceMgr &sourceMgr, mlir::MLIRContext *context,
+                                   llvm::raw_ostream &os)
+    : context(context) {
+  handler = context->getDiagEngine().registerHandler(
+      [&sourceMgr, &os](mlir::Diagnostic &diag) -> mlir::LogicalResult {
+        std::optional<SourceLine> line = sourceLineOf(sourceMgr, diag.getLocation());
+        if (!line || llvm::all_of(line->text, [](char c) { return llvm::isASCII(c); }))
+          return mlir::failure(); // MLIR's handler prints it with its caret.
+        printWithCaret(os, sourceMgr, diag.getLocation(), diag.getSeverity(), diag.str());
+        for (mlir::Diagnostic &note : diag.getNotes()) {
+          if (sourceLineOf(sourceMgr, note.getLocation()))
+            printWithCaret(os, sourceMgr, note.getLocation(), note.getSeverity(), note.str());
+          else
+            os << "note: " << note.str() << "\n";
+        }
+        os.flush();
+        return mlir::success();
+      });
+}
+
+CaretOnEveryLine::~CaretOnEveryLine() { context->getDiagEngine().eraseHandler(handler); }

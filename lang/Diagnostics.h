@@ -43,6 +43,22 @@ private:
   unsigned errorCount = 0;
 };
 
+/// While alive, prints the diagnostics whose source line holds a non-ASCII
+/// character (a comment's "≥", a path's "é") to `os` itself, with the caret
+/// under the right character: llvm::SMDiagnostic prints such a line without
+/// one. Every other diagnostic goes on to the handler registered before it
+/// (mlir::SourceMgrDiagnosticHandler), so the output looks the same.
+class CaretOnEveryLine {
+public:
+  CaretOnEveryLine(const llvm::SourceMgr &sourceMgr, mlir::MLIRContext *context,
+                   llvm::raw_ostream &os);
+  ~CaretOnEveryLine();
+
+private:
+  mlir::MLIRContext *context;
+  mlir::DiagnosticEngine::HandlerID handler;
+};
+
 } // namespace sweep
 
 #endif // SWEEP_LANG_DIAGNOSTICS_H

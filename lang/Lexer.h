@@ -25,6 +25,9 @@ private:
     return Token(kind, llvm::StringRef(tokStart, cursor - tokStart));
   }
   Token emitError(const char *loc, const llvm::Twine &message);
+  /// An error for the non-ASCII character at tokStart (outside strings and
+  /// comments), naming it; the cursor moves past all of its bytes.
+  Token nonAsciiCharacter(const char *tokStart);
   /// The string token [tokStart, cursor), or an error at its first escape
   /// that is not one of \" \\ \n \t.
   Token formString(const char *tokStart);

@@ -19,6 +19,41 @@ Lexer::Lexer(const llvm::SourceMgr &sourceMgr, unsigned bufferId, SourceDiagnost
   bufferStart = buffer.begin();
   bufferEnd = buffer.end();
   cursor = bufferStart;
+  // Editors on Windows start UTF-8 files with a byte order mark.
+  if (buffer.starts_with("\xEF\xBB\xBF"))
+    cursor += 3;
+}
+
+Token Lexer::nonAsciiCharacter(const char *tokStart) {
+  // One error per character, not per byte: decode the UTF-8 sequence.
+  auto byte = [&](const char *p) { return static_cast<unsigned char>(*p); };
+  unsigned char lead = byte(tokStart);
+  int length = lead >= 0xF0 && lead < 0xF8 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC2 ? 2 : 1;
+  uint32_t codePoint = length == 4 ? lead & 0x07 : length == 3 ? lead & 0x0F : lead & 0x1F;
+  for (int i = 1; i < length; ++i) {
+    const char *p = tokStart + i;
+    if (p >= bufferEnd || (byte(p) & 0xC0) != 0x80) {
+      length = 1; // Not UTF-8: report the byte alone.
+      break;
+    }
+    codePoint = (codePoint << 6) | (byte(p) & 0x3F);
+  }
+  cursor = tokStart + length;
+  std::string shown;
+  llvm::raw_string_ostream os(shown);
+  if (length == 1) {
+    os << "unexpected byte 0x" << llvm::format_hex_no_prefix(lead, 2)
+       << " (the file is not UTF-8 text here)";
+  } else {
+    os << "unexpected character '" << llvm::StringRef(tokStart, size_t(length)) << "' (U+"
+       << llvm::format_hex_no_prefix(codePoint, 4, /*Upper=*/true)
+       << "): outside strings and comments a sweep file is ASCII";
+    if (codePoint == 0x201C || codePoint == 0x201D)
+      os << "; write a straight quote '\"'";
+    else if (codePoint == 0x2212 || codePoint == 0x2013)
+      os << "; write a minus '-'";
+  }
+  return emitError(tokStart, os.str());
 }
 
 Token Lexer::emitError(const char *loc, const llvm::Twine &message) {
@@ -119,6 +154,8 @@ Token Lexer::lexToken() {
       "&&" { return formToken(Token::amp_amp, tokStart); }
       "||" { return formToken(Token::pipe_pipe, tokStart); }
       "!"  { return formToken(Token::exclaim, tokStart); }
+
+      [\x80-\xff] { return nonAsciiCharacter(tokStart); }
 
       * {
         unsigned char c = static_cast<unsigned char>(*tokStart);

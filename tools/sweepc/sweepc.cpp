@@ -346,6 +346,7 @@ mlir::LogicalResult processBuffer(std::unique_ptr<llvm::MemoryBuffer> buffer,
     return handler.verify();
   }
   mlir::SourceMgrDiagnosticHandler handler(sourceMgr, &context);
+  CaretOnEveryLine carets(sourceMgr, &context, llvm::errs());
   return runPipeline(sourceMgr, context, baseDir, os);
 }
 } // namespace
