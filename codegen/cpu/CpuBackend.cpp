@@ -6,6 +6,7 @@
 #include "codegen/cpu/JitCompiler.h"
 #include "codegen/cpu/RunChunks.h"
 #include "runtime/exec/CodeCache.h"
+#include "runtime/exec/ProgramMemory.h"
 
 #include <malloc.h>
 
@@ -22,6 +23,15 @@ public:
   std::string name() const override { return "cpu"; }
   size_t runsPerProgram(const SweepJob &job, const GroupSpec &group) const override {
     return chooseRunChunking(job, group, chunks, l2, forcedRuns, programMemory).runsPerProgram;
+  }
+  std::string scheduleProblem(const SweepJob &job, const GroupSpec &group) const override {
+    // A program holds one run at least: a cap below that could not be kept.
+    if (!programMemory || forcedRuns || programBytesPerRun(group) <= programMemory)
+      return "";
+    return "a run needs " + formatBytes(programBytesPerRun(group)) +
+           " in a program, more than the " + formatBytes(programMemory) +
+           " each program may hold (--max-memory over the threads training at once); raise "
+           "--max-memory or lower --jobs";
   }
   std::string describeSchedule(const SweepJob &job, const GroupSpec &group) const override {
     return describeRunChunking(chooseRunChunking(job, group, chunks, l2, forcedRuns, programMemory),

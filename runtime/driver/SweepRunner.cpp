@@ -257,6 +257,12 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
   bool onGpu = device == "cuda";
   if (!runsFitMemory(job, backend, report))
     return 1;
+  for (size_t g = 0; g < job.groups.size(); ++g)
+    if (std::string problem = backend.scheduleProblem(job, job.groups[g]); !problem.empty()) {
+      report.error("sweep '" + job.name + "', group " + std::to_string(g) + " (" +
+                   job.groups[g].label + "): " + problem);
+      return 1;
+    }
   // Earlier results without --resume or --overwrite: say so before compiling.
   // (Ranks leave this to rank 0, which opens the directory for them all.)
   std::string sweepDir = settings.resultsDir + "/" + job.name;

@@ -110,6 +110,11 @@ public:
   /// The memory this backend's programs live in: the host's by default, a
   /// GPU's for GPU code. A run needing more (leastBytesPerRun) cannot train.
   virtual MemoryLimit memoryLimit() { return hostMemoryLimit(); }
+  /// Why `group` cannot train within this backend's settings (a --max-memory
+  /// too small for one run, say), in a sentence; "" when it can.
+  virtual std::string scheduleProblem(const SweepJob &job, const GroupSpec &group) const {
+    return "";
+  }
   /// A program for `runs` of `group`; null with `error` set when the backend
   /// cannot build one (a compiler failure, say).
   virtual std::unique_ptr<GroupProgram>

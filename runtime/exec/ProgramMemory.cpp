@@ -128,8 +128,10 @@ std::string sweep::formatBytes(uint64_t bytes) {
     std::snprintf(text, sizeof text, "%.1f GiB", double(bytes) / double(1 << 30));
   else if (bytes >= (uint64_t(1) << 20))
     std::snprintf(text, sizeof text, "%.1f MiB", double(bytes) / double(1 << 20));
-  else
+  else if (bytes >= 1024)
     std::snprintf(text, sizeof text, "%.1f KiB", double(bytes) / 1024.0);
+  else
+    std::snprintf(text, sizeof text, "%llu B", static_cast<unsigned long long>(bytes));
   return text;
 }
 

@@ -341,7 +341,9 @@ std::unique_ptr<Backend> sweep::createRunBackend(const FrontEndResult &result, b
     size_t cores = runThreads();
     // Each of the threads trains one program at a time.
     return createCpuBackend((cores + groups - 1) / groups, runsPerProgram, !energyOff,
-                            CpuLoops::KernelCalls, cap / cores,
+                            CpuLoops::KernelCalls,
+                            // A cap below one byte per thread is still a cap (0 means none).
+                            cap ? std::max<uint64_t>(1, cap / cores) : 0,
                             trains ? openCompileCache() : nullptr);
   }
   error("unknown backend '" + backendName + "'; this sweepc has: cpu, interp");
