@@ -93,5 +93,22 @@ TEST(Lexer, ErrorsStopTheStream) {
   EXPECT_EQ(lex("\"open").errors.front(), "unterminated string");
   EXPECT_EQ(lex("12abc").errors.front(), "invalid number '12abc'");
   EXPECT_EQ(lex(llvm::StringRef("a\0b", 3)).errors.front(), "invalid NUL character in source");
-  EXPECT_EQ(lex("\xff").errors.front(), "unexpected character byte 0xff");
+  EXPECT_EQ(lex("\xff").errors.front(), "unexpected byte 0xff (the file is not UTF-8 text here)");
+}
+
+// Regression: each byte of a non-ASCII character was an error of its own, and
+// a byte order mark at the start of a file was three errors.
+TEST(Lexer, NonAsciiCharactersAreOneErrorEach) {
+  Lexed curly = lex("\xe2\x80\x9cx\xe2\x80\x9d");
+  ASSERT_EQ(curly.errors.size(), 1u); // Lexing stops at the first error token.
+  EXPECT_EQ(curly.errors.front(),
+            "unexpected character '\xe2\x80\x9c' (U+201C): outside strings and comments a "
+            "sweep file is ASCII; write a straight quote '\"'");
+  EXPECT_EQ(lex("\xc3\xa9").errors.front(),
+            "unexpected character '\xc3\xa9' (U+00E9): outside strings and comments a sweep "
+            "file is ASCII");
+  EXPECT_EQ(lex("\xe2\x80").errors.front(),
+            "unexpected byte 0xe2 (the file is not UTF-8 text here)"); // Cut short.
+  EXPECT_TRUE(lex("\xef\xbb\xbfsweep").errors.empty());
+  EXPECT_TRUE(lex("// caf\xc3\xa9\n\"\xc3\xa9\"").errors.empty());
 }

@@ -218,6 +218,7 @@ TEST(Dataset, ValidationFractionAndOverlargeSplit) {
 
 // Regression: only training features were checked, so a target or a test
 // feature beyond float range made every run "diverge" instead of an error.
+// The CSV reader now names the cell (line and column) itself.
 TEST(Dataset, ValuesBeyondFloatRangeAreBadInput) {
   DataSpec spec;
   spec.source = "csv";
@@ -229,13 +230,17 @@ TEST(Dataset, ValuesBeyondFloatRangeAreBadInput) {
   Dataset data;
   std::string error;
   EXPECT_FALSE(loadDataset(spec, data, error));
-  EXPECT_NE(error.find("training sample 1 has a target"), std::string::npos) << error;
+  EXPECT_NE(error.find("line 3 column 2 ('y'): '1e39' is outside float32's range"),
+            std::string::npos)
+      << error;
 
   std::ofstream(spec.csvPath) << "a,y\n1,2\n3,4\n";
   spec.csvTest = tempPath("range-test.csv");
   std::ofstream(spec.csvTest) << "a,y\n1e39,2\n";
   EXPECT_FALSE(loadDataset(spec, data, error));
-  EXPECT_NE(error.find("test sample 0 has a feature"), std::string::npos) << error;
+  EXPECT_NE(error.find("range-test.csv' line 2 column 1 ('a'): '1e39' is outside float32's range"),
+            std::string::npos)
+      << error;
 }
 
 TEST(Dataset, SingleClassValidationSplitIsWorthAWarning) {
