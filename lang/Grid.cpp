@@ -2,6 +2,9 @@
 
 #include "lang/Grid.h"
 
+#include "lang/Hash64.h"
+#include "lang/ModelHash.h"
+
 #include "lang/Builtins.h"
 #include "lang/WhereEvaluator.h"
 
@@ -117,27 +120,6 @@ void sweep::resolveRun(const SweepSpec &spec, llvm::ArrayRef<uint32_t> indices,
   resolveNode(spec, spec.root, indices, values);
 }
 
-namespace {
-uint64_t fnv1a(const void *data, size_t size) {
-  uint64_t hash = 0xcbf29ce484222325ull;
-  const unsigned char *bytes = static_cast<const unsigned char *>(data);
-  for (size_t i = 0; i < size; ++i) {
-    hash ^= bytes[i];
-    hash *= 0x100000001b3ull;
-  }
-  return hash;
-}
-
-/// splitmix64's finalizer: a cheap 64-bit mixer with full avalanche.
-uint64_t mix64(uint64_t x) {
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ull;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebull;
-  return x ^ (x >> 31);
-}
-} // namespace
-
 bool sweep::isRunSetting(llvm::StringRef path) {
   for (llvm::StringRef sweepWide : {"energy", "prune"})
     if (path == sweepWide || (path.starts_with(sweepWide) && path.drop_front(sweepWide.size()).starts_with(".")))
@@ -146,6 +128,11 @@ bool sweep::isRunSetting(llvm::StringRef path) {
 }
 
 ConfigHasher::ConfigHasher(const SweepSpec &spec) {
+  // Each model a `model` setting can name, by the hash of what it computes.
+  for (const Choice &choice : spec.choices)
+    for (const ConfigNode &alternative : choice.alternatives)
+      if (alternative.model)
+        modelHashes[choice.pathId][alternative.kind] = hashModelDecl(*alternative.model);
   pathsByName.resize(spec.paths.size());
   pathHashes.resize(spec.paths.size());
   for (size_t i = 0; i < spec.paths.size(); ++i) {
@@ -184,6 +171,10 @@ uint64_t ConfigHasher::hash(llvm::ArrayRef<Value> values) const {
     }
     hash = mix64(hash ^ pathHashes[id]);
     hash = mix64(hash ^ mix64(bits + uint64_t(value.kind)));
+    // The model's name stands for its body, which an edit may change.
+    if (auto models = modelHashes.find(id); models != modelHashes.end())
+      if (auto model = models->second.find(value.s); model != models->second.end())
+        hash = mix64(hash ^ model->second);
   }
   return hash;
 }

@@ -16,8 +16,10 @@
 #include "lang/SweepSpec.h"
 
 #include "mlir/Support/LogicalResult.h"
+#include "llvm/ADT/StringMap.h"
 
 #include <cstdint>
+#include <map>
 #include <vector>
 
 namespace sweep {
@@ -70,7 +72,9 @@ bool isRunSetting(llvm::StringRef path);
 /// Hashes a run's complete configuration to 64 bits. The hash combines, in
 /// path-name order, a hash of each set path with a hash of its value's kind and
 /// bits, so it does not depend on the order axes were written or on an axis's
-/// other values: the same configuration hashes the same across edits.
+/// other values: the same configuration hashes the same across edits. A
+/// model's name brings in the hash of its declaration (ModelHash.h), so an
+/// edited model body is another configuration.
 class ConfigHasher {
 public:
   explicit ConfigHasher(const SweepSpec &spec);
@@ -78,6 +82,7 @@ public:
   uint64_t hash(llvm::ArrayRef<Value> values) const;
 
 private:
+  std::map<int, llvm::StringMap<uint64_t>> modelHashes; // Path id -> model name -> hash.
   std::vector<int> pathsByName;
   std::vector<uint64_t> pathHashes; // Indexed by path id.
   std::vector<bool> runSetting;     // Indexed by path id: isRunSetting.
