@@ -121,13 +121,31 @@ std::vector<std::string> ResultsStore::curvesHeader(const std::vector<MetricColu
   return header;
 }
 
-std::string ResultsStore::freshProblem(const std::string &dir) {
+namespace {
+/// Why a fresh start may not write `dir`: it holds results already.
+std::string existingResultsProblem(const std::string &dir) {
   std::error_code code;
   if (!std::filesystem::exists(dir + "/runs.csv", code))
     return "";
   return "'" + dir +
          "' already holds results; pass --resume to finish that sweep or --overwrite to "
          "start over";
+}
+} // namespace
+
+std::string ResultsStore::freshProblem(const std::string &dir) {
+  std::string problem = existingResultsProblem(dir);
+  if (problem.empty())
+    return "";
+  // A sweepc writing there now holds the lock: --resume would not help yet.
+  int lock = ::open((dir + "/.lock").c_str(), O_RDONLY | O_CLOEXEC);
+  if (lock >= 0) {
+    bool busy = ::flock(lock, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+    ::close(lock);
+    if (busy)
+      return "another sweepc is writing '" + dir + "'";
+  }
+  return problem;
 }
 
 std::unique_ptr<ResultsStore> ResultsStore::open(const std::string &dir, const SweepJob &job,
@@ -171,7 +189,7 @@ std::unique_ptr<ResultsStore> ResultsStore::open(const std::string &dir, const S
   std::string runsPath = dir + "/runs.csv", curvesPath = dir + "/curves.csv";
   bool haveResults = fs::exists(runsPath, code);
   if (haveResults && mode == Mode::Fresh) {
-    error = freshProblem(dir);
+    error = existingResultsProblem(dir); // The lock is this store's own.
     return nullptr;
   }
   if (haveResults && mode == Mode::Resume) {

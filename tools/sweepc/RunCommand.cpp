@@ -18,6 +18,7 @@
 #include "runtime/driver/SweepRunner.h"
 #include "runtime/exec/ProgramMemory.h"
 #include "runtime/interp/Interpreter.h"
+#include "runtime/results/ResultsStore.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/raw_ostream.h"
@@ -389,6 +390,16 @@ int sweep::runSweeps(const FrontEndResult &result, llvm::StringRef sourceFile,
   std::vector<const PlannedSweep *> sweeps;
   if (!selectedSweeps(result, sweeps))
     return 1;
+  // Every sweep's folder before the first trains: a later sweep's earlier
+  // results would otherwise stop the command after hours of training.
+  if (!settings.resume && !settings.overwrite && cluster->size() == 1)
+    for (const PlannedSweep *sweep : sweeps)
+      if (std::string problem =
+              ResultsStore::freshProblem(settings.resultsDir + "/" + sweep->spec->name);
+          !problem.empty()) {
+        error(problem);
+        return 1;
+      }
   for (const PlannedSweep *sweep : sweeps) {
     SweepJob job = buildSweepJob(*sweep, sourceFile, baseDir, diags);
     if (int status = runSweepJob(job, settings, backends))

@@ -108,6 +108,11 @@ TEST(ResultsStore, ASecondWriterIsLockedOut) {
   ASSERT_TRUE(first) << error;
   EXPECT_FALSE(ResultsStore::open(dir, job, metrics(), ResultsStore::Mode::Resume, error));
   EXPECT_NE(error.find("another sweepc"), std::string::npos) << error;
+  // Regression: the check before compiling said "pass --resume", which then
+  // met the lock.
+  EXPECT_EQ(ResultsStore::freshProblem(dir), "another sweepc is writing '" + dir + "'");
+  first.reset();
+  EXPECT_NE(ResultsStore::freshProblem(dir).find("already holds results"), std::string::npos);
 }
 
 TEST(ResultsStore, ResumeKeepsFinishedRunsAndDropsCutRows) {
