@@ -232,6 +232,10 @@ int main(int argc, char **argv) {
     if (!onlySweep.empty() && job.name != onlySweep)
       continue;
     found = true;
+    settings.dataErrorHint =
+        dataDir.empty() ? " (the data files are read where they were when the executable was "
+                          "built; --data-dir=DIR reads them from DIR)"
+                        : " (--data-dir=" + dataDir + ")";
     if (!dataDir.empty())
       for (DataSpec &data : job.datasets)
         for (std::string *path : {&data.images, &data.labels, &data.testImages, &data.testLabels,

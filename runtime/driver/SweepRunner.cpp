@@ -332,7 +332,7 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
       stopCompiling = true; // No program is needed: say so now, not after compiling.
       compiling.join();
       compileProgress.finish();
-      report.error("sweep '" + job.name + "': " + problem);
+      report.error("sweep '" + job.name + "': " + problem + settings.dataErrorHint);
       return 1;
     }
     for (const std::string &warning : datasets[d].warnings)

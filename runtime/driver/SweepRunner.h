@@ -44,6 +44,8 @@ struct RunSettings {
   size_t saveWeights = 0;
   /// cpu, cuda, auto, or "" for the sweep's `device` setting.
   std::string device;
+  /// Appended to a data file's error (a built executable's pointer to --data-dir).
+  std::string dataErrorHint;
   /// The processes sharing the sweep (MPI ranks); null: this one alone.
   Cluster *cluster = nullptr;
 };

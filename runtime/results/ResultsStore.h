@@ -42,8 +42,9 @@ public:
                                             const std::vector<MetricColumn> &metrics, Mode mode,
                                             std::string &error);
   ~ResultsStore();
-  /// Why `dir` cannot take a fresh sweep (it holds results), or "". Opening
-  /// checks this too; checking first spares compiling a sweep that cannot start.
+  /// Why `dir` cannot take a fresh sweep (it holds results, or another
+  /// sweepc is writing them), or "". Opening checks this too; checking first
+  /// spares compiling a sweep that cannot start.
   static std::string freshProblem(const std::string &dir);
 
   const std::string &directory() const { return dir; }

@@ -249,10 +249,17 @@ int sweep::buildExecutable(const FrontEndResult &result, llvm::StringRef sourceF
     return 1;
   }
 
+  // Data paths as absolute paths: the executable may run from any folder.
+  // Regression: they were relative to where `sweepc build` ran.
+  llvm::SmallString<256> absoluteBase(baseDir);
+  if (std::error_code code = llvm::sys::fs::make_absolute(absoluteBase)) {
+    error("cannot make '" + baseDir.str() + "' an absolute path: " + code.message());
+    return 1;
+  }
   std::vector<SweepJob> jobs;
   for (const PlannedSweep &sweep : result.sweeps)
     if (sweepOption().empty() || sweep.spec->name == sweepOption())
-      jobs.push_back(buildSweepJob(sweep, sourceFile, baseDir, diags));
+      jobs.push_back(buildSweepJob(sweep, sourceFile, absoluteBase, diags));
   if (jobs.empty()) {
     error("the file has no sweep named '" + sweepOption() + "'");
     return 1;
