@@ -56,7 +56,7 @@ struct EnergyModel {
   double joulesPerByte = 0;
   double idleWatts = 0;
   /// The documented CPU model (x86-64 server cores, fp32 SIMD FMA), with the
-  /// idle power of `cores` cores.
+  /// idle power of `cores` cores (at most the machine's: more threads share them).
   static EnergyModel cpu(unsigned cores = 1);
   double joules(const WorkCost &work, double seconds) const {
     return work.flops * joulesPerFlop + work.bytes * joulesPerByte + seconds * idleWatts;

@@ -10,7 +10,9 @@
 
 #include "runtime/energy/EnergyMeter.h"
 
+#include <algorithm>
 #include <cstdlib>
+#include <thread>
 
 using namespace sweep;
 
@@ -27,8 +29,14 @@ EnergyModel EnergyModel::cpu(unsigned cores) {
   model.joulesPerByte = 160e-12;
   // Baseline power of the one core a program trains on (leakage, clocks and
   // its share of the uncore and I/O die): an assumption, about half of the
-  // per-core TDP share above, for each of the `cores` in use.
-  model.idleWatts = 2.0 * double(cores ? cores : 1);
+  // per-core TDP share above, for each of the `cores` in use. More threads
+  // than the machine has cores share them. Regression: --jobs=64 on 2 cores
+  // counted 64 cores' baseline.
+  unsigned machine = std::thread::hardware_concurrency();
+  unsigned used = std::max(1u, cores);
+  if (machine)
+    used = std::min(used, machine);
+  model.idleWatts = 2.0 * double(used);
   return model;
 }
 

@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -327,6 +328,16 @@ TEST(EnergyModel, JoulesAreFlopsBytesAndIdle) {
   work.bytes = 2e8;
   EXPECT_DOUBLE_EQ(model.joules(work, 4.0),
                    3e9 * model.joulesPerFlop + 2e8 * model.joulesPerByte + 4.0 * model.idleWatts);
+}
+
+// Regression: the idle baseline counted every thread asked for as a core of
+// its own, so --jobs=64 on a 2-core machine estimated 32 times its baseline.
+TEST(EnergyModel, IdleBaselineCountsTheMachinesCoresAtMost) {
+  unsigned machine = std::max(1u, std::thread::hardware_concurrency());
+  EXPECT_DOUBLE_EQ(EnergyModel::cpu(1).idleWatts, 2.0);
+  EXPECT_DOUBLE_EQ(EnergyModel::cpu(machine).idleWatts, 2.0 * machine);
+  EXPECT_DOUBLE_EQ(EnergyModel::cpu(machine * 32).idleWatts, 2.0 * machine);
+  EXPECT_DOUBLE_EQ(EnergyModel::cpu(4000000).idleWatts, 2.0 * machine);
 }
 
 TEST(EnergyModel, MeterIsLabelledEstimate) {
