@@ -85,7 +85,10 @@ std::vector<std::string> sweep::completeCsvRecords(const std::string &text) {
     if (text[i] == '"')
       quoted = !quoted; // A doubled quote toggles twice.
     else if (text[i] == '\n' && !quoted) {
-      records.push_back(text.substr(start, i - start));
+      // A CRLF line end (an editor or a spreadsheet saved the file): the '\r'
+      // is not part of the last field. sweepc quotes a field holding one.
+      size_t end = i > start && text[i - 1] == '\r' ? i - 1 : i;
+      records.push_back(text.substr(start, end - start));
       start = i + 1;
     }
   }
@@ -289,18 +292,32 @@ bool ResultsStore::readRows(const std::string &from, const SweepJob &job,
   std::vector<std::string> legacyHeader = runsHeaderFields;
   *std::find(legacyHeader.begin(), legacyHeader.end(), kEpochsTrainedColumn) =
       kLegacyEpochsTrainedColumn;
-  if (records.empty() || !parseCsvRecord(records[0], fields) ||
-      (fields != runsHeaderFields && fields != legacyHeader)) {
-    error = "'" + runsPath +
-            "' has other columns than this sweep's results (it comes from "
-            "another sweep or another sweepc); use another output directory or --overwrite";
+  std::vector<size_t> runColumns;
+  if (records.empty() || !parseCsvRecord(records[0], fields)) {
+    error = "'" + runsPath + "' has no header row; use another output directory or --overwrite";
     return false;
   }
+  if (fields == legacyHeader) {
+    for (size_t c = 0; c < fields.size(); ++c)
+      runColumns.push_back(c);
+  } else if (!matchColumns(runsPath, fields, runsHeaderFields, runColumns, error)) {
+    return false;
+  }
+  // Rows are kept in this sweep's column order (rewritten when the file's differs).
+  auto reorder = [](const std::vector<std::string> &from, const std::vector<size_t> &columns) {
+    std::vector<std::string> to;
+    for (size_t c : columns)
+      to.push_back(from[c]);
+    return to;
+  };
   std::map<uint64_t, bool> seen;
   for (size_t i = 1; i < records.size(); ++i) {
     RunRecord record;
     std::string problem;
-    if (!parseCsvRecord(records[i], fields) || !parseRunRow(job, fields, record, problem)) {
+    bool valid = parseCsvRecord(records[i], fields) && fields.size() == runColumns.size();
+    if (valid)
+      fields = reorder(fields, runColumns);
+    if (!valid || !parseRunRow(job, fields, record, problem)) {
       error = "'" + runsPath + "' line " + std::to_string(i + 1) + " " +
               (problem.empty() ? "is not valid CSV" : problem) +
               "; use another output directory or --overwrite";
@@ -309,20 +326,59 @@ bool ResultsStore::readRows(const std::string &from, const SweepJob &job,
     if (seen.count(record.id))
       continue; // Never count a run twice.
     seen[record.id] = true;
-    runRows.push_back(records[i]);
+    std::string row = csvRecord(fields);
+    row.pop_back(); // Its "\n".
+    runRows.push_back(std::move(row));
     runs.push_back(std::move(record));
   }
   std::error_code code;
   if (std::filesystem::exists(curvesPath, code) && readFile(curvesPath, curvesText, error)) {
     std::vector<std::string> curveRecords = completeCsvRecords(curvesText);
+    std::vector<size_t> curveColumns;
+    if (!curveRecords.empty() && parseCsvRecord(curveRecords[0], fields) &&
+        !matchColumns(curvesPath, fields, curvesHeaderFields, curveColumns, error))
+      return false;
     for (size_t i = 1; i < curveRecords.size(); ++i) {
-      if (!parseCsvRecord(curveRecords[i], fields) || fields.empty())
+      if (!parseCsvRecord(curveRecords[i], fields) || fields.size() != curveColumns.size())
         continue;
+      fields = reorder(fields, curveColumns);
       uint64_t id = std::strtoull(fields[0].c_str(), nullptr, 10);
-      if (seen.count(id) && fields.size() == curvesHeaderFields.size())
-        curveRows[id].push_back(curveRecords[i]);
+      if (!seen.count(id))
+        continue;
+      std::string row = csvRecord(fields);
+      row.pop_back();
+      curveRows[id].push_back(std::move(row));
     }
   }
+  return true;
+}
+
+bool ResultsStore::matchColumns(const std::string &path, const std::vector<std::string> &header,
+                                const std::vector<std::string> &wanted,
+                                std::vector<size_t> &columns, std::string &error) {
+  // By name, so that a sweep whose settings were written in another order (the
+  // same runs, the same config hashes) still resumes.
+  columns.clear();
+  for (const std::string &name : wanted) {
+    auto at = std::find(header.begin(), header.end(), name);
+    if (at == header.end() || std::count(header.begin(), header.end(), name) != 1) {
+      error = "'" + path + "' " +
+              (at == header.end() ? "has no column '" + name + "', which this sweep writes"
+                                  : "names column '" + name + "' more than once") +
+              " (a setting or a reported metric added since, or results of another sweep or "
+              "another sweepc); use another output directory or --overwrite";
+      return false;
+    }
+    columns.push_back(size_t(at - header.begin()));
+  }
+  for (const std::string &name : header)
+    if (std::find(wanted.begin(), wanted.end(), name) == wanted.end()) {
+      error = "'" + path + "' has a column '" + name +
+              "' that this sweep does not write (a setting or a reported metric removed "
+              "since, or results of another sweep or another sweepc); use another output "
+              "directory or --overwrite";
+      return false;
+    }
   return true;
 }
 

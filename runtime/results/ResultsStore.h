@@ -107,12 +107,18 @@ private:
   /// curves from the files (not for ReadOnly).
   bool recover(const SweepJob &job, bool rewrite, std::string &error);
   /// The complete runs.csv rows and curves.csv rows of `dir`, checked against
-  /// this sweep; runs.csv's header must be this sweep's.
+  /// this sweep and put in its column order; each file's header must name
+  /// this sweep's columns, in any order.
   bool readRows(const std::string &dir, const SweepJob &job, std::vector<RunRecord> &runs,
                 std::vector<std::string> &runRows,
                 std::map<uint64_t, std::vector<std::string>> &curveRows, std::string &error);
   bool parseRunRow(const SweepJob &job, const std::vector<std::string> &fields, RunRecord &record,
                    std::string &error) const;
+  /// Where each of `wanted` is in `header` (`columns`); false with `error`
+  /// naming a column missing, repeated or not wanted.
+  static bool matchColumns(const std::string &path, const std::vector<std::string> &header,
+                           const std::vector<std::string> &wanted, std::vector<size_t> &columns,
+                           std::string &error);
 
   std::string dir;
   size_t hyperColumns = 0;

@@ -166,7 +166,8 @@ TEST(ResultsStore, ResumeRejectsAnEditedSweep) {
   SweepJob moreColumns = job;
   moreColumns.columns.push_back("extra");
   EXPECT_FALSE(ResultsStore::open(dir, moreColumns, metrics(), ResultsStore::Mode::Resume, error));
-  EXPECT_NE(error.find("other columns"), std::string::npos) << error;
+  EXPECT_NE(error.find("has no column 'extra', which this sweep writes"), std::string::npos)
+      << error;
 }
 
 TEST(ResultsStore, UnwritableDirectoryIsAnError) {
@@ -233,5 +234,7 @@ TEST(ResultsStore, ReadOnlyChangesNothingAndAbsorbMergesOnlyNewRuns) {
   std::string foreign = freshDirectory("absorb-foreign");
   ASSERT_TRUE(ResultsStore::open(foreign, otherSweep, metrics(), ResultsStore::Mode::Fresh, error));
   EXPECT_FALSE(sweep->absorb(foreign, job, error));
-  EXPECT_NE(error.find("has other columns than this sweep's results"), std::string::npos) << error;
+  EXPECT_NE(error.find("has no column 'note', which this sweep writes"),
+            std::string::npos)
+      << error;
 }
