@@ -313,7 +313,16 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished, s
   // Its code may still be compiling (on the GPU, beside training), or be
   // compiled here (a resumed sweep's leftover chunk size): the runs' time
   // starts once the program exists.
+  // Compiling is no run's work: the energy window closes around it, so that
+  // its joules go to the work other programs did meanwhile, or to nobody
+  // (unattributed), not to these runs' first steps. Regression: a resumed
+  // run in a freshly compiled program was charged 0.9 J for 0.4 ms of training.
+  std::string compileMeterError; // The ledger keeps it too (summary.json's meter_error).
+  if (options.energy)
+    options.energy->closeWindow(compileMeterError);
   std::unique_ptr<GroupProgram> program = backend.create(group, runs, error);
+  if (options.energy)
+    options.energy->closeWindow(compileMeterError);
   if (!program)
     return false;
   auto start = std::chrono::steady_clock::now();
