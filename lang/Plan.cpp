@@ -355,22 +355,26 @@ bool Planner::checkGroup(RunGroup &group, llvm::ArrayRef<uint32_t> indices,
     addContext(diag);
     return false;
   }
+  // Each of these is an error of its own: report them all (a regression
+  // dataset under early_stop, prune and report on accuracy is three errors,
+  // which used to show one at a time).
+  bool ok = true;
   if (group.loss == "cross_entropy" && !data.isClassification()) {
     diags.error(spec.root.lookup("loss")->loc,
                 "loss cross_entropy needs class labels, but dataset '" + dataNode.kind +
                     "' has regression targets; use mse");
-    return false;
+    ok = false;
   }
-  if (llvm::is_contained(spec.metrics, "accuracy") && !data.isClassification()) {
-    // The prune rule's metric is reported too (Sema::reportPruneMetric): its
-    // own message says where the accuracy comes from.
-    if (!checkPrune(group, dataNode.kind))
-      return false;
+  // An accuracy reported only for the prune rule is the prune rule's error.
+  if (llvm::is_contained(spec.metrics, "accuracy") && !data.isClassification() &&
+      !llvm::is_contained(spec.metricsForPrune, "accuracy")) {
     diags.error(spec.reportLoc, "metric 'accuracy' needs class labels, but dataset '" +
                                     dataNode.kind + "' has regression targets");
-    return false;
+    ok = false;
   }
-  return checkEarlyStop(group, dataNode.kind) && checkPrune(group, dataNode.kind);
+  ok &= checkEarlyStop(group, dataNode.kind);
+  ok &= checkPrune(group, dataNode.kind);
+  return ok;
 }
 
 bool Planner::checkPrune(const RunGroup &group, llvm::StringRef dataset) {

@@ -676,8 +676,10 @@ void Sema::reportPruneMetric() {
     if (value.s == "train_loss")
       continue;
     std::string measure = value.s == "val_accuracy" ? "accuracy" : "loss";
-    if (!llvm::is_contained(spec->metrics, measure))
+    if (!llvm::is_contained(spec->metrics, measure)) {
       spec->metrics.push_back(measure);
+      spec->metricsForPrune.push_back(measure);
+    }
   }
 }
 

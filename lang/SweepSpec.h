@@ -115,6 +115,9 @@ struct SweepSpec {
   std::vector<std::string> metrics;
   llvm::SMLoc reportLoc; // The `report` clause, or the sweep when there is none.
   bool reportWritten = false; // The file has a `report` clause.
+  /// Metrics in `metrics` only because the prune rule compares runs on them
+  /// (Sema::reportPruneMetric): the prune rule's errors speak for them.
+  std::vector<std::string> metricsForPrune;
 
   /// Slots of a run's index vector: one per axis, then one per choice.
   size_t getNumSlots() const { return axes.size() + choices.size(); }
