@@ -212,8 +212,9 @@ int main(int argc, char **argv) {
   if (list) {
     std::cout << sweep_built_description << "\n";
     for (const SweepJob &job : jobs)
-      std::cout << "sweep " << job.name << ": " << job.runs.size() << " runs in "
-                << job.groups.size() << " groups\n";
+      std::cout << "sweep " << job.name << ": " << job.runs.size()
+                << (job.runs.size() == 1 ? " run in " : " runs in ") << job.groups.size()
+                << (job.groups.size() == 1 ? " group\n" : " groups\n");
     for (size_t p = 0; p < sweep_built_program_count; ++p)
       std::cout << "program " << sweep_built_programs[p].device << " "
                 << sweep_built_programs[p].key << "\n";

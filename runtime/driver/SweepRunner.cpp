@@ -572,7 +572,9 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
     std::snprintf(joules, sizeof joules, "%g J is spent (%.4g J used)", job.energyBudgetJoules,
                   facts.energy.totalJoules);
     std::cerr << settings.program << ": sweep '" << job.name << "' stopped: its energy budget of "
-              << joules << "; " << records.size() << " runs finished, " << outcome.unfinishedRuns
+              << joules << "; " << records.size()
+              << (records.size() == 1 ? " run finished, " : " runs finished, ")
+              << outcome.unfinishedRuns
               << " not (with a larger budget, `" << settings.resumeCommand
               << "` trains them)\n";
   }

@@ -351,6 +351,15 @@ void sweep::printLeaderboard(std::ostream &os, const SweepJob &job,
                              const std::vector<MetricColumn> &metrics, const Ranking &ranking,
                              size_t count) {
   std::vector<const RunRecord *> ranked = rankRuns(records, ranking);
+  if (count == 0)
+    return; // --top=0: no leaderboard.
+  if (ranked.empty()) {
+    // A header over no rows said "Top 0 of N runs".
+    os << "No run of sweep " << job.name << " has a " << metrics[ranking.column].name
+       << " to rank it by (" << records.size() << (records.size() == 1 ? " run" : " runs")
+       << ", every one diverged or unmeasured).\n";
+    return;
+  }
   std::vector<size_t> varying =
       records.empty() ? std::vector<size_t>() : varyingColumns(job, records);
   std::vector<std::vector<std::string>> rows;
