@@ -408,6 +408,8 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
     return 1;
   }
   ResultsStore *store = many ? rankResults.mine.get() : rankResults.sweep.get();
+  for (const std::string &note : store->recoveryNotes())
+    report.warning(note);
   std::vector<RunRecord> records = store->recoveredRuns();
   // Each rank counts its own share; the others' progress lines would
   // interleave with rank 0's, so only rank 0 prints.

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include <fcntl.h>
@@ -402,7 +403,19 @@ bool ResultsStore::recover(const SweepJob &job, bool rewrite, std::string &error
   if (!readRows(dir, job, runs, runRows, curveRows, error))
     return false;
   std::string keptRuns = csvRecord(runsHeaderFields), keptCurves = csvRecord(curvesHeaderFields);
+  size_t withoutCurves = 0;
   for (size_t i = 0; i < runs.size(); ++i) {
+    // A run's curve rows are all written before its runs.csv row, so a run
+    // without one row per epoch lost them (curves.csv removed or edited): it
+    // trains again rather than stay a run without curves.
+    std::set<int64_t> epochs;
+    for (const std::string &row : curveRows[runs[i].id])
+      epochs.insert(curvePoint(row, metricCount).epoch);
+    if (int64_t(epochs.size()) != runs[i].epochs || curveRows[runs[i].id].size() != epochs.size() ||
+        (!epochs.empty() && (*epochs.begin() != 1 || *epochs.rbegin() != runs[i].epochs))) {
+      ++withoutCurves;
+      continue;
+    }
     finishedIds[runs[i].id] = true;
     keptRuns += runRows[i] + "\n";
     for (const std::string &row : curveRows[runs[i].id]) {
@@ -411,6 +424,10 @@ bool ResultsStore::recover(const SweepJob &job, bool rewrite, std::string &error
     }
     recovered.push_back(std::move(runs[i]));
   }
+  if (withoutCurves)
+    notes.push_back("'" + dir + "/curves.csv' lacks curve rows of " +
+                    std::to_string(withoutCurves) + " finished run" +
+                    (withoutCurves == 1 ? "" : "s") + ", which train again");
   if (!rewrite)
     return true;
   // curves.csv first: a crash between the two replacements leaves runs.csv as

@@ -50,6 +50,9 @@ public:
   const std::string &directory() const { return dir; }
   /// Runs finished in an earlier, interrupted invocation (Resume).
   const std::vector<RunRecord> &recoveredRuns() const { return recovered; }
+  /// What resuming left out and why, for warnings (finished runs whose curve
+  /// rows were lost, which train again).
+  const std::vector<std::string> &recoveryNotes() const { return notes; }
   /// The curve rows of the recovered runs: what a pruning rule needs to judge
   /// the remaining runs as an uninterrupted sweep would have.
   struct CurvePoint {
@@ -128,6 +131,7 @@ private:
   std::map<uint64_t, uint64_t> hashOfRun; // From the job.
   std::map<uint64_t, uint32_t> groupOfRun;
   std::vector<RunRecord> recovered;
+  std::vector<std::string> notes; // recoveryNotes().
   std::vector<CurvePoint> recoveredPoints;
   std::map<uint64_t, bool> finishedIds;
   int lockFd = -1, runsFd = -1, curvesFd = -1;
