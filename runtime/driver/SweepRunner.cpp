@@ -10,6 +10,7 @@
 #include "runtime/exec/ProgramMemory.h"
 #include "runtime/exec/Trainer.h"
 #include "runtime/report/Report.h"
+#include "runtime/results/DataFingerprint.h"
 #include "runtime/results/Summary.h"
 
 #include <algorithm>
@@ -404,6 +405,14 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
   }
   RankResults rankResults;
   if (!openResults(job, metrics, sweepDir, mode, cluster, rankResults, problem)) {
+    report.error(problem);
+    return 1;
+  }
+  // The data files as loaded now against those the finished runs trained on
+  // (rank 0 speaks for the sweep's folder).
+  if (cluster.isRoot() &&
+      !checkDataFingerprints(sweepDir, job, datasets, mode == ResultsStore::Mode::Resume,
+                             problem)) {
     report.error(problem);
     return 1;
   }

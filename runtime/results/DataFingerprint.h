@@ -1,0 +1,39 @@
+//===- DataFingerprint.h - the data a sweep's finished runs saw --*- C++ -*-===//
+//
+// A run's config hash covers its settings, not the contents of its data files:
+// a CSV or IDX file edited between an interrupted sweep and its --resume would
+// mix runs trained on the old samples with runs trained on the new. So the
+// results folder keeps a fingerprint of every file-backed data configuration
+// as loaded (samples after the split and normalization), in `.data-fingerprints`,
+// and a resume whose data loads differently is refused. Synthetic sources are
+// functions of their settings, which the config hash covers.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SWEEP_RUNTIME_RESULTS_DATAFINGERPRINT_H
+#define SWEEP_RUNTIME_RESULTS_DATAFINGERPRINT_H
+
+#include "runtime/data/Dataset.h"
+#include "runtime/exec/SweepJob.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace sweep {
+
+/// A 64-bit hash of every sample, label and target of `data`'s splits.
+uint64_t fingerprintDataset(const Dataset &data);
+
+/// Writes the fingerprints of `job`'s file-backed datasets (`datasets[i]` as
+/// loaded for job.datasets[i]) to `dir`/.data-fingerprints; on a resume
+/// (`resuming`), first checks them against the file written when the
+/// finished runs trained. False with `error` naming the dataset and its
+/// files when one changed, or when the file cannot be written.
+bool checkDataFingerprints(const std::string &dir, const SweepJob &job,
+                           const std::vector<Dataset> &datasets, bool resuming,
+                           std::string &error);
+
+} // namespace sweep
+
+#endif // SWEEP_RUNTIME_RESULTS_DATAFINGERPRINT_H
