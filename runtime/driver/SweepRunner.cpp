@@ -408,11 +408,10 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
     report.error(problem);
     return 1;
   }
-  // The data files as loaded now against those the finished runs trained on
-  // (rank 0 speaks for the sweep's folder).
-  if (cluster.isRoot() &&
-      !checkDataFingerprints(sweepDir, job, datasets, mode == ResultsStore::Mode::Resume,
-                             problem)) {
+  // The data files as loaded now against those the finished runs trained on.
+  // Every rank checks (and so stops alike); rank 0 writes the sweep's folder.
+  if (!checkDataFingerprints(sweepDir, job, datasets, mode == ResultsStore::Mode::Resume,
+                             cluster.isRoot(), problem)) {
     report.error(problem);
     return 1;
   }

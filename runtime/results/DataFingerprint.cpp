@@ -78,7 +78,7 @@ uint64_t sweep::fingerprintDataset(const Dataset &data) {
 
 bool sweep::checkDataFingerprints(const std::string &dir, const SweepJob &job,
                                   const std::vector<Dataset> &datasets, bool resuming,
-                                  std::string &error) {
+                                  bool write, std::string &error) {
   const std::string path = dir + "/.data-fingerprints";
   std::map<std::string, std::string> now; // Key -> fingerprint, this invocation's.
   for (size_t d = 0; d < job.datasets.size() && d < datasets.size(); ++d)
@@ -109,6 +109,8 @@ bool sweep::checkDataFingerprints(const std::string &dir, const SweepJob &job,
       return false;
     }
   }
+  if (!write)
+    return true;
   // Keep the fingerprints of configurations this invocation did not load
   // (another --sweep's, say): they still describe finished runs.
   for (const auto &[key, print] : now)

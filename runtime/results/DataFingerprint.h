@@ -25,13 +25,14 @@ namespace sweep {
 /// A 64-bit hash of every sample, label and target of `data`'s splits.
 uint64_t fingerprintDataset(const Dataset &data);
 
-/// Writes the fingerprints of `job`'s file-backed datasets (`datasets[i]` as
-/// loaded for job.datasets[i]) to `dir`/.data-fingerprints; on a resume
-/// (`resuming`), first checks them against the file written when the
-/// finished runs trained. False with `error` naming the dataset and its
-/// files when one changed, or when the file cannot be written.
+/// On a resume (`resuming`), checks the fingerprints of `job`'s file-backed
+/// datasets (`datasets[i]` as loaded for job.datasets[i]) against
+/// `dir`/.data-fingerprints, written when the finished runs trained; then,
+/// when `write` (one process of an MPI sweep writes), records them there.
+/// False with `error` naming the dataset and its files when one changed, or
+/// when the file cannot be written.
 bool checkDataFingerprints(const std::string &dir, const SweepJob &job,
-                           const std::vector<Dataset> &datasets, bool resuming,
+                           const std::vector<Dataset> &datasets, bool resuming, bool write,
                            std::string &error);
 
 } // namespace sweep
