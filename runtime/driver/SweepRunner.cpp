@@ -528,7 +528,10 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
     for (const auto &[phase, micro] : ledger->phaseMicrojoules())
       energy.phaseJoules.push_back({phase, double(micro) * 1e-6});
     energy.budgetJoules = job.energyBudgetJoules;
-    energy.budgetSpent = outcome.budgetSpent;
+    // Spent whether or not it stopped anything: a sweep that ends within its
+    // first meter window, before any reading, can overshoot and still finish.
+    energy.budgetSpent = outcome.budgetSpent ||
+                         (job.energyBudgetJoules > 0 && energy.totalJoules >= job.energyBudgetJoules);
     energy.unfinishedRuns = outcome.unfinishedRuns;
     energy.error = ledger->error();
   }
