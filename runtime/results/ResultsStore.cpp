@@ -315,7 +315,12 @@ bool ResultsStore::readRows(const std::string &from, const SweepJob &job,
   for (size_t i = 1; i < records.size(); ++i) {
     RunRecord record;
     std::string problem;
-    bool valid = parseCsvRecord(records[i], fields) && fields.size() == runColumns.size();
+    bool valid = parseCsvRecord(records[i], fields);
+    if (valid && fields.size() != runColumns.size()) {
+      problem = "has " + std::to_string(fields.size()) + " fields instead of " +
+                std::to_string(runColumns.size());
+      valid = false;
+    }
     if (valid)
       fields = reorder(fields, runColumns);
     if (!valid || !parseRunRow(job, fields, record, problem)) {

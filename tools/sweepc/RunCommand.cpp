@@ -392,7 +392,9 @@ int sweep::runSweeps(const FrontEndResult &result, llvm::StringRef sourceFile,
     return 1;
   // Every sweep's folder before the first trains: a later sweep's earlier
   // results would otherwise stop the command after hours of training.
-  if (!settings.resume && !settings.overwrite && cluster->size() == 1)
+  // (An unknown --device is each sweep's first error, reported as it starts.)
+  bool knownDevice = llvm::is_contained({"", "cpu", "cuda", "auto"}, settings.device);
+  if (!settings.resume && !settings.overwrite && cluster->size() == 1 && knownDevice)
     for (const PlannedSweep *sweep : sweeps)
       if (std::string problem =
               ResultsStore::freshProblem(settings.resultsDir + "/" + sweep->spec->name);

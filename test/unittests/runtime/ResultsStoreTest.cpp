@@ -22,12 +22,14 @@ std::string readText(const std::string &path) {
 
 std::vector<MetricColumn> metrics() { return metricColumns({"accuracy", "loss"}, true, false); }
 
-RunRecord recordFor(const SweepJob &job, size_t r, double accuracy) {
+/// A finished run's row; `epochs`: how many curve rows the test writes for it
+/// (a resume keeps only runs with one curve row per epoch trained).
+RunRecord recordFor(const SweepJob &job, size_t r, double accuracy, int64_t epochs = 0) {
   RunRecord record;
   record.id = job.runs[r].id;
   record.configHash = job.runs[r].configHash;
   record.columnValues = job.runs[r].columnValues;
-  record.epochs = 3;
+  record.epochs = epochs;
   record.metrics = {0.5, accuracy, 0.25};
   record.seconds = 1.5;
   record.joules = 250.0;
@@ -122,7 +124,7 @@ TEST(ResultsStore, ResumeKeepsFinishedRunsAndDropsCutRows) {
     auto store = ResultsStore::open(dir, job, metrics(), ResultsStore::Mode::Fresh, error);
     ASSERT_TRUE(store) << error;
     ASSERT_TRUE(store->appendCurves(store->curveRow(0, 1, {0.5, 0.8, 0.3}, 0.1), error));
-    ASSERT_TRUE(store->appendRun(recordFor(job, 0, 0.8), error));
+    ASSERT_TRUE(store->appendRun(recordFor(job, 0, 0.8, 1), error));
     // Run 1 was mid-training: a curve row, no runs.csv row.
     ASSERT_TRUE(store->appendCurves(store->curveRow(1, 1, {0.6, 0.7, 0.4}, 0.1), error));
   }
@@ -207,7 +209,7 @@ TEST(ResultsStore, ReadOnlyChangesNothingAndAbsorbMergesOnlyNewRuns) {
   ASSERT_TRUE(other->appendCurves(other->curveRow(job.runs[1].id, 1, {0.5, 0.8, 0.2}, 0.1) +
                                       other->curveRow(job.runs[1].id, 2, {0.4, 0.9, 0.1}, 0.2),
                                   error));
-  ASSERT_TRUE(other->appendRun(recordFor(job, 1, 0.9), error));
+  ASSERT_TRUE(other->appendRun(recordFor(job, 1, 0.9, 2), error));
   // Run 0 again in the rank's directory (finished twice after a crash): kept once.
   ASSERT_TRUE(other->appendRun(recordFor(job, 0, 0.7), error));
   // The rank's runs.csv lists runs 1 and 0; the sweep gains run 1 alone.
