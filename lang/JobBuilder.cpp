@@ -5,6 +5,8 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSwitch.h"
 
+#include <algorithm>
+
 using namespace sweep;
 
 namespace {
@@ -151,6 +153,8 @@ GroupSpec JobBuilder::buildGroup(const RunGroup &group) const {
                       .Default(OptimizerKind::Sgd);
   out.classification = group.data.isClassification();
   out.batch = group.batch;
+  out.largestSplit =
+      std::max({group.data.train, group.data.validation, group.data.test, int64_t(1)});
   out.epochs = group.epochs;
   return out;
 }

@@ -24,8 +24,11 @@ int64_t RunGroup::getOptimizerSlots() const { return optimizer == "sgd" ? 1 : 2;
 
 double RunGroup::getStateBytes() const {
   double runs = double(this->runs.size());
+  // No minibatch holds more samples than the largest split has.
+  double rows = double(std::min(batch, std::max({data.train, data.validation, data.test,
+                                                 int64_t(1)})));
   double perRun = double(shape.getParameterCount()) * double(2 + getOptimizerSlots()) +
-                  double(batch) * double(shape.getActivationCount()) * 2.0;
+                  rows * double(shape.getActivationCount()) * 2.0;
   return runs * perRun * 4.0;
 }
 

@@ -69,7 +69,7 @@ uint64_t sweep::residentBytesPerRun(const SweepJob &job, const GroupSpec &group)
         states = 1;
   }
   // Values and their gradients, for one minibatch.
-  const uint64_t batchValues = 2 * uint64_t(std::max<int64_t>(1, group.batch)) * activations;
+  const uint64_t batchValues = 2 * uint64_t(group.minibatchRows()) * activations;
   return sizeof(float) * (parameters * (1 + states) + batchValues);
 }
 

@@ -19,7 +19,7 @@ using namespace sweep;
 
 namespace {
 /// Bumped whenever a visited struct gains, loses or reorders a field.
-constexpr const char *kFormat = "sweepc-job-v3";
+constexpr const char *kFormat = "sweepc-job-v4";
 
 class Writer {
 public:
@@ -159,7 +159,7 @@ template <typename A> void visit(A &a, PruneSpec &p) {
 
 template <typename A> void visit(A &a, GroupSpec &g) {
   a(g.label), a(g.dataset), a(g.inputs), a(g.outputs), a(g.layers), a(g.loss), a(g.optimizer);
-  a(g.classification), a(g.batch), a(g.epochs), a(g.energyPerLayer), a(g.runs);
+  a(g.classification), a(g.batch), a(g.largestSplit), a(g.epochs), a(g.energyPerLayer), a(g.runs);
 }
 
 template <typename A> void visit(A &a, SweepJob &j) {

@@ -30,7 +30,7 @@ RunFloats runFloats(const GroupSpec &group) {
     widths += uint64_t(layer.outputs);
   }
   floats.slots = uint64_t(optimizerSlots(group.optimizer));
-  floats.minibatchOutputs = uint64_t(std::max<int64_t>(1, group.batch)) * widths;
+  floats.minibatchOutputs = uint64_t(group.minibatchRows()) * widths;
   return floats;
 }
 } // namespace

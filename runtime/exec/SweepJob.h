@@ -11,6 +11,7 @@
 #ifndef SWEEP_RUNTIME_EXEC_SWEEPJOB_H
 #define SWEEP_RUNTIME_EXEC_SWEEPJOB_H
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -115,6 +116,15 @@ struct GroupSpec {
   OptimizerKind optimizer = OptimizerKind::Sgd; // The kind is structural; its numbers are per run.
   bool classification = true; // Labels are classes (else float targets [B, outputs]).
   int64_t batch = 64, epochs = 1;
+  /// The most samples of any split of its data (0: unknown): no minibatch
+  /// holds more, whatever `batch` says (minibatchRows).
+  int64_t largestSplit = 0;
+  /// Rows of the largest minibatch a program sees: `batch`, or fewer when the
+  /// data is smaller (`batch 16384` on 80 samples holds 80).
+  int64_t minibatchRows() const {
+    int64_t rows = std::max<int64_t>(1, batch);
+    return largestSplit > 0 ? std::min(rows, largestSplit) : rows;
+  }
   /// `energy(per_layer: true)`: energy probes per layer and phase, not per phase.
   bool energyPerLayer = false;
   std::vector<uint32_t> runs; // Indices into SweepJob::runs.
