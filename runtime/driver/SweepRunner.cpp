@@ -558,7 +558,7 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
   if (!settings.quiet) {
     if (facts.programs) {
       char line[160];
-      std::snprintf(line, sizeof line, "Compiled %zu group program%s in %.2f s of %.1f s",
+      std::snprintf(line, sizeof line, "Compiled %zu group program%s in %.2f s of %.2f s",
                     facts.programs, facts.programs == 1 ? "" : "s", facts.compileSeconds,
                     facts.wallSeconds);
       std::cout << line;
