@@ -128,9 +128,14 @@ RunChunking sweep::chooseForCache(const SweepJob &job, const GroupSpec &group,
 std::string sweep::describeRunChunking(const RunChunking &choice, size_t groupRuns) {
   const size_t per = std::max<size_t>(1, choice.runsPerProgram);
   const size_t chunks = (groupRuns + per - 1) / per;
+  // A group that the size does not divide ends in a smaller chunk: say so
+  // (6 runs by 5 are "2 chunks of 5 runs, the last of 1").
+  const size_t last = groupRuns - (chunks - 1) * per;
   std::string text = std::string("schedule: ") + (choice.runMajor ? "run-major, " : "layer-major, ") +
                      std::to_string(chunks) + " chunk" + (chunks == 1 ? "" : "s") + " of " +
-                     std::to_string(per) + " run" + (per == 1 ? "" : "s") + " (";
+                     std::to_string(per) + " run" + (per == 1 ? "" : "s") +
+                     (chunks > 1 && last != per ? ", the last of " + std::to_string(last) : "") +
+                     " (";
   if (choice.forced)
     return text + "--runs-per-program)";
   if (choice.memoryCapped)

@@ -67,7 +67,8 @@ cl::opt<unsigned> runsPerProgram(
     "runs-per-program",
     cl::desc("Runs trained together in one program (default 0: on the CPU chosen per "
              "group by the cache model that `sweepc plan` shows; on the GPU the whole "
-             "group; for the interpreter one run). Pruning judges a program's runs "
+             "group when it fits in the free memory (and --max-memory), else equal parts "
+             "that do; for the interpreter one run). Pruning judges a program's runs "
              "together, so the same N gives every backend the same verdicts"),
     cl::init(0), cl::cat(runOptions()));
 cl::opt<std::string> maxMemory(
