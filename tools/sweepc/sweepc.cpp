@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "codegen/cpu/ObjectEmitter.h"
+#include "codegen/nvptx/GpuChip.h"
 #include "codegen/nvptx/GpuKernelSummary.h"
 #include "codegen/nvptx/LoadModulesOnce.h"
 #include "codegen/nvptx/PtxKernels.h"
@@ -385,6 +386,12 @@ int main(int argc, char **argv) {
                    << option->ArgStr << " was given an empty value\n";
       return 1;
     }
+  // A chip LLVM does not know compiled with 18 warnings and a PTX no ptxas takes.
+  if (std::string known; !isKnownGpuChip(gpuChip, known)) {
+    llvm::errs() << "sweepc: error: --gpu-chip: this LLVM does not know '" << gpuChip
+                 << "' (sm_90 is an H100 or H200, sm_80 an A100); it knows: " << known << "\n";
+    return 1;
+  }
 
   // run, build and data go through the front end themselves: no stage to
   // print, no split input, no expected diagnostics.
