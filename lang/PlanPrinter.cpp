@@ -107,14 +107,32 @@ void sweep::printGrid(const SweepSpec &spec, const RunTable &runs, const SweepPl
   os << "# sweep " << spec.name << ": " << runs.size() << " runs, " << plan.groups.size()
      << " groups, " << countUnconstrainedRuns(spec) << " before 'where'\n";
   os << "# id config-hash group settings\n";
+  // The settings whose value differs between runs: axes, and settings that
+  // differ between a choice's alternatives (`optimizer in [sgd(lr 0.1),
+  // sgd(lr 0.2)]`), which `varies` does not mark. Regression: those were left
+  // out, so runs that differed printed alike.
+  // (A setting only some alternatives have, the same wherever set, is not
+  // shown: the alternative's name says it.)
+  std::vector<Value> values, first(spec.paths.size(), Value::none());
+  std::vector<bool> differs(spec.paths.size(), false);
+  for (size_t r = 0; r < runs.size(); ++r) {
+    resolveRun(spec, runs.getIndices(r), values);
+    for (size_t id = 0; id < values.size(); ++id) {
+      if (values[id].isNone())
+        continue;
+      if (first[id].isNone())
+        first[id] = values[id];
+      else if (!(values[id] == first[id]))
+        differs[id] = true;
+    }
+  }
   std::vector<int> varying;
   for (size_t id = 0; id < spec.paths.size(); ++id)
-    if (spec.paths[id].varies)
+    if (spec.paths[id].varies || differs[id])
       varying.push_back(int(id));
   ConfigHasher hasher(spec);
   // Axes repeat their values across runs: format each number once.
   llvm::DenseMap<uint64_t, std::string> numberText;
-  std::vector<Value> values;
   for (size_t r = 0; r < runs.size(); ++r) {
     resolveRun(spec, runs.getIndices(r), values);
     os << "r" << runs.getId(r) << " " << llvm::format_hex_no_prefix(hasher.hash(values), 16)
