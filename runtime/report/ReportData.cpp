@@ -146,22 +146,26 @@ void findParameters(const SweepResults &results, ReportData &data) {
     double lo = INFINITY, hi = -INFINITY;
     for (const ResultRun &run : results.runs) {
       const std::string &value = run.settings[c];
-      if (seen.insert(value).second)
-        parameter.categories.push_back(value);
       double number = 0;
       if (value.empty()) {
         missing = true; // Not taken by this run: no value, not a word.
-      } else if (parseNumber(value, number)) {
+        continue;
+      }
+      if (seen.insert(value).second)
+        parameter.categories.push_back(value);
+      if (parseNumber(value, number)) {
         lo = std::min(lo, number);
         hi = std::max(hi, number);
       } else {
         numeric = false;
       }
     }
+    // A setting with one value wherever it is set (sgd's nesterov in a sweep
+    // of sgd and adam) says nothing about the runs: no plot.
     if (seen.size() < 2)
       continue;
     parameter.numeric = numeric && lo <= hi;
-    parameter.missing = parameter.numeric && missing;
+    parameter.missing = missing;
     if (numeric) {
       parameter.categories.clear();
       parameter.lo = lo;
@@ -193,6 +197,8 @@ double settingNumber(const ResultRun &run, const ReportParameter &parameter) {
 double position(const ResultRun &run, const ReportParameter &parameter,
                 const std::unordered_map<std::string, size_t> &index) {
   if (!parameter.numeric) {
+    if (run.settings[parameter.column].empty())
+      return kMissingPosition; // No value: below the axis, as for numbers.
     size_t n = parameter.categories.size();
     auto it = index.find(run.settings[parameter.column]);
     return n < 2 || it == index.end() ? 0.5 : double(it->second) / double(n - 1);
@@ -317,9 +323,13 @@ void buildScatters(const std::vector<const ResultRun *> &ranked, ReportData &dat
       std::unordered_map<std::string, size_t> index;
       for (size_t k = 0; k < panel.categories.size(); ++k)
         index[panel.categories[k]] = k;
-      panel.runs = ranked.size();
+      // Runs without a value (an empty field) have no column.
+      for (const ResultRun *run : ranked)
+        panel.runs += !run->settings[parameter->column].empty();
       for (auto it = picked.rbegin(); it != picked.rend(); ++it) {
         const ResultRun *run = ranked[*it];
+        if (run->settings[parameter->column].empty())
+          continue;
         panel.points.push_back({double(index[run->settings[parameter->column]]),
                                 run->metrics[data.rankedColumn], run->id});
       }
@@ -567,7 +577,7 @@ void sweep::printReportData(std::ostream &os, const ReportData &data) {
       os << " numeric" << (p.logScale ? " log" : " linear") << " lo=" << number(p.lo)
          << " hi=" << number(p.hi) << (p.missing ? " missing" : "");
     else
-      os << " categories=" << p.categories.size();
+      os << " categories=" << p.categories.size() << (p.missing ? " missing" : "");
     os << "\n";
   }
   for (const LeaderboardRow &row : data.leaderboard) {
