@@ -439,8 +439,11 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
   // complete up to the last finished run and epoch), but says what is kept.
   std::unique_ptr<InterruptNotice> interruptNotice;
   if (cluster.isRoot())
+    // Under MPI each rank's finished runs stay in ranks/<rank>/ until the end
+    // (or a --resume) merges them.
     interruptNotice = std::make_unique<InterruptNotice>(
-        settings.program, sweepDir, settings.resumeCommand,
+        settings.program, many ? ranksDirectory(sweepDir) + "/*" : sweepDir,
+        settings.resumeCommand,
         progress.finishedRunCount(), many ? 0 : progress.runCount());
   TrainerOutcome outcome;
   double sharedJoules = 0, sharedUnattributed = 0; // Over every rank.

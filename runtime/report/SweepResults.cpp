@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -83,7 +84,26 @@ bool sweep::readSweepResults(const std::string &directory, SweepResults &results
   files.hasCurves = readText(directory + "/curves.csv", files.curves, files.curvesProblem);
   std::string absent; // A sweep still running has no summary.json: not an error.
   files.hasSummary = readText(directory + "/summary.json", files.summary, absent);
-  return parseSweepResults(files, results, error);
+  if (!parseSweepResults(files, results, error))
+    return false;
+  // An MPI sweep keeps each rank's finished runs in ranks/<rank>/ until its
+  // end, or a --resume, merges them: say so, or the page looks empty.
+  std::error_code code;
+  size_t rankRuns = 0, ranks = 0;
+  for (const auto &entry : std::filesystem::directory_iterator(directory + "/ranks", code)) {
+    std::string text, ignored;
+    if (!readText(entry.path().string() + "/runs.csv", text, ignored))
+      continue;
+    ++ranks;
+    size_t lines = size_t(std::count(text.begin(), text.end(), '\n'));
+    rankRuns += lines > 0 ? lines - 1 : 0;
+  }
+  if (rankRuns)
+    results.notes.push_back(std::to_string(rankRuns) + " finished runs of an interrupted MPI "
+                            "sweep are in ranks/ (" + std::to_string(ranks) +
+                            " ranks), not yet merged: `sweepc run FILE --resume` merges them, "
+                            "and this page shows only runs.csv's");
+  return true;
 }
 
 bool sweep::parseSweepResults(const SweepFiles &files, SweepResults &results,
