@@ -329,7 +329,10 @@ AxisEvaluator::evaluateGenerator(const CallExpr *call, bool integral, uint64_t s
     return std::nullopt;
   }
   if (isRandom && !(a < b) && !(kind == "randint" && a == b)) {
-    diags.error(bound[1]->getLoc(), name + "() needs lo < hi");
+    // randint's range includes both ends, so lo == hi is one value.
+    diags.error(bound[1]->getLoc(), name + (kind == "randint"
+                                                ? "() needs lo <= hi (both ends included)"
+                                                : "() needs lo < hi"));
     return std::nullopt;
   }
   if (kind == "randint") {

@@ -123,7 +123,7 @@ cl::opt<std::string> compileCacheDir(
 void error(const std::string &message) { llvm::errs() << "sweepc: error: " << message << "\n"; }
 } // namespace
 
-bool sweep::checkRunOptionsNotEmpty() {
+bool sweep::checkRunOptions() {
   for (cl::opt<std::string> *option :
        {&resultsDir, &deviceName, &backendName, &maxMemory, &onlySweep, &compileCacheDir,
         &gpuProducts, &gpuKernelModules})
@@ -131,6 +131,13 @@ bool sweep::checkRunOptionsNotEmpty() {
       error("--" + option->ArgStr.str() + " was given an empty value");
       return false;
     }
+  if (threads.getNumOccurrences() && threadsOption && threadsOption->getNumOccurrences()) {
+    bool jobsLast = threads.getPosition() > threadsOption->getPosition();
+    llvm::errs() << "sweepc: warning: --jobs and --threads are one option; the last given, "
+                 << (jobsLast ? "--jobs=" + std::to_string(threads)
+                              : "--threads=" + std::to_string(*threadsOption))
+                 << ", is used\n";
+  }
   return true;
 }
 

@@ -27,8 +27,8 @@ void registerThreadsOption();
 
 /// False, after an error naming it, when a run option that takes a folder,
 /// a name or an amount was given empty (`--results=` would have written
-/// under /).
-bool checkRunOptionsNotEmpty();
+/// under /). Warns when --jobs and --threads (one option) are both given.
+bool checkRunOptions();
 
 /// --device, --runs-per-program and --sweep as given ("" / 0 when not).
 const std::string &deviceOption();

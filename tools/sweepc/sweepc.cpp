@@ -378,7 +378,7 @@ int main(int argc, char **argv) {
 
   // An empty folder or file name is never meant: `--results=` wrote under /,
   // `-o ""` wrote nothing and said nothing.
-  if (!checkRunOptionsNotEmpty())
+  if (!checkRunOptions())
     return 1;
   for (cl::opt<std::string> *option : {&outputFilename, &gpuChip})
     if (option->getNumOccurrences() && option->empty()) {
