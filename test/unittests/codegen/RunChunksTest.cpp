@@ -104,7 +104,9 @@ TEST(RunChunks, AForcedSizeOverridesTheModel) {
   EXPECT_TRUE(forced.forced);
   EXPECT_EQ(forced.runsPerProgram, 3u);
   EXPECT_EQ(describeRunChunking(forced, 64),
-            "schedule: run-major, 22 chunks of 3 runs (--runs-per-program)");
+            "schedule: run-major, 22 chunks of 3 runs, the last of 1 (--runs-per-program)");
+  EXPECT_EQ(describeRunChunking(forced, 63),
+            "schedule: run-major, 21 chunks of 3 runs (--runs-per-program)");
   // Never more than the group.
   EXPECT_EQ(chooseRunChunking(s.job, s.group(), 1, kTwoMiB, 100).runsPerProgram, 64u);
 }
