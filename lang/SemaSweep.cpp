@@ -756,9 +756,14 @@ void Sema::checkZip(const ZipClause &clause) {
   for (int id : axes) {
     const Axis &axis = spec->axes[id];
     if (axis.scope != first.scope) {
-      diags.error(clause.getLoc(), "cannot zip '" + spec->paths[first.pathId].path + "' with '" +
-                                       spec->paths[axis.pathId].path +
-                                       "': they belong to different alternatives");
+      // Scope 0 is the sweep's own: a setting in no alternative of a list.
+      bool oneOutside = axis.scope == 0 || first.scope == 0;
+      diags.error(clause.getLoc(),
+                  "cannot zip '" + spec->paths[first.pathId].path + "' with '" +
+                      spec->paths[axis.pathId].path +
+                      (oneOutside ? "': one is set inside an alternative of a list (`in [...]`), "
+                                    "the other outside it"
+                                  : "': they belong to different alternatives"));
       return;
     }
     if (axis.values.size() != first.values.size()) {
