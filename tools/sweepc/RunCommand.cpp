@@ -12,6 +12,7 @@
 #include "codegen/cpu/CpuBackend.h"
 #include "codegen/cpu/StaticCosts.h"
 #include "codegen/nvptx/GpuBackend.h"
+#include "codegen/nvptx/GpuChip.h"
 #include "lang/JobBuilder.h"
 #include "runtime/cuda/CudaDriver.h"
 #include "runtime/driver/ShellWord.h"
@@ -257,8 +258,17 @@ protected:
     }
     if (!applyGpuCodeOptions(target, problem))
       return nullptr;
-    // Code for the device's own compute capability (sm_90 on Hopper).
-    target.chip = "sm_" + std::to_string(device.major) + std::to_string(device.minor);
+    // Code for the device's own compute capability (sm_90 on Hopper), or the
+    // newest this LLVM knows below it. Regression: sm_120 was compiled for as
+    // is, with LLVM's warnings, and ptxas refused it.
+    std::string note;
+    target.chip = gpuChipForDevice(device.major, device.minor, note);
+    if (target.chip.empty()) {
+      problem = "this LLVM compiles for no chip as old as " + device.describe();
+      return nullptr;
+    }
+    if (!note.empty())
+      llvm::errs() << "sweepc: note: " << note << "\n";
     gpu = device.describe();
     uint64_t cap = 0;
     memoryCap(cap); // Checked when the CPU backend was made.
