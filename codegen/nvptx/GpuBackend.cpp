@@ -38,6 +38,22 @@ public:
     size_t chunks = (runs + fit - 1) / fit;
     return (runs + chunks - 1) / chunks;
   }
+  std::string scheduleProblem(const SweepJob &, const GroupSpec &group) const override {
+    // A program holds one run at least. Regression: a run larger than the
+    // budget trained anyway, past --max-memory or the free memory.
+    uint64_t budget = budgetBytes();
+    if (!budget || forcedRuns || programBytesPerRun(group) <= budget)
+      return "";
+    return "a run needs " + formatBytes(programBytesPerRun(group)) +
+           " of device memory, more than the " + formatBytes(budget) +
+           " a program may hold (" +
+           (memoryCap && memoryCap < uint64_t(0.8 * double(freeBytes))
+                ? std::string("--max-memory")
+                : "80% of the " + formatBytes(freeBytes) + " free") +
+           (streams > 1 ? ", shared by --streams=" + std::to_string(streams) : std::string()) +
+           "); make the model or the batch smaller" +
+           (memoryCap ? std::string(" or raise --max-memory") : std::string());
+  }
   std::string describeSchedule(const SweepJob &job, const GroupSpec &group) const override {
     size_t per = std::min(group.runs.size(), runsPerProgram(job, group));
     std::string text = "on the GPU (" + target.chip + "): programs of " + std::to_string(per) +
