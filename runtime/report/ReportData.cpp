@@ -431,7 +431,10 @@ void buildGroups(const SweepResults &results, ReportData &data) {
     GroupBar &bar = bars[run.group];
     bar.runs++;
     bar.seconds += std::isfinite(run.seconds) ? run.seconds : 0;
-    bar.joules += std::isfinite(run.joules) ? run.joules : 0;
+    // NaN until a run of the group has joules: a group nobody metered shows
+    // no figure, not 0 J (the header says "not metered" for the same runs).
+    if (std::isfinite(run.joules))
+      bar.joules = (std::isfinite(bar.joules) ? bar.joules : 0) + run.joules;
     auto [it, inserted] = firstSettings.try_emplace(run.group, run.settings);
     for (size_t p = 0; p < data.parameters.size(); ++p)
       if (!inserted && it->second[data.parameters[p].column] != run.settings[data.parameters[p].column])
@@ -451,7 +454,8 @@ void buildGroups(const SweepResults &results, ReportData &data) {
     for (size_t i = kMaxGroups - 1; i < ordered.size(); ++i) {
       other.runs += ordered[i].second.runs;
       other.seconds += ordered[i].second.seconds;
-      other.joules += ordered[i].second.joules;
+      if (std::isfinite(ordered[i].second.joules))
+        other.joules = (std::isfinite(other.joules) ? other.joules : 0) + ordered[i].second.joules;
     }
     other.label = std::to_string(ordered.size() - (kMaxGroups - 1)) + " other groups";
     ordered.resize(kMaxGroups - 1);

@@ -25,6 +25,7 @@
 
 #include "runtime/report/SweepResults.h"
 
+#include <cmath>
 #include <cstdint>
 #include <ostream>
 #include <string>
@@ -142,7 +143,8 @@ struct ParallelPanel {
 struct GroupBar {
   std::string label; // "group 3" and what sets it apart: "model.width=64".
   size_t runs = 0;
-  double seconds = 0, joules = 0;
+  double seconds = 0;
+  double joules = NAN; // NaN: no run of the group has joules.
 };
 
 struct ReportData {

@@ -467,7 +467,8 @@ void writeGroups(std::ostringstream &os, const ReportData &data) {
     std::snprintf(text, sizeof text, "%.1f", joulesLength);
     svg << "<rect class=\"bar\" x=\"" << joulesX << "\" y=\"" << y + 3 << "\" width=\"" << text
         << "\" height=\"" << rowHeight - 6 << "\" fill=\"#e5a00d\"/><text class=\"tick\" x=\""
-        << joulesX + joulesLength + 4 << "\" y=\"" << y + 12 << "\">" << shortNumber(bar.joules)
+        << joulesX + joulesLength + 4 << "\" y=\"" << y + 12 << "\">"
+        << (std::isfinite(bar.joules) ? shortNumber(bar.joules) : std::string("not metered"))
         << "</text>";
   }
   svg << "</svg>";
