@@ -118,6 +118,18 @@ std::vector<const RunRecord *> sweep::paretoFront(const std::vector<RunRecord> &
 }
 
 namespace {
+/// `value` with `decimals` decimals, or in three significant digits where
+/// those decimals would show only zeros. Regression: a val_mse of 1e-6 and
+/// joules of 0.004 read "0.0000" and "0.0" on every line.
+std::string fixedOrSignificant(double value, int decimals) {
+  char text[32];
+  if (value != 0 && std::isfinite(value) && std::fabs(value) < 0.5 * std::pow(10.0, -decimals))
+    std::snprintf(text, sizeof text, "%.3g", value);
+  else
+    std::snprintf(text, sizeof text, "%.*f", decimals, value);
+  return text;
+}
+
 void writeEnergy(std::ostream &os, const std::vector<RunRecord> &records,
                  const std::vector<MetricColumn> &metrics, const Ranking &ranking,
                  const EnergyFacts &energy) {
@@ -197,9 +209,8 @@ void sweep::printEnergyReport(std::ostream &os, const std::vector<RunRecord> &re
   if (!front.empty()) {
     os << "Pareto front (best " << metrics[ranking.column].name << " for its energy):\n";
     for (const RunRecord *run : front) {
-      std::snprintf(line, sizeof line, "  r%llu  %.4f  %.1f J\n", (unsigned long long)run->id,
-                    run->metrics[ranking.column], run->joules);
-      os << line;
+      os << "  r" << run->id << "  " << fixedOrSignificant(run->metrics[ranking.column], 4)
+         << "  " << fixedOrSignificant(run->joules, 1) << " J\n";
     }
   }
 }
@@ -379,18 +390,13 @@ void sweep::printLeaderboard(std::ostream &os, const SweepJob &job,
     const RunRecord &run = *ranked[i];
     std::vector<std::string> row = {std::to_string(i + 1), "r" + std::to_string(run.id),
                                     statusName(run.status)};
-    for (double value : run.metrics) {
-      char buffer[32];
-      std::snprintf(buffer, sizeof buffer, "%.4f", value);
-      row.push_back(std::isnan(value) ? "-" : buffer);
-    }
+    for (double value : run.metrics)
+      row.push_back(std::isnan(value) ? "-" : fixedOrSignificant(value, 4));
     char seconds[32];
     std::snprintf(seconds, sizeof seconds, "%.1f", run.seconds);
     row.push_back(seconds);
     if (metered) {
-      char joules[32];
-      std::snprintf(joules, sizeof joules, "%.1f", run.joules);
-      row.push_back(std::isfinite(run.joules) ? joules : "-");
+      row.push_back(std::isfinite(run.joules) ? fixedOrSignificant(run.joules, 1) : "-");
     }
     for (size_t c : varying)
       row.push_back(run.columnValues[c]);
