@@ -13,6 +13,9 @@
 using namespace sweep;
 
 namespace {
+/// splitmix64's finalizer, as lang/Hash64.h has it: the runtime (and so built
+/// executables) does not depend on the front end, and a fingerprint need only
+/// agree with itself across invocations of one sweepc.
 uint64_t mix(uint64_t x) {
   x ^= x >> 30;
   x *= 0xbf58476d1ce4e5b9ull;
