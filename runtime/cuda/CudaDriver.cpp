@@ -36,6 +36,7 @@ bool resolveApi(void *library, const std::string &path, DriverApi &api, std::str
          resolve(library, "cuDeviceGetName", api.deviceGetName, path, why) &&
          resolve(library, "cuDeviceGetAttribute", api.deviceGetAttribute, path, why) &&
          resolve(library, "cuDeviceTotalMem_v2", api.deviceTotalMem, path, why) &&
+         resolve(library, "cuDeviceGetPCIBusId", api.deviceGetPCIBusId, path, why) &&
          resolve(library, "cuDevicePrimaryCtxRetain", api.primaryCtxRetain, path, why) &&
          resolve(library, "cuDevicePrimaryCtxRelease_v2", api.primaryCtxRelease, path, why) &&
          resolve(library, "cuCtxSetCurrent", api.ctxSetCurrent, path, why) &&
@@ -138,6 +139,11 @@ bool Driver::devices(std::vector<DeviceInfo> &devices, std::string &error) const
         !check(entry.deviceTotalMem(&info.memoryBytes, device), "cuDeviceTotalMem", error))
       return false;
     info.name = name;
+    // Only the energy meter needs the bus id, and it says so when missing:
+    // no reason to lose the GPU over it.
+    char busId[64] = {};
+    if (entry.deviceGetPCIBusId(busId, sizeof busId - 1, device) == CUDA_SUCCESS)
+      info.pciBusId = busId;
     devices.push_back(info);
   }
   return true;

@@ -63,6 +63,7 @@ struct DriverApi {
   CUresult (*deviceGetName)(char *name, int length, CUdevice device);
   CUresult (*deviceGetAttribute)(int *value, int attribute, CUdevice device);
   CUresult (*deviceTotalMem)(size_t *bytes, CUdevice device);
+  CUresult (*deviceGetPCIBusId)(char *busId, int length, CUdevice device);
   CUresult (*primaryCtxRetain)(CUcontext *context, CUdevice device);
   CUresult (*primaryCtxRelease)(CUdevice device);
   CUresult (*ctxSetCurrent)(CUcontext context);
@@ -104,6 +105,10 @@ struct DeviceInfo {
   int major = 0, minor = 0; ///< Compute capability (9.0 for Hopper).
   int multiprocessors = 0;
   size_t memoryBytes = 0;
+  /// "0000:3B:00.0" (domain:bus:device.function), how NVML finds the same
+  /// GPU: NVML numbers GPUs its own way and ignores CUDA_VISIBLE_DEVICES.
+  /// Empty when the driver could not say.
+  std::string pciBusId;
 
   /// "NVIDIA H200 (sm_90, 132 multiprocessors, 139.8 GiB)".
   std::string describe() const;

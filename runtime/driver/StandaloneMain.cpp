@@ -61,7 +61,7 @@ public:
   Backend &cpu() override { return *cpuBackend; }
 
 protected:
-  std::unique_ptr<Backend> openGpu(std::string &problem, std::string &gpu) override {
+  std::unique_ptr<Backend> openGpu(std::string &problem, OpenedGpu &gpu) override {
     if (!hasLinkedPrograms(sweep_built_programs, sweep_built_program_count, "cuda")) {
       problem = "this executable was built without GPU code (sweepc build --device=cuda or all)";
       return nullptr;
@@ -71,7 +71,8 @@ protected:
     if (!runtime)
       return nullptr;
     opened = true;
-    gpu = device.describe();
+    gpu.name = device.describe();
+    gpu.pciBusId = device.pciBusId;
     space = std::make_unique<cuda::DeviceBufferSpace>(*runtime);
     return createLinkedBackend(sweep_built_programs, sweep_built_program_count, "cuda", *space);
   }

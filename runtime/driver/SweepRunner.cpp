@@ -127,8 +127,8 @@ void printWeightFiles(std::ostream &os, const WeightKeeper &weights,
 /// The meter the sweep's `energy(meter: ...)` asks for; null with `problem`
 /// when it cannot be had, null without one when the sweep goes unmetered.
 std::unique_ptr<EnergyMeter> openSweepMeter(const SweepJob &job, const std::string &device,
-                                            unsigned cores, const Reporter &report,
-                                            std::string &problem) {
+                                            const std::string &gpuBusId, unsigned cores,
+                                            const Reporter &report, std::string &problem) {
   std::string why;
   if (device == "cuda") {
     if (job.energyMeter == "rapl" || job.energyMeter == "model") {
@@ -137,8 +137,13 @@ std::unique_ptr<EnergyMeter> openSweepMeter(const SweepJob &job, const std::stri
       return nullptr;
     }
     const char *library = std::getenv("SWEEPC_NVML_LIBRARY");
+    // The training GPU alone: with one process per GPU (MPI), each rank
+    // meters its own. Regression: every GPU NVML listed was summed.
     std::unique_ptr<EnergyMeter> nvml =
-        openNvmlMeter(library && *library ? library : "libnvidia-ml.so.1", why);
+        openNvmlMeter(library && *library ? library : "libnvidia-ml.so.1", gpuBusId, why);
+    if (nvml && gpuBusId.empty())
+      report.warning("the CUDA driver gave no PCI bus id for the GPU, so sweep '" + job.name +
+                     "' is charged the energy of every GPU NVML sees");
     if (!nvml && job.energyMeter == "nvml")
       problem = "sweep '" + job.name + "' asks for energy(meter: nvml), but " + why;
     else if (!nvml)
@@ -363,7 +368,7 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
   std::unique_ptr<EnergyLedger> ledger;
   if (!settings.energyOff) {
     std::unique_ptr<EnergyMeter> meter =
-        openSweepMeter(job, device, options.threads, report, problem);
+        openSweepMeter(job, device, backends.gpuBusId(), options.threads, report, problem);
     if (!meter && !problem.empty()) {
       report.error(problem);
       return 1;

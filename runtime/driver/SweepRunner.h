@@ -52,6 +52,12 @@ struct RunSettings {
 
 /// Where the backends come from: `sweepc run` compiles with a JIT, a built
 /// executable links its code.
+/// The GPU a BackendSource opened.
+struct OpenedGpu {
+  std::string name;     ///< For messages and summary.json.
+  std::string pciBusId; ///< How NVML finds it ("" when the driver did not say).
+};
+
 class BackendSource {
 public:
   virtual ~BackendSource() = default;
@@ -62,24 +68,27 @@ public:
   Backend *gpu(std::string &why) {
     if (!triedGpu) {
       triedGpu = true;
-      gpuBackend = openGpu(gpuProblem, name);
+      gpuBackend = openGpu(gpuProblem, opened);
     }
     why = gpuProblem;
     return gpuBackend.get();
   }
   /// The GPU's name for messages and summary.json ("" before gpu()).
-  std::string gpuName() const { return name; }
+  std::string gpuName() const { return opened.name; }
+  /// The GPU's PCI bus id, for the energy meter ("" before gpu() or unknown).
+  std::string gpuBusId() const { return opened.pciBusId; }
 
 protected:
-  /// The GPU backend, or null with `problem`; `gpu` names the device.
-  virtual std::unique_ptr<Backend> openGpu(std::string &problem, std::string &gpu) = 0;
+  /// The GPU backend, or null with `problem`; `gpu` says which device.
+  virtual std::unique_ptr<Backend> openGpu(std::string &problem, OpenedGpu &gpu) = 0;
   /// Drops the GPU backend (before the runtime it uses closes).
   void dropGpu() { gpuBackend.reset(); }
 
 private:
   bool triedGpu = false;
   std::unique_ptr<Backend> gpuBackend;
-  std::string gpuProblem, name;
+  std::string gpuProblem;
+  OpenedGpu opened;
 };
 
 /// The threads training on the CPU: `settings.threads`, else every core.

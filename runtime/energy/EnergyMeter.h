@@ -68,11 +68,13 @@ struct EnergyModel {
 /// when no domain is readable (absent, or root-only as in most VMs).
 std::unique_ptr<EnergyMeter> openRaplMeter(const std::string &root, std::string &why);
 
-/// NVML's total-energy counter of every visible GPU, through
-/// dlopen(`library`) (normally "libnvidia-ml.so.1"); power sampling where a
-/// GPU lacks the counter. Null with `why` set when the library, a symbol, the
-/// init or every device fails.
-std::unique_ptr<EnergyMeter> openNvmlMeter(const std::string &library, std::string &why);
+/// NVML's total-energy counter of the GPU at PCI bus `busId` ("0000:3B:00.0",
+/// as the CUDA driver gives it), or of every GPU NVML sees when `busId` is
+/// empty, through dlopen(`library`) (normally "libnvidia-ml.so.1"); power
+/// sampling where a GPU lacks the counter. Null with `why` set when the
+/// library, a symbol, the init, the GPU at `busId` or every device fails.
+std::unique_ptr<EnergyMeter> openNvmlMeter(const std::string &library, const std::string &busId,
+                                           std::string &why);
 
 /// The model, saying in describe() why it is used (`why`).
 std::unique_ptr<EnergyMeter> openModelMeter(const EnergyModel &model, const std::string &why);

@@ -5,7 +5,11 @@
 // driver only loses the GPU figures. The few NVML declarations used are
 // written out below from NVML's documented C API.
 //
-// Each GPU is read through nvmlDeviceGetTotalEnergyConsumption (millijoules
+// The meter reads the GPU the runs train on, found by its PCI bus id (NVML
+// numbers GPUs its own way, and ignores CUDA_VISIBLE_DEVICES), or, without
+// one, every GPU NVML sees.
+//
+// A GPU is read through nvmlDeviceGetTotalEnergyConsumption (millijoules
 // since the driver loaded, Volta and newer). A GPU without that counter is
 // read by sampling nvmlDeviceGetPowerUsage (milliwatts) at every read and
 // integrating with the trapezoid rule, which is only as good as the reads are
@@ -35,6 +39,7 @@ struct NvmlApi {
   nvmlReturn_t (*shutdown)();
   nvmlReturn_t (*getCount)(unsigned *count);
   nvmlReturn_t (*getHandle)(unsigned index, nvmlDevice_t *device);
+  nvmlReturn_t (*getHandleByBusId)(const char *busId, nvmlDevice_t *device);
   nvmlReturn_t (*getEnergy)(nvmlDevice_t device, unsigned long long *millijoules);
   nvmlReturn_t (*getPower)(nvmlDevice_t device, unsigned *milliwatts);
   const char *(*errorString)(nvmlReturn_t result);
@@ -52,6 +57,7 @@ bool resolveApi(void *library, const std::string &path, NvmlApi &api, std::strin
          resolve(library, "nvmlShutdown", api.shutdown, path, why) &&
          resolve(library, "nvmlDeviceGetCount_v2", api.getCount, path, why) &&
          resolve(library, "nvmlDeviceGetHandleByIndex_v2", api.getHandle, path, why) &&
+         resolve(library, "nvmlDeviceGetHandleByPciBusId_v2", api.getHandleByBusId, path, why) &&
          resolve(library, "nvmlDeviceGetTotalEnergyConsumption", api.getEnergy, path, why) &&
          resolve(library, "nvmlDeviceGetPowerUsage", api.getPower, path, why) &&
          resolve(library, "nvmlErrorString", api.errorString, path, why);
@@ -61,7 +67,7 @@ using Clock = std::chrono::steady_clock;
 
 /// One GPU: either its energy counter, or its power sampled at each read.
 struct Gpu {
-  unsigned index = 0;
+  std::string name; ///< "GPU 1" (NVML's index) or "the GPU at PCI bus 0000:3B:00.0".
   nvmlDevice_t device = nullptr;
   bool sampled = false;
   std::string sampledWhy;        ///< Why the counter is not used.
@@ -80,8 +86,9 @@ public:
     ::dlclose(library);
   }
 
-  /// Initializes NVML and takes a first reading of every GPU.
-  bool open(std::string &why);
+  /// Initializes NVML and takes a first reading of the GPU at `busId`, or
+  /// of every GPU when it is empty.
+  bool open(const std::string &busId, std::string &why);
 
   std::string source() const override { return "measured:nvml"; }
   std::string describe() const override;
@@ -91,7 +98,8 @@ private:
   std::string errorText(const char *call, nvmlReturn_t code) const {
     return std::string(call) + ": " + api.errorString(code);
   }
-  bool openGpu(unsigned index, Gpu &gpu, std::string &why);
+  /// Takes `gpu`'s first reading (its device and name set).
+  bool openGpu(Gpu &gpu, std::string &why);
   /// Joules of `gpu` since its last reading, without changing it; the
   /// sampled power is returned in `milliwatts` and its time in `time`.
   bool sinceLast(const Gpu &gpu, double &joules, unsigned long long &counter, unsigned &milliwatts,
@@ -104,7 +112,7 @@ private:
   std::string skipped; ///< GPUs that could not be read at all, with why.
 };
 
-bool NvmlMeter::open(std::string &why) {
+bool NvmlMeter::open(const std::string &busId, std::string &why) {
   if (nvmlReturn_t code = api.init(); code != NVML_SUCCESS) {
     why = "NVML " + errorText("nvmlInit_v2", code);
     return false;
@@ -119,16 +127,32 @@ bool NvmlMeter::open(std::string &why) {
     why = "NVML sees no GPU (nvmlDeviceGetCount_v2 returned 0)";
     return false;
   }
-  std::string firstWhy;
+  if (!busId.empty()) {
+    Gpu gpu;
+    gpu.name = "the GPU at PCI bus " + busId;
+    if (nvmlReturn_t code = api.getHandleByBusId(busId.c_str(), &gpu.device);
+        code != NVML_SUCCESS) {
+      why = "NVML finds no GPU at PCI bus " + busId + ", where the runs train (" +
+            errorText("nvmlDeviceGetHandleByPciBusId_v2", code) + ")";
+      return false;
+    }
+    if (!openGpu(gpu, why)) {
+      why = "NVML: " + why;
+      return false;
+    }
+    gpus.push_back(gpu);
+    return true;
+  }
   for (unsigned index = 0; index < count; ++index) {
     Gpu gpu;
+    gpu.name = "GPU " + std::to_string(index);
     std::string gpuWhy;
-    if (openGpu(index, gpu, gpuWhy)) {
+    if (nvmlReturn_t code = api.getHandle(index, &gpu.device); code != NVML_SUCCESS)
+      gpuWhy = gpu.name + ": " + errorText("nvmlDeviceGetHandleByIndex_v2", code);
+    else if (openGpu(gpu, gpuWhy)) {
       gpus.push_back(gpu);
       continue;
     }
-    if (firstWhy.empty())
-      firstWhy = gpuWhy;
     skipped += (skipped.empty() ? "" : ", ") + gpuWhy;
   }
   if (gpus.empty()) {
@@ -138,13 +162,7 @@ bool NvmlMeter::open(std::string &why) {
   return true;
 }
 
-bool NvmlMeter::openGpu(unsigned index, Gpu &gpu, std::string &why) {
-  std::string name = "GPU " + std::to_string(index);
-  gpu.index = index;
-  if (nvmlReturn_t code = api.getHandle(index, &gpu.device); code != NVML_SUCCESS) {
-    why = name + ": " + errorText("nvmlDeviceGetHandleByIndex_v2", code);
-    return false;
-  }
+bool NvmlMeter::openGpu(Gpu &gpu, std::string &why) {
   nvmlReturn_t energyCode = api.getEnergy(gpu.device, &gpu.lastMj);
   if (energyCode == NVML_SUCCESS)
     return true;
@@ -153,7 +171,7 @@ bool NvmlMeter::openGpu(unsigned index, Gpu &gpu, std::string &why) {
   gpu.sampledWhy = errorText("nvmlDeviceGetTotalEnergyConsumption", energyCode);
   gpu.lastTime = Clock::now();
   if (nvmlReturn_t code = api.getPower(gpu.device, &gpu.lastMw); code != NVML_SUCCESS) {
-    why = name + ": " + gpu.sampledWhy + "; " + errorText("nvmlDeviceGetPowerUsage", code);
+    why = gpu.name + ": " + gpu.sampledWhy + "; " + errorText("nvmlDeviceGetPowerUsage", code);
     return false;
   }
   return true;
@@ -163,13 +181,13 @@ std::string NvmlMeter::describe() const {
   std::string counted;
   for (const Gpu &gpu : gpus)
     if (!gpu.sampled)
-      counted += (counted.empty() ? "" : ", ") + std::to_string(gpu.index);
+      counted += (counted.empty() ? "" : ", ") + gpu.name;
   std::vector<std::string> parts;
   if (!counted.empty())
-    parts.push_back("energy counter on GPU " + counted);
+    parts.push_back("energy counter on " + counted);
   for (const Gpu &gpu : gpus)
     if (gpu.sampled)
-      parts.push_back("power sampling on GPU " + std::to_string(gpu.index) +
+      parts.push_back("power sampling on " + gpu.name +
                       ": no energy counter (" + gpu.sampledWhy + ")");
   if (!skipped.empty())
     parts.push_back("skipped " + skipped);
@@ -181,7 +199,7 @@ std::string NvmlMeter::describe() const {
 
 bool NvmlMeter::sinceLast(const Gpu &gpu, double &joules, unsigned long long &counter,
                           unsigned &milliwatts, Clock::time_point &time, std::string &error) const {
-  std::string name = "GPU " + std::to_string(gpu.index) + ": ";
+  std::string name = gpu.name + ": ";
   if (!gpu.sampled) {
     if (nvmlReturn_t code = api.getEnergy(gpu.device, &counter); code != NVML_SUCCESS) {
       error = name + errorText("nvmlDeviceGetTotalEnergyConsumption", code);
@@ -238,7 +256,8 @@ bool NvmlMeter::read(const WorkCost &, double, double &joules, std::string &erro
 
 } // namespace
 
-std::unique_ptr<EnergyMeter> sweep::openNvmlMeter(const std::string &library, std::string &why) {
+std::unique_ptr<EnergyMeter> sweep::openNvmlMeter(const std::string &library,
+                                                  const std::string &busId, std::string &why) {
   // RTLD_LOCAL: NVML's symbols stay out of the global namespace, so the
   // driver's libraries cannot interpose on anything else in the process.
   void *handle = ::dlopen(library.c_str(), RTLD_NOW | RTLD_LOCAL);
@@ -253,7 +272,7 @@ std::unique_ptr<EnergyMeter> sweep::openNvmlMeter(const std::string &library, st
     return nullptr;
   }
   auto meter = std::make_unique<NvmlMeter>(handle, api);
-  if (!meter->open(why))
+  if (!meter->open(busId, why))
     return nullptr; // The destructor shuts NVML down and unloads it.
   return meter;
 }

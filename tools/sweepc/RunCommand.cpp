@@ -237,7 +237,7 @@ public:
   Backend &cpu() override { return *cpuBackend; }
 
 protected:
-  std::unique_ptr<Backend> openGpu(std::string &problem, std::string &gpu) override {
+  std::unique_ptr<Backend> openGpu(std::string &problem, OpenedGpu &gpu) override {
     if (backendName == "interp") {
       problem = "the interpreter (--backend=interp) trains on the CPU only";
       return nullptr;
@@ -269,7 +269,8 @@ protected:
     }
     if (!note.empty())
       llvm::errs() << "sweepc: note: " << note << "\n";
-    gpu = device.describe();
+    gpu.name = device.describe();
+    gpu.pciBusId = device.pciBusId;
     uint64_t cap = 0;
     memoryCap(cap); // Checked when the CPU backend was made.
     return createGpuBackend(*runtime, target, runsPerProgram, cap, streams, openCompileCache());

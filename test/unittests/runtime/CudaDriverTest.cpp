@@ -53,9 +53,17 @@ TEST_F(CudaFake, DevicesAreListedAndDescribed) {
   ASSERT_EQ(devices.size(), 2u);
   EXPECT_EQ(devices[1].ordinal, 1);
   EXPECT_EQ(devices[1].describe(), "Fake H200 #1 (sm_90, 132 multiprocessors, 140.0 GiB)");
+  EXPECT_EQ(devices[1].pciBusId, "0000:11:00.0");
   int version = 0;
   ASSERT_TRUE(driver->version(version, error)) << error;
   EXPECT_EQ(version, 13000);
+
+  // Only the energy meter needs the bus id: a driver that cannot give it
+  // keeps the GPU, with an empty id.
+  fail("cuDeviceGetPCIBusId", 1);
+  ASSERT_TRUE(driver->devices(devices, error)) << error;
+  EXPECT_EQ(devices[0].pciBusId, "");
+  EXPECT_EQ(devices[1].pciBusId, "0000:11:00.0");
 
   fail("cuDeviceGetAttribute", 1);
   EXPECT_FALSE(driver->devices(devices, error));

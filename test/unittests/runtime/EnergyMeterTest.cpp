@@ -250,7 +250,7 @@ protected:
 
 TEST(EnergyNvml, MissingLibraryNamesPath) {
   std::string why;
-  EXPECT_FALSE(openNvmlMeter("/nonexistent/libnvidia-ml.so.1", why));
+  EXPECT_FALSE(openNvmlMeter("/nonexistent/libnvidia-ml.so.1", "", why));
   EXPECT_NE(why.find("cannot load NVML (/nonexistent/libnvidia-ml.so.1): "), std::string::npos)
       << why;
   EXPECT_NE(why.find("No such file or directory"), std::string::npos) << why;
@@ -258,7 +258,7 @@ TEST(EnergyNvml, MissingLibraryNamesPath) {
 
 TEST(EnergyNvml, LibraryWithoutNvmlNamesSymbol) {
   std::string why;
-  EXPECT_FALSE(openNvmlMeter("libm.so.6", why));
+  EXPECT_FALSE(openNvmlMeter("libm.so.6", "", why));
   EXPECT_EQ(why, "libm.so.6: no symbol nvmlInit_v2 (not an NVML library?)");
 }
 
@@ -267,7 +267,7 @@ TEST_F(EnergyNvmlFake, CountsEnergyAndSamplesPower) {
   advance(5000000);  // Energy since the driver loaded: not ours.
   auto before = std::chrono::steady_clock::now();
   std::string why;
-  std::unique_ptr<EnergyMeter> meter = openNvmlMeter(SWEEP_FAKE_NVML, why);
+  std::unique_ptr<EnergyMeter> meter = openNvmlMeter(SWEEP_FAKE_NVML, "", why);
   auto opened = std::chrono::steady_clock::now();
   ASSERT_TRUE(meter) << why;
   EXPECT_EQ(meter->source(), "measured:nvml");
@@ -293,7 +293,7 @@ TEST_F(EnergyNvmlFake, CountsEnergyAndSamplesPower) {
 TEST_F(EnergyNvmlFake, CounterOnlyIsExact) {
   set(0, 1, 0);
   std::string why;
-  std::unique_ptr<EnergyMeter> meter = openNvmlMeter(SWEEP_FAKE_NVML, why);
+  std::unique_ptr<EnergyMeter> meter = openNvmlMeter(SWEEP_FAKE_NVML, "", why);
   ASSERT_TRUE(meter) << why;
   EXPECT_EQ(meter->describe(), "NVML energy counter on GPU 0");
   advance(2500);
@@ -302,10 +302,44 @@ TEST_F(EnergyNvmlFake, CounterOnlyIsExact) {
   EXPECT_DOUBLE_EQ(readJoules(*meter), 3.0);
 }
 
+// Regression: the meter summed every GPU NVML lists; with one process per
+// GPU each rank was charged them all. Given the training GPU's PCI bus id
+// (as the CUDA driver writes it), only that GPU is read.
+TEST_F(EnergyNvmlFake, ReadsOnlyTheGpuAtTheBusId) {
+  set(0, 2, 150000); // GPU 0 (bus 0x10) has the counter; GPU 1 (bus 0x11) draws 150 W.
+  std::string why;
+  std::unique_ptr<EnergyMeter> meter = openNvmlMeter(SWEEP_FAKE_NVML, "0000:10:00.0", why);
+  ASSERT_TRUE(meter) << why;
+  EXPECT_EQ(meter->describe(), "NVML energy counter on the GPU at PCI bus 0000:10:00.0");
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  advance(2500);
+  EXPECT_DOUBLE_EQ(readJoules(*meter), 2.5) << "GPU 1's 150 W must not be counted";
+
+  meter = openNvmlMeter(SWEEP_FAKE_NVML, "0000:11:00.0", why);
+  ASSERT_TRUE(meter) << why;
+  EXPECT_EQ(meter->describe(), "NVML power sampling on the GPU at PCI bus 0000:11:00.0: no "
+                               "energy counter (nvmlDeviceGetTotalEnergyConsumption: Not "
+                               "Supported)");
+  advance(1000000); // GPU 0's joules are not this GPU's.
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  double joules = readJoules(*meter);
+  EXPECT_GT(joules, 0);
+  EXPECT_LT(joules, 1000.0);
+}
+
+TEST_F(EnergyNvmlFake, BusIdNvmlDoesNotKnow) {
+  set(0, 2, 0);
+  std::string why;
+  EXPECT_FALSE(openNvmlMeter(SWEEP_FAKE_NVML, "0000:3B:00.0", why));
+  EXPECT_EQ(why, "NVML finds no GPU at PCI bus 0000:3B:00.0, where the runs train "
+                 "(nvmlDeviceGetHandleByPciBusId_v2: Not Found)");
+  EXPECT_EQ(liveInits(), 0) << "a failed open must shut NVML down";
+}
+
 TEST_F(EnergyNvmlFake, InitFailure) {
   set(9, 1, 0); // NVML_ERROR_DRIVER_NOT_LOADED
   std::string why;
-  EXPECT_FALSE(openNvmlMeter(SWEEP_FAKE_NVML, why));
+  EXPECT_FALSE(openNvmlMeter(SWEEP_FAKE_NVML, "", why));
   EXPECT_EQ(why, "NVML nvmlInit_v2: Driver Not Loaded");
   EXPECT_EQ(liveInits(), 0);
 }
@@ -313,7 +347,7 @@ TEST_F(EnergyNvmlFake, InitFailure) {
 TEST_F(EnergyNvmlFake, ZeroDevices) {
   set(0, 0, 0);
   std::string why;
-  EXPECT_FALSE(openNvmlMeter(SWEEP_FAKE_NVML, why));
+  EXPECT_FALSE(openNvmlMeter(SWEEP_FAKE_NVML, "", why));
   EXPECT_EQ(why, "NVML sees no GPU (nvmlDeviceGetCount_v2 returned 0)");
   EXPECT_EQ(liveInits(), 0) << "a failed open must shut NVML down";
 }

@@ -16,6 +16,7 @@
 //===----------------------------------------------------------------------===//
 
 #include <cstddef>
+#include <cstdio>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -292,6 +293,20 @@ CUresult cuDeviceTotalMem_v2(size_t *bytes, int) {
   FAKE_LOCK();
   FAKE_FAIL("cuDeviceTotalMem_v2");
   *bytes = size_t(140) << 30;
+  return kSuccess;
+}
+
+/// Device N sits on PCI bus 0x10 + N, as the fake NVML's device N does, or
+/// on $SWEEP_FAKE_CUDA_BUS (hexadecimal) + N: a GPU NVML does not list.
+CUresult cuDeviceGetPCIBusId(char *busId, int length, int device) {
+  FAKE_LOCK();
+  FAKE_FAIL("cuDeviceGetPCIBusId");
+  if (length < 13 || device < 0 || device >= state.devices)
+    return kInvalidValue;
+  unsigned bus = 0x10;
+  if (const char *chosen = std::getenv("SWEEP_FAKE_CUDA_BUS"); chosen && *chosen)
+    bus = unsigned(std::strtoul(chosen, nullptr, 16));
+  std::snprintf(busId, size_t(length), "0000:%02X:00.0", bus + unsigned(device));
   return kSuccess;
 }
 

@@ -4,10 +4,13 @@
 // path, its failures and its power-sampling fallback are tested on machines
 // without a GPU. Device 0 has an energy counter the test advances; every
 // other device lacks the counter (as pre-Volta GPUs do) and reports a
-// constant power. The test sets the state with fake_nvml_set: dlopen of the
+// constant power. Device N sits on PCI bus 0x10 + N, where the stand-in CUDA
+// driver (FakeCuda.cpp) puts its device N. The test sets the state with fake_nvml_set: dlopen of the
 // same path returns the same library, so the meter sees that state.
 //
 //===----------------------------------------------------------------------===//
+
+#include <cstdio>
 
 namespace {
 
@@ -19,6 +22,7 @@ constexpr int kSuccess = 0;
 constexpr int kInvalidArgument = 2;
 constexpr int kNotSupported = 3;
 constexpr int kUninitialized = 1;
+constexpr int kNotFound = 6;
 
 struct State {
   int initResult = kSuccess;
@@ -76,6 +80,19 @@ int nvmlDeviceGetHandleByIndex_v2(unsigned index, nvmlDevice_st **device) {
   return kSuccess;
 }
 
+/// Device N sits on PCI bus 0x10 + N (the fake CUDA driver's device N too);
+/// the domain, device and function must be 0, as written by either driver.
+int nvmlDeviceGetHandleByPciBusId_v2(const char *busId, nvmlDevice_st **device) {
+  unsigned domain = 0, bus = 0, slot = 0, function = 0;
+  char end = 0;
+  if (std::sscanf(busId, "%x:%x:%x.%x%c", &domain, &bus, &slot, &function, &end) != 4)
+    return kInvalidArgument;
+  if (domain != 0 || slot != 0 || function != 0 || bus < 0x10 || bus - 0x10 >= state.devices)
+    return kNotFound;
+  *device = &deviceTable[bus - 0x10];
+  return kSuccess;
+}
+
 int nvmlDeviceGetTotalEnergyConsumption(nvmlDevice_st *device, unsigned long long *energy) {
   if (device->index != 0)
     return kNotSupported;
@@ -98,6 +115,8 @@ const char *nvmlErrorString(int result) {
     return "Invalid Argument";
   case kNotSupported:
     return "Not Supported";
+  case kNotFound:
+    return "Not Found";
   case 9:
     return "Driver Not Loaded";
   default:
