@@ -121,7 +121,9 @@ void sweep::resolveRun(const SweepSpec &spec, llvm::ArrayRef<uint32_t> indices,
 }
 
 bool sweep::isRunSetting(llvm::StringRef path) {
-  for (llvm::StringRef sweepWide : {"energy", "prune"})
+  // `device` too: a flag (--device) may override it, and runs.csv records
+  // where each run trained instead (its `device` result column).
+  for (llvm::StringRef sweepWide : {"energy", "prune", "device"})
     if (path == sweepWide || (path.starts_with(sweepWide) && path.drop_front(sweepWide.size()).starts_with(".")))
       return false;
   return true;

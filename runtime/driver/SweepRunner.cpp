@@ -365,6 +365,7 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
   options.compaction = !settings.noCompaction;
   options.shard = unsigned(cluster.rank());
   options.shards = unsigned(cluster.size());
+  options.device = device;
   std::unique_ptr<EnergyLedger> ledger;
   if (!settings.energyOff) {
     std::unique_ptr<EnergyMeter> meter =
@@ -429,6 +430,19 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
   size_t shareRuns = 0;
   double shareWork = 0;
   shardWork(job, backend, *store, options.shard, options.shards, shareRuns, shareWork);
+  // A resume on another device is allowed (the runs compute the same), but
+  // the seconds and joules of the two sets do not compare: say so.
+  if (size_t elsewhere = std::count_if(records.begin(), records.end(),
+                                       [&](const RunRecord &r) { return r.device != device; });
+      elsewhere && shareRuns)
+    report.warning("sweep '" + job.name + "': " + std::to_string(elsewhere) + " finished run" +
+                   (elsewhere == 1 ? "" : "s") + " trained on " +
+                   (onGpu ? "the CPU" : "the GPU") + ", the other" +
+                   (shareRuns == 1 ? " run trains" : " " + std::to_string(shareRuns) +
+                                                         " runs train") +
+                   " on " + (onGpu ? "the GPU" : "the CPU") +
+                   ": compare their seconds and joules within one device (runs.csv's "
+                   "`device` column)");
   if (trainWhileCompiling) {
     size_t ready = compileProgress.handOverTerminal();
     size_t total = programsToPrepare(job, backend);

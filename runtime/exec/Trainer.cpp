@@ -585,6 +585,7 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished, s
     record.stopReason = states[r].reason;
     record.epochs = states[r].epochsDone;
     record.metrics = states[r].last.empty() ? MetricValues(metrics.size(), NAN) : states[r].last;
+    record.device = options.device;
     record.seconds = seconds / double(count);
     if (metered) {
       record.joules = options.energy->runJoules(runs[r]->id);

@@ -44,6 +44,8 @@ struct TrainerOptions {
   unsigned shard = 0, shards = 1;
   /// --save-weights: where the best runs' trained parameters go (null: none).
   WeightKeeper *weights = nullptr;
+  /// Where the runs train ("cpu" or "cuda"), for their records.
+  std::string device = "cpu";
 };
 
 /// How trainSweep ended, besides errors.

@@ -104,7 +104,7 @@ std::vector<std::string> ResultsStore::runsHeader(const SweepJob &job,
     header.push_back(name);
   for (const MetricColumn &metric : metrics)
     header.push_back(metric.name);
-  for (const char *name : {"seconds", "joules", "joules_source", "accuracy_per_kj"})
+  for (const char *name : {"device", "seconds", "joules", "joules_source", "accuracy_per_kj"})
     header.push_back(name);
   return header;
 }
@@ -271,6 +271,11 @@ bool ResultsStore::parseRunRow(const SweepJob &job, const std::vector<std::strin
     record.metrics.push_back(fields[at + m].empty() ? NAN
                                                     : std::strtod(fields[at + m].c_str(), nullptr));
   at += metricCount;
+  record.device = fields[at++];
+  if (record.device != "cpu" && record.device != "cuda") {
+    error = "has run " + fields[0] + " with device '" + record.device + "' (cpu or cuda)";
+    return false;
+  }
   record.seconds = std::strtod(fields[at].c_str(), nullptr);
   record.joules = fields[at + 1].empty() ? NAN : std::strtod(fields[at + 1].c_str(), nullptr);
   record.joulesSource = fields[at + 2];
@@ -502,6 +507,7 @@ bool ResultsStore::appendRun(const RunRecord &record, std::string &error) {
   fields.push_back(std::to_string(record.epochs));
   for (double value : record.metrics)
     fields.push_back(std::isnan(value) ? "" : csvNumber(value));
+  fields.push_back(record.device);
   fields.push_back(csvNumber(record.seconds));
   bool metered = !std::isnan(record.joules);
   fields.push_back(metered ? csvNumber(record.joules) : "");

@@ -61,6 +61,9 @@ struct RunRecord {
   StopReason stopReason = StopReason::None;
   int64_t epochs = 0;      // Epochs completed with finite metrics.
   MetricValues metrics;    // After the last completed epoch.
+  /// Where the run trained: "cpu" or "cuda" (not the sweep's `device`
+  /// setting, which --device overrides and `auto` leaves open).
+  std::string device;
   double seconds = 0;
   /// Energy attributed to the run (runtime/energy) and where it comes from:
   /// "measured:rapl", "measured:nvml", "estimated:model"; "" when unmetered.

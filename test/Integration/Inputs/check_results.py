@@ -39,6 +39,8 @@ import zipfile
 
 # Measured per invocation: never compared between two results directories.
 TIMING = {"seconds", "joules", "accuracy_per_kj"}
+# Columns a run on another device may differ in (with --close-to).
+WHERE = {"device", "joules_source"}
 
 
 def read_csv(path, problems):
@@ -221,6 +223,15 @@ def main():
 
     with open(os.path.join(args.dir, "summary.json")) as f:
         summary = json.load(f)
+    # Where each run trained: the backend's device unless a --resume on
+    # another device finished some of them (then there is a mix).
+    want_device = "cuda" if summary.get("backend") == "cuda" else "cpu"
+    devices = {row.get("device") for row in runs}
+    if not devices <= {"cpu", "cuda"}:
+        problems.append(f"runs.csv devices {sorted(map(str, devices))}, expected cpu or cuda")
+    elif summary["runs"].get("resumed", 0) == 0 and devices - {want_device}:
+        problems.append(f"runs.csv has runs on {sorted(devices)}, but summary.json's backend "
+                        f"{summary.get('backend')!r} trains on {want_device}")
     for reason in ("non_finite", "loss_growth", "patience", "asha", "median"):
         have = sum(1 for row in runs if row["stop_reason"] == reason)
         if summary["stop_reasons"][reason] != have:
@@ -312,8 +323,8 @@ def main():
                     problems.append(f"{name}: run {row['run']} is missing in {args.close_to}")
                     continue
                 for column, value in row.items():
-                    # The meter may differ too (the CPU's model, the GPU's NVML).
-                    if column not in TIMING and column != "joules_source" and \
+                    # The device and meter may differ too (the CPU's model, the GPU's NVML).
+                    if column not in TIMING and column not in WHERE and \
                             not close(value, other_row[column]):
                         problems.append(f"{name}: run {row['run']} {column} is {value}, "
                                         f"{other_row[column]} in {args.close_to}")

@@ -31,6 +31,7 @@ RunRecord recordFor(const SweepJob &job, size_t r, double accuracy, int64_t epoc
   record.columnValues = job.runs[r].columnValues;
   record.epochs = epochs;
   record.metrics = {0.5, accuracy, 0.25};
+  record.device = "cpu";
   record.seconds = 1.5;
   record.joules = 250.0;
   record.joulesSource = "measured:rapl";
@@ -58,8 +59,8 @@ TEST(ResultsStore, FreshStoreWritesHeaders) {
   ASSERT_TRUE(store) << error;
   EXPECT_EQ(readText(dir + "/runs.csv"),
             "run,config_hash,group,optimizer.lr,note,status,status_epoch,stop_reason,"
-            "epochs_trained,train_loss,val_accuracy,val_loss,seconds,joules,joules_source,"
-            "accuracy_per_kj\n");
+            "epochs_trained,train_loss,val_accuracy,val_loss,device,seconds,joules,"
+            "joules_source,accuracy_per_kj\n");
   EXPECT_EQ(readText(dir + "/curves.csv"), "run,epoch,train_loss,val_accuracy,val_loss,seconds\n");
 }
 
@@ -142,7 +143,9 @@ TEST(ResultsStore, ResumeKeepsFinishedRunsAndDropsCutRows) {
   // The energy columns come back, and accuracy per kJ is val_accuracy / 0.25 kJ.
   EXPECT_EQ(kept.joules, 250.0);
   EXPECT_EQ(kept.joulesSource, "measured:rapl");
-  EXPECT_NE(readText(dir + "/runs.csv").find(",1.5,250,measured:rapl,3.2\n"), std::string::npos)
+  EXPECT_EQ(kept.device, "cpu");
+  EXPECT_NE(readText(dir + "/runs.csv").find(",cpu,1.5,250,measured:rapl,3.2\n"),
+            std::string::npos)
       << readText(dir + "/runs.csv");
   EXPECT_TRUE(store->isFinished(0));
   EXPECT_FALSE(store->isFinished(1));
@@ -164,6 +167,14 @@ TEST(ResultsStore, ResumeRejectsAnEditedSweep) {
   edited.runs[1].configHash = 0xdead;
   EXPECT_FALSE(ResultsStore::open(dir, edited, metrics(), ResultsStore::Mode::Resume, error));
   EXPECT_NE(error.find("config hash"), std::string::npos) << error;
+
+  // Where a run trained is cpu or cuda; anything else is no result of ours.
+  std::string runs = readText(dir + "/runs.csv");
+  size_t at = runs.find(",cpu,");
+  ASSERT_NE(at, std::string::npos) << runs;
+  std::ofstream(dir + "/runs.csv", std::ios::trunc) << runs.replace(at, 5, ",tpu,");
+  EXPECT_FALSE(ResultsStore::open(dir, job, metrics(), ResultsStore::Mode::Resume, error));
+  EXPECT_NE(error.find("has run 1 with device 'tpu' (cpu or cuda)"), std::string::npos) << error;
 
   SweepJob moreColumns = job;
   moreColumns.columns.push_back("extra");
