@@ -50,7 +50,7 @@ std::vector<int64_t> sweep::splitByWeight(int64_t total, const std::vector<doubl
 EnergyLedger::EnergyLedger(std::unique_ptr<EnergyMeter> meter, double windowSeconds,
                            const EnergyModel &weights)
     : source(std::move(meter)), weights(weights), windowSeconds(windowSeconds),
-      start(std::chrono::steady_clock::now()), windowStart(start) {}
+      start(std::chrono::steady_clock::now()), windowStart(start), lastReading(start) {}
 
 void EnergyLedger::measureIdle(double seconds) {
   std::lock_guard<std::mutex> lock(mutex);
@@ -69,7 +69,7 @@ void EnergyLedger::measureIdle(double seconds) {
   idleMeasured = true;
   // The sweep's figures start after the calibration.
   meteredMicro = std::llround(after * 1e6);
-  start = windowStart = t1;
+  start = windowStart = lastReading = t1;
 }
 
 size_t EnergyLedger::openAccount(const std::vector<uint64_t> &runIds) {
@@ -140,7 +140,7 @@ void EnergyLedger::closeLocked() {
   int64_t reading = std::llround(joules * 1e6);
   int64_t window = std::max<int64_t>(0, reading - meteredMicro);
   meteredMicro = std::max(meteredMicro, reading);
-  windowStart = now;
+  windowStart = lastReading = now;
 
   std::vector<double> runWeights;
   std::vector<uint64_t> runIds;
@@ -198,7 +198,10 @@ std::map<std::string, int64_t> EnergyLedger::phaseMicrojoules() const {
 
 double EnergyLedger::seconds() const {
   std::lock_guard<std::mutex> lock(mutex);
-  return std::chrono::duration<double>(windowStart - start).count();
+  // Not windowStart, which failed readings move on too. Regression: after
+  // RAPL became unreadable the idle baseline kept counting the whole sweep
+  // (40 J of idle in a total of 0.03 J).
+  return std::chrono::duration<double>(lastReading - start).count();
 }
 
 double EnergyLedger::idleWatts() const {

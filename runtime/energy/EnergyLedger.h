@@ -63,6 +63,8 @@ public:
   int64_t unattributedMicrojoules() const;
   std::map<std::string, int64_t> phaseMicrojoules() const;
   double totalJoules() const { return double(totalMicrojoules()) * 1e-6; }
+  /// Seconds from the start to the last reading that succeeded: the time
+  /// the joules cover (the idle baseline is counted over it).
   double seconds() const;
   /// Idle power (measured by measureIdle, or the model's), in watts; 0 unknown.
   double idleWatts() const;
@@ -85,6 +87,7 @@ private:
   double idle = 0;
   bool idleMeasured = false;
   std::chrono::steady_clock::time_point start, windowStart;
+  std::chrono::steady_clock::time_point lastReading; // The last that succeeded.
   mutable std::mutex mutex;
   std::vector<Account> accounts;
   std::map<std::string, double> phaseWeights; // This window.

@@ -14,6 +14,7 @@
 #include <limits>
 #include <numeric>
 #include <random>
+#include <thread>
 
 using namespace sweep;
 
@@ -185,6 +186,27 @@ TEST(EnergyLedger, AMeterFailureKeepsTheWindowOpenAndIsReported) {
   EXPECT_FALSE(ledger.lastReadFailed());
   EXPECT_EQ(ledger.runMicrojoules(7), 2000000); // The work waited for a reading.
   EXPECT_EQ(ledger.error(), "meter unplugged");
+}
+
+// Regression: failed readings moved the covered time on, so after the meter
+// became unreadable the idle baseline (watts x seconds) counted the whole
+// sweep while the joules stopped at the last reading.
+TEST(EnergyLedger, SecondsEndAtTheLastReadingThatSucceeded) {
+  double metered = 0;
+  EnergyLedger ledger(std::make_unique<ScriptedMeter>(&metered), 1e9, flopWeights());
+  std::string error;
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  metered = 1;
+  ASSERT_TRUE(ledger.closeWindow(error));
+  double covered = ledger.seconds();
+  EXPECT_GE(covered, 0.02);
+  metered = -1;
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_FALSE(ledger.closeWindow(error));
+  EXPECT_EQ(ledger.seconds(), covered);
+  metered = 2; // A later reading covers the gap again.
+  ASSERT_TRUE(ledger.closeWindow(error));
+  EXPECT_GE(ledger.seconds(), covered + 0.05);
 }
 
 TEST(EnergyLedger, TheModelMeterEstimatesFromTheReportedWork) {
