@@ -31,22 +31,67 @@ Progress::Mode Progress::detectMode(bool quiet) {
 }
 
 Progress::Progress(Mode mode, std::string sweep, size_t totalRuns, size_t finishedRuns,
-                   double totalWork, std::string metricName, bool higherIsBetter)
+                   double totalWork, std::string metricName, bool higherIsBetter, FILE *out)
     : mode(mode), sweep(std::move(sweep)), metricName(std::move(metricName)),
       higherIsBetter(higherIsBetter), totalRuns(totalRuns), finishedRuns(finishedRuns),
-      totalWork(totalWork) {
+      totalWork(totalWork), out(out) {
   start = lastPrint = std::chrono::steady_clock::now();
   if (mode != Mode::Quiet && finishedRuns)
     std::fprintf(out, "[%s] resuming: %zu of %zu runs already finished\n", this->sweep.c_str(),
                  finishedRuns, totalRuns);
 }
 
-void Progress::advance(double work, int64_t epochNow, int64_t epochCount) {
+void Progress::advance(double work, size_t program, int64_t epoch, int64_t epochs) {
   std::lock_guard<std::mutex> lock(mutex);
   doneWork += work;
-  epoch = epochNow;
-  epochs = epochCount;
+  programEpochs[program] = {epoch, epochs};
   print(false);
+}
+
+void Progress::programEnded(size_t program) {
+  std::lock_guard<std::mutex> lock(mutex);
+  programEpochs.erase(program);
+}
+
+void Progress::runStopped(uint64_t id, StopReason reason, int64_t epoch) {
+  std::lock_guard<std::mutex> lock(mutex);
+  if (counted.insert(id).second)
+    countStop(id, reason, epoch);
+}
+
+void Progress::countStop(uint64_t id, StopReason reason, int64_t epoch) {
+  if (statusOf(reason) == RunStatus::Diverged) {
+    ++diverged;
+    if (mode == Mode::Log)
+      std::fprintf(out, "[%s] run %llu diverged (%s) in epoch %lld\n", sweep.c_str(),
+                   (unsigned long long)id,
+                   reason == StopReason::LossGrowth ? "loss grew past its divergence factor"
+                                                    : "NaN/Inf",
+                   (long long)epoch);
+  }
+  pruned += reason == StopReason::Asha || reason == StopReason::Median;
+}
+
+std::string Progress::epochText() const {
+  if (programEpochs.empty())
+    return "";
+  std::pair<int64_t, int64_t> low = programEpochs.begin()->second, high = low;
+  bool sameLength = true;
+  for (const auto &[program, at] : programEpochs) {
+    sameLength &= at.second == low.second;
+    if (at.first * high.second > high.first * at.second) // By the share done.
+      high = at;
+    if (at.first * low.second < low.first * at.second)
+      low = at;
+  }
+  auto text = [](std::pair<int64_t, int64_t> at) {
+    return std::to_string(at.first) + "/" + std::to_string(at.second);
+  };
+  if (low == high)
+    return "epoch " + text(low);
+  if (sameLength)
+    return "epochs " + std::to_string(low.first) + "-" + text(high);
+  return "epochs " + text(low) + " to " + text(high);
 }
 
 void Progress::runFinished(const RunRecord &record, double rankingValue, double skippedWork) {
@@ -59,17 +104,40 @@ void Progress::runFinished(const RunRecord &record, double rankingValue, double 
     bestRun = record.id;
     haveBest = true;
   }
-  if (record.status == RunStatus::Diverged) {
-    ++diverged;
-    if (mode == Mode::Log)
-      std::fprintf(out, "[%s] run %llu diverged (%s) in epoch %lld\n", sweep.c_str(),
-                   (unsigned long long)record.id,
-                   record.stopReason == StopReason::LossGrowth ? "loss grew past its divergence factor"
-                                                               : "NaN/Inf",
-                   (long long)record.statusEpoch);
-  }
-  pruned += record.stopReason == StopReason::Asha || record.stopReason == StopReason::Median;
+  if (counted.erase(record.id) == 0)
+    countStop(record.id, record.stopReason, record.statusEpoch);
   print(finishedRuns == totalRuns);
+}
+
+std::string Progress::lineLocked(std::chrono::steady_clock::time_point now) const {
+  double elapsed = std::chrono::duration<double>(now - start).count();
+  double eta = doneWork > 0 ? elapsed / doneWork * (totalWork - doneWork) : NAN;
+  char line[512];
+  int length;
+  if (finishedRuns == totalRuns)
+    length = std::snprintf(line, sizeof line, "[%s] %zu/%zu runs done in %s", sweep.c_str(),
+                           finishedRuns.load(), totalRuns, formatDuration(elapsed).c_str());
+  else {
+    std::string epochs = epochText();
+    length = std::snprintf(line, sizeof line, "[%s] %zu/%zu runs, %s%s%s elapsed, ETA %s",
+                           sweep.c_str(), finishedRuns.load(), totalRuns, epochs.c_str(),
+                           epochs.empty() ? "" : ", ", formatDuration(elapsed).c_str(),
+                           formatDuration(eta).c_str());
+  }
+  if (haveBest && length > 0 && size_t(length) < sizeof line)
+    length += std::snprintf(line + length, sizeof line - size_t(length), ", best %s %s (r%llu)",
+                            metricName.c_str(), fixedOrSignificant(best, 4).c_str(),
+                            (unsigned long long)bestRun);
+  if (diverged && length > 0 && size_t(length) < sizeof line)
+    length += std::snprintf(line + length, sizeof line - size_t(length), ", %zu diverged", diverged);
+  if (pruned && length > 0 && size_t(length) < sizeof line)
+    std::snprintf(line + length, sizeof line - size_t(length), ", %zu pruned", pruned);
+  return line;
+}
+
+std::string Progress::line() {
+  std::lock_guard<std::mutex> lock(mutex);
+  return lineLocked(std::chrono::steady_clock::now());
 }
 
 void Progress::print(bool force) {
@@ -81,27 +149,9 @@ void Progress::print(bool force) {
   if (!force && sinceLast < interval)
     return;
   lastPrint = now;
-  double elapsed = std::chrono::duration<double>(now - start).count();
-  double eta = doneWork > 0 ? elapsed / doneWork * (totalWork - doneWork) : NAN;
+  std::string text = lineLocked(now);
   char line[512];
-  int length;
-  if (finishedRuns == totalRuns)
-    length = std::snprintf(line, sizeof line, "[%s] %zu/%zu runs done in %s", sweep.c_str(),
-                           finishedRuns.load(), totalRuns, formatDuration(elapsed).c_str());
-  else
-    length =
-        std::snprintf(line, sizeof line,
-                      "[%s] %zu/%zu runs, epoch %lld/%lld, %s elapsed, "
-                      "ETA %s",
-                      sweep.c_str(), finishedRuns.load(), totalRuns, (long long)epoch, (long long)epochs,
-                      formatDuration(elapsed).c_str(), formatDuration(eta).c_str());
-  if (haveBest && length > 0 && size_t(length) < sizeof line)
-    length += std::snprintf(line + length, sizeof line - size_t(length), ", best %s %.4f (r%llu)",
-                            metricName.c_str(), best, (unsigned long long)bestRun);
-  if (diverged && length > 0 && size_t(length) < sizeof line)
-    length += std::snprintf(line + length, sizeof line - size_t(length), ", %zu diverged", diverged);
-  if (pruned && length > 0 && size_t(length) < sizeof line)
-    std::snprintf(line + length, sizeof line - size_t(length), ", %zu pruned", pruned);
+  std::snprintf(line, sizeof line, "%s", text.c_str());
   if (mode == Mode::Terminal) {
     // A line wider than the terminal would wrap, and \r would then redraw only
     // its last part: cut it to the width.

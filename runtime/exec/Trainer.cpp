@@ -308,6 +308,13 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished, s
         board.leave(positions[r], states[r].epochsDone);
     }
   } leaveBoard{board, positions, states};
+  // The chunk is this program's name on the status line while it trains.
+  size_t progressId = reinterpret_cast<uintptr_t>(&chunk);
+  struct LeaveStatusLine {
+    Progress &progress;
+    size_t id;
+    ~LeaveStatusLine() { progress.programEnded(id); }
+  } leaveStatusLine{progress, progressId};
 
   stoppedByBudget = false;
   // Its code may still be compiling (on the GPU, beside training), or be
@@ -393,6 +400,10 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished, s
     state.reason = reason;
     state.status = statusOf(reason);
     state.statusEpoch = epoch;
+    // Counted now, not when the program ends (with its record). Regression: a
+    // sweep's hundreds of runs diverged in epoch 1 showed "0 diverged" for as
+    // long as their programs trained.
+    progress.runStopped(runs[slotRun[s]]->id, reason, epoch);
   };
 
   for (int64_t epoch = 1; epoch <= group.epochs; ++epoch) {
@@ -553,7 +564,7 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished, s
         stop(slot, reasons[slot], epoch);
         board.leave(positions[slotRun[slot]], epoch);
       }
-    progress.advance(double(progressed), epoch, group.epochs);
+    progress.advance(double(progressed), progressId, epoch, group.epochs);
     bool any = false;
     for (uint8_t a : alive)
       any |= a != 0;

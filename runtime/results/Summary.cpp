@@ -117,11 +117,7 @@ std::vector<const RunRecord *> sweep::paretoFront(const std::vector<RunRecord> &
       [&](const RunRecord &r) { return r.metrics[ranking.column]; }, ranking.higherIsBetter);
 }
 
-namespace {
-/// `value` with `decimals` decimals, or in three significant digits where
-/// those decimals would show only zeros. Regression: a val_mse of 1e-6 and
-/// joules of 0.004 read "0.0000" and "0.0" on every line.
-std::string fixedOrSignificant(double value, int decimals) {
+std::string sweep::fixedOrSignificant(double value, int decimals) {
   char text[32];
   if (value != 0 && std::isfinite(value) && std::fabs(value) < 0.5 * std::pow(10.0, -decimals))
     std::snprintf(text, sizeof text, "%.3g", value);
@@ -130,6 +126,7 @@ std::string fixedOrSignificant(double value, int decimals) {
   return text;
 }
 
+namespace {
 void writeEnergy(std::ostream &os, const std::vector<RunRecord> &records,
                  const std::vector<MetricColumn> &metrics, const Ranking &ranking,
                  const EnergyFacts &energy) {

@@ -100,6 +100,11 @@ void printLeaderboard(std::ostream &os, const SweepJob &job, const std::vector<R
                       const std::vector<MetricColumn> &metrics, const Ranking &ranking,
                       size_t count);
 
+/// `value` with `decimals` decimals, or in three significant digits where
+/// those decimals would show only zeros. Regression: a val_mse of 1e-6 and
+/// joules of 0.004 read "0.0000" and "0.0" on every line.
+std::string fixedOrSignificant(double value, int decimals);
+
 /// The current time as ISO 8601 UTC ("2026-11-28T12:00:00Z").
 std::string isoTimeNow();
 
