@@ -79,6 +79,21 @@ std::string DeviceInfo::describe() const {
          std::to_string(multiprocessors) + " multiprocessors, " + memory + ")";
 }
 
+bool DeviceInfo::runsCodeFor(const std::string &chip) const {
+  if (chip.rfind("sm_", 0) != 0)
+    return false;
+  char *end = nullptr;
+  long number = std::strtol(chip.c_str() + 3, &end, 10);
+  if (end == chip.c_str() + 3)
+    return false;
+  long own = major * 10L + minor;
+  if (*end == 'a')
+    return own == number;
+  if (*end == 'f') // A family's: its own major, a minor as new or newer.
+    return major == number / 10 && own >= number;
+  return *end == 0 && own >= number;
+}
+
 std::unique_ptr<Driver> Driver::load(const std::string &library, std::string &why) {
   void *handle = ::dlopen(library.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle) {

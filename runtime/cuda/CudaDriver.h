@@ -112,6 +112,10 @@ struct DeviceInfo {
 
   /// "NVIDIA H200 (sm_90, 132 multiprocessors, 139.8 GiB)".
   std::string describe() const;
+  /// Whether code compiled for `chip` runs here: the PTX of sm_XY (and a
+  /// cubin beside it) runs on sm_XY and newer, that of sm_XYa on sm_XY alone,
+  /// that of sm_XYf on sm_XZ with Z >= Y.
+  bool runsCodeFor(const std::string &chip) const;
 };
 
 /// The loaded driver. Not copyable; unloads the library when destroyed.

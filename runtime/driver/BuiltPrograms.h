@@ -32,6 +32,9 @@ extern const char sweep_built_jobs[];
 extern const char sweep_built_jobs_end[];
 /// How the executable was built, for --version: "sweepc 0.1, FILE, ...".
 extern const char sweep_built_description[];
+/// The chip the GPU programs were compiled for ("sm_90"; "" without any):
+/// an older GPU cannot run them.
+extern const char sweep_built_gpu_chip[];
 }
 
 #endif // SWEEP_RUNTIME_DRIVER_BUILTPROGRAMS_H

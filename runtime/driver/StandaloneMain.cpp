@@ -71,6 +71,15 @@ protected:
     if (!runtime)
       return nullptr;
     opened = true;
+    // Regression: sm_90 code was taken to an sm_80 GPU, whose driver cannot
+    // load it, instead of letting --device=auto train on the CPU.
+    if (!device.runsCodeFor(sweep_built_gpu_chip)) {
+      problem = "this executable's GPU code is for " + std::string(sweep_built_gpu_chip) +
+                ", which " + device.describe() +
+                " cannot run (sweepc build --gpu-chip=sm_" + std::to_string(device.major) +
+                std::to_string(device.minor) + " makes code for it)";
+      return nullptr;
+    }
     gpu.name = device.describe();
     gpu.pciBusId = device.pciBusId;
     space = std::make_unique<cuda::DeviceBufferSpace>(*runtime);

@@ -269,6 +269,10 @@ protected:
     }
     if (!note.empty())
       llvm::errs() << "sweepc: note: " << note << "\n";
+    note.clear();
+    target.format = gpuFormatForChip(target.format, target.toolkit, target.chip, note);
+    if (!note.empty())
+      llvm::errs() << "sweepc: note: " << note << "\n";
     gpu.name = device.describe();
     gpu.pciBusId = device.pciBusId;
     uint64_t cap = 0;

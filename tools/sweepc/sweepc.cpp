@@ -117,8 +117,13 @@ mlir::LogicalResult emitGpu(mlir::ModuleOp module, const std::string &objectPath
     return mlir::failure();
   }
   // -emit=ptx prints PTX; the objects carry a cubin too where ptxas is.
-  if (emitAction == Emit::GpuObj)
-    target.format = defaultGpuFormat(target.toolkit);
+  if (emitAction == Emit::GpuObj) {
+    std::string note;
+    target.format = gpuFormatForChip(defaultGpuFormat(target.toolkit), target.toolkit,
+                                     target.chip, note);
+    if (!note.empty())
+      llvm::errs() << "sweepc: note: " << note << "\n";
+  }
   if (emitAction != Emit::Gpu) {
     std::string why;
     if (findLibdevice(target.toolkit, why).empty()) {
