@@ -120,9 +120,15 @@ void PruningBoard::judgeLocked(int64_t epoch, Epoch &state, Cohort &cohort) {
     ranks.keepBest((n + 1) / 2);
     bar = n % 2 ? ranks.kthBest() : (ranks.kthBest() + ranks.nextBest()) / 2;
   }
+  // asha ranks the values recorded at the rung, so a run's own value there is
+  // what counts (Optuna's SuccessiveHalvingPruner). Regression: its best of
+  // earlier rungs was compared, so a run with the worst value at a rung went
+  // on while a better one stopped.
+  const std::vector<double> &compared =
+      spec.kind == PruneKind::Asha ? cohort.values : cohort.bests;
   for (size_t i = 0; i < cohort.positions.size(); ++i)
     if (epoch < finalEpoch[cohort.positions[i]])
-      cohort.verdicts[i] = !ranks.better(bar, cohort.bests[i]);
+      cohort.verdicts[i] = !ranks.better(bar, compared[i]);
 }
 
 void PruningBoard::advanceLocked(int64_t epoch, Epoch &state) {
@@ -156,6 +162,7 @@ std::vector<bool> PruningBoard::judge(int64_t epoch, const std::vector<size_t> &
   Epoch &state = epochLocked(epoch);
   Cohort cohort;
   cohort.positions = positions;
+  cohort.values = values;
   cohort.bests = bests;
   cohort.waiting = positions.size();
   for (size_t i = 0; i < positions.size(); ++i)

@@ -62,7 +62,8 @@ public:
 
   /// Judges a program's runs after `epoch`: their positions (increasing),
   /// metrics (finite) and best values so far (the metric's, over the epochs
-  /// the rule looks at). Waits until every run before them has reported
+  /// the rule looks at). asha compares each run's metric at the rung, the
+  /// median rule its best so far. Waits until every run before them has reported
   /// `epoch` or left. Returns whether each trains on: true where the rule does
   /// not judge (the run's last epoch). Every live run of a program takes part
   /// at each epoch the rule looks at, also when it stops for another reason.
@@ -101,7 +102,7 @@ private:
   /// The runs one judge() call posted, and then their verdicts.
   struct Cohort {
     std::vector<size_t> positions;
-    std::vector<double> bests;
+    std::vector<double> values, bests;
     size_t waiting = 0; // Members not yet ranked.
     std::vector<bool> verdicts;
   };

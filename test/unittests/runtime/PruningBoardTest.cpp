@@ -74,6 +74,19 @@ TEST(PruningBoard, AshaKeepsTheBestThirdOfEverythingRecordedAtTheRung) {
   EXPECT_EQ(board.judge(9, {3}, {0.5}, {0.5}), (std::vector<bool>{true}));
 }
 
+// asha ranks what the runs recorded at the rung, and a run goes on on its
+// value there, not its best of earlier rungs. Regression: a run whose epoch-1
+// value was the best went on at rung 3 with the worst value recorded there,
+// while a better one stopped.
+TEST(PruningBoard, AshaJudgesTheValueAtTheRungNotTheBestSoFar) {
+  PruningBoard board(boardJob(asha(3, 1), 4, 9));
+  // Rung 3, n = 4, k = 1: the best value recorded there is 0.60 (run 1).
+  std::vector<double> values = {0.70, 0.60, 0.65, 0.69};
+  std::vector<double> bests = {0.30, 0.60, 0.65, 0.69}; // Run 0 was best at rung 1.
+  EXPECT_EQ(board.judge(3, positions(0, 4), values, bests),
+            (std::vector<bool>{false, true, false, false}));
+}
+
 TEST(PruningBoard, HigherIsBetterForAccuracy) {
   PruneSpec rule = asha(2, 1);
   rule.metric = PruneMetric::ValAccuracy;
