@@ -454,6 +454,12 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
                     many ? job.name + " rank 0 of " + std::to_string(cluster.size()) : job.name,
                     shareRuns + (many ? 0 : records.size()), many ? 0 : records.size(), shareWork,
                     metrics[ranking.column].name, ranking.higherIsBetter);
+  // The line counts the whole sweep: its best and its stopped runs include
+  // those a resume found finished. Regression: it named the best run of this
+  // invocation while the leaderboard named a better, resumed one.
+  if (!many)
+    for (const RunRecord &record : records)
+      progress.runResumed(record, record.metrics[ranking.column]);
   // Ctrl-C still ends the process at once (the results files are always
   // complete up to the last finished run and epoch), but says what is kept.
   std::unique_ptr<InterruptNotice> interruptNotice;

@@ -59,10 +59,10 @@ void Progress::runStopped(uint64_t id, StopReason reason, int64_t epoch) {
     countStop(id, reason, epoch);
 }
 
-void Progress::countStop(uint64_t id, StopReason reason, int64_t epoch) {
+void Progress::countStop(uint64_t id, StopReason reason, int64_t epoch, bool log) {
   if (statusOf(reason) == RunStatus::Diverged) {
     ++diverged;
-    if (mode == Mode::Log)
+    if (mode == Mode::Log && log)
       std::fprintf(out, "[%s] run %llu diverged (%s) in epoch %lld\n", sweep.c_str(),
                    (unsigned long long)id,
                    reason == StopReason::LossGrowth ? "loss grew past its divergence factor"
@@ -98,15 +98,25 @@ void Progress::runFinished(const RunRecord &record, double rankingValue, double 
   std::lock_guard<std::mutex> lock(mutex);
   ++finishedRuns;
   doneWork += skippedWork;
+  considerBest(record, rankingValue);
+  if (counted.erase(record.id) == 0)
+    countStop(record.id, record.stopReason, record.statusEpoch);
+  print(finishedRuns == totalRuns);
+}
+
+void Progress::runResumed(const RunRecord &record, double rankingValue) {
+  std::lock_guard<std::mutex> lock(mutex);
+  considerBest(record, rankingValue);
+  countStop(record.id, record.stopReason, record.statusEpoch, /*log=*/false);
+}
+
+void Progress::considerBest(const RunRecord &record, double rankingValue) {
   if (std::isfinite(rankingValue) && record.status != RunStatus::Diverged &&
       (!haveBest || (higherIsBetter ? rankingValue > best : rankingValue < best))) {
     best = rankingValue;
     bestRun = record.id;
     haveBest = true;
   }
-  if (counted.erase(record.id) == 0)
-    countStop(record.id, record.stopReason, record.statusEpoch);
-  print(finishedRuns == totalRuns);
 }
 
 std::string Progress::lineLocked(std::chrono::steady_clock::time_point now) const {

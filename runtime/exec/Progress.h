@@ -43,6 +43,9 @@ public:
   /// its program ends): counted as diverged or pruned now, not then.
   void runStopped(uint64_t id, StopReason reason, int64_t epoch);
   void runFinished(const RunRecord &record, double rankingValue, double skippedWork);
+  /// A run a resume found finished (counted among the finished already):
+  /// it may be the best, and may have stopped early.
+  void runResumed(const RunRecord &record, double rankingValue);
   /// Ends the status line.
   void finish();
   /// The status line as it would be drawn now.
@@ -56,7 +59,8 @@ private:
   void print(bool force);
   std::string lineLocked(std::chrono::steady_clock::time_point now) const;
   /// Counts (and in a log, prints) a run that stopped early.
-  void countStop(uint64_t id, StopReason reason, int64_t epoch);
+  void countStop(uint64_t id, StopReason reason, int64_t epoch, bool log = true);
+  void considerBest(const RunRecord &record, double rankingValue);
   /// "epoch 4/10", or "epochs 3-5/10" or "epochs 3/10 to 7/20" for several
   /// programs at once ("" when none trains).
   std::string epochText() const;

@@ -83,3 +83,23 @@ TEST(Progress, TinyBestValuesKeepTheirDigits) {
   EXPECT_NE(progress.line().find("best val_mse 1.25e-07 (r3)"), std::string::npos)
       << progress.line();
 }
+
+// Regression: after a resume the line named the best run of this invocation,
+// while the leaderboard named a better one the resume had found finished.
+TEST(Progress, ResumedRunsCountForTheBestAndTheStopped) {
+  FILE *out = std::tmpfile();
+  ASSERT_TRUE(out);
+  Progress progress(Progress::Mode::Log, "s", 3, 2, 10, "val_accuracy", true, out);
+  RunRecord good;
+  good.id = 6;
+  progress.runResumed(good, 0.5);
+  progress.runResumed(diverged(4, 2), NAN);
+  RunRecord newer;
+  newer.id = 13;
+  progress.runFinished(newer, 0.48, 0);
+  EXPECT_NE(progress.line().find("best val_accuracy 0.5000 (r6), 1 diverged"), std::string::npos)
+      << progress.line();
+  EXPECT_EQ(readAll(out).find("run 4 diverged"), std::string::npos)
+      << "a resumed run's divergence is no news";
+  std::fclose(out);
+}
