@@ -12,6 +12,7 @@
 
 #include "tools/sweepc/BuildCommand.h"
 #include "tools/sweepc/Options.h"
+#include "tools/sweepc/OutOfMemory.h"
 #include "tools/sweepc/RunCommand.h"
 
 #include "BuildPaths.h"
@@ -267,8 +268,10 @@ int sweep::buildExecutable(const FrontEndResult &result, llvm::StringRef sourceF
   }
   std::vector<SweepJob> jobs;
   for (const PlannedSweep &sweep : result.sweeps)
-    if (sweepOption().empty() || sweep.spec->name == sweepOption())
+    if (sweepOption().empty() || sweep.spec->name == sweepOption()) {
+      setOutOfMemoryContext("building", sweep.spec->name, sweep.runs.size());
       jobs.push_back(buildSweepJob(sweep, sourceFile, absoluteBase, diags));
+    }
   if (jobs.empty()) {
     error("the file has no sweep named '" + sweepOption() + "'");
     return 1;

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "tools/sweepc/Options.h"
+#include "tools/sweepc/OutOfMemory.h"
 #include "tools/sweepc/RunCommand.h"
 
 #include "codegen/cpu/CpuBackend.h"
@@ -426,6 +427,7 @@ int sweep::runSweeps(const FrontEndResult &result, llvm::StringRef sourceFile,
         return 1;
       }
   for (const PlannedSweep *sweep : sweeps) {
+    setOutOfMemoryContext("training", sweep->spec->name, sweep->runs.size());
     SweepJob job = buildSweepJob(*sweep, sourceFile, baseDir, diags);
     if (int status = runSweepJob(job, settings, backends))
       return status;

@@ -24,6 +24,7 @@
 #include "tools/sweepc/BuildCommand.h"
 #include "tools/sweepc/DataCommand.h"
 #include "tools/sweepc/Options.h"
+#include "tools/sweepc/OutOfMemory.h"
 #include "tools/sweepc/PlanEnergy.h"
 #include "tools/sweepc/ReportCommand.h"
 #include "tools/sweepc/RunCommand.h"
@@ -166,6 +167,7 @@ mlir::LogicalResult emitGpu(mlir::ModuleOp module, const std::string &objectPath
 mlir::LogicalResult emitCompiled(const PlannedSweep &sweep, llvm::StringRef baseDir,
                                  SourceDiagnostics &diags, mlir::MLIRContext &context,
                                  llvm::raw_ostream &os) {
+  setOutOfMemoryContext("building", sweep.spec->name, sweep.runs.size());
   SweepJob job = buildSweepJob(sweep, "", baseDir, diags);
   mlir::DialectRegistry registry;
   registerSweepDialects(registry);
@@ -218,6 +220,7 @@ mlir::LogicalResult runPipeline(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &c
   options.plan.baseDir = baseDir.str();
   options.parseOnly = emitAction == Emit::AST;
   FrontEndResult result;
+  setOutOfMemoryContext("reading and planning the file");
   mlir::LogicalResult status = runFrontEnd(sourceMgr, diags, options, result);
   if (trainRuns) {
     if (mlir::failed(status))
@@ -259,6 +262,7 @@ mlir::LogicalResult runPipeline(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &c
       std::unique_ptr<Backend> backend = createRunBackend(result);
       if (!backend)
         return mlir::failure();
+      setOutOfMemoryContext("planning", sweep.spec->name, sweep.runs.size());
       SweepJob job = buildSweepJob(sweep, "", baseDir, diags);
       // What the GPU would hold depends on its free memory, known when
       // `sweepc run` opens it; the plan gives the need per run.
@@ -315,6 +319,7 @@ mlir::LogicalResult runPipeline(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &c
       break;
     }
     case Emit::Sweep: {
+      setOutOfMemoryContext("building", sweep.spec->name, sweep.runs.size());
       SweepJob job = buildSweepJob(sweep, "", baseDir, diags);
       mlir::OwningOpRef<mlir::ModuleOp> module = buildSweepProgram(context, job);
       if (mlir::failed(mlir::verify(*module)))
@@ -359,6 +364,7 @@ mlir::LogicalResult processBuffer(std::unique_ptr<llvm::MemoryBuffer> buffer,
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  installOutOfMemoryHandler();
   mlir::registerAsmPrinterCLOptions();
   mlir::registerMLIRContextCLOptions();
   mlir::registerPassManagerCLOptions();
