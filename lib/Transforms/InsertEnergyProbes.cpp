@@ -77,7 +77,7 @@ int64_t flopsPerElement(Operation *op) {
   if (isa<train::DropoutMaskOp>(op))
     return 80; // Integer operations: ten Philox rounds (two products, four xors, two key
                // additions each) and the draw's index, lane and comparison.
-  return 1; // activations, dropout, bias gradient, gradient sums
+  return 1; // activations, applying a dropout mask, bias gradient, gradient sums
 }
 
 /// The op's static cost for all runs: {flops, bytes}.
