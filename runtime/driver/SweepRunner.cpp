@@ -106,7 +106,7 @@ bool runsFitMemory(const SweepJob &job, Backend &backend, const Reporter &report
 }
 
 /// Which best runs' weights were kept, and which of the best have none
-/// (they finished in an invocation without --save-weights).
+/// (they finished in an invocation that saved fewer or no weights).
 void printWeightFiles(std::ostream &os, const WeightKeeper &weights,
                       const std::vector<std::string> &files, const std::vector<uint64_t> &missing) {
   os << "Weights of the best " << weights.count() << " run" << (weights.count() == 1 ? "" : "s")
@@ -117,7 +117,7 @@ void printWeightFiles(std::ostream &os, const WeightKeeper &weights,
     os << (i ? ", " : "") << files[i];
   os << "\n";
   if (!missing.empty()) {
-    os << "  not kept (finished when weights were not being saved):";
+    os << "  not kept (finished in an invocation that saved fewer or no weights):";
     for (uint64_t id : missing)
       os << " r" << id;
     os << "\n";
@@ -409,15 +409,26 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
       return 1;
     }
   }
+  // The data files as loaded now against those the finished runs trained on,
+  // before opening the results rewrites them. Regression: a refused resume
+  // had already dropped a run whose curve rows were incomplete. No finished
+  // run, nothing to compare with (the notice of a sweep stopped before any
+  // run finished prints --resume).
+  bool resumingFinished =
+      mode == ResultsStore::Mode::Resume && ResultsStore::holdsFinishedRuns(sweepDir);
+  if (!checkDataFingerprints(sweepDir, job, datasets, resumingFinished, /*write=*/false,
+                             problem)) {
+    report.error(problem);
+    return 1;
+  }
   RankResults rankResults;
   if (!openResults(job, metrics, sweepDir, mode, cluster, rankResults, problem)) {
     report.error(problem);
     return 1;
   }
-  // The data files as loaded now against those the finished runs trained on.
   // Every rank checks (and so stops alike); rank 0 writes the sweep's folder.
-  if (!checkDataFingerprints(sweepDir, job, datasets, mode == ResultsStore::Mode::Resume,
-                             cluster.isRoot(), problem)) {
+  if (!checkDataFingerprints(sweepDir, job, datasets, resumingFinished, cluster.isRoot(),
+                             problem)) {
     report.error(problem);
     return 1;
   }
@@ -488,6 +499,12 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
     }
   }
   if (!ok) {
+    report.error(problem);
+    return 1;
+  }
+  // A spent budget ends the invocation as finished: its files must agree.
+  // Regression: curves.csv kept the epochs of runs the budget cut off.
+  if (outcome.budgetSpent && outcome.unfinishedRuns && !store->dropUnfinishedCurves(problem)) {
     report.error(problem);
     return 1;
   }

@@ -42,14 +42,14 @@ template <typename T> uint64_t hashVector(uint64_t hash, const std::vector<T> &v
   return hashBytes(hash, values.data(), values.size() * sizeof(T));
 }
 
-/// What names a data configuration across invocations: its files and every
-/// setting that changes what is loaded from them.
+/// What names a data configuration across invocations: its dataset and every
+/// setting that changes what is loaded. Not the files' paths, which change
+/// with the directory sweepc runs in, `./x.sweep` for `x.sweep` or a built
+/// executable's --data-dir. Regression: a changed file resumed under another
+/// spelling of its path was taken as new data and mixed in.
 std::string keyOf(const DataSpec &spec) {
   std::ostringstream key;
   key << spec.source << " " << spec.name;
-  for (const std::string *file : {&spec.images, &spec.labels, &spec.testImages, &spec.testLabels,
-                                  &spec.csvPath, &spec.csvTest})
-    key << " '" << *file << "'";
   key << " label=" << spec.labelName << "/" << spec.labelIndex << " header=" << spec.header
       << " regress=" << spec.regress << " normalize=" << spec.normalize << " limit=" << spec.limit
       << " validation=" << spec.validationCount << "/" << spec.validationFraction;

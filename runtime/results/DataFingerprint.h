@@ -25,7 +25,7 @@ namespace sweep {
 /// A 64-bit hash of every sample, label and target of `data`'s splits.
 uint64_t fingerprintDataset(const Dataset &data);
 
-/// On a resume (`resuming`), checks the fingerprints of `job`'s file-backed
+/// On a resume of finished runs (`resuming`), checks the fingerprints of `job`'s file-backed
 /// datasets (`datasets[i]` as loaded for job.datasets[i]) against
 /// `dir`/.data-fingerprints, written when the finished runs trained; then,
 /// when `write` (one process of an MPI sweep writes), records them there.

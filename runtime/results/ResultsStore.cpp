@@ -137,6 +137,20 @@ std::string existingResultsProblem(const std::string &dir) {
 }
 } // namespace
 
+bool ResultsStore::holdsFinishedRuns(const std::string &dir) {
+  std::error_code code;
+  std::vector<std::string> files = {dir + "/runs.csv"};
+  for (const fs::directory_entry &rank : fs::directory_iterator(dir + "/ranks", code))
+    files.push_back(rank.path().string() + "/runs.csv");
+  for (const std::string &file : files) {
+    std::string text, error;
+    if (fs::exists(file, code) && readFile(file, text, error) &&
+        completeCsvRecords(text).size() > 1)
+      return true;
+  }
+  return false;
+}
+
 std::string ResultsStore::freshProblem(const std::string &dir) {
   std::string problem = existingResultsProblem(dir);
   if (problem.empty())
@@ -199,6 +213,11 @@ std::unique_ptr<ResultsStore> ResultsStore::open(const std::string &dir, const S
   if (haveResults && mode == Mode::Resume) {
     if (!store->recover(job, /*rewrite=*/true, error))
       return nullptr;
+    // This invocation writes them anew at its end; until then the old ones
+    // would describe runs.csv wrongly. Regression: a resume killed midway left
+    // a summary.json counting 4 runs beside 5 rows.
+    std::remove((dir + "/summary.json").c_str());
+    std::remove((dir + "/report.html").c_str());
   } else {
     // runs.csv first: a kill between the two replacements must not leave old
     // finished runs whose curves are gone (resume drops orphaned curve rows).
@@ -206,6 +225,7 @@ std::unique_ptr<ResultsStore> ResultsStore::open(const std::string &dir, const S
         !replaceFile(curvesPath, csvRecord(store->curvesHeaderFields), error))
       return nullptr;
     std::remove((dir + "/summary.json").c_str());
+    std::remove((dir + "/report.html").c_str());
     // Earlier runs' weights (--save-weights) are earlier results too.
     WeightKeeper::discardAll(dir + "/weights");
   }
@@ -337,6 +357,10 @@ bool ResultsStore::readRows(const std::string &from, const SweepJob &job,
     if (seen.count(record.id))
       continue; // Never count a run twice.
     seen[record.id] = true;
+    // The run's group in this sweep: an edit elsewhere (a `where` removing
+    // fewer runs) may renumber the groups. Regression: kept rows said group 1
+    // where summary.json said 2.
+    fields[2] = std::to_string(record.group);
     std::string row = csvRecord(fields);
     row.pop_back(); // Its "\n".
     runRows.push_back(std::move(row));
@@ -435,7 +459,7 @@ bool ResultsStore::recover(const SweepJob &job, bool rewrite, std::string &error
     recovered.push_back(std::move(runs[i]));
   }
   if (withoutCurves)
-    notes.push_back("'" + dir + "/curves.csv' lacks curve rows of " +
+    notes.push_back("'" + dir + "/curves.csv' lacks or repeats curve rows of " +
                     std::to_string(withoutCurves) + " finished run" +
                     (withoutCurves == 1 ? "" : "s") + ", which train again");
   if (!rewrite)
@@ -495,6 +519,29 @@ std::string ResultsStore::curveRow(uint64_t runId, int64_t epoch, const MetricVa
 bool ResultsStore::appendCurves(const std::string &rows, std::string &error) {
   std::lock_guard<std::mutex> lock(mutex);
   return writeAll(curvesFd, rows, dir + "/curves.csv", error);
+}
+
+bool ResultsStore::dropUnfinishedCurves(std::string &error) {
+  std::lock_guard<std::mutex> lock(mutex);
+  std::string path = dir + "/curves.csv", text;
+  if (!readFile(path, text, error))
+    return false;
+  std::string kept;
+  std::vector<std::string> records = completeCsvRecords(text), fields;
+  for (size_t i = 0; i < records.size(); ++i)
+    if (i == 0 || (parseCsvRecord(records[i], fields) && !fields.empty() &&
+                   finishedIds.count(std::strtoull(fields[0].c_str(), nullptr, 10))))
+      kept += records[i] + "\n";
+  if (!replaceFile(path, kept, error))
+    return false;
+  // The file was replaced: append to the new one.
+  ::close(curvesFd);
+  curvesFd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+  if (curvesFd < 0) {
+    error = "cannot append to '" + path + "': " + std::strerror(errno);
+    return false;
+  }
+  return true;
 }
 
 bool ResultsStore::appendRun(const RunRecord &record, std::string &error) {

@@ -46,6 +46,8 @@ public:
   /// sweepc is writing them), or "". Opening checks this too; checking first
   /// spares compiling a sweep that cannot start.
   static std::string freshProblem(const std::string &dir);
+  /// Whether `dir` (or a rank's folder under it) holds a finished run's row.
+  static bool holdsFinishedRuns(const std::string &dir);
 
   const std::string &directory() const { return dir; }
   /// Runs finished in an earlier, interrupted invocation (Resume).
@@ -68,6 +70,9 @@ public:
                        double seconds) const;
   /// Appends complete curves.csv rows (from curveRow), in one write.
   bool appendCurves(const std::string &rows, std::string &error);
+  /// Removes the curve rows of runs without a runs.csv row (an energy budget
+  /// cut them off; --resume trains them from the start).
+  bool dropUnfinishedCurves(std::string &error);
   /// Appends a finished run to runs.csv.
   bool appendRun(const RunRecord &record, std::string &error);
   /// Replaces summary.json atomically.

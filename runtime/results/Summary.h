@@ -66,7 +66,7 @@ struct SweepFacts {
   EnergyFacts energy;
   /// --save-weights: how many best runs' weights were asked for (0: none),
   /// the files kept (relative to the sweep's directory, best first), and the
-  /// best runs without one (finished when weights were not being saved).
+  /// best runs without one (finished in an invocation that saved fewer or no weights).
   size_t weightsAsked = 0;
   std::vector<std::string> weightFiles;
   std::vector<uint64_t> weightsMissing;

@@ -214,6 +214,13 @@ std::string resumeCommand(llvm::StringRef sourceFile) {
     add("--device=" + deviceName);
   if (runsPerProgram.getNumOccurrences())
     add("--runs-per-program=" + std::to_string(runsPerProgram));
+  // --jobs and --streams cut groups into programs too (each program's share
+  // of the memory), and with it pruning's verdicts. Regression: a --jobs=4
+  // sweep resumed by the printed command pruned other runs.
+  if (threads.getNumOccurrences() || (threadsOption && threadsOption->getNumOccurrences()))
+    add("--jobs=" + std::to_string(runSettings().threads));
+  if (streams.getNumOccurrences())
+    add("--streams=" + std::to_string(streams));
   if (maxMemory.getNumOccurrences())
     add("--max-memory=" + maxMemory);
   if (energyOff)

@@ -6,6 +6,7 @@
 #include "runtime/results/CsvText.h"
 
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -153,6 +154,49 @@ TEST(ResultsStore, ResumeKeepsFinishedRunsAndDropsCutRows) {
   EXPECT_EQ(completeCsvRecords(runs).size(), 2u);
   EXPECT_EQ(runs.back(), '\n');
   EXPECT_EQ(curves, "run,epoch,train_loss,val_accuracy,val_loss,seconds\n0,1,0.5,0.8,0.3,0.1\n");
+}
+
+// Regression: a resume killed midway left the previous invocation's
+// summary.json (4 runs, beside 5 rows) and report.html in place, and an
+// interrupted --overwrite the discarded results' report.html.
+TEST(ResultsStore, ResumeAndOverwriteRemoveTheOldSummaryAndReport) {
+  SweepJob job = blobsJob({0.1, 0.2});
+  std::string dir = freshDirectory("stale"), error;
+  for (ResultsStore::Mode mode : {ResultsStore::Mode::Resume, ResultsStore::Mode::Overwrite}) {
+    {
+      auto store = ResultsStore::open(dir, job, metrics(), ResultsStore::Mode::Overwrite, error);
+      ASSERT_TRUE(store) << error;
+      ASSERT_TRUE(store->appendRun(recordFor(job, 0, 0.8), error)) << error;
+    }
+    std::ofstream(dir + "/summary.json") << "{}";
+    std::ofstream(dir + "/report.html") << "<html>";
+    auto store = ResultsStore::open(dir, job, metrics(), mode, error);
+    ASSERT_TRUE(store) << error;
+    EXPECT_FALSE(std::filesystem::exists(dir + "/summary.json"));
+    EXPECT_FALSE(std::filesystem::exists(dir + "/report.html"));
+  }
+}
+
+// Regression: an edit that renumbered the groups (a `where` removing fewer
+// runs) left the kept rows with their old group numbers.
+TEST(ResultsStore, ResumeWritesKeptRowsWithTheirGroupNow) {
+  SweepJob job = blobsJob({0.1, 0.2});
+  std::string dir = freshDirectory("regrouped"), error;
+  {
+    auto store = ResultsStore::open(dir, job, metrics(), ResultsStore::Mode::Fresh, error);
+    ASSERT_TRUE(store) << error;
+    ASSERT_TRUE(store->appendRun(recordFor(job, 1, 0.8), error)) << error;
+  }
+  SweepJob regrouped = job;
+  regrouped.runs[1].group = 2;
+  auto store = ResultsStore::open(dir, regrouped, metrics(), ResultsStore::Mode::Resume, error);
+  ASSERT_TRUE(store) << error;
+  ASSERT_EQ(store->recoveredRuns().size(), 1u);
+  EXPECT_EQ(store->recoveredRuns()[0].group, 2u);
+  std::vector<std::string> rows = completeCsvRecords(readText(dir + "/runs.csv")), fields;
+  ASSERT_EQ(rows.size(), 2u);
+  ASSERT_TRUE(parseCsvRecord(rows[1], fields));
+  EXPECT_EQ(fields[2], "2") << rows[1];
 }
 
 TEST(ResultsStore, ResumeRejectsAnEditedSweep) {
