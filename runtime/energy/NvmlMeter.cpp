@@ -132,9 +132,16 @@ bool NvmlMeter::open(const std::string &busId, std::string &why) {
     gpu.name = "the GPU at PCI bus " + busId;
     if (nvmlReturn_t code = api.getHandleByBusId(busId.c_str(), &gpu.device);
         code != NVML_SUCCESS) {
-      why = "NVML finds no GPU at PCI bus " + busId + ", where the runs train (" +
-            errorText("nvmlDeviceGetHandleByPciBusId_v2", code) + ")";
-      return false;
+      std::string lookup = errorText("nvmlDeviceGetHandleByPciBusId_v2", code);
+      // NVML's one GPU is the one the runs train on, whatever its bus id
+      // reads as (a virtual machine may number the bus differently for the
+      // two libraries). With several, no guess.
+      if (count != 1 || api.getHandle(0, &gpu.device) != NVML_SUCCESS) {
+        why = "NVML finds no GPU at PCI bus " + busId + ", where the runs train (" + lookup + ")";
+        return false;
+      }
+      gpu.name = "GPU 0, the only GPU NVML lists (it finds none at PCI bus " + busId + ": " +
+                 lookup + ")";
     }
     if (!openGpu(gpu, why)) {
       why = "NVML: " + why;

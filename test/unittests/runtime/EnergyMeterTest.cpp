@@ -336,6 +336,20 @@ TEST_F(EnergyNvmlFake, BusIdNvmlDoesNotKnow) {
   EXPECT_EQ(liveInits(), 0) << "a failed open must shut NVML down";
 }
 
+// NVML's only GPU is the one the runs train on, even when NVML does not find
+// it by the bus id CUDA gives (a virtual machine may number buses apart).
+TEST_F(EnergyNvmlFake, TheOnlyGpuStandsForAnUnknownBusId) {
+  set(0, 1, 0);
+  std::string why;
+  std::unique_ptr<EnergyMeter> meter = openNvmlMeter(SWEEP_FAKE_NVML, "0000:3B:00.0", why);
+  ASSERT_TRUE(meter) << why;
+  EXPECT_EQ(meter->describe(), "NVML energy counter on GPU 0, the only GPU NVML lists (it finds "
+                               "none at PCI bus 0000:3B:00.0: nvmlDeviceGetHandleByPciBusId_v2: "
+                               "Not Found)");
+  advance(1500);
+  EXPECT_DOUBLE_EQ(readJoules(*meter), 1.5);
+}
+
 TEST_F(EnergyNvmlFake, InitFailure) {
   set(9, 1, 0); // NVML_ERROR_DRIVER_NOT_LOADED
   std::string why;

@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include <cstdio>
+#include <cstdlib>
 
 namespace {
 
@@ -54,7 +55,11 @@ void fake_nvml_advance(unsigned long long millijoules) { state.energyMj += milli
 /// Inits not yet matched by a shutdown: the meter must leave none behind.
 int fake_nvml_live_inits() { return state.liveInits; }
 
+/// $SWEEP_FAKE_NVML_DEVICES sets the device count, for programs that load
+/// the fake without calling fake_nvml_set.
 int nvmlInit_v2() {
+  if (const char *devices = std::getenv("SWEEP_FAKE_NVML_DEVICES"); devices && *devices)
+    state.devices = unsigned(std::atoi(devices)) < 8 ? unsigned(std::atoi(devices)) : 8;
   if (state.initResult != kSuccess)
     return state.initResult;
   ++state.liveInits;
