@@ -11,6 +11,7 @@
 
 #include "runtime/cuda/DeviceBufferSpace.h"
 #include "runtime/driver/BuiltPrograms.h"
+#include "runtime/driver/FatalErrors.h"
 #include "runtime/driver/LinkedBackend.h"
 #include "runtime/driver/ShellWord.h"
 #include "runtime/driver/SweepRunner.h"
@@ -112,6 +113,7 @@ bool parseUnsigned(const std::string &text, unsigned &value) {
 
 int main(int argc, char **argv) {
   std::string self = argc > 0 ? argv[0] : "sweep";
+  installFatalErrorHandlers(self);
   RunSettings settings;
   settings.program = self;
   std::string onlySweep, dataDir;
@@ -194,6 +196,7 @@ int main(int argc, char **argv) {
     std::cerr << self << ": error: --resume and --overwrite exclude each other\n";
     return 2;
   }
+  setOutOfMemoryContext("training");
   // What finishes an interrupted sweep: this executable, where it puts its
   // results, where its data is, which sweep, and the options that decide
   // what it writes.

@@ -12,7 +12,6 @@
 
 #include "tools/sweepc/BuildCommand.h"
 #include "tools/sweepc/Options.h"
-#include "tools/sweepc/OutOfMemory.h"
 #include "tools/sweepc/RunCommand.h"
 
 #include "BuildPaths.h"
@@ -26,6 +25,7 @@
 #include "lib/Pipelines/GpuPipeline.h"
 #include "lib/Pipelines/GroupPipeline.h"
 #include "lib/Registration/Registration.h"
+#include "runtime/driver/FatalErrors.h"
 #include "runtime/driver/LinkedBackend.h"
 #include "runtime/exec/CompiledProgram.h"
 #include "runtime/exec/JobFile.h"

@@ -7,7 +7,6 @@
 //===----------------------------------------------------------------------===//
 
 #include "tools/sweepc/Options.h"
-#include "tools/sweepc/OutOfMemory.h"
 #include "tools/sweepc/RunCommand.h"
 
 #include "codegen/cpu/CpuBackend.h"
@@ -15,6 +14,7 @@
 #include "codegen/nvptx/GpuBackend.h"
 #include "codegen/nvptx/GpuChip.h"
 #include "lang/JobBuilder.h"
+#include "runtime/driver/FatalErrors.h"
 #include "runtime/cuda/CudaDriver.h"
 #include "runtime/driver/ShellWord.h"
 #include "runtime/driver/SweepRunner.h"

@@ -18,13 +18,13 @@
 #include "lib/Pipelines/CpuPipeline.h"
 #include "lib/Pipelines/GpuPipeline.h"
 #include "lib/Registration/Registration.h"
+#include "runtime/driver/FatalErrors.h"
 #include "runtime/exec/CompiledProgram.h"
 #include "runtime/exec/ProgramMemory.h"
 #include "runtime/exec/PruningBoard.h"
 #include "tools/sweepc/BuildCommand.h"
 #include "tools/sweepc/DataCommand.h"
 #include "tools/sweepc/Options.h"
-#include "tools/sweepc/OutOfMemory.h"
 #include "tools/sweepc/PlanEnergy.h"
 #include "tools/sweepc/ReportCommand.h"
 #include "tools/sweepc/RunCommand.h"
@@ -41,6 +41,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
@@ -364,7 +365,9 @@ mlir::LogicalResult processBuffer(std::unique_ptr<llvm::MemoryBuffer> buffer,
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
-  installOutOfMemoryHandler();
+  installFatalErrorHandlers("sweepc");
+  // InitLLVM's new handler reports through LLVM's bad-alloc handler.
+  llvm::install_bad_alloc_error_handler([](void *, const char *, bool) { reportOutOfMemory(); });
   mlir::registerAsmPrinterCLOptions();
   mlir::registerMLIRContextCLOptions();
   mlir::registerPassManagerCLOptions();
