@@ -113,6 +113,22 @@ std::optional<Value> AxisEvaluator::evaluateConstant(const Expr *expr) {
   return std::nullopt;
 }
 
+std::optional<Value> AxisEvaluator::evaluateElement(const Expr *element) {
+  // The advice evaluateConstant gives for a list or a range ("needs 'in'")
+  // is wrong inside a list, which already follows an 'in'.
+  if (llvm::isa<ListExpr>(element)) {
+    diags.error(element->getLoc(), "a list cannot hold a list: an axis's values are single "
+                                   "values");
+    return std::nullopt;
+  }
+  if (llvm::isa<RangeExpr>(element)) {
+    diags.error(element->getLoc(), "a list cannot hold a range: write its values, or make the "
+                                   "range the whole axis ('name in lo..hi')");
+    return std::nullopt;
+  }
+  return evaluateConstant(element);
+}
+
 std::optional<std::vector<AxisElement>>
 AxisEvaluator::evaluateAxis(const Expr *expr, bool integral, uint64_t stream) {
   if (auto *list = llvm::dyn_cast<ListExpr>(expr)) {
@@ -134,7 +150,7 @@ AxisEvaluator::evaluateAxis(const Expr *expr, bool integral, uint64_t stream) {
         elements.push_back({Value::none(), element->getLoc()});
         continue;
       }
-      std::optional<Value> value = evaluateConstant(element.get());
+      std::optional<Value> value = evaluateElement(element.get());
       if (!value) {
         ok = false;
         continue;
@@ -182,15 +198,19 @@ std::optional<std::vector<AxisElement>> AxisEvaluator::evaluateRange(const Range
                                      std::to_string(hi->i) + " is empty");
     return std::nullopt;
   }
-  // Compute the count in unsigned arithmetic: hi - lo may exceed INT64_MAX.
+  // Compute the count in unsigned arithmetic: hi - lo may exceed INT64_MAX,
+  // and the count 2^64 (all of int64). Regression: it wrapped to 0 and the
+  // sweep was said to have "no runs left".
   uint64_t span = uint64_t(hi->i) - uint64_t(lo->i);
-  uint64_t count = span / uint64_t(step->i) + 1;
-  if (count > uint64_t(kMaxAxisValues)) {
-    diags.error(range->getLoc(), "range has " + std::to_string(count) +
-                                     " values; an axis may have at most " +
+  uint64_t steps = span / uint64_t(step->i);
+  if (steps >= uint64_t(kMaxAxisValues)) {
+    std::string count =
+        steps == UINT64_MAX ? "18446744073709551616" : std::to_string(steps + 1);
+    diags.error(range->getLoc(), "range has " + count + " values; an axis may have at most " +
                                      std::to_string(kMaxAxisValues));
     return std::nullopt;
   }
+  uint64_t count = steps + 1;
   std::vector<AxisElement> elements;
   elements.reserve(count);
   for (uint64_t k = 0; k < count; ++k)
@@ -301,7 +321,7 @@ AxisEvaluator::evaluateGenerator(const CallExpr *call, bool integral, uint64_t s
     }
     std::vector<AxisElement> options;
     for (const ExprPtr &element : list->getElements()) {
-      std::optional<Value> value = evaluateConstant(element.get());
+      std::optional<Value> value = evaluateElement(element.get());
       if (!value)
         return std::nullopt;
       options.push_back({*value, element->getLoc()});

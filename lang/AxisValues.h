@@ -41,6 +41,9 @@ public:
                                                        uint64_t stream);
 
 private:
+  /// An element of an axis list or of choice()'s list: a constant, not a
+  /// list or a range.
+  std::optional<Value> evaluateElement(const Expr *element);
   std::optional<std::vector<AxisElement>> evaluateGenerator(const CallExpr *call, bool integral,
                                                             uint64_t stream);
   std::optional<std::vector<AxisElement>> evaluateRange(const RangeExpr *range);

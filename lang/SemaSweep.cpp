@@ -8,6 +8,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <cmath>
+#include <set>
 
 using namespace sweep;
 
@@ -241,8 +242,16 @@ bool Sema::checkSetting(const ParamSpec &paramSpec, const Setting *setting, llvm
   axis.loc = setting->getLoc();
   axis.scope = scope;
   bool ok = true;
+  // choice() draws the same written value many times: one error per value
+  // written. Regression: choice(["a"], 2) said "must be an integer" twice.
+  std::set<const char *> refused;
   for (const AxisElement &element : *elements) {
+    if (refused.count(element.loc.getPointer())) {
+      ok = false;
+      continue;
+    }
     if (element.value.isNone()) {
+      refused.insert(element.loc.getPointer());
       diags.error(element.loc,
                   "'" + paramSpec.name + "' must be " + paramSpec.type.describe() + ", got a call");
       ok = false;
@@ -250,6 +259,7 @@ bool Sema::checkSetting(const ParamSpec &paramSpec, const Setting *setting, llvm
     }
     std::optional<Value> value = coerce(element.value, paramSpec.type, element.loc, paramSpec.name);
     if (!value) {
+      refused.insert(element.loc.getPointer());
       ok = false;
       continue;
     }

@@ -28,6 +28,7 @@
 #include "tools/sweepc/PlanEnergy.h"
 #include "tools/sweepc/ReportCommand.h"
 #include "tools/sweepc/RunCommand.h"
+#include "tools/sweepc/SourceFile.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/Diagnostics.h"
@@ -489,9 +490,9 @@ int main(int argc, char **argv) {
   }
 
   std::string errorMessage;
-  std::unique_ptr<llvm::MemoryBuffer> input = mlir::openInputFile(inputFilename, &errorMessage);
+  std::unique_ptr<llvm::MemoryBuffer> input = readSourceFile(inputFilename, errorMessage);
   if (!input) {
-    llvm::errs() << "sweepc: " << errorMessage << "\n";
+    llvm::errs() << "sweepc: error: " << errorMessage << "\n";
     return 1;
   }
   std::unique_ptr<llvm::ToolOutputFile> output =
