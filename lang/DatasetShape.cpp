@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 using namespace sweep;
 
@@ -202,6 +203,35 @@ bool sweep::computeDatasetShape(llvm::StringRef source,
   } else {
     error = "unknown data source '" + source.str() + "'";
     return false;
+  }
+  // Each setting is bounded, their products were not: blobs(n: 10^8,
+  // features: 10^6) is 400 TB, teacher(inputs: 10^6, hidden: 10^6) a 10^12-
+  // weight network, and generating either ran until memory ran out.
+  constexpr double kMaxValues = 1e9, kMaxTeacherWork = 1e10;
+  double samples = double(count) + double(shape.test);
+  double values = samples * double(shape.inputs + (shape.classes ? 1 : shape.targets));
+  if (values > kMaxValues) {
+    char text[160];
+    std::snprintf(text, sizeof text,
+                  "the data would hold %.3g values (%.3g samples of %lld numbers); a generated "
+                  "dataset holds at most %.0f (4 GB of float32)",
+                  values, samples, (long long)(values / samples), kMaxValues);
+    error = text;
+    errorParam = "n";
+    return false;
+  }
+  if (source == "teacher") {
+    double work = samples * double(get("hidden").i) * double(shape.inputs + shape.targets);
+    if (work > kMaxTeacherWork) {
+      char text[200];
+      std::snprintf(text, sizeof text,
+                    "the teacher network would take %.3g multiply-adds to label the data "
+                    "(samples x hidden x (inputs + outputs)); at most %.0e, a few seconds",
+                    work, kMaxTeacherWork);
+      error = text;
+      errorParam = "hidden";
+      return false;
+    }
   }
   return applyValidation(get("validation"), count, shape, error, errorParam);
 }

@@ -722,6 +722,21 @@ void Sema::checkZip(const ZipClause &clause) {
         llvm::StringRef path = info.path;
         return path == name.name || path.ends_with("." + name.name);
       });
+      // A choice between alternatives (`init in [he_normal, xavier_normal]`,
+      // `optimizer in [sgd(...), adam(...)]`) is no axis of values either.
+      // Regression: it was said to have "a single value".
+      bool isChoice = llvm::any_of(spec->choices, [&](const Choice &choice) {
+        llvm::StringRef path = spec->paths[choice.pathId].path;
+        return choice.alternatives.size() > 1 &&
+               (path == name.name || path.ends_with("." + name.name));
+      });
+      if (isChoice) {
+        diags.error(name.loc, "'" + name.name +
+                                  "' is a choice between alternatives (kinds with settings of "
+                                  "their own), which 'zip' does not pair: it pairs axes of "
+                                  "numbers or words");
+        return;
+      }
       if (isSetting) {
         diags.error(name.loc, "'" + name.name +
                                   "' has a single value; 'zip' needs axes "
