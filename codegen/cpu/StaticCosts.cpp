@@ -41,14 +41,20 @@ bool sweep::staticPhaseCosts(const GroupSpec &group, int64_t runs, std::vector<P
 }
 
 WorkCost sweep::groupTrainingWork(const GroupSpec &group, const std::vector<PhaseCost> &table,
-                                  int64_t trainSamples, int64_t evalSamples) {
+                                  int64_t trainSamples, int64_t validationSamples,
+                                  int64_t testSamples) {
   auto batches = [&](int64_t samples) {
     return double((samples + group.batch - 1) / std::max<int64_t>(1, group.batch));
   };
+  // Regression: the two splits' samples were added before dividing into
+  // batches, one batch short where both end in a partial one.
+  double evaluations = batches(validationSamples) + batches(testSamples);
+  if (validationSamples == 0 && testSamples == 0 && trainSamples > 0)
+    evaluations = 1;
   WorkCost work;
   for (const PhaseCost &phase : table) {
     double times = double(group.epochs) *
-                   (phase.function == "train_step" ? batches(trainSamples) : batches(evalSamples));
+                   (phase.function == "train_step" ? batches(trainSamples) : evaluations);
     work.flops += phase.cost.flops * times;
     work.bytes += phase.cost.bytes * times;
   }

@@ -25,10 +25,13 @@ bool staticPhaseCosts(const GroupSpec &group, int64_t runs, std::vector<PhaseCos
                       std::string &error);
 
 /// The static work of training `group` for `runs` runs over its epochs on
-/// `trainSamples` training samples, evaluating `evalSamples` samples per
-/// epoch: steps x (forward + backward + update) + eval batches x eval.
+/// `trainSamples` training samples, evaluating its validation and test
+/// splits each epoch, as the trainer does: steps x (forward + backward +
+/// update) + eval batches x eval, the batches of each split counted apart,
+/// and one batch of training samples where there is neither split (the
+/// check for weights the last update made NaN).
 WorkCost groupTrainingWork(const GroupSpec &group, const std::vector<PhaseCost> &table,
-                           int64_t trainSamples, int64_t evalSamples);
+                           int64_t trainSamples, int64_t validationSamples, int64_t testSamples);
 
 } // namespace sweep
 

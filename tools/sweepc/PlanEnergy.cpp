@@ -43,7 +43,7 @@ bool sweep::printEnergyEstimate(llvm::raw_ostream &os, const SweepJob &job, unsi
       return false;
     const DataSpec &data = job.datasets[group.dataset];
     WorkCost work =
-        groupTrainingWork(group, table, data.expectTrain, data.expectValidation + data.expectTest);
+        groupTrainingWork(group, table, data.expectTrain, data.expectValidation, data.expectTest);
     double seconds = work.flops / rate;
     os << "  group " << g << ": " << format("%.3g", work.flops) << " FLOPs, "
        << format("%.3g", work.bytes) << " bytes, " << format("%.3g", model.joules(work, seconds))

@@ -108,3 +108,23 @@ TEST(StaticCosts, ProgramsReportTheWorkTheyDid) {
     EXPECT_TRUE(none.empty()) << backend->name();
   }
 }
+
+// What `sweepc plan` estimates is what training does: each split evaluated in
+// its own batches, and one batch where there is no split. Regression: the
+// splits' samples were added before dividing, and no-split sweeps counted
+// no evaluation (plan's joules under the model meter's).
+TEST(StaticCosts, TrainingWorkCountsEachSplitsBatchesAndTheProbe) {
+  GroupSpec group;
+  group.batch = 100;
+  group.epochs = 2;
+  std::vector<PhaseCost> table = {{"train_step", "forward", {1, 10}},
+                                  {"evaluate", "eval", {1000, 0}}};
+  // 10 training steps; validation 10 and test 10 samples: a batch each.
+  WorkCost split = groupTrainingWork(group, table, 1000, 10, 10);
+  EXPECT_EQ(split.flops, 2 * (10 * 1 + 2 * 1000));
+  EXPECT_EQ(split.bytes, 2 * 10 * 10);
+  WorkCost none = groupTrainingWork(group, table, 1000, 0, 0);
+  EXPECT_EQ(none.flops, 2 * (10 * 1 + 1 * 1000));
+  WorkCost partial = groupTrainingWork(group, table, 1000, 150, 0);
+  EXPECT_EQ(partial.flops, 2 * (10 * 1 + 2 * 1000));
+}
