@@ -109,11 +109,10 @@ std::vector<std::string> ResultsStore::runsHeader(const SweepJob &job,
   return header;
 }
 
-int ResultsStore::accuracyPerJouleColumn(const std::vector<MetricColumn> &metrics) {
-  for (const char *name : {"test_accuracy", "val_accuracy"})
-    for (size_t m = 0; m < metrics.size(); ++m)
-      if (metrics[m].name == name)
-        return int(m);
+int ResultsStore::metricColumn(const std::vector<MetricColumn> &metrics, const char *name) {
+  for (size_t m = 0; m < metrics.size(); ++m)
+    if (metrics[m].name == name)
+      return int(m);
   return -1;
 }
 
@@ -173,7 +172,8 @@ std::unique_ptr<ResultsStore> ResultsStore::open(const std::string &dir, const S
   store->dir = dir;
   store->hyperColumns = job.columns.size();
   store->metricCount = metrics.size();
-  store->accuracyColumn = accuracyPerJouleColumn(metrics);
+  store->testAccuracyColumn = metricColumn(metrics, "test_accuracy");
+  store->validationAccuracyColumn = metricColumn(metrics, "val_accuracy");
   store->runsHeaderFields = runsHeader(job, metrics);
   store->curvesHeaderFields = curvesHeader(metrics);
   for (const RunSpec &run : job.runs) {
@@ -559,7 +559,12 @@ bool ResultsStore::appendRun(const RunRecord &record, std::string &error) {
   bool metered = !std::isnan(record.joules);
   fields.push_back(metered ? csvNumber(record.joules) : "");
   fields.push_back(metered ? record.joulesSource : "");
-  double accuracy = accuracyColumn < 0 ? NAN : record.metrics[size_t(accuracyColumn)];
+  // Per run: a sweep over two datasets, one without a test split, has both
+  // columns. Regression: such runs had no accuracy_per_kj.
+  double accuracy = NAN;
+  for (int column : {testAccuracyColumn, validationAccuracyColumn})
+    if (column >= 0 && std::isnan(accuracy))
+      accuracy = record.metrics[size_t(column)];
   fields.push_back(metered && record.joules > 0 && !std::isnan(accuracy)
                        ? csvNumber(accuracy / (record.joules / 1000.0))
                        : "");

@@ -105,9 +105,8 @@ public:
   static std::vector<std::string> runsHeader(const SweepJob &job,
                                              const std::vector<MetricColumn> &metrics);
   static std::vector<std::string> curvesHeader(const std::vector<MetricColumn> &metrics);
-  /// The metric that runs.csv's accuracy_per_kj divides by the run's
-  /// kilojoules: test_accuracy, else val_accuracy; -1 when neither exists.
-  static int accuracyPerJouleColumn(const std::vector<MetricColumn> &metrics);
+  /// The metric column named `name` ("test_accuracy"), -1 when none is.
+  static int metricColumn(const std::vector<MetricColumn> &metrics, const char *name);
 
 private:
   ResultsStore() = default;
@@ -130,7 +129,9 @@ private:
 
   std::string dir;
   size_t hyperColumns = 0;
-  int accuracyColumn = -1; // The metric accuracy_per_kj divides (accuracyPerJouleColumn).
+  /// What accuracy_per_kj divides by the run's kilojoules: its test_accuracy,
+  /// else (a run whose data has no test split) its val_accuracy; -1: none.
+  int testAccuracyColumn = -1, validationAccuracyColumn = -1;
   size_t metricCount = 0;
   std::vector<std::string> runsHeaderFields, curvesHeaderFields;
   std::map<uint64_t, uint64_t> hashOfRun; // From the job.

@@ -265,7 +265,8 @@ def main():
                                 f"{energy}, but summary.json has no energy")
     elif "joules" in header:
         total = 0.0
-        accuracy = next((c for c in ("test_accuracy", "val_accuracy") if c in header), None)
+        # Per run: its test_accuracy, else (no test split) its val_accuracy.
+        accuracies = [c for c in ("test_accuracy", "val_accuracy") if c in header]
         for row in runs:
             joules = number(row["joules"])
             if math.isnan(joules) or joules < 0 or not row["joules_source"]:
@@ -273,7 +274,8 @@ def main():
                                 f"{row['joules_source']!r}")
                 continue
             total += joules
-            if accuracy and row[accuracy] and joules > 0:
+            accuracy = next((c for c in accuracies if row[c]), None)
+            if accuracy and joules > 0:
                 want = number(row[accuracy]) / (joules / 1000)
                 if abs(number(row["accuracy_per_kj"]) - want) > 1e-9 * max(1.0, abs(want)):
                     problems.append(f"run {row['run']}: accuracy_per_kj {row['accuracy_per_kj']}"
