@@ -366,10 +366,15 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
   options.shard = unsigned(cluster.rank());
   options.shards = unsigned(cluster.size());
   options.device = device;
+  // The CPU model's idle power is that of the cores training: no more
+  // threads than programs ever train. Regression: a one-program sweep was
+  // charged the idle power of every core --jobs defaulted to.
+  unsigned idleCores = std::max(
+      1u, unsigned(std::min<size_t>(options.threads, programsToTrain(job, backend))));
   std::unique_ptr<EnergyLedger> ledger;
   if (!settings.energyOff) {
     std::unique_ptr<EnergyMeter> meter =
-        openSweepMeter(job, device, backends.gpuBusId(), options.threads, report, problem);
+        openSweepMeter(job, device, backends.gpuBusId(), idleCores, report, problem);
     if (!meter && !problem.empty()) {
       report.error(problem);
       return 1;
@@ -379,7 +384,7 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
         std::cerr << "[" << job.name << "] energy: " << meter->source() << ", "
                   << meter->describe() << "\n";
       ledger = std::make_unique<EnergyLedger>(std::move(meter), job.energyWindowSeconds,
-                                              EnergyModel::cpu(options.threads));
+                                              EnergyModel::cpu(idleCores));
       ledger->measureIdle(0.25);
       options.energy = ledger.get();
       options.energyBudgetJoules = job.energyBudgetJoules;

@@ -47,6 +47,15 @@ std::vector<std::pair<uint32_t, size_t>> programsOf(const SweepJob &job, const B
 }
 } // namespace
 
+size_t sweep::programsToTrain(const SweepJob &job, const Backend &backend) {
+  size_t programs = 0;
+  for (const GroupSpec &group : job.groups) {
+    size_t per = std::max<size_t>(1, backend.runsPerProgram(job, group));
+    programs += (group.runs.size() + per - 1) / per;
+  }
+  return programs;
+}
+
 size_t sweep::programsToPrepare(const SweepJob &job, const Backend &backend) {
   return programsOf(job, backend).size();
 }

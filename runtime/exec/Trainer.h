@@ -77,6 +77,10 @@ bool prepareBackend(const SweepJob &job, Backend &backend, unsigned threads, std
                     const std::function<void()> &programReady = {},
                     const std::atomic<bool> *cancel = nullptr);
 
+/// How many programs train `job` from the start: its groups cut into chunks
+/// of runsPerProgram runs (at most that many threads ever train at once).
+size_t programsToTrain(const SweepJob &job, const Backend &backend);
+
 /// How many programs prepareBackend makes for `job`: one per group and chunk
 /// size.
 size_t programsToPrepare(const SweepJob &job, const Backend &backend);
