@@ -459,6 +459,19 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
                    " on " + (onGpu ? "the GPU" : "the CPU") +
                    ": compare their seconds and joules within one device (runs.csv's "
                    "`device` column)");
+  // Likewise a resume under another meter (the model, then RAPL): joules of
+  // two kinds, an estimate among measurements. Regression: no word of it.
+  if (ledger && shareRuns) {
+    std::string now = ledger->meter().source();
+    size_t other = std::count_if(records.begin(), records.end(), [&](const RunRecord &r) {
+      return !r.joulesSource.empty() && r.joulesSource != now;
+    });
+    if (other)
+      report.warning("sweep '" + job.name + "': " + std::to_string(other) + " finished run" +
+                     (other == 1 ? "'s joules are" : "s' joules are") + " not " + now +
+                     ", this invocation's are: compare joules within one source (runs.csv's "
+                     "`joules_source` column)");
+  }
   if (trainWhileCompiling) {
     size_t ready = compileProgress.handOverTerminal();
     size_t total = programsToPrepare(job, backend);

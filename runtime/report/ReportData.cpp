@@ -127,10 +127,18 @@ void fillHeader(const SweepResults &results, ReportData &data) {
     if (!energy.isNull()) {
       // The sweep's total (idle and unattributed included), not only the runs'.
       header.joules = energy["total_joules"].number(header.joules);
-      header.joulesSource = energy["source"].text(header.joulesSource);
+      // The last invocation's meter, unless the runs were metered by several
+      // (a resume under another meter): then all of them. Regression: runs
+      // estimated by the model were drawn as "measured" beside RAPL's.
+      if (sources.size() <= 1)
+        header.joulesSource = energy["source"].text(header.joulesSource);
     }
   }
-  header.joulesMeasured = header.joulesSource.rfind("measured", 0) == 0;
+  // Measured only when every source is.
+  header.joulesMeasured = !header.joulesSource.empty();
+  for (const std::string &source : sources)
+    header.joulesMeasured &= source.rfind("measured", 0) == 0;
+  header.joulesMeasured &= header.joulesSource.rfind("measured", 0) == 0;
 }
 
 void findParameters(const SweepResults &results, ReportData &data) {
