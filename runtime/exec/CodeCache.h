@@ -52,6 +52,8 @@ public:
         totalSeconds += spent;
         ++compiledCount;
         loadedCount += entry.code->fromCompileCache();
+        if (!entry.code->fromCompileCache())
+          freshSeconds += spent;
       }
       mine.set_value(std::move(entry));
     }
@@ -82,6 +84,14 @@ public:
     std::lock_guard<std::mutex> lock(mutex);
     return loadedCount;
   }
+  /// What compiling a program took on average, those loaded from the compile
+  /// cache left out (they say nothing of a program not in it); `otherwise`
+  /// when none was compiled.
+  double secondsPerCompile(double otherwise) const {
+    std::lock_guard<std::mutex> lock(mutex);
+    size_t fresh = compiledCount - loadedCount;
+    return fresh ? freshSeconds / double(fresh) : otherwise;
+  }
 
 private:
   struct Entry {
@@ -90,7 +100,7 @@ private:
   };
   mutable std::mutex mutex;
   std::map<std::string, std::shared_future<Entry>> entries;
-  double totalSeconds = 0;
+  double totalSeconds = 0, freshSeconds = 0;
   size_t compiledCount = 0, loadedCount = 0;
 };
 
@@ -135,13 +145,14 @@ public:
                                                    size_t alive) const override {
     return compilingCompactionSizes(alive);
   }
-  /// Nothing when the code is cached, else what compiling took on average
-  /// so far (a second before the first).
+  /// Nothing when the code is at hand, else what compiling took on average
+  /// so far (a second before the first). Regression: programs loaded from
+  /// the compile cache counted in, so that a cold compile looked like a load
+  /// (a compaction's took four times the training it saved).
   double secondsToPrepare(const GroupSpec &group, size_t runs) const override {
     if (cache.contains(groupCodeKey(group, runs)))
       return 0;
-    size_t count = cache.compiled();
-    return count ? cache.seconds() / double(count) : 1.0;
+    return cache.secondsPerCompile(1.0);
   }
   double compileSeconds() const override { return cache.seconds(); }
   size_t programsCompiled() const override { return cache.compiled(); }

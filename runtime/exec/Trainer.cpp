@@ -175,6 +175,9 @@ private:
   std::atomic<bool> &budgetSpent;
   size_t energyAccount = 0;
   bool stoppedByBudget = false;
+  /// Seconds this chunk's compactions spent compiling code for fewer runs:
+  /// no run's training time.
+  double compactionSeconds = 0;
 };
 } // namespace
 
@@ -255,6 +258,14 @@ bool ChunkTrainer::compact(GroupProgram &program, const GroupSpec &group,
       [&](size_t runs) { return backend.secondsToPrepare(group, runs); });
   if (target == 0)
     return true;
+  // A compile cannot be stopped halfway: with a budget, none is started that
+  // would spend (at the power drawn so far) more than the budget has left.
+  if (options.energy && options.energyBudgetJoules > 0) {
+    double used = options.energy->totalJoules(), seconds = options.energy->seconds();
+    double watts = seconds > 0 ? used / seconds : 0;
+    if (used + watts * backend.secondsToPrepare(group, target) >= options.energyBudgetJoules)
+      return true;
+  }
   // The live runs, padded with stopped ones up to the target, in slot order
   // (so in training order: the prune board's verdicts are asked in it).
   std::vector<size_t> keep;
@@ -273,8 +284,26 @@ bool ChunkTrainer::compact(GroupProgram &program, const GroupSpec &group,
   }
   if (!beforeDropping(dropped, error))
     return false;
+  // gather compiles code for the smaller program (or finds it compiled):
+  // like a program's creation, no run's work. The energy window closes
+  // around it, so that its joules go to other programs' work or to nobody,
+  // and the budget is checked after it. Regression: a compile inside the
+  // window was charged to the runs and a 2 J budget ended at 79 J.
+  std::string meterError; // The ledger keeps it too.
+  if (options.energy)
+    options.energy->closeWindow(meterError);
+  auto gatherStart = std::chrono::steady_clock::now();
   std::string problem;
-  if (!program.gather(keep, problem)) {
+  bool gathered = program.gather(keep, problem);
+  compactionSeconds +=
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - gatherStart).count();
+  if (options.energy) {
+    options.energy->closeWindow(meterError);
+    if (options.energyBudgetJoules > 0 &&
+        options.energy->totalJoules() >= options.energyBudgetJoules)
+      budgetSpent = true;
+  }
+  if (!gathered) {
     error = "compacting group '" + group.label + "' to " + std::to_string(target) +
             " runs failed: " + problem;
     return false;
@@ -326,6 +355,7 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished, s
   } leaveStatusLine{progress, progressId};
 
   stoppedByBudget = false;
+  compactionSeconds = 0;
   // Its code may still be compiling (on the GPU, beside training), or be
   // compiled here (a resumed sweep's leftover chunk size): the runs' time
   // starts once the program exists.
@@ -587,7 +617,9 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished, s
     }
   }
 
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() -
+      compactionSeconds;
   // Close the energy window so that these runs' joules are complete.
   // A failed reading leaves these runs' joules incomplete: they are written
   // as unmetered rather than as a measurement that is too low.

@@ -15,7 +15,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
+#include <thread>
 
 using namespace sweep;
 using namespace sweep::testing;
@@ -25,8 +27,8 @@ namespace {
 class CountingProgram : public GroupProgram {
 public:
   CountingProgram(std::unique_ptr<GroupProgram> inner, std::atomic<size_t> &gathers,
-                  std::atomic<double> &flops)
-      : inner(std::move(inner)), gathers(gathers), flops(flops) {}
+                  std::atomic<double> &flops, double gatherSeconds)
+      : inner(std::move(inner)), gathers(gathers), flops(flops), gatherSeconds(gatherSeconds) {}
   void init() override { inner->init(); }
   void trainStep(const Batch &batch, uint64_t step, const double *lr, const uint8_t *alive,
                  double *loss) override {
@@ -37,6 +39,8 @@ public:
   }
   bool gather(const std::vector<size_t> &keep, std::string &error) override {
     ++gathers;
+    // A compile of the smaller program that takes this long.
+    std::this_thread::sleep_for(std::chrono::duration<double>(gatherSeconds));
     return inner->gather(keep, error);
   }
   size_t runCount() const override { return inner->runCount(); }
@@ -54,6 +58,7 @@ private:
   std::unique_ptr<GroupProgram> inner;
   std::atomic<size_t> &gathers;
   std::atomic<double> &flops;
+  double gatherSeconds;
 };
 
 /// The CPU backend with a group in one program and compaction that is always
@@ -70,7 +75,7 @@ public:
     std::unique_ptr<GroupProgram> program = cpu->create(group, std::move(runs), error);
     if (!program)
       return nullptr;
-    return std::make_unique<CountingProgram>(std::move(program), gathers, flops);
+    return std::make_unique<CountingProgram>(std::move(program), gathers, flops, gatherSeconds);
   }
   std::vector<CompactionSizeOffer> compactionSizes(const GroupSpec &group,
                                                    size_t alive) const override {
@@ -81,6 +86,7 @@ public:
   }
   /// Only the power of two: compacted programs carry stopped runs as padding.
   bool powersOfTwoOnly = false;
+  double gatherSeconds = 0;
   std::unique_ptr<Backend> cpu = createCpuBackend();
   std::atomic<size_t> gathers{0};
   std::atomic<double> flops{0};
@@ -91,19 +97,22 @@ struct Result {
   std::string curves;
   size_t gathers = 0;
   double flops = 0;
+  double unattributedJoules = 0;
 };
 
 Result trainPruned(const SweepJob &job, bool compaction, const std::string &dir,
-                   bool powersOfTwoOnly = false) {
+                   bool powersOfTwoOnly = false, double gatherSeconds = 0) {
   EagerBackend backend;
   backend.powersOfTwoOnly = powersOfTwoOnly;
+  backend.gatherSeconds = gatherSeconds;
   // Programs report their work to an energy ledger only.
   EnergyLedger ledger(openModelMeter(EnergyModel::cpu(), "a test"), 0.2);
   TrainerOptions options;
   options.compaction = compaction;
   options.energy = &ledger;
   TrainedSweep trained = trainJob(job, backend, options, dir);
-  return {trained.records, trained.curves, backend.gathers, backend.flops};
+  return {trained.records, trained.curves, backend.gathers, backend.flops,
+          double(ledger.unattributedMicrojoules()) * 1e-6};
 }
 /// Every record (status, stop, epochs, metrics) and curve row the same.
 void expectSameRuns(const Result &a, const Result &b) {
@@ -170,4 +179,27 @@ TEST(Compaction, PaddedWithStoppedRunsKeepsTheRightRuns) {
   // Padding costs what live runs cost: the exact sizes do less work.
   EXPECT_LT(padded.flops, masked.flops);
   EXPECT_LT(exact.flops, padded.flops);
+}
+
+// Compiling the smaller program is no run's work: not in the runs' seconds,
+// and its joules (here the model's idle power over it) go to nobody.
+// Regression: they went to the runs, and a 2 J budget ended at 79 J.
+TEST(Compaction, CompilingTheSmallerProgramIsNoRunsTimeOrEnergy) {
+  std::vector<double> rates;
+  for (int i = 0; i < 24; ++i)
+    rates.push_back(1e-3 * std::pow(1.4, i));
+  SweepJob job = blobsJob(rates, 9);
+  job.prune.kind = PruneKind::Asha;
+  job.prune.reduction = 3;
+  double compile = 0.4;
+  Result compacted = trainPruned(job, true, freshDirectory("slow-gather"), false, compile);
+  ASSERT_EQ(compacted.gathers, 2u);
+  double seconds = 0;
+  for (const RunRecord &record : compacted.records)
+    seconds += record.seconds;
+  // One program: its runs' seconds add up to its training time.
+  EXPECT_LT(seconds, 2 * compile) << "the compiles' time went to the runs";
+  double idle = EnergyModel::cpu().idleWatts;
+  EXPECT_GE(compacted.unattributedJoules, 0.9 * idle * 2 * compile)
+      << "the compiles' joules went to the runs";
 }
