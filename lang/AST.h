@@ -44,18 +44,23 @@ public:
   /// The height of the tree below and including this node (1 for a leaf):
   /// what a recursive walk of it costs in stack, which the parser bounds.
   unsigned getDepth() const { return depth; }
+  /// The nodes of the tree, this one included: what evaluating it costs.
+  uint64_t getSize() const { return size; }
 
 protected:
   /// One more than the deepest of `child` and what is already counted.
   void countChild(const Expr *child) {
-    if (child)
+    if (child) {
       depth = std::max(depth, child->depth + 1);
+      size += child->size;
+    }
   }
 
 private:
   const Kind kind;
   llvm::SMLoc loc;
   unsigned depth = 1;
+  uint64_t size = 1;
 };
 
 using ExprPtr = std::unique_ptr<Expr>;

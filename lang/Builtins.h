@@ -157,6 +157,11 @@ constexpr int64_t kMaxRuns = 10000000;
 constexpr int64_t kMaxModelLayers = 512;
 /// Statements a model's body may execute (repeat included).
 constexpr int64_t kMaxModelSteps = 1000000;
+/// Model statements run over all of a sweep's run groups (each group's model
+/// is run once, with its values): about ten seconds.
+constexpr int64_t kMaxSweepModelSteps = 100000000;
+/// Operators and operands of the 'where' clauses times the grid's runs.
+constexpr double kMaxWhereEvaluations = 2e8;
 constexpr int64_t kMaxLayerWidth = 1 << 24;
 constexpr int64_t kMaxModelParameters = 1000000000000; // 4 TB of float32 per run.
 

@@ -10,6 +10,7 @@
 
 #include "llvm/ADT/STLFunctionalExtras.h"
 
+#include <cstdio>
 #include <cstring>
 
 using namespace sweep;
@@ -200,6 +201,23 @@ mlir::FailureOr<RunTable> sweep::expandGrid(const SweepSpec &spec, SourceDiagnos
                               " indices per run) would need " +
                               std::to_string(int64_t(tableBytes / (1 << 20))) +
                               " MiB, more than the 4096 MiB limit");
+    return mlir::failure();
+  }
+  // Every 'where' clause is evaluated for every run of the grid. Regression:
+  // ten clauses of 900 operators over 10^7 runs, each within its limits, kept
+  // `check` busy for an hour.
+  uint64_t whereNodes = 0;
+  for (const Constraint &constraint : spec.constraints)
+    whereNodes += constraint.condition ? constraint.condition->getSize() : 0;
+  if (double(total) * double(whereNodes) > kMaxWhereEvaluations) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%.3g", double(total) * double(whereNodes));
+    diags.error(spec.constraints.front().loc,
+                "evaluating the 'where' clauses takes " + std::string(text) + " steps (" +
+                    std::to_string(total) + " runs x " + std::to_string(whereNodes) +
+                    " operators and operands); at most " +
+                    std::to_string(uint64_t(kMaxWhereEvaluations)) +
+                    ": fewer runs before 'where', or shorter clauses");
     return mlir::failure();
   }
   RunTable table(spec.getNumSlots());

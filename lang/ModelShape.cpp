@@ -79,8 +79,9 @@ public:
   Interpreter(const ModelDecl &model, llvm::function_ref<Value(llvm::StringRef)> argument,
               SourceDiagnostics &diags,
               llvm::function_ref<void(mlir::InFlightDiagnostic &)> addContext,
-              ModelShape &shape)
-      : model(model), argument(argument), diags(diags), addContext(addContext), shape(shape) {}
+              ModelShape &shape, int64_t *sweepSteps)
+      : model(model), argument(argument), diags(diags), addContext(addContext), shape(shape),
+        sweepSteps(sweepSteps) {}
 
   bool run() {
     for (const ModelParam &param : model.getParams()) {
@@ -104,12 +105,27 @@ private:
     return false;
   }
 
+  /// Counts a statement against the model's limit and the sweep's.
+  bool step(llvm::SMLoc loc) {
+    if (++steps > kMaxSteps)
+      return fail(loc, "model '" + model.getName() + "' runs more than " +
+                           std::to_string(kMaxSteps) + " statements");
+    // Regression: the model's limit held per group, and a million groups of
+    // a 500,000-statement model kept `check` busy for hours.
+    if (sweepSteps && --*sweepSteps < 0)
+      return fail(loc, "the sweep's models run more than " +
+                           std::to_string(kMaxSweepModelSteps) +
+                           " statements over its run groups (each group runs its model once): "
+                           "fewer groups (values of settings that shape the model) or a shorter "
+                           "model");
+    return true;
+  }
+
   bool runBlock(llvm::ArrayRef<StmtPtr> body) {
     for (const StmtPtr &stmt : body) {
       // A repeat of statements that add no layer could otherwise spin for hours.
-      if (++steps > kMaxSteps)
-        return fail(stmt->getLoc(), "model '" + model.getName() + "' runs more than " +
-                                        std::to_string(kMaxSteps) + " statements");
+      if (!step(stmt->getLoc()))
+        return false;
       if (auto *assign = llvm::dyn_cast<AssignStmt>(stmt.get())) {
         std::optional<ModelValue> value = eval(assign->getValue());
         if (!value)
@@ -124,9 +140,8 @@ private:
                       "repeat count must be >= 0, got " + std::to_string(count->i));
         for (int64_t k = 0; k < count->i; ++k) {
           // Count iterations too: an empty body adds no statement but still loops.
-          if (++steps > kMaxSteps)
-            return fail(repeat->getLoc(), "model '" + model.getName() + "' runs more than " +
-                                              std::to_string(kMaxSteps) + " statements");
+          if (!step(repeat->getLoc()))
+            return false;
           if (!runBlock(repeat->getBody()))
             return false;
         }
@@ -352,6 +367,7 @@ private:
   llvm::StringMap<ModelValue> env;
   static constexpr int64_t kMaxSteps = kMaxModelSteps;
   int64_t steps = 0;
+  int64_t *sweepSteps;
   std::vector<LayerNode> nodes; // Every layer evaluated, in order.
 };
 } // namespace
@@ -360,7 +376,7 @@ bool sweep::inferModelShape(const ModelDecl &model,
                             llvm::function_ref<Value(llvm::StringRef)> argument,
                             SourceDiagnostics &diags,
                             llvm::function_ref<void(mlir::InFlightDiagnostic &)> addContext,
-                            ModelShape &shape) {
+                            ModelShape &shape, int64_t *sweepSteps) {
   shape = ModelShape();
-  return Interpreter(model, argument, diags, addContext, shape).run();
+  return Interpreter(model, argument, diags, addContext, shape, sweepSteps).run();
 }

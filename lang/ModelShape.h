@@ -58,10 +58,12 @@ struct ModelShape {
 
 /// Interprets `model` with `argument(name)` giving each parameter's value.
 /// On error reports it, calls `addContext` to attach notes, and returns false.
+/// `sweepSteps` (when given) is what is left of the statements all of a
+/// sweep's groups may run (kMaxSweepModelSteps), counted down.
 bool inferModelShape(const ModelDecl &model, llvm::function_ref<Value(llvm::StringRef)> argument,
                      SourceDiagnostics &diags,
                      llvm::function_ref<void(mlir::InFlightDiagnostic &)> addContext,
-                     ModelShape &shape);
+                     ModelShape &shape, int64_t *sweepSteps = nullptr);
 
 } // namespace sweep
 

@@ -81,6 +81,8 @@ private:
   const PlanOptions &options;
   DatasetShapeCache ownCache;
   DatasetShapeCache &datasetCache = options.datasetCache ? *options.datasetCache : ownCache;
+  /// Model statements the groups may still run (kMaxSweepModelSteps).
+  int64_t modelSteps = kMaxSweepModelSteps;
   llvm::DenseSet<const char *> warnedUnusedLayers;
 };
 } // namespace
@@ -329,7 +331,7 @@ bool Planner::checkGroup(RunGroup &group, llvm::ArrayRef<uint32_t> indices,
   if (!inferModelShape(
           *group.model,
           [&](llvm::StringRef param) { return get(values, ("model." + param).str()); }, diags,
-          addContext, group.shape))
+          addContext, group.shape, &modelSteps))
     return false;
   warnAboutUnusedLayers(group);
 
@@ -451,7 +453,7 @@ bool Planner::checkModelNumbers(RunGroup &group) {
     if (!inferModelShape(
             *group.model,
             [&](llvm::StringRef param) { return get(values, ("model." + param).str()); }, diags,
-            addContext, scratch))
+            addContext, scratch, &modelSteps))
       return false;
   }
   return true;

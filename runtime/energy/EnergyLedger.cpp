@@ -78,6 +78,11 @@ size_t EnergyLedger::openAccount(const std::vector<uint64_t> &runIds) {
   return accounts.size() - 1;
 }
 
+void EnergyLedger::abandonRuns(const std::vector<uint64_t> &runIds) {
+  std::lock_guard<std::mutex> lock(mutex);
+  abandoned.insert(runIds.begin(), runIds.end());
+}
+
 void EnergyLedger::compactAccount(size_t account, const std::vector<size_t> &keep) {
   std::lock_guard<std::mutex> lock(mutex);
   Account old = std::move(accounts[account]);
@@ -163,9 +168,17 @@ void EnergyLedger::closeLocked() {
     return;
   }
   std::vector<int64_t> parts = splitByWeight(window, runWeights);
-  for (size_t i = 0; i < parts.size(); ++i)
+  for (size_t i = 0; i < parts.size(); ++i) {
+    // Regression: runs written without joules (a failed reading) were given
+    // these anyway, in no row: total_joules exceeded the runs' and the
+    // unattributed joules together.
+    if (abandoned.count(runIds[i])) {
+      unattributed += parts[i];
+      continue;
+    }
     perRun[runIds[i]] += parts[i];
-  attributed += window; // The parts add up to it exactly.
+    attributed += parts[i]; // The parts add up to the window exactly.
+  }
   std::vector<int64_t> phaseParts = splitByWeight(window, byPhase);
   for (size_t i = 0; i < phaseParts.size(); ++i)
     perPhase[phaseNames[i]] += phaseParts[i];

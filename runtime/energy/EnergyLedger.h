@@ -25,6 +25,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,9 @@ public:
   /// The program kept runs keep[0], keep[1], ... (gather): later work goes to
   /// those only.
   void compactAccount(size_t account, const std::vector<size_t> &keep);
+  /// The runs were recorded without joules (the reading at their end
+  /// failed): the joules a later reading gives their work are nobody's.
+  void abandonRuns(const std::vector<uint64_t> &runIds);
   /// Work the program did since its last report, shared by the runs with
   /// alive[i] (i in the account's current order). Closes the window when due.
   void addWork(size_t account, const PhaseWork &work, const uint8_t *alive);
@@ -96,6 +100,7 @@ private:
   int64_t unattributed = 0;
   int64_t attributed = 0; // The sum of perRun (the budget check reads it every step).
   std::map<uint64_t, int64_t> perRun;
+  std::set<uint64_t> abandoned; // abandonRuns.
   std::map<std::string, int64_t> perPhase;
   std::string firstError;
   bool readFailed = false;

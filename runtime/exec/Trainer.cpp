@@ -644,6 +644,12 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished, s
       record.joulesSource = options.energy->meter().source();
     }
   }
+  if (options.energy && !metered) {
+    std::vector<uint64_t> ids;
+    for (const RunSpec *run : runs)
+      ids.push_back(run->id);
+    options.energy->abandonRuns(ids);
+  }
   // The weights before the rows (a run interrupted in between is trained again
   // by --resume, which writes the same file), best first, so that the keeper
   // turns the rest down before their parameters are read.

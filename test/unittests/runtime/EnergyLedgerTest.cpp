@@ -188,6 +188,27 @@ TEST(EnergyLedger, AMeterFailureKeepsTheWindowOpenAndIsReported) {
   EXPECT_EQ(ledger.error(), "meter unplugged");
 }
 
+// Regression: runs written without joules (the reading at their program's
+// end failed) were given the next reading's share anyway, in no runs.csv
+// row, so total_joules exceeded the runs' and the unattributed together.
+TEST(EnergyLedger, AbandonedRunsShareIsNobodys) {
+  double metered = 0;
+  EnergyLedger ledger(std::make_unique<ScriptedMeter>(&metered), 1e9, flopWeights());
+  size_t a = ledger.openAccount({1, 2});
+  const uint8_t alive[] = {1, 1};
+  ledger.addWork(a, work(2), alive);
+  metered = -1;
+  std::string error;
+  EXPECT_FALSE(ledger.closeWindow(error));
+  ledger.abandonRuns({1});
+  metered = 4;
+  ASSERT_TRUE(ledger.closeWindow(error));
+  EXPECT_EQ(ledger.runMicrojoules(1), 0);
+  EXPECT_EQ(ledger.runMicrojoules(2), 2000000);
+  EXPECT_EQ(ledger.unattributedMicrojoules(), 2000000);
+  EXPECT_EQ(ledger.totalMicrojoules(), 4000000);
+}
+
 // Regression: failed readings moved the covered time on, so after the meter
 // became unreadable the idle baseline (watts x seconds) counted the whole
 // sweep while the joules stopped at the last reading.
