@@ -227,6 +227,18 @@ int sweep::buildExecutable(const FrontEndResult &result, llvm::StringRef sourceF
                            llvm::StringRef baseDir, SourceDiagnostics &diags,
                            const std::string &executable, const std::string &gpuChip) {
   auto start = std::chrono::steady_clock::now();
+  // Where the executable goes, checked before minutes of compiling.
+  // Regression: -o naming a folder compiled everything, then showed ld's
+  // "cannot open output file".
+  if (llvm::sys::fs::is_directory(executable)) {
+    error("-o '" + executable + "' is a folder; name the executable to write");
+    return 1;
+  }
+  llvm::StringRef folder = llvm::sys::path::parent_path(executable);
+  if (!folder.empty() && !llvm::sys::fs::is_directory(folder)) {
+    error("-o '" + executable + "': there is no folder '" + folder.str() + "' to write it in");
+    return 1;
+  }
   GpuTarget gpu;
   gpu.chip = gpuChip;
   gpu.toolkit = defaultCudaToolkit();
