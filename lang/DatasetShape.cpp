@@ -55,6 +55,10 @@ static bool probeIdxPair(const std::string &images, const std::string &labels,
             std::to_string(header.dims.size()) + ")";
     return false;
   }
+  // Regression: a truncated file passed `check`, and `run` failed with no
+  // location.
+  if (!checkIdxFileSize(images, header, error))
+    return false;
   IdxLabelSummary summary;
   if (!summarizeIdxLabels(labels, summary, error))
     return false;

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <functional>
 #include <memory>
 
@@ -176,6 +177,27 @@ static float decodeElement(uint8_t type, const unsigned char *p) {
     return float(v);
   }
   }
+}
+
+bool sweep::checkIdxFileSize(const std::string &path, const IdxHeader &header,
+                             std::string &error) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (!in)
+    return true; // readIdxHeader said what is wrong with it.
+  uint64_t size = uint64_t(std::streamoff(in.tellg()));
+  in.seekg(0);
+  unsigned char magic[2] = {0, 0};
+  in.read(reinterpret_cast<char *>(magic), 2);
+  if (magic[0] == 0x1f && magic[1] == 0x8b)
+    return true; // gzip: its length says nothing of the data's.
+  uint64_t promised = 4 + 4 * uint64_t(header.dims.size()) +
+                      header.count() * header.itemSize() * elementBytes(header.elementType);
+  if (size >= promised)
+    return true;
+  error = "'" + path + "' is truncated: its header promises " + std::to_string(header.count()) +
+          " items of " + std::to_string(header.itemSize()) + " values (" +
+          std::to_string(promised) + " bytes), the file has " + std::to_string(size);
+  return false;
 }
 
 bool sweep::readIdxData(const std::string &path, uint64_t limit, IdxHeader &header,

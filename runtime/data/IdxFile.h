@@ -31,6 +31,11 @@ struct IdxHeader {
 /// message that names the file and the problem.
 bool readIdxHeader(const std::string &path, IdxHeader &header, std::string &error);
 
+/// For an uncompressed IDX file, whether it holds the bytes its header
+/// promises; false with `error` ("'x' is truncated: ...") when it holds
+/// fewer. A gzip file is only known when it is read (readIdxData says then).
+bool checkIdxFileSize(const std::string &path, const IdxHeader &header, std::string &error);
+
 /// Reads the items of an IDX file of any element type as floats, at most
 /// `limit` items (0: all). `data` holds count() x itemSize() values.
 bool readIdxData(const std::string &path, uint64_t limit, IdxHeader &header,
