@@ -118,10 +118,11 @@ public:
   ChunkTrainer(const SweepJob &job, const std::vector<Dataset> &datasets, Backend &backend,
                ResultsStore &store, const std::vector<MetricColumn> &metrics,
                const Ranking &ranking, Progress &progress, const TrainerOptions &options,
-               PruningBoard &board, std::atomic<bool> &budgetSpent)
+               PruningBoard &board, std::atomic<bool> &budgetSpent,
+               std::atomic<bool> &deviceFailed)
       : job(job), datasets(datasets), backend(backend), store(store), metrics(metrics),
         ranking(ranking), progress(progress), options(options), board(board),
-        budgetSpent(budgetSpent) {}
+        budgetSpent(budgetSpent), deviceFailed(deviceFailed) {}
 
   /// Trains the chunk and records its runs; false on an error. When the
   /// energy budget runs out it stops without recording (cutOff() is set).
@@ -132,12 +133,26 @@ private:
   void evaluate(GroupProgram &program, const Split &split, const Dataset &data, int64_t batch,
                 const std::vector<uint8_t> &alive, std::vector<EvalSums> &sums);
   bool earlyStop(const RunSpec &run, RunState &state, double loss, double accuracy);
-  /// Whether the program's device failed (then `error` says how).
-  static bool failed(GroupProgram &program, const GroupSpec &group, std::string &error) {
+  /// Whether the program's device failed (then `error` says how), or that
+  /// of another program training at once: a device's error is kept for the
+  /// whole device, so the program that finds it need not be the one that
+  /// caused it, and none of the programs training then can be trusted.
+  /// Regression: with --streams=3 the failing program's runs were recorded
+  /// as ok while another group was named and its runs dropped.
+  bool failed(GroupProgram &program, const GroupSpec &group, std::string &error) {
     std::string failure = program.takeError();
-    if (failure.empty())
-      return false;
-    error = "training group '" + group.label + "' failed on the device: " + failure;
+    if (failure.empty()) {
+      if (!deviceFailed)
+        return false;
+      error = "training group '" + group.label + "' stopped: the device failed";
+      return true;
+    }
+    deviceFailed = true;
+    error = options.threads > 1
+                ? "the device failed while " + std::to_string(options.threads) +
+                      " programs trained at once (group '" + group.label +
+                      "' found the error; any of them may have caused it): " + failure
+                : "training group '" + group.label + "' failed on the device: " + failure;
     return true;
   }
   /// Hands the program's counted work to the ledger (shared by `alive`) and
@@ -173,6 +188,7 @@ private:
   const TrainerOptions &options;
   PruningBoard &board;
   std::atomic<bool> &budgetSpent;
+  std::atomic<bool> &deviceFailed;
   size_t energyAccount = 0;
   bool stoppedByBudget = false;
   /// Seconds this chunk's compactions spent compiling code for fewer runs:
@@ -617,6 +633,10 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished, s
     }
   }
 
+  // Nothing is recorded from a device that failed since the last check,
+  // this program's or another's.
+  if (failed(*program, group, error))
+    return false;
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() -
       compactionSeconds;
@@ -779,12 +799,12 @@ bool sweep::trainSweep(const SweepJob &job, const std::vector<Dataset> &datasets
   }
 
   std::atomic<size_t> next{0}, unfinished{0};
-  std::atomic<bool> failed{false}, budgetSpent{false};
+  std::atomic<bool> failed{false}, budgetSpent{false}, deviceFailed{false};
   std::mutex mutex;
   std::string firstError;
   auto worker = [&]() {
     ChunkTrainer trainer(job, datasets, backend, store, metrics, ranking, progress, options,
-                         board, budgetSpent);
+                         board, budgetSpent, deviceFailed);
     std::vector<RunRecord> mine;
     for (size_t c; !failed && (c = next++) < chunks.size();) {
       if (budgetSpent) {
@@ -796,7 +816,8 @@ bool sweep::trainSweep(const SweepJob &job, const std::vector<Dataset> &datasets
       std::string problem;
       if (!trainer.train(chunks[c], mine, problem)) {
         std::lock_guard<std::mutex> lock(mutex);
-        if (!failed.exchange(true))
+        // The program that found a device's error says so, not one stopped by it.
+        if (!failed.exchange(true) || firstError.find("stopped: the device failed") != std::string::npos)
           firstError = problem;
       } else if (trainer.cutOff()) {
         unfinished += chunks[c].runs.size();
