@@ -25,13 +25,19 @@ public:
     return chooseRunChunking(job, group, chunks, l2, forcedRuns, programMemory).runsPerProgram;
   }
   std::string scheduleProblem(const SweepJob &job, const GroupSpec &group) const override {
-    // A program holds one run at least: a cap below that could not be kept.
-    if (!programMemory || forcedRuns || programBytesPerRun(group) <= programMemory)
+    // A program holds one run at least: a cap below that could not be kept;
+    // --runs-per-program fixes how many it holds. Regression: that option
+    // turned the check off.
+    size_t runs = forcedRuns ? std::min(forcedRuns, std::max<size_t>(1, group.runs.size())) : 1;
+    uint64_t needed = programBytesPerRun(group) * runs;
+    if (!programMemory || needed <= programMemory)
       return "";
-    return "a run needs " + formatBytes(programBytesPerRun(group)) +
-           " in a program, more than the " + formatBytes(programMemory) +
+    return (forcedRuns ? "a program of " + std::to_string(runs) + " runs (--runs-per-program) needs "
+                       : std::string("a run needs ")) +
+           formatBytes(needed) + " in a program, more than the " + formatBytes(programMemory) +
            " each program may hold (--max-memory over the threads training at once); raise "
-           "--max-memory or lower --jobs";
+           "--max-memory or lower --jobs" +
+           (forcedRuns ? std::string(" or --runs-per-program") : std::string());
   }
   std::string describeSchedule(const SweepJob &job, const GroupSpec &group) const override {
     return describeRunChunking(chooseRunChunking(job, group, chunks, l2, forcedRuns, programMemory),

@@ -20,8 +20,9 @@ public:
         streams(std::max(1u, streams)), compileCache(std::move(compileCache)) {
     size_t total = 0;
     std::string why;
-    if (!runtime.context().memory(freeBytes, total, why))
-      freeBytes = 0; // Unknown: programs hold whole groups.
+    freeKnown = runtime.context().memory(freeBytes, total, why);
+    if (!freeKnown)
+      freeBytes = 0; // Unknown: only --max-memory bounds the programs.
   }
   std::string name() const override { return "cuda"; }
   /// The whole group where it fits in 80% of the device's free memory, else
@@ -41,17 +42,27 @@ public:
   std::string scheduleProblem(const SweepJob &, const GroupSpec &group) const override {
     // A program holds one run at least. Regression: a run larger than the
     // budget trained anyway, past --max-memory or the free memory.
+    if (freeKnown && freeBytes == 0)
+      return "the GPU has no free memory (another process holds it all)";
     uint64_t budget = budgetBytes();
-    if (!budget || forcedRuns || programBytesPerRun(group) <= budget)
+    // --runs-per-program fixes the runs a program holds: they must fit too.
+    // Regression: it turned the check off, and programs of 40 runs of 4.2 MiB
+    // trained under --max-memory=1M.
+    size_t runs = forcedRuns ? std::min(forcedRuns, std::max<size_t>(1, group.runs.size())) : 1;
+    uint64_t needed = programBytesPerRun(group) * runs;
+    if (!budget || needed <= budget)
       return "";
-    return "a run needs " + formatBytes(programBytesPerRun(group)) +
-           " of device memory, more than the " + formatBytes(budget) +
+    // Regression: with the free memory unknown, --max-memory's limit was
+    // called "80% of the 0 B free".
+    bool capped = memoryCap && (!freeKnown || memoryCap < uint64_t(0.8 * double(freeBytes)));
+    return (forcedRuns ? "a program of " + std::to_string(runs) + " runs (--runs-per-program) needs "
+                       : std::string("a run needs ")) +
+           formatBytes(needed) + " of device memory, more than the " + formatBytes(budget) +
            " a program may hold (" +
-           (memoryCap && memoryCap < uint64_t(0.8 * double(freeBytes))
-                ? std::string("--max-memory")
-                : "80% of the " + formatBytes(freeBytes) + " free") +
+           (capped ? std::string("--max-memory") : "80% of the " + formatBytes(freeBytes) + " free") +
            (streams > 1 ? ", shared by --streams=" + std::to_string(streams) : std::string()) +
            "); make the model or the batch smaller" +
+           (forcedRuns ? std::string(", lower --runs-per-program") : std::string()) +
            (memoryCap ? std::string(" or raise --max-memory") : std::string());
   }
   std::string describeSchedule(const SweepJob &job, const GroupSpec &group) const override {
@@ -91,6 +102,7 @@ private:
   }
 
   uint64_t memoryCap;
+  bool freeKnown = false; ///< Whether the driver said how much memory is free.
   unsigned streams;
   size_t freeBytes = 0; ///< The device's free memory when the backend was made.
   std::shared_ptr<CompileCache> compileCache;
