@@ -50,8 +50,10 @@ GpuRuntime *GpuRuntime::open(const std::string &library, int ordinal, std::strin
   if (!runtime->driverHandle)
     return nullptr;
   runtime->contextHandle = Context::open(*runtime->driverHandle, ordinal, why);
-  if (!runtime->contextHandle)
+  if (!runtime->contextHandle) {
+    why = "cannot use GPU " + std::to_string(ordinal) + ": " + why;
     return nullptr;
+  }
   if (const char *profile = std::getenv("SWEEPC_GPU_PROFILE"); profile && *profile)
     runtime->profiler = std::make_unique<LaunchProfile>();
   runtime->generation = ++openedRuntimes;
@@ -68,17 +70,18 @@ GpuRuntime *GpuRuntime::openDeviceForRank(int localRank, DeviceInfo &info, std::
     runtime = nullptr;
   }
   if (!runtime) {
-    why = "no GPU: " + (why.empty() ? std::string("the CUDA driver sees no device") : why);
+    // A GPU the driver has but cannot open is no missing GPU. Regression:
+    // "no GPU: cuCtxSetCurrent: ...".
+    if (why.rfind("cannot use GPU", 0) != 0)
+      why = "no GPU: " + (why.empty() ? std::string("the CUDA driver sees no device") : why);
     return nullptr;
   }
   size_t index = size_t(std::max(0, localRank)) % devices.size();
   if (index != 0) {
     close();
     runtime = open(driverLibrary(), int(index), why);
-    if (!runtime) {
-      why = "no GPU: GPU " + std::to_string(index) + ": " + why;
-      return nullptr;
-    }
+    if (!runtime)
+      return nullptr; // "cannot use GPU <index>: ...".
   }
   info = devices[index];
   return runtime;

@@ -72,23 +72,21 @@ TEST_F(CudaFake, DevicesAreListedAndDescribed) {
 
 // Regression: a built executable took its sm_90 code to an sm_80 GPU.
 TEST(CudaDevice, RunsCodeForItsChipAndOlder) {
-  DeviceInfo hopper;
-  hopper.major = 9;
-  hopper.minor = 0;
+  auto gpu = [](int major, int minor) {
+    DeviceInfo info;
+    info.major = major;
+    info.minor = minor;
+    return info;
+  };
+  DeviceInfo hopper = gpu(9, 0), ampere = gpu(8, 0), ada = gpu(8, 9);
   EXPECT_TRUE(hopper.runsCodeFor("sm_90"));
   EXPECT_TRUE(hopper.runsCodeFor("sm_80"));
   EXPECT_TRUE(hopper.runsCodeFor("sm_90a"));
   EXPECT_FALSE(hopper.runsCodeFor("sm_100"));
-  DeviceInfo ampere;
-  ampere.major = 8;
-  ampere.minor = 0;
   EXPECT_FALSE(ampere.runsCodeFor("sm_90"));
   EXPECT_FALSE(ampere.runsCodeFor("sm_86"));
   EXPECT_FALSE(ampere.runsCodeFor("sm_90a"));
   EXPECT_TRUE(ampere.runsCodeFor("sm_75"));
-  DeviceInfo ada;
-  ada.major = 8;
-  ada.minor = 9;
   EXPECT_FALSE(ada.runsCodeFor("sm_86a")) << "an 'a' chip's code runs on that chip alone";
   EXPECT_TRUE(ada.runsCodeFor("sm_86f"));
   EXPECT_FALSE(hopper.runsCodeFor("sm_86f")) << "an 'f' chip's code stays in its family";
