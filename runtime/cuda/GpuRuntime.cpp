@@ -413,6 +413,14 @@ void mgpuMemcpy(void *to, void *from, size_t bytes, SweepCuStream stream) {
   GpuRuntime *runtime = usable();
   if (!runtime)
     return;
+  // A buffer whose allocation was skipped while another program's error was
+  // kept, the error since taken. Regression: the stand-in driver copied to
+  // address 0 and crashed, with --streams=3 (a GPU refuses it).
+  if (bytes && (!to || !from)) {
+    runtime->fail("a copy of " + std::to_string(bytes) +
+                  " bytes to or from a buffer never allocated (after an earlier failure)");
+    return;
+  }
   auto start = std::chrono::steady_clock::now();
   std::string why;
   if (!runtime->driver().check(
@@ -431,6 +439,11 @@ void mgpuMemset32(void *to, unsigned value, size_t count, SweepCuStream stream) 
   GpuRuntime *runtime = usable();
   if (!runtime)
     return;
+  if (count && !to) { // As in mgpuMemcpy.
+    runtime->fail("setting " + std::to_string(count * 4) +
+                  " bytes of a buffer never allocated (after an earlier failure)");
+    return;
+  }
   auto start = std::chrono::steady_clock::now();
   std::string why;
   if (!runtime->driver().check(

@@ -169,6 +169,35 @@ std::unique_ptr<EnergyMeter> openSweepMeter(const SweepJob &job, const std::stri
   return openCpuMeter(cores);
 }
 
+/// A resume on another device, or under another meter, is allowed (the runs
+/// compute the same), but the seconds and joules of the two sets do not
+/// compare: says so. Regression: CPU and GPU runs, or the model's estimates
+/// and RAPL's measurements, were mixed without a word.
+void warnAboutMixedResume(const SweepJob &job, const std::vector<RunRecord> &finished,
+                          const std::string &device, const std::string &meter,
+                          size_t training, const Reporter &report) {
+  bool onGpu = device == "cuda";
+  if (size_t elsewhere = std::count_if(finished.begin(), finished.end(),
+                                       [&](const RunRecord &r) { return r.device != device; }))
+    report.warning("sweep '" + job.name + "': " + std::to_string(elsewhere) + " finished run" +
+                   (elsewhere == 1 ? "" : "s") + " trained on " +
+                   (onGpu ? "the CPU" : "the GPU") + ", the other" +
+                   (training == 1 ? " run trains" : " " + std::to_string(training) +
+                                                        " runs train") +
+                   " on " + (onGpu ? "the GPU" : "the CPU") +
+                   ": compare their seconds and joules within one device (runs.csv's "
+                   "`device` column)");
+  if (meter.empty())
+    return;
+  if (size_t other = std::count_if(finished.begin(), finished.end(), [&](const RunRecord &r) {
+        return !r.joulesSource.empty() && r.joulesSource != meter;
+      }))
+    report.warning("sweep '" + job.name + "': " + std::to_string(other) + " finished run" +
+                   (other == 1 ? "'s joules are" : "s' joules are") + " not " + meter +
+                   ", this invocation's are: compare joules within one source (runs.csv's "
+                   "`joules_source` column)");
+}
+
 std::string hostName() {
   char buffer[256] = {0};
   if (::gethostname(buffer, sizeof buffer - 1) != 0)
@@ -446,32 +475,9 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
   size_t shareRuns = 0;
   double shareWork = 0;
   shardWork(job, backend, *store, options.shard, options.shards, shareRuns, shareWork);
-  // A resume on another device is allowed (the runs compute the same), but
-  // the seconds and joules of the two sets do not compare: say so.
-  if (size_t elsewhere = std::count_if(records.begin(), records.end(),
-                                       [&](const RunRecord &r) { return r.device != device; });
-      elsewhere && shareRuns)
-    report.warning("sweep '" + job.name + "': " + std::to_string(elsewhere) + " finished run" +
-                   (elsewhere == 1 ? "" : "s") + " trained on " +
-                   (onGpu ? "the CPU" : "the GPU") + ", the other" +
-                   (shareRuns == 1 ? " run trains" : " " + std::to_string(shareRuns) +
-                                                         " runs train") +
-                   " on " + (onGpu ? "the GPU" : "the CPU") +
-                   ": compare their seconds and joules within one device (runs.csv's "
-                   "`device` column)");
-  // Likewise a resume under another meter (the model, then RAPL): joules of
-  // two kinds, an estimate among measurements. Regression: no word of it.
-  if (ledger && shareRuns) {
-    std::string now = ledger->meter().source();
-    size_t other = std::count_if(records.begin(), records.end(), [&](const RunRecord &r) {
-      return !r.joulesSource.empty() && r.joulesSource != now;
-    });
-    if (other)
-      report.warning("sweep '" + job.name + "': " + std::to_string(other) + " finished run" +
-                     (other == 1 ? "'s joules are" : "s' joules are") + " not " + now +
-                     ", this invocation's are: compare joules within one source (runs.csv's "
-                     "`joules_source` column)");
-  }
+  if (shareRuns)
+    warnAboutMixedResume(job, records, device, ledger ? ledger->meter().source() : "",
+                         shareRuns, report);
   if (trainWhileCompiling) {
     size_t ready = compileProgress.handOverTerminal();
     size_t total = programsToPrepare(job, backend);

@@ -8,9 +8,9 @@ using namespace sweep;
 
 namespace {
 /// Code that does nothing, loaded from the compile cache or not.
-class StubCode : public GroupCode {
+class EmptyCode : public GroupCode {
 public:
-  explicit StubCode(bool loaded) : loaded(loaded) {}
+  explicit EmptyCode(bool loaded) : loaded(loaded) {}
   void trainStep(void **) const override {}
   void evaluate(void **) const override {}
   const std::vector<PhaseCost> &phases() const override { return table; }
@@ -28,7 +28,7 @@ std::shared_ptr<const GroupCode> get(CodeCache &cache, const std::string &key, b
       key,
       [&](std::string &, double &spent) {
         spent = seconds;
-        return std::make_shared<StubCode>(loaded);
+        return std::make_shared<EmptyCode>(loaded);
       },
       error);
 }

@@ -370,6 +370,8 @@ CUresult cuMemcpyHtoD_v2(CUdeviceptr to, const void *from, size_t bytes) {
   FAKE_LOCK();
   FAKE_FAIL("cuMemcpyHtoD_v2");
   FAKE_NEEDS_CONTEXT();
+  if (bytes && (!to || !from)) // As a GPU does: no crash on address 0.
+    return kInvalidValue;
   std::memcpy(reinterpret_cast<void *>(uintptr_t(to)), from, bytes);
   return kSuccess;
 }
@@ -378,6 +380,8 @@ CUresult cuMemcpyDtoH_v2(void *to, CUdeviceptr from, size_t bytes) {
   FAKE_LOCK();
   FAKE_FAIL("cuMemcpyDtoH_v2");
   FAKE_NEEDS_CONTEXT();
+  if (bytes && (!to || !from))
+    return kInvalidValue;
   std::memcpy(to, reinterpret_cast<const void *>(uintptr_t(from)), bytes);
   return kSuccess;
 }
@@ -388,6 +392,8 @@ CUresult cuMemcpyHtoDAsync_v2(CUdeviceptr to, const void *from, size_t bytes, vo
     return cuMemcpyHtoD_v2(to, from, bytes);
   FAKE_FAIL("cuMemcpyHtoDAsync_v2");
   FAKE_NEEDS_CONTEXT();
+  if (bytes && (!to || !from))
+    return kInvalidValue;
   if (!state.pinned.count(from))
     ++state.pageableAsyncCopies;
   state.inFlight.push_back({state.copiesStarted++, static_cast<CUstream_st *>(stream),
@@ -404,6 +410,8 @@ CUresult cuMemcpyAsync(CUdeviceptr to, CUdeviceptr from, size_t bytes, void *str
   FAKE_LOCK();
   FAKE_FAIL("cuMemcpyAsync");
   FAKE_NEEDS_CONTEXT();
+  if (bytes && (!to || !from))
+    return kInvalidValue;
   ++state.copiesAtOnce;
   state.legacyStreamUses += stream == nullptr;
   std::memmove(reinterpret_cast<void *>(uintptr_t(to)), reinterpret_cast<void *>(uintptr_t(from)),
@@ -415,6 +423,8 @@ CUresult cuMemsetD32Async(CUdeviceptr to, unsigned value, size_t count, void *st
   FAKE_LOCK();
   FAKE_FAIL("cuMemsetD32Async");
   FAKE_NEEDS_CONTEXT();
+  if (count && !to)
+    return kInvalidValue;
   ++state.memsets;
   state.legacyStreamUses += stream == nullptr;
   // Ordered after the copies started before it on its stream, as on a GPU.
