@@ -102,6 +102,7 @@ void fillHeader(const SweepResults &results, ReportData &data) {
   header.notes = results.notes;
   header.wallSeconds = NAN;
   header.joules = anyJoules ? joules : NAN;
+  header.runsJoules = header.joules;
   for (const std::string &source : sources)
     header.joulesSource += (header.joulesSource.empty() ? "" : ", ") + source;
   if (!results.hasSummary) {
@@ -123,6 +124,7 @@ void fillHeader(const SweepResults &results, ReportData &data) {
     header.device = summary["device"].text();
     header.backend = summary["backend"].text();
     header.wallSeconds = summary["wall_seconds"].number(NAN);
+    header.resumedRuns = size_t(summary["runs"]["resumed"].number(0));
     const JsonValue &energy = summary["energy"];
     if (!energy.isNull()) {
       // The sweep's total (idle and unattributed included), not only the runs'.

@@ -57,6 +57,10 @@ struct ReportHeader {
   double wallSeconds = 0; // NaN without summary.json.
   double runSeconds = 0;  // The runs' seconds, summed.
   double joules = 0;      // NaN when not metered.
+  /// The joules of every run's row; `joules` is the last invocation's total,
+  /// which leaves out what the invocations before a resume used.
+  double runsJoules = NAN;
+  size_t resumedRuns = 0; ///< Runs the last invocation found finished.
   std::string joulesSource; // measured:rapl, estimated:model, ... ("" unmetered).
   bool joulesMeasured = false;
   std::vector<std::string> notes;

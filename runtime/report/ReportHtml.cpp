@@ -110,6 +110,16 @@ void writeHeader(std::ostringstream &os, const ReportData &data) {
                                  (h.joulesMeasured ? "measured" : "an estimate") + " (" +
                                  h.joulesSource + ")"
                            : "not metered";
+  // After a resume the total is the last invocation's: say so, with the
+  // runs' own joules beside it. Regression: it read as the sweep's energy.
+  if (std::isfinite(h.joules) && h.resumedRuns > 0)
+    joules = fixed(h.joules, "%.4g J") + " in the last invocation, which resumed " +
+             count(h.resumedRuns) + " finished runs" +
+             (std::isfinite(h.runsJoules) ? "; " + fixed(h.runsJoules, "%.4g J") +
+                                                " in all the runs' rows"
+                                          : std::string()) +
+             ", " + (h.joulesMeasured ? "measured" : "an estimate") + " (" + h.joulesSource +
+             ")";
   fact("source", h.source, "fact-source");
   fact("date", date, "fact-date");
   fact("machine", h.host, "fact-machine");
