@@ -128,6 +128,8 @@ public:
   /// energy budget runs out it stops without recording (cutOff() is set).
   bool train(const Chunk &chunk, std::vector<RunRecord> &finished, std::string &error);
   bool cutOff() const { return stoppedByBudget; }
+  /// Whether the last train() stopped for another program's device error.
+  bool stoppedByOthers() const { return stoppedByOtherError; }
 
 private:
   void evaluate(GroupProgram &program, const Split &split, const Dataset &data, int64_t batch,
@@ -144,6 +146,7 @@ private:
     if (failure.empty()) {
       if (!deviceFailed)
         return false;
+      stoppedByOtherError = true;
       error = "training group '" + group.label + "' stopped: the device failed";
       return true;
     }
@@ -191,6 +194,7 @@ private:
   std::atomic<bool> &deviceFailed;
   size_t energyAccount = 0;
   bool stoppedByBudget = false;
+  bool stoppedByOtherError = false;
   /// Seconds this chunk's compactions spent compiling code for fewer runs:
   /// no run's training time.
   double compactionSeconds = 0;
@@ -371,6 +375,7 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished, s
   } leaveStatusLine{progress, progressId};
 
   stoppedByBudget = false;
+  stoppedByOtherError = false;
   compactionSeconds = 0;
   // Its code may still be compiling (on the GPU, beside training), or be
   // compiled here (a resumed sweep's leftover chunk size): the runs' time
@@ -802,6 +807,7 @@ bool sweep::trainSweep(const SweepJob &job, const std::vector<Dataset> &datasets
   std::atomic<bool> failed{false}, budgetSpent{false}, deviceFailed{false};
   std::mutex mutex;
   std::string firstError;
+  bool firstErrorSecondhand = false; // Another program's device error stopped it.
   auto worker = [&]() {
     ChunkTrainer trainer(job, datasets, backend, store, metrics, ranking, progress, options,
                          board, budgetSpent, deviceFailed);
@@ -817,8 +823,10 @@ bool sweep::trainSweep(const SweepJob &job, const std::vector<Dataset> &datasets
       if (!trainer.train(chunks[c], mine, problem)) {
         std::lock_guard<std::mutex> lock(mutex);
         // The program that found a device's error says so, not one stopped by it.
-        if (!failed.exchange(true) || firstError.find("stopped: the device failed") != std::string::npos)
+        if (!failed.exchange(true) || firstErrorSecondhand) {
           firstError = problem;
+          firstErrorSecondhand = trainer.stoppedByOthers();
+        }
       } else if (trainer.cutOff()) {
         unfinished += chunks[c].runs.size();
       }
