@@ -17,6 +17,15 @@ sweep::MemoryLimit DeviceBufferSpace::capacity() {
   return limit;
 }
 
+bool DeviceBufferSpace::freeBytes(uint64_t &bytes) {
+  size_t free = 0, total = 0;
+  std::string why;
+  if (!runtime.context().memory(free, total, why))
+    return false;
+  bytes = free;
+  return true;
+}
+
 void DeviceBufferSpace::copy(void *to, const void *from, size_t bytes) {
   if (bytes == 0)
     return;

@@ -37,6 +37,8 @@ public:
   std::unique_ptr<CopyQueue> copyQueue() override;
   /// The device's total memory (0, unknown, when the driver cannot say).
   MemoryLimit capacity() override;
+  /// The device's free memory (cuMemGetInfo).
+  bool freeBytes(uint64_t &bytes) override;
 
 private:
   GpuRuntime &runtime;

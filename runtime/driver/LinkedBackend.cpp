@@ -3,6 +3,7 @@
 #include "runtime/driver/LinkedBackend.h"
 
 #include "runtime/exec/CodeCache.h"
+#include "runtime/exec/ProgramMemory.h"
 
 #include <cinttypes>
 #include <cstdio>
@@ -118,8 +119,8 @@ size_t runsOf(const std::string &key) { return size_t(std::stoull(key.substr(0, 
 class LinkedBackend : public Backend {
 public:
   LinkedBackend(const SweepBuiltProgram *table, size_t count, const std::string &device,
-                BufferSpace &space)
-      : device(device), space(space) {
+                BufferSpace &space, unsigned programsAtOnce)
+      : device(device), space(space), programsAtOnce(std::max(1u, programsAtOnce)) {
     for (size_t i = 0; i < count; ++i)
       if (device == table[i].device) {
         std::string key = table[i].key;
@@ -137,6 +138,55 @@ public:
     return "linked programs of " + std::to_string(runsPerProgram(job, group)) + " runs";
   }
   MemoryLimit memoryLimit() override { return space.capacity(); }
+  /// The linked programs' run counts were fixed when the executable was
+  /// built, perhaps for a larger GPU: programs of the group that cannot fit
+  /// in the memory free here, side by side as many as train at once, stop
+  /// the sweep before it starts. Regression: they stopped at the driver's
+  /// out-of-memory error, mid-sweep. `leastBytesPerRun` makes this a
+  /// certain failure, never a guess.
+  std::string scheduleProblem(const SweepJob &, const GroupSpec &group) const override {
+    auto found = programs.find(structureOf(groupCodeKey(group, 1)));
+    if (found == programs.end() || group.runs.empty())
+      return ""; // create() says which program is missing.
+    uint64_t free = 0;
+    MemoryLimit limit;
+    if (space.freeBytes(free)) {
+      limit.bytes = free;
+      limit.source = formatBytes(free) + " free on the GPU";
+      if (free == 0)
+        return "the GPU has no free memory (another process holds it all)";
+    } else {
+      limit = space.capacity();
+      limit.source = formatBytes(limit.bytes) + " of " + limit.source;
+    }
+    if (!limit.bytes)
+      return "";
+    size_t runs = std::min(group.runs.size(), found->second.rbegin()->first);
+    size_t chunks = (group.runs.size() + runs - 1) / runs;
+    size_t atOnce = std::min<size_t>(programsAtOnce, chunks);
+    uint64_t needed = leastBytesPerRun(group) * runs * atOnce;
+    if (needed <= limit.bytes)
+      return "";
+    // What `sweepc run` would give a program here: its share of 80% of it,
+    // by the upper bound per run; one run where only the least fits.
+    uint64_t share = limit.bytes / programsAtOnce;
+    uint64_t fits = uint64_t(0.8 * double(share)) / programBytesPerRun(group);
+    if (fits == 0 && leastBytesPerRun(group) <= share)
+      fits = 1;
+    std::string text =
+        "this executable's " + std::string(device == "cpu" ? "CPU" : "GPU") +
+        " programs for the group hold " + std::to_string(runs) + " runs, which need at least " +
+        formatBytes(needed) +
+        (atOnce > 1 ? " for " + std::to_string(atOnce) + " programs at once (--streams)"
+                    : std::string()) +
+        ", more than the " + limit.source + "; ";
+    if (fits == 0)
+      return text + "not even one run fits" +
+             (programsAtOnce > 1 ? std::string(" beside the others (lower --streams)") : "");
+    return text + "rebuild it with `sweepc build --device=" + device +
+           " --runs-per-program=" + std::to_string(fits) + "`" +
+           (atOnce > 1 ? std::string(" or lower --streams") : std::string());
+  }
   std::unique_ptr<GroupProgram> create(const GroupSpec &group, std::vector<const RunSpec *> runs,
                                        std::string &error) override {
     std::string structure = structureOf(groupCodeKey(group, 1));
@@ -165,7 +215,8 @@ public:
     const std::map<size_t, std::shared_ptr<const GroupCode>> &sizes = found->second;
     std::unique_ptr<GroupProgram> program = createCompiledProgram(
         group, std::move(runs), fits->second,
-        [&sizes, this, &group](size_t count, std::string &message) -> std::shared_ptr<const GroupCode> {
+        [&sizes, this, &group](size_t count,
+                               std::string &message) -> std::shared_ptr<const GroupCode> {
           auto exact = sizes.find(count);
           if (exact != sizes.end())
             return exact->second;
@@ -182,13 +233,14 @@ public:
 private:
   std::string device;
   BufferSpace &space;
+  unsigned programsAtOnce; ///< --streams on the GPU; 1 on the CPU.
   /// By structure, then run count.
   std::map<std::string, std::map<size_t, std::shared_ptr<const GroupCode>>> programs;
 };
 } // namespace
 
 std::unique_ptr<Backend> sweep::createLinkedBackend(const SweepBuiltProgram *table, size_t count,
-                                                    const std::string &device,
-                                                    BufferSpace &space) {
-  return std::make_unique<LinkedBackend>(table, count, device, space);
+                                                    const std::string &device, BufferSpace &space,
+                                                    unsigned programsAtOnce) {
+  return std::make_unique<LinkedBackend>(table, count, device, space, programsAtOnce);
 }

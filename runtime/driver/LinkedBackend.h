@@ -19,9 +19,12 @@
 
 namespace sweep {
 
-/// The programs of `table` built for `device`, with buffers in `space`.
+/// The programs of `table` built for `device`, with buffers in `space`;
+/// `programsAtOnce` of them train side by side (--streams on the GPU), which
+/// the memory free in `space` must hold.
 std::unique_ptr<Backend> createLinkedBackend(const SweepBuiltProgram *table, size_t count,
-                                             const std::string &device, BufferSpace &space);
+                                             const std::string &device, BufferSpace &space,
+                                             unsigned programsAtOnce = 1);
 
 /// Whether `table` holds any program for `device`.
 bool hasLinkedPrograms(const SweepBuiltProgram *table, size_t count, const std::string &device);

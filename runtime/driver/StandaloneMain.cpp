@@ -50,8 +50,9 @@ const char *kUsage =
 /// The backends over the linked programs; the GPU opened on first use.
 class LinkedBackends : public BackendSource {
 public:
-  LinkedBackends()
-      : cpuBackend(createLinkedBackend(sweep_built_programs, sweep_built_program_count, "cpu",
+  explicit LinkedBackends(unsigned streams)
+      : streams(streams),
+        cpuBackend(createLinkedBackend(sweep_built_programs, sweep_built_program_count, "cpu",
                                        hostBufferSpace())) {}
   ~LinkedBackends() override {
     dropGpu();
@@ -76,18 +77,19 @@ protected:
     // load it, instead of letting --device=auto train on the CPU.
     if (!device.runsCodeFor(sweep_built_gpu_chip)) {
       problem = "this executable's GPU code is for " + std::string(sweep_built_gpu_chip) +
-                ", which " + device.describe() +
-                " cannot run (sweepc build --gpu-chip=sm_" + std::to_string(device.major) +
-                std::to_string(device.minor) + " makes code for it)";
+                ", which " + device.describe() + " cannot run (sweepc build --gpu-chip=sm_" +
+                std::to_string(device.major) + std::to_string(device.minor) + " makes code for it)";
       return nullptr;
     }
     gpu.name = device.describe();
     gpu.pciBusId = device.pciBusId;
     space = std::make_unique<cuda::DeviceBufferSpace>(*runtime);
-    return createLinkedBackend(sweep_built_programs, sweep_built_program_count, "cuda", *space);
+    return createLinkedBackend(sweep_built_programs, sweep_built_program_count, "cuda", *space,
+                               streams);
   }
 
 private:
+  unsigned streams;
   std::unique_ptr<Backend> cpuBackend;
   std::unique_ptr<cuda::DeviceBufferSpace> space;
   bool opened = false;
@@ -148,8 +150,7 @@ int main(int argc, char **argv) {
     } else if (arg == "--version") {
       std::cout << sweep_built_description << "\n";
       return 0;
-    } else if (arg == "--results" || arg == "--device" || arg == "--data-dir" ||
-               arg == "--sweep") {
+    } else if (arg == "--results" || arg == "--device" || arg == "--data-dir" || arg == "--sweep") {
       if (!needValue())
         return 2;
       if (value.empty()) { // `--results=` would write under /.
@@ -176,8 +177,9 @@ int main(int argc, char **argv) {
       if (arg == "--save-weights")
         settings.saveWeights = number;
       else
-        (arg == "--top" ? settings.top : arg == "--streams" ? settings.streams : settings.threads) =
-            number;
+        (arg == "--top"       ? settings.top
+         : arg == "--streams" ? settings.streams
+                              : settings.threads) = number;
     } else if (arg == "--resume" || arg == "--overwrite" || arg == "--quiet" ||
                arg == "--no-energy" || arg == "--list") {
       if (!flag())
@@ -201,10 +203,10 @@ int main(int argc, char **argv) {
   // results, where its data is, which sweep, and the options that decide
   // what it writes.
   settings.resumeCommand = shellWord(self);
-  for (const auto &[option, value] : {std::pair<const char *, const std::string &>{
-                                          "--results", settings.resultsDir},
-                                      {"--data-dir", dataDir},
-                                      {"--sweep", onlySweep}})
+  for (const auto &[option, value] :
+       {std::pair<const char *, const std::string &>{"--results", settings.resultsDir},
+        {"--data-dir", dataDir},
+        {"--sweep", onlySweep}})
     if (!value.empty() && !(option == std::string("--results") && value == "results"))
       settings.resumeCommand += " " + shellWord(option + ("=" + value));
   if (!settings.device.empty())
@@ -217,8 +219,7 @@ int main(int argc, char **argv) {
 
   std::vector<SweepJob> jobs;
   std::string error;
-  if (!unpackJobs(sweep_built_jobs, size_t(sweep_built_jobs_end - sweep_built_jobs), jobs,
-                  error)) {
+  if (!unpackJobs(sweep_built_jobs, size_t(sweep_built_jobs_end - sweep_built_jobs), jobs, error)) {
     std::cerr << self << ": error: " << error << "\n";
     return 1;
   }
@@ -240,7 +241,7 @@ int main(int argc, char **argv) {
     std::cerr << self << ": error: " << error << "\n";
     return 1;
   }
-  LinkedBackends backends;
+  LinkedBackends backends(settings.streams);
   bool found = onlySweep.empty();
   for (SweepJob &job : jobs) {
     if (!onlySweep.empty() && job.name != onlySweep)

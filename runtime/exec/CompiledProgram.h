@@ -75,6 +75,9 @@ public:
   virtual std::unique_ptr<CopyQueue> copyQueue() { return synchronousCopyQueue(*this); }
   /// All the memory there is to allocate from (host memory by default).
   virtual MemoryLimit capacity() { return hostMemoryLimit(); }
+  /// What is free to allocate now, when the space can say (a GPU's driver
+  /// can); false otherwise (the host's: capacity() bounds it).
+  virtual bool freeBytes(uint64_t &bytes) { return false; }
 };
 
 /// Host memory (64-byte aligned), for CPU code.
