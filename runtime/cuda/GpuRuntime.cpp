@@ -34,7 +34,9 @@ double waited(GpuRuntime &runtime, CUstream stream, std::chrono::steady_clock::t
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-CUdeviceptr address(const void *pointer) { return CUdeviceptr(reinterpret_cast<uintptr_t>(pointer)); }
+CUdeviceptr address(const void *pointer) {
+  return CUdeviceptr(reinterpret_cast<uintptr_t>(pointer));
+}
 
 /// A stream of its own, as the host code creates: not null (the host's use),
 /// the legacy default stream (0x1) or CU_STREAM_PER_THREAD (0x2), handles
@@ -144,7 +146,8 @@ void *GpuRuntime::allocate(size_t bytes, CUstream stream) {
     std::lock_guard<std::mutex> lock(mutex);
     // A block freed on this same stream first: the new use is queued after
     // the work that freed it.
-    if (auto freed = freedOnStream.find(stream); ownStream(stream) && freed != freedOnStream.end()) {
+    if (auto freed = freedOnStream.find(stream);
+        ownStream(stream) && freed != freedOnStream.end()) {
       std::vector<std::unique_ptr<DeviceBuffer>> &blocks = freed->second;
       auto sized = std::find_if(blocks.begin(), blocks.end(),
                                 [&](const auto &candidate) { return candidate->size() == bytes; });
@@ -162,6 +165,13 @@ void *GpuRuntime::allocate(size_t bytes, CUstream stream) {
   if (!block) {
     std::string why;
     block = DeviceBuffer::allocate(*contextHandle, bytes, why);
+    // The device is full: the cache's blocks (of other sizes, perhaps never
+    // asked for again) go back to the driver, and the allocation is tried
+    // once more. Blocks freed on a stream stay: its kernels may use them.
+    if (!block && releaseCache()) {
+      why.clear();
+      block = DeviceBuffer::allocate(*contextHandle, bytes, why);
+    }
     if (!block) {
       fail(why);
       return nullptr;
@@ -171,6 +181,18 @@ void *GpuRuntime::allocate(size_t bytes, CUstream stream) {
   std::lock_guard<std::mutex> lock(mutex);
   live[pointer] = std::move(block);
   return pointer;
+}
+
+bool GpuRuntime::releaseCache() {
+  std::map<size_t, std::vector<std::unique_ptr<DeviceBuffer>>> blocks;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    blocks.swap(cache);
+  }
+  bool any = false;
+  for (const auto &sized : blocks)
+    any |= !sized.second.empty();
+  return any; // The blocks are freed (cuMemFree) as `blocks` goes.
 }
 
 void GpuRuntime::release(void *pointer, CUstream stream) {
@@ -345,8 +367,7 @@ void mgpuLaunchKernel(SweepCuFunction function, intptr_t gridX, intptr_t gridY, 
                                "cuLaunchKernel", why))
     runtime->fail(why + " (" + shape() + ")");
   else if (LaunchProfile *profile = runtime->profile())
-    profile->add("kernel " + profile->nameOf(function),
-                 waited(*runtime, stream, start));
+    profile->add("kernel " + profile->nameOf(function), waited(*runtime, stream, start));
 }
 
 SweepCuStream mgpuStreamCreate() {
@@ -431,7 +452,7 @@ void mgpuMemcpy(void *to, void *from, size_t bytes, SweepCuStream stream) {
     // The host code copies on its stream; a program's inputs and outputs go
     // through the thread's default stream (DeviceBufferSpace).
     profile->add(stream && stream != perThreadStream() ? "copy in the host code"
-                                                        : "copy of a program's inputs or outputs",
+                                                       : "copy of a program's inputs or outputs",
                  waited(*runtime, stream, start), bytes);
 }
 
@@ -457,7 +478,8 @@ void mgpuMemset32(void *to, unsigned value, size_t count, SweepCuStream stream) 
 } // extern "C"
 
 const std::vector<GpuRuntime::Symbol> &GpuRuntime::symbols() {
-#define SWEEP_MGPU(name) Symbol{#name, reinterpret_cast<void *>(&name)}
+#define SWEEP_MGPU(name)                                                                           \
+  Symbol { #name, reinterpret_cast < void *>(&name) }
   static const std::vector<Symbol> table{
       SWEEP_MGPU(mgpuModuleLoad),    SWEEP_MGPU(mgpuModuleLoadJIT),
       SWEEP_MGPU(mgpuModuleUnload),  SWEEP_MGPU(mgpuModuleGetFunction),

@@ -16,7 +16,8 @@
 //  - device memory is cached: a training step allocates and frees dozens of
 //    buffers of the same sizes, and cuMemAlloc/cuMemFree synchronize the
 //    device; a freed block is kept for the next allocation of its size and
-//    released when the runtime closes. A block the host code frees on its
+//    released when the runtime closes, or when an allocation finds the
+//    device full (then it is tried again). A block the host code frees on its
 //    stream (gpu.dealloc in an async region) may still be read by kernels
 //    queued there, so it is reused by later work on that stream (ordered
 //    after them), or by anyone once that stream has been synchronized:
@@ -127,6 +128,8 @@ public:
 
 private:
   GpuRuntime() = default;
+  /// Frees the cache's blocks; whether there were any.
+  bool releaseCache();
   /// Moves `stream`'s freed blocks to the cache, or (not `reusable`) aside.
   void settleFreed(CUstream stream, bool reusable);
   uint64_t generation = 0; ///< Which open() made this runtime.

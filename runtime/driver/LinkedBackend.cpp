@@ -187,32 +187,22 @@ public:
            " --runs-per-program=" + std::to_string(fits) + "`" +
            (atOnce > 1 ? std::string(" or lower --streams") : std::string());
   }
+  /// Linked code needs no preparing: whether it is there is all.
+  bool prepare(const GroupSpec &group, std::vector<const RunSpec *> runs,
+               std::string &error) override {
+    return programFor(group, runs.size(), error) != nullptr;
+  }
   std::unique_ptr<GroupProgram> create(const GroupSpec &group, std::vector<const RunSpec *> runs,
                                        std::string &error) override {
-    std::string structure = structureOf(groupCodeKey(group, 1));
-    auto found = programs.find(structure);
-    if (programs.empty()) {
-      error = std::string("this executable was built without ") +
-              (device == "cpu" ? "CPU" : "GPU") + " code (sweepc build --device=" + device +
-              " or all)";
+    const std::pair<const size_t, std::shared_ptr<const GroupCode>> *fits =
+        programFor(group, runs.size(), error);
+    if (!fits)
       return nullptr;
-    }
-    if (found == programs.end() || runs.empty()) {
-      error = "this executable has no " + device + " program for group '" + group.label +
-              "' (was it built from another version of the sweep?)";
-      return nullptr;
-    }
-    auto fits = found->second.lower_bound(runs.size());
-    if (fits == found->second.end()) {
-      error = "this executable's " + device + " programs for group '" + group.label +
-              "' hold at most " + std::to_string(found->second.rbegin()->first) + " runs, not " +
-              std::to_string(runs.size());
-      return nullptr;
-    }
+    const std::map<size_t, std::shared_ptr<const GroupCode>> &sizes =
+        programs.find(structureOf(groupCodeKey(group, 1)))->second;
     size_t chunk = runs.size();
     while (runs.size() < fits->first)
       runs.push_back(runs.back());
-    const std::map<size_t, std::shared_ptr<const GroupCode>> &sizes = found->second;
     std::unique_ptr<GroupProgram> program = createCompiledProgram(
         group, std::move(runs), fits->second,
         [&sizes, this, &group](size_t count,
@@ -231,6 +221,32 @@ public:
   }
 
 private:
+  /// The smallest program linked for `group` that holds `runs` runs; null
+  /// with `error` when there is none.
+  const std::pair<const size_t, std::shared_ptr<const GroupCode>> *
+  programFor(const GroupSpec &group, size_t runs, std::string &error) const {
+    if (programs.empty()) {
+      error = std::string("this executable was built without ") +
+              (device == "cpu" ? "CPU" : "GPU") + " code (sweepc build --device=" + device +
+              " or all)";
+      return nullptr;
+    }
+    auto found = programs.find(structureOf(groupCodeKey(group, 1)));
+    if (found == programs.end() || runs == 0) {
+      error = "this executable has no " + device + " program for group '" + group.label +
+              "' (was it built from another version of the sweep?)";
+      return nullptr;
+    }
+    auto fits = found->second.lower_bound(runs);
+    if (fits == found->second.end()) {
+      error = "this executable's " + device + " programs for group '" + group.label +
+              "' hold at most " + std::to_string(found->second.rbegin()->first) + " runs, not " +
+              std::to_string(runs);
+      return nullptr;
+    }
+    return &*fits;
+  }
+
   std::string device;
   BufferSpace &space;
   unsigned programsAtOnce; ///< --streams on the GPU; 1 on the CPU.

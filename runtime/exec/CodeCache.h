@@ -136,6 +136,11 @@ public:
         [this, &group](size_t count, std::string &message) { return codeFor(group, count, message); },
         bufferSpace());
   }
+  /// The code alone: a program's buffers are made when it trains.
+  bool prepare(const GroupSpec &group, std::vector<const RunSpec *> runs,
+               std::string &error) override {
+    return codeFor(group, runs.size(), error) != nullptr;
+  }
   size_t programsToCompile(const SweepJob &job) const override {
     return distinctGroupPrograms(job, *this);
   }

@@ -119,6 +119,13 @@ public:
   /// cannot build one (a compiler failure, say).
   virtual std::unique_ptr<GroupProgram>
   create(const GroupSpec &group, std::vector<const RunSpec *> runs, std::string &error) = 0;
+  /// Readies what create() needs for `runs` of `group` (compiled code)
+  /// without making the program; false with `error` when create() would
+  /// fail. By default a program is made and dropped.
+  virtual bool prepare(const GroupSpec &group, std::vector<const RunSpec *> runs,
+                       std::string &error) {
+    return create(group, std::move(runs), error) != nullptr;
+  }
   /// The run counts a program of `group` may be compacted to once only
   /// `alive` of its runs train on (each >= alive; gather pads with stopped
   /// runs), or none when this backend does not compact. The trainer takes the

@@ -74,7 +74,7 @@ bool sweep::prepareBackend(const SweepJob &job, Backend &backend, unsigned threa
       for (size_t i = 0; i < programs[p].second; ++i)
         runs.push_back(&job.runs[group.runs[i]]);
       std::string problem;
-      if (!backend.create(group, runs, problem)) {
+      if (!backend.prepare(group, runs, problem)) {
         std::lock_guard<std::mutex> lock(mutex);
         if (!failed.exchange(true))
           error = problem;

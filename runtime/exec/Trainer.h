@@ -66,13 +66,13 @@ bool trainSweep(const SweepJob &job, const std::vector<Dataset> &datasets, Backe
 /// from stream (seed, kShuffle + epoch).
 std::vector<uint32_t> shuffledOrder(int64_t count, uint64_t seed, int64_t epoch);
 
-/// Builds one program per group and chunk size of a fresh sweep on `threads`
-/// threads, so that a backend compiles before any results file is written and
-/// a failure is reported then. The programs themselves are dropped; a compiling
-/// backend keeps the code. `programReady` (when given) is called, on the
-/// compiling thread, as each program is made. Once `cancel` (when given) is
-/// set, no further program is started (training failed while compiling
-/// went on beside it); that is not a failure.
+/// Readies one program per group and chunk size of a fresh sweep on
+/// `threads` threads (Backend::prepare: a compiling backend compiles the code
+/// and keeps it, making no program), so that a failure is reported before any
+/// results file is written. `programReady` (when given) is called, on the
+/// compiling thread, as each is ready. Once `cancel` (when given) is set, no
+/// further program is started (training failed while compiling went on
+/// beside it); that is not a failure.
 bool prepareBackend(const SweepJob &job, Backend &backend, unsigned threads, std::string &error,
                     const std::function<void()> &programReady = {},
                     const std::atomic<bool> *cancel = nullptr);

@@ -21,6 +21,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <set>
 #include <string>
@@ -73,6 +74,8 @@ struct State {
   int memsets = 0;      ///< cuMemsetD32Async calls.
   int legacyStreamUses = 0; ///< Copies and synchronizations on the null stream.
   std::set<const void *> pinned; ///< cuMemHostAlloc'ed blocks.
+  std::map<CUdeviceptr, size_t> allocated; ///< cuMemAlloc'ed blocks and their sizes.
+  size_t allocatedBytes = 0;
   std::deque<InFlightCopy> inFlight;
   size_t copiesStarted = 0;
   unsigned lastGrid[3] = {}, lastBlock[3] = {};
@@ -338,15 +341,20 @@ CUresult cuCtxSynchronize() {
   return kSuccess;
 }
 
+/// The memory there is to allocate: 139 GiB, or $SWEEP_FAKE_CUDA_FREE_MIB (a
+/// nearly full device, for tests of programs sized to the free memory).
+size_t memoryForAllocations() {
+  if (const char *mib = std::getenv("SWEEP_FAKE_CUDA_FREE_MIB"); mib && *mib)
+    return size_t(std::atoll(mib)) << 20;
+  return (size_t(140) << 30) - (size_t(1) << 30);
+}
+
 CUresult cuMemGetInfo_v2(size_t *free, size_t *total) {
   FAKE_LOCK();
   FAKE_FAIL("cuMemGetInfo_v2");
   *total = size_t(140) << 30;
-  *free = *total - (size_t(1) << 30);
-  // $SWEEP_FAKE_CUDA_FREE_MIB: a nearly full device, for tests of programs
-  // sized to the free memory.
-  if (const char *mib = std::getenv("SWEEP_FAKE_CUDA_FREE_MIB"); mib && *mib)
-    *free = size_t(std::atoll(mib)) << 20;
+  size_t memory = memoryForAllocations();
+  *free = memory > state.allocatedBytes ? memory - state.allocatedBytes : 0;
   return kSuccess;
 }
 
@@ -354,13 +362,22 @@ CUresult cuMemAlloc_v2(CUdeviceptr *pointer, size_t bytes) {
   FAKE_LOCK();
   FAKE_FAIL("cuMemAlloc_v2");
   FAKE_NEEDS_CONTEXT();
+  // As a GPU does: what is allocated and not freed is not free.
+  if (state.allocatedBytes + bytes > memoryForAllocations())
+    return 2; // CUDA_ERROR_OUT_OF_MEMORY
   *pointer = CUdeviceptr(reinterpret_cast<uintptr_t>(new char[bytes ? bytes : 1]));
+  state.allocated[*pointer] = bytes;
+  state.allocatedBytes += bytes;
   ++state.liveAllocations;
   return kSuccess;
 }
 
 CUresult cuMemFree_v2(CUdeviceptr pointer) {
   FAKE_LOCK();
+  if (auto found = state.allocated.find(pointer); found != state.allocated.end()) {
+    state.allocatedBytes -= found->second;
+    state.allocated.erase(found);
+  }
   delete[] reinterpret_cast<char *>(uintptr_t(pointer));
   --state.liveAllocations;
   return kSuccess;

@@ -13,6 +13,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <thread>
 
@@ -24,8 +25,7 @@ TEST(GpuRuntime, WithoutAnOpenRuntimeNothingHappens) {
   EXPECT_EQ(mgpuMemAlloc(64, nullptr, false), nullptr);
   std::string why;
   EXPECT_EQ(GpuRuntime::open("/nonexistent/libcuda.so.1", 0, why), nullptr);
-  EXPECT_NE(why.find("cannot load the CUDA driver (/nonexistent/libcuda.so.1)"),
-            std::string::npos)
+  EXPECT_NE(why.find("cannot load the CUDA driver (/nonexistent/libcuda.so.1)"), std::string::npos)
       << why;
   EXPECT_EQ(GpuRuntime::current(), nullptr);
 }
@@ -47,6 +47,33 @@ TEST_F(GpuRuntimeFake, FreedBlocksAreReusedBySize) {
   mgpuMemFree(c, nullptr);
   EXPECT_EQ(runtime->cachedBytes(), 3072u);
   EXPECT_EQ(runtime->takeError(), "");
+}
+
+// Regression: cached blocks were held until the runtime closed, so a sweep
+// whose programs change size (compaction to a run count seen once, groups of
+// other shapes) filled the GPU with blocks no one would reuse, and the next
+// allocation of another size ran out of memory. Now the cache is given back
+// to the driver when an allocation fails, and the allocation tried again.
+TEST_F(GpuRuntimeFake, ACacheInTheWayOfAnAllocationIsGivenBack) {
+  ::setenv("SWEEP_FAKE_CUDA_FREE_MIB", "1", 1); // The stand-in has 1 MiB to allocate.
+  void *a = mgpuMemAlloc(600 << 10, nullptr, false);
+  void *b = mgpuMemAlloc(200 << 10, nullptr, false);
+  ASSERT_NE(a, nullptr) << runtime->takeError();
+  ASSERT_NE(b, nullptr) << runtime->takeError();
+  mgpuMemFree(a, nullptr);
+  EXPECT_EQ(runtime->cachedBytes(), size_t(600) << 10);
+  void *c = mgpuMemAlloc(700 << 10, nullptr, false); // 600 KiB cached, 200 KiB live.
+  EXPECT_NE(c, nullptr);
+  EXPECT_EQ(runtime->takeError(), "");
+  EXPECT_EQ(runtime->cachedBytes(), 0u);
+  EXPECT_EQ(runtime->deviceBytes(), size_t(900) << 10);
+  // What does not fit even then is an error, as before.
+  EXPECT_EQ(mgpuMemAlloc(200 << 10, nullptr, false), nullptr);
+  EXPECT_EQ(runtime->takeError(),
+            "cuMemAlloc: CUDA_ERROR_OUT_OF_MEMORY (out of memory) allocating 204800 bytes");
+  mgpuMemFree(b, nullptr);
+  mgpuMemFree(c, nullptr);
+  ::unsetenv("SWEEP_FAKE_CUDA_FREE_MIB");
 }
 
 // Regression (review): a block the host code freed on its stream went back
@@ -174,8 +201,9 @@ TEST_F(GpuRuntimeFake, TheFirstErrorIsKeptAndStopsTheCallsAfterIt) {
 
   fail("cuLaunchKernel", 1);
   mgpuLaunchKernel(nullptr, 3, 2, 1, 64, 1, 1, 0, nullptr, nullptr, nullptr, 0);
-  EXPECT_EQ(runtime->takeError(),
-            "cuLaunchKernel: CUDA_ERROR_INVALID_VALUE (invalid argument) (grid 3x2x1, block 64x1x1)");
+  EXPECT_EQ(
+      runtime->takeError(),
+      "cuLaunchKernel: CUDA_ERROR_INVALID_VALUE (invalid argument) (grid 3x2x1, block 64x1x1)");
 
   int notDevice = 0;
   mgpuMemFree(&notDevice, nullptr);
