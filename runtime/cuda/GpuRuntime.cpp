@@ -119,24 +119,34 @@ bool GpuRuntime::enterThread() {
   return true;
 }
 
+namespace {
+/// The first failure of this thread's calls, and which runtime (openNumber)
+/// it belongs to: a program trains on one thread, and its failure is its own.
+struct ThreadError {
+  uint64_t runtime = 0;
+  std::string text;
+};
+thread_local ThreadError threadError;
+} // namespace
+
 std::string GpuRuntime::takeError() {
-  std::lock_guard<std::mutex> lock(mutex);
   std::string kept;
-  kept.swap(error);
+  if (threadError.runtime == generation)
+    kept.swap(threadError.text);
   return kept;
 }
 
 bool GpuRuntime::fail(const std::string &message) {
-  std::lock_guard<std::mutex> lock(mutex);
-  if (error.empty())
-    error = message;
+  if (threadError.runtime != generation) {
+    threadError.runtime = generation;
+    threadError.text.clear();
+  }
+  if (threadError.text.empty())
+    threadError.text = message;
   return false;
 }
 
-bool GpuRuntime::failed() {
-  std::lock_guard<std::mutex> lock(mutex);
-  return !error.empty();
-}
+bool GpuRuntime::failed() { return threadError.runtime == generation && !threadError.text.empty(); }
 
 void *GpuRuntime::allocate(size_t bytes, CUstream stream) {
   if (failed() || !enterThread())
@@ -199,9 +209,8 @@ void GpuRuntime::release(void *pointer, CUstream stream) {
   std::lock_guard<std::mutex> lock(mutex);
   auto found = live.find(pointer);
   if (found == live.end()) {
-    if (error.empty())
-      error = "mgpuMemFree: " + std::to_string(uintptr_t(pointer)) +
-              " is not device memory this runtime allocated";
+    fail("mgpuMemFree: " + std::to_string(uintptr_t(pointer)) +
+         " is not device memory this runtime allocated");
     return;
   }
   if (ownStream(stream)) {
@@ -248,8 +257,7 @@ CUmodule GpuRuntime::module(const void *image, size_t bytes) {
   std::string why;
   if (!driverHandle->check(driverHandle->api().moduleLoadData(&loaded, image), "cuModuleLoadData",
                            why)) {
-    if (error.empty())
-      error = why;
+    fail(why);
     return nullptr;
   }
   modules.emplace(std::move(text), loaded);

@@ -12,7 +12,12 @@
 //    any compiled code runs (GpuRuntime::open);
 //  - the mgpu* functions cannot return errors, so the first failure is kept
 //    (`takeError`) and later calls do nothing; the caller checks after each
-//    step and stops the group with the driver's message;
+//    step and stops the group with the driver's message. It is kept for the
+//    thread that made the call: a program trains on one thread, and the
+//    programs of other threads (--streams) go on undisturbed (their calls
+//    are not skipped, so none of them launches kernels on buffers skipped
+//    for another's failure); an error that breaks the whole context reaches
+//    them from the driver itself;
 //  - device memory is cached: a training step allocates and frees dozens of
 //    buffers of the same sizes, and cuMemAlloc/cuMemFree synchronize the
 //    device; a freed block is kept for the next allocation of its size and
@@ -70,10 +75,13 @@ public:
   /// Frees every cached and live block and unloads the driver.
   static void close();
 
-  /// The first error since the last call, and clears it ("" when none).
+  /// The calling thread's first error since its last call, and clears it
+  /// ("" when none).
   std::string takeError();
-  /// Records `error` unless one is already kept; false, for chaining.
+  /// Records `error` for the calling thread unless one is already kept;
+  /// false, for chaining.
   bool fail(const std::string &error);
+  /// Whether the calling thread has an error kept.
   bool failed();
   /// Makes the device's context current on the calling thread, once per
   /// thread (the trainer's and the compiler's threads call in too); false
@@ -137,7 +145,6 @@ private:
   std::unique_ptr<Driver> driverHandle;
   std::unique_ptr<Context> contextHandle;
   mutable std::mutex mutex;
-  std::string error;
   std::map<size_t, std::vector<std::unique_ptr<DeviceBuffer>>> cache; ///< Free blocks by size.
   std::map<void *, std::unique_ptr<DeviceBuffer>> live;               ///< By device address.
   /// Freed on a stream whose queued work may still use them.

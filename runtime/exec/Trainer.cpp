@@ -136,9 +136,10 @@ private:
                 const std::vector<uint8_t> &alive, std::vector<EvalSums> &sums);
   bool earlyStop(const RunSpec &run, RunState &state, double loss, double accuracy);
   /// Whether the program's device failed (then `error` says how), or that
-  /// of another program training at once: a device's error is kept for the
-  /// whole device, so the program that finds it need not be the one that
-  /// caused it, and none of the programs training then can be trusted.
+  /// of another program training at once: a fault in one program's kernels
+  /// breaks the device's context for all of them, so the program that finds
+  /// it (on its thread's next call) need not be the one that caused it, and
+  /// none of the programs training then can be trusted.
   /// Regression: with --streams=3 the failing program's runs were recorded
   /// as ok while another group was named and its runs dropped.
   bool failed(GroupProgram &program, const GroupSpec &group, std::string &error) {

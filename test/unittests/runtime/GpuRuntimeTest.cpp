@@ -13,8 +13,10 @@
 
 #include <gtest/gtest.h>
 
+#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <thread>
 
 using namespace sweep::cuda;
@@ -320,13 +322,73 @@ TEST_F(GpuRuntimeFake, AModuleSlotReadsItsImageOncePerRuntime) {
 // driver refuses, as the real one, calls on a thread without a context.)
 TEST_F(GpuRuntimeFake, OtherThreadsMakeTheContextCurrentFirst) {
   void *block = nullptr;
-  std::thread worker([&] { block = mgpuMemAlloc(256, nullptr, false); });
+  std::string error = "not run";
+  std::thread worker([&] {
+    block = mgpuMemAlloc(256, nullptr, false);
+    error = runtime->takeError();
+  });
   worker.join();
   EXPECT_NE(block, nullptr);
-  EXPECT_EQ(runtime->takeError(), "");
-  std::thread again([&] { mgpuMemFree(block, nullptr); });
+  EXPECT_EQ(error, "");
+  std::thread again([&] {
+    mgpuMemFree(block, nullptr);
+    error = runtime->takeError();
+  });
   again.join();
+  EXPECT_EQ(error, "");
+}
+
+// A failure is kept for the thread that met it (the program training there);
+// the other threads' calls go on. Regression: it was kept for the process,
+// so while one program's error waited to be read, another program's
+// allocations were skipped (null) and, once the first had taken the error,
+// its kernels were launched on them.
+TEST_F(GpuRuntimeFake, AFailureIsKeptForItsThreadAlone) {
+  std::string failedThere = "not run";
+  std::thread failing([&] {
+    fail("cuMemAlloc_v2", 2);
+    EXPECT_EQ(mgpuMemAlloc(4096, nullptr, false), nullptr);
+    EXPECT_EQ(mgpuMemAlloc(64, nullptr, false), nullptr); // Skipped after the failure.
+    failedThere = runtime->takeError();
+  });
+  failing.join();
+  EXPECT_EQ(failedThere,
+            "cuMemAlloc: CUDA_ERROR_OUT_OF_MEMORY (out of memory) allocating 4096 bytes");
+
+  // Kept but not yet taken on one thread: another allocates, copies and
+  // launches as if nothing happened, and sees no error.
+  std::string keptThere;
+  bool kept = false, taken = false;
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::thread waiting([&] {
+    fail("cuMemAlloc_v2", 2);
+    mgpuMemAlloc(4096, nullptr, false);
+    std::unique_lock<std::mutex> lock(mutex);
+    kept = true;
+    changed.notify_all();
+    changed.wait(lock, [&] { return taken; });
+    keptThere = runtime->takeError();
+  });
+  {
+    std::unique_lock<std::mutex> lock(mutex);
+    changed.wait(lock, [&] { return kept; });
+  }
+  void *block = mgpuMemAlloc(64, nullptr, false);
+  EXPECT_NE(block, nullptr);
+  float values[16] = {};
+  mgpuMemcpy(block, values, sizeof values, nullptr);
+  EXPECT_FALSE(runtime->failed());
   EXPECT_EQ(runtime->takeError(), "");
+  mgpuMemFree(block, nullptr);
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    taken = true;
+    changed.notify_all();
+  }
+  waiting.join();
+  EXPECT_EQ(keptThere,
+            "cuMemAlloc: CUDA_ERROR_OUT_OF_MEMORY (out of memory) allocating 4096 bytes");
 }
 
 // SWEEPC_GPU_PROFILE: every launch and copy waited for and added to its
