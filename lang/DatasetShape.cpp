@@ -45,8 +45,8 @@ static bool applyValidation(const Value &validation, int64_t count, DatasetShape
 }
 
 /// Reads an IDX image/label pair and checks that they agree.
-static bool probeIdxPair(const std::string &images, const std::string &labels,
-                         int64_t &count, int64_t &inputs, int64_t &classes, std::string &error) {
+static bool probeIdxPair(const std::string &images, const std::string &labels, int64_t &count,
+                         int64_t &inputs, int64_t &classes, std::string &error) {
   IdxHeader header;
   if (!readIdxHeader(images, header, error))
     return false;
@@ -63,20 +63,26 @@ static bool probeIdxPair(const std::string &images, const std::string &labels,
   if (!summarizeIdxLabels(labels, summary, error))
     return false;
   if (summary.count != header.count()) {
-    error = "'" + images + "' has " + std::to_string(header.count()) + " images but '" +
-            labels + "' has " + std::to_string(summary.count) + " labels";
+    error = "'" + images + "' has " + std::to_string(header.count()) + " images but '" + labels +
+            "' has " + std::to_string(summary.count) + " labels";
+    return false;
+  }
+  // Regression: an empty pair was reported as a validation split that
+  // "leaves no training samples", even without a validation split.
+  if (header.count() == 0) {
+    error = "'" + images + "' and '" + labels + "' hold no samples";
     return false;
   }
   count = int64_t(header.count());
   inputs = int64_t(header.itemSize());
-  classes = summary.count == 0 ? 0 : int64_t(summary.maxLabel) + 1;
+  classes = int64_t(summary.maxLabel) + 1;
   return true;
 }
 
 bool sweep::computeDatasetShape(llvm::StringRef source,
                                 llvm::function_ref<Value(llvm::StringRef)> get,
-                                llvm::StringRef baseDir, DatasetShape &shape,
-                                std::string &error, std::string &errorParam) {
+                                llvm::StringRef baseDir, DatasetShape &shape, std::string &error,
+                                std::string &errorParam) {
   shape.source = source.str();
   // An empty file name would be resolved to the sweep's folder, or to /
   // (`fashion_mnist(path: "")` looked for /train-images-idx3-ubyte.gz).
@@ -103,8 +109,7 @@ bool sweep::computeDatasetShape(llvm::StringRef source,
   if (source == "fashion_mnist" || source == "idx") {
     std::string images, labels, testImages, testLabels;
     if (source == "fashion_mnist") {
-      std::array<std::string, 4> files =
-          fashionMnistFiles(resolveDataPath(get("path").s, baseDir));
+      std::array<std::string, 4> files = fashionMnistFiles(resolveDataPath(get("path").s, baseDir));
       images = files[0];
       labels = files[1];
       testImages = files[2];
@@ -129,8 +134,10 @@ bool sweep::computeDatasetShape(llvm::StringRef source,
         return false;
       }
       if (testInputs != shape.inputs) {
-        error = "test images have " + std::to_string(testInputs) + " values each, training "
-                "images " + std::to_string(shape.inputs);
+        error = "test images have " + std::to_string(testInputs) +
+                " values each, training "
+                "images " +
+                std::to_string(shape.inputs);
         errorParam = source == "idx" ? "test_images" : "path";
         return false;
       }

@@ -171,9 +171,8 @@ void sweep::normalizeDataset(Dataset &dataset, const std::string &method, bool b
       hi = std::max(hi, highs[size_t(f)]);
       if (perFeature) {
         shift[size_t(f)] = std::isfinite(lows[size_t(f)]) ? lows[size_t(f)] : 0;
-        scale[size_t(f)] = highs[size_t(f)] > lows[size_t(f)]
-                               ? 1.0 / (highs[size_t(f)] - lows[size_t(f)])
-                               : 1.0;
+        scale[size_t(f)] =
+            highs[size_t(f)] > lows[size_t(f)] ? 1.0 / (highs[size_t(f)] - lows[size_t(f)]) : 1.0;
       }
     }
     if (!perFeature) {
@@ -205,6 +204,15 @@ bool sweep::loadDataset(const DataSpec &spec, Dataset &dataset, std::string &err
   // The planner sized the model from these numbers; a file that changed since
   // (or a label beyond the model's classes) must not train silently.
   std::string what = "dataset '" + spec.name + "'";
+  // Files emptied since `sweepc check` or `sweepc build` (the front end
+  // reports them at the dataset).
+  if (dataset.train.count == 0) {
+    std::string files = !spec.images.empty()    ? "'" + spec.images + "' and '" + spec.labels + "'"
+                        : !spec.csvPath.empty() ? "'" + spec.csvPath + "'"
+                                                : std::string("the data");
+    error = what + ": " + files + (spec.images.empty() ? " holds" : " hold") + " no samples";
+    return false;
+  }
   if (spec.expectInputs && dataset.inputs != spec.expectInputs) {
     error = what + " now has " + std::to_string(dataset.inputs) + " features, but the model " +
             "was planned for " + std::to_string(spec.expectInputs);
