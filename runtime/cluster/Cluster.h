@@ -17,6 +17,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace sweep {
 
@@ -37,6 +38,8 @@ public:
   virtual double sum(double value) { return value; }
   /// The largest `value` over ranks (every rank gets it).
   virtual double maximum(double value) { return value; }
+  /// Every rank's `mine`, by rank (every rank gets them all).
+  virtual std::vector<std::string> gatherAll(const std::string &mine) { return {mine}; }
   /// Ends every rank with `status` (a rank's error: the others would wait for
   /// it forever). Does not return.
   [[noreturn]] virtual void abort(int status);

@@ -11,6 +11,8 @@
 #include <mpi.h>
 
 #include <cstdlib>
+#include <string>
+#include <vector>
 
 using namespace sweep;
 
@@ -36,6 +38,23 @@ public:
     double largest = 0;
     MPI_Allreduce(&value, &largest, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
     return largest;
+  }
+  std::vector<std::string> gatherAll(const std::string &mine) override {
+    int length = int(mine.size());
+    std::vector<int> lengths(static_cast<size_t>(rankCount)), offsets(lengths.size());
+    MPI_Allgather(&length, 1, MPI_INT, lengths.data(), 1, MPI_INT, MPI_COMM_WORLD);
+    int total = 0;
+    for (int k = 0; k < rankCount; ++k) {
+      offsets[size_t(k)] = total;
+      total += lengths[size_t(k)];
+    }
+    std::string all(size_t(total), '\0');
+    MPI_Allgatherv(mine.data(), length, MPI_CHAR, all.data(), lengths.data(), offsets.data(),
+                   MPI_CHAR, MPI_COMM_WORLD);
+    std::vector<std::string> each;
+    for (int k = 0; k < rankCount; ++k)
+      each.push_back(all.substr(size_t(offsets[size_t(k)]), size_t(lengths[size_t(k)])));
+    return each;
   }
   [[noreturn]] void abort(int status) override {
     MPI_Abort(MPI_COMM_WORLD, status);

@@ -242,6 +242,16 @@ int main(int argc, char **argv) {
     return 1;
   }
   LinkedBackends backends(settings.streams);
+  // Every sweep's folder before the first trains. Regression: a later
+  // sweep's earlier results stopped the executable after the first trained.
+  std::vector<std::string> names;
+  for (const SweepJob &job : jobs)
+    if (onlySweep.empty() || job.name == onlySweep)
+      names.push_back(job.name);
+  bool knownDevice = settings.device.empty() || settings.device == "cpu" ||
+                     settings.device == "cuda" || settings.device == "auto";
+  if (knownDevice && !sweepFoldersFree(names, settings))
+    return 1;
   bool found = onlySweep.empty();
   for (SweepJob &job : jobs) {
     if (!onlySweep.empty() && job.name != onlySweep)

@@ -5,10 +5,10 @@
 #include "runtime/driver/InterruptNotice.h"
 
 #include "runtime/energy/EnergyLedger.h"
-#include "runtime/kernels/ProgramHeap.h"
 #include "runtime/exec/CompileProgress.h"
 #include "runtime/exec/ProgramMemory.h"
 #include "runtime/exec/Trainer.h"
+#include "runtime/kernels/ProgramHeap.h"
 #include "runtime/report/Report.h"
 #include "runtime/results/DataFingerprint.h"
 #include "runtime/results/Summary.h"
@@ -99,9 +99,42 @@ bool runsFitMemory(const SweepJob &job, Backend &backend, const Reporter &report
   report.error("sweep '" + job.name + "': a run of group " + std::to_string(tooLarge.front()) +
                " (" + group.label + ") needs at least " + formatBytes(leastBytesPerRun(group)) +
                " (its parameters, their gradients, the optimizer's state and one minibatch's "
-               "layer outputs), more than the " + formatBytes(limit.bytes) + " of " +
-               limit.source + others +
+               "layer outputs), more than the " +
+               formatBytes(limit.bytes) + " of " + limit.source + others +
                "; make the model or the batch smaller (`sweepc plan` gives each group's needs)");
+  return false;
+}
+
+/// Whether every rank cuts `job` into the same programs. Each trains the
+/// programs of the cut whose index modulo the rank count is its rank, so
+/// ranks that cut differently (their GPUs' free memory or their cores,
+/// --device, --runs-per-program, --max-memory, --sweep) would leave some runs
+/// to no rank and train others twice. Every rank learns the others' cuts;
+/// rank 0 says how they differ. Regression: a 12-run sweep on two GPUs with
+/// different free memory ended with 9 runs, and said nothing.
+bool ranksCutAlike(const SweepJob &job, const Backend &backend, const std::string &device,
+                   Cluster &cluster, const Reporter &report) {
+  std::string cut = "sweep '" + job.name + "' (" + std::to_string(job.runs.size()) + " runs)";
+  for (size_t g = 0; g < job.groups.size(); ++g)
+    cut += std::string(g ? ", " : ": ") + "group " + std::to_string(g) + " in programs of " +
+           std::to_string(std::max<size_t>(1, backend.runsPerProgram(job, job.groups[g])));
+  std::vector<std::string> all = cluster.gatherAll(cut + "\n" + device);
+  auto cutOf = [](const std::string &entry) { return entry.substr(0, entry.find('\n')); };
+  auto deviceOf = [](const std::string &entry) { return entry.substr(entry.find('\n') + 1); };
+  size_t other = 1;
+  while (other < all.size() && cutOf(all[other]) == cutOf(all[0]))
+    ++other;
+  if (other == all.size())
+    return true;
+  if (cluster.isRoot())
+    report.error("the ranks cut the sweep into different programs (rank k trains program c of "
+                 "the cut when c mod " +
+                 std::to_string(all.size()) + " is k): rank 0 has " + cutOf(all[0]) + " on " +
+                 deviceOf(all[0]) + ", rank " + std::to_string(other) + " has " +
+                 cutOf(all[other]) + " on " + deviceOf(all[other]) +
+                 "; give every rank the same --sweep, --device and --runs-per-program (on the "
+                 "CPU, --jobs too)");
+  cluster.barrier(); // Rank 0 has said so before any rank ends the job.
   return false;
 }
 
@@ -174,19 +207,19 @@ std::unique_ptr<EnergyMeter> openSweepMeter(const SweepJob &job, const std::stri
 /// compare: says so. Regression: CPU and GPU runs, or the model's estimates
 /// and RAPL's measurements, were mixed without a word.
 void warnAboutMixedResume(const SweepJob &job, const std::vector<RunRecord> &finished,
-                          const std::string &device, const std::string &meter,
-                          size_t training, const Reporter &report) {
+                          const std::string &device, const std::string &meter, size_t training,
+                          const Reporter &report) {
   bool onGpu = device == "cuda";
   if (size_t elsewhere = std::count_if(finished.begin(), finished.end(),
                                        [&](const RunRecord &r) { return r.device != device; }))
-    report.warning("sweep '" + job.name + "': " + std::to_string(elsewhere) + " finished run" +
-                   (elsewhere == 1 ? "" : "s") + " trained on " +
-                   (onGpu ? "the CPU" : "the GPU") + ", the other" +
-                   (training == 1 ? " run trains" : " " + std::to_string(training) +
-                                                        " runs train") +
-                   " on " + (onGpu ? "the GPU" : "the CPU") +
-                   ": compare their seconds and joules within one device (runs.csv's "
-                   "`device` column)");
+    report.warning(
+        "sweep '" + job.name + "': " + std::to_string(elsewhere) + " finished run" +
+        (elsewhere == 1 ? "" : "s") + " trained on " + (onGpu ? "the CPU" : "the GPU") +
+        ", the other" +
+        (training == 1 ? " run trains" : " " + std::to_string(training) + " runs train") + " on " +
+        (onGpu ? "the GPU" : "the CPU") +
+        ": compare their seconds and joules within one device (runs.csv's "
+        "`device` column)");
   if (meter.empty())
     return;
   if (size_t other = std::count_if(finished.begin(), finished.end(), [&](const RunRecord &r) {
@@ -219,9 +252,22 @@ struct RankResults {
 
 std::string ranksDirectory(const std::string &sweepDir) { return sweepDir + "/ranks"; }
 
+/// Why a fresh sweep cannot start in `sweepDir`: ranks/ holds an
+/// interrupted multi-process sweep's results ("" when not).
+std::string interruptedRanksProblem(const std::string &sweepDir) {
+  std::error_code code;
+  for (const std::filesystem::directory_entry &entry :
+       std::filesystem::directory_iterator(ranksDirectory(sweepDir), code))
+    if (std::filesystem::exists(entry.path() / "runs.csv", code))
+      return "'" + sweepDir +
+             "' holds the results of an interrupted multi-process sweep (in ranks/); pass "
+             "--resume to finish it or --overwrite to start over";
+  return "";
+}
+
 bool openResults(const SweepJob &job, const std::vector<MetricColumn> &metrics,
-                     const std::string &sweepDir, ResultsStore::Mode mode, Cluster &cluster,
-                     RankResults &out, std::string &error) {
+                 const std::string &sweepDir, ResultsStore::Mode mode, Cluster &cluster,
+                 RankResults &out, std::string &error) {
   namespace fs = std::filesystem;
   std::string ranks = ranksDirectory(sweepDir);
   std::error_code code;
@@ -229,14 +275,9 @@ bool openResults(const SweepJob &job, const std::vector<MetricColumn> &metrics,
   if (cluster.isRoot()) {
     if (mode == ResultsStore::Mode::Overwrite)
       fs::remove_all(ranks, code);
-    bool leftovers = false;
-    for (const fs::directory_entry &entry : fs::directory_iterator(ranks, code))
-      leftovers |= fs::exists(entry.path() / "runs.csv");
-    if (leftovers && mode == ResultsStore::Mode::Fresh) {
-      error = "'" + sweepDir +
-              "' holds the results of an interrupted multi-process sweep (in ranks/); pass "
-              "--resume to finish it or --overwrite to start over";
-      ok = false;
+    if (mode == ResultsStore::Mode::Fresh) {
+      error = interruptedRanksProblem(sweepDir);
+      ok = error.empty();
     }
     if (ok)
       out.sweep = ResultsStore::open(sweepDir, job, metrics, mode, error);
@@ -267,8 +308,30 @@ bool openResults(const SweepJob &job, const std::vector<MetricColumn> &metrics,
 }
 } // namespace
 
-int sweep::runSweepJob(const SweepJob &job, const RunSettings &settings,
-                       BackendSource &backends) {
+bool sweep::sweepFoldersFree(const std::vector<std::string> &sweepNames,
+                             const RunSettings &settings) {
+  if (settings.resume || settings.overwrite)
+    return true;
+  Cluster alone;
+  Cluster &cluster = settings.cluster ? *settings.cluster : alone;
+  std::string problem;
+  if (cluster.isRoot())
+    for (const std::string &name : sweepNames) {
+      std::string sweepDir = settings.resultsDir + "/" + name;
+      problem = ResultsStore::freshProblem(sweepDir);
+      if (problem.empty())
+        problem = interruptedRanksProblem(sweepDir);
+      if (!problem.empty())
+        break;
+    }
+  // Every rank learns rank 0's verdict: none trains when it says no.
+  bool free = cluster.sum(problem.empty() ? 0 : 1) == 0;
+  if (!problem.empty())
+    Reporter{settings}.error(problem);
+  return free;
+}
+
+int sweep::runSweepJob(const SweepJob &job, const RunSettings &settings, BackendSource &backends) {
   Cluster alone;
   Cluster &cluster = settings.cluster ? *settings.cluster : alone;
   int status = runSweepJobOn(job, settings, backends, cluster);
@@ -278,8 +341,8 @@ int sweep::runSweepJob(const SweepJob &job, const RunSettings &settings,
   return status;
 }
 
-int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
-                         BackendSource &backends, Cluster &cluster) {
+int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings, BackendSource &backends,
+                         Cluster &cluster) {
   Reporter report{settings};
   bool many = cluster.size() > 1;
   auto wallStart = std::chrono::steady_clock::now();
@@ -298,6 +361,8 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
                    job.groups[g].label + "): " + problem);
       return 1;
     }
+  if (many && !ranksCutAlike(job, backend, device, cluster, report))
+    return 1;
   // Earlier results without --resume or --overwrite: say so before compiling.
   // (Ranks leave this to rank 0, which opens the directory for them all.)
   std::string sweepDir = settings.resultsDir + "/" + job.name;
@@ -398,8 +463,8 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
   // The CPU model's idle power is that of the cores training: no more
   // threads than programs ever train. Regression: a one-program sweep was
   // charged the idle power of every core --jobs defaulted to.
-  unsigned idleCores = std::max(
-      1u, unsigned(std::min<size_t>(options.threads, programsToTrain(job, backend))));
+  unsigned idleCores =
+      std::max(1u, unsigned(std::min<size_t>(options.threads, programsToTrain(job, backend))));
   std::unique_ptr<EnergyLedger> ledger;
   if (!settings.energyOff) {
     std::unique_ptr<EnergyMeter> meter =
@@ -410,8 +475,8 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
     }
     if (meter) {
       if (!settings.quiet)
-        std::cerr << "[" << job.name << "] energy: " << meter->source() << ", "
-                  << meter->describe() << "\n";
+        std::cerr << "[" << job.name << "] energy: " << meter->source() << ", " << meter->describe()
+                  << "\n";
       ledger = std::make_unique<EnergyLedger>(std::move(meter), job.energyWindowSeconds,
                                               EnergyModel::cpu(idleCores));
       ledger->measureIdle(0.25);
@@ -450,8 +515,7 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
   // run finished prints --resume).
   bool resumingFinished =
       mode == ResultsStore::Mode::Resume && ResultsStore::holdsFinishedRuns(sweepDir);
-  if (!checkDataFingerprints(sweepDir, job, datasets, resumingFinished, /*write=*/false,
-                             problem)) {
+  if (!checkDataFingerprints(sweepDir, job, datasets, resumingFinished, /*write=*/false, problem)) {
     report.error(problem);
     return 1;
   }
@@ -476,14 +540,14 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
   double shareWork = 0;
   shardWork(job, backend, *store, options.shard, options.shards, shareRuns, shareWork);
   if (shareRuns)
-    warnAboutMixedResume(job, records, device, ledger ? ledger->meter().source() : "",
-                         shareRuns, report);
+    warnAboutMixedResume(job, records, device, ledger ? ledger->meter().source() : "", shareRuns,
+                         report);
   if (trainWhileCompiling) {
     size_t ready = compileProgress.handOverTerminal();
     size_t total = programsToPrepare(job, backend);
     if (!settings.quiet && total > 1 && ready < total)
-      std::cerr << "[" << job.name << "] training starts while " << total - ready << " of "
-                << total << " programs compile\n";
+      std::cerr << "[" << job.name << "] training starts while " << total - ready << " of " << total
+                << " programs compile\n";
   }
   Progress progress(Progress::detectMode(settings.quiet || !cluster.isRoot()),
                     many ? job.name + " rank 0 of " + std::to_string(cluster.size()) : job.name,
@@ -502,8 +566,7 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
     // Under MPI each rank's finished runs stay in ranks/<rank>/ until the end
     // (or a --resume) merges them.
     interruptNotice = std::make_unique<InterruptNotice>(
-        settings.program, many ? ranksDirectory(sweepDir) + "/*" : sweepDir,
-        settings.resumeCommand,
+        settings.program, many ? ranksDirectory(sweepDir) + "/*" : sweepDir, settings.resumeCommand,
         progress.finishedRunCount(), many ? 0 : progress.runCount());
   TrainerOutcome outcome;
   double sharedJoules = 0, sharedUnattributed = 0; // Over every rank.
@@ -599,8 +662,8 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
     energy.budgetJoules = job.energyBudgetJoules;
     // Spent whether or not it stopped anything: a sweep that ends within its
     // first meter window, before any reading, can overshoot and still finish.
-    energy.budgetSpent = outcome.budgetSpent ||
-                         (job.energyBudgetJoules > 0 && energy.totalJoules >= job.energyBudgetJoules);
+    energy.budgetSpent = outcome.budgetSpent || (job.energyBudgetJoules > 0 &&
+                                                 energy.totalJoules >= job.energyBudgetJoules);
     energy.unfinishedRuns = outcome.unfinishedRuns;
     energy.error = ledger->error();
   }
@@ -656,8 +719,7 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings,
     std::cerr << settings.program << ": sweep '" << job.name << "' stopped: its energy budget of "
               << joules << "; " << records.size()
               << (records.size() == 1 ? " run finished, " : " runs finished, ")
-              << outcome.unfinishedRuns
-              << " not (with a larger budget, `" << settings.resumeCommand
+              << outcome.unfinishedRuns << " not (with a larger budget, `" << settings.resumeCommand
               << "` trains them)\n";
   }
   return 0;

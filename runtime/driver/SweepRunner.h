@@ -94,6 +94,13 @@ private:
 /// The threads training on the CPU: `settings.threads`, else every core.
 unsigned cpuThreads(const RunSettings &settings);
 
+/// Before the first of a command's sweeps trains: false, with the error
+/// said (by rank 0 of several), when the results folder of one of
+/// `sweepNames` holds earlier results and neither --resume nor --overwrite
+/// was given. A later sweep's folder would otherwise stop the command after
+/// the earlier sweeps trained.
+bool sweepFoldersFree(const std::vector<std::string> &sweepNames, const RunSettings &settings);
+
 /// Trains `job` and writes its results; the process exit status. With
 /// several ranks (settings.cluster), each trains its share and rank 0 merges
 /// the results; a rank that fails ends them all (MPI_Abort).

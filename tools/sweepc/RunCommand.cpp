@@ -6,16 +6,16 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "tools/sweepc/Options.h"
 #include "tools/sweepc/RunCommand.h"
+#include "tools/sweepc/Options.h"
 
 #include "codegen/cpu/CpuBackend.h"
 #include "codegen/cpu/StaticCosts.h"
 #include "codegen/nvptx/GpuBackend.h"
 #include "codegen/nvptx/GpuChip.h"
 #include "lang/JobBuilder.h"
-#include "runtime/driver/FatalErrors.h"
 #include "runtime/cuda/CudaDriver.h"
+#include "runtime/driver/FatalErrors.h"
 #include "runtime/driver/ShellWord.h"
 #include "runtime/driver/SweepRunner.h"
 #include "runtime/exec/ProgramMemory.h"
@@ -30,11 +30,11 @@ namespace cl = llvm::cl;
 
 namespace {
 
-cl::opt<std::string> backendName(
-    "backend",
-    cl::desc("How runs are trained on the CPU: cpu (each group compiled into one fused "
-             "program) or interp (the reference interpreter, one run after another)"),
-    cl::init("cpu"), cl::cat(runOptions()));
+cl::opt<std::string>
+    backendName("backend",
+                cl::desc("How runs are trained on the CPU: cpu (each group compiled into one fused "
+                         "program) or interp (the reference interpreter, one run after another)"),
+                cl::init("cpu"), cl::cat(runOptions()));
 cl::opt<std::string> deviceName(
     "device",
     cl::desc("Where runs train: cpu, cuda (an NVIDIA GPU; an error when there is none) or "
@@ -73,13 +73,13 @@ cl::opt<unsigned> runsPerProgram(
              "that do; for the interpreter one run). Pruning judges a program's runs "
              "together, so the same N gives every backend the same verdicts"),
     cl::init(0), cl::cat(runOptions()));
-cl::opt<std::string> maxMemory(
-    "max-memory",
-    cl::desc("The most memory the programs training at once may hold (512M, 2G, ...): on "
-             "the CPU shared among --jobs, on the GPU at most this of its free memory; "
-             "programs get fewer runs to fit (default: no cap on the CPU, 80% of the "
-             "GPU's free memory)"),
-    cl::init(""), cl::cat(runOptions()));
+cl::opt<std::string>
+    maxMemory("max-memory",
+              cl::desc("The most memory the programs training at once may hold (512M, 2G, ...): on "
+                       "the CPU shared among --jobs, on the GPU at most this of its free memory; "
+                       "programs get fewer runs to fit (default: no cap on the CPU, 80% of the "
+                       "GPU's free memory)"),
+              cl::init(""), cl::cat(runOptions()));
 cl::opt<unsigned> top("top", cl::desc("Runs shown in the leaderboard (default 10)"), cl::init(10),
                       cl::cat(runOptions()));
 cl::opt<unsigned> saveWeights(
@@ -372,11 +372,10 @@ std::unique_ptr<Backend> sweep::createRunBackend(const FrontEndResult &result, b
       groups = std::max(groups, sweep.plan.groups.size());
     size_t cores = runThreads();
     // Each of the threads trains one program at a time.
-    return createCpuBackend((cores + groups - 1) / groups, runsPerProgram, !energyOff,
-                            CpuLoops::KernelCalls,
-                            // A cap below one byte per thread is still a cap (0 means none).
-                            cap ? std::max<uint64_t>(1, cap / cores) : 0,
-                            trains ? openCompileCache() : nullptr);
+    return createCpuBackend(
+        (cores + groups - 1) / groups, runsPerProgram, !energyOff, CpuLoops::KernelCalls,
+        // A cap below one byte per thread is still a cap (0 means none).
+        cap ? std::max<uint64_t>(1, cap / cores) : 0, trains ? openCompileCache() : nullptr);
   }
   error("unknown backend '" + backendName + "'; this sweepc has: cpu, interp");
   return nullptr;
@@ -421,18 +420,14 @@ int sweep::runSweeps(const FrontEndResult &result, llvm::StringRef sourceFile,
   std::vector<const PlannedSweep *> sweeps;
   if (!selectedSweeps(result, sweeps))
     return 1;
-  // Every sweep's folder before the first trains: a later sweep's earlier
-  // results would otherwise stop the command after hours of training.
-  // (An unknown --device is each sweep's first error, reported as it starts.)
+  // Every sweep's folder before the first trains (docs/results.md). An
+  // unknown --device is each sweep's first error, reported as it starts.
   bool knownDevice = llvm::is_contained({"", "cpu", "cuda", "auto"}, settings.device);
-  if (!settings.resume && !settings.overwrite && cluster->size() == 1 && knownDevice)
-    for (const PlannedSweep *sweep : sweeps)
-      if (std::string problem =
-              ResultsStore::freshProblem(settings.resultsDir + "/" + sweep->spec->name);
-          !problem.empty()) {
-        error(problem);
-        return 1;
-      }
+  std::vector<std::string> names;
+  for (const PlannedSweep *sweep : sweeps)
+    names.push_back(sweep->spec->name);
+  if (knownDevice && !sweepFoldersFree(names, settings))
+    return 1;
   for (const PlannedSweep *sweep : sweeps) {
     setOutOfMemoryContext("training", sweep->spec->name, sweep->runs.size());
     SweepJob job = buildSweepJob(*sweep, sourceFile, baseDir, diags);
