@@ -52,16 +52,22 @@ bool readExactly(gzFile_s *file, void *buffer, size_t size, const std::string &p
 /// Bytes per element of an IDX element type; 0 for a type IDX does not define.
 size_t elementBytes(uint8_t type) {
   switch (type) {
-  case 0x08: case 0x09: return 1;
-  case 0x0B: return 2;
-  case 0x0C: case 0x0D: return 4;
-  case 0x0E: return 8;
-  default: return 0;
+  case 0x08:
+  case 0x09:
+    return 1;
+  case 0x0B:
+    return 2;
+  case 0x0C:
+  case 0x0D:
+    return 4;
+  case 0x0E:
+    return 8;
+  default:
+    return 0;
   }
 }
 
-bool readHeader(gzFile_s *file, const std::string &path, IdxHeader &header,
-                std::string &error) {
+bool readHeader(gzFile_s *file, const std::string &path, IdxHeader &header, std::string &error) {
   unsigned char magic[4];
   if (!readExactly(file, magic, 4, path, "the header", error))
     return false;
@@ -156,12 +162,14 @@ bool sweep::summarizeIdxLabels(const std::string &path, IdxLabelSummary &summary
 /// Big-endian element `i` of `bytes` as a float.
 static float decodeElement(uint8_t type, const unsigned char *p) {
   switch (type) {
-  case 0x08: return float(p[0]);
-  case 0x09: return float(int8_t(p[0]));
-  case 0x0B: return float(int16_t(uint16_t(p[0]) << 8 | p[1]));
+  case 0x08:
+    return float(p[0]);
+  case 0x09:
+    return float(int8_t(p[0]));
+  case 0x0B:
+    return float(int16_t(uint16_t(p[0]) << 8 | p[1]));
   case 0x0C:
-    return float(int32_t(uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 |
-                         p[3]));
+    return float(int32_t(uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | p[3]));
   case 0x0D: {
     uint32_t bits = uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | p[3];
     float v;
@@ -179,8 +187,7 @@ static float decodeElement(uint8_t type, const unsigned char *p) {
   }
 }
 
-bool sweep::checkIdxFileSize(const std::string &path, const IdxHeader &header,
-                             std::string &error) {
+bool sweep::checkIdxFileSize(const std::string &path, const IdxHeader &header, std::string &error) {
   std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in)
     return true; // readIdxHeader said what is wrong with it.
@@ -188,16 +195,45 @@ bool sweep::checkIdxFileSize(const std::string &path, const IdxHeader &header,
   in.seekg(0);
   unsigned char magic[2] = {0, 0};
   in.read(reinterpret_cast<char *>(magic), 2);
-  if (magic[0] == 0x1f && magic[1] == 0x8b)
-    return true; // gzip: its length says nothing of the data's.
   uint64_t promised = 4 + 4 * uint64_t(header.dims.size()) +
                       header.count() * header.itemSize() * elementBytes(header.elementType);
-  if (size >= promised)
+  auto truncated = [&](uint64_t holds) {
+    error = "'" + path + "' is truncated: its header promises " + std::to_string(header.count()) +
+            " items of " + std::to_string(header.itemSize()) + " values (" +
+            std::to_string(promised) + " bytes), the file has " + std::to_string(holds) +
+            (magic[0] == 0x1f ? " uncompressed" : "");
+    return false;
+  };
+  if (!(magic[0] == 0x1f && magic[1] == 0x8b))
+    return size >= promised || truncated(size);
+  // gzip. Its last 4 bytes (ISIZE) are the uncompressed size modulo 2^32: a
+  // file that ends where gzip says, with the size the header promises, is
+  // whole. Anything else (cut short, several members, data after the end)
+  // is read through to tell. Regression: `sweepc check` passed a truncated
+  // .gz, and the run failed when it loaded it.
+  unsigned char trailer[4] = {0, 0, 0, 0};
+  if (size >= 18) {
+    in.seekg(std::streamoff(size - 4));
+    in.read(reinterpret_cast<char *>(trailer), 4);
+  }
+  uint32_t isize = uint32_t(trailer[0]) | uint32_t(trailer[1]) << 8 | uint32_t(trailer[2]) << 16 |
+                   uint32_t(trailer[3]) << 24;
+  if (in && isize == uint32_t(promised))
     return true;
-  error = "'" + path + "' is truncated: its header promises " + std::to_string(header.count()) +
-          " items of " + std::to_string(header.itemSize()) + " values (" +
-          std::to_string(promised) + " bytes), the file has " + std::to_string(size);
-  return false;
+  GzFile file = open(path, error);
+  if (!file)
+    return false;
+  std::vector<unsigned char> buffer(size_t(1) << 20);
+  uint64_t holds = 0;
+  for (int got; (got = gzread(file.get(), buffer.data(), unsigned(buffer.size()))) > 0;)
+    holds += uint64_t(got);
+  int code = Z_OK;
+  const char *message = gzerror(file.get(), &code);
+  if (code != Z_OK && code != Z_STREAM_END) {
+    error = "'" + path + "' is corrupt: " + message;
+    return false;
+  }
+  return holds >= promised || truncated(holds);
 }
 
 bool sweep::readIdxData(const std::string &path, uint64_t limit, IdxHeader &header,

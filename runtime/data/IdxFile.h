@@ -31,9 +31,10 @@ struct IdxHeader {
 /// message that names the file and the problem.
 bool readIdxHeader(const std::string &path, IdxHeader &header, std::string &error);
 
-/// For an uncompressed IDX file, whether it holds the bytes its header
-/// promises; false with `error` ("'x' is truncated: ...") when it holds
-/// fewer. A gzip file is only known when it is read (readIdxData says then).
+/// Whether an IDX file (raw or gzip) holds the bytes its header promises;
+/// false with `error` ("'x' is truncated: ..." or "'x' is corrupt: ...")
+/// when not. A gzip file whose trailer gives the promised size is taken as
+/// whole; any other is decompressed to count.
 bool checkIdxFileSize(const std::string &path, const IdxHeader &header, std::string &error);
 
 /// Reads the items of an IDX file of any element type as floats, at most
