@@ -11,8 +11,8 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <map>
 #include <cmath>
+#include <map>
 #include <thread>
 
 using namespace sweep;
@@ -109,8 +109,8 @@ struct RunState {
   MetricValues last; // Metrics after the last finite epoch.
   double bestWatched = 0;
   int64_t badEpochs = 0;
-  double lowestLoss = 0;   // For divergence(factor): the lowest training loss so far.
-  double pruneBest = NAN;  // The prune metric's best so far (NaN: none yet).
+  double lowestLoss = 0;  // For divergence(factor): the lowest training loss so far.
+  double pruneBest = NAN; // The prune metric's best so far (NaN: none yet).
 };
 
 class ChunkTrainer {
@@ -118,8 +118,7 @@ public:
   ChunkTrainer(const SweepJob &job, const std::vector<Dataset> &datasets, Backend &backend,
                ResultsStore &store, const std::vector<MetricColumn> &metrics,
                const Ranking &ranking, Progress &progress, const TrainerOptions &options,
-               PruningBoard &board, std::atomic<bool> &budgetSpent,
-               std::atomic<bool> &deviceFailed)
+               PruningBoard &board, std::atomic<bool> &budgetSpent, std::atomic<bool> &deviceFailed)
       : job(job), datasets(datasets), backend(backend), store(store), metrics(metrics),
         ranking(ranking), progress(progress), options(options), board(board),
         budgetSpent(budgetSpent), deviceFailed(deviceFailed) {}
@@ -175,12 +174,12 @@ private:
   /// for their count (slotRun and alive follow); false on an error.
   /// `beforeDropping(slots)` is given the slots about to leave the program,
   /// while they are still in it; false from it stops with its `error`.
-  bool compact(GroupProgram &program, const GroupSpec &group, std::vector<size_t> &slotRun,
-               std::vector<uint8_t> &alive, double secondsPerEpoch, int64_t epochsLeft,
-               size_t laterChunks,
-               const std::function<bool(const std::vector<size_t> &, std::string &)>
-                   &beforeDropping,
-               std::string &error);
+  bool
+  compact(GroupProgram &program, const GroupSpec &group, std::vector<size_t> &slotRun,
+          std::vector<uint8_t> &alive, double secondsPerEpoch, int64_t epochsLeft,
+          size_t laterChunks,
+          const std::function<bool(const std::vector<size_t> &, std::string &)> &beforeDropping,
+          std::string &error);
 
   const SweepJob &job;
   const std::vector<Dataset> &datasets;
@@ -244,8 +243,8 @@ bool ChunkTrainer::saveWeights(GroupProgram &program, const GroupSpec &group,
                                std::string &error) {
   if (parameters.empty()) {
     auto slot = std::find(slotRun.begin(), slotRun.end(), r);
-    if (slot == slotRun.end() || !readWeights(program, group, size_t(slot - slotRun.begin()),
-                                              record.id, parameters, error))
+    if (slot == slotRun.end() ||
+        !readWeights(program, group, size_t(slot - slotRun.begin()), record.id, parameters, error))
       return false;
   }
   return options.weights->offer(record.id, record.metrics[ranking.column], group, parameters,
@@ -253,8 +252,7 @@ bool ChunkTrainer::saveWeights(GroupProgram &program, const GroupSpec &group,
 }
 
 bool ChunkTrainer::readWeights(GroupProgram &program, const GroupSpec &group, size_t slot,
-                               uint64_t id, std::vector<float> &parameters,
-                               std::string &error) {
+                               uint64_t id, std::vector<float> &parameters, std::string &error) {
   if (program.readParameters(slot, parameters))
     return true;
   if (failed(program, group, error))
@@ -264,19 +262,18 @@ bool ChunkTrainer::readWeights(GroupProgram &program, const GroupSpec &group, si
   return false;
 }
 
-bool ChunkTrainer::compact(GroupProgram &program, const GroupSpec &group,
-                           std::vector<size_t> &slotRun, std::vector<uint8_t> &alive,
-                           double secondsPerEpoch, int64_t epochsLeft, size_t laterChunks,
-                           const std::function<bool(const std::vector<size_t> &,
-                                                    std::string &)> &beforeDropping,
-                           std::string &error) {
+bool ChunkTrainer::compact(
+    GroupProgram &program, const GroupSpec &group, std::vector<size_t> &slotRun,
+    std::vector<uint8_t> &alive, double secondsPerEpoch, int64_t epochsLeft, size_t laterChunks,
+    const std::function<bool(const std::vector<size_t> &, std::string &)> &beforeDropping,
+    std::string &error) {
   size_t live = size_t(std::count(alive.begin(), alive.end(), uint8_t(1)));
   if (live == 0)
     return true;
   CompactionCase now{slotRun.size(), live, secondsPerEpoch, epochsLeft, laterChunks};
-  size_t target = chooseCompactionSize(
-      now, backend.compactionSizes(group, live),
-      [&](size_t runs) { return backend.secondsToPrepare(group, runs); });
+  size_t target = chooseCompactionSize(now, backend.compactionSizes(group, live), [&](size_t runs) {
+    return backend.secondsToPrepare(group, runs);
+  });
   if (target == 0)
     return true;
   // A compile cannot be stopped halfway: with a budget, none is started that
@@ -591,10 +588,13 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished, s
         reasons[slot] = StopReason::LossGrowth;
       state.lowestLoss = std::min(state.lowestLoss, trainLoss);
       double validationSamples = double(data.validation.count);
+      // Patience running out at the last epoch stops nothing: the run trained
+      // every epoch, and is `ok`, as the prune rules leave it. Regression: it
+      // was marked stopped (patience) at its last epoch.
       if (data.validation.count &&
           earlyStop(run, state, validation[slot].loss / validationSamples,
                     validation[slot].correct / validationSamples) &&
-          reasons[slot] == StopReason::None)
+          reasons[slot] == StopReason::None && epoch < group.epochs)
         reasons[slot] = StopReason::Patience;
       if (board.looksAt(epoch)) {
         double value = trainLoss;
@@ -643,9 +643,8 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished, s
   // this program's or another's.
   if (failed(*program, group, error))
     return false;
-  double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() -
-      compactionSeconds;
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() -
+                   compactionSeconds;
   // Close the energy window so that these runs' joules are complete.
   // A failed reading leaves these runs' joules incomplete: they are written
   // as unmetered rather than as a measurement that is too low.
@@ -810,8 +809,8 @@ bool sweep::trainSweep(const SweepJob &job, const std::vector<Dataset> &datasets
   std::string firstError;
   bool firstErrorSecondhand = false; // Another program's device error stopped it.
   auto worker = [&]() {
-    ChunkTrainer trainer(job, datasets, backend, store, metrics, ranking, progress, options,
-                         board, budgetSpent, deviceFailed);
+    ChunkTrainer trainer(job, datasets, backend, store, metrics, ranking, progress, options, board,
+                         budgetSpent, deviceFailed);
     std::vector<RunRecord> mine;
     for (size_t c; !failed && (c = next++) < chunks.size();) {
       if (budgetSpent) {
