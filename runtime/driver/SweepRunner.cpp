@@ -8,6 +8,7 @@
 #include "runtime/exec/CompileProgress.h"
 #include "runtime/exec/ProgramMemory.h"
 #include "runtime/exec/Trainer.h"
+#include "runtime/exec/UsableCores.h"
 #include "runtime/kernels/ProgramHeap.h"
 #include "runtime/report/Report.h"
 #include "runtime/results/DataFingerprint.h"
@@ -27,7 +28,7 @@
 using namespace sweep;
 
 unsigned sweep::cpuThreads(const RunSettings &settings) {
-  return settings.threads ? settings.threads : std::max(1u, std::thread::hardware_concurrency());
+  return settings.threads ? settings.threads : usableCores();
 }
 
 namespace {

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "runtime/energy/EnergyMeter.h"
+#include "runtime/exec/UsableCores.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -30,12 +31,9 @@ EnergyModel EnergyModel::cpu(unsigned cores) {
   // Baseline power of the one core a program trains on (leakage, clocks and
   // its share of the uncore and I/O die): an assumption, about half of the
   // per-core TDP share above, for each of the `cores` in use. More threads
-  // than the machine has cores share them. Regression: --jobs=64 on 2 cores
+  // than this process has cores share them. Regression: --jobs=64 on 2 cores
   // counted 64 cores' baseline.
-  unsigned machine = std::thread::hardware_concurrency();
-  unsigned used = std::max(1u, cores);
-  if (machine)
-    used = std::min(used, machine);
+  unsigned used = std::min(std::max(1u, cores), usableCores());
   model.idleWatts = 2.0 * double(used);
   return model;
 }

@@ -11,6 +11,8 @@
 #ifndef SWEEP_RUNTIME_EXEC_SPLITACROSSCORES_H
 #define SWEEP_RUNTIME_EXEC_SPLITACROSSCORES_H
 
+#include "runtime/exec/UsableCores.h"
+
 #include <algorithm>
 #include <cstdint>
 #include <thread>
@@ -19,14 +21,14 @@
 namespace sweep {
 
 /// Calls body(begin, end) on contiguous ranges that cover [0, count), one per
-/// thread, on at most the machine's hardware threads and on no more than
+/// thread, on at most the cores this process may use and on no more than
 /// leave each thread `minWorkPerThread` of work (an item being `workPerItem`).
 /// The ranges depend only on the thread count, and each item is computed by
 /// one call, so a body that writes only its items' results gives the same
 /// results however the loop is split.
 template <typename Body>
 void splitAcrossCores(int64_t count, int64_t workPerItem, int64_t minWorkPerThread, Body &&body) {
-  int64_t cores = std::max(1u, std::thread::hardware_concurrency());
+  int64_t cores = usableCores();
   int64_t byWork = count * std::max<int64_t>(1, workPerItem) / std::max<int64_t>(1, minWorkPerThread);
   int64_t threads = std::max<int64_t>(1, std::min({cores, byWork, count}));
   std::vector<std::thread> pool;

@@ -53,8 +53,8 @@ cl::opt<bool> overwrite("overwrite", cl::desc("Discard earlier results in the di
 cl::opt<bool> quiet("quiet", cl::desc("No progress output and no leaderboard"),
                     cl::cat(runOptions()));
 cl::opt<unsigned> threads("jobs",
-                          cl::desc("Programs trained at once on the CPU (default: the number "
-                                   "of cores); --threads is the same"),
+                          cl::desc("Programs trained at once on the CPU (default: the cores "
+                                   "this process may use); --threads is the same"),
                           cl::init(0), cl::cat(runOptions()));
 /// --threads, made at run time by registerThreadsOption (libLLVM's option of
 /// that name is registered when the program starts).
