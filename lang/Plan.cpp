@@ -25,8 +25,8 @@ int64_t RunGroup::getOptimizerSlots() const { return optimizer == "sgd" ? 1 : 2;
 double RunGroup::getStateBytes() const {
   double runs = double(this->runs.size());
   // No minibatch holds more samples than the largest split has.
-  double rows = double(std::min(batch, std::max({data.train, data.validation, data.test,
-                                                 int64_t(1)})));
+  double rows =
+      double(std::min(batch, std::max({data.train, data.validation, data.test, int64_t(1)})));
   double perRun = double(shape.getParameterCount()) * double(2 + getOptimizerSlots()) +
                   rows * double(shape.getActivationCount()) * 2.0;
   return runs * perRun * 4.0;
@@ -62,6 +62,7 @@ private:
   bool checkModelNumbers(RunGroup &group);
   bool checkEarlyStop(const RunGroup &group, llvm::StringRef dataset);
   bool checkPrune(const RunGroup &group, llvm::StringRef dataset);
+  void warnAboutPruneAcrossGroups(const SweepPlan &plan);
   /// Every value `pathId` takes anywhere in the sweep.
   /// Slots whose index can change a structural value: structural axes, and
   /// choices that are structural or contain structural settings.
@@ -110,8 +111,8 @@ std::string Planner::labelOf(const std::vector<Value> &values, bool withModelArg
   for (size_t id = 0; id < spec.paths.size(); ++id) {
     const PathInfo &info = spec.paths[id];
     llvm::StringRef path = info.path;
-    bool shown = !path.contains('.') || info.varies ||
-                 (withModelArgs && path.starts_with("model."));
+    bool shown =
+        !path.contains('.') || info.varies || (withModelArgs && path.starts_with("model."));
     if (!info.structural || values[id].isNone() || !shown)
       continue;
     if (!label.empty())
@@ -177,9 +178,8 @@ void Planner::warnAboutRepeatedRuns() {
   if (repeats)
     diags.warning(spec.loc, "sweep '" + spec.name + "' has " + std::to_string(repeats) +
                                 (repeats == 1 ? " run that repeats" : " runs that repeat") +
-                                " an earlier run's configuration (r" +
-                                std::to_string(exampleRun) + " repeats r" +
-                                std::to_string(exampleFirst) + ")");
+                                " an earlier run's configuration (r" + std::to_string(exampleRun) +
+                                " repeats r" + std::to_string(exampleFirst) + ")");
 }
 
 mlir::FailureOr<SweepPlan> Planner::run() {
@@ -233,6 +233,7 @@ mlir::FailureOr<SweepPlan> Planner::run() {
   if (!ok)
     return mlir::failure();
   warnAboutUnmeasuredMetrics(plan);
+  warnAboutPruneAcrossGroups(plan);
   return plan;
 }
 
@@ -295,6 +296,7 @@ bool Planner::checkGroup(RunGroup &group, llvm::ArrayRef<uint32_t> indices,
   group.epochs = get(values, "epochs").i;
   group.optimizer = get(values, "optimizer").s;
   group.loss = get(values, "loss").s;
+  group.dataset = dataNode.kind;
   std::string context = labelOf(values, /*withModelArgs=*/true);
   auto addContext = [&](mlir::InFlightDiagnostic &diag) {
     diag.attachNote(diags.getLocation(spec.root.lookup("model")->loc))
@@ -307,8 +309,8 @@ bool Planner::checkGroup(RunGroup &group, llvm::ArrayRef<uint32_t> indices,
   if (cached == datasetCache.end()) {
     DatasetShape shape;
     std::string error, errorParam;
-    bool readsFiles = dataNode.source == "fashion_mnist" || dataNode.source == "idx" ||
-                      dataNode.source == "csv";
+    bool readsFiles =
+        dataNode.source == "fashion_mnist" || dataNode.source == "idx" || dataNode.source == "csv";
     bool ok = false;
     if (readsFiles && !options.readDataFiles)
       error = "reading data files is disabled";
@@ -352,11 +354,11 @@ bool Planner::checkGroup(RunGroup &group, llvm::ArrayRef<uint32_t> indices,
     return false;
   }
   if (group.shape.outputs != data.targets) {
-    auto diag = diags.error(modelLoc, "model '" + modelNode.kind + "' returns " +
-                                          std::to_string(group.shape.outputs) +
-                                          " values but dataset '" + dataNode.kind + "' has " +
-                                          std::to_string(data.targets) +
-                                          (data.isClassification() ? " classes" : " targets"));
+    auto diag =
+        diags.error(modelLoc, "model '" + modelNode.kind + "' returns " +
+                                  std::to_string(group.shape.outputs) + " values but dataset '" +
+                                  dataNode.kind + "' has " + std::to_string(data.targets) +
+                                  (data.isClassification() ? " classes" : " targets"));
     addContext(diag);
     return false;
   }
@@ -382,6 +384,51 @@ bool Planner::checkGroup(RunGroup &group, llvm::ArrayRef<uint32_t> indices,
   return ok;
 }
 
+/// The prune rule ranks every run of the sweep together, across groups:
+/// other widths and optimizers are what a search compares, but the metric of
+/// another dataset, or the loss of another loss function, is no measure of
+/// the same thing, and a later group would be judged by the earlier's scale.
+void Planner::warnAboutPruneAcrossGroups(const SweepPlan &plan) {
+  const SettingEntry *prune = spec.root.lookup("prune");
+  auto metric = spec.pathIds.find("prune.metric");
+  if (!prune || metric == spec.pathIds.end() || plan.groups.size() < 2)
+    return;
+  auto distinct = [&](auto field) {
+    std::vector<std::string> names;
+    for (const RunGroup &group : plan.groups)
+      if (!llvm::is_contained(names, field(group)))
+        names.push_back(field(group));
+    return names;
+  };
+  auto quoted = [](const std::vector<std::string> &names) {
+    std::string text;
+    for (size_t i = 0; i < names.size(); ++i)
+      text += (i ? ", '" : "'") + names[i] + "'";
+    return text;
+  };
+  std::vector<std::string> datasets = distinct([](const RunGroup &g) { return g.dataset; });
+  std::vector<std::string> losses = distinct([](const RunGroup &g) { return g.loss.str(); });
+  bool onLoss = false;
+  std::string metricName;
+  for (const Value &value : possibleValues(spec, metric->second)) {
+    metricName = value.s.str();
+    onLoss |= value.s.ends_with("_loss");
+  }
+  if (datasets.size() > 1)
+    diags.warning(prune->loc, "prune ranks all runs of sweep '" + spec.name +
+                                  "' together, but they train on different datasets (" +
+                                  quoted(datasets) + "): their " + metricName +
+                                  " values do not compare, and the groups trained later are "
+                                  "judged by the earlier ones' (one sweep per dataset prunes "
+                                  "each on its own)");
+  else if (onLoss && losses.size() > 1)
+    diags.warning(prune->loc, "prune ranks all runs of sweep '" + spec.name + "' on " + metricName +
+                                  " together, but they minimize different losses (" +
+                                  quoted(losses) +
+                                  "), whose values do not compare (one sweep per loss prunes "
+                                  "each on its own)");
+}
+
 bool Planner::checkPrune(const RunGroup &group, llvm::StringRef dataset) {
   const SettingEntry *prune = spec.root.lookup("prune");
   auto metric = spec.pathIds.find("prune.metric");
@@ -390,13 +437,14 @@ bool Planner::checkPrune(const RunGroup &group, llvm::StringRef dataset) {
   for (const Value &value : possibleValues(spec, metric->second)) {
     if (value.s.starts_with("val_") && group.data.validation == 0) {
       diags.error(prune->loc, "prune compares runs on " + value.s.str() + ", but dataset '" +
-                                  dataset + "' has no validation split; give it "
+                                  dataset +
+                                  "' has no validation split; give it "
                                   "'validation: N' or a fraction, or compare on train_loss");
       return false;
     }
     if (value.s == "val_accuracy" && !group.data.isClassification()) {
-      diags.error(prune->loc, "prune on val_accuracy needs class labels, but dataset '" +
-                                  dataset + "' has regression targets; compare on val_loss");
+      diags.error(prune->loc, "prune on val_accuracy needs class labels, but dataset '" + dataset +
+                                  "' has regression targets; compare on val_loss");
       return false;
     }
   }
@@ -408,8 +456,8 @@ bool Planner::checkEarlyStop(const RunGroup &group, llvm::StringRef dataset) {
   if (!earlyStop)
     return true;
   if (group.data.validation == 0) {
-    diags.error(earlyStop->loc, "early_stop watches a validation metric, but dataset '" +
-                                    dataset + "' has no validation split; give it "
+    diags.error(earlyStop->loc, "early_stop watches a validation metric, but dataset '" + dataset +
+                                    "' has no validation split; give it "
                                     "'validation: N' or a fraction");
     return false;
   }
@@ -460,7 +508,6 @@ bool Planner::checkModelNumbers(RunGroup &group) {
 }
 
 mlir::FailureOr<SweepPlan> sweep::planSweep(const SweepSpec &spec, const RunTable &runs,
-                                            SourceDiagnostics &diags,
-                                            const PlanOptions &options) {
+                                            SourceDiagnostics &diags, const PlanOptions &options) {
   return Planner(spec, runs, diags, options).run();
 }

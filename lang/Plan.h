@@ -35,6 +35,7 @@ struct RunGroup {
   int64_t epochs = 0;
   llvm::StringRef optimizer;
   llvm::StringRef loss;
+  std::string dataset; ///< The dataset's name.
 
   /// Dense-layer FLOPs of one run for one epoch: forward and backward over the
   /// training split (6 per multiply-add) plus a forward pass over validation.
