@@ -38,27 +38,43 @@
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Support/ToolUtilities.h"
 
-#include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallString.h"
 #include "llvm/Support/CommandLine.h"
-#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/ErrorHandling.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 
-#include <map>
 #include "llvm/Support/ToolOutputFile.h"
+#include <map>
 
 using namespace sweep;
 namespace cl = llvm::cl;
 
 namespace {
 /// How far the pipeline runs, in order.
-enum class Emit { AST, Check, Grid, Plan, Sweep, Train, Linalg, Loops, LLVM, Obj, Gpu, Ptx, GpuObj };
+enum class Emit {
+  AST,
+  Check,
+  Grid,
+  Plan,
+  Sweep,
+  Train,
+  Linalg,
+  Loops,
+  LLVM,
+  Obj,
+  Gpu,
+  Ptx,
+  GpuObj
+};
 
-cl::list<std::string> positionals(cl::Positional, cl::desc("[check|plan|run|build|data] <file.sweep> | report <results dir>"),
-                                  cl::OneOrMore, cl::cat(sweepcOptions()));
+cl::list<std::string>
+    positionals(cl::Positional,
+                cl::desc("[check|plan|run|build|data] <file.sweep> | report <results dir>"),
+                cl::OneOrMore, cl::cat(sweepcOptions()));
 
 cl::opt<Emit> emitAction(
     "emit", cl::desc("What to print"), cl::init(Emit::Check),
@@ -92,11 +108,13 @@ cl::opt<std::string> outputFilename("o", cl::desc("Output file"), cl::value_desc
                                     cl::init("-"), cl::cat(sweepcOptions()));
 
 cl::opt<bool> splitInputFile("split-input-file",
-                             cl::desc("Process each chunk between '// -----' lines on its own"), cl::cat(sweepcOptions()));
+                             cl::desc("Process each chunk between '// -----' lines on its own"),
+                             cl::cat(sweepcOptions()));
 
 cl::opt<bool> verifyDiagnostics(
     "verify-diagnostics",
-    cl::desc("Check that the diagnostics match the expected-* comments in the input"), cl::cat(sweepcOptions()));
+    cl::desc("Check that the diagnostics match the expected-* comments in the input"),
+    cl::cat(sweepcOptions()));
 
 /// `sweepc run`: set when the subcommand is given.
 bool trainRuns = false;
@@ -122,8 +140,8 @@ mlir::LogicalResult emitGpu(mlir::ModuleOp module, const std::string &objectPath
   // -emit=ptx prints PTX; the objects carry a cubin too where ptxas is.
   if (emitAction == Emit::GpuObj) {
     std::string note;
-    target.format = gpuFormatForChip(defaultGpuFormat(target.toolkit), target.toolkit,
-                                     target.chip, note);
+    target.format =
+        gpuFormatForChip(defaultGpuFormat(target.toolkit), target.toolkit, target.chip, note);
     if (!note.empty())
       llvm::errs() << "sweepc: note: " << note << "\n";
   }
@@ -285,8 +303,7 @@ mlir::LogicalResult runPipeline(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &c
         if (onGpu) {
           llvm::StringRef cpu(schedule);
           cpu.consume_front("schedule: ");
-          os << "group " << g << " on the GPU: "
-             << formatBytes(programBytesPerRun(job.groups[g]))
+          os << "group " << g << " on the GPU: " << formatBytes(programBytesPerRun(job.groups[g]))
              << " of device memory a run; `sweepc run` sizes programs to the GPU's free memory "
                 "(on the CPU, where there is no GPU: "
              << cpu << ")\n";
@@ -299,19 +316,26 @@ mlir::LogicalResult runPipeline(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &c
             return mlir::failure();
           }
           os << "group " << g << " GPU kernels: " << kernels << "\n";
-        }
-        else if (!schedule.empty())
+        } else if (!schedule.empty())
           os << "group " << g << " " << schedule << "\n";
         if (uint64_t need = leastBytesPerRun(job.groups[g]); limit.bytes && need > limit.bytes)
           os << "group " << g << " cannot train here: a run needs at least " << formatBytes(need)
-             << ", more than the " << formatBytes(limit.bytes) << " of " << limit.source
-             << "\n";
+             << ", more than the " << formatBytes(limit.bytes) << " of " << limit.source << "\n";
+        // What `sweepc run` refuses with these options (--max-memory,
+        // --runs-per-program). Regression: the plan showed a schedule for it.
+        else if (std::string refused = onGpu ? "" : backend->scheduleProblem(job, job.groups[g]);
+                 !refused.empty())
+          os << "group " << g << " cannot train with these options: " << refused << "\n";
       }
+      // Compacting a program to its live runs (pruned, stopped or diverged
+      // ones dropped) compiles one more per size, known only as runs stop.
+      // Regression: the count read as all there would be.
       if (size_t programs = backend->programsToCompile(job))
         os << "compile: " << programs << " program" << (programs == 1 ? "" : "s") << " for the "
            << backend->name()
-           << " backend (one per group structure and chunk size; `sweepc run` reports the "
-              "measured time)\n";
+           << " backend (one per group structure and chunk size; more when programs are "
+              "compacted as runs stop; `sweepc run` reports the count and the measured "
+              "time)\n";
       if (std::string rule = describePruneRule(job); !rule.empty())
         os << rule << "\n";
       if (!printEnergyEstimate(os, job, runThreads(), problem)) {
@@ -375,8 +399,7 @@ int main(int argc, char **argv) {
   cl::SetVersionPrinter([](llvm::raw_ostream &os) { os << "sweepc 0.1 (LLVM/MLIR 19)\n"; });
   // LLVM's and MLIR's own options stay usable, unlisted (Options.h).
   registerThreadsOption();
-  cl::HideUnrelatedOptions(
-      {&sweepcOptions(), &runOptions(), &buildOptions(), &reportOptions()});
+  cl::HideUnrelatedOptions({&sweepcOptions(), &runOptions(), &buildOptions(), &reportOptions()});
   cl::ParseCommandLineOptions(argc, argv,
                               "sweepc: a compiler for machine-learning training sweeps\n\n"
                               "  sweepc check FILE    diagnostics and a one-line summary\n"
@@ -397,8 +420,8 @@ int main(int argc, char **argv) {
     return 1;
   for (cl::opt<std::string> *option : {&outputFilename, &gpuChip})
     if (option->getNumOccurrences() && option->empty()) {
-      llvm::errs() << "sweepc: error: -" << (option->ArgStr.size() > 1 ? "-" : "")
-                   << option->ArgStr << " was given an empty value\n";
+      llvm::errs() << "sweepc: error: -" << (option->ArgStr.size() > 1 ? "-" : "") << option->ArgStr
+                   << " was given an empty value\n";
       return 1;
     }
   // A chip LLVM does not know compiled with 18 warnings and a PTX no ptxas takes.
@@ -468,7 +491,8 @@ int main(int argc, char **argv) {
     }
     return runReportCommand(positionals[1]);
   } else if (positionals.size() == 1 && !llvm::sys::fs::exists(positionals[0]) &&
-             llvm::is_contained({"check", "plan", "run", "build", "data", "report"}, positionals[0])) {
+             llvm::is_contained({"check", "plan", "run", "build", "data", "report"},
+                                positionals[0])) {
     // `sweepc run` without its file: a subcommand, not a file named "run".
     llvm::errs() << "sweepc: '" << positionals[0] << "' needs "
                  << (positionals[0] == "report" ? "a sweep's results directory: sweepc report DIR"
