@@ -3,6 +3,7 @@
 #include "lang/DatasetShape.h"
 
 #include "runtime/data/CsvFile.h"
+#include "runtime/data/Dataset.h"
 #include "runtime/data/IdxFile.h"
 
 #include "llvm/ADT/SmallString.h"
@@ -30,9 +31,8 @@ std::string sweep::resolveDataPath(llvm::StringRef path, llvm::StringRef baseDir
 /// Splits `count` samples into train and validation.
 static bool applyValidation(const Value &validation, int64_t count, DatasetShape &shape,
                             std::string &error, std::string &errorParam) {
-  int64_t held = validation.kind == Value::Kind::Int
-                     ? validation.i
-                     : int64_t(std::floor(validation.f * double(count)));
+  int64_t held =
+      validation.kind == Value::Kind::Int ? validation.i : heldOutSamples(validation.f, count);
   if (held >= count) {
     error = "validation split of " + std::to_string(held) + " leaves no training samples (" +
             std::to_string(count) + " in all)";

@@ -12,11 +12,25 @@
 
 #include "runtime/exec/SweepJob.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 namespace sweep {
+
+/// The samples `validation: fraction` holds out of `count`: the fraction's
+/// share rounded down, except that a share a hair below a whole number (0.29
+/// of 100 is 28.999999999999996 in doubles) is that number, as written.
+/// Regression: 0.29 of 100 held out 28.
+inline int64_t heldOutSamples(double fraction, int64_t count) {
+  double share = fraction * double(count);
+  double nearest = std::round(share);
+  if (std::fabs(share - nearest) <= 1e-9 * std::max(1.0, share))
+    return int64_t(nearest);
+  return int64_t(std::floor(share));
+}
 
 struct Split {
   int64_t count = 0;

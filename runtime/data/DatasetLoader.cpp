@@ -249,9 +249,8 @@ bool sweep::loadDataset(const DataSpec &spec, Dataset &dataset, std::string &err
   }
 
   int64_t total = dataset.train.count;
-  int64_t held = spec.validationFraction > 0
-                     ? int64_t(std::floor(spec.validationFraction * double(total)))
-                     : spec.validationCount;
+  int64_t held = spec.validationFraction > 0 ? heldOutSamples(spec.validationFraction, total)
+                                             : spec.validationCount;
   if (held >= total) {
     error = what + ": validation split of " + std::to_string(held) +
             " leaves no training samples (" + std::to_string(total) + " in all)";

@@ -447,7 +447,12 @@ def load(data, work):
             ty = np.array([names.index(v) for v in tlabels], np.int64)
     n = len(x)
     v = data["validation"]
-    held = int(v) if isinstance(v, int) else int(math.floor(v * n))
+    # runtime/data/Dataset.h heldOutSamples: a share a hair below a whole
+    # number is that number.
+    share = v * n
+    held = (int(v) if isinstance(v, int) else
+            int(round(share)) if abs(share - round(share)) <= 1e-9 * max(1.0, share)
+            else int(math.floor(share)))
     keep = n - held
     train, val, test = (x[:keep], y[:keep]), (x[keep:], y[keep:]), (tx, ty)
     # Statistics of the training split apply to all three (DatasetLoader.cpp).
@@ -649,7 +654,8 @@ def train_run(run, case, splits, batch, report, classify, dtype, jitter=0.0):
                 best, waited = value, 0
             else:
                 waited += 1
-                if waited >= patience:
+                # At the last epoch the run trained every epoch: it is ok.
+                if waited >= patience and epoch < epochs:
                     return curves, ("stopped", "patience", epoch), steps_loss, ties, params
     return curves, ("ok", "", 0), steps_loss, ties, params
 
