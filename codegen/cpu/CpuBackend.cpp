@@ -21,7 +21,7 @@ public:
         loops(loops), programMemory(programMemory), l2(coreL2Size()),
         compileCache(std::move(compileCache)) {}
   std::string name() const override { return "cpu"; }
-  size_t runsPerProgram(const SweepJob &job, const GroupSpec &group) const override {
+  size_t chooseRunsPerProgram(const SweepJob &job, const GroupSpec &group) const override {
     return chooseRunChunking(job, group, chunks, l2, forcedRuns, programMemory).runsPerProgram;
   }
   std::string scheduleProblem(const SweepJob &job, const GroupSpec &group) const override {

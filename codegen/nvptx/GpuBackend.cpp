@@ -28,7 +28,7 @@ public:
   /// The whole group where it fits in 80% of the device's free memory, else
   /// equal chunks that do (balanced, so that a sweep compiles at most two
   /// sizes); --runs-per-program overrides.
-  size_t runsPerProgram(const SweepJob &, const GroupSpec &group) const override {
+  size_t chooseRunsPerProgram(const SweepJob &, const GroupSpec &group) const override {
     size_t runs = std::max<size_t>(1, group.runs.size());
     if (forcedRuns)
       return forcedRuns;

@@ -130,7 +130,7 @@ public:
   std::string name() const override { return device == "cpu" ? "cpu" : device; }
   /// The largest program linked for the group's structure: how the build
   /// chunked it.
-  size_t runsPerProgram(const SweepJob &, const GroupSpec &group) const override {
+  size_t chooseRunsPerProgram(const SweepJob &, const GroupSpec &group) const override {
     auto found = programs.find(structureOf(groupCodeKey(group, 1)));
     return found == programs.end() ? 1 : found->second.rbegin()->first;
   }

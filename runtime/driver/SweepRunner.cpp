@@ -17,10 +17,12 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <sstream>
 #include <thread>
 
 #include <unistd.h>
@@ -106,37 +108,65 @@ bool runsFitMemory(const SweepJob &job, Backend &backend, const Reporter &report
   return false;
 }
 
-/// Whether every rank cuts `job` into the same programs. Each trains the
-/// programs of the cut whose index modulo the rank count is its rank, so
-/// ranks that cut differently (their GPUs' free memory or their cores,
-/// --device, --runs-per-program, --max-memory, --sweep) would leave some runs
-/// to no rank and train others twice. Every rank learns the others' cuts;
-/// rank 0 says how they differ. Regression: a 12-run sweep on two GPUs with
-/// different free memory ended with 9 runs, and said nothing.
-bool ranksCutAlike(const SweepJob &job, const Backend &backend, const std::string &device,
-                   Cluster &cluster, const Reporter &report) {
-  std::string cut = "sweep '" + job.name + "' (" + std::to_string(job.runs.size()) + " runs)";
-  for (size_t g = 0; g < job.groups.size(); ++g)
-    cut += std::string(g ? ", " : ": ") + "group " + std::to_string(g) + " in programs of " +
-           std::to_string(std::max<size_t>(1, backend.runsPerProgram(job, job.groups[g])));
-  std::vector<std::string> all = cluster.gatherAll(cut + "\n" + device);
-  auto cutOf = [](const std::string &entry) { return entry.substr(0, entry.find('\n')); };
-  auto deviceOf = [](const std::string &entry) { return entry.substr(entry.find('\n') + 1); };
-  size_t other = 1;
-  while (other < all.size() && cutOf(all[other]) == cutOf(all[0]))
-    ++other;
-  if (other == all.size())
+/// Makes every rank cut `job` into the same programs; false, with an error
+/// said by rank 0, when the ranks are not training the same sweep. Each rank
+/// trains the programs of the cut whose index modulo the rank count is its
+/// rank, so ranks that cut differently (their GPUs' free memory or their
+/// cores, --device, --runs-per-program, --max-memory) would leave some runs
+/// to no rank and train others twice: they all take, group by group, the
+/// smallest program any of them chose, which fits wherever a larger one
+/// did. Regression: a 12-run sweep on two GPUs with different free memory
+/// ended with 9 runs, and said nothing; ranks given different --sweep hung.
+bool agreeOnCut(const SweepJob &job, Backend &backend, const std::string &device, Cluster &cluster,
+                const Reporter &report) {
+  std::string sweep = "sweep '" + job.name + "' (" + std::to_string(job.runs.size()) + " runs in " +
+                      std::to_string(job.groups.size()) + " groups)";
+  std::string cut; // Runs a program per group, "4 4".
+  for (const GroupSpec &group : job.groups)
+    cut += (cut.empty() ? "" : " ") +
+           std::to_string(std::max<size_t>(1, backend.runsPerProgram(job, group)));
+  std::vector<std::string> all = cluster.gatherAll(sweep + "\n" + device + "\n" + cut);
+  auto field = [](const std::string &entry, int index) {
+    size_t begin = 0;
+    for (int i = 0; i < index; ++i)
+      begin = entry.find('\n', begin) + 1;
+    return entry.substr(begin, entry.find('\n', begin) - begin);
+  };
+  for (size_t k = 1; k < all.size(); ++k)
+    if (field(all[k], 0) != field(all[0], 0)) {
+      if (cluster.isRoot())
+        report.error("the ranks are not training the same sweep: rank 0 has " + field(all[0], 0) +
+                     ", rank " + std::to_string(k) + " has " + field(all[k], 0) +
+                     "; give every rank the same file and --sweep");
+      cluster.barrier(); // Rank 0 has said so before any rank ends the job.
+      return false;
+    }
+  std::vector<size_t> smallest(job.groups.size(), SIZE_MAX);
+  std::string cuts;
+  bool differ = false;
+  for (size_t k = 0; k < all.size(); ++k) {
+    std::istringstream runs(field(all[k], 2));
+    for (size_t g = 0, n = 0; g < job.groups.size() && runs >> n; ++g) {
+      differ |= smallest[g] != SIZE_MAX && smallest[g] != n;
+      smallest[g] = std::min(smallest[g], n);
+    }
+    std::string listed = field(all[k], 2);
+    for (size_t space = 0; (space = listed.find(' ', space)) != std::string::npos; space += 2)
+      listed.replace(space, 1, ", ");
+    cuts +=
+        (k ? "; rank " : "rank ") + std::to_string(k) + " (" + field(all[k], 1) + "): " + listed;
+  }
+  if (!differ)
     return true;
-  if (cluster.isRoot())
-    report.error("the ranks cut the sweep into different programs (rank k trains program c of "
-                 "the cut when c mod " +
-                 std::to_string(all.size()) + " is k): rank 0 has " + cutOf(all[0]) + " on " +
-                 deviceOf(all[0]) + ", rank " + std::to_string(other) + " has " +
-                 cutOf(all[other]) + " on " + deviceOf(all[other]) +
-                 "; give every rank the same --sweep, --device and --runs-per-program (on the "
-                 "CPU, --jobs too)");
-  cluster.barrier(); // Rank 0 has said so before any rank ends the job.
-  return false;
+  std::string agreed;
+  for (size_t g = 0; g < job.groups.size(); ++g) {
+    backend.agreeOnRunsPerProgram(job.groups[g].label, smallest[g]);
+    agreed += (g ? ", " : "") + std::to_string(smallest[g]);
+  }
+  if (cluster.isRoot() && !report.settings.quiet)
+    std::cerr << "[" << job.name << "] the ranks chose different programs (runs a program per "
+              << "group, " << cuts << "); every rank trains the smallest: " << agreed << "\n";
+  return true;
 }
 
 /// Which best runs' weights were kept, and which of the best have none
@@ -362,7 +392,7 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings, Backe
                    job.groups[g].label + "): " + problem);
       return 1;
     }
-  if (many && !ranksCutAlike(job, backend, device, cluster, report))
+  if (many && !agreeOnCut(job, backend, device, cluster, report))
     return 1;
   // Earlier results without --resume or --overwrite: say so before compiling.
   // (Ranks leave this to rank 0, which opens the directory for them all.)

@@ -17,8 +17,10 @@
 #include "runtime/exec/ProgramMemory.h"
 #include "runtime/exec/SweepJob.h"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -99,9 +101,18 @@ class Backend {
 public:
   virtual ~Backend() = default;
   virtual std::string name() const = 0;
-  /// How many runs one program should hold: the interpreter trains one run at
-  /// a time, fused backends a whole group (or a chunk of it).
-  virtual size_t runsPerProgram(const SweepJob &job, const GroupSpec &group) const = 0;
+  /// How many runs one program holds: the backend's choice
+  /// (chooseRunsPerProgram), or fewer where the ranks of a multi-process
+  /// sweep agreed on fewer (agreeOnRunsPerProgram).
+  size_t runsPerProgram(const SweepJob &job, const GroupSpec &group) const {
+    size_t chosen = chooseRunsPerProgram(job, group);
+    auto agreed = agreedRuns.find(group.label);
+    return agreed == agreedRuns.end() ? chosen : std::min(chosen, agreed->second);
+  }
+  /// From now on, programs of the group labelled `label` hold at most `runs`
+  /// runs: the cut every rank of a multi-process sweep trains (the smallest
+  /// of theirs, which fits wherever a larger one did).
+  void agreeOnRunsPerProgram(const std::string &label, size_t runs) { agreedRuns[label] = runs; }
   /// How the backend schedules `group`'s runs, in one line for `sweepc plan`
   /// ("" when there is nothing to say).
   virtual std::string describeSchedule(const SweepJob &job, const GroupSpec &group) const {
@@ -145,6 +156,14 @@ public:
   virtual double compileSeconds() const { return 0; }
   virtual size_t programsCompiled() const { return 0; }
   virtual size_t programsFromCompileCache() const { return 0; }
+
+protected:
+  /// How many runs one program should hold: the interpreter trains one run at
+  /// a time, fused backends a whole group (or a chunk of it).
+  virtual size_t chooseRunsPerProgram(const SweepJob &job, const GroupSpec &group) const = 0;
+
+private:
+  std::map<std::string, size_t> agreedRuns; ///< By group label.
 };
 
 } // namespace sweep

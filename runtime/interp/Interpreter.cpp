@@ -272,7 +272,7 @@ public:
   InterpreterBackend(PhaseCostsFn costs, size_t runs)
       : costs(std::move(costs)), perProgram(std::max<size_t>(runs, 1)) {}
   std::string name() const override { return "interp"; }
-  size_t runsPerProgram(const SweepJob &, const GroupSpec &) const override {
+  size_t chooseRunsPerProgram(const SweepJob &, const GroupSpec &) const override {
     return perProgram;
   }
   std::unique_ptr<GroupProgram> create(const GroupSpec &group, std::vector<const RunSpec *> runs,

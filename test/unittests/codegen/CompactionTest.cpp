@@ -67,7 +67,7 @@ private:
 class EagerBackend : public Backend {
 public:
   std::string name() const override { return "cpu"; }
-  size_t runsPerProgram(const SweepJob &, const GroupSpec &group) const override {
+  size_t chooseRunsPerProgram(const SweepJob &, const GroupSpec &group) const override {
     return group.runs.size();
   }
   std::unique_ptr<GroupProgram> create(const GroupSpec &group, std::vector<const RunSpec *> runs,

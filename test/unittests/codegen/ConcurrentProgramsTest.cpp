@@ -101,7 +101,7 @@ private:
 class StagedChunksBackend : public Backend {
 public:
   std::string name() const override { return "staged"; }
-  size_t runsPerProgram(const SweepJob &, const GroupSpec &) const override { return 2; }
+  size_t chooseRunsPerProgram(const SweepJob &, const GroupSpec &) const override { return 2; }
   std::unique_ptr<GroupProgram> create(const GroupSpec &group, std::vector<const RunSpec *> runs,
                                        std::string &error) override {
     std::shared_ptr<const GroupCode> code = codeFor(group, runs.size(), error);

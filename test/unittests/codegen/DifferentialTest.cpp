@@ -354,7 +354,7 @@ class StagedBackend : public Backend {
 public:
   explicit StagedBackend(StagedHostSpace &space) : space(space) {}
   std::string name() const override { return "staged"; }
-  size_t runsPerProgram(const SweepJob &, const GroupSpec &group) const override {
+  size_t chooseRunsPerProgram(const SweepJob &, const GroupSpec &group) const override {
     return group.runs.size();
   }
   std::unique_ptr<GroupProgram> create(const GroupSpec &group, std::vector<const RunSpec *> runs,

@@ -406,7 +406,7 @@ size_t AnnouncementChecker::calls = 0, AnnouncementChecker::announcedAhead = 0,
 class AnnouncementCheckingBackend : public Backend {
 public:
   std::string name() const override { return "interpreter"; }
-  size_t runsPerProgram(const SweepJob &job, const GroupSpec &group) const override {
+  size_t chooseRunsPerProgram(const SweepJob &job, const GroupSpec &group) const override {
     return inner->runsPerProgram(job, group);
   }
   std::unique_ptr<GroupProgram> create(const GroupSpec &group, std::vector<const RunSpec *> runs,

@@ -46,7 +46,7 @@ public:
 class CountingBackend : public CompilingBackend {
 public:
   std::string name() const override { return "counting"; }
-  size_t runsPerProgram(const SweepJob &, const GroupSpec &) const override { return 3; }
+  size_t chooseRunsPerProgram(const SweepJob &, const GroupSpec &) const override { return 3; }
   std::atomic<size_t> compiles{0};
   CountingSpace space;
 
