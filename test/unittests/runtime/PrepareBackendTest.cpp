@@ -10,6 +10,8 @@
 #include "runtime/exec/Trainer.h"
 #include "runtime/kernels/ProgramHeap.h"
 
+#include "NoCode.h"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -17,18 +19,9 @@
 
 using namespace sweep;
 
+using sweep::test::NoCode;
+
 namespace {
-/// Code that is never called.
-class NoCode : public GroupCode {
-public:
-  void trainStep(void **) const override {}
-  void evaluate(void **) const override {}
-  const std::vector<PhaseCost> &phases() const override { return none; }
-
-private:
-  std::vector<PhaseCost> none;
-};
-
 /// Host memory that counts what is allocated from it.
 class CountingSpace : public BufferSpace {
 public:

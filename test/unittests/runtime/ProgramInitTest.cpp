@@ -16,6 +16,7 @@
 #include "runtime/rng/TrainingDraws.h"
 
 #include "FakeCudaFixture.h"
+#include "NoCode.h"
 
 #include <gtest/gtest.h>
 
@@ -26,18 +27,9 @@
 using namespace sweep;
 using namespace sweep::cuda;
 
+using sweep::test::NoCode;
+
 namespace {
-/// Code that is never called: init() alone is under test.
-class NoCode : public GroupCode {
-public:
-  void trainStep(void **) const override {}
-  void evaluate(void **) const override {}
-  const std::vector<PhaseCost> &phases() const override { return none; }
-
-private:
-  std::vector<PhaseCost> none;
-};
-
 /// Host memory that the program must treat as a device's (copies in and
 /// out), handed out full of garbage, as device memory is.
 class PoisonedSpace : public BufferSpace {
