@@ -46,6 +46,12 @@ public:
     for (const T &value : values)
       (*this)(value);
   }
+  /// As a list of strings.
+  void operator()(const ColumnValues &values) {
+    (*this)(uint64_t(values.size()));
+    for (const std::string &value : values)
+      (*this)(value);
+  }
   template <typename T, std::enable_if_t<std::is_class_v<T>, int> = 0>
   void operator()(const T &value) {
     visit(*this, const_cast<T &>(value));
@@ -78,7 +84,8 @@ public:
     if (ok)
       value = digit == "1";
   }
-  template <typename T, std::enable_if_t<std::is_integral_v<T>, int> = 0> void operator()(T &value) {
+  template <typename T, std::enable_if_t<std::is_integral_v<T>, int> = 0>
+  void operator()(T &value) {
     std::string digits = token(std::is_signed_v<T> ? 'i' : 'u', '\n');
     if (ok)
       value = std::is_signed_v<T> ? T(std::strtoll(digits.c_str(), nullptr, 10))
@@ -97,6 +104,11 @@ public:
     values.assign(size_t(count), T());
     for (T &value : values)
       (*this)(value);
+  }
+  void operator()(ColumnValues &values) {
+    std::vector<std::string> texts;
+    (*this)(texts);
+    values.assign(texts.begin(), texts.end());
   }
   template <typename T, std::enable_if_t<std::is_class_v<T>, int> = 0> void operator()(T &value) {
     visit(*this, value);

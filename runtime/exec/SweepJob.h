@@ -11,6 +11,8 @@
 #ifndef SWEEP_RUNTIME_EXEC_SWEEPJOB_H
 #define SWEEP_RUNTIME_EXEC_SWEEPJOB_H
 
+#include "runtime/exec/ColumnValues.h"
+
 #include <algorithm>
 #include <cstdint>
 #include <string>
@@ -104,7 +106,7 @@ struct RunSpec {
   /// factor times the lowest it has had (0: off; NaN and Inf always stop).
   double divergenceFactor = 0;
   /// The run's value for each of SweepJob::columns, as text ("" where unset).
-  std::vector<std::string> columnValues;
+  ColumnValues columnValues;
 };
 
 struct GroupSpec {

@@ -55,7 +55,7 @@ struct RunRecord {
   uint64_t id = 0;
   uint64_t configHash = 0;
   uint32_t group = 0;
-  std::vector<std::string> columnValues;
+  ColumnValues columnValues;
   RunStatus status = RunStatus::Ok;
   int64_t statusEpoch = 0; // Epoch of divergence or early stop; 0 when ok.
   StopReason stopReason = StopReason::None;
