@@ -144,9 +144,8 @@ public:
   /// the sweep before it starts. Regression: they stopped at the driver's
   /// out-of-memory error, mid-sweep. `leastBytesPerRun` makes this a
   /// certain failure, never a guess.
-  std::string scheduleProblem(const SweepJob &, const GroupSpec &group) const override {
-    auto found = programs.find(structureOf(groupCodeKey(group, 1)));
-    if (found == programs.end() || group.runs.empty())
+  std::string scheduleProblem(const SweepJob &job, const GroupSpec &group) const override {
+    if (!programs.count(structureOf(groupCodeKey(group, 1))) || group.runs.empty())
       return ""; // create() says which program is missing.
     uint64_t free = 0;
     MemoryLimit limit;
@@ -161,7 +160,7 @@ public:
     }
     if (!limit.bytes)
       return "";
-    size_t runs = std::min(group.runs.size(), found->second.rbegin()->first);
+    size_t runs = std::min(group.runs.size(), runsPerProgram(job, group));
     size_t chunks = (group.runs.size() + runs - 1) / runs;
     size_t atOnce = std::min<size_t>(programsAtOnce, chunks);
     uint64_t needed = leastBytesPerRun(group) * runs * atOnce;

@@ -248,9 +248,7 @@ int main(int argc, char **argv) {
   for (const SweepJob &job : jobs)
     if (onlySweep.empty() || job.name == onlySweep)
       names.push_back(job.name);
-  bool knownDevice = settings.device.empty() || settings.device == "cpu" ||
-                     settings.device == "cuda" || settings.device == "auto";
-  if (knownDevice && !sweepFoldersFree(names, settings))
+  if (!sweepFoldersFree(names, settings))
     return 1;
   bool found = onlySweep.empty();
   for (SweepJob &job : jobs) {

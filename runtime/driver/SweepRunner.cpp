@@ -341,7 +341,10 @@ bool openResults(const SweepJob &job, const std::vector<MetricColumn> &metrics,
 
 bool sweep::sweepFoldersFree(const std::vector<std::string> &sweepNames,
                              const RunSettings &settings) {
-  if (settings.resume || settings.overwrite)
+  // An unknown --device is each sweep's first error, reported as it starts.
+  bool knownDevice = settings.device.empty() || settings.device == "cpu" ||
+                     settings.device == "cuda" || settings.device == "auto";
+  if (settings.resume || settings.overwrite || !knownDevice)
     return true;
   Cluster alone;
   Cluster &cluster = settings.cluster ? *settings.cluster : alone;

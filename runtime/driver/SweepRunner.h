@@ -98,7 +98,8 @@ unsigned cpuThreads(const RunSettings &settings);
 /// said (by rank 0 of several), when the results folder of one of
 /// `sweepNames` holds earlier results and neither --resume nor --overwrite
 /// was given. A later sweep's folder would otherwise stop the command after
-/// the earlier sweeps trained.
+/// the earlier sweeps trained. (True for an unknown --device: that is each
+/// sweep's first error.)
 bool sweepFoldersFree(const std::vector<std::string> &sweepNames, const RunSettings &settings);
 
 /// Trains `job` and writes its results; the process exit status. With

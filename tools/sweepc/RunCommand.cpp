@@ -420,13 +420,11 @@ int sweep::runSweeps(const FrontEndResult &result, llvm::StringRef sourceFile,
   std::vector<const PlannedSweep *> sweeps;
   if (!selectedSweeps(result, sweeps))
     return 1;
-  // Every sweep's folder before the first trains (docs/results.md). An
-  // unknown --device is each sweep's first error, reported as it starts.
-  bool knownDevice = llvm::is_contained({"", "cpu", "cuda", "auto"}, settings.device);
+  // Every sweep's folder before the first trains (docs/results.md).
   std::vector<std::string> names;
   for (const PlannedSweep *sweep : sweeps)
     names.push_back(sweep->spec->name);
-  if (knownDevice && !sweepFoldersFree(names, settings))
+  if (!sweepFoldersFree(names, settings))
     return 1;
   for (const PlannedSweep *sweep : sweeps) {
     setOutOfMemoryContext("training", sweep->spec->name, sweep->runs.size());
