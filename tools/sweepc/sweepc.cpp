@@ -29,6 +29,7 @@
 #include "tools/sweepc/ReportCommand.h"
 #include "tools/sweepc/RunCommand.h"
 #include "tools/sweepc/SourceFile.h"
+#include "tools/sweepc/SplitInput.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/Diagnostics.h"
@@ -36,7 +37,6 @@
 #include "mlir/IR/Verifier.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
-#include "mlir/Support/ToolUtilities.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
@@ -534,7 +534,7 @@ int main(int argc, char **argv) {
     return processBuffer(std::move(chunk), baseDir, os);
   };
   mlir::LogicalResult result =
-      splitInputFile ? mlir::splitAndProcessBuffer(std::move(input), chunkFn, output->os())
+      splitInputFile ? splitAndProcessChunks(std::move(input), chunkFn, output->os())
                      : chunkFn(std::move(input), output->os());
   if (mlir::failed(result))
     return runStatus ? runStatus : 1;
