@@ -9,6 +9,7 @@
 #include <cstring>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -144,8 +145,9 @@ bool sweep::matchTestColumns(const CsvTable &train, CsvTable &test, const std::s
       }
     }
   }
+  int32_t index;
   for (const std::string &label : test.classNames)
-    if (!std::binary_search(train.classNames.begin(), train.classNames.end(), label)) {
+    if (!classIndex(train, label, index)) {
       error = "'" + testPath + "' has label '" + label + "', which the training file '" +
               trainPath + "' does not have";
       return false;
@@ -172,6 +174,9 @@ bool sweep::readCsv(const std::string &path, const CsvOptions &options, CsvTable
   size_t columns = 0;
   bool haveColumns = false, unterminated = false;
   std::set<std::string> classes;
+  // Labels by value while every one is a number, with the first spelling.
+  std::map<double, std::string> numericClasses;
+  bool allNumeric = true;
   while (readRecord(in, line, lineNumber, lastLine, unterminated)) {
     if (unterminated) {
       error = "'" + path + "' line " + std::to_string(lineNumber) +
@@ -260,8 +265,15 @@ bool sweep::readCsv(const std::string &path, const CsvOptions &options, CsvTable
       table.featureRows.push_back(std::move(features));
       table.labels.push_back(cells[table.labelColumn]);
     }
-    if (!options.numericLabels)
-      classes.insert(cells[table.labelColumn]);
+    if (!options.numericLabels) {
+      const std::string &label = cells[table.labelColumn];
+      classes.insert(label);
+      double value;
+      if (allNumeric && parseNumber(label, value))
+        numericClasses.emplace(value, label);
+      else
+        allNumeric = false;
+    }
   }
   if (in.bad()) {
     error = "error reading '" + path + "'";
@@ -272,6 +284,34 @@ bool sweep::readCsv(const std::string &path, const CsvOptions &options, CsvTable
     return false;
   }
   table.features = columns - 1;
-  table.classNames.assign(classes.begin(), classes.end());
+  table.numericClasses = allNumeric && !options.numericLabels;
+  table.classNames.clear();
+  table.classValues.clear();
+  if (table.numericClasses) {
+    for (const auto &[value, spelling] : numericClasses) {
+      table.classValues.push_back(value);
+      table.classNames.push_back(spelling);
+    }
+  } else if (!options.numericLabels) {
+    table.classNames.assign(classes.begin(), classes.end());
+  }
+  return true;
+}
+
+bool sweep::classIndex(const CsvTable &table, const std::string &label, int32_t &index) {
+  if (table.numericClasses) {
+    double value;
+    if (!parseNumber(label, value))
+      return false;
+    auto it = std::lower_bound(table.classValues.begin(), table.classValues.end(), value);
+    if (it == table.classValues.end() || *it != value)
+      return false;
+    index = int32_t(it - table.classValues.begin());
+    return true;
+  }
+  auto it = std::lower_bound(table.classNames.begin(), table.classNames.end(), label);
+  if (it == table.classNames.end() || *it != label)
+    return false;
+  index = int32_t(it - table.classNames.begin());
   return true;
 }

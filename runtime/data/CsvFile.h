@@ -21,8 +21,14 @@ struct CsvTable {
   size_t features = 0;
   std::vector<std::vector<double>> featureRows;
   std::vector<std::string> labels;
-  /// Distinct labels in sorted order; classes are indices into this list.
+  /// The classes, in order: a class is its index here. When every label is a
+  /// number, one class per distinct value in numeric order (labels 0..10 are
+  /// classes 0..10; "1", "1.0" and "01" are one class, named by its first
+  /// spelling); otherwise the distinct labels' texts in byte order.
   std::vector<std::string> classNames;
+  /// Every label was a number: `classValues[i]` is class i's value.
+  bool numericClasses = false;
+  std::vector<double> classValues;
 };
 
 struct CsvOptions {
@@ -40,6 +46,10 @@ struct CsvOptions {
 /// every feature is a number. On failure sets `error` (with file and line).
 bool readCsv(const std::string &path, const CsvOptions &options, CsvTable &table,
              std::string &error);
+
+/// The class of `label` in `table`'s classes (the training file's, for a
+/// test file's label); false when it is none of them.
+bool classIndex(const CsvTable &table, const std::string &label, int32_t &index);
 
 /// Checks a test file against its training file, read with the same options:
 /// the same number of features, the same label column, and no class the

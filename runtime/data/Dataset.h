@@ -47,6 +47,9 @@ struct Dataset {
   int64_t classes = 0; // 0 for regression.
   int64_t targets = 0; // Output width: classes, or regression targets.
   Split train, validation, test;
+  /// A CSV file's label for each class (class k is the label classNames[k]);
+  /// empty where class k is the label k (IDX, synthetic sources).
+  std::vector<std::string> classNames;
   /// Things worth telling the user that do not stop training.
   std::vector<std::string> warnings;
 

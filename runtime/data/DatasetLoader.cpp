@@ -94,6 +94,7 @@ static bool loadCsv(const DataSpec &spec, Dataset &dataset, std::string &error) 
   dataset.inputs = int64_t(table.features);
   dataset.classes = spec.regress ? 0 : int64_t(table.classNames.size());
   dataset.targets = spec.regress ? 1 : dataset.classes;
+  dataset.classNames = table.classNames;
   auto fill = [&](const CsvTable &from, const std::string &path, Split &split) {
     split.count = int64_t(from.rows);
     split.x.reserve(from.rows * from.features);
@@ -105,13 +106,13 @@ static bool loadCsv(const DataSpec &spec, Dataset &dataset, std::string &error) 
         split.targets.push_back(float(std::strtod(label.c_str(), nullptr)));
         continue;
       }
-      auto it = std::lower_bound(table.classNames.begin(), table.classNames.end(), label);
-      if (it == table.classNames.end() || *it != label) {
+      int32_t index;
+      if (!classIndex(table, label, index)) {
         error = "'" + path + "' has label '" + label + "', which the training file '" +
                 spec.csvPath + "' does not have";
         return false;
       }
-      split.classes.push_back(int32_t(it - table.classNames.begin()));
+      split.classes.push_back(index);
     }
     return true;
   };

@@ -88,6 +88,17 @@ int sweep::writeSweepData(const FrontEndResult &result, llvm::StringRef sourceFi
                                                   : count(dataset.targets, "target", "targets"))
                    << "; " << dataset.train.count << " train, " << dataset.validation.count
                    << " validation, " << dataset.test.count << " test\n";
+      // Which CSV label each class index (the `label` column) stands for.
+      if (!dataset.classNames.empty()) {
+        constexpr size_t kShown = 20;
+        llvm::outs() << "  label (class: the file's label):";
+        for (size_t c = 0; c < dataset.classNames.size() && c < kShown; ++c)
+          llvm::outs() << " " << c << ": '" << dataset.classNames[c] << "'"
+                       << (c + 1 < dataset.classNames.size() ? "," : "");
+        if (dataset.classNames.size() > kShown)
+          llvm::outs() << " ...";
+        llvm::outs() << "\n";
+      }
     }
   }
   return 0;

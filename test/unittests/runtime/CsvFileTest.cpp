@@ -281,3 +281,45 @@ TEST(CsvFile, TestColumnsAreMatchedByName) {
   EXPECT_EQ(matchError("a,b,y\n1,2,p\n3,4,q\n", "a,b,y\n1,2,r\n", test),
             "'test.csv' has label 'r', which the training file 'train.csv' does not have");
 }
+
+// Labels that are all numbers are classes in numeric order, one class per
+// value: labels 0..10 were ordered as text (0, 1, 10, 2, ...), so the row
+// labelled 2 trained as class 3, and "1" and "1.0" were two classes.
+TEST(CsvFile, NumericLabelsAreClassesInNumericOrder) {
+  std::string path = writeTemp("numeric-labels.csv", "x,y\n1,10\n2,2\n3,0\n4,1.0\n5,1\n6,01\n"
+                                                     "7,9\n8,-1\n");
+  CsvOptions options;
+  options.labelName = "y";
+  CsvTable table;
+  std::string error;
+  ASSERT_TRUE(readCsv(path, options, table, error)) << error;
+  EXPECT_EQ(table.classNames, (std::vector<std::string>{"-1", "0", "1.0", "2", "9", "10"}));
+  int32_t index = -1;
+  ASSERT_TRUE(classIndex(table, "2", index));
+  EXPECT_EQ(index, 3);
+  ASSERT_TRUE(classIndex(table, "10", index));
+  EXPECT_EQ(index, 5);
+  for (const char *one : {"1", "1.0", "01", "1e0"}) {
+    ASSERT_TRUE(classIndex(table, one, index)) << one;
+    EXPECT_EQ(index, 2) << one;
+  }
+  EXPECT_FALSE(classIndex(table, "3", index));
+  EXPECT_FALSE(classIndex(table, "cat", index));
+  std::remove(path.c_str());
+}
+
+// Once a label is not a number, classes are the labels' texts in byte order.
+TEST(CsvFile, MixedLabelsAreClassesByText) {
+  std::string path = writeTemp("mixed-labels.csv", "x,y\n1,10\n2,2\n3,cat\n4,2.0\n");
+  CsvOptions options;
+  options.labelName = "y";
+  CsvTable table;
+  std::string error;
+  ASSERT_TRUE(readCsv(path, options, table, error)) << error;
+  EXPECT_EQ(table.classNames, (std::vector<std::string>{"10", "2", "2.0", "cat"}));
+  int32_t index = -1;
+  ASSERT_TRUE(classIndex(table, "cat", index));
+  EXPECT_EQ(index, 3);
+  EXPECT_FALSE(classIndex(table, "02", index));
+  std::remove(path.c_str());
+}

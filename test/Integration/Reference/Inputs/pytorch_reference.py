@@ -90,7 +90,9 @@ def draw_data(rng, work):
     rows = rng.randint(40, 400)
     regress = kind == "regress"
     classes = rng.randint(2, 5)
-    names = rng.choice([[str(c) for c in range(classes)], ["cat", "dog", "eel", "ant", "bee"]])
+    # Numbered classes 8, 9, 10, ...: their text order is not their numeric one.
+    names = rng.choice([[str(c) for c in range(classes)], [str(c + 8) for c in range(classes)],
+                        ["cat", "dog", "eel", "ant", "bee"]])
     label_at = rng.randint(0, features)
     header = rng.random() < 0.7
     centers = np.random.default_rng(rng.randint(0, 2**31)).normal(size=(classes, features)) * 2
@@ -441,10 +443,19 @@ def load(data, work):
             y = np.array([[float(v)] for v in labels], np.float32).reshape(-1, 1)
             ty = np.array([[float(v)] for v in tlabels], np.float32).reshape(-1, 1)
         else:
-            # Classes are the distinct training labels in text order (a std::set).
-            names = sorted(set(labels))
-            y = np.array([names.index(v) for v in labels], np.int64)
-            ty = np.array([names.index(v) for v in tlabels], np.int64)
+            # Classes (runtime/data/CsvFile.h): when every label is a number,
+            # one per value in numeric order; otherwise the labels' texts in
+            # text order.
+            def number(text):
+                try:
+                    value = float(text)
+                    return value if math.isfinite(value) else None
+                except ValueError:
+                    return None
+            key = number if all(number(v) is not None for v in labels) else (lambda v: v)
+            names = sorted(set(key(v) for v in labels))
+            y = np.array([names.index(key(v)) for v in labels], np.int64)
+            ty = np.array([names.index(key(v)) for v in tlabels], np.int64)
     n = len(x)
     v = data["validation"]
     # runtime/data/Dataset.h heldOutSamples: a share a hair below a whole
