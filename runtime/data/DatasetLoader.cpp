@@ -28,9 +28,13 @@ Split Split::takeTail(int64_t from, int64_t inputs, int64_t targetWidth) {
   return tail;
 }
 
-/// Reads an IDX image/label pair into `split`.
+/// Reads an IDX image/label pair into `split`, the first `limit` samples when
+/// `limit` is not 0. `maxLabel` is the largest label of the whole label file:
+/// the classes are the file's, whatever the limit (as the planner counts them,
+/// lang/DatasetShape.cpp).
 static bool loadIdxPair(const std::string &images, const std::string &labels, uint64_t limit,
-                        Split &split, int64_t &inputs, bool &bytePixels, std::string &error) {
+                        Split &split, int64_t &inputs, bool &bytePixels, int32_t &maxLabel,
+                        std::string &error) {
   IdxHeader header;
   if (!readIdxData(images, limit, header, split.x, error))
     return false;
@@ -51,12 +55,15 @@ static bool loadIdxPair(const std::string &images, const std::string &labels, ui
   }
   split.count = int64_t(header.count());
   split.classes.assign(bytes.begin(), bytes.begin() + split.count);
+  for (uint8_t label : bytes)
+    maxLabel = std::max(maxLabel, int32_t(label));
   return true;
 }
 
 static bool loadIdx(const DataSpec &spec, Dataset &dataset, bool &bytePixels, std::string &error) {
+  int32_t maxLabel = 0;
   if (!loadIdxPair(spec.images, spec.labels, uint64_t(spec.limit), dataset.train, dataset.inputs,
-                   bytePixels, error)) {
+                   bytePixels, maxLabel, error)) {
     if (spec.source == "fashion_mnist" &&
         spec.images.rfind("/usr/share/datasets/fashion-mnist/", 0) == 0)
       error += " (install the Debian package dataset-fashion-mnist)";
@@ -66,7 +73,7 @@ static bool loadIdx(const DataSpec &spec, Dataset &dataset, bool &bytePixels, st
     int64_t testInputs = 0;
     bool testBytes = false;
     if (!loadIdxPair(spec.testImages, spec.testLabels, 0, dataset.test, testInputs, testBytes,
-                     error))
+                     maxLabel, error))
       return false;
     if (testInputs != dataset.inputs) {
       error = "'" + spec.testImages + "' has " + std::to_string(testInputs) +
@@ -74,10 +81,6 @@ static bool loadIdx(const DataSpec &spec, Dataset &dataset, bool &bytePixels, st
       return false;
     }
   }
-  int32_t maxLabel = 0;
-  for (const Split *split : {&dataset.train, &dataset.test})
-    for (int32_t label : split->classes)
-      maxLabel = std::max(maxLabel, label);
   dataset.classes = dataset.targets = int64_t(maxLabel) + 1;
   return true;
 }
