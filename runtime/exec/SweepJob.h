@@ -153,6 +153,28 @@ struct SweepJob {
   std::vector<RunSpec> runs;
 };
 
+/// The runs.csv columns of the data settings of the first run that trains on
+/// dataset `k` ("data=d data.path=a.csv ..."): the files as the .sweep file
+/// writes them, which tells two inline sources apart whatever directory
+/// sweepc runs in. "" when no run trains on it.
+inline std::string dataSettingsText(const SweepJob &job, uint32_t k) {
+  for (const GroupSpec &group : job.groups) {
+    if (group.dataset != k || group.runs.empty())
+      continue;
+    const RunSpec &run = job.runs[group.runs.front()];
+    std::string text;
+    for (size_t c = 0; c < job.columns.size(); ++c) {
+      const std::string &column = job.columns[c];
+      if (column != "data" && column.rfind("data.", 0) != 0)
+        continue;
+      if (c < run.columnValues.size() && !run.columnValues[c].empty())
+        text += (text.empty() ? "" : " ") + column + "=" + run.columnValues[c];
+    }
+    return text;
+  }
+  return "";
+}
+
 } // namespace sweep
 
 #endif // SWEEP_RUNTIME_EXEC_SWEEPJOB_H

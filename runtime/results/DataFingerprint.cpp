@@ -42,17 +42,25 @@ template <typename T> uint64_t hashVector(uint64_t hash, const std::vector<T> &v
   return hashBytes(hash, values.data(), values.size() * sizeof(T));
 }
 
-/// What names a data configuration across invocations: its dataset and every
-/// setting that changes what is loaded. Not the files' paths, which change
-/// with the directory sweepc runs in, `./x.sweep` for `x.sweep` or a built
-/// executable's --data-dir. Regression: a changed file resumed under another
-/// spelling of its path was taken as new data and mixed in.
-std::string keyOf(const DataSpec &spec) {
+/// What names a data configuration across invocations: its dataset, every
+/// setting that changes what is loaded, and its data settings as the .sweep
+/// file writes them (dataSettingsText: the paths as written). Not the files'
+/// resolved paths, which change with the directory sweepc runs in,
+/// `./x.sweep` for `x.sweep` or a built executable's --data-dir. Regressions:
+/// a changed file resumed under another spelling of its path was taken as new
+/// data and mixed in; two inline sources (`data in [csv("a.csv"),
+/// csv("b.csv")]`) shared one key, so a change to one of them resumed.
+std::string keyOf(const SweepJob &job, uint32_t d) {
+  const DataSpec &spec = job.datasets[d];
   std::ostringstream key;
   key << spec.source << " " << spec.name;
   key << " label=" << spec.labelName << "/" << spec.labelIndex << " header=" << spec.header
       << " regress=" << spec.regress << " normalize=" << spec.normalize << " limit=" << spec.limit
       << " validation=" << spec.validationCount << "/" << spec.validationFraction;
+  key << " as ";
+  // One key per line of .data-fingerprints: a path may hold a line break.
+  for (char c : dataSettingsText(job, d))
+    key << (c == '\n' ? "\\n" : c == '\r' ? "\\r" : std::string(1, c));
   return key.str();
 }
 
@@ -86,7 +94,7 @@ bool sweep::checkDataFingerprints(const std::string &dir, const SweepJob &job,
   std::map<std::string, std::string> now; // Key -> fingerprint, this invocation's.
   for (size_t d = 0; d < job.datasets.size() && d < datasets.size(); ++d)
     if (fileBacked(job.datasets[d]))
-      now[keyOf(job.datasets[d])] = hex(fingerprintDataset(datasets[d]));
+      now[keyOf(job, uint32_t(d))] = hex(fingerprintDataset(datasets[d]));
   // Lines "<fingerprint> <key>". Results of an older sweepc have no file:
   // nothing to check against, and this invocation's data is recorded.
   std::ifstream in(path);
@@ -98,8 +106,9 @@ bool sweep::checkDataFingerprints(const std::string &dir, const SweepJob &job,
     const DataSpec &spec = job.datasets[d];
     if (!fileBacked(spec))
       continue;
-    auto earlier = before.find(keyOf(spec));
-    if (earlier != before.end() && earlier->second != now[keyOf(spec)]) {
+    std::string key = keyOf(job, uint32_t(d));
+    auto earlier = before.find(key);
+    if (earlier != before.end() && earlier->second != now[key]) {
       std::string files = spec.csvPath.empty() ? spec.images + ", " + spec.labels : spec.csvPath;
       if (!spec.csvTest.empty())
         files += ", " + spec.csvTest;

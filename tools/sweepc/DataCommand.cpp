@@ -18,26 +18,6 @@
 using namespace sweep;
 
 namespace {
-/// The runs.csv columns of the data settings of the first run that trains on
-/// dataset `k` ("data=d data.n=400 ..."): what tells the files apart.
-std::string describeDataset(const SweepJob &job, uint32_t k) {
-  for (const GroupSpec &group : job.groups) {
-    if (group.dataset != k || group.runs.empty())
-      continue;
-    const RunSpec &run = job.runs[group.runs.front()];
-    std::string text;
-    for (size_t c = 0; c < job.columns.size(); ++c) {
-      const std::string &column = job.columns[c];
-      if (column != "data" && column.rfind("data.", 0) != 0)
-        continue;
-      if (c < run.columnValues.size() && !run.columnValues[c].empty())
-        text += (text.empty() ? "" : " ") + column + "=" + run.columnValues[c];
-    }
-    return text;
-  }
-  return "";
-}
-
 std::string count(int64_t n, const char *one, const char *many) {
   return std::to_string(n) + " " + (n == 1 ? one : many);
 }
@@ -82,7 +62,7 @@ int sweep::writeSweepData(const FrontEndResult &result, llvm::StringRef sourceFi
         llvm::errs() << "sweepc: error: " << error << "\n";
         return 1;
       }
-      llvm::outs() << path << ": " << describeDataset(job, k) << "\n  "
+      llvm::outs() << path << ": " << dataSettingsText(job, k) << "\n  "
                    << count(dataset.inputs, "feature", "features") << " -> "
                    << (dataset.isClassification() ? count(dataset.classes, "class", "classes")
                                                   : count(dataset.targets, "target", "targets"))
