@@ -65,6 +65,10 @@ public:
 
   const std::string &directory() const { return root; }
 
+  /// True the first time it is asked: a full disk fails every store, and one
+  /// warning says so, not one per group.
+  bool firstStoreFailure() { return !storeFailed.exchange(true); }
+
 private:
   explicit CompileCache(std::string root) : root(std::move(root)) {}
   std::string pathOf(const std::string &key) const;
@@ -73,6 +77,7 @@ private:
 
   std::string root;
   std::atomic<uint64_t> temporaries{0};
+  std::atomic<bool> storeFailed{false};
 };
 
 /// A cache key: the SHA-256 of `parts` (each length-prefixed, so that no two

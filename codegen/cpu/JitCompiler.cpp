@@ -1,6 +1,7 @@
 //===- JitCompiler.cpp - a run group compiled for this CPU ----------------===//
 
 #include "codegen/cpu/JitCompiler.h"
+#include "codegen/cpu/CheckedOutput.h"
 
 #include "codegen/cpu/OptimizeModule.h"
 
@@ -167,9 +168,16 @@ std::unique_ptr<CompiledGroup> CompiledGroup::compile(const GroupSpec &group, in
     if (llvm::Error error = optimizeGroupModule(*llvmModule, target))
       return error;
     if (irPath) {
+      // A developer's dump: its failure is said, the compile goes on.
       std::error_code code;
+      std::string problem;
       llvm::raw_fd_ostream out(irPath, code);
-      llvmModule->print(out, nullptr);
+      if (code)
+        problem = "cannot write '" + std::string(irPath) + "': " + code.message();
+      else
+        llvmModule->print(out, nullptr);
+      if (!problem.empty() || !closeChecked(out, irPath, problem))
+        llvm::errs() << "sweepc: warning: SWEEP_JIT_IR: " << problem << "\n";
     }
     return llvm::Error::success();
   };
@@ -188,7 +196,7 @@ std::unique_ptr<CompiledGroup> CompiledGroup::compile(const GroupSpec &group, in
                               error))
     return nullptr;
   if (cache)
-    storeCompiledGroup(*cache, key, *compiled->engine);
+    storeCompiledGroup(*cache, key, group.label, *compiled->engine);
   compiled->seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return compiled;

@@ -1,6 +1,7 @@
 //===- ObjectEmitter.cpp - a compiled group as an object file -------------===//
 
 #include "codegen/cpu/ObjectEmitter.h"
+#include "codegen/cpu/CheckedOutput.h"
 
 #include "codegen/cpu/FoldEntryPoints.h"
 #include "codegen/cpu/OptimizeModule.h"
@@ -81,6 +82,9 @@ bool sweep::emitObjectFile(mlir::ModuleOp module, const std::string &path, const
     return false;
   }
   passes.run(*llvmModule);
-  out.flush();
-  return true;
+  if (closeChecked(out, path, error))
+    return true;
+  // Not a truncated object left behind for a linker to trip on.
+  llvm::sys::fs::remove(path);
+  return false;
 }

@@ -1,6 +1,7 @@
 //===- ObjectLoader.cpp - a cached group's object back in a JIT -----------===//
 
 #include "codegen/cpu/ObjectLoader.h"
+#include "codegen/cpu/CheckedOutput.h"
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 
@@ -10,6 +11,10 @@
 #include "llvm/ExecutionEngine/Orc/RTDyldObjectLinkingLayer.h"
 #include "llvm/ExecutionEngine/SectionMemoryManager.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <cerrno>
+#include <sys/mman.h>
+#include <unistd.h>
 
 using namespace sweep;
 
@@ -89,12 +94,43 @@ bool sweep::loadCachedGroup(CompileCache &cache, const std::string &key, const s
   return false;
 }
 
+/// The object `engine` compiled, or "" when it kept none. ExecutionEngine
+/// writes it only to a file, through a stream that ends the process when the
+/// write fails (a full disk under the cache: "LLVM ERROR: IO failure on output
+/// stream"); so it writes into memory here, a memfd opened through /proc, and
+/// the cache gets the bytes through a checked write.
+static std::string compiledObject(mlir::ExecutionEngine &engine) {
+  int memory = ::memfd_create("sweepc-object", MFD_CLOEXEC);
+  if (memory < 0)
+    return "";
+  engine.dumpToObjectFile("/proc/self/fd/" + std::to_string(memory));
+  std::string bytes;
+  char buffer[1 << 16];
+  for (off_t offset = 0;;) {
+    ssize_t got = ::pread(memory, buffer, sizeof buffer, offset);
+    if (got < 0 && errno == EINTR)
+      continue;
+    if (got <= 0)
+      break;
+    bytes.append(buffer, size_t(got));
+    offset += got;
+  }
+  ::close(memory);
+  return bytes;
+}
+
 void sweep::storeCompiledGroup(CompileCache &cache, const std::string &key,
-                               mlir::ExecutionEngine &engine) {
-  cache.store(key, [&](const std::string &path) {
-    engine.dumpToObjectFile(path);
-    return true;
-  });
+                               const std::string &label, mlir::ExecutionEngine &engine) {
+  std::string object = compiledObject(engine);
+  std::string problem = "the compiled object could not be read back";
+  if (!object.empty() && cache.store(key, [&](const std::string &path) {
+        return writeFileChecked(path, object, problem);
+      }))
+    return;
+  if (cache.firstStoreFailure())
+    llvm::errs() << "sweepc: warning: group '" << label << "' is not kept in the compile cache '"
+                 << cache.directory() << "' (" << problem
+                 << "); training goes on, and groups not kept are compiled again next time\n";
 }
 
 std::string sweep::hostCodeIdentity() {

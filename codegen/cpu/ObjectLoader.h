@@ -44,8 +44,10 @@ bool loadCachedGroup(CompileCache &cache, const std::string &key, const std::str
                      RuntimeSymbols symbols, LoadedGroupObject &out);
 
 /// Stores under `key` the object `engine` compiled (created with
-/// enableObjectDump, after its entry points were looked up).
-void storeCompiledGroup(CompileCache &cache, const std::string &key,
+/// enableObjectDump, after its entry points were looked up). A store that
+/// fails (a full disk) is a warning naming the group `label`: the cache only
+/// saves compiling again.
+void storeCompiledGroup(CompileCache &cache, const std::string &key, const std::string &label,
                         mlir::ExecutionEngine &engine);
 
 /// The host's CPU, its features and LLVM's version: what every cache key of

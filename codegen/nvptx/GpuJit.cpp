@@ -132,7 +132,7 @@ std::unique_ptr<GpuCompiledGroup> GpuCompiledGroup::compile(const GroupSpec &gro
                                 error))
       return nullptr;
     if (cache)
-      storeCompiledGroup(*cache, key, *compiled->engine);
+      storeCompiledGroup(*cache, key, group.label, *compiled->engine);
   }
   compiled->seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -15,6 +15,7 @@
 #include "tools/sweepc/RunCommand.h"
 
 #include "BuildPaths.h"
+#include "codegen/cpu/CheckedOutput.h"
 #include "codegen/cpu/JitCompiler.h"
 #include "codegen/cpu/ObjectEmitter.h"
 #include "codegen/cpu/StaticCosts.h"
@@ -177,17 +178,6 @@ std::string registrySource(const std::vector<PlannedProgram> &programs,
          "    \".globl sweep_built_jobs_end\\nsweep_built_jobs_end:\\n\"\n"
          "    \".previous\\n\");\n";
   return out;
-}
-
-bool writeFile(const std::string &path, const std::string &contents, std::string &problem) {
-  std::error_code code;
-  llvm::raw_fd_ostream out(path, code, llvm::sys::fs::OF_None);
-  if (code) {
-    problem = "cannot write '" + path + "': " + code.message();
-    return false;
-  }
-  out << contents;
-  return true;
 }
 
 /// The C++ compiler that links: $CXX, else the one sweepc was built with.
@@ -353,8 +343,8 @@ int sweep::buildExecutable(const FrontEndResult &result, llvm::StringRef sourceF
                             targetCpu.getValue() + ", " + std::to_string(gpuPrograms) +
                             " GPU programs" + (gpuPrograms ? " for " + gpu.chip : "") + ")";
   std::string registry = std::string(directory) + "/programs.cpp";
-  if (packed.empty() || !writeFile(jobsFile, packed, problem) ||
-      !writeFile(registry, registrySource(programs, jobsFile, description, gpuPrograms ? gpu.chip : ""), problem)) {
+  if (packed.empty() || !writeFileChecked(jobsFile, packed, problem) ||
+      !writeFileChecked(registry, registrySource(programs, jobsFile, description, gpuPrograms ? gpu.chip : ""), problem)) {
     error(problem.empty() ? "cannot pack the sweep jobs" : problem);
     return 1;
   }

@@ -538,6 +538,16 @@ int main(int argc, char **argv) {
                      : chunkFn(std::move(input), output->os());
   if (mlir::failed(result))
     return runStatus ? runStatus : 1;
+  // Output to a full disk: an error, and no partial `-o FILE` kept (LLVM's
+  // stream would end the process with "LLVM ERROR: IO failure").
+  output->os().flush();
+  if (output->os().has_error()) {
+    llvm::errs() << "sweepc: error: cannot write '"
+                 << (outputFilename == "-" ? std::string("standard output") : outputFilename)
+                 << "': " << output->os().error().message() << "\n";
+    output->os().clear_error();
+    return 1;
+  }
   output->keep();
   return 0;
 }
