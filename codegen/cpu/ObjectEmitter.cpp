@@ -10,6 +10,7 @@
 
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
+#include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/TargetSelect.h"
@@ -37,14 +38,43 @@ void prefixEntryPoints(llvm::Module &module, const std::string &prefix) {
 }
 } // namespace
 
-bool sweep::emitObjectFile(mlir::ModuleOp module, const std::string &path, const std::string &cpu,
-                           std::string &error, const std::string &entryPrefix,
-                           const std::function<void(llvm::Module &)> &editIR) {
+static void initializeNativeTarget() {
   static std::once_flag initialized;
   std::call_once(initialized, [] {
     llvm::InitializeNativeTarget();
     llvm::InitializeNativeTargetAsmPrinter();
   });
+}
+
+bool sweep::checkTargetCpu(const std::string &cpu, std::string &problem) {
+  initializeNativeTarget();
+  std::string triple = llvm::sys::getDefaultTargetTriple();
+  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, problem);
+  if (!target)
+    return false;
+  std::string name = cpu == "native" ? llvm::sys::getHostCPUName().str() : cpu;
+  // Asked of a CPU LLVM knows: an unknown name would print LLVM's own warning.
+  std::unique_ptr<llvm::MCSubtargetInfo> generic(
+      target->createMCSubtargetInfo(triple, "x86-64", ""));
+  if (!generic || !generic->isCPUStringValid(name)) {
+    problem = "--target-cpu=" + cpu + ": this LLVM knows no x86-64 CPU of that name (x86-64, "
+              "x86-64-v2, x86-64-v3, x86-64-v4, native, or one such as skylake-avx512 or znver3)";
+    return false;
+  }
+  // A 32-bit CPU (pentium4) ended LLVM with "64-bit code requested on a
+  // subtarget that doesn't support it".
+  std::unique_ptr<llvm::MCSubtargetInfo> info(target->createMCSubtargetInfo(triple, name, ""));
+  if (!info || !info->checkFeatures("+64bit")) {
+    problem = "--target-cpu=" + cpu + ": '" + name + "' is a 32-bit CPU; sweepc builds x86-64 code";
+    return false;
+  }
+  return true;
+}
+
+bool sweep::emitObjectFile(mlir::ModuleOp module, const std::string &path, const std::string &cpu,
+                           std::string &error, const std::string &entryPrefix,
+                           const std::function<void(llvm::Module &)> &editIR) {
+  initializeNativeTarget();
   llvm::LLVMContext context;
   std::unique_ptr<llvm::Module> llvmModule = mlir::translateModuleToLLVMIR(module, context);
   if (!llvmModule) {

@@ -30,6 +30,10 @@ namespace sweep {
 /// every other function and global the module defines becomes internal.
 /// `editIR`, when given, changes the LLVM IR before it is optimized (the
 /// GPU's host code: codegen/nvptx/LoadModulesOnce.h).
+/// Whether `cpu` names an x86-64 CPU this LLVM compiles for (or "native");
+/// false with `problem` for an unknown name or a 32-bit CPU.
+bool checkTargetCpu(const std::string &cpu, std::string &problem);
+
 bool emitObjectFile(mlir::ModuleOp module, const std::string &path, const std::string &cpu,
                     std::string &error, const std::string &entryPrefix = "",
                     const std::function<void(llvm::Module &)> &editIR = nullptr);

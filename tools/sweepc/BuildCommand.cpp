@@ -229,6 +229,15 @@ int sweep::buildExecutable(const FrontEndResult &result, llvm::StringRef sourceF
     error("-o '" + executable + "': there is no folder '" + folder.str() + "' to write it in");
     return 1;
   }
+  if (targetCpu.empty()) {
+    error("--target-cpu was given an empty value");
+    return 1;
+  }
+  std::string cpuProblem;
+  if (!checkTargetCpu(targetCpu, cpuProblem)) {
+    error(cpuProblem);
+    return 1;
+  }
   GpuTarget gpu;
   gpu.chip = gpuChip;
   gpu.toolkit = defaultCudaToolkit();

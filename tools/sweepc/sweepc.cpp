@@ -24,6 +24,7 @@
 #include "runtime/exec/PruningBoard.h"
 #include "tools/sweepc/BuildCommand.h"
 #include "tools/sweepc/DataCommand.h"
+#include "tools/sweepc/OptionScope.h"
 #include "tools/sweepc/Options.h"
 #include "tools/sweepc/PlanEnergy.h"
 #include "tools/sweepc/ReportCommand.h"
@@ -265,7 +266,16 @@ mlir::LogicalResult runPipeline(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &c
       dumpAST(*result.module, sourceMgr, os);
     return status;
   }
-  for (const PlannedSweep &sweep : result.sweeps) {
+  // --sweep=NAME: that sweep alone (every sweep's diagnostics still count).
+  std::vector<const PlannedSweep *> chosen;
+  if (mlir::succeeded(status) && !selectedSweeps(result, chosen))
+    return mlir::failure();
+  if (mlir::failed(status))
+    for (const PlannedSweep &sweep : result.sweeps)
+      if (sweepOption().empty() || sweep.spec->name == sweepOption())
+        chosen.push_back(&sweep);
+  for (const PlannedSweep *planned : chosen) {
+    const PlannedSweep &sweep = *planned;
     switch (emitAction) {
     case Emit::Check: {
       size_t runs = sweep.runs.size(), groups = sweep.plan.groups.size();
@@ -440,6 +450,15 @@ int main(int argc, char **argv) {
                  << "' cannot be combined with -emit, -split-input-file or -verify-diagnostics\n";
     return false;
   };
+  // An option the command does not read is an error, not silently nothing.
+  std::string command = positionals.size() == 2  ? positionals[0]
+                        : emitAction == Emit::Check ? "check"
+                        : emitAction == Emit::Plan  ? "plan"
+                                                    : "emit";
+  if (llvm::is_contained({"check", "plan", "run", "build", "data", "report", "emit"}, command) &&
+      !checkOptionsApply(command))
+    return 1;
+
   std::string inputFilename;
   if (positionals.size() == 2 && (positionals[0] == "check" || positionals[0] == "plan")) {
     // A subcommand fixes the stage; an explicit -emit must agree with it.

@@ -1,0 +1,75 @@
+//===- OptionScope.cpp - which command reads which option -----------------===//
+
+#include "tools/sweepc/OptionScope.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <initializer_list>
+#include <string>
+
+using namespace sweep;
+
+namespace {
+struct Scope {
+  const char *option;
+  std::initializer_list<const char *> commands;
+};
+
+/// Where each option is read (RunCommand.cpp, BuildCommand.cpp,
+/// ReportCommand.cpp, sweepc.cpp). `plan` builds the backend `run` would
+/// (its chunks, compile count and energy estimate follow the backend's
+/// options); `build` compiles what `run` would train, and takes the cache
+/// option it does not need so that one command line serves both.
+const Scope kScopes[] = {
+    {"results", {"run"}},
+    {"resume", {"run"}},
+    {"overwrite", {"run"}},
+    {"quiet", {"run"}},
+    {"top", {"run"}},
+    {"save-weights", {"run"}},
+    {"no-compaction", {"run"}},
+    {"streams", {"run"}},
+    {"compile-cache", {"run", "build"}},
+    {"backend", {"run", "build", "plan"}},
+    {"device", {"run", "build", "plan"}},
+    {"jobs", {"run", "build", "plan"}},
+    {"threads", {"run", "build", "plan"}},
+    {"max-memory", {"run", "build", "plan"}},
+    {"runs-per-program", {"run", "build", "plan"}},
+    {"no-energy", {"run", "build", "plan"}},
+    {"gpu-products", {"run", "build", "plan", "emit"}},
+    {"gpu-kernel-modules", {"run", "build", "plan", "emit"}},
+    // `run` compiles for the GPU it opens, whatever chip is named.
+    {"gpu-chip", {"build", "plan", "emit"}},
+    {"sweep", {"run", "build", "data", "check", "plan", "emit"}},
+    {"target-cpu", {"build"}},
+    {"data", {"report"}},
+};
+
+std::string describe(llvm::StringRef command) {
+  return command == "emit" ? std::string("-emit") : "sweepc " + command.str();
+}
+} // namespace
+
+bool sweep::checkOptionsApply(llvm::StringRef command) {
+  llvm::StringMap<llvm::cl::Option *> &registered = llvm::cl::getRegisteredOptions();
+  for (const Scope &scope : kScopes) {
+    auto found = registered.find(scope.option);
+    if (found == registered.end() || !found->second->getNumOccurrences())
+      continue;
+    if (llvm::any_of(scope.commands, [&](const char *c) { return command == c; }))
+      continue;
+    std::string owners;
+    size_t i = 0;
+    for (const char *owner : scope.commands) {
+      owners += (i == 0 ? "" : i + 1 == scope.commands.size() ? " and " : ", ") + describe(owner);
+      ++i;
+    }
+    llvm::errs() << "sweepc: error: --" << scope.option << " is an option of " << owners << "; "
+                 << describe(command) << " does not use it\n";
+    return false;
+  }
+  return true;
+}
