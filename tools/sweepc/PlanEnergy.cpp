@@ -12,8 +12,10 @@
 
 #include "codegen/cpu/StaticCosts.h"
 #include "runtime/energy/EnergyMeter.h"
+#include "runtime/exec/UsableCores.h"
 #include "runtime/kernels/Gemm.h"
 
+#include <algorithm>
 #include <cstdio>
 
 using namespace sweep;
@@ -28,12 +30,21 @@ std::string format(const char *pattern, double value) {
 
 bool sweep::printEnergyEstimate(llvm::raw_ostream &os, const SweepJob &job, unsigned threads,
                                 std::string &error) {
-  double rate = measureGemmRate(0.05) * double(threads ? threads : 1);
-  EnergyModel model = EnergyModel::cpu(threads);
+  // Threads beyond the cores this process may use share them: the rate is
+  // one core's, measured, times the cores that run at once. Regression:
+  // --jobs=64 on 2 cores gave 32 cores' rate, "measured now".
+  unsigned running = std::max(1u, std::min(threads ? threads : 1u, usableCores()));
+  double oneCore = measureGemmRate(0.05);
+  double rate = oneCore * double(running);
+  EnergyModel model = EnergyModel::cpu(running);
   os << "energy: static estimate (energy-insert-probes costs; joules estimated:model, "
         "docs/energy.md; seconds at "
-     << format("%.1f", rate / 1e9) << " GFLOP/s, this machine's GEMM rate on " << threads
-     << " thread" << (threads == 1 ? "" : "s") << ", measured now)\n";
+     << format("%.1f", rate / 1e9) << " GFLOP/s: this machine's GEMM rate on one core, "
+     << format("%.1f", oneCore / 1e9) << " GFLOP/s measured now, times " << running << " core"
+     << (running == 1 ? "" : "s") << " at once";
+  if (threads > running)
+    os << " (--jobs=" << threads << " shares them)";
+  os << ")\n";
   WorkCost total;
   double totalSeconds = 0;
   for (size_t g = 0; g < job.groups.size(); ++g) {

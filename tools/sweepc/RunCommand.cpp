@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "tools/sweepc/RunCommand.h"
+#include "runtime/exec/UsableCores.h"
 #include "tools/sweepc/Options.h"
 
 #include "codegen/cpu/CpuBackend.h"
@@ -140,6 +141,12 @@ bool sweep::checkRunOptions() {
                               : "--threads=" + std::to_string(*threadsOption))
                  << ", is used\n";
   }
+  // Oversubscribing may be meant (a shared machine's quota), so it is said,
+  // not refused: the programs then share cores, none trains faster.
+  if (unsigned jobs = runThreads(), cores = usableCores(); jobs > cores)
+    llvm::errs() << "sweepc: warning: --jobs=" << jobs << " is more than the " << cores
+                 << " core" << (cores == 1 ? "" : "s")
+                 << " this process may use: programs share them, and train no faster\n";
   return true;
 }
 
