@@ -114,7 +114,7 @@ ParamType unitInterval() { return ParamType::number(0, 1, false, /*maxExclusive=
 ParamType seedType() { return ParamType::integer(0, 4294967295.0); }
 
 ParamSpec lrParam(double defaultLr) {
-  return param("lr", positive(), Value::number(defaultLr), "learning rate");
+  return param("lr", positive().inFloat32(), Value::number(defaultLr), "learning rate");
 }
 ParamSpec warmupParam() {
   return param("warmup", nonNegative(), Value::number(0),
@@ -170,8 +170,8 @@ std::vector<FamilySpec> buildFamilies() {
       {
           KindSpec{"sgd",
                    {
-                       required("lr", positive(), "learning rate"),
-                       param("momentum", unitInterval(), Value::number(0), "momentum"),
+                       required("lr", positive().inFloat32(), "learning rate"),
+                       param("momentum", unitInterval().inFloat32(), Value::number(0), "momentum"),
                        param("nesterov", ParamType::boolean(), Value::flag(false),
                              "Nesterov momentum"),
                        param("weight_decay", nonNegative(), Value::number(0),
@@ -181,10 +181,10 @@ std::vector<FamilySpec> buildFamilies() {
           KindSpec{"adam",
                    {
                        lrParam(1e-3),
-                       param("beta1", unitInterval(), Value::number(0.9), "first-moment decay"),
-                       param("beta2", unitInterval(), Value::number(0.999),
+                       param("beta1", unitInterval().inFloat32(), Value::number(0.9), "first-moment decay"),
+                       param("beta2", unitInterval().inFloat32(), Value::number(0.999),
                              "second-moment decay"),
-                       param("eps", positive(), Value::number(1e-8), "denominator epsilon"),
+                       param("eps", positive().inFloat32(), Value::number(1e-8), "denominator epsilon"),
                        param("weight_decay", nonNegative(), Value::number(0),
                              "L2 penalty added to the gradient"),
                    },
@@ -192,10 +192,10 @@ std::vector<FamilySpec> buildFamilies() {
           KindSpec{"adamw",
                    {
                        lrParam(1e-3),
-                       param("beta1", unitInterval(), Value::number(0.9), "first-moment decay"),
-                       param("beta2", unitInterval(), Value::number(0.999),
+                       param("beta1", unitInterval().inFloat32(), Value::number(0.9), "first-moment decay"),
+                       param("beta2", unitInterval().inFloat32(), Value::number(0.999),
                              "second-moment decay"),
-                       param("eps", positive(), Value::number(1e-8), "denominator epsilon"),
+                       param("eps", positive().inFloat32(), Value::number(1e-8), "denominator epsilon"),
                        param("weight_decay", nonNegative(), Value::number(0.01),
                              "decoupled weight decay"),
                    },

@@ -41,6 +41,16 @@ struct ParamType {
   bool minExclusive = false, maxExclusive = false;
   std::vector<llvm::StringRef> symbols;
   llvm::StringRef family; // For Config.
+  /// A number training uses as float32 (the optimizer's): its float32
+  /// rounding must be in range too (a beta of 0.99999999999 is 1.0f, and
+  /// Adam's bias correction 1 - beta^t is then 0).
+  bool float32 = false;
+
+  ParamType inFloat32() const {
+    ParamType t = *this;
+    t.float32 = true;
+    return t;
+  }
 
   static ParamType integer(double min, double max) {
     ParamType t;

@@ -100,6 +100,12 @@ std::optional<Value> Sema::coerce(const Value &value, const ParamType &type, llv
       return mismatch();
     if (!type.inRange(value.asDouble()))
       return outOfRange();
+    if (type.float32 && !type.inRange(double(float(value.asDouble())))) {
+      diags.error(loc, "'" + name + "' must be " + type.describeRange() +
+                           " as a float32, the precision runs train in: " + value.str() +
+                           " rounds to " + formatShortest(double(float(value.asDouble()))));
+      return std::nullopt;
+    }
     return Value::number(value.asDouble());
   case ParamType::Kind::Bool:
     if (value.kind != Value::Kind::Bool)
