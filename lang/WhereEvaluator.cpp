@@ -5,6 +5,7 @@
 #include "lang/Arithmetic.h"
 
 #include <cmath>
+#include <limits>
 
 using namespace sweep;
 
@@ -37,8 +38,12 @@ std::optional<Value> WhereEvaluator::evaluate(const Expr *expr,
       return std::nullopt;
     if (unary->getOp() == UnaryExpr::Op::Not)
       return Value::flag(!operand->i);
-    return operand->kind == Value::Kind::Int ? Value::integer(-operand->i)
-                                             : Value::number(-operand->f);
+    if (operand->kind != Value::Kind::Int)
+      return Value::number(-operand->f);
+    // -INT64_MIN overflows: the floating-point result, as for + - * /.
+    if (operand->i == std::numeric_limits<int64_t>::min())
+      return Value::number(-double(operand->i));
+    return Value::integer(-operand->i);
   }
   case Expr::Kind::Binary: {
     auto *binary = llvm::cast<BinaryExpr>(expr);

@@ -251,7 +251,10 @@ bool sweep::readCsv(const std::string &path, const CsvOptions &options, CsvTable
         return false;
       }
       // Samples are float32: a larger value would become infinite.
-      if (std::fabs(value) > double(std::numeric_limits<float>::max()) &&
+      // Beyond float32's largest value by half its last place or more, the
+      // value rounds to an infinity; below that, to the largest value.
+      constexpr double kFloat32Infinite = 0x1.ffffffp+127;
+      if (std::fabs(value) >= kFloat32Infinite &&
           (c != table.labelColumn || options.numericLabels)) {
         error = cellName(c) + ": '" + cells[c] +
                 "' is outside float32's range (magnitudes up to about 3.4e38)";

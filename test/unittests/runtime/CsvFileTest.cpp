@@ -249,6 +249,12 @@ TEST(CsvFile, ValuesOutsideFloat32AreErrors) {
             std::string::npos)
       << error;
   EXPECT_EQ(readError("edge.csv", "a,y\n3.4e38,0\n-3.4e38,1\n1e-45,0\n", table), "");
+  // What rounds to float32's largest value is in range: `sweepc data` writes
+  // that value as 3.4028235e+38, which is a hair above it as a double.
+  // Regression: its own export did not load back.
+  EXPECT_EQ(readError("largest.csv", "a,y\n3.4028235e+38,0\n-3.4028235e+38,1\n", table), "");
+  // Half an ulp above it rounds to infinity.
+  EXPECT_NE(readError("above.csv", "a,y\n3.40282357e+38,0\n1,1\n", table), "");
 }
 
 namespace {
