@@ -44,6 +44,8 @@ void sweep::addBufferizationPasses(OpPassManager &pm) {
   options.setFunctionBoundaryTypeConversion(bufferization::LayoutMapOption::IdentityLayoutMap);
   pm.addPass(createCopyRepeatedResults());
   pm.addPass(bufferization::createOneShotBufferizePass(options));
+  // An argument written in place and returned (a hand-written function's).
+  pm.addPass(createCopyRepeatedResults());
   // A result whose buffer has a static shape (every parameter and optimizer
   // state) is computed straight into the caller's buffer, not into a fresh
   // allocation copied out at the end of each step.

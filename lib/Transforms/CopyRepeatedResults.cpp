@@ -4,6 +4,7 @@
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/Builders.h"
 
 namespace sweep {
@@ -14,6 +15,27 @@ namespace sweep {
 using namespace mlir;
 
 namespace {
+/// A copy of `value` (a ranked tensor or memref) with its own storage; null
+/// for other types.
+Value copyOf(OpBuilder &builder, Location loc, Value value) {
+  if (auto type = dyn_cast<RankedTensorType>(value.getType()))
+    // The copy's sizes are the source's.
+    return builder.create<bufferization::AllocTensorOp>(loc, type, ValueRange(), value);
+  auto type = dyn_cast<MemRefType>(value.getType());
+  if (!type)
+    return nullptr;
+  SmallVector<Value> sizes;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (type.isDynamicDim(d))
+      sizes.push_back(builder.create<memref::DimOp>(loc, value, d));
+  Value copy = builder.create<memref::AllocOp>(
+      loc, MemRefType::get(type.getShape(), type.getElementType(), MemRefLayoutAttrInterface(),
+                           type.getMemorySpace()),
+      sizes);
+  builder.create<memref::CopyOp>(loc, value, copy);
+  return copy;
+}
+
 struct CopyRepeatedResultsPass
     : public sweep::impl::CopyRepeatedResultsBase<CopyRepeatedResultsPass> {
   void runOnOperation() override {
@@ -22,13 +44,15 @@ struct CopyRepeatedResultsPass
       OpBuilder builder(ret);
       for (OpOperand &operand : ret->getOpOperands()) {
         Value value = operand.get();
-        auto type = dyn_cast<RankedTensorType>(value.getType());
-        if (!type || seen.insert(value).second)
+        // A block argument returned (a function returning its own input, or
+        // one bufferization wrote in place) has no defining op, which
+        // buffer-results-to-out-params with hoisted allocations dereferences
+        // (MLIR 19): copied too.
+        bool repeated = !seen.insert(value).second;
+        if (!repeated && !isa<BlockArgument>(value))
           continue;
-        // The copy's sizes are the source's.
-        auto copy =
-            builder.create<bufferization::AllocTensorOp>(ret.getLoc(), type, ValueRange(), value);
-        operand.set(copy);
+        if (Value copy = copyOf(builder, ret.getLoc(), value))
+          operand.set(copy);
       }
     });
   }

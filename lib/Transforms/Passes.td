@@ -202,18 +202,23 @@ def AccumulateInRegisters : Pass<"accumulate-in-registers", "mlir::ModuleOp"> {
 }
 
 def CopyRepeatedResults : Pass<"copy-repeated-results", "mlir::ModuleOp"> {
-  let summary = "A function returning one tensor twice returns a copy the second time";
+  let summary = "A function returning one tensor twice, or its own argument, returns a copy";
   let description = [{
     After CSE a function may return the same tensor as two results: a
     regression group's evaluate reports its loss and its squared error, both
     the mean squared error's rows, and with row sums both are one [R] tensor.
     Bufferization would give both results one buffer, and
     buffer-results-to-out-params with hoisted static allocations crashes on
-    a buffer returned twice (MLIR 19). Each repeated result becomes a copy
-    (bufferization.alloc_tensor ... copy), so every result has its own buffer.
-    Run after CSE, before bufferization.
+    a buffer returned twice, or on a returned block argument, which has no
+    defining op (MLIR 19). Each repeated result, and each returned block
+    argument, becomes a copy (bufferization.alloc_tensor ... copy; for a
+    memref, memref.alloc and memref.copy), so every result has its own
+    buffer. Run after CSE, before bufferization; and after it, before
+    buffer-results-to-out-params, for the arguments bufferization writes in
+    place and returns.
   }];
-  let dependentDialects = ["mlir::bufferization::BufferizationDialect"];
+  let dependentDialects = ["mlir::bufferization::BufferizationDialect",
+                           "mlir::memref::MemRefDialect"];
 }
 
 def JamParallelLanes : Pass<"jam-parallel-lanes", "mlir::ModuleOp"> {
