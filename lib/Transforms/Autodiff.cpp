@@ -35,6 +35,8 @@ public:
   LogicalResult run();
 
 private:
+  /// Whether the loss is computed from `value` (through any operand).
+  bool lossDependsOn(Value value);
   /// Adds `gradient` to the adjoint of `value` (summing over fan-out).
   void accumulate(Value value, Value gradient);
   LogicalResult applyRule(Operation *op);
@@ -46,6 +48,18 @@ private:
   llvm::DenseSet<Value> dependsOnWrt;
 };
 } // namespace
+
+bool Differentiator::lossDependsOn(Value value) {
+  llvm::DenseSet<Value> reached = {value};
+  for (Operation &op : *backward->getBlock()) {
+    if (&op == backward.getOperation())
+      break;
+    if (llvm::any_of(op.getOperands(), [&](Value v) { return reached.contains(v); }))
+      for (Value result : op.getResults())
+        reached.insert(result);
+  }
+  return reached.contains(backward.getLoss());
+}
 
 void Differentiator::accumulate(Value value, Value gradient) {
   auto [it, inserted] = adjoint.try_emplace(value, gradient);
@@ -148,11 +162,21 @@ LogicalResult Differentiator::run() {
           onPath.insert(producer);
   }
 
-  for (auto [value, gradient] : llvm::zip(backward.getWrt(), backward.getGradients())) {
+  for (auto [index, value, gradient] :
+       llvm::enumerate(backward.getWrt(), backward.getGradients())) {
     Value result = adjoint.lookup(value);
-    if (!result) // The loss does not depend on this value.
+    if (!result) {
+      // No gradient reached it: right when the loss does not depend on it; a
+      // silent zero when it does through an operand no rule differentiates
+      // (a dropout scale, an mse target, the loss itself).
+      if (lossDependsOn(value))
+        return backward.emitOpError("train-autodiff: the loss depends on wrt value #")
+               << index << " (" << value.getType()
+               << ") only through operands that have no gradient rule (a dropout scale, an mse "
+                  "target, or the loss itself)";
       result = builder.create<arith::ConstantOp>(
           backward.getLoc(), DenseElementsAttr::get(cast<RankedTensorType>(value.getType()), 0.0f));
+    }
     gradient.replaceAllUsesWith(result);
   }
   // Mark what this created (everything between `before` and the backward op)

@@ -386,3 +386,38 @@ func.func @dropout_mask_layer(%s: tensor<4xi64>, %t: tensor<4xi32>, %k: tensor<4
   %m = train.dropout_mask %s, %t, %k, %first, %n {layer = -1 : i64} : tensor<4xi64>, tensor<4xi32>, tensor<4xf32>, tensor<i64> -> tensor<4x?x16xf32>
   return
 }
+
+// -----
+
+// A result's sizes are exactly the ones its operands give: `?` only where
+// they are dynamic. Regression: `?` agreed with any size, and
+// convert-train-to-linalg crashed looking for an operand's size.
+func.func @dense_dynamic_runs(%x: tensor<?x4xf32>, %w: tensor<2x4x8xf32>, %b: tensor<2x8xf32>) {
+  // expected-error @+1 {{result type 'tensor<?x?x8xf32>' does not match the expected [2, ?, 8]}}
+  %y = train.dense %x, %w, %b : tensor<?x4xf32>, tensor<2x4x8xf32>, tensor<2x8xf32> -> tensor<?x?x8xf32>
+  return
+}
+
+// -----
+
+func.func @dense_grad_weight_dynamic(%x: tensor<?x4xf32>, %dy: tensor<2x?x8xf32>) {
+  // expected-error @+1 {{result type 'tensor<2x?x8xf32>' does not match the expected [2, 4, 8]}}
+  %dw = train.dense_grad_weight %x, %dy : tensor<?x4xf32>, tensor<2x?x8xf32> -> tensor<2x?x8xf32>
+  return
+}
+
+// -----
+
+func.func @accuracy_dynamic_runs(%l: tensor<2x?x10xf32>, %y: tensor<?xi32>) {
+  // expected-error @+1 {{result type 'tensor<?xf32>' does not match the expected [2]}}
+  %c = train.accuracy %l, %y : tensor<2x?x10xf32>, tensor<?xi32> -> tensor<?xf32>
+  return
+}
+
+// -----
+
+func.func @backward_dynamic_wrt(%l: tensor<2xf32>, %u: tensor<2x?x4xf32>) {
+  // expected-error @+1 {{expects values to differentiate with static sizes except the batch, got 'tensor<2x?x4xf32>'}}
+  %g = train.backward %l wrt %u : tensor<2xf32> wrt tensor<2x?x4xf32>
+  return
+}

@@ -28,3 +28,25 @@ func.func @shared_input(%x: tensor<2x4xf32>, %w: tensor<2x4x4xf32>, %b: tensor<2
   %g = train.backward %l wrt %x : tensor<2xf32> wrt tensor<2x4xf32>
   return
 }
+
+// -----
+
+// A value the loss depends on only through an operand without a gradient
+// rule is an error. Regression: its gradient was a silent zero.
+func.func @mse_target(%x: tensor<2x4xf32>, %t: tensor<2x4xf32>, %w: tensor<2x4x4xf32>, %b: tensor<2x4xf32>) {
+  %a = train.dense %x, %w, %b : tensor<2x4xf32>, tensor<2x4x4xf32>, tensor<2x4xf32> -> tensor<2x2x4xf32>
+  %l = train.mse %a, %t : tensor<2x2x4xf32>, tensor<2x4xf32> -> tensor<2xf32>
+  // expected-error @+1 {{train-autodiff: the loss depends on wrt value #1 ('tensor<2x4xf32>') only through operands that have no gradient rule (a dropout scale, an mse target, or the loss itself)}}
+  %g:2 = train.backward %l wrt %w, %t : tensor<2xf32> wrt tensor<2x4x4xf32>, tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @the_loss_itself(%x: tensor<2x4xf32>, %t: tensor<2x4xf32>, %w: tensor<2x4x4xf32>, %b: tensor<2x4xf32>) {
+  %a = train.dense %x, %w, %b : tensor<2x4xf32>, tensor<2x4x4xf32>, tensor<2x4xf32> -> tensor<2x2x4xf32>
+  %l = train.mse %a, %t : tensor<2x2x4xf32>, tensor<2x4xf32> -> tensor<2xf32>
+  // expected-error @+1 {{the loss depends on wrt value #0 ('tensor<2xf32>')}}
+  %g = train.backward %l wrt %l : tensor<2xf32> wrt tensor<2xf32>
+  return
+}
