@@ -29,7 +29,7 @@ class Energy_Op<string mnemonic, list<Trait> traits = []> :
     Op<Energy_Dialect, mnemonic, traits>;
 
 def Energy_RegionOp : Energy_Op<"region", [
-    SingleBlockImplicitTerminator<"YieldOp">, RecursiveMemoryEffects]> {
+    SingleBlockImplicitTerminator<"YieldOp">, RecursiveMemoryEffects, NoRegionArguments]> {
   let summary = "a phase of a training program with its static cost";
   let description = [{
     Runs its body once and returns what the body yields. `phase` names the

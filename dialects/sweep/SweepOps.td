@@ -29,7 +29,7 @@ class Sweep_Op<string mnemonic, list<Trait> traits = []> :
     Op<Sweep_Dialect, mnemonic, traits>;
 
 def Sweep_ExperimentOp : Sweep_Op<"experiment", [Symbol, SymbolTable, IsolatedFromAbove,
-                                                 NoTerminator, NoRegionArguments]> {
+                                                 NoTerminator, SingleBlock, NoRegionArguments]> {
   let summary = "one sweep: its datasets and run groups";
   let description = [{
     `runs` is the number of runs of the sweep; every run id (its position in
@@ -72,7 +72,7 @@ def Sweep_DatasetOp : Sweep_Op<"dataset", [Symbol, HasParent<"ExperimentOp">]> {
 }
 
 def Sweep_GroupOp : Sweep_Op<"group", [Symbol, SymbolTable, IsolatedFromAbove, NoTerminator,
-    NoRegionArguments, HasParent<"ExperimentOp">,
+    SingleBlock, NoRegionArguments, HasParent<"ExperimentOp">,
     DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
   let summary = "runs that share one compiled program";
   let description = [{

@@ -45,7 +45,14 @@ struct ConvertEnergyToProbeCallsPass
     if (auto existing = module->getAttrOfType<ArrayAttr>(sweep::kEnergyPhasesAttr))
       table.assign(existing.begin(), existing.end());
     for (sweep::energy::RegionOp region : regions) {
+      // The phase table names each region's function (a region directly in
+      // the module, or in an llvm.func, crashed here).
       auto function = region->getParentOfType<func::FuncOp>();
+      if (!function) {
+        region.emitOpError("convert-energy-to-probe-calls: a phase must be inside a func.func, "
+                           "whose name the phase table records");
+        return signalPassFailure();
+      }
       NamedAttribute entry[] = {
           {StringAttr::get(context, "function"), StringAttr::get(context, function.getName())},
           {StringAttr::get(context, "phase"), region.getPhaseAttr()},

@@ -26,3 +26,16 @@ func.func @yield_types(%x: tensor<4xf32>) {
   }
   return
 }
+
+// -----
+
+// Regression: arguments were taken, and lowering the region used them after
+// its block was erased.
+func.func @arguments() {
+  // expected-error @+1 {{region should have no arguments}}
+  energy.region "x" flops 0 bytes 0 {
+  ^bb0(%a: i32):
+    %b = arith.addi %a, %a : i32
+  }
+  return
+}
