@@ -55,7 +55,10 @@ LogicalResult emitKernelCall(ModuleOp module, Operation *at, StringRef name, Val
   SmallVector<Value> operands;
   SmallVector<Type> types;
   for (Value operand : memrefs) {
-    auto type = dynamicStrided(cast<MemRefType>(operand.getType()));
+    auto memref = dyn_cast<MemRefType>(operand.getType());
+    if (!memref)
+      return at->emitOpError("kernel '") << name << "' takes memrefs, got " << operand.getType();
+    auto type = dynamicStrided(memref);
     operands.push_back(b.create<memref::CastOp>(at->getLoc(), type, operand));
     types.push_back(type);
   }
@@ -184,6 +187,8 @@ std::optional<Fusion> matchForward(linalg::GenericOp product, linalg::GenericOp 
   if (!broadcast || !broadcast->hasAttr(sweep::kBiasInitAttr) ||
       root(broadcast.getDpsInits()[0]) != z)
     return std::nullopt;
+  if (broadcast.getNumDpsInputs() != 1)
+    return std::nullopt;
   Value x = product.getDpsInputs()[0], w = product.getDpsInputs()[1];
   Value bias = broadcast.getDpsInputs()[0];
   Fusion fusion;
@@ -194,7 +199,10 @@ std::optional<Fusion> matchForward(linalg::GenericOp product, linalg::GenericOp 
     fusion.operands = {x, w, bias, product.getDpsInits()[0]};
     return fusion;
   }
-  StringRef act = cast<StringAttr>(activation->getAttr(sweep::kEpilogueAttr)).getValue();
+  auto actAttr = activation->getAttrOfType<StringAttr>(sweep::kEpilogueAttr);
+  if (!actAttr || activation.getNumDpsInputs() != 1 || activation.getNumDpsInits() != 1)
+    return std::nullopt;
+  StringRef act = actAttr.getValue();
   Value y = activation.getDpsInits()[0];
   if (!llvm::is_contained({"relu", "tanh", "sigmoid", "identity"}, act) ||
       root(activation.getDpsInputs()[0]) != z || !distinct(y, x) || !distinct(y, w) ||
@@ -220,7 +228,10 @@ linalg::FillOp zeroFillBefore(linalg::GenericOp product) {
 
 /// zero fill -> input gradient -> times the activation's slope.
 std::optional<Fusion> matchBackward(linalg::GenericOp slope) {
-  StringRef act = cast<StringAttr>(slope->getAttr(sweep::kEpilogueGradAttr)).getValue();
+  auto actAttr = slope->getAttrOfType<StringAttr>(sweep::kEpilogueGradAttr);
+  if (!actAttr || slope.getNumDpsInputs() != 2 || slope.getNumDpsInits() != 1)
+    return std::nullopt;
+  StringRef act = actAttr.getValue();
   linalg::GenericOp product = libraryCall(previousAccess(slope), {"sweep_dense_grad_input"});
   if (!product || !llvm::is_contained({"relu", "tanh", "sigmoid"}, act))
     return std::nullopt;
@@ -432,10 +443,60 @@ void eraseIfUnused(Value buffer) {
   alloc->erase();
 }
 
+/// The operands each library call's kernel takes (runtime/kernels): two f32
+/// inputs and one f32 output, of these ranks. The matchers above rely on it.
+struct KernelOperands {
+  StringRef name;
+  int64_t ranks[3];
+};
+constexpr KernelOperands kKernelOperands[] = {
+    {"sweep_dense_wide", {2, 3, 3}},
+    {"sweep_dense_shared", {2, 3, 3}},
+    {"sweep_dense_per_run", {3, 3, 3}},
+    {"sweep_dense_grad_weight_wide", {2, 3, 3}},
+    {"sweep_dense_grad_weight_shared", {2, 3, 3}},
+    {"sweep_dense_grad_weight_per_run", {3, 3, 3}},
+    {"sweep_dense_grad_input", {3, 3, 3}},
+};
+
+/// A generic naming a `sweep_` library call must name a kernel and give it
+/// the operands it takes. Regression: a hand-written one with a scalar
+/// operand, too few inputs or other ranks crashed the pass or called a
+/// kernel with arguments it does not read.
+LogicalResult checkKernelOperands(linalg::GenericOp op) {
+  StringRef name = *op.getLibraryCall();
+  const KernelOperands *kernel = llvm::find_if(
+      kKernelOperands, [&](const KernelOperands &k) { return k.name == name; });
+  if (kernel == std::end(kKernelOperands))
+    return op.emitOpError("library_call '") << name << "' names no sweep kernel";
+  if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1)
+    return op.emitOpError("library_call '")
+           << name << "' takes two inputs and one output, got " << op.getNumDpsInputs()
+           << " and " << op.getNumDpsInits();
+  for (auto [operand, rank] : llvm::zip(op->getOperands(), kernel->ranks)) {
+    auto type = dyn_cast<MemRefType>(operand.getType());
+    if (!type || type.getRank() != rank || !type.getElementType().isF32())
+      return op.emitOpError("library_call '")
+             << name << "' takes f32 memrefs of ranks " << kernel->ranks[0] << ", "
+             << kernel->ranks[1] << " and " << kernel->ranks[2] << ", got "
+             << operand.getType();
+  }
+  return success();
+}
+
 struct ConvertLinalgToKernelCallsPass
     : public sweep::impl::ConvertLinalgToKernelCallsBase<ConvertLinalgToKernelCallsPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    WalkResult checked = module.walk([&](linalg::GenericOp op) {
+      std::optional<StringRef> name = op.getLibraryCall();
+      if (name && name->starts_with("sweep_") && op.hasPureBufferSemantics() &&
+          failed(checkKernelOperands(op)))
+        return WalkResult::interrupt();
+      return WalkResult::advance();
+    });
+    if (checked.wasInterrupted())
+      return signalPassFailure();
     for (Fusion &fusion : findFusions(module)) {
       if (failed(emitKernelCall(module, fusion.replaced.back(), fusion.kernel, fusion.operands)))
         return signalPassFailure();
