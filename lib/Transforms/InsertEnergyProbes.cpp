@@ -21,6 +21,9 @@
 
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SetVector.h"
+#include "llvm/Support/MathExtras.h"
+
+#include <limits>
 
 namespace sweep {
 #define GEN_PASS_DEF_ENERGYINSERTPROBES
@@ -34,6 +37,18 @@ namespace {
 enum class Phase { Forward, Backward, Update, Eval };
 constexpr const char *kPhaseNames[] = {"forward", "backward", "update", "eval"};
 
+/// Costs are counts, so they saturate at int64's largest value instead of
+/// wrapping (huge shapes made a region's costs negative, which its verifier
+/// refuses, or wrapped to a wrong positive count).
+int64_t times(int64_t a, int64_t b) {
+  int64_t product;
+  return llvm::MulOverflow(a, b, product) ? std::numeric_limits<int64_t>::max() : product;
+}
+int64_t plus(int64_t a, int64_t b) {
+  int64_t sum;
+  return llvm::AddOverflow(a, b, sum) ? std::numeric_limits<int64_t>::max() : sum;
+}
+
 /// Elements of a shaped value, dynamic dimensions taken as `batch`.
 int64_t elements(Value value, int64_t batch) {
   auto type = dyn_cast<ShapedType>(value.getType());
@@ -41,7 +56,7 @@ int64_t elements(Value value, int64_t batch) {
     return 0;
   int64_t count = 1;
   for (int64_t dim : type.getShape())
-    count *= ShapedType::isDynamic(dim) ? batch : dim;
+    count = times(count, ShapedType::isDynamic(dim) ? batch : dim);
   return count;
 }
 
@@ -51,7 +66,7 @@ int64_t bytesOf(Value value, int64_t batch) {
     return 0;
   Type element = type.getElementType();
   int64_t bytes = element.isIntOrFloat() ? int64_t((element.getIntOrFloatBitWidth() + 7) / 8) : 8;
-  return elements(value, batch) * bytes;
+  return times(elements(value, batch), bytes);
 }
 
 /// The size of dimension `dim` of `value`, dynamic taken as `batch`.
@@ -84,11 +99,11 @@ int64_t flopsPerElement(Operation *op) {
 std::pair<int64_t, int64_t> costOf(Operation *op, int64_t batch) {
   int64_t bytes = 0, largest = 0;
   for (Value operand : op->getOperands()) {
-    bytes += bytesOf(operand, batch);
+    bytes = plus(bytes, bytesOf(operand, batch));
     largest = std::max(largest, elements(operand, batch));
   }
   for (Value result : op->getResults()) {
-    bytes += bytesOf(result, batch);
+    bytes = plus(bytes, bytesOf(result, batch));
     largest = std::max(largest, elements(result, batch));
   }
   if (isa<arith::ConstantOp, tensor::DimOp>(op))
@@ -99,7 +114,9 @@ std::pair<int64_t, int64_t> costOf(Operation *op, int64_t batch) {
     Value w = dense.getWeight();
     int64_t r = dimOf(w, 0, batch), k = dimOf(w, 1, batch), n = dimOf(w, 2, batch);
     int64_t b = dimOf(dense.getResult(), 1, batch);
-    return {2 * r * b * k * n + (dense.getActivation() ? r * b * n : 0), bytes};
+    return {plus(times(times(times(times(2, r), b), k), n),
+                 dense.getActivation() ? times(times(r, b), n) : 0),
+            bytes};
   }
   if (isa<train::DenseGradWeightOp, train::DenseGradInputOp>(op)) {
     // Both reduce over one of B, K, N of a [R, B, N] gradient and an [R, K, N]
@@ -109,9 +126,9 @@ std::pair<int64_t, int64_t> costOf(Operation *op, int64_t batch) {
     Value other = op->getResult(0);
     int64_t r = dimOf(grad, 0, batch), b = dimOf(grad, 1, batch), n = dimOf(grad, 2, batch);
     int64_t k = isa<train::DenseGradWeightOp>(op) ? dimOf(other, 1, batch) : dimOf(other, 2, batch);
-    return {2 * r * b * k * n, bytes};
+    return {times(times(times(times(2, r), b), k), n), bytes};
   }
-  return {flopsPerElement(op) * largest, bytes};
+  return {times(flopsPerElement(op), largest), bytes};
 }
 
 /// The phase an op starts from by its kind (dataflow can only move it later).
@@ -179,6 +196,10 @@ struct EnergyInsertProbesPass : public sweep::impl::EnergyInsertProbesBase<Energ
     ModuleOp module = getOperation();
     auto batchAttr = module->getAttrOfType<IntegerAttr>("train.batch");
     int64_t batch = batchAttr ? batchAttr.getInt() : 1;
+    if (batch < 1) {
+      module.emitOpError("energy-insert-probes: train.batch must be at least 1, got ") << batch;
+      return signalPassFailure();
+    }
     for (auto function : module.getOps<func::FuncOp>()) {
       if (function.isExternal())
         continue;
@@ -250,7 +271,7 @@ struct EnergyInsertProbesPass : public sweep::impl::EnergyInsertProbesBase<Energ
         int64_t flops = 0, bytes = 0;
         for (Operation *op : ops.take_front(count)) {
           auto [f, by] = costOf(op, batch);
-          flops += f, bytes += by;
+          flops = plus(flops, f), bytes = plus(bytes, by);
         }
         wrap(ops.take_front(count), name, flops, bytes);
         ops = ops.drop_front(count);
