@@ -19,7 +19,16 @@ struct NameKernelsAfterModulesPass
     ModuleOp top = getOperation();
     for (auto kernels : top.getOps<gpu::GPUModuleOp>()) {
       StringAttr moduleName = kernels.getSymNameAttr();
-      for (auto function : llvm::make_early_inc_range(kernels.getOps<gpu::GPUFuncOp>())) {
+      // Outlining makes a module per kernel. A module of several kernels (or
+      // one where the name is taken) keeps its names: one name for all
+      // redefined a symbol.
+      auto functions = kernels.getOps<gpu::GPUFuncOp>();
+      if (llvm::count_if(functions, [](gpu::GPUFuncOp f) { return f.isKernel(); }) != 1)
+        continue;
+      if (Operation *taken = SymbolTable::lookupSymbolIn(kernels, moduleName))
+        if (!isa<gpu::GPUFuncOp>(taken) || !cast<gpu::GPUFuncOp>(taken).isKernel())
+          continue;
+      for (auto function : llvm::make_early_inc_range(functions)) {
         if (!function.isKernel() || function.getNameAttr() == moduleName)
           continue;
         // Launches name the kernel as @module::@kernel: rewrite their leaf.

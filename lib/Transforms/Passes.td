@@ -252,7 +252,8 @@ def NameKernelsAfterModules : Pass<"name-kernels-after-modules", "mlir::ModuleOp
     (`@train_step_kernel_3::@train_step_kernel`), so in PTX, in the driver and
     in a profile they cannot be told apart. Each kernel gets its module's
     unique name (`@train_step_kernel_3::@train_step_kernel_3`) and every
-    launch follows. Run after outlining.
+    launch follows. A module of several kernels, or one where another symbol
+    has the module's name, keeps its names. Run after outlining.
   }];
   let dependentDialects = ["mlir::gpu::GPUDialect"];
 }
