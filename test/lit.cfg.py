@@ -92,6 +92,14 @@ if os.path.exists("/usr/bin/python3") and subprocess.run(
 if os.path.exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"):
     config.available_features.add("fashion-mnist")
 
+# Tests that hide a file system (/proc) from sweepc run it in a private mount
+# namespace: root, or a kernel that lets users have one.
+unshare = shutil.which("unshare")
+if unshare and subprocess.run([unshare, "-m", "--map-root-user", "true"],
+                              capture_output=True).returncode == 0:
+    config.available_features.add("private-mounts")
+    config.substitutions.append(("%private-mounts", unshare + " -m --map-root-user"))
+
 # Multi-process sweeps need a sweepc built with MPI and OpenMPI's mpirun. Two ranks
 # on this machine: --oversubscribe lets them share fewer cores; a root CI container
 # needs OpenMPI's consent to run as root.

@@ -103,7 +103,14 @@ static std::string compiledObject(mlir::ExecutionEngine &engine) {
   int memory = ::memfd_create("sweepc-object", MFD_CLOEXEC);
   if (memory < 0)
     return "";
-  engine.dumpToObjectFile("/proc/self/fd/" + std::to_string(memory));
+  // Without /proc (a container that hides it), ExecutionEngine would say it
+  // cannot open the path: the caller writes the file directly instead.
+  std::string path = "/proc/self/fd/" + std::to_string(memory);
+  if (::access(path.c_str(), W_OK) != 0) {
+    ::close(memory);
+    return "";
+  }
+  engine.dumpToObjectFile(path);
   std::string bytes;
   char buffer[1 << 16];
   for (off_t offset = 0;;) {
@@ -122,10 +129,19 @@ static std::string compiledObject(mlir::ExecutionEngine &engine) {
 void sweep::storeCompiledGroup(CompileCache &cache, const std::string &key,
                                const std::string &label, mlir::ExecutionEngine &engine) {
   std::string object = compiledObject(engine);
-  std::string problem = "the compiled object could not be read back";
-  if (!object.empty() && cache.store(key, [&](const std::string &path) {
-        return writeFileChecked(path, object, problem);
-      }))
+  std::string problem = "the compiled object could not be written";
+  bool stored = object.empty()
+                    // No memory file: the engine writes the entry itself, as
+                    // MLIR offers, unchecked (a full disk then ends the process).
+                    ? cache.store(key,
+                                  [&](const std::string &path) {
+                                    engine.dumpToObjectFile(path);
+                                    return true;
+                                  })
+                    : cache.store(key, [&](const std::string &path) {
+                        return writeFileChecked(path, object, problem);
+                      });
+  if (stored)
     return;
   if (cache.firstStoreFailure())
     llvm::errs() << "sweepc: warning: group '" << label << "' is not kept in the compile cache '"

@@ -15,13 +15,18 @@ namespace {
 struct Scope {
   const char *option;
   std::initializer_list<const char *> commands;
+  /// How an error names `commands`, where listing them is too long.
+  const char *owners = nullptr;
 };
 
 /// Where each option is read (RunCommand.cpp, BuildCommand.cpp,
 /// ReportCommand.cpp, sweepc.cpp). `plan` builds the backend `run` would
-/// (its chunks, compile count and energy estimate follow the backend's
-/// options); `build` compiles what `run` would train, and takes the cache
-/// option it does not need so that one command line serves both.
+/// (its chunks and compile count follow the backend's options); `build`
+/// compiles what `run` would train (its executable takes the options that
+/// decide how it trains, --no-energy among them, itself), and takes the cache
+/// option it does not need so that one command line serves both. -emit
+/// stages are named one by one: only the GPU stages read the GPU's options,
+/// and only those that compile PTX read the chip.
 const Scope kScopes[] = {
     {"results", {"run"}},
     {"resume", {"run"}},
@@ -31,6 +36,7 @@ const Scope kScopes[] = {
     {"save-weights", {"run"}},
     {"no-compaction", {"run"}},
     {"streams", {"run"}},
+    {"no-energy", {"run"}},
     {"compile-cache", {"run", "build"}},
     {"backend", {"run", "build", "plan"}},
     {"device", {"run", "build", "plan"}},
@@ -38,18 +44,22 @@ const Scope kScopes[] = {
     {"threads", {"run", "build", "plan"}},
     {"max-memory", {"run", "build", "plan"}},
     {"runs-per-program", {"run", "build", "plan"}},
-    {"no-energy", {"run", "build", "plan"}},
-    {"gpu-products", {"run", "build", "plan", "emit"}},
-    {"gpu-kernel-modules", {"run", "build", "plan", "emit"}},
+    {"gpu-products", {"run", "build", "plan", "-emit=gpu", "-emit=ptx", "-emit=gpu-obj"}},
+    {"gpu-kernel-modules", {"run", "build", "plan", "-emit=gpu", "-emit=ptx", "-emit=gpu-obj"}},
     // `run` compiles for the GPU it opens, whatever chip is named.
-    {"gpu-chip", {"build", "plan", "emit"}},
-    {"sweep", {"run", "build", "data", "check", "plan", "emit"}},
+    {"gpu-chip", {"build", "-emit=ptx", "-emit=gpu-obj"}},
+    // -emit=ast prints the file as parsed, every sweep.
+    {"sweep",
+     {"run", "build", "data", "check", "plan", "-emit=grid", "-emit=sweep", "-emit=train",
+      "-emit=linalg", "-emit=loops", "-emit=llvm", "-emit=obj", "-emit=gpu", "-emit=ptx",
+      "-emit=gpu-obj"},
+     "every command but sweepc report and -emit=ast"},
     {"target-cpu", {"build"}},
     {"data", {"report"}},
 };
 
 std::string describe(llvm::StringRef command) {
-  return command == "emit" ? std::string("-emit") : "sweepc " + command.str();
+  return command.starts_with("-") ? command.str() : "sweepc " + command.str();
 }
 } // namespace
 
@@ -61,9 +71,11 @@ bool sweep::checkOptionsApply(llvm::StringRef command) {
       continue;
     if (llvm::any_of(scope.commands, [&](const char *c) { return command == c; }))
       continue;
-    std::string owners;
+    std::string owners = scope.owners ? scope.owners : "";
     size_t i = 0;
     for (const char *owner : scope.commands) {
+      if (scope.owners)
+        break;
       owners += (i == 0 ? "" : i + 1 == scope.commands.size() ? " and " : ", ") + describe(owner);
       ++i;
     }

@@ -16,7 +16,7 @@ namespace sweep {
 
 /// False, with an error printed, when an option given on the command line
 /// is one `command` ("run", "build", "data", "report", "check", "plan", or
-/// "emit" for the other -emit stages) does not read.
+/// "-emit=STAGE" for the other stages) does not read.
 bool checkOptionsApply(llvm::StringRef command);
 
 } // namespace sweep

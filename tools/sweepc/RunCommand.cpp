@@ -124,6 +124,27 @@ cl::opt<std::string> compileCacheDir(
     cl::init(""), cl::cat(runOptions()));
 
 void error(const std::string &message) { llvm::errs() << "sweepc: error: " << message << "\n"; }
+
+/// --jobs or --threads, the last given when both are; 0 when neither is.
+unsigned jobsGiven() {
+  if (threadsOption && threadsOption->getNumOccurrences() &&
+      (!threads.getNumOccurrences() || threadsOption->getPosition() > threads.getPosition()))
+    return *threadsOption;
+  return threads;
+}
+
+/// --max-memory in bytes (0 when not given); false after an error.
+bool memoryCap(uint64_t &bytes) {
+  bytes = 0;
+  if (maxMemory.empty())
+    return true;
+  std::string problem;
+  if (parseByteSize(maxMemory, bytes, problem))
+    return true;
+  error("--max-memory: " + problem);
+  return false;
+}
+
 } // namespace
 
 bool sweep::checkRunOptions() {
@@ -141,9 +162,12 @@ bool sweep::checkRunOptions() {
                               : "--threads=" + std::to_string(*threadsOption))
                  << ", is used\n";
   }
+  // A size that does not parse: said once, before anything is printed.
+  if (uint64_t cap; !memoryCap(cap))
+    return false;
   // Oversubscribing may be meant (a shared machine's quota), so it is said,
   // not refused: the programs then share cores, none trains faster.
-  if (unsigned jobs = runThreads(), cores = usableCores(); jobs > cores)
+  if (unsigned jobs = jobsGiven(), cores = usableCores(); jobs > cores)
     llvm::errs() << "sweepc: warning: --jobs=" << jobs << " is more than the " << cores
                  << " core" << (cores == 1 ? "" : "s")
                  << " this process may use: programs share them, and train no faster\n";
@@ -171,17 +195,6 @@ std::shared_ptr<CompileCache> openCompileCache() {
   return cache;
 }
 
-/// --max-memory in bytes (0 when not given); false after an error.
-bool memoryCap(uint64_t &bytes) {
-  bytes = 0;
-  if (maxMemory.empty())
-    return true;
-  std::string problem;
-  if (parseByteSize(maxMemory, bytes, problem))
-    return true;
-  error("--max-memory: " + problem);
-  return false;
-}
 
 RunSettings runSettings() {
   RunSettings settings;
@@ -191,11 +204,7 @@ RunSettings runSettings() {
   settings.quiet = quiet;
   settings.energyOff = energyOff;
   settings.noCompaction = noCompaction;
-  // --jobs or --threads, the last given when both are.
-  settings.threads = threads;
-  if (threadsOption && threadsOption->getNumOccurrences() &&
-      (!threads.getNumOccurrences() || threadsOption->getPosition() > threads.getPosition()))
-    settings.threads = *threadsOption;
+  settings.threads = jobsGiven();
   settings.streams = streams;
   settings.top = top;
   settings.saveWeights = saveWeights;

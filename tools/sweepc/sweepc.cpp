@@ -117,6 +117,26 @@ cl::opt<bool> verifyDiagnostics(
     cl::desc("Check that the diagnostics match the expected-* comments in the input"),
     cl::cat(sweepcOptions()));
 
+/// The name -emit gives the stage chosen ("ptx" for -emit=ptx).
+llvm::StringRef emitStageName() {
+  switch (emitAction) {
+  case Emit::AST: return "ast";
+  case Emit::Check: return "check";
+  case Emit::Grid: return "grid";
+  case Emit::Plan: return "plan";
+  case Emit::Sweep: return "sweep";
+  case Emit::Train: return "train";
+  case Emit::Linalg: return "linalg";
+  case Emit::Loops: return "loops";
+  case Emit::LLVM: return "llvm";
+  case Emit::Obj: return "obj";
+  case Emit::Gpu: return "gpu";
+  case Emit::Ptx: return "ptx";
+  case Emit::GpuObj: return "gpu-obj";
+  }
+  return "check";
+}
+
 /// `sweepc run`: set when the subcommand is given.
 bool trainRuns = false;
 /// `sweepc build`: the executable to write ("" otherwise).
@@ -454,8 +474,9 @@ int main(int argc, char **argv) {
   std::string command = positionals.size() == 2  ? positionals[0]
                         : emitAction == Emit::Check ? "check"
                         : emitAction == Emit::Plan  ? "plan"
-                                                    : "emit";
-  if (llvm::is_contained({"check", "plan", "run", "build", "data", "report", "emit"}, command) &&
+                                                    : "-emit=" + emitStageName().str();
+  if ((command.rfind("-emit=", 0) == 0 ||
+       llvm::is_contained({"check", "plan", "run", "build", "data", "report"}, command)) &&
       !checkOptionsApply(command))
     return 1;
 
@@ -555,18 +576,21 @@ int main(int argc, char **argv) {
   mlir::LogicalResult result =
       splitInputFile ? splitAndProcessChunks(std::move(input), chunkFn, output->os())
                      : chunkFn(std::move(input), output->os());
-  if (mlir::failed(result))
-    return runStatus ? runStatus : 1;
-  // Output to a full disk: an error, and no partial `-o FILE` kept (LLVM's
-  // stream would end the process with "LLVM ERROR: IO failure").
+  // Output to a full disk: an error, and no partial `-o FILE` kept, whether
+  // the command succeeded or not (LLVM's stream, destroyed with the error
+  // pending, would end the process with "LLVM ERROR: IO failure").
   output->os().flush();
-  if (output->os().has_error()) {
+  bool unwritten = output->os().has_error();
+  if (unwritten) {
     llvm::errs() << "sweepc: error: cannot write '"
                  << (outputFilename == "-" ? std::string("standard output") : outputFilename)
                  << "': " << output->os().error().message() << "\n";
     output->os().clear_error();
-    return 1;
   }
+  if (mlir::failed(result))
+    return runStatus ? runStatus : 1;
+  if (unwritten)
+    return 1;
   output->keep();
   return 0;
 }
