@@ -45,10 +45,18 @@ struct ParamType {
   /// rounding must be in range too (a beta of 0.99999999999 is 1.0f, and
   /// Adam's bias correction 1 - beta^t is then 0).
   bool float32 = false;
+  /// ... and finite there: an eps of 1e39 is an infinity, which stops every
+  /// update without a word (a huge lr, by contrast, diverges and says so).
+  bool finiteInFloat32 = false;
 
   ParamType inFloat32() const {
     ParamType t = *this;
     t.float32 = true;
+    return t;
+  }
+  ParamType finiteAsFloat32() const {
+    ParamType t = inFloat32();
+    t.finiteInFloat32 = true;
     return t;
   }
 

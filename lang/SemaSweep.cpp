@@ -100,6 +100,12 @@ std::optional<Value> Sema::coerce(const Value &value, const ParamType &type, llv
       return mismatch();
     if (!type.inRange(value.asDouble()))
       return outOfRange();
+    if (type.finiteInFloat32 && std::isfinite(value.asDouble()) &&
+        std::fabs(value.asDouble()) >= 0x1.ffffffp+127) {
+      diags.error(loc, "'" + name + "' must be finite as a float32, the precision runs train " +
+                           "in (at most 3.4028235e+38): " + value.str() + " rounds to infinity");
+      return std::nullopt;
+    }
     if (type.float32 && !type.inRange(double(float(value.asDouble())))) {
       diags.error(loc, "'" + name + "' must be " + type.describeRange() +
                            " as a float32, the precision runs train in: " + value.str() +
