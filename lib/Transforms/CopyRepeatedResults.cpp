@@ -28,11 +28,16 @@ Value copyOf(OpBuilder &builder, Location loc, Value value) {
   for (int64_t d = 0; d < type.getRank(); ++d)
     if (type.isDynamicDim(d))
       sizes.push_back(builder.create<memref::DimOp>(loc, value, d));
-  Value copy = builder.create<memref::AllocOp>(
-      loc, MemRefType::get(type.getShape(), type.getElementType(), MemRefLayoutAttrInterface(),
-                           type.getMemorySpace()),
-      sizes);
+  auto allocType = MemRefType::get(type.getShape(), type.getElementType(),
+                                   MemRefLayoutAttrInterface(), type.getMemorySpace());
+  // A strided result gets a contiguous copy cast back to its type; where no
+  // cast can (a layout a fresh buffer cannot have), it stays as it is.
+  if (allocType != type && !memref::CastOp::areCastCompatible(allocType, type))
+    return nullptr;
+  Value copy = builder.create<memref::AllocOp>(loc, allocType, sizes);
   builder.create<memref::CopyOp>(loc, value, copy);
+  if (allocType != type)
+    return builder.create<memref::CastOp>(loc, type, copy);
   return copy;
 }
 
