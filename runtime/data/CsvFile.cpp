@@ -3,6 +3,7 @@
 #include "runtime/data/CsvFile.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -94,6 +95,38 @@ static bool parseNumber(const std::string &text, double &value) {
   errno = 0;
   value = std::strtod(text.c_str(), &end);
   return end == text.c_str() + text.size() && errno != ERANGE && std::isfinite(value);
+}
+
+/// A label written as a decimal number ("3", "-0.5", "1e3", "01"), and its
+/// value: what makes labels classes in numeric order. Not hexadecimal, inf,
+/// nan or padded text, which strtod would read too; a value too large for a
+/// double is not a number, one too small is its rounding (1e-310, 0).
+static bool decimalLabel(const std::string &text, double &value) {
+  size_t i = 0, n = text.size();
+  if (i < n && (text[i] == '+' || text[i] == '-'))
+    ++i;
+  size_t digits = 0;
+  for (; i < n && std::isdigit(static_cast<unsigned char>(text[i])); ++i)
+    ++digits;
+  if (i < n && text[i] == '.')
+    for (++i; i < n && std::isdigit(static_cast<unsigned char>(text[i])); ++i)
+      ++digits;
+  if (digits == 0)
+    return false;
+  if (i < n && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    if (i < n && (text[i] == '+' || text[i] == '-'))
+      ++i;
+    size_t exponent = 0;
+    for (; i < n && std::isdigit(static_cast<unsigned char>(text[i])); ++i)
+      ++exponent;
+    if (exponent == 0)
+      return false;
+  }
+  if (i != n)
+    return false;
+  value = std::strtod(text.c_str(), nullptr);
+  return std::isfinite(value);
 }
 
 bool sweep::matchTestColumns(const CsvTable &train, CsvTable &test, const std::string &testPath,
@@ -272,7 +305,7 @@ bool sweep::readCsv(const std::string &path, const CsvOptions &options, CsvTable
       const std::string &label = cells[table.labelColumn];
       classes.insert(label);
       double value;
-      if (allNumeric && parseNumber(label, value))
+      if (allNumeric && decimalLabel(label, value))
         numericClasses.emplace(value, label);
       else
         allNumeric = false;
@@ -304,7 +337,7 @@ bool sweep::readCsv(const std::string &path, const CsvOptions &options, CsvTable
 bool sweep::classIndex(const CsvTable &table, const std::string &label, int32_t &index) {
   if (table.numericClasses) {
     double value;
-    if (!parseNumber(label, value))
+    if (!decimalLabel(label, value))
       return false;
     auto it = std::lower_bound(table.classValues.begin(), table.classValues.end(), value);
     if (it == table.classValues.end() || *it != value)

@@ -22,7 +22,8 @@ struct CsvTable {
   std::vector<std::vector<double>> featureRows;
   std::vector<std::string> labels;
   /// The classes, in order: a class is its index here. When every label is a
-  /// number, one class per distinct value in numeric order (labels 0..10 are
+  /// decimal number ("3", "-0.5", "1e3"; not hexadecimal, inf or nan), one
+  /// class per distinct value in numeric order (labels 0..10 are
   /// classes 0..10; "1", "1.0" and "01" are one class, named by its first
   /// spelling); otherwise the distinct labels' texts in byte order.
   std::vector<std::string> classNames;

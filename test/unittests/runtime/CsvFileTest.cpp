@@ -314,6 +314,28 @@ TEST(CsvFile, NumericLabelsAreClassesInNumericOrder) {
   std::remove(path.c_str());
 }
 
+// Numbers are decimal: hexadecimal, inf, nan and "1_0" labels are text,
+// and a label below a double's range is its rounding, not text. Regression:
+// strtod read "0x10" as 16 and called "1e-310" text (underflow), unlike the
+// PyTorch reference's reading.
+TEST(CsvFile, NumericLabelsAreDecimal) {
+  CsvOptions options;
+  options.labelName = "y";
+  CsvTable table;
+  std::string error;
+  std::string tiny = writeTemp("tiny-labels.csv", "x,y\n1,1e-310\n2,0\n3,1\n");
+  ASSERT_TRUE(readCsv(tiny, options, table, error)) << error;
+  EXPECT_TRUE(table.numericClasses);
+  EXPECT_EQ(table.classNames, (std::vector<std::string>{"0", "1e-310", "1"}));
+  for (const char *text : {"x,y\n1,0x10\n2,3\n", "x,y\n1,inf\n2,3\n", "x,y\n1,1e400\n2,3\n",
+                           "x,y\n1,1_0\n2,3\n", "x,y\n1,1.\n2,.\n"}) {
+    std::string path = writeTemp("text-labels.csv", text);
+    ASSERT_TRUE(readCsv(path, options, table, error)) << error;
+    EXPECT_FALSE(table.numericClasses) << text;
+  }
+  std::remove(tiny.c_str());
+}
+
 // Once a label is not a number, classes are the labels' texts in byte order.
 TEST(CsvFile, MixedLabelsAreClassesByText) {
   std::string path = writeTemp("mixed-labels.csv", "x,y\n1,10\n2,2\n3,cat\n4,2.0\n");

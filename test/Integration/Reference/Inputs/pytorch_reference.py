@@ -42,6 +42,7 @@ import gzip
 import math
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -443,15 +444,14 @@ def load(data, work):
             y = np.array([[float(v)] for v in labels], np.float32).reshape(-1, 1)
             ty = np.array([[float(v)] for v in tlabels], np.float32).reshape(-1, 1)
         else:
-            # Classes (runtime/data/CsvFile.h): when every label is a number,
-            # one per value in numeric order; otherwise the labels' texts in
-            # text order.
+            # Classes (runtime/data/CsvFile.h): when every label is a decimal
+            # number (not hex, inf, nan or 1_0), one per value in numeric
+            # order; otherwise the labels' texts in text order.
             def number(text):
-                try:
-                    value = float(text)
-                    return value if math.isfinite(value) else None
-                except ValueError:
+                if not re.fullmatch(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?", text):
                     return None
+                value = float(text)
+                return value if math.isfinite(value) else None
             key = number if all(number(v) is not None for v in labels) else (lambda v: v)
             names = sorted(set(key(v) for v in labels))
             y = np.array([names.index(key(v)) for v in labels], np.int64)
