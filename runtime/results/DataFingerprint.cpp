@@ -42,22 +42,28 @@ template <typename T> uint64_t hashVector(uint64_t hash, const std::vector<T> &v
   return hashBytes(hash, values.data(), values.size() * sizeof(T));
 }
 
-/// What names a data configuration across invocations: its dataset, every
-/// setting that changes what is loaded, and its data settings as the .sweep
-/// file writes them (dataSettingsText: the paths as written). Not the files'
-/// resolved paths, which change with the directory sweepc runs in,
-/// `./x.sweep` for `x.sweep` or a built executable's --data-dir. Regressions:
-/// a changed file resumed under another spelling of its path was taken as new
-/// data and mixed in; two inline sources (`data in [csv("a.csv"),
-/// csv("b.csv")]`) shared one key, so a change to one of them resumed.
-std::string keyOf(const SweepJob &job, uint32_t d) {
-  const DataSpec &spec = job.datasets[d];
+/// A data configuration's dataset and every setting that changes what is
+/// loaded: the whole key of the sweepc before 2026-11-30 (keyOf's start).
+std::string settingsKey(const DataSpec &spec) {
   std::ostringstream key;
   key << spec.source << " " << spec.name;
   key << " label=" << spec.labelName << "/" << spec.labelIndex << " header=" << spec.header
       << " regress=" << spec.regress << " normalize=" << spec.normalize << " limit=" << spec.limit
       << " validation=" << spec.validationCount << "/" << spec.validationFraction;
-  key << " as ";
+  return key.str();
+}
+
+/// What names a data configuration across invocations: its settings, and
+/// its data settings as the .sweep file writes them (dataSettingsText: the
+/// paths as written). Not the files' resolved paths, which change with the
+/// directory sweepc runs in, `./x.sweep` for `x.sweep` or a built
+/// executable's --data-dir. Regressions: a changed file resumed under another
+/// spelling of its path was taken as new data and mixed in; two inline
+/// sources (`data in [csv("a.csv"), csv("b.csv")]`) shared one key, so a
+/// change to one of them resumed.
+std::string keyOf(const SweepJob &job, uint32_t d) {
+  std::ostringstream key;
+  key << settingsKey(job.datasets[d]) << " as ";
   // One key per line of .data-fingerprints: a path may hold a line break.
   for (char c : dataSettingsText(job, d))
     key << (c == '\n' ? "\\n" : c == '\r' ? "\\r" : std::string(1, c));
@@ -108,6 +114,16 @@ bool sweep::checkDataFingerprints(const std::string &dir, const SweepJob &job,
       continue;
     std::string key = keyOf(job, uint32_t(d));
     auto earlier = before.find(key);
+    // Results of the sweepc before 2026-11-30 keyed a dataset by its settings
+    // alone: such a line is this dataset's when no other of the sweep has
+    // the same settings (inline sources that differ only in their files
+    // shared it, and which one it describes cannot be told).
+    std::string settings = settingsKey(spec);
+    size_t sharing = 0;
+    for (size_t e = 0; e < job.datasets.size() && e < datasets.size(); ++e)
+      sharing += fileBacked(job.datasets[e]) && settingsKey(job.datasets[e]) == settings;
+    if (earlier == before.end() && sharing == 1)
+      earlier = before.find(settings);
     if (earlier != before.end() && earlier->second != now[key]) {
       std::string files = spec.csvPath.empty() ? spec.images + ", " + spec.labels : spec.csvPath;
       if (!spec.csvTest.empty())
@@ -127,6 +143,10 @@ bool sweep::checkDataFingerprints(const std::string &dir, const SweepJob &job,
   // (another --sweep's, say): they still describe finished runs.
   for (const auto &[key, print] : now)
     before[key] = print;
+  // Lines of the older key the new ones replace.
+  for (size_t d = 0; d < job.datasets.size() && d < datasets.size(); ++d)
+    if (fileBacked(job.datasets[d]))
+      before.erase(settingsKey(job.datasets[d]));
   std::ofstream out(path + ".partial");
   for (const auto &[key, print] : before)
     out << print << " " << key << "\n";
