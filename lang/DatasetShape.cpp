@@ -46,7 +46,8 @@ static bool applyValidation(const Value &validation, int64_t count, DatasetShape
 
 /// Reads an IDX image/label pair and checks that they agree.
 static bool probeIdxPair(const std::string &images, const std::string &labels, int64_t &count,
-                         int64_t &inputs, int64_t &classes, std::string &error) {
+                         int64_t &inputs, int64_t &classes, uint8_t &elementType,
+                         std::string &error) {
   IdxHeader header;
   if (!readIdxHeader(images, header, error))
     return false;
@@ -76,6 +77,7 @@ static bool probeIdxPair(const std::string &images, const std::string &labels, i
   count = int64_t(header.count());
   inputs = int64_t(header.itemSize());
   classes = int64_t(summary.maxLabel) + 1;
+  elementType = header.elementType;
   return true;
 }
 
@@ -121,7 +123,8 @@ bool sweep::computeDatasetShape(llvm::StringRef source,
       testLabels = resolveDataPath(get("test_labels").s, baseDir);
     }
     int64_t count = 0, classes = 0;
-    if (!probeIdxPair(images, labels, count, shape.inputs, classes, error)) {
+    uint8_t elementType = 0;
+    if (!probeIdxPair(images, labels, count, shape.inputs, classes, elementType, error)) {
       errorParam = source == "idx" ? "images" : "path";
       if (source == "fashion_mnist" && get("path").s == "/usr/share/datasets/fashion-mnist")
         error += " (install the Debian package dataset-fashion-mnist)";
@@ -129,7 +132,18 @@ bool sweep::computeDatasetShape(llvm::StringRef source,
     }
     if (!testImages.empty() || !testLabels.empty()) {
       int64_t testInputs = 0, testClasses = 0;
-      if (!probeIdxPair(testImages, testLabels, shape.test, testInputs, testClasses, error)) {
+      uint8_t testType = 0;
+      if (!probeIdxPair(testImages, testLabels, shape.test, testInputs, testClasses, testType,
+                        error)) {
+        errorParam = source == "idx" ? "test_images" : "path";
+        return false;
+      }
+      // One scale normalizes both (unit: bytes / 255): the runtime's check
+      // (runtime/data/DatasetLoader.cpp), said at the dataset.
+      if (testType != elementType) {
+        error = "'" + testImages + "' holds " + idxElementTypeName(testType) +
+                " values, the training images '" + images + "' " +
+                idxElementTypeName(elementType) + ": one scale normalizes both";
         errorParam = source == "idx" ? "test_images" : "path";
         return false;
       }

@@ -33,7 +33,7 @@ Split Split::takeTail(int64_t from, int64_t inputs, int64_t targetWidth) {
 /// the classes are the file's, whatever the limit (as the planner counts them,
 /// lang/DatasetShape.cpp).
 static bool loadIdxPair(const std::string &images, const std::string &labels, uint64_t limit,
-                        Split &split, int64_t &inputs, bool &bytePixels, int32_t &maxLabel,
+                        Split &split, int64_t &inputs, uint8_t &elementType, int32_t &maxLabel,
                         std::string &error) {
   IdxHeader header;
   if (!readIdxData(images, limit, header, split.x, error))
@@ -43,7 +43,7 @@ static bool loadIdxPair(const std::string &images, const std::string &labels, ui
             std::to_string(header.dims.size()) + ")";
     return false;
   }
-  bytePixels = header.elementType == 0x08;
+  elementType = header.elementType;
   inputs = int64_t(header.itemSize());
   std::vector<uint8_t> bytes;
   if (!readIdxLabels(labels, bytes, error))
@@ -62,8 +62,9 @@ static bool loadIdxPair(const std::string &images, const std::string &labels, ui
 
 static bool loadIdx(const DataSpec &spec, Dataset &dataset, bool &bytePixels, std::string &error) {
   int32_t maxLabel = 0;
+  uint8_t elementType = 0;
   if (!loadIdxPair(spec.images, spec.labels, uint64_t(spec.limit), dataset.train, dataset.inputs,
-                   bytePixels, maxLabel, error)) {
+                   elementType, maxLabel, error)) {
     if (spec.source == "fashion_mnist" &&
         spec.images.rfind("/usr/share/datasets/fashion-mnist/", 0) == 0)
       error += " (install the Debian package dataset-fashion-mnist)";
@@ -71,10 +72,18 @@ static bool loadIdx(const DataSpec &spec, Dataset &dataset, bool &bytePixels, st
   }
   if (!spec.testImages.empty() || !spec.testLabels.empty()) {
     int64_t testInputs = 0;
-    bool testBytes = false;
-    if (!loadIdxPair(spec.testImages, spec.testLabels, 0, dataset.test, testInputs, testBytes,
+    uint8_t testType = 0;
+    if (!loadIdxPair(spec.testImages, spec.testLabels, 0, dataset.test, testInputs, testType,
                      maxLabel, error))
       return false;
+    // Normalized with the training images' scale (unit: bytes / 255), test
+    // images of another type would be on another scale.
+    if (testType != elementType) {
+      error = "'" + spec.testImages + "' holds " + idxElementTypeName(testType) +
+              " values, the training images '" + spec.images + "' " +
+              idxElementTypeName(elementType) + ": one scale normalizes both";
+      return false;
+    }
     if (testInputs != dataset.inputs) {
       error = "'" + spec.testImages + "' has " + std::to_string(testInputs) +
               " values per image, the training images " + std::to_string(dataset.inputs);
@@ -82,6 +91,7 @@ static bool loadIdx(const DataSpec &spec, Dataset &dataset, bool &bytePixels, st
     }
   }
   dataset.classes = dataset.targets = int64_t(maxLabel) + 1;
+  bytePixels = elementType == 0x08;
   return true;
 }
 
@@ -271,5 +281,21 @@ bool sweep::loadDataset(const DataSpec &spec, Dataset &dataset, std::string &err
                                std::to_string(heldClasses.front()) +
                                "; if the file is sorted by class, shuffle its rows");
   normalizeDataset(dataset, spec.normalize, bytePixels);
+  // Scaled by a training range of almost no width, a value far outside it
+  // leaves float32's range: bad input too, not a divergence.
+  for (auto [split, name] : {std::pair{&dataset.validation, "validation"},
+                             std::pair{&dataset.test, "test"}, std::pair{&dataset.train, "training"}}) {
+    auto bad = std::find_if(split->x.begin(), split->x.end(),
+                            [](float v) { return !std::isfinite(v); });
+    if (bad == split->x.end())
+      continue;
+    int64_t at = int64_t(bad - split->x.begin());
+    int64_t width = std::max<int64_t>(1, dataset.inputs);
+    error = what + ": " + name + " sample " + std::to_string(at / width) +
+            " has a feature that " + spec.normalize +
+            " normalization takes beyond float32's range (feature " + std::to_string(at % width) +
+            ": the training split's range is too narrow for it)";
+    return false;
+  }
   return true;
 }

@@ -67,6 +67,21 @@ size_t elementBytes(uint8_t type) {
   }
 }
 
+} // namespace
+
+const char *sweep::idxElementTypeName(uint8_t type) {
+  switch (type) {
+  case 0x08: return "unsigned bytes";
+  case 0x09: return "signed bytes";
+  case 0x0B: return "int16";
+  case 0x0C: return "int32";
+  case 0x0D: return "float32";
+  case 0x0E: return "float64";
+  default: return "unknown";
+  }
+}
+
+namespace {
 bool readHeader(gzFile_s *file, const std::string &path, IdxHeader &header, std::string &error) {
   unsigned char magic[4];
   if (!readExactly(file, magic, 4, path, "the header", error))

@@ -27,6 +27,9 @@ struct IdxHeader {
   uint64_t itemSize() const;
 };
 
+/// The element type's name in messages: "unsigned bytes", "float32", ...
+const char *idxElementTypeName(uint8_t type);
+
 /// Reads the header of `path`. On failure returns false and sets `error` to a
 /// message that names the file and the problem.
 bool readIdxHeader(const std::string &path, IdxHeader &header, std::string &error);

@@ -243,6 +243,48 @@ TEST(Dataset, ValuesBeyondFloatRangeAreBadInput) {
       << error;
 }
 
+// Normalized by a training range of almost no width, a test value far
+// outside it is beyond float32: bad input, said so. Regression: it became an
+// infinity, and every run "diverged".
+TEST(Dataset, NormalizationBeyondFloatRangeIsBadInput) {
+  DataSpec spec;
+  spec.source = "csv";
+  spec.name = "narrow";
+  spec.csvPath = tempPath("narrow-train.csv");
+  spec.csvTest = tempPath("narrow-test.csv");
+  spec.labelName = "y";
+  std::ofstream(spec.csvPath) << "a,y\n0,p\n1e-30,q\n";
+  std::ofstream(spec.csvTest) << "a,y\n1e10,p\n";
+  for (const char *method : {"minmax", "standard"}) {
+    spec.normalize = method;
+    Dataset data;
+    std::string error;
+    EXPECT_FALSE(loadDataset(spec, data, error)) << method;
+    EXPECT_NE(error.find("dataset 'narrow': test sample 0 has a feature that " + std::string(method) +
+                         " normalization takes beyond float32's range (feature 0: the training "
+                         "split's range is too narrow for it)"),
+              std::string::npos)
+        << error;
+  }
+}
+
+// An IDX test file of another element type than the training file would be
+// scaled as the training one (unit: bytes / 255). Regression: it was taken.
+TEST(Dataset, IdxTestFileOfAnotherTypeIsAnError) {
+  DataSpec spec = writeIdxPair("types");
+  spec.testImages = tempPath("types-test-images");
+  spec.testLabels = spec.labels;
+  std::string floats(16 * sizeof(float), '\0');
+  std::ofstream(spec.testImages, std::ios::binary) << idxBytes(0x0D, {4, 2, 2}, floats);
+  spec.normalize = "unit";
+  Dataset data;
+  std::string error;
+  EXPECT_FALSE(loadDataset(spec, data, error));
+  EXPECT_NE(error.find("types-test-images' holds float32 values, the training images '"),
+            std::string::npos)
+      << error;
+}
+
 TEST(Dataset, SingleClassValidationSplitIsWorthAWarning) {
   DataSpec spec;
   spec.source = "csv";
