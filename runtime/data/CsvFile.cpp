@@ -86,22 +86,13 @@ static std::vector<std::string> splitRow(const std::string &line) {
   return cells;
 }
 
-/// A finite number written in full: "1e5", "-0.5"; not "", "nan", "1x" or
-/// "0<NUL>.4" (strtod stops at a NUL byte, which the cell may hold).
-static bool parseNumber(const std::string &text, double &value) {
-  if (text.empty())
-    return false;
-  char *end = nullptr;
-  errno = 0;
-  value = std::strtod(text.c_str(), &end);
-  return end == text.c_str() + text.size() && errno != ERANGE && std::isfinite(value);
-}
-
-/// A label written as a decimal number ("3", "-0.5", "1e3", "01"), and its
-/// value: what makes labels classes in numeric order. Not hexadecimal, inf,
-/// nan or padded text, which strtod would read too; a value too large for a
+/// A cell written as a decimal number ("3", "-0.5", "1e3", "01"), and its
+/// value: a feature, a regression target, or a label that makes labels
+/// classes in numeric order. Not hexadecimal, inf, nan, "1_0" or "0<NUL>.4",
+/// some of which strtod reads (and pandas does not); a value too large for a
 /// double is not a number, one too small is its rounding (1e-310, 0).
-static bool decimalLabel(const std::string &text, double &value) {
+/// Regression: strtod took "0x10" as 16 and "1e-310" as no number.
+static bool decimalNumber(const std::string &text, double &value) {
   size_t i = 0, n = text.size();
   if (i < n && (text[i] == '+' || text[i] == '-'))
     ++i;
@@ -277,7 +268,7 @@ bool sweep::readCsv(const std::string &path, const CsvOptions &options, CsvTable
         return false;
       }
       double value;
-      if (!parseNumber(cells[c], value)) {
+      if (!decimalNumber(cells[c], value)) {
         if (c == table.labelColumn && !options.numericLabels)
           continue; // A class name.
         error = cellName(c) + ": '" + cells[c] + "' is not a number";
@@ -305,7 +296,7 @@ bool sweep::readCsv(const std::string &path, const CsvOptions &options, CsvTable
       const std::string &label = cells[table.labelColumn];
       classes.insert(label);
       double value;
-      if (allNumeric && decimalLabel(label, value))
+      if (allNumeric && decimalNumber(label, value))
         numericClasses.emplace(value, label);
       else
         allNumeric = false;
@@ -337,7 +328,7 @@ bool sweep::readCsv(const std::string &path, const CsvOptions &options, CsvTable
 bool sweep::classIndex(const CsvTable &table, const std::string &label, int32_t &index) {
   if (table.numericClasses) {
     double value;
-    if (!decimalLabel(label, value))
+    if (!decimalNumber(label, value))
       return false;
     auto it = std::lower_bound(table.classValues.begin(), table.classValues.end(), value);
     if (it == table.classValues.end() || *it != value)

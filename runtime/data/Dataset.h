@@ -15,19 +15,24 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
 namespace sweep {
 
 /// The samples `validation: fraction` holds out of `count`: the fraction's
-/// share rounded down, except that a share a hair below a whole number (0.29
-/// of 100 is 28.999999999999996 in doubles) is that number, as written.
-/// Regression: 0.29 of 100 held out 28.
+/// share rounded down, except that a share within the doubles' rounding of a
+/// whole number (0.29 of 100 is 28.999999999999996) is that number, as
+/// written. The rounding is the fraction's own (half an ulp, times count)
+/// and the product's: a few ulps of the share. Regressions: 0.29 of 100 held
+/// out 28; then a tolerance of 1e-9 of the share took 0.29999999999 of
+/// 10,000,000 as 3,000,000.
 inline int64_t heldOutSamples(double fraction, int64_t count) {
   double share = fraction * double(count);
   double nearest = std::round(share);
-  if (std::fabs(share - nearest) <= 1e-9 * std::max(1.0, share))
+  if (std::fabs(share - nearest) <=
+      8 * std::numeric_limits<double>::epsilon() * std::max(1.0, share))
     return int64_t(nearest);
   return int64_t(std::floor(share));
 }

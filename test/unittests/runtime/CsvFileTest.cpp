@@ -336,6 +336,16 @@ TEST(CsvFile, NumericLabelsAreDecimal) {
   std::remove(tiny.c_str());
 }
 
+// Features are decimal numbers too: hexadecimal is no number (pandas reads
+// none). Regression: strtod took "0x10" as 16.
+TEST(CsvFile, FeaturesAreDecimal) {
+  CsvTable table;
+  std::string error = readError("hex.csv", "a,y\n0x10,0\n1,1\n", table);
+  EXPECT_NE(error.find("line 2 column 1 ('a'): '0x10' is not a number"), std::string::npos)
+      << error;
+  EXPECT_EQ(readError("tiny.csv", "a,y\n1e-400,0\n-1E+3,1\n.5,0\n", table), "");
+}
+
 // Once a label is not a number, classes are the labels' texts in byte order.
 TEST(CsvFile, MixedLabelsAreClassesByText) {
   std::string path = writeTemp("mixed-labels.csv", "x,y\n1,10\n2,2\n3,cat\n4,2.0\n");

@@ -216,6 +216,19 @@ TEST(Dataset, ValidationFractionAndOverlargeSplit) {
   EXPECT_NE(error.find("leaves no training samples"), std::string::npos) << error;
 }
 
+// A share is rounded down, except the rounding error of the fraction's
+// double (0.29 of 100 is 28.999999999999996): that is the number written.
+// Regression: the error allowed grew with the count (1e-9 of the share), so
+// 0.29999999999 of 10,000,000 held out 3,000,000, not 2,999,999.
+TEST(Dataset, HeldOutSamplesRoundDownBeyondTheDoublesError) {
+  EXPECT_EQ(heldOutSamples(0.29, 100), 29);
+  EXPECT_EQ(heldOutSamples(0.1, 30), 3);
+  EXPECT_EQ(heldOutSamples(0.7, 1000000007), 700000004);
+  EXPECT_EQ(heldOutSamples(0.29999999999, 10000000), 2999999);
+  EXPECT_EQ(heldOutSamples(0.9999999999, 100), 99);
+  EXPECT_EQ(heldOutSamples(0.5, 7), 3);
+}
+
 // Regression: only training features were checked, so a target or a test
 // feature beyond float range made every run "diverge" instead of an error.
 // The CSV reader now names the cell (line and column) itself.

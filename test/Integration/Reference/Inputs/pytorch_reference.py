@@ -462,7 +462,7 @@ def load(data, work):
     # number is that number.
     share = v * n
     held = (int(v) if isinstance(v, int) else
-            int(round(share)) if abs(share - round(share)) <= 1e-9 * max(1.0, share)
+            int(round(share)) if abs(share - round(share)) <= 8 * sys.float_info.epsilon * max(1.0, share)
             else int(math.floor(share)))
     keep = n - held
     train, val, test = (x[:keep], y[:keep]), (x[keep:], y[keep:]), (tx, ty)
