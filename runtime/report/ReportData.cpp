@@ -74,6 +74,12 @@ void chooseRankingFromColumns(ReportData &data) {
   data.higherIsBetter = name.size() >= 8 && name.compare(name.size() - 8, 8, "accuracy") == 0;
 }
 
+/// A count summary.json gives: 0 when it is none (negative, NaN), capped far
+/// above any sweep's (a cast of a double out of size_t's range is undefined).
+size_t countOf(double value) {
+  return value >= 1 ? size_t(std::min(value, 1e15)) : 0;
+}
+
 void fillHeader(const SweepResults &results, ReportData &data) {
   ReportHeader &header = data.header;
   const JsonValue &summary = results.summary;
@@ -124,7 +130,7 @@ void fillHeader(const SweepResults &results, ReportData &data) {
     header.device = summary["device"].text();
     header.backend = summary["backend"].text();
     header.wallSeconds = summary["wall_seconds"].number(NAN);
-    header.resumedRuns = size_t(summary["runs"]["resumed"].number(0));
+    header.resumedRuns = countOf(summary["runs"]["resumed"].number(0));
     const JsonValue &energy = summary["energy"];
     if (!energy.isNull()) {
       // The sweep's total (idle and unattributed included), not only the runs'.
@@ -496,7 +502,7 @@ std::map<int64_t, std::string> readWeightsFiles(const SweepResults &results, Rep
   if (!results.hasSummary || weights.kind() != JsonValue::Kind::Object)
     return files;
   data.savedWeights = true;
-  data.weightsBest = size_t(std::max(0.0, weights["best"].number()));
+  data.weightsBest = countOf(weights["best"].number());
   for (const JsonValue &file : weights["files"].items()) {
     std::string name = file.text();
     const std::string prefix = "weights/r", suffix = ".npz";
@@ -510,6 +516,39 @@ std::map<int64_t, std::string> readWeightsFiles(const SweepResults &results, Rep
   }
   data.weightsFiles = files.size();
   return files;
+}
+
+/// `text` in double quotes, with \", \\ and \n, \r, \t escaped: one line.
+std::string quoted(const std::string &text) {
+  std::string out = "\"";
+  for (char c : text) {
+    switch (c) {
+    case '"': out += "\\\""; break;
+    case '\\': out += "\\\\"; break;
+    case '\n': out += "\\n"; break;
+    case '\r': out += "\\r"; break;
+    case '\t': out += "\\t"; break;
+    default: out += c;
+    }
+  }
+  return out + "\"";
+}
+
+/// Free text at the end of a --data line, its line breaks as \n.
+std::string oneLine(const std::string &text) {
+  std::string out;
+  for (char c : text)
+    out += c == '\n' ? std::string("\\n") : c == '\r' ? std::string("\\r") : std::string(1, c);
+  return out;
+}
+
+/// A value as one word of a --data line: as it is, or quoted() when it is
+/// empty or holds a space, a quote, '=' or a line break. Regression: a path
+/// with a line break split a leaderboard row over two lines.
+std::string word(const std::string &text) {
+  if (!text.empty() && text.find_first_of(" \t\r\n\"=\\") == std::string::npos)
+    return text;
+  return quoted(text);
 }
 
 std::string number(double value) {
@@ -573,14 +612,14 @@ ReportData sweep::buildReportData(const SweepResults &results) {
 
 void sweep::printReportData(std::ostream &os, const ReportData &data) {
   const ReportHeader &h = data.header;
-  os << "header sweep=" << h.sweep << " runs=" << h.runs;
+  os << "header sweep=" << word(h.sweep) << " runs=" << h.runs;
   for (const auto &[status, count] : h.byStatus)
     os << " " << status << "=" << count;
   os << " wall_seconds=" << number(h.wallSeconds) << " joules=" << number(h.joules)
      << " joules_source=" << (h.joulesSource.empty() ? "none" : h.joulesSource)
      << (h.joulesMeasured ? " measured" : " not-measured") << "\n";
   for (const std::string &note : h.notes)
-    os << "note " << note << "\n";
+    os << "note " << oneLine(note) << "\n";
   os << "ranking " << (data.hasRanking ? data.rankedBy : "none")
      << (data.higherIsBetter ? " higher" : " lower") << " ranked=" << data.rankedRuns << "\n";
   if (data.savedWeights)
@@ -597,7 +636,7 @@ void sweep::printReportData(std::ostream &os, const ReportData &data) {
   for (const LeaderboardRow &row : data.leaderboard) {
     os << "leaderboard " << row.rank << " run=" << row.run->id << " group=" << row.run->group;
     for (const ReportParameter &p : data.parameters)
-      os << " " << p.name << "=" << row.run->settings[p.column];
+      os << " " << p.name << "=" << word(row.run->settings[p.column]);
     os << " " << data.rankedBy << "=" << number(row.run->metrics[data.rankedColumn])
        << " joules=" << number(row.run->joules);
     if (data.savedWeights)
@@ -652,6 +691,6 @@ void sweep::printReportData(std::ostream &os, const ReportData &data) {
   }
   os << "groups " << data.groupCount << "\n";
   for (const GroupBar &bar : data.groups)
-    os << "group \"" << bar.label << "\" runs=" << bar.runs << " seconds=" << number(bar.seconds)
+    os << "group " << quoted(bar.label) << " runs=" << bar.runs << " seconds=" << number(bar.seconds)
        << " joules=" << number(bar.joules) << "\n";
 }

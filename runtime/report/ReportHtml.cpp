@@ -185,9 +185,11 @@ void writeLeaderboard(std::ostringstream &os, const ReportData &data) {
     numberCell(double(run.group), std::to_string(run.group));
     for (const ReportParameter &p : data.parameters) {
       const std::string &value = run.settings[p.column];
+      // A setting as runs.csv writes it: seeds 4294967290 and 4294967291
+      // are two labels, not "4.29497e+09" twice. A run without the setting
+      // (an sgd run's beta2) shows nothing and sorts as none, not as 0.
       if (p.numeric)
-        numberCell(std::strtod(value.c_str(), nullptr),
-                   fixed(std::strtod(value.c_str(), nullptr), "%.6g"));
+        numberCell(value.empty() ? NAN : std::strtod(value.c_str(), nullptr), value);
       else
         os << "<td class=\"text\" data-v=\"" << escapeXml(value) << "\">" << escapeXml(value)
            << "</td>";

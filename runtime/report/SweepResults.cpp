@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -58,9 +59,17 @@ long indexOf(const std::vector<std::string> &header, const std::string &name, si
 
 /// The records of a CSV file's text and whether its last line was cut (an
 /// interrupted write: resuming rewrites it, the report leaves it out).
-void csvRecords(const std::string &text, std::vector<std::string> &records, bool &cut) {
-  records = completeCsvRecords(text);
-  cut = !text.empty() && text.back() != '\n';
+void csvRecords(const std::string &text, std::vector<std::string> &records, bool &cut,
+                size_t &unreadLines, size_t &firstUnreadLine) {
+  size_t consumed = 0;
+  records = completeCsvRecords(text, &consumed);
+  // What the records leave: a cut last line, or (a quote opened and never
+  // closed) every line after the quote. Regression: those rows vanished
+  // without a note when the file still ended in a line break.
+  cut = consumed < text.size();
+  unreadLines = size_t(std::count(text.begin() + long(consumed), text.end(), '\n')) +
+                (text.empty() || text.back() == '\n' ? 0 : 1);
+  firstUnreadLine = size_t(std::count(text.begin(), text.begin() + long(consumed), '\n')) + 1;
   // Files that went through Windows tools end their lines with \r\n.
   for (std::string &record : records)
     if (!record.empty() && record.back() == '\r')
@@ -95,8 +104,9 @@ bool sweep::readSweepResults(const std::string &directory, SweepResults &results
     if (!readText(entry.path().string() + "/runs.csv", text, ignored))
       continue;
     ++ranks;
-    size_t lines = size_t(std::count(text.begin(), text.end(), '\n'));
-    rankRuns += lines > 0 ? lines - 1 : 0;
+    // Records, not lines: a field may hold a line break.
+    size_t rows = completeCsvRecords(text).size();
+    rankRuns += rows > 0 ? rows - 1 : 0;
   }
   if (rankRuns)
     results.notes.push_back(std::to_string(rankRuns) + " finished runs of an interrupted MPI "
@@ -114,7 +124,8 @@ bool sweep::parseSweepResults(const SweepFiles &files, SweepResults &results,
   std::string runsPath = directory + "/runs.csv";
   std::vector<std::string> records;
   bool cut = false;
-  csvRecords(files.runs, records, cut);
+  size_t unreadLines = 0, firstUnreadLine = 0;
+  csvRecords(files.runs, records, cut, unreadLines, firstUnreadLine);
   if (records.empty())
     return error = lineError(runsPath, 1, "no header line"), false;
   std::vector<std::string> header;
@@ -137,7 +148,11 @@ bool sweep::parseSweepResults(const SweepFiles &files, SweepResults &results,
                              "seconds)"),
            false;
   results.settingNames.assign(header.begin() + 3, header.begin() + status);
-  results.metricNames.assign(header.begin() + epochs + 1, header.begin() + seconds);
+  // The metrics end at `device` (runs.csv since 2026-11-30) or `seconds`.
+  // Regression: `device` was read as a metric, "–" in every row.
+  long device = indexOf(header, "device", size_t(epochs));
+  long metricsEnd = device >= 0 && device < seconds ? device : seconds;
+  results.metricNames.assign(header.begin() + epochs + 1, header.begin() + metricsEnd);
   long joules = indexOf(header, "joules", size_t(seconds));
   long joulesSource = indexOf(header, "joules_source", size_t(seconds));
 
@@ -156,6 +171,7 @@ bool sweep::parseSweepResults(const SweepFiles &files, SweepResults &results,
     ResultRun run;
     int64_t group = 0;
     if (!integerField(fields[0], run.id) || !integerField(fields[2], group) || group < 0 ||
+        group > int64_t(UINT32_MAX) ||
         !integerField(fields[size_t(epochs)], run.epochs))
       return error = lineError(runsPath, line, "run, group and epochs must be integers"), false;
     run.group = uint32_t(group);
@@ -163,7 +179,7 @@ bool sweep::parseSweepResults(const SweepFiles &files, SweepResults &results,
     run.status = fields[size_t(status)];
     if (stopReason >= 0)
       run.stopReason = fields[size_t(stopReason)];
-    for (long m = epochs + 1; m < seconds; ++m)
+    for (long m = epochs + 1; m < metricsEnd; ++m)
       run.metrics.push_back(numberField(fields[size_t(m)]));
     run.seconds = numberField(fields[size_t(seconds)]);
     run.joules = joules >= 0 ? numberField(fields[size_t(joules)]) : NAN;
@@ -179,15 +195,19 @@ bool sweep::parseSweepResults(const SweepFiles &files, SweepResults &results,
   if (duplicates)
     results.notes.push_back("runs.csv lists " + std::to_string(duplicates) +
                             " run id(s) more than once: the first row of each is shown");
-  if (cut)
+  if (cut && unreadLines <= 1)
     results.notes.push_back("runs.csv ends in a cut line (an interrupted write), left out");
+  else if (cut)
+    results.notes.push_back("runs.csv line " + std::to_string(firstUnreadLine) +
+                            " opens a quote that is never closed: the " +
+                            std::to_string(unreadLines) + " lines from there are left out");
 
   // curves.csv: run, epoch, the metrics..., seconds. Optional: a report of
   // runs without curves draws no learning curves.
   std::string curvesPath = directory + "/curves.csv";
   std::string problem;
   if (files.hasCurves)
-    csvRecords(files.curves, records, cut);
+    csvRecords(files.curves, records, cut, unreadLines, firstUnreadLine);
   if (!files.hasCurves) {
     results.notes.push_back("no curves.csv (" + files.curvesProblem + "): no learning curves");
   } else if (!records.empty()) {
@@ -209,8 +229,12 @@ bool sweep::parseSweepResults(const SweepFiles &files, SweepResults &results,
         point.metrics.push_back(c >= 0 ? numberField(fields[size_t(c)]) : NAN);
       results.curves.push_back(std::move(point));
     }
-    if (cut)
+    if (cut && unreadLines <= 1)
       results.notes.push_back("curves.csv ends in a cut line (an interrupted write), left out");
+    else if (cut)
+      results.notes.push_back("curves.csv line " + std::to_string(firstUnreadLine) +
+                              " opens a quote that is never closed: the " +
+                              std::to_string(unreadLines) + " lines from there are left out");
   }
 
   std::string summaryPath = directory + "/summary.json";

@@ -78,7 +78,7 @@ static bool readFile(const std::string &path, std::string &text, std::string &er
   return true;
 }
 
-std::vector<std::string> sweep::completeCsvRecords(const std::string &text) {
+std::vector<std::string> sweep::completeCsvRecords(const std::string &text, size_t *consumed) {
   std::vector<std::string> records;
   bool quoted = false;
   size_t start = 0;
@@ -93,6 +93,8 @@ std::vector<std::string> sweep::completeCsvRecords(const std::string &text) {
       start = i + 1;
     }
   }
+  if (consumed)
+    *consumed = start;
   return records;
 }
 
