@@ -245,6 +245,22 @@ bool sweep::computeDatasetShape(llvm::StringRef source,
     errorParam = "n";
     return false;
   }
+  // The blobs' centres, one per class and feature, are data too.
+  // Regression: blobs(classes: 100000, features: 1000000) passed `check`,
+  // and `sweepc data` ran out of memory drawing them.
+  if (source == "blobs") {
+    double centres = double(shape.classes) * double(shape.inputs);
+    if (centres > kMaxValues) {
+      char text[160];
+      std::snprintf(text, sizeof text,
+                    "the blobs' centres would hold %.3g values (classes x features); a "
+                    "generated dataset holds at most %.0f (4 GB of float32)",
+                    centres, kMaxValues);
+      error = text;
+      errorParam = "classes";
+      return false;
+    }
+  }
   if (source == "teacher") {
     double work = samples * double(get("hidden").i) * double(shape.inputs + shape.targets);
     if (work > kMaxTeacherWork) {
