@@ -14,6 +14,7 @@
 
 #include <cerrno>
 #include <sys/mman.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 using namespace sweep;
@@ -126,21 +127,32 @@ static std::string compiledObject(mlir::ExecutionEngine &engine) {
   return bytes;
 }
 
+/// Free space the engine's own, unchecked write needs: a group's object is
+/// at most a few MiB.
+constexpr uint64_t kRoomForAnObject = uint64_t(64) << 20;
+
 void sweep::storeCompiledGroup(CompileCache &cache, const std::string &key,
                                const std::string &label, mlir::ExecutionEngine &engine) {
   std::string object = compiledObject(engine);
   std::string problem = "the compiled object could not be written";
-  bool stored = object.empty()
-                    // No memory file: the engine writes the entry itself, as
-                    // MLIR offers, unchecked (a full disk then ends the process).
-                    ? cache.store(key,
-                                  [&](const std::string &path) {
-                                    engine.dumpToObjectFile(path);
-                                    return true;
-                                  })
-                    : cache.store(key, [&](const std::string &path) {
-                        return writeFileChecked(path, object, problem);
-                      });
+  bool stored = false;
+  if (!object.empty()) {
+    stored = cache.store(key, [&](const std::string &path) {
+      return writeFileChecked(path, object, problem);
+    });
+  } else if (struct statvfs disk; ::statvfs(cache.directory().c_str(), &disk) == 0 &&
+             uint64_t(disk.f_bavail) * disk.f_frsize >= kRoomForAnObject) {
+    // No memory file (no /proc): the engine writes the entry itself, as MLIR
+    // offers, unchecked: a write error would end the process, so only where
+    // the disk has room to spare.
+    stored = cache.store(key, [&](const std::string &path) {
+      engine.dumpToObjectFile(path);
+      return true;
+    });
+  } else {
+    problem = "no /proc to compile into memory, and under 64 MiB free for the engine to "
+              "write the object directly";
+  }
   if (stored)
     return;
   if (cache.firstStoreFailure())

@@ -49,6 +49,8 @@
 #include "llvm/Support/SourceMgr.h"
 
 #include "llvm/Support/ToolOutputFile.h"
+#include <cstdio>
+#include <iostream>
 #include <map>
 
 using namespace sweep;
@@ -402,6 +404,23 @@ mlir::LogicalResult runPipeline(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &c
   return status;
 }
 
+/// What went to standard output besides -o's stream (run's leaderboard,
+/// report --data): flushed, and a write that failed (a full disk) is an error
+/// said once, not LLVM's "IO failure" at exit or a silent exit status 0.
+bool standardOutputLost(bool alreadySaid) {
+  std::cout.flush();
+  bool lost = std::fflush(stdout) != 0 || std::ferror(stdout);
+  llvm::outs().flush();
+  std::string why = llvm::outs().has_error() ? ": " + llvm::outs().error().message() : "";
+  lost |= llvm::outs().has_error();
+  if (lost && !alreadySaid)
+    llvm::errs() << "sweepc: error: cannot write 'standard output'" << why << "\n";
+  llvm::outs().clear_error();
+  std::cout.clear();
+  std::clearerr(stdout);
+  return lost;
+}
+
 mlir::LogicalResult processBuffer(std::unique_ptr<llvm::MemoryBuffer> buffer,
                                   llvm::StringRef baseDir, llvm::raw_ostream &os) {
   llvm::SourceMgr sourceMgr;
@@ -529,7 +548,8 @@ int main(int argc, char **argv) {
       llvm::errs() << "sweepc: 'report' writes DIR/report.html and takes neither -emit nor -o\n";
       return 1;
     }
-    return runReportCommand(positionals[1]);
+    int status = runReportCommand(positionals[1]);
+    return standardOutputLost(false) && status == 0 ? 1 : status;
   } else if (positionals.size() == 1 && !llvm::sys::fs::exists(positionals[0]) &&
              llvm::is_contained({"check", "plan", "run", "build", "data", "report"},
                                 positionals[0])) {
@@ -587,9 +607,10 @@ int main(int argc, char **argv) {
                  << "': " << output->os().error().message() << "\n";
     output->os().clear_error();
   }
+  bool lost = standardOutputLost(unwritten && outputFilename == "-");
   if (mlir::failed(result))
     return runStatus ? runStatus : 1;
-  if (unwritten)
+  if (unwritten || lost)
     return 1;
   output->keep();
   return 0;
