@@ -138,12 +138,9 @@ bool sweep::computeDatasetShape(llvm::StringRef source,
         errorParam = source == "idx" ? "test_images" : "path";
         return false;
       }
-      // One scale normalizes both (unit: bytes / 255): the runtime's check
-      // (runtime/data/DatasetLoader.cpp), said at the dataset.
-      if (testType != elementType) {
-        error = "'" + testImages + "' holds " + idxElementTypeName(testType) +
-                " values, the training images '" + images + "' " +
-                idxElementTypeName(elementType) + ": one scale normalizes both";
+      // The loader's check, said at the dataset.
+      error = idxTestTypeProblem(testImages, testType, images, elementType);
+      if (!error.empty()) {
         errorParam = source == "idx" ? "test_images" : "path";
         return false;
       }

@@ -76,14 +76,9 @@ static bool loadIdx(const DataSpec &spec, Dataset &dataset, bool &bytePixels, st
     if (!loadIdxPair(spec.testImages, spec.testLabels, 0, dataset.test, testInputs, testType,
                      maxLabel, error))
       return false;
-    // Normalized with the training images' scale (unit: bytes / 255), test
-    // images of another type would be on another scale.
-    if (testType != elementType) {
-      error = "'" + spec.testImages + "' holds " + idxElementTypeName(testType) +
-              " values, the training images '" + spec.images + "' " +
-              idxElementTypeName(elementType) + ": one scale normalizes both";
+    error = idxTestTypeProblem(spec.testImages, testType, spec.images, elementType);
+    if (!error.empty())
       return false;
-    }
     if (testInputs != dataset.inputs) {
       error = "'" + spec.testImages + "' has " + std::to_string(testInputs) +
               " values per image, the training images " + std::to_string(dataset.inputs);

@@ -81,6 +81,15 @@ const char *sweep::idxElementTypeName(uint8_t type) {
   }
 }
 
+std::string sweep::idxTestTypeProblem(const std::string &testImages, uint8_t testType,
+                                      const std::string &images, uint8_t type) {
+  if (testType == type)
+    return "";
+  return "'" + testImages + "' holds " + idxElementTypeName(testType) +
+         " values, the training images '" + images + "' " + idxElementTypeName(type) +
+         ": one scale normalizes both";
+}
+
 namespace {
 bool readHeader(gzFile_s *file, const std::string &path, IdxHeader &header, std::string &error) {
   unsigned char magic[4];

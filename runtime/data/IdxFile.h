@@ -30,6 +30,12 @@ struct IdxHeader {
 /// The element type's name in messages: "unsigned bytes", "float32", ...
 const char *idxElementTypeName(uint8_t type);
 
+/// Test images of another element type than the training images would be
+/// normalized on the training images' scale (unit: bytes / 255): "" when the
+/// types agree, else the error that says so (the loader's and `check`'s).
+std::string idxTestTypeProblem(const std::string &testImages, uint8_t testType,
+                               const std::string &images, uint8_t type);
+
 /// Reads the header of `path`. On failure returns false and sets `error` to a
 /// message that names the file and the problem.
 bool readIdxHeader(const std::string &path, IdxHeader &header, std::string &error);
