@@ -379,6 +379,24 @@ def run(command, cwd, timeout=600, env=None):
     return done.returncode, done.stdout + done.stderr
 
 
+def retry_with_larger_cap(rc, out, command, directory, name, log, env=None):
+    """A --max-memory below what one run needs in a program (CPU) or on the
+    device (GPU, shared by --streams) is refused before anything is written;
+    the same run under a cap 4 times larger, up to one that fits, still trains
+    in capped programs. Returns the last (rc, out, command)."""
+    while rc != 0 and "may hold (--max-memory" in out and \
+            not os.path.exists(os.path.join(directory, name, "s")):
+        cap = next(i for i, word in enumerate(command) if word.startswith("--max-memory="))
+        value = command[cap].split("=")[1]
+        kib = int(value[:-1]) * (1024 if value.endswith("M") else 1) * 4
+        if kib > 64 * 1024:
+            break
+        command = command[:cap] + [f"--max-memory={kib}K"] + command[cap + 1:]
+        rc, out = run(command, directory, env=env)
+        log.append(f"$ {' '.join(command)}\n{out}(exit {rc})\n")
+    return rc, out, command
+
+
 def one_case(args, index, rng):
     directory = tempfile.mkdtemp(prefix=f"case{index}-", dir=args.work)
     text = Case(rng, directory, os.path.isdir(FASHION)).generate()
@@ -416,18 +434,7 @@ def one_case(args, index, rng):
     for name, command in steps:
         rc, out = run(command, directory)
         log.append(f"$ {' '.join(command)}\n{out}(exit {rc})\n")
-        # A --max-memory below what one run needs in a program is refused
-        # before anything is written; the same run under a cap 4 times larger,
-        # up to one that fits, still trains in capped programs.
-        while rc != 0 and "each program may hold (--max-memory" in out and \
-                not os.path.exists(os.path.join(directory, name, "s")):
-            cap = next(i for i, word in enumerate(command) if word.startswith("--max-memory="))
-            kib = int(command[cap].split("=")[1].rstrip("K")) * 4
-            if kib > 64 * 1024:
-                break
-            command = command[:cap] + [f"--max-memory={kib}K"] + command[cap + 1:]
-            rc, out = run(command, directory)
-            log.append(f"$ {' '.join(command)}\n{out}(exit {rc})\n")
+        rc, out, command = retry_with_larger_cap(rc, out, command, directory, name, log)
         if rc != 0:
             return directory, name, log, ""
         if name == "check":
@@ -449,6 +456,8 @@ def one_case(args, index, rng):
                    "--results=" + os.path.join(directory, "fake-gpu")] + gpu_options + cut
         rc, out = run(command, directory, env=env)
         log.append(f"$ SWEEPC_CUDA_DRIVER={args.fake_cuda} {' '.join(command)}\n{out}(exit {rc})\n")
+        rc, out, command = retry_with_larger_cap(rc, out, command, directory, "fake-gpu", log,
+                                                 env=env)
         if rc != 0:
             return directory, "fake-gpu", log, ""
     if args.kill:
