@@ -6,15 +6,15 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/raw_ostream.h"
 
-#include <initializer_list>
 #include <string>
+#include <vector>
 
 using namespace sweep;
 
 namespace {
 struct Scope {
   const char *option;
-  std::initializer_list<const char *> commands;
+  std::vector<const char *> commands;
   /// How an error names `commands`, where listing them is too long.
   const char *owners = nullptr;
 };
