@@ -46,13 +46,24 @@ static void initializeNativeTarget() {
   });
 }
 
-bool sweep::checkTargetCpu(const std::string &cpu, std::string &problem) {
+/// This machine's target (x86-64), its triple in `triple`; null with `error`.
+static const llvm::Target *hostTarget(std::string &triple, std::string &error) {
   initializeNativeTarget();
-  std::string triple = llvm::sys::getDefaultTargetTriple();
-  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, problem);
+  triple = llvm::sys::getDefaultTargetTriple();
+  return llvm::TargetRegistry::lookupTarget(triple, error);
+}
+
+/// The CPU `cpu` names: "native" is this machine's.
+static std::string cpuNamed(const std::string &cpu) {
+  return cpu == "native" ? llvm::sys::getHostCPUName().str() : cpu;
+}
+
+bool sweep::checkTargetCpu(const std::string &cpu, std::string &problem) {
+  std::string triple;
+  const llvm::Target *target = hostTarget(triple, problem);
   if (!target)
     return false;
-  std::string name = cpu == "native" ? llvm::sys::getHostCPUName().str() : cpu;
+  std::string name = cpuNamed(cpu);
   // Asked of a CPU LLVM knows: an unknown name would print LLVM's own warning.
   std::unique_ptr<llvm::MCSubtargetInfo> generic(
       target->createMCSubtargetInfo(triple, "x86-64", ""));
@@ -87,13 +98,12 @@ bool sweep::emitObjectFile(mlir::ModuleOp module, const std::string &path, const
   foldEntryPointsIntoCInterfaces(*llvmModule);
   if (!entryPrefix.empty())
     prefixEntryPoints(*llvmModule, entryPrefix);
-  std::string triple = llvm::sys::getDefaultTargetTriple();
-  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
+  std::string triple;
+  const llvm::Target *target = hostTarget(triple, error);
   if (!target)
     return false;
-  std::string cpuName = cpu == "native" ? llvm::sys::getHostCPUName().str() : cpu;
-  std::unique_ptr<llvm::TargetMachine> machine(
-      target->createTargetMachine(triple, cpuName, "", llvm::TargetOptions(), llvm::Reloc::PIC_));
+  std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
+      triple, cpuNamed(cpu), "", llvm::TargetOptions(), llvm::Reloc::PIC_));
   llvmModule->setTargetTriple(triple);
   llvmModule->setDataLayout(machine->createDataLayout());
   if (llvm::Error failure = optimizeGroupModule(*llvmModule, machine.get())) {
