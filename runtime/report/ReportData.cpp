@@ -237,17 +237,26 @@ void buildCurves(const SweepResults &results, const std::vector<const ResultRun 
       metrics.push_back(m);
   if (data.hasRanking && data.metricNames[data.rankedColumn] != "train_loss")
     metrics.push_back(data.rankedColumn);
-  if (results.curves.empty())
+  const ResultCurves &curves = results.curves;
+  if (curves.empty())
     return;
   // Curve rows of runs that runs.csv does not list (a run cut short by a
-  // kill) are not drawn, nor counted.
-  std::set<int64_t> listed;
+  // kill) are not drawn, nor counted. Row indices, not copies: curves.csv
+  // can have millions of rows.
+  std::vector<int64_t> listed;
   for (const ResultRun &run : results.runs)
-    listed.insert(run.id);
-  std::unordered_map<int64_t, std::vector<const ResultCurvePoint *>> byRun;
-  for (const ResultCurvePoint &point : results.curves)
-    if (listed.count(point.run))
-      byRun[point.run].push_back(&point);
+    listed.push_back(run.id);
+  std::sort(listed.begin(), listed.end());
+  std::vector<char> rowListed(curves.size());
+  std::vector<int64_t> withCurves;
+  for (size_t row = 0; row < curves.size(); ++row)
+    if ((rowListed[row] = std::binary_search(listed.begin(), listed.end(), curves.runs[row])))
+      withCurves.push_back(curves.runs[row]);
+  std::sort(withCurves.begin(), withCurves.end());
+  withCurves.erase(std::unique(withCurves.begin(), withCurves.end()), withCurves.end());
+  auto hasCurve = [&](int64_t run) {
+    return std::binary_search(withCurves.begin(), withCurves.end(), run);
+  };
 
   // Which runs get a line: every run when few, else a rank-spaced sample;
   // the best kHighlighted always, strongly.
@@ -257,30 +266,40 @@ void buildCurves(const SweepResults &results, const std::vector<const ResultRun 
     strong.push_back(ranked[i]->id);
     chosen.insert(ranked[i]->id);
   }
-  bool sampled = byRun.size() > kMaxCurves;
+  bool sampled = withCurves.size() > kMaxCurves;
   if (!sampled) {
     for (const ResultRun &run : results.runs)
-      if (byRun.count(run.id) && !chosen.count(run.id))
+      if (hasCurve(run.id) && !chosen.count(run.id))
         faint.push_back(run.id);
   } else {
     for (size_t index : evenlySpaced(ranked.size(), kSampledCurves))
       if (!chosen.count(ranked[index]->id))
         faint.push_back(ranked[index]->id);
   }
+  // The rows of each drawn run (at most kMaxCurves + kHighlighted of them).
+  std::map<int64_t, std::vector<size_t>> drawnRows;
+  for (int64_t run : faint)
+    drawnRows[run];
+  for (int64_t run : strong)
+    drawnRows[run];
+  for (size_t row = 0; row < curves.size(); ++row)
+    if (rowListed[row]) {
+      auto it = drawnRows.find(curves.runs[row]);
+      if (it != drawnRows.end())
+        it->second.push_back(row);
+    }
   for (size_t m : metrics) {
     CurvePanel panel;
     panel.metric = data.metricNames[m];
     panel.metricIndex = m;
-    panel.runsWithCurves = byRun.size();
+    panel.runsWithCurves = withCurves.size();
     auto lineOf = [&](int64_t run, bool highlighted) {
       CurveLine line;
       line.run = run;
       line.highlighted = highlighted;
-      auto it = byRun.find(run);
-      if (it != byRun.end())
-        for (const ResultCurvePoint *point : it->second)
-          if (std::isfinite(point->metrics[m]))
-            line.points.push_back({point->epoch, point->metrics[m]});
+      for (size_t row : drawnRows[run])
+        if (std::isfinite(curves.metric(row, m)))
+          line.points.push_back({curves.epochs[row], curves.metric(row, m)});
       std::sort(line.points.begin(), line.points.end());
       if (line.points.size() > kMaxEpochPoints) {
         std::vector<std::pair<int64_t, double>> kept;
@@ -296,11 +315,11 @@ void buildCurves(const SweepResults &results, const std::vector<const ResultRun 
     for (auto it = strong.rbegin(); it != strong.rend(); ++it)
       panel.lines.push_back(lineOf(*it, true));
     if (sampled) {
+      // Every listed run's value at each epoch: one panel's at a time.
       std::map<int64_t, std::vector<double>> byEpoch;
-      for (const auto &[run, points] : byRun)
-        for (const ResultCurvePoint *point : points)
-          if (std::isfinite(point->metrics[m]))
-            byEpoch[point->epoch].push_back(point->metrics[m]);
+      for (size_t row = 0; row < curves.size(); ++row)
+        if (rowListed[row] && std::isfinite(curves.metric(row, m)))
+          byEpoch[curves.epochs[row]].push_back(curves.metric(row, m));
       for (auto &[epoch, values] : byEpoch) {
         std::sort(values.begin(), values.end());
         panel.bands.push_back(
@@ -440,7 +459,7 @@ void buildParallel(const std::vector<const ResultRun *> &ranked, ReportData &dat
 
 void buildGroups(const SweepResults &results, ReportData &data) {
   std::map<uint32_t, GroupBar> bars;
-  std::map<uint32_t, std::vector<std::string>> firstSettings;
+  std::map<uint32_t, ColumnValues> firstSettings;
   // A parameter labels groups when it is constant within each.
   std::vector<bool> perGroup(data.parameters.size(), true);
   for (const ResultRun &run : results.runs) {

@@ -2,6 +2,7 @@
 
 #include "runtime/report/SweepResults.h"
 
+#include "runtime/results/CsvRecords.h"
 #include "runtime/results/CsvText.h"
 #include "runtime/results/ResultsStore.h"
 
@@ -57,84 +58,41 @@ long indexOf(const std::vector<std::string> &header, const std::string &name, si
   return -1;
 }
 
-/// The records of a CSV file's text and whether its last line was cut (an
-/// interrupted write: resuming rewrites it, the report leaves it out).
-void csvRecords(const std::string &text, std::vector<std::string> &records, bool &cut,
-                size_t &unreadLines, size_t &firstUnreadLine) {
-  size_t consumed = 0;
-  records = completeCsvRecords(text, &consumed);
-  // What the records leave: a cut last line, or (a quote opened and never
-  // closed) every line after the quote. Regression: those rows vanished
-  // without a note when the file still ended in a line break.
-  cut = consumed < text.size();
-  unreadLines = size_t(std::count(text.begin() + long(consumed), text.end(), '\n')) +
-                (text.empty() || text.back() == '\n' ? 0 : 1);
-  firstUnreadLine = size_t(std::count(text.begin(), text.begin() + long(consumed), '\n')) + 1;
-  // Files that went through Windows tools end their lines with \r\n.
-  for (std::string &record : records)
-    if (!record.empty() && record.back() == '\r')
-      record.pop_back();
+/// The note for what `reader` left unread at its end, if anything: a cut
+/// last line (an interrupted write: resuming rewrites it, the report leaves
+/// it out), or every line after a quote opened and never closed.
+/// Regression: those rows vanished without a note when the file still ended
+/// in a line break.
+void noteLeftover(const CsvRecordReader &reader, const std::string &file,
+                  std::vector<std::string> &notes) {
+  if (reader.cut() && reader.unreadLines() <= 1)
+    notes.push_back(file + " ends in a cut line (an interrupted write), left out");
+  else if (reader.cut())
+    notes.push_back(file + " line " + std::to_string(reader.firstUnreadLine()) +
+                    " opens a quote that is never closed: the " +
+                    std::to_string(reader.unreadLines()) + " lines from there are left out");
 }
 
 std::string lineError(const std::string &path, size_t line, const std::string &what) {
   return path + ":" + std::to_string(line) + ": " + what;
 }
-} // namespace
 
-bool sweep::readSweepResults(const std::string &directory, SweepResults &results,
-                             std::string &error) {
-  SweepFiles files;
-  files.directory = directory;
-  if (!readText(directory + "/runs.csv", files.runs, error)) {
-    error = "no results to report in '" + directory + "': " + error +
-            " (give a sweep's directory, <results>/<sweep>)";
-    return false;
-  }
-  files.hasCurves = readText(directory + "/curves.csv", files.curves, files.curvesProblem);
-  std::string absent; // A sweep still running has no summary.json: not an error.
-  files.hasSummary = readText(directory + "/summary.json", files.summary, absent);
-  if (!parseSweepResults(files, results, error))
-    return false;
-  // An MPI sweep keeps each rank's finished runs in ranks/<rank>/ until its
-  // end, or a --resume, merges them: say so, or the page looks empty.
-  std::error_code code;
-  size_t rankRuns = 0, ranks = 0;
-  for (const auto &entry : std::filesystem::directory_iterator(directory + "/ranks", code)) {
-    std::string text, ignored;
-    if (!readText(entry.path().string() + "/runs.csv", text, ignored))
-      continue;
-    ++ranks;
-    // Records, not lines: a field may hold a line break.
-    size_t rows = completeCsvRecords(text).size();
-    rankRuns += rows > 0 ? rows - 1 : 0;
-  }
-  if (rankRuns)
-    results.notes.push_back(std::to_string(rankRuns) + " finished runs of an interrupted MPI "
-                            "sweep are in ranks/ (" + std::to_string(ranks) +
-                            " ranks), not yet merged: `sweepc run FILE --resume` merges them, "
-                            "and this page shows only runs.csv's");
-  return true;
-}
-
-bool sweep::parseSweepResults(const SweepFiles &files, SweepResults &results,
-                              std::string &error) {
-  const std::string &directory = files.directory;
-  results = SweepResults();
-  results.directory = directory;
+/// runs.csv: run, config_hash, group, the settings..., status, status_epoch,
+/// stop_reason, epochs_trained (or `epochs`, ResultsStore.h), the metrics...,
+/// [device,] seconds[, joules, joules_source, ...].
+bool parseRuns(const std::string &directory, std::istream &in, SweepResults &results,
+               std::string &error) {
   std::string runsPath = directory + "/runs.csv";
-  std::vector<std::string> records;
-  bool cut = false;
-  size_t unreadLines = 0, firstUnreadLine = 0;
-  csvRecords(files.runs, records, cut, unreadLines, firstUnreadLine);
-  if (records.empty())
-    return error = lineError(runsPath, 1, "no header line"), false;
+  CsvRecordReader reader(in);
+  std::string record;
   std::vector<std::string> header;
-  if (!parseCsvRecord(records[0], header))
+  if (!reader.next(record))
+    return error = reader.failed() ? runsPath + ": a read error"
+                                   : lineError(runsPath, 1, "no header line"),
+           false;
+  if (!parseCsvRecord(record, header))
     return error = lineError(runsPath, 1, "a quote is not closed"), false;
 
-  // run, config_hash, group, the settings..., status, status_epoch,
-  // stop_reason, epochs_trained (or `epochs`, ResultsStore.h), the metrics...,
-  // seconds[, joules, joules_source, ...].
   long status = indexOf(header, "status_epoch") - 1;
   long stopReason = indexOf(header, "stop_reason", size_t(std::max(0L, status)));
   long epochs = stopReason >= 0 ? stopReason + 1 : status + 2;
@@ -159,9 +117,9 @@ bool sweep::parseSweepResults(const SweepFiles &files, SweepResults &results,
   std::vector<std::string> fields;
   std::set<int64_t> seen;
   size_t duplicates = 0;
-  for (size_t r = 1; r < records.size(); ++r) {
-    size_t line = r + 1;
-    if (!parseCsvRecord(records[r], fields))
+  while (reader.next(record)) {
+    size_t line = reader.line();
+    if (!parseCsvRecord(record, fields))
       return error = lineError(runsPath, line, "a quote is not closed"), false;
     if (fields.size() != header.size())
       return error = lineError(runsPath, line,
@@ -192,59 +150,131 @@ bool sweep::parseSweepResults(const SweepFiles &files, SweepResults &results,
     }
     results.runs.push_back(std::move(run));
   }
+  if (reader.failed())
+    return error = runsPath + ": a read error after line " + std::to_string(reader.line()),
+           false;
   if (duplicates)
     results.notes.push_back("runs.csv lists " + std::to_string(duplicates) +
                             " run id(s) more than once: the first row of each is shown");
-  if (cut && unreadLines <= 1)
-    results.notes.push_back("runs.csv ends in a cut line (an interrupted write), left out");
-  else if (cut)
-    results.notes.push_back("runs.csv line " + std::to_string(firstUnreadLine) +
-                            " opens a quote that is never closed: the " +
-                            std::to_string(unreadLines) + " lines from there are left out");
+  noteLeftover(reader, "runs.csv", results.notes);
+  return true;
+}
 
-  // curves.csv: run, epoch, the metrics..., seconds. Optional: a report of
-  // runs without curves draws no learning curves.
+/// curves.csv: run, epoch, the metrics..., seconds. Read a block at a time
+/// into columns: its text can be gigabytes.
+bool parseCurves(const std::string &directory, std::istream &in, SweepResults &results,
+                 std::string &error) {
   std::string curvesPath = directory + "/curves.csv";
-  std::string problem;
-  if (files.hasCurves)
-    csvRecords(files.curves, records, cut, unreadLines, firstUnreadLine);
-  if (!files.hasCurves) {
-    results.notes.push_back("no curves.csv (" + files.curvesProblem + "): no learning curves");
-  } else if (!records.empty()) {
-    if (!parseCsvRecord(records[0], header) || header.size() < 2 || header[0] != "run" ||
-        header[1] != "epoch")
-      return error = lineError(curvesPath, 1, "not a curves.csv header (run, epoch, ...)"), false;
-    std::vector<long> column; // curves.csv's column of each metric, or -1.
-    for (const std::string &name : results.metricNames)
-      column.push_back(indexOf(header, name, 2));
-    for (size_t r = 1; r < records.size(); ++r) {
-      if (!parseCsvRecord(records[r], fields) || fields.size() != header.size())
-        return error = lineError(curvesPath, r + 1,
-                                 "expected " + std::to_string(header.size()) + " fields"),
-               false;
-      ResultCurvePoint point;
-      if (!integerField(fields[0], point.run) || !integerField(fields[1], point.epoch))
-        return error = lineError(curvesPath, r + 1, "run and epoch must be integers"), false;
-      for (long c : column)
-        point.metrics.push_back(c >= 0 ? numberField(fields[size_t(c)]) : NAN);
-      results.curves.push_back(std::move(point));
-    }
-    if (cut && unreadLines <= 1)
-      results.notes.push_back("curves.csv ends in a cut line (an interrupted write), left out");
-    else if (cut)
-      results.notes.push_back("curves.csv line " + std::to_string(firstUnreadLine) +
-                              " opens a quote that is never closed: the " +
-                              std::to_string(unreadLines) + " lines from there are left out");
+  CsvRecordReader reader(in);
+  std::string record;
+  std::vector<std::string> header, fields;
+  ResultCurves &curves = results.curves;
+  curves.width = results.metricNames.size();
+  if (!reader.next(record)) {
+    if (reader.failed())
+      return error = curvesPath + ": a read error", false;
+    noteLeftover(reader, "curves.csv", results.notes);
+    return true;
   }
+  if (!parseCsvRecord(record, header) || header.size() < 2 || header[0] != "run" ||
+      header[1] != "epoch")
+    return error = lineError(curvesPath, 1, "not a curves.csv header (run, epoch, ...)"), false;
+  std::vector<long> column; // curves.csv's column of each metric, or -1.
+  for (const std::string &name : results.metricNames)
+    column.push_back(indexOf(header, name, 2));
+  while (reader.next(record)) {
+    int64_t run = 0, epoch = 0;
+    if (!parseCsvRecord(record, fields) || fields.size() != header.size())
+      return error = lineError(curvesPath, reader.line(),
+                               "expected " + std::to_string(header.size()) + " fields"),
+             false;
+    if (!integerField(fields[0], run) || !integerField(fields[1], epoch))
+      return error = lineError(curvesPath, reader.line(), "run and epoch must be integers"),
+             false;
+    curves.runs.push_back(run);
+    curves.epochs.push_back(epoch);
+    for (long c : column)
+      curves.metrics.push_back(c >= 0 ? numberField(fields[size_t(c)]) : NAN);
+  }
+  if (reader.failed())
+    return error = curvesPath + ": a read error after line " + std::to_string(reader.line()),
+           false;
+  noteLeftover(reader, "curves.csv", results.notes);
+  return true;
+}
 
-  std::string summaryPath = directory + "/summary.json";
-  if (!files.hasSummary) {
+/// summary.json, when there is one: a sweep still running has none yet.
+bool parseSummary(const std::string &directory, bool hasSummary, const std::string &text,
+                  SweepResults &results, std::string &error) {
+  if (!hasSummary) {
     results.notes.push_back("no summary.json (the sweep has not finished): the header shows "
                             "what runs.csv holds");
     return true;
   }
-  if (!JsonValue::parse(files.summary, results.summary, problem))
-    return error = summaryPath + ": " + problem, false;
+  std::string problem;
+  if (!JsonValue::parse(text, results.summary, problem))
+    return error = directory + "/summary.json: " + problem, false;
   results.hasSummary = true;
   return true;
+}
+} // namespace
+
+bool sweep::readSweepResults(const std::string &directory, SweepResults &results,
+                             std::string &error) {
+  results = SweepResults();
+  results.directory = directory;
+  std::ifstream runs(directory + "/runs.csv", std::ios::binary);
+  if (!runs) {
+    error = "no results to report in '" + directory + "': " + directory +
+            "/runs.csv: " + std::strerror(errno) +
+            " (give a sweep's directory, <results>/<sweep>)";
+    return false;
+  }
+  if (!parseRuns(directory, runs, results, error))
+    return false;
+  // Optional: a report of runs without curves draws no learning curves.
+  std::ifstream curves(directory + "/curves.csv", std::ios::binary);
+  if (!curves)
+    results.notes.push_back("no curves.csv (" + directory + "/curves.csv: " +
+                            std::strerror(errno) + "): no learning curves");
+  else if (!parseCurves(directory, curves, results, error))
+    return false;
+  std::string summary, absent;
+  bool hasSummary = readText(directory + "/summary.json", summary, absent);
+  if (!parseSummary(directory, hasSummary, summary, results, error))
+    return false;
+  // An MPI sweep keeps each rank's finished runs in ranks/<rank>/ until its
+  // end, or a --resume, merges them: say so, or the page looks empty.
+  std::error_code code;
+  size_t rankRuns = 0, ranks = 0;
+  for (const auto &entry : std::filesystem::directory_iterator(directory + "/ranks", code)) {
+    std::string text, ignored;
+    if (!readText(entry.path().string() + "/runs.csv", text, ignored))
+      continue;
+    ++ranks;
+    // Records, not lines: a field may hold a line break.
+    size_t rows = completeCsvRecords(text).size();
+    rankRuns += rows > 0 ? rows - 1 : 0;
+  }
+  if (rankRuns)
+    results.notes.push_back(std::to_string(rankRuns) + " finished runs of an interrupted MPI "
+                            "sweep are in ranks/ (" + std::to_string(ranks) +
+                            " ranks), not yet merged: `sweepc run FILE --resume` merges them, "
+                            "and this page shows only runs.csv's");
+  return true;
+}
+
+bool sweep::parseSweepResults(const SweepFiles &files, SweepResults &results,
+                              std::string &error) {
+  results = SweepResults();
+  results.directory = files.directory;
+  std::istringstream runs(files.runs);
+  if (!parseRuns(files.directory, runs, results, error))
+    return false;
+  std::istringstream curves(files.curves);
+  if (!files.hasCurves)
+    results.notes.push_back("no curves.csv (" + files.curvesProblem + "): no learning curves");
+  else if (!parseCurves(files.directory, curves, results, error))
+    return false;
+  return parseSummary(files.directory, files.hasSummary, files.summary, results, error);
 }

@@ -11,6 +11,7 @@
 #ifndef SWEEP_RUNTIME_REPORT_SWEEPRESULTS_H
 #define SWEEP_RUNTIME_REPORT_SWEEPRESULTS_H
 
+#include "runtime/exec/ColumnValues.h"
 #include "runtime/report/JsonValue.h"
 
 #include <cstdint>
@@ -23,7 +24,9 @@ namespace sweep {
 struct ResultRun {
   int64_t id = 0;
   uint32_t group = 0;
-  std::vector<std::string> settings; // SweepResults::settingNames order.
+  // SweepResults::settingNames order; each distinct text kept once (100,000
+  // runs of 20 settings: 8 bytes a value, not a string's 32).
+  ColumnValues settings;
   std::string status;                // ok, diverged, stopped.
   std::string stopReason;
   int64_t epochs = 0;
@@ -33,11 +36,19 @@ struct ResultRun {
   std::string joulesSource;
 };
 
-/// One row of curves.csv.
-struct ResultCurvePoint {
-  int64_t run = 0;
-  int64_t epoch = 0;
-  std::vector<double> metrics; // SweepResults::metricNames order.
+/// curves.csv's rows, column by column: a report of 100,000 runs' curves
+/// holds 16 bytes and its metrics per row, not the row's text and fields.
+/// Row i is run `runs[i]`'s epoch `epochs[i]`; its metrics, in
+/// SweepResults::metricNames order (NaN where empty or not in the file), are
+/// metric(i, 0..width-1).
+struct ResultCurves {
+  std::vector<int64_t> runs, epochs;
+  std::vector<double> metrics; // Row-major, `width` per row.
+  size_t width = 0;
+
+  size_t size() const { return runs.size(); }
+  bool empty() const { return runs.empty(); }
+  double metric(size_t row, size_t m) const { return metrics[row * width + m]; }
 };
 
 struct SweepResults {
@@ -45,7 +56,7 @@ struct SweepResults {
   std::vector<std::string> settingNames; // runs.csv's hyperparameter columns.
   std::vector<std::string> metricNames;  // train_loss, val_accuracy, ...
   std::vector<ResultRun> runs;           // As runs.csv lists them.
-  std::vector<ResultCurvePoint> curves;
+  ResultCurves curves;
   bool hasSummary = false;
   JsonValue summary;
   /// What was left out, for the report to say (a cut last line of an

@@ -2,6 +2,7 @@
 
 #include "runtime/results/ResultsStore.h"
 
+#include "runtime/results/CsvRecords.h"
 #include "runtime/results/CsvText.h"
 #include "runtime/results/WeightKeeper.h"
 
@@ -76,26 +77,6 @@ static bool readFile(const std::string &path, std::string &text, std::string &er
   buffer << in.rdbuf();
   text = buffer.str();
   return true;
-}
-
-std::vector<std::string> sweep::completeCsvRecords(const std::string &text, size_t *consumed) {
-  std::vector<std::string> records;
-  bool quoted = false;
-  size_t start = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '"')
-      quoted = !quoted; // A doubled quote toggles twice.
-    else if (text[i] == '\n' && !quoted) {
-      // A CRLF line end (an editor or a spreadsheet saved the file): the '\r'
-      // is not part of the last field. sweepc quotes a field holding one.
-      size_t end = i > start && text[i - 1] == '\r' ? i - 1 : i;
-      records.push_back(text.substr(start, end - start));
-      start = i + 1;
-    }
-  }
-  if (consumed)
-    *consumed = start;
-  return records;
 }
 
 std::vector<std::string> ResultsStore::runsHeader(const SweepJob &job,

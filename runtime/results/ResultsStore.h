@@ -144,12 +144,6 @@ private:
   std::mutex mutex;
 };
 
-/// Splits CSV text into records at line breaks outside quotes; a final record
-/// without its line break (cut by a crash) is not returned. `consumed`, when
-/// given, is the length of text the records cover: less than its size when a
-/// record is cut, or a quote opened and never closed leaves the rest unread.
-std::vector<std::string> completeCsvRecords(const std::string &text, size_t *consumed = nullptr);
-
 } // namespace sweep
 
 #endif // SWEEP_RUNTIME_RESULTS_RESULTSSTORE_H

@@ -3,6 +3,7 @@
 #include "runtime/results/ResultsStore.h"
 
 #include "JobFixture.h"
+#include "runtime/results/CsvRecords.h"
 #include "runtime/results/CsvText.h"
 
 #include <cstring>
