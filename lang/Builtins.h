@@ -168,6 +168,10 @@ llvm::ArrayRef<llvm::StringRef> getAxisGeneratorNames();
 /// Upper bounds that keep hostile input from exhausting memory or time.
 constexpr int64_t kMaxAxisValues = 1000000;
 constexpr int64_t kMaxRuns = 10000000;
+/// Run groups of one sweep: each is a program compiled and trained on its
+/// own (a second or more each), and planning costs about a kilobyte and
+/// 10 us a group; 9 million groups took `check` minutes and 11.5 GB.
+constexpr int64_t kMaxRunGroups = 100000;
 /// Layers of one model (dense, activation and dropout each count): compiling a
 /// group takes time that grows faster than its depth (9 s for 201 layers, 46 s
 /// for 511 on the 2-core machine: docs/performance.md, "Compile time and

@@ -67,6 +67,9 @@ private:
   /// Slots whose index can change a structural value: structural axes, and
   /// choices that are structural or contain structural settings.
   std::vector<size_t> getStructuralSlots() const;
+  /// The error for a sweep of more than kMaxRunGroups groups, naming the
+  /// swept settings that split them.
+  void tooManyGroups(const std::vector<size_t> &structuralSlots);
   /// Identical runs (random draws that repeat, say) train identically: pure waste.
   void warnAboutRepeatedRuns();
   /// A written `report` whose metrics no split measures (every metric but the
@@ -139,6 +142,25 @@ std::vector<size_t> Planner::getStructuralSlots() const {
   return slots;
 }
 
+void Planner::tooManyGroups(const std::vector<size_t> &structuralSlots) {
+  std::vector<std::string> settings;
+  for (size_t slot : structuralSlots) {
+    bool isAxis = slot < spec.axes.size();
+    size_t count = isAxis ? spec.axes[slot].values.size()
+                          : spec.choices[slot - spec.axes.size()].alternatives.size();
+    int pathId = isAxis ? spec.axes[slot].pathId : spec.choices[slot - spec.axes.size()].pathId;
+    if (count > 1 && !llvm::is_contained(settings, spec.paths[pathId].path))
+      settings.push_back(spec.paths[pathId].path);
+  }
+  std::string names;
+  for (size_t i = 0; i < settings.size(); ++i)
+    names += (i == 0 ? "" : i + 1 == settings.size() ? " or " : ", ") + settings[i];
+  diags.error(spec.loc, "sweep '" + spec.name + "' has more than " +
+                            std::to_string(kMaxRunGroups) + " run groups (runs that differ in " +
+                            names + " train in separate programs); the limit is " +
+                            std::to_string(kMaxRunGroups));
+}
+
 /// Two runs can share a configuration only if some axis repeats a value or some
 /// choice repeats a kind: distinct indices otherwise mean distinct values.
 static bool mayRepeatRuns(const SweepSpec &spec) {
@@ -202,6 +224,10 @@ mlir::FailureOr<SweepPlan> Planner::run() {
       resolveRun(spec, indices, values);
       std::string key = keyOf(values, /*structural=*/true, "");
       auto [it, inserted] = groupIds.try_emplace(key, uint32_t(plan.groups.size()));
+      if (inserted && plan.groups.size() == size_t(kMaxRunGroups)) {
+        tooManyGroups(structuralSlots);
+        return mlir::failure();
+      }
       if (inserted) {
         RunGroup group;
         group.key = std::move(key);
