@@ -131,6 +131,13 @@ int main(int argc, char **argv) {
     auto needValue = [&]() -> bool {
       if (hasValue)
         return true;
+      // An option is not a value: `--results --quiet` wrote to ./--quiet.
+      if (i + 1 < argc && argv[i + 1][0] == '-' && argv[i + 1][1] != '\0') {
+        std::cerr << self << ": error: " << arg << " needs a value, and '" << argv[i + 1]
+                  << "' is an option (for a value that begins with '-', write " << arg
+                  << "=VALUE)\n";
+        return false;
+      }
       if (i + 1 < argc) {
         value = argv[++i];
         return true;

@@ -25,6 +25,7 @@
 #include "tools/sweepc/BuildCommand.h"
 #include "tools/sweepc/DataCommand.h"
 #include "tools/sweepc/OptionScope.h"
+#include "tools/sweepc/SeparateValues.h"
 #include "tools/sweepc/Options.h"
 #include "tools/sweepc/PlanEnergy.h"
 #include "tools/sweepc/ReportCommand.h"
@@ -449,6 +450,8 @@ int main(int argc, char **argv) {
   // LLVM's and MLIR's own options stay usable, unlisted (Options.h).
   registerThreadsOption();
   cl::HideUnrelatedOptions({&sweepcOptions(), &runOptions(), &buildOptions(), &reportOptions()});
+  if (!checkSeparateValues(argc, argv))
+    return 1;
   cl::ParseCommandLineOptions(argc, argv,
                               "sweepc: a compiler for machine-learning training sweeps\n\n"
                               "  sweepc check FILE    diagnostics and a one-line summary\n"

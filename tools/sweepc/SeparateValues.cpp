@@ -1,0 +1,27 @@
+//===- SeparateValues.cpp - an option is never another option's value -----===//
+
+#include "tools/sweepc/SeparateValues.h"
+
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace llvm;
+
+bool sweep::checkSeparateValues(int argc, char **argv) {
+  StringMap<cl::Option *> &options = cl::getRegisteredOptions();
+  for (int i = 1; i + 1 < argc; ++i) {
+    StringRef arg = argv[i], next = argv[i + 1];
+    if (arg == "--")
+      return true; // What follows is positional.
+    if (!arg.starts_with("-") || arg.contains('=') || !next.starts_with("-") || next == "-")
+      continue;
+    StringRef name = arg.drop_front(arg.starts_with("--") ? 2 : 1);
+    auto it = options.find(name);
+    if (it == options.end() || it->second->getValueExpectedFlag() != cl::ValueRequired)
+      continue;
+    errs() << "sweepc: error: " << arg << " needs a value, and '" << next
+           << "' is an option (for a value that begins with '-', write " << arg << "=VALUE)\n";
+    return false;
+  }
+  return true;
+}
