@@ -1,6 +1,7 @@
 //===- Diagnostics.cpp - source diagnostics for the front end -------------===//
 
 #include "lang/Diagnostics.h"
+#include "runtime/results/Utf8.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/MLIRContext.h"
@@ -9,6 +10,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <optional>
 
@@ -118,13 +120,13 @@ void printWithCaret(llvm::raw_ostream &os, const llvm::SourceMgr &sourceMgr,
   if (!line)
     return;
   os << line->text << "\n";
-  // One space per character before the column (UTF-8 continuation bytes add
-  // none), tabs copied so that they expand as the line's do.
-  for (char c : line->text.take_front(line->column))
-    if (c == '\t')
-      os << '\t';
-    else if ((static_cast<unsigned char>(c) & 0xC0) != 0x80)
-      os << ' ';
+  // One space per character before the column (and per byte that is no
+  // part of one), tabs copied so that they expand as the line's do.
+  llvm::StringRef before = line->text.take_front(line->column);
+  for (const char *p = before.begin(); p < before.end();) {
+    os << (*p == '\t' ? '\t' : ' ');
+    p += std::max<size_t>(1, utf8CharacterLength(p, before.end()));
+  }
   os << "^\n";
 }
 } // namespace

@@ -6,10 +6,13 @@
 //===----------------------------------------------------------------------===//
 
 #include "lang/Lexer.h"
+#include "runtime/results/Utf8.h"
 
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
 
 using namespace sweep;
 
@@ -25,19 +28,14 @@ Lexer::Lexer(const llvm::SourceMgr &sourceMgr, unsigned bufferId, SourceDiagnost
 }
 
 Token Lexer::nonAsciiCharacter(const char *tokStart) {
-  // One error per character, not per byte: decode the UTF-8 sequence.
+  // One error per character, not per byte; a byte that is no part of a
+  // character is named alone.
   auto byte = [&](const char *p) { return static_cast<unsigned char>(*p); };
   unsigned char lead = byte(tokStart);
-  int length = lead >= 0xF0 && lead < 0xF8 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC2 ? 2 : 1;
+  size_t length = std::max<size_t>(1, utf8CharacterLength(tokStart, bufferEnd));
   uint32_t codePoint = length == 4 ? lead & 0x07 : length == 3 ? lead & 0x0F : lead & 0x1F;
-  for (int i = 1; i < length; ++i) {
-    const char *p = tokStart + i;
-    if (p >= bufferEnd || (byte(p) & 0xC0) != 0x80) {
-      length = 1; // Not UTF-8: report the byte alone.
-      break;
-    }
-    codePoint = (codePoint << 6) | (byte(p) & 0x3F);
-  }
+  for (size_t i = 1; i < length; ++i)
+    codePoint = (codePoint << 6) | (byte(tokStart + i) & 0x3F);
   cursor = tokStart + length;
   std::string shown;
   llvm::raw_string_ostream os(shown);

@@ -5,6 +5,7 @@
 #include "runtime/results/ParetoFront.h"
 
 #include "runtime/results/CsvText.h"
+#include "runtime/results/Utf8.h"
 
 #include <algorithm>
 #include <cmath>
@@ -50,30 +51,6 @@ std::string sweep::isoTimeNow() {
   return buffer;
 }
 
-/// The length of the well-formed UTF-8 sequence at `text[i]` (1 to 4), or 0
-/// when the bytes there are not one (RFC 3629: no overlong forms, no
-/// surrogates, nothing above U+10FFFF).
-static size_t utf8Sequence(const std::string &text, size_t i) {
-  auto byte = [&](size_t k) { return i + k < text.size() ? (unsigned char)text[i + k] : 0u; };
-  auto tail = [&](size_t k) { return (byte(k) & 0xC0) == 0x80; };
-  unsigned char lead = byte(0);
-  if (lead < 0x80)
-    return 1;
-  if (lead >= 0xC2 && lead <= 0xDF)
-    return tail(1) ? 2 : 0;
-  if (lead >= 0xE0 && lead <= 0xEF) {
-    unsigned char second = byte(1);
-    bool ok = (lead == 0xE0 ? second >= 0xA0 : lead == 0xED ? second < 0xA0 : true);
-    return ok && tail(1) && tail(2) ? 3 : 0;
-  }
-  if (lead >= 0xF0 && lead <= 0xF4) {
-    unsigned char second = byte(1);
-    bool ok = (lead == 0xF0 ? second >= 0x90 : lead == 0xF4 ? second < 0x90 : true);
-    return ok && tail(1) && tail(2) && tail(3) ? 4 : 0;
-  }
-  return 0;
-}
-
 /// A JSON string. JSON is UTF-8: a byte that is no part of a UTF-8 sequence
 /// (a path written in Latin-1) becomes U+FFFD. Regression: it was copied, and
 /// summary.json did not parse.
@@ -81,7 +58,7 @@ static std::string jsonString(const std::string &text) {
   std::string out = "\"";
   for (size_t i = 0; i < text.size();) {
     unsigned char c = (unsigned char)text[i];
-    size_t length = utf8Sequence(text, i);
+    size_t length = utf8CharacterLength(text.data() + i, text.data() + text.size());
     if (length == 0) {
       out += "\\ufffd";
       ++i;

@@ -4,6 +4,7 @@
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
 
 #include <gtest/gtest.h>
@@ -111,4 +112,25 @@ TEST(Lexer, NonAsciiCharactersAreOneErrorEach) {
             "unexpected byte 0xe2 (the file is not UTF-8 text here)"); // Cut short.
   EXPECT_TRUE(lex("\xef\xbb\xbfsweep").errors.empty());
   EXPECT_TRUE(lex("// caf\xc3\xa9\n\"\xc3\xa9\"").errors.empty());
+}
+
+// Sequences that are not UTF-8 are bytes, not characters. Regression: leads
+// 0xF8-0xFF read as 3-byte leads, and overlong forms, surrogates and code
+// points beyond U+10FFFF were named as characters (U+F000, U+0000, U+D800,
+// U+110000).
+TEST(Lexer, InvalidUtf8IsNamedByteByByte) {
+  for (const char *text : {"\xff\x80\x80", "\xf8\x88\x80\x80\x80", "\xe0\x80\x80",
+                           "\xf0\x80\x80\x80", "\xc1\xbf", "\xed\xa0\x80",
+                           "\xf4\x90\x80\x80", "\xf5\x80\x80\x80", "\x80"}) {
+    std::string lead = llvm::utohexstr(static_cast<unsigned char>(text[0]), /*LowerCase=*/true);
+    EXPECT_EQ(lex(text).errors.front(),
+              "unexpected byte 0x" + lead + " (the file is not UTF-8 text here)")
+        << text;
+  }
+  // The edges that are characters.
+  EXPECT_NE(lex("\xed\x9f\xbf").errors.front().find("(U+D7FF)"), std::string::npos);
+  EXPECT_NE(lex("\xee\x80\x80").errors.front().find("(U+E000)"), std::string::npos);
+  EXPECT_NE(lex("\xf4\x8f\xbf\xbf").errors.front().find("(U+10FFFF)"), std::string::npos);
+  EXPECT_NE(lex("\xe0\xa0\x80").errors.front().find("(U+0800)"), std::string::npos);
+  EXPECT_NE(lex("\xf0\x90\x80\x80").errors.front().find("(U+10000)"), std::string::npos);
 }
