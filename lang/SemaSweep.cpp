@@ -112,7 +112,9 @@ std::optional<Value> Sema::coerce(const Value &value, const ParamType &type, llv
                            " rounds to " + formatShortest(double(float(value.asDouble()))));
       return std::nullopt;
     }
-    return Value::number(value.asDouble());
+    // + 0.0 makes -0.0 the setting 0.0: one configuration, one text, so
+    // that [0.0, -0.0] is a repeated value like [0.0, 0.0].
+    return Value::number(value.asDouble() + 0.0);
   case ParamType::Kind::Bool:
     if (value.kind != Value::Kind::Bool)
       return mismatch();

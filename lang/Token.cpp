@@ -32,7 +32,11 @@ std::optional<double> Token::getFloatingValue() const {
   errno = 0;
   char *end = nullptr;
   double value = std::strtod(text.c_str(), &end);
-  if (end != text.c_str() + text.size() || errno == ERANGE || !std::isfinite(value))
+  // A value too small for a double's normal range is its rounding (1e-310
+  // a subnormal, 1e-400 zero), as in a CSV cell; one too large is no number.
+  // Regression: strtod's ERANGE on underflow made 1e-310 "out of range".
+  if (end != text.c_str() + text.size() || !std::isfinite(value) ||
+      (errno == ERANGE && std::fabs(value) > 1.0))
     return std::nullopt;
   return value;
 }
