@@ -228,6 +228,16 @@ bool sweep::readCsv(const std::string &path, const CsvOptions &options, CsvTable
           return false;
         }
         table.labelColumn = size_t(it - cells.begin());
+        // Regression: the first was the label and the second a feature.
+        auto again = std::find(it + 1, cells.end(), options.labelName);
+        if (again != cells.end()) {
+          error = "'" + path + "' names column '" + options.labelName +
+                  "' more than once (columns " + std::to_string(table.labelColumn) + " and " +
+                  std::to_string(again - cells.begin()) +
+                  "): give the label column by its index, 'label: " +
+                  std::to_string(table.labelColumn) + "'";
+          return false;
+        }
       } else {
         if (options.labelIndex < 0 || size_t(options.labelIndex) >= columns) {
           error = "'" + path + "' has " + std::to_string(columns) + " columns; label column " +
