@@ -51,6 +51,7 @@
 
 #include "llvm/Support/ToolOutputFile.h"
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <map>
 
@@ -414,7 +415,11 @@ bool standardOutputLost(bool alreadySaid) {
   llvm::outs().flush();
   std::string why = llvm::outs().has_error() ? ": " + llvm::outs().error().message() : "";
   lost |= llvm::outs().has_error();
-  if (lost && !alreadySaid)
+  // A reader that stopped reading (`sweepc --help | head -3`) is not news to
+  // the user: the status says it, as for any tool whose pipe closed.
+  bool readerGone = llvm::outs().has_error() &&
+                    llvm::outs().error() == std::make_error_code(std::errc::broken_pipe);
+  if (lost && !alreadySaid && !readerGone)
     llvm::errs() << "sweepc: error: cannot write 'standard output'" << why << "\n";
   llvm::outs().clear_error();
   std::cout.clear();
@@ -443,6 +448,15 @@ int main(int argc, char **argv) {
   installFatalErrorHandlers("sweepc");
   // InitLLVM's new handler reports through LLVM's bad-alloc handler.
   llvm::install_bad_alloc_error_handler([](void *, const char *, bool) { reportOutOfMemory(); });
+  // LLVM's option parser prints --help and --version and calls exit(): a
+  // lost standard output is then ours to report before LLVM's stream ends
+  // the process in "LLVM ERROR: IO failure". Handlers registered after the
+  // stream exists run before its destructor.
+  (void)llvm::outs();
+  std::atexit([] {
+    if (standardOutputLost(false))
+      std::_Exit(1);
+  });
   mlir::registerAsmPrinterCLOptions();
   mlir::registerMLIRContextCLOptions();
   mlir::registerPassManagerCLOptions();
