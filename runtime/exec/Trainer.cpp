@@ -721,8 +721,10 @@ static void replayFinishedRuns(const SweepJob &job, const ResultsStore &store,
     indexOfId[job.runs[r].id] = r;
   std::map<uint64_t, std::map<int64_t, double>> curves; // By run, then epoch.
   if (column < metrics.size())
-    for (const ResultsStore::CurvePoint &point : store.recoveredCurves())
-      curves[point.run][point.epoch] = point.metrics[column];
+    for (size_t row = 0, rows = store.recoveredCurves().size(); row < rows; ++row) {
+      const ResultsStore::RecoveredCurves &points = store.recoveredCurves();
+      curves[points.runs[row]][points.epochs[row]] = points.metric(row, column);
+    }
   for (const RunRecord &record : store.recoveredRuns()) {
     auto index = indexOfId.find(record.id);
     if (index == indexOfId.end())

@@ -7,13 +7,15 @@
 #include "runtime/results/WeightKeeper.h"
 
 #include <algorithm>
+#include <climits>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <set>
-#include <sstream>
+#include <unordered_map>
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -43,40 +45,64 @@ static bool writeAll(int fd, const std::string &text, const std::string &path, s
   return true;
 }
 
-/// Writes `text` to `path` through a temporary file and a rename, so readers
-/// and crashes see the old file or the new one, never a mix.
-static bool replaceFile(const std::string &path, const std::string &text, std::string &error) {
-  std::string temporary = path + ".tmp";
-  int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    error = "cannot write '" + temporary + "': " + std::strerror(errno);
-    return false;
+namespace {
+/// A file written beside `path` and renamed over it by commit(), so that
+/// readers and crashes see the old file or the new one, never a mix. Text is
+/// written a block at a time: rewriting a curves.csv of millions of rows
+/// never holds it.
+class ReplacementFile {
+public:
+  explicit ReplacementFile(const std::string &path) : path(path), temporary(path + ".tmp") {}
+  ~ReplacementFile() {
+    if (fd >= 0) {
+      ::close(fd);
+      std::remove(temporary.c_str());
+    }
   }
-  bool ok = writeAll(fd, text, temporary, error);
-  if (ok && ::fsync(fd) != 0) {
-    error = "cannot write '" + temporary + "': " + std::strerror(errno);
-    ok = false;
-  }
-  ::close(fd);
-  if (ok && std::rename(temporary.c_str(), path.c_str()) != 0) {
-    error = "cannot replace '" + path + "': " + std::strerror(errno);
-    ok = false;
-  }
-  if (!ok)
-    std::remove(temporary.c_str());
-  return ok;
-}
 
-static bool readFile(const std::string &path, std::string &text, std::string &error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error = "cannot read '" + path + "': " + std::strerror(errno);
-    return false;
+  bool open(std::string &error) {
+    fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+      error = "cannot write '" + temporary + "': " + std::strerror(errno);
+    return fd >= 0;
   }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  text = buffer.str();
-  return true;
+  bool append(const std::string &text, std::string &error) {
+    pending += text;
+    return pending.size() < (1 << 20) || flush(error);
+  }
+  bool commit(std::string &error) {
+    if (!flush(error))
+      return false;
+    bool ok = ::fsync(fd) == 0;
+    if (!ok)
+      error = "cannot write '" + temporary + "': " + std::strerror(errno);
+    ::close(fd);
+    fd = -1;
+    if (ok && std::rename(temporary.c_str(), path.c_str()) != 0) {
+      error = "cannot replace '" + path + "': " + std::strerror(errno);
+      ok = false;
+    }
+    if (!ok)
+      std::remove(temporary.c_str());
+    return ok;
+  }
+
+private:
+  bool flush(std::string &error) {
+    bool ok = writeAll(fd, pending, temporary, error);
+    pending.clear();
+    return ok;
+  }
+
+  std::string path, temporary, pending;
+  int fd = -1;
+};
+} // namespace
+
+/// Writes `text` to `path` through a temporary file and a rename.
+static bool replaceFile(const std::string &path, const std::string &text, std::string &error) {
+  ReplacementFile file(path);
+  return file.open(error) && file.append(text, error) && file.commit(error);
 }
 
 std::vector<std::string> ResultsStore::runsHeader(const SweepJob &job,
@@ -125,9 +151,11 @@ bool ResultsStore::holdsFinishedRuns(const std::string &dir) {
   for (const fs::directory_entry &rank : fs::directory_iterator(dir + "/ranks", code))
     files.push_back(rank.path().string() + "/runs.csv");
   for (const std::string &file : files) {
-    std::string text, error;
-    if (fs::exists(file, code) && readFile(file, text, error) &&
-        completeCsvRecords(text).size() > 1)
+    // A header and one complete row: no need to read on.
+    std::ifstream in(file, std::ios::binary);
+    CsvRecordReader reader(in);
+    std::string record;
+    if (in && reader.next(record) && reader.next(record))
       return true;
   }
   return false;
@@ -155,6 +183,7 @@ std::unique_ptr<ResultsStore> ResultsStore::open(const std::string &dir, const S
   store->dir = dir;
   store->hyperColumns = job.columns.size();
   store->metricCount = metrics.size();
+  store->points.width = metrics.size();
   store->testAccuracyColumn = metricColumn(metrics, "test_accuracy");
   store->validationAccuracyColumn = metricColumn(metrics, "val_accuracy");
   store->runsHeaderFields = runsHeader(job, metrics);
@@ -286,15 +315,27 @@ bool ResultsStore::parseRunRow(const SweepJob &job, const std::vector<std::strin
   return true;
 }
 
-bool ResultsStore::readRows(const std::string &from, const SweepJob &job,
-                            std::vector<RunRecord> &runs, std::vector<std::string> &runRows,
-                            std::map<uint64_t, std::vector<std::string>> &curveRows,
-                            std::string &error) {
-  std::string runsPath = from + "/runs.csv", curvesPath = from + "/curves.csv";
-  std::string runsText, curvesText;
-  if (!readFile(runsPath, runsText, error))
+/// `fields` of a file's row in this sweep's column order (`columns`: where
+/// each of this sweep's columns is in the file).
+static std::vector<std::string> inColumnOrder(const std::vector<std::string> &fields,
+                                              const std::vector<size_t> &columns) {
+  std::vector<std::string> ordered;
+  for (size_t c : columns)
+    ordered.push_back(fields[c]);
+  return ordered;
+}
+
+bool ResultsStore::readRunRows(const std::string &from, const SweepJob &job,
+                               std::vector<RunRecord> &runs, std::vector<std::string> &runRows,
+                               std::string &error) {
+  std::string runsPath = from + "/runs.csv";
+  std::ifstream in(runsPath, std::ios::binary);
+  if (!in) {
+    error = "cannot read '" + runsPath + "': " + std::strerror(errno);
     return false;
-  std::vector<std::string> records = completeCsvRecords(runsText);
+  }
+  CsvRecordReader reader(in);
+  std::string record;
   std::vector<std::string> fields;
   // Results of an older sweepc name the epochs-trained column as the setting
   // (kLegacyEpochsTrainedColumn); they are read as they are and rewritten.
@@ -302,7 +343,7 @@ bool ResultsStore::readRows(const std::string &from, const SweepJob &job,
   *std::find(legacyHeader.begin(), legacyHeader.end(), kEpochsTrainedColumn) =
       kLegacyEpochsTrainedColumn;
   std::vector<size_t> runColumns;
-  if (records.empty() || !parseCsvRecord(records[0], fields)) {
+  if (!reader.next(record) || !parseCsvRecord(record, fields)) {
     error = "'" + runsPath + "' has no header row; use another output directory or --overwrite";
     return false;
   }
@@ -312,61 +353,75 @@ bool ResultsStore::readRows(const std::string &from, const SweepJob &job,
   } else if (!matchColumns(runsPath, fields, runsHeaderFields, runColumns, error)) {
     return false;
   }
-  // Rows are kept in this sweep's column order (rewritten when the file's differs).
-  auto reorder = [](const std::vector<std::string> &from, const std::vector<size_t> &columns) {
-    std::vector<std::string> to;
-    for (size_t c : columns)
-      to.push_back(from[c]);
-    return to;
-  };
-  std::map<uint64_t, bool> seen;
-  for (size_t i = 1; i < records.size(); ++i) {
-    RunRecord record;
+  std::set<uint64_t> seen;
+  while (reader.next(record)) {
+    RunRecord run;
     std::string problem;
-    bool valid = parseCsvRecord(records[i], fields);
+    bool valid = parseCsvRecord(record, fields);
     if (valid && fields.size() != runColumns.size()) {
       problem = "has " + std::to_string(fields.size()) + " fields instead of " +
                 std::to_string(runColumns.size());
       valid = false;
     }
+    // Rows are kept in this sweep's column order (rewritten when the file's differs).
     if (valid)
-      fields = reorder(fields, runColumns);
-    if (!valid || !parseRunRow(job, fields, record, problem)) {
-      error = "'" + runsPath + "' line " + std::to_string(i + 1) + " " +
+      fields = inColumnOrder(fields, runColumns);
+    if (!valid || !parseRunRow(job, fields, run, problem)) {
+      error = "'" + runsPath + "' line " + std::to_string(reader.line()) + " " +
               (problem.empty() ? "is not valid CSV" : problem) +
               "; use another output directory or --overwrite";
       return false;
     }
-    if (seen.count(record.id))
+    if (!seen.insert(run.id).second)
       continue; // Never count a run twice.
-    seen[record.id] = true;
     // The run's group in this sweep: an edit elsewhere (a `where` removing
     // fewer runs) may renumber the groups. Regression: kept rows said group 1
     // where summary.json said 2.
-    fields[2] = std::to_string(record.group);
+    fields[2] = std::to_string(run.group);
     std::string row = csvRecord(fields);
     row.pop_back(); // Its "\n".
     runRows.push_back(std::move(row));
-    runs.push_back(std::move(record));
+    runs.push_back(std::move(run));
   }
+  if (reader.failed()) {
+    error = "cannot read '" + runsPath + "': " + std::strerror(errno);
+    return false;
+  }
+  return true;
+}
+
+bool ResultsStore::forEachCurveRow(
+    const std::string &from,
+    const std::function<bool(std::vector<std::string> &fields, std::string &error)> &row,
+    std::string &error) const {
+  std::string curvesPath = from + "/curves.csv";
   std::error_code code;
-  if (std::filesystem::exists(curvesPath, code) && readFile(curvesPath, curvesText, error)) {
-    std::vector<std::string> curveRecords = completeCsvRecords(curvesText);
-    std::vector<size_t> curveColumns;
-    if (!curveRecords.empty() && parseCsvRecord(curveRecords[0], fields) &&
-        !matchColumns(curvesPath, fields, curvesHeaderFields, curveColumns, error))
+  if (!fs::exists(curvesPath, code))
+    return true; // No curves: every run without its rows trains again.
+  std::ifstream in(curvesPath, std::ios::binary);
+  if (!in) {
+    error = "cannot read '" + curvesPath + "': " + std::strerror(errno);
+    return false;
+  }
+  CsvRecordReader reader(in);
+  std::string record;
+  std::vector<std::string> fields;
+  std::vector<size_t> curveColumns;
+  if (!reader.next(record) || !parseCsvRecord(record, fields))
+    return !reader.failed() || (error = "cannot read '" + curvesPath + "'", false);
+  if (!matchColumns(curvesPath, fields, curvesHeaderFields, curveColumns, error))
+    return false;
+  while (reader.next(record)) {
+    // A damaged row is left out: its run lacks a curve row and trains again.
+    if (!parseCsvRecord(record, fields) || fields.size() != curveColumns.size())
+      continue;
+    fields = inColumnOrder(fields, curveColumns);
+    if (!row(fields, error))
       return false;
-    for (size_t i = 1; i < curveRecords.size(); ++i) {
-      if (!parseCsvRecord(curveRecords[i], fields) || fields.size() != curveColumns.size())
-        continue;
-      fields = reorder(fields, curveColumns);
-      uint64_t id = std::strtoull(fields[0].c_str(), nullptr, 10);
-      if (!seen.count(id))
-        continue;
-      std::string row = csvRecord(fields);
-      row.pop_back();
-      curveRows[id].push_back(std::move(row));
-    }
+  }
+  if (reader.failed()) {
+    error = "cannot read '" + curvesPath + "': " + std::strerror(errno);
+    return false;
   }
   return true;
 }
@@ -400,45 +455,75 @@ bool ResultsStore::matchColumns(const std::string &path, const std::vector<std::
   return true;
 }
 
-/// A curves.csv row as a CurvePoint (`metricCount` metrics after run, epoch).
-static ResultsStore::CurvePoint curvePoint(const std::string &row, size_t metricCount) {
-  std::vector<std::string> fields;
-  parseCsvRecord(row, fields);
-  ResultsStore::CurvePoint point;
-  point.run = std::strtoull(fields[0].c_str(), nullptr, 10);
-  point.epoch = std::strtoll(fields[1].c_str(), nullptr, 10);
-  for (size_t m = 0; m < metricCount; ++m)
-    point.metrics.push_back(fields[2 + m].empty() ? NAN
-                                                  : std::strtod(fields[2 + m].c_str(), nullptr));
-  return point;
+void ResultsStore::RecoveredCurves::add(const std::vector<std::string> &fields) {
+  runs.push_back(std::strtoull(fields[0].c_str(), nullptr, 10));
+  epochs.push_back(std::strtoll(fields[1].c_str(), nullptr, 10));
+  for (size_t m = 0; m < width; ++m)
+    metrics.push_back(fields[2 + m].empty() ? NAN : std::strtod(fields[2 + m].c_str(), nullptr));
+}
+
+void ResultsStore::RecoveredCurves::append(const RecoveredCurves &other) {
+  runs.insert(runs.end(), other.runs.begin(), other.runs.end());
+  epochs.insert(epochs.end(), other.epochs.begin(), other.epochs.end());
+  metrics.insert(metrics.end(), other.metrics.begin(), other.metrics.end());
 }
 
 bool ResultsStore::recover(const SweepJob &job, bool rewrite, std::string &error) {
   std::vector<RunRecord> runs;
   std::vector<std::string> runRows;
-  std::map<uint64_t, std::vector<std::string>> curveRows;
-  if (!readRows(dir, job, runs, runRows, curveRows, error))
+  if (!readRunRows(dir, job, runs, runRows, error))
     return false;
-  std::string keptRuns = csvRecord(runsHeaderFields), keptCurves = csvRecord(curvesHeaderFields);
-  size_t withoutCurves = 0;
+  std::unordered_map<uint64_t, size_t> indexOfRun;
+  for (size_t i = 0; i < runs.size(); ++i)
+    indexOfRun[runs[i].id] = i;
+  auto runIndex = [&](const std::vector<std::string> &fields) -> long {
+    auto it = indexOfRun.find(std::strtoull(fields[0].c_str(), nullptr, 10));
+    return it == indexOfRun.end() ? -1 : long(it->second);
+  };
+  // A run's curve rows are all written before its runs.csv row, so a run
+  // without exactly one row for each of epochs 1..N lost some (curves.csv
+  // removed or edited): it trains again rather than stay a run without
+  // curves. Read once for the epochs each run has, once to keep the rows.
+  std::vector<std::pair<size_t, int64_t>> epochsOfRuns;
+  if (!forEachCurveRow(dir,
+                       [&](std::vector<std::string> &fields, std::string &) {
+                         if (long i = runIndex(fields); i >= 0)
+                           epochsOfRuns.push_back(
+                               {size_t(i), std::strtoll(fields[1].c_str(), nullptr, 10)});
+                         return true;
+                       },
+                       error))
+    return false;
+  std::sort(epochsOfRuns.begin(), epochsOfRuns.end());
+  std::vector<char> whole(runs.size());
+  for (size_t i = 0, at = 0; i < runs.size(); ++i) {
+    int64_t expected = 1;
+    for (; at < epochsOfRuns.size() && epochsOfRuns[at].first == i; ++at)
+      expected = epochsOfRuns[at].second == expected ? expected + 1 : INT64_MIN;
+    whole[i] = expected == runs[i].epochs + 1;
+  }
+  epochsOfRuns = {};
+  size_t withoutCurves = size_t(std::count(whole.begin(), whole.end(), 0));
+
+  ReplacementFile keptCurves(dir + "/curves.csv");
+  if (rewrite && !(keptCurves.open(error) && keptCurves.append(csvRecord(curvesHeaderFields), error)))
+    return false;
+  if (!forEachCurveRow(dir,
+                       [&](std::vector<std::string> &fields, std::string &problem) {
+                         long i = runIndex(fields);
+                         if (i < 0 || !whole[size_t(i)])
+                           return true;
+                         points.add(fields);
+                         return !rewrite || keptCurves.append(csvRecord(fields), problem);
+                       },
+                       error))
+    return false;
+  std::string keptRuns = csvRecord(runsHeaderFields);
   for (size_t i = 0; i < runs.size(); ++i) {
-    // A run's curve rows are all written before its runs.csv row, so a run
-    // without one row per epoch lost them (curves.csv removed or edited): it
-    // trains again rather than stay a run without curves.
-    std::set<int64_t> epochs;
-    for (const std::string &row : curveRows[runs[i].id])
-      epochs.insert(curvePoint(row, metricCount).epoch);
-    if (int64_t(epochs.size()) != runs[i].epochs || curveRows[runs[i].id].size() != epochs.size() ||
-        (!epochs.empty() && (*epochs.begin() != 1 || *epochs.rbegin() != runs[i].epochs))) {
-      ++withoutCurves;
+    if (!whole[i])
       continue;
-    }
     finishedIds[runs[i].id] = true;
     keptRuns += runRows[i] + "\n";
-    for (const std::string &row : curveRows[runs[i].id]) {
-      keptCurves += row + "\n";
-      recoveredPoints.push_back(curvePoint(row, metricCount));
-    }
     recovered.push_back(std::move(runs[i]));
   }
   if (withoutCurves)
@@ -449,8 +534,7 @@ bool ResultsStore::recover(const SweepJob &job, bool rewrite, std::string &error
     return true;
   // curves.csv first: a crash between the two replacements leaves runs.csv as
   // it was, and the next resume filters the same way again.
-  return replaceFile(dir + "/curves.csv", keptCurves, error) &&
-         replaceFile(dir + "/runs.csv", keptRuns, error);
+  return keptCurves.commit(error) && replaceFile(dir + "/runs.csv", keptRuns, error);
 }
 
 bool ResultsStore::absorb(const std::string &otherDir, const SweepJob &job, std::string &error) {
@@ -459,20 +543,35 @@ bool ResultsStore::absorb(const std::string &otherDir, const SweepJob &job, std:
     return true;
   std::vector<RunRecord> runs;
   std::vector<std::string> runRows;
-  std::map<uint64_t, std::vector<std::string>> curveRows;
-  if (!readRows(otherDir, job, runs, runRows, curveRows, error))
+  if (!readRunRows(otherDir, job, runs, runRows, error))
+    return false;
+  std::unordered_map<uint64_t, bool> absorbed;
+  for (const RunRecord &run : runs)
+    if (!isFinished(run.id))
+      absorbed[run.id] = true;
+  // Every absorbed run's curve rows, then their runs.csv rows: a crash in
+  // between leaves curve rows without their run, which a resume drops.
+  std::lock_guard<std::mutex> lock(mutex);
+  std::string curves;
+  if (!forEachCurveRow(otherDir,
+                       [&](std::vector<std::string> &fields, std::string &problem) {
+                         if (!absorbed.count(std::strtoull(fields[0].c_str(), nullptr, 10)))
+                           return true;
+                         points.add(fields);
+                         curves += csvRecord(fields);
+                         if (curves.size() < (1 << 20))
+                           return true;
+                         bool ok = writeAll(curvesFd, curves, dir + "/curves.csv", problem);
+                         curves.clear();
+                         return ok;
+                       },
+                       error) ||
+      !writeAll(curvesFd, curves, dir + "/curves.csv", error))
     return false;
   for (size_t i = 0; i < runs.size(); ++i) {
-    if (isFinished(runs[i].id))
+    if (!absorbed.count(runs[i].id))
       continue;
-    std::string curves;
-    for (const std::string &row : curveRows[runs[i].id]) {
-      curves += row + "\n";
-      recoveredPoints.push_back(curvePoint(row, metricCount));
-    }
-    std::lock_guard<std::mutex> lock(mutex);
-    if ((!curves.empty() && !writeAll(curvesFd, curves, dir + "/curves.csv", error)) ||
-        !writeAll(runsFd, runRows[i] + "\n", dir + "/runs.csv", error))
+    if (!writeAll(runsFd, runRows[i] + "\n", dir + "/runs.csv", error))
       return false;
     finishedIds[runs[i].id] = true;
     recovered.push_back(std::move(runs[i]));
@@ -486,8 +585,7 @@ void ResultsStore::adoptFinished(const ResultsStore &other) {
       finishedIds[record.id] = true;
       recovered.push_back(record);
     }
-  recoveredPoints.insert(recoveredPoints.end(), other.recoveredPoints.begin(),
-                         other.recoveredPoints.end());
+  points.append(other.points);
 }
 
 std::string ResultsStore::curveRow(uint64_t runId, int64_t epoch, const MetricValues &metrics,
@@ -506,16 +604,28 @@ bool ResultsStore::appendCurves(const std::string &rows, std::string &error) {
 
 bool ResultsStore::dropUnfinishedCurves(std::string &error) {
   std::lock_guard<std::mutex> lock(mutex);
-  std::string path = dir + "/curves.csv", text;
-  if (!readFile(path, text, error))
+  std::string path = dir + "/curves.csv";
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = "cannot read '" + path + "': " + std::strerror(errno);
     return false;
-  std::string kept;
-  std::vector<std::string> records = completeCsvRecords(text), fields;
-  for (size_t i = 0; i < records.size(); ++i)
-    if (i == 0 || (parseCsvRecord(records[i], fields) && !fields.empty() &&
+  }
+  ReplacementFile kept(path);
+  if (!kept.open(error))
+    return false;
+  CsvRecordReader reader(in);
+  std::string record;
+  std::vector<std::string> fields;
+  for (bool header = true; reader.next(record); header = false)
+    if (header || (parseCsvRecord(record, fields) && !fields.empty() &&
                    finishedIds.count(std::strtoull(fields[0].c_str(), nullptr, 10))))
-      kept += records[i] + "\n";
-  if (!replaceFile(path, kept, error))
+      if (!kept.append(record + "\n", error))
+        return false;
+  if (reader.failed()) {
+    error = "cannot read '" + path + "': " + std::strerror(errno);
+    return false;
+  }
+  if (!kept.commit(error))
     return false;
   // The file was replaced: append to the new one.
   ::close(curvesFd);

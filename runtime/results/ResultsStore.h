@@ -18,6 +18,7 @@
 
 #include "runtime/results/RunRecord.h"
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -56,13 +57,21 @@ public:
   /// rows were lost, which train again).
   const std::vector<std::string> &recoveryNotes() const { return notes; }
   /// The curve rows of the recovered runs: what a pruning rule needs to judge
-  /// the remaining runs as an uninterrupted sweep would have.
-  struct CurvePoint {
-    uint64_t run = 0;
-    int64_t epoch = 0;
-    MetricValues metrics;
+  /// the remaining runs as an uninterrupted sweep would have. In columns, 16
+  /// bytes and the metrics a row: a resume can recover millions of rows.
+  struct RecoveredCurves {
+    std::vector<uint64_t> runs;
+    std::vector<int64_t> epochs;
+    std::vector<double> metrics; // Row-major, `width` (the metric columns) a row.
+    size_t width = 0;
+
+    size_t size() const { return runs.size(); }
+    double metric(size_t row, size_t m) const { return metrics[row * width + m]; }
+    /// A curves.csv row in this sweep's column order.
+    void add(const std::vector<std::string> &fields);
+    void append(const RecoveredCurves &other);
   };
-  const std::vector<CurvePoint> &recoveredCurves() const { return recoveredPoints; }
+  const RecoveredCurves &recoveredCurves() const { return points; }
   bool isFinished(uint64_t runId) const { return finishedIds.count(runId) != 0; }
 
   /// The curves.csv row of one run after one epoch.
@@ -113,12 +122,18 @@ private:
   /// Reads runs.csv and curves.csv; `rewrite`: drop cut rows and orphaned
   /// curves from the files (not for ReadOnly).
   bool recover(const SweepJob &job, bool rewrite, std::string &error);
-  /// The complete runs.csv rows and curves.csv rows of `dir`, checked against
-  /// this sweep and put in its column order; each file's header must name
-  /// this sweep's columns, in any order.
-  bool readRows(const std::string &dir, const SweepJob &job, std::vector<RunRecord> &runs,
-                std::vector<std::string> &runRows,
-                std::map<uint64_t, std::vector<std::string>> &curveRows, std::string &error);
+  /// The complete runs.csv rows of `dir`, checked against this sweep and
+  /// put in its column order (its header must name this sweep's columns, in
+  /// any order), read a block at a time.
+  bool readRunRows(const std::string &dir, const SweepJob &job, std::vector<RunRecord> &runs,
+                   std::vector<std::string> &runRows, std::string &error);
+  /// Calls `row` with each whole curves.csv row of `dir` in this sweep's
+  /// column order, streamed; false with `error` when the header does not
+  /// name this sweep's columns, the file cannot be read or `row` fails.
+  bool forEachCurveRow(
+      const std::string &dir,
+      const std::function<bool(std::vector<std::string> &fields, std::string &error)> &row,
+      std::string &error) const;
   bool parseRunRow(const SweepJob &job, const std::vector<std::string> &fields, RunRecord &record,
                    std::string &error) const;
   /// Where each of `wanted` is in `header` (`columns`); false with `error`
@@ -138,7 +153,7 @@ private:
   std::map<uint64_t, uint32_t> groupOfRun;
   std::vector<RunRecord> recovered;
   std::vector<std::string> notes; // recoveryNotes().
-  std::vector<CurvePoint> recoveredPoints;
+  RecoveredCurves points;
   std::map<uint64_t, bool> finishedIds;
   int lockFd = -1, runsFd = -1, curvesFd = -1;
   std::mutex mutex;

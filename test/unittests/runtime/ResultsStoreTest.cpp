@@ -279,7 +279,8 @@ TEST(ResultsStore, ReadOnlyChangesNothingAndAbsorbMergesOnlyNewRuns) {
   ASSERT_EQ(sweep->recoveredRuns().size(), 1u);
   EXPECT_EQ(sweep->recoveredRuns()[0].id, job.runs[1].id);
   ASSERT_EQ(sweep->recoveredCurves().size(), 2u);
-  EXPECT_EQ(sweep->recoveredCurves()[1].metrics[1], 0.9);
+  EXPECT_EQ(sweep->recoveredCurves().epochs[1], 2);
+  EXPECT_EQ(sweep->recoveredCurves().metric(1, 1), 0.9);
   std::string runs = readText(root + "/runs.csv"), curves = readText(root + "/curves.csv");
   EXPECT_EQ(completeCsvRecords(runs).size(), 3u);   // Header, run 0, run 1.
   EXPECT_EQ(completeCsvRecords(curves).size(), 3u); // Header, two epochs.
