@@ -633,9 +633,12 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings, Backe
   uint64_t programPeak = uint64_t(cluster.maximum(double(programHeap::peakBytes())));
   if (many) {
     // Energy: each rank metered its own share.
-    double joules = ledger ? ledger->totalJoules() : 0;
-    double unattributed = ledger ? double(ledger->unattributedMicrojoules()) * 1e-6 : 0;
-    double allJoules = cluster.sum(joules), allUnattributed = cluster.sum(unattributed);
+    // Summed in microjoules (whole numbers, exact in a double): a sum of
+    // joules would show 0.30000000000000004.
+    double micro = ledger ? double(ledger->totalMicrojoules()) : 0;
+    double unattributedMicro = ledger ? double(ledger->unattributedMicrojoules()) : 0;
+    double allJoules = cluster.sum(micro) / 1e6,
+           allUnattributed = cluster.sum(unattributedMicro) / 1e6;
     cluster.barrier(); // Every rank's results are written.
     if (!cluster.isRoot())
       return 0;
@@ -685,14 +688,14 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings, Backe
     energy.detail = ledger->meter().describe();
     energy.totalJoules = many ? sharedJoules : ledger->totalJoules();
     energy.unattributedJoules =
-        many ? sharedUnattributed : double(ledger->unattributedMicrojoules()) * 1e-6;
+        many ? sharedUnattributed : joulesFromMicro(ledger->unattributedMicrojoules());
     if (many)
       energy.detail += "; total over " + std::to_string(cluster.size()) +
                        " ranks, each metering its own share (phases, idle: rank 0's)";
     energy.idleWatts = ledger->idleWatts();
     energy.seconds = ledger->seconds();
     for (const auto &[phase, micro] : ledger->phaseMicrojoules())
-      energy.phaseJoules.push_back({phase, double(micro) * 1e-6});
+      energy.phaseJoules.push_back({phase, joulesFromMicro(micro)});
     energy.budgetJoules = job.energyBudgetJoules;
     // Spent whether or not it stopped anything: a sweep that ends within its
     // first meter window, before any reading, can overshoot and still finish.

@@ -81,6 +81,17 @@ size_t EnergyLedger::openAccount(const std::vector<uint64_t> &runIds) {
 void EnergyLedger::abandonRuns(const std::vector<uint64_t> &runIds) {
   std::lock_guard<std::mutex> lock(mutex);
   abandoned.insert(runIds.begin(), runIds.end());
+  // What earlier windows gave them is in no runs.csv row either: it is
+  // unattributed, so that the runs' and the unattributed joules still add up
+  // to the total. Regression: it stayed attributed, to nobody.
+  for (uint64_t id : runIds) {
+    auto it = perRun.find(id);
+    if (it == perRun.end())
+      continue;
+    attributed -= it->second;
+    unattributed += it->second;
+    perRun.erase(it);
+  }
 }
 
 void EnergyLedger::compactAccount(size_t account, const std::vector<size_t> &keep) {
@@ -185,7 +196,7 @@ void EnergyLedger::closeLocked() {
 }
 
 double EnergyLedger::runJoules(uint64_t runId) const {
-  return double(runMicrojoules(runId)) * 1e-6;
+  return joulesFromMicro(runMicrojoules(runId));
 }
 
 int64_t EnergyLedger::runMicrojoules(uint64_t runId) const {

@@ -31,6 +31,10 @@
 
 namespace sweep {
 
+/// Microjoules as joules: the double nearest the decimal, so that results
+/// files show 0.001221, not 0.0012209999999999999 (micro * 1e-6 rounds twice).
+inline double joulesFromMicro(int64_t microjoules) { return double(microjoules) / 1e6; }
+
 class EnergyLedger {
 public:
   /// `weights` turns static costs into attribution weights.
@@ -49,7 +53,8 @@ public:
   /// those only.
   void compactAccount(size_t account, const std::vector<size_t> &keep);
   /// The runs were recorded without joules (the reading at their end
-  /// failed): the joules a later reading gives their work are nobody's.
+  /// failed): the joules earlier readings gave them, and those a later
+  /// reading gives their work, are nobody's (unattributed).
   void abandonRuns(const std::vector<uint64_t> &runIds);
   /// Work the program did since its last report, shared by the runs with
   /// alive[i] (i in the account's current order). Closes the window when due.
@@ -66,7 +71,7 @@ public:
   int64_t totalMicrojoules() const;
   int64_t unattributedMicrojoules() const;
   std::map<std::string, int64_t> phaseMicrojoules() const;
-  double totalJoules() const { return double(totalMicrojoules()) * 1e-6; }
+  double totalJoules() const { return joulesFromMicro(totalMicrojoules()); }
   /// Seconds from the start to the last reading that succeeded: the time
   /// the joules cover (the idle baseline is counted over it).
   double seconds() const;

@@ -147,10 +147,13 @@ void writeEnergy(std::ostream &os, const std::vector<RunRecord> &records,
     os << "null,\n";
     return;
   }
-  double runsJoules = 0;
+  // Summed in whole microjoules, as the ledger splits them: a sum of
+  // doubles would show 0.30000000000000004 J.
+  int64_t runsMicrojoules = 0;
   for (const RunRecord &record : records)
     if (std::isfinite(record.joules))
-      runsJoules += record.joules;
+      runsMicrojoules += std::llround(record.joules * 1e6);
+  double runsJoules = double(runsMicrojoules) / 1e6;
   os << "{\"source\": " << jsonString(energy.source)
      << ", \"detail\": " << jsonString(energy.detail) << ",\n";
   os << "    \"total_joules\": " << jsonNumber(energy.totalJoules)

@@ -14,7 +14,9 @@ every metric of every run (not the timings and joules, which are measured) with 
 results directory, --close-to the same within --tolerance (relative, default 1e-6).
 Energy columns, where present, must be consistent: every run has joules >= 0 and a
 source, accuracy_per_kj is the accuracy over kilojoules, and summary.json's
-energy.runs_joules is the sum of the runs' joules.
+energy.runs_joules is the sum of the runs' joules. Joules are whole microjoules, written
+as their decimals (0.001221, not 0.0012209999999999999), in runs.csv and in summary.json's
+total, runs', unattributed and phase joules.
 With --no-energy (the sweep ran with it) no run may have joules and summary.json's
 energy must be null.
 --program-memory-at-most/-above bound summary.json's metered program_memory.peak_bytes.
@@ -28,6 +30,7 @@ Prints one line per check that fails and exits 1; prints "ok" otherwise.
 """
 import argparse
 import csv
+import decimal
 import io
 import json
 import math
@@ -36,6 +39,14 @@ import re
 import struct
 import sys
 import zipfile
+
+def whole_microjoules(text):
+    """Whether a joules figure as written is a whole number of microjoules."""
+    try:
+        return decimal.Decimal(text).normalize().as_tuple().exponent >= -6
+    except decimal.InvalidOperation:
+        return False
+
 
 # Measured per invocation: never compared between two results directories.
 TIMING = {"seconds", "joules", "accuracy_per_kj"}
@@ -222,7 +233,8 @@ def main():
                             f"{row['epochs_trained']} epochs")
 
     with open(os.path.join(args.dir, "summary.json")) as f:
-        summary = json.load(f)
+        summary_text = f.read()
+    summary = json.loads(summary_text)
     # Where each run trained: the backend's device unless a --resume on
     # another device finished some of them (then there is a mix).
     want_device = "cuda" if summary.get("backend") == "cuda" else "cpu"
@@ -274,6 +286,9 @@ def main():
                                 f"{row['joules_source']!r}")
                 continue
             total += joules
+            if not whole_microjoules(row["joules"]):
+                problems.append(f"run {row['run']}: joules {row['joules']} is no whole "
+                                f"number of microjoules")
             accuracy = next((c for c in accuracies if row[c]), None)
             if accuracy and joules > 0:
                 want = number(row[accuracy]) / (joules / 1000)
@@ -285,6 +300,15 @@ def main():
             problems.append("summary.json has no energy figures")
         elif abs(energy["runs_joules"] - total) > 1e-6 * max(1.0, total):
             problems.append(f"summary.json runs_joules {energy['runs_joules']}, runs.csv {total}")
+        if energy is not None:
+            exact = json.loads(summary_text, parse_float=decimal.Decimal)["energy"]
+            figures = {k: exact[k] for k in ("total_joules", "runs_joules",
+                                             "unattributed_joules")}
+            figures.update({"by_phase " + p: j for p, j in exact.get("by_phase", {}).items()})
+            for name, value in figures.items():
+                if not whole_microjoules(str(value)):
+                    problems.append(f"summary.json {name} {value} is no whole number of "
+                                    f"microjoules")
 
     if args.same_as:
         other_header, other = read_csv(os.path.join(args.same_as, "runs.csv"), problems)

@@ -209,6 +209,53 @@ TEST(EnergyLedger, AbandonedRunsShareIsNobodys) {
   EXPECT_EQ(ledger.totalMicrojoules(), 4000000);
 }
 
+// Regression: joules were micro * 1e-6, which runs.csv showed as
+// 0.0012209999999999999 and 4.9999999999999996e-05.
+TEST(EnergyLedger, JoulesAreTheMicrojoulesDecimals) {
+  EXPECT_EQ(joulesFromMicro(1221), 0.001221);
+  EXPECT_EQ(joulesFromMicro(50), 0.00005);
+  EXPECT_EQ(joulesFromMicro(123456789), 123.456789);
+  double metered = 0;
+  EnergyLedger ledger(std::make_unique<ScriptedMeter>(&metered), 1e9, flopWeights());
+  size_t a = ledger.openAccount({1});
+  const uint8_t alive[] = {1};
+  ledger.addWork(a, work(1), alive);
+  metered = 0.001221;
+  std::string error;
+  ASSERT_TRUE(ledger.closeWindow(error));
+  EXPECT_EQ(ledger.runJoules(1), 0.001221);
+  EXPECT_EQ(ledger.totalJoules(), 0.001221);
+}
+
+// Regression: the joules earlier windows had given an abandoned run stayed
+// in the attributed total, in no runs.csv row and not unattributed: the
+// runs' and the unattributed joules fell short of total_joules.
+TEST(EnergyLedger, AbandonedRunsEarlierJoulesBecomeUnattributed) {
+  double metered = 0;
+  EnergyLedger ledger(std::make_unique<ScriptedMeter>(&metered), 1e9, flopWeights());
+  size_t a = ledger.openAccount({1, 2});
+  const uint8_t alive[] = {1, 1};
+  ledger.addWork(a, work(2), alive);
+  metered = 4;
+  std::string error;
+  ASSERT_TRUE(ledger.closeWindow(error));
+  ASSERT_EQ(ledger.runMicrojoules(1), 2000000);
+  ledger.addWork(a, work(2), alive);
+  metered = -1;
+  EXPECT_FALSE(ledger.closeWindow(error));
+  ledger.abandonRuns({1});
+  EXPECT_EQ(ledger.runMicrojoules(1), 0);
+  EXPECT_EQ(ledger.unattributedMicrojoules(), 2000000);
+  EXPECT_EQ(ledger.runMicrojoules(2) + ledger.unattributedMicrojoules(),
+            ledger.totalMicrojoules());
+  metered = 8;
+  ASSERT_TRUE(ledger.closeWindow(error));
+  EXPECT_EQ(ledger.runMicrojoules(1), 0);
+  EXPECT_EQ(ledger.runMicrojoules(2), 4000000);
+  EXPECT_EQ(ledger.unattributedMicrojoules(), 4000000);
+  EXPECT_EQ(ledger.totalMicrojoules(), 8000000);
+}
+
 // Regression: failed readings moved the covered time on, so after the meter
 // became unreadable the idle baseline (watts x seconds) counted the whole
 // sweep while the joules stopped at the last reading.
