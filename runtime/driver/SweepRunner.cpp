@@ -188,6 +188,12 @@ void printWeightFiles(std::ostream &os, const WeightKeeper &weights,
   }
 }
 
+/// The cores whose idle power the CPU model charges: the threads, but no
+/// more than the programs they train (at least one).
+unsigned idleCoresFor(unsigned threads, size_t programs) {
+  return std::max(1u, unsigned(std::min<size_t>(threads, programs)));
+}
+
 /// The meter the sweep's `energy(meter: ...)` asks for; null with `problem`
 /// when it cannot be had, null without one when the sweep goes unmetered.
 std::unique_ptr<EnergyMeter> openSweepMeter(const SweepJob &job, const std::string &device,
@@ -494,28 +500,17 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings, Backe
   options.shard = unsigned(cluster.rank());
   options.shards = unsigned(cluster.size());
   options.device = device;
-  // The CPU model's idle power is that of the cores training: no more
-  // threads than programs ever train. Regression: a one-program sweep was
-  // charged the idle power of every core --jobs defaulted to.
-  unsigned idleCores =
-      std::max(1u, unsigned(std::min<size_t>(options.threads, programsToTrain(job, backend))));
-  std::unique_ptr<EnergyLedger> ledger;
+  // The meter is opened now, so that one the sweep asks for and cannot have
+  // stops it before its results folder is touched; the ledger waits for the
+  // programs this invocation trains (below).
+  std::unique_ptr<EnergyMeter> meter;
   if (!settings.energyOff) {
-    std::unique_ptr<EnergyMeter> meter =
-        openSweepMeter(job, device, backends.gpuBusId(), idleCores, report, problem);
+    meter = openSweepMeter(job, device, backends.gpuBusId(),
+                           idleCoresFor(options.threads, programsToTrain(job, backend)), report,
+                           problem);
     if (!meter && !problem.empty()) {
       report.error(problem);
       return 1;
-    }
-    if (meter) {
-      if (!settings.quiet)
-        std::cerr << "[" << job.name << "] energy: " << meter->source() << ", " << meter->describe()
-                  << "\n";
-      ledger = std::make_unique<EnergyLedger>(std::move(meter), job.energyWindowSeconds,
-                                              EnergyModel::cpu(idleCores));
-      ledger->measureIdle(0.25);
-      options.energy = ledger.get();
-      options.energyBudgetJoules = job.energyBudgetJoules;
     }
   }
   // Only now, with the data, the programs and the meter in hand, is the
@@ -570,9 +565,30 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings, Backe
   std::vector<RunRecord> records = store->recoveredRuns();
   // Each rank counts its own share; the others' progress lines would
   // interleave with rank 0's, so only rank 0 prints.
-  size_t shareRuns = 0;
+  size_t shareRuns = 0, sharePrograms = 0;
   double shareWork = 0;
-  shardWork(job, backend, *store, options.shard, options.shards, shareRuns, shareWork);
+  shardWork(job, backend, *store, options.shard, options.shards, shareRuns, shareWork,
+            sharePrograms);
+  std::unique_ptr<EnergyLedger> ledger;
+  if (meter) {
+    // The CPU model's idle power is that of the cores training: no more
+    // threads than the programs this invocation trains. Regression: a
+    // one-program sweep was charged every core --jobs defaulted to, and a
+    // resume every core of the programs that had finished.
+    unsigned idleCores = idleCoresFor(options.threads, sharePrograms);
+    if (meter->isEstimate())
+      if (std::unique_ptr<EnergyMeter> exact =
+              openSweepMeter(job, device, backends.gpuBusId(), idleCores, report, problem))
+        meter = std::move(exact);
+    if (!settings.quiet)
+      std::cerr << "[" << job.name << "] energy: " << meter->source() << ", " << meter->describe()
+                << "\n";
+    ledger = std::make_unique<EnergyLedger>(std::move(meter), job.energyWindowSeconds,
+                                            EnergyModel::cpu(idleCores));
+    ledger->measureIdle(0.25);
+    options.energy = ledger.get();
+    options.energyBudgetJoules = job.energyBudgetJoules;
+  }
   if (shareRuns)
     warnAboutMixedResume(job, records, device, ledger ? ledger->meter().source() : "", shareRuns,
                          report);

@@ -772,11 +772,14 @@ static std::vector<Chunk> cutChunks(const SweepJob &job, const Backend &backend,
 }
 
 void sweep::shardWork(const SweepJob &job, const Backend &backend, const ResultsStore &store,
-                      unsigned shard, unsigned shards, size_t &runs, double &work) {
+                      unsigned shard, unsigned shards, size_t &runs, double &work,
+                      size_t &programs) {
   runs = 0;
   work = 0;
+  programs = 0;
   std::vector<Chunk> chunks = cutChunks(job, backend, store);
   for (size_t c = shard; c < chunks.size(); c += shards) {
+    ++programs;
     runs += chunks[c].runs.size();
     work += double(chunks[c].runs.size() * size_t(job.groups[chunks[c].group].epochs));
   }

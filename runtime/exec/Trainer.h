@@ -85,10 +85,11 @@ size_t programsToTrain(const SweepJob &job, const Backend &backend);
 /// size.
 size_t programsToPrepare(const SweepJob &job, const Backend &backend);
 
-/// The unfinished runs and run-epochs that shard `shard` of `shards` trains
-/// (trainSweep's cut of the sweep into programs, dealt out in turn).
+/// The unfinished runs, run-epochs and programs that shard `shard` of
+/// `shards` trains (trainSweep's cut of the sweep into programs, dealt out in
+/// turn).
 void shardWork(const SweepJob &job, const Backend &backend, const ResultsStore &store,
-               unsigned shard, unsigned shards, size_t &runs, double &work);
+               unsigned shard, unsigned shards, size_t &runs, double &work, size_t &programs);
 
 } // namespace sweep
 
