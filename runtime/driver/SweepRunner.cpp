@@ -436,6 +436,7 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings, Backe
   std::string compileProblem;
   bool compiled = false;
   double compileWall = 0;
+  size_t programsUpFront = 0, cachedUpFront = 0; // What compileWall compiled.
   // An interpreter makes its programs at once: nothing to report.
   CompileProgress compileProgress(backend.programsToCompile(job) > 0
                                       ? Progress::detectMode(settings.quiet)
@@ -450,6 +451,8 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings, Backe
         &stopCompiling);
     compileWall =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - compileStart).count();
+    programsUpFront = backend.programsCompiled() - programsBefore;
+    cachedUpFront = backend.programsFromCompileCache() - cachedBefore;
   });
   // Whatever ends the sweep, compiling ends first: no program is started
   // after that, and the ones compiling finish.
@@ -685,12 +688,15 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings, Backe
   facts.threads = options.threads;
   facts.ranks = unsigned(cluster.size());
   facts.host = hostName();
-  // Wall time of compiling on all threads, up front (CPU) or alongside
-  // training (GPU). A resumed sweep may compile a leftover chunk size
-  // during training: that counts as neither.
+  // Wall time of compiling the sweep's programs on all threads, up front
+  // (CPU) or alongside training (GPU), and what it compiled. A compaction's
+  // program, compiled during training, is counted apart. Regression: it was
+  // counted in the programs compiled, not in their time ("Compiled 2 group
+  // programs in 0.10 s" for one cache load and one 0.6 s compilation).
   facts.compileSeconds = compileWall;
-  facts.programs = backend.programsCompiled() - programsBefore;
-  facts.programsFromCache = backend.programsFromCompileCache() - cachedBefore;
+  facts.programs = programsUpFront;
+  facts.programsFromCache = cachedUpFront;
+  facts.programsWhileTraining = backend.programsCompiled() - programsBefore - programsUpFront;
   // The interpreter's buffers and the GPU's device memory are not counted.
   facts.programMemoryMetered = !onGpu && backend.name() != "interp";
   facts.programMemoryPeak = programPeak;
@@ -749,6 +755,8 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings, Backe
       std::cout << line;
       if (facts.programsFromCache)
         std::cout << " (" << facts.programsFromCache << " loaded from the compile cache)";
+      if (facts.programsWhileTraining)
+        std::cout << "; " << facts.programsWhileTraining << " more while training, for compactions";
       std::cout << ".\n";
     }
     if (facts.programMemoryMetered && facts.maxMemory)

@@ -270,7 +270,8 @@ std::string sweep::summaryJson(const SweepJob &job, const std::vector<RunRecord>
   os << "  \"wall_seconds\": " << jsonNumber(facts.wallSeconds) << ",\n";
   os << "  \"compile_seconds\": " << jsonNumber(facts.compileSeconds)
      << ", \"programs_compiled\": " << facts.programs
-     << ", \"programs_from_compile_cache\": " << facts.programsFromCache << ",\n";
+     << ", \"programs_from_compile_cache\": " << facts.programsFromCache
+     << ", \"programs_while_training\": " << facts.programsWhileTraining << ",\n";
   os << "  \"program_memory\": {\"peak_bytes\": "
      << (facts.programMemoryMetered ? std::to_string(facts.programMemoryPeak) : "null")
      << ", \"max_memory_bytes\": "
