@@ -75,6 +75,9 @@ private:
   /// A written `report` whose metrics no split measures (every metric but the
   /// training loss is evaluated on the validation and test splits).
   void warnAboutUnmeasuredMetrics(const SweepPlan &plan);
+  /// Runs on data without the split the others are ranked on (validation,
+  /// else test): the leaderboard, best run and Pareto front leave them out.
+  void warnAboutUnrankedRuns(const SweepPlan &plan);
   /// Layer calls whose output the model's return value does not use: left
   /// out of the model, which is seldom what was meant. Once per call site.
   void warnAboutUnusedLayers(const RunGroup &group);
@@ -259,6 +262,7 @@ mlir::FailureOr<SweepPlan> Planner::run() {
   if (!ok)
     return mlir::failure();
   warnAboutUnmeasuredMetrics(plan);
+  warnAboutUnrankedRuns(plan);
   warnAboutPruneAcrossGroups(plan);
   return plan;
 }
@@ -310,6 +314,44 @@ void Planner::warnAboutUnmeasuredMetrics(const SweepPlan &plan) {
                                       " has no validation or test split to measure " + metrics +
                                       " on: its runs report train_loss only; give it "
                                       "'validation: N' or a fraction, or test samples");
+  }
+}
+
+void Planner::warnAboutUnrankedRuns(const SweepPlan &plan) {
+  bool anyValidation = false, anyTest = false;
+  for (const RunGroup &group : plan.groups) {
+    anyValidation |= group.data.validation > 0;
+    anyTest |= group.data.test > 0;
+  }
+  if ((!anyValidation && !anyTest) || spec.metrics.empty())
+    return; // Ranked by train_loss, which every run has.
+  const char *split = anyValidation ? "validation" : "test";
+  std::string metric = (anyValidation ? "val_" : "test_") + spec.metrics.front();
+  std::vector<std::string> configurations, names;
+  std::vector<Value> values;
+  for (const RunGroup &group : plan.groups) {
+    if ((anyValidation ? group.data.validation : group.data.test) > 0)
+      continue;
+    // Data with neither split has its warning (warnAboutUnmeasuredMetrics).
+    if (spec.reportWritten && group.data.validation == 0 && group.data.test == 0)
+      continue;
+    llvm::ArrayRef<uint32_t> indices = runs.getIndices(group.runs.front());
+    resolveRun(spec, indices, values);
+    std::string key = keyOf(values, /*structural=*/true, "data");
+    if (llvm::is_contained(configurations, key))
+      continue;
+    configurations.push_back(key);
+    names.push_back(activeNode("data", indices).kind.str());
+  }
+  for (size_t d = 0; d < names.size(); ++d) {
+    std::string name = "'" + names[d] + "'";
+    if (llvm::count(names, names[d]) > 1)
+      name += " (" + configurations[d] + ")";
+    diags.warning(spec.reportLoc,
+                  "runs on dataset " + name + " have no " + split + " split, so they are not " +
+                      "ranked: the leaderboard, the best run and the Pareto front compare " +
+                      metric + ", which they do not measure; give it " +
+                      (anyValidation ? "'validation: N' or a fraction" : "test samples"));
   }
 }
 

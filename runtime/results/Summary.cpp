@@ -318,7 +318,8 @@ std::string sweep::summaryJson(const SweepJob &job, const std::vector<RunRecord>
     os << (m ? ", " : "") << jsonString(metrics[m].name);
   os << "],\n";
   os << "  \"ranked_by\": " << jsonString(metrics[ranking.column].name)
-     << ", \"higher_is_better\": " << (ranking.higherIsBetter ? "true" : "false") << ",\n";
+     << ", \"higher_is_better\": " << (ranking.higherIsBetter ? "true" : "false")
+     << ", \"unranked_runs\": " << records.size() - ranked.size() << ",\n";
   os << "  \"best\": ";
   if (ranked.empty()) {
     os << "null,\n";
@@ -422,11 +423,15 @@ void sweep::printLeaderboard(std::ostream &os, const SweepJob &job,
   size_t diverged = 0;
   for (const RunRecord &record : records)
     diverged += record.status == RunStatus::Diverged;
+  // Runs on data without the ranked split. Regression: left out unsaid.
+  size_t unmeasured = records.size() - diverged - ranked.size();
   os << "Top " << std::min(count, ranked.size()) << " of " << records.size() << " runs of sweep "
      << job.name << " by " << metrics[ranking.column].name
      << (ranking.higherIsBetter ? " (higher is better)" : " (lower is better)");
   if (diverged)
     os << "; " << diverged << " diverged";
+  if (unmeasured)
+    os << "; " << unmeasured << " without " << metrics[ranking.column].name << ", unranked";
   os << ":\n";
   for (const auto &row : rows) {
     // Numbers right-aligned, settings left-aligned; no padding after the last column.

@@ -8,7 +8,7 @@
 
 Every row of runs.csv and curves.csv must be complete (as many fields as the header,
 no cut line), run ids unique, every finished run's curve rows present for epochs
-1..epochs exactly once, and summary.json valid JSON agreeing with runs.csv.
+1..epochs exactly once, and summary.json valid JSON agreeing with runs.csv (its counts, unranked_runs included).
 --min/--max bound the best value of a metric column over the runs; --same-as compares
 every metric of every run (not the timings and joules, which are measured) with another
 results directory, --close-to the same within --tolerance (relative, default 1e-6).
@@ -260,6 +260,12 @@ def main():
             problems.append(f"programs held {peak} bytes, not above {args.program_memory_above}")
     if summary["runs"]["total"] != len(runs):
         problems.append(f"summary.json counts {summary['runs']['total']} runs")
+    unranked = sum(1 for row in runs
+                   if row["status"] == "diverged" or not row.get(summary["ranked_by"]) or
+                   not math.isfinite(float(row[summary["ranked_by"]])))
+    if summary["unranked_runs"] != unranked:
+        problems.append(f"summary.json counts {summary['unranked_runs']} unranked runs, "
+                        f"runs.csv {unranked} (diverged, or without {summary['ranked_by']})")
     for status in ("ok", "diverged", "stopped"):
         have = sum(1 for row in runs if row["status"] == status)
         if summary["runs"][status] != have:
