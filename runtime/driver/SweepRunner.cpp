@@ -119,8 +119,20 @@ bool runsFitMemory(const SweepJob &job, Backend &backend, const Reporter &report
 /// ended with 9 runs, and said nothing; ranks given different --sweep hung.
 bool agreeOnCut(const SweepJob &job, Backend &backend, const std::string &device, Cluster &cluster,
                 const Reporter &report) {
+  // The runs' config hashes in one: ranks given different versions of a
+  // file (another learning rate) differ here. Regression: each trained its
+  // own, and rank 0's merge failed with "the sweep was edited".
+  uint64_t settings = 0xcbf29ce484222325ull; // FNV-1a.
+  for (const RunSpec &run : job.runs)
+    for (uint64_t word : {run.id, run.configHash})
+      for (int byte = 0; byte < 8; ++byte) {
+        settings ^= (word >> (8 * byte)) & 0xff;
+        settings *= 0x100000001b3ull;
+      }
+  char hash[24];
+  std::snprintf(hash, sizeof hash, "%016llx", (unsigned long long)settings);
   std::string sweep = "sweep '" + job.name + "' (" + std::to_string(job.runs.size()) + " runs in " +
-                      std::to_string(job.groups.size()) + " groups)";
+                      std::to_string(job.groups.size()) + " groups, settings hash " + hash + ")";
   std::string cut; // Runs a program per group, "4 4".
   for (const GroupSpec &group : job.groups)
     cut += (cut.empty() ? "" : " ") +
