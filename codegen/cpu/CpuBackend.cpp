@@ -32,9 +32,13 @@ public:
     uint64_t needed = programBytesPerRun(group) * runs;
     if (!programMemory || needed <= programMemory)
       return "";
-    return (forcedRuns ? "a program of " + std::to_string(runs) + " runs (--runs-per-program) needs "
-                       : std::string("a run needs ")) +
-           formatBytes(needed) + " in a program, more than the " + formatBytes(programMemory) +
+    // An upper bound, not what a program is metered to hold at the end:
+    // said so, or a cap sized from summary.json's peak looks wrongly refused.
+    return (forcedRuns ? "a program of " + std::to_string(runs) +
+                             " runs (--runs-per-program) may need "
+                       : std::string("a run may need ")) +
+           formatBytes(needed) + " in a program (an upper bound), more than the " +
+           formatBytes(programMemory) +
            " each program may hold (--max-memory over the threads training at once); raise "
            "--max-memory or lower --jobs" +
            (forcedRuns ? std::string(" or --runs-per-program") : std::string());
