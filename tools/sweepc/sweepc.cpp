@@ -111,6 +111,9 @@ cl::opt<std::string> gpuChip("gpu-chip", cl::desc("The NVIDIA GPU -emit=ptx comp
 
 cl::opt<std::string> outputFilename("o", cl::desc("Output file"), cl::value_desc("filename"),
                                     cl::init("-"), cl::cat(sweepcOptions()));
+/// -emit=obj and -emit=gpu-obj: what -o named, the objects' prefix (their
+/// listing goes to standard output, not over a file of that name).
+std::string objectPrefix;
 
 cl::opt<bool> splitInputFile("split-input-file",
                              cl::desc("Process each chunk between '// -----' lines on its own"),
@@ -227,7 +230,7 @@ mlir::LogicalResult emitCompiled(const PlannedSweep &sweep, llvm::StringRef base
         emitAction == Emit::Gpu || emitAction == Emit::Ptx || emitAction == Emit::GpuObj;
     mlir::OwningOpRef<mlir::ModuleOp> module =
         buildTrainProgram(context, group, int64_t(group.runs.size()), programOptions);
-    std::string objectPath = outputFilename + "." + job.name + ".g" + std::to_string(g) + ".o";
+    std::string objectPath = objectPrefix + "." + job.name + ".g" + std::to_string(g) + ".o";
     if (emitAction == Emit::Gpu || emitAction == Emit::Ptx || emitAction == Emit::GpuObj) {
       if (mlir::failed(emitGpu(*module, objectPath, context, os)))
         return mlir::failure();
@@ -588,6 +591,11 @@ int main(int argc, char **argv) {
     llvm::errs() << "sweepc: -emit=" << (emitAction == Emit::Obj ? "obj" : "gpu-obj")
                  << " writes one object per group and needs -o PREFIX\n";
     return 1;
+  }
+  if (emitAction == Emit::Obj || emitAction == Emit::GpuObj) {
+    // Regression: the listing was written to PREFIX itself, over any file.
+    objectPrefix = outputFilename;
+    outputFilename = "-";
   }
 
   std::string errorMessage;
