@@ -207,10 +207,12 @@ unsigned idleCoresFor(unsigned threads, size_t programs) {
 }
 
 /// The meter the sweep's `energy(meter: ...)` asks for; null with `problem`
-/// when it cannot be had, null without one when the sweep goes unmetered.
+/// when it cannot be had, null with `unmetered` (why) when the sweep goes
+/// unmetered.
 std::unique_ptr<EnergyMeter> openSweepMeter(const SweepJob &job, const std::string &device,
                                             const std::string &gpuBusId, unsigned cores,
-                                            const Reporter &report, std::string &problem) {
+                                            const Reporter &report, std::string &problem,
+                                            std::string &unmetered) {
   std::string why;
   if (device == "cuda") {
     if (job.energyMeter == "rapl" || job.energyMeter == "model") {
@@ -228,9 +230,11 @@ std::unique_ptr<EnergyMeter> openSweepMeter(const SweepJob &job, const std::stri
                      "' is charged the energy of every GPU NVML sees");
     if (!nvml && job.energyMeter == "nvml")
       problem = "sweep '" + job.name + "' asks for energy(meter: nvml), but " + why;
-    else if (!nvml)
+    else if (!nvml) {
+      unmetered = "the GPU's meter: " + why;
       report.warning("sweep '" + job.name + "' trains on the GPU without joules: " + why +
                      " (the CPU's meters do not see the GPU)");
+    }
     return nvml;
   }
   const char *root = std::getenv("SWEEPC_POWERCAP_ROOT");
@@ -519,10 +523,11 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings, Backe
   // stops it before its results folder is touched; the ledger waits for the
   // programs this invocation trains (below).
   std::unique_ptr<EnergyMeter> meter;
+  std::string unmetered = settings.energyOff ? "--no-energy" : "";
   if (!settings.energyOff) {
     meter = openSweepMeter(job, device, backends.gpuBusId(),
                            idleCoresFor(options.threads, programsToTrain(job, backend)), report,
-                           problem);
+                           problem, unmetered);
     if (!meter && !problem.empty()) {
       report.error(problem);
       return 1;
@@ -593,7 +598,8 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings, Backe
     unsigned idleCores = idleCoresFor(options.threads, sharePrograms);
     if (meter->isEstimate())
       if (std::unique_ptr<EnergyMeter> exact =
-              openSweepMeter(job, device, backends.gpuBusId(), idleCores, report, problem))
+              openSweepMeter(job, device, backends.gpuBusId(), idleCores, report, problem,
+                             unmetered))
         meter = std::move(exact);
     if (!settings.quiet)
       std::cerr << "[" << job.name << "] energy: " << meter->source() << ", " << meter->describe()
@@ -713,6 +719,7 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings, Backe
   facts.programMemoryMetered = !onGpu && backend.name() != "interp";
   facts.programMemoryPeak = programPeak;
   facts.maxMemory = settings.maxMemory;
+  facts.energy.unmeteredBecause = unmetered;
   if (ledger) {
     std::string meterError;
     ledger->closeWindow(meterError);

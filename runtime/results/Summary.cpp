@@ -144,7 +144,8 @@ void writeEnergy(std::ostream &os, const std::vector<RunRecord> &records,
                  const EnergyFacts &energy) {
   os << "  \"energy\": ";
   if (!energy.metered) {
-    os << "null,\n";
+    // Why, so that a GPU without NVML does not read as --no-energy.
+    os << "null, \"energy_unmetered\": " << jsonString(energy.unmeteredBecause) << ",\n";
     return;
   }
   // Summed in whole microjoules, as the ledger splits them: a sum of
@@ -188,8 +189,11 @@ void writeEnergy(std::ostream &os, const std::vector<RunRecord> &records,
 void sweep::printEnergyReport(std::ostream &os, const std::vector<RunRecord> &records,
                               const std::vector<MetricColumn> &metrics, const Ranking &ranking,
                               const EnergyFacts &energy) {
-  if (!energy.metered)
+  if (!energy.metered) {
+    if (energy.unmeteredBecause != "--no-energy")
+      os << "Energy: not metered (" << energy.unmeteredBecause << ").\n";
     return;
+  }
   char line[256];
   std::snprintf(line, sizeof line, "Energy: %.1f J in %.1f s (%s)", energy.totalJoules,
                 energy.seconds, energy.source.c_str());

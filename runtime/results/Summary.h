@@ -43,6 +43,9 @@ struct EnergyFacts {
   bool budgetSpent = false;
   size_t unfinishedRuns = 0;
   std::string error; // A meter failure, if any.
+  /// Why nothing was metered (`metered` false): "--no-energy", or the
+  /// device's meter could not be had (a GPU without NVML).
+  std::string unmeteredBecause;
 };
 
 /// Facts about the invocation that summary.json records.
