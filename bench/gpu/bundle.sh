@@ -24,7 +24,7 @@ rm -rf "$out" && mkdir -p "$out/data"
 "$sweepc" -emit=gpu-obj "$root/test/Integration/AOT/object.sweep" -o "$out/tiny" >/dev/null
 c++ -O2 "$root/test/Integration/Inputs/aot_gpu_main.cpp" "$out/tiny.tiny.g0.o" -I"$root" \
   "$build/runtime/cuda/libSweepRuntimeCuda.a" -ldl -o "$out/gpu_smoke"
-rm "$out/tiny" "$out/tiny.tiny.g0.o"
+rm "$out/tiny.tiny.g0.o"
 # For H200 (sm_90); the driver compiles the PTX for a newer GPU. Programs of 12,500 runs:
 # eight in a row, so that a run cut short by check.sh's time budget still finishes some.
 "$sweepc" build "$root/bench/gpu/gpu_vs_cpu.sweep" -o "$out/gpu_vs_cpu" --device=all \

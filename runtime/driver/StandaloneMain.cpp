@@ -17,6 +17,7 @@
 #include "runtime/driver/SweepRunner.h"
 #include "runtime/exec/JobFile.h"
 
+#include <cctype>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
@@ -132,7 +133,9 @@ int main(int argc, char **argv) {
       if (hasValue)
         return true;
       // An option is not a value: `--results --quiet` wrote to ./--quiet.
-      if (i + 1 < argc && argv[i + 1][0] == '-' && argv[i + 1][1] != '\0') {
+      // "-1" is a (bad) number, not an option: its own error says so.
+      if (i + 1 < argc && argv[i + 1][0] == '-' && argv[i + 1][1] != '\0' &&
+          !std::isdigit(static_cast<unsigned char>(argv[i + 1][1])) && argv[i + 1][1] != '.') {
         std::cerr << self << ": error: " << arg << " needs a value, and '" << argv[i + 1]
                   << "' is an option (for a value that begins with '-', write " << arg
                   << "=VALUE)\n";

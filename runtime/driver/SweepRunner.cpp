@@ -707,10 +707,11 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings, Backe
   facts.ranks = unsigned(cluster.size());
   facts.host = hostName();
   // Wall time of compiling the sweep's programs on all threads, up front
-  // (CPU) or alongside training (GPU), and what it compiled. A compaction's
-  // program, compiled during training, is counted apart. Regression: it was
-  // counted in the programs compiled, not in their time ("Compiled 2 group
-  // programs in 0.10 s" for one cache load and one 0.6 s compilation).
+  // (CPU) or alongside training (GPU), and what it compiled. A program of
+  // another size made during training (a compaction's, or a resumed sweep's
+  // last runs') is counted apart. Regression: it was counted in the
+  // programs compiled, not in their time ("Compiled 2 group programs in
+  // 0.10 s" for one cache load and one 0.6 s compilation).
   facts.compileSeconds = compileWall;
   facts.programs = programsUpFront;
   facts.programsFromCache = cachedUpFront;
@@ -775,7 +776,7 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings, Backe
       if (facts.programsFromCache)
         std::cout << " (" << facts.programsFromCache << " loaded from the compile cache)";
       if (facts.programsWhileTraining)
-        std::cout << "; " << facts.programsWhileTraining << " more while training, for compactions";
+        std::cout << "; " << facts.programsWhileTraining << " more while training";
       std::cout << ".\n";
     }
     if (facts.programMemoryMetered && facts.maxMemory)

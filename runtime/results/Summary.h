@@ -61,8 +61,9 @@ struct SweepFacts {
   double compileSeconds = 0; // Wall time compiling group programs (0 for the interpreter).
   size_t programs = 0;
   size_t programsFromCache = 0; // Of `programs`, loaded from the compile cache.
-  /// Programs of the sizes compactions gather into, compiled (or loaded)
-  /// while training: not in `programs` nor `compileSeconds`.
+  /// Programs of other sizes made while training (those compactions gather
+  /// runs into; a resumed sweep's last runs'): not in `programs` nor in
+  /// `compileSeconds`.
   size_t programsWhileTraining = 0;
   /// What the programs training at once held on the host at most
   /// (runtime/kernels/ProgramHeap.h; not metered for the GPU's device memory),

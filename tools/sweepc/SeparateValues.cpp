@@ -2,6 +2,7 @@
 
 #include "tools/sweepc/SeparateValues.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -13,7 +14,10 @@ bool sweep::checkSeparateValues(int argc, char **argv) {
     StringRef arg = argv[i], next = argv[i + 1];
     if (arg == "--")
       return true; // What follows is positional.
-    if (!arg.starts_with("-") || arg.contains('=') || !next.starts_with("-") || next == "-")
+    // "-" is the standard input or output, "-1" a (bad) number: values.
+    bool looksLikeOption = next.size() > 1 && next[0] == '-' && !llvm::isDigit(next[1]) &&
+                           next[1] != '.';
+    if (!arg.starts_with("-") || arg.contains('=') || !looksLikeOption)
       continue;
     StringRef name = arg.drop_front(arg.starts_with("--") ? 2 : 1);
     auto it = options.find(name);

@@ -4,7 +4,8 @@
 // `sweepc run F --results --resume` trained from scratch into a folder named
 // `--resume` and never resumed. An option that needs a value followed by an
 // argument that looks like an option is an error; `-` (the standard input or
-// output) is a value, and `--results=-x` still gives one that begins with '-'.
+// output) and `-1` (a number, refused or not by the option itself) are
+// values, and `--results=-x` still gives one that begins with '-'.
 //
 //===----------------------------------------------------------------------===//
 
