@@ -49,6 +49,7 @@ private:
   llvm::StringRef baseDir;
   SourceDiagnostics &diags;
   std::vector<Value> values; // Of the run being built.
+  size_t runSettingCount = 0; // runs.csv's setting columns (SweepJob::columns).
   llvm::StringMap<std::vector<double>> dropoutByNumbers;
 };
 } // namespace
@@ -227,6 +228,7 @@ RunSpec JobBuilder::buildRun(size_t r, uint32_t groupIndex) {
   run.minDelta = number("early_stop.min_delta", 0);
   run.divergenceFactor = get("divergence").isNone() ? 0 : number("divergence.factor", 10);
   run.dropout = dropoutOf(groupIndex);
+  run.columnValues.reserve(runSettingCount);
   for (size_t id = 0; id < values.size(); ++id) {
     if (!isRunSetting(spec.paths[id].path))
       continue;
@@ -265,6 +267,7 @@ SweepJob JobBuilder::build(llvm::StringRef sourceFile) {
       if (info.logScale)
         job.logScaleColumns.push_back(info.path);
     }
+  runSettingCount = job.columns.size();
   job.metrics = spec.metrics;
   llvm::StringMap<uint32_t> datasetOfKey;
   for (const RunGroup &group : plan.groups) {
