@@ -78,6 +78,12 @@ private:
   /// Runs on data without the split the others are ranked on (validation,
   /// else test): the leaderboard, best run and Pareto front leave them out.
   void warnAboutUnrankedRuns(const SweepPlan &plan);
+  /// The data configurations of the groups `picked` chooses, each once, as
+  /// the warnings name them: 'spirals', or with its settings where two
+  /// configurations of one dataset are picked.
+  std::vector<std::string>
+  namedDataConfigurations(const SweepPlan &plan,
+                          llvm::function_ref<bool(const RunGroup &)> picked) const;
   /// Layer calls whose output the model's return value does not use: left
   /// out of the model, which is seldom what was meant. Once per call site.
   void warnAboutUnusedLayers(const RunGroup &group);
@@ -284,13 +290,29 @@ void Planner::warnAboutUnusedLayers(const RunGroup &group) {
 void Planner::warnAboutUnmeasuredMetrics(const SweepPlan &plan) {
   if (!spec.reportWritten)
     return;
-  // Data configurations without held-out samples, in first-use order: by
-  // their settings, so that `data in [spirals(test: 50), spirals]` warns
-  // about the second.
+  // Data configurations without held-out samples.
+  std::vector<std::string> named = namedDataConfigurations(plan, [](const RunGroup &group) {
+    return group.data.validation == 0 && group.data.test == 0;
+  });
+  std::string metrics;
+  for (size_t i = 0; i < spec.metrics.size(); ++i)
+    metrics += (i == 0 ? "" : i + 1 == spec.metrics.size() ? " and " : ", ") + spec.metrics[i];
+  for (const std::string &name : named)
+    diags.warning(spec.reportLoc, "dataset " + name + " has no validation or test split to " +
+                                      "measure " + metrics + " on: its runs report train_loss " +
+                                      "only; give it 'validation: N' or a fraction, or test " +
+                                      "samples");
+}
+
+std::vector<std::string>
+Planner::namedDataConfigurations(const SweepPlan &plan,
+                                 llvm::function_ref<bool(const RunGroup &)> picked) const {
+  // By their settings, in first-use order, so that `data in [spirals(test:
+  // 50), spirals]` names the second alone.
   std::vector<std::string> configurations, names;
   std::vector<Value> values;
   for (const RunGroup &group : plan.groups) {
-    if (group.data.validation > 0 || group.data.test > 0)
+    if (!picked(group))
       continue;
     llvm::ArrayRef<uint32_t> indices = runs.getIndices(group.runs.front());
     resolveRun(spec, indices, values);
@@ -300,21 +322,12 @@ void Planner::warnAboutUnmeasuredMetrics(const SweepPlan &plan) {
     configurations.push_back(key);
     names.push_back(activeNode("data", indices).kind.str());
   }
-  for (size_t d = 0; d < names.size(); ++d) {
+  std::vector<std::string> named;
+  for (size_t d = 0; d < names.size(); ++d)
     // The settings tell apart two configurations of one dataset.
-    std::string name = names[d];
-    if (llvm::count(names, names[d]) > 1)
-      name += "' (" + configurations[d] + ")";
-    else
-      name += "'";
-    std::string metrics;
-    for (size_t i = 0; i < spec.metrics.size(); ++i)
-      metrics += (i == 0 ? "" : i + 1 == spec.metrics.size() ? " and " : ", ") + spec.metrics[i];
-    diags.warning(spec.reportLoc, "dataset '" + name +
-                                      " has no validation or test split to measure " + metrics +
-                                      " on: its runs report train_loss only; give it "
-                                      "'validation: N' or a fraction, or test samples");
-  }
+    named.push_back("'" + names[d] + "'" +
+                    (llvm::count(names, names[d]) > 1 ? " (" + configurations[d] + ")" : ""));
+  return named;
 }
 
 void Planner::warnAboutUnrankedRuns(const SweepPlan &plan) {
@@ -327,32 +340,18 @@ void Planner::warnAboutUnrankedRuns(const SweepPlan &plan) {
     return; // Ranked by train_loss, which every run has.
   const char *split = anyValidation ? "validation" : "test";
   std::string metric = (anyValidation ? "val_" : "test_") + spec.metrics.front();
-  std::vector<std::string> configurations, names;
-  std::vector<Value> values;
-  for (const RunGroup &group : plan.groups) {
-    if ((anyValidation ? group.data.validation : group.data.test) > 0)
-      continue;
+  std::vector<std::string> named = namedDataConfigurations(plan, [&](const RunGroup &group) {
     // Data with neither split has its warning (warnAboutUnmeasuredMetrics).
-    if (spec.reportWritten && group.data.validation == 0 && group.data.test == 0)
-      continue;
-    llvm::ArrayRef<uint32_t> indices = runs.getIndices(group.runs.front());
-    resolveRun(spec, indices, values);
-    std::string key = keyOf(values, /*structural=*/true, "data");
-    if (llvm::is_contained(configurations, key))
-      continue;
-    configurations.push_back(key);
-    names.push_back(activeNode("data", indices).kind.str());
-  }
-  for (size_t d = 0; d < names.size(); ++d) {
-    std::string name = "'" + names[d] + "'";
-    if (llvm::count(names, names[d]) > 1)
-      name += " (" + configurations[d] + ")";
+    bool neither = group.data.validation == 0 && group.data.test == 0;
+    return (anyValidation ? group.data.validation : group.data.test) == 0 &&
+           !(spec.reportWritten && neither);
+  });
+  for (const std::string &name : named)
     diags.warning(spec.reportLoc,
                   "runs on dataset " + name + " have no " + split + " split, so they are not " +
                       "ranked: the leaderboard, the best run and the Pareto front compare " +
                       metric + ", which they do not measure; give it " +
                       (anyValidation ? "'validation: N' or a fraction" : "test samples"));
-  }
 }
 
 bool Planner::checkGroup(RunGroup &group, llvm::ArrayRef<uint32_t> indices,
