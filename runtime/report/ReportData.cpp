@@ -193,11 +193,16 @@ void findParameters(const SweepResults &results, ReportData &data) {
 }
 
 /// The parameters worth a scale: not the seed, whose values are labels.
-std::vector<const ReportParameter *> plottedParameters(const ReportData &data, bool numericOnly) {
+/// The settings drawn, at most kMaxParameterPlots; `forScatter`: not those of
+/// more words than a scatter has columns for, skipped before the cap.
+/// Regression: they took plot slots, so a numeric setting after eight of
+/// them had no plot.
+std::vector<const ReportParameter *> plottedParameters(const ReportData &data, bool numericOnly,
+                                                       bool forScatter = false) {
   std::vector<const ReportParameter *> out;
   for (const ReportParameter &parameter : data.parameters)
     if (parameter.name != "seed" && (parameter.numeric || !numericOnly) &&
-        out.size() < kMaxParameterPlots)
+        !(forScatter && tooManyWordsForScatter(parameter)) && out.size() < kMaxParameterPlots)
       out.push_back(&parameter);
   return out;
 }
@@ -345,9 +350,7 @@ void buildCurves(const SweepResults &results, const std::vector<const ResultRun 
 void buildScatters(const std::vector<const ResultRun *> &ranked, ReportData &data) {
   // Drawn worst to best: the best on top.
   std::vector<size_t> picked = evenlySpaced(ranked.size(), kMaxPoints);
-  for (const ReportParameter *parameter : plottedParameters(data, false)) {
-    if (!parameter->numeric && parameter->categories.size() > kMaxScatterCategories)
-      continue;
+  for (const ReportParameter *parameter : plottedParameters(data, false, true)) {
     ScatterPanel panel;
     panel.xName = parameter->name;
     panel.yName = data.rankedBy;
@@ -482,8 +485,14 @@ void buildGroups(const SweepResults &results, ReportData &data) {
     bool anyJoules = false;
     for (const auto &entry : ordered)
       anyJoules |= entry.second.joules > 0;
+    // A group without joules (a resume with --no-energy, a failed meter)
+    // counts as the cheapest by joules, then by seconds. Regression: its NaN
+    // broke the order, and costly groups were summed away.
+    auto joulesOf = [](const GroupBar &bar) { return std::isfinite(bar.joules) ? bar.joules : -1.0; };
     std::stable_sort(ordered.begin(), ordered.end(), [&](const auto &a, const auto &b) {
-      return anyJoules ? a.second.joules > b.second.joules : a.second.seconds > b.second.seconds;
+      if (anyJoules && joulesOf(a.second) != joulesOf(b.second))
+        return joulesOf(a.second) > joulesOf(b.second);
+      return a.second.seconds > b.second.seconds;
     });
     GroupBar other;
     for (size_t i = kMaxGroups - 1; i < ordered.size(); ++i) {

@@ -79,6 +79,12 @@ struct ReportParameter {
   bool missing = false;
 };
 
+/// A setting of words with more of them than a plot against it has columns
+/// (kMaxScatterCategories): parallel coordinates draw it, no scatter does.
+inline bool tooManyWordsForScatter(const ReportParameter &parameter) {
+  return !parameter.numeric && parameter.categories.size() > kMaxScatterCategories;
+}
+
 struct LeaderboardRow {
   size_t rank = 0; // 1-based.
   const ResultRun *run = nullptr;

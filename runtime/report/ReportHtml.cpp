@@ -305,10 +305,18 @@ void writeScatter(std::ostringstream &os, const ScatterPanel &panel, const Repor
     double spread = panel.categories.empty() ? 12 : 24;
     double jitter =
         columns ? (double(uint64_t(p.run) * 2654435761u % 1000) / 1000 - 0.5) * spread : 0;
+    // The setting's value and the metric's: the columns of words beyond
+    // ten have no label. Regression: a dot said only "run N".
+    std::string x = panel.categories.empty() ? shortNumber(p.x)
+                    : panel.categories[size_t(p.x)].empty() ? "n/a"
+                                                            : panel.categories[size_t(p.x)];
+    std::string values = ": " + panel.xName + "=" + x + ", " + data.rankedBy + " " +
+                         shortNumber(p.y);
     if (best)
-      plot.circle(p.x, p.y, 5, kHighlightColours[0], 1, "best: run " + std::to_string(p.run));
+      plot.circle(p.x, p.y, 5, kHighlightColours[0], 1,
+                  "best: run " + std::to_string(p.run) + values);
     else
-      plot.dot(p.x, p.y, "pt", "run " + std::to_string(p.run), jitter);
+      plot.dot(p.x, p.y, "pt", "run " + std::to_string(p.run) + values, jitter);
   }
   std::string text = escapeXml(data.rankedBy) + " of each run against " + escapeXml(panel.xName) +
                      (panel.logX ? " (a log axis: the sweep spans it with logspace or loguniform)"
@@ -519,8 +527,20 @@ std::string sweep::renderReportHtml(const ReportData &data) {
     writeScatter(os, panel, data);
   if (data.rankedRuns == 0)
     os << unranked;
-  else if (data.byParameter.empty())
-    os << "<p class=\"empty\">No hyperparameter but the seed varies in this sweep.</p>";
+  else if (data.byParameter.empty()) {
+    // Regression: a setting of too many words to plot read as no setting.
+    std::string wordy;
+    for (const ReportParameter &parameter : data.parameters)
+      if (parameter.name != "seed" && tooManyWordsForScatter(parameter))
+        wordy += (wordy.empty() ? "" : ", ") + parameter.name + " (" +
+                 std::to_string(parameter.categories.size()) + " values)";
+    os << "<p class=\"empty\">"
+       << (wordy.empty() ? std::string("No hyperparameter but the seed varies in this sweep.")
+                         : escapeXml("No plot against " + wordy + ": more than " +
+                                     std::to_string(kMaxScatterCategories) +
+                                     " words each; the parallel coordinates below draw them."))
+       << "</p>";
+  }
   os << "</div><h2>Accuracy and energy</h2><div class=\"grid-plots\">\n";
   if (data.hasPareto)
     writePareto(os, data);
