@@ -15,14 +15,15 @@ using namespace sweep;
 namespace {
 class CpuBackend : public CompilingBackend {
 public:
-  CpuBackend(size_t chunks, size_t forcedRuns, bool energyProbes, CpuLoops loops,
+  CpuBackend(size_t threads, size_t forcedRuns, bool energyProbes, CpuLoops loops,
              uint64_t programMemory, std::shared_ptr<CompileCache> compileCache)
-      : chunks(std::max<size_t>(1, chunks)), forcedRuns(forcedRuns), energyProbes(energyProbes),
+      : threads(std::max<size_t>(1, threads)), forcedRuns(forcedRuns), energyProbes(energyProbes),
         loops(loops), programMemory(programMemory), l2(coreL2Size()),
         compileCache(std::move(compileCache)) {}
   std::string name() const override { return "cpu"; }
   size_t chooseRunsPerProgram(const SweepJob &job, const GroupSpec &group) const override {
-    return chooseRunChunking(job, group, chunks, l2, forcedRuns, programMemory).runsPerProgram;
+    return chooseRunChunking(job, group, chunksPerGroup(job), l2, forcedRuns, programMemory)
+        .runsPerProgram;
   }
   std::string scheduleProblem(const SweepJob &job, const GroupSpec &group) const override {
     // A program holds one run at least: a cap below that could not be kept;
@@ -44,7 +45,8 @@ public:
            (forcedRuns ? std::string(" or --runs-per-program") : std::string());
   }
   std::string describeSchedule(const SweepJob &job, const GroupSpec &group) const override {
-    return describeRunChunking(chooseRunChunking(job, group, chunks, l2, forcedRuns, programMemory),
+    return describeRunChunking(
+        chooseRunChunking(job, group, chunksPerGroup(job), l2, forcedRuns, programMemory),
                                group.runs.size());
   }
 protected:
@@ -60,7 +62,15 @@ protected:
   BufferSpace &bufferSpace() override { return hostBufferSpace(); }
 
 private:
-  size_t chunks, forcedRuns;
+  /// Each group is shared among threads only when the sweep has fewer groups
+  /// than threads: every chunk size costs a compilation. Per sweep: another
+  /// sweep of the file changed this one's cut (and so its pruning).
+  size_t chunksPerGroup(const SweepJob &job) const {
+    size_t groups = std::max<size_t>(1, job.groups.size());
+    return (threads + groups - 1) / groups;
+  }
+
+  size_t threads, forcedRuns;
   bool energyProbes;
   CpuLoops loops;
   uint64_t programMemory;
@@ -69,7 +79,7 @@ private:
 };
 } // namespace
 
-std::unique_ptr<Backend> sweep::createCpuBackend(size_t chunksPerGroup, size_t runsPerProgram,
+std::unique_ptr<Backend> sweep::createCpuBackend(size_t threads, size_t runsPerProgram,
                                                  bool energyProbes, CpuLoops loops,
                                                  uint64_t programMemory,
                                                  std::shared_ptr<CompileCache> compileCache) {
@@ -78,6 +88,6 @@ std::unique_ptr<Backend> sweep::createCpuBackend(size_t chunksPerGroup, size_t r
   // back with munmap each time: page faults on every step. Keep them in the heap.
   mallopt(M_MMAP_THRESHOLD, 1 << 30);
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
-  return std::make_unique<CpuBackend>(chunksPerGroup, runsPerProgram, energyProbes, loops,
+  return std::make_unique<CpuBackend>(threads, runsPerProgram, energyProbes, loops,
                                       programMemory, std::move(compileCache));
 }

@@ -19,16 +19,17 @@
 
 namespace sweep {
 
-/// The compiled CPU backend. Each group is shared among `chunksPerGroup`
-/// threads (so that a sweep of one group still uses every core), and each
-/// share trains in programs of the runs RunChunks.h chooses, or of
-/// `runsPerProgram` runs when it is not 0.
+/// The compiled CPU backend for `threads` threads training at once. A sweep
+/// of fewer groups than threads shares each group among threads / groups of
+/// them (so that a sweep of one group still uses every core), and each share
+/// trains in programs of the runs RunChunks.h chooses, or of `runsPerProgram`
+/// runs when it is not 0.
 /// `loops` chooses the compiled code's loops (CpuPipeline.h): the GPU's loop
 /// nests are for the differential tests, not for speed. `programMemory` (not
 /// 0) caps the runs of a program to what fits in it (--max-memory). With a
 /// `compileCache` programs are loaded from it when it has their code, and
 /// stored in it when it does not (CompileCache.h).
-std::unique_ptr<Backend> createCpuBackend(size_t chunksPerGroup = 1, size_t runsPerProgram = 0,
+std::unique_ptr<Backend> createCpuBackend(size_t threads = 1, size_t runsPerProgram = 0,
                                           bool energyProbes = true,
                                           CpuLoops loops = CpuLoops::KernelCalls,
                                           uint64_t programMemory = 0,

@@ -287,7 +287,7 @@ int sweep::buildExecutable(const FrontEndResult &result, llvm::StringRef sourceF
     error("the file has no sweep named '" + sweepOption() + "'");
     return 1;
   }
-  std::unique_ptr<Backend> cpu = createRunBackend(result);
+  std::unique_ptr<Backend> cpu = createRunBackend();
   if (!cpu)
     return 1;
   if (cpu->name() != "cpu") {

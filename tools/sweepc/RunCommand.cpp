@@ -356,7 +356,7 @@ void sweep::registerThreadsOption() {
 
 unsigned sweep::runThreads() { return cpuThreads(runSettings()); }
 
-std::unique_ptr<Backend> sweep::createRunBackend(const FrontEndResult &result, bool trains) {
+std::unique_ptr<Backend> sweep::createRunBackend(bool trains) {
   uint64_t cap = 0;
   if (!memoryCap(cap))
     return nullptr;
@@ -381,15 +381,10 @@ std::unique_ptr<Backend> sweep::createRunBackend(const FrontEndResult &result, b
         runsPerProgram);
   }
   if (backendName == "cpu") {
-    // Groups are split into chunks only when there are fewer groups than
-    // threads: every chunk size costs a compilation.
-    size_t groups = 1;
-    for (const PlannedSweep &sweep : result.sweeps)
-      groups = std::max(groups, sweep.plan.groups.size());
     size_t cores = runThreads();
     // Each of the threads trains one program at a time.
     return createCpuBackend(
-        (cores + groups - 1) / groups, runsPerProgram, !energyOff, CpuLoops::KernelCalls,
+        cores, runsPerProgram, !energyOff, CpuLoops::KernelCalls,
         // A cap below one byte per thread is still a cap (0 means none).
         cap ? std::max<uint64_t>(1, cap / cores) : 0, trains ? openCompileCache() : nullptr);
   }
@@ -407,7 +402,7 @@ int sweep::runSweeps(const FrontEndResult &result, llvm::StringRef sourceFile,
     error("--backend=interp trains on the CPU only; it cannot be combined with --device=cuda");
     return 1;
   }
-  std::unique_ptr<Backend> cpu = createRunBackend(result, /*trains=*/true);
+  std::unique_ptr<Backend> cpu = createRunBackend(/*trains=*/true);
   if (!cpu)
     return 1;
   // Under mpirun, each rank trains a share of every sweep (docs/cluster.md).

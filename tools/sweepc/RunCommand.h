@@ -11,10 +11,11 @@
 
 namespace sweep {
 
-/// The backend `sweepc run` would use for the sweeps of `result` (--backend,
-/// --jobs); null after printing an error for an unknown backend. Only a
-/// backend that `trains` opens the compile cache (--compile-cache).
-std::unique_ptr<Backend> createRunBackend(const FrontEndResult &result, bool trains = false);
+/// The backend `sweepc run` would use (--backend, --jobs, --max-memory,
+/// --runs-per-program); null after printing an error for an unknown
+/// backend. Only a backend that `trains` opens the compile cache
+/// (--compile-cache).
+std::unique_ptr<Backend> createRunBackend(bool trains = false);
 
 /// The threads `sweepc run` trains on (--jobs, default: every core).
 unsigned runThreads();

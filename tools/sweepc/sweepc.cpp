@@ -316,7 +316,7 @@ mlir::LogicalResult runPipeline(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &c
     case Emit::Plan: {
       printPlan(*sweep.spec, sweep.runs, sweep.plan, os);
       // What `sweepc run` with the same --backend and --jobs would compile.
-      std::unique_ptr<Backend> backend = createRunBackend(result);
+      std::unique_ptr<Backend> backend = createRunBackend();
       if (!backend)
         return mlir::failure();
       setOutOfMemoryContext("planning", sweep.spec->name, sweep.runs.size());
