@@ -296,6 +296,18 @@ int sweep::buildExecutable(const FrontEndResult &result, llvm::StringRef sourceF
     return 1;
   }
 
+  // What `sweepc run` refuses with these options (--max-memory below one
+  // run's share, --runs-per-program beyond it) is no program to build.
+  // Regression: build compiled one-run programs over the cap and said nothing.
+  if (forCpu)
+    for (const SweepJob &job : jobs)
+      for (size_t g = 0; g < job.groups.size(); ++g)
+        if (std::string problem = cpu->scheduleProblem(job, job.groups[g]); !problem.empty()) {
+          error("sweep '" + job.name + "', group " + std::to_string(g) + " (" +
+                job.groups[g].label + "): " + problem);
+          return 1;
+        }
+
   // What `sweepc run` would train: chunks of runsPerProgram and the remainder.
   std::vector<PlannedProgram> programs;
   std::set<std::string> planned;
