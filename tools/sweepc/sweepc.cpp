@@ -324,6 +324,12 @@ mlir::LogicalResult runPipeline(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &c
       // What the GPU would hold depends on its free memory, known when
       // `sweepc run` opens it; the plan gives the need per run.
       std::string device = deviceOption().empty() ? job.device : deviceOption();
+      // As `sweepc run` says. Regression: plan showed a CPU plan for it.
+      if (!llvm::is_contained({"cpu", "cuda", "gpu", "auto"}, device)) {
+        llvm::errs() << "sweepc: error: unknown device '" << device << "' (for sweep '"
+                     << job.name << "'); use cpu, cuda or auto\n";
+        return mlir::failure();
+      }
       bool onGpu = device == "gpu" || device == "cuda";
       GpuTarget gpu;
       std::string problem;
