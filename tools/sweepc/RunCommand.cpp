@@ -165,6 +165,14 @@ bool sweep::checkRunOptions() {
   // A size that does not parse: said once, before anything is printed.
   if (uint64_t cap; !memoryCap(cap))
     return false;
+  // The interpreter trains one run after another in its own buffers, which
+  // are neither metered nor capped. Regression: the cap was taken and kept
+  // nothing, and summary.json recorded it as kept.
+  if (maxMemory.getNumOccurrences() && backendName == "interp") {
+    error("--max-memory caps compiled programs; --backend=interp trains one run at a time "
+          "and does not take it");
+    return false;
+  }
   // Oversubscribing may be meant (a shared machine's quota), so it is said,
   // not refused: the programs then share cores, none trains faster.
   if (unsigned jobs = jobsGiven(), cores = usableCores(); jobs > cores)
