@@ -14,6 +14,7 @@ packages=(
                               # CPU/save-weights.test evaluates the weights files in NumPy
   libopenmpi-dev openmpi-bin  # MPI ranks (docs/cluster.md); sweepc builds without them too
   chromium chromium-driver python3-selenium python3-pil  # the report's browser test
+  strace                      # a test counts the writes of a program's runs.csv rows
 )
 
 missing=()

@@ -114,6 +114,10 @@ if getattr(config, "sweep_have_mpi", False) and mpirun:
     config.environment["OMPI_MCA_btl_tcp_if_include"] = "lo"
     config.environment["OMPI_MCA_oob_tcp_if_include"] = "lo"
 
+# strace counts system calls (test/Integration/CPU/rows-one-write.test).
+if shutil.which("strace"):
+    config.available_features.add("strace")
+
 # The GPU pipeline's PTX is checked by NVIDIA's assembler where the CUDA toolkit is
 # installed ($CUDA_HOME, /usr/local/cuda, or ptxas on PATH); elsewhere those tests are
 # UNSUPPORTED.

@@ -694,10 +694,13 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished, s
         return false;
     }
   }
+  // One write for the program's rows. Regression: a kill between two of them
+  // left part of a program finished, and the resume cut the rest into other
+  // programs, where pruning judged them otherwise.
+  if (!store.appendRuns(records, error))
+    return false;
   for (size_t r = 0; r < count; ++r) {
     RunRecord &record = records[r];
-    if (!store.appendRun(record, error))
-      return false;
     // Epochs a run skipped (stopped or diverged early) count as done work.
     int64_t reached = record.status == RunStatus::Ok ? group.epochs : record.statusEpoch;
     progress.runFinished(record, record.metrics[ranking.column], double(group.epochs - reached));

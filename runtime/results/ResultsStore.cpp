@@ -638,6 +638,20 @@ bool ResultsStore::dropUnfinishedCurves(std::string &error) {
 }
 
 bool ResultsStore::appendRun(const RunRecord &record, std::string &error) {
+  return appendRuns({record}, error);
+}
+
+bool ResultsStore::appendRuns(const std::vector<RunRecord> &records, std::string &error) {
+  std::string rows;
+  for (const RunRecord &record : records)
+    rows += runRow(record);
+  std::lock_guard<std::mutex> lock(mutex);
+  for (const RunRecord &record : records)
+    finishedIds[record.id] = true;
+  return writeAll(runsFd, rows, dir + "/runs.csv", error);
+}
+
+std::string ResultsStore::runRow(const RunRecord &record) const {
   std::vector<std::string> fields = {std::to_string(record.id), hex64(record.configHash),
                                      std::to_string(record.group)};
   fields.insert(fields.end(), record.columnValues.begin(), record.columnValues.end());
@@ -661,9 +675,7 @@ bool ResultsStore::appendRun(const RunRecord &record, std::string &error) {
   fields.push_back(metered && record.joules > 0 && !std::isnan(accuracy)
                        ? csvNumber(accuracy / (record.joules / 1000.0))
                        : "");
-  std::lock_guard<std::mutex> lock(mutex);
-  finishedIds[record.id] = true;
-  return writeAll(runsFd, csvRecord(fields), dir + "/runs.csv", error);
+  return csvRecord(fields);
 }
 
 bool ResultsStore::writeSummary(const std::string &json, std::string &error) {

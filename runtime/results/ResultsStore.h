@@ -84,6 +84,10 @@ public:
   bool dropUnfinishedCurves(std::string &error);
   /// Appends a finished run to runs.csv.
   bool appendRun(const RunRecord &record, std::string &error);
+  /// Appends a program's finished runs to runs.csv in one write: a kill
+  /// leaves all of them or none, so a resume cuts its runs into the same
+  /// programs, and pruning judges them as an uninterrupted sweep would.
+  bool appendRuns(const std::vector<RunRecord> &records, std::string &error);
   /// Replaces summary.json atomically.
   bool writeSummary(const std::string &json, std::string &error);
 
@@ -134,6 +138,8 @@ private:
       const std::string &dir,
       const std::function<bool(std::vector<std::string> &fields, std::string &error)> &row,
       std::string &error) const;
+  /// A finished run's runs.csv row.
+  std::string runRow(const RunRecord &record) const;
   bool parseRunRow(const SweepJob &job, const std::vector<std::string> &fields, RunRecord &record,
                    std::string &error) const;
   /// Where each of `wanted` is in `header` (`columns`); false with `error`
