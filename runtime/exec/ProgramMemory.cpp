@@ -149,7 +149,9 @@ bool sweep::parseByteSize(const std::string &text, uint64_t &bytes, std::string 
     if (options.find("|" + suffix + "|") != std::string::npos)
       shift = power;
   }
-  if (end == text.c_str() || shift < 0 || !std::isfinite(number) || number <= 0 ||
+  // Decimal only: strtod also reads hexadecimal ("0x100000" was 1 MiB).
+  bool hexadecimal = text.find_first_of("xX") != std::string::npos;
+  if (end == text.c_str() || hexadecimal || shift < 0 || !std::isfinite(number) || number <= 0 ||
       number * std::ldexp(1.0, shift) >= 1.8e19) {
     error = "'" + text + "' is not a size (a number of bytes, or with K, M, G or T: 512M, 2G)";
     return false;

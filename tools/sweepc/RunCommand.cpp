@@ -175,8 +175,13 @@ bool sweep::checkRunOptions() {
   }
   // Oversubscribing may be meant (a shared machine's quota), so it is said,
   // not refused: the programs then share cores, none trains faster.
+  // Named as given. Regression: --threads=4 was warned about as --jobs=4.
+  bool threadsNamed = threadsOption && threadsOption->getNumOccurrences() &&
+                      (!threads.getNumOccurrences() ||
+                       threadsOption->getPosition() > threads.getPosition());
   if (unsigned jobs = jobsGiven(), cores = usableCores(); jobs > cores)
-    llvm::errs() << "sweepc: warning: --jobs=" << jobs << " is more than the " << cores
+    llvm::errs() << "sweepc: warning: " << (threadsNamed ? "--threads=" : "--jobs=") << jobs
+                 << " is more than the " << cores
                  << " core" << (cores == 1 ? "" : "s")
                  << " this process may use: programs share them, and train no faster\n";
   return true;

@@ -114,8 +114,9 @@ TEST(RunChunks, AForcedSizeOverridesTheModel) {
 TEST(RunChunks, ThisMachinesL2IsReadOrSaidToBeAssumed) {
   CacheSize l2 = coreL2Size();
   EXPECT_GT(l2.bytes, 0u);
-  if (!l2.measured)
+  if (!l2.measured) {
     EXPECT_EQ(l2.bytes, kMiB);
+  }
 }
 
 // --max-memory: a program never holds more runs than fit in its share of the
@@ -154,7 +155,8 @@ TEST(ProgramMemory, SizesAsUsersWriteThem) {
   EXPECT_EQ(bytes, 4096u);
   EXPECT_TRUE(parseByteSize("2k", bytes, error));
   EXPECT_EQ(bytes, 2048u);
-  for (const char *bad : {"", "lots", "-1G", "0", "1X", "0.1", "nanG", "1e30T"})
+  // Regression: "0x100000" was read as hexadecimal, 1 MiB.
+  for (const char *bad : {"", "lots", "-1G", "0", "1X", "0.1", "nanG", "1e30T", "0x100000", "0x1M"})
     EXPECT_FALSE(parseByteSize(bad, bytes, error)) << bad;
   EXPECT_EQ(formatBytes(uint64_t(3) << 29), "1.5 GiB");
   EXPECT_EQ(formatBytes(1536), "1.5 KiB");
