@@ -35,11 +35,17 @@ public:
       return "";
     // An upper bound, not what a program is metered to hold at the end:
     // said so, or a cap sized from summary.json's peak looks wrongly refused.
+    // Bytes where the rounded figures would read alike ("163.3 KiB, more
+    // than the 163.3 KiB").
+    bool alike = formatBytes(needed) == formatBytes(programMemory);
+    auto shown = [&](uint64_t bytes) {
+      return alike ? std::to_string(bytes) + " bytes" : formatBytes(bytes);
+    };
     return (forcedRuns ? "a program of " + std::to_string(runs) +
                              " runs (--runs-per-program) may need "
                        : std::string("a run may need ")) +
-           formatBytes(needed) + " in a program (an upper bound), more than the " +
-           formatBytes(programMemory) +
+           shown(needed) + " in a program (an upper bound), more than the " +
+           shown(programMemory) +
            " each program may hold (--max-memory over the threads training at once); raise "
            "--max-memory or lower --jobs" +
            (forcedRuns ? std::string(" or --runs-per-program") : std::string());

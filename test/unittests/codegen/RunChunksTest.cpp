@@ -9,6 +9,8 @@
 
 #include "codegen/cpu/RunChunks.h"
 
+#include "codegen/cpu/CpuBackend.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -226,4 +228,22 @@ TEST(ProgramMemory, ACgroupLimitBelowTheMachinesMemoryIsTheLimit) {
                        {"sys/fs/cgroup/memory/memory.limit_in_bytes", "9223372036854771712\n"}}));
   EXPECT_EQ(unlimited.bytes, uint64_t(24576000) * 1024);
   EXPECT_EQ(unlimited.source, "this machine's memory");
+}
+
+// A cap a byte below what a run may need is refused in bytes: rounded, both
+// would read alike. Regression: "needs 163.3 KiB ..., more than the 163.3 KiB".
+TEST(RunChunks, ARefusalBarelyOverTheCapSaysTheBytes) {
+  Sweep s = mlp(128, 4);
+  uint64_t perRun = programBytesPerRun(s.group());
+  std::unique_ptr<Backend> cpu =
+      createCpuBackend(1, 0, false, CpuLoops::KernelCalls, perRun - 1);
+  std::string problem = cpu->scheduleProblem(s.job, s.group());
+  EXPECT_NE(problem.find("a run may need " + std::to_string(perRun) +
+                         " bytes in a program (an upper bound), more than the " +
+                         std::to_string(perRun - 1) + " bytes"),
+            std::string::npos)
+      << problem;
+  std::unique_ptr<Backend> far = createCpuBackend(1, 0, false, CpuLoops::KernelCalls, 1024);
+  EXPECT_NE(far->scheduleProblem(s.job, s.group()).find("more than the 1.0 KiB"),
+            std::string::npos);
 }
