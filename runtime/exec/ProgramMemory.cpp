@@ -98,6 +98,8 @@ MemoryLimit sweep::hostMemoryLimit(const std::string &rootDir) {
   // A limit is set on the process's own cgroup or on one above it.
   bool v1 = false;
   std::string group = ownCgroup(root, v1);
+  while (group.size() > 1 && group.back() == '/')
+    group.pop_back();
   std::string mount = root + (v1 ? "sys/fs/cgroup/memory" : "sys/fs/cgroup");
   for (std::string path = group;;) {
     while (path.size() > 1 && path.back() == '/')
@@ -108,8 +110,11 @@ MemoryLimit sweep::hostMemoryLimit(const std::string &rootDir) {
     if (readBytes(dir + (v1 ? "/memory.limit_in_bytes" : "/memory.max"), bytes) &&
         (!limit.bytes || bytes < limit.bytes)) {
       limit.bytes = bytes;
-      limit.source = v1 ? "the memory.limit_in_bytes of this process's cgroup"
-                        : "the memory.max of this process's cgroup";
+      // Which cgroup: one above the process's is named by its path.
+      // Regression: a parent's limit was called this process's cgroup's.
+      std::string which = path == group ? std::string("this process's cgroup")
+                                        : "the cgroup " + path + " above this process's";
+      limit.source = (v1 ? "the memory.limit_in_bytes of " : "the memory.max of ") + which;
     }
     if (path == "/" || path.empty())
       break;

@@ -111,8 +111,11 @@ void Progress::runResumed(const RunRecord &record, double rankingValue) {
 }
 
 void Progress::considerBest(const RunRecord &record, double rankingValue) {
-  if (std::isfinite(rankingValue) && record.status != RunStatus::Diverged &&
-      (!haveBest || (higherIsBetter ? rankingValue > best : rankingValue < best))) {
+  // Ties go to the lower run id, as in the leaderboard (rankRuns), whatever
+  // order the programs finish in. Regression: the line named r7, summary.json r3.
+  bool better = !haveBest || (higherIsBetter ? rankingValue > best : rankingValue < best) ||
+                (rankingValue == best && record.id < bestRun);
+  if (std::isfinite(rankingValue) && record.status != RunStatus::Diverged && better) {
     best = rankingValue;
     bestRun = record.id;
     haveBest = true;

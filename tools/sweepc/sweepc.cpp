@@ -373,7 +373,14 @@ mlir::LogicalResult runPipeline(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &c
       // Compacting a program to its live runs (pruned, stopped or diverged
       // ones dropped) compiles one more per size, known only as runs stop.
       // Regression: the count read as all there would be.
-      if (size_t programs = backend->programsToCompile(job))
+      // The GPU's program sizes follow its free memory. Regression: a GPU
+      // plan counted the CPU backend's programs as its own.
+      if (onGpu)
+        os << "compile: for the GPU, each group's programs at the sizes its free memory "
+              "allows (known when `sweepc run` opens it); "
+           << kernelsByStructure.size() << " group structure"
+           << (kernelsByStructure.size() == 1 ? "" : "s") << " to compile kernels for\n";
+      else if (size_t programs = backend->programsToCompile(job))
         os << "compile: " << programs << " program" << (programs == 1 ? "" : "s") << " for the "
            << backend->name()
            << " backend (one per group structure and chunk size; more when programs are "

@@ -213,7 +213,8 @@ TEST(ProgramMemory, ACgroupLimitBelowTheMachinesMemoryIsTheLimit) {
              {"sys/fs/cgroup/slurm/job42/memory.max", "8589934592\n"},
              {"sys/fs/cgroup/memory.max", "max\n"}}));
   EXPECT_EQ(v2.bytes, uint64_t(8) << 30);
-  EXPECT_EQ(v2.source, "the memory.max of this process's cgroup");
+  // Named by its path. Regression: "the memory.max of this process's cgroup".
+  EXPECT_EQ(v2.source, "the memory.max of the cgroup /slurm/job42 above this process's");
   // cgroup v1: the memory controller's line; "unlimited" is a huge number.
   MemoryLimit v1 = hostMemoryLimit(fakeRoot(
       "v1", {{"proc/meminfo", kMeminfo},

@@ -84,6 +84,18 @@ TEST(Progress, TinyBestValuesKeepTheirDigits) {
       << progress.line();
 }
 
+// Regression: of two runs tied for the best, the line named the one that
+// finished first, the leaderboard the lower run id.
+TEST(Progress, TiesGoToTheLowerRunIdAsInTheLeaderboard) {
+  Progress progress(Progress::Mode::Quiet, "s", 2, 0, 2, "val_accuracy", true);
+  RunRecord later, earlier;
+  later.id = 7;
+  earlier.id = 3;
+  progress.runFinished(later, 0.9, 0);
+  progress.runFinished(earlier, 0.9, 0);
+  EXPECT_NE(progress.line().find("(r3)"), std::string::npos) << progress.line();
+}
+
 // Regression: after a resume the line named the best run of this invocation,
 // while the leaderboard named a better one the resume had found finished.
 TEST(Progress, ResumedRunsCountForTheBestAndTheStopped) {
