@@ -35,7 +35,7 @@ const Scope kScopes[] = {
     {"top", {"run"}},
     {"save-weights", {"run"}},
     {"no-compaction", {"run"}},
-    {"streams", {"run"}},
+    {"streams", {"run", "plan"}},
     {"no-energy", {"run"}},
     {"compile-cache", {"run", "build"}},
     {"backend", {"run", "build", "plan"}},

@@ -326,6 +326,13 @@ private:
 
 const std::string &sweep::deviceOption() { return deviceName; }
 
+uint64_t sweep::maxMemoryOption() {
+  uint64_t cap = 0;
+  return memoryCap(cap) ? cap : 0;
+}
+
+unsigned sweep::streamsOption() { return std::max(1u, unsigned(streams)); }
+
 bool sweep::applyGpuCodeOptions(GpuTarget &target, std::string &problem) {
   if (gpuProducts != "tiles" && gpuProducts != "nests") {
     problem = "--gpu-products=" + gpuProducts + ": expected tiles or nests";

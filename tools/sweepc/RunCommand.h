@@ -34,6 +34,10 @@ bool checkRunOptions();
 /// --device, --runs-per-program and --sweep as given ("" / 0 when not).
 const std::string &deviceOption();
 unsigned runsPerProgramOption();
+/// --max-memory in bytes (0 when not given; checkRunOptions checked it) and
+/// --streams.
+uint64_t maxMemoryOption();
+unsigned streamsOption();
 const std::string &sweepOption();
 
 /// The sweeps of `result` that --sweep chooses (every one without it); false,

@@ -260,6 +260,26 @@ mlir::LogicalResult emitCompiled(const PlannedSweep &sweep, llvm::StringRef base
   return mlir::success();
 }
 
+/// What `sweepc run` on the GPU refuses whatever its free memory: a
+/// --max-memory share (over --streams) below a program of one run, or of
+/// --runs-per-program runs. Regression: a GPU plan flagged nothing.
+std::string gpuCapProblem(const GroupSpec &group) {
+  uint64_t cap = maxMemoryOption();
+  if (!cap)
+    return "";
+  unsigned streams = streamsOption();
+  size_t forced = runsPerProgramOption();
+  size_t runs = forced ? std::min<size_t>(forced, std::max<size_t>(1, group.runs.size())) : 1;
+  uint64_t needed = programBytesPerRun(group) * runs, share = cap / streams;
+  if (needed <= share)
+    return "";
+  return (forced ? "a program of " + std::to_string(runs) + " runs (--runs-per-program) needs "
+                 : std::string("a run needs ")) +
+         formatBytes(needed) + " of device memory, more than the " + formatBytes(share) +
+         " a program may hold (--max-memory" +
+         (streams > 1 ? ", shared by --streams=" + std::to_string(streams) : std::string()) + ")";
+}
+
 /// Runs the front end on one buffer and prints what -emit asks for.
 mlir::LogicalResult runPipeline(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &context,
                                 llvm::StringRef baseDir, llvm::raw_ostream &os) {
@@ -366,7 +386,8 @@ mlir::LogicalResult runPipeline(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &c
              << ", more than the " << formatBytes(limit.bytes) << " of " << limit.source << "\n";
         // What `sweepc run` refuses with these options (--max-memory,
         // --runs-per-program). Regression: the plan showed a schedule for it.
-        else if (std::string refused = onGpu ? "" : backend->scheduleProblem(job, job.groups[g]);
+        else if (std::string refused = onGpu ? gpuCapProblem(job.groups[g])
+                                             : backend->scheduleProblem(job, job.groups[g]);
                  !refused.empty())
           os << "group " << g << " cannot train with these options: " << refused << "\n";
       }
