@@ -2,6 +2,7 @@
 
 #include "codegen/cpu/JitCompiler.h"
 #include "codegen/cpu/CheckedOutput.h"
+#include "codegen/cpu/JitEventListeners.h"
 
 #include "codegen/cpu/OptimizeModule.h"
 
@@ -184,6 +185,7 @@ std::unique_ptr<CompiledGroup> CompiledGroup::compile(const GroupSpec &group, in
   options.transformer = transformer;
   options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Default;
   // The engine keeps the object it compiles only when asked to.
+  chooseJitEventListeners(options);
   options.enableObjectDump = cache != nullptr;
   auto engine = mlir::ExecutionEngine::create(*module, options, std::move(*machine));
   if (!engine) {

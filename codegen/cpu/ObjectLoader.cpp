@@ -14,6 +14,7 @@
 
 #include <cerrno>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -133,10 +134,15 @@ constexpr uint64_t kRoomForAnObject = uint64_t(64) << 20;
 
 void sweep::storeCompiledGroup(CompileCache &cache, const std::string &key,
                                const std::string &label, mlir::ExecutionEngine &engine) {
-  std::string object = compiledObject(engine);
   std::string problem = "the compiled object could not be written";
   bool stored = false;
-  if (!object.empty()) {
+  // The engine's write ends the process at a file size limit (ulimit -f)
+  // as at a full disk, the memory file included.
+  if (rlimit limit; ::getrlimit(RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY &&
+                    uint64_t(limit.rlim_cur) < kRoomForAnObject) {
+    problem = "the file size limit (ulimit -f) is " + std::to_string(limit.rlim_cur) +
+              " bytes, under the 64 MiB the engine's unchecked write of an object may need";
+  } else if (std::string object = compiledObject(engine); !object.empty()) {
     stored = cache.store(key, [&](const std::string &path) {
       return writeFileChecked(path, object, problem);
     });

@@ -3,6 +3,7 @@
 #include "codegen/nvptx/GpuJit.h"
 
 #include "codegen/cpu/JitCompiler.h"
+#include "codegen/cpu/JitEventListeners.h"
 #include "codegen/cpu/ObjectLoader.h"
 #include "codegen/cpu/OptimizeModule.h"
 #include "codegen/cpu/StaticCosts.h"
@@ -119,6 +120,7 @@ std::unique_ptr<GpuCompiledGroup> GpuCompiledGroup::compile(const GroupSpec &gro
       loadGpuModulesOnce(*host);
       return optimizeGroupModule(*host, nullptr);
     };
+    chooseJitEventListeners(options);
     options.enableObjectDump = cache != nullptr;
     auto engine = mlir::ExecutionEngine::create(*module, options);
     if (!engine) {

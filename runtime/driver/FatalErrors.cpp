@@ -2,6 +2,7 @@
 
 #include "runtime/driver/FatalErrors.h"
 
+#include <csignal>
 #include <cstring>
 #include <exception>
 #include <new>
@@ -71,6 +72,11 @@ void sweep::installFatalErrorHandlers(const std::string &program) {
   copy(programName, sizeof programName, program);
   std::set_new_handler(reportOutOfMemory);
   std::set_terminate(onTerminate);
+  // A file size limit (ulimit -f) sends SIGXFSZ at the write that reaches it,
+  // whose default ends the process (and LLVM's handler prints a stack dump
+  // first). Ignored, the write fails with EFBIG: the results store cuts back
+  // what it half wrote and the error names the file, as on a full disk.
+  std::signal(SIGXFSZ, SIG_IGN);
 }
 
 void sweep::setOutOfMemoryContext(const std::string &doing) {

@@ -17,8 +17,9 @@
 
 namespace sweep {
 
-/// Installs the new handler and the terminate handler; `program` starts
-/// their messages ("sweepc: error: ...").
+/// Installs the new handler and the terminate handler, and ignores SIGXFSZ
+/// (a file size limit then fails the write, with an error, instead of ending
+/// the process); `program` starts their messages ("sweepc: error: ...").
 void installFatalErrorHandlers(const std::string &program);
 
 /// What the process is doing, for the messages ("planning sweep 'big'

@@ -765,7 +765,8 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings, Backe
   // `sweepc report` can write it later.
   bool reportWritten = writeSweepReport(store->directory(), problem);
   if (!reportWritten)
-    report.warning("no report.html: " + problem);
+    report.warning("no report.html: " + problem + "; the results are complete: `sweepc report " +
+                   store->directory() + "` writes it");
   if (!settings.quiet) {
     if (facts.programs) {
       char line[160];

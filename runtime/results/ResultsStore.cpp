@@ -19,6 +19,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 using namespace sweep;
@@ -43,6 +44,27 @@ static bool writeAll(int fd, const std::string &text, const std::string &path, s
     done += size_t(wrote);
   }
   return true;
+}
+
+/// Appends `text` to the file open for appending at `fd`, or nothing: a write
+/// that fails partway (a full disk, a file size limit) is cut back to where the
+/// file ended. Rows half written would otherwise stay: a program's first rows
+/// taken for finished by a resume, a cut curve row glued to the next one.
+static bool appendAll(int fd, const std::string &text, const std::string &path,
+                      std::string &error) {
+  struct stat before;
+  if (::fstat(fd, &before) != 0) {
+    error = "cannot write '" + path + "': " + std::strerror(errno);
+    return false;
+  }
+  if (writeAll(fd, text, path, error))
+    return true;
+  int saved = errno;
+  if (::ftruncate(fd, before.st_size) != 0)
+    error += "; and cannot cut it back to its " + std::to_string(before.st_size) +
+             " bytes: " + std::strerror(errno);
+  errno = saved;
+  return false;
 }
 
 namespace {
@@ -561,17 +583,17 @@ bool ResultsStore::absorb(const std::string &otherDir, const SweepJob &job, std:
                          curves += csvRecord(fields);
                          if (curves.size() < (1 << 20))
                            return true;
-                         bool ok = writeAll(curvesFd, curves, dir + "/curves.csv", problem);
+                         bool ok = appendAll(curvesFd, curves, dir + "/curves.csv", problem);
                          curves.clear();
                          return ok;
                        },
                        error) ||
-      !writeAll(curvesFd, curves, dir + "/curves.csv", error))
+      !appendAll(curvesFd, curves, dir + "/curves.csv", error))
     return false;
   for (size_t i = 0; i < runs.size(); ++i) {
     if (!absorbed.count(runs[i].id))
       continue;
-    if (!writeAll(runsFd, runRows[i] + "\n", dir + "/runs.csv", error))
+    if (!appendAll(runsFd, runRows[i] + "\n", dir + "/runs.csv", error))
       return false;
     finishedIds[runs[i].id] = true;
     recovered.push_back(std::move(runs[i]));
@@ -599,7 +621,7 @@ std::string ResultsStore::curveRow(uint64_t runId, int64_t epoch, const MetricVa
 
 bool ResultsStore::appendCurves(const std::string &rows, std::string &error) {
   std::lock_guard<std::mutex> lock(mutex);
-  return writeAll(curvesFd, rows, dir + "/curves.csv", error);
+  return appendAll(curvesFd, rows, dir + "/curves.csv", error);
 }
 
 bool ResultsStore::dropUnfinishedCurves(std::string &error) {
@@ -646,9 +668,11 @@ bool ResultsStore::appendRuns(const std::vector<RunRecord> &records, std::string
   for (const RunRecord &record : records)
     rows += runRow(record);
   std::lock_guard<std::mutex> lock(mutex);
+  if (!appendAll(runsFd, rows, dir + "/runs.csv", error))
+    return false;
   for (const RunRecord &record : records)
     finishedIds[record.id] = true;
-  return writeAll(runsFd, rows, dir + "/runs.csv", error);
+  return true;
 }
 
 std::string ResultsStore::runRow(const RunRecord &record) const {

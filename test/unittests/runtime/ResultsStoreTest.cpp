@@ -6,10 +6,13 @@
 #include "runtime/results/CsvRecords.h"
 #include "runtime/results/CsvText.h"
 
+#include <csignal>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include <sys/resource.h>
 
 using namespace sweep;
 using namespace sweep::testing;
@@ -234,6 +237,64 @@ TEST(ResultsStore, UnwritableDirectoryIsAnError) {
   std::ofstream(file) << "not a directory";
   EXPECT_FALSE(ResultsStore::open(file + "/sub", job, metrics(), ResultsStore::Mode::Fresh, error));
   EXPECT_NE(error.find(file), std::string::npos) << error;
+}
+
+// Regression: a disk that filled up in the middle of a program's runs.csv
+// rows kept the rows written before it, so a resume took part of the program
+// for finished (its cut and pruning verdicts then differ from an unbroken
+// run), and a curves.csv row cut short glued itself to the next one. A write
+// that fails now takes back what it wrote. The file size limit stands in for
+// the full disk: past it, write() writes what fits and then fails (EFBIG).
+TEST(ResultsStore, AFailedAppendLeavesTheFilesAsTheyWere) {
+  SweepJob job = blobsJob({0.1, 0.2, 0.3, 0.4, 0.5, 0.6});
+  std::string dir = freshDirectory("disk-full"), error;
+  std::string runsBefore, curvesBefore;
+  {
+    auto store = ResultsStore::open(dir, job, metrics(), ResultsStore::Mode::Fresh, error);
+    ASSERT_TRUE(store) << error;
+    ASSERT_TRUE(store->appendCurves(store->curveRow(0, 1, {0.5, 0.8, 0.3}, 0.1), error));
+    ASSERT_TRUE(store->appendRuns({recordFor(job, 0, 0.8, 1)}, error)) << error;
+    runsBefore = readText(dir + "/runs.csv");
+    curvesBefore = readText(dir + "/curves.csv");
+    std::vector<RunRecord> program;
+    std::string curveRows;
+    for (size_t r = 1; r < job.runs.size(); ++r) {
+      program.push_back(recordFor(job, r, 0.7, 1));
+      curveRows += store->curveRow(job.runs[r].id, 1, {0.5, 0.7, 0.3}, 0.1);
+    }
+    // Room for a row and a half in each file, not for all five.
+    rlimit saved;
+    ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &saved), 0);
+    auto previous = std::signal(SIGXFSZ, SIG_IGN);
+    rlimit tight = saved;
+    tight.rlim_cur = curvesBefore.size() + 30;
+    ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &tight), 0);
+    bool curvesWritten = store->appendCurves(curveRows, error);
+    std::string curvesError = error;
+    tight.rlim_cur = runsBefore.size() + 90;
+    ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &tight), 0);
+    bool runsWritten = store->appendRuns(program, error);
+    setrlimit(RLIMIT_FSIZE, &saved);
+    std::signal(SIGXFSZ, previous);
+    EXPECT_FALSE(curvesWritten);
+    EXPECT_NE(curvesError.find("curves.csv"), std::string::npos) << curvesError;
+    EXPECT_FALSE(runsWritten);
+    EXPECT_NE(error.find("runs.csv"), std::string::npos) << error;
+    EXPECT_EQ(readText(dir + "/runs.csv"), runsBefore);
+    EXPECT_EQ(readText(dir + "/curves.csv"), curvesBefore);
+    for (size_t r = 1; r < job.runs.size(); ++r)
+      EXPECT_FALSE(store->isFinished(job.runs[r].id)) << r;
+    // With room again, the next write goes on where the files end.
+    ASSERT_TRUE(store->appendCurves(store->curveRow(1, 1, {0.5, 0.7, 0.3}, 0.1), error)) << error;
+    ASSERT_TRUE(store->appendRuns({recordFor(job, 1, 0.7, 1)}, error)) << error;
+  }
+  auto store = ResultsStore::open(dir, job, metrics(), ResultsStore::Mode::Resume, error);
+  ASSERT_TRUE(store) << error;
+  ASSERT_EQ(store->recoveredRuns().size(), 2u);
+  EXPECT_TRUE(store->isFinished(0));
+  EXPECT_TRUE(store->isFinished(1));
+  EXPECT_FALSE(store->isFinished(2));
+  EXPECT_EQ(completeCsvRecords(readText(dir + "/curves.csv")).size(), 3u);
 }
 
 // What MPI ranks do with results (docs/cluster.md): a rank reads rank 0's
