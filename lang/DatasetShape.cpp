@@ -44,10 +44,12 @@ static bool applyValidation(const Value &validation, int64_t count, DatasetShape
   return true;
 }
 
-/// Reads an IDX image/label pair and checks that they agree.
+/// Reads an IDX image/label pair and checks that they agree. `labelsFailed`:
+/// the error is the label file's own (the caret goes to its setting).
 static bool probeIdxPair(const std::string &images, const std::string &labels, int64_t &count,
                          int64_t &inputs, int64_t &classes, uint8_t &elementType,
-                         std::string &error) {
+                         std::string &error, bool &labelsFailed) {
+  labelsFailed = false;
   IdxHeader header;
   if (!readIdxHeader(images, header, error))
     return false;
@@ -61,8 +63,10 @@ static bool probeIdxPair(const std::string &images, const std::string &labels, i
   if (!checkIdxFileSize(images, header, error))
     return false;
   IdxLabelSummary summary;
-  if (!summarizeIdxLabels(labels, summary, error))
+  if (!summarizeIdxLabels(labels, summary, error)) {
+    labelsFailed = true;
     return false;
+  }
   if (summary.count != header.count()) {
     error = "'" + images + "' has " + std::to_string(header.count()) + " images but '" + labels +
             "' has " + std::to_string(summary.count) + " labels";
@@ -124,8 +128,11 @@ bool sweep::computeDatasetShape(llvm::StringRef source,
     }
     int64_t count = 0, classes = 0;
     uint8_t elementType = 0;
-    if (!probeIdxPair(images, labels, count, shape.inputs, classes, elementType, error)) {
-      errorParam = source == "idx" ? "images" : "path";
+    bool labelsFailed = false;
+    if (!probeIdxPair(images, labels, count, shape.inputs, classes, elementType, error,
+                      labelsFailed)) {
+      // Regression: a label file's error pointed at `images`.
+      errorParam = source != "idx" ? "path" : labelsFailed ? "labels" : "images";
       if (source == "fashion_mnist" && get("path").s == "/usr/share/datasets/fashion-mnist")
         error += " (install the Debian package dataset-fashion-mnist)";
       return false;
@@ -134,8 +141,8 @@ bool sweep::computeDatasetShape(llvm::StringRef source,
       int64_t testInputs = 0, testClasses = 0;
       uint8_t testType = 0;
       if (!probeIdxPair(testImages, testLabels, shape.test, testInputs, testClasses, testType,
-                        error)) {
-        errorParam = source == "idx" ? "test_images" : "path";
+                        error, labelsFailed)) {
+        errorParam = source != "idx" ? "path" : labelsFailed ? "test_labels" : "test_images";
         return false;
       }
       // The loader's check, said at the dataset.

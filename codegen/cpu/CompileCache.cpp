@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -26,6 +27,19 @@ bool isEntryName(const std::string &name) {
     return false;
   return std::all_of(name.begin(), name.begin() + 64, [](char c) { return llvm::isHexDigit(c); });
 }
+
+/// store()'s temporary files: ".<key>.<pid>.<n>.tmp".
+bool isTemporaryName(const std::string &name) {
+  llvm::StringRef rest(name);
+  if (!rest.consume_front(".") || !rest.consume_back(".tmp") || rest.size() < 65 ||
+      !isEntryName(rest.substr(0, 64).str() + kEntrySuffix.str()))
+    return false;
+  return llvm::all_of(rest.drop_front(64), [](char c) { return c == '.' || llvm::isDigit(c); });
+}
+
+/// A temporary file older than this was left by a process that died while
+/// storing (a store takes well under a second).
+constexpr std::chrono::hours kAbandonedTemporary{1};
 } // namespace
 
 std::string sweep::compileCacheKey(llvm::ArrayRef<llvm::StringRef> parts) {
@@ -115,7 +129,16 @@ void CompileCache::trim(uint64_t maxBytes) const {
   std::error_code code;
   for (const fs::directory_entry &item : fs::directory_iterator(root, code)) {
     std::error_code itemCode;
-    if (!isEntryName(item.path().filename().string()) || !item.is_regular_file(itemCode))
+    std::string name = item.path().filename().string();
+    // Regression: a store interrupted by a signal left its temporary file
+    // for good, outside the size limit.
+    if (isTemporaryName(name) && item.is_regular_file(itemCode) &&
+        fs::file_time_type::clock::now() - item.last_write_time(itemCode) > kAbandonedTemporary &&
+        !itemCode) {
+      fs::remove(item.path(), itemCode);
+      continue;
+    }
+    if (!isEntryName(name) || !item.is_regular_file(itemCode))
       continue;
     Entry entry{item.path(), item.last_write_time(itemCode), item.file_size(itemCode)};
     if (itemCode)

@@ -11,80 +11,148 @@
 #include <fstream>
 #include <limits>
 #include <map>
-#include <set>
-#include <sstream>
+#include <unordered_map>
 
 #include <sys/stat.h>
 
 using namespace sweep;
 
-/// Whether `line` ends inside a quoted field, counting from `quoted` (the
-/// state the line starts in). A doubled quote inside one is two toggles.
-static bool endsQuoted(const std::string &line, bool quoted) {
-  for (char c : line)
-    if (c == '"')
-      quoted = !quoted;
-  return quoted;
-}
-
-/// The next record: one line, or several where a quoted field holds line
-/// breaks (RFC 4180). `first` is its first line's number, `last` its last's.
-/// False at the end of the file; `unterminated` when a quote is never closed.
-static bool readRecord(std::istream &in, std::string &record, size_t &first, size_t &last,
-                       bool &unterminated) {
-  unterminated = false;
-  if (!std::getline(in, record))
-    return false;
-  first = ++last;
-  bool quoted = endsQuoted(record, false);
-  std::string line;
-  while (quoted) {
-    if (!std::getline(in, line)) {
-      unterminated = true;
-      return true;
+namespace {
+/// Reads a CSV file record by record (RFC 4180) into cells, trimmed of
+/// spaces and tabs at both ends. One pass over the bytes, no line held apart
+/// from its cells: the cells' strings are reused from record to record.
+class CsvRecordReader {
+public:
+  CsvRecordReader(std::streambuf &in, const std::string &path) : in(in), path(path) {
+    // Editors on Windows start UTF-8 files with a byte order mark, which would
+    // otherwise become part of the first column's name.
+    for (unsigned char byte : {0xEF, 0xBB, 0xBF}) {
+      int c = in.sbumpc();
+      if (c == EOF)
+        break;
+      pending.push_back(char(c));
+      if (c != byte)
+        break;
     }
-    ++last;
-    if (!record.empty() && record.back() == '\r')
-      record.pop_back(); // A CRLF file's line break inside a field is one '\n'.
-    record += '\n';
-    record += line;
-    quoted = endsQuoted(line, quoted);
+    if (pending == "\xEF\xBB\xBF")
+      pending.clear();
   }
-  return true;
+
+  enum class Result { Record, End, Failed };
+
+  /// The next record: `cells[0, count)`. `blank`: the record was a line of
+  /// spaces and tabs at most. firstLine/lastLine: its lines (1-based).
+  Result next(std::vector<std::string> &cells, size_t &count, bool &blank, std::string &error);
+
+  size_t firstLine = 0, lastLine = 0;
+
+private:
+  int get() {
+    if (offset < pending.size())
+      return (unsigned char)pending[offset++];
+    return in.sbumpc();
+  }
+  int peek() { return offset < pending.size() ? (unsigned char)pending[offset] : in.sgetc(); }
+
+  std::streambuf &in;
+  const std::string &path;
+  std::string pending; // Bytes read ahead (a byte order mark that was none).
+  size_t offset = 0;
+  size_t lines = 0; // Line breaks read so far.
+};
+
+void trimSpaces(std::string &text) {
+  size_t end = text.find_last_not_of(" \t");
+  text.erase(end == std::string::npos ? 0 : end + 1);
+  size_t begin = text.find_first_not_of(" \t");
+  text.erase(0, begin == std::string::npos ? text.size() : begin);
 }
 
-static std::vector<std::string> splitRow(const std::string &line) {
-  std::vector<std::string> cells;
-  std::string cell;
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        cell.push_back('"');
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        cell.push_back(c);
+CsvRecordReader::Result CsvRecordReader::next(std::vector<std::string> &cells, size_t &count,
+                                              bool &blank, std::string &error) {
+  int c = get();
+  if (c == EOF)
+    return Result::End;
+  firstLine = lines + 1;
+  count = 0;
+  blank = true;
+  enum class State { Start, Unquoted, Quoted, Closed } state = State::Start;
+  std::string *cell = nullptr;
+  auto startCell = [&] {
+    if (count == cells.size())
+      cells.emplace_back();
+    cell = &cells[count++];
+    cell->clear();
+    state = State::Start;
+  };
+  auto fail = [&](size_t line, const std::string &what) {
+    error = "'" + path + "' line " + std::to_string(line) + ": " + what;
+    return Result::Failed;
+  };
+  startCell();
+  for (size_t bytes = 1;; c = get(), ++bytes) {
+    if (bytes > kMaxCsvRecordBytes)
+      return fail(firstLine, "a record longer than " + std::to_string(kMaxCsvRecordBytes >> 20) +
+                                 " MiB (is this a CSV file?)");
+    if (c == '\r') {
+      if (peek() == '\n') {
+        c = get(); // CRLF is one line break (in a field too: one '\n').
+      } else if (state != State::Quoted) {
+        return fail(lines + 1, "a carriage return without a line feed after it (a file with "
+                               "CR line ends? save it with LF or CRLF line ends)");
       }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      cells.push_back(cell);
-      cell.clear();
-    } else if (c != '\r') {
-      cell.push_back(c);
+    }
+    if (c == EOF || (c == '\n' && state != State::Quoted)) {
+      if (state == State::Quoted)
+        return fail(firstLine, "a quoted field is never closed (a '\"' without its closing '\"')");
+      for (size_t k = 0; k < count; ++k)
+        trimSpaces(cells[k]);
+      if (c == '\n')
+        ++lines;
+      lastLine = c == '\n' ? lines : lines + 1;
+      return Result::Record;
+    }
+    if (c != ' ' && c != '\t')
+      blank = false;
+    switch (state) {
+    case State::Quoted:
+      if (c == '"') {
+        if (peek() == '"')
+          cell->push_back(char(get()));
+        else
+          state = State::Closed;
+        break;
+      }
+      if (c == '\n')
+        ++lines;
+      cell->push_back(char(c));
+      break;
+    case State::Closed:
+      if (c == ',')
+        startCell();
+      else if (c != ' ' && c != '\t')
+        return fail(lines + 1, "text after the closing quote of a quoted field (column " +
+                                   std::to_string(count) + ")");
+      break;
+    case State::Start: // Spaces and tabs so far.
+      if (c == '"') {
+        cell->clear();
+        state = State::Quoted;
+        break;
+      }
+      if (c != ' ' && c != '\t' && c != ',')
+        state = State::Unquoted;
+      [[fallthrough]];
+    case State::Unquoted:
+      if (c == ',')
+        startCell();
+      else
+        cell->push_back(char(c)); // A quote here is text: `12" pizza`.
+      break;
     }
   }
-  cells.push_back(cell);
-  for (std::string &text : cells) {
-    size_t begin = text.find_first_not_of(" \t");
-    size_t end = text.find_last_not_of(" \t");
-    text = begin == std::string::npos ? "" : text.substr(begin, end - begin + 1);
-  }
-  return cells;
 }
+} // namespace
 
 /// A cell written as a decimal number ("3", "-0.5", "1e3", "01"), and its
 /// value: a feature, a regression target, or a label that makes labels
@@ -161,11 +229,12 @@ bool sweep::matchTestColumns(const CsvTable &train, CsvTable &test, const std::s
         from[f] = size_t(std::find(testNames.begin(), testNames.end(), trainNames[f]) -
                          testNames.begin());
       }
-      for (std::vector<double> &row : test.featureRows) {
-        std::vector<double> reordered(row.size());
+      std::vector<float> row(from.size());
+      for (size_t r = 0; r < test.rows && !test.values.empty(); ++r) {
+        float *values = test.values.data() + r * from.size();
         for (size_t f = 0; f < from.size(); ++f)
-          reordered[f] = row[from[f]];
-        row = std::move(reordered);
+          row[f] = values[from[f]];
+        std::copy(row.begin(), row.end(), values);
       }
     }
   }
@@ -188,52 +257,47 @@ bool sweep::readCsv(const std::string &path, const CsvOptions &options, CsvTable
     error = "'" + path + "' is not a regular file";
     return false;
   }
-  std::ifstream in(path);
+  std::ifstream in(path, std::ios::binary);
   if (!in) {
     error = "cannot open '" + path + "': " + std::strerror(errno);
     return false;
   }
-  std::string line;
-  size_t lineNumber = 0, lastLine = 0;
-  size_t columns = 0;
-  bool haveColumns = false, unterminated = false;
-  std::set<std::string> classes;
-  // Labels by value while every one is a number, with the first spelling.
-  std::map<double, std::string> numericClasses;
-  bool allNumeric = true;
-  while (readRecord(in, line, lineNumber, lastLine, unterminated)) {
-    if (unterminated) {
-      error = "'" + path + "' line " + std::to_string(lineNumber) +
-              ": a quoted field is never closed (a '\"' without its closing '\"')";
+  CsvRecordReader reader(*in.rdbuf(), path);
+  std::vector<std::string> cells;
+  size_t count = 0, columns = 0;
+  bool haveColumns = false, blank = false;
+  // Each distinct label once; rows hold their index.
+  std::unordered_map<std::string, uint32_t> labelIds;
+  for (;;) {
+    CsvRecordReader::Result read = reader.next(cells, count, blank, error);
+    if (read == CsvRecordReader::Result::Failed)
       return false;
-    }
-    // Editors on Windows start UTF-8 files with a byte order mark, which would
-    // otherwise become part of the first column's name.
-    if (lineNumber == 1 && line.compare(0, 3, "\xEF\xBB\xBF") == 0)
-      line.erase(0, 3);
-    if (line.find_first_not_of(" \t\r") == std::string::npos)
+    if (read == CsvRecordReader::Result::End)
+      break;
+    size_t lineNumber = reader.firstLine;
+    if (blank)
       continue;
-    std::vector<std::string> cells = splitRow(line);
     if (!haveColumns) {
-      columns = cells.size();
+      columns = count;
       haveColumns = true;
+      std::vector<std::string> header(cells.begin(), cells.begin() + count);
       if (!options.labelName.empty()) {
         if (!options.header) {
           error = "'" + path + "': a label column given by name needs a header row";
           return false;
         }
-        auto it = std::find(cells.begin(), cells.end(), options.labelName);
-        if (it == cells.end()) {
+        auto it = std::find(header.begin(), header.end(), options.labelName);
+        if (it == header.end()) {
           error = "'" + path + "' has no column named '" + options.labelName + "'";
           return false;
         }
-        table.labelColumn = size_t(it - cells.begin());
+        table.labelColumn = size_t(it - header.begin());
         // Regression: the first was the label and the second a feature.
-        auto again = std::find(it + 1, cells.end(), options.labelName);
-        if (again != cells.end()) {
+        auto again = std::find(it + 1, header.end(), options.labelName);
+        if (again != header.end()) {
           error = "'" + path + "' names column '" + options.labelName +
                   "' more than once (columns " + std::to_string(table.labelColumn) + " and " +
-                  std::to_string(again - cells.begin()) +
+                  std::to_string(again - header.begin()) +
                   "): give the label column by its index, 'label: " +
                   std::to_string(table.labelColumn) + "'";
           return false;
@@ -250,14 +314,15 @@ bool sweep::readCsv(const std::string &path, const CsvOptions &options, CsvTable
         error = "'" + path + "' needs at least one feature column besides the label";
         return false;
       }
+      table.features = columns - 1;
       if (options.header) {
-        table.columnNames = cells;
+        table.columnNames = std::move(header);
         continue;
       }
     }
-    if (cells.size() != columns) {
+    if (count != columns) {
       error = "'" + path + "' line " + std::to_string(lineNumber) + " has " +
-              std::to_string(cells.size()) + " columns, expected " + std::to_string(columns);
+              std::to_string(count) + " columns, expected " + std::to_string(columns);
       return false;
     }
     // "line 3 column 2 ('width')": the header's name where there is one.
@@ -268,8 +333,6 @@ bool sweep::readCsv(const std::string &path, const CsvOptions &options, CsvTable
         name += " ('" + table.columnNames[c] + "')";
       return name;
     };
-    std::vector<double> features;
-    features.reserve(columns - 1);
     for (size_t c = 0; c < columns; ++c) {
       // An empty label would otherwise be a class of its own.
       if (cells[c].empty()) {
@@ -294,22 +357,21 @@ bool sweep::readCsv(const std::string &path, const CsvOptions &options, CsvTable
                 "' is outside float32's range (magnitudes up to about 3.4e38)";
         return false;
       }
+      if (!options.keepRows)
+        continue;
       if (c != table.labelColumn)
-        features.push_back(value);
+        table.values.push_back(float(value));
+      else if (options.numericLabels)
+        table.targets.push_back(float(value));
     }
     ++table.rows;
-    if (options.keepRows) {
-      table.featureRows.push_back(std::move(features));
-      table.labels.push_back(cells[table.labelColumn]);
-    }
     if (!options.numericLabels) {
-      const std::string &label = cells[table.labelColumn];
-      classes.insert(label);
-      double value;
-      if (allNumeric && decimalNumber(label, value))
-        numericClasses.emplace(value, label);
-      else
-        allNumeric = false;
+      std::string &label = cells[table.labelColumn];
+      auto [at, added] = labelIds.try_emplace(label, uint32_t(table.labelTexts.size()));
+      if (added)
+        table.labelTexts.push_back(label);
+      if (options.keepRows)
+        table.labelIds.push_back(at->second);
     }
   }
   if (in.bad()) {
@@ -320,17 +382,30 @@ bool sweep::readCsv(const std::string &path, const CsvOptions &options, CsvTable
     error = "'" + path + "' has no data rows";
     return false;
   }
-  table.features = columns - 1;
-  table.numericClasses = allNumeric && !options.numericLabels;
   table.classNames.clear();
   table.classValues.clear();
-  if (table.numericClasses) {
+  if (options.numericLabels)
+    return true;
+  // Labels by value while every one is a number, with the first spelling.
+  std::map<double, std::string> numericClasses;
+  bool allNumeric = true;
+  for (const std::string &label : table.labelTexts) {
+    double value;
+    if (!decimalNumber(label, value)) {
+      allNumeric = false;
+      break;
+    }
+    numericClasses.emplace(value, label);
+  }
+  table.numericClasses = allNumeric;
+  if (allNumeric) {
     for (const auto &[value, spelling] : numericClasses) {
       table.classValues.push_back(value);
       table.classNames.push_back(spelling);
     }
-  } else if (!options.numericLabels) {
-    table.classNames.assign(classes.begin(), classes.end());
+  } else {
+    table.classNames = table.labelTexts;
+    std::sort(table.classNames.begin(), table.classNames.end());
   }
   return true;
 }

@@ -19,8 +19,15 @@ struct CsvTable {
   size_t labelColumn = 0;
   size_t rows = 0;
   size_t features = 0;
-  std::vector<std::vector<double>> featureRows;
-  std::vector<std::string> labels;
+  /// rows x features values, row after row, as float32 (what trains on them).
+  /// Regression: a vector per row and a label text per row held 20 times the
+  /// file's size.
+  std::vector<float> values;
+  /// Each row's label, as an index into `labelTexts` (the distinct labels in
+  /// the order they first appear); regression targets go to `targets`.
+  std::vector<uint32_t> labelIds;
+  std::vector<std::string> labelTexts;
+  std::vector<float> targets;
   /// The classes, in order: a class is its index here. When every label is a
   /// decimal number ("3", "-0.5", "1e3"; not hexadecimal, inf or nan), one
   /// class per distinct value in numeric order (labels 0..10 are
@@ -30,7 +37,14 @@ struct CsvTable {
   /// Every label was a number: `classValues[i]` is class i's value.
   bool numericClasses = false;
   std::vector<double> classValues;
+
+  float feature(size_t row, size_t f) const { return values[row * features + f]; }
+  const std::string &label(size_t row) const { return labelTexts[labelIds[row]]; }
 };
+
+/// A record longer than this is an error: a file without line breaks (a
+/// binary file, a one-line JSON export) would otherwise be held whole.
+constexpr size_t kMaxCsvRecordBytes = size_t(64) << 20;
 
 struct CsvOptions {
   bool header = true;
@@ -45,6 +59,11 @@ struct CsvOptions {
 
 /// Reads and checks `path`: every row has the same number of columns and
 /// every feature is a number. On failure sets `error` (with file and line).
+/// Records follow RFC 4180 (a field in quotes may hold commas, line breaks
+/// and doubled quotes); a quote inside an unquoted field is a character of
+/// it (as pandas reads `12" pizza`), text after a closing quote an error;
+/// lines end in LF or CRLF, and a carriage return alone is an error (it
+/// was dropped: `1<CR>2` read as 12).
 bool readCsv(const std::string &path, const CsvOptions &options, CsvTable &table,
              std::string &error);
 
@@ -56,7 +75,7 @@ bool classIndex(const CsvTable &table, const std::string &label, int32_t &index)
 /// the same number of features, the same label column, and no class the
 /// training file lacks. With headers, columns are matched by name: the same
 /// features in another order are put in the training file's order (in
-/// `test.featureRows`), a missing or extra name is an error.
+/// `test.values`), a missing or extra name is an error.
 bool matchTestColumns(const CsvTable &train, CsvTable &test, const std::string &testPath,
                       const std::string &trainPath, std::string &error);
 

@@ -15,6 +15,16 @@ std::string sweep::shortestFloat(float value) {
   return code == std::errc() ? std::string(buffer, end) : std::string("nan");
 }
 
+bool sweep::isDatasetCsvExport(const std::string &path) {
+  FILE *file = std::fopen(path.c_str(), "r");
+  if (!file)
+    return false;
+  char start[10] = {};
+  size_t got = std::fread(start, 1, sizeof start - 1, file);
+  std::fclose(file);
+  return got == 9 && std::strcmp(start, "split,x0,") == 0;
+}
+
 bool sweep::writeDatasetCsv(const Dataset &dataset, const std::string &path,
                             std::string &error) {
   std::string temporary = path + ".partial";

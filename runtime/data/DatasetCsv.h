@@ -28,6 +28,10 @@ namespace sweep {
 /// rename). On failure sets `error` and returns false.
 bool writeDatasetCsv(const Dataset &dataset, const std::string &path, std::string &error);
 
+/// Whether `path` is a file writeDatasetCsv wrote: its first line starts
+/// "split,x0,". `sweepc data` replaces or removes only such files.
+bool isDatasetCsvExport(const std::string &path);
+
 /// A float32 in the shortest text that reads back to the same float.
 std::string shortestFloat(float value);
 

@@ -46,17 +46,17 @@ static bool loadIdxPair(const std::string &images, const std::string &labels, ui
   elementType = header.elementType;
   inputs = int64_t(header.itemSize());
   std::vector<uint8_t> bytes;
-  if (!readIdxLabels(labels, bytes, error))
+  IdxLabelSummary summary;
+  if (!readIdxLabels(labels, std::max<uint64_t>(1, header.count()), bytes, summary, error))
     return false;
-  if (bytes.size() < header.count() || (limit == 0 && bytes.size() != header.count())) {
+  if (summary.count < header.count() || (limit == 0 && summary.count != header.count())) {
     error = "'" + images + "' has " + std::to_string(header.count()) + " images but '" + labels +
-            "' has " + std::to_string(bytes.size()) + " labels";
+            "' has " + std::to_string(summary.count) + " labels";
     return false;
   }
   split.count = int64_t(header.count());
   split.classes.assign(bytes.begin(), bytes.begin() + split.count);
-  for (uint8_t label : bytes)
-    maxLabel = std::max(maxLabel, int32_t(label));
+  maxLabel = std::max(maxLabel, int32_t(summary.maxLabel));
   return true;
 }
 
@@ -103,25 +103,24 @@ static bool loadCsv(const DataSpec &spec, Dataset &dataset, std::string &error) 
   dataset.classes = spec.regress ? 0 : int64_t(table.classNames.size());
   dataset.targets = spec.regress ? 1 : dataset.classes;
   dataset.classNames = table.classNames;
-  auto fill = [&](const CsvTable &from, const std::string &path, Split &split) {
+  // The table's values move into the split: a file's samples are held once.
+  auto fill = [&](CsvTable &from, const std::string &path, Split &split) {
     split.count = int64_t(from.rows);
-    split.x.reserve(from.rows * from.features);
-    for (const std::vector<double> &row : from.featureRows)
-      for (double v : row)
-        split.x.push_back(float(v));
-    for (const std::string &label : from.labels) {
-      if (spec.regress) {
-        split.targets.push_back(float(std::strtod(label.c_str(), nullptr)));
-        continue;
-      }
-      int32_t index;
-      if (!classIndex(table, label, index)) {
-        error = "'" + path + "' has label '" + label + "', which the training file '" +
+    split.x = std::move(from.values);
+    if (spec.regress) {
+      split.targets = std::move(from.targets);
+      return true;
+    }
+    std::vector<int32_t> classOf(from.labelTexts.size());
+    for (size_t l = 0; l < from.labelTexts.size(); ++l)
+      if (!classIndex(table, from.labelTexts[l], classOf[l])) {
+        error = "'" + path + "' has label '" + from.labelTexts[l] + "', which the training file '" +
                 spec.csvPath + "' does not have";
         return false;
       }
-      split.classes.push_back(index);
-    }
+    split.classes.reserve(from.labelIds.size());
+    for (uint32_t id : from.labelIds)
+      split.classes.push_back(classOf[id]);
     return true;
   };
   if (!fill(table, spec.csvPath, dataset.train))
@@ -197,6 +196,12 @@ void sweep::normalizeDataset(Dataset &dataset, const std::string &method, bool b
       }
 }
 
+/// "sample 4 of 'x.idx' (counting from 0)", or of the data for generators.
+static std::string sampleOfFile(const std::string &file, int64_t sample) {
+  return "sample " + std::to_string(sample) + " of " +
+         (file.empty() ? std::string("the data") : "'" + file + "'") + " (counting from 0)";
+}
+
 bool sweep::loadDataset(const DataSpec &spec, Dataset &dataset, std::string &error) {
   dataset = Dataset();
   bool bytePixels = false;
@@ -241,9 +246,12 @@ bool sweep::loadDataset(const DataSpec &spec, Dataset &dataset, std::string &err
         return false;
       }
   // A value beyond float range (1e39 in a CSV) or a NaN in a float IDX file
-  // would make every run "diverge"; it is bad input, and said so.
-  for (auto [split, name] :
-       {std::pair{&dataset.train, "training"}, std::pair{&dataset.test, "test"}}) {
+  // would make every run "diverge"; it is bad input, and said so, with the
+  // file and the sample in it. Regression: the file went unnamed.
+  std::string trainFile = !spec.images.empty() ? spec.images : spec.csvPath;
+  std::string testFile = !spec.testImages.empty() ? spec.testImages : spec.csvTest;
+  for (auto [split, file] :
+       {std::pair{&dataset.train, &trainFile}, std::pair{&dataset.test, &testFile}}) {
     for (const std::vector<float> *values : {&split->x, &split->targets}) {
       auto bad =
           std::find_if(values->begin(), values->end(), [](float v) { return !std::isfinite(v); });
@@ -251,7 +259,7 @@ bool sweep::loadDataset(const DataSpec &spec, Dataset &dataset, std::string &err
         continue;
       int64_t width = values == &split->x ? dataset.inputs : dataset.targets;
       int64_t sample = int64_t(bad - values->begin()) / std::max<int64_t>(1, width);
-      error = what + ": " + name + " sample " + std::to_string(sample) + " has a " +
+      error = what + ": " + sampleOfFile(*file, sample) + " has a " +
               (values == &split->x ? "feature" : "target") + " that is not a finite float32 number";
       return false;
     }
@@ -278,16 +286,26 @@ bool sweep::loadDataset(const DataSpec &spec, Dataset &dataset, std::string &err
   normalizeDataset(dataset, spec.normalize, bytePixels);
   // Scaled by a training range of almost no width, a value far outside it
   // leaves float32's range: bad input too, not a divergence.
-  for (auto [split, name] : {std::pair{&dataset.validation, "validation"},
-                             std::pair{&dataset.test, "test"}, std::pair{&dataset.train, "training"}}) {
+  // The validation split is the training file's last samples.
+  struct Checked {
+    const Split *split;
+    const char *name;
+    const std::string *file;
+    int64_t first;
+  };
+  for (Checked checked : {Checked{&dataset.validation, "validation", &trainFile,
+                                  dataset.train.count},
+                          Checked{&dataset.test, "test", &testFile, 0},
+                          Checked{&dataset.train, "training", &trainFile, 0}}) {
+    const Split *split = checked.split;
     auto bad = std::find_if(split->x.begin(), split->x.end(),
                             [](float v) { return !std::isfinite(v); });
     if (bad == split->x.end())
       continue;
     int64_t at = int64_t(bad - split->x.begin());
     int64_t width = std::max<int64_t>(1, dataset.inputs);
-    error = what + ": " + name + " sample " + std::to_string(at / width) +
-            " has a feature that " + spec.normalize +
+    error = what + ": " + sampleOfFile(*checked.file, checked.first + at / width) + " (" +
+            checked.name + " split) has a feature that " + spec.normalize +
             " normalization takes beyond float32's range (feature " + std::to_string(at % width) +
             ": the training split's range is too narrow for it)";
     return false;

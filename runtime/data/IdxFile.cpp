@@ -117,6 +117,12 @@ bool readHeader(gzFile_s *file, const std::string &path, IdxHeader &header, std:
   // otherwise overflow or ask for terabytes).
   uint64_t itemSize = 1;
   for (size_t i = 1; i < header.dims.size(); ++i) {
+    // Regression: an item of no values divided by zero (SIGFPE) in the reader.
+    if (header.dims[i] == 0) {
+      error = "'" + path + "' has items of no values (its dimension " + std::to_string(i + 1) +
+              " is 0); the header is corrupt";
+      return false;
+    }
     itemSize *= header.dims[i];
     if (itemSize > kMaxIdxItemSize) {
       error = "'" + path + "' has items of more than " + std::to_string(kMaxIdxItemSize) +
@@ -165,22 +171,25 @@ static bool forEachLabelChunk(const std::string &path, std::string &error,
   return true;
 }
 
-bool sweep::readIdxLabels(const std::string &path, std::vector<uint8_t> &labels,
-                          std::string &error) {
+bool sweep::readIdxLabels(const std::string &path, uint64_t keep, std::vector<uint8_t> &labels,
+                          IdxLabelSummary &summary, std::string &error) {
   labels.clear();
+  summary = IdxLabelSummary();
   return forEachLabelChunk(path, error, [&](const uint8_t *data, size_t size) {
-    labels.insert(labels.end(), data, data + size);
+    if (keep == 0 || summary.count < keep)
+      labels.insert(labels.end(), data,
+                    data + (keep == 0 ? size : std::min<uint64_t>(size, keep - summary.count)));
+    summary.count += size;
+    for (size_t i = 0; i < size; ++i)
+      summary.maxLabel = std::max(summary.maxLabel, data[i]);
   });
 }
 
 bool sweep::summarizeIdxLabels(const std::string &path, IdxLabelSummary &summary,
                                std::string &error) {
-  summary = IdxLabelSummary();
-  return forEachLabelChunk(path, error, [&](const uint8_t *data, size_t size) {
-    summary.count += size;
-    for (size_t i = 0; i < size; ++i)
-      summary.maxLabel = std::max(summary.maxLabel, data[i]);
-  });
+  std::vector<uint8_t> none;
+  // Keeping one label of a file is as good as none: a bound, not a copy.
+  return readIdxLabels(path, 1, none, summary, error);
 }
 
 /// Big-endian element `i` of `bytes` as a float.

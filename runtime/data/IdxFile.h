@@ -51,14 +51,19 @@ bool checkIdxFileSize(const std::string &path, const IdxHeader &header, std::str
 bool readIdxData(const std::string &path, uint64_t limit, IdxHeader &header,
                  std::vector<float> &data, std::string &error);
 
-/// Reads a rank-1 unsigned-byte IDX label file.
-bool readIdxLabels(const std::string &path, std::vector<uint8_t> &labels, std::string &error);
-
-/// What a label file holds, read in chunks without keeping the labels.
+/// What a label file holds: its number of labels and the largest.
 struct IdxLabelSummary {
   uint64_t count = 0;
   uint8_t maxLabel = 0;
 };
+
+/// Reads a rank-1 unsigned-byte IDX label file in chunks: keeps its first
+/// `keep` labels (0: all) and summarizes all of them. Regression: a `limit`
+/// of 10 samples held the whole file.
+bool readIdxLabels(const std::string &path, uint64_t keep, std::vector<uint8_t> &labels,
+                   IdxLabelSummary &summary, std::string &error);
+
+/// The summary alone, without keeping the labels.
 bool summarizeIdxLabels(const std::string &path, IdxLabelSummary &summary, std::string &error);
 
 } // namespace sweep

@@ -8,12 +8,18 @@
 #include <cstring>
 #include <thread>
 
+#include <time.h>
+
 #include <unistd.h>
 
 using namespace sweep;
 
 namespace {
-constexpr std::array<int, 3> kSignals = {SIGINT, SIGTERM, SIGHUP};
+/// The signals that end a process by default and that a user or a batch
+/// system sends to stop it: SIGQUIT (Ctrl-\\), SIGXCPU (a CPU time limit),
+/// SIGUSR1 and SIGUSR2 (Slurm's --signal) too.
+constexpr std::array<int, 7> kSignals = {SIGINT, SIGTERM, SIGHUP, SIGQUIT,
+                                         SIGXCPU, SIGUSR1, SIGUSR2};
 
 /// Which signals the process was started ignoring (nohup's SIGHUP), recorded
 /// before main(): by the time a sweep starts, LLVM's own handlers (which
@@ -79,6 +85,13 @@ struct InterruptNoticeHandler {
       writeAll(notice->tail.data(), notice->tail.size());
     }
     writing.fetch_sub(1);
+    // Another signal on another thread may be writing the notice: dying now
+    // would cut it short. Regression: SIGINT and SIGTERM at once printed
+    // "sweepc: interrupted; 0 of" and no more.
+    while (writing.load() > 0) {
+      struct timespec pause = {0, 1000000};
+      ::nanosleep(&pause, nullptr);
+    }
     for (size_t k = 0; k < kSignals.size(); ++k)
       if (kSignals[k] == signal && installed[k].load())
         ::sigaction(signal, &previous[k], nullptr);
@@ -137,4 +150,11 @@ std::string InterruptNotice::message(size_t finished) const {
   if (!totalRuns)
     return head + tail;
   return head + std::to_string(finished) + middle + std::to_string(totalRuns) + tail;
+}
+
+void sweep::restoreTerminatingSignals() {
+  // INT, TERM and HUP keep LLVM's handlers, which remove its temporary files
+  // and re-raise: the process dies of the signal as without them.
+  for (size_t k = 3; k < kSignals.size(); ++k)
+    ::signal(kSignals[k], ignoredAtStart.ignored[k] ? SIG_IGN : SIG_DFL);
 }

@@ -1,7 +1,8 @@
 //===- InterruptNotice.h - what an interrupted sweep tells its user -*- C++ -*-===//
 //
 // A sweep stopped by SIGINT (Ctrl-C), SIGTERM (kill, a batch system's time
-// limit) or SIGHUP (a closed terminal) dies of the signal as it always did:
+// limit), SIGHUP (a closed terminal), SIGQUIT (Ctrl-\), SIGXCPU (a CPU time
+// limit), SIGUSR1 or SIGUSR2 (Slurm's --signal) dies of the signal as it would:
 // every finished run is already in runs.csv and every finished epoch in
 // curves.csv, and --resume trains the rest. While an InterruptNotice lives,
 // such a signal first prints how many runs finished, where their results are
@@ -23,6 +24,12 @@
 #include <string>
 
 namespace sweep {
+
+/// Puts back the default action of SIGQUIT, SIGXCPU, SIGUSR1 and SIGUSR2
+/// (or SIG_IGN where the process was started ignoring one), which
+/// llvm::InitLLVM took: its crash handler printed a stack dump asking for a
+/// bug report at Ctrl-\ or a CPU time limit, then went on; SIGUSR1 did nothing.
+void restoreTerminatingSignals();
 
 class InterruptNotice {
 public:

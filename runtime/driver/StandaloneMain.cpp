@@ -14,13 +14,16 @@
 #include "runtime/driver/FatalErrors.h"
 #include "runtime/driver/LinkedBackend.h"
 #include "runtime/driver/ShellWord.h"
+#include "runtime/driver/StandardStreams.h"
 #include "runtime/driver/SweepRunner.h"
 #include "runtime/exec/JobFile.h"
 
 #include <cctype>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <map>
 #include <memory>
 
 using namespace sweep;
@@ -115,8 +118,12 @@ bool parseUnsigned(const std::string &text, unsigned &value) {
 } // namespace
 
 int main(int argc, char **argv) {
+  openClosedStandardStreams();
   std::string self = argc > 0 ? argv[0] : "sweep";
   installFatalErrorHandlers(self);
+  // A reader of the output that went away (`exe | head`) does not stop the
+  // training: what is printed to it is dropped.
+  std::signal(SIGPIPE, SIG_IGN);
   RunSettings settings;
   settings.program = self;
   std::string onlySweep, dataDir;
@@ -260,6 +267,26 @@ int main(int argc, char **argv) {
       names.push_back(job.name);
   if (!sweepFoldersFree(names, settings))
     return 1;
+  // --data-dir keeps only the files' names: two files of one name (train/
+  // and test/data.csv) would both read the first. Regression: the test split
+  // silently was the training file.
+  if (!dataDir.empty()) {
+    std::map<std::string, std::string> readAs; // Relocated path -> the path as built.
+    for (SweepJob &job : jobs)
+      for (DataSpec &data : job.datasets)
+        for (std::string *path : data.files()) {
+          if (!onlySweep.empty() && job.name != onlySweep)
+            continue;
+          auto [at, added] = readAs.emplace(relocate(*path, dataDir), *path);
+          if (!added && at->second != *path) {
+            std::cerr << self << ": error: --data-dir reads '" << at->second << "' and '" << *path
+                      << "' both as '" << at->first
+                      << "' (it keeps the files' names only): run where the files are, "
+                         "without --data-dir, or build from files of distinct names\n";
+            return 1;
+          }
+        }
+  }
   bool found = onlySweep.empty();
   for (SweepJob &job : jobs) {
     if (!onlySweep.empty() && job.name != onlySweep)
@@ -271,8 +298,7 @@ int main(int argc, char **argv) {
                         : " (--data-dir=" + dataDir + ")";
     if (!dataDir.empty())
       for (DataSpec &data : job.datasets)
-        for (std::string *path : {&data.images, &data.labels, &data.testImages, &data.testLabels,
-                                  &data.csvPath, &data.csvTest})
+        for (std::string *path : data.files())
           *path = relocate(*path, dataDir);
     if (int status = runSweepJob(job, settings, backends))
       return status;

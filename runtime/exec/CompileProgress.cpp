@@ -46,8 +46,10 @@ void CompileProgress::print(bool force) {
   if (done < total && length > 0 && size_t(length) < sizeof line)
     std::snprintf(line + length, sizeof line - size_t(length), ", ETA %s",
                   formatDuration(eta).c_str());
+  // Cut to the terminal's width as the training line is. Regression: a
+  // wrapped line left a stale row at each redraw.
   if (mode == Progress::Mode::Terminal)
-    std::fprintf(out, "\r\033[K%s", line);
+    std::fprintf(out, "\r\033[K%s", fitToColumns(line, terminalColumns(out)).c_str());
   else
     std::fprintf(out, "%s\n", line);
   drawn = true;

@@ -2,7 +2,10 @@
 
 #include "runtime/exec/Progress.h"
 
+#include "runtime/results/Utf8.h"
+
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 
 #include <sys/ioctl.h>
@@ -24,10 +27,34 @@ std::string sweep::formatDuration(double seconds) {
   return buffer;
 }
 
-Progress::Mode Progress::detectMode(bool quiet) {
+std::string sweep::fitToColumns(const std::string &line, size_t columns) {
+  if (columns < 2)
+    return line;
+  const char *p = line.data(), *end = p + line.size();
+  for (size_t shown = 0; p < end; ++shown) {
+    if (shown == columns - 1)
+      return std::string(line.data(), p);
+    size_t length = utf8CharacterLength(p, end);
+    p += length ? length : 1;
+  }
+  return line;
+}
+
+size_t sweep::terminalColumns(FILE *out) {
+  struct winsize size;
+  return ::ioctl(fileno(out), TIOCGWINSZ, &size) == 0 ? size.ws_col : 0;
+}
+
+Progress::Mode Progress::modeFor(bool quiet, bool isTerminal, const char *term) {
   if (quiet)
     return Mode::Quiet;
-  return ::isatty(STDERR_FILENO) ? Mode::Terminal : Mode::Log;
+  // Regression: TERM=dumb (an editor's shell) got \r and \033[K redraws.
+  bool redraws = isTerminal && !(term && std::strcmp(term, "dumb") == 0);
+  return redraws ? Mode::Terminal : Mode::Log;
+}
+
+Progress::Mode Progress::detectMode(bool quiet) {
+  return modeFor(quiet, ::isatty(STDERR_FILENO), std::getenv("TERM"));
 }
 
 Progress::Progress(Mode mode, std::string sweep, size_t totalRuns, size_t finishedRuns,
@@ -162,20 +189,16 @@ void Progress::print(bool force) {
   if (!force && sinceLast < interval)
     return;
   lastPrint = now;
-  std::string text = lineLocked(now);
-  char line[512];
-  std::snprintf(line, sizeof line, "%s", text.c_str());
+  std::string line = lineLocked(now);
   if (mode == Mode::Terminal) {
-    // A line wider than the terminal would wrap, and \r would then redraw only
-    // its last part: cut it to the width.
-    struct winsize size;
-    if (::ioctl(fileno(out), TIOCGWINSZ, &size) == 0 && size.ws_col > 1 &&
-        std::strlen(line) >= size.ws_col)
-      line[size.ws_col - 1] = '\0';
-    std::fprintf(out, "\r\033[K%s", line);
+    // The last line stays on the screen, whole (it may wrap: nothing redraws
+    // it). Regression: it was cut to the width, and lost the best run.
+    if (finishedRuns != totalRuns)
+      line = fitToColumns(line, terminalColumns(out));
+    std::fprintf(out, "\r\033[K%s", line.c_str());
     drawn = true;
   } else {
-    std::fprintf(out, "%s\n", line);
+    std::fprintf(out, "%s\n", line.c_str());
   }
   std::fflush(out);
 }

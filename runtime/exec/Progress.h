@@ -23,12 +23,22 @@
 
 namespace sweep {
 
+/// `line` cut to `columns` - 1 characters (UTF-8 characters, not bytes): a
+/// line as wide as the terminal wraps, and \r then redraws only its last
+/// part. 0 columns (not a terminal): the whole line.
+std::string fitToColumns(const std::string &line, size_t columns);
+/// The width of the terminal `out` writes to; 0 when it is none.
+size_t terminalColumns(FILE *out);
+
 class Progress {
 public:
   enum class Mode { Terminal, Log, Quiet };
 
-  /// Terminal when stderr is one, Log otherwise; Quiet when `quiet`.
+  /// Terminal when stderr is one (and $TERM is not "dumb", which redraws
+  /// no line), Log otherwise; Quiet when `quiet`.
   static Mode detectMode(bool quiet);
+  /// detectMode's choice for a stderr that `isTerminal`, under $TERM `term`.
+  static Mode modeFor(bool quiet, bool isTerminal, const char *term);
 
   /// Writes to `out` (stderr but in tests).
   Progress(Mode mode, std::string sweep, size_t totalRuns, size_t finishedRuns, double totalWork,

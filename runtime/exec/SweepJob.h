@@ -65,6 +65,14 @@ struct DataSpec {
   // Files (absolute or relative to the working directory).
   std::string images, labels, testImages, testLabels; // fashion_mnist, idx
   std::string csvPath, csvTest, labelName;            // csv
+  /// The files above that are set: what the dataset reads.
+  std::vector<std::string *> files() {
+    std::vector<std::string *> set;
+    for (std::string *path : {&images, &labels, &testImages, &testLabels, &csvPath, &csvTest})
+      if (!path->empty())
+        set.push_back(path);
+    return set;
+  }
   int64_t labelIndex = 0;
   bool header = true, regress = false;
   std::string normalize = "none"; // unit, standard, minmax, none

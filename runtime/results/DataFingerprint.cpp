@@ -61,12 +61,17 @@ std::string settingsKey(const DataSpec &spec) {
 /// spelling of its path was taken as new data and mixed in; two inline
 /// sources (`data in [csv("a.csv"), csv("b.csv")]`) shared one key, so a
 /// change to one of them resumed.
-std::string keyOf(const SweepJob &job, uint32_t d) {
+std::string keyOf(const SweepJob &job, uint32_t d, bool legacy = false) {
   std::ostringstream key;
   key << settingsKey(job.datasets[d]) << " as ";
   // One key per line of .data-fingerprints: a path may hold a line break.
+  // A backslash is escaped too, or "x<LF>b.csv" and "x\\nb.csv" would share a
+  // key (the sweepc before 2026-12-01 did not: `legacy`, to read its keys).
   for (char c : dataSettingsText(job, d))
-    key << (c == '\n' ? "\\n" : c == '\r' ? "\\r" : std::string(1, c));
+    key << (c == '\n'                ? "\\n"
+            : c == '\r'              ? "\\r"
+            : c == '\\' && !legacy ? "\\\\"
+                                    : std::string(1, c));
   return key.str();
 }
 
@@ -114,6 +119,8 @@ bool sweep::checkDataFingerprints(const std::string &dir, const SweepJob &job,
       continue;
     std::string key = keyOf(job, uint32_t(d));
     auto earlier = before.find(key);
+    if (earlier == before.end())
+      earlier = before.find(keyOf(job, uint32_t(d), /*legacy=*/true));
     // Results of the sweepc before 2026-11-30 keyed a dataset by its settings
     // alone: such a line is this dataset's when no other of the sweep has
     // the same settings (inline sources that differ only in their files

@@ -225,6 +225,15 @@ std::unique_ptr<ResultsStore> ResultsStore::open(const std::string &dir, const S
   if (code || !fs::is_directory(dir, code)) {
     error = "cannot create the results directory '" + dir +
             "': " + (code ? code.message() : "it is not a directory");
+    // Regression: a link to a folder that is gone said only "File exists".
+    for (fs::path at = dir; !at.empty() && at != at.parent_path(); at = at.parent_path()) {
+      std::error_code ignored;
+      if (fs::is_symlink(at, ignored) && !fs::exists(at, ignored)) {
+        error += " ('" + at.string() + "' is a symbolic link to '" +
+                 fs::read_symlink(at, ignored).string() + "', which does not exist)";
+        break;
+      }
+    }
     return nullptr;
   }
   std::string lockPath = dir + "/.lock";

@@ -40,10 +40,16 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
+#include "llvm/Support/Signals.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <set>
+
+#include <signal.h>
+#include <unistd.h>
 
 using namespace sweep;
 namespace cl = llvm::cl;
@@ -209,7 +215,34 @@ bool link(const std::string &compiler, const std::vector<std::string> &arguments
   auto log = llvm::MemoryBuffer::getFile(logFile);
   problem = "linking failed (" + *found + (message.empty() ? "" : ": " + message) + ")" +
             (log ? ":\n" + (*log)->getBuffer().str() : "");
+  // The compiler finds its assembler and linker through PATH. Regression:
+  // with none, only gcc's "cannot execute 'as'" said what was wrong.
+  const char *path = std::getenv("PATH");
+  if (!path || !*path)
+    problem += (problem.back() == '\n' ? "" : "\n") +
+               std::string("(PATH is empty: the compiler looks for its assembler and linker there)");
   return false;
+}
+/// Removes the temporary folders of builds whose sweepc died (a signal while
+/// compiling or linking leaves its folder: objects, generated sources, the
+/// link log). Each build's folder is named after its process, and removed by
+/// a later build once that process is gone. Regression: every interrupted
+/// build left one for good.
+void removeAbandonedBuildFolders(llvm::StringRef temporaryRoot) {
+  std::error_code code;
+  for (llvm::sys::fs::directory_iterator it(temporaryRoot, code), end; it != end && !code;
+       it.increment(code)) {
+    llvm::StringRef name = llvm::sys::path::filename(it->path());
+    if (!name.consume_front("sweepc-build-"))
+      continue;
+    auto [pidText, rest] = name.split('-');
+    unsigned pid = 0;
+    if (rest.empty() || pidText.getAsInteger(10, pid) || pid == 0)
+      continue;
+    if (::kill(pid_t(pid), 0) == 0 || errno != ESRCH)
+      continue;
+    llvm::sys::fs::remove_directories(it->path());
+  }
 }
 } // namespace
 
@@ -329,9 +362,13 @@ int sweep::buildExecutable(const FrontEndResult &result, llvm::StringRef sourceF
              runsPerProgramOption() ? runsPerProgramOption() : group.runs.size());
     }
 
-  llvm::SmallString<128> directory;
-  if (std::error_code code = llvm::sys::fs::createUniqueDirectory("sweepc-build", directory)) {
-    error("cannot create a temporary directory: " + code.message());
+  llvm::SmallString<128> temporaryRoot, directory;
+  llvm::sys::path::system_temp_directory(/*ErasedOnReboot=*/true, temporaryRoot);
+  removeAbandonedBuildFolders(temporaryRoot);
+  if (std::error_code code = llvm::sys::fs::createUniqueDirectory(
+          "sweepc-build-" + std::to_string(::getpid()), directory)) {
+    error("cannot create a temporary directory in '" + std::string(temporaryRoot) +
+          "' ($TMPDIR, else /tmp): " + code.message());
     return 1;
   }
   struct Cleanup {
@@ -370,7 +407,11 @@ int sweep::buildExecutable(const FrontEndResult &result, llvm::StringRef sourceF
     return 1;
   }
 
-  std::vector<std::string> arguments = {"-O1", "-I", SWEEP_BUILD_SOURCE_DIR, "-o", executable,
+  // Linked beside its place and renamed there: an interrupted or failed link
+  // leaves no executable half written (it left an empty file at -o's path).
+  std::string linked = executable + ".partial";
+  llvm::sys::RemoveFileOnSignal(linked);
+  std::vector<std::string> arguments = {"-O1", "-I", SWEEP_BUILD_SOURCE_DIR, "-o", linked,
                                         registry};
   for (const PlannedProgram &program : programs)
     arguments.push_back(program.object);
@@ -384,7 +425,16 @@ int sweep::buildExecutable(const FrontEndResult &result, llvm::StringRef sourceF
                            "-static-libgcc"})
     arguments.push_back(flag);
   llvm::errs() << "[build] linking " << executable << "\n";
-  if (!link(compiler, arguments, std::string(directory) + "/link.log", problem)) {
+  bool built = link(compiler, arguments, std::string(directory) + "/link.log", problem);
+  if (built) {
+    if (std::error_code code = llvm::sys::fs::rename(linked, executable)) {
+      problem = "cannot write '" + executable + "': " + code.message();
+      built = false;
+    }
+  }
+  llvm::sys::DontRemoveFileOnSignal(linked);
+  if (!built) {
+    llvm::sys::fs::remove(linked);
     error(problem);
     return 1;
   }

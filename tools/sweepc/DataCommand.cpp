@@ -38,16 +38,19 @@ int sweep::writeSweepData(const FrontEndResult &result, llvm::StringRef sourceFi
       llvm::errs() << "sweepc: error: cannot create '" << dir << "': " << code.message() << "\n";
       return 1;
     }
-    // An earlier export of a sweep with more configurations: its extra files
-    // would pass for this sweep's.
-    for (const std::filesystem::directory_entry &entry :
-         std::filesystem::directory_iterator(dir, code)) {
-      std::string file = entry.path().filename().string();
-      llvm::StringRef name = file;
-      if (name.consume_front("data") && name.consume_back(".csv") && !name.empty() &&
-          llvm::all_of(name, [](char c) { return c >= '0' && c <= '9'; }))
-        std::filesystem::remove(entry.path(), code);
-    }
+    // The sweep's own data files may lie in DIR/<sweep> too (named data1.csv,
+    // say): they are never replaced or removed. Regression: every data<k>.csv
+    // there was removed first, the user's input files among them.
+    std::vector<std::string> inputs;
+    for (DataSpec &data : job.datasets)
+      for (std::string *file : data.files())
+        inputs.push_back(*file);
+    auto isInput = [&](const std::filesystem::path &path) {
+      return llvm::any_of(inputs, [&](const std::string &input) {
+        std::error_code ignored;
+        return std::filesystem::equivalent(path, input, ignored);
+      });
+    };
     for (uint32_t k = 0; k < job.datasets.size(); ++k) {
       Dataset dataset;
       std::string error;
@@ -58,6 +61,15 @@ int sweep::writeSweepData(const FrontEndResult &result, llvm::StringRef sourceFi
       for (const std::string &warning : dataset.warnings)
         llvm::errs() << "sweepc: warning: " << warning << "\n";
       std::string path = dir + "/data" + std::to_string(k) + ".csv";
+      std::error_code ignored;
+      if (std::filesystem::exists(path, ignored) && (isInput(path) || !isDatasetCsvExport(path))) {
+        llvm::errs() << "sweepc: error: '" << path << "' "
+                     << (isInput(path) ? "is a data file of sweep '" + job.name + "'"
+                                       : std::string("exists and is not an export of `sweepc "
+                                                     "data` (its first line is not 'split,x0,...')"))
+                     << ": not replaced; export into another directory (-o DIR)\n";
+        return 1;
+      }
       if (!writeDatasetCsv(dataset, path, error)) {
         llvm::errs() << "sweepc: error: " << error << "\n";
         return 1;
@@ -79,6 +91,19 @@ int sweep::writeSweepData(const FrontEndResult &result, llvm::StringRef sourceFi
           llvm::outs() << " ...";
         llvm::outs() << "\n";
       }
+    }
+    // An earlier export of a sweep with more configurations: its extra files
+    // would pass for this sweep's. Only exports go, after this one is whole.
+    for (const std::filesystem::directory_entry &entry :
+         std::filesystem::directory_iterator(dir, code)) {
+      std::string file = entry.path().filename().string();
+      llvm::StringRef name = file;
+      unsigned k;
+      if (name.consume_front("data") && name.consume_back(".csv") && !name.empty() &&
+          llvm::all_of(name, [](char c) { return c >= '0' && c <= '9'; }) &&
+          (name.getAsInteger(10, k) || k >= job.datasets.size()) &&
+          isDatasetCsvExport(entry.path().string()) && !isInput(entry.path()))
+        std::filesystem::remove(entry.path(), code);
     }
   }
   return 0;

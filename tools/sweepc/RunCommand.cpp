@@ -196,6 +196,11 @@ std::shared_ptr<CompileCache> openCompileCache() {
   static std::shared_ptr<CompileCache> cache = [] {
     std::string directory =
         compileCacheDir.empty() ? CompileCache::defaultDirectory() : std::string(compileCacheDir);
+    // Regression: without $HOME the cache was off, and nothing said so.
+    if (directory.empty())
+      llvm::errs() << "sweepc: warning: no compile cache: neither $XDG_CACHE_HOME nor $HOME is "
+                      "set (--compile-cache=DIR or $SWEEPC_COMPILE_CACHE names one): every "
+                      "program is compiled\n";
     if (directory.empty() || directory == "off")
       return std::shared_ptr<CompileCache>();
     std::string problem;
@@ -458,7 +463,7 @@ int sweep::runSweeps(const FrontEndResult &result, llvm::StringRef sourceFile,
   if (!sweepFoldersFree(names, settings))
     return 1;
   for (const PlannedSweep *sweep : sweeps) {
-    setOutOfMemoryContext("training", sweep->spec->name, sweep->runs.size());
+    setOutOfMemoryContext("compiling and training", sweep->spec->name, sweep->runs.size());
     SweepJob job = buildSweepJob(*sweep, sourceFile, baseDir, diags);
     if (int status = runSweepJob(job, settings, backends))
       return status;

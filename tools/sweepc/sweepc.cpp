@@ -19,6 +19,8 @@
 #include "lib/Pipelines/GpuPipeline.h"
 #include "lib/Registration/Registration.h"
 #include "runtime/driver/FatalErrors.h"
+#include "runtime/driver/InterruptNotice.h"
+#include "runtime/driver/StandardStreams.h"
 #include "runtime/exec/CompiledProgram.h"
 #include "runtime/exec/ProgramMemory.h"
 #include "runtime/exec/PruningBoard.h"
@@ -51,6 +53,7 @@
 
 #include "llvm/Support/ToolOutputFile.h"
 #include <cstdio>
+#include <csignal>
 #include <cstdlib>
 #include <iostream>
 #include <map>
@@ -481,8 +484,16 @@ mlir::LogicalResult processBuffer(std::unique_ptr<llvm::MemoryBuffer> buffer,
 } // namespace
 
 int main(int argc, char **argv) {
+  openClosedStandardStreams();
   llvm::InitLLVM init(argc, argv);
   installFatalErrorHandlers("sweepc");
+  // LLVM's handlers took SIGQUIT, SIGXCPU (a batch system's CPU time limit),
+  // SIGUSR1 and SIGUSR2: a stack dump asking for a bug report, or nothing.
+  restoreTerminatingSignals();
+  // A reader of the output that went away (`sweepc run F 2>&1 | head`) does
+  // not stop the sweep (LLVM's handler ended it with status 74, its runs
+  // lost): what is printed to it is dropped.
+  std::signal(SIGPIPE, SIG_IGN);
   // InitLLVM's new handler reports through LLVM's bad-alloc handler.
   llvm::install_bad_alloc_error_handler([](void *, const char *, bool) { reportOutOfMemory(); });
   // LLVM's option parser prints --help and --version and calls exit(): a
@@ -490,7 +501,11 @@ int main(int argc, char **argv) {
   // the process in "LLVM ERROR: IO failure". Handlers registered after the
   // stream exists run before its destructor.
   (void)llvm::outs();
+  (void)llvm::errs();
   std::atexit([] {
+    // Standard error gone (a closed pipe): nothing to say it on, and not
+    // LLVM's "IO failure" at exit either.
+    llvm::errs().clear_error();
     if (standardOutputLost(false))
       std::_Exit(1);
   });

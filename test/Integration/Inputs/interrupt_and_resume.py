@@ -2,7 +2,7 @@
 """Interrupts `sweepc run` with a signal once some runs have finished, checks what it
 says, then runs the command it gives and checks that the sweep is complete.
 
-    interrupt_and_resume.py SWEEPC SWEEP_FILE WORK_DIR --signal INT|TERM|HUP [--ignored]
+    interrupt_and_resume.py SWEEPC SWEEP_FILE WORK_DIR --signal INT|TERM|HUP|QUIT|XCPU|USR1|USR2 [--ignored]
                             [--extra OPTION ...]
 
 The notice (runtime/driver/InterruptNotice.h) must name the runs finished (no more
@@ -20,6 +20,7 @@ import io
 import os
 import re
 import shlex
+import resource
 import signal
 import subprocess
 import sys
@@ -43,7 +44,8 @@ def main():
     parser.add_argument("sweepc")
     parser.add_argument("sweep")
     parser.add_argument("work")
-    parser.add_argument("--signal", choices=["INT", "TERM", "HUP"], required=True)
+    parser.add_argument("--signal", choices=["INT", "TERM", "HUP", "QUIT", "XCPU", "USR1", "USR2"],
+                        required=True)
     parser.add_argument("--ignored", action="store_true")
     parser.add_argument("--extra", action="append", default=[],
                         help="an option for the interrupted run (the printed command must "
@@ -58,6 +60,8 @@ def main():
         # A shell starts background jobs with SIGINT ignored; start from the
         # default unless the case is about an ignored signal.
         signal.signal(number, signal.SIG_IGN if args.ignored else signal.SIG_DFL)
+        # SIGQUIT and SIGXCPU dump core by default: not into the test's folder.
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
     process = subprocess.Popen(
         [args.sweepc, "run", args.sweep, "--results=" + results, "--quiet", "--jobs=1",
@@ -86,6 +90,9 @@ def main():
         print("interrupt_and_resume: SIG%s ignored, %d runs finished" % (args.signal, total))
         return check(results, name, total)
 
+    if "Stack dump" in stderr or "PLEASE submit" in stderr:
+        print("interrupt_and_resume: SIG%s printed a stack dump:\n%s" % (args.signal, stderr))
+        return 1
     if process.returncode != -number:
         print("interrupt_and_resume: exit status %d, not death by SIG%s; stderr:\n%s"
               % (process.returncode, args.signal, stderr))

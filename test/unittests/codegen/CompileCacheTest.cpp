@@ -98,6 +98,26 @@ TEST_F(CompileCacheTest, OpeningTrimsTheLeastRecentlyUsedEntries) {
   EXPECT_TRUE(fs::exists(root / "notes.txt"));
 }
 
+// Regression: a store interrupted by a signal left ".<key>.<pid>.<n>.tmp"
+// for good (and outside the size limit). Opening the cache removes such files
+// an hour old, not a store in progress now, nor other files.
+TEST_F(CompileCacheTest, OpeningRemovesAbandonedTemporaryFiles) {
+  std::string error;
+  ASSERT_TRUE(CompileCache::open(root.string(), error)) << error;
+  fs::path abandoned = root / ("." + key('a') + ".4242.0.tmp");
+  fs::path storing = root / ("." + key('b') + ".4243.3.tmp");
+  fs::path other = root / ".notes.tmp";
+  for (const fs::path &path : {abandoned, storing, other})
+    std::ofstream(path) << "partial";
+  auto now = fs::file_time_type::clock::now();
+  fs::last_write_time(abandoned, now - std::chrono::hours(2));
+  fs::last_write_time(other, now - std::chrono::hours(2));
+  ASSERT_TRUE(CompileCache::open(root.string(), error)) << error;
+  EXPECT_FALSE(fs::exists(abandoned));
+  EXPECT_TRUE(fs::exists(storing));
+  EXPECT_TRUE(fs::exists(other));
+}
+
 TEST_F(CompileCacheTest, ADirectoryThatCannotBeMadeIsAnError) {
   fs::create_directories(root);
   std::ofstream(root / "file") << "x";

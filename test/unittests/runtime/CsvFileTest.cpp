@@ -34,7 +34,7 @@ TEST(CsvFile, ReadsFeaturesAndNamedLabel) {
   EXPECT_EQ(table.features, 2u);
   EXPECT_EQ(table.labelColumn, 2u);
   EXPECT_EQ(table.classNames, (std::vector<std::string>{"setosa", "virginica"}));
-  EXPECT_DOUBLE_EQ(table.featureRows[2][1], -0.6);
+  EXPECT_FLOAT_EQ(table.feature(2, 1), -0.6f);
   std::remove(path.c_str());
 }
 
@@ -47,7 +47,7 @@ TEST(CsvFile, LabelByIndexWithoutHeader) {
   std::string error;
   ASSERT_TRUE(readCsv(path, options, table, error)) << error;
   EXPECT_EQ(table.rows, 2u);
-  EXPECT_EQ(table.labels[1], "1");
+  EXPECT_EQ(table.label(1), "1");
   std::remove(path.c_str());
 }
 
@@ -131,8 +131,8 @@ TEST(CsvFile, ShapeOnlyKeepsNoRows) {
   EXPECT_EQ(table.rows, 3u);
   EXPECT_EQ(table.features, 2u);
   EXPECT_EQ(table.classNames.size(), 2u);
-  EXPECT_TRUE(table.featureRows.empty());
-  EXPECT_TRUE(table.labels.empty());
+  EXPECT_TRUE(table.values.empty());
+  EXPECT_TRUE(table.labelIds.empty());
   std::remove(path.c_str());
 }
 
@@ -233,8 +233,8 @@ TEST(CsvFile, QuotedFieldsSpanLines) {
                       "a,y\r\n1,\"first\r\nclass\"\r\n2,\"say \"\"hi\"\"\"\r\n3,x\r\n", table),
             "");
   EXPECT_EQ(table.rows, 3u);
-  EXPECT_EQ(table.labels[0], "first\nclass");
-  EXPECT_EQ(table.labels[1], "say \"hi\"");
+  EXPECT_EQ(table.label(0), "first\nclass");
+  EXPECT_EQ(table.label(1), "say \"hi\"");
   std::string error = readError("ragged-after.csv", "a,y\n1,\"two\nlines\"\n2\n", table);
   EXPECT_NE(error.find("line 4 has 1 columns, expected 2"), std::string::npos) << error;
   error = readError("unterminated.csv", "a,y\n1,\"open\n2,b\n", table);
@@ -277,8 +277,7 @@ std::string matchError(const std::string &trainText, const std::string &testText
 TEST(CsvFile, TestColumnsAreMatchedByName) {
   CsvTable test;
   EXPECT_EQ(matchError("a,b,y\n1,2,p\n3,4,q\n", "y,b,a\np,20,10\nq,40,30\n", test), "");
-  EXPECT_EQ(test.featureRows[0], (std::vector<double>{10, 20}));
-  EXPECT_EQ(test.featureRows[1], (std::vector<double>{30, 40}));
+  EXPECT_EQ(test.values, (std::vector<float>{10, 20, 30, 40}));
   EXPECT_EQ(matchError("a,b,y\n1,2,p\n3,4,q\n", "a,c,y\n1,2,p\n", test),
             "'test.csv' has no column named 'b', which the training file 'train.csv' has (a "
             "test file's columns are matched by name)");
@@ -360,4 +359,73 @@ TEST(CsvFile, MixedLabelsAreClassesByText) {
   EXPECT_EQ(index, 3);
   EXPECT_FALSE(classIndex(table, "02", index));
   std::remove(path.c_str());
+}
+
+// Regression: a quote inside an unquoted field opened a quoted one, so the
+// rows up to the next such quote became one label (an 8-row file trained as
+// 4 samples, with an invented class). It is a character, as pandas reads it;
+// text after a closing quote is an error.
+TEST(CsvFile, AQuoteInsideAnUnquotedFieldIsText) {
+  CsvTable table;
+  EXPECT_EQ(readError("pizza.csv", "a,y\n1,12\" pizza\n2,14\" pizza\n3,12\" pizza\n", table), "");
+  EXPECT_EQ(table.rows, 3u);
+  EXPECT_EQ(table.classNames, (std::vector<std::string>{"12\" pizza", "14\" pizza"}));
+  EXPECT_EQ(table.label(2), "12\" pizza");
+  // Spaces before an opening quote and after a closing one are no text.
+  EXPECT_EQ(readError("spaced.csv", "a,y\n1,  \"p q\"  \n2,r\n", table), "");
+  EXPECT_EQ(table.label(0), "p q");
+  std::string error = readError("after.csv", "a,y\n1,\"p\"q\n2,r\n", table);
+  EXPECT_NE(error.find("line 2: text after the closing quote of a quoted field (column 2)"),
+            std::string::npos)
+      << error;
+}
+
+// Regression: every carriage return was dropped, so a cell `1<CR>2` read as
+// 12, and a file with CR line ends was one line ("has no column named").
+TEST(CsvFile, ALoneCarriageReturnIsAnError) {
+  CsvTable table;
+  std::string error = readError("lone-cr.csv", "a,y\n1\r2,0\n3,1\n", table);
+  EXPECT_NE(error.find("line 2: a carriage return without a line feed after it"),
+            std::string::npos)
+      << error;
+  error = readError("mac.csv", "a,y\r1,0\r2,1\r", table);
+  EXPECT_NE(error.find("line 1: a carriage return without a line feed after it (a file with "
+                       "CR line ends? save it with LF or CRLF line ends)"),
+            std::string::npos)
+      << error;
+  // CRLF line ends, and a CR inside quotes, are fine.
+  EXPECT_EQ(readError("crlf.csv", "a,y\r\n1,\"p\rq\"\r\n2,r\r\n", table), "");
+  EXPECT_EQ(table.label(0), "p\rq");
+}
+
+// Regression: a file without line breaks was read as one line, then copied
+// cell by cell: 512 MB of NUL bytes took 2.2 GB. A record past the bound is
+// an error as soon as the bound is read.
+TEST(CsvFile, ARecordPastTheBoundIsAnError) {
+  std::string path = writeTemp("one-line.csv", "a,y\n" + std::string(kMaxCsvRecordBytes + 10, '7'));
+  CsvOptions options;
+  options.labelName = "y";
+  CsvTable table;
+  std::string error;
+  EXPECT_FALSE(readCsv(path, options, table, error));
+  EXPECT_NE(error.find("line 2: a record longer than 64 MiB (is this a CSV file?)"),
+            std::string::npos)
+      << error;
+  std::remove(path.c_str());
+}
+
+// A file's values are held once, as float32, and each distinct label once.
+// Regression: 125 bytes a row for a narrow file (a vector and a string per
+// row), 20 times the file's size.
+TEST(CsvFile, RowsAreHeldAsFloatsAndLabelIndices) {
+  std::string text = "a,b,y\n";
+  for (int r = 0; r < 1000; ++r)
+    text += std::to_string(r) + ",0.5," + (r % 3 ? "some longer class name" : "other") + "\n";
+  CsvTable table;
+  EXPECT_EQ(readError("narrow.csv", text, table), "");
+  EXPECT_EQ(table.values.size(), 2000u);
+  EXPECT_EQ(table.labelIds.size(), 1000u);
+  EXPECT_EQ(table.labelTexts, (std::vector<std::string>{"other", "some longer class name"}));
+  EXPECT_EQ(table.feature(999, 0), 999.0f);
+  EXPECT_EQ(table.label(999), "other");
 }

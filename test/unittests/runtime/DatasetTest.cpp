@@ -273,7 +273,9 @@ TEST(Dataset, NormalizationBeyondFloatRangeIsBadInput) {
     Dataset data;
     std::string error;
     EXPECT_FALSE(loadDataset(spec, data, error)) << method;
-    EXPECT_NE(error.find("dataset 'narrow': test sample 0 has a feature that " + std::string(method) +
+    EXPECT_NE(error.find("dataset 'narrow': sample 0 of '" + spec.csvTest +
+                         "' (counting from 0) (test split) has a feature that " +
+                         std::string(method) +
                          " normalization takes beyond float32's range (feature 0: the training "
                          "split's range is too narrow for it)"),
               std::string::npos)

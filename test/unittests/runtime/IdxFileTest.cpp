@@ -32,9 +32,44 @@ TEST(IdxFile, ReadsGzipLabels) {
   std::string path = tempPath("labels.gz");
   writeGzip(path, idxBytes(0x08, {4}, std::string("\x00\x03\x01\x02", 4)));
   std::vector<uint8_t> labels;
+  IdxLabelSummary summary;
   std::string error;
-  ASSERT_TRUE(readIdxLabels(path, labels, error)) << error;
+  ASSERT_TRUE(readIdxLabels(path, 0, labels, summary, error)) << error;
   EXPECT_EQ(labels, (std::vector<uint8_t>{0, 3, 1, 2}));
+  EXPECT_EQ(summary.count, 4u);
+  EXPECT_EQ(summary.maxLabel, 3);
+  std::remove(path.c_str());
+}
+
+// Regression: a dataset's `limit: 10` held its whole label file (at IDX's
+// largest, gigabytes for 10 samples); the labels past the limit still count
+// towards the classes.
+TEST(IdxFile, LabelsPastWhatIsKeptAreCountedNotHeld) {
+  std::string path = tempPath("many-labels");
+  std::string bytes(3 << 20, '\1');
+  bytes[(3 << 20) - 1] = 9;
+  writeRaw(path, idxBytes(0x08, {uint32_t(bytes.size())}, bytes));
+  std::vector<uint8_t> labels;
+  IdxLabelSummary summary;
+  std::string error;
+  ASSERT_TRUE(readIdxLabels(path, 10, labels, summary, error)) << error;
+  EXPECT_EQ(labels, std::vector<uint8_t>(10, 1));
+  EXPECT_LT(labels.capacity(), size_t(2) << 20);
+  EXPECT_EQ(summary.count, uint64_t(3) << 20);
+  EXPECT_EQ(summary.maxLabel, 9);
+  std::remove(path.c_str());
+}
+
+// Regression: an item dimension of 0 divided by zero in the reader (SIGFPE).
+TEST(IdxFile, ItemsOfNoValuesAreRejected) {
+  std::string path = tempPath("zero-dim");
+  writeRaw(path, idxBytes(0x08, {100, 0, 4}, ""));
+  IdxHeader header;
+  std::vector<float> data;
+  std::string error;
+  EXPECT_FALSE(readIdxData(path, 0, header, data, error));
+  EXPECT_NE(error.find("has items of no values (its dimension 2 is 0)"), std::string::npos)
+      << error;
   std::remove(path.c_str());
 }
 
@@ -60,8 +95,9 @@ TEST(IdxFile, TruncatedLabelsAreRejected) {
   std::string path = tempPath("short-labels");
   writeRaw(path, idxBytes(0x08, {10}, std::string(4, '\1')));
   std::vector<uint8_t> labels;
+  IdxLabelSummary summary;
   std::string error;
-  EXPECT_FALSE(readIdxLabels(path, labels, error));
+  EXPECT_FALSE(readIdxLabels(path, 0, labels, summary, error));
   EXPECT_NE(error.find("truncated"), std::string::npos);
   std::remove(path.c_str());
 }
@@ -70,8 +106,9 @@ TEST(IdxFile, ImageFileIsNotALabelFile) {
   std::string path = tempPath("images-as-labels");
   writeRaw(path, idxBytes(0x08, {1, 2, 2}, std::string(4, '\1')));
   std::vector<uint8_t> labels;
+  IdxLabelSummary summary;
   std::string error;
-  EXPECT_FALSE(readIdxLabels(path, labels, error));
+  EXPECT_FALSE(readIdxLabels(path, 0, labels, summary, error));
   EXPECT_NE(error.find("not an IDX label file"), std::string::npos);
   std::remove(path.c_str());
 }
@@ -82,8 +119,9 @@ TEST(IdxFile, HugeClaimedCountFailsWithoutAllocating) {
   std::string path = tempPath("huge-count");
   writeRaw(path, idxBytes(0x08, {0xfffffff0u}, std::string(4, '\1')));
   std::vector<uint8_t> labels;
+  IdxLabelSummary summary;
   std::string error;
-  EXPECT_FALSE(readIdxLabels(path, labels, error));
+  EXPECT_FALSE(readIdxLabels(path, 0, labels, summary, error));
   EXPECT_NE(error.find("truncated"), std::string::npos) << error;
   EXPECT_LT(labels.capacity(), size_t(64) << 20);
   std::remove(path.c_str());

@@ -6,11 +6,19 @@
 //===----------------------------------------------------------------------===//
 
 #include "runtime/exec/Progress.h"
+#include "runtime/exec/CompileProgress.h"
 
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <string>
+#include <thread>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 using namespace sweep;
 
@@ -114,4 +122,97 @@ TEST(Progress, ResumedRunsCountForTheBestAndTheStopped) {
   EXPECT_EQ(readAll(out).find("run 4 diverged"), std::string::npos)
       << "a resumed run's divergence is no news";
   std::fclose(out);
+}
+
+namespace {
+/// A pseudo-terminal `columns` wide: `out` writes to it, read() what it shows.
+struct NarrowTerminal {
+  int master = -1;
+  FILE *out = nullptr;
+  explicit NarrowTerminal(unsigned short columns) {
+    master = ::posix_openpt(O_RDWR | O_NOCTTY);
+    if (master < 0 || ::grantpt(master) != 0 || ::unlockpt(master) != 0)
+      return;
+    int slave = ::open(::ptsname(master), O_RDWR | O_NOCTTY);
+    struct winsize size = {};
+    size.ws_row = 24;
+    size.ws_col = columns;
+    if (slave < 0 || ::ioctl(slave, TIOCSWINSZ, &size) != 0)
+      return;
+    out = ::fdopen(slave, "w");
+  }
+  ~NarrowTerminal() {
+    if (out)
+      std::fclose(out);
+    if (master >= 0)
+      ::close(master);
+  }
+  std::string read() {
+    std::fflush(out);
+    std::string text;
+    char buffer[4096];
+    for (;;) {
+      struct pollfd ready = {master, POLLIN, 0};
+      if (::poll(&ready, 1, 100) <= 0)
+        return text;
+      ssize_t got = ::read(master, buffer, sizeof buffer);
+      if (got <= 0)
+        return text;
+      text.append(buffer, size_t(got));
+    }
+  }
+};
+} // namespace
+
+TEST(Progress, LinesAreCutToTheTerminalByCharacters) {
+  EXPECT_EQ(fitToColumns("abcdef", 4), "abc");
+  EXPECT_EQ(fitToColumns("abc", 4), "abc");
+  EXPECT_EQ(fitToColumns("abcdef", 0), "abcdef");
+  // Two-byte characters are cut whole, counted once.
+  EXPECT_EQ(fitToColumns("\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9", 3), "\xC3\xA9\xC3\xA9");
+}
+
+// Regression: TERM=dumb got the \r\033[K redraws it cannot show.
+TEST(Progress, ADumbTerminalGetsLogLines) {
+  EXPECT_EQ(Progress::modeFor(false, true, "xterm-256color"), Progress::Mode::Terminal);
+  EXPECT_EQ(Progress::modeFor(false, true, nullptr), Progress::Mode::Terminal);
+  EXPECT_EQ(Progress::modeFor(false, true, "dumb"), Progress::Mode::Log);
+  EXPECT_EQ(Progress::modeFor(false, false, "xterm"), Progress::Mode::Log);
+  EXPECT_EQ(Progress::modeFor(true, true, "xterm"), Progress::Mode::Quiet);
+}
+
+// On a terminal 30 columns wide the status line is cut to 29 characters
+// while it is redrawn, and the last one, which stays, is whole. Regressions:
+// the last line lost the best run to the cut; the compile line was not cut,
+// wrapped, and left a stale row at each redraw.
+TEST(Progress, TheLastLineStaysWholeOnANarrowTerminal) {
+  NarrowTerminal terminal(30);
+  ASSERT_TRUE(terminal.out) << "no pseudo-terminal";
+  Progress progress(Progress::Mode::Terminal, "sweep", 2, 0, 2, "val_accuracy", true,
+                    terminal.out);
+  RunRecord first, second;
+  first.id = 0;
+  second.id = 1;
+  // Past the terminal's redraw interval (0.1 s), so the line is drawn.
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  progress.runFinished(first, 0.75, 0);
+  std::string shown = terminal.read();
+  size_t at = shown.rfind("\033[K");
+  ASSERT_NE(at, std::string::npos) << shown;
+  EXPECT_EQ(shown.substr(at + 3), std::string("[sweep] 1/2 runs, 0s elapsed, ETA 0s").substr(0, 29));
+  progress.runFinished(second, 0.5, 0);
+  progress.finish();
+  shown = terminal.read();
+  EXPECT_NE(shown.find("[sweep] 2/2 runs done in 0s, best val_accuracy 0.7500 (r0)"),
+            std::string::npos)
+      << shown;
+
+  CompileProgress compiling(Progress::Mode::Terminal, "sweep", 2, terminal.out);
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  compiling.programReady(0);
+  compiling.programReady(0);
+  shown = terminal.read();
+  at = shown.rfind("\033[K");
+  ASSERT_NE(at, std::string::npos) << shown;
+  EXPECT_EQ(shown.substr(at + 3), std::string("[sweep] compiled 2/2 programs, 0s elapsed").substr(0, 29));
 }
