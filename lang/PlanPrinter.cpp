@@ -104,8 +104,9 @@ void sweep::printPlan(const SweepSpec &spec, const RunTable &runs, const SweepPl
 
 void sweep::printGrid(const SweepSpec &spec, const RunTable &runs, const SweepPlan &plan,
                       llvm::raw_ostream &os) {
-  os << "# sweep " << spec.name << ": " << runs.size() << " runs, " << plan.groups.size()
-     << " groups, " << countUnconstrainedRuns(spec) << " before 'where'\n";
+  os << "# sweep " << spec.name << ": " << runs.size() << (runs.size() == 1 ? " run, " : " runs, ")
+     << plan.groups.size() << (plan.groups.size() == 1 ? " group, " : " groups, ")
+     << countUnconstrainedRuns(spec) << " before 'where'\n";
   os << "# id config-hash group settings\n";
   // The settings whose value differs between runs: axes, and settings that
   // differ between a choice's alternatives (`optimizer in [sgd(lr 0.1),

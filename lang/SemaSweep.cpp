@@ -639,13 +639,15 @@ std::unique_ptr<SweepSpec> Sema::checkSweep(const SweepDecl &decl) {
     for (SettingEntry &entry : piece.settings)
       spec->root.settings.push_back(std::move(entry));
 
+  // `zip` and `where` name the settings: after an error in one they would
+  // report it again in their own words. `report` names metrics only, and is
+  // checked whatever the settings. Regression: `batch 0; report los;` said
+  // nothing of `los` until `batch` was fixed.
   bool sawReport = false;
   for (const ClausePtr &clause : decl.getClauses()) {
-    if (!ok)
-      break;
-    if (auto *zip = llvm::dyn_cast<ZipClause>(clause.get()))
+    if (auto *zip = llvm::dyn_cast<ZipClause>(clause.get()); zip && ok)
       checkZip(*zip);
-    else if (auto *where = llvm::dyn_cast<WhereClause>(clause.get()))
+    else if (auto *where = llvm::dyn_cast<WhereClause>(clause.get()); where && ok)
       checkWhere(*where);
     else if (auto *report = llvm::dyn_cast<ReportClause>(clause.get())) {
       if (sawReport) {

@@ -93,7 +93,8 @@ void sweep::reportOutOfMemory() {
   writeText(programName);
   writeText(": error: out of memory");
   writeContext();
-  writeText("; a sweep takes memory in proportion to its runs: split it into smaller sweeps "
-            "or run where more memory is free\n");
+  writeText("; a sweep takes memory in proportion to its runs and their models' sizes: "
+            "split it into smaller sweeps, make the models smaller, or run where more memory "
+            "is free\n");
   ::_exit(1);
 }

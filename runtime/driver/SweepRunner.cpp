@@ -85,12 +85,27 @@ bool chooseDevice(const SweepJob &job, const RunSettings &settings, BackendSourc
 /// such a sweep would fail part way, on an allocation too large or killed by
 /// the kernel, so it stops before anything is compiled or written.
 bool runsFitMemory(const SweepJob &job, Backend &backend, const Reporter &report) {
+  // The data is loaded into host memory first, whatever trains it.
+  // Regression: data larger than a cgroup's limit was killed by the kernel
+  // while it loaded, with no message.
+  MemoryLimit host = hostMemoryLimit();
+  uint64_t data = datasetBytes(job);
+  if (host.bytes && data > host.bytes) {
+    report.error("sweep '" + job.name + "': its data takes " + formatBytes(data) +
+                 " once loaded (every sample's features and label or targets as 32-bit "
+                 "values), more than the " + formatBytes(host.bytes) + " of " + host.source +
+                 "; use fewer samples (`n`, `limit`) or run where more memory is free");
+    return false;
+  }
   MemoryLimit limit = backend.memoryLimit();
   if (!limit.bytes)
     return true;
+  // Programs on the host share its memory with the data.
+  bool onHost = limit.bytes == host.bytes && limit.source == host.source;
+  uint64_t room = onHost ? limit.bytes - data : limit.bytes;
   std::vector<size_t> tooLarge;
   for (size_t g = 0; g < job.groups.size(); ++g)
-    if (leastBytesPerRun(job.groups[g]) > limit.bytes)
+    if (backend.leastBytesPerRun(job.groups[g]) > room)
       tooLarge.push_back(g);
   if (tooLarge.empty())
     return true;
@@ -100,10 +115,16 @@ bool runsFitMemory(const SweepJob &job, Backend &backend, const Reporter &report
     others = " (and so do the runs of " + std::to_string(tooLarge.size() - 1) + " other group" +
              (tooLarge.size() > 2 ? "s" : "") + ")";
   report.error("sweep '" + job.name + "': a run of group " + std::to_string(tooLarge.front()) +
-               " (" + group.label + ") needs at least " + formatBytes(leastBytesPerRun(group)) +
+               " (" + group.label + ") needs at least " + formatBytes(backend.leastBytesPerRun(group)) +
                " (its parameters, their gradients, the optimizer's state and one minibatch's "
-               "layer outputs), more than the " +
-               formatBytes(limit.bytes) + " of " + limit.source + others +
+               "layer outputs" +
+               (backend.leastBytesPerRun(group) != leastBytesPerRun(group, /*nextStep=*/false)
+                    ? "; compiled programs keep the parameters and state twice"
+                    : "") +
+               "), more than the " +
+               formatBytes(room) + " of " + limit.source +
+               (onHost && data ? " left beside the data's " + formatBytes(data) : std::string()) +
+               others +
                "; make the model or the batch smaller (`sweepc plan` gives each group's needs)");
   return false;
 }
@@ -412,7 +433,10 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings, Backe
   if (!runsFitMemory(job, backend, report))
     return 1;
   for (size_t g = 0; g < job.groups.size(); ++g)
-    if (std::string problem = backend.scheduleProblem(job, job.groups[g]); !problem.empty()) {
+    if (std::string problem = backend.scheduleProblem(job, job.groups[g]).empty()
+                                  ? backend.memoryProblem(job, job.groups[g])
+                                  : backend.scheduleProblem(job, job.groups[g]);
+        !problem.empty()) {
       report.error("sweep '" + job.name + "', group " + std::to_string(g) + " (" +
                    job.groups[g].label + "): " + problem);
       return 1;

@@ -121,9 +121,21 @@ public:
   /// The memory this backend's programs live in: the host's by default, a
   /// GPU's for GPU code. A run needing more (leastBytesPerRun) cannot train.
   virtual MemoryLimit memoryLimit() { return hostMemoryLimit(); }
+  /// The least a run of `group` holds in this backend's programs (compiled
+  /// ones keep the next step's parameters and state beside this step's).
+  virtual uint64_t leastBytesPerRun(const GroupSpec &group) const {
+    return sweep::leastBytesPerRun(group, /*nextStep=*/true);
+  }
   /// Why `group` cannot train within this backend's settings (a --max-memory
   /// too small for one run, say), in a sentence; "" when it can.
   virtual std::string scheduleProblem(const SweepJob &job, const GroupSpec &group) const {
+    return "";
+  }
+  /// Why `group` cannot train in the memory of the machine it runs on, where
+  /// the backend's settings do not bound it (the programs training at once,
+  /// beside the data), in a sentence; "" when it can. Checked where a sweep
+  /// trains (run, plan), not where an executable is built.
+  virtual std::string memoryProblem(const SweepJob &job, const GroupSpec &group) const {
     return "";
   }
   /// A program for `runs` of `group`; null with `error` set when the backend

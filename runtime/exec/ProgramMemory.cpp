@@ -40,9 +40,26 @@ uint64_t sweep::programBytesPerRun(const GroupSpec &group) {
   return sizeof(float) * ((2 + 2 * f.slots + 1) * f.parameters + 4 * f.minibatchOutputs);
 }
 
-uint64_t sweep::leastBytesPerRun(const GroupSpec &group) {
+uint64_t sweep::leastBytesPerRun(const GroupSpec &group, bool nextStep) {
   RunFloats f = runFloats(group);
-  return sizeof(float) * ((2 + f.slots) * f.parameters + f.minibatchOutputs);
+  if (!nextStep)
+    return sizeof(float) * ((2 + f.slots) * f.parameters + f.minibatchOutputs);
+  // Parameters and state twice: a step writes the next ones beside this
+  // step's (CompiledProgram). Regression: counted once, Adam's runs were
+  // taken for 4 x their parameters where they hold 7 x, and passed the check
+  // to be killed by the kernel.
+  return sizeof(float) * ((3 + 2 * f.slots) * f.parameters + f.minibatchOutputs);
+}
+
+uint64_t sweep::datasetBytes(const SweepJob &job) {
+  uint64_t bytes = 0;
+  for (const DataSpec &data : job.datasets) {
+    uint64_t samples = uint64_t(data.expectTrain + data.expectValidation + data.expectTest);
+    uint64_t perSample = uint64_t(data.expectInputs) +
+                         (data.expectClasses ? 1 : uint64_t(std::max<int64_t>(1, data.expectTargets)));
+    bytes += sizeof(float) * samples * perSample;
+  }
+  return bytes;
 }
 
 namespace {

@@ -25,12 +25,19 @@ namespace sweep {
 /// for one minibatch (four copies, generously).
 uint64_t programBytesPerRun(const GroupSpec &group);
 
-/// Bytes one run of `group` needs at the least on every backend: its
-/// parameters, their gradients and the optimizer's state, and every layer's
-/// outputs for one minibatch. A run whose least exceeds the memory where it
-/// trains cannot train there; the allocation would fail (or the kernel kill
-/// the process) part way through.
-uint64_t leastBytesPerRun(const GroupSpec &group);
+/// Bytes one run of `group` needs at the least: its parameters and the
+/// optimizer's state (twice where `nextStep`: compiled programs write the
+/// next step's beside this step's; the interpreter updates in place), the
+/// gradients, and every layer's outputs for one minibatch. A run whose least
+/// exceeds the memory where it trains cannot train there; the allocation
+/// would fail (or the kernel kill the process) part way through.
+uint64_t leastBytesPerRun(const GroupSpec &group, bool nextStep = true);
+
+/// Bytes the datasets of `job` take in host memory once loaded, by the
+/// sample counts and widths the planner found (float32 features, and an
+/// int32 class or float32 targets per sample): every dataset of a sweep is
+/// loaded before it trains, outside what programs hold and --max-memory caps.
+uint64_t datasetBytes(const SweepJob &job);
 
 /// The memory there is for programs, and where that figure comes from.
 struct MemoryLimit {

@@ -272,6 +272,10 @@ public:
   InterpreterBackend(PhaseCostsFn costs, size_t runs)
       : costs(std::move(costs)), perProgram(std::max<size_t>(runs, 1)) {}
   std::string name() const override { return "interp"; }
+  /// Parameters and state updated in place: once each.
+  uint64_t leastBytesPerRun(const GroupSpec &group) const override {
+    return sweep::leastBytesPerRun(group, /*nextStep=*/false);
+  }
   size_t chooseRunsPerProgram(const SweepJob &, const GroupSpec &) const override {
     return perProgram;
   }

@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdio>
 #include <cstdlib>
+#include <new>
 #include <malloc.h>
 
 using namespace sweep;
@@ -24,9 +26,17 @@ void *programHeap::allocate(size_t bytes, size_t alignment) {
   alignment = std::max<size_t>(alignment, alignof(std::max_align_t));
   // aligned_alloc wants a multiple of the alignment.
   size_t rounded = (std::max<size_t>(bytes, 1) + alignment - 1) / alignment * alignment;
-  void *block = std::aligned_alloc(alignment, rounded);
-  if (!block)
-    return nullptr;
+  void *block;
+  // Regression: a null block went to generated code and the kernels, which
+  // wrote through it (SIGSEGV and LLVM's stack dump under `ulimit -v`).
+  while (!(block = std::aligned_alloc(alignment, rounded))) {
+    std::new_handler handler = std::get_new_handler();
+    if (!handler) {
+      std::fputs("out of memory for a compiled program's buffers\n", stderr);
+      std::abort();
+    }
+    handler();
+  }
   // What the block really takes (glibc rounds up), so that release subtracts
   // exactly what was added.
   uint64_t size = malloc_usable_size(block);

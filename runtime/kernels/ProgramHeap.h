@@ -22,8 +22,10 @@
 namespace sweep {
 namespace programHeap {
 
-/// `bytes` aligned to `alignment` (a power of two), counted; null when the
-/// system has none.
+/// `bytes` aligned to `alignment` (a power of two), counted. When the system
+/// has none, the new-handler is called, as operator new does (sweepc's and a
+/// built executable's say what ran out and exit); without one, the process
+/// says so and aborts. Never null: generated code writes through what it gets.
 void *allocate(size_t bytes, size_t alignment);
 /// Frees (and uncounts) a block from allocate; null is ignored.
 void release(void *block);

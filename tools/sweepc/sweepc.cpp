@@ -364,6 +364,16 @@ mlir::LogicalResult runPipeline(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &c
       // What `sweepc run` refuses on this machine (the GPU's memory is known
       // only when it opens it); read once, not per group.
       MemoryLimit limit = onGpu ? MemoryLimit() : backend->memoryLimit();
+      // The data is loaded into host memory before anything trains; on the
+      // CPU the programs share what is left of it.
+      MemoryLimit host = hostMemoryLimit();
+      uint64_t data = datasetBytes(job);
+      os << "data in memory: " << formatBytes(data) << " once loaded\n";
+      if (host.bytes && data > host.bytes)
+        os << "sweep cannot train here: its data takes " << formatBytes(data)
+           << ", more than the " << formatBytes(host.bytes) << " of " << host.source << "\n";
+      if (limit.bytes)
+        limit.bytes = limit.bytes > data ? limit.bytes - data : 0;
       for (size_t g = 0; g < job.groups.size(); ++g) {
         std::string schedule = backend->describeSchedule(job, job.groups[g]);
         if (onGpu) {
@@ -384,13 +394,18 @@ mlir::LogicalResult runPipeline(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &c
           os << "group " << g << " GPU kernels: " << kernels << "\n";
         } else if (!schedule.empty())
           os << "group " << g << " " << schedule << "\n";
-        if (uint64_t need = leastBytesPerRun(job.groups[g]); limit.bytes && need > limit.bytes)
+        if (uint64_t need = backend->leastBytesPerRun(job.groups[g]);
+            limit.bytes && need > limit.bytes)
           os << "group " << g << " cannot train here: a run needs at least " << formatBytes(need)
-             << ", more than the " << formatBytes(limit.bytes) << " of " << limit.source << "\n";
+             << ", more than the " << formatBytes(limit.bytes) << " of " << limit.source
+             << (data ? " left beside the data" : "") << "\n";
         // What `sweepc run` refuses with these options (--max-memory,
         // --runs-per-program). Regression: the plan showed a schedule for it.
-        else if (std::string refused = onGpu ? gpuCapProblem(job.groups[g])
-                                             : backend->scheduleProblem(job, job.groups[g]);
+        else if (std::string refused =
+                     onGpu ? gpuCapProblem(job.groups[g])
+                     : backend->scheduleProblem(job, job.groups[g]).empty()
+                         ? backend->memoryProblem(job, job.groups[g])
+                         : backend->scheduleProblem(job, job.groups[g]);
                  !refused.empty())
           os << "group " << g << " cannot train with these options: " << refused << "\n";
       }

@@ -167,13 +167,33 @@ TEST(ProgramMemory, SizesAsUsersWriteThem) {
 
 TEST(ProgramMemory, TheLeastARunNeedsIsItsParametersStateAndOneMinibatch) {
   // SGD keeps one state slot (momentum), Adam two; every layer's outputs
-  // (activations too) for one minibatch of 128.
+  // (activations too) for one minibatch of 128. Compiled programs hold the
+  // parameters and state twice (this step's and the next's), the gradients
+  // once. Regression: counted once, Adam's runs passed the check at 4 x
+  // their parameters, held 7 x, and the kernel killed the sweep.
   Sweep sgd = mlp(128, 1);
-  EXPECT_EQ(leastBytesPerRun(sgd.group()), 4 * (3 * kParams128 + 128 * (128 + 128 + 10)));
+  EXPECT_EQ(leastBytesPerRun(sgd.group()), 4 * (5 * kParams128 + 128 * (128 + 128 + 10)));
   Sweep adam = mlp(128, 1, OptimizerKind::Adam);
-  EXPECT_EQ(leastBytesPerRun(adam.group()), 4 * (4 * kParams128 + 128 * (128 + 128 + 10)));
+  EXPECT_EQ(leastBytesPerRun(adam.group()), 4 * (7 * kParams128 + 128 * (128 + 128 + 10)));
+  // The interpreter updates in place.
+  EXPECT_EQ(leastBytesPerRun(adam.group(), /*nextStep=*/false),
+            4 * (4 * kParams128 + 128 * (128 + 128 + 10)));
   // A lower bound of what a compiled program allocates.
   EXPECT_LT(leastBytesPerRun(adam.group()), programBytesPerRun(adam.group()));
+}
+
+// Regression: the data was not counted before a sweep started, and data
+// larger than a cgroup's limit was killed by the kernel while it loaded.
+TEST(ProgramMemory, TheDataIsItsSamplesFeaturesAndLabels) {
+  Sweep s = mlp(128, 1);
+  DataSpec classes;
+  classes.expectInputs = 784, classes.expectClasses = 10, classes.expectTargets = 10;
+  classes.expectTrain = 50000, classes.expectValidation = 10000, classes.expectTest = 10000;
+  DataSpec targets;
+  targets.expectInputs = 3, targets.expectTargets = 2;
+  targets.expectTrain = 100;
+  s.job.datasets = {classes, targets};
+  EXPECT_EQ(datasetBytes(s.job), 4 * (70000 * (784 + 1) + 100 * (3 + 2)));
 }
 
 namespace {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <new>
 #include <thread>
 #include <vector>
 
@@ -49,4 +50,18 @@ TEST(ProgramHeap, CountsAcrossThreads) {
   for (std::thread &thread : threads)
     thread.join();
   EXPECT_EQ(programHeap::bytesInUse(), before);
+}
+
+// Regression: a block the system could not give came back null, and the
+// kernels wrote through it (SIGSEGV under `ulimit -v`). The new-handler is
+// called instead, as by operator new: sweepc's reports the memory that ran out.
+TEST(ProgramHeap, AFailedAllocationCallsTheNewHandler) {
+  static int calls = 0;
+  std::new_handler previous = std::set_new_handler([] {
+    ++calls;
+    throw std::bad_alloc();
+  });
+  EXPECT_THROW(programHeap::allocate(size_t(1) << 62, 64), std::bad_alloc);
+  std::set_new_handler(previous);
+  EXPECT_EQ(calls, 1);
 }
