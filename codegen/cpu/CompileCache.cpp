@@ -4,10 +4,12 @@
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/SHA256.h"
+#include "llvm/Support/xxhash.h"
 
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -26,6 +28,20 @@ bool isEntryName(const std::string &name) {
   if (name.size() != 64 + kEntrySuffix.size() || !llvm::StringRef(name).ends_with(kEntrySuffix))
     return false;
   return std::all_of(name.begin(), name.begin() + 64, [](char c) { return llvm::isHexDigit(c); });
+}
+
+/// Every entry ends in this line and the xxh3 hash of the bytes before it (16
+/// hex digits): an entry damaged on disk is told from a whole one before it
+/// is used. Regression: a GPU entry whose kernel image was damaged loaded as
+/// it was and failed at the module's load, at every run, naming no cache.
+constexpr llvm::StringLiteral kTrailerStart = "\nsweepc-cache-entry xxh3 ";
+constexpr size_t kTrailerBytes = kTrailerStart.size() + 16;
+
+std::string trailerOf(llvm::StringRef bytes) {
+  char digest[17];
+  std::snprintf(digest, sizeof digest, "%016llx",
+                (unsigned long long)llvm::xxh3_64bits(bytes));
+  return kTrailerStart.str() + digest;
 }
 
 /// store()'s temporary files: ".<key>.<pid>.<n>.tmp".
@@ -84,16 +100,24 @@ std::string CompileCache::pathOf(const std::string &key) const {
   return root + "/" + key + kEntrySuffix.str();
 }
 
-std::unique_ptr<llvm::MemoryBuffer> CompileCache::load(const std::string &key) const {
+std::unique_ptr<llvm::MemoryBuffer> CompileCache::load(const std::string &key,
+                                                       std::string *damaged) const {
   std::string path = pathOf(key);
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
                                             /*RequiresNullTerminator=*/false);
   if (!buffer)
     return nullptr;
+  llvm::StringRef bytes = (*buffer)->getBuffer();
+  llvm::StringRef object = bytes.drop_back(std::min(bytes.size(), kTrailerBytes));
+  if (bytes.size() < kTrailerBytes || bytes.drop_front(object.size()) != trailerOf(object)) {
+    if (damaged)
+      *damaged = "its contents do not match the hash stored with them: damaged on disk";
+    return nullptr;
+  }
   // The modification time is the entry's last use: trim() drops the oldest.
   std::error_code ignored;
   fs::last_write_time(path, fs::file_time_type::clock::now(), ignored);
-  return std::move(*buffer);
+  return llvm::MemoryBuffer::getMemBufferCopy(object, path);
 }
 
 bool CompileCache::store(const std::string &key,
@@ -104,6 +128,14 @@ bool CompileCache::store(const std::string &key,
                           std::to_string(temporaries++) + ".tmp";
   std::error_code code;
   bool written = write(temporary) && fs::file_size(temporary, code) > 0 && !code;
+  if (written) {
+    // The hash of what was written goes after it (load() checks it).
+    auto bytes = llvm::MemoryBuffer::getFile(temporary, /*IsText=*/false,
+                                             /*RequiresNullTerminator=*/false);
+    std::string trailer = bytes ? trailerOf((*bytes)->getBuffer()) : "";
+    std::ofstream out(temporary, std::ios::binary | std::ios::app);
+    written = bytes && out && (out << trailer) && out.flush();
+  }
   if (written)
     fs::rename(temporary, pathOf(key), code);
   if (!written || code) {

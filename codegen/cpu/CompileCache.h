@@ -51,9 +51,12 @@ public:
   /// there is no home either.
   static std::string defaultDirectory();
 
-  /// The object stored under `key`, or null when there is none. A hit marks
-  /// the entry as recently used.
-  std::unique_ptr<llvm::MemoryBuffer> load(const std::string &key) const;
+  /// The object stored under `key`, or null when there is none, or when the
+  /// entry is damaged (its bytes do not match the hash stored after them:
+  /// then `damaged`, when given, says so). A hit marks the entry as recently
+  /// used.
+  std::unique_ptr<llvm::MemoryBuffer> load(const std::string &key,
+                                           std::string *damaged = nullptr) const;
 
   /// Stores what `write` writes to the path it is given as the entry of
   /// `key`, replacing any. False when the entry could not be written (the

@@ -55,31 +55,6 @@ public:
         chooseRunChunking(job, group, chunksPerGroup(job), l2, forcedRuns, programMemory),
                                group.runs.size());
   }
-  /// Without --max-memory programs are sized for the cache, not for memory:
-  /// those training at once (--jobs), each holding at least
-  /// leastBytesPerRun per run, must fit beside the data in the memory
-  /// there is, or the kernel kills the sweep part way. Regression: two
-  /// programs of one run each needing 430 MB were started under a 700 MB
-  /// cgroup and killed with no message.
-  std::string memoryProblem(const SweepJob &job, const GroupSpec &group) const override {
-    MemoryLimit host = hostMemoryLimit();
-    if (programMemory || !host.bytes || group.runs.empty())
-      return "";
-    size_t runs = std::min(group.runs.size(), chooseRunsPerProgram(job, group));
-    size_t chunks = (group.runs.size() + runs - 1) / runs;
-    size_t atOnce = std::min(threads, chunks);
-    uint64_t data = datasetBytes(job);
-    uint64_t needed = leastBytesPerRun(group) * runs * atOnce;
-    if (needed + data <= host.bytes)
-      return "";
-    return std::to_string(atOnce) + " program" + (atOnce == 1 ? "" : "s") + " of " +
-           std::to_string(runs) + " run" + (runs == 1 ? "" : "s") +
-           (atOnce > 1 ? " at once (--jobs)" : "") + " need at least " + formatBytes(needed) +
-           (data ? " beside the data's " + formatBytes(data) : std::string()) + ", more than the " +
-           formatBytes(host.bytes) + " of " + host.source + "; lower --jobs, or cap the programs " +
-           "with --max-memory";
-  }
-
 protected:
   std::shared_ptr<const GroupCode> compile(const GroupSpec &group, size_t runs,
                                            std::string &error, double &seconds) override {

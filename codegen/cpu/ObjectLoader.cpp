@@ -75,11 +75,13 @@ bool lookupEntryPoints(LoadedGroupObject &loaded, std::string &error) {
 
 bool sweep::loadCachedGroup(CompileCache &cache, const std::string &key, const std::string &label,
                             RuntimeSymbols symbols, LoadedGroupObject &out) {
-  std::unique_ptr<llvm::MemoryBuffer> object = cache.load(key);
-  if (!object)
-    return false;
-  auto jit = loadObject(std::move(object), symbols);
   std::string problem;
+  std::unique_ptr<llvm::MemoryBuffer> object = cache.load(key, &problem);
+  if (!object && problem.empty())
+    return false; // Not there: compiled and stored.
+  auto jit = object ? loadObject(std::move(object), symbols)
+                    : llvm::Expected<std::unique_ptr<llvm::orc::LLJIT>>(
+                          llvm::createStringError(llvm::inconvertibleErrorCode(), problem));
   if (jit) {
     out.jit = std::move(*jit);
     if (lookupEntryPoints(out, problem))

@@ -63,7 +63,10 @@ public:
            (streams > 1 ? ", shared by --streams=" + std::to_string(streams) : std::string()) +
            "); make the model or the batch smaller" +
            (forcedRuns ? std::string(", lower --runs-per-program") : std::string()) +
-           (memoryCap ? std::string(" or raise --max-memory") : std::string());
+           // Regression: --streams was never named, and raising a
+           // --max-memory that is not what limits could not help.
+           (streams > 1 ? std::string(", lower --streams") : std::string()) +
+           (capped ? std::string(" or raise --max-memory") : std::string());
   }
   std::string describeSchedule(const SweepJob &job, const GroupSpec &group) const override {
     size_t per = std::min(group.runs.size(), runsPerProgram(job, group));

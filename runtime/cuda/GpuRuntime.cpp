@@ -65,26 +65,24 @@ GpuRuntime *GpuRuntime::open(const std::string &library, int ordinal, std::strin
 }
 
 GpuRuntime *GpuRuntime::openDeviceForRank(int localRank, DeviceInfo &info, std::string &why) {
-  GpuRuntime *runtime = open(driverLibrary(), 0, why);
+  close();
+  // The devices are listed without a context: one on GPU 0 would be taken
+  // from the rank it belongs to. Regression: where each GPU takes one
+  // process (exclusive-process mode, as on clusters), rank 1 failed with
+  // "cannot use GPU 0: ... CUDA error 46" though GPU 1 was free; and a driver
+  // that saw no device was "cannot use GPU 0: cuDeviceGet: ...".
   std::vector<DeviceInfo> devices;
-  if (runtime && (!runtime->driver().devices(devices, why) || devices.empty())) {
-    close();
-    runtime = nullptr;
-  }
-  if (!runtime) {
-    // A GPU the driver has but cannot open is no missing GPU. Regression:
-    // "no GPU: cuCtxSetCurrent: ...".
-    if (why.rfind("cannot use GPU", 0) != 0)
+  {
+    std::unique_ptr<Driver> driver = Driver::load(driverLibrary(), why);
+    if (!driver || !driver->devices(devices, why) || devices.empty()) {
       why = "no GPU: " + (why.empty() ? std::string("the CUDA driver sees no device") : why);
-    return nullptr;
+      return nullptr;
+    }
   }
   size_t index = size_t(std::max(0, localRank)) % devices.size();
-  if (index != 0) {
-    close();
-    runtime = open(driverLibrary(), int(index), why);
-    if (!runtime)
-      return nullptr; // "cannot use GPU <index>: ...".
-  }
+  GpuRuntime *runtime = open(driverLibrary(), int(index), why);
+  if (!runtime)
+    return nullptr; // "cannot use GPU <index>: ...": a GPU there, not usable.
   info = devices[index];
   return runtime;
 }

@@ -23,9 +23,22 @@ namespace {
 /// from its cells: the cells' strings are reused from record to record.
 class CsvRecordReader {
 public:
-  CsvRecordReader(std::streambuf &in, const std::string &path) : in(in), path(path) {
-    // Editors on Windows start UTF-8 files with a byte order mark, which would
-    // otherwise become part of the first column's name.
+  CsvRecordReader(std::streambuf &in, const std::string &path) : in(in), path(path) {}
+
+  enum class Result { Record, End, Failed };
+
+  /// The next record: `cells[0, count)`. `blank`: the record was a line of
+  /// spaces and tabs at most. firstLine/lastLine: its lines (1-based).
+  Result next(std::vector<std::string> &cells, size_t &count, bool &blank, std::string &error);
+
+  size_t firstLine = 0, lastLine = 0;
+
+private:
+  /// Editors on Windows start UTF-8 files with a byte order mark, which would
+  /// otherwise become part of the first column's name. Read at the first
+  /// record, where a read error is caught.
+  void skipByteOrderMark() {
+    started = true;
     for (unsigned char byte : {0xEF, 0xBB, 0xBF}) {
       int c = in.sbumpc();
       if (c == EOF)
@@ -37,16 +50,6 @@ public:
     if (pending == "\xEF\xBB\xBF")
       pending.clear();
   }
-
-  enum class Result { Record, End, Failed };
-
-  /// The next record: `cells[0, count)`. `blank`: the record was a line of
-  /// spaces and tabs at most. firstLine/lastLine: its lines (1-based).
-  Result next(std::vector<std::string> &cells, size_t &count, bool &blank, std::string &error);
-
-  size_t firstLine = 0, lastLine = 0;
-
-private:
   int get() {
     if (offset < pending.size())
       return (unsigned char)pending[offset++];
@@ -59,6 +62,7 @@ private:
   std::string pending; // Bytes read ahead (a byte order mark that was none).
   size_t offset = 0;
   size_t lines = 0; // Line breaks read so far.
+  bool started = false;
 };
 
 void trimSpaces(std::string &text) {
@@ -70,6 +74,8 @@ void trimSpaces(std::string &text) {
 
 CsvRecordReader::Result CsvRecordReader::next(std::vector<std::string> &cells, size_t &count,
                                               bool &blank, std::string &error) {
+  if (!started)
+    skipByteOrderMark();
   int c = get();
   if (c == EOF)
     return Result::End;
@@ -95,8 +101,10 @@ CsvRecordReader::Result CsvRecordReader::next(std::vector<std::string> &cells, s
       return fail(firstLine, "a record longer than " + std::to_string(kMaxCsvRecordBytes >> 20) +
                                  " MiB (is this a CSV file?)");
     if (c == '\r') {
-      if (peek() == '\n') {
+      if (int next = peek(); next == '\n') {
         c = get(); // CRLF is one line break (in a field too: one '\n').
+      } else if (next == EOF && state != State::Quoted) {
+        c = '\n'; // A CRLF file's last line break cut to its CR.
       } else if (state != State::Quoted) {
         return fail(lines + 1, "a carriage return without a line feed after it (a file with "
                                "CR line ends? save it with LF or CRLF line ends)");
@@ -269,7 +277,16 @@ bool sweep::readCsv(const std::string &path, const CsvOptions &options, CsvTable
   // Each distinct label once; rows hold their index.
   std::unordered_map<std::string, uint32_t> labelIds;
   for (;;) {
-    CsvRecordReader::Result read = reader.next(cells, count, blank, error);
+    CsvRecordReader::Result read;
+    // The stream buffer is read directly: a read error (EIO) is its
+    // exception, not the stream's bad bit. Regression: it ended sweepc
+    // through the terminate handler, the dataset unnamed.
+    try {
+      read = reader.next(cells, count, blank, error);
+    } catch (const std::exception &failure) {
+      error = "error reading '" + path + "': " + failure.what();
+      return false;
+    }
     if (read == CsvRecordReader::Result::Failed)
       return false;
     if (read == CsvRecordReader::Result::End)

@@ -22,6 +22,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -277,8 +278,10 @@ int main(int argc, char **argv) {
         for (std::string *path : data.files()) {
           if (!onlySweep.empty() && job.name != onlySweep)
             continue;
-          auto [at, added] = readAs.emplace(relocate(*path, dataDir), *path);
-          if (!added && at->second != *path) {
+          // One file under two spellings (train.csv, ./train.csv) is one.
+          std::string file = std::filesystem::path(*path).lexically_normal().string();
+          auto [at, added] = readAs.emplace(relocate(*path, dataDir), file);
+          if (!added && at->second != file) {
             std::cerr << self << ": error: --data-dir reads '" << at->second << "' and '" << *path
                       << "' both as '" << at->first
                       << "' (it keeps the files' names only): run where the files are, "
@@ -305,6 +308,13 @@ int main(int argc, char **argv) {
   }
   if (!found) {
     std::cerr << self << ": error: this executable has no sweep named '" << onlySweep << "'\n";
+    return 1;
+  }
+  // Output that did not arrive is status 1, as for sweepc; a reader that
+  // stopped reading (`| head`) knows, a full disk is said.
+  if (!std::cout.flush()) {
+    if (!standardOutputReaderGone())
+      std::cerr << self << ": error: cannot write standard output\n";
     return 1;
   }
   return 0;

@@ -5,6 +5,7 @@
 #include <cerrno>
 
 #include <fcntl.h>
+#include <poll.h>
 #include <unistd.h>
 
 void sweep::openClosedStandardStreams() {
@@ -19,4 +20,9 @@ void sweep::openClosedStandardStreams() {
       ::close(opened);
     }
   }
+}
+
+bool sweep::standardOutputReaderGone() {
+  struct pollfd pipeEnd = {STDOUT_FILENO, POLLOUT, 0};
+  return ::poll(&pipeEnd, 1, 0) == 1 && (pipeEnd.revents & POLLERR);
 }

@@ -17,6 +17,11 @@ namespace sweep {
 
 void openClosedStandardStreams();
 
+/// Whether standard output is a pipe whose reader has gone (`sweepc ... |
+/// head`): what could not be written is then no news to say, only a status.
+/// Asked of the pipe itself, as the failed write's errno is long gone.
+bool standardOutputReaderGone();
+
 } // namespace sweep
 
 #endif // SWEEP_RUNTIME_DRIVER_STANDARDSTREAMS_H

@@ -15,6 +15,7 @@
 #include "runtime/results/Summary.h"
 
 #include <algorithm>
+#include <functional>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -33,6 +34,43 @@ unsigned sweep::cpuThreads(const RunSettings &settings) {
   return settings.threads ? settings.threads : usableCores();
 }
 
+std::string sweep::programsAtOnceProblem(const SweepJob &job, const Backend &backend,
+                                         size_t programsAtOnce) {
+  MemoryLimit host = hostMemoryLimit();
+  if (!host.bytes || programsAtOnce == 0)
+    return "";
+  // Every group's chunks are served from one queue to the threads, so any
+  // `programsAtOnce` of them may train together: the largest ones, each
+  // its runs' least (a last chunk holds only the remainder).
+  std::vector<uint64_t> programs;
+  for (const GroupSpec &group : job.groups) {
+    size_t runs = group.runs.size();
+    if (runs == 0)
+      continue;
+    size_t chunk = std::max<size_t>(1, std::min(runs, backend.runsPerProgram(job, group)));
+    uint64_t least = backend.leastBytesPerRun(group);
+    for (size_t left = runs; left > 0; left -= std::min(left, chunk))
+      programs.push_back(least * std::min(left, chunk));
+  }
+  size_t atOnce = std::min(programsAtOnce, programs.size());
+  std::partial_sort(programs.begin(), programs.begin() + atOnce, programs.end(),
+                    std::greater<uint64_t>());
+  uint64_t needed = 0;
+  for (size_t p = 0; p < atOnce; ++p)
+    needed += programs[p];
+  uint64_t data = datasetBytes(job);
+  if (needed + data <= host.bytes)
+    return "";
+  return (atOnce == 1 ? std::string("its largest program needs")
+                      : "the " + std::to_string(atOnce) +
+                            " largest programs training at once (--jobs) need") +
+         " at least " + formatBytes(needed) +
+         (data ? " beside the data's " + formatBytes(data) : std::string()) + ", more than the " +
+         formatBytes(host.bytes) + " of " + host.source + "; " +
+         (atOnce > 1 ? "lower --jobs, or cap" : "cap") +
+         " the programs with --max-memory below that";
+}
+
 namespace {
 struct Reporter {
   const RunSettings &settings;
@@ -46,7 +84,8 @@ struct Reporter {
 
 /// Where `job` trains: false after an error. `device` is "cpu" or "cuda".
 bool chooseDevice(const SweepJob &job, const RunSettings &settings, BackendSource &backends,
-                  const Reporter &report, Backend *&backend, std::string &device) {
+                  const Reporter &report, Backend *&backend, std::string &device,
+                  std::string &fallback) {
   std::string wanted = settings.device.empty() ? job.device : settings.device;
   if (wanted == "gpu")
     wanted = "cuda";
@@ -71,6 +110,7 @@ bool chooseDevice(const SweepJob &job, const RunSettings &settings, BackendSourc
   if (wanted == "auto") {
     if (!settings.quiet)
       std::cerr << "[" << job.name << "] device: cpu (" << why << ")\n";
+    fallback = why;
     backend = &backends.cpu();
     device = "cpu";
     return true;
@@ -84,7 +124,8 @@ bool chooseDevice(const SweepJob &job, const RunSettings &settings, BackendSourc
 /// than `backend`'s programs have (leastBytesPerRun against memoryLimit):
 /// such a sweep would fail part way, on an allocation too large or killed by
 /// the kernel, so it stops before anything is compiled or written.
-bool runsFitMemory(const SweepJob &job, Backend &backend, const Reporter &report) {
+bool runsFitMemory(const SweepJob &job, Backend &backend, const RunSettings &settings,
+                   const Reporter &report) {
   // The data is loaded into host memory first, whatever trains it.
   // Regression: data larger than a cgroup's limit was killed by the kernel
   // while it loaded, with no message.
@@ -107,8 +148,14 @@ bool runsFitMemory(const SweepJob &job, Backend &backend, const Reporter &report
   for (size_t g = 0; g < job.groups.size(); ++g)
     if (backend.leastBytesPerRun(job.groups[g]) > room)
       tooLarge.push_back(g);
-  if (tooLarge.empty())
-    return true;
+  if (tooLarge.empty()) {
+    if (!onHost)
+      return true;
+    std::string problem = programsAtOnceProblem(job, backend, cpuThreads(settings));
+    if (!problem.empty())
+      report.error("sweep '" + job.name + "': " + problem);
+    return problem.empty();
+  }
   const GroupSpec &group = job.groups[tooLarge.front()];
   std::string others;
   if (tooLarge.size() > 1)
@@ -425,18 +472,15 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings, Backe
   auto wallStart = std::chrono::steady_clock::now();
   std::string started = isoTimeNow();
   Backend *chosen = nullptr;
-  std::string device;
-  if (!chooseDevice(job, settings, backends, report, chosen, device))
+  std::string device, fallback;
+  if (!chooseDevice(job, settings, backends, report, chosen, device, fallback))
     return 1;
   Backend &backend = *chosen;
   bool onGpu = device == "cuda";
-  if (!runsFitMemory(job, backend, report))
+  if (!runsFitMemory(job, backend, settings, report))
     return 1;
   for (size_t g = 0; g < job.groups.size(); ++g)
-    if (std::string problem = backend.scheduleProblem(job, job.groups[g]).empty()
-                                  ? backend.memoryProblem(job, job.groups[g])
-                                  : backend.scheduleProblem(job, job.groups[g]);
-        !problem.empty()) {
+    if (std::string problem = backend.scheduleProblem(job, job.groups[g]); !problem.empty()) {
       report.error("sweep '" + job.name + "', group " + std::to_string(g) + " (" +
                    job.groups[g].label + "): " + problem);
       return 1;
@@ -722,6 +766,7 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings, Backe
   SweepFacts facts;
   facts.backend = backend.name();
   facts.device = onGpu ? "cuda: " + backends.gpuName() : "cpu";
+  facts.deviceFallback = fallback;
   facts.started = started;
   facts.finished = isoTimeNow();
   facts.wallSeconds =

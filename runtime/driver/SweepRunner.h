@@ -94,6 +94,15 @@ private:
 /// The threads training on the CPU: `settings.threads`, else every core.
 unsigned cpuThreads(const RunSettings &settings);
 
+/// Why the programs of `job` that may train at once on the host
+/// (`programsAtOnce` of them: --jobs), each holding at least its runs'
+/// Backend::leastBytesPerRun, cannot fit beside the data in the host's
+/// memory (hostMemoryLimit); "" when they can. Regression: two one-run
+/// programs of 430 MB were started under a 700 MB cgroup and killed by the
+/// kernel with no message.
+std::string programsAtOnceProblem(const SweepJob &job, const Backend &backend,
+                                  size_t programsAtOnce);
+
 /// Before the first of a command's sweeps trains: false, with the error
 /// said (by rank 0 of several), when the results folder of one of
 /// `sweepNames` holds earlier results and neither --resume nor --overwrite

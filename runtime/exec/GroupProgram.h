@@ -131,13 +131,6 @@ public:
   virtual std::string scheduleProblem(const SweepJob &job, const GroupSpec &group) const {
     return "";
   }
-  /// Why `group` cannot train in the memory of the machine it runs on, where
-  /// the backend's settings do not bound it (the programs training at once,
-  /// beside the data), in a sentence; "" when it can. Checked where a sweep
-  /// trains (run, plan), not where an executable is built.
-  virtual std::string memoryProblem(const SweepJob &job, const GroupSpec &group) const {
-    return "";
-  }
   /// A program for `runs` of `group`; null with `error` set when the backend
   /// cannot build one (a compiler failure, say).
   virtual std::unique_ptr<GroupProgram>

@@ -266,7 +266,9 @@ std::string sweep::summaryJson(const SweepJob &job, const std::vector<RunRecord>
   os << "  \"sweep\": " << jsonString(job.name) << ",\n";
   os << "  \"source\": " << jsonString(job.sourceFile) << ",\n";
   os << "  \"backend\": " << jsonString(facts.backend) << ",\n";
-  os << "  \"device\": " << jsonString(facts.device) << ",\n";
+  os << "  \"device\": " << jsonString(facts.device) << ", \"device_fallback\": "
+     << (facts.deviceFallback.empty() ? std::string("null") : jsonString(facts.deviceFallback))
+     << ",\n";
   os << "  \"host\": " << jsonString(facts.host) << ",\n";
   os << "  \"threads\": " << facts.threads << ", \"ranks\": " << facts.ranks << ",\n";
   os << "  \"started\": " << jsonString(facts.started) << ",\n";

@@ -52,6 +52,10 @@ struct EnergyFacts {
 struct SweepFacts {
   std::string backend;
   std::string device; // "cpu", or "cuda: " and the GPU's name.
+  /// Why `device auto` trains on the CPU ("no GPU: ..."); "" where it did
+  /// not fall back. Regression: only a progress line said it, which --quiet
+  /// drops.
+  std::string deviceFallback;
   std::string started, finished; // ISO 8601, UTC.
   double wallSeconds = 0;
   size_t resumedRuns = 0; // Runs kept from an earlier, interrupted invocation.

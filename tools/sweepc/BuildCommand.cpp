@@ -226,8 +226,8 @@ bool link(const std::string &compiler, const std::vector<std::string> &arguments
 /// Removes the temporary folders of builds whose sweepc died (a signal while
 /// compiling or linking leaves its folder: objects, generated sources, the
 /// link log). Each build's folder is named after its process, and removed by
-/// a later build once that process is gone. Regression: every interrupted
-/// build left one for good.
+/// a later build once that process is gone and the folder a day old.
+/// Regression: every interrupted build left one for good.
 void removeAbandonedBuildFolders(llvm::StringRef temporaryRoot) {
   std::error_code code;
   for (llvm::sys::fs::directory_iterator it(temporaryRoot, code), end; it != end && !code;
@@ -240,6 +240,13 @@ void removeAbandonedBuildFolders(llvm::StringRef temporaryRoot) {
     if (rest.empty() || pidText.getAsInteger(10, pid) || pid == 0)
       continue;
     if (::kill(pid_t(pid), 0) == 0 || errno != ESRCH)
+      continue;
+    // A process id names a process of this machine and PID namespace only:
+    // a $TMPDIR shared with a container or another node holds live builds
+    // whose ids are unknown here. A day without a file written is dead.
+    llvm::sys::fs::file_status status;
+    if (llvm::sys::fs::status(it->path(), status) ||
+        std::chrono::system_clock::now() - status.getLastModificationTime() < std::chrono::hours(24))
       continue;
     llvm::sys::fs::remove_directories(it->path());
   }
@@ -287,6 +294,11 @@ int sweep::buildExecutable(const FrontEndResult &result, llvm::StringRef sourceF
     return 1;
   }
   bool forCpu = devices != "cuda", forGpu = devices != "cpu";
+  // Without the toolkit the default holds the CPU's programs only: said,
+  // for a sweep that asks for the GPU or leaves it to the machine.
+  // Regression: the executable refused the GPU machine it was built for,
+  // and the build had said nothing.
+  std::string withoutGpu = deviceOption().empty() && !haveLibdevice ? why : "";
   std::string compiler;
   if (!findCompiler(compiler, why)) {
     error(why);
@@ -320,6 +332,17 @@ int sweep::buildExecutable(const FrontEndResult &result, llvm::StringRef sourceF
     error("the file has no sweep named '" + sweepOption() + "'");
     return 1;
   }
+  // Without the toolkit the default holds the CPU's programs only: said,
+  // for a sweep that asks for the GPU or leaves it to the machine.
+  // Regression: the executable refused the GPU machine it was built for,
+  // and the build had said nothing.
+  for (const SweepJob &job : jobs)
+    if (!withoutGpu.empty() && job.device != "cpu") {
+      llvm::errs() << "sweepc: warning: no GPU code in this executable (sweep '" << job.name
+                   << "' has `device " << job.device << "`): " << withoutGpu
+                   << "; it trains on the CPU\n";
+      break;
+    }
   std::unique_ptr<Backend> cpu = createRunBackend();
   if (!cpu)
     return 1;
@@ -409,8 +432,16 @@ int sweep::buildExecutable(const FrontEndResult &result, llvm::StringRef sourceF
 
   // Linked beside its place and renamed there: an interrupted or failed link
   // leaves no executable half written (it left an empty file at -o's path).
-  std::string linked = executable + ".partial";
-  llvm::sys::RemoveFileOnSignal(linked);
+  // Not over what is no regular file (-o /dev/null: the device stays), nor
+  // where no file can be made beside it: linked in place, as before.
+  llvm::sys::fs::file_status status;
+  bool replaceable = llvm::sys::fs::status(executable, status) ||
+                     llvm::sys::fs::is_regular_file(status);
+  bool besideIt =
+      replaceable && ::access(folder.empty() ? "." : folder.str().c_str(), W_OK) == 0;
+  std::string linked = besideIt ? executable + ".partial" : executable;
+  if (besideIt)
+    llvm::sys::RemoveFileOnSignal(linked);
   std::vector<std::string> arguments = {"-O1", "-I", SWEEP_BUILD_SOURCE_DIR, "-o", linked,
                                         registry};
   for (const PlannedProgram &program : programs)
@@ -426,15 +457,18 @@ int sweep::buildExecutable(const FrontEndResult &result, llvm::StringRef sourceF
     arguments.push_back(flag);
   llvm::errs() << "[build] linking " << executable << "\n";
   bool built = link(compiler, arguments, std::string(directory) + "/link.log", problem);
-  if (built) {
+  if (built && besideIt) {
     if (std::error_code code = llvm::sys::fs::rename(linked, executable)) {
       problem = "cannot write '" + executable + "': " + code.message();
       built = false;
     }
   }
-  llvm::sys::DontRemoveFileOnSignal(linked);
+  if (besideIt) {
+    llvm::sys::DontRemoveFileOnSignal(linked);
+    if (!built)
+      llvm::sys::fs::remove(linked);
+  }
   if (!built) {
-    llvm::sys::fs::remove(linked);
     error(problem);
     return 1;
   }

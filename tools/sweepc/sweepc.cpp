@@ -21,6 +21,7 @@
 #include "runtime/driver/FatalErrors.h"
 #include "runtime/driver/InterruptNotice.h"
 #include "runtime/driver/StandardStreams.h"
+#include "runtime/driver/SweepRunner.h"
 #include "runtime/exec/CompiledProgram.h"
 #include "runtime/exec/ProgramMemory.h"
 #include "runtime/exec/PruningBoard.h"
@@ -401,14 +402,16 @@ mlir::LogicalResult runPipeline(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &c
              << (data ? " left beside the data" : "") << "\n";
         // What `sweepc run` refuses with these options (--max-memory,
         // --runs-per-program). Regression: the plan showed a schedule for it.
-        else if (std::string refused =
-                     onGpu ? gpuCapProblem(job.groups[g])
-                     : backend->scheduleProblem(job, job.groups[g]).empty()
-                         ? backend->memoryProblem(job, job.groups[g])
-                         : backend->scheduleProblem(job, job.groups[g]);
+        else if (std::string refused = onGpu ? gpuCapProblem(job.groups[g])
+                                             : backend->scheduleProblem(job, job.groups[g]);
                  !refused.empty())
           os << "group " << g << " cannot train with these options: " << refused << "\n";
       }
+      // The programs that may train at once beside the data, as run checks.
+      if (!onGpu)
+        if (std::string problem = programsAtOnceProblem(job, *backend, runThreads());
+            !problem.empty())
+          os << "sweep cannot train with these options: " << problem << "\n";
       // Compacting a program to its live runs (pruned, stopped or diverged
       // ones dropped) compiles one more per size, known only as runs stop.
       // Regression: the count read as all there would be.
@@ -472,8 +475,9 @@ bool standardOutputLost(bool alreadySaid) {
   lost |= llvm::outs().has_error();
   // A reader that stopped reading (`sweepc --help | head -3`) is not news to
   // the user: the status says it, as for any tool whose pipe closed.
-  bool readerGone = llvm::outs().has_error() &&
-                    llvm::outs().error() == std::make_error_code(std::errc::broken_pipe);
+  bool readerGone = (llvm::outs().has_error() &&
+                     llvm::outs().error() == std::make_error_code(std::errc::broken_pipe)) ||
+                    standardOutputReaderGone();
   if (lost && !alreadySaid && !readerGone)
     llvm::errs() << "sweepc: error: cannot write 'standard output'" << why << "\n";
   llvm::outs().clear_error();
@@ -671,7 +675,7 @@ int main(int argc, char **argv) {
   std::unique_ptr<llvm::ToolOutputFile> output =
       mlir::openOutputFile(outputFilename, &errorMessage);
   if (!output) {
-    llvm::errs() << "sweepc: " << errorMessage << "\n";
+    llvm::errs() << "sweepc: error: " << errorMessage << "\n";
     return 1;
   }
   sourceName = inputFilename;
@@ -690,12 +694,16 @@ int main(int argc, char **argv) {
   // pending, would end the process with "LLVM ERROR: IO failure").
   output->os().flush();
   bool unwritten = output->os().has_error();
-  if (unwritten) {
+  // A reader that stopped reading (`sweepc -emit=grid F | head`) is no news,
+  // as in standardOutputLost: the status says it.
+  bool readerGone = unwritten && outputFilename == "-" &&
+                    output->os().error() == std::make_error_code(std::errc::broken_pipe);
+  if (unwritten && !readerGone) {
     llvm::errs() << "sweepc: error: cannot write '"
                  << (outputFilename == "-" ? std::string("standard output") : outputFilename)
                  << "': " << output->os().error().message() << "\n";
-    output->os().clear_error();
   }
+  output->os().clear_error();
   bool lost = standardOutputLost(unwritten && outputFilename == "-");
   if (mlir::failed(result))
     return runStatus ? runStatus : 1;

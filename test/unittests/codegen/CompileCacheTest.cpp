@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <unistd.h>
 
 using namespace sweep;
@@ -57,6 +58,32 @@ TEST_F(CompileCacheTest, StoresAndLoadsAnEntry) {
   EXPECT_EQ(files(), 1u);
   cache->forget(key('a'));
   EXPECT_EQ(cache->load(key('a')), nullptr);
+}
+
+// An entry damaged on disk (a byte changed inside, the file whole) is no
+// entry, and says why. Regression: a GPU entry whose kernel image was damaged
+// loaded, and failed at the module's load at every run.
+TEST_F(CompileCacheTest, ADamagedEntryIsToldFromAWholeOne) {
+  std::string error;
+  std::unique_ptr<CompileCache> cache = CompileCache::open(root.string(), error);
+  ASSERT_TRUE(cache) << error;
+  ASSERT_TRUE(cache->store(key('d'), writes("object bytes, a kernel image among them")));
+  fs::path entry = root / (key('d') + ".o");
+  std::string bytes;
+  {
+    std::ifstream in(entry, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  bytes[10] ^= 0x20;
+  std::ofstream(entry, std::ios::binary) << bytes;
+  std::string damaged;
+  EXPECT_EQ(cache->load(key('d'), &damaged), nullptr);
+  EXPECT_NE(damaged.find("damaged on disk"), std::string::npos) << damaged;
+  // One written without the hash (by the sweepc before 2026-12-01) too.
+  std::ofstream(entry, std::ios::binary) << "object bytes";
+  damaged.clear();
+  EXPECT_EQ(cache->load(key('d'), &damaged), nullptr);
+  EXPECT_FALSE(damaged.empty());
 }
 
 TEST_F(CompileCacheTest, AFailedOrEmptyWriteStoresNothing) {

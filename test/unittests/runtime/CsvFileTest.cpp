@@ -393,7 +393,11 @@ TEST(CsvFile, ALoneCarriageReturnIsAnError) {
                        "CR line ends? save it with LF or CRLF line ends)"),
             std::string::npos)
       << error;
-  // CRLF line ends, and a CR inside quotes, are fine.
+  // CRLF line ends, and a CR inside quotes, are fine; so is a last CRLF cut
+  // to its CR (regression: an error).
+  EXPECT_EQ(readError("cut-crlf.csv", "a,y\r\n1,p\r\n2,q\r", table), "");
+  EXPECT_EQ(table.rows, 2u);
+  EXPECT_EQ(table.label(1), "q");
   EXPECT_EQ(readError("crlf.csv", "a,y\r\n1,\"p\rq\"\r\n2,r\r\n", table), "");
   EXPECT_EQ(table.label(0), "p\rq");
 }
@@ -428,4 +432,15 @@ TEST(CsvFile, RowsAreHeldAsFloatsAndLabelIndices) {
   EXPECT_EQ(table.labelTexts, (std::vector<std::string>{"other", "some longer class name"}));
   EXPECT_EQ(table.feature(999, 0), 999.0f);
   EXPECT_EQ(table.label(999), "other");
+}
+
+// Regression: a read error (EIO, here /proc/self/mem's unmapped first page)
+// escaped as an exception and ended sweepc through the terminate handler.
+TEST(CsvFile, AReadErrorNamesTheFile) {
+  CsvOptions options;
+  options.labelIndex = 0;
+  CsvTable table;
+  std::string error;
+  EXPECT_FALSE(readCsv("/proc/self/mem", options, table, error));
+  EXPECT_NE(error.find("'/proc/self/mem'"), std::string::npos) << error;
 }

@@ -69,6 +69,7 @@ struct State {
   std::string failCall; ///< The next call of this name returns failCode.
   CUresult failCode = kSuccess;
   int liveContexts = 0, liveAllocations = 0, liveModules = 0, launches = 0;
+  int retainedOnGpu0 = 0; ///< Primary contexts ever retained on device 0.
   int liveEvents = 0, liveStreams = 0, pageableAsyncCopies = 0;
   int copiesAtOnce = 0; ///< cuMemcpyAsync calls.
   int memsets = 0;      ///< cuMemsetD32Async calls.
@@ -158,6 +159,8 @@ int fake_cuda_live(const char *what) {
   std::string kind = what;
   if (kind == "contexts")
     return state.liveContexts;
+  if (kind == "contexts retained on GPU 0")
+    return state.retainedOnGpu0;
   if (kind == "allocations")
     return state.liveAllocations;
   if (kind == "modules")
@@ -318,6 +321,7 @@ CUresult cuDevicePrimaryCtxRetain(CUctx_st **context, int device) {
   FAKE_FAIL("cuDevicePrimaryCtxRetain");
   *context = &contexts[device];
   ++state.liveContexts;
+  state.retainedOnGpu0 += device == 0;
   return kSuccess;
 }
 

@@ -414,3 +414,23 @@ TEST_F(CudaFake, TheLaunchProfileNamesKernelsAndCopies) {
   EXPECT_NE(report.find("copy of a program's inputs or outputs"), std::string::npos) << report;
   GpuRuntime::close();
 }
+
+// The devices are listed without a context, and a rank opens only its own
+// GPU. Regressions: rank 1 took a context on GPU 0 first (under
+// exclusive-process mode it failed with CUDA error 46 though GPU 1 was
+// free); a driver with no device said "cannot use GPU 0: cuDeviceGet: ...".
+TEST_F(CudaFake, ARankOpensOnlyItsOwnGpu) {
+  ::setenv("SWEEPC_CUDA_DRIVER", SWEEP_FAKE_CUDA, 1);
+  set(0, 2);
+  DeviceInfo info;
+  std::string why;
+  GpuRuntime *runtime = GpuRuntime::openDeviceForRank(1, info, why);
+  ASSERT_NE(runtime, nullptr) << why;
+  EXPECT_EQ(info.ordinal, 1);
+  EXPECT_EQ(live("contexts retained on GPU 0"), 0);
+  GpuRuntime::close();
+  set(0, 0);
+  EXPECT_EQ(GpuRuntime::openDeviceForRank(0, info, why), nullptr);
+  EXPECT_EQ(why, "no GPU: the CUDA driver sees no device");
+  ::unsetenv("SWEEPC_CUDA_DRIVER");
+}
