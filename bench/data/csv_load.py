@@ -91,7 +91,11 @@ def main():
             os.remove(sweep.replace(".sweep", ".csv"))
     command = "python3 bench/data/csv_load.py --shapes " + args.shapes + \
         f" --repeat {args.repeat}" + (" --baseline OTHER" if args.baseline else "")
-    lines = [f"Command: `{command}` (medians of {args.repeat}; `sweepc data` loads the file "
+    lines = ["## Loading a CSV dataset", "",
+             "What a CSV file costs in memory once loaded: the rows are held as float32 values "
+             "and a label index each (runtime/data/CsvFile.h), moved into the training split, "
+             "not copied.", "",
+             f"Command: `{command}` (medians of {args.repeat}; `sweepc data` loads the file "
              "as `sweepc run` does, then writes it back).", "",
              "| sweepc | rows x features | file | peak RSS | base | (peak - base) / file | seconds |",
              "|---|---|---|---|---|---|---|"]
