@@ -5,6 +5,8 @@ not there yet is inserted before the section named `before`.
 """
 
 import os
+import subprocess
+import time
 
 # Benchmarks measure what a sweep costs when it is first run, compiling included: a
 # warm compile cache (codegen/cpu/CompileCache.h) would hide that. bench/compile_cache.py
@@ -43,3 +45,15 @@ def spirals_sweep(epochs, script):
         raise SystemExit(f"{script}: examples/spirals_depth_width.sweep no longer says "
                          "'epochs 200'")
     return text.replace("epochs 200", f"epochs {epochs}")
+
+
+def run_measured(command, what):
+    """Runs `command` (stdout discarded) and returns its peak resident bytes (ru_maxrss
+    of the child, from wait4) and wall seconds; exits naming `what` when it fails."""
+    start = time.monotonic()
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.monotonic() - start
+    if status != 0:
+        raise SystemExit(f"{what}: {' '.join(command)} failed (status {status})")
+    return usage.ru_maxrss * 1024, seconds

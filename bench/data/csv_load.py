@@ -18,15 +18,13 @@ import argparse
 import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.dirname(HERE))
-from perfdoc import write_section  # noqa: E402
+from perfdoc import run_measured, write_section  # noqa: E402
 
 
 def write_data(directory, rows, features):
@@ -51,13 +49,7 @@ def write_data(directory, rows, features):
 
 def measure(sweepc, sweep, out):
     """Peak resident bytes and wall seconds of one `sweepc data`."""
-    start = time.monotonic()
-    child = subprocess.Popen([sweepc, "data", sweep, "-o", out], stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(child.pid, 0)
-    seconds = time.monotonic() - start
-    if status != 0:
-        sys.exit(f"csv_load.py: {sweepc} data {sweep} failed (status {status})")
-    return usage.ru_maxrss * 1024, seconds
+    return run_measured([sweepc, "data", sweep, "-o", out], "csv_load.py")
 
 
 def main():

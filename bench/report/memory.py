@@ -23,18 +23,14 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.dirname(HERE))
-from perfdoc import write_section  # noqa: E402
+from perfdoc import run_measured, write_section  # noqa: E402
 
 MAKE = os.path.join(ROOT, "test", "Integration", "Report", "Inputs", "make_results.py")
 
 
 def peak_rss(sweepc, directory):
     """Peak resident bytes of one `sweepc report DIR`."""
-    child = subprocess.Popen([sweepc, "report", directory], stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(child.pid, 0)
-    if status != 0:
-        sys.exit(f"memory.py: {sweepc} report {directory} failed (status {status})")
-    return usage.ru_maxrss * 1024
+    return run_measured([sweepc, "report", directory], "memory.py")[0]
 
 
 def median_rss(sweepc, directory, repeat):
