@@ -110,7 +110,11 @@ std::unique_ptr<llvm::MemoryBuffer> CompileCache::load(const std::string &key,
   llvm::StringRef bytes = (*buffer)->getBuffer();
   llvm::StringRef object = bytes.drop_back(std::min(bytes.size(), kTrailerBytes));
   if (bytes.size() < kTrailerBytes || bytes.drop_front(object.size()) != trailerOf(object)) {
-    if (damaged)
+    // An entry of the sweepc before 2026-12-01 has no hash: not damaged, only
+    // old; compiled again and replaced without a word. Regression: every
+    // such entry was called damaged on disk.
+    if (damaged && bytes.size() >= kTrailerBytes &&
+        bytes.drop_front(object.size()).starts_with(kTrailerStart))
       *damaged = "its contents do not match the hash stored with them: damaged on disk";
     return nullptr;
   }

@@ -474,7 +474,8 @@ void writeGroups(std::ostringstream &os, const ReportData &data) {
     // Negative sums (a meter's glitch) draw no bar, not a negative width.
     double secondsLength = maxSeconds > 0 ? barWidth * std::max(0.0, bar.seconds) / maxSeconds : 0;
     double joulesLength = maxJoules > 0 ? barWidth * std::max(0.0, bar.joules) / maxJoules : 0;
-    std::string label = clipText(bar.label + " (" + count(bar.runs) + " runs)", 52);
+    std::string label =
+        clipText(bar.label + " (" + count(bar.runs) + (bar.runs == 1 ? " run)" : " runs)"), 52);
     std::snprintf(text, sizeof text, "%.1f", y + 12);
     svg << "<text class=\"bar-label\" x=\"" << labelWidth - 8 << "\" y=\"" << text
         << "\" text-anchor=\"end\">" << escapeXml(label) << "<title>" << escapeXml(bar.label)

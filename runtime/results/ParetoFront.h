@@ -2,7 +2,8 @@
 //
 // One rule for summary.json's pareto_front and report.html's plot, whatever
 // the type of a run: by increasing joules (at equal joules the better metric
-// first, then the earlier candidate), each run better than every cheaper one.
+// first, then the earlier candidate), each run better than every cheaper one,
+// joules a microjoule apart being equal.
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,6 +14,10 @@
 #include <vector>
 
 namespace sweep {
+
+/// Joules closer than this are one cost: a microjoule, the unit a program's
+/// joules are split among its runs in, and the doubles' rounding of it.
+constexpr double kEqualJoules = 1.5e-6;
 
 /// The front among `candidates` (runs with finite joules and metric, in run
 /// order), by increasing joules.
@@ -26,9 +31,17 @@ std::vector<const Run *> paretoFrontOf(std::vector<const Run *> candidates, Joul
     return better(metric(*a), metric(*b));
   });
   std::vector<const Run *> front;
-  for (const Run *run : candidates)
-    if (front.empty() || better(metric(*run), metric(*front.back())))
-      front.push_back(run);
+  for (const Run *run : candidates) {
+    if (!front.empty() && !better(metric(*run), metric(*front.back())))
+      continue;
+    // Joules a microjoule apart are equal: the runs of one program share its
+    // joules in equal parts, each rounded to a microjoule. A better run at
+    // the same cost displaces the cheaper-by-rounding ones before it.
+    while (!front.empty() && joules(*run) - joules(*front.back()) <= kEqualJoules &&
+           better(metric(*run), metric(*front.back())))
+      front.pop_back();
+    front.push_back(run);
+  }
   return front;
 }
 

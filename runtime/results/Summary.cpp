@@ -194,29 +194,23 @@ void sweep::printEnergyReport(std::ostream &os, const std::vector<RunRecord> &re
       os << "Energy: not metered (" << energy.unmeteredBecause << ").\n";
     return;
   }
-  char line[256];
-  std::snprintf(line, sizeof line, "Energy: %.1f J in %.1f s (%s)", energy.totalJoules,
-                energy.seconds, energy.source.c_str());
-  os << line;
-  if (energy.idleWatts > 0) {
-    std::snprintf(line, sizeof line, "; idle baseline %.1f W, %.1f J of it", energy.idleWatts,
-                  energy.idleWatts * energy.seconds);
-    os << line;
-  }
-  if (energy.unattributedJoules >= 0.05) {
-    std::snprintf(line, sizeof line, "; %.1f J outside training windows",
-                  energy.unattributedJoules);
-    os << line;
-  }
+  // Small figures keep their digits (a short sweep's estimate is millijoules):
+  // as the Pareto front below. Regression: "Energy: 0.0 J in 0.0 s".
+  auto figure = [](double value) { return fixedOrSignificant(value, 1); };
+  os << "Energy: " << figure(energy.totalJoules) << " J in " << figure(energy.seconds) << " s ("
+     << energy.source << ")";
+  if (energy.idleWatts > 0)
+    os << "; idle baseline " << figure(energy.idleWatts) << " W, "
+       << figure(energy.idleWatts * energy.seconds) << " J of it";
+  if (energy.unattributedJoules >= 0.05)
+    os << "; " << figure(energy.unattributedJoules) << " J outside training windows";
   os << ".\n";
   if (energy.source.rfind("estimated:", 0) == 0)
     os << "  (an estimate, not a measurement: " << energy.detail << ")\n";
   if (!energy.phaseJoules.empty()) {
     os << "  by phase:";
-    for (const auto &[phase, joules] : energy.phaseJoules) {
-      std::snprintf(line, sizeof line, " %s %.1f J", phase.c_str(), joules);
-      os << line;
-    }
+    for (const auto &[phase, joules] : energy.phaseJoules)
+      os << " " << phase << " " << figure(joules) << " J";
     os << "\n";
   }
   if (!energy.error.empty())
@@ -385,10 +379,15 @@ void sweep::printLeaderboard(std::ostream &os, const SweepJob &job,
   if (count == 0)
     return; // --top=0: no leaderboard.
   if (ranked.empty()) {
-    // A header over no rows said "Top 0 of N runs".
+    // A header over no rows said "Top 0 of N runs". No run finished (an
+    // energy budget spent first) is not "every one diverged".
     os << "No run of sweep " << job.name << " has a " << metrics[ranking.column].name
-       << " to rank it by (" << records.size() << (records.size() == 1 ? " run" : " runs")
-       << ", every one diverged or unmeasured).\n";
+       << " to rank it by ("
+       << (records.empty() ? std::string("no run finished")
+                           : std::to_string(records.size()) +
+                                 (records.size() == 1 ? " run" : " runs") +
+                                 " finished, every one diverged or unmeasured")
+       << ").\n";
     return;
   }
   std::vector<size_t> varying =

@@ -578,10 +578,15 @@ int main(int argc, char **argv) {
     return false;
   };
   // An option the command does not read is an error, not silently nothing.
-  std::string command = positionals.size() == 2  ? positionals[0]
-                        : emitAction == Emit::Check ? "check"
-                        : emitAction == Emit::Plan  ? "plan"
-                                                    : "-emit=" + emitStageName().str();
+  // A command word without its file (`sweepc run --top=3`) is that command:
+  // it says the file is missing (below), not that "check" takes no --top.
+  bool commandWithoutFile =
+      positionals.size() == 1 && !llvm::sys::fs::exists(positionals[0]) &&
+      llvm::is_contained({"check", "plan", "run", "build", "data", "report"}, positionals[0]);
+  std::string command = positionals.size() == 2 || commandWithoutFile ? positionals[0]
+                        : emitAction == Emit::Check                    ? "check"
+                        : emitAction == Emit::Plan                     ? "plan"
+                                                       : "-emit=" + emitStageName().str();
   if ((command.rfind("-emit=", 0) == 0 ||
        llvm::is_contained({"check", "plan", "run", "build", "data", "report"}, command)) &&
       !checkOptionsApply(command))
