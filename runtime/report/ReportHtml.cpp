@@ -361,7 +361,7 @@ void writePareto(std::ostringstream &os, const ReportData &data) {
   plot.legend({{"#8a93a3", "runs"}, {kHighlightColours[0], "Pareto front"}});
   std::string text = "Each run's " + escapeXml(panel.metric) +
                      " against its joules. In red, the Pareto front over every run (" +
-                     count(panel.front.size()) + " runs" +
+                     count(panel.front.size()) + (panel.front.size() == 1 ? " run" : " runs") +
                      (front.size() < panel.front.size()
                           ? ", " + count(front.size()) + " of them drawn, evenly spaced along it"
                           : "") +

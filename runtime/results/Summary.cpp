@@ -10,10 +10,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <iomanip>
 #include <map>
 #include <ostream>
+#include <set>
 #include <sstream>
 
 using namespace sweep;
@@ -390,8 +392,18 @@ void sweep::printLeaderboard(std::ostream &os, const SweepJob &job,
        << ").\n";
     return;
   }
-  std::vector<size_t> varying =
-      records.empty() ? std::vector<size_t>() : varyingColumns(job, records);
+  // The settings that tell runs apart: two values or more. A setting of one
+  // alternative only (optimizer.nesterov, where adam runs have none) with
+  // one value says nothing the alternative's column does not.
+  std::vector<size_t> varying;
+  for (size_t c = 0; c < job.columns.size(); ++c) {
+    std::set<std::string> values;
+    for (const RunRecord &record : records)
+      if (!record.columnValues[c].empty())
+        values.insert(record.columnValues[c]);
+    if (values.size() > 1)
+      varying.push_back(c);
+  }
   std::vector<std::vector<std::string>> rows;
   std::vector<std::string> header = {"rank", "run", "status"};
   for (const MetricColumn &metric : metrics)
@@ -411,14 +423,24 @@ void sweep::printLeaderboard(std::ostream &os, const SweepJob &job,
                                     statusName(run.status)};
     for (double value : run.metrics)
       row.push_back(std::isnan(value) ? "-" : fixedOrSignificant(value, 4));
-    char seconds[32];
-    std::snprintf(seconds, sizeof seconds, "%.1f", run.seconds);
-    row.push_back(seconds);
+    row.push_back(fixedOrSignificant(run.seconds, 1));
     if (metered) {
       row.push_back(std::isfinite(run.joules) ? fixedOrSignificant(run.joules, 1) : "-");
     }
-    for (size_t c : varying)
-      row.push_back(run.columnValues[c]);
+    // A generated value in 4 significant digits (runs.csv keeps it whole).
+    // Regression: 0.000464158883361278 made rows of 200 characters.
+    for (size_t c : varying) {
+      const std::string &value = run.columnValues[c];
+      char *end = nullptr;
+      double number = value.size() > 8 ? std::strtod(value.c_str(), &end) : 0;
+      char shorter[32];
+      if (end && *end == 0 && std::isfinite(number)) {
+        std::snprintf(shorter, sizeof shorter, "%.4g", number);
+        row.push_back(shorter);
+      } else {
+        row.push_back(value);
+      }
+    }
     rows.push_back(row);
   }
   std::vector<size_t> widths(header.size(), 0);
