@@ -404,8 +404,15 @@ void sweep::printLeaderboard(std::ostream &os, const SweepJob &job,
     if (values.size() > 1)
       varying.push_back(c);
   }
+  // Runs that stopped early rank beside runs trained to the end: how far each
+  // got is shown where that differs (runs.csv's epochs_trained).
+  bool epochsDiffer = std::any_of(records.begin(), records.end(), [&](const RunRecord &r) {
+    return r.epochs != records.front().epochs;
+  });
   std::vector<std::vector<std::string>> rows;
   std::vector<std::string> header = {"rank", "run", "status"};
+  if (epochsDiffer)
+    header.push_back("epochs_trained");
   for (const MetricColumn &metric : metrics)
     header.push_back(metric.name);
   header.push_back("seconds");
@@ -421,6 +428,8 @@ void sweep::printLeaderboard(std::ostream &os, const SweepJob &job,
     const RunRecord &run = *ranked[i];
     std::vector<std::string> row = {std::to_string(i + 1), "r" + std::to_string(run.id),
                                     statusName(run.status)};
+    if (epochsDiffer)
+      row.push_back(std::to_string(run.epochs));
     for (double value : run.metrics)
       row.push_back(std::isnan(value) ? "-" : fixedOrSignificant(value, 4));
     row.push_back(fixedOrSignificant(run.seconds, 1));
@@ -463,7 +472,7 @@ void sweep::printLeaderboard(std::ostream &os, const SweepJob &job,
   for (const auto &row : rows) {
     // Numbers right-aligned, settings left-aligned; no padding after the last column.
     for (size_t c = 0; c < row.size(); ++c) {
-      bool setting = c >= 3 + metrics.size() + 1 + (metered ? 1 : 0);
+      bool setting = c >= 3 + (epochsDiffer ? 1 : 0) + metrics.size() + 1 + (metered ? 1 : 0);
       int width = c + 1 == row.size() ? 0 : int(widths[c]);
       os << (c ? "  " : "") << (setting ? std::left : std::right) << std::setw(width) << row[c];
     }
