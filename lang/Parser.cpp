@@ -2,6 +2,8 @@
 
 #include "lang/Parser.h"
 
+#include <algorithm>
+
 #include "lang/Lexer.h"
 
 using namespace sweep;
@@ -63,6 +65,19 @@ void Parser::emitError(llvm::SMLoc loc, const llvm::Twine &message) {
 bool Parser::parseToken(Token::Kind kind, const llvm::Twine &context) {
   if (consumeIf(kind))
     return true;
+  // A ';' missing at a line's end is reported there, just after the last
+  // token, not at the next line's first token (which is right as written).
+  // Regression: `dataset d = spirals()` without its ';' was an error at the
+  // `sweep` of the line below.
+  if (kind == Token::semi && pos > 0) {
+    llvm::StringRef before = tokens[pos - 1].getSpelling();
+    const char *end = before.end(), *next = cur().getLoc().getPointer();
+    if (end && next && end < next && std::find(end, next, '\n') != next) {
+      emitError(llvm::SMLoc::getFromPointer(end),
+                "expected " + Token::getDescription(kind) + " " + context);
+      return false;
+    }
+  }
   emitError("expected " + Token::getDescription(kind) + " " + context);
   return false;
 }
