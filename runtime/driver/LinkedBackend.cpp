@@ -112,10 +112,6 @@ private:
   std::vector<EvalSums> paddedSums;
 };
 
-/// The part of a groupCodeKey after the run count: the group's structure.
-std::string structureOf(const std::string &key) { return key.substr(key.find(':')); }
-size_t runsOf(const std::string &key) { return size_t(std::stoull(key.substr(0, key.find(':')))); }
-
 class LinkedBackend : public Backend {
 public:
   LinkedBackend(const SweepBuiltProgram *table, size_t count, const std::string &device,
@@ -124,14 +120,15 @@ public:
     for (size_t i = 0; i < count; ++i)
       if (device == table[i].device) {
         std::string key = table[i].key;
-        programs[structureOf(key)][runsOf(key)] = std::make_shared<LinkedCode>(table[i]);
+        programs[groupCodeStructure(key)][groupCodeRuns(key)] =
+            std::make_shared<LinkedCode>(table[i]);
       }
   }
   std::string name() const override { return device == "cpu" ? "cpu" : device; }
   /// The largest program linked for the group's structure: how the build
   /// chunked it.
   size_t chooseRunsPerProgram(const SweepJob &, const GroupSpec &group) const override {
-    auto found = programs.find(structureOf(groupCodeKey(group, 1)));
+    auto found = programs.find(groupCodeStructure(groupCodeKey(group, 1)));
     return found == programs.end() ? 1 : found->second.rbegin()->first;
   }
   std::string describeSchedule(const SweepJob &job, const GroupSpec &group) const override {
@@ -145,7 +142,7 @@ public:
   /// out-of-memory error, mid-sweep. `leastBytesPerRun` makes this a
   /// certain failure, never a guess.
   std::string scheduleProblem(const SweepJob &job, const GroupSpec &group) const override {
-    if (!programs.count(structureOf(groupCodeKey(group, 1))) || group.runs.empty())
+    if (!programs.count(groupCodeStructure(groupCodeKey(group, 1))) || group.runs.empty())
       return ""; // create() says which program is missing.
     uint64_t free = 0;
     MemoryLimit limit;
@@ -198,7 +195,7 @@ public:
     if (!fits)
       return nullptr;
     const std::map<size_t, std::shared_ptr<const GroupCode>> &sizes =
-        programs.find(structureOf(groupCodeKey(group, 1)))->second;
+        programs.find(groupCodeStructure(groupCodeKey(group, 1)))->second;
     size_t chunk = runs.size();
     while (runs.size() < fits->first)
       runs.push_back(runs.back());
@@ -230,7 +227,7 @@ private:
               " or all)";
       return nullptr;
     }
-    auto found = programs.find(structureOf(groupCodeKey(group, 1)));
+    auto found = programs.find(groupCodeStructure(groupCodeKey(group, 1)));
     if (found == programs.end() || runs == 0) {
       error = "this executable has no " + device + " program for group '" + group.label +
               "' (was it built from another version of the sweep?)";

@@ -247,19 +247,18 @@ int main(int argc, char **argv) {
     // Each group by its settings, with the programs built for it (device and
     // runs): the programs' keys are layout codes no user can read.
     // Regression: only the keys were listed.
-    auto structure = [](const std::string &key) { return key.substr(key.find(':')); };
     for (const SweepJob &job : jobs) {
       std::cout << "sweep " << job.name << ": " << job.runs.size()
                 << (job.runs.size() == 1 ? " run in " : " runs in ") << job.groups.size()
                 << (job.groups.size() == 1 ? " group\n" : " groups\n");
       for (size_t g = 0; g < job.groups.size(); ++g) {
-        std::string mine = structure(groupCodeKey(job.groups[g], 1)), programs;
+        std::string mine = groupCodeStructure(groupCodeKey(job.groups[g], 1)), programs;
         for (size_t p = 0; p < sweep_built_program_count; ++p) {
           std::string key = sweep_built_programs[p].key;
-          if (structure(key) == mine)
+          if (groupCodeStructure(key) == mine)
             programs += std::string(programs.empty() ? "" : ", ") +
-                        sweep_built_programs[p].device + " of " + key.substr(0, key.find(':')) +
-                        " runs";
+                        sweep_built_programs[p].device + " of " +
+                        std::to_string(groupCodeRuns(key)) + " runs";
         }
         std::cout << "  group " << g << " (" << job.groups[g].label << "): "
                   << job.groups[g].runs.size() << (job.groups[g].runs.size() == 1 ? " run" : " runs")

@@ -98,6 +98,14 @@ std::unique_ptr<GroupProgram> createCompiledProgram(const GroupSpec &group,
 /// (not the GroupSpec's address, which a caller may reuse). Backends key
 /// their caches by it, and `sweepc build` its table of linked code.
 std::string groupCodeKey(const GroupSpec &group, size_t runs);
+/// A groupCodeKey's parts: the group's structure (what follows the run
+/// count), and the run count.
+inline std::string groupCodeStructure(const std::string &key) {
+  return key.substr(key.find(':'));
+}
+inline size_t groupCodeRuns(const std::string &key) {
+  return size_t(std::stoull(key.substr(0, key.find(':'))));
+}
 
 } // namespace sweep
 
