@@ -11,6 +11,8 @@
 
 #include "codegen/cpu/CpuBackend.h"
 
+#include "../support/ScratchDirectory.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -202,7 +204,7 @@ namespace {
 std::string fakeRoot(const std::string &name,
                      const std::vector<std::pair<std::string, std::string>> &files) {
   namespace fs = std::filesystem;
-  std::string root = ::testing::TempDir() + "/sweep-memory-" + name;
+  std::string root = sweep::testing::scratchPath("memory-" + name);
   fs::remove_all(root);
   for (const auto &[path, text] : files) {
     fs::create_directories(fs::path(root + "/" + path).parent_path());

@@ -3,6 +3,8 @@
 #include "runtime/data/CsvFile.h"
 #include "runtime/data/DatasetCsv.h"
 
+#include "../support/ScratchDirectory.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -15,8 +17,7 @@ using namespace sweep;
 
 namespace {
 std::string writeTemp(const std::string &name, const std::string &text) {
-  std::string path =
-      ::testing::TempDir() + "/sweep-csv-" + std::to_string(getpid()) + "-" + name;
+  std::string path = sweep::testing::scratchPath(name);
   std::ofstream(path) << text;
   return path;
 }
@@ -104,7 +105,7 @@ TEST(CsvFile, DevicesAndDirectoriesAreRejected) {
   std::string error;
   EXPECT_FALSE(readCsv("/dev/zero", options, table, error));
   EXPECT_NE(error.find("not a regular file"), std::string::npos) << error;
-  EXPECT_FALSE(readCsv(::testing::TempDir(), options, table, error));
+  EXPECT_FALSE(readCsv(sweep::testing::scratchDirectory(), options, table, error));
   EXPECT_NE(error.find("not a regular file"), std::string::npos) << error;
 }
 

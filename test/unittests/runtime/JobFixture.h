@@ -5,6 +5,8 @@
 
 #include "runtime/exec/SweepJob.h"
 
+#include "../support/ScratchDirectory.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -53,9 +55,9 @@ inline SweepJob blobsJob(std::vector<double> rates, int64_t epochs = 3, int64_t 
 }
 
 inline std::string freshDirectory(const std::string &name) {
-  std::string dir = ::testing::TempDir() + "/sweep-" + std::to_string(getpid()) + "-" + name;
-  std::string command = "rm -rf '" + dir + "'";
-  EXPECT_EQ(std::system(command.c_str()), 0);
+  std::string dir = scratchPath(name);
+  std::error_code ignored;
+  std::filesystem::remove_all(dir, ignored);
   return dir;
 }
 

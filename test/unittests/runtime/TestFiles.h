@@ -3,6 +3,8 @@
 #ifndef SWEEP_TEST_UNITTESTS_RUNTIME_TESTFILES_H
 #define SWEEP_TEST_UNITTESTS_RUNTIME_TESTFILES_H
 
+#include "../support/ScratchDirectory.h"
+
 #include <gtest/gtest.h>
 #include <zlib.h>
 
@@ -14,9 +16,9 @@
 
 namespace sweep::testing {
 
-/// A path in the test's temporary directory, unique to this process.
+/// A path in this test process's scratch folder.
 inline std::string tempPath(const std::string &name) {
-  return ::testing::TempDir() + "/sweep-" + std::to_string(getpid()) + "-" + name;
+  return scratchPath(name);
 }
 
 /// An IDX file: magic (element type, rank), big-endian dimensions, payload.

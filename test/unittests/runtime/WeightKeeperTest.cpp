@@ -6,6 +6,8 @@
 #include "runtime/results/NpzFile.h"
 #include "runtime/results/WeightKeeper.h"
 
+#include "../support/ScratchDirectory.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -20,7 +22,7 @@ namespace fs = std::filesystem;
 
 namespace {
 std::string freshDirectory(const std::string &name) {
-  std::string dir = ::testing::TempDir() + "/sweep-weights-" + std::to_string(getpid()) + "-" + name;
+  std::string dir = sweep::testing::scratchPath("weights-" + name);
   fs::remove_all(dir);
   return dir;
 }
