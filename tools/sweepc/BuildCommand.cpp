@@ -59,8 +59,7 @@ cl::opt<std::string> targetCpu(
     "target-cpu",
     cl::desc("The x86-64 CPU `sweepc build` compiles the CPU's programs and the GPU's host "
              "code for (default x86-64-v3: AVX2 and FMA, every x86-64 server since 2015; "
-             "native: this machine). sweepc build also takes --device, --jobs, "
-             "--runs-per-program, --sweep and --gpu-chip"),
+             "native: this machine); `sweepc build --help` lists the other options build takes"),
     cl::init("x86-64-v3"), cl::cat(buildOptions()));
 
 void error(const std::string &message) { llvm::errs() << "sweepc: error: " << message << "\n"; }

@@ -58,6 +58,16 @@ const Scope kScopes[] = {
     {"data", {"report"}},
 };
 
+/// The options every stage parses but only some commands mean: each with the
+/// commands whose help lists it (-emit is the other way to name a stage,
+/// -split-input-file and -verify-diagnostics are for tests of diagnostics).
+const Scope kGeneralScopes[] = {
+    {"o", {"build", "data"}},
+    {"emit", {}},
+    {"split-input-file", {"check", "plan"}},
+    {"verify-diagnostics", {"check", "plan"}},
+};
+
 std::string describe(llvm::StringRef command) {
   return command.starts_with("-") ? command.str() : "sweepc " + command.str();
 }
@@ -84,4 +94,28 @@ bool sweep::checkOptionsApply(llvm::StringRef command) {
     return false;
   }
   return true;
+}
+
+void sweep::hideOptionsOtherThan(llvm::StringRef command) {
+  llvm::StringMap<llvm::cl::Option *> &registered = llvm::cl::getRegisteredOptions();
+  for (llvm::ArrayRef<Scope> scopes : {llvm::ArrayRef(kScopes), llvm::ArrayRef(kGeneralScopes)})
+    for (const Scope &scope : scopes) {
+      auto found = registered.find(scope.option);
+      if (found != registered.end() &&
+          llvm::none_of(scope.commands, [&](const char *c) { return command == c; }))
+        found->second->setHiddenFlag(llvm::cl::ReallyHidden);
+    }
+  // The options left, under one heading named for the command: `sweepc check
+  // --help` listed --sweep under "sweepc run options".
+  static std::string heading;
+  heading = describe(command) + " options";
+  static llvm::cl::OptionCategory category(heading);
+  for (auto &entry : registered) {
+    llvm::cl::Option *option = entry.second;
+    if (option->getOptionHiddenFlag() != llvm::cl::ReallyHidden &&
+        llvm::none_of(option->Categories, [](llvm::cl::OptionCategory *c) {
+          return c == &llvm::cl::getGeneralCategory() || c->getName() == "Generic Options";
+        }))
+      option->Categories = {&category};
+  }
 }

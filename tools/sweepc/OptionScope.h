@@ -19,6 +19,10 @@ namespace sweep {
 /// "-emit=STAGE" for the other stages) does not read.
 bool checkOptionsApply(llvm::StringRef command);
 
+/// Hides from --help every sweepc option `command` does not read, so that
+/// `sweepc run --help` lists run's options alone.
+void hideOptionsOtherThan(llvm::StringRef command);
+
 } // namespace sweep
 
 #endif // SWEEP_TOOLS_SWEEPC_OPTIONSCOPE_H

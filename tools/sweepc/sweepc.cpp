@@ -110,10 +110,12 @@ cl::opt<Emit> emitAction(
                    "the PTX embedded: <o>.<sweep>.g<N>.o (needs -o)")),
     cl::cat(sweepcOptions()));
 
-cl::opt<std::string> gpuChip("gpu-chip", cl::desc("The NVIDIA GPU -emit=ptx compiles for"),
+cl::opt<std::string> gpuChip("gpu-chip", cl::desc("The NVIDIA GPU sweepc build and -emit=ptx compile kernels for "
+                                      "(default sm_90: H100, H200)"),
                              cl::value_desc("sm_XY"), cl::init("sm_90"), cl::cat(sweepcOptions()));
 
-cl::opt<std::string> outputFilename("o", cl::desc("Output file"), cl::value_desc("filename"),
+cl::opt<std::string> outputFilename("o", cl::desc("Output file (sweepc build: the executable; sweepc data: the "
+                                             "folder; -emit=obj: the objects' prefix)"), cl::value_desc("filename"),
                                     cl::init("-"), cl::cat(sweepcOptions()));
 /// -emit=obj and -emit=gpu-obj: what -o named, the objects' prefix (their
 /// listing goes to standard output, not over a file of that name).
@@ -486,6 +488,33 @@ bool standardOutputLost(bool alreadySaid) {
   return lost;
 }
 
+/// For `sweepc COMMAND ... --help`: COMMAND followed by what it does (the
+/// text --help prints above the options); empty without a command or --help.
+std::string helpedCommandOverview(int argc, char **argv) {
+  static const std::pair<const char *, const char *> kOverviews[] = {
+      {"check", "check FILE: reads FILE, prints its diagnostics and a one-line summary"},
+      {"plan", "plan FILE: the runs, groups, parameters, FLOPs, memory and compiled programs "
+               "`sweepc run FILE` would train, without training"},
+      {"run", "run FILE: trains every run of FILE's sweeps; results in results/<sweep>/ "
+              "(runs.csv, curves.csv, summary.json, report.html)"},
+      {"build", "build FILE -o EXE: one executable that trains FILE's sweeps without LLVM; "
+                "it takes run's options (EXE --help)"},
+      {"data", "data FILE -o DIR: the samples FILE's runs train on, one CSV file per data "
+               "configuration"},
+      {"report", "report DIR: rebuilds DIR/report.html from a sweep's result files"},
+  };
+  llvm::StringRef command;
+  bool help = false;
+  for (int i = 1; i < argc; ++i) {
+    llvm::StringRef arg = argv[i];
+    help |= arg == "--help" || arg == "-help" || arg == "--help-hidden" || arg == "-help-hidden";
+    for (const auto &[name, overview] : kOverviews)
+      if (command.empty() && arg == name)
+        command = overview;
+  }
+  return help ? command.str() : "";
+}
+
 mlir::LogicalResult processBuffer(std::unique_ptr<llvm::MemoryBuffer> buffer,
                                   llvm::StringRef baseDir, llvm::raw_ostream &os) {
   llvm::SourceMgr sourceMgr;
@@ -537,7 +566,17 @@ int main(int argc, char **argv) {
   cl::HideUnrelatedOptions({&sweepcOptions(), &runOptions(), &buildOptions(), &reportOptions()});
   if (!checkSeparateValues(argc, argv))
     return 1;
+  // `sweepc run --help`: run's options alone, under what run does. It was
+  // the whole help, every command's options mixed.
+  std::string commandOverview = helpedCommandOverview(argc, argv);
+  static std::string usageLine; // cl::Option keeps a StringRef to it.
+  if (!commandOverview.empty()) {
+    hideOptionsOtherThan(commandOverview.substr(0, commandOverview.find(' ')));
+    usageLine = commandOverview.substr(0, commandOverview.find(':'));
+    positionals.setDescription(usageLine);
+  }
   cl::ParseCommandLineOptions(argc, argv,
+                              !commandOverview.empty() ? "sweepc " + commandOverview :
                               "sweepc: a compiler for machine-learning training sweeps\n\n"
                               "  sweepc check FILE    diagnostics and a one-line summary\n"
                               "  sweepc plan FILE     runs, groups, parameters, FLOPs, memory\n"
