@@ -187,7 +187,7 @@ bool sweep::computeDatasetShape(llvm::StringRef source,
     }
     CsvTable table;
     if (!readCsv(resolveDataPath(get("path").s, baseDir), options, table, error)) {
-      errorParam = "path";
+      errorParam = table.labelMissing ? "label" : "path";
       return false;
     }
     shape.inputs = int64_t(table.features);

@@ -5,8 +5,10 @@
 #include "llvm/ADT/Hashing.h"
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/SmallSet.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cctype>
 #include <cmath>
 #include <set>
 
@@ -391,6 +393,76 @@ bool Sema::checkConfigSetting(const ParamSpec &paramSpec, const Setting *setting
   return true;
 }
 
+/// The source text of a call's arguments, one string each, spaces and line
+/// breaks each run made one space (`n: 200`, `noise in [0.1, 0.2]`). The AST
+/// keeps no end locations: read from the buffer, which ends in a NUL, up to
+/// the matching parenthesis outside strings and comments.
+static std::vector<std::string> callArgumentsText(const Expr *call) {
+  const char *p = call->getLoc().getPointer();
+  while (*p && *p != '(')
+    ++p;
+  std::vector<std::string> args(1);
+  auto endArgument = [&] {
+    while (!args.back().empty() && args.back().back() == ' ')
+      args.back().pop_back();
+  };
+  int depth = 0;
+  for (++p; *p; ++p) {
+    char c = *p;
+    std::string &text = args.back();
+    if (c == '"') {
+      const char *start = p;
+      for (++p; *p && *p != '"' && *p != '\n'; ++p)
+        if (*p == '\\' && p[1])
+          ++p;
+      if (*p != '"')
+        return {};
+      text.append(start, p + 1);
+      continue;
+    }
+    if (c == '/' && p[1] == '/') { // A comment, to the line's end.
+      while (p[1] && p[1] != '\n')
+        ++p;
+      continue;
+    }
+    if (c == '(' || c == '[')
+      ++depth;
+    if ((c == ')' || c == ']') && depth-- == 0)
+      break;
+    if (c == ',' && depth == 0) {
+      endArgument();
+      args.emplace_back();
+      continue;
+    }
+    if (std::isspace((unsigned char)c)) {
+      if (!text.empty() && text.back() != ' ')
+        text += ' ';
+      continue;
+    }
+    text += c;
+  }
+  endArgument();
+  if (args.size() == 1 && args[0].empty())
+    args.clear();
+  return args;
+}
+
+/// `data spirals(n: 200, noise in [0.1, 0.2])`: a dataset's source written
+/// inline with its declared settings and those given in the sweep (which win).
+static std::string inlineSourceText(const CallExpr *source, const Expr *given,
+                                    llvm::ArrayRef<Setting> givenSettings) {
+  std::vector<std::string> args;
+  for (const std::string &declared : callArgumentsText(source)) {
+    llvm::StringRef name = llvm::StringRef(declared).take_while(
+        [](char c) { return std::isalnum((unsigned char)c) || c == '_'; });
+    if (llvm::none_of(givenSettings, [&](const Setting &s) { return s.name == name; }))
+      args.push_back(declared);
+  }
+  for (const std::string &arg : callArgumentsText(given))
+    args.push_back(arg);
+  return source->getCallee().str() + "(" + llvm::join(args, ", ") + ")";
+}
+
 bool Sema::checkConfigAlternative(llvm::StringRef family, const Expr *expr, const std::string &path,
                                   int scope, ConfigNode &node) {
   llvm::StringRef kindName;
@@ -453,8 +525,15 @@ bool Sema::checkConfigAlternative(llvm::StringRef family, const Expr *expr, cons
     }
     used[kindName] = true;
     if (!args.empty()) {
-      diags.error(expr->getLoc(),
-                  "dataset '" + kindName + "' is already configured; it takes no arguments here");
+      // A beginner's way to sweep a dataset's setting: say the way that works,
+      // the source written in the sweep with the dataset's settings and these.
+      auto diag = diags.error(expr->getLoc(), "dataset '" + kindName +
+                                                  "' is already configured; it takes no "
+                                                  "arguments here");
+      diag.attachNote(diags.getLocation(dataset->getLoc()))
+          << "'" << kindName << "' is declared here; to set or sweep its settings, write its "
+          << "source in the sweep instead: data "
+          << inlineSourceText(dataset->getSource(), expr, args);
       return false;
     }
     if (invalidDecls.lookup(kindName))

@@ -196,6 +196,48 @@ static bool decimalNumber(const std::string &text, double &value) {
   return std::isfinite(value);
 }
 
+/// Edits (insert, delete, replace) from `a` to `b`, ignoring letter case.
+static size_t editDistance(const std::string &a, const std::string &b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j)
+    row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t above = row[j];
+      bool same = std::tolower((unsigned char)a[i - 1]) == std::tolower((unsigned char)b[j - 1]);
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (same ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+/// "has no column named 'clas'; did you mean 'class'? Its columns: a, b,
+/// class": the header's names (the first 20), and the closest when it is a
+/// likely typo or the same name in other letter case (names are exact).
+static std::string noColumnNamed(const std::string &name, const std::vector<std::string> &header) {
+  std::string text = "has no column named '" + name + "'";
+  size_t limit = std::max<size_t>(2, (name.size() + 2) / 3), best = limit + 1;
+  const std::string *closest = nullptr;
+  for (const std::string &column : header) {
+    size_t distance = editDistance(name, column);
+    if (column != name && distance < best && distance < column.size()) {
+      best = distance;
+      closest = &column;
+    }
+  }
+  if (closest)
+    text += "; did you mean '" + *closest + "'?";
+  text += closest ? " Its columns: " : "; its columns: ";
+  for (size_t c = 0; c < header.size() && c < 20; ++c)
+    text += (c ? ", " : "") + (header[c].empty() ? std::string("''") : header[c]);
+  if (header.size() > 20)
+    text += " and " + std::to_string(header.size() - 20) + " more";
+  return text;
+}
+
 bool sweep::matchTestColumns(const CsvTable &train, CsvTable &test, const std::string &testPath,
                              const std::string &trainPath, std::string &error) {
   if (test.features != train.features) {
@@ -305,7 +347,8 @@ bool sweep::readCsv(const std::string &path, const CsvOptions &options, CsvTable
         }
         auto it = std::find(header.begin(), header.end(), options.labelName);
         if (it == header.end()) {
-          error = "'" + path + "' has no column named '" + options.labelName + "'";
+          error = "'" + path + "' " + noColumnNamed(options.labelName, header);
+          table.labelMissing = true;
           return false;
         }
         table.labelColumn = size_t(it - header.begin());
@@ -321,8 +364,10 @@ bool sweep::readCsv(const std::string &path, const CsvOptions &options, CsvTable
         }
       } else {
         if (options.labelIndex < 0 || size_t(options.labelIndex) >= columns) {
-          error = "'" + path + "' has " + std::to_string(columns) + " columns; label column " +
+          error = "'" + path + "' has " + std::to_string(columns) +
+                  " columns, numbered from 0; label column " +
                   std::to_string(options.labelIndex) + " does not exist";
+          table.labelMissing = true;
           return false;
         }
         table.labelColumn = size_t(options.labelIndex);

@@ -37,6 +37,10 @@ struct CsvTable {
   /// Every label was a number: `classValues[i]` is class i's value.
   bool numericClasses = false;
   std::vector<double> classValues;
+  /// Why readCsv failed, when it was the label column named or numbered in
+  /// the options that the file does not have (an error about the option,
+  /// not the file).
+  bool labelMissing = false;
 
   float feature(size_t row, size_t f) const { return values[row * features + f]; }
   const std::string &label(size_t row) const { return labelTexts[labelIds[row]]; }

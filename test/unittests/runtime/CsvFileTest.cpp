@@ -82,6 +82,35 @@ TEST(CsvFile, MissingLabelColumn) {
   std::string error;
   EXPECT_FALSE(readCsv(path, options, table, error));
   EXPECT_NE(error.find("no column named 'target'"), std::string::npos) << error;
+  EXPECT_TRUE(table.labelMissing);
+  std::remove(path.c_str());
+}
+
+// The error lists the header's first 20 names and the closest one. Regression:
+// neither, so a misspelt or miscased label meant opening the file.
+TEST(CsvFile, MissingLabelColumnListsTheColumns) {
+  std::string header, row;
+  for (int c = 0; c < 25; ++c) {
+    header += "pixel" + std::to_string(c) + ",";
+    row += "0,";
+  }
+  std::string path = writeTemp("wide.csv", header + "Digit\n" + row + "3\n");
+  CsvOptions options;
+  options.labelName = "digit";
+  CsvTable table;
+  std::string error;
+  EXPECT_FALSE(readCsv(path, options, table, error));
+  EXPECT_NE(error.find("no column named 'digit'; did you mean 'Digit'? Its columns: pixel0, "
+                       "pixel1, "),
+            std::string::npos)
+      << error;
+  EXPECT_NE(error.find(", pixel19 and 6 more"), std::string::npos) << error;
+  options.labelName = "pixel_7";
+  EXPECT_FALSE(readCsv(path, options, table, error));
+  EXPECT_NE(error.find("did you mean 'pixel7'?"), std::string::npos) << error;
+  options.labelName = "label";
+  EXPECT_FALSE(readCsv(path, options, table, error));
+  EXPECT_EQ(error.find("did you mean"), std::string::npos) << error;
   std::remove(path.c_str());
 }
 
