@@ -28,6 +28,8 @@ public:
   int size() const { return rankCount; }
   /// This rank's index among the ranks on its machine (one GPU each).
   int localRank() const { return localIndex; }
+  /// The ranks on this machine (this one among them): they share its memory.
+  int localSize() const { return localCount; }
   bool isRoot() const { return rankIndex == 0; }
   /// "rank 1 of 4 (MPI)" or "a single process".
   std::string describe() const;
@@ -45,7 +47,7 @@ public:
   [[noreturn]] virtual void abort(int status);
 
 protected:
-  int rankIndex = 0, rankCount = 1, localIndex = 0;
+  int rankIndex = 0, rankCount = 1, localIndex = 0, localCount = 1;
 };
 
 /// Joins the ranks an MPI launcher started (MPI_Init), or returns a single

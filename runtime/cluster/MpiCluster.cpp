@@ -25,6 +25,7 @@ public:
     MPI_Comm local;
     MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rankIndex, MPI_INFO_NULL, &local);
     MPI_Comm_rank(local, &localIndex);
+    MPI_Comm_size(local, &localCount);
     MPI_Comm_free(&local);
   }
   ~MpiCluster() override { MPI_Finalize(); }

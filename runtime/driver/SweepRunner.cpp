@@ -34,9 +34,18 @@ unsigned sweep::cpuThreads(const RunSettings &settings) {
   return settings.threads ? settings.threads : usableCores();
 }
 
+MemoryLimit sweep::shareOfHostMemory(MemoryLimit host, int ranksHere) {
+  if (ranksHere <= 1 || !host.bytes)
+    return host;
+  host.bytes /= uint64_t(ranksHere);
+  host.source += " (an equal part for each of the " + std::to_string(ranksHere) +
+                 " MPI ranks on this machine)";
+  return host;
+}
+
 std::string sweep::programsAtOnceProblem(const SweepJob &job, const Backend &backend,
-                                         size_t programsAtOnce) {
-  MemoryLimit host = hostMemoryLimit();
+                                         size_t programsAtOnce, int ranksHere) {
+  MemoryLimit host = shareOfHostMemory(hostMemoryLimit(), ranksHere);
   if (!host.bytes || programsAtOnce == 0)
     return "";
   // Every group's chunks are served from one queue to the threads, so any
@@ -120,29 +129,31 @@ bool chooseDevice(const SweepJob &job, const RunSettings &settings, BackendSourc
   return false;
 }
 
-/// False with an error when a run of some group of `job` needs more memory
-/// than `backend`'s programs have (leastBytesPerRun against memoryLimit):
-/// such a sweep would fail part way, on an allocation too large or killed by
-/// the kernel, so it stops before anything is compiled or written.
-bool runsFitMemory(const SweepJob &job, Backend &backend, const RunSettings &settings,
-                   const Reporter &report) {
+/// Why `job` cannot train in the memory there is (its data, a run of some
+/// group against `backend`'s memoryLimit, the programs at once); "" when it
+/// can. Such a sweep would fail part way, on an allocation too large or
+/// killed by the kernel, so it stops before anything is compiled or written.
+std::string memoryProblem(const SweepJob &job, Backend &backend, const RunSettings &settings,
+                          int ranksHere) {
   // The data is loaded into host memory first, whatever trains it.
   // Regression: data larger than a cgroup's limit was killed by the kernel
   // while it loaded, with no message.
-  MemoryLimit host = hostMemoryLimit();
+  MemoryLimit whole = hostMemoryLimit();
+  MemoryLimit host = shareOfHostMemory(whole, ranksHere);
   uint64_t data = datasetBytes(job);
   if (host.bytes && data > host.bytes) {
-    report.error("sweep '" + job.name + "': its data takes " + formatBytes(data) +
-                 " once loaded (every sample's features and label or targets as 32-bit "
-                 "values), more than the " + formatBytes(host.bytes) + " of " + host.source +
-                 "; use fewer samples (`n`, `limit`) or run where more memory is free");
-    return false;
+    return "sweep '" + job.name + "': its data takes " + formatBytes(data) +
+           " once loaded (every sample's features and label or targets as 32-bit "
+           "values), more than the " + formatBytes(host.bytes) + " of " + host.source +
+           "; use fewer samples (`n`, `limit`) or run where more memory is free";
   }
   MemoryLimit limit = backend.memoryLimit();
   if (!limit.bytes)
-    return true;
+    return "";
   // Programs on the host share its memory with the data.
-  bool onHost = limit.bytes == host.bytes && limit.source == host.source;
+  bool onHost = limit.bytes == whole.bytes && limit.source == whole.source;
+  if (onHost)
+    limit = host;
   uint64_t room = onHost ? limit.bytes - data : limit.bytes;
   std::vector<size_t> tooLarge;
   for (size_t g = 0; g < job.groups.size(); ++g)
@@ -150,18 +161,16 @@ bool runsFitMemory(const SweepJob &job, Backend &backend, const RunSettings &set
       tooLarge.push_back(g);
   if (tooLarge.empty()) {
     if (!onHost)
-      return true;
-    std::string problem = programsAtOnceProblem(job, backend, cpuThreads(settings));
-    if (!problem.empty())
-      report.error("sweep '" + job.name + "': " + problem);
-    return problem.empty();
+      return "";
+    std::string problem = programsAtOnceProblem(job, backend, cpuThreads(settings), ranksHere);
+    return problem.empty() ? "" : "sweep '" + job.name + "': " + problem;
   }
   const GroupSpec &group = job.groups[tooLarge.front()];
   std::string others;
   if (tooLarge.size() > 1)
     others = " (and so do the runs of " + std::to_string(tooLarge.size() - 1) + " other group" +
              (tooLarge.size() > 2 ? "s" : "") + ")";
-  report.error("sweep '" + job.name + "': a run of group " + std::to_string(tooLarge.front()) +
+  return "sweep '" + job.name + "': a run of group " + std::to_string(tooLarge.front()) +
                " (" + group.label + ") needs at least " + formatBytes(backend.leastBytesPerRun(group)) +
                " (its parameters, their gradients, the optimizer's state and one minibatch's "
                "layer outputs" +
@@ -172,8 +181,29 @@ bool runsFitMemory(const SweepJob &job, Backend &backend, const RunSettings &set
                formatBytes(room) + " of " + limit.source +
                (onHost && data ? " left beside the data's " + formatBytes(data) : std::string()) +
                others +
-               "; make the model or the batch smaller (`sweepc plan` gives each group's needs)");
-  return false;
+               "; make the model or the batch smaller (`sweepc plan` gives each group's needs)";
+}
+
+/// Each rank's `problem` put together, on every rank: "" when no rank has
+/// one; one rank's, or several ranks' each named, said once by rank 0.
+/// Regression: every rank of a machine printed the same error.
+std::string anyRankProblem(Cluster &cluster, const std::string &problem) {
+  if (cluster.size() == 1)
+    return problem;
+  std::vector<std::string> all = cluster.gatherAll(problem);
+  std::vector<size_t> with;
+  for (size_t k = 0; k < all.size(); ++k)
+    if (!all[k].empty())
+      with.push_back(k);
+  if (with.empty())
+    return "";
+  bool same = std::all_of(with.begin(), with.end(), [&](size_t k) { return all[k] == all[with[0]]; });
+  if (same && with.size() == all.size())
+    return all[with[0]];
+  std::string joined;
+  for (size_t k : with)
+    joined += (joined.empty() ? "" : "; ") + std::string("rank ") + std::to_string(k) + ": " + all[k];
+  return joined;
 }
 
 /// Makes every rank cut `job` into the same programs; false, with an error
@@ -477,8 +507,13 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings, Backe
     return 1;
   Backend &backend = *chosen;
   bool onGpu = device == "cuda";
-  if (!runsFitMemory(job, backend, settings, report))
+  if (std::string problem =
+          anyRankProblem(cluster, memoryProblem(job, backend, settings, cluster.localSize()));
+      !problem.empty()) {
+    if (cluster.isRoot())
+      report.error(problem);
     return 1;
+  }
   for (size_t g = 0; g < job.groups.size(); ++g)
     if (std::string problem = backend.scheduleProblem(job, job.groups[g]); !problem.empty()) {
       report.error("sweep '" + job.name + "', group " + std::to_string(g) + " (" +

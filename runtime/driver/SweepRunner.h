@@ -100,8 +100,14 @@ unsigned cpuThreads(const RunSettings &settings);
 /// memory (hostMemoryLimit); "" when they can. Regression: two one-run
 /// programs of 430 MB were started under a 700 MB cgroup and killed by the
 /// kernel with no message.
+/// `ranksHere`: the MPI ranks on this machine, each held to an equal part.
 std::string programsAtOnceProblem(const SweepJob &job, const Backend &backend,
-                                  size_t programsAtOnce);
+                                  size_t programsAtOnce, int ranksHere = 1);
+
+/// `host` (hostMemoryLimit) split equally among the `ranksHere` MPI ranks on
+/// this machine: each loads the data and trains its programs beside the
+/// others'. Regression: each rank checked the whole memory, as if alone.
+MemoryLimit shareOfHostMemory(MemoryLimit host, int ranksHere);
 
 /// Before the first of a command's sweeps trains: false, with the error
 /// said (by rank 0 of several), when the results folder of one of
