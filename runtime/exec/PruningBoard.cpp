@@ -60,6 +60,7 @@ PruningBoard::PruningBoard(const SweepJob &job)
       lastEpoch.push_back(group.epochs);
       finalEpoch.push_back(group.epochs);
     }
+  cutShort.assign(lastEpoch.size(), 0);
 }
 
 bool sweep::pruneLooksAt(const PruneSpec &spec, int64_t epoch) {
@@ -110,6 +111,7 @@ void PruningBoard::judgeLocked(int64_t epoch, Epoch &state, Cohort &cohort) {
   Ranks &ranks = state.ranks;
   size_t n = ranks.size();
   cohort.verdicts.assign(cohort.positions.size(), true);
+  cohort.complete = !state.lacksCutShortRun;
   double bar = 0;
   if (spec.kind == PruneKind::Asha) {
     ranks.keepBest(std::max<size_t>(1, n / size_t(spec.reduction)));
@@ -146,6 +148,8 @@ void PruningBoard::advanceLocked(int64_t epoch, Epoch &state) {
       }
     } else if (lastEpoch[pos] >= epoch) {
       break; // It will report this epoch: wait for it.
+    } else if (cutShort[pos]) {
+      state.lacksCutShortRun = true;
     }
     ++state.frontier;
   }
@@ -155,7 +159,9 @@ void PruningBoard::advanceLocked(int64_t epoch, Epoch &state) {
 
 std::vector<bool> PruningBoard::judge(int64_t epoch, const std::vector<size_t> &positions,
                                       const std::vector<double> &values,
-                                      const std::vector<double> &bests) {
+                                      const std::vector<double> &bests, bool *complete) {
+  if (complete)
+    *complete = true;
   if (positions.empty())
     return {};
   std::unique_lock<std::mutex> lock(mutex);
@@ -169,6 +175,8 @@ std::vector<bool> PruningBoard::judge(int64_t epoch, const std::vector<size_t> &
     state.pending[positions[i]] = {values[i], &cohort};
   advanceLocked(epoch, state);
   changed.wait(lock, [&] { return cohort.waiting == 0; });
+  if (complete)
+    *complete = cohort.complete;
   return cohort.verdicts;
 }
 
@@ -179,11 +187,12 @@ void PruningBoard::replay(size_t pos, int64_t epoch, double value) {
   advanceLocked(epoch, state);
 }
 
-void PruningBoard::leave(size_t pos, int64_t last) {
+void PruningBoard::leave(size_t pos, int64_t last, bool cut) {
   std::lock_guard<std::mutex> lock(mutex);
   if (last >= lastEpoch[pos])
     return;
   lastEpoch[pos] = last;
+  cutShort[pos] = cut;
   // Only epochs whose frontier stands at this run were waiting for it; later
   // epochs' frontiers skip it when they reach it.
   for (auto &[epoch, state] : epochs)

@@ -67,14 +67,21 @@ public:
   /// `epoch` or left. Returns whether each trains on: true where the rule does
   /// not judge (the run's last epoch). Every live run of a program takes part
   /// at each epoch the rule looks at, also when it stops for another reason.
+  /// `complete` (when given) is false when a run before them was cut short
+  /// (leave's `cutShort`) before this epoch: the verdicts then lack a value
+  /// an uninterrupted sweep would have ranked.
   std::vector<bool> judge(int64_t epoch, const std::vector<size_t> &positions,
-                          const std::vector<double> &values, const std::vector<double> &bests);
+                          const std::vector<double> &values, const std::vector<double> &bests,
+                          bool *complete = nullptr);
   /// A run finished by an earlier invocation (--resume): its metric after
   /// `epoch` counts for the runs after it; it is not judged.
   void replay(size_t pos, int64_t epoch, double value);
   /// The run reports no epoch after `lastEpoch` (it stopped, diverged, was
-  /// cut short, or failed): later runs stop waiting for it.
-  void leave(size_t pos, int64_t lastEpoch);
+  /// cut short, or failed): later runs stop waiting for it. `cutShort`: it
+  /// would have reported later epochs in an uninterrupted sweep (the energy
+  /// budget or an error ended its program), so verdicts given without it
+  /// are not those of such a sweep.
+  void leave(size_t pos, int64_t lastEpoch, bool cutShort = false);
 
 private:
   /// The best `k` values seen and the rest, as two heaps, for the k-th best
@@ -105,6 +112,7 @@ private:
     std::vector<double> values, bests;
     size_t waiting = 0; // Members not yet ranked.
     std::vector<bool> verdicts;
+    bool complete = true;
   };
   struct Epoch {
     explicit Epoch(bool higher) : ranks(higher) {}
@@ -115,6 +123,7 @@ private:
     };
     std::unordered_map<size_t, Posted> pending; // Posted at or past the frontier.
     Ranks ranks;                                // Values of the positions below the frontier.
+    bool lacksCutShortRun = false; // The frontier passed a run cut short before this epoch.
   };
 
   Epoch &epochLocked(int64_t epoch);
@@ -128,6 +137,7 @@ private:
   std::vector<size_t> position;    // By run index.
   std::vector<int64_t> lastEpoch;  // By position: the last epoch it may report.
   std::vector<int64_t> finalEpoch; // By position: its group's epochs.
+  std::vector<uint8_t> cutShort;   // By position: leave()'s cutShort lowered lastEpoch.
   std::mutex mutex;
   std::condition_variable changed;
   std::map<int64_t, Epoch> epochs;

@@ -354,16 +354,24 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished, s
   }
   std::vector<RunState> states(count);
   // However training ends (an error, the budget), the runs after these must
-  // not wait for epochs these will never report.
+  // not wait for epochs these will never report: each leaves after the last
+  // epoch it reported. Regression: a curves write that failed after an
+  // epoch's metrics left the runs at that epoch, unreported, and the programs
+  // after them waited for it forever. Unless the program's runs were
+  // recorded, they were cut short: verdicts given without them are not
+  // those of an uninterrupted sweep.
+  std::vector<int64_t> reported(count, 0);
+  bool recorded = false;
   struct LeaveBoard {
     PruningBoard &board;
     const std::vector<size_t> &positions;
-    const std::vector<RunState> &states;
+    const std::vector<int64_t> &reported;
+    const bool &recorded;
     ~LeaveBoard() {
       for (size_t r = 0; r < positions.size(); ++r)
-        board.leave(positions[r], states[r].epochsDone);
+        board.leave(positions[r], reported[r], /*cutShort=*/!recorded);
     }
-  } leaveBoard{board, positions, states};
+  } leaveBoard{board, positions, reported, recorded};
   // The chunk is this program's name on the status line while it trains.
   size_t progressId = reinterpret_cast<uintptr_t>(&chunk);
   struct LeaveStatusLine {
@@ -375,6 +383,10 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished, s
   stoppedByBudget = false;
   stoppedByOtherError = false;
   compactionSeconds = 0;
+  // Waiting at the prune board for the programs before this one is no run's
+  // training either. Regression: runs of a small group that waited for a
+  // large one were recorded with 260 times their training time.
+  double boardWaitSeconds = 0;
   // Its code may still be compiling (on the GPU, beside training), or be
   // compiled here (a resumed sweep's leftover chunk size): the runs' time
   // starts once the program exists.
@@ -522,7 +534,8 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished, s
     }
 
     double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() -
+        compactionSeconds - boardWaitSeconds;
     std::string rows;
     size_t progressed = 0;
     // Why each slot stops after this epoch (None: it goes on), and the slots
@@ -614,7 +627,24 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished, s
     if (!rows.empty() && !store.appendCurves(rows, error))
       return false;
     // The program's live runs are judged together, after the runs before them.
-    std::vector<bool> verdicts = board.judge(epoch, judgedPositions, judgedValues, judgedBests);
+    auto waitStart = std::chrono::steady_clock::now();
+    bool complete = true;
+    std::vector<bool> verdicts =
+        board.judge(epoch, judgedPositions, judgedValues, judgedBests, &complete);
+    boardWaitSeconds +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - waitStart).count();
+    for (size_t slot = 0; slot < slots; ++slot)
+      if (aliveAtStart[slot])
+        reported[slotRun[slot]] = epoch;
+    if (!complete) {
+      // A run before these was cut short (the energy budget, or an error that
+      // stops the sweep): these verdicts are not an uninterrupted sweep's, so
+      // nothing of this program is recorded; --resume trains it again.
+      // Regression: runs judged without the runs the budget cut were recorded
+      // as stopped, and a resume kept those verdicts.
+      stoppedByBudget = true;
+      return true;
+    }
     StopReason pruned =
         board.rule().kind == PruneKind::Asha ? StopReason::Asha : StopReason::Median;
     for (size_t i = 0; i < judged.size(); ++i)
@@ -644,7 +674,7 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished, s
   if (failed(*program, group, error))
     return false;
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() -
-                   compactionSeconds;
+                   compactionSeconds - boardWaitSeconds;
   // Close the energy window so that these runs' joules are complete.
   // A failed reading leaves these runs' joules incomplete: they are written
   // as unmetered rather than as a measurement that is too low.
@@ -699,6 +729,7 @@ bool ChunkTrainer::train(const Chunk &chunk, std::vector<RunRecord> &finished, s
   // programs, where pruning judged them otherwise.
   if (!store.appendRuns(records, error))
     return false;
+  recorded = true;
   for (size_t r = 0; r < count; ++r) {
     RunRecord &record = records[r];
     // Epochs a run skipped (stopped or diverged early) count as done work.

@@ -4,6 +4,7 @@ time resuming without the limit, and checks that the results equal those of an
 uninterrupted run.
 
     fill_disk_and_resume.py SWEEPC SWEEP_FILE WORK_DIR [--step BYTES] [--runs-per-program N]
+                            [--jobs N]
 
 For each limit (every STEP bytes up to the clean run's runs.csv or curves.csv, the larger)
 `sweepc run` must stop with a "File too large" error naming the file it could not
@@ -12,7 +13,9 @@ name each run at most once, and the resume must end with check_results.py findin
 every metric and curve row equal to the clean run's. Past the limit write() writes
 what fits and then fails, which is how a full disk cuts a write short; the limit
 also sends SIGXFSZ, left at its default (the process dies) as a shell leaves it:
-sweepc must ignore it itself, and print no stack dump.
+sweepc must ignore it itself, and print no stack dump. A limited run that has not
+ended after --timeout seconds hung (with --jobs above 1, a program waiting at the
+prune board for runs whose write failed).
 """
 import argparse
 import os
@@ -33,11 +36,13 @@ def main():
     parser.add_argument("work")
     parser.add_argument("--step", type=int, default=1000)
     parser.add_argument("--runs-per-program", type=int, default=0)
+    parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--timeout", type=float, default=120)
     args = parser.parse_args()
     name = os.path.splitext(os.path.basename(args.sweep))[0]
 
     def command(results, *extra):
-        return [args.sweepc, "run", args.sweep, "--results=" + results, "--quiet", "--jobs=1",
+        return [args.sweepc, "run", args.sweep, "--results=" + results, "--quiet", "--jobs=%d" % args.jobs,
                 "--runs-per-program=%d" % args.runs_per_program,
                 # Compiled once, by the clean run: the limited runs only load.
                 "--compile-cache=" + os.path.join(args.work, "cache"), *extra]
@@ -56,8 +61,13 @@ def main():
             signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
             resource.setrlimit(resource.RLIMIT_FSIZE, (limit, resource.RLIM_INFINITY))
 
-        failed = subprocess.run(command(results), preexec_fn=limited, stderr=subprocess.PIPE,
-                                text=True)
+        try:
+            failed = subprocess.run(command(results), preexec_fn=limited, stderr=subprocess.PIPE,
+                                    text=True, timeout=args.timeout)
+        except subprocess.TimeoutExpired:
+            print("fill_disk_and_resume: at %d bytes: still running after %g s (hung)"
+                  % (limit, args.timeout))
+            return 1
         if failed.returncode == 0:
             continue
         if (failed.returncode < 0 or "File too large" not in failed.stderr

@@ -147,6 +147,34 @@ TEST(PruningBoard, RunsThatLeaveOrWereReplayedDoNotBlock) {
             (std::vector<bool>{false, false, true}));
 }
 
+// Verdicts given without a run cut short (the energy budget, an error) are not
+// an uninterrupted sweep's: judge says so, from the epoch after its last on,
+// for the runs after it. Regression: they were recorded, and a resume kept them.
+TEST(PruningBoard, VerdictsWithoutARunCutShortAreIncomplete) {
+  PruningBoard board(boardJob(asha(2, 1), 6, 9));
+  std::vector<double> first = {0.1, 0.2};
+  bool complete = false;
+  EXPECT_EQ(board.judge(1, positions(0, 2), first, first, &complete),
+            (std::vector<bool>{true, false}));
+  EXPECT_TRUE(complete);
+  // Run 0 is cut short after epoch 1: epoch 1's verdicts after it stand.
+  board.leave(0, 1, /*cutShort=*/true);
+  board.leave(1, 1); // Stopped by the rule: no loss to the verdicts.
+  std::vector<double> values = {0.3, 0.4};
+  EXPECT_EQ(board.judge(1, positions(2, 4), values, values, &complete),
+            (std::vector<bool>{false, false}));
+  EXPECT_TRUE(complete);
+  // At rung 2 it is missing.
+  board.judge(2, positions(2, 3), {0.3}, {0.3}, &complete);
+  EXPECT_FALSE(complete);
+  // A run that left after its last epoch, or before epochs it never reaches
+  // for another reason, is no loss.
+  PruningBoard stopped(boardJob(asha(2, 1), 4, 9));
+  stopped.leave(0, 1);
+  stopped.judge(2, positions(1, 3), {0.3, 0.2}, {0.3, 0.2}, &complete);
+  EXPECT_TRUE(complete);
+}
+
 TEST(PruningBoard, GroupsThatEndBeforeARungAreNotWaitedFor) {
   SweepJob job = boardJob(asha(2, 1), 2, 1); // Group 0: 2 runs, 1 epoch.
   GroupSpec longer;
