@@ -100,6 +100,14 @@ if unshare and subprocess.run([unshare, "-m", "--map-root-user", "true"],
     config.available_features.add("private-mounts")
     config.substitutions.append(("%private-mounts", unshare + " -m --map-root-user"))
 
+# Permissions are tested as an unprivileged user (root may write anywhere): root
+# runs the command as nobody.
+setpriv = shutil.which("setpriv")
+if os.geteuid() == 0 and setpriv:
+    config.available_features.add("as-nobody")
+    config.substitutions.append(("%as-nobody",
+                                 setpriv + " --reuid=65534 --regid=65534 --clear-groups"))
+
 # Multi-process sweeps need a sweepc built with MPI and OpenMPI's mpirun. Two ranks
 # on this machine: --oversubscribe lets them share fewer cores; a root CI container
 # needs OpenMPI's consent to run as root.

@@ -46,6 +46,8 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <set>
 
 #include <signal.h>
@@ -177,12 +179,36 @@ std::string registrySource(const std::vector<PlannedProgram> &programs,
   out += "extern \"C\" const char sweep_built_description[] = " + cString(description) + ";\n";
   out += "extern \"C\" const char sweep_built_gpu_chip[] = " + cString(gpuChip) + ";\n\n";
   // The packed jobs go in as they are: a C literal of megabytes compiles slowly.
-  out += "asm(\".section .rodata\\n\"\n"
-         "    \".globl sweep_built_jobs\\n.p2align 4\\nsweep_built_jobs:\\n\"\n"
-         "    \".incbin \\\"" + jobsFile + "\\\"\\n\"\n"
-         "    \".globl sweep_built_jobs_end\\nsweep_built_jobs_end:\\n\"\n"
-         "    \".previous\\n\");\n";
+  // The file's name is an assembler string inside a C string, each quoted.
+  // Regression: a $TMPDIR with a quote or a backslash broke the build.
+  std::string assemblerName = "\"";
+  for (unsigned char c : jobsFile) {
+    if (c == '\\' || c == '"')
+      assemblerName += '\\';
+    assemblerName += char(c);
+  }
+  assemblerName += "\"";
+  std::string assembly = ".section .rodata\n"
+                         ".globl sweep_built_jobs\n.p2align 4\nsweep_built_jobs:\n"
+                         ".incbin " + assemblerName + "\n"
+                         ".globl sweep_built_jobs_end\nsweep_built_jobs_end:\n"
+                         ".previous\n";
+  out += "asm(" + cString(assembly) + ");\n";
   return out;
+}
+
+/// `path`, or the file its symbolic links lead to (the last link's target,
+/// which need not exist yet).
+std::string fileBehindLinks(const std::string &path) {
+  std::filesystem::path file(path);
+  std::error_code code;
+  for (int hops = 0; hops < 40 && std::filesystem::is_symlink(file, code); ++hops) {
+    std::filesystem::path next = std::filesystem::read_symlink(file, code);
+    if (code)
+      break;
+    file = next.is_absolute() ? next : file.parent_path() / next;
+  }
+  return file.string();
 }
 
 /// The C++ compiler that links: $CXX, else the one sweepc was built with.
@@ -263,9 +289,21 @@ int sweep::buildExecutable(const FrontEndResult &result, llvm::StringRef sourceF
     error("-o '" + executable + "' is a folder; name the executable to write");
     return 1;
   }
-  llvm::StringRef folder = llvm::sys::path::parent_path(executable);
+  // -o naming a symbolic link writes the file it names, as `c++ -o` does.
+  // Regression: the link itself was replaced by the executable.
+  std::string target = fileBehindLinks(executable);
+  llvm::StringRef folder = llvm::sys::path::parent_path(target);
   if (!folder.empty() && !llvm::sys::fs::is_directory(folder)) {
     error("-o '" + executable + "': there is no folder '" + folder.str() + "' to write it in");
+    return 1;
+  }
+  // Regression: a folder without write permission was found by the linker,
+  // after every program had compiled.
+  std::string folderName = folder.empty() ? "." : folder.str();
+  int folderError = ::access(folderName.c_str(), W_OK) == 0 ? 0 : errno;
+  if (folderError && !(llvm::sys::fs::exists(target) && ::access(target.c_str(), W_OK) == 0)) {
+    error("cannot write '" + executable + "': the folder '" + folderName +
+          "' is not writable (" + std::strerror(folderError) + ")");
     return 1;
   }
   if (targetCpu.empty()) {
@@ -331,6 +369,24 @@ int sweep::buildExecutable(const FrontEndResult &result, llvm::StringRef sourceF
     error("the file has no sweep named '" + sweepOption() + "'");
     return 1;
   }
+  // -o naming the sweep's own file or one of its data files would replace
+  // it with the executable. Regression: it did, with exit status 0.
+  auto isTarget = [&](const std::string &file) {
+    std::error_code ignored;
+    return std::filesystem::equivalent(target, file, ignored);
+  };
+  if (isTarget(sourceFile.str())) {
+    error("-o '" + executable + "' is the sweep file itself; name the executable to write");
+    return 1;
+  }
+  for (SweepJob &job : jobs)
+    for (DataSpec &data : job.datasets)
+      for (std::string *file : data.files())
+        if (isTarget(*file)) {
+          error("-o '" + executable + "' is a data file of sweep '" + job.name + "' ('" + *file +
+                "'); name the executable to write");
+          return 1;
+        }
   // Without the toolkit the default holds the CPU's programs only: said,
   // for a sweep that asks for the GPU or leaves it to the machine.
   // Regression: the executable refused the GPU machine it was built for,
@@ -434,11 +490,10 @@ int sweep::buildExecutable(const FrontEndResult &result, llvm::StringRef sourceF
   // Not over what is no regular file (-o /dev/null: the device stays), nor
   // where no file can be made beside it: linked in place, as before.
   llvm::sys::fs::file_status status;
-  bool replaceable = llvm::sys::fs::status(executable, status) ||
+  bool replaceable = llvm::sys::fs::status(target, status) ||
                      llvm::sys::fs::is_regular_file(status);
-  bool besideIt =
-      replaceable && ::access(folder.empty() ? "." : folder.str().c_str(), W_OK) == 0;
-  std::string linked = besideIt ? executable + ".partial" : executable;
+  bool besideIt = replaceable && ::access(folderName.c_str(), W_OK) == 0;
+  std::string linked = besideIt ? target + ".partial" : target;
   if (besideIt)
     llvm::sys::RemoveFileOnSignal(linked);
   std::vector<std::string> arguments = {"-O1", "-I", SWEEP_BUILD_SOURCE_DIR, "-o", linked,
@@ -457,7 +512,7 @@ int sweep::buildExecutable(const FrontEndResult &result, llvm::StringRef sourceF
   llvm::errs() << "[build] linking " << executable << "\n";
   bool built = link(compiler, arguments, std::string(directory) + "/link.log", problem);
   if (built && besideIt) {
-    if (std::error_code code = llvm::sys::fs::rename(linked, executable)) {
+    if (std::error_code code = llvm::sys::fs::rename(linked, target)) {
       problem = "cannot write '" + executable + "': " + code.message();
       built = false;
     }
