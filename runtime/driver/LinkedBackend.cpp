@@ -183,6 +183,12 @@ public:
            " --runs-per-program=" + std::to_string(fits) + "`" +
            (atOnce > 1 ? std::string(" or lower --streams") : std::string());
   }
+  /// Their run counts were fixed by the build. Regression: the advice named
+  /// --max-memory, an option executables refuse.
+  std::string smallerProgramsAdvice() const override {
+    return "rebuild the executable with smaller programs (`sweepc build --max-memory=SIZE` or "
+           "--runs-per-program=N)";
+  }
   /// Linked code needs no preparing: whether it is there is all.
   bool prepare(const GroupSpec &group, std::vector<const RunSpec *> runs,
                std::string &error) override {

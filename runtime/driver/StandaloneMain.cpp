@@ -109,13 +109,29 @@ std::string relocate(const std::string &path, const std::string &dir) {
   return dir + "/" + (slash == std::string::npos ? path : path.substr(slash + 1));
 }
 
+/// Digits alone, as sweepc's options take them. Regression: strtoul's
+/// leading spaces and signs were taken (`--jobs=+2`, `--jobs=" 2"`).
 bool parseUnsigned(const std::string &text, unsigned &value) {
-  char *end = nullptr;
-  unsigned long parsed = std::strtoul(text.c_str(), &end, 10);
-  if (text.empty() || *end || parsed > 1u << 20)
+  if (text.empty() || text.size() > 9 ||
+      !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return false;
+  unsigned long parsed = std::strtoul(text.c_str(), nullptr, 10);
+  if (parsed > 1u << 20)
     return false;
   value = unsigned(parsed);
   return true;
+}
+/// Status 0 when what went to standard output arrived, else 1 (said, unless
+/// its reader stopped reading: `| head` knows), as for sweepc. Regression:
+/// --list, --help and --version to a full disk ended with status 0.
+int outputStatus(const std::string &self) {
+  std::cout.flush();
+  bool lost = !std::cout || std::fflush(stdout) != 0 || std::ferror(stdout);
+  if (!lost)
+    return 0;
+  if (!standardOutputReaderGone())
+    std::cerr << self << ": error: cannot write standard output\n";
+  return 1;
 }
 } // namespace
 
@@ -130,6 +146,7 @@ int main(int argc, char **argv) {
   settings.program = self;
   std::string onlySweep, dataDir;
   bool list = false;
+  std::string jobsNamed = "jobs"; // The last of --jobs and --threads given.
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i], value;
     size_t equals = arg.find('=');
@@ -165,16 +182,16 @@ int main(int argc, char **argv) {
     };
     if (arg == "--help" || arg == "-h") {
       std::fprintf(stdout, kUsage, self.c_str());
-      return 0;
+      return outputStatus(self);
     } else if (arg == "--version") {
       std::cout << sweep_built_description << "\n";
-      return 0;
+      return outputStatus(self);
     } else if (arg == "--results" || arg == "--device" || arg == "--data-dir" || arg == "--sweep") {
       if (!needValue())
-        return 2;
+        return 1;
       if (value.empty()) { // `--results=` would write under /.
         std::cerr << self << ": error: " << arg << " was given an empty value\n";
-        return 2;
+        return 1;
       }
       (arg == "--results"  ? settings.resultsDir
        : arg == "--device" ? settings.device
@@ -184,15 +201,17 @@ int main(int argc, char **argv) {
                arg == "--save-weights") {
       unsigned number = 0;
       if (!needValue())
-        return 2;
+        return 1;
       if (!parseUnsigned(value, number)) {
         std::cerr << self << ": error: " << arg << " expects a count, not '" << value << "'\n";
-        return 2;
+        return 1;
       }
       if (arg == "--streams" && number == 0) {
         std::cerr << self << ": error: --streams expects at least 1\n";
-        return 2;
+        return 1;
       }
+      if (arg == "--jobs" || arg == "--threads")
+        jobsNamed = arg.substr(2);
       if (arg == "--save-weights")
         settings.saveWeights = number;
       else
@@ -202,7 +221,7 @@ int main(int argc, char **argv) {
     } else if (arg == "--resume" || arg == "--overwrite" || arg == "--quiet" ||
                arg == "--no-energy" || arg == "--list") {
       if (!flag())
-        return 2;
+        return 1;
       (arg == "--resume"      ? settings.resume
        : arg == "--overwrite" ? settings.overwrite
        : arg == "--quiet"     ? settings.quiet
@@ -210,13 +229,16 @@ int main(int argc, char **argv) {
                               : settings.energyOff) = true;
     } else {
       std::cerr << self << ": error: unknown option '" << argv[i] << "' (see --help)\n";
-      return 2;
+      return 1;
     }
   }
   if (settings.resume && settings.overwrite) {
     std::cerr << self << ": error: --resume and --overwrite exclude each other\n";
-    return 2;
+    return 1;
   }
+  // As sweepc run warns. Regression: `--jobs=1048576` was silent.
+  if (std::string warning = oversubscribedWarning(jobsNamed, settings.threads); !warning.empty())
+    std::cerr << self << ": warning: " << warning << "\n";
   setOutOfMemoryContext("training");
   // What finishes an interrupted sweep: this executable, where it puts its
   // results, where its data is, which sweep, and the options that decide
@@ -242,12 +264,20 @@ int main(int argc, char **argv) {
     std::cerr << self << ": error: " << error << "\n";
     return 1;
   }
+  // Before --list too. Regression: `--list --sweep=nosuch` listed every sweep.
+  if (!onlySweep.empty() &&
+      std::none_of(jobs.begin(), jobs.end(), [&](const SweepJob &job) { return job.name == onlySweep; })) {
+    std::cerr << self << ": error: this executable has no sweep named '" << onlySweep << "'\n";
+    return 1;
+  }
   if (list) {
     std::cout << sweep_built_description << "\n";
     // Each group by its settings, with the programs built for it (device and
     // runs): the programs' keys are layout codes no user can read.
     // Regression: only the keys were listed.
     for (const SweepJob &job : jobs) {
+      if (!onlySweep.empty() && job.name != onlySweep)
+        continue;
       std::cout << "sweep " << job.name << ": " << job.runs.size()
                 << (job.runs.size() == 1 ? " run in " : " runs in ") << job.groups.size()
                 << (job.groups.size() == 1 ? " group\n" : " groups\n");
@@ -265,7 +295,7 @@ int main(int argc, char **argv) {
                   << "; programs: " << (programs.empty() ? "none" : programs) << "\n";
       }
     }
-    return 0;
+    return outputStatus(self);
   }
   // Built executables train in one process: several MPI ranks would each
   // train everything, so they are refused (docs/cluster.md).
@@ -305,11 +335,9 @@ int main(int argc, char **argv) {
           }
         }
   }
-  bool found = onlySweep.empty();
   for (SweepJob &job : jobs) {
     if (!onlySweep.empty() && job.name != onlySweep)
       continue;
-    found = true;
     settings.dataErrorHint =
         dataDir.empty() ? " (the data files are read where they were when the executable was "
                           "built; --data-dir=DIR reads them from DIR)"
@@ -321,16 +349,7 @@ int main(int argc, char **argv) {
     if (int status = runSweepJob(job, settings, backends))
       return status;
   }
-  if (!found) {
-    std::cerr << self << ": error: this executable has no sweep named '" << onlySweep << "'\n";
-    return 1;
-  }
   // Output that did not arrive is status 1, as for sweepc; a reader that
   // stopped reading (`| head`) knows, a full disk is said.
-  if (!std::cout.flush()) {
-    if (!standardOutputReaderGone())
-      std::cerr << self << ": error: cannot write standard output\n";
-    return 1;
-  }
-  return 0;
+  return outputStatus(self);
 }

@@ -34,6 +34,15 @@ unsigned sweep::cpuThreads(const RunSettings &settings) {
   return settings.threads ? settings.threads : usableCores();
 }
 
+std::string sweep::oversubscribedWarning(const std::string &option, unsigned jobs) {
+  unsigned cores = usableCores();
+  if (jobs <= cores)
+    return "";
+  return "--" + option + "=" + std::to_string(jobs) + " is more than the " +
+         std::to_string(cores) + " core" + (cores == 1 ? "" : "s") +
+         " this process may use: programs share them, and train no faster";
+}
+
 MemoryLimit sweep::shareOfHostMemory(MemoryLimit host, int ranksHere) {
   if (ranksHere <= 1 || !host.bytes)
     return host;
@@ -76,8 +85,7 @@ std::string sweep::programsAtOnceProblem(const SweepJob &job, const Backend &bac
          " at least " + formatBytes(needed) +
          (data ? " beside the data's " + formatBytes(data) : std::string()) + ", more than the " +
          formatBytes(host.bytes) + " of " + host.source + "; " +
-         (atOnce > 1 ? "lower --jobs, or cap" : "cap") +
-         " the programs with --max-memory below that";
+         (atOnce > 1 ? "lower --jobs, or " : "") + backend.smallerProgramsAdvice();
 }
 
 namespace {

@@ -94,6 +94,11 @@ private:
 /// The threads training on the CPU: `settings.threads`, else every core.
 unsigned cpuThreads(const RunSettings &settings);
 
+/// The warning for `--OPTION=jobs` above the cores this process may use ("" when
+/// it is not): said, not refused, since oversubscribing may be meant (a
+/// shared machine's quota); the programs then share cores, none trains faster.
+std::string oversubscribedWarning(const std::string &option, unsigned jobs);
+
 /// Why the programs of `job` that may train at once on the host
 /// (`programsAtOnce` of them: --jobs), each holding at least its runs'
 /// Backend::leastBytesPerRun, cannot fit beside the data in the host's

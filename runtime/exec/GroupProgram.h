@@ -131,6 +131,11 @@ public:
   virtual std::string scheduleProblem(const SweepJob &job, const GroupSpec &group) const {
     return "";
   }
+  /// How a user makes this backend's programs hold fewer runs, said where
+  /// those at once do not fit (SweepRunner's programsAtOnceProblem).
+  virtual std::string smallerProgramsAdvice() const {
+    return "cap the programs with --max-memory below that";
+  }
   /// A program for `runs` of `group`; null with `error` set when the backend
   /// cannot build one (a compiler failure, say).
   virtual std::unique_ptr<GroupProgram>

@@ -7,7 +7,6 @@
 //===----------------------------------------------------------------------===//
 
 #include "tools/sweepc/RunCommand.h"
-#include "runtime/exec/UsableCores.h"
 #include "tools/sweepc/Options.h"
 
 #include "codegen/cpu/CpuBackend.h"
@@ -173,17 +172,13 @@ bool sweep::checkRunOptions() {
           "and does not take it");
     return false;
   }
-  // Oversubscribing may be meant (a shared machine's quota), so it is said,
-  // not refused: the programs then share cores, none trains faster.
   // Named as given. Regression: --threads=4 was warned about as --jobs=4.
   bool threadsNamed = threadsOption && threadsOption->getNumOccurrences() &&
                       (!threads.getNumOccurrences() ||
                        threadsOption->getPosition() > threads.getPosition());
-  if (unsigned jobs = jobsGiven(), cores = usableCores(); jobs > cores)
-    llvm::errs() << "sweepc: warning: " << (threadsNamed ? "--threads=" : "--jobs=") << jobs
-                 << " is more than the " << cores
-                 << " core" << (cores == 1 ? "" : "s")
-                 << " this process may use: programs share them, and train no faster\n";
+  if (std::string warning = oversubscribedWarning(threadsNamed ? "threads" : "jobs", jobsGiven());
+      !warning.empty())
+    llvm::errs() << "sweepc: warning: " << warning << "\n";
   return true;
 }
 
