@@ -29,6 +29,7 @@
 #include "tools/sweepc/DataCommand.h"
 #include "tools/sweepc/OptionScope.h"
 #include "tools/sweepc/SeparateValues.h"
+#include "tools/sweepc/CountValues.h"
 #include "tools/sweepc/Options.h"
 #include "tools/sweepc/PlanEnergy.h"
 #include "tools/sweepc/ReportCommand.h"
@@ -488,6 +489,24 @@ bool standardOutputLost(bool alreadySaid) {
   return lost;
 }
 
+/// LLVM's option parser's errors ("sweepc: for the --top option: ...",
+/// "sweepc: Unknown command line argument ...") in sweepc's form, as every
+/// other error: "sweepc: error: ...", its suggestions as notes. Regression:
+/// they alone had no "error:".
+void reportOptionErrors(llvm::StringRef text) {
+  llvm::SmallVector<llvm::StringRef> lines;
+  text.split(lines, '\n', -1, /*KeepEmpty=*/false);
+  for (llvm::StringRef line : lines) {
+    if (!line.consume_front("sweepc: ")) {
+      llvm::errs() << line << "\n";
+      continue;
+    }
+    line = line.trim();
+    bool suggestion = line.starts_with("Did you mean");
+    llvm::errs() << (suggestion ? "sweepc: note: " : "sweepc: error: ") << line << "\n";
+  }
+}
+
 /// For `sweepc COMMAND ... --help`: COMMAND followed by what it does (the
 /// text --help prints above the options); empty without a command or --help.
 std::string helpedCommandOverview(int argc, char **argv) {
@@ -564,7 +583,7 @@ int main(int argc, char **argv) {
   // LLVM's and MLIR's own options stay usable, unlisted (Options.h).
   registerThreadsOption();
   cl::HideUnrelatedOptions({&sweepcOptions(), &runOptions(), &buildOptions(), &reportOptions()});
-  if (!checkSeparateValues(argc, argv))
+  if (!checkSeparateValues(argc, argv) || !checkCountValues(argc, argv))
     return 1;
   // `sweepc run --help`: run's options alone, under what run does. It was
   // the whole help, every command's options mixed.
@@ -575,7 +594,9 @@ int main(int argc, char **argv) {
     usageLine = commandOverview.substr(0, commandOverview.find(':'));
     positionals.setDescription(usageLine);
   }
-  cl::ParseCommandLineOptions(argc, argv,
+  std::string parseErrors;
+  llvm::raw_string_ostream parseErrorStream(parseErrors);
+  bool parsed = cl::ParseCommandLineOptions(argc, argv,
                               !commandOverview.empty() ? "sweepc " + commandOverview :
                               "sweepc: a compiler for machine-learning training sweeps\n\n"
                               "  sweepc check FILE    diagnostics and a one-line summary\n"
@@ -588,7 +609,12 @@ int main(int argc, char **argv) {
                               "                       the samples the runs train on, as CSV\n"
                               "  sweepc report DIR    rebuild DIR/report.html from a sweep's\n"
                               "                       result files (--data: its numbers)\n"
-                              "  sweepc -emit=ast|grid|plan FILE\n");
+                              "  sweepc -emit=ast|grid|plan FILE\n",
+                                            &parseErrorStream);
+  if (!parsed) {
+    reportOptionErrors(parseErrorStream.str());
+    return 1;
+  }
 
   // An empty folder or file name is never meant: `--results=` wrote under /,
   // `-o ""` wrote nothing and said nothing.
@@ -612,7 +638,7 @@ int main(int argc, char **argv) {
   auto commandAlone = [](llvm::StringRef command) {
     if (!emitAction.getNumOccurrences() && !splitInputFile && !verifyDiagnostics)
       return true;
-    llvm::errs() << "sweepc: '" << command
+    llvm::errs() << "sweepc: error: '" << command
                  << "' cannot be combined with -emit, -split-input-file or -verify-diagnostics\n";
     return false;
   };
@@ -636,7 +662,7 @@ int main(int argc, char **argv) {
     // A subcommand fixes the stage; an explicit -emit must agree with it.
     Emit wanted = positionals[0] == "check" ? Emit::Check : Emit::Plan;
     if (emitAction.getNumOccurrences() && emitAction != wanted) {
-      llvm::errs() << "sweepc: '" << positionals[0] << "' cannot be combined with -emit\n";
+      llvm::errs() << "sweepc: error: '" << positionals[0] << "' cannot be combined with -emit\n";
       return 1;
     }
     emitAction = wanted;
@@ -645,7 +671,7 @@ int main(int argc, char **argv) {
     if (!commandAlone("run"))
       return 1;
     if (outputFilename != "-") {
-      llvm::errs() << "sweepc: 'run' writes its results under --results DIR (default: results) "
+      llvm::errs() << "sweepc: error: 'run' writes its results under --results DIR (default: results) "
                       "and takes no -o\n";
       return 1;
     }
@@ -656,7 +682,7 @@ int main(int argc, char **argv) {
     if (!commandAlone("build"))
       return 1;
     if (outputFilename == "-") {
-      llvm::errs() << "sweepc: 'build' writes an executable and needs -o FILE\n";
+      llvm::errs() << "sweepc: error: 'build' writes an executable and needs -o FILE\n";
       return 1;
     }
     buildTarget = outputFilename;
@@ -667,7 +693,7 @@ int main(int argc, char **argv) {
     if (!commandAlone("data"))
       return 1;
     if (outputFilename == "-") {
-      llvm::errs() << "sweepc: 'data' writes one CSV file per data configuration and needs "
+      llvm::errs() << "sweepc: error: 'data' writes one CSV file per data configuration and needs "
                       "-o DIR\n";
       return 1;
     }
@@ -677,7 +703,7 @@ int main(int argc, char **argv) {
     inputFilename = positionals[1];
   } else if (positionals.size() == 2 && positionals[0] == "report") {
     if (emitAction.getNumOccurrences() || outputFilename != "-") {
-      llvm::errs() << "sweepc: 'report' writes DIR/report.html and takes neither -emit nor -o\n";
+      llvm::errs() << "sweepc: error: 'report' writes DIR/report.html and takes neither -emit nor -o\n";
       return 1;
     }
     int status = runReportCommand(positionals[1]);
@@ -686,7 +712,7 @@ int main(int argc, char **argv) {
              llvm::is_contained({"check", "plan", "run", "build", "data", "report"},
                                 positionals[0])) {
     // `sweepc run` without its file: a subcommand, not a file named "run".
-    llvm::errs() << "sweepc: '" << positionals[0] << "' needs "
+    llvm::errs() << "sweepc: error: '" << positionals[0] << "' needs "
                  << (positionals[0] == "report" ? "a sweep's results directory: sweepc report DIR"
                                                 : "a file: sweepc " + positionals[0] + " FILE")
                  << "\n";
@@ -694,13 +720,13 @@ int main(int argc, char **argv) {
   } else if (positionals.size() == 1) {
     inputFilename = positionals[0];
   } else {
-    llvm::errs() << "sweepc: expected '[check|plan|run|build|data] FILE' or 'report DIR'; see "
+    llvm::errs() << "sweepc: error: expected '[check|plan|run|build|data] FILE' or 'report DIR'; see "
                     "'sweepc --help'\n";
     return 1;
   }
 
   if ((emitAction == Emit::Obj || emitAction == Emit::GpuObj) && outputFilename == "-") {
-    llvm::errs() << "sweepc: -emit=" << (emitAction == Emit::Obj ? "obj" : "gpu-obj")
+    llvm::errs() << "sweepc: error: -emit=" << (emitAction == Emit::Obj ? "obj" : "gpu-obj")
                  << " writes one object per group and needs -o PREFIX\n";
     return 1;
   }
