@@ -23,8 +23,14 @@ ArithmeticError sweep::applyIntegerOp(BinaryExpr::Op op, int64_t a, int64_t b,
   case BinaryExpr::Op::Rem:
     if (b == 0)
       return ArithmeticError::DivisionByZero;
-    if (a == INT64_MIN && b == -1)
-      return ArithmeticError::Overflow;
+    // INT64_MIN / -1 overflows; its remainder is 0 (C++'s % traps there too).
+    // Regression: the remainder was reported as an overflow.
+    if (a == INT64_MIN && b == -1) {
+      if (op == BinaryExpr::Op::Div)
+        return ArithmeticError::Overflow;
+      result = 0;
+      return ArithmeticError::None;
+    }
     result = op == BinaryExpr::Op::Div ? a / b : a % b;
     return ArithmeticError::None;
   default:

@@ -33,6 +33,16 @@ static bool applyValidation(const Value &validation, int64_t count, DatasetShape
                             std::string &error, std::string &errorParam) {
   int64_t held =
       validation.kind == Value::Kind::Int ? validation.i : heldOutSamples(validation.f, count);
+  // A fraction asks for a split. Regression: one that rounded to no sample
+  // left none, and early_stop then said the dataset "has no validation split".
+  if (validation.kind != Value::Kind::Int && validation.f > 0 && held == 0) {
+    char fraction[32];
+    std::snprintf(fraction, sizeof fraction, "%g", validation.f);
+    error = "validation split of " + std::string(fraction) + " of " + std::to_string(count) +
+            " samples is no sample; give a larger fraction or a count";
+    errorParam = "validation";
+    return false;
+  }
   if (held >= count) {
     error = "validation split of " + std::to_string(held) + " leaves no training samples (" +
             std::to_string(count) + " in all)";

@@ -26,6 +26,8 @@ mlir::LogicalResult sweep::runFrontEnd(const llvm::SourceMgr &sourceMgr,
   PlanOptions planOptions = options.plan;
   planOptions.datasetCache = &datasets;
   for (std::unique_ptr<SweepSpec> &spec : specs) {
+    if (!options.onlySweep.empty() && spec->name != options.onlySweep)
+      continue;
     mlir::FailureOr<RunTable> runs = expandGrid(*spec, diags, options.maxRuns);
     if (mlir::failed(runs)) {
       ok = false;

@@ -20,6 +20,10 @@ struct FrontEndOptions {
   uint64_t maxRuns = kMaxRuns;
   /// Stop after parsing (for -emit=ast).
   bool parseOnly = false;
+  /// --sweep=NAME: every sweep of the file is checked, this one alone is
+  /// expanded and planned (its data read). Regression: another sweep's data
+  /// file, not yet downloaded, stopped `sweepc run F --sweep=NAME`.
+  std::string onlySweep;
 };
 
 struct PlannedSweep {

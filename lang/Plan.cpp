@@ -309,24 +309,32 @@ Planner::namedDataConfigurations(const SweepPlan &plan,
                                  llvm::function_ref<bool(const RunGroup &)> picked) const {
   // By their settings, in first-use order, so that `data in [spirals(test:
   // 50), spirals]` names the second alone.
+  // Every configuration of the sweep counts: `validation in [0, 0.5]` names
+  // the one without a split by its settings even when it alone is picked.
+  // Regression: the dataset's name alone, though its other configuration had one.
   std::vector<std::string> configurations, names;
+  std::vector<bool> chosen;
   std::vector<Value> values;
   for (const RunGroup &group : plan.groups) {
-    if (!picked(group))
-      continue;
     llvm::ArrayRef<uint32_t> indices = runs.getIndices(group.runs.front());
     resolveRun(spec, indices, values);
     std::string key = keyOf(values, /*structural=*/true, "data");
-    if (llvm::is_contained(configurations, key))
+    auto known = llvm::find(configurations, key);
+    if (known != configurations.end()) {
+      if (picked(group))
+        chosen[size_t(known - configurations.begin())] = true;
       continue;
+    }
     configurations.push_back(key);
     names.push_back(activeNode("data", indices).kind.str());
+    chosen.push_back(picked(group));
   }
   std::vector<std::string> named;
   for (size_t d = 0; d < names.size(); ++d)
-    // The settings tell apart two configurations of one dataset.
-    named.push_back("'" + names[d] + "'" +
-                    (llvm::count(names, names[d]) > 1 ? " (" + configurations[d] + ")" : ""));
+    if (chosen[d])
+      // The settings tell apart two configurations of one dataset.
+      named.push_back("'" + names[d] + "'" +
+                      (llvm::count(names, names[d]) > 1 ? " (" + configurations[d] + ")" : ""));
   return named;
 }
 

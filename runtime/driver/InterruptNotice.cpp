@@ -152,9 +152,32 @@ std::string InterruptNotice::message(size_t finished) const {
   return head + std::to_string(finished) + middle + std::to_string(totalRuns) + tail;
 }
 
-void sweep::restoreTerminatingSignals() {
+namespace {
+std::atomic<void (*)()> terminatingCleanup{nullptr};
+
+/// Runs the cleanup, then dies of the signal as by default.
+void cleanUpAndDie(int signal) {
+  if (void (*cleanup)() = terminatingCleanup.load())
+    cleanup();
+  ::signal(signal, SIG_DFL);
+  ::raise(signal);
+}
+} // namespace
+
+void sweep::restoreTerminatingSignals(void (*cleanup)()) {
   // INT, TERM and HUP keep LLVM's handlers, which remove its temporary files
   // and re-raise: the process dies of the signal as without them.
-  for (size_t k = 3; k < kSignals.size(); ++k)
-    ::signal(kSignals[k], ignoredAtStart.ignored[k] ? SIG_IGN : SIG_DFL);
+  terminatingCleanup = cleanup;
+  for (size_t k = 3; k < kSignals.size(); ++k) {
+    if (ignoredAtStart.ignored[k] || !cleanup) {
+      ::signal(kSignals[k], ignoredAtStart.ignored[k] ? SIG_IGN : SIG_DFL);
+      continue;
+    }
+    struct sigaction action = {};
+    action.sa_handler = cleanUpAndDie;
+    sigemptyset(&action.sa_mask);
+    // SA_RESETHAND: a second signal while cleaning up ends the process at once.
+    action.sa_flags = SA_RESETHAND | SA_NODEFER;
+    ::sigaction(kSignals[k], &action, nullptr);
+  }
 }

@@ -29,7 +29,10 @@ namespace sweep {
 /// (or SIG_IGN where the process was started ignoring one), which
 /// llvm::InitLLVM took: its crash handler printed a stack dump asking for a
 /// bug report at Ctrl-\ or a CPU time limit, then went on; SIGUSR1 did nothing.
-void restoreTerminatingSignals();
+/// `cleanup` (async-signal-safe; sweepc's removes the files LLVM was told to
+/// remove on a signal) runs first, then the default action. Regression:
+/// `sweepc build` ended by SIGUSR1 left its half-linked EXE.partial.
+void restoreTerminatingSignals(void (*cleanup)() = nullptr);
 
 class InterruptNotice {
 public:

@@ -50,6 +50,7 @@
 #include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Signals.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 
@@ -294,6 +295,7 @@ mlir::LogicalResult runPipeline(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &c
   FrontEndOptions options;
   options.plan.baseDir = baseDir.str();
   options.parseOnly = emitAction == Emit::AST;
+  options.onlySweep = sweepOption();
   FrontEndResult result;
   setOutOfMemoryContext("reading and planning the file");
   mlir::LogicalResult status = runFrontEnd(sourceMgr, diags, options, result);
@@ -320,7 +322,8 @@ mlir::LogicalResult runPipeline(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &c
       dumpAST(*result.module, sourceMgr, os);
     return status;
   }
-  // --sweep=NAME: that sweep alone (every sweep's diagnostics still count).
+  // --sweep=NAME: that sweep alone (the front end planned no other; every
+  // sweep's diagnostics of the file as written still count).
   std::vector<const PlannedSweep *> chosen;
   if (mlir::succeeded(status) && !selectedSweeps(result, chosen))
     return mlir::failure();
@@ -556,7 +559,7 @@ int main(int argc, char **argv) {
   installFatalErrorHandlers("sweepc");
   // LLVM's handlers took SIGQUIT, SIGXCPU (a batch system's CPU time limit),
   // SIGUSR1 and SIGUSR2: a stack dump asking for a bug report, or nothing.
-  restoreTerminatingSignals();
+  restoreTerminatingSignals(llvm::sys::RunInterruptHandlers);
   // A reader of the output that went away (`sweepc run F 2>&1 | head`) does
   // not stop the sweep (LLVM's handler ended it with status 74, its runs
   // lost): what is printed to it is dropped.
