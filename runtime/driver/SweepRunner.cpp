@@ -432,8 +432,6 @@ bool openResults(const SweepJob &job, const std::vector<MetricColumn> &metrics,
   std::error_code code;
   bool ok = true;
   if (cluster.isRoot()) {
-    if (mode == ResultsStore::Mode::Overwrite)
-      fs::remove_all(ranks, code);
     if (mode == ResultsStore::Mode::Fresh) {
       error = interruptedRanksProblem(sweepDir);
       ok = error.empty();
@@ -441,6 +439,11 @@ bool openResults(const SweepJob &job, const std::vector<MetricColumn> &metrics,
     if (ok)
       out.sweep = ResultsStore::open(sweepDir, job, metrics, mode, error);
     ok = ok && out.sweep;
+    // Only once the lock is this process's. Regression: an --overwrite
+    // refused for another sweepc writing the folder (a running MPI job)
+    // first removed that job's ranks/, and it ended with no run.
+    if (ok && mode == ResultsStore::Mode::Overwrite)
+      fs::remove_all(ranks, code);
     for (const fs::directory_entry &entry : fs::directory_iterator(ranks, code))
       ok = ok && out.sweep->absorb(entry.path().string(), job, error);
     // A single process resuming a multi-process sweep has taken everything.

@@ -92,6 +92,7 @@ bool parseRuns(const std::string &directory, std::istream &in, SweepResults &res
            false;
   if (!parseCsvRecord(record, header))
     return error = lineError(runsPath, 1, "a quote is not closed"), false;
+  dropByteOrderMark(header);
 
   long status = indexOf(header, "status_epoch") - 1;
   long stopReason = indexOf(header, "stop_reason", size_t(std::max(0L, status)));
@@ -176,8 +177,9 @@ bool parseCurves(const std::string &directory, std::istream &in, SweepResults &r
     noteLeftover(reader, "curves.csv", results.notes);
     return true;
   }
-  if (!parseCsvRecord(record, header) || header.size() < 2 || header[0] != "run" ||
-      header[1] != "epoch")
+  bool parsed = parseCsvRecord(record, header);
+  dropByteOrderMark(header);
+  if (!parsed || header.size() < 2 || header[0] != "run" || header[1] != "epoch")
     return error = lineError(curvesPath, 1, "not a curves.csv header (run, epoch, ...)"), false;
   std::vector<long> column; // curves.csv's column of each metric, or -1.
   for (const std::string &name : results.metricNames)

@@ -26,6 +26,14 @@ namespace sweep {
 /// and never closed leaves the rest unread.
 std::vector<std::string> completeCsvRecords(const std::string &text, size_t *consumed = nullptr);
 
+/// A header row saved by a spreadsheet's "CSV UTF-8" starts with a byte order
+/// mark, which is no part of the first column's name: removed from `fields`.
+/// Regression: such a runs.csv was refused ("has no column 'run'").
+inline void dropByteOrderMark(std::vector<std::string> &fields) {
+  if (!fields.empty() && fields[0].rfind("\xEF\xBB\xBF", 0) == 0)
+    fields[0].erase(0, 3);
+}
+
 /// The complete records of a stream, one at a time.
 class CsvRecordReader {
 public:

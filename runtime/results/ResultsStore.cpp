@@ -238,8 +238,21 @@ std::unique_ptr<ResultsStore> ResultsStore::open(const std::string &dir, const S
   }
   std::string lockPath = dir + "/.lock";
   store->lockFd = ::open(lockPath.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  // flock needs no write permission: a lock file another user made (a
+  // shared results folder) is opened to read. Regression: "cannot write to
+  // the results directory", though it was writable.
+  if (store->lockFd < 0 && (errno == EACCES || errno == EPERM))
+    store->lockFd = ::open(lockPath.c_str(), O_RDONLY | O_CLOEXEC);
+  struct stat lockStat;
+  if ((store->lockFd < 0 && errno == EISDIR) ||
+      (store->lockFd >= 0 && ::fstat(store->lockFd, &lockStat) == 0 &&
+       !S_ISREG(lockStat.st_mode))) {
+    error = "'" + lockPath + "', sweepc's lock file, is not a file; remove it";
+    return nullptr;
+  }
   if (store->lockFd < 0) {
-    error = "cannot write to the results directory '" + dir + "': " + std::strerror(errno);
+    error = "cannot open the lock file '" + lockPath + "' of the results directory: " +
+            std::strerror(errno);
     return nullptr;
   }
   if (::flock(store->lockFd, LOCK_EX | LOCK_NB) != 0) {
@@ -262,15 +275,18 @@ std::unique_ptr<ResultsStore> ResultsStore::open(const std::string &dir, const S
     std::remove((dir + "/summary.json").c_str());
     std::remove((dir + "/report.html").c_str());
   } else {
+    // What describes the earlier runs goes first: a kill after runs.csv was
+    // replaced left the old summary, report and weights beside the new runs
+    // (a resume then reported the old model's weights as theirs).
+    std::remove((dir + "/summary.json").c_str());
+    std::remove((dir + "/report.html").c_str());
+    // Earlier runs' weights (--save-weights) are earlier results too.
+    WeightKeeper::discardAll(dir + "/weights");
     // runs.csv first: a kill between the two replacements must not leave old
     // finished runs whose curves are gone (resume drops orphaned curve rows).
     if (!replaceFile(runsPath, csvRecord(store->runsHeaderFields), error) ||
         !replaceFile(curvesPath, csvRecord(store->curvesHeaderFields), error))
       return nullptr;
-    std::remove((dir + "/summary.json").c_str());
-    std::remove((dir + "/report.html").c_str());
-    // Earlier runs' weights (--save-weights) are earlier results too.
-    WeightKeeper::discardAll(dir + "/weights");
   }
   store->runsFd = ::open(runsPath.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
   store->curvesFd = ::open(curvesPath.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
@@ -378,6 +394,7 @@ bool ResultsStore::readRunRows(const std::string &from, const SweepJob &job,
     error = "'" + runsPath + "' has no header row; use another output directory or --overwrite";
     return false;
   }
+  dropByteOrderMark(fields);
   if (fields == legacyHeader) {
     for (size_t c = 0; c < fields.size(); ++c)
       runColumns.push_back(c);
@@ -440,6 +457,7 @@ bool ResultsStore::forEachCurveRow(
   std::vector<size_t> curveColumns;
   if (!reader.next(record) || !parseCsvRecord(record, fields))
     return !reader.failed() || (error = "cannot read '" + curvesPath + "'", false);
+  dropByteOrderMark(fields);
   if (!matchColumns(curvesPath, fields, curvesHeaderFields, curveColumns, error))
     return false;
   while (reader.next(record)) {

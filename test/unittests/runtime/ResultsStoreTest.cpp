@@ -181,6 +181,39 @@ TEST(ResultsStore, ResumeAndOverwriteRemoveTheOldSummaryAndReport) {
   }
 }
 
+// --overwrite removes what describes the earlier runs (summary, report,
+// weights) before it replaces runs.csv: an overwrite stopped in between leaves
+// no old summary or weights beside the new runs. Regression: they went last,
+// and a resume reported the old model's weights as the new runs'.
+TEST(ResultsStore, OverwriteRemovesTheOldSummaryAndWeightsFirst) {
+  SweepJob job = blobsJob({0.1});
+  std::string dir = freshDirectory("overwrite-order"), error;
+  {
+    auto store = ResultsStore::open(dir, job, metrics(), ResultsStore::Mode::Fresh, error);
+    ASSERT_TRUE(store) << error;
+    ASSERT_TRUE(store->appendRun(recordFor(job, 0, 0.8), error)) << error;
+  }
+  std::ofstream(dir + "/summary.json") << "{}";
+  std::filesystem::create_directories(dir + "/weights");
+  std::ofstream(dir + "/weights/r0.npz") << "old";
+  // runs.csv cannot be replaced: its temporary's name is taken by a folder.
+  std::filesystem::create_directories(dir + "/runs.csv.tmp/full");
+  EXPECT_FALSE(ResultsStore::open(dir, job, metrics(), ResultsStore::Mode::Overwrite, error));
+  EXPECT_FALSE(std::filesystem::exists(dir + "/summary.json"));
+  EXPECT_FALSE(std::filesystem::exists(dir + "/weights/r0.npz"));
+}
+
+// A lock file another user made (a shared results folder) still locks, read
+// only; one that is no file is named. Regression: "cannot write to the results
+// directory" for both.
+TEST(ResultsStore, TheLockFileIsNamedAndNeedsNoWritePermission) {
+  SweepJob job = blobsJob({0.1});
+  std::string dir = freshDirectory("lock-file"), error;
+  std::filesystem::create_directories(dir + "/.lock");
+  EXPECT_FALSE(ResultsStore::open(dir, job, metrics(), ResultsStore::Mode::Fresh, error));
+  EXPECT_EQ(error, "'" + dir + "/.lock', sweepc's lock file, is not a file; remove it");
+}
+
 // Regression: an edit that renumbered the groups (a `where` removing fewer
 // runs) left the kept rows with their old group numbers.
 TEST(ResultsStore, ResumeWritesKeptRowsWithTheirGroupNow) {
