@@ -688,11 +688,19 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings, Backe
     return 1;
   }
   // Every rank checks (and so stops alike); rank 0 writes the sweep's folder.
+  std::vector<std::string> unchecked;
   if (!checkDataFingerprints(sweepDir, job, datasets, resumingFinished, cluster.isRoot(),
-                             problem)) {
+                             problem, &unchecked)) {
     report.error(problem);
     return 1;
   }
+  // Regression: a removed .data-fingerprints let changed data resume unsaid.
+  if (cluster.isRoot())
+    for (const std::string &dataset : unchecked)
+      report.warning("sweep '" + job.name + "': the data of dataset '" + dataset +
+                     "' cannot be checked against the finished runs (no fingerprint of it in '" +
+                     sweepDir + "/.data-fingerprints'); the runs trained from now on use it as "
+                     "it is, and it is recorded");
   ResultsStore *store = many ? rankResults.mine.get() : rankResults.sweep.get();
   for (const std::string &note : store->recoveryNotes())
     report.warning(note);

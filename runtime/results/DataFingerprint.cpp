@@ -2,6 +2,8 @@
 
 #include "runtime/results/DataFingerprint.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cinttypes>
 #include <cstdio>
@@ -100,7 +102,8 @@ uint64_t sweep::fingerprintDataset(const Dataset &data) {
 
 bool sweep::checkDataFingerprints(const std::string &dir, const SweepJob &job,
                                   const std::vector<Dataset> &datasets, bool resuming,
-                                  bool write, std::string &error) {
+                                  bool write, std::string &error,
+                                  std::vector<std::string> *unchecked) {
   const std::string path = dir + "/.data-fingerprints";
   std::map<std::string, std::string> now; // Key -> fingerprint, this invocation's.
   for (size_t d = 0; d < job.datasets.size() && d < datasets.size(); ++d)
@@ -108,11 +111,25 @@ bool sweep::checkDataFingerprints(const std::string &dir, const SweepJob &job,
       now[keyOf(job, uint32_t(d))] = hex(fingerprintDataset(datasets[d]));
   // Lines "<fingerprint> <key>". Results of an older sweepc have no file:
   // nothing to check against, and this invocation's data is recorded.
-  std::ifstream in(path);
+  std::ifstream in(path, std::ios::binary);
   std::map<std::string, std::string> before;
-  for (std::string line; resuming && std::getline(in, line);)
-    if (line.size() > 17)
-      before[line.substr(17)] = line.substr(0, 16);
+  size_t lineNumber = 0;
+  for (std::string line; resuming && std::getline(in, line);) {
+    ++lineNumber;
+    // Sixteen hex digits, a space, a key, a line break (every line is
+    // written whole: one without its break was cut). Regression: any line
+    // longer than 17 characters was taken, so a file cut short checked nothing.
+    bool whole = line.size() > 17 && line[16] == ' ' && !in.eof() &&
+                 std::all_of(line.begin(), line.begin() + 16,
+                             [](char c) { return std::isxdigit((unsigned char)c); });
+    if (!whole) {
+      error = "'" + path + "' line " + std::to_string(lineNumber) +
+              " is damaged, so the data the finished runs trained on cannot be checked; "
+              "remove the line (or the file) to resume without that check, or use --overwrite";
+      return false;
+    }
+    before[line.substr(17)] = line.substr(0, 16);
+  }
   for (size_t d = 0; d < job.datasets.size() && d < datasets.size(); ++d) {
     const DataSpec &spec = job.datasets[d];
     if (!fileBacked(spec))
@@ -131,6 +148,8 @@ bool sweep::checkDataFingerprints(const std::string &dir, const SweepJob &job,
       sharing += fileBacked(job.datasets[e]) && settingsKey(job.datasets[e]) == settings;
     if (earlier == before.end() && sharing == 1)
       earlier = before.find(settings);
+    if (earlier == before.end() && unchecked)
+      unchecked->push_back(spec.name);
     if (earlier != before.end() && earlier->second != now[key]) {
       std::string files = spec.csvPath.empty() ? spec.images + ", " + spec.labels : spec.csvPath;
       if (!spec.csvTest.empty())

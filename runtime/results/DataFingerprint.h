@@ -29,11 +29,13 @@ uint64_t fingerprintDataset(const Dataset &data);
 /// datasets (`datasets[i]` as loaded for job.datasets[i]) against
 /// `dir`/.data-fingerprints, written when the finished runs trained; then,
 /// when `write` (one process of an MPI sweep writes), records them there.
-/// False with `error` naming the dataset and its files when one changed, or
-/// when the file cannot be written.
+/// False with `error` naming the dataset and its files when one changed, when
+/// a line of the file is damaged, or when the file cannot be written.
+/// `unchecked` (when given) names the datasets a resume could not check:
+/// no fingerprint recorded for them (the file removed, or cut short).
 bool checkDataFingerprints(const std::string &dir, const SweepJob &job,
                            const std::vector<Dataset> &datasets, bool resuming, bool write,
-                           std::string &error);
+                           std::string &error, std::vector<std::string> *unchecked = nullptr);
 
 } // namespace sweep
 
