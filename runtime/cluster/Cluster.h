@@ -16,6 +16,7 @@
 #define SWEEP_RUNTIME_CLUSTER_CLUSTER_H
 
 #include <memory>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,24 @@ std::unique_ptr<Cluster> joinCluster(int &argc, char **&argv, std::string &error
 /// The rank count an MPI launcher (OpenMPI, PMI, PMIx, Slurm's srun) put in the
 /// environment; 0 when none started this process.
 int launchedRanks();
+
+/// This process's rank as the launcher's environment gives it, before (or
+/// without) joining: 0 when none started it. Lets rank 0 alone print what
+/// every rank would print alike (the file's warnings, `sweepc plan`).
+int launchedRank();
+
+/// The ranks on this machine as the launcher's environment gives them (1
+/// when it does not say): they share the machine's memory.
+int launchedLocalRanks();
+
+/// What must be the same on every rank (`name`, `value` pairs, in one order on
+/// every rank), compared over the ranks (every rank takes part): "" when
+/// every rank has rank 0's values, else which differ and where, in a
+/// sentence. Ranks that went different ways (one resuming, one starting
+/// over; one training a sweep the other does not have) would wait for each
+/// other forever.
+std::string disagreement(Cluster &cluster,
+                         const std::vector<std::pair<std::string, std::string>> &mine);
 
 } // namespace sweep
 

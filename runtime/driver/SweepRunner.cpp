@@ -798,17 +798,34 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings, Backe
     double unattributedMicro = ledger ? double(ledger->unattributedMicrojoules()) : 0;
     double allJoules = cluster.sum(micro) / 1e6,
            allUnattributed = cluster.sum(unattributedMicro) / 1e6;
+    // A budget spent on any rank stopped the sweep, and every rank's cut-off
+    // runs are unfinished. Regression: rank 0's alone were counted and said.
+    outcome.budgetSpent = cluster.maximum(outcome.budgetSpent ? 1 : 0) > 0;
+    outcome.unfinishedRuns = size_t(cluster.sum(double(outcome.unfinishedRuns)));
+    // The runs each rank finished, to find them all where rank 0 merges.
+    std::vector<std::string> finished =
+        cluster.gatherAll(std::to_string(records.size() - std::min(records.size(), resumedRuns)));
     cluster.barrier(); // Every rank's results are written.
     if (!cluster.isRoot())
       return 0;
     namespace fs = std::filesystem;
     std::error_code code;
-    for (int k = 0; k < cluster.size(); ++k)
-      if (!rankResults.sweep->absorb(ranksDirectory(sweepDir) + "/" + std::to_string(k), job,
-                                     problem)) {
+    for (int k = 0; k < cluster.size(); ++k) {
+      std::string rankDir = ranksDirectory(sweepDir) + "/" + std::to_string(k);
+      // Regression: a rank whose folder rank 0 could not see (another
+      // --results, a node's local disk) lost its runs, status 0.
+      if (std::stoull(finished[size_t(k)]) > 0 && !fs::exists(rankDir + "/runs.csv", code)) {
+        report.error("rank " + std::to_string(k) + " finished " + finished[size_t(k)] +
+                     " runs into '" + rankDir + "', which rank 0 cannot find: every rank must "
+                     "write to one folder they all share (docs/cluster.md); its runs stay where "
+                     "it wrote them");
+        return 1;
+      }
+      if (!rankResults.sweep->absorb(rankDir, job, problem)) {
         report.error(problem);
         return 1;
       }
+    }
     rankResults.mine.reset();
     fs::remove_all(ranksDirectory(sweepDir), code);
     store = rankResults.sweep.get();

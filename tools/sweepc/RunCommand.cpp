@@ -14,6 +14,7 @@
 #include "codegen/nvptx/GpuBackend.h"
 #include "codegen/nvptx/GpuChip.h"
 #include "lang/JobBuilder.h"
+#include "runtime/cluster/Cluster.h"
 #include "runtime/cuda/CudaDriver.h"
 #include "runtime/driver/FatalErrors.h"
 #include "runtime/driver/ShellWord.h"
@@ -23,6 +24,7 @@
 #include "runtime/results/ResultsStore.h"
 
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace sweep;
@@ -176,8 +178,9 @@ bool sweep::checkRunOptions() {
   bool threadsNamed = threadsOption && threadsOption->getNumOccurrences() &&
                       (!threads.getNumOccurrences() ||
                        threadsOption->getPosition() > threads.getPosition());
+  // Every MPI rank would say it alike: rank 0 does.
   if (std::string warning = oversubscribedWarning(threadsNamed ? "threads" : "jobs", jobsGiven());
-      !warning.empty())
+      !warning.empty() && launchedRank() == 0)
     llvm::errs() << "sweepc: warning: " << warning << "\n";
   return true;
 }
@@ -433,6 +436,31 @@ int sweep::runSweeps(const FrontEndResult &result, llvm::StringRef sourceFile,
   if (!cluster) {
     error(problem);
     return 1;
+  }
+  // What the ranks train and where must be the same on each: ranks given
+  // another sweep, --resume on one alone or other results folders waited
+  // for each other forever, or trained and merged half the runs.
+  if (cluster->size() > 1) {
+    std::string names;
+    for (const PlannedSweep &sweep : result.sweeps)
+      if (onlySweep.empty() || sweep.spec->name == onlySweep)
+        names += (names.empty() ? "" : " ") + sweep.spec->name;
+    llvm::SmallString<256> results(resultsDir.getValue());
+    (void)llvm::sys::fs::make_absolute(results);
+    std::string differ = disagreement(
+        *cluster, {{"sweeps (the file, --sweep)", names.empty() ? "none" : names},
+                   {"--results", std::string(results)},
+                   {"--resume", resume ? "yes" : "no"},
+                   {"--overwrite", overwrite ? "yes" : "no"},
+                   {"--backend", backendName},
+                   {"--device", deviceName.empty() ? "the sweep's" : deviceName.getValue()},
+                   {"--no-energy", energyOff ? "yes" : "no"},
+                   {"--save-weights", std::to_string(saveWeights)}});
+    if (!differ.empty()) {
+      if (cluster->isRoot())
+        error(differ + "; give every rank the same file and options (docs/cluster.md)");
+      return 1;
+    }
   }
   JitBackends backends(std::move(cpu), cluster->localRank());
   RunSettings settings = runSettings();

@@ -21,6 +21,7 @@
 #include "runtime/driver/FatalErrors.h"
 #include "runtime/driver/InterruptNotice.h"
 #include "runtime/driver/StandardStreams.h"
+#include "runtime/cluster/Cluster.h"
 #include "runtime/driver/SweepRunner.h"
 #include "runtime/exec/CompiledProgram.h"
 #include "runtime/exec/ProgramMemory.h"
@@ -55,6 +56,7 @@
 #include "llvm/Support/SourceMgr.h"
 
 #include "llvm/Support/ToolOutputFile.h"
+#include <optional>
 #include <cstdio>
 #include <csignal>
 #include <cstdlib>
@@ -290,7 +292,14 @@ std::string gpuCapProblem(const GroupSpec &group) {
 
 /// Runs the front end on one buffer and prints what -emit asks for.
 mlir::LogicalResult runPipeline(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &context,
-                                llvm::StringRef baseDir, llvm::raw_ostream &os) {
+                                llvm::StringRef baseDir, llvm::raw_ostream &printed) {
+  // Under an MPI launcher every rank would print the same plan, grid or
+  // check: rank 0 prints it. Regression: `mpirun -np 2 sweepc plan` printed
+  // it twice. (`sweepc run` joins the ranks and says who prints what.)
+  bool launched = launchedRanks() > 1;
+  llvm::raw_null_ostream otherRank;
+  llvm::raw_ostream &os = launched && launchedRank() != 0 && !trainRuns ? otherRank : printed;
+  int ranksHere = launched ? launchedLocalRanks() : 1;
   SourceDiagnostics diags(sourceMgr, &context);
   FrontEndOptions options;
   options.plan.baseDir = baseDir.str();
@@ -372,8 +381,13 @@ mlir::LogicalResult runPipeline(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &c
       // only when it opens it); read once, not per group.
       MemoryLimit limit = onGpu ? MemoryLimit() : backend->memoryLimit();
       // The data is loaded into host memory before anything trains; on the
-      // CPU the programs share what is left of it.
-      MemoryLimit host = hostMemoryLimit();
+      // CPU the programs share what is left of it. Under an MPI launcher the
+      // ranks on this machine share it, as `sweepc run` checks. Regression:
+      // `mpirun -np 2 sweepc plan` checked the whole memory.
+      MemoryLimit whole = hostMemoryLimit();
+      MemoryLimit host = shareOfHostMemory(whole, ranksHere);
+      if (limit.bytes == whole.bytes && limit.source == whole.source)
+        limit = host;
       uint64_t data = datasetBytes(job);
       os << "data in memory: " << formatBytes(data) << " once loaded\n";
       if (host.bytes && data > host.bytes)
@@ -415,7 +429,7 @@ mlir::LogicalResult runPipeline(llvm::SourceMgr &sourceMgr, mlir::MLIRContext &c
       }
       // The programs that may train at once beside the data, as run checks.
       if (!onGpu)
-        if (std::string problem = programsAtOnceProblem(job, *backend, runThreads());
+        if (std::string problem = programsAtOnceProblem(job, *backend, runThreads(), ranksHere);
             !problem.empty())
           os << "sweep cannot train with these options: " << problem << "\n";
       // Compacting a program to its live runs (pruned, stopped or diverged
@@ -549,6 +563,14 @@ mlir::LogicalResult processBuffer(std::unique_ptr<llvm::MemoryBuffer> buffer,
   }
   mlir::SourceMgrDiagnosticHandler handler(sourceMgr, &context);
   CaretOnEveryLine carets(sourceMgr, &context, llvm::errs());
+  // Every MPI rank reads the file and would warn alike: rank 0 warns. Errors
+  // may differ by rank (a file missing on one machine): each says its own.
+  // Regression: every rank's warnings, interleaved into each other.
+  std::optional<mlir::DiagnosticEngine::HandlerID> quietRank;
+  if (launchedRanks() > 1 && launchedRank() != 0)
+    quietRank = context.getDiagEngine().registerHandler([](mlir::Diagnostic &diagnostic) {
+      return mlir::success(diagnostic.getSeverity() == mlir::DiagnosticSeverity::Warning);
+    });
   return runPipeline(sourceMgr, context, baseDir, os);
 }
 } // namespace
