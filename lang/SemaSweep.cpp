@@ -449,17 +449,54 @@ static std::vector<std::string> callArgumentsText(const Expr *call) {
 
 /// `data spirals(n: 200, noise in [0.1, 0.2])`: a dataset's source written
 /// inline with its declared settings and those given in the sweep (which win).
-static std::string inlineSourceText(const CallExpr *source, const Expr *given,
-                                    llvm::ArrayRef<Setting> givenSettings) {
-  std::vector<std::string> args;
-  for (const std::string &declared : callArgumentsText(source)) {
-    llvm::StringRef name = llvm::StringRef(declared).take_while(
-        [](char c) { return std::isalnum((unsigned char)c) || c == '_'; });
-    if (llvm::none_of(givenSettings, [&](const Setting &s) { return s.name == name; }))
-      args.push_back(declared);
+static std::string inlineSourceText(const CallExpr *source, const KindSpec *kind,
+                                    const Expr *given, llvm::ArrayRef<Setting> givenSettings) {
+  // The setting an argument's text names (`n: 200`, `noise in [...]`), "" for
+  // a positional one.
+  auto nameOf = [](llvm::StringRef text) {
+    llvm::StringRef name =
+        text.take_while([](char c) { return std::isalnum((unsigned char)c) || c == '_'; });
+    llvm::StringRef rest = text.drop_front(name.size()).ltrim();
+    return !name.empty() && (rest.starts_with(":") || rest.starts_with("in ")) ? name
+                                                                               : llvm::StringRef();
+  };
+  // Positional arguments first (a given one replaces the declared one in its
+  // place), then the named ones: a positional argument after a named one is
+  // an error. Regression: `data s("other.csv")` suggested
+  // `csv(label: "y", "other.csv")`.
+  std::vector<std::string> positional, named;
+  std::vector<std::string> declared = callArgumentsText(source), mine = callArgumentsText(given);
+  size_t givenPositional = 0;
+  for (const std::string &arg : mine)
+    givenPositional += nameOf(arg).empty();
+  // A setting given here, by name or by its place among the source's
+  // parameters, replaces the declared one.
+  auto givenHere = [&](llvm::StringRef name) {
+    for (size_t p = 0; kind && p < givenPositional && p < kind->params.size(); ++p)
+      if (kind->params[p].name == name)
+        return true;
+    return llvm::any_of(givenSettings, [&](const Setting &s) { return s.name == name; });
+  };
+  size_t index = 0;
+  for (const std::string &arg : declared) {
+    llvm::StringRef name = nameOf(arg);
+    if (name.empty()) {
+      if (index++ >= givenPositional)
+        positional.push_back(arg);
+      continue;
+    }
+    if (!givenHere(name))
+      named.push_back(arg);
   }
-  for (const std::string &arg : callArgumentsText(given))
-    args.push_back(arg);
+  std::vector<std::string> args;
+  for (const std::string &arg : mine)
+    if (nameOf(arg).empty())
+      args.push_back(arg);
+  args.insert(args.end(), positional.begin(), positional.end());
+  args.insert(args.end(), named.begin(), named.end());
+  for (const std::string &arg : mine)
+    if (!nameOf(arg).empty())
+      args.push_back(arg);
   return source->getCallee().str() + "(" + llvm::join(args, ", ") + ")";
 }
 
@@ -533,7 +570,8 @@ bool Sema::checkConfigAlternative(llvm::StringRef family, const Expr *expr, cons
       diag.attachNote(diags.getLocation(dataset->getLoc()))
           << "'" << kindName << "' is declared here; to set or sweep its settings, write its "
           << "source in the sweep instead: data "
-          << inlineSourceText(dataset->getSource(), expr, args);
+          << inlineSourceText(dataset->getSource(),
+                              sources->lookup(dataset->getSource()->getCallee()), expr, args);
       return false;
     }
     if (invalidDecls.lookup(kindName))

@@ -38,9 +38,9 @@ int sweep::launchedRank() {
 }
 
 int sweep::launchedLocalRanks() {
-  int ranks = firstNumber({"OMPI_COMM_WORLD_LOCAL_SIZE", "MPI_LOCALNRANKS",
-                           "SLURM_NTASKS_PER_NODE"},
-                          1);
+  // The launchers' counts of this machine's ranks (Slurm's own variables give
+  // what was asked for, not what runs here: left out).
+  int ranks = firstNumber({"OMPI_COMM_WORLD_LOCAL_SIZE", "PMIX_LOCAL_SIZE", "MPI_LOCALNRANKS"}, 1);
   return ranks > 0 ? ranks : 1;
 }
 

@@ -111,7 +111,12 @@ void PruningBoard::judgeLocked(int64_t epoch, Epoch &state, Cohort &cohort) {
   Ranks &ranks = state.ranks;
   size_t n = ranks.size();
   cohort.verdicts.assign(cohort.positions.size(), true);
-  cohort.complete = !state.lacksCutShortRun;
+  // At its runs' last epoch no rule judges: every verdict is "go on",
+  // whatever is missing.
+  bool judges = false;
+  for (size_t pos : cohort.positions)
+    judges |= epoch < finalEpoch[pos];
+  cohort.complete = !state.lacksCutShortRun || !judges;
   double bar = 0;
   if (spec.kind == PruneKind::Asha) {
     ranks.keepBest(std::max<size_t>(1, n / size_t(spec.reduction)));
@@ -148,7 +153,9 @@ void PruningBoard::advanceLocked(int64_t epoch, Epoch &state) {
       }
     } else if (lastEpoch[pos] >= epoch) {
       break; // It will report this epoch: wait for it.
-    } else if (cutShort[pos]) {
+    } else if (cutShort[pos] && finalEpoch[pos] >= epoch) {
+      // Cut short before an epoch its group trains: an uninterrupted sweep
+      // would have ranked it here (not past its group's last epoch).
       state.lacksCutShortRun = true;
     }
     ++state.frontier;

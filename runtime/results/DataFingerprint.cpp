@@ -116,6 +116,10 @@ bool sweep::checkDataFingerprints(const std::string &dir, const SweepJob &job,
   size_t lineNumber = 0;
   for (std::string line; resuming && std::getline(in, line);) {
     ++lineNumber;
+    // A file saved by an editor with CRLF line ends: keys escape a carriage
+    // return, so a raw one is the line's end.
+    if (!line.empty() && line.back() == '\r')
+      line.pop_back();
     // Sixteen hex digits, a space, a key, a line break (every line is
     // written whole: one without its break was cut). Regression: any line
     // longer than 17 characters was taken, so a file cut short checked nothing.
@@ -148,7 +152,7 @@ bool sweep::checkDataFingerprints(const std::string &dir, const SweepJob &job,
       sharing += fileBacked(job.datasets[e]) && settingsKey(job.datasets[e]) == settings;
     if (earlier == before.end() && sharing == 1)
       earlier = before.find(settings);
-    if (earlier == before.end() && unchecked)
+    if (resuming && earlier == before.end() && unchecked)
       unchecked->push_back(spec.name);
     if (earlier != before.end() && earlier->second != now[key]) {
       std::string files = spec.csvPath.empty() ? spec.images + ", " + spec.labels : spec.csvPath;

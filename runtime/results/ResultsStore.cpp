@@ -241,8 +241,13 @@ std::unique_ptr<ResultsStore> ResultsStore::open(const std::string &dir, const S
   // flock needs no write permission: a lock file another user made (a
   // shared results folder) is opened to read. Regression: "cannot write to
   // the results directory", though it was writable.
-  if (store->lockFd < 0 && (errno == EACCES || errno == EPERM))
+  int openError = errno;
+  if (store->lockFd < 0 && (openError == EACCES || openError == EPERM) &&
+      fs::exists(lockPath, code)) {
     store->lockFd = ::open(lockPath.c_str(), O_RDONLY | O_CLOEXEC);
+    openError = errno;
+  }
+  errno = openError;
   struct stat lockStat;
   if ((store->lockFd < 0 && errno == EISDIR) ||
       (store->lockFd >= 0 && ::fstat(store->lockFd, &lockStat) == 0 &&
@@ -256,7 +261,12 @@ std::unique_ptr<ResultsStore> ResultsStore::open(const std::string &dir, const S
     return nullptr;
   }
   if (::flock(store->lockFd, LOCK_EX | LOCK_NB) != 0) {
-    error = "another sweepc is writing '" + dir + "'";
+    // EWOULDBLOCK: another process holds it. Anything else (NFS wants a lock
+    // file open for writing) is said as what it is.
+    error = errno == EWOULDBLOCK ? "another sweepc is writing '" + dir + "'"
+                                 : "cannot lock '" + lockPath + "': " + std::strerror(errno) +
+                                       " (a lock file another user made, on a network file "
+                                       "system, needs write permission)";
     return nullptr;
   }
 

@@ -387,6 +387,21 @@ int sweep::buildExecutable(const FrontEndResult &result, llvm::StringRef sourceF
                 "'); name the executable to write");
           return 1;
         }
+  // Nor any other file that holds something and is no executable (the data
+  // of a sweep --sweep left out, a text): an old executable is what -o
+  // replaces. Regression: `--sweep=a -o <b's data>` replaced b's data.
+  if (llvm::sys::fs::is_regular_file(target)) {
+    char magic[4] = {};
+    std::FILE *file = std::fopen(target.c_str(), "rb");
+    size_t read = file ? std::fread(magic, 1, sizeof magic, file) : 0;
+    if (file)
+      std::fclose(file);
+    if (read > 0 && std::memcmp(magic, "\x7f" "ELF", std::min(read, sizeof magic)) != 0) {
+      error("-o '" + executable + "' is an existing file that is no executable; building would "
+            "replace it: remove it first, or name another file");
+      return 1;
+    }
+  }
   // Without the toolkit the default holds the CPU's programs only: said,
   // for a sweep that asks for the GPU or leaves it to the machine.
   // Regression: the executable refused the GPU machine it was built for,

@@ -25,6 +25,7 @@
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace sweep;
@@ -445,8 +446,12 @@ int sweep::runSweeps(const FrontEndResult &result, llvm::StringRef sourceFile,
     for (const PlannedSweep &sweep : result.sweeps)
       if (onlySweep.empty() || sweep.spec->name == onlySweep)
         names += (names.empty() ? "" : " ") + sweep.spec->name;
-    llvm::SmallString<256> results(resultsDir.getValue());
+    // One folder written two ways (`out`, `./out/`, a link to it) is one.
+    llvm::SmallString<256> results(resultsDir.getValue()), real;
     (void)llvm::sys::fs::make_absolute(results);
+    llvm::sys::path::remove_dots(results, /*remove_dot_dot=*/true);
+    if (!llvm::sys::fs::real_path(results, real))
+      results = real;
     std::string differ = disagreement(
         *cluster, {{"sweeps (the file, --sweep)", names.empty() ? "none" : names},
                    {"--results", std::string(results)},

@@ -56,12 +56,14 @@
 #include "llvm/Support/SourceMgr.h"
 
 #include "llvm/Support/ToolOutputFile.h"
-#include <optional>
-#include <cstdio>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <map>
+#include <optional>
+
+#include <unistd.h>
 
 using namespace sweep;
 namespace cl = llvm::cl;
@@ -524,6 +526,56 @@ void reportOptionErrors(llvm::StringRef text) {
   }
 }
 
+/// Standard error sent to a temporary file while LLVM parses the options: an
+/// option's own errors (`--jobs` without a value, `--emit=bogus`) are written
+/// straight to it (Option::error), not to the stream the parser is given.
+/// Put back at exit too: --help and --version exit from the parser, and the
+/// handlers that say a lost standard output use standard error.
+class StandardErrorCapture {
+public:
+  StandardErrorCapture() {
+    file = std::tmpfile();
+    saved = file ? ::dup(STDERR_FILENO) : -1;
+    if (saved < 0)
+      return;
+    llvm::errs().flush();
+    ::dup2(::fileno(file), STDERR_FILENO);
+    active = this;
+    std::atexit([] {
+      if (active)
+        active->restore();
+    });
+  }
+  ~StandardErrorCapture() { finish(); }
+  /// Puts standard error back; what was written to it meanwhile.
+  std::string finish() {
+    if (saved < 0)
+      return "";
+    restore();
+    std::string text;
+    std::rewind(file);
+    char buffer[4096];
+    for (size_t n; (n = std::fread(buffer, 1, sizeof buffer, file)) > 0;)
+      text.append(buffer, n);
+    std::fclose(file);
+    file = nullptr;
+    saved = -1;
+    active = nullptr;
+    return text;
+  }
+
+private:
+  void restore() {
+    llvm::errs().flush();
+    std::fflush(stderr);
+    ::dup2(saved, STDERR_FILENO);
+    ::close(saved);
+  }
+  static inline StandardErrorCapture *active = nullptr;
+  std::FILE *file = nullptr;
+  int saved = -1;
+};
+
 /// For `sweepc COMMAND ... --help`: COMMAND followed by what it does (the
 /// text --help prints above the options); empty without a command or --help.
 std::string helpedCommandOverview(int argc, char **argv) {
@@ -540,12 +592,26 @@ std::string helpedCommandOverview(int argc, char **argv) {
       {"report", "report DIR: rebuilds DIR/report.html from a sweep's result files"},
   };
   llvm::StringRef command;
-  bool help = false;
+  bool help = false, positional = false;
+  llvm::StringMap<cl::Option *> &options = cl::getRegisteredOptions();
   for (int i = 1; i < argc; ++i) {
     llvm::StringRef arg = argv[i];
     help |= arg == "--help" || arg == "-help" || arg == "--help-hidden" || arg == "-help-hidden";
+    if (arg.starts_with("-") && arg.size() > 1) {
+      // `--results plan`: plan is the option's value, not the command.
+      auto found = options.find(arg.drop_front(arg.starts_with("--") ? 2 : 1));
+      if (!arg.contains('=') && found != options.end() &&
+          found->second->getValueExpectedFlag() == cl::ValueRequired)
+        ++i;
+      continue;
+    }
+    // The command is the first positional argument (a file named `run`
+    // after it is a file).
+    if (positional)
+      continue;
+    positional = true;
     for (const auto &[name, overview] : kOverviews)
-      if (command.empty() && arg == name)
+      if (arg == name)
         command = overview;
   }
   return help ? command.str() : "";
@@ -621,6 +687,7 @@ int main(int argc, char **argv) {
   }
   std::string parseErrors;
   llvm::raw_string_ostream parseErrorStream(parseErrors);
+  StandardErrorCapture capture;
   bool parsed = cl::ParseCommandLineOptions(argc, argv,
                               !commandOverview.empty() ? "sweepc " + commandOverview :
                               "sweepc: a compiler for machine-learning training sweeps\n\n"
@@ -636,10 +703,12 @@ int main(int argc, char **argv) {
                               "                       result files (--data: its numbers)\n"
                               "  sweepc -emit=ast|grid|plan FILE\n",
                                             &parseErrorStream);
+  std::string written = capture.finish();
   if (!parsed) {
-    reportOptionErrors(parseErrorStream.str());
+    reportOptionErrors(parseErrors + written);
     return 1;
   }
+  llvm::errs() << written; // Nothing is written on success; should it be, it is shown.
 
   // An empty folder or file name is never meant: `--results=` wrote under /,
   // `-o ""` wrote nothing and said nothing.

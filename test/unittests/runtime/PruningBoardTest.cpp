@@ -175,6 +175,30 @@ TEST(PruningBoard, VerdictsWithoutARunCutShortAreIncomplete) {
   EXPECT_TRUE(complete);
 }
 
+// What is not judged lacks nothing: the runs' last epoch (every verdict "go
+// on"), and epochs past the end of a cut-short run's group. Regression: both
+// were incomplete, and fully trained programs were dropped and trained again.
+TEST(PruningBoard, NothingIsMissingWhereNoRunIsJudged) {
+  PruningBoard last(boardJob(asha(2, 1), 4, 2)); // Rungs 1 and 2; 2 is the last epoch.
+  last.leave(0, 1, /*cutShort=*/true);
+  bool complete = false;
+  EXPECT_EQ(last.judge(2, positions(1, 4), {0.3, 0.2, 0.1}, {0.3, 0.2, 0.1}, &complete),
+            (std::vector<bool>{true, true, true}));
+  EXPECT_TRUE(complete);
+  SweepJob job = boardJob(asha(2, 1), 2, 1); // Group 0: 2 runs, 1 epoch.
+  GroupSpec longer;
+  longer.epochs = 8;
+  for (uint32_t r = 2; r < 4; ++r) {
+    longer.runs.push_back(r);
+    job.runs.push_back(RunSpec());
+  }
+  job.groups.push_back(longer);
+  PruningBoard ended(job);
+  ended.leave(0, 0, /*cutShort=*/true); // Cut before its only epoch.
+  ended.judge(2, positions(2, 4), {0.3, 0.2}, {0.3, 0.2}, &complete);
+  EXPECT_TRUE(complete);
+}
+
 TEST(PruningBoard, GroupsThatEndBeforeARungAreNotWaitedFor) {
   SweepJob job = boardJob(asha(2, 1), 2, 1); // Group 0: 2 runs, 1 epoch.
   GroupSpec longer;
