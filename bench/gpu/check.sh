@@ -45,8 +45,13 @@
 # tool's 600 s per call (parts 2 at 150 s, 2b at 75 s, the two profiles at 35 s, the
 # three sanitizers at 20 s, the GPU's runs of 1b and 1c at 20 s, part 3's three
 # baselines cut at their budgets, plus a minute for the rest).
+# Every step runs under `timeout`, each cut at what is left of TOTAL_BUDGET (default 560 s)
+# too, so that a hang (the first run on a real GPU is the likeliest place for one) still
+# leaves time for the verdicts and the table: the device tool ends a call at 600 s and
+# returns nothing printed after that.
 # $BUNDLE_DIR names another bundle folder; SWEEP_BUDGET, STREAMS_BUDGET, PROFILE_BUDGET,
-# SANITIZE_BUDGET, COMPARE_BUDGET and BUDGET cut parts short (seconds); $SWEEPC_CUDA_DRIVER another
+# SANITIZE_BUDGET, COMPARE_BUDGET, SMOKE_BUDGET, CPU_BUDGET, TORCH_BUDGET and BUDGET cut parts
+# short (seconds); $SWEEPC_CUDA_DRIVER another
 # driver (the tests' stand-in); $COMPUTE_SANITIZER the sanitizer to run (default: the
 # toolkit's, if any).
 set -uo pipefail
@@ -56,6 +61,13 @@ work=${CHECK_WORK:-$(mktemp -d "${TMPDIR:-/tmp}/sweepc-check.XXXXXX")}
 out=${OUT:-$work}
 data=$bundle/data
 mkdir -p "$work" "$out"
+deadline=$(($(date +%s) + ${TOTAL_BUDGET:-560}))
+
+# cap SECONDS: SECONDS, or less where less is left before the deadline (at least 1).
+cap() {
+  local left=$((deadline - $(date +%s) - 5))
+  if [ "$left" -lt "$1" ]; then echo $((left > 1 ? left : 1)); else echo "$1"; fi
+}
 
 # GPU results against the CPU's for one executable built with --device=all, the best two
 # runs' weights included:
@@ -63,12 +75,12 @@ mkdir -p "$work" "$out"
 compare() {
   local name=$1 runs=$2
   shift 2
-  if ! "$bundle/$name" --data-dir "$data" --results "$work/$name/cpu" --device=cpu --quiet \
-    --save-weights=2; then
+  if ! timeout "$(cap "${CPU_BUDGET:-60}")" "$bundle/$name" --data-dir "$data" \
+    --results "$work/$name/cpu" --device=cpu --quiet --save-weights=2; then
     echo "$name: the CPU's run failed" | tee "$work/$name.txt"
     return 1
   fi
-  timeout "${COMPARE_BUDGET:-20}" "$bundle/$name" --data-dir "$data" --results "$work/$name/gpu" \
+  timeout "$(cap "${COMPARE_BUDGET:-20}")" "$bundle/$name" --data-dir "$data" --results "$work/$name/gpu" \
     --device=cuda --quiet --save-weights=2 "$@" 2>&1 | tail -n 5
   python3 "$root/test/Integration/Inputs/check_results.py" "$work/$name/gpu/${name%_nests}" \
     --runs "$runs" --close-to "$work/$name/cpu/${name%_nests}" --tolerance 0.01 --weights 2 2>&1 |
@@ -83,7 +95,7 @@ timed() {
   shift 2
   rm -rf "${work:?}/$part"
   start=$(date +%s%N)
-  timeout "$budget" "$bundle/fashion_100k" --data-dir "$data" --results "$work/$part" "$@" 2>&1 |
+  timeout "$(cap "$budget")" "$bundle/fashion_100k" --data-dir "$data" --results "$work/$part" "$@" 2>&1 |
     tail -n 30
   echo "${PIPESTATUS[0]}" >"$work/$part.status"
   end=$(date +%s%N)
@@ -108,7 +120,8 @@ check() {
   echo "work folder: $work"
 
   echo "== 0. GPU smoke: sweepc's kernels against the CPU's figures"
-  "$bundle/gpu_smoke" "${SWEEPC_CUDA_DRIVER:-libcuda.so.1}" | tee "$work/gpu_smoke.txt"
+  timeout "$(cap "${SMOKE_BUDGET:-30}")" "$bundle/gpu_smoke" "${SWEEPC_CUDA_DRIVER:-libcuda.so.1}" |
+    tee "$work/gpu_smoke.txt"
   code=${PIPESTATUS[0]}
   if [ "$code" = 0 ] && grep -qx "runtime error: none" "$work/gpu_smoke.txt" &&
     grep -qx "loss 0.693147 correct 2 squared 0.250000" "$work/gpu_smoke.txt"; then
@@ -120,10 +133,10 @@ check() {
 
   echo "== 1. GPU against CPU on a small sweep"
   rm -rf "$work/part1"
-  "$bundle/gpu_vs_cpu" --data-dir "$data" --results "$work/part1/cpu" --device=cpu --quiet \
-    --save-weights=4 || status=1
-  "$bundle/gpu_vs_cpu" --data-dir "$data" --results "$work/part1/gpu" --device=cuda --top=3 \
-    --save-weights=4 2>&1 | tail -n 12
+  timeout "$(cap "${CPU_BUDGET:-60}")" "$bundle/gpu_vs_cpu" --data-dir "$data" \
+    --results "$work/part1/cpu" --device=cpu --quiet --save-weights=4 || status=1
+  timeout "$(cap "${COMPARE_BUDGET:-20}")" "$bundle/gpu_vs_cpu" --data-dir "$data" \
+    --results "$work/part1/gpu" --device=cuda --top=3 --save-weights=4 2>&1 | tail -n 12
   python3 "$root/test/Integration/Inputs/check_results.py" "$work/part1/gpu/gpu_vs_cpu" --runs 12 \
     --close-to "$work/part1/cpu/gpu_vs_cpu" --tolerance 0.01 --weights 4 2>&1 |
     tee "$work/part1.txt" | head -n 20
@@ -165,7 +178,7 @@ check() {
     verdict[4]=""
     for tool in memcheck racecheck synccheck; do
       rm -rf "$work/sanitize_$tool"
-      timeout "${SANITIZE_BUDGET:-20}" "$sanitizer" --tool "$tool" --error-exitcode 3 \
+      timeout "$(cap "${SANITIZE_BUDGET:-20}")" "$sanitizer" --tool "$tool" --error-exitcode 3 \
         --print-limit 20 "$bundle/gpu_sanitize" --data-dir "$data" \
         --results "$work/sanitize_$tool" --device=cuda --quiet --no-energy \
         >"$work/sanitize_$tool.txt" 2>&1
@@ -194,12 +207,12 @@ check() {
   echo "== 2b. the same sweep, 4 programs at once (--streams=4; budget ${STREAMS_BUDGET:-75} s)"
   timed part2b "${STREAMS_BUDGET:-75}" --streams=4 | tail -n 8
   rm -rf "$work/profile"
-  SWEEPC_GPU_PROFILE=1 timeout "${PROFILE_BUDGET:-35}" "$bundle/fashion_profile" \
+  SWEEPC_GPU_PROFILE=1 timeout "$(cap "${PROFILE_BUDGET:-35}")" "$bundle/fashion_profile" \
     --data-dir "$data" --results "$work/profile" --no-energy --quiet >"$work/profile.txt" 2>&1
   head -n 40 "$work/profile.txt"
   echo "== 2c. the same profile, every product a loop nest (--gpu-products=nests)"
   rm -rf "$work/profile_nests"
-  SWEEPC_GPU_PROFILE=1 timeout "${PROFILE_BUDGET:-35}" "$bundle/fashion_profile_nests" \
+  SWEEPC_GPU_PROFILE=1 timeout "$(cap "${PROFILE_BUDGET:-35}")" "$bundle/fashion_profile_nests" \
     --data-dir "$data" --results "$work/profile_nests" --no-energy --quiet \
     >"$work/profile_nests.txt" 2>&1
   head -n 40 "$work/profile_nests.txt"
@@ -207,7 +220,10 @@ check() {
     echo "== 2c: every product a loop nest"; cat "$work/profile_nests.txt"; } >"$out/profiles.txt"
 
   echo "== 3 and 4. PyTorch on the same GPU, NVML joules (budget ${BUDGET:-30} s each)"
-  PYTHONUNBUFFERED=1 "${TORCH_PYTHON:-python3}" "$root/bench/gpu/pytorch_baselines.py" \
+  # Its warm-ups and the evaluation of 100,000 runs are outside BUDGET: the whole
+  # part is cut at TORCH_BUDGET.
+  PYTHONUNBUFFERED=1 timeout "$(cap "${TORCH_BUDGET:-150}")" "${TORCH_PYTHON:-python3}" \
+    "$root/bench/gpu/pytorch_baselines.py" \
     --data "$data" --budget "${BUDGET:-30}" --json "$out/baselines.json" 2>&1 | tail -n 12
 
   echo "== Verdicts"

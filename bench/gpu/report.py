@@ -11,7 +11,8 @@ the card's measured fp32 matmul peak). Prints one Markdown table:
               row cut short by its budget, the training steps timed, marked partial);
   TFLOP/s     training FLOPs (6 x parameters x 60,000 samples per run) / the same
               seconds, and that as a share of the measured fp32 peak;
-  J/run       NVML joules per finished run;
+  J/run       NVML joules per finished run (sweepc's only when runs.csv's joules_source
+              says measured:nvml for every run: an estimate is not put beside readings);
   vs best     sweepc's runs/s over the best PyTorch row's.
 
 Usage: report.py --sweepc DIR --wall WALL.json --baselines BASELINES.json
@@ -37,6 +38,10 @@ def sweepc_row(directory, wall_seconds, params, samples):
     summary_path = os.path.join(directory, "summary.json")
     summary = json.load(open(summary_path)) if os.path.exists(summary_path) else None
     joules = [float(r["joules"]) for r in rows if r.get("joules")]
+    # Joules beside PyTorch's NVML readings only when NVML measured them all: a meter
+    # that fell back to the model's estimate is no measurement to compare with.
+    sources = sorted({r.get("joules_source", "") for r in rows if r.get("joules")})
+    measured = sources == ["measured:nvml"]
     accuracy = [float(r["test_accuracy"]) for r in rows if r.get("test_accuracy")]
     total = summary["runs"] if summary and "runs" in summary else None
     row = {
@@ -46,11 +51,13 @@ def sweepc_row(directory, wall_seconds, params, samples):
         "runs_per_s": finished / wall_seconds if wall_seconds > 0 else 0.0,
         "partial": summary is None,
         "tflops": 6.0 * params * samples * finished / wall_seconds / 1e12 if wall_seconds else 0,
-        "joules_per_run": sum(joules) / len(joules) if joules else None,
+        "joules_per_run": sum(joules) / len(joules) if joules and measured else None,
         "best": max(accuracy) if accuracy else None,
         "median": statistics.median(accuracy) if accuracy else None,
         "note": ("finished" if summary else f"cut short: {finished} runs finished") +
-                (f", device {summary.get('device')}" if summary else ""),
+                (f", device {summary.get('device')}" if summary else "") +
+                (f"; joules not compared: {', '.join(s or 'none' for s in sources)}"
+                 if joules and not measured else ""),
     }
     return row
 
