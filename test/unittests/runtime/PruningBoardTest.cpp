@@ -32,6 +32,19 @@ std::vector<size_t> positions(size_t from, size_t to) {
   return out;
 }
 
+/// Group 0: 2 runs of 1 epoch; group 1: 2 runs of 8 (positions 2 and 3).
+SweepJob shortThenLongGroup(PruneSpec rule) {
+  SweepJob job = boardJob(rule, 2, 1);
+  GroupSpec longer;
+  longer.epochs = 8;
+  for (uint32_t r = 2; r < 4; ++r) {
+    longer.runs.push_back(r);
+    job.runs.push_back(RunSpec());
+  }
+  job.groups.push_back(longer);
+  return job;
+}
+
 PruneSpec asha(int64_t reduction, int64_t grace) {
   PruneSpec rule;
   rule.kind = PruneKind::Asha;
@@ -185,30 +198,14 @@ TEST(PruningBoard, NothingIsMissingWhereNoRunIsJudged) {
   EXPECT_EQ(last.judge(2, positions(1, 4), {0.3, 0.2, 0.1}, {0.3, 0.2, 0.1}, &complete),
             (std::vector<bool>{true, true, true}));
   EXPECT_TRUE(complete);
-  SweepJob job = boardJob(asha(2, 1), 2, 1); // Group 0: 2 runs, 1 epoch.
-  GroupSpec longer;
-  longer.epochs = 8;
-  for (uint32_t r = 2; r < 4; ++r) {
-    longer.runs.push_back(r);
-    job.runs.push_back(RunSpec());
-  }
-  job.groups.push_back(longer);
-  PruningBoard ended(job);
+  PruningBoard ended(shortThenLongGroup(asha(2, 1)));
   ended.leave(0, 0, /*cutShort=*/true); // Cut before its only epoch.
   ended.judge(2, positions(2, 4), {0.3, 0.2}, {0.3, 0.2}, &complete);
   EXPECT_TRUE(complete);
 }
 
 TEST(PruningBoard, GroupsThatEndBeforeARungAreNotWaitedFor) {
-  SweepJob job = boardJob(asha(2, 1), 2, 1); // Group 0: 2 runs, 1 epoch.
-  GroupSpec longer;
-  longer.epochs = 8;
-  for (uint32_t r = 2; r < 4; ++r) {
-    longer.runs.push_back(r);
-    job.runs.push_back(RunSpec());
-  }
-  job.groups.push_back(longer);
-  PruningBoard board(job);
+  PruningBoard board(shortThenLongGroup(asha(2, 1)));
   // Rung 2: group 0's runs never get there; group 1's runs are ranked alone.
   std::vector<double> values = {0.3, 0.2};
   EXPECT_EQ(board.judge(2, positions(2, 4), values, values), (std::vector<bool>{false, true}));
