@@ -730,7 +730,10 @@ int sweep::runSweepJobOn(const SweepJob &job, const RunSettings &settings, Backe
                                             EnergyModel::cpu(idleCores));
     ledger->measureIdle(0.25);
     options.energy = ledger.get();
-    options.energyBudgetJoules = job.energyBudgetJoules;
+    // Each rank meters its own joules: held to an equal share of the budget, the
+    // ranks together never spend more than it. Regression: each rank had the
+    // whole budget, and N ranks spent up to N times it.
+    options.energyBudgetJoules = job.energyBudgetJoules / double(cluster.size());
   }
   if (shareRuns)
     warnAboutMixedResume(job, records, device, ledger ? ledger->meter().source() : "", shareRuns,
