@@ -14,6 +14,7 @@
 #define SWEEP_RUNTIME_DRIVER_SWEEPRUNNER_H
 
 #include "runtime/cluster/Cluster.h"
+#include "runtime/driver/MemoryFit.h"
 #include "runtime/exec/GroupProgram.h"
 #include "runtime/exec/SweepJob.h"
 
@@ -98,21 +99,6 @@ unsigned cpuThreads(const RunSettings &settings);
 /// it is not): said, not refused, since oversubscribing may be meant (a
 /// shared machine's quota); the programs then share cores, none trains faster.
 std::string oversubscribedWarning(const std::string &option, unsigned jobs);
-
-/// Why the programs of `job` that may train at once on the host
-/// (`programsAtOnce` of them: --jobs), each holding at least its runs'
-/// Backend::leastBytesPerRun, cannot fit beside the data in the host's
-/// memory (hostMemoryLimit); "" when they can. Regression: two one-run
-/// programs of 430 MB were started under a 700 MB cgroup and killed by the
-/// kernel with no message.
-/// `ranksHere`: the MPI ranks on this machine, each held to an equal part.
-std::string programsAtOnceProblem(const SweepJob &job, const Backend &backend,
-                                  size_t programsAtOnce, int ranksHere = 1);
-
-/// `host` (hostMemoryLimit) split equally among the `ranksHere` MPI ranks on
-/// this machine: each loads the data and trains its programs beside the
-/// others'. Regression: each rank checked the whole memory, as if alone.
-MemoryLimit shareOfHostMemory(MemoryLimit host, int ranksHere);
 
 /// Before the first of a command's sweeps trains: false, with the error
 /// said (by rank 0 of several), when the results folder of one of
