@@ -83,26 +83,35 @@ void packA(const sweep::StridedRuns &a, int64_t m, int64_t k, int64_t kcMax, int
 /// Where a tile's accumulators start and what happens to them before they
 /// are stored: C's own values or another row-strided source (the bias row,
 /// zeros), and the epilogues that vector code can apply in registers (relu
-/// and the slopes, with the same arithmetic as Activation.h).
-struct TileEnds {
-  const float *from;
+/// and the slopes, with the same arithmetic as Activation.h). Each of the
+/// tile's NV column vectors has its own address: a vector of a panel that
+/// spans runs lies in its own run.
+template <int NV> struct TileEnds {
+  const float *from[NV];
   int64_t fromRow;
   sweep::Epilogue epilogue = sweep::Epilogue::None;
-  const float *gate = nullptr;
+  const float *gate[NV] = {};
   int64_t gateRow = 0;
 };
 
+/// The NV vector addresses of NV * kLanes contiguous columns from `base`.
+template <typename I, int NV, typename T> inline void contiguous(T *base, T *(&vectors)[NV]) {
+  for (int v = 0; v < NV; ++v)
+    vectors[v] = base + v * I::kLanes;
+}
+
 /// One Rows x (NV vectors) tile: C = ends(from + A x Bpanel) over kc, one fma
-/// per k in order for every element. `c` has unit column stride.
+/// per k in order for every element. Vector v of row i is stored at
+/// c[v] + i * cRow.
 template <typename I, int Rows, int NV>
 __attribute__((always_inline)) inline void tile(const float *a, int64_t aRow, int64_t aCol,
-                                                const float *panel, int64_t kc, float *c,
-                                                int64_t cRow, const TileEnds &ends) {
+                                                const float *panel, int64_t kc, float *const *c,
+                                                int64_t cRow, const TileEnds<NV> &ends) {
   constexpr int NR = NV * I::kLanes;
   typename I::V acc[Rows][NV];
   for (int i = 0; i < Rows; ++i)
     for (int v = 0; v < NV; ++v)
-      acc[i][v] = I::load(ends.from + i * ends.fromRow + v * I::kLanes);
+      acc[i][v] = I::load(ends.from[v] + i * ends.fromRow);
   for (int64_t kk = 0; kk < kc; ++kk) {
     typename I::V bv[NV];
     for (int v = 0; v < NV; ++v)
@@ -117,7 +126,7 @@ __attribute__((always_inline)) inline void tile(const float *a, int64_t aRow, in
   for (int i = 0; i < Rows; ++i)
     for (int v = 0; v < NV; ++v) {
       typename I::V &x = acc[i][v];
-      const float *gate = ends.gate + i * ends.gateRow + v * I::kLanes;
+      const float *gate = ends.gate[v] + i * ends.gateRow;
       switch (ends.epilogue) {
       case sweep::Epilogue::Relu:
         x = I::relu(x);
@@ -138,7 +147,7 @@ __attribute__((always_inline)) inline void tile(const float *a, int64_t aRow, in
       default:
         break;
       }
-      I::store(c + i * cRow + v * I::kLanes, x);
+      I::store(c[v] + i * cRow, x);
     }
 }
 
@@ -146,7 +155,8 @@ __attribute__((always_inline)) inline void tile(const float *a, int64_t aRow, in
 template <typename I, int MR, int NV>
 __attribute__((always_inline)) inline void tileRows(int64_t rows, const float *a, int64_t aRow,
                                                     int64_t aCol, const float *panel, int64_t kc,
-                                                    float *c, int64_t cRow, const TileEnds &ends) {
+                                                    float *const *c, int64_t cRow,
+                                                    const TileEnds<NV> &ends) {
   if constexpr (MR > 0) {
     if (rows == MR)
       return tile<I, MR, NV>(a, aRow, aCol, panel, kc, c, cRow, ends);
@@ -175,6 +185,12 @@ inline bool inRegisters(sweep::Epilogue e, const sweep::StridedRuns &gate) {
 /// starts from p.init (when set), the last one applies p.epilogue. With a
 /// sink, C is a thread's [M x kNc] block buffer handed to the sink after
 /// each column block's last K block.
+///
+/// A whole panel whose every vector lies in one run (all NR columns in one
+/// run, or N a multiple of the vector width: 16-wide layers of many runs) is
+/// packed a vector at a time and written in place, each vector at its own
+/// run's address; other panels (N = 10, a column-strided C) go through a
+/// scratch tile.
 template <typename I, int MR, int NV> void blockedWide(const sweep::GemmProblem &p) {
   constexpr int NR = NV * I::kLanes;
   alignas(64) static thread_local float panel[kKc * NR];
@@ -207,6 +223,11 @@ template <typename I, int MR, int NV> void blockedWide(const sweep::GemmProblem 
   // c at c - block) when the sums go to a sink.
   float *const cBase = p.sink ? blockBuffer.reserve(p.m * kNc) : p.c;
   const int64_t cRow = p.sink ? kNc : p.cRowStride;
+  // Whether the panel at c0 is whole and each of its vectors lies in one
+  // run (c0 is a multiple of NR, so N a multiple of the vector width does).
+  const auto vectorInRun = [&](int64_t c0) {
+    return c0 + NR <= cols && (p.n % I::kLanes == 0 || c0 / p.n == (c0 + NR - 1) / p.n);
+  };
   for (int64_t block = 0; block < cols; block += kNc) {
     for (int64_t k0 = 0; k0 < p.k; k0 += kcMax) {
       const int64_t kc = minOf(kcMax, p.k - k0);
@@ -220,24 +241,28 @@ template <typename I, int MR, int NV> void blockedWide(const sweep::GemmProblem 
           gateOffset[j] = r * p.gate.runStride + n * p.gate.colStride;
         }
         const bool oneRun = width == NR && c0 / p.n == (c0 + NR - 1) / p.n;
-        // Pack B[k0:k0+kc, c0:c0+NR] by rows; missing columns are zero. NR
-        // contiguous columns of one run are copied a vector at a time.
-        if (oneRun && p.b.colStride == 1) {
+        const bool vectors = vectorInRun(c0);
+        // Pack B[k0:k0+kc, c0:c0+NR] by rows; missing columns are zero. The
+        // columns of a vector that lies in one run are copied at once.
+        if (vectors && p.b.colStride == 1) {
           // The next panel's rows are fetched while this one is multiplied:
           // B (a first layer's weights) streams from memory once per step,
           // and its rows are too far apart for the hardware prefetcher.
           const int64_t next = c0 + NR;
-          const float *ahead =
-              next + NR <= cols && next / p.n == (next + NR - 1) / p.n
-                  ? p.b.base + next / p.n * p.b.runStride + next % p.n + k0 * p.b.rowStride
-                  : nullptr;
+          const bool fetch = vectorInRun(next);
+          const float *ahead[NV];
+          for (int v = 0; v < NV; ++v) {
+            const int64_t c = next + v * I::kLanes;
+            ahead[v] = fetch ? p.b.base + c / p.n * p.b.runStride + c % p.n + k0 * p.b.rowStride
+                             : nullptr;
+          }
           for (int64_t kk = 0; kk < kc; ++kk) {
             for (int v = 0; v < NV; ++v)
               I::store(panel + kk * NR + v * I::kLanes,
-                       I::load(column[0] + kk * p.b.rowStride + v * I::kLanes));
-            if (ahead)
-              for (int line = 0; line < NR; line += 16)
-                __builtin_prefetch(ahead + kk * p.b.rowStride + line);
+                       I::load(column[v * I::kLanes] + kk * p.b.rowStride));
+            if (fetch)
+              for (int v = 0; v < NV; v += (16 + I::kLanes - 1) / I::kLanes)
+                __builtin_prefetch(ahead[v] + kk * p.b.rowStride);
           }
         } else if (oneRun && p.b.rowStride == 1 && p.b.colStride < (int64_t(1) << 31) / NR) {
           // A transposed B (a weight read as W^T by the input gradient): each
@@ -265,41 +290,58 @@ template <typename I, int MR, int NV> void blockedWide(const sweep::GemmProblem 
           for (; j < NR; ++j)
             row[j] = 0.0f;
         }
-        // Write C in place when the panel is NR contiguous columns of one run.
-        const bool direct = oneRun && (p.sink || p.cColStride == 1);
+        // Write C in place when each vector has unit-stride columns in one
+        // run (the sink's block buffer: all NR columns side by side). The
+        // start values and the epilogue must then be read per vector, or
+        // over NR contiguous columns.
+        const bool contiguousC = width == NR && (p.sink || (oneRun && p.cColStride == 1));
+        const bool fastFinish =
+            finish && inRegisters(p.epilogue, p.gate) &&
+            (vectors || p.epilogue == sweep::Epilogue::Relu);
+        const bool direct =
+            (contiguousC || (vectors && p.cColStride == 1)) &&
+            (contiguousC || !start || initBroadcast || initRow) &&
+            (contiguousC || !finish || fastFinish);
         const int64_t aRow = packed ? 1 : p.a.rowStride, aCol = packed ? MR : p.a.colStride;
         for (int64_t m0 = 0; m0 < p.m; m0 += MR) {
           const int64_t rows = minOf(MR, p.m - m0);
           const float *a = packed ? packed + k0 * mPadded + m0 * kc
                                   : p.a.base + m0 * p.a.rowStride + k0 * p.a.colStride;
           if (direct) {
-            // One run r, columns n0 .. n0 + NR: init and gate rows are contiguous
-            // when their column stride is 1.
-            const int64_t r = c0 / p.n, n0 = c0 % p.n;
-            float *c = cBase + cOffset[0] + m0 * cRow;
-            TileEnds ends{c, cRow};
+            float *c[NV];
+            for (int v = 0; v < NV; ++v)
+              c[v] = cBase + cOffset[v * I::kLanes] + m0 * cRow;
+            TileEnds<NV> ends{{}, cRow};
+            for (int v = 0; v < NV; ++v)
+              ends.from[v] = c[v];
             if (start && initBroadcast) {
-              ends.from = row, ends.fromRow = 0;
-            } else if (start && initRow) {
-              ends.from = p.init.base + r * p.init.runStride + m0 * p.init.rowStride + n0;
+              contiguous<I>(static_cast<const float *>(row), ends.from), ends.fromRow = 0;
+            } else if (start && initRow && vectors) {
+              for (int v = 0; v < NV; ++v) {
+                const int64_t col = c0 + v * I::kLanes;
+                ends.from[v] = p.init.base + col / p.n * p.init.runStride +
+                               m0 * p.init.rowStride + col % p.n;
+              }
               ends.fromRow = p.init.rowStride;
             } else if (start) {
-              sweep::detail::startTile(p, m0, rows, c0, width, c, cRow);
+              sweep::detail::startTile(p, m0, rows, c0, width, c[0], cRow);
             }
-            const bool fast = finish && inRegisters(p.epilogue, p.gate);
-            if (fast) {
+            if (fastFinish) {
               ends.epilogue = p.epilogue;
-              ends.gate = p.gate.base + r * p.gate.runStride + m0 * p.gate.rowStride + n0;
+              if (p.gate.base)
+                for (int v = 0; v < NV; ++v)
+                  ends.gate[v] = p.gate.base + gateOffset[v * I::kLanes] + m0 * p.gate.rowStride;
               ends.gateRow = p.gate.rowStride;
             }
             tileRows<I, MR, NV>(rows, a, aRow, aCol, panel, kc, c, cRow, ends);
-            if (finish && !fast)
-              sweep::detail::finishTile(p, m0, rows, c0, width, c, cRow);
+            if (finish && !fastFinish)
+              sweep::detail::finishTile(p, m0, rows, c0, width, c[0], cRow);
             continue;
           }
           // The tile starts from the gathered init row, or from scratch (the
           // init or C gathered, the columns past `width` zero).
-          TileEnds ends{row, 0};
+          TileEnds<NV> ends{{}, 0};
+          contiguous<I>(static_cast<const float *>(row), ends.from);
           if (!(start && initBroadcast)) {
             if (start) {
               sweep::detail::startTile(p, m0, rows, c0, width, scratch, NR);
@@ -313,12 +355,13 @@ template <typename I, int MR, int NV> void blockedWide(const sweep::GemmProblem 
             for (int64_t i = 0; i < rows; ++i)
               for (int64_t j = width; j < NR; ++j)
                 scratch[i * NR + j] = 0.0f;
-            ends = TileEnds{scratch, NR};
+            contiguous<I>(static_cast<const float *>(scratch), ends.from), ends.fromRow = NR;
           }
           // The gate gathered like C, so that the epilogue runs in registers.
           const bool fast = finish && inRegisters(p.epilogue, gateGather);
           if (fast) {
-            ends.epilogue = p.epilogue, ends.gate = gateTile, ends.gateRow = NR;
+            ends.epilogue = p.epilogue, ends.gateRow = NR;
+            contiguous<I>(static_cast<const float *>(gateTile), ends.gate);
             if (p.gate.base)
               for (int64_t i = 0; i < rows; ++i) {
                 const float *gate = p.gate.base + (m0 + i) * p.gate.rowStride;
@@ -326,7 +369,9 @@ template <typename I, int MR, int NV> void blockedWide(const sweep::GemmProblem 
                   gateTile[i * NR + j] = gate[gateOffset[j]];
               }
           }
-          tileRows<I, MR, NV>(rows, a, aRow, aCol, panel, kc, scratch, NR, ends);
+          float *c[NV];
+          contiguous<I>(static_cast<float *>(scratch), c);
+          tileRows<I, MR, NV>(rows, a, aRow, aCol, panel, kc, c, NR, ends);
           if (finish && !fast)
             sweep::detail::finishTile(p, m0, rows, c0, width, scratch, NR);
           for (int64_t i = 0; i < rows; ++i) {

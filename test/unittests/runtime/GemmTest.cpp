@@ -116,6 +116,10 @@ TEST(Gemm, EveryInstructionSetEqualsTheFmaLoopBitForBit) {
       {4, 128, 300, 48, true, false, false}, {5, 33, 40, 16, false, false, false},
       {2, 9, 128, 37, true, true, false},    {3, 50, 20, 7, false, false, true},
       {2, 6, 257, 64, false, true, true},    {64, 3, 5, 3, true, false, false},
+      // Panels of several runs whose vectors each lie in one run: N a
+      // multiple of the AVX2 (8) or AVX-512 (16) width, a ragged last panel.
+      {9, 13, 300, 16, true, false, false},  {5, 11, 40, 8, true, false, false},
+      {3, 10, 20, 48, true, false, false},   {7, 9, 30, 16, true, true, true},
   };
   for (const Case &c : cases) {
     Operands operands(c, gen);
@@ -150,13 +154,18 @@ TEST(Gemm, ColumnStridedOutputAndEmptyProducts) {
 TEST(Gemm, EpiloguesEqualSeparatePassesBitForBit) {
   std::mt19937 gen(13);
   // Direct tiles (n = 64, per run), panels spanning runs (n = 10, shared A),
-  // a column-strided C (scratch tiles), K over one block, and K = 0.
+  // panels of runs whose vectors are each in one run (n = 16 and 8: written
+  // in place a vector at a time), a column-strided C (scratch tiles), K over
+  // one block, and K = 0; C starting from itself, a constant, a bias row or
+  // a matrix of its own.
   struct Layout {
     Case shape;
     bool transposeC;
   };
   const Layout layouts[] = {{{3, 17, 40, 64, false, false, false}, false},
                             {{5, 19, 300, 10, true, false, false}, false},
+                            {{5, 19, 300, 16, true, false, false}, false},
+                            {{7, 10, 30, 8, true, false, false}, false},
                             {{2, 9, 33, 7, true, false, false}, true},
                             {{2, 5, 0, 12, false, false, false}, false}};
   const Epilogue epilogues[] = {Epilogue::None,        Epilogue::Relu,      Epilogue::Tanh,
@@ -169,8 +178,9 @@ TEST(Gemm, EpiloguesEqualSeparatePassesBitForBit) {
     std::vector<float> c0 = normal(size_t(c.runs * c.m * c.n), gen);
     std::vector<float> bias = normal(size_t(c.runs * c.n), gen);
     std::vector<float> gate = normal(size_t(c.runs * c.m * c.n), gen);
+    std::vector<float> start = normal(size_t(c.runs * c.m * c.n), gen);
     for (Epilogue epilogue : epilogues)
-      for (bool withInit : {false, true}) {
+      for (int withInit : {0, 1, 2}) {
         GemmProblem p;
         p.runs = c.runs, p.m = c.m, p.k = c.k, p.n = c.n;
         p.a = {a.data(), c.sharedA ? 0 : c.m * c.k, c.k, 1};
@@ -178,7 +188,9 @@ TEST(Gemm, EpiloguesEqualSeparatePassesBitForBit) {
         p.cRunStride = c.m * c.n;
         p.cRowStride = layout.transposeC ? 1 : c.n;
         p.cColStride = layout.transposeC ? c.m : 1;
-        if (withInit && epilogue == Epilogue::None)
+        if (withInit == 2)
+          p.init = {start.data(), c.m * c.n, c.n, 1}; // a matrix of its own (read per row)
+        else if (withInit && epilogue == Epilogue::None)
           p.init = {bias.data() + 1, 0, 0, 0}; // one constant (the zero start's path)
         else if (withInit)
           p.init = {bias.data(), c.n, 0, 1}; // broadcast over rows
@@ -186,7 +198,8 @@ TEST(Gemm, EpiloguesEqualSeparatePassesBitForBit) {
         p.gate = {gate.data(), c.m * c.n, c.n, 1};
         expectEveryIsaMatches(p, c0,
                               describe(c) + " epilogue " + std::to_string(int(epilogue)) +
-                                  (withInit ? " init" : "") + (layout.transposeC ? " Ct" : ""));
+                                  (withInit ? " init " + std::to_string(withInit) : "") +
+                                  (layout.transposeC ? " Ct" : ""));
       }
   }
 }
@@ -239,6 +252,8 @@ TEST(Gemm, SlopeInPlaceOverItsGateEqualsASeparateGate) {
                             {{2, 9, kMaxKBlock, 64, true, false, false}, false},
                             {{2, 9, kMaxKBlock + 1, 64, false, false, false}, false},
                             {{4, 11, 600, 10, true, false, false}, false},
+                            {{6, 11, 300, 16, true, false, false}, false},
+                            {{6, 11, 10, 8, true, false, false}, false},
                             {{2, 9, 33, 7, true, false, false}, true},
                             {{2, 9, 300, 7, true, false, false}, true},
                             {{2, 5, 0, 12, false, false, false}, false}};
@@ -357,6 +372,7 @@ TEST(Gemm, SinkReceivesEveryColumnOnceWithTheProductsBits) {
       {3, 17, 9, 10, true, false, false},  {2, 20, 300, 300, true, true, false},
       {64, 9, 7, 10, true, true, false},   {3, 33, 40, 16, false, false, false},
       {2, 784, 128, 40, true, true, false}, {2, 5, 0, 7, true, false, false},
+      {40, 30, 50, 16, true, true, false},  {9, 13, 20, 8, true, false, false},
   };
   for (const Case &c : cases) {
     Operands operands(c, gen);
