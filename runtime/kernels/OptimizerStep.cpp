@@ -166,9 +166,15 @@ int sweep::optimizerStateCount(UpdateRule kind) { return kind == UpdateRule::Sgd
 
 int sweep::optimizerHyperCount(UpdateRule kind) { return kind == UpdateRule::Sgd ? 4 : 7; }
 
-bool sweep::streamStoresFor(UpdateRule rule, int64_t runs, int64_t m, int64_t n) {
-  const int64_t tensors = 1 + optimizerStateCount(rule);
-  return tensors * runs * m * n * int64_t(sizeof(float)) > kStreamStoresAbove;
+bool sweep::streamStoresFor(const OptimizerStep &step, int64_t runs) {
+  int64_t states = optimizerStateCount(step.kind);
+  if (step.kind == UpdateRule::Sgd) {
+    states = 0;
+    for (int64_t r = 0; r < runs; ++r)
+      if (step.hyper[1][r] != 0.0f) // momentum: the test of sgdRow
+        states = 1;
+  }
+  return (1 + states) * runs * step.m * step.n * int64_t(sizeof(float)) > kStreamStoresAbove;
 }
 
 void sweep::applyOptimizerBlock(const void *context, int64_t c0, int64_t width, const float *block,

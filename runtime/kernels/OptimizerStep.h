@@ -68,10 +68,13 @@ struct OptimizerStep {
 /// was within the noise (15.3 against 15.7 s, medians of 3 alternating).
 constexpr int64_t kStreamStoresAbove = int64_t(2) << 20;
 
-/// Whether a step over `runs` [m, n] parameters should use streaming
-/// stores: the bytes it writes (the parameter and the states it replaces)
-/// exceed kStreamStoresAbove.
-bool streamStoresFor(UpdateRule rule, int64_t runs, int64_t m, int64_t n);
+/// Whether `step` over `runs` runs should use streaming stores: the bytes
+/// it writes exceed kStreamStoresAbove. Those are the parameter and the
+/// states it replaces; SGD's buffer only when some run has momentum (a run
+/// without neither reads nor writes it), so that plain SGD on a chunk the
+/// planner keeps in cache (codegen/cpu/RunChunks.h counts the same way) is
+/// not streamed out of it.
+bool streamStoresFor(const OptimizerStep &step, int64_t runs);
 
 /// Number of state tensors and hyperparameters of `kind`.
 int optimizerStateCount(UpdateRule rule);
