@@ -34,5 +34,6 @@ struct Avx2 {
 
 #include "runtime/kernels/GemmBlocked.h"
 
-// 6 rows x 16 columns: 12 accumulators of the 16 registers.
-void sweep::detail::gemmAvx2(const GemmProblem &p) { blocked<Avx2, 6, 2>(p); }
+// 6 rows x 16 columns: 12 accumulators of the 16 registers; a run at most 8
+// wide, 12 rows x 8 columns.
+void sweep::detail::gemmAvx2(const GemmProblem &p) { blocked<Avx2, 6, 2, 12>(p); }

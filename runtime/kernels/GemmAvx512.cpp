@@ -37,5 +37,6 @@ struct Avx512 {
 
 #include "runtime/kernels/GemmBlocked.h"
 
-// 8 rows x 32 columns: 16 accumulators of the 32 registers.
-void sweep::detail::gemmAvx512(const GemmProblem &p) { blocked<Avx512, 8, 2>(p); }
+// 8 rows x 32 columns: 16 accumulators of the 32 registers; a run at most
+// 16 wide, 16 rows x 16 columns (a batch of 128 in eight tiles).
+void sweep::detail::gemmAvx512(const GemmProblem &p) { blocked<Avx512, 8, 2, 16>(p); }

@@ -388,13 +388,27 @@ template <typename I, int MR, int NV> void blockedWide(const sweep::GemmProblem 
   }
 }
 
-/// Shared A: one wide product. Per-run A: one product per run.
-template <typename I, int MR, int NV> void blocked(const sweep::GemmProblem &p) {
+/// Shared A: one wide product. Per-run A: one product per run. A run's
+/// product no wider than one vector (a 10-class output layer, a 16-wide
+/// hidden layer's input gradient) takes NarrowMR x 1-vector tiles when
+/// NarrowMR > 0: the MR x NV-vector tile would compute NV - 1 vectors of
+/// zeros, and a one-vector panel of a 16-wide run is whole, so it is packed
+/// and written in place.
+template <typename I, int MR, int NV, int NarrowMR = 0>
+void blocked(const sweep::GemmProblem &p) {
   if (p.runs <= 0 || p.m <= 0 || p.n <= 0)
     return;
   if (p.k <= 0)
     return sweep::detail::epilogueOnly(p);
-  if (p.a.runStride == 0 || p.runs == 1)
+  const bool wide = p.a.runStride == 0 || p.runs == 1;
+  if constexpr (NarrowMR > 0) {
+    if (p.n <= I::kLanes && (!wide || p.runs == 1)) {
+      for (int64_t r = 0; r < p.runs; ++r)
+        blockedWide<I, NarrowMR, 1>(p.runs == 1 ? p : sweep::runOf(p, r));
+      return;
+    }
+  }
+  if (wide)
     return blockedWide<I, MR, NV>(p);
   for (int64_t r = 0; r < p.runs; ++r)
     blockedWide<I, MR, NV>(sweep::runOf(p, r));

@@ -120,6 +120,12 @@ TEST(Gemm, EveryInstructionSetEqualsTheFmaLoopBitForBit) {
       // multiple of the AVX2 (8) or AVX-512 (16) width, a ragged last panel.
       {9, 13, 300, 16, true, false, false},  {5, 11, 40, 8, true, false, false},
       {3, 10, 20, 48, true, false, false},   {7, 9, 30, 16, true, true, true},
+      // Per-run products at most one vector wide (the narrow tiles): a
+      // 16-wide hidden layer's input gradient (B transposed), an output
+      // layer's forward and weight gradient (A transposed), rows past a tile.
+      {5, 128, 10, 16, false, false, true},  {4, 128, 16, 10, false, false, false},
+      {4, 16, 128, 10, false, true, false},  {3, 37, 7, 8, false, false, false},
+      {1, 29, 50, 5, true, false, false},
   };
   for (const Case &c : cases) {
     Operands operands(c, gen);
@@ -166,7 +172,10 @@ TEST(Gemm, EpiloguesEqualSeparatePassesBitForBit) {
                             {{5, 19, 300, 10, true, false, false}, false},
                             {{5, 19, 300, 16, true, false, false}, false},
                             {{7, 10, 30, 8, true, false, false}, false},
+                            {{4, 37, 30, 16, false, false, false}, false},
+                            {{4, 37, 30, 10, false, false, false}, false},
                             {{2, 9, 33, 7, true, false, false}, true},
+                            {{3, 9, 33, 7, false, false, false}, true},
                             {{2, 5, 0, 12, false, false, false}, false}};
   const Epilogue epilogues[] = {Epilogue::None,        Epilogue::Relu,      Epilogue::Tanh,
                                 Epilogue::Sigmoid,     Epilogue::ReluSlope, Epilogue::TanhSlope,
@@ -254,6 +263,8 @@ TEST(Gemm, SlopeInPlaceOverItsGateEqualsASeparateGate) {
                             {{4, 11, 600, 10, true, false, false}, false},
                             {{6, 11, 300, 16, true, false, false}, false},
                             {{6, 11, 10, 8, true, false, false}, false},
+                            {{4, 19, 128, 16, false, false, false}, false},
+                            {{4, 19, 128, 10, false, false, false}, false},
                             {{2, 9, 33, 7, true, false, false}, true},
                             {{2, 9, 300, 7, true, false, false}, true},
                             {{2, 5, 0, 12, false, false, false}, false}};
