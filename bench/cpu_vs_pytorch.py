@@ -320,4 +320,9 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except subprocess.CalledProcessError as failed:
+        # The child said why (OpenBLAS missing, a sweep that failed): no traceback after it.
+        sys.exit(f"cpu_vs_pytorch.py: {' '.join(map(str, failed.cmd))} failed "
+                 f"(status {failed.returncode}); its message is above")
