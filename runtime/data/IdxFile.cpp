@@ -223,38 +223,65 @@ static float decodeElement(uint8_t type, const unsigned char *p) {
   }
 }
 
-bool sweep::checkIdxFileSize(const std::string &path, const IdxHeader &header, std::string &error) {
+namespace {
+/// The bytes an IDX file's header promises: magic, dimensions and items.
+uint64_t promisedBytes(const IdxHeader &header) {
+  return 4 + 4 * uint64_t(header.dims.size()) +
+         header.count() * header.itemSize() * elementBytes(header.elementType);
+}
+
+/// What a file's stored bytes tell before it is read: its size, whether it
+/// is gzip, and a gzip file's trailer ISIZE (the uncompressed size modulo
+/// 2^32), when it has one.
+struct StoredFile {
+  bool opened = false, gzip = false, trailer = false;
+  uint64_t size = 0;
+  uint32_t isize = 0;
+};
+
+StoredFile storedFile(const std::string &path) {
+  StoredFile stored;
   std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in)
-    return true; // readIdxHeader said what is wrong with it.
-  uint64_t size = uint64_t(std::streamoff(in.tellg()));
+    return stored;
+  stored.opened = true;
+  stored.size = uint64_t(std::streamoff(in.tellg()));
   in.seekg(0);
   unsigned char magic[2] = {0, 0};
   in.read(reinterpret_cast<char *>(magic), 2);
-  uint64_t promised = 4 + 4 * uint64_t(header.dims.size()) +
-                      header.count() * header.itemSize() * elementBytes(header.elementType);
+  stored.gzip = in && magic[0] == 0x1f && magic[1] == 0x8b;
+  if (!stored.gzip || stored.size < 18)
+    return stored;
+  unsigned char trailer[4] = {0, 0, 0, 0};
+  in.seekg(std::streamoff(stored.size - 4));
+  in.read(reinterpret_cast<char *>(trailer), 4);
+  stored.trailer = bool(in);
+  stored.isize = uint32_t(trailer[0]) | uint32_t(trailer[1]) << 8 | uint32_t(trailer[2]) << 16 |
+                 uint32_t(trailer[3]) << 24;
+  return stored;
+}
+} // namespace
+
+bool sweep::checkIdxFileSize(const std::string &path, const IdxHeader &header, std::string &error) {
+  const StoredFile stored = storedFile(path);
+  if (!stored.opened)
+    return true; // readIdxHeader said what is wrong with it.
+  const uint64_t promised = promisedBytes(header);
   auto truncated = [&](uint64_t holds) {
     error = "'" + path + "' is truncated: its header promises " + std::to_string(header.count()) +
             " items of " + std::to_string(header.itemSize()) + " values (" +
             std::to_string(promised) + " bytes), the file has " + std::to_string(holds) +
-            (magic[0] == 0x1f ? " uncompressed" : "");
+            (stored.gzip ? " uncompressed" : "");
     return false;
   };
-  if (!(magic[0] == 0x1f && magic[1] == 0x8b))
-    return size >= promised || truncated(size);
+  if (!stored.gzip)
+    return stored.size >= promised || truncated(stored.size);
   // gzip. Its last 4 bytes (ISIZE) are the uncompressed size modulo 2^32: a
   // file that ends where gzip says, with the size the header promises, is
   // whole. Anything else (cut short, several members, data after the end)
   // is read through to tell. Regression: `sweepc check` passed a truncated
   // .gz, and the run failed when it loaded it.
-  unsigned char trailer[4] = {0, 0, 0, 0};
-  if (size >= 18) {
-    in.seekg(std::streamoff(size - 4));
-    in.read(reinterpret_cast<char *>(trailer), 4);
-  }
-  uint32_t isize = uint32_t(trailer[0]) | uint32_t(trailer[1]) << 8 | uint32_t(trailer[2]) << 16 |
-                   uint32_t(trailer[3]) << 24;
-  if (in && isize == uint32_t(promised))
+  if (stored.trailer && stored.isize == uint32_t(promised))
     return true;
   GzFile file = open(path, error);
   if (!file)
@@ -293,23 +320,9 @@ static void adviseHugePages(void *base, size_t bytes) {
 /// its size alone: a raw file as large, or a gzip file whose trailer gives
 /// that size (modulo 2^32, as checkIdxFileSize reads it).
 static bool sizeVouchesFor(const std::string &path, uint64_t promised) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in)
-    return false;
-  const uint64_t size = uint64_t(std::streamoff(in.tellg()));
-  in.seekg(0);
-  unsigned char magic[2] = {0, 0};
-  in.read(reinterpret_cast<char *>(magic), 2);
-  if (!(magic[0] == 0x1f && magic[1] == 0x8b))
-    return in && size >= promised;
-  if (size < 18)
-    return false;
-  unsigned char trailer[4] = {0, 0, 0, 0};
-  in.seekg(std::streamoff(size - 4));
-  in.read(reinterpret_cast<char *>(trailer), 4);
-  const uint32_t isize = uint32_t(trailer[0]) | uint32_t(trailer[1]) << 8 |
-                         uint32_t(trailer[2]) << 16 | uint32_t(trailer[3]) << 24;
-  return in && isize == uint32_t(promised);
+  const StoredFile stored = storedFile(path);
+  return stored.opened && (stored.gzip ? stored.trailer && stored.isize == uint32_t(promised)
+                                       : stored.size >= promised);
 }
 
 bool sweep::readIdxData(const std::string &path, uint64_t limit, IdxHeader &header,
@@ -328,9 +341,7 @@ bool sweep::readIdxData(const std::string &path, uint64_t limit, IdxHeader &head
   // 188 MB about twice over into fresh pages, a third of a 64-run sweep's
   // time (docs/performance.md, "IDX loading"). Where it does not (or the
   // memory is refused), the vector grows as the chunks arrive.
-  const uint64_t promised = 4 + 4 * uint64_t(header.dims.size()) +
-                            header.count() * itemSize * bytes;
-  if (sizeVouchesFor(path, promised)) {
+  if (sizeVouchesFor(path, promisedBytes(header))) {
     try {
       data.reserve(size_t(count * itemSize));
       adviseHugePages(data.data(), data.capacity() * sizeof(float));
