@@ -24,6 +24,7 @@ import tempfile
 import time
 
 from perfdoc import write_section
+from results_rows import best_row
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SWEEP = os.path.join(ROOT, "bench", "fashion_3epochs.sweep")
@@ -78,7 +79,7 @@ def main():
              os.path.join(work, "c", NAME), "--runs", str(len(interp_runs)), "--same-as",
              os.path.join(work, "i", NAME)], stdout=subprocess.PIPE, text=True)
 
-    best = max(cpu_runs, key=lambda r: float(r["test_accuracy"]))
+    best = best_row(cpu_runs, "test_accuracy")
     total_flops = sum(flops(r) for r in cpu_runs)
     peak_isa, peak, peak_threads = fma_peak(args.build)
     interp_rate = total_flops / interp_wall / 1e9
@@ -104,7 +105,7 @@ def main():
         "| fraction of the measured FMA peak | %.0f%% | %.0f%% |"
         % (100 * interp_rate / peak, 100 * cpu_rate / peak),
         "| best test accuracy | %.4f | %.4f (run %s: width %s, %s, lr %s) |"
-        % (max(float(r["test_accuracy"]) for r in interp_runs), float(best["test_accuracy"]),
+        % (float(best_row(interp_runs, "test_accuracy")["test_accuracy"]), float(best["test_accuracy"]),
            best["run"], best["model.width"], best["optimizer"], best["optimizer.lr"]),
         "",
         "Speed-up of the compiled backend: **%.2fx** the interpreter's wall time. The "

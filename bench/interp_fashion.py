@@ -22,6 +22,7 @@ import tempfile
 import time
 
 from perfdoc import write_section
+from results_rows import best_row
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SWEEP = os.path.join(ROOT, "bench", "interp_fashion.sweep")
@@ -45,7 +46,7 @@ def main():
         with open(os.path.join(results, "interp_fashion", "summary.json")) as f:
             summary = json.load(f)
 
-    best = max(runs, key=lambda r: float(r["test_accuracy"] or "nan"))
+    best = best_row(runs, "test_accuracy")
     run_seconds = sorted(float(r["seconds"]) for r in runs)
     median_run = run_seconds[len(run_seconds) // 2]
     gflops = 6 * PARAMETERS * TRAIN_SAMPLES * EPOCHS / median_run / 1e9

@@ -33,6 +33,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.dirname(HERE))
 from perfdoc import write_section  # noqa: E402
+from results_rows import best_row  # noqa: E402
 
 SWEEP = os.path.join(HERE, "asha_10k.sweep")
 
@@ -48,8 +49,7 @@ def train(sweepc, sweep, name, results, extra):
         summary = json.load(f)
     with open(os.path.join(results, name, "runs.csv")) as f:
         runs = list(csv.DictReader(f))
-    scored = [r for r in runs if r["val_accuracy"]]
-    best = max(scored, key=lambda r: float(r["val_accuracy"]))
+    best = best_row(runs, "val_accuracy")
     energy = summary.get("energy") or {}
     return {
         "wall": wall,
