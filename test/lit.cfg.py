@@ -37,6 +37,9 @@ config.substitutions.append(("%cuda-runtime-libs", " ".join([
 config.substitutions.append(("%fake-cuda", os.path.join(config.sweep_obj_root, "test",
                                                         "unittests", "libsweep-fake-cuda.so")))
 config.substitutions.append(("%sweep-build-dir", config.sweep_obj_root))
+config.substitutions.append(("%failing-malloc", os.path.join(config.sweep_obj_root, "test",
+                                                             "unittests",
+                                                             "libsweep-failing-malloc.so")))
 config.substitutions.append(("%fake-nvml", os.path.join(config.sweep_obj_root, "test",
                                                         "unittests", "libsweep-fake-nvml.so")))
 config.substitutions.append(("%results-check",
