@@ -59,6 +59,9 @@ struct OptimizerStep {
   /// which the next step would otherwise find in cache (see
   /// streamStoresFor).
   bool streamStores = true;
+  /// The instruction set of the rows with unit column stride (the widest the
+  /// CPU has; tests choose each in turn): the same bits with every one.
+  GemmIsa isa = bestGemmIsa();
 };
 
 /// Tensors written by a step above this many bytes stream past the caches:

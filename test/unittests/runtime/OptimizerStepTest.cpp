@@ -39,13 +39,13 @@ struct Shape {
   bool sharedX;
 };
 
-std::string describe(const Shape &s, UpdateRule rule, bool inPlace, bool stream) {
+std::string describe(const Shape &s, UpdateRule rule, bool inPlace, bool stream, GemmIsa isa) {
   const char *names[] = {"sgd", "adam", "adamw"};
   return std::string(names[int(rule)]) + " runs " + std::to_string(s.runs) + " batch " +
          std::to_string(s.batch) + " " + std::to_string(s.inputs) + "x" +
          std::to_string(s.outputs) + (s.sharedX ? " shared" : " per-run") +
          (s.columns == RunColumns::Wide ? " wide" : "") + (inPlace ? " in place" : "") +
-         (stream ? " streamed" : " cached");
+         (stream ? " streamed" : " cached") + " " + gemmIsaName(isa);
 }
 
 /// Per-run hyperparameters: SGD runs cycle through plain, momentum, Nesterov
@@ -75,12 +75,14 @@ TEST(OptimizerStep, FusedStepEqualsGradientThenInterpreterUpdateBitForBit) {
       {3, 16, 17, 10, RunColumns::Wide, true},    {2, 20, 9, 300, RunColumns::Wide, true},
       {4, 7, 33, 16, RunColumns::PerRun, true},   {3, 13, 12, 40, RunColumns::PerRun, false},
       {64, 5, 9, 10, RunColumns::Wide, true},     {2, 300, 20, 33, RunColumns::Wide, true},
+      {2, 9, 11, 64, RunColumns::Wide, true},     {3, 6, 5, 37, RunColumns::PerRun, true},
   };
   const int64_t t = 3; // Adam's step: its bias corrections.
   for (const Shape &s : shapes)
     for (UpdateRule rule : {UpdateRule::Sgd, UpdateRule::Adam, UpdateRule::AdamW})
       for (bool inPlace : {false, true})
-        for (bool stream : {true, false}) {
+        for (bool stream : {true, false})
+          for (GemmIsa isa : availableGemmIsas()) {
         const int states = optimizerStateCount(rule);
         const int64_t size = s.runs * s.inputs * s.outputs;
         std::vector<float> x = normal(size_t((s.sharedX ? 1 : s.runs) * s.batch * s.inputs), gen);
@@ -122,6 +124,7 @@ TEST(OptimizerStep, FusedStepEqualsGradientThenInterpreterUpdateBitForBit) {
         OptimizerStep step;
         step.kind = rule;
         step.streamStores = stream;
+        step.isa = isa;
         step.m = s.inputs, step.n = s.outputs;
         auto view = [&](const std::vector<float> &v) {
           return StridedRuns{v.data(), s.inputs * s.outputs, s.outputs, 1};
@@ -139,7 +142,7 @@ TEST(OptimizerStep, FusedStepEqualsGradientThenInterpreterUpdateBitForBit) {
           step.hyper[i] = {h[i].data(), 1};
         denseWeightGradStepKernel(x.data(), xRun, s.inputs, 1, dy.data(), s.batch * s.outputs,
                                   s.outputs, s.runs, s.batch, s.inputs, s.outputs, s.columns, step);
-        const std::string what = describe(s, rule, inPlace, stream);
+        const std::string what = describe(s, rule, inPlace, stream, isa);
         EXPECT_EQ(inPlace ? param : newParam, expectedParam) << what;
         // An SGD run without momentum leaves its new buffer unwritten (NaN
         // here, as filled; in place: the old buffer, as the interpreter).
