@@ -25,11 +25,14 @@
 
 namespace sweep::optimizer_rows {
 
-/// One row of one run: `count` contiguous columns of every tensor.
-struct UnitRow {
+/// One row of one run: `count` columns of every tensor. The gradient's are
+/// contiguous; the others' strides are 1 for the vector loops (a unit row).
+struct Row {
   const float *grad, *param, *state0, *state1;
   float *newParam, *newState0, *newState1;
   int64_t count;
+  int64_t paramCol = 1, state0Col = 1, state1Col = 1;
+  int64_t newParamCol = 1, newState0Col = 1, newState1Col = 1;
 };
 
 struct SgdHyper {
@@ -44,8 +47,8 @@ struct AdamHyper {
 
 /// One instruction set's rows (OptimizerStep.cpp picks by the step's isa).
 struct RowFunctions {
-  void (*sgd)(const UnitRow &, bool stream, const SgdHyper &);
-  void (*adam)(const UnitRow &, bool stream, const AdamHyper &);
+  void (*sgd)(const Row &, bool stream, const SgdHyper &);
+  void (*adam)(const Row &, bool stream, const AdamHyper &);
 };
 extern const RowFunctions kAvx2Rows;   // OptimizerStepAvx2.cpp
 extern const RowFunctions kAvx512Rows; // OptimizerStepAvx512.cpp
@@ -56,46 +59,50 @@ extern const RowFunctions kAvx512Rows; // OptimizerStepAvx512.cpp
 // the program.
 namespace {
 
-/// Columns from..count of an SGD row, one at a time. Without momentum the
-/// buffer takes no part in the step: it is neither read nor written
-/// (train.sgd leaves new_buffer unspecified for such a run), which halves
-/// this memory-bound pass for plain SGD.
-inline void sgdColumns(const UnitRow &s, int64_t from, const SgdHyper &h) {
+template <bool Unit> inline int64_t at(int64_t stride, int64_t j) {
+  return Unit ? j : j * stride;
+}
+
+/// Columns from..count of an SGD row, one at a time (Unit: every stride is
+/// 1). Without momentum the buffer takes no part in the step: it is neither
+/// read nor written (train.sgd leaves new_buffer unspecified for such a
+/// run), which halves this memory-bound pass for plain SGD.
+template <bool Unit> void sgdColumns(const Row &s, int64_t from, const SgdHyper &h) {
   for (int64_t j = from; j < s.count; ++j) {
-    const float w = s.param[j];
+    const float w = s.param[at<Unit>(s.paramCol, j)];
     const float g = s.grad[j] + h.wd * w;
     if (!h.hasMomentum) {
-      s.newParam[j] = w - h.lr * g;
+      s.newParam[at<Unit>(s.newParamCol, j)] = w - h.lr * g;
       continue;
     }
-    const float buffer = h.mu * s.state0[j] + g;
+    const float buffer = h.mu * s.state0[at<Unit>(s.state0Col, j)] + g;
     const float step = h.nesterov ? g + h.mu * buffer : buffer;
-    s.newParam[j] = w - h.lr * step;
-    s.newState0[j] = buffer;
+    s.newParam[at<Unit>(s.newParamCol, j)] = w - h.lr * step;
+    s.newState0[at<Unit>(s.newState0Col, j)] = buffer;
   }
 }
 
-inline void adamColumns(const UnitRow &s, int64_t from, const AdamHyper &h) {
+template <bool Unit> void adamColumns(const Row &s, int64_t from, const AdamHyper &h) {
   const float oneMinusBeta1 = 1.0f - h.beta1, oneMinusBeta2 = 1.0f - h.beta2;
   const float rootCorrection2 = __builtin_sqrtf(h.correction2);
   for (int64_t j = from; j < s.count; ++j) {
-    float w = s.param[j];
+    float w = s.param[at<Unit>(s.paramCol, j)];
     float g = s.grad[j];
     if (h.decoupled)
       w = w - h.lr * h.wd * w;
     else
       g = g + h.wd * w;
-    const float m = h.beta1 * s.state0[j] + oneMinusBeta1 * g;
-    const float v = h.beta2 * s.state1[j] + oneMinusBeta2 * g * g;
+    const float m = h.beta1 * s.state0[at<Unit>(s.state0Col, j)] + oneMinusBeta1 * g;
+    const float v = h.beta2 * s.state1[at<Unit>(s.state1Col, j)] + oneMinusBeta2 * g * g;
     const float denominator = __builtin_sqrtf(v) / rootCorrection2 + h.eps;
-    s.newParam[j] = w - h.lr * (m / h.correction1) / denominator;
-    s.newState0[j] = m;
-    s.newState1[j] = v;
+    s.newParam[at<Unit>(s.newParamCol, j)] = w - h.lr * (m / h.correction1) / denominator;
+    s.newState0[at<Unit>(s.newState0Col, j)] = m;
+    s.newState1[at<Unit>(s.newState1Col, j)] = v;
   }
 }
 
 /// Whether every pointer the row writes is aligned for V's streaming store.
-template <class V> bool streamable(const UnitRow &s, int states) {
+template <class V> bool streamable(const Row &s, int states) {
   uintptr_t written = uintptr_t(s.newParam) | (states > 0 ? uintptr_t(s.newState0) : 0) |
                       (states > 1 ? uintptr_t(s.newState1) : 0);
   return written % (V::kLanes * sizeof(float)) == 0;
@@ -108,7 +115,7 @@ template <class V, bool Stream> inline void put(float *p, typename V::T v) {
     V::store(p, v);
 }
 
-template <class V, bool Stream> int64_t sgdVectors(const UnitRow &s, const SgdHyper &h) {
+template <class V, bool Stream> int64_t sgdVectors(const Row &s, const SgdHyper &h) {
   using T = typename V::T;
   const T lr = V::set1(h.lr), mu = V::set1(h.mu), wd = V::set1(h.wd);
   int64_t j = 0;
@@ -127,7 +134,7 @@ template <class V, bool Stream> int64_t sgdVectors(const UnitRow &s, const SgdHy
   return j;
 }
 
-template <class V, bool Stream> int64_t adamVectors(const UnitRow &s, const AdamHyper &h) {
+template <class V, bool Stream> int64_t adamVectors(const Row &s, const AdamHyper &h) {
   using T = typename V::T;
   const T lr = V::set1(h.lr), wd = V::set1(h.wd), beta1 = V::set1(h.beta1),
           beta2 = V::set1(h.beta2), eps = V::set1(h.eps);
@@ -155,16 +162,16 @@ template <class V, bool Stream> int64_t adamVectors(const UnitRow &s, const Adam
 }
 
 /// The whole row: vectors (streamed where asked and aligned), then the rest.
-template <class V> void sgdRow(const UnitRow &s, bool stream, const SgdHyper &h) {
+template <class V> void sgdRow(const Row &s, bool stream, const SgdHyper &h) {
   const bool streamed = stream && streamable<V>(s, h.hasMomentum ? 1 : 0);
   const int64_t done = streamed ? sgdVectors<V, true>(s, h) : sgdVectors<V, false>(s, h);
-  sgdColumns(s, done, h);
+  sgdColumns<true>(s, done, h);
 }
 
-template <class V> void adamRow(const UnitRow &s, bool stream, const AdamHyper &h) {
+template <class V> void adamRow(const Row &s, bool stream, const AdamHyper &h) {
   const bool streamed = stream && streamable<V>(s, 2);
   const int64_t done = streamed ? adamVectors<V, true>(s, h) : adamVectors<V, false>(s, h);
-  adamColumns(s, done, h);
+  adamColumns<true>(s, done, h);
 }
 
 } // namespace

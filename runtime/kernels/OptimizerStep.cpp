@@ -13,7 +13,6 @@
 
 #include "runtime/kernels/OptimizerRows.h"
 
-#include <cmath>
 #include <cstdint>
 
 #if defined(__SSE2__)
@@ -24,16 +23,6 @@ using namespace sweep;
 using namespace sweep::optimizer_rows;
 
 namespace {
-/// One row of one run: columns n0 .. n0 + count of every tensor, each with
-/// its own column stride (rows with unit strides go to OptimizerRows.h).
-struct Segment {
-  const float *grad;
-  const float *param, *state0, *state1;
-  float *newParam, *newState0, *newState1;
-  int64_t paramCol, state0Col, state1Col, newParamCol, newState0Col, newState1Col;
-  int64_t count;
-};
-
 #if defined(__SSE2__)
 /// The baseline of x86-64: what runs where the CPU has neither AVX2 nor AVX-512.
 struct Sse2 {
@@ -52,8 +41,8 @@ struct Sse2 {
 const RowFunctions kBaselineRows = {sgdRow<Sse2>, adamRow<Sse2>};
 #else
 const RowFunctions kBaselineRows = {
-    [](const UnitRow &s, bool, const SgdHyper &h) { sgdColumns(s, 0, h); },
-    [](const UnitRow &s, bool, const AdamHyper &h) { adamColumns(s, 0, h); }};
+    [](const Row &s, bool, const SgdHyper &h) { sgdColumns<true>(s, 0, h); },
+    [](const Row &s, bool, const AdamHyper &h) { adamColumns<true>(s, 0, h); }};
 #endif
 
 const RowFunctions &rowsFor(GemmIsa isa) {
@@ -74,55 +63,19 @@ SgdHyper sgdHyper(float lr, float mu, float wd, float nesterov) {
           nesterov < 0.0f || nesterov > 0.0f /* cmpf one */};
 }
 
-/// A row whose tensors are not all contiguous: one column at a time.
-void sgdStrided(const Segment &s, const SgdHyper &h) {
-  for (int64_t j = 0; j < s.count; ++j) {
-    const float w = s.param[j * s.paramCol];
-    const float g = s.grad[j] + h.wd * w;
-    if (!h.hasMomentum) { // The buffer is not used (see sgdColumns).
-      s.newParam[j * s.newParamCol] = w - h.lr * g;
-      continue;
-    }
-    const float buffer = h.mu * s.state0[j * s.state0Col] + g;
-    const float step = h.nesterov ? g + h.mu * buffer : buffer;
-    s.newParam[j * s.newParamCol] = w - h.lr * step;
-    s.newState0[j * s.newState0Col] = buffer;
-  }
-}
-
-void adamStrided(const Segment &s, const AdamHyper &h) {
-  const float oneMinusBeta1 = 1.0f - h.beta1, oneMinusBeta2 = 1.0f - h.beta2;
-  const float rootCorrection2 = std::sqrt(h.correction2);
-  for (int64_t j = 0; j < s.count; ++j) {
-    float w = s.param[j * s.paramCol];
-    float g = s.grad[j];
-    if (h.decoupled)
-      w = w - h.lr * h.wd * w;
-    else
-      g = g + h.wd * w;
-    const float m = h.beta1 * s.state0[j * s.state0Col] + oneMinusBeta1 * g;
-    const float v = h.beta2 * s.state1[j * s.state1Col] + oneMinusBeta2 * g * g;
-    const float denominator = std::sqrt(v) / rootCorrection2 + h.eps;
-    s.newParam[j * s.newParamCol] = w - h.lr * (m / h.correction1) / denominator;
-    s.newState0[j * s.newState0Col] = m;
-    s.newState1[j * s.newState1Col] = v;
-  }
-}
-
-void stepRow(const OptimizerStep &u, const RowFunctions *rows, int64_t r, const Segment &s) {
+/// `rows` for a unit row, else null: one column at a time.
+void stepRow(const OptimizerStep &u, const RowFunctions *rows, int64_t r, const Row &s) {
   const PerRun *h = u.hyper;
-  const UnitRow unit{s.grad, s.param, s.state0, s.state1, s.newParam, s.newState0, s.newState1,
-                     s.count};
   switch (u.kind) {
   case UpdateRule::Sgd: {
     const SgdHyper sgd = sgdHyper(h[0][r], h[1][r], h[2][r], h[3][r]);
-    return rows ? rows->sgd(unit, u.streamStores, sgd) : sgdStrided(s, sgd);
+    return rows ? rows->sgd(s, u.streamStores, sgd) : sgdColumns<false>(s, 0, sgd);
   }
   case UpdateRule::Adam:
   case UpdateRule::AdamW: {
     const AdamHyper adam{u.kind == UpdateRule::AdamW, h[0][r], h[1][r], h[2][r], h[3][r],
                          h[4][r], h[5][r], h[6][r]};
-    return rows ? rows->adam(unit, u.streamStores, adam) : adamStrided(s, adam);
+    return rows ? rows->adam(s, u.streamStores, adam) : adamColumns<false>(s, 0, adam);
   }
   }
 }
@@ -162,20 +115,20 @@ void sweep::applyOptimizerBlock(const void *context, int64_t c0, int64_t width, 
     const int64_t r = c / u.n, n0 = c % u.n;
     const int64_t count = c0 + width - c < u.n - n0 ? c0 + width - c : u.n - n0;
     for (int64_t i = 0; i < u.m; ++i) {
-      Segment s{block + i * blockRow + (c - c0),
-                element(u.param, r, i, n0),
-                element(u.state[0], r, i, n0),
-                element(u.state[1], r, i, n0),
-                element(u.newParam, r, i, n0),
-                element(u.newState[0], r, i, n0),
-                element(u.newState[1], r, i, n0),
-                u.param.colStride,
-                u.state[0].colStride,
-                u.state[1].colStride,
-                u.newParam.colStride,
-                u.newState[0].colStride,
-                u.newState[1].colStride,
-                count};
+      const Row s{block + i * blockRow + (c - c0),
+                  element(u.param, r, i, n0),
+                  element(u.state[0], r, i, n0),
+                  element(u.state[1], r, i, n0),
+                  element(u.newParam, r, i, n0),
+                  element(u.newState[0], r, i, n0),
+                  element(u.newState[1], r, i, n0),
+                  count,
+                  u.param.colStride,
+                  u.state[0].colStride,
+                  u.state[1].colStride,
+                  u.newParam.colStride,
+                  u.newState[0].colStride,
+                  u.newState[1].colStride};
       stepRow(u, unit ? &rows : nullptr, r, s);
     }
     c += count;

@@ -178,3 +178,53 @@ TEST(OptimizerStep, StreamsOnlyWhatTheStepWrites) {
   EXPECT_TRUE(streamStoresFor(step, runs));
   EXPECT_FALSE(streamStoresFor(step, 8));
 }
+
+// Tensors whose columns are not contiguous (every other float here) take the
+// one-column-at-a-time loops: the same bits as the contiguous step above.
+TEST(OptimizerStep, StridedColumnsGiveTheContiguousBits) {
+  std::mt19937 gen(5);
+  const int64_t runs = 3, batch = 6, inputs = 7, outputs = 19, size = runs * inputs * outputs;
+  const int64_t t = 2;
+  std::vector<float> x = normal(size_t(batch * inputs), gen);
+  std::vector<float> dy = normal(size_t(runs * batch * outputs), gen);
+  for (UpdateRule rule : {UpdateRule::Sgd, UpdateRule::Adam, UpdateRule::AdamW}) {
+    const int states = optimizerStateCount(rule);
+    std::vector<std::vector<float>> h = hypers(rule, runs, t);
+    // Index 0: the parameter; 1, 2: the states. Contiguous, then every other float.
+    std::vector<std::vector<float>> dense, sparse;
+    for (int i = 0; i <= states; ++i) {
+      std::vector<float> v = normal(size_t(size), gen, 0.1f);
+      if (i == 2)
+        for (float &e : v)
+          e = e * e; // Adam's second moment is never negative.
+      std::vector<float> spread(size_t(2 * size), NAN);
+      for (int64_t e = 0; e < size; ++e)
+        spread[size_t(2 * e)] = v[size_t(e)];
+      dense.push_back(std::move(v));
+      sparse.push_back(std::move(spread));
+    }
+    auto step = [&](std::vector<std::vector<float>> &tensors, int64_t colStride) {
+      OptimizerStep u;
+      u.kind = rule;
+      u.m = inputs, u.n = outputs;
+      const int64_t row = outputs * colStride, run = inputs * row;
+      u.param = {tensors[0].data(), run, row, colStride};
+      u.newParam = {tensors[0].data(), run, row, colStride};
+      for (int i = 0; i < states; ++i) {
+        u.state[i] = {tensors[size_t(i + 1)].data(), run, row, colStride};
+        u.newState[i] = {tensors[size_t(i + 1)].data(), run, row, colStride};
+      }
+      for (size_t i = 0; i < h.size(); ++i)
+        u.hyper[i] = {h[i].data(), 1};
+      denseWeightGradStepKernel(x.data(), 0, inputs, 1, dy.data(), batch * outputs, outputs, runs,
+                                batch, inputs, outputs, RunColumns::Wide, u);
+    };
+    step(dense, 1);
+    step(sparse, 2);
+    for (int i = 0; i <= states; ++i)
+      for (int64_t e = 0; e < size; ++e)
+        ASSERT_EQ(0, std::memcmp(&sparse[size_t(i)][size_t(2 * e)], &dense[size_t(i)][size_t(e)],
+                                 sizeof(float)))
+            << "tensor " << i << " element " << e << " rule " << int(rule);
+  }
+}
