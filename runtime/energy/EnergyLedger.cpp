@@ -195,6 +195,28 @@ void EnergyLedger::closeLocked() {
     perPhase[phaseNames[i]] += phaseParts[i];
 }
 
+double EnergyLedger::spentJoules() {
+  std::lock_guard<std::mutex> lock(mutex);
+  auto now = std::chrono::steady_clock::now();
+  int64_t closed = attributed + unattributed;
+  double open = 0;
+  if (source->isEstimate()) {
+    double joules = 0;
+    std::string error;
+    if (source->read(workSinceStart, std::chrono::duration<double>(now - start).count(), joules,
+                     error))
+      open = std::max(0.0, joules - joulesFromMicro(meteredMicro));
+  } else if (lastReading > start) {
+    double covered = std::chrono::duration<double>(lastReading - start).count();
+    open = joulesFromMicro(closed) / covered *
+           std::chrono::duration<double>(now - lastReading).count();
+  } else {
+    for (const auto &[phase, weight] : phaseWeights)
+      open += weight;
+  }
+  return joulesFromMicro(closed) + open;
+}
+
 double EnergyLedger::runJoules(uint64_t runId) const {
   return joulesFromMicro(runMicrojoules(runId));
 }

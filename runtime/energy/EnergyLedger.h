@@ -72,6 +72,14 @@ public:
   int64_t unattributedMicrojoules() const;
   std::map<std::string, int64_t> phaseMicrojoules() const;
   double totalJoules() const { return joulesFromMicro(totalMicrojoules()); }
+  /// Joules spent so far, the open window's included: what an energy budget
+  /// is checked against at every step (a window is 200 ms, a whole small
+  /// sweep may take less). The model is read now (it is arithmetic); a
+  /// measuring meter is not (a reading costs a system call, and its counter
+  /// moves only every few milliseconds), so the open window is projected at
+  /// the power of the windows read so far, or before the first reading,
+  /// weighed by the model from its work.
+  double spentJoules();
   /// Seconds from the start to the last reading that succeeded: the time
   /// the joules cover (the idle baseline is counted over it).
   double seconds() const;

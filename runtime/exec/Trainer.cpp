@@ -216,7 +216,7 @@ bool ChunkTrainer::account(GroupProgram &program, const std::vector<uint8_t> &al
   PhaseWork work;
   program.takeWork(work);
   options.energy->addWork(energyAccount, work, alive.data());
-  if (options.energyBudgetJoules > 0 && options.energy->totalJoules() >= options.energyBudgetJoules)
+  if (options.energyBudgetJoules > 0 && options.energy->spentJoules() >= options.energyBudgetJoules)
     budgetSpent = true;
   return budgetSpent;
 }
@@ -279,8 +279,8 @@ bool ChunkTrainer::compact(
   // A compile cannot be stopped halfway: with a budget, none is started that
   // would spend (at the power drawn so far) more than the budget has left.
   if (options.energy && options.energyBudgetJoules > 0) {
-    double used = options.energy->totalJoules(), seconds = options.energy->seconds();
-    double watts = seconds > 0 ? used / seconds : 0;
+    double used = options.energy->spentJoules(), seconds = options.energy->seconds();
+    double watts = seconds > 0 ? options.energy->totalJoules() / seconds : 0;
     if (used + watts * backend.secondsToPrepare(group, target) >= options.energyBudgetJoules)
       return true;
   }
@@ -318,7 +318,7 @@ bool ChunkTrainer::compact(
   if (options.energy) {
     options.energy->closeWindow(meterError);
     if (options.energyBudgetJoules > 0 &&
-        options.energy->totalJoules() >= options.energyBudgetJoules)
+        options.energy->spentJoules() >= options.energyBudgetJoules)
       budgetSpent = true;
   }
   if (!gathered) {

@@ -295,6 +295,48 @@ TEST(EnergyLedger, TheModelMeterEstimatesFromTheReportedWork) {
   EXPECT_TRUE(ledger.meter().isEstimate());
 }
 
+// A budget is checked at every step against the joules spent so far, the
+// open window's included. Regression: it read closed windows only, so a sweep
+// shorter than one window (200 ms) never stopped and 2 MPI ranks spent 0.8 J
+// of a 0.5 J budget.
+TEST(EnergyLedger, SpentJoulesIncludeTheOpenWindow) {
+  EnergyModel model;
+  model.joulesPerFlop = 1e-9;
+  model.idleWatts = 0;
+  EnergyLedger ledger(openModelMeter(model, "test"), 1e9, model);
+  size_t a = ledger.openAccount({1});
+  const uint8_t alive[] = {1};
+  PhaseWork w;
+  w.add("forward", {2e9, 0}); // 2 J
+  ledger.addWork(a, w, alive);
+  EXPECT_EQ(ledger.totalJoules(), 0); // No window closed yet.
+  EXPECT_DOUBLE_EQ(ledger.spentJoules(), 2.0);
+  std::string error;
+  ASSERT_TRUE(ledger.closeWindow(error));
+  ledger.addWork(a, w, alive);
+  EXPECT_DOUBLE_EQ(ledger.spentJoules(), 4.0);
+}
+
+TEST(EnergyLedger, AMeasuringMeterProjectsTheOpenWindowAtItsPowerSoFar) {
+  double metered = 0;
+  EnergyLedger ledger(std::make_unique<ScriptedMeter>(&metered), 1e9, flopWeights());
+  size_t a = ledger.openAccount({1});
+  const uint8_t alive[] = {1};
+  // Before the first reading the window's work is weighed by the model.
+  ledger.addWork(a, work(5), alive);
+  EXPECT_DOUBLE_EQ(ledger.spentJoules(), 5.0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  metered = 1;
+  std::string error;
+  ASSERT_TRUE(ledger.closeWindow(error));
+  double watts = 1.0 / ledger.seconds();
+  EXPECT_GE(ledger.spentJoules(), 1.0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  double spent = ledger.spentJoules();
+  EXPECT_GE(spent, 1.0 + watts * 0.02);
+  EXPECT_EQ(ledger.totalJoules(), 1.0); // Readings alone move the total.
+}
+
 TEST(ProbeCounters, CountsTimesCostsByPhase) {
   ProbeCounters counters({{"train_step", "forward", {10, 100}},
                           {"train_step", "backward", {20, 200}},
