@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include <cmath>
+#include <cstdint>
 
 namespace {
 struct Scalar {
@@ -15,6 +16,7 @@ struct Scalar {
   static void store(float *p, V v) { *p = v; }
   static V broadcast(float x) { return x; }
   static V gather(const float *base, int32_t) { return *base; }
+  static void transpose(const float *src, int64_t, float *dst, int64_t) { *dst = *src; }
   static V fma(V a, V b, V c) { return std::fma(a, b, c); }
   static V mul(V a, V b) { return a * b; }
   static V sub(V a, V b) { return a - b; }

@@ -126,6 +126,11 @@ TEST(Gemm, EveryInstructionSetEqualsTheFmaLoopBitForBit) {
       {5, 128, 10, 16, false, false, true},  {4, 128, 16, 10, false, false, false},
       {4, 16, 128, 10, false, true, false},  {3, 37, 7, 8, false, false, false},
       {1, 29, 50, 5, true, false, false},
+      // B transposed in whole vector blocks (registers) and a ragged rest
+      // (gathers): K not a multiple of 8 or 16, over one and two K blocks,
+      // N over several panels.
+      {3, 19, 40, 70, false, false, true},   {2, 21, 300, 64, false, false, true},
+      {2, 9, 16, 32, false, false, true},
   };
   for (const Case &c : cases) {
     Operands operands(c, gen);
