@@ -16,8 +16,9 @@
 // reads each A block once for all runs. With a per-run A, each run is its own
 // product.
 //
-// The blocking follows BLIS: K in equal blocks of at most kKc, A packed once
-// into MR-row micro-panels, B packed per [kKc x NR] panel (it stays in L1
+// The blocking follows BLIS: K in equal blocks of at most kKc, a transposed
+// A packed once into MR-row micro-panels (a row-major A is read in place),
+// B packed per [kKc x NR] panel (it stays in L1
 // while every MR-row block of A streams past it), an MR x NR register tile of
 // accumulators. Three instruction sets are built in separate files (AVX-512,
 // AVX2+FMA, portable) and chosen at run time.

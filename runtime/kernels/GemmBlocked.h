@@ -181,7 +181,8 @@ inline bool inRegisters(sweep::Epilogue e, const sweep::StridedRuns &gate) {
 /// One product whose columns are c = r * n + j over all runs: A is shared,
 /// or there is one run. Loops, outside in: column blocks of kNc, K blocks of
 /// at most kKc (balancedKBlock), panels of NR columns (packed), row blocks of
-/// MR over A packed once (packA) when several panels read it or C is A. The first K block
+/// MR over A, packed once (packA) when several panels read its strided
+/// columns or C is A. The first K block
 /// starts from p.init (when set), the last one applies p.epilogue. With a
 /// sink, C is a thread's [M x kNc] block buffer handed to the sink after
 /// each column block's last K block.
@@ -210,11 +211,16 @@ template <typename I, int MR, int NV> void blockedWide(const sweep::GemmProblem 
   // once per panel, and every tile of the panel starts from it.
   const bool initBroadcast = p.init.base && p.init.rowStride == 0;
   const int64_t kcMax = balancedKBlock(p.k);
-  // A is packed once when more than one column panel reads it, and before
-  // anything is written when C is A itself (Gemm.h).
+  // A is packed once when more than one column panel reads it with strided
+  // columns (a transposed A: each tile would read MR-wide slices of kc rows),
+  // and before anything is written when C is A itself (Gemm.h). An A with
+  // unit column stride is read in place: its tiles' MR row streams are as
+  // fast as the packed one, and packing it (a transpose, element by element)
+  // cost a tenth of a per-run product. Measured: per-run forward 192 -> 210
+  // GFLOP/s, input gradient 150 -> 176 (docs/performance.md).
   const int64_t mPadded = (p.m + MR - 1) / MR * MR;
   const float *packed = nullptr;
-  if (cols > NR || p.a.base == p.c) {
+  if ((cols > NR && p.a.colStride != 1) || p.a.base == p.c) {
     float *buffer = packBuffer.reserve(mPadded * p.k);
     packA<MR>(p.a, p.m, p.k, kcMax, mPadded, buffer);
     packed = buffer;
