@@ -45,10 +45,33 @@ struct AdamHyper {
   float lr, beta1, beta2, eps, wd, correction1, correction2;
 };
 
-/// One instruction set's rows (OptimizerStep.cpp picks by the step's isa).
+/// How far apart a segment's rows are in each tensor (in elements).
+struct RowSteps {
+  int64_t grad, param, state0, state1, newParam, newState0, newState1;
+};
+
+/// Row i of the segment whose row 0 is `s` (a tensor the step lacks stays null).
+inline Row rowAt(const Row &s, const RowSteps &d, int64_t i) {
+  Row r = s;
+  r.grad += i * d.grad;
+  r.param += i * d.param;
+  r.state0 = s.state0 ? s.state0 + i * d.state0 : nullptr;
+  r.state1 = s.state1 ? s.state1 + i * d.state1 : nullptr;
+  r.newParam += i * d.newParam;
+  r.newState0 = s.newState0 ? s.newState0 + i * d.newState0 : nullptr;
+  r.newState1 = s.newState1 ? s.newState1 + i * d.newState1 : nullptr;
+  return r;
+}
+
+/// One instruction set's rows (OptimizerStep.cpp picks by the step's isa):
+/// `rows` rows of one run's segment, from `first` by `steps`. One call per
+/// segment, not per row: a 16-wide layer's row is one vector, and a call,
+/// its hyperparameters and pointers per row cost more than its arithmetic.
 struct RowFunctions {
-  void (*sgd)(const Row &, bool stream, const SgdHyper &);
-  void (*adam)(const Row &, bool stream, const AdamHyper &);
+  void (*sgd)(const Row &first, const RowSteps &steps, int64_t rows, bool stream,
+              const SgdHyper &);
+  void (*adam)(const Row &first, const RowSteps &steps, int64_t rows, bool stream,
+               const AdamHyper &);
 };
 extern const RowFunctions kAvx2Rows;   // OptimizerStepAvx2.cpp
 extern const RowFunctions kAvx512Rows; // OptimizerStepAvx512.cpp
@@ -161,17 +184,27 @@ template <class V, bool Stream> int64_t adamVectors(const Row &s, const AdamHype
   return j;
 }
 
-/// The whole row: vectors (streamed where asked and aligned), then the rest.
-template <class V> void sgdRow(const Row &s, bool stream, const SgdHyper &h) {
-  const bool streamed = stream && streamable<V>(s, h.hasMomentum ? 1 : 0);
-  const int64_t done = streamed ? sgdVectors<V, true>(s, h) : sgdVectors<V, false>(s, h);
-  sgdColumns<true>(s, done, h);
+/// Each whole row: vectors (streamed where asked and aligned), then the rest.
+template <class V>
+void sgdRows(const Row &first, const RowSteps &steps, int64_t rows, bool stream,
+             const SgdHyper &h) {
+  for (int64_t i = 0; i < rows; ++i) {
+    const Row s = rowAt(first, steps, i);
+    const bool streamed = stream && streamable<V>(s, h.hasMomentum ? 1 : 0);
+    const int64_t done = streamed ? sgdVectors<V, true>(s, h) : sgdVectors<V, false>(s, h);
+    sgdColumns<true>(s, done, h);
+  }
 }
 
-template <class V> void adamRow(const Row &s, bool stream, const AdamHyper &h) {
-  const bool streamed = stream && streamable<V>(s, 2);
-  const int64_t done = streamed ? adamVectors<V, true>(s, h) : adamVectors<V, false>(s, h);
-  adamColumns<true>(s, done, h);
+template <class V>
+void adamRows(const Row &first, const RowSteps &steps, int64_t rows, bool stream,
+              const AdamHyper &h) {
+  for (int64_t i = 0; i < rows; ++i) {
+    const Row s = rowAt(first, steps, i);
+    const bool streamed = stream && streamable<V>(s, 2);
+    const int64_t done = streamed ? adamVectors<V, true>(s, h) : adamVectors<V, false>(s, h);
+    adamColumns<true>(s, done, h);
+  }
 }
 
 } // namespace

@@ -38,11 +38,17 @@ struct Sse2 {
   static T div(T a, T b) { return _mm_div_ps(a, b); }
   static T sqrt(T a) { return _mm_sqrt_ps(a); }
 };
-const RowFunctions kBaselineRows = {sgdRow<Sse2>, adamRow<Sse2>};
+const RowFunctions kBaselineRows = {sgdRows<Sse2>, adamRows<Sse2>};
 #else
 const RowFunctions kBaselineRows = {
-    [](const Row &s, bool, const SgdHyper &h) { sgdColumns<true>(s, 0, h); },
-    [](const Row &s, bool, const AdamHyper &h) { adamColumns<true>(s, 0, h); }};
+    [](const Row &first, const RowSteps &steps, int64_t rows, bool, const SgdHyper &h) {
+      for (int64_t i = 0; i < rows; ++i)
+        sgdColumns<true>(rowAt(first, steps, i), 0, h);
+    },
+    [](const Row &first, const RowSteps &steps, int64_t rows, bool, const AdamHyper &h) {
+      for (int64_t i = 0; i < rows; ++i)
+        adamColumns<true>(rowAt(first, steps, i), 0, h);
+    }};
 #endif
 
 const RowFunctions &rowsFor(GemmIsa isa) {
@@ -63,19 +69,29 @@ SgdHyper sgdHyper(float lr, float mu, float wd, float nesterov) {
           nesterov < 0.0f || nesterov > 0.0f /* cmpf one */};
 }
 
-/// `rows` for a unit row, else null: one column at a time.
-void stepRow(const OptimizerStep &u, const RowFunctions *rows, int64_t r, const Row &s) {
+/// Run r's segment of `count` rows from `first`: with `rows` (unit rows) in
+/// vectors, else one column at a time.
+void stepRows(const OptimizerStep &u, const RowFunctions *rows, int64_t r, const Row &first,
+              const RowSteps &steps, int64_t count) {
   const PerRun *h = u.hyper;
   switch (u.kind) {
   case UpdateRule::Sgd: {
     const SgdHyper sgd = sgdHyper(h[0][r], h[1][r], h[2][r], h[3][r]);
-    return rows ? rows->sgd(s, u.streamStores, sgd) : sgdColumns<false>(s, 0, sgd);
+    if (rows)
+      return rows->sgd(first, steps, count, u.streamStores, sgd);
+    for (int64_t i = 0; i < count; ++i)
+      sgdColumns<false>(rowAt(first, steps, i), 0, sgd);
+    return;
   }
   case UpdateRule::Adam:
   case UpdateRule::AdamW: {
     const AdamHyper adam{u.kind == UpdateRule::AdamW, h[0][r], h[1][r], h[2][r], h[3][r],
                          h[4][r], h[5][r], h[6][r]};
-    return rows ? rows->adam(s, u.streamStores, adam) : adamColumns<false>(s, 0, adam);
+    if (rows)
+      return rows->adam(first, steps, count, u.streamStores, adam);
+    for (int64_t i = 0; i < count; ++i)
+      adamColumns<false>(rowAt(first, steps, i), 0, adam);
+    return;
   }
   }
 }
@@ -114,23 +130,28 @@ void sweep::applyOptimizerBlock(const void *context, int64_t c0, int64_t width, 
   for (int64_t c = c0; c < c0 + width;) {
     const int64_t r = c / u.n, n0 = c % u.n;
     const int64_t count = c0 + width - c < u.n - n0 ? c0 + width - c : u.n - n0;
-    for (int64_t i = 0; i < u.m; ++i) {
-      const Row s{block + i * blockRow + (c - c0),
-                  element(u.param, r, i, n0),
-                  element(u.state[0], r, i, n0),
-                  element(u.state[1], r, i, n0),
-                  element(u.newParam, r, i, n0),
-                  element(u.newState[0], r, i, n0),
-                  element(u.newState[1], r, i, n0),
-                  count,
-                  u.param.colStride,
-                  u.state[0].colStride,
-                  u.state[1].colStride,
-                  u.newParam.colStride,
-                  u.newState[0].colStride,
-                  u.newState[1].colStride};
-      stepRow(u, unit ? &rows : nullptr, r, s);
-    }
+    const Row first{block + (c - c0),
+                    element(u.param, r, 0, n0),
+                    element(u.state[0], r, 0, n0),
+                    element(u.state[1], r, 0, n0),
+                    element(u.newParam, r, 0, n0),
+                    element(u.newState[0], r, 0, n0),
+                    element(u.newState[1], r, 0, n0),
+                    count,
+                    u.param.colStride,
+                    u.state[0].colStride,
+                    u.state[1].colStride,
+                    u.newParam.colStride,
+                    u.newState[0].colStride,
+                    u.newState[1].colStride};
+    const RowSteps steps{blockRow,
+                         u.param.rowStride,
+                         u.state[0].rowStride,
+                         u.state[1].rowStride,
+                         u.newParam.rowStride,
+                         u.newState[0].rowStride,
+                         u.newState[1].rowStride};
+    stepRows(u, unit ? &rows : nullptr, r, first, steps, u.m);
     c += count;
   }
 #if defined(__SSE2__)

@@ -26,4 +26,4 @@ struct Avx2 {
 
 using namespace sweep::optimizer_rows;
 
-const RowFunctions sweep::optimizer_rows::kAvx2Rows = {sgdRow<Avx2>, adamRow<Avx2>};
+const RowFunctions sweep::optimizer_rows::kAvx2Rows = {sgdRows<Avx2>, adamRows<Avx2>};

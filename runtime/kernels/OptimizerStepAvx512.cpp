@@ -27,4 +27,4 @@ struct Avx512 {
 
 using namespace sweep::optimizer_rows;
 
-const RowFunctions sweep::optimizer_rows::kAvx512Rows = {sgdRow<Avx512>, adamRow<Avx512>};
+const RowFunctions sweep::optimizer_rows::kAvx512Rows = {sgdRows<Avx512>, adamRows<Avx512>};
