@@ -60,6 +60,11 @@ private:
                           const std::string &path, int scope, SettingEntry &entry);
   std::optional<Value> coerce(const Value &value, const ParamType &type, llvm::SMLoc loc,
                               llvm::StringRef name);
+  /// A written list of a setting training reads as float32 whose distinct
+  /// values round to one float32 (0.1 and 0.1000000001): their runs train
+  /// identically. One warning per axis, at the later of the first such pair.
+  void warnAboutOneFloat32(const Axis &axis, llvm::ArrayRef<AxisElement> elements,
+                           const std::string &path);
   int internPath(const std::string &path, const ParamSpec &spec);
   /// What keys an axis's random stream: its path and the enclosing kinds.
   std::string streamKey(const std::string &path) const;

@@ -301,6 +301,8 @@ bool Sema::checkSetting(const ParamSpec &paramSpec, const Setting *setting, llvm
     if (firstRepeat < axis.values.size())
       diags.warning((*elements)[firstRepeat].loc, "value " + axis.values[firstRepeat].str() +
                                                       " appears twice in axis '" + path + "'");
+    else if (paramSpec.type.float32)
+      warnAboutOneFloat32(axis, *elements, path);
   }
   entry.kind = SettingEntry::Kind::Axis;
   entry.pathId = internPath(path, paramSpec);
@@ -322,6 +324,32 @@ bool Sema::checkSetting(const ParamSpec &paramSpec, const Setting *setting, llvm
 //===----------------------------------------------------------------------===//
 // The sweep
 //===----------------------------------------------------------------------===//
+
+void Sema::warnAboutOneFloat32(const Axis &axis, llvm::ArrayRef<AxisElement> elements,
+                               const std::string &path) {
+  // (float32 value, index), sorted: equal roundings lie side by side, and the
+  // written values differ (exact repeats were reported already).
+  std::vector<std::pair<float, size_t>> rounded;
+  for (size_t i = 0; i < axis.values.size(); ++i)
+    if (axis.values[i].isNumeric())
+      rounded.push_back({float(axis.values[i].asDouble()), i});
+  llvm::sort(rounded);
+  size_t later = axis.values.size(), earlier = 0;
+  for (size_t i = 1; i < rounded.size(); ++i)
+    if (rounded[i].first == rounded[i - 1].first) {
+      size_t a = std::min(rounded[i].second, rounded[i - 1].second);
+      size_t b = std::max(rounded[i].second, rounded[i - 1].second);
+      if (b < later)
+        later = b, earlier = a;
+    }
+  if (later == axis.values.size())
+    return;
+  diags.warning(elements[later].loc,
+                "values " + axis.values[earlier].str() + " and " + axis.values[later].str() +
+                    " of axis '" + path +
+                    "' are the same float32, the precision runs train in: their runs train "
+                    "identically");
+}
 
 std::unique_ptr<SweepSpec> Sema::checkSweep(const SweepDecl &decl) {
   auto result = std::make_unique<SweepSpec>();
