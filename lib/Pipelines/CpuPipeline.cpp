@@ -47,6 +47,8 @@ void sweep::buildCpuPipeline(OpPassManager &pm, CpuStage until, bool energyProbe
     // Once the fusions have judged aliasing by buffer: temporaries that
     // never meet share one (Passes.td).
     pm.addPass(createReuseDeadBuffers());
+    // A loss's loops over 10 classes, say, vectorized along the rows instead.
+    pm.addPass(createLongParallelDimInnermost());
     pm.addPass(createConvertLinalgToLoopsPass());
   } else {
     // The GPU's nests and tiles; convert-scf-to-cf runs each scf.parallel in
@@ -57,6 +59,13 @@ void sweep::buildCpuPipeline(OpPassManager &pm, CpuStage until, bool energyProbe
   if (until == CpuStage::Loops)
     return;
 
+  addCpuLoopsToLLVMPasses(pm);
+}
+
+void sweep::addCpuLoopsToLLVMPasses(OpPassManager &pm) {
+  // exp as arithmetic, not a libm call per element: the loops around it can
+  // be vectorized, with the interpreter's bits (runtime/kernels/Exp.h).
+  pm.addPass(createExpandExp());
   pm.addPass(createConvertSCFToCFPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
@@ -65,10 +74,11 @@ void sweep::buildCpuPipeline(OpPassManager &pm, CpuStage until, bool energyProbe
   FinalizeMemRefToLLVMConversionPassOptions memrefOptions;
   memrefOptions.useGenericFunctions = true;
   pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefOptions));
-  // tanh and erf have no LLVM intrinsic: call libm (tanhf, erff), as the
-  // interpreter does. exp, log and sqrt become LLVM intrinsics.
-  pm.addPass(createConvertMathToLibmPass());
+  // log, sqrt, fma (and exp on f64) become LLVM intrinsics first: math-to-libm
+  // would make every fma of exp32 a call to fmaf. tanh and erf have no LLVM
+  // intrinsic and are left for libm (tanhf, erff), as the interpreter calls.
   pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createConvertFuncToLLVMPass());

@@ -32,6 +32,11 @@ enum class CpuLoops {
 void buildCpuPipeline(mlir::OpPassManager &pm, CpuStage until, bool energyProbes = true,
                       CpuLoops loops = CpuLoops::KernelCalls);
 
+/// The last stage: scf loops on memrefs to the LLVM dialect (f32 exp spelled
+/// out as runtime/kernels/Exp.h computes it, the math ops the LLVM intrinsics
+/// or libm calls the interpreter's arithmetic needs).
+void addCpuLoopsToLLVMPasses(mlir::OpPassManager &pm);
+
 /// Registers the pipeline as `sweep-cpu-pipeline` for sweep-opt.
 void registerCpuPipeline();
 

@@ -131,6 +131,45 @@ def ReuseDeadBuffers : Pass<"reuse-dead-buffers", "mlir::ModuleOp"> {
   }];
 }
 
+def LongParallelDimInnermost : Pass<"long-parallel-dim-innermost", "mlir::ModuleOp"> {
+  let summary = "CPU: a generic whose innermost loop is short gets a long parallel loop innermost";
+  let description = [{
+    A loss over 10 classes lowers to loops (run, row, class) whose innermost
+    loop runs 10 times: too short for LLVM to vectorize (it will not add
+    run-time alias checks to a loop of fewer than 16 iterations), and a
+    row's peak and exp-sum reductions carry their sum through every
+    iteration. For each linalg.generic whose innermost loop has a static
+    length below `shortest` and that has a parallel loop that is dynamic or
+    at least `shortest` long, the last such parallel loop moves innermost
+    (the others keep their order): the rows become the vector lanes, and a
+    row's reduction over the classes is an elementwise update of its
+    accumulator per class. Each output's reduction keeps its order: the
+    results do not change by a bit.
+  }];
+  let options = [
+    Option<"shortest", "shortest", "int64_t", "16",
+           "Innermost loops shorter than this (one AVX-512 vector of f32) are moved out">,
+  ];
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
+def ExpandExp : Pass<"sweep-expand-exp", "mlir::ModuleOp"> {
+  let summary = "Replace float32 math.exp by the runtime's exp32, spelled out in arith and math.fma";
+  let description = [{
+    Every `math.exp` on f32 (or a vector of f32) becomes the operations of
+    `sweep::exp32` (runtime/kernels/Exp.h), one for one: a clamp to
+    [-104, 89], n = round(x / ln2) by the 1.5 * 2^23 trick, r = x - n ln2 in
+    two fused multiply-adds, a degree-6 polynomial by Horner's rule in
+    `math.fma`, and the scale 2^n applied as two powers of two built from
+    bits. A libm call per element keeps LLVM from vectorizing the loops of
+    softmax, cross-entropy and tanh/sigmoid; these operations do not, and the
+    interpreter and the GEMM epilogues compute the same bits with exp32.
+    math.exp on other types is left alone. The CPU pipeline runs it before
+    the math ops are lowered to LLVM.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect", "mlir::math::MathDialect"];
+}
+
 def SplitSharedFills : Pass<"split-shared-fills", "mlir::ModuleOp"> {
   let summary = "Give each destination of a tensor fill its own fill, right before its user";
   let description = [{

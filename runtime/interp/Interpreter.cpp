@@ -13,33 +13,45 @@ using namespace sweep;
 using namespace sweep::kernels;
 
 namespace {
-// The matrix products, built twice: for CPUs with FMA instructions (std::fma
-// becomes one instruction and the loops vectorize) and for any x86-64 (a
-// libm call per element). Both give the same bits; only the speed differs.
+// The matrix products, activations and softmax losses, built twice: for CPUs
+// with FMA instructions (std::fma, in the products and in exp32, becomes one
+// instruction and the loops vectorize) and for any x86-64 (a libm call per
+// fused multiply-add). Both give the same bits; only the speed differs.
 #if defined(__x86_64__) && defined(__GNUC__)
-__attribute__((target("avx2,fma"), flatten)) void denseForwardFma(const float *x, const float *w,
-                                                                  const float *b, float *y,
-                                                                  int64_t n, int64_t in,
-                                                                  int64_t out) {
-  kernels::denseForward(x, w, b, y, n, in, out);
-}
-__attribute__((target("avx2,fma"), flatten)) void denseBackwardFma(const float *x, const float *w,
-                                                                   const float *dy, float *dx,
-                                                                   float *dw, float *db, int64_t n,
-                                                                   int64_t in, int64_t out) {
-  kernels::denseBackward(x, w, dy, dx, dw, db, n, in, out);
-}
+#define SWEEP_WITH_FMA __attribute__((target("avx2,fma"), flatten))
 bool hasFma() {
   static const bool fma = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   return fma;
 }
 #else
+#define SWEEP_WITH_FMA
 bool hasFma() { return false; }
-void denseForwardFma(const float *, const float *, const float *, float *, int64_t, int64_t,
-                     int64_t) {}
-void denseBackwardFma(const float *, const float *, const float *, float *, float *, float *,
-                      int64_t, int64_t, int64_t) {}
 #endif
+
+SWEEP_WITH_FMA void denseForwardFma(const float *x, const float *w, const float *b, float *y,
+                                    int64_t n, int64_t in, int64_t out) {
+  kernels::denseForward(x, w, b, y, n, in, out);
+}
+SWEEP_WITH_FMA void denseBackwardFma(const float *x, const float *w, const float *dy, float *dx,
+                                     float *dw, float *db, int64_t n, int64_t in, int64_t out) {
+  kernels::denseBackward(x, w, dy, dx, dw, db, n, in, out);
+}
+SWEEP_WITH_FMA void activationForwardFma(Activation act, const float *z, float *y,
+                                         int64_t count) {
+  kernels::activationForward(act, z, y, count);
+}
+SWEEP_WITH_FMA void activationBackwardFma(Activation act, const float *z, const float *y,
+                                          const float *dy, float *dz, int64_t count) {
+  kernels::activationBackward(act, z, y, dy, dz, count);
+}
+SWEEP_WITH_FMA double crossEntropyFma(const float *logits, const int32_t *labels, float *dlogits,
+                                      int64_t n, int64_t classes, double *correct) {
+  return kernels::crossEntropy(logits, labels, dlogits, n, classes, correct);
+}
+SWEEP_WITH_FMA void softmaxRowsFma(const float *logits, float *probabilities, int64_t n,
+                                   int64_t classes) {
+  kernels::softmaxRows(logits, probabilities, n, classes);
+}
 
 void denseForward(const float *x, const float *w, const float *b, float *y, int64_t n, int64_t in,
                   int64_t out) {
@@ -53,6 +65,32 @@ void denseBackward(const float *x, const float *w, const float *dy, float *dx, f
   if (hasFma())
     return denseBackwardFma(x, w, dy, dx, dw, db, n, in, out);
   kernels::denseBackward(x, w, dy, dx, dw, db, n, in, out);
+}
+
+void activationForward(Activation act, const float *z, float *y, int64_t count) {
+  if (hasFma())
+    return activationForwardFma(act, z, y, count);
+  kernels::activationForward(act, z, y, count);
+}
+
+void activationBackward(Activation act, const float *z, const float *y, const float *dy, float *dz,
+                        int64_t count) {
+  if (hasFma())
+    return activationBackwardFma(act, z, y, dy, dz, count);
+  kernels::activationBackward(act, z, y, dy, dz, count);
+}
+
+double crossEntropy(const float *logits, const int32_t *labels, float *dlogits, int64_t n,
+                    int64_t classes, double *correct) {
+  if (hasFma())
+    return crossEntropyFma(logits, labels, dlogits, n, classes, correct);
+  return kernels::crossEntropy(logits, labels, dlogits, n, classes, correct);
+}
+
+void softmaxRows(const float *logits, float *probabilities, int64_t n, int64_t classes) {
+  if (hasFma())
+    return softmaxRowsFma(logits, probabilities, n, classes);
+  kernels::softmaxRows(logits, probabilities, n, classes);
 }
 } // namespace
 
@@ -140,7 +178,7 @@ double InterpretedRun::loss(const Batch &batch, float *gradient, double *correct
                                         width, nullptr);
   }
   if (group.loss == LossKind::CrossEntropy)
-    return crossEntropy<float>(out.data(), batch.classes, gradient, batch.n, width, correct);
+    return crossEntropy(out.data(), batch.classes, gradient, batch.n, width, correct);
   return meanSquaredError<float>(out.data(), batch.targets, batch.classes, gradient, batch.n, width,
                                  correct);
 }

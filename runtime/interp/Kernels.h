@@ -17,6 +17,7 @@
 
 #include "runtime/exec/SweepJob.h"
 #include "runtime/kernels/Activation.h"
+#include "runtime/kernels/Exp.h"
 
 #include <algorithm>
 #include <cmath>
@@ -147,7 +148,7 @@ double crossEntropy(const T *logits, const int32_t *labels, T *dlogits, int64_t 
         peak = z[c];
     T sum = 0;
     for (int64_t c = 0; c < classes; ++c)
-      sum += std::exp(z[c] - peak);
+      sum += exponential(z[c] - peak);
     T logSum = peak + std::log(sum);
     total += double(logSum - z[labels[i]]);
     if (correct && predictedClass(z, classes) == labels[i])
@@ -156,7 +157,8 @@ double crossEntropy(const T *logits, const int32_t *labels, T *dlogits, int64_t 
       continue;
     T scale = T(1) / T(n);
     for (int64_t c = 0; c < classes; ++c)
-      dlogits[i * classes + c] = (std::exp(z[c] - logSum) - (c == labels[i] ? T(1) : T(0))) * scale;
+      dlogits[i * classes + c] =
+          (exponential(z[c] - logSum) - (c == labels[i] ? T(1) : T(0))) * scale;
   }
   return total;
 }
@@ -170,7 +172,7 @@ void softmaxRows(const T *logits, T *probabilities, int64_t n, int64_t classes) 
     T peak = *std::max_element(z, z + classes);
     T sum = 0;
     for (int64_t c = 0; c < classes; ++c)
-      sum += p[c] = std::exp(z[c] - peak);
+      sum += p[c] = exponential(z[c] - peak);
     for (int64_t c = 0; c < classes; ++c)
       p[c] /= sum;
   }

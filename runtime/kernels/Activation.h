@@ -12,6 +12,8 @@
 #ifndef SWEEP_RUNTIME_KERNELS_ACTIVATION_H
 #define SWEEP_RUNTIME_KERNELS_ACTIVATION_H
 
+#include "runtime/kernels/Exp.h"
+
 #include <cmath>
 
 namespace sweep::activation {
@@ -21,11 +23,11 @@ namespace sweep::activation {
 /// NaN weights behind it). -0 gives +0.
 template <typename T> T relu(T z) { return !(z <= T(0)) ? z : T(0); }
 
-/// tanh(z) = 1 - 2 / (exp(2z) + 1): one expf instead of libm's tanhf (which
+/// tanh(z) = 1 - 2 / (exp(2z) + 1): one exp instead of libm's tanhf (which
 /// calls expm1f and costs about four times as much).
-template <typename T> T tanh(T z) { return T(1) - T(2) / (std::exp(T(2) * z) + T(1)); }
+template <typename T> T tanh(T z) { return T(1) - T(2) / (exponential(T(2) * z) + T(1)); }
 
-template <typename T> T sigmoid(T z) { return T(1) / (T(1) + std::exp(-z)); }
+template <typename T> T sigmoid(T z) { return T(1) / (T(1) + exponential(-z)); }
 
 template <typename T> T gelu(T z) {
   return T(0.5) * z * (T(1) + std::erf(z * T(0.70710678118654752)));
@@ -39,7 +41,7 @@ template <typename T> T tanhSlope(T y) { return T(1) - y * y; }
 template <typename T> T sigmoidSlope(T y) { return y * (T(1) - y); }
 template <typename T> T geluSlope(T z) {
   T cdf = T(0.5) * (T(1) + std::erf(z * T(0.70710678118654752)));
-  T pdf = T(0.39894228040143268) * std::exp(T(-0.5) * z * z);
+  T pdf = T(0.39894228040143268) * exponential(T(-0.5) * z * z);
   return cdf + z * pdf;
 }
 

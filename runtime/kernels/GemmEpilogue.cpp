@@ -2,12 +2,12 @@
 //
 // The part of a tile's start and end that the vector code of GemmBlocked.h
 // does not do in registers: start values that are not a contiguous row (a
-// bias read through a column stride), tanh and sigmoid (an expf per element),
+// bias read through a column stride), tanh and sigmoid (an exp32 per element),
 // and any epilogue on K = 0. Called once per MR x NR tile, before its first K
 // block or after its last one, so the tile is still in L1 and the layer's
 // output is written to memory once. Built for the baseline instruction set
-// with the interpreter's activation formulas (Activation.h), without
-// floating-point contraction.
+// (tanh and sigmoid also with FMA) with the interpreter's activation formulas
+// (Activation.h), without floating-point contraction.
 //
 //===----------------------------------------------------------------------===//
 
@@ -48,6 +48,27 @@ void applyToTile(int64_t rows, int64_t width, float *tile, int64_t tileRow, F f)
     for (int64_t j = 0; j < width; ++j)
       tile[i * tileRow + j] = f(tile[i * tileRow + j]);
 }
+
+// tanh and sigmoid built twice: exp32's fused multiply-adds are instructions
+// where the CPU has them (and the loop vectorizes), libm calls elsewhere.
+// The same bits either way.
+#if defined(__x86_64__) && defined(__GNUC__)
+#define SWEEP_WITH_FMA __attribute__((target("avx2,fma"), flatten))
+bool hasFma() {
+  static const bool fma = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  return fma;
+}
+#else
+#define SWEEP_WITH_FMA
+bool hasFma() { return false; }
+#endif
+
+SWEEP_WITH_FMA void tanhTileFma(int64_t rows, int64_t width, float *tile, int64_t tileRow) {
+  applyToTile(rows, width, tile, tileRow, activation::tanh<float>);
+}
+SWEEP_WITH_FMA void sigmoidTileFma(int64_t rows, int64_t width, float *tile, int64_t tileRow) {
+  applyToTile(rows, width, tile, tileRow, activation::sigmoid<float>);
+}
 } // namespace
 
 void detail::startTile(const GemmProblem &p, int64_t m0, int64_t rows, int64_t c0, int64_t width,
@@ -69,8 +90,12 @@ void detail::finishTile(const GemmProblem &p, int64_t m0, int64_t rows, int64_t 
   case Epilogue::Relu:
     return applyToTile(rows, width, tile, tileRow, activation::relu<float>);
   case Epilogue::Tanh:
+    if (hasFma())
+      return tanhTileFma(rows, width, tile, tileRow);
     return applyToTile(rows, width, tile, tileRow, activation::tanh<float>);
   case Epilogue::Sigmoid:
+    if (hasFma())
+      return sigmoidTileFma(rows, width, tile, tileRow);
     return applyToTile(rows, width, tile, tileRow, activation::sigmoid<float>);
   case Epilogue::ReluSlope:
     return multiplyBySlope(p, m0, rows, c0, width, tile, tileRow, activation::reluSlope<float>);

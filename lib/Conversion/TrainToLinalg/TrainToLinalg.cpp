@@ -484,26 +484,38 @@ struct SoftmaxLowering : OpRewritePattern<train::SoftmaxOp> {
   }
 };
 
-/// cross_entropy and its gradient share the row peak and exp-sum.
+/// Each row's log-sum-exp [R, B]: peak + log(sum), once per row (a log per
+/// logit in the gradient's loop was as costly as its exp).
+Value rowLogSum(OpBuilder &b, Location loc, Value peak, Value sum) {
+  MLIRContext *ctx = b.getContext();
+  auto type = cast<RankedTensorType>(peak.getType());
+  Value empty = emptyTensor(b, loc, type.getShape(), b.getF32Type(), {{peak, 1}});
+  return generic(
+             b, loc, ValueRange{peak, sum}, empty,
+             ArrayRef<AffineMap>{pick(ctx, 2, {0, 1}), pick(ctx, 2, {0, 1}), pick(ctx, 2, {0, 1})},
+             ArrayRef<IteratorType>{kPar, kPar},
+             [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+               return nb.create<arith::AddFOp>(nl, args[0], nb.create<math::LogOp>(nl, args[1]));
+             })
+      .getResult(0);
+}
+
+/// cross_entropy and its gradient share the row peak, exp-sum and log-sum.
 /// Each row's cross-entropy [R, B] in f32: (peak + log(sum)) - z[label].
-Value crossEntropyRows(OpBuilder &b, Location loc, Value logits, Value labels, Value peak,
-                       Value sum) {
+Value crossEntropyRows(OpBuilder &b, Location loc, Value logits, Value labels, Value logSum) {
   MLIRContext *ctx = b.getContext();
   auto logitsType = cast<RankedTensorType>(logits.getType());
   Value empty = emptyTensor(b, loc, {logitsType.getDimSize(0), logitsType.getDimSize(1)},
                             b.getF32Type(), {{logits, 1}});
-  return generic(b, loc, ValueRange{peak, sum, labels}, empty,
-                 ArrayRef<AffineMap>{pick(ctx, 2, {0, 1}), pick(ctx, 2, {0, 1}), pick(ctx, 2, {1}),
-                                     pick(ctx, 2, {0, 1})},
+  return generic(b, loc, ValueRange{logSum, labels}, empty,
+                 ArrayRef<AffineMap>{pick(ctx, 2, {0, 1}), pick(ctx, 2, {1}), pick(ctx, 2, {0, 1})},
                  ArrayRef<IteratorType>{kPar, kPar},
                  [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-                   Value logSum =
-                       nb.create<arith::AddFOp>(nl, args[0], nb.create<math::LogOp>(nl, args[1]));
                    Value r = nb.create<linalg::IndexOp>(nl, 0);
                    Value row = nb.create<linalg::IndexOp>(nl, 1);
                    Value picked = nb.create<tensor::ExtractOp>(
-                       nl, logits, ValueRange{r, row, labelIndex(nb, nl, args[2])});
-                   return nb.create<arith::SubFOp>(nl, logSum, picked);
+                       nl, logits, ValueRange{r, row, labelIndex(nb, nl, args[1])});
+                   return nb.create<arith::SubFOp>(nl, args[0], picked);
                  })
       .getResult(0);
 }
@@ -527,9 +539,10 @@ template <typename OpTy> struct CrossEntropyLowering : OpRewritePattern<OpTy> {
     MLIRContext *ctx = b.getContext();
     Value logits = op.getLogits(), labels = op.getLabels();
     auto logitsType = cast<RankedTensorType>(logits.getType());
-    Value peak = rowPeak(b, loc, logits), sum = rowExpSum(b, loc, logits, peak);
+    Value peak = rowPeak(b, loc, logits);
+    Value logSum = rowLogSum(b, loc, peak, rowExpSum(b, loc, logits, peak));
     if constexpr (std::is_same_v<OpTy, train::CrossEntropyOp>) {
-      Value rows = crossEntropyRows(b, loc, logits, labels, peak, sum);
+      Value rows = crossEntropyRows(b, loc, logits, labels, logSum);
       b.replaceOp(op, meanOverBatch(b, loc, rows, logits, 1));
     } else {
       // d/dz of the batch mean: (exp(z - logSum) - onehot) * (1 / n).
@@ -537,22 +550,21 @@ template <typename OpTy> struct CrossEntropyLowering : OpRewritePattern<OpTy> {
       Value scale = b.create<arith::DivFOp>(loc, f32(b, loc, 1), n);
       Value empty = emptyTensor(b, loc, logitsType.getShape(), b.getF32Type(), {{logits, 1}});
       Value result =
-          generic(
-              b, loc, ValueRange{logits, peak, sum, labels}, empty,
-              ArrayRef<AffineMap>{pick(ctx, 3, {0, 1, 2}), pick(ctx, 3, {0, 1}),
-                                  pick(ctx, 3, {0, 1}), pick(ctx, 3, {1}), pick(ctx, 3, {0, 1, 2})},
-              ArrayRef<IteratorType>{kPar, kPar, kPar},
-              [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-                Value logSum =
-                    nb.create<arith::AddFOp>(nl, args[1], nb.create<math::LogOp>(nl, args[2]));
-                Value p = nb.create<math::ExpOp>(nl, nb.create<arith::SubFOp>(nl, args[0], logSum));
-                Value c = nb.create<linalg::IndexOp>(nl, 2);
-                Value hit = nb.create<arith::CmpIOp>(nl, arith::CmpIPredicate::eq, c,
-                                                     labelIndex(nb, nl, args[3]));
-                Value onehot = nb.create<arith::SelectOp>(nl, hit, f32(nb, nl, 1), f32(nb, nl, 0));
-                Value diff = nb.create<arith::SubFOp>(nl, p, onehot);
-                return nb.create<arith::MulFOp>(nl, diff, scale);
-              })
+          generic(b, loc, ValueRange{logits, logSum, labels}, empty,
+                  ArrayRef<AffineMap>{pick(ctx, 3, {0, 1, 2}), pick(ctx, 3, {0, 1}),
+                                      pick(ctx, 3, {1}), pick(ctx, 3, {0, 1, 2})},
+                  ArrayRef<IteratorType>{kPar, kPar, kPar},
+                  [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
+                    Value p =
+                        nb.create<math::ExpOp>(nl, nb.create<arith::SubFOp>(nl, args[0], args[1]));
+                    Value c = nb.create<linalg::IndexOp>(nl, 2);
+                    Value hit = nb.create<arith::CmpIOp>(nl, arith::CmpIPredicate::eq, c,
+                                                         labelIndex(nb, nl, args[2]));
+                    Value onehot =
+                        nb.create<arith::SelectOp>(nl, hit, f32(nb, nl, 1), f32(nb, nl, 0));
+                    Value diff = nb.create<arith::SubFOp>(nl, p, onehot);
+                    return nb.create<arith::MulFOp>(nl, diff, scale);
+                  })
               .getResult(0);
       b.replaceOp(op, result);
     }
@@ -633,8 +645,9 @@ struct LossRowsLowering : OpRewritePattern<train::LossRowsOp> {
     SmallVector<int64_t> rowsShape = {outType.getDimSize(0), outType.getDimSize(1)};
     Value rows64 = emptyTensor(b, loc, rowsShape, b.getF64Type(), {{out, 1}});
     if (op.getKind() == "cross_entropy") {
-      Value peak = rowPeak(b, loc, out), sum = rowExpSum(b, loc, out, peak);
-      Value rows = crossEntropyRows(b, loc, out, target, peak, sum);
+      Value peak = rowPeak(b, loc, out);
+      Value rows = crossEntropyRows(b, loc, out, target,
+                                    rowLogSum(b, loc, peak, rowExpSum(b, loc, out, peak)));
       b.replaceOp(op, elementwise(b, loc, ValueRange{rows}, rows64,
                                   [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
                                     return nb.create<arith::ExtFOp>(nl, nb.getF64Type(), args[0]);
