@@ -3,6 +3,7 @@
 #include "runtime/interp/Interpreter.h"
 
 #include "runtime/interp/Kernels.h"
+#include "runtime/kernels/FmaTarget.h"
 #include "runtime/rng/TrainingDraws.h"
 
 #include <algorithm>
@@ -13,20 +14,11 @@ using namespace sweep;
 using namespace sweep::kernels;
 
 namespace {
-// The matrix products, activations and softmax losses, built twice: for CPUs
-// with FMA instructions (std::fma, in the products and in exp32, becomes one
-// instruction and the loops vectorize) and for any x86-64 (a libm call per
-// fused multiply-add). Both give the same bits; only the speed differs.
-#if defined(__x86_64__) && defined(__GNUC__)
-#define SWEEP_WITH_FMA __attribute__((target("avx2,fma"), flatten))
-bool hasFma() {
-  static const bool fma = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  return fma;
-}
-#else
-#define SWEEP_WITH_FMA
-bool hasFma() { return false; }
-#endif
+// The matrix products, activations and softmax losses, built twice
+// (runtime/kernels/FmaTarget.h): for CPUs with FMA instructions (std::fma, in
+// the products and in exp32, becomes one instruction and the loops vectorize)
+// and for any x86-64 (a libm call per fused multiply-add). Both give the same
+// bits; only the speed differs.
 
 SWEEP_WITH_FMA void denseForwardFma(const float *x, const float *w, const float *b, float *y,
                                     int64_t n, int64_t in, int64_t out) {
@@ -55,40 +47,40 @@ SWEEP_WITH_FMA void softmaxRowsFma(const float *logits, float *probabilities, in
 
 void denseForward(const float *x, const float *w, const float *b, float *y, int64_t n, int64_t in,
                   int64_t out) {
-  if (hasFma())
+  if (cpuHasFma())
     return denseForwardFma(x, w, b, y, n, in, out);
   kernels::denseForward(x, w, b, y, n, in, out);
 }
 
 void denseBackward(const float *x, const float *w, const float *dy, float *dx, float *dw, float *db,
                    int64_t n, int64_t in, int64_t out) {
-  if (hasFma())
+  if (cpuHasFma())
     return denseBackwardFma(x, w, dy, dx, dw, db, n, in, out);
   kernels::denseBackward(x, w, dy, dx, dw, db, n, in, out);
 }
 
 void activationForward(Activation act, const float *z, float *y, int64_t count) {
-  if (hasFma())
+  if (cpuHasFma())
     return activationForwardFma(act, z, y, count);
   kernels::activationForward(act, z, y, count);
 }
 
 void activationBackward(Activation act, const float *z, const float *y, const float *dy, float *dz,
                         int64_t count) {
-  if (hasFma())
+  if (cpuHasFma())
     return activationBackwardFma(act, z, y, dy, dz, count);
   kernels::activationBackward(act, z, y, dy, dz, count);
 }
 
 double crossEntropy(const float *logits, const int32_t *labels, float *dlogits, int64_t n,
                     int64_t classes, double *correct) {
-  if (hasFma())
+  if (cpuHasFma())
     return crossEntropyFma(logits, labels, dlogits, n, classes, correct);
   return kernels::crossEntropy(logits, labels, dlogits, n, classes, correct);
 }
 
 void softmaxRows(const float *logits, float *probabilities, int64_t n, int64_t classes) {
-  if (hasFma())
+  if (cpuHasFma())
     return softmaxRowsFma(logits, probabilities, n, classes);
   kernels::softmaxRows(logits, probabilities, n, classes);
 }

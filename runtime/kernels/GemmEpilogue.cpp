@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "runtime/kernels/Activation.h"
+#include "runtime/kernels/FmaTarget.h"
 #include "runtime/kernels/Gemm.h"
 
 #include <vector>
@@ -49,20 +50,8 @@ void applyToTile(int64_t rows, int64_t width, float *tile, int64_t tileRow, F f)
       tile[i * tileRow + j] = f(tile[i * tileRow + j]);
 }
 
-// tanh and sigmoid built twice: exp32's fused multiply-adds are instructions
-// where the CPU has them (and the loop vectorizes), libm calls elsewhere.
-// The same bits either way.
-#if defined(__x86_64__) && defined(__GNUC__)
-#define SWEEP_WITH_FMA __attribute__((target("avx2,fma"), flatten))
-bool hasFma() {
-  static const bool fma = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  return fma;
-}
-#else
-#define SWEEP_WITH_FMA
-bool hasFma() { return false; }
-#endif
-
+// tanh and sigmoid built twice (FmaTarget.h): exp32's fused multiply-adds
+// are instructions where the CPU has them, and the loop vectorizes.
 SWEEP_WITH_FMA void tanhTileFma(int64_t rows, int64_t width, float *tile, int64_t tileRow) {
   applyToTile(rows, width, tile, tileRow, activation::tanh<float>);
 }
@@ -90,11 +79,11 @@ void detail::finishTile(const GemmProblem &p, int64_t m0, int64_t rows, int64_t 
   case Epilogue::Relu:
     return applyToTile(rows, width, tile, tileRow, activation::relu<float>);
   case Epilogue::Tanh:
-    if (hasFma())
+    if (cpuHasFma())
       return tanhTileFma(rows, width, tile, tileRow);
     return applyToTile(rows, width, tile, tileRow, activation::tanh<float>);
   case Epilogue::Sigmoid:
-    if (hasFma())
+    if (cpuHasFma())
       return sigmoidTileFma(rows, width, tile, tileRow);
     return applyToTile(rows, width, tile, tileRow, activation::sigmoid<float>);
   case Epilogue::ReluSlope:
