@@ -106,6 +106,21 @@ def openblas_environment():
     return env, "OpenBLAS detected this CPU as `%s` and uses its own kernels for it" % detected
 
 
+def cpu_model():
+    """The CPU's name as /proc/cpuinfo gives it: tables from different machines differ by
+    more than any change they measure (an AMD Zen 5 and an Intel Xeon with AMX have both
+    been this project's 2-core machine)."""
+    fields = {}
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if not line.strip():
+                break  # the first processor's fields
+            key, _, value = line.partition(":")
+            fields[key.strip()] = value.strip()
+    return "%s (family %s, model %s)" % (fields.get("model name", "unknown CPU"),
+                                         fields.get("cpu family", "?"), fields.get("model", "?"))
+
+
 def fma_peak(build):
     out = subprocess.run([os.path.join(ROOT, build, "bin", "sweepc-bench-fma-peak")],
                          check=True, stdout=subprocess.PIPE, text=True).stdout
@@ -212,10 +227,11 @@ def report(rows, failures, peak, blas, thread_counts, library, loop_runs, comple
            " Every figure is the median of %d runs, sweepc and PyTorch alternating." % repeat
            if repeat > 1 else " One run of each."),
         "",
-        "Machine limits measured in the same run: FMA peak %s; OpenBLAS sgemm 2048^3 %s; "
+        "Machine limits measured in the same run on this machine's %s (%d cores): FMA "
+        "peak %s; OpenBLAS sgemm 2048^3 %s; "
         "one core's memory bandwidth (`build/bin/sweepc-bench-memory`) %.1f GB/s read, "
         "%.1f GB/s read and written with streaming stores."
-        % (", ".join("%.0f GFLOP/s on %d thread%s" % (peak[t], t, "s" if t > 1 else "")
+        % (cpu_model(), os.cpu_count(),", ".join("%.0f GFLOP/s on %d thread%s" % (peak[t], t, "s" if t > 1 else "")
                      for t in thread_counts),
            ", ".join("%.0f GFLOP/s on %d thread%s" % (blas[t], t, "s" if t > 1 else "")
                      for t in thread_counts), memory[0], memory[1]),
