@@ -4,55 +4,16 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 
 using namespace sweep;
 
 namespace {
-/// "2048K", "2M", "1048576" -> bytes; 0 when unreadable.
-uint64_t parseCacheSize(const std::string &text) {
-  std::istringstream in(text);
-  uint64_t value = 0;
-  char unit = 0;
-  if (!(in >> value))
-    return 0;
-  in >> unit;
-  if (unit == 'K')
-    return value << 10;
-  if (unit == 'M')
-    return value << 20;
-  if (unit == 'G')
-    return value << 30;
-  return value;
-}
-
-std::string readLine(const std::string &path) {
-  std::ifstream in(path);
-  std::string line;
-  std::getline(in, line);
-  return line;
-}
-
 std::string mebibytes(uint64_t bytes) {
   char text[32];
   std::snprintf(text, sizeof text, "%.1f MiB", double(bytes) / double(1 << 20));
   return text;
 }
 } // namespace
-
-CacheSize sweep::coreL2Size() {
-  for (int index = 0; index < 8; ++index) {
-    const std::string dir = "/sys/devices/system/cpu/cpu0/cache/index" + std::to_string(index);
-    if (readLine(dir + "/level") != "2")
-      continue;
-    if (readLine(dir + "/type") == "Instruction")
-      continue;
-    if (uint64_t bytes = parseCacheSize(readLine(dir + "/size")))
-      return {bytes, true};
-  }
-  return {uint64_t(1) << 20, false};
-}
 
 uint64_t sweep::residentBytesPerRun(const SweepJob &job, const GroupSpec &group) {
   uint64_t parameters = 0, activations = 0;
@@ -105,7 +66,7 @@ RunChunking sweep::chooseForCache(const SweepJob &job, const GroupSpec &group,
   const size_t shares = std::max<size_t>(1, threadShares);
   const size_t share = (runs + shares - 1) / shares; // One thread's runs.
   choice.runBytes = std::max<uint64_t>(1, residentBytesPerRun(job, group));
-  choice.budgetBytes = kCacheMultiple * l2.bytes;
+  choice.budgetBytes = cacheBudgetBytes(l2);
   choice.cacheMeasured = l2.measured;
   if (forcedRuns) {
     choice.forced = true;

@@ -17,7 +17,8 @@
 // its step reads (none for SGD without momentum: the step skips the buffer)
 // and its activations and their gradients for one minibatch. A chunk holds
 // the largest power of two of runs whose resident bytes fit a budget of
-// kCacheMultiple x the core's L2 (read from sysfs). The multiple comes from
+// kCacheMultiple x the core's L2 (read from sysfs; runtime/kernels/CacheBudget.h,
+// the model the optimizer step's streaming stores follow too). The multiple comes from
 // measurements on the 2-core machine, 2 MiB of L2 per core (docs/performance.md,
 // "What changed"): 64 runs of 784-128-10 on one thread trained faster in
 // chunks of 4 and 8 runs (2.7 and 5.4 MB resident) than in one program
@@ -33,25 +34,12 @@
 
 #include "runtime/exec/ProgramMemory.h"
 #include "runtime/exec/SweepJob.h"
+#include "runtime/kernels/CacheBudget.h"
 
 #include <cstdint>
 #include <string>
 
 namespace sweep {
-
-/// The budget in multiples of the core's L2 (see above).
-constexpr uint64_t kCacheMultiple = 4;
-
-/// The core's L2 in bytes, and whether it was read from the machine (else a
-/// 1 MiB assumption, said so in `sweepc plan`).
-struct CacheSize {
-  uint64_t bytes = 0;
-  bool measured = false;
-};
-
-/// Reads /sys/devices/system/cpu/cpu0/cache (the level-2 data or unified
-/// cache); 1 MiB, not measured, when it cannot.
-CacheSize coreL2Size();
 
 /// One group's choice.
 struct RunChunking {

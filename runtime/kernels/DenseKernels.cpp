@@ -6,6 +6,7 @@
 
 #include "runtime/kernels/DenseKernels.h"
 
+#include "runtime/kernels/CacheBudget.h"
 #include "runtime/kernels/Gemm.h"
 
 using namespace sweep;
@@ -111,7 +112,7 @@ void weightGradStep(UpdateRule kind, MemRefF32<XRank> *x, MemRefF32<3> *dy,
   }
   for (int h = 0; h < optimizerHyperCount(kind); ++h)
     step.hyper[h] = {hypers[h]->aligned + hypers[h]->offset, hypers[h]->strides[0]};
-  step.streamStores = streamStoresFor(step, param->sizes[0]);
+  step.streamStores = streamStoresFor(step, param->sizes[0], thisCoreCacheBudget());
   const int batchDim = XRank - 2, inputDim = XRank - 1;
   denseWeightGradStepKernel(x->aligned + x->offset, XRank == 3 ? x->strides[0] : 0,
                             x->strides[batchDim], x->strides[inputDim], dy->aligned + dy->offset,

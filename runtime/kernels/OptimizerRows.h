@@ -11,7 +11,8 @@
 // instruction as 4, so the widest set the CPU has is chosen.
 //
 // The new tensors are written with non-temporal stores where the step asks
-// for them and a row's written pointers are aligned to the vector: a first
+// for them (streamStoresFor: past the cache budget the planner keeps chunks
+// within) and a row's written pointers are aligned to the vector: a first
 // layer's parameter and state are tens of MB, read back only at the next
 // step, and a normal store would first read each line it writes (a third
 // more memory traffic in this memory-bound pass).

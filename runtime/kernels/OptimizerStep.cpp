@@ -108,7 +108,7 @@ int sweep::optimizerStateCount(UpdateRule kind) { return kind == UpdateRule::Sgd
 
 int sweep::optimizerHyperCount(UpdateRule kind) { return kind == UpdateRule::Sgd ? 4 : 7; }
 
-bool sweep::streamStoresFor(const OptimizerStep &step, int64_t runs) {
+bool sweep::streamStoresFor(const OptimizerStep &step, int64_t runs, uint64_t budgetBytes) {
   int64_t states = optimizerStateCount(step.kind);
   if (step.kind == UpdateRule::Sgd) {
     states = 0;
@@ -116,7 +116,7 @@ bool sweep::streamStoresFor(const OptimizerStep &step, int64_t runs) {
       if (step.hyper[1][r] != 0.0f) // momentum: the test of sgdRow
         states = 1;
   }
-  return (1 + states) * runs * step.m * step.n * int64_t(sizeof(float)) > kStreamStoresAbove;
+  return uint64_t((1 + states) * runs * step.m * step.n) * sizeof(float) > budgetBytes;
 }
 
 void sweep::applyOptimizerBlock(const void *context, int64_t c0, int64_t width, const float *block,

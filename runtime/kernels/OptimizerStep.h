@@ -64,20 +64,16 @@ struct OptimizerStep {
   GemmIsa isa = bestGemmIsa();
 };
 
-/// Tensors written by a step above this many bytes stream past the caches:
-/// the 2 MiB L2 of a core of the machine measured. Below it (a per-run
-/// 256 x 256 layer of a 2-run chunk writes 0.5 MB) normal stores leave the
-/// new values in cache for the next step; on mlp256x2_16runs the difference
-/// was within the noise (15.3 against 15.7 s, medians of 3 alternating).
-constexpr int64_t kStreamStoresAbove = int64_t(2) << 20;
-
-/// Whether `step` over `runs` runs should use streaming stores: the bytes
-/// it writes exceed kStreamStoresAbove. Those are the parameter and the
-/// states it replaces; SGD's buffer only when some run has momentum (a run
-/// without neither reads nor writes it), so that plain SGD on a chunk the
-/// planner keeps in cache (codegen/cpu/RunChunks.h counts the same way) is
-/// not streamed out of it.
-bool streamStoresFor(const OptimizerStep &step, int64_t runs);
+/// Whether `step` over `runs` runs should use streaming stores: the bytes it
+/// writes exceed `budgetBytes`, what the planner keeps in cache from step to
+/// step (runtime/kernels/CacheBudget.h; the kernels pass
+/// thisCoreCacheBudget()). A chunk sized to the budget keeps its new values
+/// in cache for the next step; a step larger than it would push them out to
+/// memory anyway, and a normal store would first read each line it writes.
+/// The bytes are the parameter and the states it replaces; SGD's buffer only
+/// when some run has momentum (a run without neither reads nor writes it),
+/// as codegen/cpu/RunChunks.h counts them.
+bool streamStoresFor(const OptimizerStep &step, int64_t runs, uint64_t budgetBytes);
 
 /// Number of state tensors and hyperparameters of `kind`.
 int optimizerStateCount(UpdateRule rule);

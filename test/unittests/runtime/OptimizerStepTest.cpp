@@ -164,19 +164,20 @@ TEST(OptimizerStep, FusedStepEqualsGradientThenInterpreterUpdateBitForBit) {
 // parameters, a chunk the planner keeps in cache) was streamed past the
 // caches because the momentum buffers it never writes were counted too.
 TEST(OptimizerStep, StreamsOnlyWhatTheStepWrites) {
+  const uint64_t kTwoMiB = uint64_t(2) << 20; // The budget: a 2 MiB L2 before its multiple.
   const int64_t runs = 32;
   std::vector<float> momentum(runs, 0.0f);
   OptimizerStep step;
   step.kind = UpdateRule::Sgd, step.m = 784, step.n = 16;
   step.hyper[1] = {momentum.data(), 1};
-  EXPECT_FALSE(streamStoresFor(step, runs));
+  EXPECT_FALSE(streamStoresFor(step, runs, kTwoMiB));
   momentum[runs - 1] = 0.9f; // One run's buffer is written: 3.2 MB in all.
-  EXPECT_TRUE(streamStoresFor(step, runs));
+  EXPECT_TRUE(streamStoresFor(step, runs, kTwoMiB));
   momentum[runs - 1] = std::nanf(""); // Not zero to the step either (cmpf une).
-  EXPECT_TRUE(streamStoresFor(step, runs));
+  EXPECT_TRUE(streamStoresFor(step, runs, kTwoMiB));
   step.kind = UpdateRule::Adam; // The parameter, m and v.
-  EXPECT_TRUE(streamStoresFor(step, runs));
-  EXPECT_FALSE(streamStoresFor(step, 8));
+  EXPECT_TRUE(streamStoresFor(step, runs, kTwoMiB));
+  EXPECT_FALSE(streamStoresFor(step, 8, kTwoMiB));
 }
 
 // Tensors whose columns are not contiguous (every other float here) take the
