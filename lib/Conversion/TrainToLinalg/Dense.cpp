@@ -23,6 +23,12 @@ using namespace sweep::train_to_linalg;
 using utils::IteratorType;
 
 namespace {
+/// The products' body: acc = fma(a, b, acc), rounded once as the
+/// interpreter's std::fma.
+Value fmaAccumulate(OpBuilder &nb, Location nl, ValueRange args) {
+  return nb.create<math::FmaOp>(nl, args[0], args[1], args[2]);
+}
+
 struct DenseLowering : OpRewritePattern<train::DenseOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(train::DenseOp op, PatternRewriter &b) const override {
@@ -48,10 +54,7 @@ struct DenseLowering : OpRewritePattern<train::DenseOp> {
     auto product =
         generic(b, loc, ValueRange{op.getInput(), op.getWeight()}, init,
                 ArrayRef<AffineMap>{xMap, pick(ctx, 4, {0, 2, 3}), pick(ctx, 4, {0, 1, 3})},
-                ArrayRef<IteratorType>{kPar, kPar, kRed, kPar},
-                [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-                  return nb.create<math::FmaOp>(nl, args[0], args[1], args[2]);
-                });
+                ArrayRef<IteratorType>{kPar, kPar, kRed, kPar}, fmaAccumulate);
     product.setLibraryCallAttr(b.getStringAttr(op.getWide() ? "sweep_dense_wide"
                                                : shared     ? "sweep_dense_shared"
                                                             : "sweep_dense_per_run"));
@@ -85,10 +88,7 @@ struct DenseGradWeightLowering : OpRewritePattern<train::DenseGradWeightOp> {
     auto gradient =
         generic(b, loc, ValueRange{op.getInput(), op.getGrad()}, init,
                 ArrayRef<AffineMap>{xMap, pick(ctx, 4, {0, 1, 3}), pick(ctx, 4, {0, 2, 3})},
-                ArrayRef<IteratorType>{kPar, kRed, kPar, kPar},
-                [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-                  return nb.create<math::FmaOp>(nl, args[0], args[1], args[2]);
-                });
+                ArrayRef<IteratorType>{kPar, kRed, kPar, kPar}, fmaAccumulate);
     gradient.setLibraryCallAttr(b.getStringAttr(op.getWide() ? "sweep_dense_grad_weight_wide"
                                                 : shared     ? "sweep_dense_grad_weight_shared"
                                                              : "sweep_dense_grad_weight_per_run"));
@@ -109,10 +109,7 @@ struct DenseGradInputLowering : OpRewritePattern<train::DenseGradInputOp> {
     auto gradient = generic(b, loc, ValueRange{op.getGrad(), op.getWeight()}, init,
                             ArrayRef<AffineMap>{pick(ctx, 4, {0, 1, 3}), pick(ctx, 4, {0, 2, 3}),
                                                 pick(ctx, 4, {0, 1, 2})},
-                            ArrayRef<IteratorType>{kPar, kPar, kPar, kRed},
-                            [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-                              return nb.create<math::FmaOp>(nl, args[0], args[1], args[2]);
-                            });
+                            ArrayRef<IteratorType>{kPar, kPar, kPar, kRed}, fmaAccumulate);
     gradient.setLibraryCallAttr(b.getStringAttr("sweep_dense_grad_input"));
     b.replaceOp(op, gradient.getResult(0));
     return success();
